@@ -1,0 +1,16 @@
+//! `heima-core`: everything Heima knows, as plain data and pure functions.
+//!
+//! This crate has no Tauri, no webview and no I/O of its own: the clock is
+//! passed in (see [`clock`]), and the shell (`src-tauri`) reads and writes
+//! files, talks to Bluetooth and the network, and hands the results here.
+//! Every type that crosses to the UI is plain `serde` data; errors are codes
+//! (see [`error`]) that the UI turns into words from the Fluent files.
+
+pub mod clock;
+pub mod demo;
+pub mod devices;
+pub mod error;
+pub mod locale;
+pub mod plan;
+pub mod schedule;
+pub mod settings;

@@ -1,0 +1,8 @@
+app-title = Heima
+app-loading = Loading …
+skip-to-content = Skip to content
+nav-label = Main menu
+nav-today = Today
+nav-devices = Devices
+nav-settings = Settings
+demo-banner = Demo – this is not real patient data.

@@ -1,0 +1,16 @@
+today-heading = Today
+today-greeting = Hello, { $name }!
+today-tasks-heading = Today's tasks
+today-empty = You have no tasks today.
+today-service = Follow-up service: { $name }, phone { $phone }
+task-measure-blood-pressure = Measure your blood pressure
+task-measure-pulse = Measure your pulse
+task-measure-oxygen-saturation = Measure your oxygen level
+task-measure-body-temperature = Take your temperature
+task-measure-body-weight = Weigh yourself
+task-measure-blood-glucose = Measure your blood sugar
+task-questionnaire = Answer today's questions
+task-due = At { $time }
+task-state-to-do = Not done yet
+task-state-done = Done at { $time }
+task-state-missed = Not done – the time has passed

@@ -1,0 +1,8 @@
+app-title = Heima
+app-loading = Laster …
+skip-to-content = Gå til innholdet
+nav-label = Hovedmeny
+nav-today = I dag
+nav-devices = Måleapparater
+nav-settings = Innstillinger
+demo-banner = Demo – dette er ikke ekte pasientdata.

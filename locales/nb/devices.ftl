@@ -1,0 +1,6 @@
+devices-heading = Måleapparater
+bluetooth-checking = Ser etter Bluetooth …
+bluetooth-available = Bluetooth er klart. Måleapparatene kan kobles til.
+bluetooth-unavailable = Bluetooth er ikke tilgjengelig på dette nettbrettet.
+bluetooth-unavailable-no-service = Nettbrettet fant ikke Bluetooth-tjenesten. Du kan fortsatt skrive inn målinger selv.
+bluetooth-unavailable-no-adapter = Nettbrettet har ingen Bluetooth-radio. Du kan fortsatt skrive inn målinger selv.

@@ -1,0 +1,16 @@
+today-heading = I dag
+today-greeting = Hei, { $name }!
+today-tasks-heading = Oppgaver for i dag
+today-empty = Du har ingen oppgaver i dag.
+today-service = Oppfølgingstjenesten: { $name }, telefon { $phone }
+task-measure-blood-pressure = Mål blodtrykket
+task-measure-pulse = Mål pulsen
+task-measure-oxygen-saturation = Mål oksygenmetningen
+task-measure-body-temperature = Mål temperaturen
+task-measure-body-weight = Vei deg
+task-measure-blood-glucose = Mål blodsukkeret
+task-questionnaire = Svar på dagens spørsmål
+task-due = Klokka { $time }
+task-state-to-do = Ikke gjort ennå
+task-state-done = Gjort klokka { $time }
+task-state-missed = Ikke gjort – tiden har gått

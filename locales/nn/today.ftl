@@ -1,0 +1,16 @@
+today-heading = I dag
+today-greeting = Hei, { $name }!
+today-tasks-heading = Oppgåver for i dag
+today-empty = Du har ingen oppgåver i dag.
+today-service = Oppfølgingstenesta: { $name }, telefon { $phone }
+task-measure-blood-pressure = Mål blodtrykket
+task-measure-pulse = Mål pulsen
+task-measure-oxygen-saturation = Mål oksygenmetninga
+task-measure-body-temperature = Mål temperaturen
+task-measure-body-weight = Veg deg
+task-measure-blood-glucose = Mål blodsukkeret
+task-questionnaire = Svar på spørsmåla for i dag
+task-due = Klokka { $time }
+task-state-to-do = Ikkje gjort enno
+task-state-done = Gjort klokka { $time }
+task-state-missed = Ikkje gjort – tida har gått

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Installs what Heima needs on a Debian/Ubuntu machine, only what is missing,
+# so it is quick when everything is already there. Sourced by run.sh and
+# test.sh; not meant to be typed by hand.
+set -euo pipefail
+
+# Packages to build and run the Tauri app.
+APP_PACKAGES=(
+  build-essential pkg-config
+  libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev
+  libayatana-appindicator3-dev libgtk-3-dev libxdo-dev libssl-dev libdbus-1-dev
+)
+# Extra packages for the tests: a virtual display and WebKit's WebDriver.
+TEST_PACKAGES=(xvfb xauth webkit2gtk-driver)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+ensure_apt() {
+  local missing=() package
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "setup: installing ${missing[*]}" >&2
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+ensure_rust() {
+  if ! command -v cargo >/dev/null 2>&1; then
+    [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
+  fi
+  command -v cargo >/dev/null 2>&1 || {
+    echo "setup: Rust is missing. Install it with rustup (https://rustup.rs), then run this again." >&2
+    exit 1
+  }
+}
+
+# Installs a cargo tool when its command is missing: ensure_cargo_tool BIN CRATE [VERSION]
+ensure_cargo_tool() {
+  local bin=$1 crate=$2 version=${3:-}
+  command -v "$bin" >/dev/null 2>&1 && return 0
+  [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/$bin" ] && return 0
+  echo "setup: installing $crate" >&2
+  if [ -n "$version" ]; then
+    cargo install "$crate" --locked --version "$version"
+  else
+    cargo install "$crate" --locked
+  fi
+}
+
+setup_app() {
+  ensure_rust
+  ensure_apt "${APP_PACKAGES[@]}"
+}
+
+setup_tests() {
+  setup_app
+  ensure_apt "${TEST_PACKAGES[@]}"
+  export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+  ensure_cargo_tool cargo-nextest cargo-nextest
+  # tauri-driver 2.x speaks to WebKitWebDriver; 3.x is an alpha for Tauri 3.
+  ensure_cargo_tool tauri-driver tauri-driver '^2'
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what is missing and runs every test: unit and data-driven tests
+# of the core, the locale checks, and the end-to-end tests of the real app
+# under a virtual display.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+setup_tests
+
+# The end-to-end tests drive the real binary, so build it first.
+cargo build -p heima-app --bin heima
+
+# No D-Bus session bus is needed; give WebKit a private runtime dir.
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
+xvfb-run --auto-servernum --server-args="-screen 0 1280x900x24" \
+  cargo nextest run --workspace "$@"

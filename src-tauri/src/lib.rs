@@ -1,0 +1,73 @@
+//! Heima's Tauri shell. It only wires: it builds the state, registers the
+//! commands (thin JSON-to-core calls, in [`commands`]) and starts the OS
+//! adapters ([`bluetooth`], [`settings_file`]). Logic lives in `heima-core`.
+
+pub mod bluetooth;
+pub mod commands;
+pub mod settings_file;
+
+use std::{path::PathBuf, sync::Mutex};
+
+use heima_core::{
+    clock::SystemClock, demo::DemoService, devices::BluetoothStatus, error::CoreError, settings::Settings,
+};
+use tauri::Manager;
+
+/// Environment variable that points the app at another data folder; the
+/// end-to-end tests use it to start from a clean slate.
+pub const DATA_DIR_ENV: &str = "HEIMA_DATA_DIR";
+
+/// Everything the commands share.
+pub struct AppState {
+    pub clock: SystemClock,
+    pub data_dir: PathBuf,
+    pub settings: Mutex<Settings>,
+    /// Problems found at start-up that the user should hear about once.
+    pub startup_notices: Mutex<Vec<CoreError>>,
+    pub demo: DemoService,
+    pub bluetooth: Mutex<BluetoothStatus>,
+}
+
+fn data_dir(app: &tauri::App) -> Result<PathBuf, Box<dyn std::error::Error>> {
+    if let Some(dir) = std::env::var_os(DATA_DIR_ENV) {
+        return Ok(PathBuf::from(dir));
+    }
+    Ok(app.path().app_data_dir()?)
+}
+
+/// Starts the app and blocks until its window closes.
+pub fn run() {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    tauri::Builder::default()
+        .setup(|app| {
+            let data_dir = data_dir(app)?;
+            let (settings, notice) = settings_file::load(&data_dir);
+            let clock = SystemClock;
+            let demo = DemoService::new(&clock);
+            log::info!("starting; demo mode: {}", settings.is_demo());
+            app.manage(AppState {
+                clock,
+                data_dir,
+                settings: Mutex::new(settings),
+                startup_notices: Mutex::new(notice.into_iter().collect()),
+                demo,
+                bluetooth: Mutex::new(BluetoothStatus::Checking),
+            });
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let status = bluetooth::probe().await;
+                log::info!("bluetooth: {status:?}");
+                *handle.state::<AppState>().bluetooth.lock().unwrap() = status;
+            });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::today,
+            commands::settings,
+            commands::set_locale,
+            commands::locale_sources,
+            commands::bluetooth_status,
+        ])
+        .run(tauri::generate_context!())
+        .expect("Heima could not start its window");
+}

@@ -1,0 +1,87 @@
+//! Reads and writes `settings.json` in the app's data folder. Writes are
+//! atomic (temporary file, fsync, rename), so a crash leaves either the old
+//! or the new file. A file that cannot be read is kept aside, never deleted.
+
+use std::{
+    fs,
+    io::Write,
+    path::{Path, PathBuf},
+};
+
+use heima_core::{error::CoreError, settings::Settings};
+
+const FILE: &str = "settings.json";
+
+pub fn path(dir: &Path) -> PathBuf {
+    dir.join(FILE)
+}
+
+/// Loads the settings, or the defaults when there are none yet. A broken
+/// file is renamed to `settings.json.unreadable-<n>` and reported.
+pub fn load(dir: &Path) -> (Settings, Option<CoreError>) {
+    let file = path(dir);
+    let text = match fs::read_to_string(&file) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Settings::default(), None),
+        Err(e) => return (Settings::default(), Some(CoreError::new("settings-unreadable", e.to_string()))),
+    };
+    match Settings::from_json(&text) {
+        Ok(settings) => (settings, None),
+        Err(error) => {
+            let aside = (1..)
+                .map(|n| dir.join(format!("{FILE}.unreadable-{n}")))
+                .find(|p| !p.exists())
+                .expect("some free name");
+            if let Err(e) = fs::rename(&file, &aside) {
+                log::warn!("could not move unreadable settings aside: {e}");
+            }
+            (Settings::default(), Some(error))
+        }
+    }
+}
+
+/// Saves the settings durably.
+pub fn save(dir: &Path, settings: &Settings) -> Result<(), CoreError> {
+    let fail = |e: std::io::Error| CoreError::new("settings-unwritable", e.to_string());
+    fs::create_dir_all(dir).map_err(fail)?;
+    let tmp = dir.join(format!("{FILE}.tmp"));
+    let mut f = fs::File::create(&tmp).map_err(fail)?;
+    f.write_all(settings.to_json().as_bytes()).map_err(fail)?;
+    f.sync_all().map_err(fail)?;
+    fs::rename(&tmp, path(dir)).map_err(fail)?;
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use heima_core::locale::Locale;
+
+    #[test]
+    fn missing_file_gives_defaults_without_notice() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(load(dir.path()), (Settings::default(), None));
+    }
+
+    #[test]
+    fn saved_settings_load_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Settings { locale: Locale::Nynorsk, ..Settings::default() };
+        save(&dir.path().join("nested"), &s).unwrap();
+        assert_eq!(load(&dir.path().join("nested")).0, s);
+    }
+
+    #[test]
+    fn broken_file_is_kept_aside_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(path(dir.path()), "{oops").unwrap();
+        let (settings, notice) = load(dir.path());
+        assert_eq!(settings, Settings::default());
+        assert_eq!(notice.unwrap().code, "settings-unreadable");
+        assert_eq!(fs::read_to_string(dir.path().join("settings.json.unreadable-1")).unwrap(), "{oops");
+        assert!(!path(dir.path()).exists());
+    }
+}

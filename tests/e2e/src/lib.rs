@@ -1,0 +1,200 @@
+//! Harness for end-to-end tests of the real `heima` binary.
+//!
+//! Each [`App`] starts its own `tauri-driver` (which starts WebKitWebDriver,
+//! which starts the app) on free ports, with the app's data in a folder the
+//! test owns. The tests run under Xvfb (`scripts/test.sh` sees to that).
+
+use std::{
+    net::TcpListener,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value};
+
+pub use fantoccini;
+
+/// How long a page may take to show what a test waits for.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// The workspace's root folder.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target"))
+}
+
+/// The app binary under test: `HEIMA_APP_BIN`, or the debug build.
+pub fn app_binary() -> PathBuf {
+    let path =
+        std::env::var_os("HEIMA_APP_BIN").map(PathBuf::from).unwrap_or_else(|| target_dir().join("debug/heima"));
+    assert!(path.exists(), "{} is missing; build it with `cargo build -p heima-app`", path.display());
+    path
+}
+
+/// Where screenshots go: `target/e2e/`.
+pub fn screenshot_dir() -> PathBuf {
+    let dir = target_dir().join("e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A running app with a WebDriver session on it.
+pub struct App {
+    pub client: Client,
+    driver: Child,
+}
+
+/// Options for starting the app.
+#[derive(Default)]
+pub struct Launch<'a> {
+    /// The app's data folder (settings, later the database).
+    pub data_dir: Option<&'a Path>,
+    /// Extra environment for the app process.
+    pub env: Vec<(&'a str, &'a str)>,
+}
+
+impl App {
+    pub async fn start(launch: Launch<'_>) -> App {
+        let port = free_port();
+        let native_port = free_port();
+        let mut command = Command::new(tauri_driver());
+        command
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        if let Some(dir) = launch.data_dir {
+            command.env("HEIMA_DATA_DIR", dir);
+        }
+        for (key, value) in &launch.env {
+            command.env(key, value);
+        }
+        let driver = command.spawn().expect("tauri-driver starts (cargo install tauri-driver)");
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), json!("wry"));
+        capabilities.insert("tauri:options".into(), json!({ "application": app_binary() }));
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        let client = loop {
+            let builder = ClientBuilder::new(HttpConnector::new()).capabilities(capabilities.clone()).connect(&url).await;
+            match builder {
+                Ok(client) => break client,
+                Err(e) if started.elapsed() < WAIT => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("no WebDriver session on {url}: {e}"),
+            }
+        };
+        let app = App { client, driver };
+        app.wait_for_js("return document.body && document.body.dataset.ready === 'true'").await;
+        app
+    }
+
+    /// Polls a script until it returns `true`.
+    pub async fn wait_for_js(&self, script: &str) {
+        let started = Instant::now();
+        loop {
+            match self.client.execute(script, vec![]).await {
+                Ok(Value::Bool(true)) => return,
+                Ok(_) | Err(_) if started.elapsed() < WAIT => tokio::time::sleep(Duration::from_millis(100)).await,
+                other => panic!("timed out waiting for `{script}`: last answer {other:?}"),
+            }
+        }
+    }
+
+    /// Waits until the element's text contains `needle`, and returns the text.
+    pub async fn wait_for_text(&self, css: &str, needle: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let text = match self.client.find(Locator::Css(css)).await {
+                Ok(element) => element.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(started.elapsed() < WAIT, "`{css}` never contained {needle:?}; last text {text:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The visible text of every element matching `css`.
+    pub async fn texts(&self, css: &str) -> Vec<String> {
+        let mut out = vec![];
+        for element in self.client.find_all(Locator::Css(css)).await.unwrap() {
+            out.push(element.text().await.unwrap());
+        }
+        out
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+    }
+
+    /// Saves a screenshot as `target/e2e/<name>.png`, after two animation
+    /// frames so the picture is not older than the last change.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        self.client
+            .execute_async(
+                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let png = self.client.screenshot().await.unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "screenshot is not a PNG");
+        let path = screenshot_dir().join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap();
+        path
+    }
+
+    /// Ends the session, which closes the app.
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+        // Drop stops tauri-driver and with it WebKitWebDriver.
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        // SIGTERM lets tauri-driver stop WebKitWebDriver (and so the app);
+        // SIGKILL would leave them behind.
+        let _ = Command::new("kill").arg("-TERM").arg(self.driver.id().to_string()).status();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(3) {
+            if let Ok(Some(_)) = self.driver.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn tauri_driver() -> PathBuf {
+    if let Some(path) = std::env::var_os("TAURI_DRIVER") {
+        return PathBuf::from(path);
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cargo"));
+    let installed = home.join("bin/tauri-driver");
+    if installed.exists() {
+        installed
+    } else {
+        PathBuf::from("tauri-driver")
+    }
+}

@@ -1,0 +1,138 @@
+//! The foundation's end-to-end checks on the real app: the today screen in
+//! Bokmål with the demo tasks, a switch to Nynorsk that is remembered after
+//! a restart, the device screen without Bluetooth, and the security setup.
+
+use heima_e2e::{App, Launch};
+use serde_json::Value;
+
+/// The demo plan's tasks, as titles in Bokmål and Nynorsk.
+const DEMO_TITLES_NB: [&str; 5] =
+    ["Vei deg", "Mål blodtrykket", "Mål oksygenmetningen", "Svar på dagens spørsmål", "Mål blodtrykket"];
+const DEMO_TITLES_NN: [&str; 5] =
+    ["Veg deg", "Mål blodtrykket", "Mål oksygenmetninga", "Svar på spørsmåla for i dag", "Mål blodtrykket"];
+
+async fn sorted_titles(app: &App) -> Vec<String> {
+    let mut titles = app.texts("li.task .task-title").await;
+    titles.sort();
+    titles
+}
+
+fn sorted(titles: [&str; 5]) -> Vec<String> {
+    let mut titles: Vec<String> = titles.iter().map(|s| s.to_string()).collect();
+    titles.sort();
+    titles
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn today_in_bokmal_then_nynorsk_remembered_after_restart() {
+    let data = tempfile::tempdir().unwrap();
+    let app = App::start(Launch { data_dir: Some(data.path()), ..Launch::default() }).await;
+
+    // Bokmål by default, on the today screen, with the demo tasks.
+    let lang: Value = app.client.execute("return document.documentElement.lang", vec![]).await.unwrap();
+    assert_eq!(lang, "nb");
+    app.wait_for_text("main h1", "I dag").await;
+    app.wait_for_text("main h2", "Oppgaver for i dag").await;
+    assert_eq!(sorted_titles(&app).await, sorted(DEMO_TITLES_NB));
+    let states = app.texts("li.task .task-state").await;
+    assert!(
+        states.iter().all(|s| s == "Ikke gjort ennå" || s.starts_with("Gjort klokka") || s.starts_with("Ikke gjort –")),
+        "states in Bokmål: {states:?}"
+    );
+    app.wait_for_text("#demo-banner", "Demo").await;
+    app.wait_for_text("nav", "Innstillinger").await;
+    let shot = app.screenshot("today-nb").await;
+    assert!(std::fs::metadata(&shot).unwrap().len() > 1000);
+
+    // Switch to Nynorsk in the settings.
+    app.click("nav a[data-route=settings]").await;
+    app.wait_for_text("main h1", "Innstillinger").await;
+    app.click("label.choice:has(#language-nn)").await;
+    app.wait_for_text("main h1", "Innstillingar").await;
+    // The live region is visually hidden, so read its DOM text.
+    app.wait_for_js("return document.getElementById('status').textContent === 'Språket er lagra.'").await;
+    app.screenshot("settings-nn").await;
+
+    app.click("nav a[data-route=today]").await;
+    app.wait_for_text("main h2", "Oppgåver for i dag").await;
+    assert_eq!(sorted_titles(&app).await, sorted(DEMO_TITLES_NN));
+    let lang: Value = app.client.execute("return document.documentElement.lang", vec![]).await.unwrap();
+    assert_eq!(lang, "nn");
+    app.screenshot("today-nn").await;
+    app.close().await;
+
+    // A new start remembers Nynorsk.
+    let app = App::start(Launch { data_dir: Some(data.path()), ..Launch::default() }).await;
+    app.wait_for_text("main h2", "Oppgåver for i dag").await;
+    app.wait_for_text("nav", "Innstillingar").await;
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn device_screen_says_bluetooth_is_unavailable_without_a_system_bus() {
+    let data = tempfile::tempdir().unwrap();
+    let app = App::start(Launch {
+        data_dir: Some(data.path()),
+        env: vec![("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/heima-test-no-bus")],
+    })
+    .await;
+    app.click("nav a[data-route=devices]").await;
+    app.wait_for_text("main h1", "Måleapparater").await;
+    app.wait_for_js("return document.querySelector('#bluetooth-status').dataset.state === 'unavailable'").await;
+    let text = app.wait_for_text("#bluetooth-status", "Bluetooth er ikke tilgjengelig på dette nettbrettet.").await;
+    assert!(text.contains("Du kan fortsatt skrive inn målinger selv."), "{text}");
+    app.screenshot("devices-no-bluetooth-nb").await;
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn webview_may_call_only_the_apps_own_commands_and_no_inline_script() {
+    let data = tempfile::tempdir().unwrap();
+    let app = App::start(Launch { data_dir: Some(data.path()), ..Launch::default() }).await;
+    let call = |command: &str| {
+        format!(
+            "const done = arguments[0];
+             window.__TAURI__.core.invoke({command:?}, {{}}).then(
+               () => done('allowed'), e => done('refused: ' + String(e)));"
+        )
+    };
+    // The app's own command works ...
+    let own = app.client.execute_async(&call("bluetooth_status"), vec![]).await.unwrap();
+    assert_eq!(own, "allowed");
+    // ... a core plugin command that no capability grants does not.
+    for command in ["plugin:app|version", "plugin:window|close", "plugin:event|listen"] {
+        let answer = app.client.execute_async(&call(command), vec![]).await.unwrap();
+        let answer = answer.as_str().unwrap().to_string();
+        assert!(answer.starts_with("refused"), "{command}: {answer}");
+    }
+    // The CSP blocks inline script and remote images.
+    let ran: Value = app
+        .client
+        .execute_async(
+            "const done = arguments[0];
+             const s = document.createElement('script');
+             s.textContent = 'window.__heimaInlineRan = true';
+             document.head.append(s);
+             setTimeout(() => done(window.__heimaInlineRan === true), 200);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ran, false, "inline script ran despite the CSP");
+    let loaded: Value = app
+        .client
+        .execute_async(
+            "const done = arguments[0];
+             document.addEventListener('securitypolicyviolation',
+               e => done('csp: ' + e.violatedDirective), { once: true });
+             const img = new Image();
+             img.onload = () => done('loaded');
+             img.onerror = () => setTimeout(() => done('failed without a csp report'), 500);
+             img.src = 'http://127.0.0.1:9/remote.png';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(loaded.as_str().unwrap().starts_with("csp: img-src"), "remote image: {loaded}");
+    app.close().await;
+}

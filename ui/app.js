@@ -1,0 +1,168 @@
+// Heima's UI: a hash router over a few screens. Every text comes from the
+// Fluent files through i18n.js; data comes from the core through ipc.js.
+
+import { invoke } from "./ipc.js";
+import { loadLocale, setMessage, translate, errorText, t } from "./i18n.js";
+
+const main = document.getElementById("main");
+const LANGUAGES = ["nb", "nn", "en"];
+const STATE_MARK = { "to-do": "○", done: "✓", missed: "!" };
+
+let settings = null;
+
+/** Creates an element with a class and, optionally, a message. */
+function el(tag, className, id, args) {
+  const element = document.createElement(tag);
+  if (className) element.className = className;
+  if (id) setMessage(element, id, args);
+  return element;
+}
+
+function announce(text) {
+  const status = document.getElementById("status");
+  status.textContent = "";
+  // A fresh text node makes screen readers read it again.
+  setTimeout(() => { status.textContent = text; }, 50);
+}
+
+function showError(error) {
+  console.error(error);
+  const box = document.getElementById("notices");
+  const p = el("p", "notice notice--error");
+  p.textContent = errorText(error);
+  box.replaceChildren(p);
+}
+
+function taskTitleId(task) {
+  return task.kind.type === "measure" ? `task-measure-${task.kind.measurement}` : "task-questionnaire";
+}
+
+async function renderToday() {
+  const view = await invoke("today");
+  document.getElementById("demo-banner").hidden = !view.demo;
+  const section = el("section", "screen screen--today");
+  const heading = el("h1", null, "today-heading");
+  heading.id = "screen-heading";
+  section.append(heading, el("p", "greeting", "today-greeting", { name: view.patient_name }));
+  section.append(el("h2", null, "today-tasks-heading"));
+  if (view.tasks.length === 0) {
+    section.append(el("p", "empty", "today-empty"));
+  } else {
+    const list = el("ul", "tasks");
+    for (const task of view.tasks) {
+      const item = el("li", `task task--${task.state}`);
+      item.dataset.activity = task.activity_id;
+      item.dataset.state = task.state;
+      const mark = el("span", "task-mark");
+      mark.textContent = STATE_MARK[task.state];
+      mark.setAttribute("aria-hidden", "true");
+      const body = el("div", "task-body");
+      body.append(
+        el("span", "task-due", "task-due", { time: task.due_local }),
+        el("span", "task-title", taskTitleId(task)),
+        el("span", "task-state", `task-state-${task.state}`, task.done_local ? { time: task.done_local } : undefined),
+      );
+      item.append(mark, body);
+      list.append(item);
+    }
+    section.append(list);
+  }
+  section.append(el("p", "service", "today-service", { name: view.service.name, phone: view.service.phone }));
+  return section;
+}
+
+async function renderDevices() {
+  const section = el("section", "screen screen--devices");
+  const heading = el("h1", null, "devices-heading");
+  heading.id = "screen-heading";
+  const status = el("div", "bluetooth-status");
+  status.id = "bluetooth-status";
+  section.append(heading, status);
+  const show = async () => {
+    const bt = await invoke("bluetooth_status");
+    status.dataset.state = bt.state;
+    if (bt.state === "checking") {
+      status.replaceChildren(el("p", null, "bluetooth-checking"));
+      setTimeout(() => { if (section.isConnected) show().catch(showError); }, 500);
+    } else if (bt.state === "available") {
+      status.replaceChildren(el("p", "notice notice--ok", "bluetooth-available"));
+    } else {
+      status.replaceChildren(
+        el("p", "notice notice--warn", "bluetooth-unavailable"),
+        el("p", null, `bluetooth-unavailable-${bt.reason}`),
+      );
+    }
+  };
+  await show();
+  return section;
+}
+
+async function renderSettings() {
+  const section = el("section", "screen screen--settings");
+  const heading = el("h1", null, "settings-heading");
+  heading.id = "screen-heading";
+  const fieldset = el("fieldset", "choices");
+  fieldset.append(el("legend", null, "settings-language"));
+  for (const tag of LANGUAGES) {
+    const label = el("label", "choice");
+    const input = document.createElement("input");
+    input.type = "radio";
+    input.name = "language";
+    input.value = tag;
+    input.id = `language-${tag}`;
+    input.checked = settings.locale === tag;
+    input.addEventListener("change", () => changeLanguage(tag));
+    label.append(input, el("span", null, `language-${tag}`));
+    // Each language name is said in its own language.
+    label.lastChild.lang = tag;
+    fieldset.append(label);
+  }
+  section.append(heading, fieldset);
+  return section;
+}
+
+async function changeLanguage(tag) {
+  try {
+    settings = await invoke("set_locale", { tag });
+    await loadLocale(settings.locale);
+    announce(t("settings-language-saved"));
+  } catch (error) {
+    showError(error);
+  }
+}
+
+const SCREENS = { today: renderToday, devices: renderDevices, settings: renderSettings };
+
+async function route() {
+  const name = (location.hash.replace(/^#\/?/, "") || "today").split("/")[0];
+  const render = SCREENS[name] || SCREENS.today;
+  for (const link of document.querySelectorAll("nav a")) {
+    if (link.dataset.route === name) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  try {
+    const screen = await render();
+    main.replaceChildren(screen);
+    main.dataset.screen = name;
+  } catch (error) {
+    showError(error);
+  }
+}
+
+async function start() {
+  try {
+    const view = await invoke("settings");
+    settings = view.settings;
+    document.body.classList.toggle("high-contrast", settings.high_contrast);
+    document.body.dataset.textSize = settings.text_size;
+    await loadLocale(settings.locale);
+    for (const notice of view.notices) showError(notice);
+  } catch (error) {
+    console.error(error);
+  }
+  window.addEventListener("hashchange", route);
+  await route();
+  document.body.dataset.ready = "true";
+}
+
+start();
