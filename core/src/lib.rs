@@ -10,6 +10,7 @@ pub mod clock;
 pub mod demo;
 pub mod devices;
 pub mod error;
+pub mod gatt;
 pub mod locale;
 pub mod plan;
 pub mod schedule;

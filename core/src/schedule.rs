@@ -139,7 +139,8 @@ mod tests {
     fn table() {
         let s = |id: &str, t: &str, st| (id.to_string(), t.to_string(), st);
         use TaskState::*;
-        let cases: Vec<(&str, Vec<(&str, &str)>, Vec<(String, String, TaskState)>)> = vec![
+        type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, Vec<(String, String, TaskState)>);
+        let cases: Vec<Case> = vec![
             // 06:00 Oslo (winter, UTC+1): everything still to do.
             (
                 "2026-01-10T05:00:00Z",
