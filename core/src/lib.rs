@@ -12,6 +12,7 @@ pub mod devices;
 pub mod error;
 pub mod gatt;
 pub mod locale;
+pub mod measurement;
 pub mod plan;
 pub mod schedule;
 pub mod settings;
