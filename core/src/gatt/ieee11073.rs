@@ -63,6 +63,30 @@ impl fmt::Display for Decimal {
     }
 }
 
+impl std::str::FromStr for Decimal {
+    type Err = String;
+
+    /// Parses `120`, `-0.05` or `36.80` exactly, keeping trailing zeros.
+    fn from_str(text: &str) -> Result<Decimal, String> {
+        let bad = || format!("{text:?} is not a decimal number");
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        if digits.contains('.') && frac.is_empty() {
+            return Err(bad());
+        }
+        let exponent = i8::try_from(frac.len()).map_err(|_| bad())?;
+        let magnitude: i64 = format!("{int}{frac}").parse().map_err(|_| bad())?;
+        let mantissa = i32::try_from(if negative { -magnitude } else { magnitude }).map_err(|_| bad())?;
+        Ok(Decimal { mantissa, exponent: -exponent })
+    }
+}
+
 impl Serialize for Decimal {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
@@ -70,7 +94,7 @@ impl Serialize for Decimal {
 }
 
 /// The IEEE-11073 values that are not numbers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Special {
     /// Not a number: the device has no valid value.
@@ -280,6 +304,17 @@ mod tests {
         assert_eq!(Decimal::new(55, -4).scale(3).to_f64(), 5.5);
         assert_eq!(Decimal::new(12, 2).to_f64(), 1200.0);
         assert_eq!(Decimal::new(20, -1).decimals(), 1);
+    }
+
+    #[test]
+    fn parses_back_exactly() {
+        for text in ["2.0", "120", "-0.05", "36.80", "0", "0.005"] {
+            assert_eq!(text.parse::<Decimal>().unwrap().to_string(), text);
+        }
+        assert_eq!("2.0".parse::<Decimal>().unwrap(), Decimal::new(20, -1));
+        for bad in ["", "-", "1.", ".5", "1e3", "1,5", "x", "99999999999"] {
+            assert!(bad.parse::<Decimal>().is_err(), "{bad}");
+        }
     }
 
     #[test]

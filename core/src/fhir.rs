@@ -1,0 +1,150 @@
+//! HL7 FHIR R4 JSON for what the app sends or exports. Observations follow
+//! the vital-signs profile and the PHD guide's habits: LOINC code, UCUM
+//! quantity, an identifier for conditional create, the device's Bluetooth
+//! address, and `dataAbsentReason` where a device sent no number.
+
+use jiff::Timestamp;
+use serde_json::{json, Value as Json};
+use sha2::{Digest, Sha256};
+
+use crate::{
+    gatt::Special,
+    plan::MeasurementKind,
+    store::{
+        readings::{EnteredBy, StoredComponent, StoredReading},
+        Store, StoreError,
+    },
+};
+
+/// System of the app's own observation identifiers.
+pub const OBSERVATION_IDENTIFIER_SYSTEM: &str = "urn:heima:observation";
+/// Extension carrying the device's own clock reading, as sent.
+pub const DEVICE_TIME_EXTENSION: &str = "urn:heima:fhir:extension:device-time";
+/// Extension saying who entered a reading (patient or relative).
+pub const ENTERED_BY_EXTENSION: &str = "urn:heima:fhir:extension:entered-by";
+pub const BLUETOOTH_SYSTEM: &str = "http://hl7.org/fhir/sid/eui-48/bluetooth";
+
+/// A stable `urn:uuid:` for a local identifier (for Bundle `fullUrl`).
+pub fn urn_uuid(identifier: &str) -> String {
+    let d = Sha256::digest(identifier.as_bytes());
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&d[..16]);
+    b[6] = (b[6] & 0x0F) | 0x80; // version 8: custom
+    b[8] = (b[8] & 0x3F) | 0x80; // RFC 4122 variant
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("urn:uuid:{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+fn absent_reason(special: Special) -> Json {
+    let code = match special {
+        Special::Nan => "not-a-number",
+        Special::PositiveInfinity => "positive-infinity",
+        Special::NegativeInfinity => "negative-infinity",
+        Special::Nres | Special::Reserved => "error",
+    };
+    json!({ "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason", "code": code }] })
+}
+
+fn loinc(code: &str) -> Json {
+    json!({ "coding": [{ "system": "http://loinc.org", "code": code }] })
+}
+
+/// Puts `valueQuantity` or `dataAbsentReason` on `target`.
+fn put_value(target: &mut serde_json::Map<String, Json>, c: &StoredComponent) {
+    match (c.decimal(), c.absent) {
+        (Some(d), _) => {
+            target.insert(
+                "valueQuantity".into(),
+                json!({ "value": d.to_f64(), "unit": c.unit, "system": "http://unitsofmeasure.org", "code": c.unit }),
+            );
+        }
+        (None, special) => {
+            target.insert("dataAbsentReason".into(), absent_reason(special.unwrap_or(Special::Nan)));
+        }
+    }
+}
+
+/// The FHIR Observation for a stored reading. `subject` is a reference
+/// such as `Patient/123`, when known.
+pub fn observation(reading: &StoredReading, subject: Option<&str>) -> Json {
+    let mut o = serde_json::Map::new();
+    o.insert("resourceType".into(), json!("Observation"));
+    o.insert("identifier".into(), json!([{ "system": OBSERVATION_IDENTIFIER_SYSTEM, "value": reading.identifier }]));
+    o.insert("status".into(), json!("final"));
+    o.insert(
+        "category".into(),
+        json!([{ "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "vital-signs" }] }]),
+    );
+    o.insert("code".into(), loinc(&reading.code));
+    if let Some(subject) = subject {
+        o.insert("subject".into(), json!({ "reference": subject }));
+    }
+    o.insert("effectiveDateTime".into(), json!(reading.effective.to_string()));
+    o.insert("issued".into(), json!(reading.received.to_string()));
+    let mut extensions = vec![json!({
+        "url": ENTERED_BY_EXTENSION,
+        "valueCode": match reading.entered_by { EnteredBy::Patient => "patient", EnteredBy::Relative => "relative", EnteredBy::NurseTraining => "nurse-training" }
+    })];
+    if let Some(t) = &reading.device_time {
+        extensions.push(json!({ "url": DEVICE_TIME_EXTENSION, "valueString": t }));
+    }
+    o.insert("extension".into(), Json::Array(extensions));
+    if let Some(device) = &reading.device_id {
+        o.insert("device".into(), json!({ "identifier": { "system": BLUETOOTH_SYSTEM, "value": device } }));
+    }
+    let single = reading.components.len() == 1 && reading.components[0].code == reading.code;
+    if single {
+        put_value(&mut o, &reading.components[0]);
+    } else {
+        let components: Vec<Json> = reading
+            .components
+            .iter()
+            .map(|c| {
+                let mut m = serde_json::Map::new();
+                m.insert("code".into(), loinc(&c.code));
+                put_value(&mut m, c);
+                Json::Object(m)
+            })
+            .collect();
+        o.insert("component".into(), Json::Array(components));
+    }
+    Json::Object(o)
+}
+
+impl Store {
+    /// Everything the patient has recorded, as a FHIR `collection` Bundle
+    /// (the patient's right of access). Training readings are left out:
+    /// they were never real.
+    pub fn export_bundle(&self, now: Timestamp) -> Result<Json, StoreError> {
+        let mut entries = vec![];
+        for kind in MeasurementKind::ALL {
+            for r in self.readings(kind, Timestamp::MIN, Timestamp::MAX)? {
+                if r.entered_by == EnteredBy::NurseTraining {
+                    continue;
+                }
+                entries.push(json!({ "fullUrl": urn_uuid(&r.identifier), "resource": observation(&r, None) }));
+            }
+        }
+        Ok(json!({
+            "resourceType": "Bundle",
+            "type": "collection",
+            "timestamp": now.to_string(),
+            "entry": entries,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urn_uuids_are_stable_and_well_formed() {
+        let a = urn_uuid("dev/85354-9/2026-11-23T08:05:00");
+        assert_eq!(a, urn_uuid("dev/85354-9/2026-11-23T08:05:00"));
+        assert_ne!(a, urn_uuid("dev/85354-9/2026-11-23T08:05:01"));
+        let hex = a.strip_prefix("urn:uuid:").unwrap();
+        let groups: Vec<usize> = hex.split('-').map(str::len).collect();
+        assert_eq!(groups, [8, 4, 4, 4, 12]);
+    }
+}

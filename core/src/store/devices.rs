@@ -1,0 +1,104 @@
+//! The registry of paired devices: what the nurse paired, the last record
+//! sequence number fetched (so stored records arrive once), when each was
+//! last seen and its battery. Forgetting keeps the row for history.
+
+use jiff::Timestamp;
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+use super::{Store, StoreError};
+
+/// A paired device as the registry knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PairedDevice {
+    pub id: String,
+    /// The health service it was paired for, as 4 hex digits (e.g. `1810`).
+    pub service: String,
+    pub name: String,
+    pub paired: Timestamp,
+    pub last_sequence: Option<u16>,
+    pub last_seen: Option<Timestamp>,
+    pub battery_percent: Option<u8>,
+}
+
+fn ts(ms: i64) -> rusqlite::Result<Timestamp> {
+    Timestamp::from_millisecond(ms)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Integer, Box::new(e)))
+}
+
+impl Store {
+    /// Adds (or re-pairs) a device.
+    pub fn pair_device(&self, id: &str, service: &str, name: &str, now: Timestamp) -> Result<(), StoreError> {
+        self.conn().execute(
+            "INSERT INTO device (id, service, name, paired_utc) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (id) DO UPDATE SET service = excluded.service, name = excluded.name,
+                 paired_utc = excluded.paired_utc, forgotten_utc = NULL, replaced_by = NULL",
+            params![id, service, name, now.as_millisecond()],
+        )?;
+        Ok(())
+    }
+
+    /// Paired devices that are not forgotten, by name.
+    pub fn paired_devices(&self) -> Result<Vec<PairedDevice>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, service, name, paired_utc, last_sequence, last_seen_utc, battery_percent
+             FROM device WHERE forgotten_utc IS NULL ORDER BY name, id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(PairedDevice {
+                id: r.get(0)?,
+                service: r.get(1)?,
+                name: r.get(2)?,
+                paired: ts(r.get(3)?)?,
+                last_sequence: r.get(4)?,
+                last_seen: r.get::<_, Option<i64>>(5)?.map(ts).transpose()?,
+                battery_percent: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn paired_device(&self, id: &str) -> Result<Option<PairedDevice>, StoreError> {
+        Ok(self.paired_devices()?.into_iter().find(|d| d.id == id))
+    }
+
+    /// Records a contact: when, the battery if read, and the highest
+    /// sequence number now stored (never lowered).
+    pub fn device_seen(
+        &self,
+        id: &str,
+        now: Timestamp,
+        battery_percent: Option<u8>,
+        last_sequence: Option<u16>,
+    ) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE device SET last_seen_utc = ?2,
+                 battery_percent = coalesce(?3, battery_percent),
+                 last_sequence = CASE WHEN ?4 IS NULL THEN last_sequence
+                                      WHEN last_sequence IS NULL OR ?4 > last_sequence THEN ?4
+                                      ELSE last_sequence END
+             WHERE id = ?1",
+            params![id, now.as_millisecond(), battery_percent, last_sequence],
+        )?;
+        Ok(())
+    }
+
+    /// Forgets a device, optionally naming the one that replaces it. Its
+    /// readings stay.
+    pub fn forget_device(&self, id: &str, replaced_by: Option<&str>, now: Timestamp) -> Result<bool, StoreError> {
+        let changed = self.conn().execute(
+            "UPDATE device SET forgotten_utc = ?2, replaced_by = ?3 WHERE id = ?1 AND forgotten_utc IS NULL",
+            params![id, now.as_millisecond(), replaced_by],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// The last sequence number stored for a device, even a forgotten one.
+    pub fn device_last_sequence(&self, id: &str) -> Result<Option<u16>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT last_sequence FROM device WHERE id = ?1", [id], |r| r.get::<_, Option<u16>>(0))
+            .optional()?
+            .flatten())
+    }
+}

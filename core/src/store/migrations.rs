@@ -1,0 +1,32 @@
+//! Schema migrations, in one place. Each step is a `.sql` file under
+//! `sql/`; `PRAGMA user_version` says how many have run. A database from a
+//! newer app version is refused before anything is written to it.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// The migrations in order; index + 1 is the schema version they produce.
+pub const MIGRATIONS: &[&str] = &[include_str!("sql/0001_initial.sql"), include_str!("sql/0002_devices.sql")];
+
+/// The schema version this build writes.
+pub const LATEST: u32 = MIGRATIONS.len() as u32;
+
+pub fn version(conn: &Connection) -> Result<u32, StoreError> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0))?)
+}
+
+/// Brings the database to [`LATEST`], one transaction per step.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let found = version(conn)?;
+    if found > LATEST {
+        return Err(StoreError::NewerVersion { found, supported: LATEST });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as u32 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,310 @@
+//! The encrypted local store: everything the patient records lives here
+//! first. SQLite with SQLCipher (rusqlite), WAL journal and `synchronous =
+//! FULL`, so a write is durable when the call returns — only then is a
+//! reading acknowledged to the UI.
+//!
+//! The key comes from the shell (the OS keyring, or a file the tests name);
+//! a fingerprint of it beside the database tells a wrong key (refused, file
+//! untouched) from a damaged file (moved aside into `quarantine/`, never
+//! deleted, and reported to the user and the service).
+
+mod migrations;
+pub mod readings;
+pub mod outbox;
+pub mod devices;
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+};
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OpenFlags};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+pub use migrations::{LATEST as SCHEMA_VERSION, MIGRATIONS};
+
+/// A 256-bit SQLCipher key. The caller supplies the random bytes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoreKey([u8; 32]);
+
+impl std::fmt::Debug for StoreKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StoreKey(..)")
+    }
+}
+
+impl StoreKey {
+    pub fn from_bytes(bytes: [u8; 32]) -> StoreKey {
+        StoreKey(bytes)
+    }
+
+    pub fn to_hex(&self) -> String {
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    pub fn from_hex(text: &str) -> Option<StoreKey> {
+        let text = text.trim();
+        if text.len() != 64 {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        for (i, byte) in out.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(text.get(i * 2..i * 2 + 2)?, 16).ok()?;
+        }
+        Some(StoreKey(out))
+    }
+
+    /// A value that identifies the key without revealing it.
+    fn fingerprint(&self) -> String {
+        let digest = Sha256::new().chain_update(b"heima-store-key-check-v1").chain_update(self.0).finalize();
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Why the store could not be used. `code()` is what the UI words.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the database key does not match this database")]
+    WrongKey,
+    #[error("the database was written by a newer version of Heima (schema {found}, this version knows {supported})")]
+    NewerVersion { found: u32, supported: u32 },
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("stored data could not be read: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::WrongKey => "store-wrong-key",
+            StoreError::NewerVersion { .. } => "store-newer-version",
+            StoreError::Sqlite(_) | StoreError::Io(_) => "store-failed",
+            StoreError::Corrupt(_) => "store-corrupt",
+        }
+    }
+}
+
+/// Something that happened while opening that the user must be told.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "notice", rename_all = "kebab-case")]
+pub enum StoreNotice {
+    /// The database was damaged; it was moved to `moved_to` and a new, empty
+    /// one was started.
+    Quarantined { moved_to: PathBuf, reason: String },
+}
+
+/// The open store.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+/// The result of [`Store::open`].
+pub struct Opened {
+    pub store: Store,
+    pub notices: Vec<StoreNotice>,
+}
+
+fn keycheck_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".keycheck");
+    path.with_file_name(name)
+}
+
+fn sidecars(path: &Path) -> Vec<PathBuf> {
+    ["", "-wal", "-shm"]
+        .iter()
+        .map(|suffix| {
+            let mut name = path.file_name().unwrap_or_default().to_os_string();
+            name.push(suffix);
+            path.with_file_name(name)
+        })
+        .collect()
+}
+
+fn connect(path: &Path, key: &StoreKey) -> Result<Connection, rusqlite::Error> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    apply_key(&conn, key)?;
+    Ok(conn)
+}
+
+fn apply_key(conn: &Connection, key: &StoreKey) -> Result<(), rusqlite::Error> {
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.to_hex()))
+}
+
+fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // FULL: every commit is on disk before the call returns.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}
+
+/// Does the first read of the file succeed, and does `quick_check` pass?
+fn health(conn: &Connection) -> Result<(), String> {
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(|e| e.to_string())?;
+    let result: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+    if result == "ok" {
+        Ok(())
+    } else {
+        Err(result)
+    }
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path` and brings its schema up
+    /// to date. `now` names the quarantine folder if the file is damaged.
+    pub fn open(path: &Path, key: &StoreKey, now: Timestamp) -> Result<Opened, StoreError> {
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        let check = keycheck_path(path);
+        let known_key = match fs::read_to_string(&check) {
+            Ok(stored) if stored.trim() == key.fingerprint() => true,
+            Ok(_) => return Err(StoreError::WrongKey),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+            Err(e) => return Err(e.into()),
+        };
+        let existed = path.exists();
+        let mut notices = vec![];
+        let mut conn = connect(path, key)?;
+        if existed {
+            if let Err(reason) = health(&conn) {
+                drop(conn);
+                if !known_key {
+                    // Without a fingerprint we cannot tell damage from a wrong
+                    // key, so touch nothing.
+                    return Err(StoreError::WrongKey);
+                }
+                let moved_to = quarantine(path, now)?;
+                notices.push(StoreNotice::Quarantined { moved_to, reason });
+                conn = connect(path, key)?;
+            }
+        }
+        configure(&conn)?;
+        migrations::migrate(&mut conn)?;
+        if !known_key {
+            write_atomically(&check, key.fingerprint().as_bytes())?;
+        }
+        let store = Store { conn, path: Some(path.to_path_buf()) };
+        for notice in &notices {
+            let StoreNotice::Quarantined { reason, .. } = notice;
+            store.audit(now, "local", "store-quarantined", None, Some(reason))?;
+            outbox::enqueue_notice(&store.conn, "store-quarantined", now)?;
+        }
+        Ok(Opened { store, notices })
+    }
+
+    /// An encrypted in-memory store, for tests and the demo.
+    pub fn open_in_memory(key: &StoreKey) -> Result<Store, StoreError> {
+        let mut conn = Connection::open_in_memory()?;
+        apply_key(&conn, key)?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrations::migrate(&mut conn)?;
+        Ok(Store { conn, path: None })
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        migrations::version(&self.conn)
+    }
+
+    /// `PRAGMA integrity_check`; `Ok(())` when the answer is "ok".
+    pub fn integrity_check(&self) -> Result<(), StoreError> {
+        let result: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if result == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt(result))
+        }
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self.conn.query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Adds a line to the sync audit trail (no health data in `detail`).
+    pub fn audit(
+        &self,
+        at: Timestamp,
+        direction: &str,
+        event: &str,
+        identifier: Option<&str>,
+        detail: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO sync_audit (at_utc, direction, event, identifier, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+            rusqlite::params![at.as_millisecond(), direction, event, identifier, detail],
+        )?;
+        Ok(())
+    }
+
+    /// The schema as `(type, name, sql)` rows, for comparing databases.
+    pub fn schema(&self) -> Result<Vec<(String, String, String)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT type, name, coalesce(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Folds the WAL into the main file (tests use it to damage the file).
+    #[doc(hidden)]
+    pub fn conn_checkpoint_for_tests(&self) {
+        let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+/// Moves the database and its WAL files to `quarantine/<time>/`.
+fn quarantine(path: &Path, now: Timestamp) -> Result<PathBuf, StoreError> {
+    let dir = path
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join("quarantine")
+        .join(now.strftime("%Y%m%dT%H%M%SZ").to_string());
+    fs::create_dir_all(&dir)?;
+    for file in sidecars(path) {
+        if file.exists() {
+            fs::rename(&file, dir.join(file.file_name().unwrap()))?;
+        }
+    }
+    Ok(dir.join(path.file_name().unwrap()))
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), std::io::Error> {
+    use std::io::Write;
+    let tmp = path.with_extension("tmp");
+    let mut f = fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    fs::rename(&tmp, path)
+}

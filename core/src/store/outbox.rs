@@ -1,0 +1,111 @@
+//! The outbox: what must still reach the follow-up service, with attempts,
+//! the last error and when to try next. Rows are added in the same
+//! transaction as what they send; the sync client drains them.
+
+use jiff::Timestamp;
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+use super::{Store, StoreError};
+
+/// One item waiting to be sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutboxItem {
+    pub id: i64,
+    /// FHIR resource type to send (`Observation`, `Communication`, ...).
+    pub resource_type: String,
+    pub local_id: Option<i64>,
+    pub identifier: String,
+    pub created: Timestamp,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub next_try: Timestamp,
+}
+
+/// Counts for the "sent / waiting to send" display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct OutboxStatus {
+    pub waiting: i64,
+    pub sent: i64,
+}
+
+pub(crate) fn enqueue(
+    conn: &Connection,
+    resource_type: &str,
+    local_id: i64,
+    identifier: &str,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO outbox (resource_type, local_id, identifier, created_utc, next_try_utc)
+         VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (identifier) DO NOTHING",
+        params![resource_type, local_id, identifier, now.as_millisecond()],
+    )?;
+    Ok(())
+}
+
+/// Queues a notice to the service (no health data), e.g. that the local
+/// database was damaged and quarantined.
+pub(crate) fn enqueue_notice(conn: &Connection, event: &str, now: Timestamp) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO outbox (resource_type, identifier, created_utc, next_try_utc)
+         VALUES ('Communication', ?1, ?2, ?2) ON CONFLICT (identifier) DO NOTHING",
+        params![format!("notice/{event}/{}", now.as_millisecond()), now.as_millisecond()],
+    )?;
+    Ok(())
+}
+
+fn ts(ms: i64) -> rusqlite::Result<Timestamp> {
+    Timestamp::from_millisecond(ms)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Integer, Box::new(e)))
+}
+
+impl Store {
+    /// Items due at `now`, oldest first, at most `limit`.
+    pub fn outbox_due(&self, now: Timestamp, limit: usize) -> Result<Vec<OutboxItem>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, resource_type, local_id, identifier, created_utc, attempts, last_error, next_try_utc
+             FROM outbox WHERE sent_utc IS NULL AND next_try_utc <= ?1 ORDER BY id LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![now.as_millisecond(), limit as i64], |r| {
+            Ok(OutboxItem {
+                id: r.get(0)?,
+                resource_type: r.get(1)?,
+                local_id: r.get(2)?,
+                identifier: r.get(3)?,
+                created: ts(r.get(4)?)?,
+                attempts: r.get(5)?,
+                last_error: r.get(6)?,
+                next_try: ts(r.get(7)?)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Marks items as received by the service.
+    pub fn outbox_sent(&mut self, ids: &[i64], now: Timestamp) -> Result<(), StoreError> {
+        let tx = self.conn_mut().transaction()?;
+        for id in ids {
+            tx.execute("UPDATE outbox SET sent_utc = ?2, last_error = NULL WHERE id = ?1", params![id, now.as_millisecond()])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records a failed attempt and when to try again.
+    pub fn outbox_failed(&self, id: i64, error: &str, next_try: Timestamp) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_try_utc = ?3 WHERE id = ?1",
+            params![id, error, next_try.as_millisecond()],
+        )?;
+        Ok(())
+    }
+
+    pub fn outbox_status(&self) -> Result<OutboxStatus, StoreError> {
+        Ok(self.conn().query_row(
+            "SELECT count(*) FILTER (WHERE sent_utc IS NULL), count(*) FILTER (WHERE sent_utc IS NOT NULL) FROM outbox",
+            [],
+            |r| Ok(OutboxStatus { waiting: r.get(0)?, sent: r.get(1)? }),
+        )?)
+    }
+}

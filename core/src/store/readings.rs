@@ -1,0 +1,242 @@
+//! Stored measurements: insert (one or a batch, each with its outbox row in
+//! the same transaction), and read back by kind and time.
+
+use jiff::Timestamp;
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::{outbox, Store, StoreError};
+use crate::{
+    gatt::{Decimal, Special},
+    measurement::{ComponentValue, Measurement},
+    plan::MeasurementKind,
+};
+
+/// Who entered a reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EnteredBy {
+    Patient,
+    Relative,
+    /// The nurse's training visit: stored and shown, never sent or counted.
+    NurseTraining,
+}
+
+impl EnteredBy {
+    fn as_str(self) -> &'static str {
+        match self {
+            EnteredBy::Patient => "patient",
+            EnteredBy::Relative => "relative",
+            EnteredBy::NurseTraining => "nurse-training",
+        }
+    }
+
+    fn parse(text: &str) -> Result<EnteredBy, StoreError> {
+        Ok(match text {
+            "patient" => EnteredBy::Patient,
+            "relative" => EnteredBy::Relative,
+            "nurse-training" => EnteredBy::NurseTraining,
+            other => return Err(StoreError::Corrupt(format!("entered_by {other:?}"))),
+        })
+    }
+}
+
+/// A measurement and how it was entered, ready to store.
+#[derive(Debug, Clone)]
+pub struct NewReading<'a> {
+    pub measurement: &'a Measurement,
+    pub entered_by: EnteredBy,
+    /// Typed in by hand rather than received from a device.
+    pub manual: bool,
+    pub received_at: Timestamp,
+}
+
+/// What happened to one reading on insert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "result", rename_all = "kebab-case")]
+pub enum Inserted {
+    /// Stored and durable, with this row id.
+    New { id: i64 },
+    /// The same reading (same identifier) was already stored.
+    Duplicate { id: i64 },
+}
+
+/// A component as stored (owned strings, exact decimal).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredComponent {
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub absent: Option<Special>,
+    pub unit: String,
+}
+
+impl StoredComponent {
+    /// The exact decimal, when there is a value.
+    pub fn decimal(&self) -> Option<Decimal> {
+        self.value.as_deref().and_then(|v| v.parse().ok())
+    }
+}
+
+/// A measurement as read back from the store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredReading {
+    pub id: i64,
+    pub identifier: String,
+    pub kind: MeasurementKind,
+    pub code: String,
+    pub effective: Timestamp,
+    pub device_time: Option<String>,
+    pub received: Timestamp,
+    pub components: Vec<StoredComponent>,
+    pub manual: bool,
+    pub device_id: Option<String>,
+    pub entered_by: EnteredBy,
+    pub plan_version: Option<i64>,
+    pub colour: Option<String>,
+    /// Whether the follow-up service has it (`None` for training readings,
+    /// which are never sent).
+    pub sent: Option<bool>,
+}
+
+fn kind_name(kind: MeasurementKind) -> String {
+    serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).expect("kind serialises to a string")
+}
+
+fn components_json(m: &Measurement) -> String {
+    let stored: Vec<StoredComponent> = m
+        .components
+        .iter()
+        .map(|c| {
+            let (value, absent) = match c.value {
+                ComponentValue::Value(d) => (Some(d.to_string()), None),
+                ComponentValue::Absent(s) => (None, Some(s)),
+            };
+            StoredComponent { code: c.code.to_string(), value, absent, unit: c.unit.to_string() }
+        })
+        .collect();
+    serde_json::to_string(&stored).expect("components serialise")
+}
+
+fn insert_one(tx: &rusqlite::Transaction<'_>, r: &NewReading<'_>) -> Result<Inserted, StoreError> {
+    let m = r.measurement;
+    let existing: Option<i64> =
+        tx.query_row("SELECT id FROM measurement WHERE identifier = ?1", [&m.identifier], |row| row.get(0)).optional()?;
+    if let Some(id) = existing {
+        return Ok(Inserted::Duplicate { id });
+    }
+    tx.execute(
+        "INSERT INTO measurement (identifier, kind, code, effective_utc, device_time, received_utc, components,
+                                  source, device_id, entered_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            m.identifier,
+            kind_name(m.kind),
+            m.code,
+            m.effective.as_millisecond(),
+            m.device_time.map(|t| t.to_string()),
+            r.received_at.as_millisecond(),
+            components_json(m),
+            if r.manual { "manual" } else { "device" },
+            (!r.manual).then_some(&m.device_id),
+            r.entered_by.as_str(),
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    if r.entered_by != EnteredBy::NurseTraining {
+        outbox::enqueue(tx, "Observation", id, &m.identifier, r.received_at)?;
+    }
+    Ok(Inserted::New { id })
+}
+
+impl Store {
+    /// Stores one reading durably (with its outbox row) and says whether it
+    /// was new.
+    pub fn insert_reading(&mut self, reading: &NewReading<'_>) -> Result<Inserted, StoreError> {
+        Ok(self.insert_readings(std::slice::from_ref(reading))?[0])
+    }
+
+    /// Stores a batch in one transaction: all durable, or none.
+    pub fn insert_readings(&mut self, readings: &[NewReading<'_>]) -> Result<Vec<Inserted>, StoreError> {
+        let tx = self.conn_mut().transaction()?;
+        let results = readings.iter().map(|r| insert_one(&tx, r)).collect::<Result<Vec<_>, _>>()?;
+        tx.commit()?;
+        Ok(results)
+    }
+
+    /// Records which plan judged a reading and the colour it got.
+    pub fn set_judgement(&self, id: i64, plan_version: i64, colour: &str) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE measurement SET plan_version = ?2, colour = ?3 WHERE id = ?1",
+            params![id, plan_version, colour],
+        )?;
+        Ok(())
+    }
+
+    /// Readings of one kind taken in `[from, to)`, oldest first.
+    pub fn readings(&self, kind: MeasurementKind, from: Timestamp, to: Timestamp) -> Result<Vec<StoredReading>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT m.id, m.identifier, m.code, m.effective_utc, m.device_time, m.received_utc, m.components,
+                    m.source, m.device_id, m.entered_by, m.plan_version, m.colour, o.sent_utc IS NOT NULL, o.id IS NOT NULL
+             FROM measurement m
+             LEFT JOIN outbox o ON o.resource_type = 'Observation' AND o.local_id = m.id
+             WHERE m.kind = ?1 AND m.effective_utc >= ?2 AND m.effective_utc < ?3
+             ORDER BY m.effective_utc",
+        )?;
+        let rows = stmt.query_map(params![kind_name(kind), from.as_millisecond(), to.as_millisecond()], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, i64>(3)?,
+                row.get::<_, Option<String>>(4)?,
+                row.get::<_, i64>(5)?,
+                row.get::<_, String>(6)?,
+                row.get::<_, String>(7)?,
+                row.get::<_, Option<String>>(8)?,
+                row.get::<_, String>(9)?,
+                row.get::<_, Option<i64>>(10)?,
+                row.get::<_, Option<String>>(11)?,
+                row.get::<_, bool>(12)?,
+                row.get::<_, bool>(13)?,
+            ))
+        })?;
+        let mut out = vec![];
+        for row in rows {
+            let (id, identifier, code, effective, device_time, received, components, source, device_id, entered_by, plan_version, colour, sent, queued) = row?;
+            let time = |ms: i64| Timestamp::from_millisecond(ms).map_err(|e| StoreError::Corrupt(e.to_string()));
+            out.push(StoredReading {
+                id,
+                identifier,
+                kind,
+                code,
+                effective: time(effective)?,
+                device_time,
+                received: time(received)?,
+                components: serde_json::from_str(&components).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                manual: source == "manual",
+                device_id,
+                entered_by: EnteredBy::parse(&entered_by)?,
+                plan_version,
+                colour,
+                sent: queued.then_some(sent),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Number of stored readings (all kinds).
+    pub fn reading_count(&self) -> Result<i64, StoreError> {
+        Ok(self.conn().query_row("SELECT count(*) FROM measurement", [], |r| r.get(0))?)
+    }
+
+    /// Whether a reading with this identifier is stored.
+    pub fn has_reading(&self, identifier: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT 1 FROM measurement WHERE identifier = ?1", [identifier], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+}

@@ -1,0 +1,269 @@
+//! The encrypted store: durability and de-duplication, the outbox, the
+//! device registry, encryption at rest, wrong keys, newer databases,
+//! quarantine of damaged files, migrations from frozen old schemas, and the
+//! FHIR export.
+
+use std::{fs, path::Path};
+
+use heima_core::{
+    clock::oslo,
+    gatt,
+    measurement::{from_decoded, ClockCorrection, Measurement, ReadingContext},
+    plan::MeasurementKind,
+    store::{
+        readings::{EnteredBy, Inserted, NewReading},
+        Store, StoreError, StoreKey, StoreNotice, SCHEMA_VERSION,
+    },
+};
+use jiff::Timestamp;
+
+fn key() -> StoreKey {
+    StoreKey::from_bytes([7; 32])
+}
+
+fn now() -> Timestamp {
+    "2026-11-23T08:00:00Z".parse().unwrap()
+}
+
+fn weight(device: &str, minute: u8, raw: u16) -> Measurement {
+    let tz = oslo();
+    let ctx = ReadingContext { device_id: device, received_at: now(), clock: ClockCorrection::default(), time_zone: &tz };
+    let mut bytes = vec![0x02];
+    bytes.extend(raw.to_le_bytes());
+    bytes.extend([0xEA, 0x07, 11, 23, 8, minute, 0]);
+    let decoded = gatt::decode(gatt::Characteristic::WeightMeasurement, &bytes).unwrap();
+    from_decoded(&decoded, &ctx).unwrap().remove(0)
+}
+
+fn reading(m: &Measurement, entered_by: EnteredBy) -> NewReading<'_> {
+    NewReading { measurement: m, entered_by, manual: false, received_at: now() }
+}
+
+fn open(path: &Path) -> Store {
+    Store::open(path, &key(), now()).unwrap().store
+}
+
+#[test]
+fn readings_are_stored_once_and_read_back_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("heima.db");
+    let a = weight("aa:bb", 1, 16100); // 80.500 kg
+    let b = weight("aa:bb", 2, 16102);
+    {
+        let mut store = open(&path);
+        let first = store.insert_reading(&reading(&a, EnteredBy::Patient)).unwrap();
+        let Inserted::New { id } = first else { panic!("{first:?}") };
+        // The same record re-sent by the device is recognised.
+        assert_eq!(store.insert_reading(&reading(&a, EnteredBy::Patient)).unwrap(), Inserted::Duplicate { id });
+        let batch = store.insert_readings(&[reading(&a, EnteredBy::Patient), reading(&b, EnteredBy::Relative)]).unwrap();
+        assert!(matches!(batch[..], [Inserted::Duplicate { .. }, Inserted::New { .. }]));
+    }
+    // After closing and opening again, everything is there.
+    let store = open(&path);
+    let back = store.readings(MeasurementKind::BodyWeight, Timestamp::MIN, Timestamp::MAX).unwrap();
+    assert_eq!(back.len(), 2);
+    assert_eq!(back[0].components[0].value.as_deref(), Some("80.500"));
+    assert_eq!(back[0].components[0].unit, "kg");
+    assert_eq!(back[0].device_time.as_deref(), Some("2026-11-23T08:01:00"));
+    assert_eq!(back[0].effective, "2026-11-23T07:01:00Z".parse::<Timestamp>().unwrap());
+    assert_eq!(back[1].entered_by, EnteredBy::Relative);
+    assert_eq!(back[0].sent, Some(false));
+    store.integrity_check().unwrap();
+}
+
+#[test]
+fn outbox_tracks_attempts_and_never_holds_training_readings() {
+    let mut store = Store::open_in_memory(&key()).unwrap();
+    let real = weight("aa:bb", 1, 16100);
+    let training = weight("aa:bb", 2, 16100);
+    store.insert_reading(&reading(&real, EnteredBy::Patient)).unwrap();
+    store.insert_reading(&reading(&training, EnteredBy::NurseTraining)).unwrap();
+    let due = store.outbox_due(now(), 10).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].identifier, real.identifier);
+    assert_eq!(due[0].resource_type, "Observation");
+
+    let later: Timestamp = "2026-11-23T08:05:00Z".parse().unwrap();
+    store.outbox_failed(due[0].id, "connection reset", later).unwrap();
+    assert!(store.outbox_due(now(), 10).unwrap().is_empty(), "not due before its next try");
+    let retry = store.outbox_due(later, 10).unwrap();
+    assert_eq!((retry[0].attempts, retry[0].last_error.as_deref()), (1, Some("connection reset")));
+
+    store.outbox_sent(&[retry[0].id], later).unwrap();
+    assert!(store.outbox_due(later, 10).unwrap().is_empty());
+    let status = store.outbox_status().unwrap();
+    assert_eq!((status.waiting, status.sent), (0, 1));
+    let readings = store.readings(MeasurementKind::BodyWeight, Timestamp::MIN, Timestamp::MAX).unwrap();
+    let sent: Vec<_> = readings.iter().map(|r| (r.entered_by, r.sent)).collect();
+    assert_eq!(sent, vec![(EnteredBy::Patient, Some(true)), (EnteredBy::NurseTraining, None)]);
+}
+
+#[test]
+fn device_registry_pairs_forgets_and_never_lowers_the_sequence() {
+    let store = Store::open_in_memory(&key()).unwrap();
+    store.pair_device("aa:bb", "1808", "Glucose meter", now()).unwrap();
+    store.pair_device("cc:dd", "1810", "Blood pressure monitor", now()).unwrap();
+    store.device_seen("aa:bb", now(), Some(80), Some(42)).unwrap();
+    store.device_seen("aa:bb", now(), None, Some(17)).unwrap(); // an old re-send
+    let d = store.paired_device("aa:bb").unwrap().unwrap();
+    assert_eq!((d.last_sequence, d.battery_percent), (Some(42), Some(80)));
+    // The nurse replaces the blood-pressure monitor with a new one.
+    store.pair_device("ee:ff", "1810", "New blood pressure monitor", now()).unwrap();
+    assert!(store.forget_device("cc:dd", Some("ee:ff"), now()).unwrap());
+    assert!(!store.forget_device("cc:dd", None, now()).unwrap(), "already forgotten");
+    let names: Vec<_> = store.paired_devices().unwrap().into_iter().map(|d| d.id).collect();
+    assert_eq!(names, vec!["aa:bb", "ee:ff"]);
+    // Re-pairing the meter keeps what was fetched, so nothing arrives twice.
+    store.forget_device("aa:bb", None, now()).unwrap();
+    store.pair_device("aa:bb", "1808", "Glucose meter", now()).unwrap();
+    assert_eq!(store.device_last_sequence("aa:bb").unwrap(), Some(42));
+}
+
+fn files_contain(dir: &Path, needle: &[u8]) -> bool {
+    fs::read_dir(dir).unwrap().any(|e| {
+        let p = e.unwrap().path();
+        p.is_file() && fs::read(&p).unwrap().windows(needle.len()).any(|w| w == needle)
+    })
+}
+
+#[test]
+fn database_files_hold_no_plaintext() {
+    let marker = "PLAINTEXT-CHECK-7f3a";
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = open(&dir.path().join("heima.db"));
+        let m = weight(marker, 1, 16100);
+        store.insert_reading(&reading(&m, EnteredBy::Patient)).unwrap();
+        store.set_setting("note", marker).unwrap();
+        // Closed without a checkpoint, so the WAL is checked too.
+        assert!(dir.path().join("heima.db-wal").exists());
+        assert!(!files_contain(dir.path(), marker.as_bytes()), "plaintext found while open");
+    }
+    assert!(!files_contain(dir.path(), marker.as_bytes()), "plaintext found after close");
+    assert!(!files_contain(dir.path(), b"SQLite format 3"), "unencrypted SQLite header");
+
+    // Control: the same search finds the marker in an unencrypted database.
+    let plain = tempfile::tempdir().unwrap();
+    let conn = rusqlite::Connection::open(plain.path().join("plain.db")).unwrap();
+    conn.execute_batch(&format!("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('{marker}');")).unwrap();
+    drop(conn);
+    assert!(files_contain(plain.path(), marker.as_bytes()));
+}
+
+#[test]
+fn wrong_key_is_refused_and_the_file_is_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("heima.db");
+    {
+        let mut store = open(&path);
+        store.insert_reading(&reading(&weight("aa:bb", 1, 16100), EnteredBy::Patient)).unwrap();
+    }
+    let before = fs::read(&path).unwrap();
+    let wrong = StoreKey::from_bytes([8; 32]);
+    let error = Store::open(&path, &wrong, now()).err().unwrap();
+    assert!(matches!(error, StoreError::WrongKey), "{error}");
+    assert_eq!(error.code(), "store-wrong-key");
+    assert_eq!(fs::read(&path).unwrap(), before);
+    assert!(!dir.path().join("quarantine").exists());
+    // Without the fingerprint file a bad key still touches nothing.
+    fs::remove_file(dir.path().join("heima.db.keycheck")).unwrap();
+    assert!(matches!(Store::open(&path, &wrong, now()), Err(StoreError::WrongKey)));
+    assert_eq!(fs::read(&path).unwrap(), before);
+    // The right key still opens it.
+    assert_eq!(open(&path).reading_count().unwrap(), 1);
+}
+
+#[test]
+fn database_from_a_newer_version_is_refused_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("heima.db");
+    drop(open(&path));
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(&format!("PRAGMA key = \"x'{}'\"; PRAGMA user_version = 99;", key().to_hex())).unwrap();
+    }
+    let before = fs::read(&path).unwrap();
+    let error = Store::open(&path, &key(), now()).err().unwrap();
+    assert!(matches!(error, StoreError::NewerVersion { found: 99, supported: SCHEMA_VERSION }), "{error}");
+    assert_eq!(error.code(), "store-newer-version");
+    assert_eq!(fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn damaged_database_is_quarantined_reported_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("heima.db");
+    {
+        let mut store = open(&path);
+        store.insert_reading(&reading(&weight("aa:bb", 1, 16100), EnteredBy::Patient)).unwrap();
+        store.conn_checkpoint_for_tests();
+    }
+    // Scribble over the first page.
+    let mut bytes = fs::read(&path).unwrap();
+    for b in bytes.iter_mut().take(4096).skip(100) {
+        *b ^= 0x5A;
+    }
+    fs::write(&path, &bytes).unwrap();
+
+    let opened = Store::open(&path, &key(), now()).unwrap();
+    let [StoreNotice::Quarantined { moved_to, .. }] = &opened.notices[..] else { panic!("{:?}", opened.notices) };
+    assert_eq!(fs::read(moved_to).unwrap(), bytes, "the damaged file is kept as it was");
+    assert!(moved_to.starts_with(dir.path().join("quarantine")));
+    // The new database works and tells the service.
+    let store = opened.store;
+    assert_eq!(store.reading_count().unwrap(), 0);
+    let due = store.outbox_due(now(), 10).unwrap();
+    assert_eq!(due.len(), 1);
+    assert!(due[0].identifier.starts_with("notice/store-quarantined/"), "{}", due[0].identifier);
+}
+
+/// Every frozen old schema (with its sample rows) upgrades to a database
+/// whose schema equals a fresh one, and its rows survive.
+#[test]
+fn frozen_old_schemas_upgrade_to_the_newest() {
+    let frozen_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas");
+    for version in 1..SCHEMA_VERSION {
+        let file = frozen_dir.join(format!("v{version}.sql"));
+        let sql = fs::read_to_string(&file).unwrap_or_else(|_| panic!("{} must be frozen", file.display()));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("heima.db");
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key().to_hex())).unwrap();
+            conn.execute_batch(&sql).unwrap();
+        }
+        let upgraded = open(&path);
+        assert_eq!(upgraded.schema_version().unwrap(), SCHEMA_VERSION);
+        let fresh = Store::open_in_memory(&key()).unwrap();
+        assert_eq!(upgraded.schema().unwrap(), fresh.schema().unwrap(), "v{version} upgraded differs from fresh");
+        assert_eq!(upgraded.reading_count().unwrap(), 1, "v{version} rows survive");
+        assert_eq!(upgraded.setting("locale").unwrap().as_deref(), Some("nn"));
+        upgraded.integrity_check().unwrap();
+    }
+}
+
+#[test]
+fn export_is_a_fhir_collection_bundle_without_training_readings() {
+    let mut store = Store::open_in_memory(&key()).unwrap();
+    let a = weight("aa:bb", 1, 16100);
+    let t = weight("aa:bb", 2, 16100);
+    store.insert_reading(&reading(&a, EnteredBy::Relative)).unwrap();
+    store.insert_reading(&reading(&t, EnteredBy::NurseTraining)).unwrap();
+    let bundle = store.export_bundle(now()).unwrap();
+    assert_eq!(bundle["resourceType"], "Bundle");
+    assert_eq!(bundle["type"], "collection");
+    let entries = bundle["entry"].as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    let o = &entries[0]["resource"];
+    assert!(entries[0]["fullUrl"].as_str().unwrap().starts_with("urn:uuid:"));
+    assert_eq!(o["resourceType"], "Observation");
+    assert_eq!(o["status"], "final");
+    assert_eq!(o["code"]["coding"][0]["system"], "http://loinc.org");
+    assert_eq!(o["code"]["coding"][0]["code"], "29463-7");
+    assert_eq!(o["valueQuantity"]["value"], 80.5);
+    assert_eq!(o["valueQuantity"]["system"], "http://unitsofmeasure.org");
+    assert_eq!(o["valueQuantity"]["code"], "kg");
+    assert_eq!(o["effectiveDateTime"], "2026-11-23T07:01:00Z");
+    assert_eq!(o["identifier"][0]["value"], a.identifier.as_str());
+    assert_eq!(o["device"]["identifier"]["value"], "aa:bb");
+}
