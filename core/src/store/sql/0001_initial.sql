@@ -74,6 +74,7 @@ CREATE TABLE outbox (
     sent_utc        INTEGER
 );
 CREATE INDEX outbox_due ON outbox (sent_utc, next_try_utc);
+CREATE INDEX outbox_by_local_row ON outbox (resource_type, local_id);
 
 CREATE TABLE sync_audit (
     id              INTEGER PRIMARY KEY,
