@@ -75,6 +75,8 @@ impl App {
             .stderr(Stdio::inherit());
         if let Some(dir) = launch.data_dir {
             command.env("HEIMA_DATA_DIR", dir);
+            // Headless: no keyring daemon, so the key lives in a file the test names.
+            command.env("HEIMA_KEY_FILE", dir.join("test-store.key"));
         }
         for (key, value) in &launch.env {
             command.env(key, value);

@@ -1,0 +1,98 @@
+//! Where the database key lives: the OS keyring (Secret Service on Linux),
+//! created on first start. Tests and headless machines name a key file
+//! explicitly with `HEIMA_KEY_FILE`; nothing falls back to a file silently
+//! except demo mode, whose data is not real (see `lib.rs`).
+
+use std::{
+    fs,
+    io::Write,
+    path::{Path, PathBuf},
+};
+
+use heima_core::store::StoreKey;
+
+/// Environment variable naming a key file to use instead of the keyring.
+pub const KEY_FILE_ENV: &str = "HEIMA_KEY_FILE";
+
+const KEYRING_SERVICE: &str = "no.heima.app";
+const KEYRING_USER: &str = "store-key";
+
+/// Where a key came from, for the log (never the key itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySource {
+    Keyring,
+    File(PathBuf),
+}
+
+fn random_key() -> Result<StoreKey, String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness: {e}"))?;
+    Ok(StoreKey::from_bytes(bytes))
+}
+
+/// Reads the key from `path`, creating it (mode 0600) when missing.
+pub fn from_file(path: &Path) -> Result<StoreKey, String> {
+    match fs::read_to_string(path) {
+        Ok(text) => StoreKey::from_hex(&text).ok_or_else(|| format!("{} does not hold a key", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = random_key()?;
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+            }
+            let mut options = fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut f = options.open(path).map_err(|e| e.to_string())?;
+            f.write_all(key.to_hex().as_bytes()).map_err(|e| e.to_string())?;
+            f.sync_all().map_err(|e| e.to_string())?;
+            Ok(key)
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Reads the key from the OS keyring, creating it on first start.
+pub fn from_keyring() -> Result<StoreKey, String> {
+    let entry = keyring::Entry::new(KEYRING_SERVICE, KEYRING_USER).map_err(|e| e.to_string())?;
+    match entry.get_password() {
+        Ok(hex) => StoreKey::from_hex(&hex).ok_or_else(|| "the keyring entry does not hold a key".to_string()),
+        Err(keyring::Error::NoEntry) => {
+            let key = random_key()?;
+            entry.set_password(&key.to_hex()).map_err(|e| e.to_string())?;
+            Ok(key)
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// The key as configured: `HEIMA_KEY_FILE` if set, else the keyring.
+pub fn load() -> Result<(StoreKey, KeySource), String> {
+    match std::env::var_os(KEY_FILE_ENV) {
+        Some(path) => {
+            let path = PathBuf::from(path);
+            Ok((from_file(&path)?, KeySource::File(path)))
+        }
+        None => Ok((from_keyring()?, KeySource::Keyring)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_file_is_created_private_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/key");
+        let a = from_file(&path).unwrap();
+        assert_eq!(from_file(&path).unwrap(), a);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        fs::write(&path, "not a key").unwrap();
+        assert!(from_file(&path).unwrap_err().contains("does not hold a key"));
+    }
+}
