@@ -1,5 +1,11 @@
-//! What the app knows about Bluetooth health devices. For now: whether the
-//! tablet's Bluetooth can be used at all, as the device screen shows it.
+//! Bluetooth health devices: whether Bluetooth can be used at all (as the
+//! device screen shows it), the [`transport::Transport`] seam between the
+//! session logic and a radio, the session itself ([`session`]) and a
+//! simulated peripheral ([`simulator`]) that speaks byte-exact payloads.
+
+pub mod session;
+pub mod simulator;
+pub mod transport;
 
 use serde::Serialize;
 
