@@ -1,0 +1,12 @@
+//! Fuzz target: `gatt::body_composition::decode` must never panic, and whatever it accepts must
+//! serialise to JSON (as `heima-cli` prints it).
+#![no_main]
+
+use heima_core::gatt;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(decoded) = gatt::body_composition::decode(data) {
+        serde_json::to_string(&decoded).expect("decoded packets serialise");
+    }
+});
