@@ -15,6 +15,8 @@ pub mod gatt;
 pub mod locale;
 pub mod measurement;
 pub mod plan;
+pub mod questionnaire;
 pub mod schedule;
 pub mod settings;
 pub mod store;
+pub mod traffic_light;

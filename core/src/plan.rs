@@ -1,11 +1,15 @@
 //! The self-care plan (egenbehandlingsplan) as plain data: what the patient
-//! measures or answers, and when.
-//!
-//! This is the shape the rest of the core works with; reading it from a FHIR
-//! `CarePlan` and the traffic-light limits come with the clinical issue.
+//! measures or answers, when, and the traffic-light limits and advice for
+//! each. [`crate::fhir::careplan`] reads it from the service's FHIR
+//! `CarePlan` (profile: `docs/careplan-profile.md`).
 
-use jiff::civil::Time;
+use jiff::{
+    civil::{Time, Weekday},
+    Timestamp,
+};
 use serde::{Deserialize, Serialize};
+
+use crate::traffic_light::TrafficLight;
 
 /// A kind of reading the app can take or receive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -20,6 +24,19 @@ pub enum MeasurementKind {
 }
 
 impl MeasurementKind {
+    /// The kind a LOINC code stands for, for the codes the plan may use.
+    pub fn from_loinc(code: &str) -> Option<MeasurementKind> {
+        Some(match code {
+            "85354-9" => MeasurementKind::BloodPressure,
+            "8867-4" => MeasurementKind::Pulse,
+            "2708-6" | "59408-5" => MeasurementKind::OxygenSaturation,
+            "8310-5" => MeasurementKind::BodyTemperature,
+            "29463-7" => MeasurementKind::BodyWeight,
+            "15074-8" | "2339-0" => MeasurementKind::BloodGlucose,
+            _ => return None,
+        })
+    }
+
     pub const ALL: [MeasurementKind; 6] = [
         MeasurementKind::BloodPressure,
         MeasurementKind::Pulse,
@@ -46,6 +63,14 @@ pub enum ActivityKind {
 pub enum Timing {
     /// Every day at these local times.
     DailyAt { times: Vec<Time> },
+    /// On these weekdays at these local times.
+    WeeklyAt {
+        #[serde(with = "weekday_codes")]
+        days: Vec<Weekday>,
+        times: Vec<Time>,
+    },
+    /// This many times a week, any day, any time.
+    TimesPerWeek { count: u8 },
     /// Only when the patient feels the need; never a task of its own.
     WhenNeeded,
 }
@@ -57,6 +82,9 @@ pub struct Activity {
     pub id: String,
     pub kind: ActivityKind,
     pub timing: Timing,
+    /// Limits, advice and whom to call, per colour.
+    #[serde(default)]
+    pub traffic_light: TrafficLight,
 }
 
 /// How the patient reaches the follow-up service.
@@ -73,6 +101,42 @@ pub struct CarePlan {
     pub id: String,
     /// Increases every time the service changes the plan.
     pub version: u32,
+    /// From when this version is in force.
+    pub valid_from: Timestamp,
+    pub title: Option<String>,
     pub service: ServiceContact,
     pub activities: Vec<Activity>,
+}
+
+impl CarePlan {
+    pub fn activity(&self, id: &str) -> Option<&Activity> {
+        self.activities.iter().find(|a| a.id == id)
+    }
+
+    /// The activity that asks for this kind of measurement, if any.
+    pub fn activity_for(&self, kind: MeasurementKind) -> Option<&Activity> {
+        self.activities.iter().find(|a| a.kind == ActivityKind::Measure { measurement: kind })
+    }
+}
+
+/// Weekdays as FHIR's `dayOfWeek` codes (`mon` … `sun`).
+mod weekday_codes {
+    use jiff::civil::Weekday;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    const CODES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+    pub fn serialize<S: Serializer>(days: &[Weekday], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(days.iter().map(|d| CODES[d.to_monday_zero_offset() as usize]))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Weekday>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .iter()
+            .map(|code| {
+                let i = CODES.iter().position(|c| c == code).ok_or_else(|| serde::de::Error::custom(format!("day {code:?}")))?;
+                Ok(Weekday::from_monday_zero_offset(i as i8).expect("0..7"))
+            })
+            .collect()
+    }
 }

@@ -29,15 +29,24 @@ pub struct Completion {
     pub at: Timestamp,
 }
 
+/// For "n times a week" activities: how far the patient is this week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct WeekProgress {
+    pub done: u8,
+    pub count: u8,
+}
+
 /// One entry of today's list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Task {
     pub activity_id: String,
     pub kind: ActivityKind,
-    /// Planned time (UTC).
-    pub due: Timestamp,
+    /// Planned time (UTC); `None` for "n times a week" tasks.
+    pub due: Option<Timestamp>,
     /// Planned local time as `HH:MM`, for display.
-    pub due_local: String,
+    pub due_local: Option<String>,
+    /// Set for "n times a week" tasks.
+    pub week: Option<WeekProgress>,
     pub state: TaskState,
     /// When it was done, if it was.
     pub done_at: Option<Timestamp>,
@@ -45,18 +54,51 @@ pub struct Task {
     pub done_local: Option<String>,
 }
 
-/// Lays out the tasks of the patient's current local day, sorted by time.
+/// Lays out the tasks of the patient's current local day: timed tasks by
+/// time, then "n times a week" tasks.
 ///
 /// Each completion of an activity that day fills the earliest open slot of
-/// that activity; a slot not filled by `due + MISSED_AFTER` is missed.
+/// that activity; a slot not filled by `due + MISSED_AFTER` is missed. A
+/// weekly-count task shows until the week's count is reached (and on the
+/// day it was done).
 pub fn tasks_for_today(plan: &CarePlan, completions: &[Completion], clock: &dyn Clock) -> Vec<Task> {
     let tz = clock.time_zone();
     let now = clock.now();
     let today: Date = now.to_zoned(tz.clone()).date();
+    let local = |t: Timestamp| t.to_zoned(tz.clone()).strftime("%H:%M").to_string();
 
     let mut tasks = Vec::new();
     for activity in &plan.activities {
-        let Timing::DailyAt { times } = &activity.timing else { continue };
+        let times = match &activity.timing {
+            Timing::DailyAt { times } => times,
+            Timing::WeeklyAt { days, times } if days.contains(&today.weekday()) => times,
+            Timing::TimesPerWeek { count } => {
+                let monday = today - jiff::Span::new().days(i64::from(today.weekday().to_monday_zero_offset()));
+                let mine = || completions.iter().filter(|c| c.activity_id == activity.id);
+                let this_week = mine()
+                    .filter(|c| {
+                        let d = c.at.to_zoned(tz.clone()).date();
+                        d >= monday && d <= today
+                    })
+                    .count();
+                let done_today = mine().filter(|c| c.at.to_zoned(tz.clone()).date() == today).map(|c| c.at).max();
+                if done_today.is_none() && this_week >= usize::from(*count) {
+                    continue;
+                }
+                tasks.push(Task {
+                    activity_id: activity.id.clone(),
+                    kind: activity.kind.clone(),
+                    due: None,
+                    due_local: None,
+                    week: Some(WeekProgress { done: this_week.min(255) as u8, count: *count }),
+                    state: if done_today.is_some() { TaskState::Done } else { TaskState::ToDo },
+                    done_at: done_today,
+                    done_local: done_today.map(local),
+                });
+                continue;
+            }
+            Timing::WeeklyAt { .. } | Timing::WhenNeeded => continue,
+        };
         let mut times = times.clone();
         times.sort();
         let mut done: Vec<Timestamp> = completions
@@ -80,15 +122,19 @@ pub fn tasks_for_today(plan: &CarePlan, completions: &[Completion], clock: &dyn 
             tasks.push(Task {
                 activity_id: activity.id.clone(),
                 kind: activity.kind.clone(),
-                due,
-                due_local: zoned.strftime("%H:%M").to_string(),
+                due: Some(due),
+                due_local: Some(local(due)),
+                week: None,
                 state,
                 done_at,
-                done_local: done_at.map(|t| t.to_zoned(tz.clone()).strftime("%H:%M").to_string()),
+                done_local: done_at.map(local),
             });
         }
     }
-    tasks.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.activity_id.cmp(&b.activity_id)));
+    // Timed tasks first, by time; `None` sorts first in Option, so flip it.
+    tasks.sort_by(|a, b| {
+        (a.due.is_none(), a.due, &a.activity_id).cmp(&(b.due.is_none(), b.due, &b.activity_id))
+    });
     tasks
 }
 
@@ -105,22 +151,27 @@ mod tests {
         CarePlan {
             id: "p".into(),
             version: 1,
+            valid_from: Timestamp::UNIX_EPOCH,
+            title: None,
             service: ServiceContact { name: "S".into(), phone: "1".into() },
             activities: vec![
                 Activity {
                     id: "bp".into(),
                     kind: ActivityKind::Measure { measurement: MeasurementKind::BloodPressure },
                     timing: Timing::DailyAt { times: vec![time(20, 0, 0, 0), time(8, 0, 0, 0)] },
+                    traffic_light: Default::default(),
                 },
                 Activity {
                     id: "weight".into(),
                     kind: ActivityKind::Measure { measurement: MeasurementKind::BodyWeight },
                     timing: Timing::DailyAt { times: vec![time(7, 30, 0, 0)] },
+                    traffic_light: Default::default(),
                 },
                 Activity {
                     id: "extra".into(),
                     kind: ActivityKind::Measure { measurement: MeasurementKind::Pulse },
                     timing: Timing::WhenNeeded,
+                    traffic_light: Default::default(),
                 },
             ],
         }
@@ -131,7 +182,7 @@ mod tests {
     }
 
     fn states(tasks: &[Task]) -> Vec<(String, String, TaskState)> {
-        tasks.iter().map(|t| (t.activity_id.clone(), t.due_local.clone(), t.state)).collect()
+        tasks.iter().map(|t| (t.activity_id.clone(), t.due_local.clone().unwrap_or_default(), t.state)).collect()
     }
 
     /// (now, completions, expected (activity, local time, state) in order)
@@ -186,7 +237,47 @@ mod tests {
     fn due_instants_follow_daylight_saving() {
         let winter = tasks_for_today(&plan(), &[], &FixedClock::oslo(at("2026-01-10T05:00:00Z")));
         let summer = tasks_for_today(&plan(), &[], &FixedClock::oslo(at("2026-07-01T05:00:00Z")));
-        assert_eq!(winter[0].due, at("2026-01-10T06:30:00Z"));
-        assert_eq!(summer[0].due, at("2026-07-01T05:30:00Z"));
+        assert_eq!(winter[0].due, Some(at("2026-01-10T06:30:00Z")));
+        assert_eq!(summer[0].due, Some(at("2026-07-01T05:30:00Z")));
+    }
+
+    #[test]
+    fn weekly_timings() {
+        use jiff::civil::Weekday::*;
+        let mut p = plan();
+        p.activities = vec![
+            Activity {
+                id: "mwf".into(),
+                kind: ActivityKind::Measure { measurement: MeasurementKind::BodyWeight },
+                timing: Timing::WeeklyAt { days: vec![Monday, Wednesday, Friday], times: vec![time(8, 0, 0, 0)] },
+                traffic_light: Default::default(),
+            },
+            Activity {
+                id: "thrice".into(),
+                kind: ActivityKind::Questionnaire { questionnaire: "q".into() },
+                timing: Timing::TimesPerWeek { count: 3 },
+                traffic_light: Default::default(),
+            },
+        ];
+        // 2026-11-25 is a Wednesday; 2026-11-26 a Thursday.
+        let wed = FixedClock::oslo(at("2026-11-25T06:00:00Z"));
+        let thu = FixedClock::oslo(at("2026-11-26T06:00:00Z"));
+        let ids = |tasks: &[Task]| tasks.iter().map(|t| t.activity_id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&tasks_for_today(&p, &[], &wed)), vec!["mwf", "thrice"]);
+        assert_eq!(ids(&tasks_for_today(&p, &[], &thu)), vec!["thrice"]);
+        // Twice this week (Mon, Tue), once last Sunday: 2 of 3.
+        let c = |at_: &str| Completion { activity_id: "thrice".into(), at: at(at_) };
+        let done = [c("2026-11-22T10:00:00Z"), c("2026-11-23T10:00:00Z"), c("2026-11-24T10:00:00Z")];
+        let t = tasks_for_today(&p, &done, &thu);
+        assert_eq!(t[0].week, Some(WeekProgress { done: 2, count: 3 }));
+        assert_eq!(t[0].state, TaskState::ToDo);
+        // The third today: done, and shown as done today.
+        let mut all = done.to_vec();
+        all.push(c("2026-11-26T05:30:00Z"));
+        let t = tasks_for_today(&p, &all, &thu);
+        assert_eq!((t[0].state, t[0].week), (TaskState::Done, Some(WeekProgress { done: 3, count: 3 })));
+        // The next day the quota is reached: no task.
+        let fri = FixedClock::oslo(at("2026-11-27T06:00:00Z"));
+        assert_eq!(ids(&tasks_for_today(&p, &all, &fri)), vec!["mwf"]);
     }
 }

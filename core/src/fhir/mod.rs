@@ -2,6 +2,12 @@
 //! the vital-signs profile and the PHD guide's habits: LOINC code, UCUM
 //! quantity, an identifier for conditional create, the device's Bluetooth
 //! address, and `dataAbsentReason` where a device sent no number.
+//!
+//! [`careplan`] reads the self-care plan; [`questionnaire`] reads
+//! questionnaires and writes responses.
+
+pub mod careplan;
+pub mod questionnaire;
 
 use jiff::Timestamp;
 use serde_json::{json, Value as Json};

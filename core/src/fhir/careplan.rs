@@ -1,0 +1,244 @@
+//! Reads the self-care plan from a FHIR R4 `CarePlan` (profile and example:
+//! `docs/careplan-profile.md`) and refuses a plan it cannot understand, with
+//! a reason, so the plan in force stays.
+
+use jiff::{civil, tz::TimeZone, Timestamp};
+use serde_json::Value as Json;
+
+use crate::{
+    error::CoreError,
+    gatt::Decimal,
+    locale::Locale,
+    plan::{Activity, ActivityKind, CarePlan, MeasurementKind, ServiceContact, Timing},
+    traffic_light::{Advice, Call, Colour, Limit, TrafficLight},
+};
+
+/// Extension holding an activity's traffic-light limits, advice and calls.
+pub const TRAFFIC_LIGHT_EXTENSION: &str = "urn:heima:fhir:extension:traffic-light";
+/// Extension giving an activity its stable id (else its position is used).
+pub const ACTIVITY_ID_EXTENSION: &str = "urn:heima:fhir:extension:activity-id";
+
+fn invalid(path: &str, why: impl std::fmt::Display) -> CoreError {
+    CoreError::new("plan-invalid", format!("{path}: {why}"))
+}
+
+fn str_at<'a>(j: &'a Json, key: &str) -> Option<&'a str> {
+    j.get(key).and_then(Json::as_str)
+}
+
+fn array<'a>(j: &'a Json, key: &str) -> &'a [Json] {
+    j.get(key).and_then(Json::as_array).map(Vec::as_slice).unwrap_or(&[])
+}
+
+/// A decimal from a JSON number, keeping the digits as written.
+fn decimal(j: &Json, path: &str) -> Result<Decimal, CoreError> {
+    match j {
+        Json::Number(n) => n.to_string().parse().map_err(|e| invalid(path, e)),
+        _ => Err(invalid(path, "not a number")),
+    }
+}
+
+/// `dateTime` or `date`: with an offset it is an instant, without one it is
+/// local time in `tz` (a date is its midnight).
+fn date_time(text: &str, tz: &TimeZone, path: &str) -> Result<Timestamp, CoreError> {
+    if let Ok(t) = text.parse::<Timestamp>() {
+        return Ok(t);
+    }
+    let civil: civil::DateTime = match text.parse::<civil::DateTime>() {
+        Ok(dt) => dt,
+        Err(_) => text.parse::<civil::Date>().map_err(|e| invalid(path, e))?.to_datetime(civil::Time::midnight()),
+    };
+    civil.to_zoned(tz.clone()).map(|z| z.timestamp()).map_err(|e| invalid(path, e))
+}
+
+fn weekday(code: &str, path: &str) -> Result<civil::Weekday, CoreError> {
+    use civil::Weekday::*;
+    Ok(match code {
+        "mon" => Monday,
+        "tue" => Tuesday,
+        "wed" => Wednesday,
+        "thu" => Thursday,
+        "fri" => Friday,
+        "sat" => Saturday,
+        "sun" => Sunday,
+        other => return Err(invalid(path, format!("unknown dayOfWeek {other:?}"))),
+    })
+}
+
+fn timing(detail: &Json, path: &str) -> Result<Timing, CoreError> {
+    let Some(t) = detail.get("scheduledTiming") else { return Ok(Timing::WhenNeeded) };
+    let repeat = t.get("repeat").ok_or_else(|| invalid(path, "scheduledTiming without repeat"))?;
+    let times = array(repeat, "timeOfDay")
+        .iter()
+        .map(|v| {
+            let text = v.as_str().ok_or_else(|| invalid(path, "timeOfDay is not a string"))?;
+            text.parse::<civil::Time>().map_err(|e| invalid(path, format!("timeOfDay {text:?}: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let days = array(repeat, "dayOfWeek")
+        .iter()
+        .map(|v| weekday(v.as_str().unwrap_or(""), path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let unit = str_at(repeat, "periodUnit").unwrap_or("d");
+    let period = repeat.get("period").and_then(Json::as_f64).unwrap_or(1.0);
+    let frequency = repeat.get("frequency").and_then(Json::as_u64).unwrap_or(1);
+    match (unit, period == 1.0, times.is_empty(), days.is_empty()) {
+        ("d", true, false, true) => Ok(Timing::DailyAt { times }),
+        ("d" | "wk", true, false, false) => Ok(Timing::WeeklyAt { days, times }),
+        ("wk", true, true, true) => {
+            let count = u8::try_from(frequency).ok().filter(|c| (1..=7 * 24).contains(c));
+            count.map(|count| Timing::TimesPerWeek { count }).ok_or_else(|| invalid(path, "frequency out of range"))
+        }
+        _ => Err(invalid(path, format!("unsupported timing (periodUnit {unit}, period {period}, timeOfDay {})", times.len()))),
+    }
+}
+
+fn sub<'a>(ext: &'a Json, url: &str) -> impl Iterator<Item = &'a Json> + 'a {
+    let url = url.to_string();
+    array(ext, "extension").iter().filter(move |e| str_at(e, "url") == Some(url.as_str()))
+}
+
+fn colour(ext: &Json, path: &str) -> Result<Colour, CoreError> {
+    let code = sub(ext, "colour").next().and_then(|e| str_at(e, "valueCode")).ok_or_else(|| invalid(path, "colour missing"))?;
+    Colour::parse(code).ok_or_else(|| invalid(path, format!("unknown colour {code:?}")))
+}
+
+fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError> {
+    let mut out = TrafficLight::default();
+    for ext in array(activity, "extension").iter().filter(|e| str_at(e, "url") == Some(TRAFFIC_LIGHT_EXTENSION)) {
+        for (i, limit) in sub(ext, "limit").enumerate() {
+            let path = format!("{path}.limit[{i}]");
+            let code = sub(limit, "code")
+                .next()
+                .and_then(|e| e.get("valueCoding"))
+                .and_then(|c| str_at(c, "code"))
+                .ok_or_else(|| invalid(&path, "code missing"))?;
+            let range = sub(limit, "range").next().and_then(|e| e.get("valueRange")).ok_or_else(|| invalid(&path, "range missing"))?;
+            let mut unit: Option<&str> = None;
+            let mut end = |key: &str| -> Result<Option<Decimal>, CoreError> {
+                let Some(q) = range.get(key) else { return Ok(None) };
+                let u = str_at(q, "code").ok_or_else(|| invalid(&path, format!("{key} has no UCUM code")))?;
+                if unit.is_some_and(|seen| seen != u) {
+                    return Err(invalid(&path, "low and high in different units"));
+                }
+                unit = Some(u);
+                Ok(Some(decimal(q.get("value").unwrap_or(&Json::Null), &format!("{path}.{key}"))?))
+            };
+            let (low, high) = (end("low")?, end("high")?);
+            if low.is_none() && high.is_none() {
+                return Err(invalid(&path, "range with neither low nor high"));
+            }
+            if let (Some(l), Some(h)) = (low, high) {
+                if l.to_f64() > h.to_f64() {
+                    return Err(invalid(&path, "low above high"));
+                }
+            }
+            out.limits.push(Limit {
+                code: code.to_string(),
+                colour: colour(limit, &path)?,
+                low,
+                high,
+                unit: unit.unwrap_or_default().to_string(),
+            });
+        }
+        for (i, advice) in sub(ext, "advice").enumerate() {
+            let path = format!("{path}.advice[{i}]");
+            let tag = sub(advice, "language").next().and_then(|e| str_at(e, "valueCode")).ok_or_else(|| invalid(&path, "language missing"))?;
+            let text = sub(advice, "text").next().and_then(|e| str_at(e, "valueString")).ok_or_else(|| invalid(&path, "text missing"))?;
+            out.advice.push(Advice {
+                colour: colour(advice, &path)?,
+                locale: Locale::from_tag(tag).map_err(|_| invalid(&path, format!("unknown language {tag:?}")))?,
+                text: text.to_string(),
+            });
+        }
+        for (i, call) in sub(ext, "call").enumerate() {
+            let path = format!("{path}.call[{i}]");
+            let whom = match sub(call, "whom").next().and_then(|e| str_at(e, "valueCode")) {
+                Some("service") => Call::Service,
+                Some("emergency-113") => Call::Emergency113,
+                other => return Err(invalid(&path, format!("unknown whom {other:?}"))),
+            };
+            out.calls.push((colour(call, &path)?, whom));
+        }
+    }
+    for colour in [Colour::Green, Colour::Yellow, Colour::Red] {
+        let used = out.limits.iter().any(|l| l.colour == colour);
+        if used && !out.advice.iter().any(|a| a.colour == colour && a.locale == Locale::Bokmal) {
+            return Err(invalid(path, format!("limits for {} but no Bokmål advice", colour.as_str())));
+        }
+    }
+    Ok(out)
+}
+
+fn activity(a: &Json, index: usize) -> Result<Activity, CoreError> {
+    let path = format!("CarePlan.activity[{index}]");
+    let detail = a.get("detail").ok_or_else(|| invalid(&path, "only activity.detail is supported"))?;
+    let id = array(a, "extension")
+        .iter()
+        .find(|e| str_at(e, "url") == Some(ACTIVITY_ID_EXTENSION))
+        .and_then(|e| str_at(e, "valueId"))
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("activity-{index}"));
+    let kind = if let Some(canonical) = array(detail, "instantiatesCanonical").first().and_then(Json::as_str) {
+        // `Questionnaire/x`, `https://…/Questionnaire/x|1` or `urn:…:x`: the last segment.
+        let without_version = canonical.split('|').next().unwrap_or("");
+        let id = without_version.trim_end_matches('/').rsplit(['/', ':']).next().unwrap_or("");
+        if id.is_empty() {
+            return Err(invalid(&path, "empty questionnaire reference"));
+        }
+        ActivityKind::Questionnaire { questionnaire: id.to_string() }
+    } else {
+        let coding = array(detail.get("code").unwrap_or(&Json::Null), "coding");
+        let loinc = coding
+            .iter()
+            .find(|c| str_at(c, "system") == Some("http://loinc.org"))
+            .and_then(|c| str_at(c, "code"))
+            .ok_or_else(|| invalid(&path, "detail.code has no LOINC coding"))?;
+        let measurement =
+            MeasurementKind::from_loinc(loinc).ok_or_else(|| invalid(&path, format!("LOINC {loinc} is not a reading the app can take")))?;
+        ActivityKind::Measure { measurement }
+    };
+    Ok(Activity { id, kind, timing: timing(detail, &path)?, traffic_light: traffic_light(a, &path)? })
+}
+
+/// Parses and validates a CarePlan. `tz` places times without an offset.
+pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
+    if str_at(careplan, "resourceType") != Some("CarePlan") {
+        return Err(invalid("resourceType", "not a CarePlan"));
+    }
+    match str_at(careplan, "status") {
+        Some("active") => {}
+        other => return Err(invalid("CarePlan.status", format!("{other:?} is not active"))),
+    }
+    let id = str_at(careplan, "id").ok_or_else(|| invalid("CarePlan.id", "missing"))?.to_string();
+    let version = match careplan.get("meta").and_then(|m| str_at(m, "versionId")) {
+        None => 1,
+        Some(v) => v.parse().map_err(|_| invalid("CarePlan.meta.versionId", format!("{v:?} is not a whole number")))?,
+    };
+    let start = careplan.get("period").and_then(|p| str_at(p, "start")).ok_or_else(|| invalid("CarePlan.period.start", "missing"))?;
+    let valid_from = date_time(start, tz, "CarePlan.period.start")?;
+    let author = careplan.get("author").and_then(|a| str_at(a, "reference")).unwrap_or("");
+    let organisation = array(careplan, "contained")
+        .iter()
+        .find(|c| str_at(c, "resourceType") == Some("Organization") && Some(author) == str_at(c, "id").map(|id| format!("#{id}")).as_deref())
+        .ok_or_else(|| invalid("CarePlan.author", "must reference a contained Organization (the follow-up service)"))?;
+    let phone = array(organisation, "telecom")
+        .iter()
+        .find(|t| str_at(t, "system") == Some("phone"))
+        .and_then(|t| str_at(t, "value"))
+        .ok_or_else(|| invalid("Organization.telecom", "no phone number"))?;
+    let service = ServiceContact {
+        name: str_at(organisation, "name").ok_or_else(|| invalid("Organization.name", "missing"))?.to_string(),
+        phone: phone.to_string(),
+    };
+    let activities = array(careplan, "activity").iter().enumerate().map(|(i, a)| activity(a, i)).collect::<Result<Vec<_>, _>>()?;
+    if activities.is_empty() {
+        return Err(invalid("CarePlan.activity", "no activities"));
+    }
+    let mut ids: Vec<&str> = activities.iter().map(|a| a.id.as_str()).collect();
+    ids.sort();
+    if ids.windows(2).any(|w| w[0] == w[1]) {
+        return Err(invalid("CarePlan.activity", "two activities share an id"));
+    }
+    Ok(CarePlan { id, version, valid_from, title: str_at(careplan, "title").map(str::to_string), service, activities })
+}

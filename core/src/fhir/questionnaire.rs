@@ -1,0 +1,267 @@
+//! FHIR R4 `Questionnaire` in, `QuestionnaireResponse` out. Texts are
+//! Bokmål with Nynorsk and English through the standard `translation`
+//! extension on `_text`, `_title` and `_display`; scores through the
+//! `ordinalValue` extension on `answerOption` (or its `valueCoding`);
+//! limits through `minValue`/`maxValue`/`maxLength`.
+
+use jiff::{civil::Date, Timestamp};
+use serde_json::{json, Value as Json};
+
+use crate::{
+    error::CoreError,
+    gatt::Decimal,
+    questionnaire::{Answer, AnswerOption, Answers, EnableBehavior, EnableWhen, Item, ItemKind, Operator, Questionnaire, Text},
+};
+
+pub const TRANSLATION: &str = "http://hl7.org/fhir/StructureDefinition/translation";
+pub const ORDINAL_VALUE: &str = "http://hl7.org/fhir/StructureDefinition/ordinalValue";
+pub const MIN_VALUE: &str = "http://hl7.org/fhir/StructureDefinition/minValue";
+pub const MAX_VALUE: &str = "http://hl7.org/fhir/StructureDefinition/maxValue";
+/// The total score on a response.
+pub const TOTAL_SCORE_EXTENSION: &str = "urn:heima:fhir:extension:total-score";
+
+fn invalid(path: &str, why: impl std::fmt::Display) -> CoreError {
+    CoreError::new("questionnaire-invalid", format!("{path}: {why}"))
+}
+
+fn str_at<'a>(j: &'a Json, key: &str) -> Option<&'a str> {
+    j.get(key).and_then(Json::as_str)
+}
+
+fn array<'a>(j: &'a Json, key: &str) -> &'a [Json] {
+    j.get(key).and_then(Json::as_array).map(Vec::as_slice).unwrap_or(&[])
+}
+
+fn extension<'a>(j: &'a Json, url: &str) -> Option<&'a Json> {
+    array(j, "extension").iter().find(|e| str_at(e, "url") == Some(url))
+}
+
+/// `element` plus its `_element` translations.
+fn text(j: &Json, key: &str) -> Option<Text> {
+    let nb = str_at(j, key)?.to_string();
+    let mut t = Text { nb, nn: None, en: None };
+    if let Some(meta) = j.get(format!("_{key}")) {
+        for tr in array(meta, "extension").iter().filter(|e| str_at(e, "url") == Some(TRANSLATION)) {
+            let lang = array(tr, "extension").iter().find(|e| str_at(e, "url") == Some("lang")).and_then(|e| str_at(e, "valueCode"));
+            let content = array(tr, "extension").iter().find(|e| str_at(e, "url") == Some("content")).and_then(|e| str_at(e, "valueString"));
+            match (lang, content) {
+                (Some("nn" | "nn-NO"), Some(c)) => t.nn = Some(c.to_string()),
+                (Some("en" | "en-GB" | "en-US"), Some(c)) => t.en = Some(c.to_string()),
+                _ => {}
+            }
+        }
+    }
+    Some(t)
+}
+
+fn number(j: &Json) -> Option<Decimal> {
+    match j {
+        Json::Number(n) => n.to_string().parse().ok(),
+        _ => None,
+    }
+}
+
+fn answer_value(j: &Json, path: &str) -> Result<Answer, CoreError> {
+    for (key, value) in j.as_object().into_iter().flatten() {
+        let Some(kind) = key.strip_prefix("answer").or_else(|| key.strip_prefix("value")) else { continue };
+        return Ok(match kind {
+            "Boolean" => Answer::Boolean(value.as_bool().ok_or_else(|| invalid(path, "not a boolean"))?),
+            "Coding" => Answer::Coding {
+                system: str_at(value, "system").map(str::to_string),
+                code: str_at(value, "code").ok_or_else(|| invalid(path, "coding without code"))?.to_string(),
+            },
+            "Integer" => Answer::Integer(value.as_i64().ok_or_else(|| invalid(path, "not an integer"))?),
+            "Decimal" => Answer::Decimal(number(value).ok_or_else(|| invalid(path, "not a decimal"))?),
+            "String" => Answer::String(value.as_str().ok_or_else(|| invalid(path, "not a string"))?.to_string()),
+            "Date" => Answer::Date(value.as_str().and_then(|s| s.parse().ok()).ok_or_else(|| invalid(path, "not a date"))?),
+            other => return Err(invalid(path, format!("answer type {other} is not supported"))),
+        });
+    }
+    Err(invalid(path, "no answer value"))
+}
+
+fn operator(code: &str, path: &str) -> Result<Operator, CoreError> {
+    Ok(match code {
+        "exists" => Operator::Exists,
+        "=" => Operator::Equal,
+        "!=" => Operator::NotEqual,
+        ">" => Operator::Greater,
+        "<" => Operator::Less,
+        ">=" => Operator::GreaterOrEqual,
+        "<=" => Operator::LessOrEqual,
+        other => return Err(invalid(path, format!("unknown operator {other:?}"))),
+    })
+}
+
+fn item(j: &Json, path: &str) -> Result<Item, CoreError> {
+    let link_id = str_at(j, "linkId").ok_or_else(|| invalid(path, "linkId missing"))?.to_string();
+    let path = format!("{path}[{link_id}]");
+    let limit = |url: &str| extension(j, url);
+    let kind = match str_at(j, "type").ok_or_else(|| invalid(&path, "type missing"))? {
+        "group" => ItemKind::Group,
+        "display" => ItemKind::Display,
+        "boolean" => ItemKind::Boolean,
+        "choice" => {
+            let options = array(j, "answerOption")
+                .iter()
+                .map(|o| {
+                    let coding = o.get("valueCoding").ok_or_else(|| invalid(&path, "only valueCoding options are supported"))?;
+                    let score = extension(o, ORDINAL_VALUE).or_else(|| extension(coding, ORDINAL_VALUE)).and_then(|e| e.get("valueDecimal")).and_then(number);
+                    Ok(AnswerOption {
+                        system: str_at(coding, "system").map(str::to_string),
+                        code: str_at(coding, "code").ok_or_else(|| invalid(&path, "option without code"))?.to_string(),
+                        display: text(coding, "display").ok_or_else(|| invalid(&path, "option without display"))?,
+                        score,
+                    })
+                })
+                .collect::<Result<Vec<_>, CoreError>>()?;
+            if options.is_empty() {
+                return Err(invalid(&path, "choice without answerOption"));
+            }
+            ItemKind::Choice { options }
+        }
+        "integer" => ItemKind::Integer {
+            min: limit(MIN_VALUE).and_then(|e| e.get("valueInteger")).and_then(Json::as_i64),
+            max: limit(MAX_VALUE).and_then(|e| e.get("valueInteger")).and_then(Json::as_i64),
+        },
+        "decimal" => ItemKind::Decimal {
+            min: limit(MIN_VALUE).and_then(|e| e.get("valueDecimal")).and_then(number),
+            max: limit(MAX_VALUE).and_then(|e| e.get("valueDecimal")).and_then(number),
+        },
+        "string" | "text" => ItemKind::String { max_length: j.get("maxLength").and_then(Json::as_u64).map(|n| n as usize) },
+        "date" => ItemKind::Date {
+            min: limit(MIN_VALUE).and_then(|e| str_at(e, "valueDate")).and_then(|s| s.parse::<Date>().ok()),
+            max: limit(MAX_VALUE).and_then(|e| str_at(e, "valueDate")).and_then(|s| s.parse::<Date>().ok()),
+        },
+        other => return Err(invalid(&path, format!("item type {other:?} is not supported"))),
+    };
+    let enable_when = array(j, "enableWhen")
+        .iter()
+        .map(|c| {
+            let op = operator(str_at(c, "operator").unwrap_or(""), &path)?;
+            Ok(EnableWhen {
+                question: str_at(c, "question").ok_or_else(|| invalid(&path, "enableWhen without question"))?.to_string(),
+                operator: op,
+                answer: answer_value(c, &path)?,
+            })
+        })
+        .collect::<Result<Vec<_>, CoreError>>()?;
+    let enable_behavior = match str_at(j, "enableBehavior") {
+        None | Some("all") => EnableBehavior::All,
+        Some("any") => EnableBehavior::Any,
+        Some(other) => return Err(invalid(&path, format!("enableBehavior {other:?}"))),
+    };
+    if enable_when.len() > 1 && j.get("enableBehavior").is_none() {
+        return Err(invalid(&path, "enableBehavior is required with more than one enableWhen"));
+    }
+    let items = array(j, "item").iter().map(|i| item(i, &path)).collect::<Result<Vec<_>, _>>()?;
+    Ok(Item {
+        link_id,
+        text: text(j, "text").unwrap_or_default(),
+        kind,
+        required: j.get("required").and_then(Json::as_bool).unwrap_or(false),
+        enable_when,
+        enable_behavior,
+        items,
+    })
+}
+
+/// Reads a Questionnaire; refuses what it cannot run, with a reason.
+pub fn parse(j: &Json) -> Result<Questionnaire, CoreError> {
+    if str_at(j, "resourceType") != Some("Questionnaire") {
+        return Err(invalid("resourceType", "not a Questionnaire"));
+    }
+    let id = str_at(j, "id").ok_or_else(|| invalid("Questionnaire.id", "missing"))?.to_string();
+    let q = Questionnaire {
+        url: str_at(j, "url").map(str::to_string).unwrap_or_else(|| format!("Questionnaire/{id}")),
+        title: text(j, "title").unwrap_or_else(|| Text::plain(&id)),
+        items: array(j, "item").iter().map(|i| item(i, "Questionnaire.item")).collect::<Result<Vec<_>, _>>()?,
+        id,
+    };
+    let all = q.all_items();
+    let mut ids: Vec<&str> = all.iter().map(|i| i.link_id.as_str()).collect();
+    ids.sort();
+    if ids.windows(2).any(|w| w[0] == w[1]) {
+        return Err(invalid("Questionnaire.item", "duplicate linkId"));
+    }
+    for i in &all {
+        for c in &i.enable_when {
+            if !ids.contains(&c.question.as_str()) {
+                return Err(invalid(&i.link_id, format!("enableWhen refers to unknown item {:?}", c.question)));
+            }
+        }
+    }
+    Ok(q)
+}
+
+fn answer_json(a: &Answer) -> Json {
+    match a {
+        Answer::Boolean(b) => json!({ "valueBoolean": b }),
+        Answer::Coding { system, code } => match system {
+            Some(s) => json!({ "valueCoding": { "system": s, "code": code } }),
+            None => json!({ "valueCoding": { "code": code } }),
+        },
+        Answer::Integer(i) => json!({ "valueInteger": i }),
+        Answer::Decimal(d) => json!({ "valueDecimal": d.to_f64() }),
+        Answer::String(s) => json!({ "valueString": s }),
+        Answer::Date(d) => json!({ "valueDate": d.to_string() }),
+    }
+}
+
+/// Who answered, as `QuestionnaireResponse.source`/`author` say it.
+pub struct Respondent<'a> {
+    /// e.g. `Patient/123`, when known.
+    pub patient: Option<&'a str>,
+    /// True when a relative answered for the patient.
+    pub relative: bool,
+}
+
+/// The `QuestionnaireResponse` for a complete set of answers (check them
+/// with [`Questionnaire::check_complete`] first). Only enabled items'
+/// answers are included; groups keep their structure.
+pub fn response(q: &Questionnaire, answers: &Answers, authored: Timestamp, identifier: &str, who: &Respondent<'_>) -> Json {
+    let effective = q.effective_answers(answers);
+    fn items(list: &[Item], answers: &Answers) -> Vec<Json> {
+        let mut out = vec![];
+        for i in list {
+            let children = items(&i.items, answers);
+            let answer = answers.get(&i.link_id);
+            if answer.is_none() && children.is_empty() {
+                continue;
+            }
+            let mut o = serde_json::Map::new();
+            o.insert("linkId".into(), json!(i.link_id));
+            if !i.text.nb.is_empty() {
+                o.insert("text".into(), json!(i.text.nb));
+            }
+            if let Some(a) = answer {
+                o.insert("answer".into(), json!([answer_json(a)]));
+            }
+            if !children.is_empty() {
+                o.insert("item".into(), Json::Array(children));
+            }
+            out.push(Json::Object(o));
+        }
+        out
+    }
+    let mut r = serde_json::Map::new();
+    r.insert("resourceType".into(), json!("QuestionnaireResponse"));
+    r.insert("identifier".into(), json!({ "system": "urn:heima:questionnaire-response", "value": identifier }));
+    r.insert("questionnaire".into(), json!(q.url));
+    r.insert("status".into(), json!("completed"));
+    r.insert("authored".into(), json!(authored.to_string()));
+    if let Some(p) = who.patient {
+        r.insert("subject".into(), json!({ "reference": p }));
+        if !who.relative {
+            r.insert("source".into(), json!({ "reference": p }));
+        }
+    }
+    if who.relative {
+        r.insert("author".into(), json!({ "display": "Pårørende / relative" }));
+    }
+    if let Some(score) = q.score(answers) {
+        r.insert("extension".into(), json!([{ "url": TOTAL_SCORE_EXTENSION, "valueDecimal": score.to_f64() }]));
+    }
+    r.insert("item".into(), Json::Array(items(&q.items, &effective)));
+    Json::Object(r)
+}

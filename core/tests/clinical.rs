@@ -1,0 +1,286 @@
+//! The self-care plan from FHIR, the traffic-light model on real readings,
+//! and the questionnaire engine — data-driven over the demo resources and
+//! small hand-made ones.
+
+use heima_core::{
+    clock::oslo,
+    demo,
+    fhir::{careplan, questionnaire as fq},
+    gatt::Decimal,
+    locale::Locale,
+    plan::{ActivityKind, MeasurementKind, Timing},
+    questionnaire::{Answer, Answers, Questionnaire},
+    traffic_light::{judge, Call, Colour, Judgeable, Judgement},
+};
+use jiff::civil::time;
+use serde_json::{json, Value};
+
+fn demo_plan_json() -> Value {
+    serde_json::from_str(demo::CAREPLAN_JSON).unwrap()
+}
+
+#[test]
+fn the_demo_plan_reads_completely() {
+    let plan = careplan::parse(&demo_plan_json(), &oslo()).unwrap();
+    assert_eq!((plan.id.as_str(), plan.version), ("demo-plan", 1));
+    assert_eq!(plan.valid_from.to_string(), "2025-12-31T23:00:00Z", "a date starts at Oslo midnight");
+    assert_eq!(plan.service.phone, "+47 22 00 00 00");
+    let bp = plan.activity("bp").unwrap();
+    assert_eq!(bp.kind, ActivityKind::Measure { measurement: MeasurementKind::BloodPressure });
+    assert_eq!(bp.timing, Timing::DailyAt { times: vec![time(8, 0, 0, 0), time(20, 0, 0, 0)] });
+    assert_eq!(bp.traffic_light.calls(Colour::Red), vec![Call::Service, Call::Emergency113]);
+    assert!(bp.traffic_light.advice(Colour::Red, Locale::Nynorsk).unwrap().contains("oppfølgingstenesta"));
+    assert_eq!(plan.activity("heart-failure-check").unwrap().timing, Timing::TimesPerWeek { count: 3 });
+    assert_eq!(plan.activity("temperature").unwrap().timing, Timing::WhenNeeded);
+    assert_eq!(
+        plan.activity("copd-check").unwrap().kind,
+        ActivityKind::Questionnaire { questionnaire: "daily-copd-check".into() }
+    );
+}
+
+/// Each broken plan is refused with a reason that names the problem.
+#[test]
+fn plans_that_cannot_be_understood_are_refused() {
+    type Edit = fn(&mut Value);
+    let cases: Vec<(&str, Edit, &str)> = vec![
+        ("not a careplan", |p| p["resourceType"] = json!("Patient"), "not a CarePlan"),
+        ("draft", |p| p["status"] = json!("draft"), "is not active"),
+        ("no start", |p| p["period"] = json!({}), "period.start"),
+        ("bad version", |p| p["meta"]["versionId"] = json!("two"), "versionId"),
+        ("no service", |p| p["contained"] = json!([]), "contained Organization"),
+        ("no activities", |p| p["activity"] = json!([]), "no activities"),
+        ("unknown reading", |p| p["activity"][0]["detail"]["code"]["coding"][0]["code"] = json!("1234-5"), "not a reading"),
+        ("bad time", |p| p["activity"][0]["detail"]["scheduledTiming"]["repeat"]["timeOfDay"] = json!(["25:00:00"]), "timeOfDay"),
+        ("every second day", |p| p["activity"][0]["detail"]["scheduledTiming"]["repeat"]["period"] = json!(2), "unsupported timing"),
+        ("bad weekday", |p| p["activity"][0]["detail"]["scheduledTiming"]["repeat"]["dayOfWeek"] = json!(["fun"]), "dayOfWeek"),
+        (
+            "inverted range",
+            |p| p["activity"][0]["extension"][1]["extension"][0]["extension"][2]["valueRange"]["low"]["value"] = json!(99),
+            "low above high",
+        ),
+        ("unknown colour", |p| p["activity"][0]["extension"][1]["extension"][0]["extension"][1]["valueCode"] = json!("blue"), "unknown colour"),
+        ("duplicate ids", |p| p["activity"][1]["extension"][0]["valueId"] = json!("weight"), "share an id"),
+        (
+            "limits without advice",
+            |p| {
+                let ext = p["activity"][0]["extension"][1]["extension"].as_array_mut().unwrap();
+                ext.retain(|e| e["url"] != "advice");
+            },
+            "no Bokmål advice",
+        ),
+    ];
+    for (name, edit, expected) in cases {
+        let mut plan = demo_plan_json();
+        edit(&mut plan);
+        let error = careplan::parse(&plan, &oslo()).expect_err(name);
+        assert_eq!(error.code, "plan-invalid", "{name}");
+        assert!(error.detail.contains(expected), "{name}: {}", error.detail);
+    }
+}
+
+fn d(text: &str) -> Option<Decimal> {
+    Some(text.parse().unwrap())
+}
+
+#[test]
+fn demo_readings_are_judged_with_the_plans_limits() {
+    let plan = careplan::parse(&demo_plan_json(), &oslo()).unwrap();
+    let light = |id: &str| &plan.activity(id).unwrap().traffic_light;
+    let bp = |sys: &str, dia: &str| {
+        judge(
+            light("bp"),
+            &[
+                Judgeable { code: "8480-6", value: d(sys), unit: "mm[Hg]" },
+                Judgeable { code: "8462-4", value: d(dia), unit: "mm[Hg]" },
+                Judgeable { code: "8478-0", value: d("90"), unit: "mm[Hg]" },
+            ],
+        )
+    };
+    let one = |id: &str, code: &str, value: &str, unit: &str| judge(light(id), &[Judgeable { code, value: d(value), unit }]);
+    // (what, judgement, expected colour)
+    let cases: Vec<(&str, Judgement, Option<Colour>)> = vec![
+        ("bp 128/82", bp("128", "82"), Some(Colour::Green)),
+        ("bp 150/85", bp("150", "85"), Some(Colour::Yellow)),
+        ("bp edge 140/85 is yellow", bp("140", "85"), Some(Colour::Yellow)),
+        ("bp 172/95", bp("172", "95"), Some(Colour::Red)),
+        ("spo2 95", one("spo2", "2708-6", "95", "%"), Some(Colour::Green)),
+        ("spo2 90", one("spo2", "2708-6", "90", "%"), Some(Colour::Yellow)),
+        ("spo2 86", one("spo2", "2708-6", "86", "%"), Some(Colour::Red)),
+        ("weight 73.450 kg", one("weight", "29463-7", "73.450", "kg"), Some(Colour::Green)),
+        ("weight 77.0", one("weight", "29463-7", "77.000", "kg"), Some(Colour::Yellow)),
+        ("weight 79.5", one("weight", "29463-7", "79.500", "kg"), Some(Colour::Red)),
+        ("temperature 38.4", one("temperature", "8310-5", "38.4", "Cel"), Some(Colour::Yellow)),
+        ("temperature 101.3 °F", one("temperature", "8310-5", "101.30", "[degF]"), Some(Colour::Yellow)),
+        ("score 0", one("copd-check", "74465-6", "0", "{score}"), Some(Colour::Green)),
+        ("score 5", one("copd-check", "74465-6", "5", "{score}"), Some(Colour::Red)),
+        ("pulse: no limits", one("bp", "8867-4", "72", "/min"), None),
+    ];
+    for (name, judgement, colour) in cases {
+        assert_eq!(judgement.colour(), colour, "{name}: {judgement:?}");
+    }
+    match bp("172", "95") {
+        Judgement::Judged { causes, .. } => assert_eq!(causes, vec!["8480-6"], "systolic caused the red"),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn demo_questionnaire(id: &str) -> Questionnaire {
+    demo::sample_questionnaires().into_iter().find(|q| q.id == id).unwrap()
+}
+
+fn coding(system: &str, code: &str) -> Answer {
+    Answer::Coding { system: Some(system.into()), code: code.into() }
+}
+
+const COPD: &str = "urn:heima:codes:daily-copd-check";
+const HF: &str = "urn:heima:codes:heart-failure-check";
+
+#[test]
+fn copd_check_follows_enable_when_scores_and_checks() {
+    let q = demo_questionnaire("daily-copd-check");
+    assert_eq!(q.title.get(Locale::Nynorsk), "Daglege spørsmål om pusten");
+    let screens = |a: &Answers| q.screens(a).iter().map(|i| i.link_id.clone()).collect::<Vec<_>>();
+    let mut a = Answers::new();
+    assert_eq!(screens(&a), ["breath", "cough", "sputum", "extra-medicine", "comment"]);
+    a.insert("sputum".into(), Answer::Boolean(true));
+    a.insert("extra-medicine".into(), Answer::Boolean(true));
+    assert_eq!(screens(&a), ["breath", "cough", "sputum", "sputum-colour", "extra-medicine", "extra-doses", "comment"]);
+
+    // Required answers missing.
+    let problems = q.check_complete(&a).unwrap_err();
+    let missing: Vec<_> = problems.iter().map(|p| (p.link_id.as_str(), p.code)).collect();
+    assert_eq!(
+        missing,
+        [("breath", "answer-required"), ("cough", "answer-required"), ("sputum-colour", "answer-required"), ("extra-doses", "answer-required")]
+    );
+    // A typo in a number is caught by the item's limits.
+    assert_eq!(q.check_answer("extra-doses", &Answer::Integer(200)).unwrap_err().code, "answer-too-high");
+    assert_eq!(q.check_answer("extra-doses", &Answer::Integer(0)).unwrap_err().code, "answer-too-low");
+    assert_eq!(q.check_answer("extra-doses", &Answer::String("2".into())).unwrap_err().code, "answer-wrong-type");
+    assert_eq!(q.check_answer("breath", &coding(COPD, "fine")).unwrap_err().code, "answer-not-an-option");
+    assert_eq!(q.check_answer("comment", &Answer::String("x".repeat(501))).unwrap_err().code, "answer-too-long");
+
+    a.insert("breath".into(), coding(COPD, "much-worse")); // 2
+    a.insert("cough".into(), coding(COPD, "bit-more")); // 1
+    a.insert("sputum-colour".into(), coding(COPD, "green")); // 2
+    a.insert("extra-doses".into(), Answer::Integer(2));
+    q.check_complete(&a).unwrap();
+    assert_eq!(q.score(&a), d("5"));
+
+    // Saying "no phlegm" after all disables the colour question: its
+    // answer no longer counts, and is refused if sent.
+    a.insert("sputum".into(), Answer::Boolean(false));
+    assert_eq!(q.score(&a), d("3"));
+    let problems = q.check_complete(&a).unwrap_err();
+    assert_eq!(problems[0].link_id, "sputum-colour");
+    assert_eq!(problems[0].code, "answer-not-enabled");
+    a.remove("sputum-colour");
+    q.check_complete(&a).unwrap();
+
+    let response = fq::response(&q, &a, "2026-11-23T08:10:00Z".parse().unwrap(), "r-1", &fq::Respondent { patient: Some("Patient/p1"), relative: true });
+    assert_eq!(response["resourceType"], "QuestionnaireResponse");
+    assert_eq!(response["questionnaire"], "urn:heima:questionnaire:daily-copd-check");
+    assert_eq!(response["status"], "completed");
+    assert_eq!(response["subject"]["reference"], "Patient/p1");
+    assert!(response.get("source").is_none(), "a relative answered, not the patient");
+    assert_eq!(response["extension"][0]["valueDecimal"], 3.0);
+    let items = response["item"].as_array().unwrap();
+    let ids: Vec<_> = items.iter().map(|i| i["linkId"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["breath", "cough", "sputum", "extra-medicine", "extra-doses"]);
+    assert_eq!(items[0]["answer"][0]["valueCoding"]["code"], "much-worse");
+    assert_eq!(items[4]["answer"][0]["valueInteger"], 2);
+}
+
+#[test]
+fn heart_failure_check_with_any_behaviour_and_not_equal() {
+    let q = demo_questionnaire("heart-failure-check");
+    let shown = |a: &Answers| q.screens(a).iter().map(|i| i.link_id.clone()).collect::<Vec<_>>();
+    let mut a = Answers::new();
+    a.insert("mmrc".into(), coding(HF, "mmrc-2"));
+    a.insert("swelling".into(), coding(HF, "none"));
+    a.insert("sleep".into(), coding(HF, "usual"));
+    assert_eq!(shown(&a), ["mmrc", "swelling", "sleep", "dizzy"]);
+    a.insert("swelling".into(), coding(HF, "some"));
+    assert!(shown(&a).contains(&"swelling-since".to_string()), "!= enables the date");
+    a.insert("sleep".into(), coding(HF, "wake-breathless"));
+    assert!(shown(&a).contains(&"call-reminder".to_string()), "any: one condition is enough");
+    a.insert("sleep".into(), coding(HF, "usual"));
+    a.insert("mmrc".into(), coding(HF, "mmrc-4"));
+    assert!(shown(&a).contains(&"call-reminder".to_string()));
+    a.insert("dizzy".into(), Answer::Boolean(false));
+    assert_eq!(q.score(&a), d("5"));
+    q.check_complete(&a).unwrap();
+}
+
+/// Every enableWhen operator, on every answer type, from a hand-made
+/// questionnaire.
+#[test]
+fn enable_when_operators_table() {
+    let item = |link: &str, typ: &str| json!({ "linkId": link, "text": link, "type": typ });
+    let gated = |op: &str, answer: Value| {
+        let mut when = json!({ "question": "source", "operator": op });
+        when.as_object_mut().unwrap().extend(answer.as_object().unwrap().clone());
+        json!({ "linkId": "gated", "text": "gated", "type": "boolean", "enableWhen": [when] })
+    };
+    // (source type, operator, comparison value, answer given or None, enabled?)
+    let cases: Vec<(&str, &str, Value, Option<Answer>, bool)> = vec![
+        ("integer", "exists", json!({"answerBoolean": true}), Some(Answer::Integer(1)), true),
+        ("integer", "exists", json!({"answerBoolean": true}), None, false),
+        ("integer", "exists", json!({"answerBoolean": false}), None, true),
+        ("integer", "=", json!({"answerInteger": 3}), Some(Answer::Integer(3)), true),
+        ("integer", "=", json!({"answerInteger": 3}), None, false),
+        ("integer", "!=", json!({"answerInteger": 3}), Some(Answer::Integer(4)), true),
+        ("integer", ">", json!({"answerInteger": 3}), Some(Answer::Integer(4)), true),
+        ("integer", ">", json!({"answerInteger": 3}), Some(Answer::Integer(3)), false),
+        ("integer", "<", json!({"answerInteger": 3}), Some(Answer::Integer(2)), true),
+        ("integer", ">=", json!({"answerInteger": 3}), Some(Answer::Integer(3)), true),
+        ("integer", "<=", json!({"answerInteger": 3}), Some(Answer::Integer(4)), false),
+        ("decimal", ">", json!({"answerDecimal": 37.5}), Some(Answer::Decimal("38.0".parse().unwrap())), true),
+        ("decimal", "<=", json!({"answerDecimal": 37.5}), Some(Answer::Decimal("37.50".parse().unwrap())), true),
+        ("string", "=", json!({"answerString": "ja"}), Some(Answer::String("ja".into())), true),
+        ("string", "!=", json!({"answerString": "ja"}), Some(Answer::String("nei".into())), true),
+        ("date", ">=", json!({"answerDate": "2026-11-01"}), Some(Answer::Date("2026-11-23".parse().unwrap())), true),
+        ("date", "<", json!({"answerDate": "2026-11-01"}), Some(Answer::Date("2026-11-23".parse().unwrap())), false),
+        ("boolean", "=", json!({"answerBoolean": false}), Some(Answer::Boolean(false)), true),
+        ("boolean", "!=", json!({"answerBoolean": false}), Some(Answer::Boolean(false)), false),
+    ];
+    for (typ, op, value, given, expected) in cases {
+        let q = fq::parse(&json!({
+            "resourceType": "Questionnaire", "id": "t", "status": "active",
+            "item": [item("source", typ), gated(op, value.clone())]
+        }))
+        .unwrap();
+        let mut answers = Answers::new();
+        if let Some(g) = given.clone() {
+            answers.insert("source".into(), g);
+        }
+        let enabled = q.screens(&answers).iter().any(|i| i.link_id == "gated");
+        assert_eq!(enabled, expected, "{typ} {op} {value} given {given:?}");
+    }
+}
+
+#[test]
+fn questionnaires_that_cannot_be_run_are_refused() {
+    let base = || json!({ "resourceType": "Questionnaire", "id": "t", "status": "active", "item": [{ "linkId": "a", "text": "a", "type": "boolean" }] });
+    type Edit = fn(&mut Value);
+    let cases: Vec<(Edit, &str)> = vec![
+        (|q| q["resourceType"] = json!("CarePlan"), "not a Questionnaire"),
+        (|q| q["item"][0]["type"] = json!("attachment"), "not supported"),
+        (|q| q["item"][0]["linkId"] = Value::Null, "linkId missing"),
+        (|q| q["item"][0]["type"] = json!("choice"), "choice without answerOption"),
+        (|q| q["item"][0]["enableWhen"] = json!([{ "question": "zz", "operator": "exists", "answerBoolean": true }]), "unknown item"),
+        (|q| q["item"][0]["enableWhen"] = json!([{ "question": "a", "operator": "~", "answerBoolean": true }]), "unknown operator"),
+        (
+            |q| q["item"][0]["enableWhen"] = json!([{ "question": "a", "operator": "exists", "answerBoolean": true }, { "question": "a", "operator": "exists", "answerBoolean": true }]),
+            "enableBehavior is required",
+        ),
+        (|q| q["item"] = json!([{ "linkId": "a", "type": "boolean" }, { "linkId": "a", "type": "boolean" }]), "duplicate linkId"),
+    ];
+    for (edit, expected) in cases {
+        let mut q = base();
+        edit(&mut q);
+        let error = fq::parse(&q).unwrap_err();
+        assert_eq!(error.code, "questionnaire-invalid");
+        assert!(error.detail.contains(expected), "{expected}: {}", error.detail);
+    }
+}
