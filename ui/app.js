@@ -2,7 +2,7 @@
 // Fluent files through i18n.js; data comes from the core through ipc.js.
 
 import { invoke } from "./ipc.js";
-import { loadLocale, setMessage, translate, errorText, t } from "./i18n.js";
+import { loadLocale, setMessage, errorText, t, pick } from "./i18n.js";
 
 const main = document.getElementById("main");
 const LANGUAGES = ["nb", "nn", "en"];
@@ -33,8 +33,21 @@ function showError(error) {
   box.replaceChildren(p);
 }
 
-function taskTitleId(task) {
-  return task.kind.type === "measure" ? `task-measure-${task.kind.measurement}` : "task-questionnaire";
+/** The task's title element: a Fluent message, or the questionnaire's own
+ * title from the service (re-picked when the language changes). */
+function taskTitle(task, titles) {
+  if (task.kind.type === "measure") return el("span", "task-title", `task-measure-${task.kind.measurement}`);
+  const title = titles[task.kind.questionnaire];
+  if (!title) return el("span", "task-title", "task-questionnaire");
+  const span = el("span", "task-title");
+  span.dataset.serviceText = JSON.stringify(title);
+  span.textContent = pick(title);
+  return span;
+}
+
+function taskWhen(task) {
+  if (task.week) return el("span", "task-due", "task-week", { done: task.week.done, count: task.week.count });
+  return el("span", "task-due", "task-due", { time: task.due_local });
 }
 
 async function renderToday() {
@@ -58,8 +71,8 @@ async function renderToday() {
       mark.setAttribute("aria-hidden", "true");
       const body = el("div", "task-body");
       body.append(
-        el("span", "task-due", "task-due", { time: task.due_local }),
-        el("span", "task-title", taskTitleId(task)),
+        taskWhen(task),
+        taskTitle(task, view.questionnaire_titles),
         el("span", "task-state", `task-state-${task.state}`, task.done_local ? { time: task.done_local } : undefined),
       );
       item.append(mark, body);
@@ -125,6 +138,9 @@ async function changeLanguage(tag) {
   try {
     settings = await invoke("set_locale", { tag });
     await loadLocale(settings.locale);
+    for (const span of document.querySelectorAll("[data-service-text]")) {
+      span.textContent = pick(JSON.parse(span.dataset.serviceText));
+    }
     announce(t("settings-language-saved"));
   } catch (error) {
     showError(error);

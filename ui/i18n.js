@@ -7,6 +7,18 @@ import { FluentBundle, FluentResource } from "./vendor/fluent-bundle/index.js";
 import { invoke } from "./ipc.js";
 
 let bundle = null;
+let current = "nb";
+
+/** The tag of the language in use ("nb", "nn" or "en"). */
+export function localeTag() {
+  return current;
+}
+
+/** Picks a service-provided text ({nb, nn, en}) in the language in use. */
+export function pick(text) {
+  if (!text) return "";
+  return text[current] || text.nb;
+}
 
 /** Loads a locale ("nb", "nn", "en") and translates the whole document. */
 export async function loadLocale(tag) {
@@ -17,6 +29,7 @@ export async function loadLocale(tag) {
     for (const error of errors) console.error("fluent:", error);
   }
   bundle = next;
+  current = tag;
   document.documentElement.lang = tag;
   translate(document);
 }

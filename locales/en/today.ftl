@@ -11,6 +11,7 @@ task-measure-body-weight = Weigh yourself
 task-measure-blood-glucose = Measure your blood sugar
 task-questionnaire = Answer today's questions
 task-due = At { $time }
+task-week = This week: { $done } of { $count } times
 task-state-to-do = Not done yet
 task-state-done = Done at { $time }
 task-state-missed = Not done – the time has passed

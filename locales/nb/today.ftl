@@ -11,6 +11,7 @@ task-measure-body-weight = Vei deg
 task-measure-blood-glucose = Mål blodsukkeret
 task-questionnaire = Svar på dagens spørsmål
 task-due = Klokka { $time }
+task-week = Denne uka: { $done } av { $count } ganger
 task-state-to-do = Ikke gjort ennå
 task-state-done = Gjort klokka { $time }
 task-state-missed = Ikke gjort – tiden har gått

@@ -11,6 +11,7 @@ task-measure-body-weight = Veg deg
 task-measure-blood-glucose = Mål blodsukkeret
 task-questionnaire = Svar på spørsmåla for i dag
 task-due = Klokka { $time }
+task-week = Denne veka: { $done } av { $count } gonger
 task-state-to-do = Ikkje gjort enno
 task-state-done = Gjort klokka { $time }
 task-state-missed = Ikkje gjort – tida har gått

@@ -6,10 +6,23 @@ use heima_e2e::{App, Launch};
 use serde_json::Value;
 
 /// The demo plan's tasks, as titles in Bokmål and Nynorsk.
-const DEMO_TITLES_NB: [&str; 5] =
-    ["Vei deg", "Mål blodtrykket", "Mål oksygenmetningen", "Svar på dagens spørsmål", "Mål blodtrykket"];
-const DEMO_TITLES_NN: [&str; 5] =
-    ["Veg deg", "Mål blodtrykket", "Mål oksygenmetninga", "Svar på spørsmåla for i dag", "Mål blodtrykket"];
+/// (The questionnaire titles come from the demo service's Questionnaires.)
+const DEMO_TITLES_NB: [&str; 6] = [
+    "Vei deg",
+    "Mål blodtrykket",
+    "Mål oksygenmetningen",
+    "Daglige spørsmål om pusten",
+    "Mål blodtrykket",
+    "Spørsmål om hjertet",
+];
+const DEMO_TITLES_NN: [&str; 6] = [
+    "Veg deg",
+    "Mål blodtrykket",
+    "Mål oksygenmetninga",
+    "Daglege spørsmål om pusten",
+    "Mål blodtrykket",
+    "Spørsmål om hjartet",
+];
 
 async fn sorted_titles(app: &App) -> Vec<String> {
     let mut titles = app.texts("li.task .task-title").await;
@@ -17,7 +30,7 @@ async fn sorted_titles(app: &App) -> Vec<String> {
     titles
 }
 
-fn sorted(titles: [&str; 5]) -> Vec<String> {
+fn sorted(titles: [&str; 6]) -> Vec<String> {
     let mut titles: Vec<String> = titles.iter().map(|s| s.to_string()).collect();
     titles.sort();
     titles
@@ -34,6 +47,8 @@ async fn today_in_bokmal_then_nynorsk_remembered_after_restart() {
     app.wait_for_text("main h1", "I dag").await;
     app.wait_for_text("main h2", "Oppgaver for i dag").await;
     assert_eq!(sorted_titles(&app).await, sorted(DEMO_TITLES_NB));
+    let whens = app.texts("li.task .task-due").await;
+    assert!(whens.contains(&"Denne uka: 0 av 3 ganger".to_string()), "weekly task: {whens:?}");
     let states = app.texts("li.task .task-state").await;
     assert!(
         states.iter().all(|s| s == "Ikke gjort ennå" || s.starts_with("Gjort klokka") || s.starts_with("Ikke gjort –")),
