@@ -38,7 +38,7 @@ fn fill(store: &mut Store, count: usize, span: SignedDuration, end: Timestamp, b
     for chunk in ms.chunks(batch) {
         let readings: Vec<NewReading<'_>> = chunk
             .iter()
-            .map(|m| NewReading { measurement: m, entered_by: EnteredBy::Patient, manual: false, received_at: m.effective })
+            .map(|m| NewReading { measurement: m, entered_by: EnteredBy::Patient, manual: false, received_at: m.effective, judged: None })
             .collect();
         store.insert_readings(&readings).unwrap();
     }

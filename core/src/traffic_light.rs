@@ -15,7 +15,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{gatt::Decimal, locale::Locale};
+use crate::{
+    gatt::Decimal,
+    locale::Locale,
+    measurement::{ComponentValue, Measurement},
+    plan::CarePlan,
+};
 
 /// The three colours, ordered from best to worst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -206,6 +211,25 @@ pub fn judge(traffic_light: &TrafficLight, values: &[Judgeable<'_>]) -> Judgemen
         (_, Some(reason)) => Judgement::NotJudged(reason),
         (None, None) => Judgement::NotJudged(NotJudged::NoLimits),
     }
+}
+
+/// Judges a device or manual reading against the plan's activity for its
+/// kind; a kind the plan does not ask for has no limits.
+pub fn judge_measurement(plan: &CarePlan, m: &Measurement) -> Judgement {
+    let Some(activity) = plan.activity_for(m.kind) else { return Judgement::NotJudged(NotJudged::NoLimits) };
+    let values: Vec<Judgeable<'_>> = m
+        .components
+        .iter()
+        .map(|c| Judgeable {
+            code: c.code,
+            value: match c.value {
+                ComponentValue::Value(d) => Some(d),
+                ComponentValue::Absent(_) => None,
+            },
+            unit: c.unit,
+        })
+        .collect();
+    judge(&activity.traffic_light, &values)
 }
 
 impl TrafficLight {

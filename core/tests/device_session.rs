@@ -58,9 +58,11 @@ fn connect(device: &SimulatedDevice, store: &mut Store, set_clock: bool) -> (Ses
     let config =
         SessionConfig { device_id: &device.id, time_zone: &tz, clock: &clock, last_sequence, set_clock, wait: Duration::from_millis(10) };
     let mut link = SimulatedLink::new(device.clone());
-    let mut sink = StoreSink { store, device_id: &device.id, entered_by: EnteredBy::Patient, clock: &clock };
+    let plan = heima_core::demo::sample_plan(&clock);
+    let mut sink = StoreSink { store, device_id: &device.id, entered_by: EnteredBy::Patient, clock: &clock, plan: Some(&plan) };
     let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
     let report = runtime.block_on(session::run(&mut link, &config, &mut sink));
+    session::remember(store, &device.id, &report, now()).unwrap();
     (report, link)
 }
 
@@ -79,6 +81,8 @@ fn stored_records_arrive_once_across_connections() {
     // "All records" the first time.
     assert_eq!(link.writes, vec![(0x2A52, vec![1, 1])]);
     assert_eq!(store.device_last_sequence(&meter.id).unwrap(), Some(5));
+    let registry = store.paired_device(&meter.id).unwrap().unwrap();
+    assert_eq!((registry.battery_percent, registry.last_seen), (Some(77), Some(now())));
 
     // Two more readings taken while the tablet was off.
     meter.stored.extend([glucose_record(6, 30), glucose_record(7, 31)]);
@@ -177,6 +181,11 @@ fn the_clock_is_read_corrected_and_set() {
     );
     let pulses = store.readings(MeasurementKind::Pulse, Timestamp::MIN, Timestamp::MAX).unwrap();
     assert_eq!(pulses.len(), 2, "pulse from the cuff is its own reading");
+    // Judged by the demo plan (version 1) as they were stored: 128/80 green,
+    // 131/80 green; the plan has no pulse limits.
+    let judged: Vec<_> = bp.iter().map(|r| (r.plan_version, r.colour.as_deref())).collect();
+    assert_eq!(judged, vec![(Some(1), Some("green")), (Some(1), Some("green"))]);
+    assert_eq!(pulses[0].colour.as_deref(), Some("not-judged"));
 }
 
 #[test]

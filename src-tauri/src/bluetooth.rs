@@ -149,7 +149,7 @@ impl BtleLink {
         self.characteristics.iter().find(|c| c.uuid == uuid).ok_or(TransportError::NotOffered(short))
     }
 
-    pub async fn disconnect(&self) {
+    pub async fn disconnect(&mut self) {
         let _ = self.peripheral.disconnect().await;
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod bluetooth;
 pub mod commands;
+pub mod device_watch;
 pub mod settings_file;
 pub mod store_key;
 
@@ -111,7 +112,11 @@ pub fn run() {
             tauri::async_runtime::spawn(async move {
                 let status = bluetooth::probe().await;
                 log::info!("bluetooth: {status:?}");
+                let available = matches!(status, BluetoothStatus::Available { .. });
                 *handle.state::<AppState>().bluetooth.lock().unwrap() = status;
+                if available {
+                    device_watch::watch(handle).await;
+                }
             });
             Ok(())
         })

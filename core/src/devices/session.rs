@@ -34,6 +34,8 @@ use crate::{
         Characteristic, DecodeError, Decoded,
     },
     measurement::{from_decoded, ClockCorrection, Measurement, MeasurementError, ReadingContext},
+    plan::CarePlan,
+    traffic_light::judge_measurement,
     store::{
         readings::{EnteredBy, NewReading},
         Store,
@@ -47,13 +49,15 @@ pub trait ReadingSink {
     fn store(&mut self, measurements: &[Measurement], sequence: Option<u16>) -> Result<(), String>;
 }
 
-/// Stores readings in the encrypted store and advances the device's
-/// sequence number in the registry.
+/// Judges readings against the plan in force, stores them (with the
+/// judgement) in the encrypted store, and advances the device's sequence
+/// number in the registry.
 pub struct StoreSink<'a> {
     pub store: &'a mut Store,
     pub device_id: &'a str,
     pub entered_by: EnteredBy,
     pub clock: &'a dyn Clock,
+    pub plan: Option<&'a CarePlan>,
 }
 
 impl ReadingSink for StoreSink<'_> {
@@ -61,11 +65,23 @@ impl ReadingSink for StoreSink<'_> {
         let now = self.clock.now();
         let readings: Vec<NewReading<'_>> = measurements
             .iter()
-            .map(|m| NewReading { measurement: m, entered_by: self.entered_by, manual: false, received_at: now })
+            .map(|m| NewReading {
+                measurement: m,
+                entered_by: self.entered_by,
+                manual: false,
+                received_at: now,
+                judged: self.plan.map(|p| (p.version, judge_measurement(p, m).as_str())),
+            })
             .collect();
         self.store.insert_readings(&readings).map_err(|e| e.to_string())?;
         self.store.device_seen(self.device_id, now, None, sequence).map_err(|e| e.to_string())
     }
+}
+
+/// Writes what a session learnt about the device into the registry: when
+/// it was seen, its battery, and the highest record number stored.
+pub fn remember(store: &Store, device_id: &str, report: &SessionReport, now: jiff::Timestamp) -> Result<(), crate::store::StoreError> {
+    store.device_seen(device_id, now, report.battery_percent, report.last_sequence)
 }
 
 /// What the session needs to know.

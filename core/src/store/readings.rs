@@ -49,6 +49,9 @@ pub struct NewReading<'a> {
     /// Typed in by hand rather than received from a device.
     pub manual: bool,
     pub received_at: Timestamp,
+    /// The plan version that judged it and the result (`green`, `yellow`,
+    /// `red`, `not-judged`), stored in the same transaction.
+    pub judged: Option<(u32, &'static str)>,
 }
 
 /// What happened to one reading on insert.
@@ -128,8 +131,8 @@ fn insert_one(tx: &rusqlite::Transaction<'_>, r: &NewReading<'_>) -> Result<Inse
     }
     tx.execute(
         "INSERT INTO measurement (identifier, kind, code, effective_utc, device_time, received_utc, components,
-                                  source, device_id, entered_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                  source, device_id, entered_by, plan_version, colour)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             m.identifier,
             kind_name(m.kind),
@@ -141,6 +144,8 @@ fn insert_one(tx: &rusqlite::Transaction<'_>, r: &NewReading<'_>) -> Result<Inse
             if r.manual { "manual" } else { "device" },
             (!r.manual).then_some(&m.device_id),
             r.entered_by.as_str(),
+            r.judged.map(|(version, _)| version),
+            r.judged.map(|(_, colour)| colour),
         ],
     )?;
     let id = tx.last_insert_rowid();

@@ -42,7 +42,7 @@ fn main() {
             .collect();
         let readings: Vec<NewReading<'_>> = measurements
             .iter()
-            .map(|m| NewReading { measurement: m, entered_by: EnteredBy::Patient, manual: false, received_at: now })
+            .map(|m| NewReading { measurement: m, entered_by: EnteredBy::Patient, manual: false, received_at: now, judged: None })
             .collect();
         store.insert_readings(&readings).expect("insert");
         for m in &measurements {

@@ -1,0 +1,125 @@
+//! Background loop that brings readings in without the patient doing
+//! anything but measuring: every little while it scans for the paired
+//! devices' services, connects to those in range, and runs a device session
+//! (clock, stored records, live readings) into the store. Only counts are
+//! logged, never readings.
+
+use std::time::Duration;
+
+use heima_core::{
+    clock::{Clock, SystemClock},
+    devices::{
+        session::{self, ReadingSink, SessionConfig},
+        transport::{Scanner, Transport},
+    },
+    measurement::Measurement,
+    plan::CarePlan,
+    store::readings::{EnteredBy, NewReading},
+    traffic_light::judge_measurement,
+};
+use tauri::{AppHandle, Manager};
+
+use crate::{bluetooth::BtleScanner, AppState};
+
+const PAUSE: Duration = Duration::from_secs(30);
+const SCAN_FOR: Duration = Duration::from_secs(8);
+const QUIET_AFTER: Duration = Duration::from_secs(20);
+
+/// Stores through the app's shared store, locking it only per record.
+struct SharedStoreSink<'a> {
+    app: &'a AppHandle,
+    device_id: &'a str,
+    plan: &'a CarePlan,
+}
+
+impl ReadingSink for SharedStoreSink<'_> {
+    fn store(&mut self, measurements: &[Measurement], sequence: Option<u16>) -> Result<(), String> {
+        let state = self.app.state::<AppState>();
+        let mut guard = state.store.lock().unwrap();
+        let store = guard.as_mut().ok_or("the store is not open")?;
+        let now = SystemClock.now();
+        let readings: Vec<NewReading<'_>> = measurements
+            .iter()
+            .map(|m| NewReading {
+                measurement: m,
+                entered_by: EnteredBy::Patient,
+                manual: false,
+                received_at: now,
+                judged: Some((self.plan.version, judge_measurement(self.plan, m).as_str())),
+            })
+            .collect();
+        store.insert_readings(&readings).map_err(|e| e.to_string())?;
+        store.device_seen(self.device_id, now, None, sequence).map_err(|e| e.to_string())
+    }
+}
+
+/// Runs forever; returns only if there is no Bluetooth adapter at all.
+pub async fn watch(app: AppHandle) {
+    let mut scanner = match BtleScanner::new().await {
+        Ok(scanner) => scanner,
+        Err(e) => {
+            log::info!("device watch not started: {e}");
+            return;
+        }
+    };
+    loop {
+        tokio::time::sleep(PAUSE).await;
+        let paired = {
+            let state = app.state::<AppState>();
+            let guard = state.store.lock().unwrap();
+            match guard.as_ref().map(|s| s.paired_devices()) {
+                Some(Ok(devices)) => devices,
+                _ => continue,
+            }
+        };
+        if paired.is_empty() {
+            continue;
+        }
+        let services: Vec<u16> = paired.iter().filter_map(|d| u16::from_str_radix(&d.service, 16).ok()).collect();
+        let in_range = match scanner.scan(&services, SCAN_FOR).await {
+            Ok(found) => found,
+            Err(e) => {
+                log::warn!("scan failed: {e}");
+                continue;
+            }
+        };
+        for device in paired.iter().filter(|d| in_range.iter().any(|a| a.id == d.id)) {
+            sync_one(&app, &mut scanner, &device.id, device.last_sequence).await;
+        }
+    }
+}
+
+async fn sync_one(app: &AppHandle, scanner: &mut BtleScanner, device_id: &str, last_sequence: Option<u16>) {
+    let mut link = match scanner.connect(device_id).await {
+        Ok(link) => link,
+        Err(e) => {
+            log::warn!("connect failed: {e}");
+            return;
+        }
+    };
+    let clock = SystemClock;
+    let tz = clock.time_zone();
+    let plan = app.state::<AppState>().demo.plan.clone();
+    let config = SessionConfig { device_id, time_zone: &tz, clock: &clock, last_sequence, set_clock: true, wait: QUIET_AFTER };
+    let mut sink = SharedStoreSink { app, device_id, plan: &plan };
+    let offered = link.characteristics().len();
+    let report = session::run(&mut link, &config, &mut sink).await;
+    log::info!(
+        "device session: {offered} characteristics, {} readings stored, {} duplicates, {} bad packets, transfer {:?}, ended {:?}",
+        report.measurements_stored,
+        report.duplicates_skipped,
+        report.bad_packets.len(),
+        report.transfer,
+        report.ended
+    );
+    {
+        let state = app.state::<AppState>();
+        let guard = state.store.lock().unwrap();
+        if let Some(store) = guard.as_ref() {
+            if let Err(e) = session::remember(store, device_id, &report, clock.now()) {
+                log::warn!("registry update failed: {e}");
+            }
+        }
+    }
+    link.disconnect().await;
+}
