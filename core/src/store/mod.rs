@@ -12,6 +12,7 @@ mod migrations;
 pub mod readings;
 pub mod outbox;
 pub mod devices;
+pub mod plans;
 
 use std::{
     fs,
