@@ -16,6 +16,7 @@ pub mod locale;
 pub mod measurement;
 pub mod plan;
 pub mod questionnaire;
+pub mod reminders;
 pub mod schedule;
 pub mod settings;
 pub mod store;

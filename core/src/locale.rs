@@ -56,6 +56,27 @@ impl Locale {
     }
 }
 
+/// Formats message `id` with `args` in `locale` — for texts the Rust side
+/// shows itself (desktop notifications). The UI formats its own.
+/// A missing message gives its id, as the UI does.
+pub fn format(locale: Locale, id: &str, args: &[(&str, &str)]) -> String {
+    use fluent_bundle::{FluentArgs, FluentBundle, FluentResource};
+    let lang: unic_langid::LanguageIdentifier = locale.tag().parse().expect("valid tags");
+    let mut bundle = FluentBundle::new(vec![lang]);
+    bundle.set_use_isolating(false);
+    for (_, text) in locale.resources() {
+        let resource = FluentResource::try_new(text.to_string()).expect("the locale tests parse every file");
+        bundle.add_resource(resource).expect("message ids are unique");
+    }
+    let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else { return id.to_string() };
+    let mut fluent_args = FluentArgs::new();
+    for (key, value) in args {
+        fluent_args.set(*key, *value);
+    }
+    let mut errors = vec![];
+    bundle.format_pattern(pattern, Some(&fluent_args), &mut errors).into_owned()
+}
+
 /// The `.ftl` files each locale has, in load order.
 pub const FTL_FILES: &[&str] = &["app.ftl", "today.ftl", "devices.ftl", "settings.ftl", "errors.ftl"];
 
@@ -87,6 +108,13 @@ mod tests {
         assert_eq!(Locale::from_tag("nn-NO").unwrap(), Locale::Nynorsk);
         assert_eq!(Locale::from_tag("nb_NO").unwrap(), Locale::Bokmal);
         assert_eq!(Locale::from_tag("sv").unwrap_err().code, "unknown-locale");
+    }
+
+    #[test]
+    fn formats_in_each_language() {
+        assert_eq!(format(Locale::Bokmal, "task-state-done", &[("time", "08:05")]), "Gjort klokka 08:05");
+        assert_eq!(format(Locale::Nynorsk, "task-state-to-do", &[]), "Ikkje gjort enno");
+        assert_eq!(format(Locale::English, "no-such-message", &[]), "no-such-message");
     }
 
     #[test]

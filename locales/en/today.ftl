@@ -15,3 +15,5 @@ task-week = This week: { $done } of { $count } times
 task-state-to-do = Not done yet
 task-state-done = Done at { $time }
 task-state-missed = Not done – the time has passed
+reminder-title = Reminder from Heima
+reminder-body = At { $time }: { $task }

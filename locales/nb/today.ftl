@@ -15,3 +15,5 @@ task-week = Denne uka: { $done } av { $count } ganger
 task-state-to-do = Ikke gjort ennå
 task-state-done = Gjort klokka { $time }
 task-state-missed = Ikke gjort – tiden har gått
+reminder-title = Påminnelse fra Heima
+reminder-body = Klokka { $time }: { $task }

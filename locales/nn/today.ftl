@@ -15,3 +15,5 @@ task-week = Denne veka: { $done } av { $count } gonger
 task-state-to-do = Ikkje gjort enno
 task-state-done = Gjort klokka { $time }
 task-state-missed = Ikkje gjort – tida har gått
+reminder-title = Påminning frå Heima
+reminder-body = Klokka { $time }: { $task }

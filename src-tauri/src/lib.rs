@@ -5,6 +5,7 @@
 pub mod bluetooth;
 pub mod commands;
 pub mod device_watch;
+pub mod reminder_loop;
 pub mod settings_file;
 pub mod store_key;
 
@@ -91,6 +92,7 @@ fn data_dir(app: &tauri::App) -> Result<PathBuf, Box<dyn std::error::Error>> {
 pub fn run() {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let data_dir = data_dir(app)?;
             let (settings, notice) = settings_file::load(&data_dir);
@@ -108,6 +110,7 @@ pub fn run() {
                 bluetooth: Mutex::new(BluetoothStatus::Checking),
                 store: Mutex::new(store),
             });
+            tauri::async_runtime::spawn(reminder_loop::run(app.handle().clone()));
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 let status = bluetooth::probe().await;

@@ -1,0 +1,88 @@
+//! Reminders at the planned time: which of today's tasks fell due since the
+//! last check and are still to do, and the notification text for each in
+//! the patient's language.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::{
+    locale::{self, Locale},
+    plan::ActivityKind,
+    questionnaire::Text,
+    schedule::{Task, TaskState},
+};
+
+/// A desktop notification to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reminder {
+    pub activity_id: String,
+    pub due: Timestamp,
+    pub title: String,
+    pub body: String,
+}
+
+/// Tasks whose planned time is in `(after, until]` and that are not done.
+pub fn due(tasks: &[Task], after: Timestamp, until: Timestamp) -> Vec<&Task> {
+    tasks
+        .iter()
+        .filter(|t| t.state == TaskState::ToDo && t.due.is_some_and(|d| d > after && d <= until))
+        .collect()
+}
+
+/// The notification for a task, e.g. "Klokka 08:00: Mål blodtrykket".
+pub fn reminder(task: &Task, locale: Locale, questionnaire_titles: &BTreeMap<String, Text>) -> Reminder {
+    let what = match &task.kind {
+        ActivityKind::Measure { measurement } => {
+            let kind = serde_json::to_value(measurement).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            locale::format(locale, &format!("task-measure-{kind}"), &[])
+        }
+        ActivityKind::Questionnaire { questionnaire } => match questionnaire_titles.get(questionnaire) {
+            Some(title) => title.get(locale).to_string(),
+            None => locale::format(locale, "task-questionnaire", &[]),
+        },
+    };
+    let time = task.due_local.clone().unwrap_or_default();
+    Reminder {
+        activity_id: task.activity_id.clone(),
+        due: task.due.unwrap_or(Timestamp::UNIX_EPOCH),
+        title: locale::format(locale, "reminder-title", &[]),
+        body: locale::format(locale, "reminder-body", &[("time", &time), ("task", &what)]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{clock::FixedClock, demo::DemoService};
+
+    #[test]
+    fn reminders_fire_once_at_the_planned_time() {
+        // 08:00:30 Oslo: the 08:00 blood pressure and SpO2 fell due in the last minute.
+        let clock = FixedClock::oslo("2026-11-23T07:00:30Z".parse().unwrap());
+        let demo = DemoService::new(&clock);
+        let view = demo.today(&clock);
+        let after: Timestamp = "2026-11-23T06:59:30Z".parse().unwrap();
+        let ids: Vec<_> = due(&view.tasks, after, clock.now).iter().map(|t| t.activity_id.as_str()).collect();
+        assert_eq!(ids, ["bp", "spo2"]);
+        // The next check, a minute later, finds nothing new.
+        let later: Timestamp = "2026-11-23T07:01:30Z".parse().unwrap();
+        assert!(due(&view.tasks, clock.now, later).is_empty());
+        // A done task is not reminded (the 07:30 weighing was done at 07:34).
+        let all_morning = due(&view.tasks, "2026-11-23T05:00:00Z".parse().unwrap(), clock.now);
+        assert!(all_morning.iter().all(|t| t.activity_id != "weight"));
+    }
+
+    #[test]
+    fn reminder_texts_in_each_language() {
+        let clock = FixedClock::oslo("2026-11-23T07:00:30Z".parse().unwrap());
+        let view = DemoService::new(&clock).today(&clock);
+        let bp = view.tasks.iter().find(|t| t.activity_id == "bp").unwrap();
+        let copd = view.tasks.iter().find(|t| t.activity_id == "copd-check").unwrap();
+        let nb = reminder(bp, Locale::Bokmal, &view.questionnaire_titles);
+        assert_eq!((nb.title.as_str(), nb.body.as_str()), ("Påminnelse fra Heima", "Klokka 08:00: Mål blodtrykket"));
+        let nn = reminder(copd, Locale::Nynorsk, &view.questionnaire_titles);
+        assert_eq!((nn.title.as_str(), nn.body.as_str()), ("Påminning frå Heima", "Klokka 09:00: Daglege spørsmål om pusten"));
+    }
+}

@@ -1,0 +1,31 @@
+//! Sends a desktop notification when a task of the plan falls due and is
+//! not done yet. Checks twice a minute; texts come from the core in the
+//! patient's language. Nothing about readings is logged.
+
+use std::time::Duration;
+
+use heima_core::{clock::Clock, reminders};
+use tauri::{AppHandle, Manager};
+use tauri_plugin_notification::NotificationExt;
+
+use crate::AppState;
+
+const EVERY: Duration = Duration::from_secs(30);
+
+pub async fn run(app: AppHandle) {
+    let mut last = app.state::<AppState>().clock.now();
+    loop {
+        tokio::time::sleep(EVERY).await;
+        let state = app.state::<AppState>();
+        let now = state.clock.now();
+        let view = state.demo.today(&state.clock);
+        let locale = state.settings.lock().unwrap().locale;
+        for task in reminders::due(&view.tasks, last, now) {
+            let reminder = reminders::reminder(task, locale, &view.questionnaire_titles);
+            if let Err(e) = app.notification().builder().title(&reminder.title).body(&reminder.body).show() {
+                log::warn!("reminder for {} not shown: {e}", reminder.activity_id);
+            }
+        }
+        last = now;
+    }
+}
