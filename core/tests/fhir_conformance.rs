@@ -1,0 +1,107 @@
+//! Every extension the app reads or writes is defined: either an HL7 core
+//! extension or a StructureDefinition under `docs/fhir/` with that URL, so
+//! a FHIR validator given that folder can check the resources.
+
+use std::{collections::BTreeSet, fs, path::Path};
+
+use heima_core::{
+    demo,
+    fhir::{self, careplan, questionnaire as fq},
+    questionnaire::{Answer, Answers},
+};
+use serde_json::Value;
+
+fn defined_urls() -> BTreeSet<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/fhir");
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let sd: Value = serde_json::from_str(&fs::read_to_string(e.unwrap().path()).unwrap()).unwrap();
+            assert_eq!(sd["resourceType"], "StructureDefinition");
+            assert_eq!(sd["fhirVersion"], "4.0.1");
+            sd["url"].as_str().unwrap().to_string()
+        })
+        .collect()
+}
+
+/// Absolute extension URLs used in a resource (sub-extensions of a complex
+/// extension have relative names and are skipped).
+fn extension_urls(v: &Value, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(map) => {
+            for (key, value) in map {
+                if key == "extension" || key == "modifierExtension" {
+                    for ext in value.as_array().into_iter().flatten() {
+                        let url = ext["url"].as_str().unwrap_or("");
+                        assert!(url.contains(':'), "relative extension url {url:?} at top level");
+                        out.insert(url.to_string());
+                        // Look inside values, not at the sub-extensions' names.
+                        for (k, inner) in ext.as_object().unwrap() {
+                            if k != "extension" && k != "url" {
+                                extension_urls(inner, out);
+                            }
+                        }
+                    }
+                } else {
+                    extension_urls(value, out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| extension_urls(i, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_extension_used_is_defined() {
+    let defined = defined_urls();
+    for url in [
+        careplan::TRAFFIC_LIGHT_EXTENSION,
+        careplan::ACTIVITY_ID_EXTENSION,
+        fq::TOTAL_SCORE_EXTENSION,
+        fhir::DEVICE_TIME_EXTENSION,
+        fhir::ENTERED_BY_EXTENSION,
+    ] {
+        assert!(defined.contains(url), "{url} has no StructureDefinition in docs/fhir");
+    }
+
+    let mut used = BTreeSet::new();
+    extension_urls(&serde_json::from_str(demo::CAREPLAN_JSON).unwrap(), &mut used);
+    for text in demo::QUESTIONNAIRES_JSON {
+        extension_urls(&serde_json::from_str(text).unwrap(), &mut used);
+    }
+    let q = demo::sample_questionnaires().remove(0);
+    let mut answers = Answers::new();
+    answers.insert("breath".into(), Answer::Coding { system: None, code: "usual".into() });
+    let response = fq::response(&q, &answers, "2026-11-23T08:00:00Z".parse().unwrap(), "r", &fq::Respondent { patient: None, relative: false });
+    extension_urls(&response, &mut used);
+    assert!(used.len() >= 4, "{used:?}");
+    for url in used {
+        assert!(
+            url.starts_with("http://hl7.org/fhir/StructureDefinition/") || defined.contains(&url),
+            "{url} is neither an HL7 core extension nor defined in docs/fhir"
+        );
+    }
+}
+
+#[test]
+fn resources_have_the_elements_r4_requires() {
+    let plan: Value = serde_json::from_str(demo::CAREPLAN_JSON).unwrap();
+    for key in ["status", "intent", "subject"] {
+        assert!(plan.get(key).is_some(), "CarePlan.{key} is required");
+    }
+    for a in plan["activity"].as_array().unwrap() {
+        assert!(a["detail"]["status"].is_string(), "activity.detail.status is required");
+    }
+    for text in demo::QUESTIONNAIRES_JSON {
+        let q: Value = serde_json::from_str(text).unwrap();
+        assert!(q["status"].is_string());
+        fn walk(items: &Value) {
+            for i in items.as_array().into_iter().flatten() {
+                assert!(i["linkId"].is_string() && i["type"].is_string());
+                walk(&i["item"]);
+            }
+        }
+        walk(&q["item"]);
+    }
+}
