@@ -64,4 +64,6 @@ setup_tests() {
   ensure_cargo_tool cargo-nextest cargo-nextest
   # tauri-driver 2.x speaks to WebKitWebDriver; 3.x is an alpha for Tauri 3.
   ensure_cargo_tool tauri-driver tauri-driver '^2'
+  # A real FHIR R4 server for the sync tests (several minutes to build once).
+  ensure_cargo_tool hfs helios-hfs 0.2.7
 }

@@ -20,4 +20,5 @@ pub mod reminders;
 pub mod schedule;
 pub mod settings;
 pub mod store;
+pub mod sync;
 pub mod traffic_light;

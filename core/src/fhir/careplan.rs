@@ -5,6 +5,8 @@
 use jiff::{civil, tz::TimeZone, Timestamp};
 use serde_json::Value as Json;
 
+use super::{array, str_at};
+
 use crate::{
     error::CoreError,
     gatt::Decimal,
@@ -20,14 +22,6 @@ pub const ACTIVITY_ID_EXTENSION: &str = "urn:heima:fhir:extension:activity-id";
 
 fn invalid(path: &str, why: impl std::fmt::Display) -> CoreError {
     CoreError::new("plan-invalid", format!("{path}: {why}"))
-}
-
-fn str_at<'a>(j: &'a Json, key: &str) -> Option<&'a str> {
-    j.get(key).and_then(Json::as_str)
-}
-
-fn array<'a>(j: &'a Json, key: &str) -> &'a [Json] {
-    j.get(key).and_then(Json::as_array).map(Vec::as_slice).unwrap_or(&[])
 }
 
 /// A decimal from a JSON number, keeping the digits as written.

@@ -22,6 +22,16 @@ use crate::{
     },
 };
 
+/// The string at `key`, if it is one.
+pub(crate) fn str_at<'a>(j: &'a Json, key: &str) -> Option<&'a str> {
+    j.get(key).and_then(Json::as_str)
+}
+
+/// The array at `key`, or an empty slice.
+pub(crate) fn array<'a>(j: &'a Json, key: &str) -> &'a [Json] {
+    j.get(key).and_then(Json::as_array).map(Vec::as_slice).unwrap_or(&[])
+}
+
 /// System of the app's own observation identifiers.
 pub const OBSERVATION_IDENTIFIER_SYSTEM: &str = "urn:heima:observation";
 /// Extension carrying the device's own clock reading, as sent.

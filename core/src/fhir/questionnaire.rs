@@ -7,6 +7,8 @@
 use jiff::{civil::Date, Timestamp};
 use serde_json::{json, Value as Json};
 
+use super::{array, str_at};
+
 use crate::{
     error::CoreError,
     gatt::Decimal,
@@ -22,14 +24,6 @@ pub const TOTAL_SCORE_EXTENSION: &str = "urn:heima:fhir:extension:total-score";
 
 fn invalid(path: &str, why: impl std::fmt::Display) -> CoreError {
     CoreError::new("questionnaire-invalid", format!("{path}: {why}"))
-}
-
-fn str_at<'a>(j: &'a Json, key: &str) -> Option<&'a str> {
-    j.get(key).and_then(Json::as_str)
-}
-
-fn array<'a>(j: &'a Json, key: &str) -> &'a [Json] {
-    j.get(key).and_then(Json::as_array).map(Vec::as_slice).unwrap_or(&[])
 }
 
 fn extension<'a>(j: &'a Json, url: &str) -> Option<&'a Json> {

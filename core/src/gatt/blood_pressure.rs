@@ -153,15 +153,7 @@ mod tests {
             assert_eq!(m.pulse_rate, (flags & 0x04 != 0).then_some(n(72, 0)));
             assert_eq!(m.user_id, (flags & 0x08 != 0).then_some(2));
             assert_eq!(m.status.is_some(), flags & 0x10 != 0);
-            for cut in 0..bytes.len() {
-                assert!(
-                    matches!(decode_measurement(&bytes[..cut]), Err(DecodeError::TooShort { .. })),
-                    "{flags:#04x} cut at {cut}"
-                );
-            }
-            let mut long = bytes.clone();
-            long.push(0);
-            assert!(matches!(decode_measurement(&long), Err(DecodeError::TrailingBytes { count: 1, .. })));
+            crate::gatt::assert_exact_length(decode_measurement, &bytes);
         }
     }
 

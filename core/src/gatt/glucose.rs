@@ -398,12 +398,7 @@ mod tests {
             }
             assert_eq!(m.sensor_status, (flags & 8 != 0).then(|| vec!["device-battery-low", "general-device-fault"]));
             assert_eq!(m.context_follows, flags & 0x10 != 0);
-            for cut in 0..bytes.len() {
-                assert!(matches!(decode_measurement(&bytes[..cut]), Err(DecodeError::TooShort { .. })), "{flags:#04x}/{cut}");
-            }
-            let mut long = bytes.clone();
-            long.push(0);
-            assert!(matches!(decode_measurement(&long), Err(DecodeError::TrailingBytes { .. })));
+            crate::gatt::assert_exact_length(decode_measurement, &bytes);
         }
     }
 
@@ -477,12 +472,7 @@ mod tests {
             }
             assert_eq!(c.medication.is_some(), flags & 0x10 != 0);
             assert_eq!(c.hba1c.map(|v| v.number().unwrap().to_string()), (flags & 0x40 != 0).then(|| "6.2".into()));
-            for cut in 0..bytes.len() {
-                assert!(matches!(decode_context(&bytes[..cut]), Err(DecodeError::TooShort { .. })), "{flags:#04x}/{cut}");
-            }
-            let mut long = bytes.clone();
-            long.push(0);
-            assert!(matches!(decode_context(&long), Err(DecodeError::TrailingBytes { .. })));
+            crate::gatt::assert_exact_length(decode_context, &bytes);
         }
     }
 

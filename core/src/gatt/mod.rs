@@ -155,6 +155,20 @@ pub fn decode(characteristic: Characteristic, bytes: &[u8]) -> Result<Decoded, D
     })
 }
 
+/// Test helper: every truncation of a valid packet is `TooShort`, and one
+/// byte more is `TrailingBytes`.
+#[cfg(test)]
+pub(crate) fn assert_exact_length<T: std::fmt::Debug>(decode: impl Fn(&[u8]) -> Result<T, DecodeError>, bytes: &[u8]) {
+    for cut in 0..bytes.len() {
+        let result = decode(&bytes[..cut]);
+        assert!(matches!(result, Err(DecodeError::TooShort { .. })), "{bytes:02x?} cut at {cut}: {result:?}");
+    }
+    let mut long = bytes.to_vec();
+    long.push(0);
+    let result = decode(&long);
+    assert!(matches!(result, Err(DecodeError::TrailingBytes { count: 1, .. })), "{bytes:02x?} + 1 byte: {result:?}");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -177,12 +177,7 @@ mod tests {
             );
             assert_eq!(m.pulse_amplitude_index.map(|v| v.number().unwrap().to_string()), (flags & 8 != 0).then(|| "4.5".into()));
             assert_eq!(m.device_clock_not_set, flags & 0x10 != 0);
-            for cut in 0..bytes.len() {
-                assert!(matches!(decode_spot_check(&bytes[..cut]), Err(DecodeError::TooShort { .. })), "{flags:#04x}/{cut}");
-            }
-            let mut long = bytes.clone();
-            long.push(0);
-            assert!(matches!(decode_spot_check(&long), Err(DecodeError::TrailingBytes { .. })));
+            crate::gatt::assert_exact_length(decode_spot_check, &bytes);
         }
     }
 
@@ -218,12 +213,7 @@ mod tests {
             assert_eq!(m.measurement_status, (flags & 4 != 0).then(|| vec!["measurement-ongoing"]));
             assert_eq!(m.device_and_sensor_status, (flags & 8 != 0).then(|| vec!["sensor-disconnected"]));
             assert_eq!(m.pulse_amplitude_index.is_some(), flags & 0x10 != 0);
-            for cut in 0..bytes.len() {
-                assert!(matches!(decode_continuous(&bytes[..cut]), Err(DecodeError::TooShort { .. })), "{flags:#04x}/{cut}");
-            }
-            let mut long = bytes.clone();
-            long.push(0);
-            assert!(matches!(decode_continuous(&long), Err(DecodeError::TrailingBytes { .. })));
+            crate::gatt::assert_exact_length(decode_continuous, &bytes);
         }
     }
 

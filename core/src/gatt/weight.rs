@@ -113,12 +113,7 @@ mod tests {
             } else {
                 assert_eq!((m.bmi, m.height), (None, None));
             }
-            for cut in 0..bytes.len() {
-                assert!(matches!(decode(&bytes[..cut]), Err(DecodeError::TooShort { .. })), "{flags:#04x}/{cut}");
-            }
-            let mut long = bytes.clone();
-            long.push(0);
-            assert!(matches!(decode(&long), Err(DecodeError::TrailingBytes { .. })));
+            crate::gatt::assert_exact_length(decode, &bytes);
         }
     }
 

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use super::{Store, StoreError};
+use super::{ts, Store, StoreError};
 
 /// A paired device as the registry knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -21,10 +21,6 @@ pub struct PairedDevice {
     pub battery_percent: Option<u8>,
 }
 
-fn ts(ms: i64) -> rusqlite::Result<Timestamp> {
-    Timestamp::from_millisecond(ms)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Integer, Box::new(e)))
-}
 
 impl Store {
     /// Adds (or re-pairs) a device.

@@ -285,6 +285,12 @@ impl Store {
     }
 }
 
+/// A stored UTC millisecond count as a `Timestamp`, inside a row mapper.
+pub(crate) fn ts(ms: i64) -> rusqlite::Result<Timestamp> {
+    Timestamp::from_millisecond(ms)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Integer, Box::new(e)))
+}
+
 /// Moves the database and its WAL files to `quarantine/<time>/`.
 fn quarantine(path: &Path, now: Timestamp) -> Result<PathBuf, StoreError> {
     let dir = path

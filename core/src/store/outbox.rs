@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
-use super::{Store, StoreError};
+use super::{ts, Store, StoreError};
 
 /// One item waiting to be sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -55,10 +55,6 @@ pub(crate) fn enqueue_notice(conn: &Connection, event: &str, now: Timestamp) -> 
     Ok(())
 }
 
-fn ts(ms: i64) -> rusqlite::Result<Timestamp> {
-    Timestamp::from_millisecond(ms)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Integer, Box::new(e)))
-}
 
 impl Store {
     /// Items due at `now`, oldest first, at most `limit`.

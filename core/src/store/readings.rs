@@ -245,3 +245,18 @@ impl Store {
             .is_some())
     }
 }
+
+impl Store {
+    /// One stored reading by row id (for the sync client).
+    pub fn reading_by_id(&self, id: i64) -> Result<Option<StoredReading>, StoreError> {
+        let kind: Option<String> =
+            self.conn().query_row("SELECT kind FROM measurement WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        let Some(kind) = kind else { return Ok(None) };
+        let kind: MeasurementKind =
+            serde_json::from_value(serde_json::Value::String(kind)).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let effective: i64 = self.conn().query_row("SELECT effective_utc FROM measurement WHERE id = ?1", [id], |r| r.get(0))?;
+        let at = Timestamp::from_millisecond(effective).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let next = at.checked_add(jiff::SignedDuration::from_millis(1)).unwrap_or(at);
+        Ok(self.readings(kind, at, next)?.into_iter().find(|r| r.id == id))
+    }
+}

@@ -1,0 +1,160 @@
+//! Sync against a real FHIR server: helios-hfs (`hfs`), started here on a
+//! free port with its own data folder. No mock of the server.
+
+use std::{
+    net::TcpListener,
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use heima_core::{
+    gatt::Decimal,
+    measurement::{Component, ComponentValue, Measurement},
+    plan::MeasurementKind,
+    store::{
+        readings::{EnteredBy, NewReading},
+        Store, StoreKey,
+    },
+    sync::client::{upload, FhirClient},
+};
+use jiff::Timestamp;
+use serde_json::json;
+
+/// A running `hfs`; stopped on drop.
+struct Hfs {
+    child: Child,
+    base: String,
+    _data: tempfile::TempDir,
+}
+
+fn hfs_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("HEIMA_HFS") {
+        return path.into();
+    }
+    let home = std::env::var_os("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(std::env::var("HOME").unwrap()).join(".cargo"));
+    let installed = home.join("bin/hfs");
+    assert!(installed.exists(), "hfs is not installed; scripts/test.sh installs it (cargo install helios-hfs --locked)");
+    installed
+}
+
+impl Hfs {
+    async fn start() -> Hfs {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let data = tempfile::tempdir().unwrap();
+        let child = Command::new(hfs_binary())
+            .args(["--port", &port.to_string(), "--search-param-cache-ttl", "1"])
+            .current_dir(data.path())
+            .env("HFS_DATA_DIR", data.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("hfs starts");
+        let base = format!("http://127.0.0.1:{port}");
+        let client = FhirClient::new(&base, Duration::from_secs(5), None).unwrap();
+        let started = Instant::now();
+        while client.get("metadata").await.is_err() {
+            assert!(started.elapsed() < Duration::from_secs(30), "hfs did not answer /metadata on {base}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        // hfs ships without the standard search parameters; register the
+        // ones the app's conditional creates rely on.
+        for resource in ["Observation", "Communication", "QuestionnaireResponse"] {
+            client
+                .post(
+                    "SearchParameter",
+                    &json!({
+                        "resourceType": "SearchParameter",
+                        "url": format!("urn:heima:test:SearchParameter/{resource}-identifier"),
+                        "name": "identifier",
+                        "status": "active",
+                        "description": "identifier",
+                        "code": "identifier",
+                        "base": [resource],
+                        "type": "token",
+                        "expression": format!("{resource}.identifier"),
+                    }),
+                )
+                .await
+                .unwrap();
+        }
+        tokio::time::sleep(Duration::from_millis(1100)).await; // the search-parameter cache TTL
+        Hfs { child, base, _data: data }
+    }
+}
+
+impl Drop for Hfs {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn weight(n: usize) -> Measurement {
+    Measurement {
+        kind: MeasurementKind::BodyWeight,
+        code: "29463-7",
+        components: vec![Component { code: "29463-7", value: ComponentValue::Value(Decimal::new(70_000 + n as i32 * 5, -3)), unit: "kg" }],
+        device_time: None,
+        effective: Timestamp::from_second(1_795_420_800 + n as i64 * 60).unwrap(),
+        identifier: format!("aa:bb:cc:dd:ee:ff/29463-7/test-{n}"),
+        device_id: "aa:bb:cc:dd:ee:ff".into(),
+    }
+}
+
+fn store_with(count: usize) -> Store {
+    let mut store = Store::open_in_memory(&StoreKey::from_bytes([4; 32])).unwrap();
+    let ms: Vec<Measurement> = (0..count).map(weight).collect();
+    let readings: Vec<NewReading<'_>> = ms
+        .iter()
+        .map(|m| NewReading { measurement: m, entered_by: EnteredBy::Patient, manual: false, received_at: m.effective, judged: None })
+        .collect();
+    store.insert_readings(&readings).unwrap();
+    store
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn readings_reach_the_server_exactly_once_even_when_sent_twice() {
+    let hfs = Hfs::start().await;
+    let client = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
+    let mut store = store_with(25);
+    let report = upload(&mut store, &client, None, 10, Timestamp::now, || 0.5).await.unwrap();
+    assert_eq!((report.batches, report.created, report.already_there), (3, 25, 0));
+    assert_eq!(store.outbox_status().unwrap().waiting, 0);
+    assert_eq!(client.count("Observation").await.unwrap(), 25);
+
+    // The same readings again, as after a response lost on the way back:
+    // a second tablet store with the same identifiers sends them all.
+    let mut again = store_with(25);
+    let report = upload(&mut again, &client, None, 7, Timestamp::now, || 0.5).await.unwrap();
+    assert_eq!(report.created, 0, "{report:?}");
+    assert_eq!(report.already_there, 25);
+    assert_eq!(client.count("Observation").await.unwrap(), 25, "no duplicates on the server");
+
+    // What arrived is the reading, coded.
+    let found = client.search_all("Observation?identifier=urn:heima:observation|aa:bb:cc:dd:ee:ff/29463-7/test-3").await.unwrap();
+    assert_eq!(found.len(), 1);
+    let o = &found[0];
+    assert_eq!(o["code"]["coding"][0]["code"], "29463-7");
+    assert_eq!(o["valueQuantity"]["value"], 70.015);
+    assert_eq!(o["valueQuantity"]["code"], "kg");
+    assert_eq!(o["device"]["identifier"]["system"], "http://hl7.org/fhir/sid/eui-48/bluetooth");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_server_schedules_a_retry_and_keeps_everything() {
+    // Nothing listens on this port.
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let client = FhirClient::new(&format!("http://127.0.0.1:{port}"), Duration::from_secs(2), None).unwrap();
+    let mut store = store_with(3);
+    // An hour after the readings were taken (08:00–08:02).
+    let now: Timestamp = "2026-11-23T09:00:00Z".parse().unwrap();
+    let error = upload(&mut store, &client, None, 10, || now, || 0.0).await.unwrap_err();
+    assert_eq!(error.code(), "sync-offline");
+    assert!(store.outbox_due(now, 10).unwrap().is_empty(), "not retried at once");
+    let retry = store.outbox_due(now + jiff::SignedDuration::from_secs(3), 10).unwrap();
+    assert_eq!(retry.len(), 3, "due again after the backoff (2.5 s at attempt 0 with no jitter)");
+    assert_eq!(retry[0].attempts, 1);
+    assert!(retry[0].last_error.as_deref().unwrap().starts_with("network"));
+}
