@@ -2,7 +2,7 @@
 // Fluent files through i18n.js; data comes from the core through ipc.js.
 
 import { invoke } from "./ipc.js";
-import { loadLocale, setMessage, errorText, t, pick } from "./i18n.js";
+import { loadLocale, setMessage, errorText, t, pick, localeTag } from "./i18n.js";
 
 const main = document.getElementById("main");
 const LANGUAGES = ["nb", "nn", "en"];
@@ -80,8 +80,54 @@ async function renderToday() {
     }
     section.append(list);
   }
+  if (view.latest.length > 0) section.append(renderLatest(view));
   section.append(el("p", "service", "today-service", { name: view.service.name, phone: view.service.phone }));
   return section;
+}
+
+const UNITS = { "mm[Hg]": "mmHg", Cel: "°C", "[degF]": "°F", "[lb_av]": "lb", "%": "%", kg: "kg", "/min": "/min", "mmol/L": "mmol/L", "mg/dL": "mg/dL" };
+
+/** "73,450 kg" in Norwegian, "73.450 kg" in English. */
+function formatValue(value, unit) {
+  const number = localeTag() === "en" ? value : value.replace(".", ",");
+  return `${number} ${UNITS[unit] || unit}`;
+}
+
+/** The latest readings with their colour — in words and a sign, never colour alone. */
+function renderLatest(view) {
+  const box = el("section", "latest");
+  box.id = "latest";
+  box.append(el("h2", null, "today-latest-heading"));
+  const list = el("ul", "results");
+  for (const r of view.latest) {
+    const colour = r.judgement.result === "judged" ? r.judgement.colour : "not-judged";
+    const item = el("li", `result result--${colour}`);
+    item.dataset.colour = colour;
+    const sign = el("span", "result-sign");
+    sign.textContent = { green: "●", yellow: "▲", red: "■", "not-judged": "○" }[colour];
+    sign.setAttribute("aria-hidden", "true");
+    const body = el("div", "result-body");
+    const what = el("span", "result-kind", `measurement-${r.kind}`);
+    const value = el("span", "result-value");
+    value.dataset.values = JSON.stringify(r.values);
+    value.textContent = r.values.map(([, v, u]) => formatValue(v, u)).join(" / ");
+    body.append(what, value, el("span", "result-colour", `colour-${colour}`), el("span", "task-due", "task-due", { time: r.at_local }));
+    if (r.advice) {
+      const advice = el("p", "result-advice");
+      advice.dataset.serviceText = JSON.stringify(r.advice);
+      advice.textContent = pick(r.advice);
+      body.append(advice);
+    }
+    for (const call of r.calls) {
+      body.append(call === "service"
+        ? el("p", "result-call", "latest-call-service", { phone: view.service.phone })
+        : el("p", "result-call", "latest-call-113"));
+    }
+    item.append(sign, body);
+    list.append(item);
+  }
+  box.append(list);
+  return box;
 }
 
 async function renderDevices() {
@@ -140,6 +186,9 @@ async function changeLanguage(tag) {
     await loadLocale(settings.locale);
     for (const span of document.querySelectorAll("[data-service-text]")) {
       span.textContent = pick(JSON.parse(span.dataset.serviceText));
+    }
+    for (const span of document.querySelectorAll("[data-values]")) {
+      span.textContent = JSON.parse(span.dataset.values).map(([, v, u]) => formatValue(v, u)).join(" / ");
     }
     announce(t("settings-language-saved"));
   } catch (error) {

@@ -11,9 +11,13 @@ use serde::Serialize;
 use crate::{
     clock::Clock,
     fhir,
-    plan::{CarePlan, ServiceContact},
+    gatt::Decimal,
+    locale::Locale,
+    measurement::{Component, ComponentValue, Measurement},
+    plan::{CarePlan, MeasurementKind, ServiceContact},
     questionnaire::{Questionnaire, Text},
     schedule::{tasks_for_today, Completion, Task},
+    traffic_light::{judge_measurement, Call, Judgement},
 };
 
 /// The demo's FHIR resources.
@@ -34,6 +38,55 @@ pub struct TodayView {
     pub tasks: Vec<Task>,
     /// Titles of the questionnaires the tasks name, by id.
     pub questionnaire_titles: BTreeMap<String, Text>,
+    /// The latest reading of each kind taken today, judged by the plan.
+    pub latest: Vec<LatestResult>,
+}
+
+/// A reading as the today screen shows it, with its traffic-light result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LatestResult {
+    pub kind: MeasurementKind,
+    /// `(LOINC code, exact value, UCUM unit)` of each value with a number.
+    pub values: Vec<(String, String, String)>,
+    /// Local `HH:MM`.
+    pub at_local: String,
+    pub judgement: Judgement,
+    /// The plan's advice for the colour, in each language it has.
+    pub advice: Option<Text>,
+    pub calls: Vec<Call>,
+}
+
+impl LatestResult {
+    pub fn new(plan: &CarePlan, m: &Measurement, clock: &dyn Clock) -> LatestResult {
+        let judgement = judge_measurement(plan, m);
+        let light = plan.activity_for(m.kind).map(|a| &a.traffic_light);
+        let (advice, calls) = match (judgement.colour(), light) {
+            (Some(colour), Some(light)) => {
+                let advice = light.advice(colour, Locale::Bokmal).map(|nb| Text {
+                    nb: nb.to_string(),
+                    nn: light.advice(colour, Locale::Nynorsk).map(str::to_string),
+                    en: light.advice(colour, Locale::English).map(str::to_string),
+                });
+                (advice, light.calls(colour))
+            }
+            _ => (None, vec![]),
+        };
+        LatestResult {
+            kind: m.kind,
+            values: m
+                .components
+                .iter()
+                .filter_map(|c| match c.value {
+                    ComponentValue::Value(d) => Some((c.code.to_string(), d.to_string(), c.unit.to_string())),
+                    ComponentValue::Absent(_) => None,
+                })
+                .collect(),
+            at_local: m.effective.to_zoned(clock.time_zone()).strftime("%H:%M").to_string(),
+            judgement,
+            advice,
+            calls,
+        }
+    }
 }
 
 /// The demo service's state.
@@ -43,6 +96,8 @@ pub struct DemoService {
     pub plan: CarePlan,
     pub questionnaires: Vec<Questionnaire>,
     pub completions: Vec<Completion>,
+    /// Readings behind the completions.
+    pub readings: Vec<Measurement>,
 }
 
 /// The demo plan, read from its FHIR CarePlan.
@@ -62,6 +117,19 @@ pub fn sample_questionnaires() -> Vec<Questionnaire> {
         .collect()
 }
 
+/// The demo scale's morning reading: 73.450 kg.
+fn demo_weight(at: jiff::Timestamp) -> Measurement {
+    Measurement {
+        kind: MeasurementKind::BodyWeight,
+        code: "29463-7",
+        components: vec![Component { code: "29463-7", value: ComponentValue::Value(Decimal::new(73_450, -3)), unit: "kg" }],
+        device_time: None,
+        effective: at,
+        identifier: format!("demo-scale/29463-7/{}", at.as_second()),
+        device_id: "demo-scale".into(),
+    }
+}
+
 impl DemoService {
     /// A fresh demo: the weighing was done at 07:34 this morning if that time
     /// has passed, everything else is open.
@@ -70,11 +138,11 @@ impl DemoService {
         let tz = clock.time_zone();
         let now = clock.now();
         let morning = now.to_zoned(tz.clone()).date().to_datetime(time(7, 34, 0, 0)).to_zoned(tz).map(|z| z.timestamp());
-        let completions = match morning {
-            Ok(at) if at <= now => vec![Completion { activity_id: "weight".into(), at }],
-            _ => vec![],
+        let (completions, readings) = match morning {
+            Ok(at) if at <= now => (vec![Completion { activity_id: "weight".into(), at }], vec![demo_weight(at)]),
+            _ => (vec![], vec![]),
         };
-        DemoService { patient_name: "Kari Nordmann".into(), plan, questionnaires: sample_questionnaires(), completions }
+        DemoService { patient_name: "Kari Nordmann".into(), plan, questionnaires: sample_questionnaires(), completions, readings }
     }
 
     pub fn questionnaire(&self, id: &str) -> Option<&Questionnaire> {
@@ -89,6 +157,7 @@ impl DemoService {
             plan_version: self.plan.version,
             tasks: tasks_for_today(&self.plan, &self.completions, clock),
             questionnaire_titles: self.questionnaires.iter().map(|q| (q.id.clone(), q.title.clone())).collect(),
+            latest: self.readings.iter().map(|m| LatestResult::new(&self.plan, m, clock)).collect(),
         }
     }
 }
@@ -120,6 +189,17 @@ mod tests {
         let early = FixedClock::oslo("2026-03-10T05:00:00Z".parse().unwrap());
         let view = DemoService::new(&early).today(&early);
         assert!(view.tasks.iter().all(|t| t.state == TaskState::ToDo));
+    }
+
+    #[test]
+    fn the_morning_weight_is_judged_green_with_advice() {
+        let clock = FixedClock::oslo("2026-03-10T11:00:00Z".parse().unwrap());
+        let view = DemoService::new(&clock).today(&clock);
+        let [latest] = &view.latest[..] else { panic!("{:?}", view.latest) };
+        assert_eq!(latest.values, vec![("29463-7".into(), "73.450".into(), "kg".into())]);
+        assert_eq!(latest.judgement.colour(), Some(crate::traffic_light::Colour::Green));
+        assert_eq!(latest.advice.as_ref().unwrap().nn.as_deref(), Some("Alt ser bra ut. Hald fram som vanleg."));
+        assert_eq!(latest.at_local, "07:34");
     }
 
     #[test]

@@ -15,6 +15,7 @@ use heima_core::{
     locale::{Locale, FTL_FILES},
     plan::MeasurementKind,
     schedule::TaskState,
+    traffic_light::Colour,
 };
 
 fn repo() -> PathBuf {
@@ -170,7 +171,12 @@ fn keys_built_from_core_values() -> Vec<String> {
     let mut keys = vec![];
     for kind in MeasurementKind::ALL {
         keys.push(format!("task-measure-{}", name(serde_json::to_value(kind).unwrap())));
+        keys.push(format!("measurement-{}", name(serde_json::to_value(kind).unwrap())));
     }
+    for colour in [Colour::Green, Colour::Yellow, Colour::Red] {
+        keys.push(format!("colour-{}", colour.as_str()));
+    }
+    keys.push("colour-not-judged".into());
     for state in [TaskState::ToDo, TaskState::Done, TaskState::Missed] {
         keys.push(format!("task-state-{}", name(serde_json::to_value(state).unwrap())));
     }

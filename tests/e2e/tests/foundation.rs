@@ -55,6 +55,13 @@ async fn today_in_bokmal_then_nynorsk_remembered_after_restart() {
         "states in Bokmål: {states:?}"
     );
     app.wait_for_text("#demo-banner", "Demo").await;
+    // Once the morning weighing is done, its result shows with its colour in words.
+    let weighed = app.texts("li.task[data-activity=weight] .task-state").await[0].starts_with("Gjort");
+    if weighed {
+        let latest = app.wait_for_text("#latest", "Grønn sone").await;
+        assert!(latest.contains("Vekt") && latest.contains("73,450 kg"), "{latest}");
+        assert!(latest.contains("Alt ser bra ut. Fortsett som vanlig."), "{latest}");
+    }
     app.wait_for_text("nav", "Innstillinger").await;
     // The encrypted store was created with the test's key file.
     let db = std::fs::read(data.path().join("heima.db")).expect("the app creates its database");
@@ -75,6 +82,10 @@ async fn today_in_bokmal_then_nynorsk_remembered_after_restart() {
     app.click("nav a[data-route=today]").await;
     app.wait_for_text("main h2", "Oppgåver for i dag").await;
     assert_eq!(sorted_titles(&app).await, sorted(DEMO_TITLES_NN));
+    if weighed {
+        let latest = app.wait_for_text("#latest", "Grøn sone").await;
+        assert!(latest.contains("Hald fram som vanleg."), "{latest}");
+    }
     let lang: Value = app.client.execute("return document.documentElement.lang", vec![]).await.unwrap();
     assert_eq!(lang, "nn");
     app.screenshot("today-nn").await;
