@@ -61,6 +61,9 @@ async fn today_in_bokmal_then_nynorsk_remembered_after_restart() {
         let latest = app.wait_for_text("#latest", "Grønn sone").await;
         assert!(latest.contains("Vekt") && latest.contains("73,450 kg"), "{latest}");
         assert!(latest.contains("Alt ser bra ut. Fortsett som vanlig."), "{latest}");
+        app.client.execute("document.getElementById('latest').scrollIntoView()", vec![]).await.unwrap();
+        app.screenshot("today-latest-nb").await;
+        app.client.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
     }
     app.wait_for_text("nav", "Innstillinger").await;
     // The encrypted store was created with the test's key file.
