@@ -42,16 +42,18 @@ impl Hfs {
     async fn start() -> Hfs {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let data = tempfile::tempdir().unwrap();
+        let base = format!("http://127.0.0.1:{port}");
         let child = Command::new(hfs_binary())
-            .args(["--port", &port.to_string(), "--search-param-cache-ttl", "1"])
+            .args(["--port", &port.to_string(), "--search-param-cache-ttl", "1", "--base-url", &base, "--log-level", "warn"])
+            .arg("--data-dir")
+            .arg(data.path())
+            // Its SQLite database goes to the working directory.
             .current_dir(data.path())
-            .env("HFS_DATA_DIR", data.path())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("hfs starts");
-        let base = format!("http://127.0.0.1:{port}");
         let client = FhirClient::new(&base, Duration::from_secs(5), None).unwrap();
         let started = Instant::now();
         while client.get("metadata").await.is_err() {
@@ -157,4 +159,28 @@ async fn an_unreachable_server_schedules_a_retry_and_keeps_everything() {
     assert_eq!(retry.len(), 3, "due again after the backoff (2.5 s at attempt 0 with no jitter)");
     assert_eq!(retry[0].attempts, 1);
     assert!(retry[0].last_error.as_deref().unwrap().starts_with("network"));
+}
+
+/// What the app relies on for download: paging through `Bundle.link next`
+/// and `_lastUpdated` polling. Recorded in `docs/fhir-server.md`.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_server_pages_and_filters_by_last_updated() {
+    let hfs = Hfs::start().await;
+    let client = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
+    let before = Timestamp::now();
+    let mut store = store_with(25);
+    upload(&mut store, &client, None, 25, Timestamp::now, || 0.5).await.unwrap();
+
+    let first_page = client.get("Observation?_count=10").await.unwrap();
+    assert_eq!(first_page["entry"].as_array().unwrap().len(), 10);
+    assert!(first_page["link"].as_array().unwrap().iter().any(|l| l["relation"] == "next"), "a next link");
+    let all = client.search_all("Observation?_count=10").await.unwrap();
+    assert_eq!(all.len(), 25, "three pages followed");
+
+    let since = before.checked_sub(jiff::SignedDuration::from_secs(1)).unwrap();
+    let recent = client.search_all(&format!("Observation?_lastUpdated=gt{since}&_count=50")).await.unwrap();
+    assert_eq!(recent.len(), 25);
+    let future = Timestamp::now().checked_add(jiff::SignedDuration::from_hours(1)).unwrap();
+    let none = client.search_all(&format!("Observation?_lastUpdated=gt{future}")).await.unwrap();
+    assert!(none.is_empty());
 }
