@@ -29,7 +29,8 @@ const QUIET_AFTER: Duration = Duration::from_secs(20);
 struct SharedStoreSink<'a> {
     app: &'a AppHandle,
     device_id: &'a str,
-    plan: &'a CarePlan,
+    /// The plan in force; `None` when an enrolled tablet has none yet.
+    plan: Option<&'a CarePlan>,
 }
 
 impl ReadingSink for SharedStoreSink<'_> {
@@ -45,7 +46,7 @@ impl ReadingSink for SharedStoreSink<'_> {
                 entered_by: EnteredBy::Patient,
                 manual: false,
                 received_at: now,
-                judged: Some((self.plan.version, judge_measurement(self.plan, m).as_str())),
+                judged: self.plan.map(|p| (p.version, judge_measurement(p, m).as_str())),
             })
             .collect();
         store.insert_readings(&readings).map_err(|e| e.to_string())?;
@@ -89,6 +90,16 @@ pub async fn watch(app: AppHandle) {
     }
 }
 
+/// The demo plan in demo mode; otherwise the service's plan in force now.
+fn plan_in_force(app: &AppHandle, clock: &SystemClock) -> Option<CarePlan> {
+    let state = app.state::<AppState>();
+    if state.settings.lock().unwrap().is_demo() {
+        return Some(state.demo.plan.clone());
+    }
+    let guard = state.store.lock().unwrap();
+    guard.as_ref().and_then(|store| store.plan_in_force(clock.now(), &clock.time_zone()).ok().flatten())
+}
+
 async fn sync_one(app: &AppHandle, scanner: &mut BtleScanner, device_id: &str, last_sequence: Option<u16>) {
     let mut link = match scanner.connect(device_id).await {
         Ok(link) => link,
@@ -99,9 +110,9 @@ async fn sync_one(app: &AppHandle, scanner: &mut BtleScanner, device_id: &str, l
     };
     let clock = SystemClock;
     let tz = clock.time_zone();
-    let plan = app.state::<AppState>().demo.plan.clone();
+    let plan = plan_in_force(app, &clock);
     let config = SessionConfig { device_id, time_zone: &tz, clock: &clock, last_sequence, set_clock: true, wait: QUIET_AFTER };
-    let mut sink = SharedStoreSink { app, device_id, plan: &plan };
+    let mut sink = SharedStoreSink { app, device_id, plan: plan.as_ref() };
     let offered = link.characteristics().len();
     let report = session::run(&mut link, &config, &mut sink).await;
     log::info!(
