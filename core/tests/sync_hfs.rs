@@ -184,3 +184,70 @@ async fn the_server_pages_and_filters_by_last_updated() {
     let none = client.search_all(&format!("Observation?_lastUpdated=gt{future}")).await.unwrap();
     assert!(none.is_empty());
 }
+
+/// The plan and questionnaires come down from the service; a changed plan
+/// comes down as a new version, a broken one is refused, and a second poll
+/// with nothing new changes nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn plans_and_questionnaires_come_down_by_polling() {
+    use heima_core::{clock::oslo, demo, sync::client::download};
+    let hfs = Hfs::start().await;
+    let client = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
+    let tz = oslo();
+    let store = Store::open_in_memory(&StoreKey::from_bytes([6; 32])).unwrap();
+    let now = Timestamp::now();
+
+    let mut plan: serde_json::Value = serde_json::from_str(demo::CAREPLAN_JSON).unwrap();
+    plan.as_object_mut().unwrap().remove("meta");
+    let created = client.post("CarePlan", &plan).await.unwrap();
+    let plan_id = created["id"].as_str().unwrap().to_string();
+    for q in demo::QUESTIONNAIRES_JSON {
+        let mut q: serde_json::Value = serde_json::from_str(q).unwrap();
+        q.as_object_mut().unwrap().remove("id");
+        client.post("Questionnaire", &q).await.unwrap();
+    }
+    let report = download(&store, &client, None, now, &tz).await.unwrap();
+    assert_eq!((report.plans_accepted, report.questionnaires_new, report.plans_refused), (1, 2, 0), "{report:?}");
+    let in_force = store.plan_in_force(now, &tz).unwrap().expect("the downloaded plan is in force");
+    assert_eq!(in_force.service.phone, "+47 22 00 00 00");
+    assert!(store.questionnaire(&client_id(&client, "heart-failure-check").await).unwrap().is_some());
+
+    // Nothing new: nothing changes.
+    let report = download(&store, &client, None, now, &tz).await.unwrap();
+    assert_eq!((report.plans_accepted, report.questionnaires_new), (0, 0), "{report:?}");
+
+    // The service changes the plan (a new version of the same resource).
+    let mut changed = created.clone();
+    changed["title"] = serde_json::json!("Egenbehandlingsplan (revidert)");
+    let client_put = reqwest::Client::new();
+    let status = client_put
+        .put(format!("{}/CarePlan/{plan_id}", hfs.base))
+        .header("Content-Type", "application/fhir+json")
+        .body(changed.to_string())
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert!(status.is_success(), "{status}");
+    // And posts a broken plan, which is refused without harm.
+    let mut broken = plan.clone();
+    broken["status"] = serde_json::json!("draft");
+    client.post("CarePlan", &broken).await.unwrap();
+
+    let report = download(&store, &client, None, now, &tz).await.unwrap();
+    assert_eq!((report.plans_accepted, report.plans_refused), (1, 1), "{report:?}");
+    assert_eq!(store.plan_versions().unwrap().len(), 2);
+    let newest = store.plan_in_force(now, &tz).unwrap().unwrap();
+    assert_eq!(newest.version, 2);
+    assert_eq!(newest.title.as_deref(), Some("Egenbehandlingsplan (revidert)"));
+}
+
+/// The server-assigned id of a questionnaire, looked up by its name.
+async fn client_id(client: &FhirClient, suffix: &str) -> String {
+    let all = client.search_all("Questionnaire").await.unwrap();
+    all.iter()
+        .find(|q| q["url"].as_str().unwrap_or("").ends_with(suffix))
+        .and_then(|q| q["id"].as_str())
+        .unwrap()
+        .to_string()
+}

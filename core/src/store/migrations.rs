@@ -7,7 +7,11 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// The migrations in order; index + 1 is the schema version they produce.
-pub const MIGRATIONS: &[&str] = &[include_str!("sql/0001_initial.sql"), include_str!("sql/0002_devices.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("sql/0001_initial.sql"),
+    include_str!("sql/0002_devices.sql"),
+    include_str!("sql/0003_questionnaires.sql"),
+];
 
 /// The schema version this build writes.
 pub const LATEST: u32 = MIGRATIONS.len() as u32;

@@ -37,12 +37,17 @@ CREATE TABLE questionnaire_response (
 CREATE INDEX questionnaire_response_by_time ON questionnaire_response (questionnaire, authored_utc);
 
 CREATE TABLE care_plan (
+    -- The app's own plan version: increases with every plan received, from
+    -- any service; readings name the one that judged them.
     version         INTEGER PRIMARY KEY,
     plan_id         TEXT NOT NULL,
+    -- meta.versionId as the service sent it.
+    source_version  TEXT NOT NULL,
     valid_from_utc  INTEGER NOT NULL,
     received_utc    INTEGER NOT NULL,
     -- The FHIR CarePlan as received.
-    resource        TEXT NOT NULL
+    resource        TEXT NOT NULL,
+    UNIQUE (plan_id, source_version)
 );
 
 CREATE TABLE message (
