@@ -251,3 +251,137 @@ async fn client_id(client: &FhirClient, suffix: &str) -> String {
         .unwrap()
         .to_string()
 }
+
+/// A proxy between the app and the server that misbehaves on purpose, by a
+/// fixed cycle per request: pass, drop the connection before the server
+/// sees the request, answer 500, answer 429, delay, and — the nasty one —
+/// pass the request to the server and then lose its answer.
+mod fault_proxy {
+    use std::sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    };
+    use tokio::{
+        io::{AsyncReadExt, AsyncWriteExt},
+        net::{TcpListener, TcpStream},
+    };
+
+    pub const CYCLE: [&str; 7] = ["pass", "drop", "500", "lose-answer", "429", "delay", "pass"];
+
+    pub struct Faults {
+        pub seen: AtomicUsize,
+    }
+
+    async fn read_request(client: &mut TcpStream) -> Option<Vec<u8>> {
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 8192];
+        loop {
+            let n = client.read(&mut chunk).await.ok()?;
+            if n == 0 {
+                return None;
+            }
+            buf.extend_from_slice(&chunk[..n]);
+            if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+                let length = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
+                    .unwrap_or(0);
+                while buf.len() < end + 4 + length {
+                    let n = client.read(&mut chunk).await.ok()?;
+                    if n == 0 {
+                        return None;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                }
+                return Some(buf);
+            }
+        }
+    }
+
+    /// Forwards one request with `Connection: close` and returns the whole answer.
+    async fn forward(upstream: &str, request: &[u8]) -> Option<Vec<u8>> {
+        let text = String::from_utf8_lossy(request);
+        let end = text.find("\r\n\r\n")?;
+        let head: Vec<&str> = text[..end].split("\r\n").filter(|l| !l.to_ascii_lowercase().starts_with("connection:")).collect();
+        let mut out = head.join("\r\n").into_bytes();
+        out.extend_from_slice(b"\r\nConnection: close\r\n\r\n");
+        out.extend_from_slice(&request[end + 4..]);
+        let mut server = TcpStream::connect(upstream).await.ok()?;
+        server.write_all(&out).await.ok()?;
+        let mut answer = Vec::new();
+        server.read_to_end(&mut answer).await.ok()?;
+        Some(answer)
+    }
+
+    pub async fn start(upstream: String) -> (String, Arc<Faults>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let faults = Arc::new(Faults { seen: AtomicUsize::new(0) });
+        let shared = faults.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut client, _)) = listener.accept().await else { return };
+                let upstream = upstream.clone();
+                let faults = shared.clone();
+                tokio::spawn(async move {
+                    let Some(request) = read_request(&mut client).await else { return };
+                    let n = faults.seen.fetch_add(1, Ordering::SeqCst);
+                    let reply = |status: &str| format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").into_bytes();
+                    match CYCLE[n % CYCLE.len()] {
+                        "drop" => {} // closes without a word
+                        "500" => drop(client.write_all(&reply("500 Internal Server Error")).await),
+                        "429" => drop(client.write_all(&reply("429 Too Many Requests")).await),
+                        "lose-answer" => {
+                            // The server commits; the app never hears.
+                            let _ = forward(&upstream, &request).await;
+                        }
+                        mode => {
+                            if mode == "delay" {
+                                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                            }
+                            if let Some(answer) = forward(&upstream, &request).await {
+                                let _ = client.write_all(&answer).await;
+                            }
+                        }
+                    }
+                    let _ = client.shutdown().await;
+                });
+            }
+        });
+        (address, faults)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn faults_between_app_and_server_end_with_every_reading_there_exactly_once() {
+    let hfs = Hfs::start().await;
+    let upstream = hfs.base.trim_start_matches("http://").to_string();
+    let (proxy, faults) = fault_proxy::start(upstream).await;
+    let through_proxy = FhirClient::new(&proxy, Duration::from_secs(5), None).unwrap();
+    let direct = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
+
+    let readings = 60;
+    let mut store = store_with(readings);
+    // A clock that moves an hour per drain, past any backoff.
+    let start: Timestamp = "2026-11-24T00:00:00Z".parse().unwrap();
+    let mut rounds = 0;
+    let mut errors = vec![];
+    while store.outbox_status().unwrap().waiting > 0 {
+        rounds += 1;
+        assert!(rounds <= 100, "the outbox never drained: {:?}", store.outbox_status().unwrap());
+        let now = start + jiff::SignedDuration::from_hours(rounds);
+        if let Err(e) = upload(&mut store, &through_proxy, None, 7, || now, || 0.5).await {
+            errors.push(e.code());
+        }
+    }
+    let requests = faults.seen.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(requests >= fault_proxy::CYCLE.len(), "every fault was tried ({requests} requests)");
+    assert!(errors.contains(&"sync-offline") && errors.contains(&"sync-service-error"), "{errors:?}");
+    // Counted on the server, past the proxy.
+    assert_eq!(direct.count("Observation").await.unwrap(), readings as u64, "every reading exactly once");
+    for n in [0, 17, 59] {
+        let hits = direct.count(&format!("Observation?identifier=urn:heima:observation|aa:bb:cc:dd:ee:ff/29463-7/test-{n}")).await.unwrap();
+        assert_eq!(hits, 1, "reading {n}");
+    }
+}
