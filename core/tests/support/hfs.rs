@@ -1,0 +1,85 @@
+//! Starts a real FHIR server, helios-hfs (`hfs`), on a free port with its
+//! own data folder, for the sync tests and the sync benchmark.
+
+use std::{
+    net::TcpListener,
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use heima_core::sync::client::FhirClient;
+use serde_json::json;
+
+/// A running `hfs`; stopped on drop.
+pub struct Hfs {
+    child: Child,
+    pub base: String,
+    _data: tempfile::TempDir,
+}
+
+fn hfs_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("HEIMA_HFS") {
+        return path.into();
+    }
+    let home = std::env::var_os("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(std::env::var("HOME").unwrap()).join(".cargo"));
+    let installed = home.join("bin/hfs");
+    assert!(installed.exists(), "hfs is not installed; scripts/test.sh installs it (cargo install helios-hfs --locked)");
+    installed
+}
+
+impl Hfs {
+    pub async fn start() -> Hfs {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let data = tempfile::tempdir().unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let child = Command::new(hfs_binary())
+            .args(["--port", &port.to_string(), "--search-param-cache-ttl", "1", "--base-url", &base, "--log-level", "warn"])
+            .arg("--data-dir")
+            .arg(data.path())
+            // Its SQLite database goes to the working directory.
+            .current_dir(data.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("hfs starts");
+        let client = FhirClient::new(&base, Duration::from_secs(5), None).unwrap();
+        let started = Instant::now();
+        while client.get("metadata").await.is_err() {
+            assert!(started.elapsed() < Duration::from_secs(30), "hfs did not answer /metadata on {base}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        // hfs ships without the standard search parameters; register the
+        // ones the app's conditional creates rely on.
+        for resource in ["Observation", "Communication", "QuestionnaireResponse"] {
+            client
+                .post(
+                    "SearchParameter",
+                    &json!({
+                        "resourceType": "SearchParameter",
+                        "url": format!("urn:heima:test:SearchParameter/{resource}-identifier"),
+                        "name": "identifier",
+                        "status": "active",
+                        "description": "identifier",
+                        "code": "identifier",
+                        "base": [resource],
+                        "type": "token",
+                        "expression": format!("{resource}.identifier"),
+                    }),
+                )
+                .await
+                .unwrap();
+        }
+        tokio::time::sleep(Duration::from_millis(1100)).await; // the search-parameter cache TTL
+        Hfs { child, base, _data: data }
+    }
+}
+
+impl Drop for Hfs {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
