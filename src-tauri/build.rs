@@ -2,7 +2,7 @@
 //! capability in `capabilities/main.json` can grant exactly these commands.
 
 /// Every command the webview may call; keep in step with `commands.rs`.
-const COMMANDS: &[&str] = &["today", "settings", "set_locale", "locale_sources", "bluetooth_status"];
+const COMMANDS: &[&str] = &["today", "settings", "set_locale", "set_display", "locale_sources", "bluetooth_status"];
 
 fn main() {
     tauri_build::try_build(

@@ -176,8 +176,55 @@ async function renderSettings() {
     label.lastChild.lang = tag;
     fieldset.append(label);
   }
-  section.append(heading, fieldset);
+  section.append(heading, fieldset, renderDisplayChoices());
   return section;
+}
+
+const TEXT_SIZES = ["normal", "large", "largest"];
+
+/** Text size (three steps) and high contrast, applied at once and saved. */
+function renderDisplayChoices() {
+  const box = el("div", "display-choices");
+  const sizes = el("fieldset", "choices");
+  sizes.append(el("legend", null, "settings-text-size"));
+  for (const size of TEXT_SIZES) {
+    const label = el("label", "choice");
+    const input = document.createElement("input");
+    input.type = "radio";
+    input.name = "text-size";
+    input.value = size;
+    input.id = `text-size-${size}`;
+    input.checked = settings.text_size === size;
+    input.addEventListener("change", () => changeDisplay({ text_size: size }));
+    label.append(input, el("span", `text-size-sample text-size-sample--${size}`, `settings-text-size-${size}`));
+    sizes.append(label);
+  }
+  const contrast = el("label", "choice");
+  const box2 = document.createElement("input");
+  box2.type = "checkbox";
+  box2.id = "high-contrast";
+  box2.checked = settings.high_contrast;
+  box2.addEventListener("change", () => changeDisplay({ high_contrast: box2.checked }));
+  contrast.append(box2, el("span", null, "settings-high-contrast"));
+  box.append(sizes, contrast);
+  return box;
+}
+
+function applyDisplay() {
+  document.body.classList.toggle("high-contrast", settings.high_contrast);
+  document.body.dataset.textSize = settings.text_size;
+  document.documentElement.dataset.textSize = settings.text_size;
+}
+
+async function changeDisplay(change) {
+  try {
+    const next = { text_size: settings.text_size, high_contrast: settings.high_contrast, ...change };
+    settings = await invoke("set_display", { textSize: next.text_size, highContrast: next.high_contrast });
+    applyDisplay();
+    announce(t("settings-display-saved"));
+  } catch (error) {
+    showError(error);
+  }
 }
 
 async function changeLanguage(tag) {
@@ -218,8 +265,7 @@ async function start() {
   try {
     const view = await invoke("settings");
     settings = view.settings;
-    document.body.classList.toggle("high-contrast", settings.high_contrast);
-    document.body.dataset.textSize = settings.text_size;
+    applyDisplay();
     await loadLocale(settings.locale);
     for (const notice of view.notices) showError(notice);
   } catch (error) {

@@ -15,6 +15,7 @@ use heima_core::{
     locale::{Locale, FTL_FILES},
     plan::MeasurementKind,
     schedule::TaskState,
+    settings::TextSize,
     traffic_light::Colour,
 };
 
@@ -185,6 +186,9 @@ fn keys_built_from_core_values() -> Vec<String> {
     }
     for locale in Locale::ALL {
         keys.push(format!("language-{}", locale.tag()));
+    }
+    for size in [TextSize::Normal, TextSize::Large, TextSize::Largest] {
+        keys.push(format!("settings-text-size-{}", name(serde_json::to_value(size).unwrap())));
     }
     for code in ALL_CODES {
         keys.push(format!("error-{code}"));

@@ -3,7 +3,11 @@
 //! Keep the list in step with `build.rs` and `capabilities/main.json`.
 
 use heima_core::{
-    demo::TodayView, devices::BluetoothStatus, error::CoreError, locale::Locale, settings::Settings,
+    demo::TodayView,
+    devices::BluetoothStatus,
+    error::CoreError,
+    locale::Locale,
+    settings::{Settings, TextSize},
 };
 use serde::Serialize;
 use tauri::State;
@@ -31,16 +35,31 @@ pub fn settings(state: State<'_, AppState>) -> SettingsView {
     }
 }
 
-/// Switches the language and remembers it. The change is saved before the
-/// call returns; if saving fails, the old language stays.
-#[tauri::command]
-pub fn set_locale(state: State<'_, AppState>, tag: String) -> Result<Settings, CoreError> {
-    let locale = Locale::from_tag(&tag)?;
+/// Applies a change to the settings and remembers it. The change is saved
+/// before the call returns; if saving fails, the old settings stay.
+fn change_settings(state: &AppState, change: impl FnOnce(&mut Settings)) -> Result<Settings, CoreError> {
     let mut settings = state.settings.lock().unwrap();
-    let changed = Settings { locale, ..settings.clone() };
+    let mut changed = settings.clone();
+    change(&mut changed);
     settings_file::save(&state.data_dir, &changed)?;
     *settings = changed.clone();
     Ok(changed)
+}
+
+/// Switches the language.
+#[tauri::command]
+pub fn set_locale(state: State<'_, AppState>, tag: String) -> Result<Settings, CoreError> {
+    let locale = Locale::from_tag(&tag)?;
+    change_settings(&state, |s| s.locale = locale)
+}
+
+/// Sets the text size (`normal`, `large`, `largest`) and high contrast.
+#[tauri::command]
+pub fn set_display(state: State<'_, AppState>, text_size: TextSize, high_contrast: bool) -> Result<Settings, CoreError> {
+    change_settings(&state, |s| {
+        s.text_size = text_size;
+        s.high_contrast = high_contrast;
+    })
 }
 
 /// The Fluent sources of a locale, for the UI to format.

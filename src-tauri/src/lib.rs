@@ -127,6 +127,7 @@ pub fn run() {
             commands::today,
             commands::settings,
             commands::set_locale,
+            commands::set_display,
             commands::locale_sources,
             commands::bluetooth_status,
         ])

@@ -169,3 +169,30 @@ async fn webview_may_call_only_the_apps_own_commands_and_no_inline_script() {
     assert!(loaded.as_str().unwrap().starts_with("csp: img-src"), "remote image: {loaded}");
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn text_size_and_high_contrast_apply_at_once_and_are_remembered() {
+    let data = tempfile::tempdir().unwrap();
+    let app = App::start(Launch { data_dir: Some(data.path()), ..Launch::default() }).await;
+    let font_size = "return getComputedStyle(document.body).fontSize";
+    assert_eq!(app.client.execute(font_size, vec![]).await.unwrap(), "20px");
+    app.click("nav a[data-route=settings]").await;
+    app.wait_for_text("main", "Tekststørrelse").await;
+    app.click("label.choice:has(#text-size-largest)").await;
+    app.wait_for_js("return document.body.dataset.textSize === 'largest'").await;
+    assert_eq!(app.client.execute(font_size, vec![]).await.unwrap(), "28px");
+    // Headings grow too (they are sized in rem): 1.8 × 28 px.
+    let h1 = app.client.execute("return getComputedStyle(document.querySelector('main h1')).fontSize", vec![]).await.unwrap();
+    let h1: f64 = h1.as_str().unwrap().trim_end_matches("px").parse().unwrap();
+    assert!((h1 - 50.4).abs() < 0.1, "h1 is {h1}px");
+    app.click("label.choice:has(#high-contrast)").await;
+    app.wait_for_js("return document.body.classList.contains('high-contrast')").await;
+    app.wait_for_js("return document.getElementById('status').textContent === 'Visningen er lagret.'").await;
+    app.screenshot("settings-largest-contrast-nb").await;
+    app.close().await;
+
+    let app = App::start(Launch { data_dir: Some(data.path()), ..Launch::default() }).await;
+    app.wait_for_js("return document.body.dataset.textSize === 'largest' && document.body.classList.contains('high-contrast')").await;
+    assert_eq!(app.client.execute(font_size, vec![]).await.unwrap(), "28px");
+    app.close().await;
+}
