@@ -156,6 +156,20 @@ async function renderDevices() {
   return section;
 }
 
+/** A big radio button with its label: `<label class="choice"><input id="{name}-{value}"><span>`. */
+function radioChoice(name, value, checked, messageId, onChange) {
+  const label = el("label", "choice");
+  const input = document.createElement("input");
+  input.type = "radio";
+  input.name = name;
+  input.value = value;
+  input.id = `${name}-${value}`;
+  input.checked = checked;
+  input.addEventListener("change", onChange);
+  label.append(input, el("span", null, messageId));
+  return label;
+}
+
 async function renderSettings() {
   const section = el("section", "screen screen--settings");
   const heading = el("h1", null, "settings-heading");
@@ -163,15 +177,7 @@ async function renderSettings() {
   const fieldset = el("fieldset", "choices");
   fieldset.append(el("legend", null, "settings-language"));
   for (const tag of LANGUAGES) {
-    const label = el("label", "choice");
-    const input = document.createElement("input");
-    input.type = "radio";
-    input.name = "language";
-    input.value = tag;
-    input.id = `language-${tag}`;
-    input.checked = settings.locale === tag;
-    input.addEventListener("change", () => changeLanguage(tag));
-    label.append(input, el("span", null, `language-${tag}`));
+    const label = radioChoice("language", tag, settings.locale === tag, `language-${tag}`, () => changeLanguage(tag));
     // Each language name is said in its own language.
     label.lastChild.lang = tag;
     fieldset.append(label);
@@ -188,24 +194,17 @@ function renderDisplayChoices() {
   const sizes = el("fieldset", "choices");
   sizes.append(el("legend", null, "settings-text-size"));
   for (const size of TEXT_SIZES) {
-    const label = el("label", "choice");
-    const input = document.createElement("input");
-    input.type = "radio";
-    input.name = "text-size";
-    input.value = size;
-    input.id = `text-size-${size}`;
-    input.checked = settings.text_size === size;
-    input.addEventListener("change", () => changeDisplay({ text_size: size }));
-    label.append(input, el("span", `text-size-sample text-size-sample--${size}`, `settings-text-size-${size}`));
+    const label = radioChoice("text-size", size, settings.text_size === size, `settings-text-size-${size}`, () => changeDisplay({ text_size: size }));
+    label.lastChild.classList.add("text-size-sample", `text-size-sample--${size}`);
     sizes.append(label);
   }
   const contrast = el("label", "choice");
-  const box2 = document.createElement("input");
-  box2.type = "checkbox";
-  box2.id = "high-contrast";
-  box2.checked = settings.high_contrast;
-  box2.addEventListener("change", () => changeDisplay({ high_contrast: box2.checked }));
-  contrast.append(box2, el("span", null, "settings-high-contrast"));
+  const checkbox = document.createElement("input");
+  checkbox.type = "checkbox";
+  checkbox.id = "high-contrast";
+  checkbox.checked = settings.high_contrast;
+  checkbox.addEventListener("change", () => changeDisplay({ high_contrast: checkbox.checked }));
+  contrast.append(checkbox, el("span", null, "settings-high-contrast"));
   box.append(sizes, contrast);
   return box;
 }

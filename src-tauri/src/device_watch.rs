@@ -9,13 +9,12 @@ use std::time::Duration;
 use heima_core::{
     clock::{Clock, SystemClock},
     devices::{
-        session::{self, ReadingSink, SessionConfig},
+        session::{self, ReadingSink, SessionConfig, StoreSink},
         transport::{Scanner, Transport},
     },
     measurement::Measurement,
     plan::CarePlan,
-    store::readings::{EnteredBy, NewReading},
-    traffic_light::judge_measurement,
+    store::readings::EnteredBy,
 };
 use tauri::{AppHandle, Manager};
 
@@ -38,19 +37,9 @@ impl ReadingSink for SharedStoreSink<'_> {
         let state = self.app.state::<AppState>();
         let mut guard = state.store.lock().unwrap();
         let store = guard.as_mut().ok_or("the store is not open")?;
-        let now = SystemClock.now();
-        let readings: Vec<NewReading<'_>> = measurements
-            .iter()
-            .map(|m| NewReading {
-                measurement: m,
-                entered_by: EnteredBy::Patient,
-                manual: false,
-                received_at: now,
-                judged: self.plan.map(|p| (p.version, judge_measurement(p, m).as_str())),
-            })
-            .collect();
-        store.insert_readings(&readings).map_err(|e| e.to_string())?;
-        store.device_seen(self.device_id, now, None, sequence).map_err(|e| e.to_string())
+        // The core's sink judges, stores and advances the registry.
+        StoreSink { store, device_id: self.device_id, entered_by: EnteredBy::Patient, clock: &SystemClock, plan: self.plan }
+            .store(measurements, sequence)
     }
 }
 
