@@ -38,4 +38,13 @@ pub const ALL_CODES: &[&str] = &[
     "decode-invalid-value",
     "decode-measurement-unsuccessful",
     "decode-unknown-characteristic",
+    "sync-offline",
+    "sync-unauthorised",
+    "sync-service-error",
+    "sync-revoked",
+    "enrol-code-invalid",
+    "enrol-no-endpoint",
+    "enrol-refused",
+    "enrol-service-unsupported",
+    "message-length",
 ];

@@ -9,6 +9,7 @@
 pub mod clock;
 pub mod demo;
 pub mod devices;
+pub mod enrolment;
 pub mod error;
 pub mod fhir;
 pub mod gatt;

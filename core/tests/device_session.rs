@@ -123,7 +123,8 @@ fn duplicate_re_sends_are_stored_once() {
     assert_eq!(report.measurements_stored, 4);
     assert_eq!(report.duplicates_skipped, 4);
     assert_eq!(glucose_identifiers(&store).len(), 4);
-    assert_eq!(store.outbox_status().unwrap().waiting, 4);
+    // Four readings, and the two paired devices' announcements.
+    assert_eq!(store.outbox_status().unwrap().waiting, 4 + 2);
 }
 
 fn bp_packet(hour: u8, minute: u8, systolic: u16) -> Vec<u8> {

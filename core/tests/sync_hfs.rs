@@ -17,6 +17,8 @@ use jiff::Timestamp;
 
 #[path = "support/hfs.rs"]
 mod hfs;
+#[path = "support/http.rs"]
+mod http;
 use hfs::Hfs;
 
 fn weight(n: usize) -> Measurement {
@@ -120,7 +122,7 @@ async fn plans_and_questionnaires_come_down_by_polling() {
     let hfs = Hfs::start().await;
     let client = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
     let tz = oslo();
-    let store = Store::open_in_memory(&StoreKey::from_bytes([6; 32])).unwrap();
+    let mut store = Store::open_in_memory(&StoreKey::from_bytes([6; 32])).unwrap();
     let now = Timestamp::now();
 
     let mut plan: serde_json::Value = serde_json::from_str(demo::CAREPLAN_JSON).unwrap();
@@ -132,14 +134,14 @@ async fn plans_and_questionnaires_come_down_by_polling() {
         q.as_object_mut().unwrap().remove("id");
         client.post("Questionnaire", &q).await.unwrap();
     }
-    let report = download(&store, &client, None, now, &tz).await.unwrap();
+    let report = download(&mut store, &client, None, now, &tz).await.unwrap();
     assert_eq!((report.plans_accepted, report.questionnaires_new, report.plans_refused), (1, 2, 0), "{report:?}");
     let in_force = store.plan_in_force(now, &tz).unwrap().expect("the downloaded plan is in force");
     assert_eq!(in_force.service.phone, "+47 22 00 00 00");
     assert!(store.questionnaire(&client_id(&client, "heart-failure-check").await).unwrap().is_some());
 
     // Nothing new: nothing changes.
-    let report = download(&store, &client, None, now, &tz).await.unwrap();
+    let report = download(&mut store, &client, None, now, &tz).await.unwrap();
     assert_eq!((report.plans_accepted, report.questionnaires_new), (0, 0), "{report:?}");
 
     // The service changes the plan (a new version of the same resource).
@@ -160,7 +162,7 @@ async fn plans_and_questionnaires_come_down_by_polling() {
     broken["status"] = serde_json::json!("draft");
     client.post("CarePlan", &broken).await.unwrap();
 
-    let report = download(&store, &client, None, now, &tz).await.unwrap();
+    let report = download(&mut store, &client, None, now, &tz).await.unwrap();
     assert_eq!((report.plans_accepted, report.plans_refused), (1, 1), "{report:?}");
     assert_eq!(store.plan_versions().unwrap().len(), 2);
     let newest = store.plan_in_force(now, &tz).unwrap().unwrap();
@@ -187,57 +189,14 @@ mod fault_proxy {
         atomic::{AtomicUsize, Ordering},
         Arc,
     };
-    use tokio::{
-        io::{AsyncReadExt, AsyncWriteExt},
-        net::{TcpListener, TcpStream},
-    };
+    use tokio::{io::AsyncWriteExt, net::TcpListener};
+
+    use super::http::{forward, read_request};
 
     pub const CYCLE: [&str; 7] = ["pass", "drop", "500", "lose-answer", "429", "delay", "pass"];
 
     pub struct Faults {
         pub seen: AtomicUsize,
-    }
-
-    async fn read_request(client: &mut TcpStream) -> Option<Vec<u8>> {
-        let mut buf = Vec::new();
-        let mut chunk = [0u8; 8192];
-        loop {
-            let n = client.read(&mut chunk).await.ok()?;
-            if n == 0 {
-                return None;
-            }
-            buf.extend_from_slice(&chunk[..n]);
-            if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
-                let length = head
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
-                    .unwrap_or(0);
-                while buf.len() < end + 4 + length {
-                    let n = client.read(&mut chunk).await.ok()?;
-                    if n == 0 {
-                        return None;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                }
-                return Some(buf);
-            }
-        }
-    }
-
-    /// Forwards one request with `Connection: close` and returns the whole answer.
-    async fn forward(upstream: &str, request: &[u8]) -> Option<Vec<u8>> {
-        let text = String::from_utf8_lossy(request);
-        let end = text.find("\r\n\r\n")?;
-        let head: Vec<&str> = text[..end].split("\r\n").filter(|l| !l.to_ascii_lowercase().starts_with("connection:")).collect();
-        let mut out = head.join("\r\n").into_bytes();
-        out.extend_from_slice(b"\r\nConnection: close\r\n\r\n");
-        out.extend_from_slice(&request[end + 4..]);
-        let mut server = TcpStream::connect(upstream).await.ok()?;
-        server.write_all(&out).await.ok()?;
-        let mut answer = Vec::new();
-        server.read_to_end(&mut answer).await.ok()?;
-        Some(answer)
     }
 
     pub async fn start(upstream: String) -> (String, Arc<Faults>) {
@@ -260,13 +219,13 @@ mod fault_proxy {
                         "429" => drop(client.write_all(&reply("429 Too Many Requests")).await),
                         "lose-answer" => {
                             // The server commits; the app never hears.
-                            let _ = forward(&upstream, &request).await;
+                            let _ = forward(&upstream, &request, str::to_string).await;
                         }
                         mode => {
                             if mode == "delay" {
                                 tokio::time::sleep(std::time::Duration::from_millis(300)).await;
                             }
-                            if let Some(answer) = forward(&upstream, &request).await {
+                            if let Some(answer) = forward(&upstream, &request, str::to_string).await {
                                 let _ = client.write_all(&answer).await;
                             }
                         }

@@ -95,6 +95,16 @@ pub fn observation(reading: &StoredReading, subject: Option<&str>) -> Json {
     if let Some(subject) = subject {
         o.insert("subject".into(), json!({ "reference": subject }));
     }
+    // Who took it: the patient, or a relative for them.
+    match (reading.entered_by, subject) {
+        (EnteredBy::Patient, Some(subject)) => {
+            o.insert("performer".into(), json!([{ "reference": subject }]));
+        }
+        (EnteredBy::Relative, _) => {
+            o.insert("performer".into(), json!([{ "type": "RelatedPerson", "display": "relative" }]));
+        }
+        _ => {}
+    }
     o.insert("effectiveDateTime".into(), json!(reading.effective.to_string()));
     o.insert("issued".into(), json!(reading.received.to_string()));
     let mut extensions = vec![json!({

@@ -24,13 +24,17 @@ pub struct PairedDevice {
 
 impl Store {
     /// Adds (or re-pairs) a device.
+    /// The service hears of it through the outbox (a FHIR `Device`).
     pub fn pair_device(&self, id: &str, service: &str, name: &str, now: Timestamp) -> Result<(), StoreError> {
-        self.conn().execute(
+        let tx = self.conn().unchecked_transaction()?;
+        tx.execute(
             "INSERT INTO device (id, service, name, paired_utc) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (id) DO UPDATE SET service = excluded.service, name = excluded.name,
                  paired_utc = excluded.paired_utc, forgotten_utc = NULL, replaced_by = NULL",
             params![id, service, name, now.as_millisecond()],
         )?;
+        super::outbox::enqueue_device(&tx, id, now)?;
+        tx.commit()?;
         Ok(())
     }
 

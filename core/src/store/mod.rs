@@ -13,6 +13,8 @@ pub mod readings;
 pub mod outbox;
 pub mod devices;
 pub mod plans;
+pub mod messages;
+pub mod responses;
 
 use std::{
     fs,
@@ -77,6 +79,9 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
     #[error("stored data could not be read: {0}")]
     Corrupt(String),
+    /// What was to be stored was refused; the code says why.
+    #[error("refused: {0}")]
+    Invalid(&'static str),
 }
 
 impl StoreError {
@@ -86,6 +91,7 @@ impl StoreError {
             StoreError::NewerVersion { .. } => "store-newer-version",
             StoreError::Sqlite(_) | StoreError::Io(_) => "store-failed",
             StoreError::Corrupt(_) => "store-corrupt",
+            StoreError::Invalid(code) => code,
         }
     }
 }

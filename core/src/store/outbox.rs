@@ -55,6 +55,63 @@ pub(crate) fn enqueue_notice(conn: &Connection, event: &str, now: Timestamp) -> 
     Ok(())
 }
 
+/// Queues a paired device's `Device` resource (identifier `device/<id>`);
+/// pairing it again does not queue it twice.
+pub(crate) fn enqueue_device(conn: &Connection, device_id: &str, now: Timestamp) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO outbox (resource_type, identifier, created_utc, next_try_utc)
+         VALUES ('Device', ?1, ?2, ?2) ON CONFLICT (identifier) DO NOTHING",
+        params![format!("device/{device_id}"), now.as_millisecond()],
+    )?;
+    Ok(())
+}
+
+/// Setting naming the service the outbox sends to (its FHIR base and patient).
+pub const SERVICE_SETTING: &str = "sync.service";
+
+impl Store {
+    /// Starts sending to a (new) follow-up service, as at a hand-over from
+    /// hospital to municipality. Local history stays; what is still waiting
+    /// goes to the new service; the paired devices are announced to it
+    /// again; polling starts from scratch. Returns true if the service
+    /// changed. Enrolling again with the same service changes nothing.
+    pub fn begin_service(&mut self, fhir_base: &str, patient: &str, now: Timestamp) -> Result<bool, StoreError> {
+        let name = format!("{fhir_base} {patient}");
+        if self.setting(SERVICE_SETTING)?.as_deref() == Some(name.as_str()) {
+            return Ok(false);
+        }
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
+            "UPDATE outbox SET sent_utc = NULL, attempts = 0, last_error = NULL, next_try_utc = ?1 WHERE resource_type = 'Device'",
+            [now.as_millisecond()],
+        )?;
+        tx.execute(
+            "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![SERVICE_SETTING, name],
+        )?;
+        tx.execute("DELETE FROM setting WHERE key = ?1", [crate::sync::client::DOWNLOADED_UNTIL])?;
+        tx.execute(
+            "INSERT INTO sync_audit (at_utc, direction, event, identifier, detail) VALUES (?1, 'local', 'service-changed', NULL, ?2)",
+            params![now.as_millisecond(), fhir_base],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Whether the outbox item for a local row has reached the service
+    /// (`None` when there is no such item, e.g. training data).
+    pub fn outbox_sent_for(&self, resource_type: &str, local_id: i64) -> Result<Option<bool>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT sent_utc IS NOT NULL FROM outbox WHERE resource_type = ?1 AND local_id = ?2",
+                params![resource_type, local_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+}
 
 impl Store {
     /// Items due at `now`, oldest first, at most `limit`.

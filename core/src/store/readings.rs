@@ -23,7 +23,7 @@ pub enum EnteredBy {
 }
 
 impl EnteredBy {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             EnteredBy::Patient => "patient",
             EnteredBy::Relative => "relative",
@@ -31,7 +31,7 @@ impl EnteredBy {
         }
     }
 
-    fn parse(text: &str) -> Result<EnteredBy, StoreError> {
+    pub(crate) fn parse(text: &str) -> Result<EnteredBy, StoreError> {
         Ok(match text {
             "patient" => EnteredBy::Patient,
             "relative" => EnteredBy::Relative,

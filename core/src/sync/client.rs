@@ -25,6 +25,16 @@ pub enum SyncError {
     BadResponse(String),
     #[error("local store: {0}")]
     Store(String),
+    /// The service refused the refresh token (or activation code): the
+    /// patient must ask the nurse. Local data is kept.
+    #[error("the service no longer accepts this tablet")]
+    Revoked,
+    /// A typed activation code, and no activation endpoint configured.
+    #[error("no activation endpoint known")]
+    NoEndpoint,
+    /// The user or the service said no at the login page.
+    #[error("authorization refused: {0}")]
+    Refused(String),
 }
 
 impl SyncError {
@@ -34,6 +44,9 @@ impl SyncError {
             SyncError::Unauthorized(_) => "sync-unauthorised",
             SyncError::Status { .. } | SyncError::BadResponse(_) => "sync-service-error",
             SyncError::Store(_) => "store-failed",
+            SyncError::Revoked => "sync-revoked",
+            SyncError::NoEndpoint => "enrol-no-endpoint",
+            SyncError::Refused(_) => "enrol-refused",
         }
     }
 }
@@ -148,6 +161,15 @@ pub struct UploadReport {
     pub failed: usize,
 }
 
+/// How far a drain of the outbox has come, for the progress bar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// Items the service has confirmed in this drain.
+    pub done: usize,
+    /// Items that were waiting when the drain started.
+    pub total: usize,
+}
+
 /// Sends everything due in the outbox, `batch_size` items per transaction.
 /// A failed transaction schedules its items for a later try (backoff with
 /// jitter from `unit`) and stops the drain; a retry is safe because every
@@ -158,9 +180,27 @@ pub async fn upload(
     subject: Option<&str>,
     batch_size: usize,
     now: impl Fn() -> Timestamp,
+    unit: impl FnMut() -> f64,
+) -> Result<UploadReport, SyncError> {
+    upload_with_progress(store, client, subject, batch_size, now, unit, &mut |_| {}).await
+}
+
+/// [`upload`], telling `progress` after every batch.
+pub async fn upload_with_progress(
+    store: &mut Store,
+    client: &FhirClient,
+    subject: Option<&str>,
+    batch_size: usize,
+    now: impl Fn() -> Timestamp,
     mut unit: impl FnMut() -> f64,
+    progress: &mut dyn FnMut(Progress),
 ) -> Result<UploadReport, SyncError> {
     let mut report = UploadReport::default();
+    let total = store.outbox_status()?.waiting as usize;
+    let mut done = 0;
+    if total > 0 {
+        progress(Progress { done, total });
+    }
     loop {
         let at = now();
         let items = store.outbox_due(at, batch_size)?;
@@ -205,12 +245,16 @@ pub async fn upload(
                     }
                 }
                 store.outbox_sent(&sent, at)?;
+                done += sent.len();
+                progress(Progress { done, total: total.max(done) });
             }
             Ok(outcomes) => {
                 let error = SyncError::BadResponse(format!("{} entries answered for {}", outcomes.len(), batch.carried.len()));
                 fail_all(store, &error, &mut unit)?;
                 return Err(error);
             }
+            // Not the items' fault: they stay due for the try after a token refresh.
+            Err(error @ SyncError::Unauthorized(_)) => return Err(error),
             Err(error) => {
                 fail_all(store, &error, &mut unit)?;
                 return Err(error);
@@ -222,6 +266,7 @@ pub async fn upload(
 /// What one download did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DownloadReport {
+    pub messages_new: usize,
     pub plans_accepted: usize,
     pub plans_refused: usize,
     pub questionnaires_new: usize,
@@ -231,12 +276,13 @@ pub struct DownloadReport {
 /// Setting that remembers the newest `meta.lastUpdated` seen, for polling.
 pub const DOWNLOADED_UNTIL: &str = "sync.downloaded-until";
 
-/// Polls the service for CarePlans and Questionnaires changed since the
-/// last poll (`_lastUpdated=ge<newest seen>`, every page) and saves them. A
-/// plan or questionnaire that cannot be understood is refused and counted;
-/// the ones in force stay. `subject` narrows CarePlans to the patient.
+/// Polls the service for CarePlans, Questionnaires and Communications to
+/// the patient changed since the last poll (`_lastUpdated=ge<newest seen>`,
+/// every page) and saves them. A plan or questionnaire that cannot be
+/// understood is refused and counted; the ones in force stay. `subject`
+/// narrows CarePlans and messages to the patient.
 pub async fn download(
-    store: &Store,
+    store: &mut Store,
     client: &FhirClient,
     subject: Option<&str>,
     now: Timestamp,
@@ -246,6 +292,7 @@ pub async fn download(
     // `ge`, not `gt`: resources sharing the newest instant are fetched again
     // and recognised as known, so none is missed.
     let filter = since.as_deref().map(|s| format!("&_lastUpdated=ge{s}")).unwrap_or_default();
+    let recipient = subject.map(|s| format!("&recipient={s}"));
     let subject = subject.map(|s| format!("&subject={s}")).unwrap_or_default();
     let mut report = DownloadReport::default();
     let mut newest: Option<Timestamp> = since.as_deref().and_then(|s| s.parse().ok());
@@ -269,6 +316,14 @@ pub async fn download(
             Ok(false) => {}
             Err(_) => report.questionnaires_refused += 1,
         }
+    }
+    if let Some(recipient) = recipient {
+        let mut incoming = vec![];
+        for c in client.search_all(&format!("Communication?_count=50{filter}{recipient}")).await? {
+            seen(&c);
+            incoming.extend(super::incoming_message(&c));
+        }
+        report.messages_new = store.receive_messages(&incoming)?;
     }
     if let Some(t) = newest {
         store.set_setting(DOWNLOADED_UNTIL, &t.to_string())?;

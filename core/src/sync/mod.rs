@@ -8,13 +8,22 @@
 //! [`client`] is the reqwest (rustls) HTTP side.
 
 pub mod client;
+pub mod enrol;
+pub mod round;
 
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{json, Value as Json};
 
 use crate::{
     fhir,
-    store::{outbox::OutboxItem, Store, StoreError},
+    store::{
+        devices::PairedDevice,
+        messages::{IncomingMessage, Message},
+        outbox::OutboxItem,
+        readings::EnteredBy,
+        responses::StoredResponse,
+        Store, StoreError,
+    },
 };
 
 /// First retry after this long; doubles per attempt.
@@ -40,29 +49,43 @@ pub struct Batch {
     pub missing: Vec<i64>,
 }
 
+/// Identifier system of the patient's messages to the service.
+pub const MESSAGE_IDENTIFIER_SYSTEM: &str = "urn:heima:message";
+/// Identifier system of answered questionnaires.
+pub const RESPONSE_IDENTIFIER_SYSTEM: &str = "urn:heima:questionnaire-response";
+
+/// The resource for one outbox item and the identifier (system and value)
+/// its conditional create matches on; `None` when the local data is gone.
+fn resource_for(store: &Store, item: &OutboxItem, subject: Option<&str>, now: Timestamp) -> Result<Option<(Json, String, String)>, StoreError> {
+    let id = item.local_id;
+    Ok(match (item.resource_type.as_str(), id) {
+        ("Observation", Some(id)) => store
+            .reading_by_id(id)?
+            .map(|r| (fhir::observation(&r, subject), fhir::OBSERVATION_IDENTIFIER_SYSTEM.to_string(), item.identifier.clone())),
+        ("Communication", Some(id)) => store
+            .message_by_id(id)?
+            .map(|m| (message(&m, subject), MESSAGE_IDENTIFIER_SYSTEM.to_string(), item.identifier.clone())),
+        ("Communication", None) => Some((notice(&item.identifier, subject, now), NOTICE_IDENTIFIER_SYSTEM.to_string(), item.identifier.clone())),
+        ("QuestionnaireResponse", Some(id)) => store
+            .response_by_id(id)?
+            .map(|r| (questionnaire_response(&r, subject), RESPONSE_IDENTIFIER_SYSTEM.to_string(), item.identifier.clone())),
+        ("Device", None) => {
+            let device_id = item.identifier.strip_prefix("device/").unwrap_or(&item.identifier);
+            store.paired_device(device_id)?.map(|d| (device(&d, subject), fhir::BLUETOOTH_SYSTEM.to_string(), d.id.clone()))
+        }
+        _ => None,
+    })
+}
+
 /// Builds the transaction for `items`. `subject` is the patient reference
 /// the service gave at enrolment.
 pub fn transaction(store: &Store, items: &[OutboxItem], subject: Option<&str>, now: Timestamp) -> Result<Batch, StoreError> {
     let mut entries = vec![];
     let (mut carried, mut missing) = (vec![], vec![]);
     for item in items {
-        let resource = match item.resource_type.as_str() {
-            "Observation" => match item.local_id.map(|id| store.reading_by_id(id)).transpose()?.flatten() {
-                Some(reading) => fhir::observation(&reading, subject),
-                None => {
-                    missing.push(item.id);
-                    continue;
-                }
-            },
-            "Communication" => notice(&item.identifier, subject, now),
-            _ => {
-                missing.push(item.id);
-                continue;
-            }
-        };
-        let system = match item.resource_type.as_str() {
-            "Observation" => fhir::OBSERVATION_IDENTIFIER_SYSTEM,
-            _ => NOTICE_IDENTIFIER_SYSTEM,
+        let Some((resource, system, value)) = resource_for(store, item, subject, now)? else {
+            missing.push(item.id);
+            continue;
         };
         entries.push(json!({
             "fullUrl": fhir::urn_uuid(&item.identifier),
@@ -70,12 +93,57 @@ pub fn transaction(store: &Store, items: &[OutboxItem], subject: Option<&str>, n
             "request": {
                 "method": "POST",
                 "url": item.resource_type,
-                "ifNoneExist": format!("identifier={system}|{}", item.identifier),
+                "ifNoneExist": format!("identifier={system}|{value}"),
             }
         }));
         carried.push(item.id);
     }
     Ok(Batch { bundle: json!({ "resourceType": "Bundle", "type": "transaction", "entry": entries }), carried, missing })
+}
+
+/// The patient's message as a `Communication` from the patient.
+fn message(m: &Message, subject: Option<&str>) -> Json {
+    let mut c = json!({
+        "resourceType": "Communication",
+        "identifier": [{ "system": MESSAGE_IDENTIFIER_SYSTEM, "value": m.identifier }],
+        "status": "completed",
+        "sent": m.sent.to_string(),
+        "payload": [{ "contentString": m.body }],
+    });
+    if let Some(s) = subject {
+        c["subject"] = json!({ "reference": s });
+        c["sender"] = json!({ "reference": s });
+    }
+    c
+}
+
+/// A stored `QuestionnaireResponse` with the current subject.
+fn questionnaire_response(r: &StoredResponse, subject: Option<&str>) -> Json {
+    let mut q = r.resource.clone();
+    q["identifier"] = json!({ "system": RESPONSE_IDENTIFIER_SYSTEM, "value": r.identifier });
+    if let Some(s) = subject {
+        q["subject"] = json!({ "reference": s });
+        if r.entered_by == EnteredBy::Patient {
+            q["source"] = json!({ "reference": s });
+        }
+    }
+    q
+}
+
+/// A paired device as a FHIR `Device`, identified by its Bluetooth address
+/// (the same identifier Observations name in `device`).
+fn device(d: &PairedDevice, subject: Option<&str>) -> Json {
+    let mut j = json!({
+        "resourceType": "Device",
+        "identifier": [{ "system": fhir::BLUETOOTH_SYSTEM, "value": d.id }],
+        "status": "active",
+        "deviceName": [{ "name": d.name, "type": "user-friendly-name" }],
+        "type": { "text": format!("Bluetooth health service 0x{}", d.service) },
+    });
+    if let Some(s) = subject {
+        j["patient"] = json!({ "reference": s });
+    }
+    j
 }
 
 /// Identifier system of the app's notices to the service.
@@ -97,6 +165,25 @@ fn notice(identifier: &str, subject: Option<&str>, now: Timestamp) -> Json {
         c["subject"] = json!({ "reference": s });
     }
     c
+}
+
+/// Reads a `Communication` the service sent to the patient. Ones without
+/// text, not yet sent, or written by the patient are skipped.
+pub fn incoming_message(c: &Json) -> Option<IncomingMessage> {
+    if c["resourceType"] != "Communication" || c["status"] == "entered-in-error" || c["status"] == "preparation" {
+        return None;
+    }
+    let own = fhir::array(c, "identifier").iter().any(|i| i["system"] == MESSAGE_IDENTIFIER_SYSTEM || i["system"] == NOTICE_IDENTIFIER_SYSTEM);
+    if own {
+        return None;
+    }
+    let body: Vec<&str> = fhir::array(c, "payload").iter().filter_map(|p| p["contentString"].as_str()).collect();
+    if body.is_empty() {
+        return None;
+    }
+    let sent = c["sent"].as_str().or(c["meta"]["lastUpdated"].as_str())?.parse().ok()?;
+    let id = fhir::str_at(c, "id")?;
+    Some(IncomingMessage { identifier: format!("Communication/{id}"), sent, body: body.join("\n\n") })
 }
 
 /// The result of one entry of a transaction-response.

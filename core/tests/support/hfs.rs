@@ -52,20 +52,28 @@ impl Hfs {
         }
         // hfs ships without the standard search parameters; register the
         // ones the app's conditional creates rely on.
-        for resource in ["Observation", "Communication", "QuestionnaireResponse"] {
+        let params = [
+            ("Observation", "identifier", "token"),
+            ("Communication", "identifier", "token"),
+            ("QuestionnaireResponse", "identifier", "token"),
+            ("Device", "identifier", "token"),
+            ("Communication", "recipient", "reference"),
+            ("CarePlan", "subject", "reference"),
+        ];
+        for (resource, code, kind) in params {
             client
                 .post(
                     "SearchParameter",
                     &json!({
                         "resourceType": "SearchParameter",
-                        "url": format!("urn:heima:test:SearchParameter/{resource}-identifier"),
-                        "name": "identifier",
+                        "url": format!("urn:heima:test:SearchParameter/{resource}-{code}"),
+                        "name": code,
                         "status": "active",
-                        "description": "identifier",
-                        "code": "identifier",
+                        "description": code,
+                        "code": code,
                         "base": [resource],
-                        "type": "token",
-                        "expression": format!("{resource}.identifier"),
+                        "type": kind,
+                        "expression": format!("{resource}.{code}"),
                     }),
                 )
                 .await

@@ -1,0 +1,154 @@
+//! The HTTP side of enrolment (see [`crate::enrolment`] for the pure part
+//! and `docs/enrolment.md` for the protocol): exchanging an activation
+//! code, SMART discovery, the loopback redirect of the standalone launch,
+//! the authorization-code exchange with PKCE, and token refresh.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpListener,
+};
+
+use super::client::SyncError;
+use crate::enrolment::{ActivationCode, Enrolment, SmartConfiguration, TokenResponse, CLIENT_ID};
+
+/// Grant type of the activation-code exchange (an extension grant, RFC 6749 §4.5).
+pub const ACTIVATION_GRANT: &str = "urn:heima:params:oauth:grant-type:activation-code";
+
+fn http(timeout: Duration) -> Result<reqwest::Client, SyncError> {
+    reqwest::Client::builder().timeout(timeout).build().map_err(|e| SyncError::Network(e.to_string()))
+}
+
+/// POSTs a token request and reads the answer. `invalid_grant` (the code or
+/// refresh token is unknown, used, expired or revoked) becomes
+/// [`SyncError::Revoked`]; the caller decides what that means.
+async fn token_request(endpoint: &str, form: &[(&str, &str)], timeout: Duration) -> Result<TokenResponse, SyncError> {
+    let response = http(timeout)?
+        .post(endpoint)
+        .header("Accept", "application/json")
+        .form(form)
+        .send()
+        .await
+        .map_err(|e| SyncError::Network(e.to_string()))?;
+    let status = response.status().as_u16();
+    let body = response.text().await.map_err(|e| SyncError::Network(e.to_string()))?;
+    if status == 400 || status == 401 {
+        let error = serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|j| j["error"].as_str().map(str::to_string));
+        return match error.as_deref() {
+            Some("invalid_grant") | Some("invalid_client") => Err(SyncError::Revoked),
+            _ => Err(SyncError::Status { status }),
+        };
+    }
+    if !(200..300).contains(&status) {
+        return Err(SyncError::Status { status });
+    }
+    serde_json::from_str(&body).map_err(|e| SyncError::BadResponse(format!("token response: {e}")))
+}
+
+/// Exchanges an activation code at `endpoint` (from the QR code, else
+/// `default_endpoint`) for the service's addresses and tokens.
+pub async fn activate(code: &ActivationCode, default_endpoint: Option<&str>, timeout: Duration, now: Timestamp) -> Result<Enrolment, SyncError> {
+    let endpoint = code.endpoint.as_deref().or(default_endpoint).ok_or(SyncError::NoEndpoint)?;
+    let tokens = token_request(endpoint, &[("grant_type", ACTIVATION_GRANT), ("code", &code.code), ("client_id", CLIENT_ID)], timeout).await?;
+    Enrolment::from_tokens(&tokens, None, None, now).map_err(|e| SyncError::BadResponse(e.detail))
+}
+
+/// Reads `<fhir_base>/.well-known/smart-configuration`.
+pub async fn discover(fhir_base: &str, timeout: Duration) -> Result<SmartConfiguration, SyncError> {
+    let url = format!("{}/.well-known/smart-configuration", fhir_base.trim_end_matches('/'));
+    let response = http(timeout)?.get(url).header("Accept", "application/json").send().await.map_err(|e| SyncError::Network(e.to_string()))?;
+    let status = response.status().as_u16();
+    if !(200..300).contains(&status) {
+        return Err(SyncError::Status { status });
+    }
+    response.json().await.map_err(|e| SyncError::BadResponse(format!("smart-configuration: {e}")))
+}
+
+/// The loopback listener that receives the browser's redirect (RFC 8252 §7.3).
+pub struct Loopback {
+    listener: TcpListener,
+    pub redirect_uri: String,
+}
+
+impl Loopback {
+    /// Listens on a free port of 127.0.0.1.
+    pub async fn bind() -> Result<Loopback, SyncError> {
+        let listener = TcpListener::bind("127.0.0.1:0").await.map_err(|e| SyncError::Network(e.to_string()))?;
+        let port = listener.local_addr().map_err(|e| SyncError::Network(e.to_string()))?.port();
+        Ok(Loopback { listener, redirect_uri: format!("http://127.0.0.1:{port}/callback") })
+    }
+
+    /// Waits for the redirect with our `state` and returns its code. The
+    /// browser is shown `page` (an HTML document telling the user to go back
+    /// to the app). Requests without our state (or for other paths) are
+    /// answered 404 and waited past.
+    pub async fn wait(self, state: &str, page: &str, timeout: Duration) -> Result<String, SyncError> {
+        let wait = async {
+            loop {
+                let (mut stream, _) = self.listener.accept().await.map_err(|e| SyncError::Network(e.to_string()))?;
+                let mut buf = vec![0u8; 8192];
+                let mut len = 0;
+                while !buf[..len].windows(4).any(|w| w == b"\r\n\r\n") && len < buf.len() {
+                    match stream.read(&mut buf[len..]).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => len += n,
+                    }
+                }
+                let head = String::from_utf8_lossy(&buf[..len]);
+                let target = head.split_whitespace().nth(1).unwrap_or("");
+                let parsed = url::Url::parse(&format!("http://127.0.0.1{target}")).ok();
+                let pairs: std::collections::HashMap<String, String> =
+                    parsed.as_ref().map(|u| u.query_pairs().into_owned().collect()).unwrap_or_default();
+                let ours = parsed.as_ref().is_some_and(|u| u.path() == "/callback") && pairs.get("state").map(String::as_str) == Some(state);
+                let (status, body) = if ours { ("200 OK", page) } else { ("404 Not Found", "") };
+                let answer = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(answer.as_bytes()).await;
+                let _ = stream.shutdown().await;
+                if !ours {
+                    continue;
+                }
+                if let Some(code) = pairs.get("code") {
+                    return Ok(code.clone());
+                }
+                // The user said no, or the service refused.
+                return Err(SyncError::Refused(pairs.get("error").cloned().unwrap_or_else(|| "no code".into())));
+            }
+        };
+        tokio::time::timeout(timeout, wait).await.map_err(|_| SyncError::Network("no answer from the browser in time".into()))?
+    }
+}
+
+/// Exchanges the authorization code (with the PKCE verifier) for tokens.
+pub async fn exchange_code(
+    smart: &SmartConfiguration,
+    fhir_base: &str,
+    code: &str,
+    redirect_uri: &str,
+    verifier: &str,
+    timeout: Duration,
+    now: Timestamp,
+) -> Result<Enrolment, SyncError> {
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", redirect_uri),
+        ("client_id", CLIENT_ID),
+        ("code_verifier", verifier),
+    ];
+    let tokens = token_request(&smart.token_endpoint, &form, timeout).await?;
+    Enrolment::from_tokens(&tokens, Some(fhir_base), Some(&smart.token_endpoint), now).map_err(|e| SyncError::BadResponse(e.detail))
+}
+
+/// Gets a new access token with the refresh token. A refused refresh token
+/// is [`SyncError::Revoked`]: the patient must ask the nurse.
+pub async fn refresh(enrolment: &Enrolment, timeout: Duration, now: Timestamp) -> Result<Enrolment, SyncError> {
+    let Some(refresh_token) = enrolment.refresh_token.as_deref() else { return Err(SyncError::Revoked) };
+    let form = [("grant_type", "refresh_token"), ("refresh_token", refresh_token), ("client_id", CLIENT_ID)];
+    let tokens = token_request(&enrolment.token_endpoint, &form, timeout).await?;
+    Ok(enrolment.refreshed(&tokens, now))
+}

@@ -1,0 +1,90 @@
+//! One sync round with the enrolled service, as the app runs it: refresh
+//! the token if it is due, drain the outbox, poll for changes. A 401 gets
+//! one refresh and one more try; a refused refresh means the service no
+//! longer accepts this tablet ([`SyncError::Revoked`]), and local data stays.
+
+use std::time::Duration;
+
+use jiff::{tz::TimeZone, Timestamp};
+use serde::Serialize;
+
+use super::{
+    client::{download, upload_with_progress, DownloadReport, FhirClient, Progress, SyncError, UploadReport},
+    enrol,
+};
+use crate::{enrolment::Enrolment, store::Store};
+
+/// What a round did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RoundReport {
+    pub upload: UploadReport,
+    pub download: DownloadReport,
+}
+
+/// How a round ended, and the enrolment with new tokens if they changed
+/// (the caller saves it, even when the round failed later).
+pub struct RoundResult {
+    pub outcome: Result<RoundReport, SyncError>,
+    pub refreshed: Option<Enrolment>,
+}
+
+/// Batch size and timeout of a round.
+#[derive(Debug, Clone, Copy)]
+pub struct RoundSettings {
+    pub batch_size: usize,
+    pub timeout: Duration,
+}
+
+impl Default for RoundSettings {
+    fn default() -> Self {
+        RoundSettings { batch_size: 100, timeout: Duration::from_secs(30) }
+    }
+}
+
+/// Runs one round. `now` and `unit` (random in `[0, 1)`) are injected.
+pub async fn run(
+    store: &mut Store,
+    enrolment: &Enrolment,
+    settings: RoundSettings,
+    now: impl Fn() -> Timestamp,
+    mut unit: impl FnMut() -> f64,
+    tz: &TimeZone,
+    progress: &mut dyn FnMut(Progress),
+) -> RoundResult {
+    let mut current = enrolment.clone();
+    let mut refreshed = false;
+    if current.needs_refresh(now()) {
+        match enrol::refresh(&current, settings.timeout, now()).await {
+            Ok(e) => {
+                current = e;
+                refreshed = true;
+            }
+            Err(error) => return RoundResult { outcome: Err(error), refreshed: None },
+        }
+    }
+    let mut tried_refresh = false;
+    let outcome = loop {
+        let attempt = async {
+            let client = FhirClient::new(&current.fhir_base, settings.timeout, Some(current.access_token.clone()))?;
+            let upload = upload_with_progress(store, &client, Some(&current.patient), settings.batch_size, &now, &mut unit, progress).await?;
+            let download = download(store, &client, Some(&current.patient), now(), tz).await?;
+            Ok::<_, SyncError>(RoundReport { upload, download })
+        };
+        match attempt.await {
+            Err(SyncError::Unauthorized(_)) if !tried_refresh => {
+                tried_refresh = true;
+                match enrol::refresh(&current, settings.timeout, now()).await {
+                    Ok(e) => {
+                        current = e;
+                        refreshed = true;
+                    }
+                    Err(error) => break Err(error),
+                }
+            }
+            // A fresh token refused too: access was withdrawn.
+            Err(SyncError::Unauthorized(_)) => break Err(SyncError::Revoked),
+            other => break other,
+        }
+    };
+    RoundResult { outcome, refreshed: refreshed.then_some(current) }
+}

@@ -1,0 +1,275 @@
+//! Enrolment, tokens, messages and hand-over against a real FHIR server
+//! (hfs) behind a test authorisation gateway (`support/auth.rs`; hfs has no
+//! authorisation of its own).
+
+use std::time::Duration;
+
+use heima_core::{
+    clock::oslo,
+    enrolment::{authorize_url, new_code, parse_activation, Pkce},
+    gatt::Decimal,
+    measurement::{Component, ComponentValue, Measurement},
+    plan::MeasurementKind,
+    store::{
+        readings::{EnteredBy, NewReading},
+        responses::NewResponse,
+        Store, StoreKey,
+    },
+    sync::{
+        client::{FhirClient, SyncError},
+        enrol,
+        round::{self, RoundSettings},
+    },
+};
+use jiff::{SignedDuration, Timestamp};
+use serde_json::json;
+
+#[path = "support/auth.rs"]
+mod auth;
+#[path = "support/hfs.rs"]
+mod hfs;
+#[path = "support/http.rs"]
+mod http;
+use auth::AuthServer;
+use hfs::Hfs;
+
+const T: Duration = Duration::from_secs(10);
+
+fn weight(n: usize, by: EnteredBy) -> (Measurement, EnteredBy) {
+    let m = Measurement {
+        kind: MeasurementKind::BodyWeight,
+        code: "29463-7",
+        components: vec![Component { code: "29463-7", value: ComponentValue::Value(Decimal::new(80_000 + n as i32 * 100, -3)), unit: "kg" }],
+        device_time: None,
+        effective: Timestamp::from_second(1_795_420_800 + n as i64 * 60).unwrap(),
+        identifier: format!("aa:bb:cc:dd:ee:01/29463-7/enrol-{n}"),
+        device_id: "aa:bb:cc:dd:ee:01".into(),
+    };
+    (m, by)
+}
+
+fn add_readings(store: &mut Store, range: std::ops::Range<usize>, by: EnteredBy) {
+    let ms: Vec<_> = range.map(|n| weight(n, by)).collect();
+    let rows: Vec<NewReading<'_>> =
+        ms.iter().map(|(m, by)| NewReading { measurement: m, entered_by: *by, manual: false, received_at: m.effective, judged: None }).collect();
+    store.insert_readings(&rows).unwrap();
+}
+
+/// hfs, a Patient on it, and the gateway that knows an activation code for them.
+async fn service() -> (Hfs, AuthServer, String, String) {
+    let hfs = Hfs::start().await;
+    let direct = FhirClient::new(&hfs.base, T, None).unwrap();
+    let patient = direct.post("Patient", &json!({ "resourceType": "Patient", "name": [{ "family": "Test" }] })).await.unwrap();
+    let patient = format!("Patient/{}", patient["id"].as_str().unwrap());
+    let server = AuthServer::start(&hfs.base).await;
+    let code = new_code(&[9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 30]);
+    {
+        let mut s = server.state.lock().unwrap();
+        s.activation_codes.insert(code.clone(), patient.trim_start_matches("Patient/").to_string());
+        s.login_patient = patient.trim_start_matches("Patient/").to_string();
+    }
+    (hfs, server, patient, code)
+}
+
+fn qr(server: &AuthServer, code: &str) -> String {
+    let endpoint: String = url::form_urlencoded::byte_serialize(server.activation_endpoint().as_bytes()).collect();
+    format!("heima-enrol:?endpoint={endpoint}&code={code}")
+}
+
+async fn run(store: &mut Store, e: &heima_core::enrolment::Enrolment, now: Timestamp) -> round::RoundResult {
+    round::run(store, e, RoundSettings { batch_size: 10, timeout: T }, || now, || 0.5, &oslo(), &mut |_| {}).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_activation_code_enrols_and_everything_reaches_the_service_with_the_patient() {
+    let (hfs, server, patient, code) = service().await;
+    let now = Timestamp::now();
+    let mut store = Store::open_in_memory(&StoreKey::from_bytes([1; 32])).unwrap();
+    add_readings(&mut store, 0..12, EnteredBy::Patient);
+    add_readings(&mut store, 12..14, EnteredBy::Relative);
+    add_readings(&mut store, 14..16, EnteredBy::NurseTraining);
+    store.send_message("Eg har vondt i brystet", "msg-1", now).unwrap();
+    let response = json!({ "resourceType": "QuestionnaireResponse", "questionnaire": "urn:test:q", "status": "completed", "authored": now.to_string(), "item": [] });
+    store
+        .save_response(&NewResponse {
+            identifier: "qr-1",
+            questionnaire: "urn:test:q",
+            authored: now,
+            resource: &response,
+            score: None,
+            entered_by: EnteredBy::Patient,
+            judged: None,
+        })
+        .unwrap();
+    store.pair_device("aa:bb:cc:dd:ee:01", "181d", "Vekt", now).unwrap();
+
+    // A code read out and typed sloppily, without an endpoint, needs one configured.
+    let typed = parse_activation(&code.to_lowercase().replace('-', " ")).unwrap();
+    assert_eq!(enrol::activate(&typed, None, T, now).await.unwrap_err(), SyncError::NoEndpoint);
+    let e = enrol::activate(&parse_activation(&qr(&server, &code)).unwrap(), None, T, now).await.unwrap();
+    assert_eq!(e.patient, patient);
+    assert_eq!(e.fhir_base, server.fhir_base);
+    // The code works once.
+    assert_eq!(enrol::activate(&parse_activation(&qr(&server, &code)).unwrap(), None, T, now).await.unwrap_err(), SyncError::Revoked);
+
+    assert!(store.begin_service(&e.fhir_base, &e.patient, now).unwrap());
+    let result = run(&mut store, &e, now).await;
+    let report = result.outcome.unwrap();
+    assert_eq!(report.upload.created, 14 + 1 + 1 + 1, "{report:?}");
+    assert_eq!(store.outbox_status().unwrap().waiting, 0);
+
+    let direct = FhirClient::new(&hfs.base, T, None).unwrap();
+    assert_eq!(direct.count("Observation").await.unwrap(), 14, "training readings are never sent");
+    let observations = direct.search_all("Observation").await.unwrap();
+    assert!(observations.iter().all(|o| o["subject"]["reference"] == patient.as_str()));
+    let by_patient = observations.iter().filter(|o| o["performer"][0]["reference"] == patient.as_str()).count();
+    let by_relative = observations.iter().filter(|o| o["performer"][0]["type"] == "RelatedPerson").count();
+    assert_eq!((by_patient, by_relative), (12, 2));
+    let messages = direct.search_all("Communication").await.unwrap();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0]["payload"][0]["contentString"], "Eg har vondt i brystet");
+    assert_eq!(messages[0]["sender"]["reference"], patient.as_str());
+    let responses = direct.search_all("QuestionnaireResponse").await.unwrap();
+    assert_eq!((responses.len(), responses[0]["subject"]["reference"].as_str()), (1, Some(patient.as_str())));
+    let devices = direct.search_all("Device").await.unwrap();
+    assert_eq!(devices.len(), 1);
+    assert_eq!(devices[0]["identifier"][0]["value"], "aa:bb:cc:dd:ee:01");
+    // Without a token the gateway lets nothing through.
+    let anonymous = FhirClient::new(&server.fhir_base, T, None).unwrap();
+    assert!(matches!(anonymous.count("Observation").await, Err(SyncError::Unauthorized(401))));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_smart_standalone_launch_with_pkce_and_a_loopback_redirect_enrols() {
+    let (_hfs, server, patient, _) = service().await;
+    let now = Timestamp::now();
+    let smart = enrol::discover(&server.fhir_base, T).await.unwrap();
+    let loopback = enrol::Loopback::bind().await.unwrap();
+    let redirect = loopback.redirect_uri.clone();
+    let pkce = Pkce::new(&[42; 32]);
+    let url = authorize_url(&smart, &server.fhir_base, &redirect, "state-1", &pkce).unwrap();
+    let waiting = tokio::spawn(async move { loopback.wait("state-1", "<p>Gå tilbake til Heima.</p>", T).await });
+    // The system browser: follows the login page's redirect to the loopback.
+    let page = reqwest::get(&url).await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Heima"));
+    let code = waiting.await.unwrap().unwrap();
+
+    // A wrong verifier is refused; the right one gives tokens for the patient.
+    let wrong = Pkce::new(&[43; 32]);
+    assert_eq!(enrol::exchange_code(&smart, &server.fhir_base, &code, &redirect, &wrong.verifier, T, now).await.unwrap_err(), SyncError::Revoked);
+    // (The code was used up by the failed try, as RFC 6749 asks; log in again.)
+    let loopback = enrol::Loopback::bind().await.unwrap();
+    let redirect = loopback.redirect_uri.clone();
+    let url = authorize_url(&smart, &server.fhir_base, &redirect, "state-2", &pkce).unwrap();
+    let waiting = tokio::spawn(async move { loopback.wait("state-2", "ok", T).await });
+    // A stray request with another state does not end the wait.
+    let stray = reqwest::get(format!("{redirect}?code=x&state=other")).await.unwrap();
+    assert_eq!(stray.status(), 404);
+    reqwest::get(&url).await.unwrap();
+    let code = waiting.await.unwrap().unwrap();
+    let e = enrol::exchange_code(&smart, &server.fhir_base, &code, &redirect, &pkce.verifier, T, now).await.unwrap();
+    assert_eq!((e.patient.as_str(), e.fhir_base.as_str()), (patient.as_str(), server.fhir_base.as_str()));
+
+    let mut store = Store::open_in_memory(&StoreKey::from_bytes([2; 32])).unwrap();
+    add_readings(&mut store, 0..3, EnteredBy::Patient);
+    assert_eq!(run(&mut store, &e, now).await.outcome.unwrap().upload.created, 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tokens_are_refreshed_and_a_revoked_tablet_keeps_its_data() {
+    let (_hfs, server, _patient, code) = service().await;
+    server.state.lock().unwrap().expires_in = 600;
+    let t0 = Timestamp::now();
+    let e = enrol::activate(&parse_activation(&qr(&server, &code)).unwrap(), None, T, t0).await.unwrap();
+    let mut store = Store::open_in_memory(&StoreKey::from_bytes([3; 32])).unwrap();
+    add_readings(&mut store, 0..2, EnteredBy::Patient);
+
+    // Within the margin before expiry: refreshed first, then sent.
+    let later = t0 + SignedDuration::from_secs(500);
+    let result = run(&mut store, &e, later).await;
+    assert_eq!(result.outcome.unwrap().upload.created, 2);
+    let e = result.refreshed.expect("refreshed before expiry");
+    assert_eq!(server.state.lock().unwrap().refreshes, 1);
+    assert_eq!(server.state.lock().unwrap().rejected_fhir_requests, 0, "no request went out with an old token");
+
+    // The access token stops working early: one 401, a refresh, and on.
+    server.state.lock().unwrap().expire_access_tokens();
+    add_readings(&mut store, 2..4, EnteredBy::Patient);
+    let result = run(&mut store, &e, later).await;
+    assert_eq!(result.outcome.unwrap().upload.created, 2);
+    let e = result.refreshed.expect("refreshed after a 401");
+    assert_eq!(server.state.lock().unwrap().refreshes, 2);
+
+    // The service withdraws access: "ask your nurse", and nothing local is lost.
+    server.state.lock().unwrap().revoke_all();
+    add_readings(&mut store, 4..7, EnteredBy::Patient);
+    let result = run(&mut store, &e, later).await;
+    assert_eq!(result.outcome.unwrap_err(), SyncError::Revoked);
+    assert_eq!(SyncError::Revoked.code(), "sync-revoked");
+    assert_eq!(store.reading_count().unwrap(), 7);
+    assert_eq!(store.outbox_status().unwrap().waiting, 3, "the unsent readings wait for a new enrolment");
+    let e2 = e.clone();
+    let expired = run(&mut store, &heima_core::enrolment::Enrolment { expires_at: Some(later), ..e2 }, later).await;
+    assert_eq!(expired.outcome.unwrap_err(), SyncError::Revoked, "a refused refresh before the round is revoked too");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn messages_from_the_service_come_down_once_and_stay_unread_until_seen() {
+    let (hfs, server, patient, code) = service().await;
+    let now = Timestamp::now();
+    let e = enrol::activate(&parse_activation(&qr(&server, &code)).unwrap(), None, T, now).await.unwrap();
+    let direct = FhirClient::new(&hfs.base, T, None).unwrap();
+    let reply = |text: &str, to: &str| {
+        json!({
+            "resourceType": "Communication", "status": "completed", "recipient": [{ "reference": to }],
+            "subject": { "reference": to }, "sent": "2026-11-23T10:00:00Z", "payload": [{ "contentString": text }]
+        })
+    };
+    direct.post("Communication", &reply("Hei! Vi ringjer deg i ettermiddag.", &patient)).await.unwrap();
+    direct.post("Communication", &reply("Til ein annan pasient", "Patient/someone-else")).await.unwrap();
+
+    let mut store = Store::open_in_memory(&StoreKey::from_bytes([5; 32])).unwrap();
+    store.send_message("Kan de ringje meg?", "msg-own", now).unwrap();
+    let report = run(&mut store, &e, now).await.outcome.unwrap();
+    assert_eq!(report.download.messages_new, 1, "{report:?}");
+    assert_eq!(store.unread_messages().unwrap(), 1);
+    let all = store.messages().unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all.iter().find(|m| m.identifier == "msg-own").unwrap().delivered, Some(true));
+    // Polling again brings nothing twice; our own message is not a reply.
+    let report = run(&mut store, &e, now).await.outcome.unwrap();
+    assert_eq!(report.download.messages_new, 0);
+    assert_eq!(store.messages().unwrap().len(), 2);
+    assert_eq!(store.mark_messages_read(now).unwrap(), 1);
+    assert_eq!(store.unread_messages().unwrap(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hand_over_keeps_the_history_and_sends_on_to_the_new_service() {
+    let (hospital, hospital_auth, _, hospital_code) = service().await;
+    let (municipality, municipality_auth, new_patient, municipality_code) = service().await;
+    let now = Timestamp::now();
+    let mut store = Store::open_in_memory(&StoreKey::from_bytes([7; 32])).unwrap();
+    store.pair_device("aa:bb:cc:dd:ee:01", "181d", "Vekt", now).unwrap();
+
+    let a = enrol::activate(&parse_activation(&qr(&hospital_auth, &hospital_code)).unwrap(), None, T, now).await.unwrap();
+    store.begin_service(&a.fhir_base, &a.patient, now).unwrap();
+    add_readings(&mut store, 0..5, EnteredBy::Patient);
+    run(&mut store, &a, now).await.outcome.unwrap();
+    add_readings(&mut store, 5..7, EnteredBy::Patient); // taken while moving over, not yet sent
+
+    let b = enrol::activate(&parse_activation(&qr(&municipality_auth, &municipality_code)).unwrap(), None, T, now).await.unwrap();
+    assert!(store.begin_service(&b.fhir_base, &b.patient, now).unwrap());
+    assert!(!store.begin_service(&b.fhir_base, &b.patient, now).unwrap(), "the same service again changes nothing");
+    add_readings(&mut store, 7..9, EnteredBy::Patient);
+    run(&mut store, &b, now).await.outcome.unwrap();
+
+    let at = |h: &Hfs| FhirClient::new(&h.base, T, None).unwrap();
+    assert_eq!(at(&hospital).count("Observation").await.unwrap(), 5);
+    assert_eq!(at(&municipality).count("Observation").await.unwrap(), 4);
+    assert_eq!(at(&municipality).count("Device").await.unwrap(), 1, "the paired scale is announced to the new service");
+    let sent = at(&municipality).search_all("Observation").await.unwrap();
+    assert!(sent.iter().all(|o| o["subject"]["reference"] == new_patient.as_str()));
+    assert_eq!(store.reading_count().unwrap(), 9, "the local history stays");
+}

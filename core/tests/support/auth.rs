@@ -1,0 +1,203 @@
+//! A small OAuth 2 / SMART authorisation server and token-checking gateway
+//! in front of a real hfs, for the enrolment tests. hfs has no
+//! authorisation of its own; this stands in for the service's identity
+//! provider (the FHIR data still lives in hfs, reached through the gateway).
+//!
+//! Paths: `POST /activate` (activation-code grant), `GET /authorize` (logs
+//! the user in at once and redirects with a code), `POST /token`
+//! (authorization_code with PKCE S256, refresh_token), and `/fhir/...`
+//! (needs a valid bearer token; forwarded to hfs; serves
+//! `.well-known/smart-configuration`).
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use tokio::{io::AsyncWriteExt, net::TcpListener};
+
+use super::http::{answer, forward, parts, read_request};
+
+#[derive(Default)]
+pub struct AuthState {
+    /// Activation code -> patient reference id.
+    pub activation_codes: HashMap<String, String>,
+    /// Authorization code -> (challenge, redirect_uri, patient).
+    codes: HashMap<String, (String, String, String)>,
+    pub access_tokens: HashMap<String, String>,
+    pub refresh_tokens: HashMap<String, String>,
+    pub refreshes: usize,
+    pub rejected_fhir_requests: usize,
+    /// Seconds the access tokens live.
+    pub expires_in: i64,
+    /// The patient the login page "logs in".
+    pub login_patient: String,
+    next: usize,
+}
+
+impl AuthState {
+    fn token(&mut self, prefix: &str) -> String {
+        self.next += 1;
+        format!("{prefix}-{}", self.next)
+    }
+
+    fn issue(&mut self, patient: &str) -> (String, String) {
+        let access = self.token("access");
+        let refresh = self.token("refresh");
+        self.access_tokens.insert(access.clone(), patient.to_string());
+        self.refresh_tokens.insert(refresh.clone(), patient.to_string());
+        (access, refresh)
+    }
+
+    /// The service withdraws the tablet's access.
+    pub fn revoke_all(&mut self) {
+        self.access_tokens.clear();
+        self.refresh_tokens.clear();
+    }
+
+    /// Access tokens stop working early (the refresh tokens still do).
+    pub fn expire_access_tokens(&mut self) {
+        self.access_tokens.clear();
+    }
+}
+
+pub struct AuthServer {
+    pub base: String,
+    pub fhir_base: String,
+    pub state: Arc<Mutex<AuthState>>,
+}
+
+fn form(body: &str) -> HashMap<String, String> {
+    url::form_urlencoded::parse(body.as_bytes()).into_owned().collect()
+}
+
+fn json_answer(status: &str, body: serde_json::Value) -> Vec<u8> {
+    answer(status, "application/json", "", &body.to_string())
+}
+
+impl AuthServer {
+    /// Starts in front of hfs at `hfs_base` (`http://host:port`).
+    pub async fn start(hfs_base: &str) -> AuthServer {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let fhir_base = format!("{base}/fhir");
+        let state = Arc::new(Mutex::new(AuthState { expires_in: 3600, ..AuthState::default() }));
+        let upstream = hfs_base.trim_start_matches("http://").to_string();
+        let (shared, b, f) = (state.clone(), base.clone(), fhir_base.clone());
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut stream, _)) = listener.accept().await else { return };
+                let (state, base, fhir_base, upstream) = (shared.clone(), b.clone(), f.clone(), upstream.clone());
+                tokio::spawn(async move {
+                    let Some(request) = read_request(&mut stream).await else { return };
+                    let reply = handle(&request, &state, &base, &fhir_base, &upstream).await;
+                    let _ = stream.write_all(&reply).await;
+                    let _ = stream.shutdown().await;
+                });
+            }
+        });
+        AuthServer { base, fhir_base, state }
+    }
+
+    pub fn activation_endpoint(&self) -> String {
+        format!("{}/activate", self.base)
+    }
+}
+
+fn token_response(state: &mut AuthState, patient: &str, fhir_base: &str, base: &str) -> serde_json::Value {
+    let (access, refresh) = state.issue(patient);
+    json!({
+        "access_token": access, "token_type": "Bearer", "expires_in": state.expires_in,
+        "refresh_token": refresh, "scope": "launch/patient patient/*.cruds offline_access",
+        "patient": patient, "fhir_base_url": fhir_base, "token_endpoint": format!("{base}/token"),
+        "service_name": "Test service"
+    })
+}
+
+async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base: &str, upstream: &str) -> Vec<u8> {
+    let (method, target, head, body) = parts(request);
+    let path = target.split('?').next().unwrap_or("").to_string();
+    let invalid_grant = || json_answer("400 Bad Request", json!({ "error": "invalid_grant" }));
+    match (method.as_str(), path.as_str()) {
+        ("POST", "/activate") => {
+            let f = form(&body);
+            if f.get("grant_type").map(String::as_str) != Some(heima_core::sync::enrol::ACTIVATION_GRANT) {
+                return json_answer("400 Bad Request", json!({ "error": "unsupported_grant_type" }));
+            }
+            let mut s = state.lock().unwrap();
+            // One use only.
+            match f.get("code").and_then(|c| s.activation_codes.remove(c)) {
+                Some(patient) => json_answer("200 OK", token_response(&mut s, &patient, fhir_base, base)),
+                None => invalid_grant(),
+            }
+        }
+        ("GET", "/authorize") => {
+            let q: HashMap<String, String> = url::Url::parse(&format!("{base}{target}")).unwrap().query_pairs().into_owned().collect();
+            let redirect = q.get("redirect_uri").cloned().unwrap_or_default();
+            let ok = q.get("client_id").map(String::as_str) == Some("heima")
+                && q.get("response_type").map(String::as_str) == Some("code")
+                && q.get("code_challenge_method").map(String::as_str) == Some("S256")
+                && q.get("aud").map(String::as_str) == Some(fhir_base)
+                && redirect.starts_with("http://127.0.0.1:");
+            if !ok {
+                return answer("400 Bad Request", "text/plain", "", "bad authorization request");
+            }
+            let mut s = state.lock().unwrap();
+            let code = s.token("code");
+            let patient = s.login_patient.clone();
+            s.codes.insert(code.clone(), (q["code_challenge"].clone(), redirect.clone(), patient));
+            let mut location = url::Url::parse(&redirect).unwrap();
+            location.query_pairs_mut().append_pair("code", &code).append_pair("state", q.get("state").map(String::as_str).unwrap_or(""));
+            answer("302 Found", "text/plain", &format!("Location: {location}\r\n"), "")
+        }
+        ("POST", "/token") => {
+            let f = form(&body);
+            let mut s = state.lock().unwrap();
+            match f.get("grant_type").map(String::as_str) {
+                Some("authorization_code") => {
+                    let Some((challenge, redirect, patient)) = f.get("code").and_then(|c| s.codes.remove(c)) else { return invalid_grant() };
+                    let verifier = f.get("code_verifier").cloned().unwrap_or_default();
+                    if URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) != challenge || f.get("redirect_uri") != Some(&redirect) {
+                        return invalid_grant();
+                    }
+                    let mut t = token_response(&mut s, &patient, fhir_base, base);
+                    t.as_object_mut().unwrap().remove("fhir_base_url");
+                    json_answer("200 OK", t)
+                }
+                Some("refresh_token") => {
+                    let Some(patient) = f.get("refresh_token").and_then(|r| s.refresh_tokens.remove(r)) else { return invalid_grant() };
+                    s.refreshes += 1;
+                    json_answer("200 OK", token_response(&mut s, &patient, fhir_base, base))
+                }
+                _ => json_answer("400 Bad Request", json!({ "error": "unsupported_grant_type" })),
+            }
+        }
+        (_, p) if p == "/fhir/.well-known/smart-configuration" => json_answer(
+            "200 OK",
+            json!({
+                "authorization_endpoint": format!("{base}/authorize"),
+                "token_endpoint": format!("{base}/token"),
+                "code_challenge_methods_supported": ["S256"],
+                "capabilities": ["launch-standalone", "client-public", "context-standalone-patient"]
+            }),
+        ),
+        (_, p) if p.starts_with("/fhir") => {
+            let bearer = head
+                .lines()
+                .find_map(|l| l.to_ascii_lowercase().starts_with("authorization:").then(|| l[14..].trim().to_string()))
+                .and_then(|v| v.strip_prefix("Bearer ").map(str::to_string));
+            let allowed = bearer.is_some_and(|t| state.lock().unwrap().access_tokens.contains_key(&t));
+            if !allowed {
+                state.lock().unwrap().rejected_fhir_requests += 1;
+                return answer("401 Unauthorized", "application/json", "WWW-Authenticate: Bearer\r\n", "{}");
+            }
+            forward(upstream, request, |t| t.strip_prefix("/fhir").filter(|r| !r.is_empty()).unwrap_or("/").to_string())
+                .await
+                .unwrap_or_else(|| answer("502 Bad Gateway", "text/plain", "", ""))
+        }
+        _ => answer("404 Not Found", "text/plain", "", ""),
+    }
+}
