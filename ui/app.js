@@ -51,12 +51,21 @@ function taskWhen(task) {
 }
 
 async function renderToday() {
+  const status = await invoke("service_status");
+  if (status.mode === "revoked") return renderRevoked(status);
   const view = await invoke("today");
-  document.getElementById("demo-banner").hidden = !view.demo;
+  document.getElementById("demo-banner").hidden = status.mode !== "demo";
   const section = el("section", "screen screen--today");
   const heading = el("h1", null, "today-heading");
   heading.id = "screen-heading";
-  section.append(heading, el("p", "greeting", "today-greeting", { name: view.patient_name }));
+  section.append(heading);
+  if (!view) {
+    section.append(el("p", "empty", "today-no-plan"));
+    return section;
+  }
+  section.append(view.patient_name
+    ? el("p", "greeting", "today-greeting", { name: view.patient_name })
+    : el("p", "greeting", "today-greeting-plain"));
   section.append(el("h2", null, "today-tasks-heading"));
   if (view.tasks.length === 0) {
     section.append(el("p", "empty", "today-empty"));
@@ -112,6 +121,14 @@ function renderLatest(view) {
     value.dataset.values = JSON.stringify(r.values);
     value.textContent = r.values.map(([, v, u]) => formatValue(v, u)).join(" / ");
     body.append(what, value, el("span", "result-colour", `colour-${colour}`), el("span", "task-due", "task-due", { time: r.at_local }));
+    if (r.entered_by === "relative") body.append(el("span", "result-by", "latest-by-relative"));
+    // Whether the service has it: only with a real service (the demo sends nothing).
+    if (!view.demo) {
+      const sent = r.sent === null ? "training" : r.sent ? "sent" : "waiting";
+      const mark = el("span", `result-sent result-sent--${sent}`, `latest-sent-${sent}`);
+      mark.dataset.sent = sent;
+      body.append(mark);
+    }
     if (r.advice) {
       const advice = el("p", "result-advice");
       advice.dataset.serviceText = JSON.stringify(r.advice);
@@ -183,6 +200,10 @@ async function renderSettings() {
     fieldset.append(label);
   }
   section.append(heading, fieldset, renderDisplayChoices());
+  const service = el("section", "service-section");
+  service.append(el("h2", null, "service-heading"), renderServiceStatus(await invoke("service_status")));
+  section.append(service, renderEnrolment());
+  watchServiceStatus();
   return section;
 }
 
@@ -240,6 +261,150 @@ async function changeLanguage(tag) {
   } catch (error) {
     showError(error);
   }
+}
+
+/** The service no longer accepts this tablet: say so plainly, keep the data. */
+function renderRevoked(status) {
+  const section = el("section", "screen screen--revoked");
+  section.id = "revoked";
+  const heading = el("h1", null, "revoked-heading");
+  heading.id = "screen-heading";
+  section.append(heading, el("p", "revoked-text", "revoked-text"), el("p", "revoked-kept", "revoked-kept"));
+  if (status.phone) section.append(el("p", "result-call", "latest-call-service", { phone: status.phone }));
+  return section;
+}
+
+/** The connection with the follow-up service: sent / waiting, a progress
+ * bar while a large upload runs, and the last problem in words. */
+function renderServiceStatus(status) {
+  const box = el("div", "service-status");
+  box.id = "service-status";
+  box.dataset.mode = status.mode;
+  if (status.mode === "demo") {
+    box.append(el("p", null, "service-demo"));
+    return box;
+  }
+  if (status.mode === "revoked") {
+    box.append(el("p", "notice notice--error", "revoked-text"));
+  } else {
+    box.append(el("p", null, "service-connected", { name: status.service_name || "" }));
+  }
+  const counts = el("p", "service-counts", "service-counts", { sent: status.sent, waiting: status.waiting });
+  counts.dataset.sent = status.sent;
+  counts.dataset.waiting = status.waiting;
+  box.append(counts);
+  if (status.progress && status.progress.total > 0) {
+    const label = el("label", "service-progress-label", "service-progress", { done: status.progress.done, total: status.progress.total });
+    const bar = document.createElement("progress");
+    bar.id = "sync-progress";
+    bar.max = status.progress.total;
+    bar.value = status.progress.done;
+    label.append(bar);
+    box.append(label);
+  }
+  if (status.last_error) {
+    const problem = el("p", "service-problem");
+    problem.textContent = errorText({ code: status.last_error });
+    box.append(problem);
+  }
+  if (status.mode === "enrolled") {
+    const button = el("button", "button", "service-send-now");
+    button.type = "button";
+    button.id = "sync-now";
+    button.addEventListener("click", async () => {
+      await invoke("sync_now");
+      announce(t("service-send-now-started"));
+    });
+    box.append(button);
+  }
+  return box;
+}
+
+/** Enrolment, as the nurse does it at the start-up visit: an activation
+ * code (typed, or a QR code's text), or logging in at the service. */
+function renderEnrolment() {
+  const box = el("section", "enrolment");
+  box.append(el("h2", null, "enrol-heading"));
+  const form = document.createElement("form");
+  form.id = "enrol-code-form";
+  const label = el("label", "field", "enrol-code-label");
+  label.htmlFor = "enrol-code";
+  const input = document.createElement("input");
+  input.id = "enrol-code";
+  input.autocomplete = "off";
+  input.setAttribute("autocapitalize", "characters");
+  input.spellcheck = false;
+  const submit = el("button", "button", "enrol-code-submit");
+  submit.type = "submit";
+  form.append(label, input, submit);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    try {
+      await invoke("enrol_with_code", { code: input.value });
+      document.getElementById("notices").replaceChildren();
+      announce(t("enrol-done"));
+      await route();
+    } catch (error) {
+      showError(error);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  const login = document.createElement("form");
+  login.id = "enrol-login-form";
+  const urlLabel = el("label", "field", "enrol-login-label");
+  urlLabel.htmlFor = "enrol-url";
+  const url = document.createElement("input");
+  url.id = "enrol-url";
+  url.type = "url";
+  url.autocomplete = "off";
+  const go = el("button", "button", "enrol-login-submit");
+  go.type = "submit";
+  login.append(urlLabel, url, go);
+  login.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    go.disabled = true;
+    announce(t("enrol-login-waiting"));
+    try {
+      await invoke("enrol_with_login", { fhirBase: url.value });
+      announce(t("enrol-done"));
+      await route();
+    } catch (error) {
+      showError(error);
+    } finally {
+      go.disabled = false;
+    }
+  });
+  box.append(form, login);
+  return box;
+}
+
+let statusTimer = null;
+
+/** Keeps the status block current while the settings screen is open. */
+function watchServiceStatus() {
+  clearInterval(statusTimer);
+  statusTimer = setInterval(async () => {
+    const old = document.getElementById("service-status");
+    if (!old) {
+      clearInterval(statusTimer);
+      return;
+    }
+    try {
+      const status = await invoke("service_status");
+      const text = JSON.stringify(status);
+      // Replace only on a change, so keyboard focus stays put.
+      if (old.dataset.status === text) return;
+      const fresh = renderServiceStatus(status);
+      fresh.dataset.status = text;
+      const focused = document.activeElement && document.activeElement.id;
+      old.replaceWith(fresh);
+      if (focused && fresh.querySelector(`#${focused}`)) document.getElementById(focused).focus();
+    } catch (error) {
+      console.error(error);
+    }
+  }, 1000);
 }
 
 const SCREENS = { today: renderToday, devices: renderDevices, settings: renderSettings };

@@ -3,21 +3,21 @@
 //! FHIR resources (`core/demo/*.json`, read through the same parsers as a
 //! real service's), and a day's history, so that every screen has content.
 
-use std::collections::BTreeMap;
-
 use jiff::civil::time;
-use serde::Serialize;
 
 use crate::{
     clock::Clock,
+    error::CoreError,
     fhir,
     gatt::Decimal,
-    locale::Locale,
     measurement::{Component, ComponentValue, Measurement},
-    plan::{CarePlan, MeasurementKind, ServiceContact},
-    questionnaire::{Questionnaire, Text},
-    schedule::{tasks_for_today, Completion, Task},
-    traffic_light::{judge_measurement, Call, Judgement},
+    plan::{CarePlan, MeasurementKind},
+    questionnaire::Questionnaire,
+    schedule::Completion,
+    store::{
+        readings::{EnteredBy, NewReading},
+        Store,
+    },
 };
 
 /// The demo's FHIR resources.
@@ -26,68 +26,6 @@ pub const QUESTIONNAIRES_JSON: [&str; 2] = [
     include_str!("../demo/questionnaire-daily-copd-check.json"),
     include_str!("../demo/questionnaire-heart-failure-check.json"),
 ];
-
-/// What the "today" screen shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TodayView {
-    /// True when the data comes from the demo service.
-    pub demo: bool,
-    pub patient_name: String,
-    pub service: ServiceContact,
-    pub plan_version: u32,
-    pub tasks: Vec<Task>,
-    /// Titles of the questionnaires the tasks name, by id.
-    pub questionnaire_titles: BTreeMap<String, Text>,
-    /// The latest reading of each kind taken today, judged by the plan.
-    pub latest: Vec<LatestResult>,
-}
-
-/// A reading as the today screen shows it, with its traffic-light result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LatestResult {
-    pub kind: MeasurementKind,
-    /// `(LOINC code, exact value, UCUM unit)` of each value with a number.
-    pub values: Vec<(String, String, String)>,
-    /// Local `HH:MM`.
-    pub at_local: String,
-    pub judgement: Judgement,
-    /// The plan's advice for the colour, in each language it has.
-    pub advice: Option<Text>,
-    pub calls: Vec<Call>,
-}
-
-impl LatestResult {
-    pub fn new(plan: &CarePlan, m: &Measurement, clock: &dyn Clock) -> LatestResult {
-        let judgement = judge_measurement(plan, m);
-        let light = plan.activity_for(m.kind).map(|a| &a.traffic_light);
-        let (advice, calls) = match (judgement.colour(), light) {
-            (Some(colour), Some(light)) => {
-                let advice = light.advice(colour, Locale::Bokmal).map(|nb| Text {
-                    nb: nb.to_string(),
-                    nn: light.advice(colour, Locale::Nynorsk).map(str::to_string),
-                    en: light.advice(colour, Locale::English).map(str::to_string),
-                });
-                (advice, light.calls(colour))
-            }
-            _ => (None, vec![]),
-        };
-        LatestResult {
-            kind: m.kind,
-            values: m
-                .components
-                .iter()
-                .filter_map(|c| match c.value {
-                    ComponentValue::Value(d) => Some((c.code.to_string(), d.to_string(), c.unit.to_string())),
-                    ComponentValue::Absent(_) => None,
-                })
-                .collect(),
-            at_local: m.effective.to_zoned(clock.time_zone()).strftime("%H:%M").to_string(),
-            judgement,
-            advice,
-            calls,
-        }
-    }
-}
 
 /// The demo service's state.
 #[derive(Debug, Clone)]
@@ -149,17 +87,34 @@ impl DemoService {
         self.questionnaires.iter().find(|q| q.id == id)
     }
 
-    pub fn today(&self, clock: &dyn Clock) -> TodayView {
-        TodayView {
-            demo: true,
-            patient_name: self.patient_name.clone(),
-            service: self.plan.service.clone(),
-            plan_version: self.plan.version,
-            tasks: tasks_for_today(&self.plan, &self.completions, clock),
-            questionnaire_titles: self.questionnaires.iter().map(|q| (q.id.clone(), q.title.clone())).collect(),
-            latest: self.readings.iter().map(|m| LatestResult::new(&self.plan, m, clock)).collect(),
+    /// Puts the demo's plan, questionnaires and morning reading into a
+    /// store (the demo's own file, never the real one), so every screen
+    /// reads the same way in demo mode as with a real service. Seeding
+    /// again adds nothing twice.
+    pub fn seed(&self, store: &mut Store, clock: &dyn Clock) -> Result<(), CoreError> {
+        let tz = clock.time_zone();
+        let plan: serde_json::Value = serde_json::from_str(CAREPLAN_JSON).expect("demo CarePlan is JSON");
+        // Valid from the start of time, so the demo day always has a plan.
+        store.accept_plan(&plan, jiff::Timestamp::UNIX_EPOCH, &tz)?;
+        for text in QUESTIONNAIRES_JSON {
+            let q: serde_json::Value = serde_json::from_str(text).expect("demo Questionnaire is JSON");
+            store.accept_questionnaire(&q, clock.now())?;
         }
+        let rows: Vec<NewReading<'_>> = self
+            .readings
+            .iter()
+            .map(|m| NewReading { measurement: m, entered_by: EnteredBy::Patient, manual: false, received_at: m.effective, judged: None })
+            .collect();
+        store.insert_readings(&rows).map_err(|e| CoreError::new(e.code(), e.to_string()))?;
+        Ok(())
     }
+}
+
+/// A store with the demo in it, in memory (for tests).
+pub fn demo_store(clock: &dyn Clock) -> Store {
+    let mut store = Store::open_in_memory(&crate::store::StoreKey::from_bytes([0xde; 32])).expect("in-memory store");
+    DemoService::new(clock).seed(&mut store, clock).expect("the demo seeds");
+    store
 }
 
 #[cfg(test)]
@@ -172,7 +127,7 @@ mod tests {
         for utc_hour in 0..24 {
             let now = format!("2026-03-10T{utc_hour:02}:15:00Z").parse().unwrap();
             let clock = FixedClock::oslo(now);
-            let view = DemoService::new(&clock).today(&clock);
+            let view = crate::today::view(&demo_store(&clock), &clock, true, None).unwrap().unwrap();
             assert!(view.demo);
             // weight, bp ×2, spo2, copd check, and the heart-failure check (3 a week).
             assert_eq!(view.tasks.len(), 6, "hour {utc_hour}");
@@ -183,18 +138,18 @@ mod tests {
     #[test]
     fn morning_weighing_is_done_once_its_time_has_passed() {
         let clock = FixedClock::oslo("2026-03-10T11:00:00Z".parse().unwrap());
-        let view = DemoService::new(&clock).today(&clock);
+        let view = crate::today::view(&demo_store(&clock), &clock, true, None).unwrap().unwrap();
         let weight = view.tasks.iter().find(|t| t.activity_id == "weight").unwrap();
         assert_eq!(weight.state, TaskState::Done);
         let early = FixedClock::oslo("2026-03-10T05:00:00Z".parse().unwrap());
-        let view = DemoService::new(&early).today(&early);
+        let view = crate::today::view(&demo_store(&early), &early, true, None).unwrap().unwrap();
         assert!(view.tasks.iter().all(|t| t.state == TaskState::ToDo));
     }
 
     #[test]
     fn the_morning_weight_is_judged_green_with_advice() {
         let clock = FixedClock::oslo("2026-03-10T11:00:00Z".parse().unwrap());
-        let view = DemoService::new(&clock).today(&clock);
+        let view = crate::today::view(&demo_store(&clock), &clock, true, None).unwrap().unwrap();
         let [latest] = &view.latest[..] else { panic!("{:?}", view.latest) };
         assert_eq!(latest.values, vec![("29463-7".into(), "73.450".into(), "kg".into())]);
         assert_eq!(latest.judgement.colour(), Some(crate::traffic_light::Colour::Green));

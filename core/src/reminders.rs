@@ -55,14 +55,13 @@ pub fn reminder(task: &Task, locale: Locale, questionnaire_titles: &BTreeMap<Str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{clock::FixedClock, demo::DemoService};
+    use crate::{clock::FixedClock, demo::demo_store, today};
 
     #[test]
     fn reminders_fire_once_at_the_planned_time() {
         // 08:00:30 Oslo: the 08:00 blood pressure and SpO2 fell due in the last minute.
         let clock = FixedClock::oslo("2026-11-23T07:00:30Z".parse().unwrap());
-        let demo = DemoService::new(&clock);
-        let view = demo.today(&clock);
+        let view = today::view(&demo_store(&clock), &clock, true, None).unwrap().unwrap();
         let after: Timestamp = "2026-11-23T06:59:30Z".parse().unwrap();
         let ids: Vec<_> = due(&view.tasks, after, clock.now).iter().map(|t| t.activity_id.as_str()).collect();
         assert_eq!(ids, ["bp", "spo2"]);
@@ -77,7 +76,7 @@ mod tests {
     #[test]
     fn reminder_texts_in_each_language() {
         let clock = FixedClock::oslo("2026-11-23T07:00:30Z".parse().unwrap());
-        let view = DemoService::new(&clock).today(&clock);
+        let view = today::view(&demo_store(&clock), &clock, true, None).unwrap().unwrap();
         let bp = view.tasks.iter().find(|t| t.activity_id == "bp").unwrap();
         let copd = view.tasks.iter().find(|t| t.activity_id == "copd-check").unwrap();
         let nb = reminder(bp, Locale::Bokmal, &view.questionnaire_titles);

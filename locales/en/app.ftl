@@ -6,3 +6,4 @@ nav-today = Today
 nav-devices = Devices
 nav-settings = Settings
 demo-banner = Demo – this is not real patient data.
+enrol-browser-done = You are logged in. Go back to Heima.

@@ -6,3 +6,4 @@ nav-today = I dag
 nav-devices = Måleapparater
 nav-settings = Innstillinger
 demo-banner = Demo – dette er ikke ekte pasientdata.
+enrol-browser-done = Du er logget inn. Gå tilbake til Heima.

@@ -6,3 +6,4 @@ nav-today = I dag
 nav-devices = Måleapparat
 nav-settings = Innstillingar
 demo-banner = Demo – dette er ikkje ekte pasientdata.
+enrol-browser-done = Du er logga inn. Gå tilbake til Heima.

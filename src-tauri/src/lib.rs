@@ -6,8 +6,10 @@ pub mod bluetooth;
 pub mod commands;
 pub mod device_watch;
 pub mod reminder_loop;
+pub mod service_secret;
 pub mod settings_file;
 pub mod store_key;
+pub mod sync_loop;
 
 use std::{path::PathBuf, sync::Mutex};
 
@@ -34,44 +36,64 @@ pub struct AppState {
     pub startup_notices: Mutex<Vec<CoreError>>,
     pub demo: DemoService,
     pub bluetooth: Mutex<BluetoothStatus>,
-    /// The encrypted store; `None` when it could not be opened (the reason
-    /// is among the start-up notices).
+    /// The encrypted store: `demo.db` in demo mode, `heima.db` once
+    /// enrolled; `None` when it could not be opened (the reason is among the
+    /// start-up notices).
     pub store: Mutex<Option<Store>>,
+    /// What sync is doing, for the UI.
+    pub sync: Mutex<sync_loop::SyncState>,
+    /// Wakes the sync loop at once (enrolment, "send now", a new reading).
+    pub sync_wake: tokio::sync::Notify,
 }
 
-/// Opens the encrypted store in the data folder with the key from the
-/// keyring (or `HEIMA_KEY_FILE`). Problems become notices for the user.
-fn open_store(data_dir: &std::path::Path, settings: &Settings, notices: &mut Vec<CoreError>) -> Option<Store> {
-    let key = match store_key::load() {
+/// The database file for a mode: the demo's data never mixes with real data.
+pub fn store_file(data_dir: &std::path::Path, demo: bool) -> PathBuf {
+    data_dir.join(if demo { "demo.db" } else { "heima.db" })
+}
+
+/// The store key: keyring or `HEIMA_KEY_FILE`; in demo mode, a key file in
+/// the data folder when there is no keyring.
+pub fn load_store_key(data_dir: &std::path::Path, demo: bool) -> Result<heima_core::store::StoreKey, CoreError> {
+    match store_key::load() {
         Ok((key, source)) => {
             log::info!("store key from {source:?}");
-            key
+            Ok(key)
         }
-        Err(error) if settings.is_demo() => {
+        Err(error) if demo => {
             // Demo data is not real patient data; keep the demo usable on
             // machines without a keyring.
             log::warn!("keyring unavailable ({error}); demo mode keeps its key in the data folder");
-            match store_key::from_file(&data_dir.join("demo-store.key")) {
-                Ok(key) => key,
-                Err(error) => {
-                    notices.push(CoreError::new("store-key-unavailable", error));
-                    return None;
-                }
-            }
+            store_key::from_file(&data_dir.join("demo-store.key")).map_err(|e| CoreError::new("store-key-unavailable", e))
         }
+        Err(error) => Err(CoreError::new("store-key-unavailable", error)),
+    }
+}
+
+/// Opens the mode's encrypted store in the data folder (seeding the demo
+/// in demo mode). Problems become notices for the user.
+pub fn open_store(data_dir: &std::path::Path, demo: bool, demo_service: &DemoService, clock: &SystemClock, notices: &mut Vec<CoreError>) -> Option<Store> {
+    let key = match load_store_key(data_dir, demo) {
+        Ok(key) => key,
         Err(error) => {
-            notices.push(CoreError::new("store-key-unavailable", error));
+            notices.push(error);
             return None;
         }
     };
-    match Store::open(&data_dir.join("heima.db"), &key, jiff::Timestamp::now()) {
+    match Store::open(&store_file(data_dir, demo), &key, jiff::Timestamp::now()) {
         Ok(opened) => {
             for notice in opened.notices {
                 let StoreNotice::Quarantined { moved_to, .. } = notice;
                 log::warn!("damaged database moved to {}", moved_to.display());
                 notices.push(CoreError::new("store-quarantined", moved_to.display().to_string()));
             }
-            Some(opened.store)
+            let mut store = opened.store;
+            if demo {
+                if let Err(error) = demo_service.seed(&mut store, clock) {
+                    log::error!("demo content not seeded: {error}");
+                    notices.push(error);
+                }
+            }
+            Some(store)
         }
         Err(error) => {
             log::error!("store did not open: {error}");
@@ -93,13 +115,15 @@ pub fn run() {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let data_dir = data_dir(app)?;
             let (settings, notice) = settings_file::load(&data_dir);
             let mut notices: Vec<CoreError> = notice.into_iter().collect();
-            let store = open_store(&data_dir, &settings, &mut notices);
             let clock = SystemClock;
             let demo = DemoService::new(&clock);
+            let store = open_store(&data_dir, settings.is_demo(), &demo, &clock, &mut notices);
+            let sync = sync_loop::SyncState::at_start(store.as_ref());
             log::info!("starting; demo mode: {}", settings.is_demo());
             app.manage(AppState {
                 clock,
@@ -109,7 +133,10 @@ pub fn run() {
                 demo,
                 bluetooth: Mutex::new(BluetoothStatus::Checking),
                 store: Mutex::new(store),
+                sync: Mutex::new(sync),
+                sync_wake: tokio::sync::Notify::new(),
             });
+            tauri::async_runtime::spawn(sync_loop::run(app.handle().clone()));
             tauri::async_runtime::spawn(reminder_loop::run(app.handle().clone()));
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
@@ -130,6 +157,10 @@ pub fn run() {
             commands::set_display,
             commands::locale_sources,
             commands::bluetooth_status,
+            commands::service_status,
+            commands::enrol_with_code,
+            commands::enrol_with_login,
+            commands::sync_now,
         ])
         .run(tauri::generate_context!())
         .expect("Heima could not start its window");

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use heima_core::{clock::Clock, reminders};
+use heima_core::{clock::Clock, reminders, today};
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
 
@@ -18,7 +18,14 @@ pub async fn run(app: AppHandle) {
         tokio::time::sleep(EVERY).await;
         let state = app.state::<AppState>();
         let now = state.clock.now();
-        let view = state.demo.today(&state.clock);
+        let demo = state.settings.lock().unwrap().is_demo();
+        let view = match state.store.lock().unwrap().as_ref().map(|s| today::view(s, &state.clock, demo, None)) {
+            Some(Ok(Some(view))) => view,
+            _ => {
+                last = now;
+                continue;
+            }
+        };
         let locale = state.settings.lock().unwrap().locale;
         for task in reminders::due(&view.tasks, last, now) {
             let reminder = reminders::reminder(task, locale, &view.questionnaire_titles);

@@ -193,7 +193,7 @@ pub async fn upload_with_progress(
     batch_size: usize,
     now: impl Fn() -> Timestamp,
     mut unit: impl FnMut() -> f64,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<UploadReport, SyncError> {
     let mut report = UploadReport::default();
     let total = store.outbox_status()?.waiting as usize;

@@ -49,7 +49,7 @@ pub async fn run(
     now: impl Fn() -> Timestamp,
     mut unit: impl FnMut() -> f64,
     tz: &TimeZone,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut (dyn FnMut(Progress) + Send),
 ) -> RoundResult {
     let mut current = enrolment.clone();
     let mut refreshed = false;

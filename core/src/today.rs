@@ -1,0 +1,235 @@
+//! The "today" screen, read from the store: the tasks of the plan in force
+//! with their state (done from today's readings and answers; training
+//! never counts), and the latest reading of each kind today, judged by the
+//! plan, with whether the service has it yet. The same code serves demo
+//! mode (a store seeded by [`crate::demo`]) and a real service.
+
+use std::collections::BTreeMap;
+
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+
+use crate::{
+    clock::Clock,
+    locale::Locale,
+    plan::{ActivityKind, CarePlan, MeasurementKind, ServiceContact},
+    questionnaire::Text,
+    schedule::{tasks_for_today, Completion, Task},
+    store::{
+        readings::{EnteredBy, StoredReading},
+        Store, StoreError,
+    },
+    traffic_light::{judge, Call, Judgeable, Judgement},
+};
+
+/// What the "today" screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TodayView {
+    /// True when the data comes from the demo service.
+    pub demo: bool,
+    /// The patient's name, where the app knows it (the demo does).
+    pub patient_name: Option<String>,
+    pub service: ServiceContact,
+    pub plan_version: u32,
+    pub tasks: Vec<Task>,
+    /// Titles of the questionnaires the tasks name, by id.
+    pub questionnaire_titles: BTreeMap<String, Text>,
+    /// The latest reading of each kind taken today, judged by the plan.
+    pub latest: Vec<LatestResult>,
+}
+
+/// A reading as the screens show it, with its traffic-light result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LatestResult {
+    pub id: i64,
+    pub kind: MeasurementKind,
+    /// `(LOINC code, exact value, UCUM unit)` of each value with a number.
+    pub values: Vec<(String, String, String)>,
+    /// Local `HH:MM`.
+    pub at_local: String,
+    pub judgement: Judgement,
+    /// The plan's advice for the colour, in each language it has.
+    pub advice: Option<Text>,
+    pub calls: Vec<Call>,
+    pub entered_by: EnteredBy,
+    /// Has the follow-up service got it (`None`: training, never sent).
+    pub sent: Option<bool>,
+}
+
+/// Judges a stored reading against the plan's activity for its kind.
+pub fn judge_stored(plan: &CarePlan, r: &StoredReading) -> Judgement {
+    let Some(activity) = plan.activity_for(r.kind) else { return Judgement::NotJudged(crate::traffic_light::NotJudged::NoLimits) };
+    let values: Vec<Judgeable<'_>> = r.components.iter().map(|c| Judgeable { code: &c.code, value: c.decimal(), unit: &c.unit }).collect();
+    judge(&activity.traffic_light, &values)
+}
+
+impl LatestResult {
+    pub fn new(plan: &CarePlan, r: &StoredReading, clock: &dyn Clock) -> LatestResult {
+        let judgement = judge_stored(plan, r);
+        let light = plan.activity_for(r.kind).map(|a| &a.traffic_light);
+        let (advice, calls) = match (judgement.colour(), light) {
+            (Some(colour), Some(light)) => {
+                let advice = light.advice(colour, Locale::Bokmal).map(|nb| Text {
+                    nb: nb.to_string(),
+                    nn: light.advice(colour, Locale::Nynorsk).map(str::to_string),
+                    en: light.advice(colour, Locale::English).map(str::to_string),
+                });
+                (advice, light.calls(colour))
+            }
+            _ => (None, vec![]),
+        };
+        LatestResult {
+            id: r.id,
+            kind: r.kind,
+            values: r.components.iter().filter_map(|c| c.value.clone().map(|v| (c.code.clone(), v, c.unit.clone()))).collect(),
+            at_local: r.effective.to_zoned(clock.time_zone()).strftime("%H:%M").to_string(),
+            judgement,
+            advice,
+            calls,
+            entered_by: r.entered_by,
+            sent: r.sent,
+        }
+    }
+}
+
+/// Real readings and answers since `from` as schedule completions.
+fn completions(store: &Store, plan: &CarePlan, from: Timestamp, to: Timestamp) -> Result<Vec<Completion>, StoreError> {
+    let mut out = vec![];
+    for activity in &plan.activities {
+        match &activity.kind {
+            ActivityKind::Measure { measurement } => {
+                for r in store.readings(*measurement, from, to)? {
+                    if r.entered_by != EnteredBy::NurseTraining {
+                        out.push(Completion { activity_id: activity.id.clone(), at: r.effective });
+                    }
+                }
+            }
+            ActivityKind::Questionnaire { questionnaire } => {
+                if let Some(q) = store.questionnaire(questionnaire)? {
+                    for r in store.responses(&q.url)? {
+                        if r.entered_by != EnteredBy::NurseTraining && r.authored >= from && r.authored <= to {
+                            out.push(Completion { activity_id: activity.id.clone(), at: r.authored });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The today screen, or `None` while no plan has come from the service.
+pub fn view(store: &Store, clock: &dyn Clock, demo: bool, patient_name: Option<&str>) -> Result<Option<TodayView>, StoreError> {
+    let now = clock.now();
+    let tz = clock.time_zone();
+    let Some(plan) = store.plan_in_force(now, &tz)? else { return Ok(None) };
+    // A week back, for "n times a week" progress.
+    let week_ago = now - SignedDuration::from_hours(24 * 8);
+    let done = completions(store, &plan, week_ago, now)?;
+    let mut titles = BTreeMap::new();
+    for activity in &plan.activities {
+        if let ActivityKind::Questionnaire { questionnaire } = &activity.kind {
+            if let Some(q) = store.questionnaire(questionnaire)? {
+                titles.insert(questionnaire.clone(), q.title.clone());
+            }
+        }
+    }
+    let start_of_day = now.to_zoned(tz.clone()).start_of_day().map(|z| z.timestamp()).unwrap_or(now);
+    let mut latest = vec![];
+    for kind in MeasurementKind::ALL {
+        if let Some(r) = store.readings(kind, start_of_day, now)?.into_iter().max_by_key(|r| (r.effective, r.id)) {
+            latest.push(LatestResult::new(&plan, &r, clock));
+        }
+    }
+    Ok(Some(TodayView {
+        demo,
+        patient_name: patient_name.map(str::to_string),
+        service: plan.service.clone(),
+        plan_version: plan.version,
+        tasks: tasks_for_today(&plan, &done, clock),
+        questionnaire_titles: titles,
+        latest,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        clock::FixedClock,
+        demo::demo_store,
+        gatt::Decimal,
+        measurement::{Component, ComponentValue, Measurement},
+        schedule::TaskState,
+        store::{readings::NewReading, responses::NewResponse},
+    };
+
+    fn spo2(at: Timestamp, value: i32) -> Measurement {
+        Measurement {
+            kind: MeasurementKind::OxygenSaturation,
+            code: "2708-6",
+            components: vec![Component { code: "2708-6", value: ComponentValue::Value(Decimal::new(value, 0)), unit: "%" }],
+            device_time: None,
+            effective: at,
+            identifier: format!("ox/2708-6/{}", at.as_second()),
+            device_id: "ox".into(),
+        }
+    }
+
+    #[test]
+    fn training_never_counts_and_real_readings_show_sent_or_waiting() {
+        let clock = FixedClock::oslo("2026-11-23T11:00:00Z".parse().unwrap());
+        let mut store = demo_store(&clock);
+        let at: Timestamp = "2026-11-23T07:05:00Z".parse().unwrap();
+        let training = spo2(at, 85);
+        store
+            .insert_reading(&NewReading { measurement: &training, entered_by: EnteredBy::NurseTraining, manual: false, received_at: at, judged: None })
+            .unwrap();
+        let shown_view = view(&store, &clock, true, None).unwrap().unwrap();
+        let task = shown_view.tasks.iter().find(|t| t.activity_id == "spo2").unwrap();
+        assert_ne!(task.state, TaskState::Done, "a training reading does not do the task");
+        let shown = shown_view.latest.iter().find(|l| l.kind == MeasurementKind::OxygenSaturation).unwrap();
+        assert_eq!((shown.sent, shown.entered_by), (None, EnteredBy::NurseTraining));
+
+        let real = spo2(at + SignedDuration::from_mins(5), 96);
+        store.insert_reading(&NewReading { measurement: &real, entered_by: EnteredBy::Relative, manual: false, received_at: at, judged: None }).unwrap();
+        let shown_view = view(&store, &clock, true, None).unwrap().unwrap();
+        assert_eq!(shown_view.tasks.iter().find(|t| t.activity_id == "spo2").unwrap().state, TaskState::Done);
+        let shown = shown_view.latest.iter().find(|l| l.kind == MeasurementKind::OxygenSaturation).unwrap();
+        assert_eq!((shown.sent, shown.entered_by, shown.at_local.as_str()), (Some(false), EnteredBy::Relative, "08:10"));
+        assert_eq!(shown.judgement.colour(), Some(crate::traffic_light::Colour::Green));
+        let item = store.outbox_due(Timestamp::MAX, 100).unwrap().into_iter().find(|i| i.local_id == Some(shown.id)).unwrap();
+        store.outbox_sent(&[item.id], clock.now).unwrap();
+        let shown_view = view(&store, &clock, true, None).unwrap().unwrap();
+        assert_eq!(shown_view.latest.iter().find(|l| l.kind == MeasurementKind::OxygenSaturation).unwrap().sent, Some(true));
+    }
+
+    #[test]
+    fn an_answered_questionnaire_does_its_task() {
+        let clock = FixedClock::oslo("2026-11-23T11:00:00Z".parse().unwrap());
+        let mut store = demo_store(&clock);
+        let q = store.questionnaire("daily-copd-check").unwrap().unwrap();
+        let resource = serde_json::json!({ "resourceType": "QuestionnaireResponse" });
+        let response = |id: &'static str, by| NewResponse {
+            identifier: id,
+            questionnaire: &q.url,
+            authored: "2026-11-23T09:30:00Z".parse().unwrap(),
+            resource: &resource,
+            score: None,
+            entered_by: by,
+            judged: None,
+        };
+        store.save_response(&response("training", EnteredBy::NurseTraining)).unwrap();
+        let state = |store: &Store| view(store, &clock, true, None).unwrap().unwrap().tasks.into_iter().find(|t| t.activity_id == "copd-check").unwrap().state;
+        assert_ne!(state(&store), TaskState::Done);
+        store.save_response(&response("real", EnteredBy::Patient)).unwrap();
+        assert_eq!(state(&store), TaskState::Done);
+    }
+
+    #[test]
+    fn no_plan_yet_is_no_view() {
+        let clock = FixedClock::oslo("2026-11-23T11:00:00Z".parse().unwrap());
+        let store = Store::open_in_memory(&crate::store::StoreKey::from_bytes([1; 32])).unwrap();
+        assert_eq!(view(&store, &clock, false, None).unwrap(), None);
+    }
+}

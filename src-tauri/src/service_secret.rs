@@ -1,0 +1,62 @@
+//! Where the enrolment with the follow-up service (its addresses and the
+//! OAuth tokens) is kept: one entry in the OS keyring. When the store key
+//! comes from a file (`HEIMA_KEY_FILE`, tests and headless machines), the
+//! enrolment sits next to it in `<key file>.service.json` (mode 0600).
+
+use std::{fs, io::Write, path::PathBuf};
+
+use heima_core::enrolment::Enrolment;
+
+use crate::store_key::KEY_FILE_ENV;
+
+const KEYRING_SERVICE: &str = "no.heima.app";
+const KEYRING_USER: &str = "service-enrolment";
+
+fn file() -> Option<PathBuf> {
+    std::env::var_os(KEY_FILE_ENV).map(|p| {
+        let mut name = PathBuf::from(p).into_os_string();
+        name.push(".service.json");
+        PathBuf::from(name)
+    })
+}
+
+/// The saved enrolment, if any.
+pub fn load() -> Result<Option<Enrolment>, String> {
+    let text = match file() {
+        Some(path) => match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e.to_string()),
+        },
+        None => {
+            let entry = keyring::Entry::new(KEYRING_SERVICE, KEYRING_USER).map_err(|e| e.to_string())?;
+            match entry.get_password() {
+                Ok(text) => text,
+                Err(keyring::Error::NoEntry) => return Ok(None),
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+    };
+    serde_json::from_str(&text).map(Some).map_err(|e| e.to_string())
+}
+
+/// Saves (replaces) the enrolment.
+pub fn save(enrolment: &Enrolment) -> Result<(), String> {
+    let text = serde_json::to_string(enrolment).map_err(|e| e.to_string())?;
+    match file() {
+        Some(path) => {
+            let tmp = path.with_extension("json.tmp");
+            let mut options = fs::OpenOptions::new();
+            options.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut f = options.open(&tmp).map_err(|e| e.to_string())?;
+            f.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+            f.sync_all().map_err(|e| e.to_string())?;
+            fs::rename(&tmp, &path).map_err(|e| e.to_string())
+        }
+        None => keyring::Entry::new(KEYRING_SERVICE, KEYRING_USER)
+            .and_then(|entry| entry.set_password(&text))
+            .map_err(|e| e.to_string()),
+    }
+}
