@@ -436,6 +436,12 @@ async function start() {
     console.error(error);
   }
   window.addEventListener("hashchange", route);
+  // Choosing the screen one is on shows it afresh (new readings, replies).
+  for (const link of document.querySelectorAll("nav a")) {
+    link.addEventListener("click", () => {
+      if (link.getAttribute("href") === location.hash) route();
+    });
+  }
   await route();
   document.body.dataset.ready = "true";
 }

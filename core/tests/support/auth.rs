@@ -35,6 +35,8 @@ pub struct AuthState {
     pub expires_in: i64,
     /// The patient the login page "logs in".
     pub login_patient: String,
+    /// Added before each FHIR request is forwarded (a slow network).
+    pub fhir_delay_ms: u64,
     next: usize,
 }
 
@@ -194,6 +196,8 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
                 state.lock().unwrap().rejected_fhir_requests += 1;
                 return answer("401 Unauthorized", "application/json", "WWW-Authenticate: Bearer\r\n", "{}");
             }
+            let delay = state.lock().unwrap().fhir_delay_ms;
+            tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
             forward(upstream, request, |t| t.strip_prefix("/fhir").filter(|r| !r.is_empty()).unwrap_or("/").to_string())
                 .await
                 .unwrap_or_else(|| answer("502 Bad Gateway", "text/plain", "", ""))

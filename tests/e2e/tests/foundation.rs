@@ -67,7 +67,7 @@ async fn today_in_bokmal_then_nynorsk_remembered_after_restart() {
     }
     app.wait_for_text("nav", "Innstillinger").await;
     // The encrypted store was created with the test's key file.
-    let db = std::fs::read(data.path().join("heima.db")).expect("the app creates its database");
+    let db = std::fs::read(data.path().join("demo.db")).expect("the app creates its demo database");
     assert!(!db.starts_with(b"SQLite format 3"), "the database must be encrypted");
     assert!(data.path().join("test-store.key").exists());
     let shot = app.screenshot("today-nb").await;

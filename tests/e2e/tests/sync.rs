@@ -1,0 +1,137 @@
+//! Sync in the real app against a real FHIR server (hfs) behind the test
+//! authorisation gateway: the nurse types the activation code, the plan
+//! comes down, 400 waiting readings go up with a progress bar and show as
+//! sent, and a revoked tablet shows "ask your nurse" and keeps its data.
+
+use std::time::{Duration, Instant};
+
+use heima_core::{
+    gatt::Decimal,
+    measurement::{Component, ComponentValue, Measurement},
+    plan::MeasurementKind,
+    store::{
+        readings::{EnteredBy, NewReading},
+        Store, StoreKey,
+    },
+    sync::client::FhirClient,
+};
+use heima_e2e::{App, Launch};
+use jiff::{SignedDuration, Timestamp};
+use serde_json::json;
+
+#[allow(dead_code)]
+#[path = "../../../core/tests/support/auth.rs"]
+mod auth;
+#[path = "../../../core/tests/support/hfs.rs"]
+mod hfs;
+#[path = "../../../core/tests/support/http.rs"]
+mod http;
+
+const READINGS: usize = 400;
+
+fn weights(now: Timestamp) -> Vec<Measurement> {
+    (0..READINGS)
+        .map(|n| Measurement {
+            kind: MeasurementKind::BodyWeight,
+            code: "29463-7",
+            components: vec![Component { code: "29463-7", value: ComponentValue::Value(Decimal::new(81_000 + n as i32, -3)), unit: "kg" }],
+            device_time: None,
+            // The newest a minute ago: today's latest reading.
+            effective: now - SignedDuration::from_mins(1 + (READINGS - n) as i64 * 3),
+            identifier: format!("aa:bb:cc:00:00:01/29463-7/e2e-{n}"),
+            device_id: "aa:bb:cc:00:00:01".into(),
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn enrol_with_a_code_send_with_progress_and_ask_the_nurse_when_revoked() {
+    let hfs = hfs::Hfs::start().await;
+    let direct = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
+    let patient = direct.post("Patient", &json!({ "resourceType": "Patient" })).await.unwrap();
+    let patient_id = patient["id"].as_str().unwrap().to_string();
+    let mut plan: serde_json::Value = serde_json::from_str(heima_core::demo::CAREPLAN_JSON).unwrap();
+    plan.as_object_mut().unwrap().remove("meta");
+    plan["subject"] = json!({ "reference": format!("Patient/{patient_id}") });
+    direct.post("CarePlan", &plan).await.unwrap();
+    let gateway = auth::AuthServer::start(&hfs.base).await;
+    let code = heima_core::enrolment::new_code(&[1, 1, 2, 3, 5, 8, 13, 21, 3, 24, 14]);
+    gateway.state.lock().unwrap().activation_codes.insert(code.clone(), patient_id.clone());
+
+    let data = tempfile::tempdir().unwrap();
+    let endpoint = gateway.activation_endpoint();
+    let app = App::start(Launch { data_dir: Some(data.path()), env: vec![("HEIMA_ENROL_ENDPOINT", &endpoint)] }).await;
+    app.click("nav a[data-route=settings]").await;
+    app.wait_for_text("#service-status", "Demo").await;
+
+    // A typo first: a clear message, nothing changes.
+    let field = app.client.find(fantoccini::Locator::Css("#enrol-code")).await.unwrap();
+    field.send_keys("ABCD-EFGH-JKMN").await.unwrap();
+    app.click("#enrol-code-form button").await;
+    app.wait_for_text("#notices", "Koden stemmer ikke").await;
+    field.clear().await.unwrap();
+    // Read out and typed the way people type: lower case, spaces.
+    field.send_keys(&code.to_lowercase().replace('-', " ")).await.unwrap();
+    app.click("#enrol-code-form button").await;
+    app.wait_for_text("#service-status", "Koblet til Test service").await;
+    app.screenshot("settings-enrolled-nb").await;
+
+    // The plan comes down from the service.
+    app.click("nav a[data-route=today]").await;
+    let started = Instant::now();
+    while app.texts("li.task").await.is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(30), "the plan never came down");
+        app.click("nav a[data-route=settings]").await;
+        app.click("nav a[data-route=today]").await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    assert!(app.texts("#demo-banner:not([hidden])").await.is_empty(), "no demo banner once enrolled");
+
+    // 400 readings wait (stored while offline, straight into the app's
+    // database); the network is slow.
+    let key = StoreKey::from_hex(&std::fs::read_to_string(data.path().join("test-store.key")).unwrap()).unwrap();
+    {
+        let mut store = Store::open(&data.path().join("heima.db"), &key, Timestamp::now()).unwrap().store;
+        let ms = weights(Timestamp::now());
+        let rows: Vec<NewReading<'_>> = ms
+            .iter()
+            .map(|m| NewReading { measurement: m, entered_by: EnteredBy::Patient, manual: false, received_at: m.effective, judged: None })
+            .collect();
+        store.insert_readings(&rows).unwrap();
+    }
+    app.click("nav a[data-route=today]").await;
+    app.wait_for_text("#latest", "Venter på å bli sendt").await;
+    app.screenshot("today-waiting-nb").await;
+
+    gateway.state.lock().unwrap().fhir_delay_ms = 700;
+    app.click("nav a[data-route=settings]").await;
+    app.wait_for_text("#service-status", "400 venter").await;
+    app.click("#sync-now").await;
+    // The progress bar shows while the batches go.
+    let progress = app.wait_for_text("#service-status", "Sender ").await;
+    assert!(progress.contains(" av 400"), "{progress}");
+    let bar = app.client.execute("const p = document.getElementById('sync-progress'); return p ? [p.value, p.max] : null", vec![]).await.unwrap();
+    assert_eq!(bar[1], 400, "{bar:?}");
+    app.screenshot("settings-progress-nb").await;
+    gateway.state.lock().unwrap().fhir_delay_ms = 0;
+    app.wait_for_js("const c = document.querySelector('#service-status .service-counts'); return !!c && c.dataset.waiting === '0'").await;
+    app.wait_for_text("#service-status", "400 sendt, 0 venter").await;
+    assert_eq!(direct.count("Observation").await.unwrap(), READINGS as u64, "every reading on the server once");
+
+    app.click("nav a[data-route=today]").await;
+    app.wait_for_text("#latest", "Sendt til oppfølgingstjenesten").await;
+    app.screenshot("today-sent-nb").await;
+
+    // The service withdraws the tablet: "ask your nurse", nothing deleted.
+    gateway.state.lock().unwrap().revoke_all();
+    app.click("nav a[data-route=settings]").await;
+    app.click("#sync-now").await;
+    app.wait_for_text("#service-status", "ikke lenger koblet til").await;
+    app.click("nav a[data-route=today]").await;
+    app.wait_for_text("#revoked", "Spør sykepleieren din").await;
+    app.wait_for_text("#revoked", "tatt vare på").await;
+    app.screenshot("revoked-nb").await;
+    app.close().await;
+    let store = Store::open(&data.path().join("heima.db"), &key, Timestamp::now()).unwrap().store;
+    assert_eq!(store.reading_count().unwrap(), READINGS as i64);
+}
