@@ -39,7 +39,10 @@ impl ReadingSink for SharedStoreSink<'_> {
         let store = guard.as_mut().ok_or("the store is not open")?;
         // The core's sink judges, stores and advances the registry.
         StoreSink { store, device_id: self.device_id, entered_by: EnteredBy::Patient, clock: &SystemClock, plan: self.plan }
-            .store(measurements, sequence)
+            .store(measurements, sequence)?;
+        // Send it on now rather than at the next minute.
+        state.sync_wake.notify_one();
+        Ok(())
     }
 }
 

@@ -1,4 +1,5 @@
 //! Bare HTTP/1.1 plumbing for the test servers in front of hfs (the fault
+#![allow(dead_code)] // shared by several test binaries; each uses a part
 //! proxy and the authorisation gateway): read one request, forward it.
 
 use tokio::{
