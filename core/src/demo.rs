@@ -168,3 +168,115 @@ mod tests {
         }
     }
 }
+
+/// The demo's simulated Bluetooth devices: one per kind it can measure,
+/// sending a live reading as the real device would (byte-exact GATT
+/// payloads, read by the same decoders). `wobble` (0..=99, from the
+/// caller's randomness) varies the values a little from one try to the next.
+pub mod devices {
+    use crate::{
+        devices::{simulator::SimulatedDevice, transport::Notification},
+        plan::MeasurementKind,
+    };
+
+    /// A value as an IEEE-11073 SFLOAT with exponent 0.
+    fn sfloat(value: u16) -> [u8; 2] {
+        (value & 0x0FFF).to_le_bytes()
+    }
+
+    /// Device id, Bluetooth service, characteristic and a name for a kind.
+    pub fn identity(kind: MeasurementKind) -> Option<(&'static str, u16, u16, &'static str)> {
+        Some(match kind {
+            MeasurementKind::BloodPressure => ("demo-bp", 0x1810, 0x2A35, "Demo blodtrykksmålar"),
+            MeasurementKind::OxygenSaturation => ("demo-oximeter", 0x1822, 0x2A5E, "Demo pulsoksymeter"),
+            MeasurementKind::BodyWeight => ("demo-scale", 0x181D, 0x2A9D, "Demo vekt"),
+            MeasurementKind::BodyTemperature => ("demo-thermometer", 0x1809, 0x2A1C, "Demo termometer"),
+            MeasurementKind::Pulse => ("demo-heart-rate", 0x180D, 0x2A37, "Demo pulsbelte"),
+            MeasurementKind::BloodGlucose => return None,
+        })
+    }
+
+    /// The live packet a demo device sends.
+    pub fn packet(kind: MeasurementKind, wobble: u16) -> Option<Vec<u8>> {
+        let w = wobble % 100;
+        Some(match kind {
+            // Flags: pulse rate present, mmHg. Systolic, diastolic, MAP, pulse.
+            MeasurementKind::BloodPressure => {
+                let (sys, dia, pulse) = (118 + w % 30, 72 + w % 15, 64 + w % 20);
+                let map = (sys + 2 * dia) / 3;
+                [vec![0x04], sfloat(sys).to_vec(), sfloat(dia).to_vec(), sfloat(map).to_vec(), sfloat(pulse).to_vec()].concat()
+            }
+            // PLX spot-check: flags 0, SpO2, pulse rate.
+            MeasurementKind::OxygenSaturation => [vec![0x00], sfloat(91 + w % 8).to_vec(), sfloat(62 + w % 25).to_vec()].concat(),
+            // Weight, SI, resolution 0.005 kg: 73.0 .. 74.0 kg.
+            MeasurementKind::BodyWeight => [vec![0x00], (14_600 + w * 2).to_le_bytes().to_vec()].concat(),
+            // Temperature, °C, FLOAT with exponent -1: 36.4 .. 37.4.
+            MeasurementKind::BodyTemperature => {
+                let tenths = 364 + u32::from(w % 11);
+                let m = tenths.to_le_bytes();
+                vec![0x00, m[0], m[1], m[2], 0xFF]
+            }
+            // Heart rate, u8 format.
+            MeasurementKind::Pulse => vec![0x00, (60 + w % 30) as u8],
+            MeasurementKind::BloodGlucose => return None,
+        })
+    }
+
+    /// The simulated device for a kind, ready to send one reading.
+    pub fn device(kind: MeasurementKind, wobble: u16) -> Option<SimulatedDevice> {
+        let (id, service, characteristic, name) = identity(kind)?;
+        Some(SimulatedDevice {
+            id: id.into(),
+            name: name.into(),
+            services: vec![service],
+            characteristics: vec![characteristic, 0x2A19],
+            battery_percent: Some(90),
+            live: vec![Notification { characteristic, bytes: packet(kind, wobble)? }],
+            ..SimulatedDevice::default()
+        })
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use crate::{
+            clock::FixedClock,
+            devices::{
+                session::{self, SessionConfig, StoreSink},
+                simulator::SimulatedLink,
+            },
+            store::readings::EnteredBy,
+        };
+
+        /// Every demo device's packet decodes to the kind it is for, at any wobble.
+        #[test]
+        fn demo_devices_send_readings_the_decoders_accept() {
+            let clock = FixedClock::oslo("2026-11-23T09:00:00Z".parse().unwrap());
+            let tz = crate::clock::oslo();
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+            for kind in MeasurementKind::ALL {
+                let Some((id, ..)) = identity(kind) else { continue };
+                for wobble in [0, 37, 99] {
+                    let mut store = super::super::demo_store(&clock);
+                    let before = store.readings(kind, jiff::Timestamp::MIN, jiff::Timestamp::MAX).unwrap().len();
+                    let mut link = SimulatedLink::new(device(kind, wobble).unwrap());
+                    let config = SessionConfig {
+                        device_id: id,
+                        time_zone: &tz,
+                        clock: &clock,
+                        last_sequence: None,
+                        set_clock: false,
+                        wait: std::time::Duration::from_millis(5),
+                    };
+                    let mut sink = StoreSink { store: &mut store, device_id: id, entered_by: EnteredBy::Patient, clock: &clock, plan: None };
+                    let report = runtime.block_on(session::run(&mut link, &config, &mut sink));
+                    assert!(report.bad_packets.is_empty(), "{kind:?} {wobble}: {:?}", report.bad_packets);
+                    // A monitor's pulse comes as a reading of its own.
+                    assert!((1..=2).contains(&report.measurements_stored), "{kind:?} {wobble}");
+                    let after = store.readings(kind, jiff::Timestamp::MIN, jiff::Timestamp::MAX).unwrap();
+                    assert_eq!(after.len(), before + 1, "{kind:?}");
+                }
+            }
+        }
+    }
+}

@@ -11,7 +11,6 @@ use serde::Serialize;
 
 use crate::{
     clock::Clock,
-    locale::Locale,
     plan::{ActivityKind, CarePlan, MeasurementKind, ServiceContact},
     questionnaire::Text,
     schedule::{tasks_for_today, Completion, Task},
@@ -66,18 +65,7 @@ pub fn judge_stored(plan: &CarePlan, r: &StoredReading) -> Judgement {
 impl LatestResult {
     pub fn new(plan: &CarePlan, r: &StoredReading, clock: &dyn Clock) -> LatestResult {
         let judgement = judge_stored(plan, r);
-        let light = plan.activity_for(r.kind).map(|a| &a.traffic_light);
-        let (advice, calls) = match (judgement.colour(), light) {
-            (Some(colour), Some(light)) => {
-                let advice = light.advice(colour, Locale::Bokmal).map(|nb| Text {
-                    nb: nb.to_string(),
-                    nn: light.advice(colour, Locale::Nynorsk).map(str::to_string),
-                    en: light.advice(colour, Locale::English).map(str::to_string),
-                });
-                (advice, light.calls(colour))
-            }
-            _ => (None, vec![]),
-        };
+        let (advice, calls) = crate::recording::advice_for(plan.activity_for(r.kind).map(|a| &a.traffic_light), &judgement);
         LatestResult {
             id: r.id,
             kind: r.kind,

@@ -1,0 +1,214 @@
+//! What the patient (or a relative, or the nurse in training) records, and
+//! the result the screens show right after: a reading typed by hand or
+//! from a device, judged by the plan in force and stored with its outbox
+//! row; an answered questionnaire, checked, scored, judged and stored.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::{
+    clock::Clock,
+    error::CoreError,
+    fhir::questionnaire::{response, Respondent},
+    locale::Locale,
+    manual::{self, EntryProblem},
+    plan::{ActivityKind, CarePlan, MeasurementKind},
+    questionnaire::{AnswerProblem, Answers, Questionnaire, Text},
+    store::{
+        readings::{EnteredBy, Inserted, NewReading},
+        responses::NewResponse,
+        Store, StoreError,
+    },
+    today::LatestResult,
+    traffic_light::{judge, judge_measurement, Call, Judgeable, Judgement, TrafficLight},
+};
+
+fn store_error(e: StoreError) -> CoreError {
+    CoreError::new(e.code(), e.to_string())
+}
+
+/// The plan's advice (every language it has) and calls for a judgement.
+pub fn advice_for(light: Option<&TrafficLight>, judgement: &Judgement) -> (Option<Text>, Vec<Call>) {
+    match (judgement.colour(), light) {
+        (Some(colour), Some(light)) => {
+            let advice = light.advice(colour, Locale::Bokmal).map(|nb| Text {
+                nb: nb.to_string(),
+                nn: light.advice(colour, Locale::Nynorsk).map(str::to_string),
+                en: light.advice(colour, Locale::English).map(str::to_string),
+            });
+            (advice, light.calls(colour))
+        }
+        _ => (None, vec![]),
+    }
+}
+
+/// Why a manual reading was not stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "kebab-case")]
+pub enum EntryRefused {
+    /// What was typed cannot be right; nothing was stored.
+    Typed(Vec<EntryProblem>),
+    Failed(CoreError),
+}
+
+/// Stores a reading typed by hand and returns it as the result screen shows it.
+pub fn record_manual(
+    store: &mut Store,
+    clock: &dyn Clock,
+    kind: MeasurementKind,
+    typed: &BTreeMap<String, String>,
+    entered_by: EnteredBy,
+) -> Result<LatestResult, EntryRefused> {
+    let now = clock.now();
+    let m = manual::measurement(kind, typed, now).map_err(EntryRefused::Typed)?;
+    let plan = store.plan_in_force(now, &clock.time_zone()).map_err(|e| EntryRefused::Failed(store_error(e)))?;
+    let judged = plan.as_ref().map(|p| (i64::from(p.version), judge_measurement(p, &m)));
+    let row = NewReading {
+        measurement: &m,
+        entered_by,
+        manual: true,
+        received_at: now,
+        judged: judged.as_ref().map(|(v, j)| (*v as u32, j.as_str())),
+    };
+    let id = match store.insert_reading(&row).map_err(|e| EntryRefused::Failed(store_error(e)))? {
+        Inserted::New { id } | Inserted::Duplicate { id } => id,
+    };
+    reading_result(store, clock, id).map_err(EntryRefused::Failed)?.ok_or_else(|| EntryRefused::Failed(CoreError::new("store-failed", "stored reading not found")))
+}
+
+/// One stored reading as the result screen shows it, judged by the plan in force.
+pub fn reading_result(store: &Store, clock: &dyn Clock, id: i64) -> Result<Option<LatestResult>, CoreError> {
+    let Some(reading) = store.reading_by_id(id).map_err(store_error)? else { return Ok(None) };
+    let plan = store.plan_in_force(clock.now(), &clock.time_zone()).map_err(store_error)?;
+    Ok(plan.map(|p| LatestResult::new(&p, &reading, clock)))
+}
+
+/// The result of an answered questionnaire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuestionnaireResult {
+    pub id: i64,
+    pub questionnaire: String,
+    pub title: Text,
+    /// Total score, exact, when the questionnaire scores.
+    pub score: Option<String>,
+    pub judgement: Judgement,
+    pub advice: Option<Text>,
+    pub calls: Vec<Call>,
+}
+
+/// Why answers were not stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "kebab-case")]
+pub enum AnswersRefused {
+    /// Unanswered or wrong answers; the UI goes back to them.
+    Answers(Vec<AnswerProblem>),
+    Failed(CoreError),
+}
+
+/// Judges a questionnaire's total score against its activity's limits.
+fn judge_score(plan: Option<&CarePlan>, questionnaire_id: &str, score: Option<crate::gatt::Decimal>) -> (Judgement, Option<Text>, Vec<Call>) {
+    let light = plan.and_then(|p| {
+        p.activities
+            .iter()
+            .find(|a| matches!(&a.kind, ActivityKind::Questionnaire { questionnaire } if questionnaire == questionnaire_id))
+            .map(|a| &a.traffic_light)
+    });
+    let judgement = match (light, score) {
+        (Some(light), Some(score)) => match light.limits.first() {
+            Some(limit) => judge(light, &[Judgeable { code: &limit.code, value: Some(score), unit: &limit.unit }]),
+            None => Judgement::NotJudged(crate::traffic_light::NotJudged::NoLimits),
+        },
+        _ => Judgement::NotJudged(crate::traffic_light::NotJudged::NoLimits),
+    };
+    let (advice, calls) = advice_for(light, &judgement);
+    (judgement, advice, calls)
+}
+
+/// Checks, scores, judges and stores an answered questionnaire. `identifier`
+/// is unique per response (the caller's randomness); `patient` is the
+/// service's patient reference when enrolled.
+pub fn submit_answers(
+    store: &mut Store,
+    clock: &dyn Clock,
+    q: &Questionnaire,
+    answers: &Answers,
+    entered_by: EnteredBy,
+    identifier: &str,
+) -> Result<QuestionnaireResult, AnswersRefused> {
+    q.check_complete(answers).map_err(AnswersRefused::Answers)?;
+    let now = clock.now();
+    let plan = store.plan_in_force(now, &clock.time_zone()).map_err(|e| AnswersRefused::Failed(store_error(e)))?;
+    let score = q.score(answers);
+    let (judgement, advice, calls) = judge_score(plan.as_ref(), &q.id, score);
+    let resource = response(q, answers, now, identifier, &Respondent { patient: None, relative: entered_by == EnteredBy::Relative });
+    let id = store
+        .save_response(&NewResponse {
+            identifier,
+            questionnaire: &q.url,
+            authored: now,
+            resource: &resource,
+            score: score.map(|s| s.to_string()),
+            entered_by,
+            judged: plan.as_ref().map(|p| (i64::from(p.version), judgement.as_str())),
+        })
+        .map_err(|e| AnswersRefused::Failed(store_error(e)))?;
+    Ok(QuestionnaireResult {
+        id,
+        questionnaire: q.id.clone(),
+        title: q.title.clone(),
+        score: score.map(|s| s.to_string()),
+        judgement,
+        advice,
+        calls,
+    })
+}
+
+/// Readings of a kind over a period, for the history plot, with the
+/// patient's limits for that kind.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct History {
+    pub kind: MeasurementKind,
+    pub from: Timestamp,
+    pub to: Timestamp,
+    /// Oldest first; training readings left out.
+    pub points: Vec<HistoryPoint>,
+    pub limits: Vec<crate::traffic_light::Limit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryPoint {
+    pub id: i64,
+    pub at: Timestamp,
+    /// Local date and time, `YYYY-MM-DD HH:MM`.
+    pub at_local: String,
+    /// `(LOINC code, exact value, UCUM unit)`.
+    pub values: Vec<(String, String, String)>,
+    pub colour: Option<String>,
+    pub sent: Option<bool>,
+}
+
+/// The history of one kind over the last `days` days.
+pub fn history(store: &Store, clock: &dyn Clock, kind: MeasurementKind, days: u16) -> Result<History, CoreError> {
+    let to = clock.now();
+    let from = to - jiff::SignedDuration::from_hours(24 * i64::from(days));
+    let tz = clock.time_zone();
+    let plan = store.plan_in_force(to, &tz).map_err(store_error)?;
+    let points = store
+        .readings(kind, from, to)
+        .map_err(store_error)?
+        .into_iter()
+        .filter(|r| r.entered_by != EnteredBy::NurseTraining)
+        .map(|r| HistoryPoint {
+            id: r.id,
+            at: r.effective,
+            at_local: r.effective.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string(),
+            values: r.components.iter().filter_map(|c| c.value.clone().map(|v| (c.code.clone(), v, c.unit.clone()))).collect(),
+            colour: r.colour.clone(),
+            sent: r.sent,
+        })
+        .collect();
+    let limits = plan.as_ref().and_then(|p| p.activity_for(kind)).map(|a| a.traffic_light.limits.clone()).unwrap_or_default();
+    Ok(History { kind, from, to, points, limits })
+}

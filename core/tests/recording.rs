@@ -1,0 +1,104 @@
+//! Recording in the demo store: readings typed by hand (typos refused,
+//! nothing stored), judged with the plan's advice; questionnaires checked,
+//! scored, judged and stored; training never counted; the history plot's data.
+
+use std::collections::BTreeMap;
+
+use heima_core::{
+    clock::FixedClock,
+    demo::demo_store,
+    plan::MeasurementKind,
+    questionnaire::{Answer, Answers},
+    recording::{history, record_manual, submit_answers, AnswersRefused, EntryRefused},
+    store::readings::EnteredBy,
+    traffic_light::{Call, Colour},
+};
+use jiff::Timestamp;
+
+fn clock() -> FixedClock {
+    FixedClock::oslo("2026-11-23T10:00:00Z".parse().unwrap())
+}
+
+fn typed(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+#[test]
+fn a_typo_is_refused_and_nothing_is_stored() {
+    let clock = clock();
+    let mut store = demo_store(&clock);
+    let before = store.reading_count().unwrap();
+    let waiting = store.outbox_status().unwrap().waiting;
+    let refused = record_manual(&mut store, &clock, MeasurementKind::BodyWeight, &typed(&[("29463-7", "1200")]), EnteredBy::Patient).unwrap_err();
+    let EntryRefused::Typed(problems) = refused else { panic!("{refused:?}") };
+    assert_eq!(problems[0].code, "implausible");
+    assert_eq!(store.reading_count().unwrap(), before);
+    assert_eq!(store.outbox_status().unwrap().waiting, waiting);
+}
+
+#[test]
+fn a_red_blood_pressure_names_its_cause_the_advice_and_whom_to_call() {
+    let clock = clock();
+    let mut store = demo_store(&clock);
+    let r = record_manual(&mut store, &clock, MeasurementKind::BloodPressure, &typed(&[("8480-6", "172"), ("8462-4", "95")]), EnteredBy::Relative)
+        .unwrap();
+    assert_eq!(r.judgement.colour(), Some(Colour::Red));
+    let heima_core::traffic_light::Judgement::Judged { causes, .. } = &r.judgement else { panic!() };
+    assert_eq!(causes, &["8480-6"]);
+    assert!(r.advice.as_ref().unwrap().nn.is_some(), "advice in Nynorsk");
+    assert!(r.calls.contains(&Call::Service));
+    assert_eq!(r.entered_by, EnteredBy::Relative);
+    assert_eq!(r.sent, Some(false));
+    let stored = store.reading_by_id(r.id).unwrap().unwrap();
+    assert!(stored.manual);
+    assert_eq!(stored.colour.as_deref(), Some("red"));
+}
+
+#[test]
+fn a_training_reading_is_shown_but_never_queued_or_counted() {
+    let clock = clock();
+    let mut store = demo_store(&clock);
+    let waiting = store.outbox_status().unwrap().waiting;
+    let r = record_manual(&mut store, &clock, MeasurementKind::OxygenSaturation, &typed(&[("2708-6", "86")]), EnteredBy::NurseTraining).unwrap();
+    assert_eq!((r.judgement.colour(), r.sent), (Some(Colour::Red), None));
+    assert_eq!(store.outbox_status().unwrap().waiting, waiting);
+    assert!(history(&store, &clock, MeasurementKind::OxygenSaturation, 7).unwrap().points.is_empty());
+}
+
+#[test]
+fn answers_are_checked_scored_judged_and_stored() {
+    let clock = clock();
+    let mut store = demo_store(&clock);
+    let q = store.questionnaire("daily-copd-check").unwrap().unwrap();
+    let waiting = store.outbox_status().unwrap().waiting;
+    let coding = |code: &str| Answer::Coding { system: Some("urn:heima:codes:daily-copd-check".into()), code: code.into() };
+    let mut answers = Answers::new();
+    answers.insert("breath".into(), coding("much-worse"));
+    let refused = submit_answers(&mut store, &clock, &q, &answers, EnteredBy::Patient, "resp-1").unwrap_err();
+    let AnswersRefused::Answers(problems) = refused else { panic!() };
+    assert!(problems.iter().any(|p| p.link_id == "cough" && p.code == "answer-required"));
+
+    answers.insert("cough".into(), coding("bit-more"));
+    answers.insert("sputum".into(), Answer::Boolean(false));
+    answers.insert("extra-medicine".into(), Answer::Boolean(false));
+    let result = submit_answers(&mut store, &clock, &q, &answers, EnteredBy::Patient, "resp-1").unwrap();
+    assert!(result.score.is_some());
+    assert!(result.judgement.colour().is_some(), "{result:?}");
+    assert_eq!(store.responses(&q.url).unwrap().len(), 1);
+    assert_eq!(store.outbox_status().unwrap().waiting, waiting + 1);
+}
+
+#[test]
+fn history_has_the_points_and_the_patients_limits() {
+    let clock = clock();
+    let mut store = demo_store(&clock);
+    for (minutes, v) in [(3, "74,1"), (2, "75,0"), (1, "79,6")] {
+        let earlier = FixedClock::oslo(clock.now - jiff::SignedDuration::from_mins(minutes));
+        record_manual(&mut store, &earlier, MeasurementKind::BodyWeight, &typed(&[("29463-7", v)]), EnteredBy::Patient).unwrap_or_else(|e| panic!("{e:?}"));
+    }
+    let h = history(&store, &clock, MeasurementKind::BodyWeight, 7).unwrap();
+    assert!(h.points.len() >= 3);
+    assert!(h.points.windows(2).all(|w| w[0].at <= w[1].at), "oldest first");
+    assert!(h.limits.iter().any(|l| l.colour == Colour::Red));
+    assert!(h.from < h.to && h.to == Timestamp::from(clock.now));
+}
