@@ -193,6 +193,58 @@ fn keys_built_from_core_values() -> Vec<String> {
     for code in ALL_CODES {
         keys.push(format!("error-{code}"));
     }
+    // Manual entry: a label per field, a message per problem.
+    for kind in MeasurementKind::ALL {
+        for field in heima_core::manual::fields(kind) {
+            keys.push(format!("manual-field-{}", field.code));
+        }
+    }
+    for problem in ["missing", "not-a-number", "too-many-decimals", "implausible", "systolic-below-diastolic"] {
+        keys.push(format!("manual-{problem}"));
+    }
+    // Codes the plan's limits and a judgement's causes name.
+    for code in ["8478-0", "74465-6", "2339-0"] {
+        keys.push(format!("manual-field-{code}"));
+    }
+    for colour in ["green", "yellow", "red", "not-judged"] {
+        keys.push(format!("result-heading-{colour}"));
+    }
+    for reason in ["no-limits", "value-absent", "outside-bands", "unit-mismatch"] {
+        keys.push(format!("result-not-judged-{reason}"));
+    }
+    for day in ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] {
+        keys.push(format!("weekday-{day}"));
+    }
+    for days in [7, 30, 90] {
+        keys.push(format!("history-period-{days}"));
+    }
+    for who in ["patient", "relative"] {
+        keys.push(format!("measure-taken-by-{who}"));
+    }
+    for n in 1..=4 {
+        keys.push(format!("pair-step-{n}"));
+    }
+    for sent in ["sent", "waiting"] {
+        keys.push(format!("latest-sent-{sent}"));
+    }
+    // Errors the shell and the questionnaire engine produce.
+    for code in [
+        "measure-no-device",
+        "measure-timeout",
+        "nurse-locked",
+        "nurse-no-code",
+        "nurse-wrong-code",
+        "answer-required",
+        "answer-wrong-type",
+        "answer-too-low",
+        "answer-too-high",
+        "answer-too-long",
+        "answer-not-an-option",
+        "answer-not-enabled",
+        "answer-unknown-item",
+    ] {
+        keys.push(format!("error-{code}"));
+    }
     keys
 }
 
@@ -214,10 +266,13 @@ fn keys_in_ui() -> BTreeSet<String> {
                 continue;
             }
             let text = fs::read_to_string(&path).unwrap();
-            for marker in ["data-l10n-id=\"", "t(\"", "t('"] {
+            // `t("…")`, and the DOM helpers' message arguments (dom.js):
+            // `heading("…")`, `button("…")`, `linkButton("…")`,
+            // `choiceButton("…")`, and `el(tag, class, "…")` (scanned below).
+            for marker in ["data-l10n-id=\"", "t(\"", "t('", "heading(\"", "button(\"", "linkButton(\"", "choiceButton(\""] {
                 for (i, _) in text.match_indices(marker) {
                     // Only count `t(` as the translation call, not e.g. `set(`.
-                    if marker.starts_with('t') && text[..i].chars().last().is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+                    if (marker.starts_with('t') || marker.starts_with('b') || marker.starts_with('h')) && text[..i].chars().last().is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
                         continue;
                     }
                     let rest = &text[i + marker.len()..];
@@ -225,9 +280,50 @@ fn keys_in_ui() -> BTreeSet<String> {
                     keys.insert(rest[..end].to_string());
                 }
             }
+            keys.extend(el_message_ids(&text));
         }
     }
     keys
+}
+
+/// The third argument of `el(tag, class, "message-id" …)` where it is a
+/// plain string.
+fn el_message_ids(text: &str) -> Vec<String> {
+    let mut out = vec![];
+    for (i, _) in text.match_indices("el(") {
+        if text[..i].chars().last().is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+            continue;
+        }
+        // Split the call's first three arguments at top-level commas.
+        let rest = &text[i + 3..];
+        let mut args = vec![];
+        let (mut depth, mut start, mut quote) = (0i32, 0usize, None::<char>);
+        for (j, c) in rest.char_indices() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'' | '`') => quote = Some(c),
+                (None, '(' | '[' | '{') => depth += 1,
+                (None, ')' | ']' | '}') if depth == 0 => {
+                    args.push(rest[start..j].trim());
+                    break;
+                }
+                (None, ')' | ']' | '}') => depth -= 1,
+                (None, ',') if depth == 0 => {
+                    args.push(rest[start..j].trim());
+                    start = j + 1;
+                    if args.len() == 3 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(id) = args.get(2).and_then(|a| a.strip_prefix('"')).and_then(|a| a.strip_suffix('"')) {
+            out.push(id.to_string());
+        }
+    }
+    out
 }
 
 #[test]

@@ -14,7 +14,6 @@ use heima_core::{
     },
     measurement::Measurement,
     plan::CarePlan,
-    store::readings::EnteredBy,
 };
 use tauri::{AppHandle, Manager};
 
@@ -38,7 +37,9 @@ impl ReadingSink for SharedStoreSink<'_> {
         let mut guard = state.store.lock().unwrap();
         let store = guard.as_mut().ok_or("the store is not open")?;
         // The core's sink judges, stores and advances the registry.
-        StoreSink { store, device_id: self.device_id, entered_by: EnteredBy::Patient, clock: &SystemClock, plan: self.plan }
+        // Whoever the Mål screen says is measuring (training overrides).
+        let entered_by = state.recorder();
+        StoreSink { store, device_id: self.device_id, entered_by, clock: &SystemClock, plan: self.plan }
             .store(measurements, sequence)?;
         // Send it on now rather than at the next minute.
         state.sync_wake.notify_one();
@@ -82,12 +83,9 @@ pub async fn watch(app: AppHandle) {
     }
 }
 
-/// The demo plan in demo mode; otherwise the service's plan in force now.
+/// The plan in force now (the demo's, in demo mode).
 fn plan_in_force(app: &AppHandle, clock: &SystemClock) -> Option<CarePlan> {
     let state = app.state::<AppState>();
-    if state.settings.lock().unwrap().is_demo() {
-        return Some(state.demo.plan.clone());
-    }
     let guard = state.store.lock().unwrap();
     guard.as_ref().and_then(|store| store.plan_in_force(clock.now(), &clock.time_zone()).ok().flatten())
 }

@@ -19,7 +19,7 @@ use heima_core::{
     devices::BluetoothStatus,
     error::CoreError,
     settings::Settings,
-    store::{Store, StoreNotice},
+    store::{readings::EnteredBy, Store, StoreNotice},
 };
 use tauri::Manager;
 
@@ -44,6 +44,24 @@ pub struct AppState {
     pub sync: Mutex<sync_loop::SyncState>,
     /// Wakes the sync loop at once (enrolment, "send now", a new reading).
     pub sync_wake: tokio::sync::Notify,
+    /// Who is taking readings and answering now (patient or relative).
+    pub taken_by: Mutex<EnteredBy>,
+    /// The nurse's training mode: everything recorded is marked as
+    /// training, shown with a banner, never sent or counted. Off at start.
+    pub training: std::sync::atomic::AtomicBool,
+    /// The nurse has typed the nurse code since the app started.
+    pub nurse_unlocked: std::sync::atomic::AtomicBool,
+}
+
+impl AppState {
+    /// Who a reading or answer recorded now is entered by.
+    pub fn recorder(&self) -> EnteredBy {
+        if self.training.load(std::sync::atomic::Ordering::SeqCst) {
+            EnteredBy::NurseTraining
+        } else {
+            *self.taken_by.lock().unwrap()
+        }
+    }
 }
 
 /// The database file for a mode: the demo's data never mixes with real data.
@@ -110,8 +128,23 @@ fn data_dir(app: &tauri::App) -> Result<PathBuf, Box<dyn std::error::Error>> {
     Ok(app.path().app_data_dir()?)
 }
 
+/// WebKit takes `navigator.language` from the process locale; under `C` or
+/// `POSIX` (kiosks, CI) that is not a valid language tag and `Intl` calls
+/// in the UI's libraries fail. Name Bokmål instead; the app's own language
+/// comes from its settings either way.
+fn ensure_language_tag() {
+    let posix = |v: Option<std::ffi::OsString>| v.map_or(true, |v| v.is_empty() || v == "C" || v == "POSIX" || v.to_string_lossy().starts_with("C."));
+    let named = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+    let effective = named("LANGUAGE").or_else(|| named("LC_ALL")).or_else(|| named("LC_MESSAGES")).or_else(|| named("LANG"));
+    if posix(effective) {
+        // Before any thread starts.
+        std::env::set_var("LANGUAGE", "nb");
+    }
+}
+
 /// Starts the app and blocks until its window closes.
 pub fn run() {
+    ensure_language_tag();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
@@ -135,6 +168,9 @@ pub fn run() {
                 store: Mutex::new(store),
                 sync: Mutex::new(sync),
                 sync_wake: tokio::sync::Notify::new(),
+                taken_by: Mutex::new(EnteredBy::Patient),
+                training: std::sync::atomic::AtomicBool::new(false),
+                nurse_unlocked: std::sync::atomic::AtomicBool::new(false),
             });
             tauri::async_runtime::spawn(sync_loop::run(app.handle().clone()));
             tauri::async_runtime::spawn(reminder_loop::run(app.handle().clone()));
@@ -161,6 +197,26 @@ pub fn run() {
             commands::enrol_with_code,
             commands::enrol_with_login,
             commands::sync_now,
+            commands::recording::measure_fields,
+            commands::recording::set_taken_by,
+            commands::recording::measure_with_device,
+            commands::recording::enter_reading,
+            commands::recording::reading,
+            commands::recording::questionnaire,
+            commands::recording::questionnaire_screens,
+            commands::recording::check_answer,
+            commands::recording::submit_answers,
+            commands::recording::plan,
+            commands::recording::history,
+            commands::messages::messages,
+            commands::messages::send_message,
+            commands::messages::mark_messages_read,
+            commands::nurse::nurse_unlock,
+            commands::nurse::nurse_lock,
+            commands::nurse::set_training,
+            commands::nurse::find_devices,
+            commands::nurse::pair_device,
+            commands::nurse::paired_devices,
         ])
         .run(tauri::generate_context!())
         .expect("Heima could not start its window");

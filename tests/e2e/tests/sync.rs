@@ -60,9 +60,21 @@ async fn enrol_with_a_code_send_with_progress_and_ask_the_nurse_when_revoked() {
 
     let data = tempfile::tempdir().unwrap();
     let endpoint = gateway.activation_endpoint();
-    let app = App::start(Launch { data_dir: Some(data.path()), env: vec![("HEIMA_ENROL_ENDPOINT", &endpoint)] }).await;
+    let app = App::start(Launch { data_dir: Some(data.path()), env: vec![("HEIMA_ENROL_ENDPOINT", &endpoint), ("HEIMA_NURSE_CODE", "7531")] })
+        .await;
     app.click("nav a[data-route=settings]").await;
     app.wait_for_text("#service-status", "Demo").await;
+    // Enrolment is the nurse's, behind the nurse code.
+    app.click("a[href='#/nurse']").await;
+    app.wait_for_text("main h1", "Sykepleiersiden").await;
+    let code_field = app.client.find(fantoccini::Locator::Css("#nurse-code")).await.unwrap();
+    code_field.send_keys("0000").await.unwrap();
+    app.click("#nurse-code-form button").await;
+    app.wait_for_text("#notices", "Feil kode").await;
+    let code_field = app.client.find(fantoccini::Locator::Css("#nurse-code")).await.unwrap();
+    code_field.send_keys("7531").await.unwrap();
+    app.click("#nurse-code-form button").await;
+    app.wait_for_text("#enrolment", "Aktiveringskode").await;
 
     // A typo first: a clear message, nothing changes.
     let field = app.client.find(fantoccini::Locator::Css("#enrol-code")).await.unwrap();

@@ -2,6 +2,10 @@
 //! and the result back into JSON; errors go out as [`CoreError`] codes.
 //! Keep the list in step with `build.rs` and `capabilities/main.json`.
 
+pub mod messages;
+pub mod nurse;
+pub mod recording;
+
 use std::time::Duration;
 
 use heima_core::{
@@ -29,7 +33,7 @@ const NETWORK_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long the login page in the browser may take.
 const LOGIN_TIMEOUT: Duration = Duration::from_secs(600);
 
-fn store_error(e: StoreError) -> CoreError {
+pub(crate) fn store_error(e: StoreError) -> CoreError {
     CoreError::new(e.code(), e.to_string())
 }
 
@@ -37,10 +41,23 @@ fn sync_error(e: SyncError) -> CoreError {
     CoreError::new(e.code(), e.to_string())
 }
 
-fn with_store<T>(state: &AppState, f: impl FnOnce(&Store) -> Result<T, StoreError>) -> Result<T, CoreError> {
+pub(crate) fn with_store<T>(state: &AppState, f: impl FnOnce(&Store) -> Result<T, StoreError>) -> Result<T, CoreError> {
     let guard = state.store.lock().unwrap();
     let store = guard.as_ref().ok_or_else(|| CoreError::new("store-failed", "the store is not open"))?;
     f(store).map_err(store_error)
+}
+
+/// Runs `f` on the open store, mutably.
+pub(crate) fn with_store_mut<T>(state: &AppState, f: impl FnOnce(&mut Store) -> Result<T, CoreError>) -> Result<T, CoreError> {
+    let mut guard = state.store.lock().unwrap();
+    let store = guard.as_mut().ok_or_else(|| CoreError::new("store-failed", "the store is not open"))?;
+    f(store)
+}
+
+/// A fresh random identifier (hex), for records the app creates.
+pub(crate) fn new_identifier(prefix: &str) -> Result<String, CoreError> {
+    let bytes = random_bytes::<16>()?;
+    Ok(format!("{prefix}/{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()))
 }
 
 /// The today screen: the plan's tasks for the patient's current day, or
@@ -67,13 +84,22 @@ pub struct ServiceStatusView {
     pub running: bool,
     pub last_error: Option<&'static str>,
     pub last_success: Option<Timestamp>,
+    /// Replies the patient has not seen (the badge).
+    pub unread: i64,
+    /// Training mode is on: banner on every screen.
+    pub training: bool,
+    pub nurse_unlocked: bool,
+    /// Demo mode's nurse code, shown on the nurse lock screen (demo only).
+    pub demo_nurse_code: Option<&'static str>,
 }
 
 #[tauri::command]
 pub fn service_status(state: State<'_, AppState>) -> Result<ServiceStatusView, CoreError> {
     let demo = state.settings.lock().unwrap().is_demo();
     let sync = state.sync.lock().unwrap().clone();
-    let (outbox, plan) = with_store(&state, |store| Ok((store.outbox_status()?, store.plan_in_force(state.clock.now(), &state.clock.time_zone())?)))?;
+    let (outbox, plan, unread) = with_store(&state, |store| {
+        Ok((store.outbox_status()?, store.plan_in_force(state.clock.now(), &state.clock.time_zone())?, store.unread_messages()?))
+    })?;
     let service_name = if demo { None } else { service_secret::load().ok().flatten().and_then(|e| e.service_name) };
     Ok(ServiceStatusView {
         mode: if demo { "demo" } else if sync.revoked { "revoked" } else { "enrolled" },
@@ -85,13 +111,17 @@ pub fn service_status(state: State<'_, AppState>) -> Result<ServiceStatusView, C
         running: sync.running,
         last_error: sync.last_error,
         last_success: sync.last_success,
+        unread,
+        training: state.training.load(std::sync::atomic::Ordering::SeqCst),
+        nurse_unlocked: state.nurse_unlocked.load(std::sync::atomic::Ordering::SeqCst),
+        demo_nurse_code: (demo && std::env::var(nurse::NURSE_CODE_ENV).map_or(true, |c| c.is_empty())).then_some(nurse::DEMO_NURSE_CODE),
     })
 }
 
 /// Keeps a new enrolment: tokens to the keyring, the real store opened
 /// (the demo's is left behind), local history kept and what waits sent to
 /// the new service, then a sync round at once.
-fn finish_enrolment(state: &AppState, enrolment: Enrolment) -> Result<ServiceStatusView, CoreError> {
+fn finish_enrolment(state: &AppState, enrolment: Enrolment) -> Result<(), CoreError> {
     service_secret::save(&enrolment).map_err(|e| CoreError::new("store-key-unavailable", e))?;
     let key = load_store_key(&state.data_dir, false)?;
     let mut store = Store::open(&store_file(&state.data_dir, false), &key, Timestamp::now()).map_err(store_error)?.store;
@@ -106,22 +136,13 @@ fn finish_enrolment(state: &AppState, enrolment: Enrolment) -> Result<ServiceSta
     }
     state.sync_wake.notify_one();
     log::info!("enrolled with a follow-up service");
-    Ok(ServiceStatusView {
-        mode: "enrolled",
-        service_name: enrolment.service_name,
-        phone: None,
-        waiting: 0,
-        sent: 0,
-        progress: None,
-        running: true,
-        last_error: None,
-        last_success: None,
-    })
+    Ok(())
 }
 
 /// Enrols with the activation code the nurse gave (typed, or a QR code's text).
 #[tauri::command]
-pub async fn enrol_with_code(state: State<'_, AppState>, code: String) -> Result<ServiceStatusView, CoreError> {
+pub async fn enrol_with_code(state: State<'_, AppState>, code: String) -> Result<(), CoreError> {
+    nurse::require_nurse(&state)?;
     let code = parse_activation(&code)?;
     let endpoint = std::env::var(ENROL_ENDPOINT_ENV).ok().filter(|e| !e.is_empty());
     let enrolment = enrol::activate(&code, endpoint.as_deref(), NETWORK_TIMEOUT, Timestamp::now()).await.map_err(|e| match e {
@@ -132,7 +153,7 @@ pub async fn enrol_with_code(state: State<'_, AppState>, code: String) -> Result
     finish_enrolment(&state, enrolment)
 }
 
-fn random_bytes<const N: usize>() -> Result<[u8; N], CoreError> {
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], CoreError> {
     let mut b = [0u8; N];
     getrandom::fill(&mut b).map_err(|e| CoreError::new("enrol-refused", e.to_string()))?;
     Ok(b)
@@ -142,7 +163,8 @@ fn random_bytes<const N: usize>() -> Result<[u8; N], CoreError> {
 /// the system browser opens the service's login page; its answer comes
 /// back to a loopback address.
 #[tauri::command]
-pub async fn enrol_with_login(app: AppHandle, state: State<'_, AppState>, fhir_base: String) -> Result<ServiceStatusView, CoreError> {
+pub async fn enrol_with_login(app: AppHandle, state: State<'_, AppState>, fhir_base: String) -> Result<(), CoreError> {
+    nurse::require_nurse(&state)?;
     let fhir_base = fhir_base.trim().trim_end_matches('/').to_string();
     let smart = enrol::discover(&fhir_base, NETWORK_TIMEOUT).await.map_err(sync_error)?;
     let loopback = enrol::Loopback::bind().await.map_err(sync_error)?;

@@ -1,0 +1,89 @@
+// Small DOM helpers shared by the screens. Every text goes through a
+// Fluent message id (see i18n.js); nothing here holds words of its own.
+
+import { setMessage, errorText, localeTag } from "./i18n.js";
+
+/** Creates an element with a class and, optionally, a message. */
+export function el(tag, className, id, args) {
+  const element = document.createElement(tag);
+  if (className) element.className = className;
+  if (id) setMessage(element, id, args);
+  return element;
+}
+
+/** A button with a message; `onClick` may be async (errors are shown). */
+export function button(id, onClick, className = "button", args) {
+  const b = el("button", className, id, args);
+  b.type = "button";
+  b.addEventListener("click", async () => {
+    try {
+      await onClick(b);
+    } catch (error) {
+      showError(error);
+    }
+  });
+  return b;
+}
+
+/** A link-styled button that goes to a route. */
+export function linkButton(id, href, args) {
+  const a = el("a", "button button--link", id, args);
+  a.href = href;
+  return a;
+}
+
+/** The screen's main heading (focused after navigation). */
+export function heading(id, args) {
+  const h = el("h1", null, id, args);
+  h.id = "screen-heading";
+  h.tabIndex = -1;
+  return h;
+}
+
+export function announce(text) {
+  const status = document.getElementById("status");
+  status.textContent = "";
+  // A fresh text node makes screen readers read it again.
+  setTimeout(() => { status.textContent = text; }, 50);
+}
+
+export function showError(error) {
+  console.error(error);
+  const box = document.getElementById("notices");
+  const p = el("p", "notice notice--error");
+  p.textContent = errorText(error);
+  box.replaceChildren(p);
+}
+
+export function clearErrors() {
+  document.getElementById("notices").replaceChildren();
+}
+
+export function radioChoice(name, value, checked, messageId, onChange) {
+  const label = el("label", "choice");
+  const input = document.createElement("input");
+  input.type = "radio";
+  input.name = name;
+  input.value = value;
+  input.id = `${name}-${value}`;
+  input.checked = checked;
+  input.addEventListener("change", onChange);
+  label.append(input, el("span", null, messageId));
+  return label;
+}
+
+export const UNITS = { "mm[Hg]": "mmHg", Cel: "°C", "[degF]": "°F", "[lb_av]": "lb", "%": "%", kg: "kg", "/min": "/min", "mmol/L": "mmol/L", "mg/dL": "mg/dL", "{score}": "" };
+
+/** "73,450 kg" in Norwegian, "73.450 kg" in English. */
+export function formatValue(value, unit) {
+  const number = localeTag() === "en" ? String(value) : String(value).replace(".", ",");
+  const shown = UNITS[unit] ?? unit;
+  return shown ? `${number} ${shown}` : number;
+}
+
+/** The colour's sign, so colour is never the only cue. */
+export const SIGN = { green: "●", yellow: "▲", red: "■", "not-judged": "○" };
+
+export function colourOf(judgement) {
+  return judgement && judgement.result === "judged" ? judgement.colour : "not-judged";
+}

@@ -1,0 +1,147 @@
+// Historikk: each measurement over 1 week, 1 month or 3 months as a plot
+// with the patient's own limits drawn as coloured bands (uPlot, vendored
+// in vendor/uplot), and the same readings as a table — with colour in words
+// and whether the service has each one.
+
+import { invoke } from "../ipc.js";
+import { t } from "../i18n.js";
+import { el, heading, formatValue, SIGN } from "../dom.js";
+
+const KINDS = ["blood-pressure", "oxygen-saturation", "body-weight", "body-temperature", "pulse", "blood-glucose"];
+const PERIODS = [7, 30, 90];
+const BAND = { green: "rgba(22, 122, 52, 0.16)", yellow: "rgba(214, 170, 0, 0.22)", red: "rgba(178, 34, 34, 0.16)" };
+const LINE = ["#0b5563", "#6b2c91", "#8a4b08"];
+
+/** Draws each limit of a plotted value as a band across the plot. */
+function bandsPlugin(limits, codes) {
+  return {
+    hooks: {
+      drawClear: (u) => {
+        const { ctx } = u;
+        const { left, top, width, height } = u.bbox;
+        ctx.save();
+        for (const l of limits) {
+          if (!codes.includes(l.code)) continue;
+          const lo = l.low !== null ? Number(l.low) : u.scales.y.min;
+          const hi = l.high !== null ? Number(l.high) : u.scales.y.max;
+          const y1 = Math.max(top, Math.min(top + height, u.valToPos(hi, "y", true)));
+          const y2 = Math.max(top, Math.min(top + height, u.valToPos(lo, "y", true)));
+          if (y2 <= y1) continue;
+          ctx.fillStyle = BAND[l.colour];
+          ctx.fillRect(left, y1, width, y2 - y1);
+        }
+        ctx.restore();
+      },
+    },
+  };
+}
+
+function plot(uPlot, history, host) {
+  const codes = [...new Set(history.points.flatMap((p) => p.values.map(([c]) => c)))];
+  // Pulse from a blood-pressure monitor has no band on this plot; keep it off.
+  const plotted = history.kind === "blood-pressure" ? codes.filter((c) => c !== "8867-4") : codes;
+  const xs = history.points.map((p) => Date.parse(p.at) / 1000);
+  const series = plotted.map((code) => history.points.map((p) => {
+    const v = p.values.find(([c]) => c === code);
+    return v ? Number(v[1]) : null;
+  }));
+  const values = series.flat().filter((v) => v !== null);
+  const bandValues = history.limits.filter((l) => plotted.includes(l.code)).flatMap((l) => [l.low, l.high]).filter((v) => v !== null).map(Number);
+  const all = [...values, ...bandValues];
+  const min = Math.min(...all);
+  const max = Math.max(...all);
+  const pad = Math.max(1, (max - min) * 0.1);
+  const width = Math.max(320, Math.min(host.clientWidth || 720, 900));
+  const opts = {
+    width,
+    height: 320,
+    scales: { x: { time: true, range: [Date.parse(history.from) / 1000, Date.parse(history.to) / 1000] }, y: { range: [min - pad, max + pad] } },
+    axes: [{ stroke: "#222", grid: { stroke: "#ddd" } }, { stroke: "#222", grid: { stroke: "#ddd" } }],
+    legend: { show: false },
+    cursor: { show: false },
+    series: [{}, ...plotted.map((code, i) => ({ label: t(`manual-field-${code}`), stroke: LINE[i % LINE.length], width: 3, points: { size: 9 } }))],
+    plugins: [bandsPlugin(history.limits, plotted)],
+  };
+  return new uPlot(opts, [xs, ...series], host);
+}
+
+function table(history, demo) {
+  const tableEl = el("table", "history-table");
+  tableEl.id = "history-table";
+  const head = el("tr");
+  for (const id of ["history-col-time", "history-col-value", "history-col-colour", ...(demo ? [] : ["history-col-sent"])]) head.append(el("th", null, id));
+  const thead = el("thead");
+  thead.append(head);
+  const tbody = el("tbody");
+  for (const p of [...history.points].reverse()) {
+    const row = el("tr");
+    const time = el("td");
+    time.textContent = p.at_local;
+    const value = el("td");
+    value.dataset.values = JSON.stringify(p.values);
+    value.textContent = p.values.map(([, v, u]) => formatValue(v, u)).join(" / ");
+    const colour = p.colour || "not-judged";
+    const c = el("td", `history-colour history-colour--${colour}`);
+    const sign = el("span", "result-sign");
+    sign.textContent = SIGN[colour] || SIGN["not-judged"];
+    sign.setAttribute("aria-hidden", "true");
+    c.append(sign, " ", el("span", null, `colour-${colour}`));
+    row.append(time, value, c);
+    if (!demo) row.append(el("td", "result-sent", p.sent ? "latest-sent-sent" : "latest-sent-waiting"));
+    tbody.append(row);
+  }
+  tableEl.append(thead, tbody);
+  return tableEl;
+}
+
+export async function renderHistory(params, status) {
+  const kind = KINDS.includes(params[0]) ? params[0] : null;
+  const days = PERIODS.includes(Number(params[1])) ? Number(params[1]) : 30;
+  const section = el("section", "screen screen--history");
+  section.append(heading("history-heading"));
+  const kinds = el("div", "segmented");
+  kinds.setAttribute("role", "group");
+  kinds.setAttribute("aria-label", t("history-choose-kind"));
+  const view = await invoke("plan");
+  const planned = view ? view.plan.activities.filter((a) => a.kind.type === "measure").map((a) => a.kind.measurement) : [];
+  const shownKinds = [...new Set([...planned, ...KINDS])];
+  const chosen = kind || shownKinds[0];
+  for (const k of shownKinds) {
+    const a = el("a", "segment", `measurement-${k}`);
+    a.href = `#/history/${k}/${days}`;
+    if (k === chosen) a.setAttribute("aria-current", "true");
+    kinds.append(a);
+  }
+  const periods = el("div", "segmented");
+  periods.setAttribute("role", "group");
+  periods.setAttribute("aria-label", t("history-choose-period"));
+  for (const d of PERIODS) {
+    const a = el("a", "segment", `history-period-${d}`);
+    a.href = `#/history/${chosen}/${d}`;
+    if (d === days) a.setAttribute("aria-current", "true");
+    periods.append(a);
+  }
+  section.append(kinds, periods);
+  const history = await invoke("history", { kind: chosen, days });
+  const title = el("h2", null, "history-plot-title", { what: t(`measurement-${chosen}`), days });
+  section.append(title);
+  if (history.points.length === 0) {
+    section.append(el("p", "empty", "history-empty"));
+    return section;
+  }
+  const host = el("figure", "history-plot");
+  host.id = "history-plot";
+  host.setAttribute("role", "img");
+  host.setAttribute("aria-label", t("history-plot-label", { what: t(`measurement-${chosen}`), count: history.points.length }));
+  section.append(host, el("p", "history-legend", "history-legend"), table(history, status.mode === "demo"));
+  // The chart library loads with the screen, so a problem in it can only
+  // cost the plot (the table stays); drawn once the figure has a width.
+  const { default: uPlot } = await import("../vendor/uplot/uPlot.esm.js");
+  requestAnimationFrame(() => {
+    if (host.isConnected) {
+      plot(uPlot, history, host);
+      host.dataset.drawn = "true";
+    }
+  });
+  return section;
+}

@@ -1,0 +1,220 @@
+// Mål and Resultat: choose what to measure, who is measuring, take the
+// reading with the device (the screen says "measure now" and shows that
+// it is working) or type it in (with plain words for a typo), then the
+// result: the colour, the value that caused it, the plan's advice, and
+// whom to call.
+
+import { invoke } from "../ipc.js";
+import { pick, t } from "../i18n.js";
+import { el, heading, button, linkButton, radioChoice, formatValue, showError, clearErrors, announce, SIGN, colourOf } from "../dom.js";
+
+const KINDS = ["blood-pressure", "oxygen-saturation", "body-weight", "body-temperature", "pulse", "blood-glucose"];
+
+/** One reading with its colour in words and a sign (never colour alone). */
+export function resultCard(r, phone, demo, tag = "div") {
+  const colour = colourOf(r.judgement);
+  const item = el(tag, `result result--${colour}`);
+  item.dataset.colour = colour;
+  const sign = el("span", "result-sign");
+  sign.textContent = SIGN[colour];
+  sign.setAttribute("aria-hidden", "true");
+  const body = el("div", "result-body");
+  const value = el("span", "result-value");
+  value.dataset.values = JSON.stringify(r.values);
+  value.textContent = r.values.map(([, v, u]) => formatValue(v, u)).join(" / ");
+  body.append(el("span", "result-kind", `measurement-${r.kind}`), value, el("span", "result-colour", `colour-${colour}`),
+    el("span", "task-due", "task-due", { time: r.at_local }));
+  if (r.entered_by === "relative") body.append(el("span", "result-by", "latest-by-relative"));
+  if (r.entered_by === "nurse-training") body.append(el("span", "result-by", "latest-training"));
+  // Whether the service has it: only with a real service (the demo sends nothing).
+  if (!demo && r.entered_by !== "nurse-training") {
+    const sent = r.sent ? "sent" : "waiting";
+    const mark = el("span", `result-sent result-sent--${sent}`, `latest-sent-${sent}`);
+    mark.dataset.sent = sent;
+    body.append(mark);
+  }
+  if (r.advice) {
+    const advice = el("p", "result-advice");
+    advice.dataset.serviceText = JSON.stringify(r.advice);
+    advice.textContent = pick(r.advice);
+    body.append(advice);
+  }
+  body.append(...calls(r.calls, phone));
+  item.append(sign, body);
+  return item;
+}
+
+/** "Call the service" with its number, and 113, as the plan says. */
+export function calls(list, phone) {
+  return list.map((call) => call === "service"
+    ? el("p", "result-call", "latest-call-service", { phone: phone || "" })
+    : el("p", "result-call result-call--113", "latest-call-113"));
+}
+
+/** Patient or relative: the record says who did it. */
+function takenBy(status) {
+  const box = el("fieldset", "choices taken-by");
+  box.append(el("legend", null, "measure-taken-by"));
+  if (status.training) {
+    box.append(el("p", "notice notice--warn", "training-note"));
+    return box;
+  }
+  const current = sessionStorage.getItem("taken-by") || "patient";
+  for (const who of ["patient", "relative"]) {
+    box.append(radioChoice("taken-by", who, current === who, `measure-taken-by-${who}`, async () => {
+      try {
+        await invoke("set_taken_by", { takenBy: who });
+        sessionStorage.setItem("taken-by", who);
+      } catch (error) {
+        showError(error);
+      }
+    }));
+  }
+  // The app state follows what the screen shows.
+  invoke("set_taken_by", { takenBy: current }).catch(showError);
+  return box;
+}
+
+export async function renderMeasure(params, status) {
+  const kind = params[0];
+  if (kind && KINDS.includes(kind)) return renderMeasureKind(kind, status);
+  const section = el("section", "screen screen--measure");
+  section.append(heading("measure-heading"), takenBy(status), el("h2", null, "measure-choose"));
+  const view = await invoke("plan");
+  const planned = view ? view.plan.activities.filter((a) => a.kind.type === "measure").map((a) => a.kind.measurement) : [];
+  const order = [...new Set([...planned, ...KINDS])];
+  const list = el("ul", "big-choices");
+  for (const k of order) {
+    const li = el("li");
+    const a = el("a", "big-choice", `task-measure-${k}`);
+    a.href = `#/measure/${k}`;
+    a.dataset.kind = k;
+    if (planned.includes(k)) a.classList.add("big-choice--planned");
+    li.append(a);
+    list.append(li);
+  }
+  section.append(list);
+  return section;
+}
+
+async function renderMeasureKind(kind, status) {
+  const section = el("section", "screen screen--measure");
+  section.dataset.kind = kind;
+  section.append(heading(`task-measure-${kind}`), takenBy(status));
+  const progress = el("div", "measure-progress");
+  progress.id = "measure-progress";
+  progress.hidden = true;
+  const deviceButton = button("measure-with-device", async (b) => {
+    clearErrors();
+    b.disabled = true;
+    progress.hidden = false;
+    const bar = document.createElement("progress");
+    bar.id = "measure-bar";
+    const label = el("p", "measure-now", status.mode === "demo" ? "measure-now-demo" : "measure-now");
+    label.id = "measure-now";
+    progress.replaceChildren(label, bar);
+    announce(t(status.mode === "demo" ? "measure-now-demo" : "measure-now"));
+    try {
+      const result = await invoke("measure_with_device", { kind });
+      location.hash = `#/result/${result.id}`;
+    } catch (error) {
+      progress.hidden = true;
+      showError(error);
+    } finally {
+      b.disabled = false;
+    }
+  }, "button button--big");
+  section.append(el("p", "measure-hint", "measure-device-hint"), deviceButton, progress);
+  section.append(el("h2", null, "measure-manual-heading"), await manualForm(kind));
+  return section;
+}
+
+async function manualForm(kind) {
+  const fields = await invoke("measure_fields", { kind });
+  const form = document.createElement("form");
+  form.id = "manual-form";
+  form.noValidate = true;
+  const inputs = {};
+  for (const f of fields) {
+    const id = `manual-${f.code}`;
+    const label = el("label", "field", `manual-field-${f.code}`);
+    label.htmlFor = id;
+    const row = el("div", "field-row");
+    const input = document.createElement("input");
+    input.id = id;
+    input.inputMode = f.decimals > 0 ? "decimal" : "numeric";
+    input.autocomplete = "off";
+    input.dataset.code = f.code;
+    input.setAttribute("aria-describedby", `${id}-problem`);
+    const unit = el("span", "field-unit");
+    unit.textContent = formatValue("", f.unit).trim();
+    const problem = el("p", "field-problem");
+    problem.id = `${id}-problem`;
+    row.append(input, unit);
+    form.append(label, row, problem);
+    inputs[f.code] = { input, problem, field: f };
+  }
+  const submit = el("button", "button button--big", "measure-manual-save");
+  submit.type = "submit";
+  form.append(submit);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors();
+    for (const { input, problem } of Object.values(inputs)) {
+      problem.textContent = "";
+      input.removeAttribute("aria-invalid");
+    }
+    const values = Object.fromEntries(Object.entries(inputs).map(([code, { input }]) => [code, input.value]));
+    submit.disabled = true;
+    try {
+      const outcome = await invoke("enter_reading", { kind, values });
+      if (outcome.outcome === "stored") {
+        location.hash = `#/result/${outcome.result.id}`;
+        return;
+      }
+      let first = null;
+      for (const p of outcome.problems) {
+        const target = inputs[p.field];
+        if (!target) continue;
+        const min = formatValue(p.min, p.unit);
+        const max = formatValue(p.max, p.unit);
+        const typed = p.typed ? formatValue(p.typed, p.unit) : "";
+        target.problem.textContent = t(`manual-${p.code}`, { typed, min, max });
+        target.input.setAttribute("aria-invalid", "true");
+        first = first || target.input;
+      }
+      if (first) first.focus();
+      announce(t("manual-check"));
+    } catch (error) {
+      showError(error);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+/** Resultat: the colour, what caused it, the advice, whom to call. */
+export async function renderResult(params, status) {
+  const r = await invoke("reading", { id: Number(params[0]) });
+  const section = el("section", "screen screen--result");
+  section.id = "result";
+  const colour = colourOf(r.judgement);
+  section.dataset.colour = colour;
+  section.append(heading(`result-heading-${colour}`));
+  // Red first: whom to call comes before anything else.
+  if (colour === "red") section.append(...calls(r.calls, status.phone));
+  section.append(resultCard(r, status.phone, status.mode === "demo"));
+  if (r.judgement.result === "judged") {
+    for (const code of r.judgement.causes) {
+      const value = r.values.find(([c]) => c === code);
+      if (!value) continue;
+      const cause = el("p", "result-cause", "result-cause", { what: t(`manual-field-${code}`), value: formatValue(value[1], value[2]) });
+      section.append(cause);
+    }
+  } else {
+    section.append(el("p", "result-cause", `result-not-judged-${r.judgement.reason || "no-limits"}`));
+  }
+  section.append(linkButton("result-to-today", "#/today"), linkButton("result-to-history", `#/history/${r.kind}/7`));
+  return section;
+}

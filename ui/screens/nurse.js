@@ -1,0 +1,173 @@
+// The nurse's screen at the start-up visit, behind the nurse code: connect
+// the tablet to the follow-up service, pair the devices with a step-by-step
+// guide, and training mode (øvingsmodus), in which everything recorded is
+// marked as training, shown with a banner, and never sent or counted.
+
+import { invoke } from "../ipc.js";
+import { t } from "../i18n.js";
+import { el, heading, button, showError, clearErrors, announce } from "../dom.js";
+import { refreshChrome, route } from "../shell.js";
+import { pairedList, renderServiceStatus, watchServiceStatus } from "./settings.js";
+
+function lockScreen(status) {
+  const section = el("section", "screen screen--nurse");
+  section.id = "nurse-lock";
+  const form = document.createElement("form");
+  form.id = "nurse-code-form";
+  const label = el("label", "field", "nurse-code-label");
+  label.htmlFor = "nurse-code";
+  const input = document.createElement("input");
+  input.id = "nurse-code";
+  input.type = "password";
+  input.inputMode = "numeric";
+  input.autocomplete = "off";
+  const submit = el("button", "button button--big", "nurse-code-submit");
+  submit.type = "submit";
+  form.append(label, input, submit);
+  if (status.demo_nurse_code) form.append(el("p", "hint", "nurse-demo-code", { code: status.demo_nurse_code }));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await invoke("nurse_unlock", { code: input.value });
+      clearErrors();
+      await route();
+    } catch (error) {
+      input.value = "";
+      showError(error);
+    }
+  });
+  section.append(heading("nurse-heading"), el("p", null, "nurse-intro"), form);
+  return section;
+}
+
+function enrolment() {
+  const box = el("section", "enrolment");
+  box.id = "enrolment";
+  box.append(el("h2", null, "enrol-heading"), el("p", null, "enrol-intro"));
+  const form = document.createElement("form");
+  form.id = "enrol-code-form";
+  const label = el("label", "field", "enrol-code-label");
+  label.htmlFor = "enrol-code";
+  const input = document.createElement("input");
+  input.id = "enrol-code";
+  input.autocomplete = "off";
+  input.setAttribute("autocapitalize", "characters");
+  input.spellcheck = false;
+  const submit = el("button", "button", "enrol-code-submit");
+  submit.type = "submit";
+  form.append(label, input, submit);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    try {
+      await invoke("enrol_with_code", { code: input.value });
+      clearErrors();
+      announce(t("enrol-done"));
+      await route();
+    } catch (error) {
+      showError(error);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  const login = document.createElement("form");
+  login.id = "enrol-login-form";
+  const urlLabel = el("label", "field", "enrol-login-label");
+  urlLabel.htmlFor = "enrol-url";
+  const url = document.createElement("input");
+  url.id = "enrol-url";
+  url.type = "url";
+  url.autocomplete = "off";
+  const go = el("button", "button", "enrol-login-submit");
+  go.type = "submit";
+  login.append(urlLabel, url, go);
+  login.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    go.disabled = true;
+    announce(t("enrol-login-waiting"));
+    try {
+      await invoke("enrol_with_login", { fhirBase: url.value });
+      announce(t("enrol-done"));
+      await route();
+    } catch (error) {
+      showError(error);
+    } finally {
+      go.disabled = false;
+    }
+  });
+  box.append(form, login);
+  return box;
+}
+
+async function pairing() {
+  const box = el("section", "pairing");
+  box.id = "pairing";
+  box.append(el("h2", null, "pair-heading"));
+  const steps = el("ol", "pair-steps");
+  for (const n of [1, 2, 3, 4]) steps.append(el("li", null, `pair-step-${n}`));
+  const found = el("ul", "found-devices");
+  found.id = "found-devices";
+  const paired = el("div");
+  paired.append(pairedList(await invoke("paired_devices")));
+  const search = button("pair-search", async (b) => {
+    b.disabled = true;
+    found.replaceChildren(el("li", null, "pair-searching"));
+    try {
+      const devices = await invoke("find_devices");
+      found.replaceChildren();
+      if (devices.length === 0) found.append(el("li", "empty", "pair-none-found"));
+      for (const d of devices) {
+        const li = el("li", "found-device");
+        li.dataset.id = d.id;
+        const name = el("span", "device-name");
+        name.textContent = d.name;
+        li.append(name);
+        if (d.paired) {
+          li.append(el("span", "device-paired", "pair-already"));
+        } else {
+          li.append(button("pair-this", async (pb) => {
+            const list = await invoke("pair_device", { id: d.id, service: d.service, name: d.name });
+            paired.replaceChildren(pairedList(list));
+            pb.replaceWith(el("span", "device-paired", "pair-done"));
+            announce(t("pair-done"));
+          }, "button button--small"));
+        }
+        found.append(li);
+      }
+    } finally {
+      b.disabled = false;
+    }
+  }, "button button--big");
+  box.append(steps, search, found, el("h3", null, "devices-paired-heading"), paired);
+  return box;
+}
+
+function training(status) {
+  const box = el("section", "training");
+  box.id = "training";
+  box.append(el("h2", null, "training-heading"), el("p", null, "training-intro"));
+  box.append(button(status.training ? "training-stop" : "training-start", async () => {
+    await invoke("set_training", { on: !status.training });
+    await refreshChrome();
+    announce(t(status.training ? "training-stopped" : "training-started"));
+    await route();
+  }, status.training ? "button button--big button--warn" : "button button--big"));
+  return box;
+}
+
+export async function renderNurse(_params, status) {
+  if (!status.nurse_unlocked) return lockScreen(status);
+  const section = el("section", "screen screen--nurse");
+  section.id = "nurse";
+  section.append(heading("nurse-heading"));
+  const service = el("section", "service-section");
+  service.append(el("h2", null, "service-heading"), renderServiceStatus(status));
+  section.append(service, enrolment(), await pairing(), training(status));
+  section.append(button("nurse-lock", async () => {
+    await invoke("nurse_lock");
+    await refreshChrome();
+    location.hash = "#/today";
+  }, "button button--secondary"));
+  watchServiceStatus();
+  return section;
+}

@@ -1,0 +1,111 @@
+// Min plan: the self-care plan (egenbehandlingsplan) as plain text — what
+// to do and when, the patient's own limits per colour, the advice for each
+// colour and whom to call — with a print button.
+
+import { invoke } from "../ipc.js";
+import { pick, t, localeTag } from "../i18n.js";
+import { el, heading, button, formatValue, SIGN } from "../dom.js";
+
+const COLOURS = ["green", "yellow", "red"];
+
+function hhmm(time) {
+  return String(time).slice(0, 5);
+}
+
+function timing(tm) {
+  switch (tm.type) {
+    case "daily-at": return el("p", "plan-timing", "plan-timing-daily", { times: tm.times.map(hhmm).join(", ") });
+    case "weekly-at": return el("p", "plan-timing", "plan-timing-weekly", {
+      days: tm.days.map((d) => t(`weekday-${d}`)).join(", "),
+      times: tm.times.map(hhmm).join(", "),
+    });
+    case "times-per-week": return el("p", "plan-timing", "plan-timing-per-week", { count: tm.count });
+    default: return el("p", "plan-timing", "plan-timing-when-needed");
+  }
+}
+
+function limitText(limit) {
+  const what = t(`manual-field-${limit.code}`);
+  const low = limit.low !== null ? formatValue(limit.low, limit.unit) : null;
+  const high = limit.high !== null ? formatValue(limit.high, limit.unit) : null;
+  if (low && high) return t("plan-limit-between", { what, low, high });
+  if (low) return t("plan-limit-from", { what, low });
+  return t("plan-limit-up-to", { what, high });
+}
+
+/** The plan's advice for a colour in the language in use (Bokmål otherwise). */
+function adviceFor(light, colour) {
+  const all = light.advice.filter((a) => a.colour === colour);
+  const found = all.find((a) => a.locale === localeTag()) || all.find((a) => a.locale === "nb") || all[0];
+  return found ? found.text : null;
+}
+
+export async function renderPlan() {
+  const view = await invoke("plan");
+  const section = el("section", "screen screen--plan");
+  section.id = "plan";
+  section.append(heading("plan-heading"));
+  if (!view) {
+    section.append(el("p", "empty", "today-no-plan"));
+    return section;
+  }
+  const { plan, questionnaire_titles: titles } = view;
+  if (plan.title) {
+    const p = el("p", "plan-title");
+    p.textContent = plan.title;
+    section.append(p);
+  }
+  section.append(el("p", "plan-version", "plan-version", { version: plan.version }),
+    el("p", "service", "today-service", { name: plan.service.name, phone: plan.service.phone }),
+    button("plan-print", () => window.print(), "button button--secondary no-print"));
+  for (const a of plan.activities) {
+    const card = el("article", "plan-activity");
+    card.dataset.activity = a.id;
+    let title;
+    if (a.kind.type === "measure") {
+      title = el("h2", null, `task-measure-${a.kind.measurement}`);
+    } else {
+      title = el("h2");
+      const text = titles[a.kind.questionnaire];
+      if (text) {
+        title.dataset.serviceText = JSON.stringify(text);
+        title.textContent = pick(text);
+      } else {
+        title.textContent = t("task-questionnaire");
+      }
+    }
+    card.append(title, timing(a.timing));
+    const light = a.traffic_light;
+    for (const colour of COLOURS) {
+      const limits = light.limits.filter((l) => l.colour === colour);
+      const advice = adviceFor(light, colour);
+      const whom = light.calls.filter(([c]) => c === colour).map(([, call]) => call);
+      if (limits.length === 0 && !advice && whom.length === 0) continue;
+      const block = el("div", `plan-colour plan-colour--${colour}`);
+      const h = el("h3");
+      const sign = el("span", "result-sign");
+      sign.textContent = SIGN[colour];
+      sign.setAttribute("aria-hidden", "true");
+      h.append(sign, " ", el("span", null, `colour-${colour}`));
+      block.append(h);
+      for (const l of limits) {
+        const p = el("p", "plan-limit");
+        p.textContent = limitText(l);
+        block.append(p);
+      }
+      if (advice) {
+        const p = el("p", "plan-advice");
+        p.textContent = advice;
+        block.append(p);
+      }
+      for (const call of whom) {
+        block.append(call === "service"
+          ? el("p", "result-call", "latest-call-service", { phone: plan.service.phone })
+          : el("p", "result-call result-call--113", "latest-call-113"));
+      }
+      card.append(block);
+    }
+    section.append(card);
+  }
+  return section;
+}

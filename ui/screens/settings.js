@@ -1,0 +1,201 @@
+// Innstillinger and Måleapparater: language, text size (three steps),
+// high contrast, the connection with the follow-up service (sent and
+// waiting, a progress bar for large uploads, "send now"), the paired
+// devices and Bluetooth's state. The nurse's screen opens from here.
+
+import { invoke } from "../ipc.js";
+import { loadLocale, t, errorText } from "../i18n.js";
+import { el, heading, radioChoice, showError, announce, linkButton } from "../dom.js";
+import { app, retranslateData } from "../shell.js";
+
+const LANGUAGES = ["nb", "nn", "en"];
+const TEXT_SIZES = ["normal", "large", "largest"];
+
+export function applyDisplay() {
+  document.body.classList.toggle("high-contrast", app.settings.high_contrast);
+  document.body.dataset.textSize = app.settings.text_size;
+  document.documentElement.dataset.textSize = app.settings.text_size;
+}
+
+async function changeDisplay(change) {
+  try {
+    const next = { text_size: app.settings.text_size, high_contrast: app.settings.high_contrast, ...change };
+    app.settings = await invoke("set_display", { textSize: next.text_size, highContrast: next.high_contrast });
+    applyDisplay();
+    announce(t("settings-display-saved"));
+  } catch (error) {
+    showError(error);
+  }
+}
+
+async function changeLanguage(tag) {
+  try {
+    app.settings = await invoke("set_locale", { tag });
+    await loadLocale(app.settings.locale);
+    retranslateData();
+    announce(t("settings-language-saved"));
+  } catch (error) {
+    showError(error);
+  }
+}
+
+/** Text size (three steps) and high contrast, applied at once and saved. */
+function renderDisplayChoices() {
+  const box = el("div", "display-choices");
+  const sizes = el("fieldset", "choices");
+  sizes.append(el("legend", null, "settings-text-size"));
+  for (const size of TEXT_SIZES) {
+    const label = radioChoice("text-size", size, app.settings.text_size === size, `settings-text-size-${size}`, () => changeDisplay({ text_size: size }));
+    label.lastChild.classList.add("text-size-sample", `text-size-sample--${size}`);
+    sizes.append(label);
+  }
+  const contrast = el("label", "choice");
+  const checkbox = document.createElement("input");
+  checkbox.type = "checkbox";
+  checkbox.id = "high-contrast";
+  checkbox.checked = app.settings.high_contrast;
+  checkbox.addEventListener("change", () => changeDisplay({ high_contrast: checkbox.checked }));
+  contrast.append(checkbox, el("span", null, "settings-high-contrast"));
+  box.append(sizes, contrast);
+  return box;
+}
+
+/** The connection with the follow-up service: sent / waiting, a progress
+ * bar while a large upload runs, and the last problem in words. */
+export function renderServiceStatus(status) {
+  const box = el("div", "service-status");
+  box.id = "service-status";
+  box.dataset.mode = status.mode;
+  if (status.mode === "demo") {
+    box.append(el("p", null, "service-demo"));
+    return box;
+  }
+  if (status.mode === "revoked") {
+    box.append(el("p", "notice notice--error", "revoked-text"));
+  } else {
+    box.append(el("p", null, "service-connected", { name: status.service_name || "" }));
+  }
+  const counts = el("p", "service-counts", "service-counts", { sent: status.sent, waiting: status.waiting });
+  counts.dataset.sent = status.sent;
+  counts.dataset.waiting = status.waiting;
+  box.append(counts);
+  if (status.progress && status.progress.total > 0) {
+    const label = el("label", "service-progress-label", "service-progress", { done: status.progress.done, total: status.progress.total });
+    label.htmlFor = "sync-progress";
+    const bar = document.createElement("progress");
+    bar.id = "sync-progress";
+    bar.max = status.progress.total;
+    bar.value = status.progress.done;
+    box.append(label, bar);
+  }
+  if (status.last_error) {
+    const problem = el("p", "service-problem");
+    problem.textContent = errorText({ code: status.last_error });
+    box.append(problem);
+  }
+  if (status.mode === "enrolled") {
+    const send = el("button", "button", "service-send-now");
+    send.type = "button";
+    send.id = "sync-now";
+    send.addEventListener("click", async () => {
+      await invoke("sync_now");
+      announce(t("service-send-now-started"));
+    });
+    box.append(send);
+  }
+  return box;
+}
+
+let statusTimer = null;
+
+/** Keeps the status block current while it is on screen. */
+export function watchServiceStatus() {
+  clearInterval(statusTimer);
+  statusTimer = setInterval(async () => {
+    const old = document.getElementById("service-status");
+    if (!old) {
+      clearInterval(statusTimer);
+      return;
+    }
+    try {
+      const status = await invoke("service_status");
+      const text = JSON.stringify(status);
+      // Replace only on a change, so keyboard focus stays put.
+      if (old.dataset.status === text) return;
+      const fresh = renderServiceStatus(status);
+      fresh.dataset.status = text;
+      const focused = document.activeElement && document.activeElement.id;
+      old.replaceWith(fresh);
+      if (focused && fresh.querySelector(`#${focused}`)) document.getElementById(focused).focus();
+    } catch (error) {
+      console.error(error);
+    }
+  }, 1000);
+}
+
+export async function renderSettings(_params, status) {
+  const section = el("section", "screen screen--settings");
+  const fieldset = el("fieldset", "choices");
+  fieldset.append(el("legend", null, "settings-language"));
+  for (const tag of LANGUAGES) {
+    const label = radioChoice("language", tag, app.settings.locale === tag, `language-${tag}`, () => changeLanguage(tag));
+    // Each language name is said in its own language.
+    label.lastChild.lang = tag;
+    fieldset.append(label);
+  }
+  section.append(heading("settings-heading"), fieldset, renderDisplayChoices());
+  const service = el("section", "service-section");
+  service.append(el("h2", null, "service-heading"), renderServiceStatus(status));
+  section.append(service);
+  const nurse = el("section", "nurse-entry");
+  nurse.append(el("h2", null, "nurse-entry-heading"), linkButton("nurse-open", "#/nurse"));
+  section.append(nurse);
+  watchServiceStatus();
+  return section;
+}
+
+/** Paired devices with battery and when last seen. */
+export function pairedList(devices) {
+  const list = el("ul", "paired-devices");
+  list.id = "paired-devices";
+  if (devices.length === 0) {
+    const li = el("li", "empty", "devices-none-paired");
+    list.append(li);
+    return list;
+  }
+  for (const d of devices) {
+    const li = el("li", "paired-device");
+    li.dataset.id = d.id;
+    const name = el("span", "device-name");
+    name.textContent = d.name;
+    li.append(name);
+    if (d.battery_percent !== null) li.append(el("span", "device-battery", "devices-battery", { percent: d.battery_percent }));
+    li.append(el("span", "device-seen", d.last_seen ? "devices-seen" : "devices-never-seen", d.last_seen ? { when: new Date(d.last_seen).toLocaleString() } : undefined));
+    list.append(li);
+  }
+  return list;
+}
+
+export async function renderDevices() {
+  const section = el("section", "screen screen--devices");
+  const status = el("div", "bluetooth-status");
+  status.id = "bluetooth-status";
+  section.append(heading("devices-heading"), status, el("h2", null, "devices-paired-heading"), pairedList(await invoke("paired_devices")));
+  const show = async () => {
+    const bt = await invoke("bluetooth_status");
+    status.dataset.state = bt.state;
+    if (bt.state === "checking") {
+      status.replaceChildren(el("p", null, "bluetooth-checking"));
+      setTimeout(() => { if (section.isConnected) show().catch(showError); }, 500);
+    } else if (bt.state === "available") {
+      status.replaceChildren(el("p", "notice notice--ok", "bluetooth-available"));
+    } else {
+      status.replaceChildren(
+        el("p", "notice notice--warn", "bluetooth-unavailable"),
+        el("p", null, `bluetooth-unavailable-${bt.reason}`),
+      );
+    }
+  };
+  await show();
+  return section;
+}

@@ -1,0 +1,91 @@
+// I dag: today's tasks with their state (each one opens its screen), the
+// latest reading of each kind with its colour in words and a sign, and
+// whether the service has it.
+
+import { invoke } from "../ipc.js";
+import { pick } from "../i18n.js";
+import { el, heading } from "../dom.js";
+import { resultCard } from "./measure.js";
+
+const STATE_MARK = { "to-do": "○", done: "✓", missed: "!" };
+
+/** The task's title element: a Fluent message, or the questionnaire's own
+ * title from the service (re-picked when the language changes). */
+function taskTitle(task, titles) {
+  if (task.kind.type === "measure") return el("span", "task-title", `task-measure-${task.kind.measurement}`);
+  const title = titles[task.kind.questionnaire];
+  if (!title) return el("span", "task-title", "task-questionnaire");
+  const span = el("span", "task-title");
+  span.dataset.serviceText = JSON.stringify(title);
+  span.textContent = pick(title);
+  return span;
+}
+
+function taskWhen(task) {
+  if (task.week) return el("span", "task-due", "task-week", { done: task.week.done, count: task.week.count });
+  return el("span", "task-due", "task-due", { time: task.due_local });
+}
+
+function taskHref(task) {
+  return task.kind.type === "measure" ? `#/measure/${task.kind.measurement}` : `#/questionnaire/${encodeURIComponent(task.kind.questionnaire)}`;
+}
+
+/** The service no longer accepts this tablet: say so plainly, keep the data. */
+export function renderRevoked(status) {
+  const section = el("section", "screen screen--revoked");
+  section.id = "revoked";
+  section.append(heading("revoked-heading"), el("p", "revoked-text", "revoked-text"), el("p", "revoked-kept", "revoked-kept"));
+  if (status.phone) section.append(el("p", "result-call", "latest-call-service", { phone: status.phone }));
+  return section;
+}
+
+export async function renderToday(_params, status) {
+  if (status.mode === "revoked") return renderRevoked(status);
+  const view = await invoke("today");
+  const section = el("section", "screen screen--today");
+  section.append(heading("today-heading"));
+  if (!view) {
+    section.append(el("p", "empty", "today-no-plan"));
+    return section;
+  }
+  section.append(view.patient_name
+    ? el("p", "greeting", "today-greeting", { name: view.patient_name })
+    : el("p", "greeting", "today-greeting-plain"));
+  section.append(el("h2", null, "today-tasks-heading"));
+  if (view.tasks.length === 0) {
+    section.append(el("p", "empty", "today-empty"));
+  } else {
+    const list = el("ul", "tasks");
+    for (const task of view.tasks) {
+      const item = el("li", `task task--${task.state}`);
+      item.dataset.activity = task.activity_id;
+      item.dataset.state = task.state;
+      const link = el("a", "task-link");
+      link.href = taskHref(task);
+      const mark = el("span", "task-mark");
+      mark.textContent = STATE_MARK[task.state];
+      mark.setAttribute("aria-hidden", "true");
+      const body = el("span", "task-body");
+      body.append(
+        taskWhen(task),
+        taskTitle(task, view.questionnaire_titles),
+        el("span", "task-state", `task-state-${task.state}`, task.done_local ? { time: task.done_local } : undefined),
+      );
+      link.append(mark, body);
+      item.append(link);
+      list.append(item);
+    }
+    section.append(list);
+  }
+  if (view.latest.length > 0) {
+    const box = el("section", "latest");
+    box.id = "latest";
+    box.append(el("h2", null, "today-latest-heading"));
+    const list = el("ul", "results");
+    for (const r of view.latest) list.append(resultCard(r, view.service.phone, view.demo, "li"));
+    box.append(list);
+    section.append(box);
+  }
+  section.append(el("p", "service", "today-service", { name: view.service.name, phone: view.service.phone }));
+  return section;
+}

@@ -1,0 +1,67 @@
+// The app's shared state and chrome, kept apart from the screens so the
+// screens can use it without an import cycle: the settings and service
+// status, the banners and unread badge, and the router (whose screens
+// app.js registers).
+
+import { invoke } from "./ipc.js";
+import { pick, setMessage } from "./i18n.js";
+import { formatValue, showError, clearErrors } from "./dom.js";
+
+export const app = { settings: null, status: null };
+
+const main = () => document.getElementById("main");
+let screens = {};
+/** The tab each screen belongs to. */
+const TAB = { result: "measure", questionnaire: "today", nurse: "settings" };
+
+export function registerScreens(table) {
+  screens = table;
+}
+
+/** Banners and the unread badge, from the service status. */
+export async function refreshChrome() {
+  const status = await invoke("service_status");
+  app.status = status;
+  document.getElementById("demo-banner").hidden = status.mode !== "demo";
+  document.getElementById("training-banner").hidden = !status.training;
+  document.body.classList.toggle("training", status.training);
+  const badge = document.getElementById("unread-badge");
+  badge.hidden = status.unread === 0;
+  setMessage(badge, "nav-unread", { count: status.unread });
+  return status;
+}
+
+export async function route() {
+  const parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
+  const name = screens[parts[0]] ? parts[0] : "today";
+  const tab = TAB[name] || name;
+  for (const link of document.querySelectorAll("nav a")) {
+    if (link.dataset.route === tab) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  clearErrors();
+  try {
+    const status = await refreshChrome();
+    const screen = await screens[name](parts.slice(1), status);
+    main().replaceChildren(screen);
+    main().dataset.screen = name;
+    // After a move, the new screen's heading is where a screen reader starts.
+    if (document.activeElement && document.activeElement.closest("nav")) {
+      const h = document.getElementById("screen-heading");
+      if (h) h.focus({ preventScroll: true });
+    }
+  } catch (error) {
+    showError(error);
+  }
+  document.body.dataset.ready = "true";
+}
+
+/** After a language switch: texts the service sent and formatted values. */
+export function retranslateData() {
+  for (const span of document.querySelectorAll("[data-service-text]")) {
+    span.textContent = pick(JSON.parse(span.dataset.serviceText));
+  }
+  for (const span of document.querySelectorAll("[data-values]")) {
+    span.textContent = JSON.parse(span.dataset.values).map(([, v, u]) => formatValue(v, u)).join(" / ");
+  }
+}
