@@ -52,6 +52,8 @@ export function showError(error) {
   const box = document.getElementById("notices");
   const p = el("p", "notice notice--error");
   p.textContent = errorText(error);
+  // For support staff and tests; never health data (core details hold none).
+  p.dataset.detail = String((error && (error.detail || error.message)) || error);
   box.replaceChildren(p);
 }
 

@@ -128,23 +128,8 @@ fn data_dir(app: &tauri::App) -> Result<PathBuf, Box<dyn std::error::Error>> {
     Ok(app.path().app_data_dir()?)
 }
 
-/// WebKit takes `navigator.language` from the process locale; under `C` or
-/// `POSIX` (kiosks, CI) that is not a valid language tag and `Intl` calls
-/// in the UI's libraries fail. Name Bokmål instead; the app's own language
-/// comes from its settings either way.
-fn ensure_language_tag() {
-    let posix = |v: Option<std::ffi::OsString>| v.map_or(true, |v| v.is_empty() || v == "C" || v == "POSIX" || v.to_string_lossy().starts_with("C."));
-    let named = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
-    let effective = named("LANGUAGE").or_else(|| named("LC_ALL")).or_else(|| named("LC_MESSAGES")).or_else(|| named("LANG"));
-    if posix(effective) {
-        // Before any thread starts.
-        std::env::set_var("LANGUAGE", "nb");
-    }
-}
-
 /// Starts the app and blocks until its window closes.
 pub fn run() {
-    ensure_language_tag();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())

@@ -36,6 +36,17 @@ function bandsPlugin(limits, codes) {
   };
 }
 
+/** uPlot formats numbers with `navigator.language`, which WebKit takes
+ * from the process locale; under `C` (kiosks, CI) that is no language tag
+ * and `Intl` throws. Name the app's language instead, for this page only. */
+function usableLanguageTag() {
+  try {
+    new Intl.NumberFormat(navigator.language);
+  } catch {
+    Object.defineProperty(navigator, "language", { value: { nb: "nb-NO", nn: "nn-NO", en: "en-GB" }[document.documentElement.lang] || "nb-NO", configurable: true });
+  }
+}
+
 function plot(uPlot, history, host) {
   const codes = [...new Set(history.points.flatMap((p) => p.values.map(([c]) => c)))];
   // Pulse from a blood-pressure monitor has no band on this plot; keep it off.
@@ -136,6 +147,7 @@ export async function renderHistory(params, status) {
   section.append(host, el("p", "history-legend", "history-legend"), table(history, status.mode === "demo"));
   // The chart library loads with the screen, so a problem in it can only
   // cost the plot (the table stays); drawn once the figure has a width.
+  usableLanguageTag();
   const { default: uPlot } = await import("../vendor/uplot/uPlot.esm.js");
   requestAnimationFrame(() => {
     if (host.isConnected) {

@@ -200,3 +200,69 @@ fn tauri_driver() -> PathBuf {
         PathBuf::from("tauri-driver")
     }
 }
+
+/// axe-core (vendored in `tests/e2e/vendor/axe-core`), run inside the app.
+const AXE: &str = include_str!("../vendor/axe-core/axe.min.js");
+
+impl App {
+    /// Runs axe-core on the page against WCAG 2.1 A and AA and returns the
+    /// violations as `rule: target …` lines (empty when there are none).
+    pub async fn axe_violations(&self) -> Vec<String> {
+        let loaded = self.client.execute("return typeof window.axe === 'object'", vec![]).await.unwrap();
+        if loaded != Value::Bool(true) {
+            self.client.execute(&format!("{AXE}\nreturn true;"), vec![]).await.expect("axe-core loads in the page");
+        }
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[0];
+                 axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
+                   .then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ') + ' — ' + v.help)))
+                   .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        result.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+    }
+
+    /// Visible interactive elements smaller than 48×48 CSS pixels.
+    pub async fn small_targets(&self) -> Vec<String> {
+        let result = self
+            .client
+            .execute(
+                "return Array.from(document.querySelectorAll('a[href], button, input:not([type=hidden]), textarea, select, label.choice'))
+                   .filter(e => e.offsetParent !== null && !e.closest('.skip-link') && getComputedStyle(e).visibility !== 'hidden')
+                   .filter(e => e.type !== 'radio' && e.type !== 'checkbox')
+                   .map(e => [e, e.getBoundingClientRect()])
+                   .filter(([e, r]) => r.width < 48 || r.height < 48)
+                   .map(([e, r]) => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(r.width) + 'x' + Math.round(r.height));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        result.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+    }
+
+    /// Types into the element matching `css`.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let field = self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    /// Goes to a route (`#/…`) as a click on a link would.
+    pub async fn go(&self, hash: &str) {
+        self.client.execute(&format!("location.hash = {hash:?}"), vec![]).await.unwrap();
+    }
+
+    /// Checks a screen: no axe violations, every target at least 48 px,
+    /// and a screenshot `target/e2e/<name>.png`.
+    pub async fn check_screen(&self, name: &str) {
+        let violations = self.axe_violations().await;
+        assert!(violations.is_empty(), "{name}: WCAG violations:\n{}", violations.join("\n"));
+        let small = self.small_targets().await;
+        assert!(small.is_empty(), "{name}: touch targets under 48 px: {small:?}");
+        self.screenshot(name).await;
+    }
+}

@@ -1,0 +1,234 @@
+//! Every screen's main path in demo mode through the real app, each
+//! checked with axe-core (WCAG 2.1 A/AA) and for 48 px touch targets, with
+//! a screenshot under `target/e2e/`: measure with the simulated device and
+//! see the colour and advice, a typo in a typed reading, a red reading that
+//! says whom to call, a questionnaire one question at a time, the plan, the
+//! history plot, messages with the demo nurse's reply, and the nurse's page
+//! with pairing and training mode.
+
+use heima_e2e::{App, Launch};
+
+async fn start() -> (App, tempfile::TempDir) {
+    let data = tempfile::tempdir().unwrap();
+    let app = App::start(Launch { data_dir: Some(data.path()), ..Launch::default() }).await;
+    (app, data)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn today_measure_result_and_a_typo() {
+    let (app, _data) = start().await;
+    app.wait_for_text("main h1", "I dag").await;
+    app.check_screen("today-nb").await;
+
+    // Mål: choose blood pressure, take it with the (simulated) device.
+    app.click("nav a[data-route=measure]").await;
+    app.wait_for_text("main h1", "Ta en måling").await;
+    app.check_screen("measure-nb").await;
+    app.click("a.big-choice[data-kind=blood-pressure]").await;
+    app.wait_for_text("main h1", "Mål blodtrykket").await;
+    app.check_screen("measure-blood-pressure-nb").await;
+    app.click(".screen--measure button.button--big").await;
+    app.wait_for_text("#measure-progress", "Mål nå").await;
+    app.screenshot("measure-progress-nb").await;
+    let heading = app.wait_for_text("#result h1", ":").await;
+    assert!(["Grønn", "Gul", "Rød"].iter().any(|c| heading.starts_with(c)), "{heading}");
+    let card = app.wait_for_text("#result .result", "Blodtrykk").await;
+    assert!(card.contains("mmHg"), "{card}");
+    assert!(card.contains("sone"), "the colour in words: {card}");
+    app.check_screen("result-nb").await;
+
+    // A typo typed by hand: a plain message, nothing stored.
+    app.go("#/measure/body-weight").await;
+    app.wait_for_text("main h1", "Vei deg").await;
+    app.type_into("#manual-29463-7", "1200").await;
+    app.click("#manual-form button[type=submit]").await;
+    let problem = app.wait_for_text("#manual-29463-7-problem", "kan ikke stemme").await;
+    assert!(problem.contains("1200 kg") && problem.contains("350 kg"), "{problem}");
+    app.check_screen("measure-typo-nb").await;
+    // The real value is red in the demo plan: whom to call comes first.
+    app.type_into("#manual-29463-7", "79,6").await;
+    app.click("#manual-form button[type=submit]").await;
+    app.wait_for_text("#result h1", "Rød").await;
+    let first = app.texts("#result > .result-call").await;
+    assert!(first.iter().any(|t| t.contains("+47 22 00 00 00")), "the service's phone first: {first:?}");
+    app.wait_for_text("#result", "Det var Vekt som ga fargen: 79,6 kg").await;
+    app.check_screen("result-red-nb").await;
+
+    // The today screen now shows the weighing done.
+    app.click("nav a[data-route=today]").await;
+    app.wait_for_js("return document.querySelector('li.task[data-activity=weight]').dataset.state === 'done'").await;
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_questionnaire_one_question_at_a_time_then_plan_and_history() {
+    let (app, _data) = start().await;
+    app.wait_for_text("main h1", "I dag").await;
+    app.click("li.task[data-activity=copd-check] a").await;
+    app.wait_for_text("#questionnaire h1", "Daglige spørsmål om pusten").await;
+    app.wait_for_text(".question-count", "Spørsmål 1 av").await;
+    app.check_screen("questionnaire-nb").await;
+    // Big answer buttons; each answer moves on.
+    app.click(".answer-choices button.answer:nth-child(1)").await; // breath
+    app.wait_for_js("return document.querySelector('.question').dataset.linkId === 'cough'").await;
+    app.click(".question-nav button").await; // back
+    app.wait_for_js("return document.querySelector('.question').dataset.linkId === 'breath'").await;
+    app.wait_for_js("return document.querySelector('.answer[aria-pressed=true]') !== null").await;
+    app.click(".answer-choices button.answer:nth-child(3)").await; // breath: much worse
+    app.click(".answer-choices button.answer:nth-child(1)").await; // cough
+    app.wait_for_js("return document.querySelector('.question').dataset.linkId === 'sputum'").await;
+    app.click(".answer-choices button.answer:nth-child(2)").await; // no phlegm
+    app.wait_for_js("return document.querySelector('.question').dataset.linkId === 'extra-medicine'").await;
+    app.click(".answer-choices button.answer:nth-child(2)").await; // no extra medicine
+    app.wait_for_js("return document.querySelector('.question').dataset.linkId === 'comment'").await;
+    app.click(".question-nav + *, .answer-choices button").await; // next, no comment
+    app.wait_for_text("#questionnaire-summary", "Sjekk svarene").await;
+    app.check_screen("questionnaire-summary-nb").await;
+    app.click("#questionnaire-summary .button--big").await;
+    let result = app.wait_for_text("#questionnaire-result", "Svarene er lagret").await;
+    assert!(result.contains("sone"), "{result}");
+    app.check_screen("questionnaire-result-nb").await;
+
+    // Min plan: readable and printable.
+    app.click("nav a[data-route=plan]").await;
+    app.wait_for_text("#plan h1", "Min plan").await;
+    let plan = app.wait_for_text("#plan", "Vekt").await;
+    assert!(plan.contains("Hver dag klokka 07:30"), "{plan}");
+    assert!(plan.contains("Rød sone") && plan.contains("Ring oppfølgingstjenesten"), "{plan}");
+    app.wait_for_text("#plan", "Skriv ut planen").await;
+    app.check_screen("plan-nb").await;
+
+    // Historikk: the demo's morning weight and a new one, with the bands.
+    app.go("#/measure/body-weight").await;
+    app.type_into("#manual-29463-7", "74,2").await;
+    app.click("#manual-form button[type=submit]").await;
+    app.wait_for_text("#result h1", "Grønn").await;
+    app.go("#/history/body-weight/7").await;
+    app.wait_for_text("main h2", "Vekt, siste 7 dager").await;
+    app.wait_for_js("return document.getElementById('history-plot').dataset.drawn === 'true' && !!document.querySelector('#history-plot canvas')").await;
+    let rows = app.texts("#history-table tbody tr").await;
+    assert!(rows.iter().any(|r| r.contains("74,2 kg") && r.contains("Grønn sone")), "{rows:?}");
+    // The bands are drawn: the canvas has the green band's colour in it.
+    let banded = app
+        .client
+        .execute(
+            "const c = document.querySelector('#history-plot canvas'); const x = c.getContext('2d');
+             const d = x.getImageData(0, 0, c.width, c.height).data; let green = 0;
+             for (let i = 0; i < d.length; i += 4) if (d[i + 1] > d[i] + 20 && d[i + 1] > d[i + 2] + 20) green++;
+             return green;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(banded.as_u64().unwrap() > 1000, "green band pixels: {banded}");
+    app.check_screen("history-nb").await;
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn messages_nurse_pairing_training_and_nynorsk() {
+    let (app, _data) = start().await;
+    app.wait_for_text("main h1", "I dag").await;
+    app.click("nav a[data-route=messages]").await;
+    app.wait_for_text("main h1", "Meldinger").await;
+    app.type_into("#message-text", "Eg er litt tung i pusten i dag.").await;
+    app.click("#message-form button").await;
+    app.wait_for_text("#message-list", "Eg er litt tung i pusten i dag.").await;
+    // The demo nurse answers.
+    app.wait_for_text("#message-list", "demosvar").await;
+    app.check_screen("messages-nb").await;
+
+    // The nurse's page is behind the code.
+    app.click("nav a[data-route=settings]").await;
+    app.click("a[href='#/nurse']").await;
+    app.wait_for_text("#nurse-lock", "Demo: koden er 2468").await;
+    app.check_screen("nurse-lock-nb").await;
+    app.type_into("#nurse-code", "2468").await;
+    app.click("#nurse-code-form button").await;
+    app.wait_for_text("#pairing", "Slå på apparatet").await;
+    app.click("#pairing .button--big").await;
+    app.wait_for_text("#found-devices", "Demo pulsoksymeter").await;
+    app.click("#found-devices li[data-id=demo-oximeter] button").await;
+    app.wait_for_text("#paired-devices", "Demo pulsoksymeter").await;
+    app.check_screen("nurse-nb").await;
+
+    // Training mode: a banner on every screen; a reading is marked and not counted.
+    app.click("#training button").await;
+    app.wait_for_js("return !document.getElementById('training-banner').hidden").await;
+    app.go("#/measure/oxygen-saturation").await;
+    app.wait_for_text("main", "Øvingsmodus: dette teller ikke").await;
+    app.type_into("#manual-2708-6", "97").await;
+    app.click("#manual-form button[type=submit]").await;
+    app.wait_for_text("#result", "Øving").await;
+    app.check_screen("training-result-nb").await;
+    app.click("nav a[data-route=today]").await;
+    app.wait_for_text("#training-banner", "Øvingsmodus").await;
+    app.wait_for_js("return document.querySelector('li.task[data-activity=spo2]').dataset.state !== 'done'").await;
+    app.screenshot("training-today-nb").await;
+    app.go("#/nurse").await;
+    app.wait_for_text("#training", "Avslutt øvingsmodus").await;
+    app.click("#training button").await;
+    app.wait_for_js("return document.getElementById('training-banner').hidden").await;
+
+    // Nynorsk on every screen's headings.
+    app.click("nav a[data-route=settings]").await;
+    app.click("label.choice:has(#language-nn)").await;
+    app.wait_for_text("main h1", "Innstillingar").await;
+    for (route, heading) in [("#/today", "I dag"), ("#/measure", "Ta ei måling"), ("#/plan", "Planen min"), ("#/history", "Historikk"), ("#/messages", "Meldingar")] {
+        app.go(route).await;
+        app.wait_for_text("main h1", heading).await;
+        let name = format!("{}-nn", route.trim_start_matches("#/"));
+        app.check_screen(&name).await;
+    }
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn keyboard_only_a_typed_reading_reaches_its_result() {
+    use fantoccini::key::Key;
+    let (app, _data) = start().await;
+    app.wait_for_text("main h1", "I dag").await;
+    let press = |k: Key| {
+        let client = app.client.clone();
+        async move { client.active_element().await.unwrap().send_keys(&k.to_string()).await.unwrap() }
+    };
+    let focused = || async { app.client.execute("const e = document.activeElement; return e.id || e.getAttribute('href') || e.tagName", vec![]).await.unwrap() };
+    // Tab from the top: the skip link, then the tabs; Enter on "Mål".
+    app.client.execute("document.activeElement.blur(); document.body.focus()", vec![]).await.unwrap();
+    let mut seen = vec![];
+    for _ in 0..4 {
+        press(Key::Tab).await;
+        seen.push(focused().await);
+        if seen.last().unwrap() == "#/measure" {
+            break;
+        }
+    }
+    assert_eq!(seen.last().unwrap(), "#/measure", "tab order: {seen:?}");
+    press(Key::Enter).await;
+    app.wait_for_text("main h1", "Ta en måling").await;
+    // On to the weight, the field, type and Enter.
+    let weight = app.client.find(fantoccini::Locator::Css("a.big-choice[data-kind=body-weight]")).await.unwrap();
+    app.client.execute("arguments[0].focus()", vec![serde_json::to_value(&weight).unwrap()]).await.unwrap();
+    press(Key::Enter).await;
+    app.wait_for_text("main h1", "Vei deg").await;
+    app.client.execute("document.getElementById('manual-29463-7').focus()", vec![]).await.unwrap();
+    app.client.active_element().await.unwrap().send_keys("74,0").await.unwrap();
+    press(Key::Enter).await;
+    app.wait_for_text("#result h1", "Grønn").await;
+    // Focus is visible: the focused element has an outline.
+    press(Key::Tab).await;
+    let outline = app.client.execute("return getComputedStyle(document.activeElement).outlineStyle", vec![]).await.unwrap();
+    assert_ne!(outline, "none", "focus must be visible");
+    app.close().await;
+}
+
+/// The accessibility check can fail: an image without a text is found.
+#[tokio::test(flavor = "multi_thread")]
+async fn axe_core_really_checks_the_page() {
+    let (app, _data) = start().await;
+    app.wait_for_text("main h1", "I dag").await;
+    app.client.execute("const i = document.createElement('img'); i.src = 'icon.png'; document.getElementById('main').append(i);", vec![]).await.unwrap();
+    let violations = app.axe_violations().await;
+    assert!(violations.iter().any(|v| v.starts_with("image-alt")), "{violations:?}");
+    app.close().await;
+}
