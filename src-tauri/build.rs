@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &["today", "settings", "set_locale", "set_display", "l
     "find_devices",
     "pair_device",
     "paired_devices",
+    "ui_ready",
 ];
 
 fn main() {

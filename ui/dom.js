@@ -89,3 +89,42 @@ export const SIGN = { green: "●", yellow: "▲", red: "■", "not-judged": "�
 export function colourOf(judgement) {
   return judgement && judgement.result === "judged" ? judgement.colour : "not-judged";
 }
+
+/** A list item naming a device (`data-id` for tests and updates). */
+export function deviceItem(className, device) {
+  const li = el("li", className);
+  li.dataset.id = device.id;
+  const name = el("span", "device-name");
+  name.textContent = device.name;
+  li.append(name);
+  return li;
+}
+
+/** A form with one labelled field and a submit button. `onSubmit(value,
+ * input)` runs with the button disabled; its errors are shown. */
+export function fieldForm({ formId, inputId, labelId, submitId, type = "text", inputMode, submitClass = "button", onSubmit }) {
+  const form = document.createElement("form");
+  form.id = formId;
+  const label = el("label", "field", labelId);
+  label.htmlFor = inputId;
+  const input = document.createElement("input");
+  input.id = inputId;
+  input.type = type;
+  input.autocomplete = "off";
+  if (inputMode) input.inputMode = inputMode;
+  const submit = el("button", submitClass, submitId);
+  submit.type = "submit";
+  form.append(label, input, submit);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    try {
+      await onSubmit(input.value, input);
+    } catch (error) {
+      showError(error);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}

@@ -8,6 +8,7 @@ pub mod device_watch;
 pub mod reminder_loop;
 pub mod service_secret;
 pub mod settings_file;
+pub mod startup;
 pub mod store_key;
 pub mod sync_loop;
 
@@ -202,6 +203,7 @@ pub fn run() {
             commands::nurse::find_devices,
             commands::nurse::pair_device,
             commands::nurse::paired_devices,
+            startup::ui_ready,
         ])
         .run(tauri::generate_context!())
         .expect("Heima could not start its window");

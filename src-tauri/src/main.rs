@@ -3,5 +3,6 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    heima_app::startup::mark_process_start();
     heima_app::run();
 }

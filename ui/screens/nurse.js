@@ -5,97 +5,68 @@
 
 import { invoke } from "../ipc.js";
 import { t } from "../i18n.js";
-import { el, heading, button, showError, clearErrors, announce } from "../dom.js";
+import { el, heading, button, clearErrors, announce, deviceItem, fieldForm } from "../dom.js";
 import { refreshChrome, route } from "../shell.js";
 import { pairedList, renderServiceStatus, watchServiceStatus } from "./settings.js";
 
 function lockScreen(status) {
   const section = el("section", "screen screen--nurse");
   section.id = "nurse-lock";
-  const form = document.createElement("form");
-  form.id = "nurse-code-form";
-  const label = el("label", "field", "nurse-code-label");
-  label.htmlFor = "nurse-code";
-  const input = document.createElement("input");
-  input.id = "nurse-code";
-  input.type = "password";
-  input.inputMode = "numeric";
-  input.autocomplete = "off";
-  const submit = el("button", "button button--big", "nurse-code-submit");
-  submit.type = "submit";
-  form.append(label, input, submit);
-  if (status.demo_nurse_code) form.append(el("p", "hint", "nurse-demo-code", { code: status.demo_nurse_code }));
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    try {
-      await invoke("nurse_unlock", { code: input.value });
+  const form = fieldForm({
+    formId: "nurse-code-form",
+    inputId: "nurse-code",
+    labelId: "nurse-code-label",
+    submitId: "nurse-code-submit",
+    type: "password",
+    inputMode: "numeric",
+    submitClass: "button button--big",
+    onSubmit: async (code, input) => {
+      input.value = "";
+      await invoke("nurse_unlock", { code });
       clearErrors();
       await route();
-    } catch (error) {
-      input.value = "";
-      showError(error);
-    }
+    },
   });
+  if (status.demo_nurse_code) form.append(el("p", "hint", "nurse-demo-code", { code: status.demo_nurse_code }));
   section.append(heading("nurse-heading"), el("p", null, "nurse-intro"), form);
   return section;
 }
 
+/** Connecting the tablet: an activation code, or logging in at the service. */
 function enrolment() {
   const box = el("section", "enrolment");
   box.id = "enrolment";
-  box.append(el("h2", null, "enrol-heading"), el("p", null, "enrol-intro"));
-  const form = document.createElement("form");
-  form.id = "enrol-code-form";
-  const label = el("label", "field", "enrol-code-label");
-  label.htmlFor = "enrol-code";
-  const input = document.createElement("input");
-  input.id = "enrol-code";
-  input.autocomplete = "off";
-  input.setAttribute("autocapitalize", "characters");
-  input.spellcheck = false;
-  const submit = el("button", "button", "enrol-code-submit");
-  submit.type = "submit";
-  form.append(label, input, submit);
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    submit.disabled = true;
-    try {
-      await invoke("enrol_with_code", { code: input.value });
-      clearErrors();
-      announce(t("enrol-done"));
-      await route();
-    } catch (error) {
-      showError(error);
-    } finally {
-      submit.disabled = false;
-    }
+  const done = async () => {
+    clearErrors();
+    announce(t("enrol-done"));
+    await route();
+  };
+  const code = fieldForm({
+    formId: "enrol-code-form",
+    inputId: "enrol-code",
+    labelId: "enrol-code-label",
+    submitId: "enrol-code-submit",
+    onSubmit: async (value) => {
+      await invoke("enrol_with_code", { code: value });
+      await done();
+    },
   });
-  const login = document.createElement("form");
-  login.id = "enrol-login-form";
-  const urlLabel = el("label", "field", "enrol-login-label");
-  urlLabel.htmlFor = "enrol-url";
-  const url = document.createElement("input");
-  url.id = "enrol-url";
-  url.type = "url";
-  url.autocomplete = "off";
-  const go = el("button", "button", "enrol-login-submit");
-  go.type = "submit";
-  login.append(urlLabel, url, go);
-  login.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    go.disabled = true;
-    announce(t("enrol-login-waiting"));
-    try {
-      await invoke("enrol_with_login", { fhirBase: url.value });
-      announce(t("enrol-done"));
-      await route();
-    } catch (error) {
-      showError(error);
-    } finally {
-      go.disabled = false;
-    }
+  const codeInput = code.querySelector("input");
+  codeInput.setAttribute("autocapitalize", "characters");
+  codeInput.spellcheck = false;
+  const login = fieldForm({
+    formId: "enrol-login-form",
+    inputId: "enrol-url",
+    labelId: "enrol-login-label",
+    submitId: "enrol-login-submit",
+    type: "url",
+    onSubmit: async (value) => {
+      announce(t("enrol-login-waiting"));
+      await invoke("enrol_with_login", { fhirBase: value });
+      await done();
+    },
   });
-  box.append(form, login);
+  box.append(el("h2", null, "enrol-heading"), el("p", null, "enrol-intro"), code, login);
   return box;
 }
 
@@ -117,11 +88,7 @@ async function pairing() {
       found.replaceChildren();
       if (devices.length === 0) found.append(el("li", "empty", "pair-none-found"));
       for (const d of devices) {
-        const li = el("li", "found-device");
-        li.dataset.id = d.id;
-        const name = el("span", "device-name");
-        name.textContent = d.name;
-        li.append(name);
+        const li = deviceItem("found-device", d);
         if (d.paired) {
           li.append(el("span", "device-paired", "pair-already"));
         } else {

@@ -5,7 +5,7 @@
 
 import { invoke } from "../ipc.js";
 import { loadLocale, t, errorText } from "../i18n.js";
-import { el, heading, radioChoice, showError, announce, linkButton } from "../dom.js";
+import { el, heading, radioChoice, showError, announce, linkButton, deviceItem } from "../dom.js";
 import { app, retranslateData } from "../shell.js";
 
 const LANGUAGES = ["nb", "nn", "en"];
@@ -164,11 +164,7 @@ export function pairedList(devices) {
     return list;
   }
   for (const d of devices) {
-    const li = el("li", "paired-device");
-    li.dataset.id = d.id;
-    const name = el("span", "device-name");
-    name.textContent = d.name;
-    li.append(name);
+    const li = deviceItem("paired-device", d);
     if (d.battery_percent !== null) li.append(el("span", "device-battery", "devices-battery", { percent: d.battery_percent }));
     li.append(el("span", "device-seen", d.last_seen ? "devices-seen" : "devices-never-seen", d.last_seen ? { when: new Date(d.last_seen).toLocaleString() } : undefined));
     list.append(li);

@@ -138,8 +138,16 @@ async fn messages_nurse_pairing_training_and_nynorsk() {
     app.wait_for_text("#message-list", "demosvar").await;
     app.check_screen("messages-nb").await;
 
-    // The nurse's page is behind the code.
+    // Innstillinger and Måleapparater.
+    app.click("nav a[data-route=devices]").await;
+    app.wait_for_text("main h1", "Måleapparater").await;
+    app.wait_for_js("return document.querySelector('#bluetooth-status').dataset.state !== 'checking'").await;
+    app.check_screen("devices-nb").await;
     app.click("nav a[data-route=settings]").await;
+    app.wait_for_text("#service-status", "Demo").await;
+    app.check_screen("settings-nb").await;
+
+    // The nurse's page is behind the code.
     app.click("a[href='#/nurse']").await;
     app.wait_for_text("#nurse-lock", "Demo: koden er 2468").await;
     app.check_screen("nurse-lock-nb").await;

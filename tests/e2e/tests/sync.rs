@@ -86,7 +86,7 @@ async fn enrol_with_a_code_send_with_progress_and_ask_the_nurse_when_revoked() {
     field.send_keys(&code.to_lowercase().replace('-', " ")).await.unwrap();
     app.click("#enrol-code-form button").await;
     app.wait_for_text("#service-status", "Koblet til Test service").await;
-    app.screenshot("settings-enrolled-nb").await;
+    app.check_screen("nurse-enrolled-nb").await;
 
     // The plan comes down from the service.
     app.click("nav a[data-route=today]").await;
@@ -142,7 +142,7 @@ async fn enrol_with_a_code_send_with_progress_and_ask_the_nurse_when_revoked() {
     app.click("nav a[data-route=today]").await;
     app.wait_for_text("#revoked", "Spør sykepleieren din").await;
     app.wait_for_text("#revoked", "tatt vare på").await;
-    app.screenshot("revoked-nb").await;
+    app.check_screen("revoked-nb").await;
     app.close().await;
     let store = Store::open(&data.path().join("heima.db"), &key, Timestamp::now()).unwrap().store;
     assert_eq!(store.reading_count().unwrap(), READINGS as i64);
