@@ -97,9 +97,12 @@ pub struct ServiceStatusView {
 pub fn service_status(state: State<'_, AppState>) -> Result<ServiceStatusView, CoreError> {
     let demo = state.settings.lock().unwrap().is_demo();
     let sync = state.sync.lock().unwrap().clone();
+    // Without a store (its problem is among the start-up notices) the
+    // screens still get a status: nothing sent, nothing waiting.
     let (outbox, plan, unread) = with_store(&state, |store| {
         Ok((store.outbox_status()?, store.plan_in_force(state.clock.now(), &state.clock.time_zone())?, store.unread_messages()?))
-    })?;
+    })
+    .unwrap_or((heima_core::store::outbox::OutboxStatus { waiting: 0, sent: 0 }, None, 0));
     let service_name = if demo { None } else { service_secret::load().ok().flatten().and_then(|e| e.service_name) };
     Ok(ServiceStatusView {
         mode: if demo { "demo" } else if sync.revoked { "revoked" } else { "enrolled" },

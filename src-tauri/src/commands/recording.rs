@@ -93,7 +93,9 @@ pub async fn measure_with_device(app: AppHandle, kind: MeasurementKind) -> Resul
     }
     let deadline = std::time::Instant::now() + DEVICE_WAIT;
     loop {
-        let newest = with_store(&state, |store| Ok(store.readings(kind, Timestamp::MIN, Timestamp::MAX)?.into_iter().filter(|r| r.received >= started).map(|r| r.id).max()))?;
+        // Stored records can carry an older device time; a month back is plenty.
+        let since = started - jiff::SignedDuration::from_hours(24 * 31);
+        let newest = with_store(&state, |store| Ok(store.readings(kind, since, Timestamp::MAX)?.into_iter().filter(|r| r.received >= started).map(|r| r.id).max()))?;
         if let Some(id) = newest {
             return result_of(&state, id);
         }

@@ -251,9 +251,12 @@ impl App {
         field.send_keys(text).await.unwrap();
     }
 
-    /// Goes to a route (`#/…`) as a click on a link would.
+    /// Goes to a route (`#/…`) as a click on a link would, and waits until
+    /// the router has drawn it (the UI sets `body[data-ready]` after each
+    /// route). The hash must differ from the current one.
     pub async fn go(&self, hash: &str) {
-        self.client.execute(&format!("location.hash = {hash:?}"), vec![]).await.unwrap();
+        self.client.execute(&format!("document.body.dataset.ready = 'false'; location.hash = {hash:?}"), vec![]).await.unwrap();
+        self.wait_for_js("return document.body.dataset.ready === 'true'").await;
     }
 
     /// Checks a screen: no axe violations, every target at least 48 px,

@@ -68,20 +68,30 @@ async fn a_questionnaire_one_question_at_a_time_then_plan_and_history() {
     app.wait_for_text("#questionnaire h1", "Daglige spørsmål om pusten").await;
     app.wait_for_text(".question-count", "Spørsmål 1 av").await;
     app.check_screen("questionnaire-nb").await;
-    // Big answer buttons; each answer moves on.
-    app.click(".answer-choices button.answer:nth-child(1)").await; // breath
-    app.wait_for_js("return document.querySelector('.question').dataset.linkId === 'cough'").await;
+    // Big answer buttons; each answer moves on (wait for the next question
+    // before the next click: the screen is redrawn after each answer).
+    let at = |link: &'static str| {
+        let app = &app;
+        async move { app.wait_for_js(&format!("const q = document.querySelector('.question'); return !!q && q.dataset.linkId === '{link}'")).await }
+    };
+    let answer = |n: usize| {
+        let app = &app;
+        async move { app.click(&format!(".answer-choices button.answer:nth-child({n})")).await }
+    };
+    answer(1).await; // breath: as usual
+    at("cough").await;
     app.click(".question-nav button").await; // back
-    app.wait_for_js("return document.querySelector('.question').dataset.linkId === 'breath'").await;
+    at("breath").await;
     app.wait_for_js("return document.querySelector('.answer[aria-pressed=true]') !== null").await;
-    app.click(".answer-choices button.answer:nth-child(3)").await; // breath: much worse
-    app.click(".answer-choices button.answer:nth-child(1)").await; // cough
-    app.wait_for_js("return document.querySelector('.question').dataset.linkId === 'sputum'").await;
-    app.click(".answer-choices button.answer:nth-child(2)").await; // no phlegm
-    app.wait_for_js("return document.querySelector('.question').dataset.linkId === 'extra-medicine'").await;
-    app.click(".answer-choices button.answer:nth-child(2)").await; // no extra medicine
-    app.wait_for_js("return document.querySelector('.question').dataset.linkId === 'comment'").await;
-    app.click(".question-nav + *, .answer-choices button").await; // next, no comment
+    answer(3).await; // breath: much worse
+    at("cough").await;
+    answer(1).await;
+    at("sputum").await;
+    answer(2).await; // no phlegm
+    at("extra-medicine").await;
+    answer(2).await; // no extra medicine
+    at("comment").await;
+    app.click(".answer-choices button").await; // next, no comment
     app.wait_for_text("#questionnaire-summary", "Sjekk svarene").await;
     app.check_screen("questionnaire-summary-nb").await;
     app.click("#questionnaire-summary .button--big").await;
