@@ -10,8 +10,9 @@ APP_PACKAGES=(
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev
   libayatana-appindicator3-dev libgtk-3-dev libxdo-dev libssl-dev libdbus-1-dev
 )
-# Extra packages for the tests: a virtual display and WebKit's WebDriver.
-TEST_PACKAGES=(xvfb xauth webkit2gtk-driver)
+# Extra packages for the tests: a virtual display, WebKit's WebDriver, and
+# Chromium with its driver (the nurse's side of the call interop test).
+TEST_PACKAGES=(xvfb xauth webkit2gtk-driver chromium chromium-driver)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

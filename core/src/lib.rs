@@ -6,6 +6,7 @@
 //! Every type that crosses to the UI is plain `serde` data; errors are codes
 //! (see [`error`]) that the UI turns into words from the Fluent files.
 
+pub mod call;
 pub mod clock;
 pub mod demo;
 pub mod devices;
