@@ -13,7 +13,6 @@ use crate::{
     measurement::{Component, ComponentValue, Measurement},
     plan::{CarePlan, MeasurementKind},
     questionnaire::Questionnaire,
-    schedule::Completion,
     store::{
         readings::{EnteredBy, NewReading},
         Store,
@@ -31,10 +30,7 @@ pub const QUESTIONNAIRES_JSON: [&str; 2] = [
 #[derive(Debug, Clone)]
 pub struct DemoService {
     pub patient_name: String,
-    pub plan: CarePlan,
-    pub questionnaires: Vec<Questionnaire>,
-    pub completions: Vec<Completion>,
-    /// Readings behind the completions.
+    /// The day's history so far (put into the demo store by [`DemoService::seed`]).
     pub readings: Vec<Measurement>,
 }
 
@@ -72,19 +68,14 @@ impl DemoService {
     /// A fresh demo: the weighing was done at 07:34 this morning if that time
     /// has passed, everything else is open.
     pub fn new(clock: &dyn Clock) -> DemoService {
-        let plan = sample_plan(clock);
         let tz = clock.time_zone();
         let now = clock.now();
         let morning = now.to_zoned(tz.clone()).date().to_datetime(time(7, 34, 0, 0)).to_zoned(tz).map(|z| z.timestamp());
-        let (completions, readings) = match morning {
-            Ok(at) if at <= now => (vec![Completion { activity_id: "weight".into(), at }], vec![demo_weight(at)]),
-            _ => (vec![], vec![]),
+        let readings = match morning {
+            Ok(at) if at <= now => vec![demo_weight(at)],
+            _ => vec![],
         };
-        DemoService { patient_name: "Kari Nordmann".into(), plan, questionnaires: sample_questionnaires(), completions, readings }
-    }
-
-    pub fn questionnaire(&self, id: &str) -> Option<&Questionnaire> {
-        self.questionnaires.iter().find(|q| q.id == id)
+        DemoService { patient_name: "Kari Nordmann".into(), readings }
     }
 
     /// Puts the demo's plan, questionnaires and morning reading into a
@@ -105,7 +96,7 @@ impl DemoService {
             .iter()
             .map(|m| NewReading { measurement: m, entered_by: EnteredBy::Patient, manual: false, received_at: m.effective, judged: None })
             .collect();
-        store.insert_readings(&rows).map_err(|e| CoreError::new(e.code(), e.to_string()))?;
+        store.insert_readings(&rows)?;
         Ok(())
     }
 }
@@ -160,10 +151,11 @@ mod tests {
     #[test]
     fn every_plan_questionnaire_is_served() {
         let clock = FixedClock::oslo("2026-03-10T11:00:00Z".parse().unwrap());
-        let demo = DemoService::new(&clock);
-        for activity in &demo.plan.activities {
+        let store = demo_store(&clock);
+        let plan = store.plan_in_force(clock.now, &clock.time_zone()).unwrap().expect("the demo plan is in force");
+        for activity in &plan.activities {
             if let crate::plan::ActivityKind::Questionnaire { questionnaire } = &activity.kind {
-                assert!(demo.questionnaire(questionnaire).is_some(), "{questionnaire}");
+                assert!(store.questionnaire(questionnaire).unwrap().is_some(), "{questionnaire}");
             }
         }
     }

@@ -19,15 +19,11 @@ use crate::{
     store::{
         readings::{EnteredBy, Inserted, NewReading},
         responses::NewResponse,
-        Store, StoreError,
+        Store,
     },
     today::LatestResult,
     traffic_light::{judge, judge_measurement, Call, Judgeable, Judgement, TrafficLight},
 };
-
-fn store_error(e: StoreError) -> CoreError {
-    CoreError::new(e.code(), e.to_string())
-}
 
 /// The plan's advice (every language it has) and calls for a judgement.
 pub fn advice_for(light: Option<&TrafficLight>, judgement: &Judgement) -> (Option<Text>, Vec<Call>) {
@@ -63,7 +59,7 @@ pub fn record_manual(
 ) -> Result<LatestResult, EntryRefused> {
     let now = clock.now();
     let m = manual::measurement(kind, typed, now).map_err(EntryRefused::Typed)?;
-    let plan = store.plan_in_force(now, &clock.time_zone()).map_err(|e| EntryRefused::Failed(store_error(e)))?;
+    let plan = store.plan_in_force(now, &clock.time_zone()).map_err(|e| EntryRefused::Failed(e.into()))?;
     let judged = plan.as_ref().map(|p| (i64::from(p.version), judge_measurement(p, &m)));
     let row = NewReading {
         measurement: &m,
@@ -72,7 +68,7 @@ pub fn record_manual(
         received_at: now,
         judged: judged.as_ref().map(|(v, j)| (*v as u32, j.as_str())),
     };
-    let id = match store.insert_reading(&row).map_err(|e| EntryRefused::Failed(store_error(e)))? {
+    let id = match store.insert_reading(&row).map_err(|e| EntryRefused::Failed(e.into()))? {
         Inserted::New { id } | Inserted::Duplicate { id } => id,
     };
     reading_result(store, clock, id).map_err(EntryRefused::Failed)?.ok_or_else(|| EntryRefused::Failed(CoreError::new("store-failed", "stored reading not found")))
@@ -80,8 +76,8 @@ pub fn record_manual(
 
 /// One stored reading as the result screen shows it, judged by the plan in force.
 pub fn reading_result(store: &Store, clock: &dyn Clock, id: i64) -> Result<Option<LatestResult>, CoreError> {
-    let Some(reading) = store.reading_by_id(id).map_err(store_error)? else { return Ok(None) };
-    let plan = store.plan_in_force(clock.now(), &clock.time_zone()).map_err(store_error)?;
+    let Some(reading) = store.reading_by_id(id).map_err(CoreError::from)? else { return Ok(None) };
+    let plan = store.plan_in_force(clock.now(), &clock.time_zone()).map_err(CoreError::from)?;
     Ok(plan.map(|p| LatestResult::new(&p, &reading, clock)))
 }
 
@@ -139,7 +135,7 @@ pub fn submit_answers(
 ) -> Result<QuestionnaireResult, AnswersRefused> {
     q.check_complete(answers).map_err(AnswersRefused::Answers)?;
     let now = clock.now();
-    let plan = store.plan_in_force(now, &clock.time_zone()).map_err(|e| AnswersRefused::Failed(store_error(e)))?;
+    let plan = store.plan_in_force(now, &clock.time_zone()).map_err(|e| AnswersRefused::Failed(e.into()))?;
     let score = q.score(answers);
     let (judgement, advice, calls) = judge_score(plan.as_ref(), &q.id, score);
     let resource = response(q, answers, now, identifier, &Respondent { patient: None, relative: entered_by == EnteredBy::Relative });
@@ -153,7 +149,7 @@ pub fn submit_answers(
             entered_by,
             judged: plan.as_ref().map(|p| (i64::from(p.version), judgement.as_str())),
         })
-        .map_err(|e| AnswersRefused::Failed(store_error(e)))?;
+        .map_err(|e| AnswersRefused::Failed(e.into()))?;
     Ok(QuestionnaireResult {
         id,
         questionnaire: q.id.clone(),
@@ -194,10 +190,10 @@ pub fn history(store: &Store, clock: &dyn Clock, kind: MeasurementKind, days: u1
     let to = clock.now();
     let from = to - jiff::SignedDuration::from_hours(24 * i64::from(days));
     let tz = clock.time_zone();
-    let plan = store.plan_in_force(to, &tz).map_err(store_error)?;
+    let plan = store.plan_in_force(to, &tz).map_err(CoreError::from)?;
     let points = store
         .readings(kind, from, to)
-        .map_err(store_error)?
+        .map_err(CoreError::from)?
         .into_iter()
         .filter(|r| r.entered_by != EnteredBy::NurseTraining)
         .map(|r| HistoryPoint {

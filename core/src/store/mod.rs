@@ -84,6 +84,13 @@ pub enum StoreError {
     Invalid(&'static str),
 }
 
+/// A store failure as the UI hears of it: its code, and the message as detail.
+impl From<StoreError> for crate::error::CoreError {
+    fn from(e: StoreError) -> Self {
+        crate::error::CoreError::new(e.code(), e.to_string())
+    }
+}
+
 impl StoreError {
     pub fn code(&self) -> &'static str {
         match self {

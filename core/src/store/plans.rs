@@ -32,12 +32,11 @@ impl Store {
     /// Validates and saves a CarePlan from the service. On error nothing
     /// changes and the refusal is written to the audit trail.
     pub fn accept_plan(&self, resource: &serde_json::Value, now: Timestamp, tz: &TimeZone) -> Result<PlanUpdate, CoreError> {
-        let store_error = |e: StoreError| CoreError::new(e.code(), e.to_string());
         let plan = match careplan::parse(resource, tz) {
             Ok(plan) => plan,
             Err(error) => {
                 // The reason names fields, never values about the patient.
-                self.audit(now, "down", "plan-refused", None, Some(&error.detail)).map_err(store_error)?;
+                self.audit(now, "down", "plan-refused", None, Some(&error.detail))?;
                 return Err(error);
             }
         };
@@ -50,7 +49,7 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()
-            .map_err(|e| store_error(e.into()))?;
+            .map_err(StoreError::from)?;
         if let Some(version) = known {
             return Ok(PlanUpdate::AlreadyKnown { version });
         }
@@ -59,9 +58,9 @@ impl Store {
                 "INSERT INTO care_plan (plan_id, source_version, valid_from_utc, received_utc, resource) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![plan.id, source_version, plan.valid_from.as_millisecond(), now.as_millisecond(), resource.to_string()],
             )
-            .map_err(|e| store_error(e.into()))?;
+            .map_err(StoreError::from)?;
         let version = self.conn().last_insert_rowid() as u32;
-        self.audit(now, "down", "plan-accepted", Some(&version.to_string()), None).map_err(store_error)?;
+        self.audit(now, "down", "plan-accepted", Some(&version.to_string()), None)?;
         Ok(PlanUpdate::Accepted { version, valid_from: plan.valid_from })
     }
 

@@ -11,12 +11,12 @@ use heima_core::{
 };
 use tauri::{AppHandle, Manager, State};
 
-use super::{new_identifier, store_error, with_store, with_store_mut};
+use super::{new_identifier, with_store, with_store_mut};
 use crate::AppState;
 
 #[tauri::command]
 pub fn messages(state: State<'_, AppState>) -> Result<Vec<Message>, CoreError> {
-    with_store(&state, |store| store.messages())
+    with_store(&state, |store| Ok(store.messages()?))
 }
 
 /// Stores and queues the patient's message.
@@ -24,7 +24,7 @@ pub fn messages(state: State<'_, AppState>) -> Result<Vec<Message>, CoreError> {
 pub fn send_message(app: AppHandle, state: State<'_, AppState>, text: String) -> Result<Vec<Message>, CoreError> {
     let identifier = new_identifier("message")?;
     let now = state.clock.now();
-    with_store_mut(&state, |store| store.send_message(&text, &identifier, now).map_err(store_error))?;
+    with_store_mut(&state, |store| Ok(store.send_message(&text, &identifier, now)?))?;
     state.sync_wake.notify_one();
     if state.settings.lock().unwrap().is_demo() {
         let locale = state.settings.lock().unwrap().locale;
@@ -33,17 +33,17 @@ pub fn send_message(app: AppHandle, state: State<'_, AppState>, text: String) ->
             tokio::time::sleep(Duration::from_secs(3)).await;
             let state = app.state::<AppState>();
             let incoming = IncomingMessage { identifier: format!("demo-reply/{identifier}"), sent: state.clock.now(), body: reply };
-            if let Err(e) = with_store_mut(&state, |store| store.receive_messages(&[incoming]).map_err(store_error)) {
+            if let Err(e) = with_store_mut(&state, |store| Ok(store.receive_messages(&[incoming])?)) {
                 log::warn!("demo reply not stored: {e}");
             }
         });
     }
-    with_store(&state, |store| store.messages())
+    with_store(&state, |store| Ok(store.messages()?))
 }
 
 /// Marks the replies as read (the messages screen was shown).
 #[tauri::command]
 pub fn mark_messages_read(state: State<'_, AppState>) -> Result<usize, CoreError> {
     let now = state.clock.now();
-    with_store(&state, |store| store.mark_messages_read(now))
+    with_store(&state, |store| Ok(store.mark_messages_read(now)?))
 }

@@ -15,7 +15,7 @@ use heima_core::{
     error::CoreError,
     locale::{self, Locale},
     settings::{ServiceEnrolment, Settings, TextSize},
-    store::{Store, StoreError},
+    store::Store,
     sync::{client::Progress, client::SyncError, enrol},
     today::{self, TodayView},
 };
@@ -33,18 +33,15 @@ const NETWORK_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long the login page in the browser may take.
 const LOGIN_TIMEOUT: Duration = Duration::from_secs(600);
 
-pub(crate) fn store_error(e: StoreError) -> CoreError {
-    CoreError::new(e.code(), e.to_string())
-}
-
 fn sync_error(e: SyncError) -> CoreError {
     CoreError::new(e.code(), e.to_string())
 }
 
-pub(crate) fn with_store<T>(state: &AppState, f: impl FnOnce(&Store) -> Result<T, StoreError>) -> Result<T, CoreError> {
+/// Runs `f` on the open store (store errors convert with `?`).
+pub(crate) fn with_store<T>(state: &AppState, f: impl FnOnce(&Store) -> Result<T, CoreError>) -> Result<T, CoreError> {
     let guard = state.store.lock().unwrap();
     let store = guard.as_ref().ok_or_else(|| CoreError::new("store-failed", "the store is not open"))?;
-    f(store).map_err(store_error)
+    f(store)
 }
 
 /// Runs `f` on the open store, mutably.
@@ -66,7 +63,7 @@ pub(crate) fn new_identifier(prefix: &str) -> Result<String, CoreError> {
 pub fn today(state: State<'_, AppState>) -> Result<Option<TodayView>, CoreError> {
     let demo = state.settings.lock().unwrap().is_demo();
     let name = demo.then_some(state.demo.patient_name.as_str());
-    with_store(&state, |store| today::view(store, &state.clock, demo, name))
+    with_store(&state, |store| Ok(today::view(store, &state.clock, demo, name)?))
 }
 
 /// The connection with the follow-up service, for the settings screen and
@@ -127,9 +124,9 @@ pub fn service_status(state: State<'_, AppState>) -> Result<ServiceStatusView, C
 fn finish_enrolment(state: &AppState, enrolment: Enrolment) -> Result<(), CoreError> {
     service_secret::save(&enrolment).map_err(|e| CoreError::new("store-key-unavailable", e))?;
     let key = load_store_key(&state.data_dir, false)?;
-    let mut store = Store::open(&store_file(&state.data_dir, false), &key, Timestamp::now()).map_err(store_error)?.store;
-    store.begin_service(&enrolment.fhir_base, &enrolment.patient, Timestamp::now()).map_err(store_error)?;
-    store.set_setting(REVOKED_SETTING, "false").map_err(store_error)?;
+    let mut store = Store::open(&store_file(&state.data_dir, false), &key, Timestamp::now())?.store;
+    store.begin_service(&enrolment.fhir_base, &enrolment.patient, Timestamp::now())?;
+    store.set_setting(REVOKED_SETTING, "false")?;
     change_settings(state, |s| s.service = Some(ServiceEnrolment { base_url: enrolment.fhir_base.clone() }))?;
     *state.store.lock().unwrap() = Some(store);
     {

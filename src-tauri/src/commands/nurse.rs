@@ -80,7 +80,7 @@ pub struct FoundDevice {
 #[tauri::command]
 pub async fn find_devices(state: State<'_, AppState>) -> Result<Vec<FoundDevice>, CoreError> {
     require_nurse(&state)?;
-    let paired: Vec<String> = with_store(&state, |s| s.paired_devices())?.into_iter().map(|d| d.id).collect();
+    let paired: Vec<String> = with_store(&state, |s| Ok(s.paired_devices()?))?.into_iter().map(|d| d.id).collect();
     let found: Vec<(String, String, String)> = if state.settings.lock().unwrap().is_demo() {
         tokio::time::sleep(Duration::from_millis(800)).await;
         MeasurementKind::ALL
@@ -107,11 +107,11 @@ pub fn pair_device(state: State<'_, AppState>, id: String, service: String, name
     let now = state.clock.now();
     with_store(&state, |s| {
         s.pair_device(&id, &service, &name, now)?;
-        s.paired_devices()
+        Ok(s.paired_devices()?)
     })
 }
 
 #[tauri::command]
 pub fn paired_devices(state: State<'_, AppState>) -> Result<Vec<PairedDevice>, CoreError> {
-    with_store(&state, |s| s.paired_devices())
+    with_store(&state, |s| Ok(s.paired_devices()?))
 }

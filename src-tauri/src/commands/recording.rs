@@ -23,7 +23,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
 
-use super::{new_identifier, random_bytes, store_error, with_store, with_store_mut};
+use super::{new_identifier, random_bytes, with_store, with_store_mut};
 use crate::AppState;
 
 /// How long the Mål screen waits for a real device's reading.
@@ -46,9 +46,12 @@ pub fn set_taken_by(state: State<'_, AppState>, taken_by: EnteredBy) -> Result<(
 }
 
 fn result_of(state: &AppState, id: i64) -> Result<LatestResult, CoreError> {
-    let guard = state.store.lock().unwrap();
-    let store = guard.as_ref().ok_or_else(|| CoreError::new("store-failed", "the store is not open"))?;
-    recording::reading_result(store, &state.clock, id)?.ok_or_else(|| CoreError::new("store-failed", "no plan to judge by"))
+    with_store(state, |store| recording::reading_result(store, &state.clock, id))?.ok_or_else(|| CoreError::new("store-failed", "no plan to judge by"))
+}
+
+/// The newest version of a questionnaire the service sent.
+fn load_questionnaire(state: &AppState, id: &str) -> Result<Questionnaire, CoreError> {
+    with_store(state, |store| Ok(store.questionnaire(id)?))?.ok_or_else(|| CoreError::new("questionnaire-invalid", format!("no questionnaire {id}")))
 }
 
 /// Takes a reading with a device. In demo mode a simulated device of that
@@ -72,8 +75,8 @@ pub async fn measure_with_device(app: AppHandle, kind: MeasurementKind) -> Resul
             let mut guard = state.store.lock().unwrap();
             let store = guard.as_mut().ok_or_else(|| CoreError::new("store-failed", "the store is not open"))?;
             let (id, service, _, name) = demo::devices::identity(kind).expect("a demo device exists");
-            store.pair_device(id, &format!("{service:04x}"), name, state.clock.now()).map_err(store_error)?;
-            let plan = store.plan_in_force(state.clock.now(), &tz).map_err(store_error)?;
+            store.pair_device(id, &format!("{service:04x}"), name, state.clock.now())?;
+            let plan = store.plan_in_force(state.clock.now(), &tz)?;
             let config =
                 SessionConfig { device_id: id, time_zone: &tz, clock: &state.clock, last_sequence: None, set_clock: false, wait: Duration::from_millis(50) };
             let mut link = SimulatedLink::new(device);
@@ -84,7 +87,7 @@ pub async fn measure_with_device(app: AppHandle, kind: MeasurementKind) -> Resul
                 return Err(CoreError::new(error.code(), error.to_string()));
             }
             // The newest reading of the kind.
-            Ok(store.readings(kind, started, Timestamp::MAX).map_err(store_error)?.into_iter().map(|r| r.id).max())
+            Ok(store.readings(kind, started, Timestamp::MAX)?.into_iter().map(|r| r.id).max())
         })
         .await
         .map_err(|e| CoreError::new("store-failed", e.to_string()))??;
@@ -137,20 +140,20 @@ pub fn reading(state: State<'_, AppState>, id: i64) -> Result<LatestResult, Core
 
 #[tauri::command]
 pub fn questionnaire(state: State<'_, AppState>, id: String) -> Result<Questionnaire, CoreError> {
-    with_store(&state, |store| store.questionnaire(&id))?.ok_or_else(|| CoreError::new("questionnaire-invalid", format!("no questionnaire {id}")))
+    load_questionnaire(&state, &id)
 }
 
 /// The items to show, in order, given the answers so far (`enableWhen`).
 #[tauri::command]
 pub fn questionnaire_screens(state: State<'_, AppState>, id: String, answers: Answers) -> Result<Vec<Item>, CoreError> {
-    let q = questionnaire(state, id)?;
+    let q = load_questionnaire(&state, &id)?;
     Ok(q.screens(&answers).into_iter().cloned().collect())
 }
 
 /// Checks one answer before "next".
 #[tauri::command]
 pub fn check_answer(state: State<'_, AppState>, id: String, link_id: String, answer: Answer) -> Result<Option<AnswerProblem>, CoreError> {
-    let q = questionnaire(state, id)?;
+    let q = load_questionnaire(&state, &id)?;
     Ok(q.check_answer(&link_id, &answer).err())
 }
 
@@ -164,7 +167,7 @@ pub enum AnswersOutcome {
 /// Sends the answers (after the summary).
 #[tauri::command]
 pub fn submit_answers(state: State<'_, AppState>, id: String, answers: Answers) -> Result<AnswersOutcome, CoreError> {
-    let q = with_store(&state, |store| store.questionnaire(&id))?.ok_or_else(|| CoreError::new("questionnaire-invalid", format!("no questionnaire {id}")))?;
+    let q = load_questionnaire(&state, &id)?;
     let entered_by = state.recorder();
     let identifier = new_identifier("response")?;
     let outcome = with_store_mut(&state, |store| match recording::submit_answers(store, &state.clock, &q, &answers, entered_by, &identifier) {
@@ -202,7 +205,5 @@ pub fn plan(state: State<'_, AppState>) -> Result<Option<PlanView>, CoreError> {
 /// Readings of a kind over the last `days` days, with the patient's limits.
 #[tauri::command]
 pub fn history(state: State<'_, AppState>, kind: MeasurementKind, days: u16) -> Result<History, CoreError> {
-    let guard = state.store.lock().unwrap();
-    let store = guard.as_ref().ok_or_else(|| CoreError::new("store-failed", "the store is not open"))?;
-    recording::history(store, &state.clock, kind, days.clamp(1, 366))
+    with_store(&state, |store| recording::history(store, &state.clock, kind, days.clamp(1, 366)))
 }
