@@ -9,6 +9,9 @@ APP_PACKAGES=(
   build-essential pkg-config
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev
   libayatana-appindicator3-dev libgtk-3-dev libxdo-dev libssl-dev libdbus-1-dev
+  # Calls: GStreamer with VP8 (libvpx), Opus, RTP, V4L2 camera, PulseAudio, JPEG.
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 )
 # Extra packages for the tests: a virtual display, WebKit's WebDriver, and
 # Chromium with its driver (the nurse's side of the call interop test).

@@ -157,6 +157,8 @@ pub struct TokenResponse {
     pub fhir_base_url: Option<String>,
     pub token_endpoint: Option<String>,
     pub service_name: Option<String>,
+    /// Where the service takes video calls (`docs/calls.md`); none: no calls.
+    pub call_endpoint: Option<String>,
 }
 
 /// Everything the app keeps about its follow-up service; stored as one
@@ -169,6 +171,10 @@ pub struct Enrolment {
     /// `Patient/<id>` on that service.
     pub patient: String,
     pub service_name: Option<String>,
+    /// Base URL of the service's call signalling (`docs/calls.md`), if it
+    /// takes video calls.
+    #[serde(default)]
+    pub call_endpoint: Option<String>,
     pub access_token: String,
     pub refresh_token: Option<String>,
     pub expires_at: Option<Timestamp>,
@@ -194,6 +200,7 @@ impl Enrolment {
             token_endpoint: token_endpoint.to_string(),
             patient: if patient.starts_with("Patient/") { patient.to_string() } else { format!("Patient/{patient}") },
             service_name: t.service_name.clone(),
+            call_endpoint: t.call_endpoint.as_deref().map(|c| c.trim_end_matches('/').to_string()),
             access_token: t.access_token.clone(),
             refresh_token: t.refresh_token.clone(),
             expires_at: t.expires_in.and_then(|s| now.checked_add(SignedDuration::from_secs(s)).ok()),

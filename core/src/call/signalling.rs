@@ -1,0 +1,171 @@
+//! Call signalling with the follow-up service over HTTPS, in the manner of
+//! WHIP (RFC 9725): SDP offers and answers as `application/sdp` bodies, the
+//! call as a resource whose `DELETE` hangs up, STUN/TURN servers in `Link`
+//! headers. The protocol, including the parts WHIP has no word for
+//! (ringing, incoming calls, the other side hanging up), is in
+//! `docs/calls.md`.
+
+use std::time::Duration;
+
+use reqwest::{header, Method, StatusCode};
+use url::Url;
+
+use super::{protocol::ice_servers_from_links, CallError, IceServer};
+
+/// How long the service may let a call ring before it answers.
+pub const RING_LIMIT: Duration = Duration::from_secs(60);
+
+/// The service's call endpoint, with the patient's access token.
+#[derive(Debug, Clone)]
+pub struct CallService {
+    base: Url,
+    token: Option<String>,
+    http: reqwest::Client,
+}
+
+/// A call the service put through: where it lives and the answer SDP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlacedCall {
+    pub url: String,
+    pub answer: String,
+}
+
+/// A call from the service waiting for the patient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomingCall {
+    pub url: String,
+    pub offer: String,
+}
+
+fn unreachable(e: reqwest::Error) -> CallError {
+    CallError::new("call-unreachable", e.without_url().to_string())
+}
+
+fn status_error(status: StatusCode) -> CallError {
+    let code = match status {
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => "call-refused",
+        StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED | StatusCode::NOT_IMPLEMENTED => "call-not-offered",
+        StatusCode::REQUEST_TIMEOUT | StatusCode::GATEWAY_TIMEOUT | StatusCode::SERVICE_UNAVAILABLE | StatusCode::CONFLICT | StatusCode::TOO_MANY_REQUESTS => "call-no-answer",
+        _ => "call-failed",
+    };
+    CallError::new(code, format!("the call service answered {status}"))
+}
+
+impl CallService {
+    /// `base` is the enrolment's call endpoint, e.g. `https://dho.example.no/call`.
+    pub fn new(base: &str, token: Option<String>) -> Result<CallService, CallError> {
+        let mut base = Url::parse(base).map_err(|e| CallError::new("call-not-offered", e.to_string()))?;
+        if !base.path().ends_with('/') {
+            base.set_path(&format!("{}/", base.path()));
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(RING_LIMIT + Duration::from_secs(10))
+            .build()
+            .map_err(|e| CallError::new("call-failed", e.to_string()))?;
+        Ok(CallService { base, token, http })
+    }
+
+    fn calls(&self) -> Url {
+        self.base.join("calls").expect("a relative path joins")
+    }
+
+    fn request(&self, method: Method, url: Url) -> reqwest::RequestBuilder {
+        let request = self.http.request(method, url);
+        match &self.token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+    }
+
+    fn resolve(&self, location: Option<&header::HeaderValue>, against: &Url) -> Result<String, CallError> {
+        let location = location.and_then(|l| l.to_str().ok()).ok_or_else(|| CallError::new("call-failed", "no Location for the call"))?;
+        against.join(location).map(String::from).map_err(|e| CallError::new("call-failed", e.to_string()))
+    }
+
+    /// The STUN/TURN servers the service wants used (`OPTIONS …/calls`).
+    /// A service that names none leaves the call to host candidates.
+    pub async fn ice_servers(&self) -> Result<Vec<IceServer>, CallError> {
+        let response = self.request(Method::OPTIONS, self.calls()).timeout(Duration::from_secs(10)).send().await.map_err(unreachable)?;
+        if !response.status().is_success() {
+            return Err(status_error(response.status()));
+        }
+        Ok(ice_servers_from_links(response.headers().get_all(header::LINK).iter().filter_map(|v| v.to_str().ok())))
+    }
+
+    /// Rings the service with an offer (`POST …/calls`); returns when a
+    /// nurse answers (`201 Created`, the answer SDP and the call's
+    /// `Location`), or fails with `call-no-answer` when nobody does.
+    pub async fn place(&self, offer: &str) -> Result<PlacedCall, CallError> {
+        let url = self.calls();
+        let response = self.request(Method::POST, url.clone()).header(header::CONTENT_TYPE, "application/sdp").body(offer.to_string()).send().await;
+        let response = match response {
+            Err(e) if e.is_timeout() => return Err(CallError::new("call-no-answer", "nobody answered")),
+            other => other.map_err(unreachable)?,
+        };
+        if response.status() != StatusCode::CREATED {
+            return Err(status_error(response.status()));
+        }
+        let call = self.resolve(response.headers().get(header::LOCATION), &url)?;
+        let answer = response.text().await.map_err(unreachable)?;
+        if !answer.starts_with("v=0") {
+            return Err(CallError::new("call-bad-answer", "the answer is not SDP"));
+        }
+        Ok(PlacedCall { url: call, answer })
+    }
+
+    /// Is someone calling the patient? (`GET …/calls/incoming`: `204` none,
+    /// `200` with the offer SDP and the call's `Location`.)
+    pub async fn incoming(&self) -> Result<Option<IncomingCall>, CallError> {
+        let url = self.base.join("calls/incoming").expect("a relative path joins");
+        let response = self.request(Method::GET, url.clone()).timeout(Duration::from_secs(10)).send().await.map_err(unreachable)?;
+        match response.status() {
+            StatusCode::NO_CONTENT | StatusCode::NOT_FOUND => Ok(None),
+            StatusCode::OK => {
+                let call = self.resolve(response.headers().get(header::LOCATION), &url)?;
+                let offer = response.text().await.map_err(unreachable)?;
+                if !offer.starts_with("v=0") {
+                    return Err(CallError::new("call-bad-offer", "the offer is not SDP"));
+                }
+                Ok(Some(IncomingCall { url: call, offer }))
+            }
+            status => Err(status_error(status)),
+        }
+    }
+
+    /// Answers an incoming call (`POST <call>` with the answer SDP).
+    pub async fn answer(&self, call: &str, answer: &str) -> Result<(), CallError> {
+        let url = Url::parse(call).map_err(|e| CallError::new("call-failed", e.to_string()))?;
+        let response = self.request(Method::POST, url).header(header::CONTENT_TYPE, "application/sdp").body(answer.to_string()).timeout(Duration::from_secs(10)).send().await.map_err(unreachable)?;
+        match response.status() {
+            s if s.is_success() => Ok(()),
+            // The nurse gave up before the patient answered.
+            StatusCode::NOT_FOUND | StatusCode::GONE => Err(CallError::new("call-no-answer", "the call was withdrawn")),
+            s => Err(status_error(s)),
+        }
+    }
+
+    /// Is the call still on at the service? `false` once the other side
+    /// hung up (`404`/`410`).
+    pub async fn is_on(&self, call: &str) -> Result<bool, CallError> {
+        let url = Url::parse(call).map_err(|e| CallError::new("call-failed", e.to_string()))?;
+        let response = self.request(Method::GET, url).timeout(Duration::from_secs(5)).send().await.map_err(unreachable)?;
+        match response.status() {
+            s if s.is_success() => Ok(true),
+            StatusCode::NOT_FOUND | StatusCode::GONE => Ok(false),
+            s => Err(status_error(s)),
+        }
+    }
+
+    /// Hangs up (or declines) at the service: `DELETE <call>`. Already
+    /// gone counts as done.
+    pub async fn hang_up(&self, call: &str) -> Result<(), CallError> {
+        let url = Url::parse(call).map_err(|e| CallError::new("call-failed", e.to_string()))?;
+        let response = self.request(Method::DELETE, url).timeout(Duration::from_secs(5)).send().await.map_err(unreachable)?;
+        match response.status() {
+            s if s.is_success() => Ok(()),
+            StatusCode::NOT_FOUND | StatusCode::GONE => Ok(()),
+            s => Err(status_error(s)),
+        }
+    }
+}
