@@ -169,3 +169,40 @@ impl CallService {
         }
     }
 }
+
+/// How a call ended, as [`follow`] saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CallEnd {
+    /// The patient hung up (the peer was closed here).
+    HungUpHere,
+    /// The service no longer has the call: the nurse hung up.
+    HungUpThere,
+    /// The connection failed and did not come back.
+    ConnectionLost,
+}
+
+/// Follows a call until it is over, asking the service every `every`
+/// whether it is still on. Closes the peer when the other side hung up or
+/// the connection failed, and tells the service when the patient did.
+/// A service that cannot be reached for a moment does not end the call;
+/// the connection itself decides.
+pub async fn follow(service: &CallService, call: &str, peer: &super::CallPeer, every: Duration) -> CallEnd {
+    use super::CallState;
+    let end = loop {
+        match peer.state() {
+            CallState::Ended => break CallEnd::HungUpHere,
+            CallState::Failed => break CallEnd::ConnectionLost,
+            _ => {}
+        }
+        if let Ok(false) = service.is_on(call).await {
+            break CallEnd::HungUpThere;
+        }
+        tokio::time::sleep(every).await;
+    };
+    let _ = peer.hang_up().await;
+    if end != CallEnd::HungUpThere {
+        let _ = service.hang_up(call).await;
+    }
+    end
+}

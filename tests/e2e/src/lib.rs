@@ -17,6 +17,8 @@ use serde_json::{json, Value};
 
 pub use fantoccini;
 
+pub mod nurse_desk;
+
 /// How long a page may take to show what a test waits for.
 pub const WAIT: Duration = Duration::from_secs(20);
 

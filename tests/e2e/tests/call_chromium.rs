@@ -1,26 +1,43 @@
-//! Interop of the core's WebRTC peer (`heima_core::call`) with a standard
-//! browser: headless Chromium with a fake camera and microphone plays the
-//! nurse (`tests/e2e/nurse/nurse.html`), driven over WebDriver
-//! (chromedriver). The nurse offers; the core answers; the call connects and
-//! the nurse's audio and video arrive in the core; hanging up ends it.
-//! First step of issue 8: the core does not send media yet.
+//! Interop of the app's call (the core's WebRTC peer, `heima_core::call`,
+//! with GStreamer media from `heima-media`) with a standard browser:
+//! headless Chromium with a fake camera and microphone plays the nurse
+//! (`tests/e2e/nurse/nurse.html`), driven over WebDriver (chromedriver),
+//! signalling through the test desk that speaks `docs/calls.md`.
+//!
+//! Both ways: the patient calls and hangs up; the nurse calls and hangs up.
+//! Each checks that pictures and sound arrive on both sides (decoded
+//! frames and audio energy in Chromium; decoded frames and a non-silent
+//! peak in the core) and that the hang-up ends the call on both sides.
+//! The patient's side sends GStreamer's test pattern: this machine has no
+//! camera.
 
 use std::{
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
 
-use fantoccini::ClientBuilder;
-use heima_core::call::{CallPeer, CallState};
+use fantoccini::{Client, ClientBuilder};
+use heima_core::call::{
+    signalling::{follow, CallEnd, CallService},
+    CallOptions, CallPeer, CallState,
+};
+use heima_e2e::nurse_desk::{DeskOptions, NurseDesk, StunServer};
+use heima_media::{Capture, Playback, Source, Speaker};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
 
-struct Driver(Child);
+const TOKEN: &str = "patient-token";
 
-impl Drop for Driver {
+struct Chromium {
+    client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Chromium {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
     }
 }
 
@@ -28,17 +45,15 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_core_answers_a_browser_call_and_receives_its_audio_and_video() {
+/// Headless Chromium with the flags from the issue, on the nurse page.
+async fn nurse_browser(page: &str) -> Chromium {
     let port = free_port();
-    let _driver = Driver(
-        Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver (Debian's chromium-driver; scripts/setup.sh installs it)"),
-    );
+    let driver = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver (Debian's chromium-driver; scripts/setup.sh installs it)");
     let profile = tempfile::tempdir().unwrap();
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), json!("chrome"));
@@ -50,7 +65,8 @@ async fn the_core_answers_a_browser_call_and_receives_its_audio_and_video() {
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run",
                 format!("--user-data-dir={}", profile.path().display()),
-                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"
+                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                "--autoplay-policy=no-user-gesture-required"
             ]
         }),
     );
@@ -59,40 +75,150 @@ async fn the_core_answers_a_browser_call_and_receives_its_audio_and_video() {
     let client = loop {
         match ClientBuilder::new(HttpConnector::new()).capabilities(caps.clone()).connect(&url).await {
             Ok(c) => break c,
-            Err(e) if started.elapsed() < Duration::from_secs(20) => {
-                let _ = e;
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
+            Err(_) if started.elapsed() < Duration::from_secs(20) => tokio::time::sleep(Duration::from_millis(200)).await,
             Err(e) => panic!("no chromedriver session: {e}"),
         }
     };
-    let page = heima_e2e::repo_root().join("tests/e2e/nurse/nurse.html");
-    client.goto(&format!("file://{}", page.display())).await.unwrap();
+    client.goto(page).await.unwrap();
+    Chromium { client, driver, _profile: profile }
+}
+
+async fn run(client: &Client, script: &str) -> Value {
+    client.execute_async(&format!("{script}.then(arguments[0], (e) => arguments[0]('error: ' + e))"), vec![]).await.unwrap()
+}
+
+async fn report(client: &Client) -> Value {
+    run(client, "window.report()").await
+}
+
+/// The desk, announcing a STUN server that answers.
+async fn desk() -> (NurseDesk, StunServer) {
+    let stun = StunServer::start().await;
+    let desk = NurseDesk::start(DeskOptions {
+        token: TOKEN.into(),
+        ice_links: vec![format!(r#"<stun:127.0.0.1:{}>; rel="ice-server""#, stun.port)],
+        ring_limit: Duration::from_secs(30),
+    })
+    .await;
+    (desk, stun)
+}
+
+/// Waits until pictures and sound have arrived on both sides.
+async fn media_both_ways(client: &Client, playback: &Playback, since: Instant) {
+    loop {
+        let browser = report(client).await;
+        let core = playback.stats();
+        let browser_ok = browser["framesDecoded"].as_u64().unwrap_or(0) >= 20 && browser["audioPeak"].as_f64().unwrap_or(0.0) > 0.05 && browser["frameWidth"] == 640;
+        let core_ok = core.video_frames >= 20 && core.audio_peak > 1000 && core.audio_samples > 48_000;
+        if browser_ok && core_ok {
+            eprintln!("media both ways after {:?}: browser {browser}, core {core:?}", since.elapsed());
+            return;
+        }
+        assert!(since.elapsed() < Duration::from_secs(30), "media did not arrive both ways: browser {browser}, core {core:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn wait_for(what: &str, limit: Duration, mut check: impl AsyncFnMut() -> bool) -> Duration {
+    let started = Instant::now();
+    while !check().await {
+        assert!(started.elapsed() < limit, "timed out: {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    started.elapsed()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_patient_calls_the_nurse_and_hanging_up_ends_it_on_both_sides() {
+    let (desk, stun) = desk().await;
+    let nurse = nurse_browser(&desk.nurse_page()).await;
+    let service = CallService::new(&desk.call_endpoint(), Some(TOKEN.into())).unwrap();
+    let refused = CallService::new(&desk.call_endpoint(), Some("wrong".into())).unwrap();
+    assert_eq!(refused.ice_servers().await.unwrap_err().code, "call-refused");
+
+    // The service's STUN server comes from its Link header.
+    let ice_servers = service.ice_servers().await.unwrap();
+    assert_eq!(ice_servers.len(), 1);
+    assert_eq!(ice_servers[0].urls, vec![format!("stun:127.0.0.1:{}", stun.port)]);
 
     let set_up = Instant::now();
-    let offer = client.execute_async("window.makeOffer().then(arguments[0])", vec![]).await.unwrap();
-    let (peer, answer) = CallPeer::answer(offer.as_str().unwrap(), "127.0.0.1".parse().unwrap()).await.unwrap();
-    client.execute_async("window.takeAnswer(arguments[0]).then(arguments[1])", vec![Value::String(answer)]).await.unwrap();
-    let report = || async { client.execute_async("window.report().then(arguments[0])", vec![]).await.unwrap() };
-    while !(peer.state() == CallState::Connected && report().await["state"] == "connected") {
-        assert!(set_up.elapsed() < Duration::from_secs(15), "no connection: core {:?}, browser {}", peer.state(), report().await);
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    eprintln!("call set up in {:?}", set_up.elapsed());
+    let playback = Playback::start(Speaker::Silent).unwrap();
+    let options = CallOptions { ice_servers, ..CallOptions::loopback() };
+    let (pending, offer) = CallPeer::offer(&options, playback.clone()).await.unwrap();
+    let (placed, answered) = tokio::join!(service.place(&offer), run(&nurse.client, "window.answerNextCall()"));
+    assert!(answered.is_u64(), "the nurse answered: {answered}");
+    let placed = placed.unwrap();
+    let peer = pending.accept(&placed.answer).await.unwrap();
+    let _capture = Capture::start(Source::TestPattern, peer.outgoing()).unwrap();
+    wait_for("connected on both sides", Duration::from_secs(15), async || peer.state() == CallState::Connected && report(&nurse.client).await["state"] == "connected").await;
+    eprintln!("patient's call set up in {:?} (offer to both sides connected, including the nurse's page answering)", set_up.elapsed());
 
-    // The nurse's audio and video arrive.
-    while peer.received().audio_packets < 50 || peer.received().video_packets < 50 {
-        assert!(set_up.elapsed() < Duration::from_secs(20), "media did not arrive: {:?}, browser {}", peer.received(), report().await);
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let browser = report().await;
-    assert!(browser["sent"]["audio"].as_u64().unwrap() >= 50 && browser["sent"]["video"].as_u64().unwrap() >= 50, "{browser}");
+    media_both_ways(&nurse.client, &playback, set_up).await;
+    let sent_frame = playback.frame().expect("the nurse's picture");
+    assert_eq!(&sent_frame.jpeg[..2], &[0xff, 0xd8]);
 
-    // Hanging up ends the call here at once.
+    // The patient hangs up: the core closes, the service forgets the call,
+    // and the nurse's page ends its side.
+    let following = {
+        let (service, url) = (service.clone(), placed.url.clone());
+        let peer = std::sync::Arc::new(peer);
+        let watched = peer.clone();
+        (peer, tokio::spawn(async move { follow(&service, &url, &watched, Duration::from_millis(200)).await }))
+    };
+    let (peer, follower) = following;
+    let hung_up = Instant::now();
     peer.hang_up().await.unwrap();
+    assert_eq!(follower.await.unwrap(), CallEnd::HungUpHere);
+    let took = wait_for("the nurse's side ends", Duration::from_secs(5), async || report(&nurse.client).await["state"] == "closed").await;
+    assert_eq!(report(&nurse.client).await["endedBy"], "patient");
+    eprintln!("the nurse's side ended {:?} after the patient hung up", hung_up.elapsed().max(took));
+    assert_eq!(service.is_on(&placed.url).await.unwrap(), false);
+    nurse.client.clone().close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_nurse_calls_the_patient_and_hanging_up_ends_it_on_both_sides() {
+    let (desk, stun) = desk().await;
+    let nurse = nurse_browser(&desk.nurse_page()).await;
+    let service = CallService::new(&desk.call_endpoint(), Some(TOKEN.into())).unwrap();
+    assert_eq!(service.incoming().await.unwrap(), None, "nobody calls yet");
+
+    let calling = {
+        let client = nurse.client.clone();
+        tokio::spawn(async move { run(&client, "window.callPatient()").await })
+    };
+    let mut incoming = None;
+    wait_for("the call rings at the patient's", Duration::from_secs(15), async || {
+        incoming = service.incoming().await.unwrap();
+        incoming.is_some()
+    })
+    .await;
+    let incoming = incoming.unwrap();
+    assert!(incoming.offer.contains("VP8/90000"));
+
+    let playback = Playback::start(Speaker::Silent).unwrap();
+    let (peer, answer) = CallPeer::answer(&incoming.offer, &CallOptions::loopback(), playback.clone()).await.unwrap();
+    let _capture = Capture::start(Source::TestPattern, peer.outgoing()).unwrap();
+    service.answer(&incoming.url, &answer).await.unwrap();
+    assert_eq!(calling.await.unwrap(), "answered");
+    let started = Instant::now();
+    wait_for("connected on both sides", Duration::from_secs(15), async || peer.state() == CallState::Connected && report(&nurse.client).await["state"] == "connected").await;
+    media_both_ways(&nurse.client, &playback, started).await;
+
+    // The nurse hangs up: the core sees the call gone at the service and ends.
+    let peer = std::sync::Arc::new(peer);
+    let follower = {
+        let (service, url, peer) = (service.clone(), incoming.url.clone(), peer.clone());
+        tokio::spawn(async move { follow(&service, &url, &peer, Duration::from_millis(200)).await })
+    };
+    let hung_up = Instant::now();
+    run(&nurse.client, "window.hangUp()").await;
+    assert_eq!(follower.await.unwrap(), CallEnd::HungUpThere);
     assert_eq!(peer.state(), CallState::Ended);
-    let packets = peer.received();
+    eprintln!("the patient's side ended {:?} after the nurse hung up", hung_up.elapsed());
+    let traffic = peer.traffic();
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(peer.received(), packets, "nothing arrives after hang-up");
-    client.close().await.unwrap();
+    assert_eq!(peer.traffic(), traffic, "nothing flows after the hang-up");
+    assert_eq!(service.incoming().await.unwrap(), None);
+    nurse.client.clone().close().await.unwrap();
 }

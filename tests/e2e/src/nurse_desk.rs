@@ -1,0 +1,300 @@
+//! A stand-in for the follow-up service's call endpoint, for the interop
+//! tests: it speaks the patient's half of `docs/calls.md` exactly as a
+//! service must (`/call/…`), and gives the nurse's browser page a small
+//! desk API to see ringing calls, answer, call the patient and hang up
+//! (`/desk/…`, test-only: a real service has its own nurse application).
+//! It also serves the nurse page, so the page and the desk share an origin.
+//! It relays SDP; the media go straight between the peers.
+
+use std::{collections::HashMap, sync::Arc, time::Duration};
+
+use serde_json::json;
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::{TcpListener, TcpStream},
+    sync::{oneshot, Mutex},
+};
+
+struct Call {
+    offer: String,
+    answer: Option<String>,
+    /// Rung by the patient (else by the nurse).
+    from_patient: bool,
+    /// The nurse's desk has picked it up (a patient's call stops ringing).
+    picked: bool,
+    /// Wakes the patient's `POST …/calls` when the nurse answers.
+    answered: Option<oneshot::Sender<String>>,
+}
+
+#[derive(Default)]
+struct Desk {
+    calls: HashMap<u32, Call>,
+    next: u32,
+}
+
+/// A running desk; dropped, it stops.
+pub struct NurseDesk {
+    pub port: u16,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for NurseDesk {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// The settings a desk runs with.
+#[derive(Clone)]
+pub struct DeskOptions {
+    /// The patient's bearer token; other requests to `/call/` get 401.
+    pub token: String,
+    /// `Link` header values announced on `OPTIONS /call/calls`.
+    pub ice_links: Vec<String>,
+    /// How long a patient's call rings before `504`.
+    pub ring_limit: Duration,
+}
+
+impl NurseDesk {
+    pub async fn start(options: DeskOptions) -> NurseDesk {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let desk = Arc::new(Mutex::new(Desk::default()));
+        let options = Arc::new(options);
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let (desk, options) = (desk.clone(), options.clone());
+                tokio::spawn(async move { serve(stream, desk, options).await });
+            }
+        });
+        NurseDesk { port, task }
+    }
+
+    /// The call endpoint to give the app (`Enrolment::call_endpoint`).
+    pub fn call_endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}/call", self.port)
+    }
+
+    pub fn nurse_page(&self) -> String {
+        format!("http://127.0.0.1:{}/desk/nurse.html", self.port)
+    }
+}
+
+struct Request {
+    method: String,
+    path: String,
+    authorization: Option<String>,
+    body: String,
+}
+
+async fn read(stream: &mut TcpStream) -> Option<Request> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else { continue };
+        let head = String::from_utf8_lossy(&buf[..end]).to_string();
+        let header = |name: &str| {
+            head.lines().skip(1).find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+            })
+        };
+        let length = header("content-length").and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
+        while buf.len() < end + 4 + length {
+            let n = stream.read(&mut chunk).await.ok()?;
+            if n == 0 {
+                return None;
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        }
+        let mut first = head.lines().next()?.split(' ');
+        let (method, path) = (first.next()?.to_string(), first.next()?.to_string());
+        let body = String::from_utf8_lossy(&buf[end + 4..end + 4 + length]).to_string();
+        return Some(Request { method, path, authorization: header("authorization"), body });
+    }
+}
+
+struct Answer {
+    status: &'static str,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+fn answer(status: &'static str, content_type: &str, body: impl Into<String>) -> Answer {
+    let headers = if content_type.is_empty() { vec![] } else { vec![("Content-Type".into(), content_type.into())] };
+    Answer { status, headers, body: body.into() }
+}
+
+fn empty(status: &'static str) -> Answer {
+    answer(status, "", "")
+}
+
+async fn serve(mut stream: TcpStream, desk: Arc<Mutex<Desk>>, options: Arc<DeskOptions>) {
+    let Some(request) = read(&mut stream).await else { return };
+    let reply = route(request, desk, options).await;
+    let mut out = format!("HTTP/1.1 {}\r\nConnection: close\r\nCache-Control: no-store\r\nContent-Length: {}\r\n", reply.status, reply.body.len());
+    for (name, value) in &reply.headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str("\r\n");
+    out.push_str(&reply.body);
+    let _ = stream.write_all(out.as_bytes()).await;
+    let _ = stream.shutdown().await;
+}
+
+fn id_in(path: &str, prefix: &str) -> Option<u32> {
+    path.strip_prefix(prefix)?.split('/').next()?.parse().ok()
+}
+
+async fn route(request: Request, desk: Arc<Mutex<Desk>>, options: Arc<DeskOptions>) -> Answer {
+    let Request { method, path, authorization, body } = request;
+    if path.starts_with("/call/") && authorization.as_deref() != Some(&format!("Bearer {}", options.token)) {
+        return empty("401 Unauthorized");
+    }
+    match (method.as_str(), path.as_str()) {
+        ("GET", "/desk/nurse.html") => {
+            let page = std::fs::read_to_string(crate::repo_root().join("tests/e2e/nurse/nurse.html")).unwrap();
+            answer("200 OK", "text/html; charset=utf-8", page)
+        }
+        // The patient's half (docs/calls.md).
+        ("OPTIONS", "/call/calls") => {
+            let mut reply = empty("204 No Content");
+            reply.headers.extend(options.ice_links.iter().map(|l| ("Link".to_string(), l.clone())));
+            reply
+        }
+        ("POST", "/call/calls") => {
+            let (tx, rx) = oneshot::channel();
+            let id = {
+                let mut d = desk.lock().await;
+                d.next += 1;
+                let id = d.next;
+                d.calls.insert(id, Call { offer: body, answer: None, from_patient: true, picked: false, answered: Some(tx) });
+                id
+            };
+            match tokio::time::timeout(options.ring_limit, rx).await {
+                Ok(Ok(sdp)) => {
+                    let mut reply = answer("201 Created", "application/sdp", sdp);
+                    reply.headers.push(("Location".into(), format!("/call/calls/{id}")));
+                    reply
+                }
+                _ => {
+                    desk.lock().await.calls.remove(&id);
+                    empty("504 Gateway Timeout")
+                }
+            }
+        }
+        ("GET", "/call/calls/incoming") => {
+            let d = desk.lock().await;
+            match d.calls.iter().filter(|(_, c)| !c.from_patient && c.answer.is_none()).min_by_key(|(id, _)| **id) {
+                Some((id, call)) => {
+                    let mut reply = answer("200 OK", "application/sdp", call.offer.clone());
+                    reply.headers.push(("Location".into(), format!("/call/calls/{id}")));
+                    reply
+                }
+                None => empty("204 No Content"),
+            }
+        }
+        ("POST", p) if id_in(p, "/call/calls/").is_some() => {
+            let id = id_in(p, "/call/calls/").unwrap();
+            match desk.lock().await.calls.get_mut(&id) {
+                Some(call) if !call.from_patient && call.answer.is_none() => {
+                    call.answer = Some(body);
+                    empty("204 No Content")
+                }
+                Some(_) => empty("409 Conflict"),
+                None => empty("404 Not Found"),
+            }
+        }
+        ("GET", p) if id_in(p, "/call/calls/").is_some() => {
+            let on = desk.lock().await.calls.contains_key(&id_in(p, "/call/calls/").unwrap());
+            if on { answer("200 OK", "application/json", "{}") } else { empty("404 Not Found") }
+        }
+        ("DELETE", p) if id_in(p, "/call/calls/").is_some() => {
+            desk.lock().await.calls.remove(&id_in(p, "/call/calls/").unwrap());
+            empty("204 No Content")
+        }
+        // The nurse's desk (test-only).
+        ("GET", "/desk/ringing") => {
+            let mut d = desk.lock().await;
+            match d.calls.iter_mut().filter(|(_, c)| c.from_patient && !c.picked).min_by_key(|(id, _)| **id) {
+                Some((id, call)) => {
+                    call.picked = true;
+                    answer("200 OK", "application/json", json!({ "id": id, "offer": call.offer }).to_string())
+                }
+                None => empty("204 No Content"),
+            }
+        }
+        ("POST", "/desk/calls") => {
+            let mut d = desk.lock().await;
+            d.next += 1;
+            let id = d.next;
+            d.calls.insert(id, Call { offer: body, answer: None, from_patient: false, picked: true, answered: None });
+            answer("201 Created", "application/json", json!({ "id": id }).to_string())
+        }
+        ("POST", p) if p.starts_with("/desk/calls/") && p.ends_with("/answer") => {
+            let id = id_in(p, "/desk/calls/").unwrap_or(0);
+            match desk.lock().await.calls.get_mut(&id).and_then(|c| c.answered.take()) {
+                Some(tx) => {
+                    let _ = tx.send(body);
+                    empty("204 No Content")
+                }
+                None => empty("404 Not Found"),
+            }
+        }
+        ("GET", p) if id_in(p, "/desk/calls/").is_some() => match desk.lock().await.calls.get(&id_in(p, "/desk/calls/").unwrap()) {
+            Some(call) => answer("200 OK", "application/json", json!({ "answer": call.answer }).to_string()),
+            None => empty("404 Not Found"),
+        },
+        ("DELETE", p) if id_in(p, "/desk/calls/").is_some() => {
+            desk.lock().await.calls.remove(&id_in(p, "/desk/calls/").unwrap());
+            empty("204 No Content")
+        }
+        _ => empty("404 Not Found"),
+    }
+}
+
+/// A minimal STUN server (RFC 8489 Binding only) on loopback, so the
+/// `Link: <stun:…>` the desk announces points at something that answers,
+/// as a service's STUN server would.
+pub struct StunServer {
+    pub port: u16,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for StunServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+const MAGIC_COOKIE: u32 = 0x2112_A442;
+
+impl StunServer {
+    pub async fn start() -> StunServer {
+        let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let port = socket.local_addr().unwrap().port();
+        let task = tokio::spawn(async move {
+            let mut buf = [0u8; 1500];
+            while let Ok((n, from)) = socket.recv_from(&mut buf).await {
+                // A Binding request: type 0x0001, the magic cookie, a transaction id.
+                if n < 20 || buf[0..2] != [0x00, 0x01] || buf[4..8] != MAGIC_COOKIE.to_be_bytes() {
+                    continue;
+                }
+                let std::net::SocketAddr::V4(from4) = from else { continue };
+                let mut reply = vec![0x01, 0x01, 0x00, 12];
+                reply.extend_from_slice(&buf[4..20]);
+                // XOR-MAPPED-ADDRESS: family IPv4, port and address XORed with the cookie.
+                reply.extend_from_slice(&[0x00, 0x20, 0x00, 0x08, 0x00, 0x01]);
+                reply.extend_from_slice(&(from4.port() ^ (MAGIC_COOKIE >> 16) as u16).to_be_bytes());
+                reply.extend_from_slice(&(u32::from(*from4.ip()) ^ MAGIC_COOKIE).to_be_bytes());
+                let _ = socket.send_to(&reply, from).await;
+            }
+        });
+        StunServer { port, task }
+    }
+}
