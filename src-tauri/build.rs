@@ -28,6 +28,15 @@ const COMMANDS: &[&str] = &["today", "settings", "set_locale", "set_display", "l
     "find_devices",
     "pair_device",
     "paired_devices",
+    "call_status",
+    "call_start",
+    "call_answer",
+    "call_hang_up",
+    "call_set_muted",
+    "call_set_camera",
+    "call_dismiss",
+    "call_frame",
+    "call_demo_ring",
     "ui_ready",
 ];
 

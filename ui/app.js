@@ -2,7 +2,8 @@
 // (shell.js) and starts. Every text comes from the Fluent files through
 // i18n.js; data comes from the core through ipc.js. Routes: #/today,
 // #/measure[/<kind>], #/result/<id>, #/questionnaire/<id>, #/plan,
-// #/history[/<kind>/<days>], #/messages, #/devices, #/settings, #/nurse.
+// #/history[/<kind>/<days>], #/messages, #/call, #/devices, #/settings,
+// #/nurse. When someone calls, the call screen comes up by itself.
 
 import { invoke } from "./ipc.js";
 import { loadLocale } from "./i18n.js";
@@ -14,6 +15,7 @@ import { renderQuestionnaire } from "./screens/questionnaire.js";
 import { renderPlan } from "./screens/plan.js";
 import { renderHistory } from "./screens/history.js";
 import { renderMessages } from "./screens/messages.js";
+import { renderCall } from "./screens/call.js";
 import { renderSettings, renderDevices, applyDisplay } from "./screens/settings.js";
 import { renderNurse } from "./screens/nurse.js";
 
@@ -25,6 +27,7 @@ registerScreens({
   plan: renderPlan,
   history: renderHistory,
   messages: renderMessages,
+  call: renderCall,
   devices: renderDevices,
   settings: renderSettings,
   nurse: renderNurse,
@@ -48,8 +51,22 @@ async function start() {
     });
   }
   await route();
+  watchForCalls();
   // For the start-up benchmark (does nothing unless it is measuring).
   invoke("ui_ready").catch(() => {});
+}
+
+/** Brings up the call screen when the service (or the demo nurse) calls. */
+function watchForCalls() {
+  setInterval(async () => {
+    if (document.getElementById("main").dataset.screen === "call") return;
+    try {
+      const call = await invoke("call_status");
+      if (call.phase === "incoming") location.hash = "#/call";
+    } catch (error) {
+      console.error(error);
+    }
+  }, 1500);
 }
 
 start();

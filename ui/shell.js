@@ -12,7 +12,7 @@ export const app = { settings: null, status: null };
 const main = () => document.getElementById("main");
 let screens = {};
 /** The tab each screen belongs to. */
-const TAB = { result: "measure", questionnaire: "today", nurse: "settings" };
+const TAB = { result: "measure", questionnaire: "today", nurse: "settings", call: "messages" };
 
 export function registerScreens(table) {
   screens = table;

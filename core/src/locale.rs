@@ -78,7 +78,7 @@ pub fn format(locale: Locale, id: &str, args: &[(&str, &str)]) -> String {
 }
 
 /// The `.ftl` files each locale has, in load order.
-pub const FTL_FILES: &[&str] = &["app.ftl", "today.ftl", "devices.ftl", "settings.ftl", "errors.ftl", "screens.ftl"];
+pub const FTL_FILES: &[&str] = &["app.ftl", "today.ftl", "devices.ftl", "settings.ftl", "errors.ftl", "screens.ftl", "call.ftl"];
 
 macro_rules! ftl {
     ($tag:literal) => {
@@ -89,6 +89,7 @@ macro_rules! ftl {
             ("settings.ftl", include_str!(concat!("../../locales/", $tag, "/settings.ftl"))),
             ("errors.ftl", include_str!(concat!("../../locales/", $tag, "/errors.ftl"))),
             ("screens.ftl", include_str!(concat!("../../locales/", $tag, "/screens.ftl"))),
+            ("call.ftl", include_str!(concat!("../../locales/", $tag, "/call.ftl"))),
         ]
     };
 }

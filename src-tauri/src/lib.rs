@@ -3,6 +3,7 @@
 //! adapters ([`bluetooth`], [`settings_file`]). Logic lives in `heima-core`.
 
 pub mod bluetooth;
+pub mod call_line;
 pub mod commands;
 pub mod device_watch;
 pub mod reminder_loop;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub training: std::sync::atomic::AtomicBool,
     /// The nurse has typed the nurse code since the app started.
     pub nurse_unlocked: std::sync::atomic::AtomicBool,
+    /// The video call line (one call at a time).
+    pub calls: call_line::CallLine,
 }
 
 impl AppState {
@@ -157,7 +160,9 @@ pub fn run() {
                 taken_by: Mutex::new(EnteredBy::Patient),
                 training: std::sync::atomic::AtomicBool::new(false),
                 nurse_unlocked: std::sync::atomic::AtomicBool::new(false),
+                calls: call_line::CallLine::default(),
             });
+            tauri::async_runtime::spawn(call_line::watch_incoming(app.handle().clone()));
             tauri::async_runtime::spawn(sync_loop::run(app.handle().clone()));
             tauri::async_runtime::spawn(reminder_loop::run(app.handle().clone()));
             let handle = app.handle().clone();
@@ -203,6 +208,15 @@ pub fn run() {
             commands::nurse::find_devices,
             commands::nurse::pair_device,
             commands::nurse::paired_devices,
+            commands::call::call_status,
+            commands::call::call_start,
+            commands::call::call_answer,
+            commands::call::call_hang_up,
+            commands::call::call_set_muted,
+            commands::call::call_set_camera,
+            commands::call::call_dismiss,
+            commands::call::call_frame,
+            commands::call::call_demo_ring,
             startup::ui_ready,
         ])
         .run(tauri::generate_context!())

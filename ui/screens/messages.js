@@ -4,7 +4,7 @@
 
 import { invoke } from "../ipc.js";
 import { t } from "../i18n.js";
-import { el, heading, showError, clearErrors, announce } from "../dom.js";
+import { el, heading, linkButton, showError, clearErrors, announce } from "../dom.js";
 import { refreshChrome } from "../shell.js";
 
 function when(iso) {
@@ -38,6 +38,10 @@ export async function renderMessages(_params, status) {
   const demo = status.mode === "demo";
   const section = el("section", "screen screen--messages");
   section.append(heading("messages-heading"));
+  const call = linkButton("call-open", "#/call");
+  call.id = "call-open";
+  call.classList.add("button--big", "call-open");
+  section.append(call);
   let messages = await invoke("messages");
   const area = el("div", "message-area");
   area.append(messages.length ? thread(messages, demo) : el("p", "empty", "messages-empty"));

@@ -130,6 +130,17 @@ export async function renderNurse(_params, status) {
   const service = el("section", "service-section");
   service.append(el("h2", null, "service-heading"), renderServiceStatus(status));
   section.append(service, enrolment(), await pairing(), training(status));
+  if (status.mode === "demo") {
+    // Lets the nurse show the patient what an incoming call looks like.
+    const demoCall = el("section", "demo-call");
+    const ring = button("call-demo-ring", async () => {
+      await invoke("call_demo_ring");
+      location.hash = "#/call";
+    }, "button button--big");
+    ring.id = "call-demo-ring";
+    demoCall.append(el("h2", null, "call-demo-heading"), el("p", null, "call-demo-intro"), ring);
+    section.append(demoCall);
+  }
   section.append(button("nurse-lock", async () => {
     await invoke("nurse_lock");
     await refreshChrome();

@@ -66,6 +66,11 @@ impl CallService {
         Ok(CallService { base, token, http })
     }
 
+    /// The endpoint's base URL.
+    pub fn base(&self) -> &str {
+        self.base.as_str()
+    }
+
     fn calls(&self) -> Url {
         self.base.join("calls").expect("a relative path joins")
     }

@@ -2,6 +2,7 @@
 //! and the result back into JSON; errors go out as [`CoreError`] codes.
 //! Keep the list in step with `build.rs` and `capabilities/main.json`.
 
+pub mod call;
 pub mod messages;
 pub mod nurse;
 pub mod recording;

@@ -1,0 +1,185 @@
+// Videosamtale: call the follow-up service, or answer when it calls. The
+// call itself runs in the core (WebKitGTK has no WebRTC); this screen polls
+// its state, shows the nurse's picture and the self view as JPEG frames,
+// and has three big controls: mute, camera, hang up. Plain messages say
+// when there is no camera or microphone, or the network is too poor.
+
+import { invoke } from "../ipc.js";
+import { setMessage, t } from "../i18n.js";
+import { el, button, heading, showError, announce } from "../dom.js";
+
+const POLL_MS = 200;
+
+/** The message for how a call ended (or why it was not made). */
+function endedMessage(code) {
+  const known = ["hung-up-here", "hung-up-there", "connection-lost", "call-no-answer", "call-unreachable", "call-refused", "call-missed", "call-not-offered", "call-busy"];
+  return known.includes(code) ? `call-ended-${code}` : "call-ended-failed";
+}
+
+export async function renderCall(_params, status) {
+  const section = el("section", "screen screen--call");
+  section.append(heading("call-heading"));
+  const body = el("div", "call-body");
+  section.append(body);
+  let shown = null; // the phase the body shows
+  let frames = { remote: 0, own: 0 };
+  let controls = null;
+
+  function idle(view) {
+    const parts = [];
+    if (view.ended) {
+      const ended = el("p", "call-ended", endedMessage(view.ended));
+      ended.id = "call-ended";
+      ended.dataset.reason = view.ended;
+      parts.push(ended);
+    }
+    if (!view.available) {
+      parts.push(el("p", "call-unavailable", "call-not-available"));
+    } else {
+      if (view.demo) parts.push(el("p", "call-demo-note", "call-demo-note"));
+      const start = button("call-start", async () => {
+        await invoke("call_start");
+        tick();
+      }, "button button--big call-start");
+      start.id = "call-start";
+      parts.push(start);
+    }
+    if (status.phone) parts.push(el("p", "call-phone", "call-phone", { phone: status.phone }));
+    return parts;
+  }
+
+  function calling() {
+    const p = el("p", "call-calling", "call-calling");
+    p.id = "call-calling";
+    const cancel = button("call-cancel", async () => { await invoke("call_hang_up"); tick(); }, "button button--big button--secondary");
+    cancel.id = "call-cancel";
+    return [p, cancel];
+  }
+
+  function incoming() {
+    const p = el("p", "call-incoming", "call-incoming");
+    p.id = "call-incoming";
+    const answer = button("call-answer", async () => { await invoke("call_answer"); tick(); }, "button button--big call-answer");
+    answer.id = "call-answer";
+    const decline = button("call-decline", async () => { await invoke("call_hang_up"); tick(); }, "button button--big button--secondary");
+    decline.id = "call-decline";
+    return [p, answer, decline];
+  }
+
+  function inCall(view) {
+    const stage = el("div", "call-stage");
+    const remote = document.createElement("img");
+    remote.id = "call-remote";
+    remote.className = "call-remote";
+    remote.dataset.l10nAttr = "alt";
+    setMessage(remote, "call-remote-picture");
+    remote.width = 640;
+    remote.height = 480;
+    const own = document.createElement("img");
+    own.id = "call-self";
+    own.className = "call-self";
+    own.dataset.l10nAttr = "alt";
+    setMessage(own, "call-self-picture");
+    own.width = 160;
+    own.height = 120;
+    own.hidden = true;
+    stage.append(remote, own);
+    const state = el("p", "call-state", view.phase === "connected" ? "call-connected" : "call-connecting");
+    state.id = "call-state";
+    const problems = el("div", "call-problems");
+    problems.id = "call-problems";
+    const row = el("div", "call-controls");
+    const mute = button("call-mute", async () => {
+      await invoke("call_set_muted", { muted: mute.getAttribute("aria-pressed") !== "true" });
+      tick();
+    }, "button button--big button--secondary");
+    mute.id = "call-mute";
+    const camera = button("call-camera-off", async () => {
+      await invoke("call_set_camera", { on: camera.getAttribute("aria-pressed") === "true" });
+      tick();
+    }, "button button--big button--secondary");
+    camera.id = "call-camera";
+    const hang = button("call-hang-up", async () => { await invoke("call_hang_up"); tick(); }, "button button--big call-hang-up");
+    hang.id = "call-hang-up";
+    row.append(mute, camera, hang);
+    controls = { remote, own, state, problems, mute, camera };
+    // The buttons stand beside the picture (under it on a narrow screen),
+    // so hang-up never needs scrolling.
+    const media = el("div", "call-media");
+    media.append(stage, row);
+    return [state, problems, media];
+  }
+
+  function update(view) {
+    if (!controls) return;
+    setMessage(controls.state, view.phase === "connected" ? "call-connected" : "call-connecting");
+    controls.mute.setAttribute("aria-pressed", String(view.muted));
+    setMessage(controls.mute, view.muted ? "call-unmute" : "call-mute");
+    controls.camera.setAttribute("aria-pressed", String(!view.camera_on));
+    setMessage(controls.camera, view.camera_on ? "call-camera-off" : "call-camera-on");
+    controls.camera.disabled = view.camera_missing;
+    controls.mute.disabled = view.microphone_missing;
+    const wanted = [];
+    if (view.camera_missing) wanted.push("call-no-camera");
+    if (view.microphone_missing) wanted.push("call-no-microphone");
+    if (view.poor_network) wanted.push("call-poor-network");
+    const have = [...controls.problems.children].map((p) => p.dataset.problem).join();
+    if (have !== wanted.join()) {
+      controls.problems.replaceChildren(...wanted.map((id) => {
+        const p = el("p", "call-problem", id);
+        p.dataset.problem = id;
+        return p;
+      }));
+      if (wanted.length) announce(wanted.map((id) => t(id)).join(" "));
+    }
+  }
+
+  async function fetchFrames(view) {
+    if (!controls) return;
+    if (view.frame > frames.remote) {
+      const f = await invoke("call_frame", { own: false, after: frames.remote });
+      if (f) { frames.remote = f.number; controls.remote.src = f.url; controls.remote.dataset.frame = String(f.number); }
+    }
+    if (view.preview > frames.own && view.camera_on) {
+      const f = await invoke("call_frame", { own: true, after: frames.own });
+      if (f) { frames.own = f.number; controls.own.src = f.url; controls.own.hidden = false; }
+    }
+    if (!view.camera_on) controls.own.hidden = true;
+  }
+
+  let busy = false;
+  async function tick() {
+    if (busy || !section.isConnected && shown !== null) return;
+    busy = true;
+    try {
+      const view = await invoke("call_status");
+      const group = view.phase === "connecting" || view.phase === "connected" ? "active" : view.phase;
+      if (group !== shown) {
+        controls = null;
+        frames = { remote: 0, own: 0 };
+        const parts = group === "active" ? inCall(view) : group === "calling" ? calling() : group === "incoming" ? incoming() : idle(view);
+        body.replaceChildren(...parts);
+        section.dataset.phase = group;
+        if (shown !== null) {
+          const first = body.querySelector("button");
+          if (first) first.focus({ preventScroll: true });
+        }
+        shown = group;
+      }
+      section.dataset.state = view.phase;
+      update(view);
+      await fetchFrames(view);
+    } catch (error) {
+      showError(error);
+    } finally {
+      busy = false;
+    }
+  }
+
+  await tick();
+  const timer = setInterval(() => {
+    if (!section.isConnected) { clearInterval(timer); return; }
+    tick();
+  }, POLL_MS);
+  return section;
+}
