@@ -37,6 +37,8 @@ pub struct AuthState {
     pub login_patient: String,
     /// Added before each FHIR request is forwarded (a slow network).
     pub fhir_delay_ms: u64,
+    /// The service's call endpoint, given out with the tokens.
+    pub call_endpoint: Option<String>,
     next: usize,
 }
 
@@ -115,7 +117,7 @@ fn token_response(state: &mut AuthState, patient: &str, fhir_base: &str, base: &
         "access_token": access, "token_type": "Bearer", "expires_in": state.expires_in,
         "refresh_token": refresh, "scope": "launch/patient patient/*.cruds offline_access",
         "patient": patient, "fhir_base_url": fhir_base, "token_endpoint": format!("{base}/token"),
-        "service_name": "Test service"
+        "service_name": "Test service", "call_endpoint": state.call_endpoint
     })
 }
 

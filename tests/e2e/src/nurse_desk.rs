@@ -8,7 +8,11 @@
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
-use serde_json::json;
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::{TcpListener, TcpStream},
@@ -48,7 +52,8 @@ impl Drop for NurseDesk {
 #[derive(Clone)]
 pub struct DeskOptions {
     /// The patient's bearer token; other requests to `/call/` get 401.
-    pub token: String,
+    /// `None`: any bearer token (one issued by the test gateway).
+    pub token: Option<String>,
     /// `Link` header values announced on `OPTIONS /call/calls`.
     pub ice_links: Vec<String>,
     /// How long a patient's call rings before `504`.
@@ -153,7 +158,12 @@ fn id_in(path: &str, prefix: &str) -> Option<u32> {
 
 async fn route(request: Request, desk: Arc<Mutex<Desk>>, options: Arc<DeskOptions>) -> Answer {
     let Request { method, path, authorization, body } = request;
-    if path.starts_with("/call/") && authorization.as_deref() != Some(&format!("Bearer {}", options.token)) {
+    let authorised = match (&options.token, authorization.as_deref()) {
+        (Some(token), Some(given)) => given == format!("Bearer {token}"),
+        (None, Some(given)) => given.starts_with("Bearer ") && given.len() > 7,
+        (_, None) => false,
+    };
+    if path.starts_with("/call/") && !authorised {
         return empty("401 Unauthorized");
     }
     match (method.as_str(), path.as_str()) {
@@ -298,3 +308,68 @@ impl StunServer {
         StunServer { port, task }
     }
 }
+
+/// Headless Chromium playing the nurse; dropped, it stops.
+pub struct Chromium {
+    pub client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Chromium {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Headless Chromium with the flags from issue 8 (fake camera and
+/// microphone), driven by chromedriver, on the nurse page.
+pub async fn nurse_browser(page: &str) -> Chromium {
+    let port = crate::free_port();
+    let driver = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver (Debian's chromium-driver; scripts/setup.sh installs it)");
+    let profile = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("chrome"));
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run",
+                format!("--user-data-dir={}", profile.path().display()),
+                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                "--autoplay-policy=no-user-gesture-required"
+            ]
+        }),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let started = Instant::now();
+    let client = loop {
+        match ClientBuilder::new(HttpConnector::new()).capabilities(caps.clone()).connect(&url).await {
+            Ok(c) => break c,
+            Err(_) if started.elapsed() < Duration::from_secs(20) => tokio::time::sleep(Duration::from_millis(200)).await,
+            Err(e) => panic!("no chromedriver session: {e}"),
+        }
+    };
+    client.goto(page).await.unwrap();
+    Chromium { client, driver, _profile: profile }
+}
+
+/// Runs a promise-returning script on the page and returns its value.
+pub async fn run(client: &Client, script: &str) -> Value {
+    client.execute_async(&format!("{script}.then(arguments[0], (e) => arguments[0]('error: ' + e))"), vec![]).await.unwrap()
+}
+
+/// The page's report: connection state, who ended, packets, decoded
+/// frames, audio heard.
+pub async fn report(client: &Client) -> Value {
+    run(client, "window.report()").await
+}
+

@@ -11,91 +11,23 @@
 //! The patient's side sends GStreamer's test pattern: this machine has no
 //! camera.
 
-use std::{
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::Client;
 use heima_core::call::{
     signalling::{follow, CallEnd, CallService},
     CallOptions, CallPeer, CallState,
 };
-use heima_e2e::nurse_desk::{DeskOptions, NurseDesk, StunServer};
+use heima_e2e::nurse_desk::{nurse_browser, report, run, DeskOptions, NurseDesk, StunServer};
 use heima_media::{Capture, Playback, Source, Speaker};
-use hyper_util::client::legacy::connect::HttpConnector;
-use serde_json::{json, Value};
 
 const TOKEN: &str = "patient-token";
-
-struct Chromium {
-    client: Client,
-    driver: Child,
-    _profile: tempfile::TempDir,
-}
-
-impl Drop for Chromium {
-    fn drop(&mut self) {
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// Headless Chromium with the flags from the issue, on the nurse page.
-async fn nurse_browser(page: &str) -> Chromium {
-    let port = free_port();
-    let driver = Command::new("chromedriver")
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver (Debian's chromium-driver; scripts/setup.sh installs it)");
-    let profile = tempfile::tempdir().unwrap();
-    let mut caps = serde_json::Map::new();
-    caps.insert("browserName".into(), json!("chrome"));
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": "/usr/bin/chromium",
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
-                format!("--user-data-dir={}", profile.path().display()),
-                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                "--autoplay-policy=no-user-gesture-required"
-            ]
-        }),
-    );
-    let url = format!("http://127.0.0.1:{port}");
-    let started = Instant::now();
-    let client = loop {
-        match ClientBuilder::new(HttpConnector::new()).capabilities(caps.clone()).connect(&url).await {
-            Ok(c) => break c,
-            Err(_) if started.elapsed() < Duration::from_secs(20) => tokio::time::sleep(Duration::from_millis(200)).await,
-            Err(e) => panic!("no chromedriver session: {e}"),
-        }
-    };
-    client.goto(page).await.unwrap();
-    Chromium { client, driver, _profile: profile }
-}
-
-async fn run(client: &Client, script: &str) -> Value {
-    client.execute_async(&format!("{script}.then(arguments[0], (e) => arguments[0]('error: ' + e))"), vec![]).await.unwrap()
-}
-
-async fn report(client: &Client) -> Value {
-    run(client, "window.report()").await
-}
 
 /// The desk, announcing a STUN server that answers.
 async fn desk() -> (NurseDesk, StunServer) {
     let stun = StunServer::start().await;
     let desk = NurseDesk::start(DeskOptions {
-        token: TOKEN.into(),
+        token: Some(TOKEN.into()),
         ice_links: vec![format!(r#"<stun:127.0.0.1:{}>; rel="ice-server""#, stun.port)],
         ring_limit: Duration::from_secs(30),
     })
@@ -178,7 +110,7 @@ async fn the_patient_calls_the_nurse_and_hanging_up_ends_it_on_both_sides() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_nurse_calls_the_patient_and_hanging_up_ends_it_on_both_sides() {
-    let (desk, stun) = desk().await;
+    let (desk, _stun) = desk().await;
     let nurse = nurse_browser(&desk.nurse_page()).await;
     let service = CallService::new(&desk.call_endpoint(), Some(TOKEN.into())).unwrap();
     assert_eq!(service.incoming().await.unwrap(), None, "nobody calls yet");

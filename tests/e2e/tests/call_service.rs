@@ -1,0 +1,120 @@
+//! A video call in the real app, enrolled with a service: the app gets the
+//! call endpoint with its tokens (activation code, test gateway over hfs),
+//! the nurse is headless Chromium on the test desk. The patient calls and
+//! hangs up; then the nurse calls, the call screen comes up by itself, the
+//! patient answers, and the nurse hangs up. Pictures and sound are checked
+//! on the nurse's side, the nurse's picture in the app.
+
+use std::time::Duration;
+
+use heima_core::sync::client::FhirClient;
+use heima_e2e::{
+    nurse_desk::{nurse_browser, report, run, DeskOptions, NurseDesk, StunServer},
+    App, Launch,
+};
+use serde_json::json;
+
+#[allow(dead_code)]
+#[path = "../../../core/tests/support/auth.rs"]
+mod auth;
+#[path = "../../../core/tests/support/hfs.rs"]
+mod hfs;
+#[path = "../../../core/tests/support/http.rs"]
+mod http;
+
+async fn pictures_arrive(app: &App, count: u32) {
+    app.wait_for_js(&format!(
+        "const img = document.getElementById('call-remote'); return !!img && Number(img.dataset.frame || 0) >= {count} && img.complete && img.naturalWidth === 640"
+    ))
+    .await;
+}
+
+async fn nurse_sees_and_hears_the_patient(client: &heima_e2e::fantoccini::Client) {
+    let started = std::time::Instant::now();
+    loop {
+        let r = report(client).await;
+        if r["framesDecoded"].as_u64().unwrap_or(0) >= 20 && r["audioPeak"].as_f64().unwrap_or(0.0) > 0.05 {
+            return;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "the nurse did not get the patient's picture and sound: {r}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_enrolled_tablet_calls_the_service_and_answers_the_nurse() {
+    let hfs = hfs::Hfs::start().await;
+    let direct = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
+    let patient = direct.post("Patient", &json!({ "resourceType": "Patient" })).await.unwrap();
+    let patient_id = patient["id"].as_str().unwrap().to_string();
+    let stun = StunServer::start().await;
+    let desk = NurseDesk::start(DeskOptions {
+        token: None,
+        ice_links: vec![format!(r#"<stun:127.0.0.1:{}>; rel="ice-server""#, stun.port)],
+        ring_limit: Duration::from_secs(30),
+    })
+    .await;
+    let gateway = auth::AuthServer::start(&hfs.base).await;
+    let code = heima_core::enrolment::new_code(&[2, 7, 1, 8, 2, 8, 1, 8, 2, 8, 4]);
+    {
+        let mut state = gateway.state.lock().unwrap();
+        state.activation_codes.insert(code.clone(), patient_id);
+        state.call_endpoint = Some(desk.call_endpoint());
+    }
+    let data = tempfile::tempdir().unwrap();
+    let endpoint = gateway.activation_endpoint();
+    let app = App::start(Launch {
+        data_dir: Some(data.path()),
+        env: vec![("HEIMA_ENROL_ENDPOINT", &endpoint), ("HEIMA_NURSE_CODE", "7531"), ("HEIMA_CALL_SOURCE", "test-pattern")],
+    })
+    .await;
+    app.go("#/nurse").await;
+    app.type_into("#nurse-code", "7531").await;
+    app.click("#nurse-code-form button").await;
+    app.wait_for_text("#enrolment", "Aktiveringskode").await;
+    app.type_into("#enrol-code", &code).await;
+    app.click("#enrol-code-form button").await;
+    app.wait_for_text("#service-status", "Koblet til Test service").await;
+
+    // The patient calls; the nurse answers in her browser.
+    let nurse = nurse_browser(&desk.nurse_page()).await;
+    app.go("#/call").await;
+    app.wait_for_text("#call-start", "Ring oppfølgingstjenesten").await;
+    app.click("#call-start").await;
+    app.wait_for_text("#call-calling", "Ringer").await;
+    let answered = run(&nurse.client, "window.answerNextCall()").await;
+    assert!(answered.is_u64(), "{answered}");
+    app.wait_for_js("return document.querySelector('.screen--call').dataset.state === 'connected'").await;
+    pictures_arrive(&app, 10).await;
+    nurse_sees_and_hears_the_patient(&nurse.client).await;
+    app.screenshot("call-service-nb").await;
+    // The patient hangs up: the nurse's side ends too.
+    app.click("#call-hang-up").await;
+    app.wait_for_text("#call-ended", "Samtalen er avsluttet").await;
+    let started = std::time::Instant::now();
+    while report(&nurse.client).await["state"] != "closed" {
+        assert!(started.elapsed() < Duration::from_secs(5), "the nurse's side did not end");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(report(&nurse.client).await["endedBy"], "patient");
+
+    // The nurse calls; the call screen comes up by itself, wherever the patient is.
+    app.go("#/today").await;
+    let calling = {
+        let client = nurse.client.clone();
+        tokio::spawn(async move { run(&client, "window.callPatient()").await })
+    };
+    app.wait_for_js("return document.getElementById('main').dataset.screen === 'call'").await;
+    app.wait_for_text("#call-incoming", "Sykepleieren ringer deg").await;
+    app.click("#call-answer").await;
+    assert_eq!(calling.await.unwrap(), "answered");
+    pictures_arrive(&app, 10).await;
+    nurse_sees_and_hears_the_patient(&nurse.client).await;
+    // The nurse hangs up: the app says so.
+    run(&nurse.client, "window.hangUp()").await;
+    app.wait_for_js("return document.querySelector('#call-ended')?.dataset.reason === 'hung-up-there'").await;
+    app.wait_for_text("#call-ended", "Sykepleieren la på").await;
+    app.screenshot("call-hung-up-there-nb").await;
+    nurse.client.clone().close().await.unwrap();
+    app.close().await;
+}
