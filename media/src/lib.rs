@@ -268,6 +268,8 @@ pub struct PlaybackStats {
     pub audio_peak: u16,
 }
 
+
+
 /// The nurse's audio and video: RTP in, pictures and sound out.
 pub struct Playback {
     pipeline: gst::Pipeline,
@@ -276,6 +278,7 @@ pub struct Playback {
     pictures: Arc<Pictures>,
     audio_samples: Arc<AtomicU64>,
     audio_peak: Arc<AtomicU64>,
+    recent_peak: Arc<AtomicU64>,
 }
 
 impl Playback {
@@ -299,9 +302,9 @@ impl Playback {
         let (video_src, audio_src) = (app_src("video_in")?, app_src("audio_in")?);
         let pictures = Arc::new(Pictures::default());
         pictures.attach(&pipeline, "pictures")?;
-        let (audio_samples, audio_peak) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        let (audio_samples, audio_peak, recent_peak) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
         let loudness = pipeline.by_name("loudness").and_then(|e| e.downcast::<gst_app::AppSink>().ok()).ok_or_else(|| media_failed("no loudness"))?;
-        let (samples, peak) = (audio_samples.clone(), audio_peak.clone());
+        let (samples, peak, recent) = (audio_samples.clone(), audio_peak.clone(), recent_peak.clone());
         loudness.set_callbacks(
             gst_app::AppSinkCallbacks::builder()
                 .new_sample(move |sink| {
@@ -311,18 +314,24 @@ impl Playback {
                         samples.fetch_add((pcm.len() / 2) as u64, Ordering::Relaxed);
                         let loudest = pcm.chunks_exact(2).map(|s| i16::from_le_bytes([s[0], s[1]]).unsigned_abs()).max().unwrap_or(0);
                         peak.fetch_max(u64::from(loudest), Ordering::Relaxed);
+                        recent.fetch_max(u64::from(loudest), Ordering::Relaxed);
                     }
                     Ok(gst::FlowSuccess::Ok)
                 })
                 .build(),
         );
         play(&pipeline)?;
-        Ok(Arc::new(Playback { pipeline, video_src, audio_src, pictures, audio_samples, audio_peak }))
+        Ok(Arc::new(Playback { pipeline, video_src, audio_src, pictures, audio_samples, audio_peak, recent_peak }))
     }
 
     /// The nurse's latest picture.
     pub fn frame(&self) -> Option<Frame> {
         self.pictures.frame()
+    }
+
+    /// The loudest sample since the last call of this (0 to 32767).
+    pub fn take_recent_peak(&self) -> u16 {
+        self.recent_peak.swap(0, Ordering::Relaxed).min(u64::from(u16::MAX)) as u16
     }
 
     pub fn stats(&self) -> PlaybackStats {

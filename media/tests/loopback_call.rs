@@ -42,6 +42,20 @@ async fn pictures_and_sound_go_both_ways_and_stop_at_hang_up() {
     assert_eq!(&frame.jpeg[..2], &[0xff, 0xd8], "a JPEG for the screen");
     assert!(patient_media.preview().is_some(), "the self view has a picture");
 
+    // Muted: silence goes out (the packets still flow); unmuted, sound again.
+    patient_media.set_muted(true);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    nurse_play.take_recent_peak();
+    let sent = patient.traffic().audio_sent;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let muted_peak = nurse_play.take_recent_peak();
+    assert!(muted_peak < 50, "muted, yet the nurse hears a peak of {muted_peak}");
+    assert!(patient.traffic().audio_sent > sent + 30, "audio packets keep flowing while muted");
+    patient_media.set_muted(false);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let unmuted_peak = nurse_play.take_recent_peak();
+    assert!(unmuted_peak > 1000, "unmuted, the tick is heard again: {unmuted_peak}");
+
     // Camera off: the frames that go out are black.
     patient_media.set_camera_on(false);
     tokio::time::sleep(Duration::from_millis(1500)).await;

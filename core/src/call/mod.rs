@@ -506,6 +506,16 @@ mod tests {
         assert!(!window.is_poor(), "{window:?}");
         assert!(nurse.take_network_window().is_poor(), "nothing arrived since");
 
+        // Two of every three video packets lost on the way: poor.
+        for seq in (100..190u16).step_by(3) {
+            patient.outgoing().send(MediaKind::Video, &rtp_packet(seq, 100));
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let lossy = nurse.take_network_window();
+        assert!(lossy.packets >= 25 && lossy.is_poor(), "{lossy:?}");
+        assert!(lossy.video_loss.unwrap() > 0.6, "{lossy:?}");
+
         patient.hang_up().await.unwrap();
         assert_eq!(patient.state(), CallState::Ended);
         nurse.hang_up().await.unwrap();
