@@ -57,6 +57,28 @@ struct ActiveCall {
     window_started: Instant,
 }
 
+impl ActiveCall {
+    /// A connected (or connecting) call: starts the patient's camera and
+    /// microphone into it.
+    fn new(peer: Arc<CallPeer>, playback: Arc<Playback>, route: Route) -> ActiveCall {
+        let (capture, devices) = start_capture(&peer);
+        ActiveCall { peer, playback, capture, devices, route, muted: false, camera_on: true, poor_network: false, window_started: Instant::now() }
+    }
+
+    /// Hangs up here and tells the other side.
+    async fn end(self) {
+        let _ = self.peer.hang_up().await;
+        match self.route {
+            Route::Service { service, url } => {
+                let _ = service.hang_up(&url).await;
+            }
+            Route::Demo(nurse) => {
+                let _ = nurse.peer.hang_up().await;
+            }
+        }
+    }
+}
+
 enum Phase {
     Idle,
     /// The patient's call is ringing at the service.
@@ -149,9 +171,15 @@ fn media_error(e: heima_media::MediaError) -> CallError {
 }
 
 impl CallLine {
-    fn set(&self, generation: u64, phase: Phase) {
+    /// Sets the phase unless a newer call (or a hang-up) came meanwhile;
+    /// then hands the phase back.
+    fn set(&self, generation: u64, phase: Phase) -> Result<(), Phase> {
+        let mut current = self.phase.lock().unwrap();
         if self.generation.load(std::sync::atomic::Ordering::SeqCst) == generation {
-            *self.phase.lock().unwrap() = phase;
+            *current = phase;
+            Ok(())
+        } else {
+            Err(phase)
         }
     }
 
@@ -274,23 +302,38 @@ pub fn start(app: AppHandle) -> Result<(), CallError> {
             None => place_demo().await,
             Some(service) => place(service).await,
         };
-        let state = app.state::<AppState>();
-        match result {
-            Ok(call) => {
-                let follow_it = matches!(call.route, Route::Service { .. });
-                let peer = call.peer.clone();
-                state.calls.set(generation, Phase::Active(Box::new(call)));
-                if follow_it {
-                    tauri::async_runtime::spawn(watch(app.clone(), generation, peer));
-                }
-            }
-            Err(error) => {
-                log::info!("call not made: {}", error.code);
-                state.calls.set(generation, Phase::Ended(error.code));
-            }
-        }
+        settle(&app, generation, result).await;
     });
     Ok(())
+}
+
+/// Puts a call that was set up on the line, and follows it; a call the
+/// patient gave up on while it was being set up is hung up at once.
+async fn settle(app: &AppHandle, generation: u64, result: Result<ActiveCall, CallError>) {
+    let state = app.state::<AppState>();
+    let call = match result {
+        Ok(call) => call,
+        Err(error) => {
+            log::info!("call not made: {}", error.code);
+            let _ = state.calls.set(generation, Phase::Ended(error.code));
+            return;
+        }
+    };
+    let followed = match &call.route {
+        Route::Service { service, url } => Some((service.clone(), url.clone(), call.peer.clone())),
+        Route::Demo(_) => None,
+    };
+    if let Err(Phase::Active(call)) = state.calls.set(generation, Phase::Active(Box::new(call))) {
+        call.end().await;
+        return;
+    }
+    if let Some((service, url, peer)) = followed {
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            let end = follow(&service, &url, &peer, FOLLOW_EVERY).await;
+            let _ = app.state::<AppState>().calls.set(generation, Phase::Ended(end_code(end)));
+        });
+    }
 }
 
 async fn place(service: CallService) -> Result<ActiveCall, CallError> {
@@ -309,8 +352,7 @@ async fn place(service: CallService) -> Result<ActiveCall, CallError> {
         }
     };
     let peer = Arc::new(pending.accept(&placed.answer).await?);
-    let (capture, devices) = start_capture(&peer);
-    Ok(ActiveCall { peer, playback, capture, devices, route: Route::Service { service, url: placed.url }, muted: false, camera_on: true, poor_network: false, window_started: Instant::now() })
+    Ok(ActiveCall::new(peer, playback, Route::Service { service, url: placed.url }))
 }
 
 async fn place_demo() -> Result<ActiveCall, CallError> {
@@ -321,9 +363,7 @@ async fn place_demo() -> Result<ActiveCall, CallError> {
     let (nurse, answer) = CallPeer::answer(&offer, &CallOptions::loopback(), nurse_playback.clone()).await?;
     let nurse_capture = Capture::start(Source::TestPattern, nurse.outgoing()).map_err(media_error)?;
     let peer = Arc::new(pending.accept(&answer).await?);
-    let (capture, devices) = start_capture(&peer);
-    let route = Route::Demo(DemoNurse { peer: nurse, _capture: nurse_capture, _playback: nurse_playback });
-    Ok(ActiveCall { peer, playback, capture, devices, route, muted: false, camera_on: true, poor_network: false, window_started: Instant::now() })
+    Ok(ActiveCall::new(peer, playback, Route::Demo(DemoNurse { peer: nurse, _capture: nurse_capture, _playback: nurse_playback })))
 }
 
 /// The patient answers the incoming call.
@@ -342,18 +382,7 @@ pub fn answer(app: AppHandle) -> Result<(), CallError> {
             (Some(incoming), Some(service)) => answer_service(service, incoming).await,
             _ => answer_demo().await,
         };
-        let state = app.state::<AppState>();
-        match result {
-            Ok(call) => {
-                let follow_it = matches!(call.route, Route::Service { .. });
-                let peer = call.peer.clone();
-                state.calls.set(generation, Phase::Active(Box::new(call)));
-                if follow_it {
-                    tauri::async_runtime::spawn(watch(app.clone(), generation, peer));
-                }
-            }
-            Err(error) => state.calls.set(generation, Phase::Ended(error.code)),
-        }
+        settle(&app, generation, result).await;
     });
     Ok(())
 }
@@ -367,9 +396,7 @@ async fn answer_service(service: CallService, incoming: IncomingCall) -> Result<
         let _ = peer.hang_up().await;
         return Err(error);
     }
-    let peer = Arc::new(peer);
-    let (capture, devices) = start_capture(&peer);
-    Ok(ActiveCall { peer, playback, capture, devices, route: Route::Service { service, url: incoming.url }, muted: false, camera_on: true, poor_network: false, window_started: Instant::now() })
+    Ok(ActiveCall::new(Arc::new(peer), playback, Route::Service { service, url: incoming.url }))
 }
 
 async fn answer_demo() -> Result<ActiveCall, CallError> {
@@ -379,28 +406,7 @@ async fn answer_demo() -> Result<ActiveCall, CallError> {
     let (peer, answer) = CallPeer::answer(&offer, &CallOptions::loopback(), playback.clone()).await?;
     let nurse = pending.accept(&answer).await?;
     let nurse_capture = Capture::start(Source::TestPattern, nurse.outgoing()).map_err(media_error)?;
-    let peer = Arc::new(peer);
-    let (capture, devices) = start_capture(&peer);
-    let route = Route::Demo(DemoNurse { peer: nurse, _capture: nurse_capture, _playback: nurse_playback });
-    Ok(ActiveCall { peer, playback, capture, devices, route, muted: false, camera_on: true, poor_network: false, window_started: Instant::now() })
-}
-
-/// Follows a service call until it is over, then shows why.
-async fn watch(app: AppHandle, generation: u64, peer: Arc<CallPeer>) {
-    let (service, url) = {
-        let state = app.state::<AppState>();
-        let phase = state.calls.phase.lock().unwrap();
-        match &*phase {
-            Phase::Active(call) => match &call.route {
-                Route::Service { service, url } => (service.clone(), url.clone()),
-                Route::Demo(_) => return,
-            },
-            _ => return,
-        }
-    };
-    let end = follow(&service, &url, &peer, FOLLOW_EVERY).await;
-    let state = app.state::<AppState>();
-    state.calls.set(generation, Phase::Ended(end_code(end)));
+    Ok(ActiveCall::new(Arc::new(peer), playback, Route::Demo(DemoNurse { peer: nurse, _capture: nurse_capture, _playback: nurse_playback })))
 }
 
 fn end_code(end: CallEnd) -> &'static str {
@@ -423,17 +429,7 @@ pub async fn hang_up(app: AppHandle) {
         std::mem::replace(&mut *phase, Phase::Ended("hung-up-here"))
     };
     match previous {
-        Phase::Active(call) => {
-            let _ = call.peer.hang_up().await;
-            match call.route {
-                Route::Service { service, url } => {
-                    let _ = service.hang_up(&url).await;
-                }
-                Route::Demo(nurse) => {
-                    let _ = nurse.peer.hang_up().await;
-                }
-            }
-        }
+        Phase::Active(call) => call.end().await,
         Phase::Incoming(Some(incoming)) => {
             if let Ok(service) = service(&state) {
                 let _ = service.hang_up(&incoming.url).await;
