@@ -248,6 +248,39 @@ impl Drop for Capture {
     }
 }
 
+/// A ringing tone on the speaker while someone calls: one second on, two
+/// off, until dropped.
+pub struct Ringer {
+    pipeline: gst::Pipeline,
+}
+
+impl Ringer {
+    pub fn start() -> Result<Ringer, MediaError> {
+        init()?;
+        let pipeline = launch(
+            "audiotestsrc is-live=true wave=sine freq=480 volume=0.4 ! audioconvert ! volume name=gate ! autoaudiosink",
+        )?;
+        play(&pipeline)?;
+        let gate = pipeline.by_name("gate").ok_or_else(|| media_failed("no gate"))?;
+        let weak = pipeline.downgrade();
+        std::thread::spawn(move || {
+            let mut on = true;
+            while weak.upgrade().is_some_and(|p| p.current_state() == gst::State::Playing || p.pending_state() == gst::State::Playing) {
+                gate.set_property("mute", !on);
+                std::thread::sleep(std::time::Duration::from_millis(if on { 1000 } else { 2000 }));
+                on = !on;
+            }
+        });
+        Ok(Ringer { pipeline })
+    }
+}
+
+impl Drop for Ringer {
+    fn drop(&mut self) {
+        let _ = self.pipeline.set_state(gst::State::Null);
+    }
+}
+
 /// Where the nurse's voice goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Speaker {

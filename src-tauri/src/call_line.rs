@@ -13,7 +13,7 @@ use heima_core::call::{
     signalling::{follow, CallEnd, CallService, IncomingCall},
     CallError, CallOptions, CallPeer, CallState,
 };
-use heima_media::{Capture, Devices, Frame, Playback, Source, Speaker};
+use heima_media::{Capture, Devices, Frame, Playback, Ringer, Source, Speaker};
 use serde::Serialize;
 use tauri::{AppHandle, Manager};
 
@@ -83,8 +83,9 @@ enum Phase {
     Idle,
     /// The patient's call is ringing at the service.
     Calling,
-    /// Someone calls the patient (`None`: the demo nurse).
-    Incoming(Option<IncomingCall>),
+    /// Someone calls the patient (`None`: the demo nurse); the tablet
+    /// rings while this lasts (no ringer when there is no speaker).
+    Incoming(Option<IncomingCall>, #[allow(dead_code)] /* held for its Drop */ Option<Ringer>),
     Active(Box<ActiveCall>),
     /// The last call ended (why), or could not be made (an error code).
     Ended(&'static str),
@@ -166,6 +167,21 @@ fn start_capture(peer: &CallPeer) -> (Option<Capture>, Devices) {
     }
 }
 
+/// The ringing tone, if the tablet has a speaker to ring on.
+fn ring() -> Option<Ringer> {
+    Ringer::start().map_err(|e| log::warn!("no ringing tone: {}", e.code)).ok()
+}
+
+/// A desktop notification, for when the app is not in front.
+fn notify_incoming(app: &AppHandle) {
+    use tauri_plugin_notification::NotificationExt;
+    let locale = app.state::<AppState>().settings.lock().unwrap().locale;
+    let title = heima_core::locale::format(locale, "call-incoming", &[]);
+    if let Err(e) = app.notification().builder().title(&title).show() {
+        log::warn!("incoming call notification not shown: {e}");
+    }
+}
+
 fn media_error(e: heima_media::MediaError) -> CallError {
     CallError::new(e.code, e.detail)
 }
@@ -207,7 +223,7 @@ impl CallLine {
         match &mut *phase {
             Phase::Idle => {}
             Phase::Calling => view.phase = "calling",
-            Phase::Incoming(_) => view.phase = "incoming",
+            Phase::Incoming(..) => view.phase = "incoming",
             Phase::Ended(why) => {
                 view.phase = "ended";
                 view.ended = Some(why);
@@ -270,7 +286,7 @@ impl CallLine {
         let mut phase = self.phase.lock().unwrap();
         if matches!(*phase, Phase::Idle | Phase::Ended(_)) {
             self.next_generation();
-            *phase = Phase::Incoming(None);
+            *phase = Phase::Incoming(None, ring());
         }
     }
 
@@ -371,7 +387,7 @@ pub fn answer(app: AppHandle) -> Result<(), CallError> {
     let state = app.state::<AppState>();
     let (generation, incoming) = {
         let mut phase = state.calls.phase.lock().unwrap();
-        let Phase::Incoming(incoming) = &*phase else { return Err(CallError::new("call-no-answer", "nobody is calling")) };
+        let Phase::Incoming(incoming, _) = &*phase else { return Err(CallError::new("call-no-answer", "nobody is calling")) };
         let incoming = incoming.clone();
         *phase = Phase::Calling;
         (state.calls.generation.load(std::sync::atomic::Ordering::SeqCst), incoming)
@@ -430,7 +446,7 @@ pub async fn hang_up(app: AppHandle) {
     };
     match previous {
         Phase::Active(call) => call.end().await,
-        Phase::Incoming(Some(incoming)) => {
+        Phase::Incoming(Some(incoming), _) => {
             if let Ok(service) = service(&state) {
                 let _ = service.hang_up(&incoming.url).await;
             }
@@ -446,7 +462,7 @@ pub async fn watch_incoming(app: AppHandle) {
         let state = app.state::<AppState>();
         let ringing = match &*state.calls.phase.lock().unwrap() {
             Phase::Idle | Phase::Ended(_) => None,
-            Phase::Incoming(Some(call)) => Some(call.url.clone()),
+            Phase::Incoming(Some(call), _) => Some(call.url.clone()),
             _ => continue,
         };
         let Ok(service) = service(&state) else { continue };
@@ -454,7 +470,7 @@ pub async fn watch_incoming(app: AppHandle) {
             // The nurse gave up before the patient answered.
             if let Ok(false) = service.is_on(&url).await {
                 let mut phase = state.calls.phase.lock().unwrap();
-                if matches!(&*phase, Phase::Incoming(Some(call)) if call.url == url) {
+                if matches!(&*phase, Phase::Incoming(Some(call), _) if call.url == url) {
                     *phase = Phase::Ended("call-missed");
                 }
             }
@@ -464,7 +480,9 @@ pub async fn watch_incoming(app: AppHandle) {
             let mut phase = state.calls.phase.lock().unwrap();
             if matches!(*phase, Phase::Idle | Phase::Ended(_)) {
                 state.calls.next_generation();
-                *phase = Phase::Incoming(Some(incoming));
+                *phase = Phase::Incoming(Some(incoming), ring());
+                drop(phase);
+                notify_incoming(&app);
             }
         }
     }
