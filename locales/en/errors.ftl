@@ -36,3 +36,6 @@ error-answer-too-long = The answer is too long.
 error-answer-not-an-option = Choose one of the answers.
 error-answer-not-enabled = This question no longer applies.
 error-answer-unknown-item = The question is not in the form.
+error-call-not-offered = Your follow-up service does not take video calls here.
+error-call-busy = You are already in a call.
+error-call-no-answer = Nobody is calling you now.

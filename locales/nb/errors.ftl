@@ -36,3 +36,6 @@ error-answer-too-long = Svaret er for langt.
 error-answer-not-an-option = Velg et av svarene.
 error-answer-not-enabled = Dette spørsmålet gjelder ikke lenger.
 error-answer-unknown-item = Spørsmålet finnes ikke i skjemaet.
+error-call-not-offered = Oppfølgingstjenesten din tar ikke imot videosamtaler her.
+error-call-busy = Du er allerede i en samtale.
+error-call-no-answer = Ingen ringer deg nå.

@@ -36,3 +36,6 @@ error-answer-too-long = Svaret er for langt.
 error-answer-not-an-option = Vel eitt av svara.
 error-answer-not-enabled = Dette spørsmålet gjeld ikkje lenger.
 error-answer-unknown-item = Spørsmålet finst ikkje i skjemaet.
+error-call-not-offered = Oppfølgingstenesta di tek ikkje imot videosamtalar her.
+error-call-busy = Du er allereie i ein samtale.
+error-call-no-answer = Ingen ringjer deg no.
