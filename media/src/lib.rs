@@ -192,7 +192,7 @@ impl Capture {
             parts.push(format!(
                 "{video_in} ! videoconvert ! videoscale ! videorate ! video/x-raw,format=I420,width={WIDTH},height={HEIGHT},framerate={FRAME_RATE}/1,pixel-aspect-ratio=1/1 \
                  ! videobalance name=blank ! tee name=camera \
-                 camera. ! queue max-size-buffers=2 leaky=downstream ! vp8enc deadline=1 cpu-used=8 end-usage=cbr target-bitrate=700000 keyframe-max-dist=30 lag-in-frames=0 threads=2 \
+                 camera. ! queue max-size-buffers=2 leaky=downstream ! vp8enc deadline=1 cpu-used=16 end-usage=cbr target-bitrate=700000 keyframe-max-dist=30 lag-in-frames=0 threads=1 \
                  ! rtpvp8pay pt={VIDEO_PT} mtu=1200 picture-id-mode=15-bit ! appsink name=video sync=false \
                  camera. ! queue max-size-buffers=1 leaky=downstream ! videorate ! videoscale ! video/x-raw,width=160,height=120,framerate=5/1 ! jpegenc quality=60 ! appsink name=preview sync=false max-buffers=1 drop=true"
             ));
