@@ -269,7 +269,7 @@ impl PeerConnectionEventHandler for Events {
 
 /// VP8 (payload type 96) and Opus (111), as browsers offer them.
 fn codecs() -> [(RTCRtpCodecParameters, RtpCodecKind); 2] {
-    [(RTCRtpCodecParameters { rtp_codec: opus(), payload_type: 111, ..Default::default() }, RtpCodecKind::Audio), (RTCRtpCodecParameters { rtp_codec: vp8(), payload_type: 96, ..Default::default() }, RtpCodecKind::Video)]
+    [(RTCRtpCodecParameters { rtp_codec: opus(), payload_type: 111 }, RtpCodecKind::Audio), (RTCRtpCodecParameters { rtp_codec: vp8(), payload_type: 96 }, RtpCodecKind::Video)]
 }
 
 fn opus() -> RTCRtpCodec {

@@ -104,7 +104,7 @@ async fn the_patient_calls_the_nurse_and_hanging_up_ends_it_on_both_sides() {
     let took = wait_for("the nurse's side ends", Duration::from_secs(5), async || report(&nurse.client).await["state"] == "closed").await;
     assert_eq!(report(&nurse.client).await["endedBy"], "patient");
     eprintln!("the nurse's side ended {:?} after the patient hung up", hung_up.elapsed().max(took));
-    assert_eq!(service.is_on(&placed.url).await.unwrap(), false);
+    assert!(!service.is_on(&placed.url).await.unwrap(), "the service forgot the call");
     nurse.client.clone().close().await.unwrap();
 }
 
