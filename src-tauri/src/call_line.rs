@@ -96,11 +96,14 @@ pub struct CallLine {
     phase: Mutex<Phase>,
     /// Bumped by each new call, so a late result of an old one is ignored.
     generation: std::sync::atomic::AtomicU64,
+    /// The generation of the call the patient last gave up on while it
+    /// rang: stops the ringing request at once.
+    given_up: tokio::sync::watch::Sender<u64>,
 }
 
 impl Default for CallLine {
     fn default() -> Self {
-        CallLine { phase: Mutex::new(Phase::Idle), generation: Default::default() }
+        CallLine { phase: Mutex::new(Phase::Idle), generation: Default::default(), given_up: tokio::sync::watch::Sender::new(0) }
     }
 }
 
@@ -313,10 +316,11 @@ pub fn start(app: AppHandle) -> Result<(), CallError> {
     };
     let demo = demo(&state);
     let service = if demo { None } else { Some(service(&state)?) };
+    let given_up = line.given_up.subscribe();
     tauri::async_runtime::spawn(async move {
         let result = match service {
             None => place_demo().await,
-            Some(service) => place(service).await,
+            Some(service) => place(service, generation, given_up).await,
         };
         settle(&app, generation, result).await;
     });
@@ -352,7 +356,7 @@ async fn settle(app: &AppHandle, generation: u64, result: Result<ActiveCall, Cal
     }
 }
 
-async fn place(service: CallService) -> Result<ActiveCall, CallError> {
+async fn place(service: CallService, generation: u64, mut given_up: tokio::sync::watch::Receiver<u64>) -> Result<ActiveCall, CallError> {
     let ice_servers = service.ice_servers().await.unwrap_or_else(|e| {
         log::warn!("no ICE servers from the service: {}", e.code);
         Vec::new()
@@ -360,7 +364,13 @@ async fn place(service: CallService) -> Result<ActiveCall, CallError> {
     let options = CallOptions { bind: local_address_towards(service.base()), ice_servers };
     let playback = Playback::start(Speaker::Default).map_err(media_error)?;
     let (pending, offer) = CallPeer::offer(&options, playback.clone()).await?;
-    let placed = match service.place(&offer).await {
+    // Giving up drops the ringing request; the service sees it closed
+    // (WHIP gives the call no address before it is answered).
+    let placed = tokio::select! {
+        placed = service.place(&offer) => placed,
+        _ = given_up.wait_for(|g| *g == generation) => Err(CallError::new("call-cancelled", "the patient gave up")),
+    };
+    let placed = match placed {
         Ok(placed) => placed,
         Err(error) => {
             pending.cancel().await;
@@ -441,7 +451,10 @@ pub async fn hang_up(app: AppHandle) {
         if matches!(*phase, Phase::Idle | Phase::Ended(_)) {
             return;
         }
-        state.calls.next_generation();
+        let old = state.calls.next_generation() - 1;
+        if matches!(*phase, Phase::Calling) {
+            state.calls.given_up.send_replace(old);
+        }
         std::mem::replace(&mut *phase, Phase::Ended("hung-up-here"))
     };
     match previous {

@@ -40,6 +40,7 @@ struct Desk {
 /// A running desk; dropped, it stops.
 pub struct NurseDesk {
     pub port: u16,
+    desk: Arc<Mutex<Desk>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -67,13 +68,14 @@ impl NurseDesk {
         let port = listener.local_addr().unwrap().port();
         let desk = Arc::new(Mutex::new(Desk::default()));
         let options = Arc::new(options);
+        let shared = desk.clone();
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let (desk, options) = (desk.clone(), options.clone());
+                let (desk, options) = (shared.clone(), options.clone());
                 tokio::spawn(async move { serve(stream, desk, options).await });
             }
         });
-        NurseDesk { port, task }
+        NurseDesk { port, desk, task }
     }
 
     /// The call endpoint to give the app (`Enrolment::call_endpoint`).
@@ -81,8 +83,36 @@ impl NurseDesk {
         format!("http://127.0.0.1:{}/call", self.port)
     }
 
+    /// Patients' calls ringing at the desk, not yet picked up.
+    pub async fn ringing(&self) -> usize {
+        self.desk.lock().await.calls.values().filter(|c| c.from_patient && !c.picked).count()
+    }
+
     pub fn nurse_page(&self) -> String {
         format!("http://127.0.0.1:{}/desk/nurse.html", self.port)
+    }
+}
+
+/// Removes a patient's ringing call when its request goes away unanswered.
+struct Ringing {
+    desk: Arc<Mutex<Desk>>,
+    id: Option<u32>,
+}
+
+impl Ringing {
+    fn answered(mut self) {
+        self.id = None;
+    }
+}
+
+impl Drop for Ringing {
+    fn drop(&mut self) {
+        if let Some(id) = self.id {
+            let desk = self.desk.clone();
+            tokio::spawn(async move {
+                desk.lock().await.calls.remove(&id);
+            });
+        }
     }
 }
 
@@ -142,7 +172,16 @@ fn empty(status: &'static str) -> Answer {
 
 async fn serve(mut stream: TcpStream, desk: Arc<Mutex<Desk>>, options: Arc<DeskOptions>) {
     let Some(request) = read(&mut stream).await else { return };
-    let reply = route(request, desk, options).await;
+    // A client that goes away (a patient who stops calling while it
+    // rings) ends the request; the ringing call then disappears.
+    let reply = {
+        let (mut reader, _) = stream.split();
+        let mut byte = [0u8; 1];
+        tokio::select! {
+            reply = route(request, desk, options) => reply,
+            _ = reader.read(&mut byte) => return,
+        }
+    };
     let mut out = format!("HTTP/1.1 {}\r\nConnection: close\r\nCache-Control: no-store\r\nContent-Length: {}\r\n", reply.status, reply.body.len());
     for (name, value) in &reply.headers {
         out.push_str(&format!("{name}: {value}\r\n"));
@@ -187,7 +226,10 @@ async fn route(request: Request, desk: Arc<Mutex<Desk>>, options: Arc<DeskOption
                 d.calls.insert(id, Call { offer: body, answer: None, from_patient: true, picked: false, answered: Some(tx) });
                 id
             };
-            match tokio::time::timeout(options.ring_limit, rx).await {
+            let ringing = Ringing { desk: desk.clone(), id: Some(id) };
+            let answered = tokio::time::timeout(options.ring_limit, rx).await;
+            ringing.answered();
+            match answered {
                 Ok(Ok(sdp)) => {
                     let mut reply = answer("201 Created", "application/sdp", sdp);
                     reply.headers.push(("Location".into(), format!("/call/calls/{id}")));

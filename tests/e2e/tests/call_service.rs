@@ -76,9 +76,27 @@ async fn an_enrolled_tablet_calls_the_service_and_answers_the_nurse() {
     app.click("#enrol-code-form button").await;
     app.wait_for_text("#service-status", "Koblet til Test service").await;
 
-    // The patient calls; the nurse answers in her browser.
+    // The patient calls and gives up while it rings: the call stops
+    // ringing at the service.
     let nurse = nurse_browser(&desk.nurse_page()).await;
     app.go("#/call").await;
+    app.wait_for_text("#call-start", "Ring oppfølgingstjenesten").await;
+    app.click("#call-start").await;
+    app.wait_for_text("#call-calling", "Ringer").await;
+    let started = std::time::Instant::now();
+    while desk.ringing().await == 0 {
+        assert!(started.elapsed() < Duration::from_secs(10), "the call never rang at the service");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    app.click("#call-cancel").await;
+    app.wait_for_text("#call-ended", "Samtalen er avsluttet").await;
+    let started = std::time::Instant::now();
+    while desk.ringing().await > 0 {
+        assert!(started.elapsed() < Duration::from_secs(5), "the call still rings at the service after the patient gave up");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // The patient calls again; the nurse answers in her browser.
     app.wait_for_text("#call-start", "Ring oppfølgingstjenesten").await;
     app.click("#call-start").await;
     app.wait_for_text("#call-calling", "Ringer").await;
