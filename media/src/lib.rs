@@ -47,7 +47,7 @@ const AUDIO_PT: u8 = 111;
 pub fn init() -> Result<(), MediaError> {
     gst::init().map_err(media_failed)?;
     let needed = [
-        "videotestsrc", "audiotestsrc", "videoconvert", "videoscale", "videorate", "videobalance", "vp8enc", "vp8dec", "rtpvp8pay", "rtpvp8depay",
+        "videotestsrc", "audiotestsrc", "videoconvert", "videoscale", "videorate", "input-selector", "vp8enc", "vp8dec", "rtpvp8pay", "rtpvp8depay",
         "opusenc", "opusdec", "rtpopuspay", "rtpopusdepay", "rtpjitterbuffer", "jpegenc", "appsrc", "appsink", "volume", "audioconvert", "audioresample",
     ];
     let missing: Vec<&str> = needed.iter().copied().filter(|name| gst::ElementFactory::find(name).is_none()).collect();
@@ -189,12 +189,17 @@ impl Capture {
         };
         let mut parts = Vec::new();
         if devices.camera {
+            // The camera and a black picture both feed a selector: camera
+            // off switches to black and stops the camera itself, so it is
+            // really off (its light too), while the nurse sees black.
+            let raw = format!("video/x-raw,format=I420,width={WIDTH},height={HEIGHT},framerate={FRAME_RATE}/1,pixel-aspect-ratio=1/1");
             parts.push(format!(
-                "{video_in} ! videoconvert ! videoscale ! videorate ! video/x-raw,format=I420,width={WIDTH},height={HEIGHT},framerate={FRAME_RATE}/1,pixel-aspect-ratio=1/1 \
-                 ! videobalance name=blank ! tee name=camera \
+                "input-selector name=selector sync-streams=false ! tee name=camera \
                  camera. ! queue max-size-buffers=2 leaky=downstream ! vp8enc deadline=1 cpu-used=16 end-usage=cbr target-bitrate=700000 keyframe-max-dist=30 lag-in-frames=0 threads=1 \
                  ! rtpvp8pay pt={VIDEO_PT} mtu=1200 picture-id-mode=15-bit ! appsink name=video sync=false \
-                 camera. ! queue max-size-buffers=1 leaky=downstream ! videorate ! videoscale ! video/x-raw,width=160,height=120,framerate=5/1 ! jpegenc quality=60 ! appsink name=preview sync=false max-buffers=1 drop=true"
+                 camera. ! queue max-size-buffers=1 leaky=downstream ! videorate ! videoscale ! video/x-raw,width=160,height=120,framerate=5/1 ! jpegenc quality=60 ! appsink name=preview sync=false max-buffers=1 drop=true \
+                 {video_in} name=camera_src ! videoconvert ! videoscale ! videorate ! {raw} ! selector.sink_0 \
+                 videotestsrc is-live=true pattern=black ! {raw} ! selector.sink_1"
             ));
         }
         if devices.microphone {
@@ -227,13 +232,25 @@ impl Capture {
         }
     }
 
-    /// Turns the picture off (black frames go out) or on again.
+    /// Turns the camera off (it stops; black frames go out) or on again.
     pub fn set_camera_on(&self, on: bool) {
-        if let Some(blank) = self.pipeline.by_name("blank") {
-            blank.set_property("saturation", if on { 1.0f64 } else { 0.0 });
-            blank.set_property("contrast", if on { 1.0f64 } else { 0.0 });
-            blank.set_property("brightness", if on { 0.0f64 } else { -1.0 });
+        let (Some(selector), Some(camera)) = (self.pipeline.by_name("selector"), self.pipeline.by_name("camera_src")) else { return };
+        if on {
+            camera.set_locked_state(false);
+            let _ = camera.sync_state_with_parent();
         }
+        if let Some(pad) = selector.static_pad(if on { "sink_0" } else { "sink_1" }) {
+            selector.set_property("active-pad", &pad);
+        }
+        if !on {
+            camera.set_locked_state(true);
+            let _ = camera.set_state(gst::State::Null);
+        }
+    }
+
+    /// Is the camera stopped (released by the app)?
+    pub fn camera_stopped(&self) -> bool {
+        self.pipeline.by_name("camera_src").is_none_or(|c| c.current_state() == gst::State::Null)
     }
 
     /// The latest small picture of what is sent.

@@ -56,12 +56,21 @@ async fn pictures_and_sound_go_both_ways_and_stop_at_hang_up() {
     let unmuted_peak = nurse_play.take_recent_peak();
     assert!(unmuted_peak > 1000, "unmuted, the tick is heard again: {unmuted_peak}");
 
-    // Camera off: the frames that go out are black.
+    // Camera off: the frames that go out are black (video-range black,
+    // luma 16, when read back from the JPEG).
     patient_media.set_camera_on(false);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let (before, after) = (mean_brightness(&frame.jpeg), mean_brightness(&nurse_play.frame().unwrap().jpeg));
-    assert!(before > 60.0 && after < 12.0, "camera off turns the picture black: {before} before, {after} after");
+    assert!(before > 60.0 && after < 20.0, "camera off turns the picture black: {before} before, {after} after");
+    assert!(patient_media.camera_stopped(), "camera off stops the camera itself");
+    let frames = nurse_play.stats().video_frames;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert!(nurse_play.stats().video_frames > frames + 8, "black pictures keep coming while the camera is off");
     patient_media.set_camera_on(true);
+    assert!(!patient_media.camera_stopped());
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let again = mean_brightness(&nurse_play.frame().unwrap().jpeg);
+    assert!(again > 60.0, "camera on again: the picture is back ({again})");
 
     patient.hang_up().await.unwrap();
     nurse.hang_up().await.unwrap();
