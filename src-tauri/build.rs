@@ -34,7 +34,6 @@ const COMMANDS: &[&str] = &["today", "settings", "set_locale", "set_display", "l
     "call_hang_up",
     "call_set_muted",
     "call_set_camera",
-    "call_dismiss",
     "call_frame",
     "call_demo_ring",
     "ui_ready",

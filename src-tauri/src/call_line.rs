@@ -29,6 +29,8 @@ const FOLLOW_EVERY: Duration = Duration::from_millis(700);
 const INCOMING_EVERY: Duration = Duration::from_secs(4);
 /// The demo nurse lets it ring this long before answering.
 const DEMO_RING: Duration = Duration::from_millis(1500);
+/// How long whether the service takes calls is trusted.
+const ENDPOINT_RECHECK: Duration = Duration::from_secs(30);
 /// The network is judged over windows this long.
 const NETWORK_WINDOW: Duration = Duration::from_secs(3);
 
@@ -99,11 +101,13 @@ pub struct CallLine {
     /// The generation of the call the patient last gave up on while it
     /// rang: stops the ringing request at once.
     given_up: tokio::sync::watch::Sender<u64>,
+    /// Whether the service takes calls, and when that was read.
+    takes_calls: Mutex<Option<(Instant, bool)>>,
 }
 
 impl Default for CallLine {
     fn default() -> Self {
-        CallLine { phase: Mutex::new(Phase::Idle), generation: Default::default(), given_up: tokio::sync::watch::Sender::new(0) }
+        CallLine { phase: Mutex::new(Phase::Idle), generation: Default::default(), given_up: tokio::sync::watch::Sender::new(0), takes_calls: Mutex::new(None) }
     }
 }
 
@@ -208,7 +212,7 @@ impl CallLine {
 
     pub fn view(&self, state: &AppState) -> CallView {
         let demo = demo(state);
-        let available = demo || service(state).is_ok();
+        let available = demo || self.service_takes_calls();
         let mut view = CallView {
             phase: "idle",
             ended: None,
@@ -293,11 +297,18 @@ impl CallLine {
         }
     }
 
-    /// Leaves the "ended" screen.
-    pub fn dismiss(&self) {
-        let mut phase = self.phase.lock().unwrap();
-        if matches!(*phase, Phase::Ended(_)) {
-            *phase = Phase::Idle;
+    /// Does the enrolled service take calls? Read from the keyring at most
+    /// every half minute (the call screen asks five times a second).
+    fn service_takes_calls(&self) -> bool {
+        let mut known = self.takes_calls.lock().unwrap();
+        match *known {
+            // A "no" is re-read sooner: an enrolment may just have happened.
+            Some((when, answer)) if when.elapsed() < if answer { ENDPOINT_RECHECK } else { ENDPOINT_RECHECK / 10 } => answer,
+            _ => {
+                let answer = service_secret::load().ok().flatten().is_some_and(|e| e.call_endpoint.is_some());
+                *known = Some((Instant::now(), answer));
+                answer
+            }
         }
     }
 }

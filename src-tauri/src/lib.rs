@@ -214,7 +214,6 @@ pub fn run() {
             commands::call::call_hang_up,
             commands::call::call_set_muted,
             commands::call::call_set_camera,
-            commands::call::call_dismiss,
             commands::call::call_frame,
             commands::call::call_demo_ring,
             startup::ui_ready,

@@ -43,11 +43,6 @@ pub fn call_set_camera(state: State<'_, AppState>, on: bool) {
     state.calls.set_camera_on(on);
 }
 
-#[tauri::command]
-pub fn call_dismiss(state: State<'_, AppState>) {
-    state.calls.dismiss();
-}
-
 /// A picture for the call screen as a `data:` URL.
 #[derive(Serialize)]
 pub struct FrameView {
