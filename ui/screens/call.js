@@ -16,6 +16,18 @@ function endedMessage(code) {
   return known.includes(code) ? `call-ended-${code}` : "call-ended-failed";
 }
 
+/** An image whose alt text is a message (the pictures come later). */
+function picture(id, messageId, width, height) {
+  const img = document.createElement("img");
+  img.id = id;
+  img.className = id;
+  img.dataset.l10nAttr = "alt";
+  setMessage(img, messageId);
+  img.width = width;
+  img.height = height;
+  return img;
+}
+
 export async function renderCall(_params, status) {
   const section = el("section", "screen screen--call");
   section.append(heading("call-heading"));
@@ -68,20 +80,8 @@ export async function renderCall(_params, status) {
 
   function inCall(view) {
     const stage = el("div", "call-stage");
-    const remote = document.createElement("img");
-    remote.id = "call-remote";
-    remote.className = "call-remote";
-    remote.dataset.l10nAttr = "alt";
-    setMessage(remote, "call-remote-picture");
-    remote.width = 640;
-    remote.height = 480;
-    const own = document.createElement("img");
-    own.id = "call-self";
-    own.className = "call-self";
-    own.dataset.l10nAttr = "alt";
-    setMessage(own, "call-self-picture");
-    own.width = 160;
-    own.height = 120;
+    const remote = picture("call-remote", "call-remote-picture", 640, 480);
+    const own = picture("call-self", "call-self-picture", 160, 120);
     own.hidden = true;
     stage.append(remote, own);
     const state = el("p", "call-state", view.phase === "connected" ? "call-connected" : "call-connecting");

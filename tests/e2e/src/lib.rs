@@ -262,6 +262,15 @@ impl App {
         self.wait_for_js("return document.body.dataset.ready === 'true'").await;
     }
 
+    /// On the call screen: waits until the nurse's picture has been
+    /// replaced `count` times and is a real 640×480 picture.
+    pub async fn wait_for_call_pictures(&self, count: u32) {
+        self.wait_for_js(&format!(
+            "const img = document.getElementById('call-remote'); return !!img && Number(img.dataset.frame || 0) >= {count} && img.complete && img.naturalWidth === 640 && img.naturalHeight === 480"
+        ))
+        .await;
+    }
+
     /// Checks a screen: no axe violations, every target at least 48 px,
     /// and a screenshot `target/e2e/<name>.png`.
     pub async fn check_screen(&self, name: &str) {

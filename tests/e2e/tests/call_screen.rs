@@ -12,15 +12,6 @@ async fn start(source: &str) -> (App, tempfile::TempDir) {
     (app, data)
 }
 
-/// Waits until the nurse's picture has been replaced `count` times and is a
-/// real 640×480 picture.
-async fn pictures_arrive(app: &App, count: u32) {
-    app.wait_for_js(&format!(
-        "const img = document.getElementById('call-remote'); return !!img && Number(img.dataset.frame || 0) >= {count} && img.complete && img.naturalWidth === 640 && img.naturalHeight === 480"
-    ))
-    .await;
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn calling_the_demo_nurse_without_camera_or_microphone_then_she_calls_back() {
     let (app, _data) = start("none").await;
@@ -34,7 +25,7 @@ async fn calling_the_demo_nurse_without_camera_or_microphone_then_she_calls_back
 
     app.click("#call-start").await;
     app.wait_for_js("return document.querySelector('.screen--call').dataset.state === 'connected'").await;
-    pictures_arrive(&app, 10).await;
+    app.wait_for_call_pictures(10).await;
     // No camera and no microphone here: said in plain words, and the
     // buttons for them cannot be pressed.
     app.wait_for_text("#call-problems", "Fant ikke noe kamera").await;
@@ -60,7 +51,7 @@ async fn calling_the_demo_nurse_without_camera_or_microphone_then_she_calls_back
     app.wait_for_text("#call-incoming", "Sykepleieren ringer deg").await;
     app.check_screen("call-incoming-nb").await;
     app.click("#call-answer").await;
-    pictures_arrive(&app, 5).await;
+    app.wait_for_call_pictures(5).await;
     app.click("#call-hang-up").await;
     app.wait_for_text("#call-ended", "Samtalen er avsluttet").await;
     app.close().await;
@@ -77,7 +68,7 @@ async fn in_a_call_the_patient_sees_herself_and_can_mute_and_turn_the_camera_off
     app.wait_for_text("#call-start", "Ring oppfølgingstenesta").await;
     app.click("#call-start").await;
     app.wait_for_text("#call-calling", "Ringjer").await;
-    pictures_arrive(&app, 10).await;
+    app.wait_for_call_pictures(10).await;
     // The self view shows what is sent; no device problems with a source.
     app.wait_for_js("const img = document.getElementById('call-self'); return !img.hidden && img.naturalWidth === 160").await;
     assert!(app.texts("#call-problems p").await.is_empty());

@@ -22,13 +22,6 @@ mod hfs;
 #[path = "../../../core/tests/support/http.rs"]
 mod http;
 
-async fn pictures_arrive(app: &App, count: u32) {
-    app.wait_for_js(&format!(
-        "const img = document.getElementById('call-remote'); return !!img && Number(img.dataset.frame || 0) >= {count} && img.complete && img.naturalWidth === 640"
-    ))
-    .await;
-}
-
 async fn nurse_sees_and_hears_the_patient(client: &heima_e2e::fantoccini::Client) {
     let started = std::time::Instant::now();
     loop {
@@ -103,7 +96,7 @@ async fn an_enrolled_tablet_calls_the_service_and_answers_the_nurse() {
     let answered = run(&nurse.client, "window.answerNextCall()").await;
     assert!(answered.is_u64(), "{answered}");
     app.wait_for_js("return document.querySelector('.screen--call').dataset.state === 'connected'").await;
-    pictures_arrive(&app, 10).await;
+    app.wait_for_call_pictures(10).await;
     nurse_sees_and_hears_the_patient(&nurse.client).await;
     app.screenshot("call-service-nb").await;
     // The patient hangs up: the nurse's side ends too.
@@ -126,7 +119,7 @@ async fn an_enrolled_tablet_calls_the_service_and_answers_the_nurse() {
     app.wait_for_text("#call-incoming", "Sykepleieren ringer deg").await;
     app.click("#call-answer").await;
     assert_eq!(calling.await.unwrap(), "answered");
-    pictures_arrive(&app, 10).await;
+    app.wait_for_call_pictures(10).await;
     nurse_sees_and_hears_the_patient(&nurse.client).await;
     // The nurse hangs up: the app says so.
     run(&nurse.client, "window.hangUp()").await;
