@@ -12,6 +12,7 @@ pub mod settings_file;
 pub mod startup;
 pub mod store_key;
 pub mod sync_loop;
+pub mod webview_env;
 
 use std::{path::PathBuf, sync::Mutex};
 

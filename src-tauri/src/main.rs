@@ -4,5 +4,7 @@
 
 fn main() {
     heima_app::startup::mark_process_start();
+    // SAFETY: first thing in `main`, before any other thread exists.
+    unsafe { heima_app::webview_env::apply() };
     heima_app::run();
 }

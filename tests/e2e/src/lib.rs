@@ -153,16 +153,39 @@ impl App {
 
     /// Saves a screenshot as `target/e2e/<name>.png`, after two animation
     /// frames so the picture is not older than the last change.
+    ///
+    /// WebKitWebDriver takes the picture after the page's *next* paint. The
+    /// app paints on the CPU (`src-tauri/src/webview_env.rs`), and then a
+    /// page that has nothing left to paint never paints again and the
+    /// screenshot waits forever. So while the picture is taken, a 1 px
+    /// element flips between two fully transparent colours: WebKit repaints
+    /// it each time, and nothing shows in the picture.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         self.client
             .execute_async(
-                "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                "const done = arguments[0];
+                 const tick = document.createElement('div');
+                 tick.id = 'e2e-paint-tick';
+                 tick.setAttribute('aria-hidden', 'true');
+                 tick.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none';
+                 document.body.append(tick);
+                 let flip = false;
+                 window.__e2ePaintTick = setInterval(() => {
+                   flip = !flip;
+                   tick.style.backgroundColor = flip ? 'rgba(255,255,255,0)' : 'rgba(0,0,0,0)';
+                 }, 20);
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
                 vec![],
             )
             .await
             .unwrap();
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let png = self.client.screenshot().await.unwrap();
+        let png = self.client.screenshot().await;
+        self.client
+            .execute("clearInterval(window.__e2ePaintTick); document.getElementById('e2e-paint-tick')?.remove();", vec![])
+            .await
+            .unwrap();
+        let png = png.unwrap();
         assert!(png.starts_with(b"\x89PNG"), "screenshot is not a PNG");
         let path = screenshot_dir().join(format!("{name}.png"));
         std::fs::write(&path, png).unwrap();
