@@ -1,8 +1,9 @@
 //! How Heima asks WebKitGTK to run lean. WebKitGTK reads these switches
 //! from the environment when it starts, and its web and network processes
 //! inherit them, so they are set first thing in `main`, before any thread
-//! or window exists. A value the user already set is left alone (to get
-//! WebKit's defaults back, set the variable to `0`).
+//! or window exists. A value the user already set is left alone, so a
+//! switch is undone by setting its variable to WebKit's own default
+//! (`WEBKIT_DISABLE_COMPOSITING_MODE=0`, `JSC_useJIT=1`, …).
 //!
 //! Heima's pages are plain forms, text and one chart: nothing needs GPU
 //! compositing or a JavaScript JIT. Without them the app with its WebKit
