@@ -2,7 +2,12 @@
 //! capability in `capabilities/main.json` can grant exactly these commands.
 
 /// Every command the webview may call; keep in step with `commands.rs`.
-const COMMANDS: &[&str] = &["today", "settings", "set_locale", "set_display", "locale_sources",
+const COMMANDS: &[&str] = &[
+    "today",
+    "settings",
+    "set_locale",
+    "set_display",
+    "locale_sources",
     "bluetooth_status",
     "service_status",
     "enrol_with_code",

@@ -17,7 +17,8 @@ use heima_core::{
 fn packet(n: u32) -> Vec<u8> {
     // A distinct time stamp per packet, so none is a duplicate.
     let (day, rest) = (1 + (n / 86_400) % 28, n % 86_400);
-    let mut p = vec![0x06, 0x78, 0x00, 0x50, 0x00, 0x5D, 0x00, 0xEA, 0x07, 1 + ((n / (86_400 * 28)) % 12) as u8, day as u8];
+    let mut p =
+        vec![0x06, 0x78, 0x00, 0x50, 0x00, 0x5D, 0x00, 0xEA, 0x07, 1 + ((n / (86_400 * 28)) % 12) as u8, day as u8];
     p.extend([(rest / 3600) as u8, ((rest / 60) % 60) as u8, (rest % 60) as u8, 0x48, 0x00]);
     p
 }
@@ -35,9 +36,20 @@ fn bench(c: &mut Criterion) {
             n += 1;
             let bytes = packet(n);
             let decoded = decode(Characteristic::BloodPressureMeasurement, &bytes).unwrap();
-            let ctx = ReadingContext { device_id: "b9:00:00:00:00:01", received_at: clock.now, clock: ClockCorrection::default(), time_zone: &tz };
+            let ctx = ReadingContext {
+                device_id: "b9:00:00:00:00:01",
+                received_at: clock.now,
+                clock: ClockCorrection::default(),
+                time_zone: &tz,
+            };
             let measurements = from_decoded(&decoded, &ctx).unwrap();
-            let mut sink = StoreSink { store: &mut store, device_id: "b9:00:00:00:00:01", entered_by: EnteredBy::Patient, clock: &clock, plan: Some(&plan) };
+            let mut sink = StoreSink {
+                store: &mut store,
+                device_id: "b9:00:00:00:00:01",
+                entered_by: EnteredBy::Patient,
+                clock: &clock,
+                plan: Some(&plan),
+            };
             sink.store(&measurements, None).unwrap();
         })
     });

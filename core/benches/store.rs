@@ -7,7 +7,10 @@ use heima_core::{
     gatt::Decimal,
     measurement::{Component, ComponentValue, Measurement},
     plan::MeasurementKind,
-    store::{readings::{EnteredBy, NewReading}, Store, StoreKey},
+    store::{
+        readings::{EnteredBy, NewReading},
+        Store, StoreKey,
+    },
 };
 use jiff::{SignedDuration, Timestamp};
 use std::time::{Duration, Instant};
@@ -24,7 +27,11 @@ fn measurement(n: usize, at: Timestamp) -> Measurement {
     Measurement {
         kind,
         code,
-        components: vec![Component { code, value: ComponentValue::Value(Decimal::new(800 + (n % 50) as i32, -1)), unit }],
+        components: vec![Component {
+            code,
+            value: ComponentValue::Value(Decimal::new(800 + (n % 50) as i32, -1)),
+            unit,
+        }],
         device_time: None,
         effective: at,
         identifier: format!("bench/{n}"),
@@ -38,7 +45,13 @@ fn fill(store: &mut Store, count: usize, span: SignedDuration, end: Timestamp, b
     for chunk in ms.chunks(batch) {
         let readings: Vec<NewReading<'_>> = chunk
             .iter()
-            .map(|m| NewReading { measurement: m, entered_by: EnteredBy::Patient, manual: false, received_at: m.effective, judged: None })
+            .map(|m| NewReading {
+                measurement: m,
+                entered_by: EnteredBy::Patient,
+                manual: false,
+                received_at: m.effective,
+                judged: None,
+            })
             .collect();
         store.insert_readings(&readings).unwrap();
     }

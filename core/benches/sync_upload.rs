@@ -27,7 +27,11 @@ fn store_with(count: usize, tag: &str) -> Store {
         .map(|n| Measurement {
             kind: MeasurementKind::Pulse,
             code: "8867-4",
-            components: vec![Component { code: "8867-4", value: ComponentValue::Value(Decimal::new(60 + (n % 40) as i32, 0)), unit: "/min" }],
+            components: vec![Component {
+                code: "8867-4",
+                value: ComponentValue::Value(Decimal::new(60 + (n % 40) as i32, 0)),
+                unit: "/min",
+            }],
             device_time: None,
             effective: Timestamp::from_second(1_790_000_000 + n as i64 * 60).unwrap(),
             identifier: format!("bench/{tag}/{n}"),
@@ -37,7 +41,13 @@ fn store_with(count: usize, tag: &str) -> Store {
     for chunk in ms.chunks(1000) {
         let readings: Vec<NewReading<'_>> = chunk
             .iter()
-            .map(|m| NewReading { measurement: m, entered_by: EnteredBy::Patient, manual: false, received_at: m.effective, judged: None })
+            .map(|m| NewReading {
+                measurement: m,
+                entered_by: EnteredBy::Patient,
+                manual: false,
+                received_at: m.effective,
+                judged: None,
+            })
             .collect();
         store.insert_readings(&readings).unwrap();
     }
@@ -75,7 +85,11 @@ async fn main() {
     let single = timed(&client, 1_000, 1, "single").await;
     let single_per = single.as_secs_f64() / 1_000.0;
     let bundled_per = bundled.as_secs_f64() / 10_000.0;
-    println!("10,000 readings in transactions of 100: {:.1} s ({:.2} ms per reading)", bundled.as_secs_f64(), bundled_per * 1e3);
+    println!(
+        "10,000 readings in transactions of 100: {:.1} s ({:.2} ms per reading)",
+        bundled.as_secs_f64(),
+        bundled_per * 1e3
+    );
     println!("1,000 readings one per request: {:.1} s ({:.2} ms per reading)", single.as_secs_f64(), single_per * 1e3);
     println!("ratio (one per request / bundled): {:.1}x", single_per / bundled_per);
     println!("peak resident memory: {before:.0} MiB before, {after:.0} MiB after the 10,000 upload");

@@ -56,7 +56,11 @@ fn demo_weight(at: jiff::Timestamp) -> Measurement {
     Measurement {
         kind: MeasurementKind::BodyWeight,
         code: "29463-7",
-        components: vec![Component { code: "29463-7", value: ComponentValue::Value(Decimal::new(73_450, -3)), unit: "kg" }],
+        components: vec![Component {
+            code: "29463-7",
+            value: ComponentValue::Value(Decimal::new(73_450, -3)),
+            unit: "kg",
+        }],
         device_time: None,
         effective: at,
         identifier: format!("demo-scale/29463-7/{}", at.as_second()),
@@ -70,7 +74,8 @@ impl DemoService {
     pub fn new(clock: &dyn Clock) -> DemoService {
         let tz = clock.time_zone();
         let now = clock.now();
-        let morning = now.to_zoned(tz.clone()).date().to_datetime(time(7, 34, 0, 0)).to_zoned(tz).map(|z| z.timestamp());
+        let morning =
+            now.to_zoned(tz.clone()).date().to_datetime(time(7, 34, 0, 0)).to_zoned(tz).map(|z| z.timestamp());
         let readings = match morning {
             Ok(at) if at <= now => vec![demo_weight(at)],
             _ => vec![],
@@ -94,7 +99,13 @@ impl DemoService {
         let rows: Vec<NewReading<'_>> = self
             .readings
             .iter()
-            .map(|m| NewReading { measurement: m, entered_by: EnteredBy::Patient, manual: false, received_at: m.effective, judged: None })
+            .map(|m| NewReading {
+                measurement: m,
+                entered_by: EnteredBy::Patient,
+                manual: false,
+                received_at: m.effective,
+                judged: None,
+            })
             .collect();
         store.insert_readings(&rows)?;
         Ok(())
@@ -196,10 +207,13 @@ pub mod devices {
             MeasurementKind::BloodPressure => {
                 let (sys, dia, pulse) = (118 + w % 30, 72 + w % 15, 64 + w % 20);
                 let map = (sys + 2 * dia) / 3;
-                [vec![0x04], sfloat(sys).to_vec(), sfloat(dia).to_vec(), sfloat(map).to_vec(), sfloat(pulse).to_vec()].concat()
+                [vec![0x04], sfloat(sys).to_vec(), sfloat(dia).to_vec(), sfloat(map).to_vec(), sfloat(pulse).to_vec()]
+                    .concat()
             }
             // PLX spot-check: flags 0, SpO2, pulse rate.
-            MeasurementKind::OxygenSaturation => [vec![0x00], sfloat(91 + w % 8).to_vec(), sfloat(62 + w % 25).to_vec()].concat(),
+            MeasurementKind::OxygenSaturation => {
+                [vec![0x00], sfloat(91 + w % 8).to_vec(), sfloat(62 + w % 25).to_vec()].concat()
+            }
             // Weight, SI, resolution 0.005 kg: 73.0 .. 74.0 kg.
             MeasurementKind::BodyWeight => [vec![0x00], (14_600 + w * 2).to_le_bytes().to_vec()].concat(),
             // Temperature, °C, FLOAT with exponent -1: 36.4 .. 37.4.
@@ -260,7 +274,13 @@ pub mod devices {
                         set_clock: false,
                         wait: std::time::Duration::from_millis(5),
                     };
-                    let mut sink = StoreSink { store: &mut store, device_id: id, entered_by: EnteredBy::Patient, clock: &clock, plan: None };
+                    let mut sink = StoreSink {
+                        store: &mut store,
+                        device_id: id,
+                        entered_by: EnteredBy::Patient,
+                        clock: &clock,
+                        plan: None,
+                    };
                     let report = runtime.block_on(session::run(&mut link, &config, &mut sink));
                     assert!(report.bad_packets.is_empty(), "{kind:?} {wobble}: {:?}", report.bad_packets);
                     // A monitor's pulse comes as a reading of its own.

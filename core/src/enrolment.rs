@@ -77,12 +77,16 @@ pub fn parse_activation(input: &str) -> Result<ActivationCode, CoreError> {
         if !matches!(parsed.scheme(), "https" | "http") {
             return Err(CoreError::new("enrol-code-invalid", "endpoint is not http(s)"));
         }
-        let code = parse_activation(&code.ok_or_else(|| CoreError::new("enrol-code-invalid", "QR code without code"))?)?.code;
+        let code =
+            parse_activation(&code.ok_or_else(|| CoreError::new("enrol-code-invalid", "QR code without code"))?)?.code;
         return Ok(ActivationCode { code, endpoint: Some(endpoint) });
     }
     let chars: Vec<char> = input.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
     if chars.len() != CODE_DATA_LEN + 1 {
-        return Err(CoreError::new("enrol-code-invalid", format!("{} characters, not {}", chars.len(), CODE_DATA_LEN + 1)));
+        return Err(CoreError::new(
+            "enrol-code-invalid",
+            format!("{} characters, not {}", chars.len(), CODE_DATA_LEN + 1),
+        ));
     }
     let values: Option<Vec<u32>> = chars.iter().map(|c| value_of(*c)).collect();
     let values = values.ok_or_else(|| CoreError::new("enrol-code-invalid", "a character outside the code alphabet"))?;
@@ -127,11 +131,20 @@ pub const CLIENT_ID: &str = "heima";
 pub const SCOPE: &str = "launch/patient openid fhirUser offline_access patient/*.cruds";
 
 /// The URL to open in the system browser for a SMART standalone launch.
-pub fn authorize_url(smart: &SmartConfiguration, fhir_base: &str, redirect_uri: &str, state: &str, pkce: &Pkce) -> Result<String, CoreError> {
-    if !smart.code_challenge_methods_supported.is_empty() && !smart.code_challenge_methods_supported.iter().any(|m| m == "S256") {
+pub fn authorize_url(
+    smart: &SmartConfiguration,
+    fhir_base: &str,
+    redirect_uri: &str,
+    state: &str,
+    pkce: &Pkce,
+) -> Result<String, CoreError> {
+    if !smart.code_challenge_methods_supported.is_empty()
+        && !smart.code_challenge_methods_supported.iter().any(|m| m == "S256")
+    {
         return Err(CoreError::new("enrol-service-unsupported", "the service does not offer PKCE S256"));
     }
-    let mut url = url::Url::parse(&smart.authorization_endpoint).map_err(|e| CoreError::new("enrol-service-unsupported", e.to_string()))?;
+    let mut url = url::Url::parse(&smart.authorization_endpoint)
+        .map_err(|e| CoreError::new("enrol-service-unsupported", e.to_string()))?;
     url.query_pairs_mut()
         .append_pair("response_type", "code")
         .append_pair("client_id", CLIENT_ID)
@@ -187,7 +200,12 @@ pub const REFRESH_MARGIN: SignedDuration = SignedDuration::from_secs(120);
 impl Enrolment {
     /// Builds the enrolment from a token response. `fhir_base` and
     /// `token_endpoint` come from the response or, for SMART, discovery.
-    pub fn from_tokens(t: &TokenResponse, fhir_base: Option<&str>, token_endpoint: Option<&str>, now: Timestamp) -> Result<Enrolment, CoreError> {
+    pub fn from_tokens(
+        t: &TokenResponse,
+        fhir_base: Option<&str>,
+        token_endpoint: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Enrolment, CoreError> {
         if !t.token_type.is_empty() && !t.token_type.eq_ignore_ascii_case("bearer") {
             return Err(CoreError::new("enrol-service-unsupported", format!("token type {}", t.token_type)));
         }
@@ -285,8 +303,8 @@ mod tests {
     fn pkce_matches_rfc_7636_appendix_b() {
         // RFC 7636 Appendix B's verifier bytes and challenge.
         let bytes = [
-            116, 24, 223, 180, 151, 153, 224, 37, 79, 250, 96, 125, 216, 173, 187, 186, 22, 212, 37, 77, 105, 214, 191, 240, 91, 88, 5,
-            88, 83, 132, 141, 121,
+            116, 24, 223, 180, 151, 153, 224, 37, 79, 250, 96, 125, 216, 173, 187, 186, 22, 212, 37, 77, 105, 214, 191,
+            240, 91, 88, 5, 88, 83, 132, 141, 121,
         ];
         let p = Pkce::new(&bytes);
         assert_eq!(p.verifier, "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
@@ -301,7 +319,8 @@ mod tests {
             code_challenge_methods_supported: vec!["S256".into()],
         };
         let pkce = Pkce::new(&[7; 32]);
-        let url = authorize_url(&smart, "https://fhir.example.no/r4", "http://127.0.0.1:4711/callback", "st", &pkce).unwrap();
+        let url =
+            authorize_url(&smart, "https://fhir.example.no/r4", "http://127.0.0.1:4711/callback", "st", &pkce).unwrap();
         let parsed = url::Url::parse(&url).unwrap();
         let q: std::collections::HashMap<_, _> = parsed.query_pairs().into_owned().collect();
         assert_eq!(q["response_type"], "code");
@@ -328,12 +347,16 @@ mod tests {
         assert!(!e.needs_refresh(now));
         assert!(!e.needs_refresh(now + SignedDuration::from_secs(470)));
         assert!(e.needs_refresh(now + SignedDuration::from_secs(480)));
-        let r: TokenResponse = serde_json::from_value(serde_json::json!({ "access_token": "a2", "expires_in": 600 })).unwrap();
+        let r: TokenResponse =
+            serde_json::from_value(serde_json::json!({ "access_token": "a2", "expires_in": 600 })).unwrap();
         let later = now + SignedDuration::from_secs(500);
         let e2 = e.refreshed(&r, later);
         assert_eq!((e2.access_token.as_str(), e2.refresh_token.as_deref()), ("a2", Some("r1")));
         assert_eq!(e2.expires_at, Some(later + SignedDuration::from_secs(600)));
-        let no_patient: TokenResponse = serde_json::from_value(serde_json::json!({ "access_token": "a", "fhir_base_url": "x", "token_endpoint": "y" })).unwrap();
+        let no_patient: TokenResponse = serde_json::from_value(
+            serde_json::json!({ "access_token": "a", "fhir_base_url": "x", "token_endpoint": "y" }),
+        )
+        .unwrap();
         assert_eq!(Enrolment::from_tokens(&no_patient, None, None, now).unwrap_err().code, "enrol-service-unsupported");
     }
 }

@@ -24,6 +24,6 @@ pub mod reminders;
 pub mod schedule;
 pub mod settings;
 pub mod store;
-pub mod today;
 pub mod sync;
+pub mod today;
 pub mod traffic_light;

@@ -78,7 +78,8 @@ pub fn format(locale: Locale, id: &str, args: &[(&str, &str)]) -> String {
 }
 
 /// The `.ftl` files each locale has, in load order.
-pub const FTL_FILES: &[&str] = &["app.ftl", "today.ftl", "devices.ftl", "settings.ftl", "errors.ftl", "screens.ftl", "call.ftl"];
+pub const FTL_FILES: &[&str] =
+    &["app.ftl", "today.ftl", "devices.ftl", "settings.ftl", "errors.ftl", "screens.ftl", "call.ftl"];
 
 macro_rules! ftl {
     ($tag:literal) => {

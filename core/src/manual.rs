@@ -89,7 +89,11 @@ fn read_number(f: &Field, typed: &str) -> Result<Decimal, EntryProblem> {
 
 /// Builds the measurement from typed values (by LOINC code). Every
 /// problem is returned, so the form can mark each field at once.
-pub fn measurement(kind: MeasurementKind, typed: &BTreeMap<String, String>, now: Timestamp) -> Result<Measurement, Vec<EntryProblem>> {
+pub fn measurement(
+    kind: MeasurementKind,
+    typed: &BTreeMap<String, String>,
+    now: Timestamp,
+) -> Result<Measurement, Vec<EntryProblem>> {
     let mut components = vec![];
     let mut problems = vec![];
     for f in fields(kind) {
@@ -152,7 +156,12 @@ mod tests {
         let m = measurement(MeasurementKind::BodyWeight, &typed(&[("29463-7", " 73,45 ")]), now()).unwrap();
         assert_eq!(m.components[0].value, ComponentValue::Value("73.45".parse().unwrap()));
         assert_eq!((m.code, m.components[0].unit), ("29463-7", "kg"));
-        let bp = measurement(MeasurementKind::BloodPressure, &typed(&[("8480-6", "142"), ("8462-4", "91"), ("8867-4", "")]), now()).unwrap();
+        let bp = measurement(
+            MeasurementKind::BloodPressure,
+            &typed(&[("8480-6", "142"), ("8462-4", "91"), ("8867-4", "")]),
+            now(),
+        )
+        .unwrap();
         assert_eq!(bp.code, "85354-9");
         assert_eq!(bp.components.len(), 2, "the optional pulse left out");
         assert!(bp.identifier.starts_with("manual/85354-9/"));
@@ -178,8 +187,13 @@ mod tests {
             let problems = measurement(*kind, &typed(values), now()).unwrap_err();
             assert_eq!(problems[0].code, *code, "{kind:?} {values:?}");
         }
-        let problems = measurement(MeasurementKind::BloodPressure, &typed(&[("8480-6", "x"), ("8462-4", "")]), now()).unwrap_err();
-        assert_eq!(problems.iter().map(|p| p.code).collect::<Vec<_>>(), ["not-a-number", "missing"], "every field at once");
+        let problems =
+            measurement(MeasurementKind::BloodPressure, &typed(&[("8480-6", "x"), ("8462-4", "")]), now()).unwrap_err();
+        assert_eq!(
+            problems.iter().map(|p| p.code).collect::<Vec<_>>(),
+            ["not-a-number", "missing"],
+            "every field at once"
+        );
         let p = &measurement(MeasurementKind::BodyWeight, &typed(&[("29463-7", "1200")]), now()).unwrap_err()[0];
         assert_eq!((p.min, p.max, p.unit, p.typed.as_str()), (2.0, 350.0, "kg", "1200"));
     }

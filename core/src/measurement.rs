@@ -154,7 +154,14 @@ pub fn from_decoded(decoded: &Decoded, ctx: &ReadingContext<'_>) -> Result<Vec<M
             .weight
             .map(|w| {
                 let unit = if m.units == UnitSystem::Si { "kg" } else { "[lb_av]" };
-                build(ctx, MeasurementKind::BodyWeight, loinc::BODY_WEIGHT, vec![component(loinc::BODY_WEIGHT, Value::Number(w), unit)], m.time_stamp, None)
+                build(
+                    ctx,
+                    MeasurementKind::BodyWeight,
+                    loinc::BODY_WEIGHT,
+                    vec![component(loinc::BODY_WEIGHT, Value::Number(w), unit)],
+                    m.time_stamp,
+                    None,
+                )
             })
             .into_iter()
             .collect()),
@@ -221,7 +228,14 @@ fn blood_pressure(m: &BloodPressureMeasurement, ctx: &ReadingContext<'_>) -> Vec
         None,
     )];
     if let Some(pulse) = m.pulse_rate {
-        out.push(build(ctx, MeasurementKind::Pulse, loinc::HEART_RATE, vec![component(loinc::HEART_RATE, pulse, "/min")], m.time_stamp, None));
+        out.push(build(
+            ctx,
+            MeasurementKind::Pulse,
+            loinc::HEART_RATE,
+            vec![component(loinc::HEART_RATE, pulse, "/min")],
+            m.time_stamp,
+            None,
+        ));
     }
     out
 }
@@ -231,7 +245,14 @@ fn temperature(m: &TemperatureMeasurement, ctx: &ReadingContext<'_>) -> Measurem
         TemperatureUnit::Celsius => "Cel",
         TemperatureUnit::Fahrenheit => "[degF]",
     };
-    build(ctx, MeasurementKind::BodyTemperature, loinc::BODY_TEMPERATURE, vec![component(loinc::BODY_TEMPERATURE, m.value, unit)], m.time_stamp, None)
+    build(
+        ctx,
+        MeasurementKind::BodyTemperature,
+        loinc::BODY_TEMPERATURE,
+        vec![component(loinc::BODY_TEMPERATURE, m.value, unit)],
+        m.time_stamp,
+        None,
+    )
 }
 
 fn weight(m: &WeightMeasurement, ctx: &ReadingContext<'_>) -> Measurement {
@@ -239,7 +260,14 @@ fn weight(m: &WeightMeasurement, ctx: &ReadingContext<'_>) -> Measurement {
         UnitSystem::Si => "kg",
         UnitSystem::Imperial => "[lb_av]",
     };
-    build(ctx, MeasurementKind::BodyWeight, loinc::BODY_WEIGHT, vec![component(loinc::BODY_WEIGHT, Value::Number(m.weight), unit)], m.time_stamp, None)
+    build(
+        ctx,
+        MeasurementKind::BodyWeight,
+        loinc::BODY_WEIGHT,
+        vec![component(loinc::BODY_WEIGHT, Value::Number(m.weight), unit)],
+        m.time_stamp,
+        None,
+    )
 }
 
 fn glucose(m: &GlucoseMeasurement, ctx: &ReadingContext<'_>) -> Result<Measurement, MeasurementError> {
@@ -248,13 +276,34 @@ fn glucose(m: &GlucoseMeasurement, ctx: &ReadingContext<'_>) -> Result<Measureme
         ConcentrationUnit::MolPerL => (loinc::GLUCOSE_MOLAR, "mmol/L", c.value.map(|d| d.scale(3))),
         ConcentrationUnit::KgPerL => (loinc::GLUCOSE_MASS, "mg/dL", c.value.map(|d| d.scale(5))),
     };
-    Ok(build_at(ctx, MeasurementKind::BloodGlucose, code, vec![component(code, value, unit)], m.device_time(), Some(m.sequence_number)))
+    Ok(build_at(
+        ctx,
+        MeasurementKind::BloodGlucose,
+        code,
+        vec![component(code, value, unit)],
+        m.device_time(),
+        Some(m.sequence_number),
+    ))
 }
 
 fn oximetry(spo2: Value, pulse: Value, stamp: Option<DateTime>, ctx: &ReadingContext<'_>) -> Vec<Measurement> {
     vec![
-        build(ctx, MeasurementKind::OxygenSaturation, loinc::SPO2, vec![component(loinc::SPO2, spo2, "%")], stamp, None),
-        build(ctx, MeasurementKind::Pulse, loinc::HEART_RATE, vec![component(loinc::HEART_RATE, pulse, "/min")], stamp, None),
+        build(
+            ctx,
+            MeasurementKind::OxygenSaturation,
+            loinc::SPO2,
+            vec![component(loinc::SPO2, spo2, "%")],
+            stamp,
+            None,
+        ),
+        build(
+            ctx,
+            MeasurementKind::Pulse,
+            loinc::HEART_RATE,
+            vec![component(loinc::HEART_RATE, pulse, "/min")],
+            stamp,
+            None,
+        ),
     ]
 }
 
@@ -289,7 +338,8 @@ mod tests {
 
     fn measure(uuid: u16, hex: &str, ctx: &ReadingContext<'_>) -> Vec<Measurement> {
         let c = gatt::Characteristic::ALL.into_iter().find(|c| c.short_uuid() == uuid).unwrap();
-        let bytes: Vec<u8> = (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
+        let bytes: Vec<u8> =
+            (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
         from_decoded(&gatt::decode(c, &bytes).unwrap(), ctx).unwrap()
     }
 
@@ -317,7 +367,11 @@ mod tests {
                 0x2A35,
                 "06780050005d00ea070b170800004800",
                 vec![
-                    (MeasurementKind::BloodPressure, "85354-9", vec![("8480-6", "120", "mm[Hg]"), ("8462-4", "80", "mm[Hg]"), ("8478-0", "93", "mm[Hg]")]),
+                    (
+                        MeasurementKind::BloodPressure,
+                        "85354-9",
+                        vec![("8480-6", "120", "mm[Hg]"), ("8462-4", "80", "mm[Hg]"), ("8478-0", "93", "mm[Hg]")],
+                    ),
                     (MeasurementKind::Pulse, "8867-4", vec![("8867-4", "72", "/min")]),
                 ],
             ),
@@ -341,7 +395,10 @@ mod tests {
         ];
         for (uuid, hex, expected) in cases {
             let got = measure(uuid, hex, &ctx);
-            let got: Expected = got.iter().map(|m| (m.kind, m.code, values(m).into_iter().map(|(c, v, u)| (c, &*v.leak(), u)).collect())).collect();
+            let got: Expected = got
+                .iter()
+                .map(|m| (m.kind, m.code, values(m).into_iter().map(|(c, v, u)| (c, &*v.leak(), u)).collect()))
+                .collect();
             assert_eq!(got, expected, "{uuid:#06x} {hex}");
         }
     }
@@ -379,11 +436,13 @@ mod tests {
     #[test]
     fn packets_that_are_not_readings() {
         let tz = oslo();
-        let icp = gatt::decode(gatt::Characteristic::IntermediateCuffPressure, &[0, 0x8C, 0, 0xFF, 0x07, 0xFF, 0x07]).unwrap();
+        let icp = gatt::decode(gatt::Characteristic::IntermediateCuffPressure, &[0, 0x8C, 0, 0xFF, 0x07, 0xFF, 0x07])
+            .unwrap();
         assert_eq!(from_decoded(&icp, &ctx(&tz)).unwrap_err(), MeasurementError::Intermediate);
         let racp = gatt::decode(gatt::Characteristic::RecordAccessControlPoint, &[6, 0, 1, 1]).unwrap();
         assert_eq!(from_decoded(&racp, &ctx(&tz)).unwrap_err(), MeasurementError::NotAMeasurement);
-        let no_conc = gatt::decode(gatt::Characteristic::GlucoseMeasurement, &[0, 7, 0, 0xEA, 0x07, 11, 23, 6, 50, 0]).unwrap();
+        let no_conc =
+            gatt::decode(gatt::Characteristic::GlucoseMeasurement, &[0, 7, 0, 0xEA, 0x07, 11, 23, 6, 50, 0]).unwrap();
         assert_eq!(from_decoded(&no_conc, &ctx(&tz)).unwrap_err(), MeasurementError::NoConcentration(7));
     }
 }

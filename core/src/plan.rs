@@ -134,7 +134,10 @@ mod weekday_codes {
         Vec::<String>::deserialize(d)?
             .iter()
             .map(|code| {
-                let i = CODES.iter().position(|c| c == code).ok_or_else(|| serde::de::Error::custom(format!("day {code:?}")))?;
+                let i = CODES
+                    .iter()
+                    .position(|c| c == code)
+                    .ok_or_else(|| serde::de::Error::custom(format!("day {code:?}")))?;
                 Ok(Weekday::from_monday_zero_offset(i as i8).expect("0..7"))
             })
             .collect()

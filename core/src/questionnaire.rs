@@ -207,7 +207,8 @@ impl Questionnaire {
         let mut current = answers.clone();
         for _ in 0..=self.all_items().len() {
             let enabled = self.enabled_link_ids(&current);
-            let next: Answers = answers.iter().filter(|(k, _)| enabled.contains(k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+            let next: Answers =
+                answers.iter().filter(|(k, _)| enabled.contains(k)).map(|(k, v)| (k.clone(), v.clone())).collect();
             if next == current {
                 break;
             }
@@ -234,10 +235,7 @@ impl Questionnaire {
     pub fn screens(&self, answers: &Answers) -> Vec<&Item> {
         let effective = self.effective_answers(answers);
         let enabled = self.enabled_link_ids(&effective);
-        self.all_items()
-            .into_iter()
-            .filter(|i| enabled.contains(&i.link_id) && i.kind != ItemKind::Group)
-            .collect()
+        self.all_items().into_iter().filter(|i| enabled.contains(&i.link_id) && i.kind != ItemKind::Group).collect()
     }
 
     /// Checks one answer against its item.

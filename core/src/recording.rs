@@ -71,7 +71,9 @@ pub fn record_manual(
     let id = match store.insert_reading(&row).map_err(|e| EntryRefused::Failed(e.into()))? {
         Inserted::New { id } | Inserted::Duplicate { id } => id,
     };
-    reading_result(store, clock, id).map_err(EntryRefused::Failed)?.ok_or_else(|| EntryRefused::Failed(CoreError::new("store-failed", "stored reading not found")))
+    reading_result(store, clock, id)
+        .map_err(EntryRefused::Failed)?
+        .ok_or_else(|| EntryRefused::Failed(CoreError::new("store-failed", "stored reading not found")))
 }
 
 /// One stored reading as the result screen shows it, judged by the plan in force.
@@ -104,7 +106,11 @@ pub enum AnswersRefused {
 }
 
 /// Judges a questionnaire's total score against its activity's limits.
-fn judge_score(plan: Option<&CarePlan>, questionnaire_id: &str, score: Option<crate::gatt::Decimal>) -> (Judgement, Option<Text>, Vec<Call>) {
+fn judge_score(
+    plan: Option<&CarePlan>,
+    questionnaire_id: &str,
+    score: Option<crate::gatt::Decimal>,
+) -> (Judgement, Option<Text>, Vec<Call>) {
     let light = plan.and_then(|p| {
         p.activities
             .iter()
@@ -138,7 +144,13 @@ pub fn submit_answers(
     let plan = store.plan_in_force(now, &clock.time_zone()).map_err(|e| AnswersRefused::Failed(e.into()))?;
     let score = q.score(answers);
     let (judgement, advice, calls) = judge_score(plan.as_ref(), &q.id, score);
-    let resource = response(q, answers, now, identifier, &Respondent { patient: None, relative: entered_by == EnteredBy::Relative });
+    let resource = response(
+        q,
+        answers,
+        now,
+        identifier,
+        &Respondent { patient: None, relative: entered_by == EnteredBy::Relative },
+    );
     let id = store
         .save_response(&NewResponse {
             identifier,
@@ -200,11 +212,16 @@ pub fn history(store: &Store, clock: &dyn Clock, kind: MeasurementKind, days: u1
             id: r.id,
             at: r.effective,
             at_local: r.effective.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string(),
-            values: r.components.iter().filter_map(|c| c.value.clone().map(|v| (c.code.clone(), v, c.unit.clone()))).collect(),
+            values: r
+                .components
+                .iter()
+                .filter_map(|c| c.value.clone().map(|v| (c.code.clone(), v, c.unit.clone())))
+                .collect(),
             colour: r.colour.clone(),
             sent: r.sent,
         })
         .collect();
-    let limits = plan.as_ref().and_then(|p| p.activity_for(kind)).map(|a| a.traffic_light.limits.clone()).unwrap_or_default();
+    let limits =
+        plan.as_ref().and_then(|p| p.activity_for(kind)).map(|a| a.traffic_light.limits.clone()).unwrap_or_default();
     Ok(History { kind, from, to, points, limits })
 }

@@ -25,17 +25,15 @@ pub struct Reminder {
 
 /// Tasks whose planned time is in `(after, until]` and that are not done.
 pub fn due(tasks: &[Task], after: Timestamp, until: Timestamp) -> Vec<&Task> {
-    tasks
-        .iter()
-        .filter(|t| t.state == TaskState::ToDo && t.due.is_some_and(|d| d > after && d <= until))
-        .collect()
+    tasks.iter().filter(|t| t.state == TaskState::ToDo && t.due.is_some_and(|d| d > after && d <= until)).collect()
 }
 
 /// The notification for a task, e.g. "Klokka 08:00: Mål blodtrykket".
 pub fn reminder(task: &Task, locale: Locale, questionnaire_titles: &BTreeMap<String, Text>) -> Reminder {
     let what = match &task.kind {
         ActivityKind::Measure { measurement } => {
-            let kind = serde_json::to_value(measurement).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let kind =
+                serde_json::to_value(measurement).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
             locale::format(locale, &format!("task-measure-{kind}"), &[])
         }
         ActivityKind::Questionnaire { questionnaire } => match questionnaire_titles.get(questionnaire) {
@@ -82,6 +80,9 @@ mod tests {
         let nb = reminder(bp, Locale::Bokmal, &view.questionnaire_titles);
         assert_eq!((nb.title.as_str(), nb.body.as_str()), ("Påminnelse fra Heima", "Klokka 08:00: Mål blodtrykket"));
         let nn = reminder(copd, Locale::Nynorsk, &view.questionnaire_titles);
-        assert_eq!((nn.title.as_str(), nn.body.as_str()), ("Påminning frå Heima", "Klokka 09:00: Daglege spørsmål om pusten"));
+        assert_eq!(
+            (nn.title.as_str(), nn.body.as_str()),
+            ("Påminning frå Heima", "Klokka 09:00: Daglege spørsmål om pusten")
+        );
     }
 }

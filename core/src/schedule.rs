@@ -132,9 +132,7 @@ pub fn tasks_for_today(plan: &CarePlan, completions: &[Completion], clock: &dyn 
         }
     }
     // Timed tasks first, by time; `None` sorts first in Option, so flip it.
-    tasks.sort_by(|a, b| {
-        (a.due.is_none(), a.due, &a.activity_id).cmp(&(b.due.is_none(), b.due, &b.activity_id))
-    });
+    tasks.sort_by(|a, b| (a.due.is_none(), a.due, &a.activity_id).cmp(&(b.due.is_none(), b.due, &b.activity_id)));
     tasks
 }
 

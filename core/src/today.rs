@@ -57,19 +57,27 @@ pub struct LatestResult {
 
 /// Judges a stored reading against the plan's activity for its kind.
 pub fn judge_stored(plan: &CarePlan, r: &StoredReading) -> Judgement {
-    let Some(activity) = plan.activity_for(r.kind) else { return Judgement::NotJudged(crate::traffic_light::NotJudged::NoLimits) };
-    let values: Vec<Judgeable<'_>> = r.components.iter().map(|c| Judgeable { code: &c.code, value: c.decimal(), unit: &c.unit }).collect();
+    let Some(activity) = plan.activity_for(r.kind) else {
+        return Judgement::NotJudged(crate::traffic_light::NotJudged::NoLimits);
+    };
+    let values: Vec<Judgeable<'_>> =
+        r.components.iter().map(|c| Judgeable { code: &c.code, value: c.decimal(), unit: &c.unit }).collect();
     judge(&activity.traffic_light, &values)
 }
 
 impl LatestResult {
     pub fn new(plan: &CarePlan, r: &StoredReading, clock: &dyn Clock) -> LatestResult {
         let judgement = judge_stored(plan, r);
-        let (advice, calls) = crate::recording::advice_for(plan.activity_for(r.kind).map(|a| &a.traffic_light), &judgement);
+        let (advice, calls) =
+            crate::recording::advice_for(plan.activity_for(r.kind).map(|a| &a.traffic_light), &judgement);
         LatestResult {
             id: r.id,
             kind: r.kind,
-            values: r.components.iter().filter_map(|c| c.value.clone().map(|v| (c.code.clone(), v, c.unit.clone()))).collect(),
+            values: r
+                .components
+                .iter()
+                .filter_map(|c| c.value.clone().map(|v| (c.code.clone(), v, c.unit.clone())))
+                .collect(),
             at_local: r.effective.to_zoned(clock.time_zone()).strftime("%H:%M").to_string(),
             judgement,
             advice,
@@ -107,7 +115,12 @@ fn completions(store: &Store, plan: &CarePlan, from: Timestamp, to: Timestamp) -
 }
 
 /// The today screen, or `None` while no plan has come from the service.
-pub fn view(store: &Store, clock: &dyn Clock, demo: bool, patient_name: Option<&str>) -> Result<Option<TodayView>, StoreError> {
+pub fn view(
+    store: &Store,
+    clock: &dyn Clock,
+    demo: bool,
+    patient_name: Option<&str>,
+) -> Result<Option<TodayView>, StoreError> {
     let now = clock.now();
     let tz = clock.time_zone();
     let Some(plan) = store.plan_in_force(now, &tz)? else { return Ok(None) };
@@ -156,7 +169,11 @@ mod tests {
         Measurement {
             kind: MeasurementKind::OxygenSaturation,
             code: "2708-6",
-            components: vec![Component { code: "2708-6", value: ComponentValue::Value(Decimal::new(value, 0)), unit: "%" }],
+            components: vec![Component {
+                code: "2708-6",
+                value: ComponentValue::Value(Decimal::new(value, 0)),
+                unit: "%",
+            }],
             device_time: None,
             effective: at,
             identifier: format!("ox/2708-6/{}", at.as_second()),
@@ -171,7 +188,13 @@ mod tests {
         let at: Timestamp = "2026-11-23T07:05:00Z".parse().unwrap();
         let training = spo2(at, 85);
         store
-            .insert_reading(&NewReading { measurement: &training, entered_by: EnteredBy::NurseTraining, manual: false, received_at: at, judged: None })
+            .insert_reading(&NewReading {
+                measurement: &training,
+                entered_by: EnteredBy::NurseTraining,
+                manual: false,
+                received_at: at,
+                judged: None,
+            })
             .unwrap();
         let shown_view = view(&store, &clock, true, None).unwrap().unwrap();
         let task = shown_view.tasks.iter().find(|t| t.activity_id == "spo2").unwrap();
@@ -180,16 +203,31 @@ mod tests {
         assert_eq!((shown.sent, shown.entered_by), (None, EnteredBy::NurseTraining));
 
         let real = spo2(at + SignedDuration::from_mins(5), 96);
-        store.insert_reading(&NewReading { measurement: &real, entered_by: EnteredBy::Relative, manual: false, received_at: at, judged: None }).unwrap();
+        store
+            .insert_reading(&NewReading {
+                measurement: &real,
+                entered_by: EnteredBy::Relative,
+                manual: false,
+                received_at: at,
+                judged: None,
+            })
+            .unwrap();
         let shown_view = view(&store, &clock, true, None).unwrap().unwrap();
         assert_eq!(shown_view.tasks.iter().find(|t| t.activity_id == "spo2").unwrap().state, TaskState::Done);
         let shown = shown_view.latest.iter().find(|l| l.kind == MeasurementKind::OxygenSaturation).unwrap();
-        assert_eq!((shown.sent, shown.entered_by, shown.at_local.as_str()), (Some(false), EnteredBy::Relative, "08:10"));
+        assert_eq!(
+            (shown.sent, shown.entered_by, shown.at_local.as_str()),
+            (Some(false), EnteredBy::Relative, "08:10")
+        );
         assert_eq!(shown.judgement.colour(), Some(crate::traffic_light::Colour::Green));
-        let item = store.outbox_due(Timestamp::MAX, 100).unwrap().into_iter().find(|i| i.local_id == Some(shown.id)).unwrap();
+        let item =
+            store.outbox_due(Timestamp::MAX, 100).unwrap().into_iter().find(|i| i.local_id == Some(shown.id)).unwrap();
         store.outbox_sent(&[item.id], clock.now).unwrap();
         let shown_view = view(&store, &clock, true, None).unwrap().unwrap();
-        assert_eq!(shown_view.latest.iter().find(|l| l.kind == MeasurementKind::OxygenSaturation).unwrap().sent, Some(true));
+        assert_eq!(
+            shown_view.latest.iter().find(|l| l.kind == MeasurementKind::OxygenSaturation).unwrap().sent,
+            Some(true)
+        );
     }
 
     #[test]
@@ -208,7 +246,16 @@ mod tests {
             judged: None,
         };
         store.save_response(&response("training", EnteredBy::NurseTraining)).unwrap();
-        let state = |store: &Store| view(store, &clock, true, None).unwrap().unwrap().tasks.into_iter().find(|t| t.activity_id == "copd-check").unwrap().state;
+        let state = |store: &Store| {
+            view(store, &clock, true, None)
+                .unwrap()
+                .unwrap()
+                .tasks
+                .into_iter()
+                .find(|t| t.activity_id == "copd-check")
+                .unwrap()
+                .state
+        };
         assert_ne!(state(&store), TaskState::Done);
         store.save_response(&response("real", EnteredBy::Patient)).unwrap();
         assert_eq!(state(&store), TaskState::Done);

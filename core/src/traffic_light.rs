@@ -235,7 +235,8 @@ pub fn judge_measurement(plan: &CarePlan, m: &Measurement) -> Judgement {
 impl TrafficLight {
     /// The plan's advice for a colour in `locale`, falling back to Bokmål.
     pub fn advice(&self, colour: Colour, locale: Locale) -> Option<&str> {
-        let pick = |l: Locale| self.advice.iter().find(|a| a.colour == colour && a.locale == l).map(|a| a.text.as_str());
+        let pick =
+            |l: Locale| self.advice.iter().find(|a| a.colour == colour && a.locale == l).map(|a| a.text.as_str());
         pick(locale).or_else(|| pick(Locale::Bokmal))
     }
 
@@ -314,15 +315,43 @@ mod tests {
             // 16.0/10.7 kPa = 120.0/80.3 mmHg; 21.5 kPa = 161.3 mmHg.
             ("kPa is converted", bp(Some("16.0"), Some("10.7"), "kPa"), judged(Green, &["8480-6", "8462-4"])),
             ("kPa red", bp(Some("21.5"), Some("10.7"), "kPa"), judged(Red, &["8480-6"])),
-            ("absent systolic: not judged", bp(None, Some("80"), "mm[Hg]"), not(NotJudged::ValueAbsent { code: "8480-6".into() })),
+            (
+                "absent systolic: not judged",
+                bp(None, Some("80"), "mm[Hg]"),
+                not(NotJudged::ValueAbsent { code: "8480-6".into() }),
+            ),
             ("absent systolic but red diastolic: red", bp(None, Some("120"), "mm[Hg]"), judged(Red, &["8462-4"])),
-            ("gap between bands", bp(Some("139.5"), Some("80"), "mm[Hg]"), not(NotJudged::OutsideBands { code: "8480-6".into() })),
-            ("unknown unit", bp(Some("120"), Some("80"), "cm[H2O]"), not(NotJudged::UnitMismatch { code: "8480-6".into(), unit: "cm[H2O]".into() })),
-            ("spo2 yellow", vec![Judgeable { code: "2708-6", value: Some(d("90")), unit: "%" }], judged(Yellow, &["2708-6"])),
+            (
+                "gap between bands",
+                bp(Some("139.5"), Some("80"), "mm[Hg]"),
+                not(NotJudged::OutsideBands { code: "8480-6".into() }),
+            ),
+            (
+                "unknown unit",
+                bp(Some("120"), Some("80"), "cm[H2O]"),
+                not(NotJudged::UnitMismatch { code: "8480-6".into(), unit: "cm[H2O]".into() }),
+            ),
+            (
+                "spo2 yellow",
+                vec![Judgeable { code: "2708-6", value: Some(d("90")), unit: "%" }],
+                judged(Yellow, &["2708-6"]),
+            ),
             ("spo2 red", vec![Judgeable { code: "2708-6", value: Some(d("85")), unit: "%" }], judged(Red, &["2708-6"])),
-            ("no limits at all", vec![Judgeable { code: "8310-5", value: Some(d("37.0")), unit: "Cel" }], not(NotJudged::NoLimits)),
-            ("weight in lb", vec![Judgeable { code: "29463-7", value: Some(d("154.00")), unit: "[lb_av]" }], judged(Green, &["29463-7"])),
-            ("weight outside its only band", vec![Judgeable { code: "29463-7", value: Some(d("85.000")), unit: "kg" }], not(NotJudged::OutsideBands { code: "29463-7".into() })),
+            (
+                "no limits at all",
+                vec![Judgeable { code: "8310-5", value: Some(d("37.0")), unit: "Cel" }],
+                not(NotJudged::NoLimits),
+            ),
+            (
+                "weight in lb",
+                vec![Judgeable { code: "29463-7", value: Some(d("154.00")), unit: "[lb_av]" }],
+                judged(Green, &["29463-7"]),
+            ),
+            (
+                "weight outside its only band",
+                vec![Judgeable { code: "29463-7", value: Some(d("85.000")), unit: "kg" }],
+                not(NotJudged::OutsideBands { code: "29463-7".into() }),
+            ),
         ];
         for (name, values, expected) in cases {
             assert_eq!(judge(&plan(), &values), expected, "{name}");

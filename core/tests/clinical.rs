@@ -49,16 +49,39 @@ fn plans_that_cannot_be_understood_are_refused() {
         ("bad version", |p| p["meta"]["versionId"] = json!("two"), "versionId"),
         ("no service", |p| p["contained"] = json!([]), "contained Organization"),
         ("no activities", |p| p["activity"] = json!([]), "no activities"),
-        ("unknown reading", |p| p["activity"][0]["detail"]["code"]["coding"][0]["code"] = json!("1234-5"), "not a reading"),
-        ("bad time", |p| p["activity"][0]["detail"]["scheduledTiming"]["repeat"]["timeOfDay"] = json!(["25:00:00"]), "timeOfDay"),
-        ("every second day", |p| p["activity"][0]["detail"]["scheduledTiming"]["repeat"]["period"] = json!(2), "unsupported timing"),
-        ("bad weekday", |p| p["activity"][0]["detail"]["scheduledTiming"]["repeat"]["dayOfWeek"] = json!(["fun"]), "dayOfWeek"),
+        (
+            "unknown reading",
+            |p| p["activity"][0]["detail"]["code"]["coding"][0]["code"] = json!("1234-5"),
+            "not a reading",
+        ),
+        (
+            "bad time",
+            |p| p["activity"][0]["detail"]["scheduledTiming"]["repeat"]["timeOfDay"] = json!(["25:00:00"]),
+            "timeOfDay",
+        ),
+        (
+            "every second day",
+            |p| p["activity"][0]["detail"]["scheduledTiming"]["repeat"]["period"] = json!(2),
+            "unsupported timing",
+        ),
+        (
+            "bad weekday",
+            |p| p["activity"][0]["detail"]["scheduledTiming"]["repeat"]["dayOfWeek"] = json!(["fun"]),
+            "dayOfWeek",
+        ),
         (
             "inverted range",
-            |p| p["activity"][0]["extension"][1]["extension"][0]["extension"][2]["valueRange"]["low"]["value"] = json!(99),
+            |p| {
+                p["activity"][0]["extension"][1]["extension"][0]["extension"][2]["valueRange"]["low"]["value"] =
+                    json!(99)
+            },
             "low above high",
         ),
-        ("unknown colour", |p| p["activity"][0]["extension"][1]["extension"][0]["extension"][1]["valueCode"] = json!("blue"), "unknown colour"),
+        (
+            "unknown colour",
+            |p| p["activity"][0]["extension"][1]["extension"][0]["extension"][1]["valueCode"] = json!("blue"),
+            "unknown colour",
+        ),
         ("duplicate ids", |p| p["activity"][1]["extension"][0]["valueId"] = json!("weight"), "share an id"),
         (
             "limits without advice",
@@ -96,7 +119,8 @@ fn demo_readings_are_judged_with_the_plans_limits() {
             ],
         )
     };
-    let one = |id: &str, code: &str, value: &str, unit: &str| judge(light(id), &[Judgeable { code, value: d(value), unit }]);
+    let one =
+        |id: &str, code: &str, value: &str, unit: &str| judge(light(id), &[Judgeable { code, value: d(value), unit }]);
     // (what, judgement, expected colour)
     let cases: Vec<(&str, Judgement, Option<Colour>)> = vec![
         ("bp 128/82", bp("128", "82"), Some(Colour::Green)),
@@ -151,7 +175,12 @@ fn copd_check_follows_enable_when_scores_and_checks() {
     let missing: Vec<_> = problems.iter().map(|p| (p.link_id.as_str(), p.code)).collect();
     assert_eq!(
         missing,
-        [("breath", "answer-required"), ("cough", "answer-required"), ("sputum-colour", "answer-required"), ("extra-doses", "answer-required")]
+        [
+            ("breath", "answer-required"),
+            ("cough", "answer-required"),
+            ("sputum-colour", "answer-required"),
+            ("extra-doses", "answer-required")
+        ]
     );
     // A typo in a number is caught by the item's limits.
     assert_eq!(q.check_answer("extra-doses", &Answer::Integer(200)).unwrap_err().code, "answer-too-high");
@@ -177,7 +206,13 @@ fn copd_check_follows_enable_when_scores_and_checks() {
     a.remove("sputum-colour");
     q.check_complete(&a).unwrap();
 
-    let response = fq::response(&q, &a, "2026-11-23T08:10:00Z".parse().unwrap(), "r-1", &fq::Respondent { patient: Some("Patient/p1"), relative: true });
+    let response = fq::response(
+        &q,
+        &a,
+        "2026-11-23T08:10:00Z".parse().unwrap(),
+        "r-1",
+        &fq::Respondent { patient: Some("Patient/p1"), relative: true },
+    );
     assert_eq!(response["resourceType"], "QuestionnaireResponse");
     assert_eq!(response["questionnaire"], "urn:heima:questionnaire:daily-copd-check");
     assert_eq!(response["status"], "completed");
@@ -268,13 +303,22 @@ fn questionnaires_that_cannot_be_run_are_refused() {
         (|q| q["item"][0]["type"] = json!("attachment"), "not supported"),
         (|q| q["item"][0]["linkId"] = Value::Null, "linkId missing"),
         (|q| q["item"][0]["type"] = json!("choice"), "choice without answerOption"),
-        (|q| q["item"][0]["enableWhen"] = json!([{ "question": "zz", "operator": "exists", "answerBoolean": true }]), "unknown item"),
-        (|q| q["item"][0]["enableWhen"] = json!([{ "question": "a", "operator": "~", "answerBoolean": true }]), "unknown operator"),
+        (
+            |q| q["item"][0]["enableWhen"] = json!([{ "question": "zz", "operator": "exists", "answerBoolean": true }]),
+            "unknown item",
+        ),
+        (
+            |q| q["item"][0]["enableWhen"] = json!([{ "question": "a", "operator": "~", "answerBoolean": true }]),
+            "unknown operator",
+        ),
         (
             |q| q["item"][0]["enableWhen"] = json!([{ "question": "a", "operator": "exists", "answerBoolean": true }, { "question": "a", "operator": "exists", "answerBoolean": true }]),
             "enableBehavior is required",
         ),
-        (|q| q["item"] = json!([{ "linkId": "a", "type": "boolean" }, { "linkId": "a", "type": "boolean" }]), "duplicate linkId"),
+        (
+            |q| q["item"] = json!([{ "linkId": "a", "type": "boolean" }, { "linkId": "a", "type": "boolean" }]),
+            "duplicate linkId",
+        ),
     ];
     for (edit, expected) in cases {
         let mut q = base();
@@ -318,7 +362,8 @@ fn plan_updates_replace_from_their_start_and_history_remains() {
     assert_eq!((nov.version, dec.version), (1, 2));
     // SpO2 93 %: green under v1, not green under v2 (which judged it is kept per reading).
     let spo2 = |p: &heima_core::plan::CarePlan| {
-        judge(&p.activity("spo2").unwrap().traffic_light, &[Judgeable { code: "2708-6", value: d("93"), unit: "%" }]).colour()
+        judge(&p.activity("spo2").unwrap().traffic_light, &[Judgeable { code: "2708-6", value: d("93"), unit: "%" }])
+            .colour()
     };
     assert_eq!(spo2(&nov), Some(Colour::Green));
     assert_eq!(spo2(&dec), Some(Colour::Yellow));

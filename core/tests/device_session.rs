@@ -55,11 +55,18 @@ fn connect(device: &SimulatedDevice, store: &mut Store, set_clock: bool) -> (Ses
     let tz = oslo();
     let clock = FixedClock::oslo(now());
     let last_sequence = store.device_last_sequence(&device.id).unwrap();
-    let config =
-        SessionConfig { device_id: &device.id, time_zone: &tz, clock: &clock, last_sequence, set_clock, wait: Duration::from_millis(10) };
+    let config = SessionConfig {
+        device_id: &device.id,
+        time_zone: &tz,
+        clock: &clock,
+        last_sequence,
+        set_clock,
+        wait: Duration::from_millis(10),
+    };
     let mut link = SimulatedLink::new(device.clone());
     let plan = heima_core::demo::sample_plan(&clock);
-    let mut sink = StoreSink { store, device_id: &device.id, entered_by: EnteredBy::Patient, clock: &clock, plan: Some(&plan) };
+    let mut sink =
+        StoreSink { store, device_id: &device.id, entered_by: EnteredBy::Patient, clock: &clock, plan: Some(&plan) };
     let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
     let report = runtime.block_on(session::run(&mut link, &config, &mut sink));
     session::remember(store, &device.id, &report, now()).unwrap();
@@ -67,7 +74,12 @@ fn connect(device: &SimulatedDevice, store: &mut Store, set_clock: bool) -> (Ses
 }
 
 fn glucose_identifiers(store: &Store) -> Vec<String> {
-    store.readings(MeasurementKind::BloodGlucose, Timestamp::MIN, Timestamp::MAX).unwrap().into_iter().map(|r| r.identifier).collect()
+    store
+        .readings(MeasurementKind::BloodGlucose, Timestamp::MIN, Timestamp::MAX)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.identifier)
+        .collect()
 }
 
 #[test]
@@ -209,7 +221,14 @@ fn bonding_needed_broken_packets_and_nan() {
     let mut cuff = bp_monitor(true);
     cuff.live = vec![
         Notification { characteristic: BP, bytes: vec![0x06, 0x78] }, // cut off
-        Notification { characteristic: BP, bytes: { let mut p = bp_packet(9, 20, 0x07FF); p[1] = 0xFF; p } }, // NaN systolic
+        Notification {
+            characteristic: BP,
+            bytes: {
+                let mut p = bp_packet(9, 20, 0x07FF);
+                p[1] = 0xFF;
+                p
+            },
+        }, // NaN systolic
     ];
     let (report, _) = connect(&cuff, &mut store, true);
     assert_eq!(report.bad_packets.len(), 1);

@@ -39,7 +39,11 @@ fn weight(n: usize, by: EnteredBy) -> (Measurement, EnteredBy) {
     let m = Measurement {
         kind: MeasurementKind::BodyWeight,
         code: "29463-7",
-        components: vec![Component { code: "29463-7", value: ComponentValue::Value(Decimal::new(80_000 + n as i32 * 100, -3)), unit: "kg" }],
+        components: vec![Component {
+            code: "29463-7",
+            value: ComponentValue::Value(Decimal::new(80_000 + n as i32 * 100, -3)),
+            unit: "kg",
+        }],
         device_time: None,
         effective: Timestamp::from_second(1_795_420_800 + n as i64 * 60).unwrap(),
         identifier: format!("aa:bb:cc:dd:ee:01/29463-7/enrol-{n}"),
@@ -50,8 +54,16 @@ fn weight(n: usize, by: EnteredBy) -> (Measurement, EnteredBy) {
 
 fn add_readings(store: &mut Store, range: std::ops::Range<usize>, by: EnteredBy) {
     let ms: Vec<_> = range.map(|n| weight(n, by)).collect();
-    let rows: Vec<NewReading<'_>> =
-        ms.iter().map(|(m, by)| NewReading { measurement: m, entered_by: *by, manual: false, received_at: m.effective, judged: None }).collect();
+    let rows: Vec<NewReading<'_>> = ms
+        .iter()
+        .map(|(m, by)| NewReading {
+            measurement: m,
+            entered_by: *by,
+            manual: false,
+            received_at: m.effective,
+            judged: None,
+        })
+        .collect();
     store.insert_readings(&rows).unwrap();
 }
 
@@ -59,7 +71,8 @@ fn add_readings(store: &mut Store, range: std::ops::Range<usize>, by: EnteredBy)
 async fn service() -> (Hfs, AuthServer, String, String) {
     let hfs = Hfs::start().await;
     let direct = FhirClient::new(&hfs.base, T, None).unwrap();
-    let patient = direct.post("Patient", &json!({ "resourceType": "Patient", "name": [{ "family": "Test" }] })).await.unwrap();
+    let patient =
+        direct.post("Patient", &json!({ "resourceType": "Patient", "name": [{ "family": "Test" }] })).await.unwrap();
     let patient = format!("Patient/{}", patient["id"].as_str().unwrap());
     let server = AuthServer::start(&hfs.base).await;
     let code = new_code(&[9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 30]);
@@ -110,7 +123,10 @@ async fn an_activation_code_enrols_and_everything_reaches_the_service_with_the_p
     assert_eq!(e.patient, patient);
     assert_eq!(e.fhir_base, server.fhir_base);
     // The code works once.
-    assert_eq!(enrol::activate(&parse_activation(&qr(&server, &code)).unwrap(), None, T, now).await.unwrap_err(), SyncError::Revoked);
+    assert_eq!(
+        enrol::activate(&parse_activation(&qr(&server, &code)).unwrap(), None, T, now).await.unwrap_err(),
+        SyncError::Revoked
+    );
 
     assert!(store.begin_service(&e.fhir_base, &e.patient, now).unwrap());
     let result = run(&mut store, &e, now).await;
@@ -157,7 +173,10 @@ async fn a_smart_standalone_launch_with_pkce_and_a_loopback_redirect_enrols() {
 
     // A wrong verifier is refused; the right one gives tokens for the patient.
     let wrong = Pkce::new(&[43; 32]);
-    assert_eq!(enrol::exchange_code(&smart, &server.fhir_base, &code, &redirect, &wrong.verifier, T, now).await.unwrap_err(), SyncError::Revoked);
+    assert_eq!(
+        enrol::exchange_code(&smart, &server.fhir_base, &code, &redirect, &wrong.verifier, T, now).await.unwrap_err(),
+        SyncError::Revoked
+    );
     // (The code was used up by the failed try, as RFC 6749 asks; log in again.)
     let loopback = enrol::Loopback::bind().await.unwrap();
     let redirect = loopback.redirect_uri.clone();
@@ -253,13 +272,16 @@ async fn a_hand_over_keeps_the_history_and_sends_on_to_the_new_service() {
     let mut store = Store::open_in_memory(&StoreKey::from_bytes([7; 32])).unwrap();
     store.pair_device("aa:bb:cc:dd:ee:01", "181d", "Vekt", now).unwrap();
 
-    let a = enrol::activate(&parse_activation(&qr(&hospital_auth, &hospital_code)).unwrap(), None, T, now).await.unwrap();
+    let a =
+        enrol::activate(&parse_activation(&qr(&hospital_auth, &hospital_code)).unwrap(), None, T, now).await.unwrap();
     store.begin_service(&a.fhir_base, &a.patient, now).unwrap();
     add_readings(&mut store, 0..5, EnteredBy::Patient);
     run(&mut store, &a, now).await.outcome.unwrap();
     add_readings(&mut store, 5..7, EnteredBy::Patient); // taken while moving over, not yet sent
 
-    let b = enrol::activate(&parse_activation(&qr(&municipality_auth, &municipality_code)).unwrap(), None, T, now).await.unwrap();
+    let b = enrol::activate(&parse_activation(&qr(&municipality_auth, &municipality_code)).unwrap(), None, T, now)
+        .await
+        .unwrap();
     assert!(store.begin_service(&b.fhir_base, &b.patient, now).unwrap());
     assert!(!store.begin_service(&b.fhir_base, &b.patient, now).unwrap(), "the same service again changes nothing");
     add_readings(&mut store, 7..9, EnteredBy::Patient);

@@ -73,7 +73,13 @@ fn every_extension_used_is_defined() {
     let q = demo::sample_questionnaires().remove(0);
     let mut answers = Answers::new();
     answers.insert("breath".into(), Answer::Coding { system: None, code: "usual".into() });
-    let response = fq::response(&q, &answers, "2026-11-23T08:00:00Z".parse().unwrap(), "r", &fq::Respondent { patient: None, relative: false });
+    let response = fq::response(
+        &q,
+        &answers,
+        "2026-11-23T08:00:00Z".parse().unwrap(),
+        "r",
+        &fq::Respondent { patient: None, relative: false },
+    );
     extension_urls(&response, &mut used);
     assert!(used.len() >= 4, "{used:?}");
     for url in used {

@@ -101,10 +101,8 @@ fn all_messages(locale: Locale) -> Messages {
 
 #[test]
 fn every_file_on_disk_is_embedded_and_every_locale_has_every_file() {
-    let mut dirs: Vec<String> = fs::read_dir(repo().join("locales"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
+    let mut dirs: Vec<String> =
+        fs::read_dir(repo().join("locales")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     dirs.sort();
     let mut tags: Vec<String> = Locale::ALL.iter().map(|l| l.tag().to_string()).collect();
     tags.sort();
@@ -269,10 +267,14 @@ fn keys_in_ui() -> BTreeSet<String> {
             // `t("…")`, and the DOM helpers' message arguments (dom.js):
             // `heading("…")`, `button("…")`, `linkButton("…")`,
             // `choiceButton("…")`, and `el(tag, class, "…")` (scanned below).
-            for marker in ["data-l10n-id=\"", "t(\"", "t('", "heading(\"", "button(\"", "linkButton(\"", "choiceButton(\""] {
+            for marker in
+                ["data-l10n-id=\"", "t(\"", "t('", "heading(\"", "button(\"", "linkButton(\"", "choiceButton(\""]
+            {
                 for (i, _) in text.match_indices(marker) {
                     // Only count `t(` as the translation call, not e.g. `set(`.
-                    if (marker.starts_with('t') || marker.starts_with('b') || marker.starts_with('h')) && text[..i].chars().last().is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+                    if (marker.starts_with('t') || marker.starts_with('b') || marker.starts_with('h'))
+                        && text[..i].chars().last().is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+                    {
                         continue;
                     }
                     let rest = &text[i + marker.len()..];
@@ -331,11 +333,7 @@ fn every_key_the_app_uses_exists() {
     let ui = keys_in_ui();
     assert!(ui.contains("nav-today"), "the UI scan found no keys; is ui/ where it should be?");
     let nb = all_messages(Locale::Bokmal);
-    let missing: Vec<_> = ui
-        .iter()
-        .cloned()
-        .chain(keys_built_from_core_values())
-        .filter(|k| !nb.contains_key(k))
-        .collect();
+    let missing: Vec<_> =
+        ui.iter().cloned().chain(keys_built_from_core_values()).filter(|k| !nb.contains_key(k)).collect();
     assert!(missing.is_empty(), "keys used but not defined: {missing:?}");
 }

@@ -29,7 +29,14 @@ fn a_typo_is_refused_and_nothing_is_stored() {
     let mut store = demo_store(&clock);
     let before = store.reading_count().unwrap();
     let waiting = store.outbox_status().unwrap().waiting;
-    let refused = record_manual(&mut store, &clock, MeasurementKind::BodyWeight, &typed(&[("29463-7", "1200")]), EnteredBy::Patient).unwrap_err();
+    let refused = record_manual(
+        &mut store,
+        &clock,
+        MeasurementKind::BodyWeight,
+        &typed(&[("29463-7", "1200")]),
+        EnteredBy::Patient,
+    )
+    .unwrap_err();
     let EntryRefused::Typed(problems) = refused else { panic!("{refused:?}") };
     assert_eq!(problems[0].code, "implausible");
     assert_eq!(store.reading_count().unwrap(), before);
@@ -40,8 +47,14 @@ fn a_typo_is_refused_and_nothing_is_stored() {
 fn a_red_blood_pressure_names_its_cause_the_advice_and_whom_to_call() {
     let clock = clock();
     let mut store = demo_store(&clock);
-    let r = record_manual(&mut store, &clock, MeasurementKind::BloodPressure, &typed(&[("8480-6", "172"), ("8462-4", "95")]), EnteredBy::Relative)
-        .unwrap();
+    let r = record_manual(
+        &mut store,
+        &clock,
+        MeasurementKind::BloodPressure,
+        &typed(&[("8480-6", "172"), ("8462-4", "95")]),
+        EnteredBy::Relative,
+    )
+    .unwrap();
     assert_eq!(r.judgement.colour(), Some(Colour::Red));
     let heima_core::traffic_light::Judgement::Judged { causes, .. } = &r.judgement else { panic!() };
     assert_eq!(causes, &["8480-6"]);
@@ -59,7 +72,14 @@ fn a_training_reading_is_shown_but_never_queued_or_counted() {
     let clock = clock();
     let mut store = demo_store(&clock);
     let waiting = store.outbox_status().unwrap().waiting;
-    let r = record_manual(&mut store, &clock, MeasurementKind::OxygenSaturation, &typed(&[("2708-6", "86")]), EnteredBy::NurseTraining).unwrap();
+    let r = record_manual(
+        &mut store,
+        &clock,
+        MeasurementKind::OxygenSaturation,
+        &typed(&[("2708-6", "86")]),
+        EnteredBy::NurseTraining,
+    )
+    .unwrap();
     assert_eq!((r.judgement.colour(), r.sent), (Some(Colour::Red), None));
     assert_eq!(store.outbox_status().unwrap().waiting, waiting);
     assert!(history(&store, &clock, MeasurementKind::OxygenSaturation, 7).unwrap().points.is_empty());
@@ -71,7 +91,8 @@ fn answers_are_checked_scored_judged_and_stored() {
     let mut store = demo_store(&clock);
     let q = store.questionnaire("daily-copd-check").unwrap().unwrap();
     let waiting = store.outbox_status().unwrap().waiting;
-    let coding = |code: &str| Answer::Coding { system: Some("urn:heima:codes:daily-copd-check".into()), code: code.into() };
+    let coding =
+        |code: &str| Answer::Coding { system: Some("urn:heima:codes:daily-copd-check".into()), code: code.into() };
     let mut answers = Answers::new();
     answers.insert("breath".into(), coding("much-worse"));
     let refused = submit_answers(&mut store, &clock, &q, &answers, EnteredBy::Patient, "resp-1").unwrap_err();
@@ -94,7 +115,8 @@ fn history_has_the_points_and_the_patients_limits() {
     let mut store = demo_store(&clock);
     for (minutes, v) in [(3, "74,1"), (2, "75,0"), (1, "79,6")] {
         let earlier = FixedClock::oslo(clock.now - jiff::SignedDuration::from_mins(minutes));
-        record_manual(&mut store, &earlier, MeasurementKind::BodyWeight, &typed(&[("29463-7", v)]), EnteredBy::Patient).unwrap_or_else(|e| panic!("{e:?}"));
+        record_manual(&mut store, &earlier, MeasurementKind::BodyWeight, &typed(&[("29463-7", v)]), EnteredBy::Patient)
+            .unwrap_or_else(|e| panic!("{e:?}"));
     }
     let h = history(&store, &clock, MeasurementKind::BodyWeight, 7).unwrap();
     assert!(h.points.len() >= 3);

@@ -27,7 +27,8 @@ fn now() -> Timestamp {
 
 fn weight(device: &str, minute: u8, raw: u16) -> Measurement {
     let tz = oslo();
-    let ctx = ReadingContext { device_id: device, received_at: now(), clock: ClockCorrection::default(), time_zone: &tz };
+    let ctx =
+        ReadingContext { device_id: device, received_at: now(), clock: ClockCorrection::default(), time_zone: &tz };
     let mut bytes = vec![0x02];
     bytes.extend(raw.to_le_bytes());
     bytes.extend([0xEA, 0x07, 11, 23, 8, minute, 0]);
@@ -55,7 +56,8 @@ fn readings_are_stored_once_and_read_back_exactly() {
         let Inserted::New { id } = first else { panic!("{first:?}") };
         // The same record re-sent by the device is recognised.
         assert_eq!(store.insert_reading(&reading(&a, EnteredBy::Patient)).unwrap(), Inserted::Duplicate { id });
-        let batch = store.insert_readings(&[reading(&a, EnteredBy::Patient), reading(&b, EnteredBy::Relative)]).unwrap();
+        let batch =
+            store.insert_readings(&[reading(&a, EnteredBy::Patient), reading(&b, EnteredBy::Relative)]).unwrap();
         assert!(matches!(batch[..], [Inserted::Duplicate { .. }, Inserted::New { .. }]));
     }
     // After closing and opening again, everything is there.

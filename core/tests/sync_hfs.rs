@@ -25,7 +25,11 @@ fn weight(n: usize) -> Measurement {
     Measurement {
         kind: MeasurementKind::BodyWeight,
         code: "29463-7",
-        components: vec![Component { code: "29463-7", value: ComponentValue::Value(Decimal::new(70_000 + n as i32 * 5, -3)), unit: "kg" }],
+        components: vec![Component {
+            code: "29463-7",
+            value: ComponentValue::Value(Decimal::new(70_000 + n as i32 * 5, -3)),
+            unit: "kg",
+        }],
         device_time: None,
         effective: Timestamp::from_second(1_795_420_800 + n as i64 * 60).unwrap(),
         identifier: format!("aa:bb:cc:dd:ee:ff/29463-7/test-{n}"),
@@ -38,7 +42,13 @@ fn store_with(count: usize) -> Store {
     let ms: Vec<Measurement> = (0..count).map(weight).collect();
     let readings: Vec<NewReading<'_>> = ms
         .iter()
-        .map(|m| NewReading { measurement: m, entered_by: EnteredBy::Patient, manual: false, received_at: m.effective, judged: None })
+        .map(|m| NewReading {
+            measurement: m,
+            entered_by: EnteredBy::Patient,
+            manual: false,
+            received_at: m.effective,
+            judged: None,
+        })
         .collect();
     store.insert_readings(&readings).unwrap();
     store
@@ -63,7 +73,10 @@ async fn readings_reach_the_server_exactly_once_even_when_sent_twice() {
     assert_eq!(client.count("Observation").await.unwrap(), 25, "no duplicates on the server");
 
     // What arrived is the reading, coded.
-    let found = client.search_all("Observation?identifier=urn:heima:observation|aa:bb:cc:dd:ee:ff/29463-7/test-3").await.unwrap();
+    let found = client
+        .search_all("Observation?identifier=urn:heima:observation|aa:bb:cc:dd:ee:ff/29463-7/test-3")
+        .await
+        .unwrap();
     assert_eq!(found.len(), 1);
     let o = &found[0];
     assert_eq!(o["code"]["coding"][0]["code"], "29463-7");
@@ -212,7 +225,9 @@ mod fault_proxy {
                 tokio::spawn(async move {
                     let Some(request) = read_request(&mut client).await else { return };
                     let n = faults.seen.fetch_add(1, Ordering::SeqCst);
-                    let reply = |status: &str| format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").into_bytes();
+                    let reply = |status: &str| {
+                        format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").into_bytes()
+                    };
                     match CYCLE[n % CYCLE.len()] {
                         "drop" => {} // closes without a word
                         "500" => drop(client.write_all(&reply("500 Internal Server Error")).await),
@@ -266,7 +281,10 @@ async fn faults_between_app_and_server_end_with_every_reading_there_exactly_once
     // Counted on the server, past the proxy.
     assert_eq!(direct.count("Observation").await.unwrap(), readings as u64, "every reading exactly once");
     for n in [0, 17, 59] {
-        let hits = direct.count(&format!("Observation?identifier=urn:heima:observation|aa:bb:cc:dd:ee:ff/29463-7/test-{n}")).await.unwrap();
+        let hits = direct
+            .count(&format!("Observation?identifier=urn:heima:observation|aa:bb:cc:dd:ee:ff/29463-7/test-{n}"))
+            .await
+            .unwrap();
         assert_eq!(hits, 1, "reading {n}");
     }
 }

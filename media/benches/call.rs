@@ -35,7 +35,10 @@ async fn connect() -> (Call, Duration) {
     let (pending, offer) = CallPeer::offer(&CallOptions::loopback(), patient_play.clone()).await.unwrap();
     let (nurse, answer) = CallPeer::answer(&offer, &CallOptions::loopback(), nurse_play.clone()).await.unwrap();
     let patient = pending.accept(&answer).await.unwrap();
-    let media = (Capture::start(Source::TestPattern, patient.outgoing()).unwrap(), Capture::start(Source::TestPattern, nurse.outgoing()).unwrap());
+    let media = (
+        Capture::start(Source::TestPattern, patient.outgoing()).unwrap(),
+        Capture::start(Source::TestPattern, nurse.outgoing()).unwrap(),
+    );
     while !(patient.state() == CallState::Connected && nurse.state() == CallState::Connected) {
         assert!(started.elapsed() < Duration::from_secs(10), "no connection");
         tokio::time::sleep(Duration::from_millis(2)).await;
@@ -56,7 +59,10 @@ async fn main() {
         call.nurse.hang_up().await.unwrap();
     }
     times.sort();
-    println!("call set-up on loopback (20 calls): median {:?}, fastest {:?}, slowest {:?}", times[10], times[0], times[19]);
+    println!(
+        "call set-up on loopback (20 calls): median {:?}, fastest {:?}, slowest {:?}",
+        times[10], times[0], times[19]
+    );
 
     let (call, _) = connect().await;
     tokio::time::sleep(Duration::from_secs(2)).await;

@@ -47,14 +47,36 @@ const AUDIO_PT: u8 = 111;
 pub fn init() -> Result<(), MediaError> {
     gst::init().map_err(media_failed)?;
     let needed = [
-        "videotestsrc", "audiotestsrc", "videoconvert", "videoscale", "videorate", "input-selector", "vp8enc", "vp8dec", "rtpvp8pay", "rtpvp8depay",
-        "opusenc", "opusdec", "rtpopuspay", "rtpopusdepay", "rtpjitterbuffer", "jpegenc", "appsrc", "appsink", "volume", "audioconvert", "audioresample",
+        "videotestsrc",
+        "audiotestsrc",
+        "videoconvert",
+        "videoscale",
+        "videorate",
+        "input-selector",
+        "vp8enc",
+        "vp8dec",
+        "rtpvp8pay",
+        "rtpvp8depay",
+        "opusenc",
+        "opusdec",
+        "rtpopuspay",
+        "rtpopusdepay",
+        "rtpjitterbuffer",
+        "jpegenc",
+        "appsrc",
+        "appsink",
+        "volume",
+        "audioconvert",
+        "audioresample",
     ];
     let missing: Vec<&str> = needed.iter().copied().filter(|name| gst::ElementFactory::find(name).is_none()).collect();
     if missing.is_empty() {
         Ok(())
     } else {
-        Err(MediaError { code: "media-missing-plugin", detail: format!("GStreamer elements missing: {}", missing.join(", ")) })
+        Err(MediaError {
+            code: "media-missing-plugin",
+            detail: format!("GStreamer elements missing: {}", missing.join(", ")),
+        })
     }
 }
 
@@ -91,7 +113,10 @@ pub fn find_devices() -> Devices {
 }
 
 fn rtp_sink(pipeline: &gst::Pipeline, name: &str, kind: MediaKind, out: OutgoingMedia) -> Result<(), MediaError> {
-    let sink = pipeline.by_name(name).and_then(|e| e.downcast::<gst_app::AppSink>().ok()).ok_or_else(|| media_failed(format!("no {name}")))?;
+    let sink = pipeline
+        .by_name(name)
+        .and_then(|e| e.downcast::<gst_app::AppSink>().ok())
+        .ok_or_else(|| media_failed(format!("no {name}")))?;
     sink.set_callbacks(
         gst_app::AppSinkCallbacks::builder()
             .new_sample(move |sink| {
@@ -115,7 +140,10 @@ struct Pictures {
 
 impl Pictures {
     fn attach(self: &Arc<Self>, pipeline: &gst::Pipeline, name: &str) -> Result<(), MediaError> {
-        let sink = pipeline.by_name(name).and_then(|e| e.downcast::<gst_app::AppSink>().ok()).ok_or_else(|| media_failed(format!("no {name}")))?;
+        let sink = pipeline
+            .by_name(name)
+            .and_then(|e| e.downcast::<gst_app::AppSink>().ok())
+            .ok_or_else(|| media_failed(format!("no {name}")))?;
         let pictures = self.clone();
         sink.set_callbacks(
             gst_app::AppSinkCallbacks::builder()
@@ -149,7 +177,10 @@ pub struct Frame {
 }
 
 fn launch(description: &str) -> Result<gst::Pipeline, MediaError> {
-    gst::parse::launch(description).map_err(media_failed)?.downcast::<gst::Pipeline>().map_err(|_| media_failed("not a pipeline"))
+    gst::parse::launch(description)
+        .map_err(media_failed)?
+        .downcast::<gst::Pipeline>()
+        .map_err(|_| media_failed("not a pipeline"))
 }
 
 fn play(pipeline: &gst::Pipeline) -> Result<(), MediaError> {
@@ -192,7 +223,9 @@ impl Capture {
             // The camera and a black picture both feed a selector: camera
             // off switches to black and stops the camera itself, so it is
             // really off (its light too), while the nurse sees black.
-            let raw = format!("video/x-raw,format=I420,width={WIDTH},height={HEIGHT},framerate={FRAME_RATE}/1,pixel-aspect-ratio=1/1");
+            let raw = format!(
+                "video/x-raw,format=I420,width={WIDTH},height={HEIGHT},framerate={FRAME_RATE}/1,pixel-aspect-ratio=1/1"
+            );
             parts.push(format!(
                 "input-selector name=selector sync-streams=false ! tee name=camera \
                  camera. ! queue max-size-buffers=2 leaky=downstream ! vp8enc deadline=1 cpu-used=16 end-usage=cbr target-bitrate=700000 keyframe-max-dist=30 lag-in-frames=0 threads=1 \
@@ -234,7 +267,10 @@ impl Capture {
 
     /// Turns the camera off (it stops; black frames go out) or on again.
     pub fn set_camera_on(&self, on: bool) {
-        let (Some(selector), Some(camera)) = (self.pipeline.by_name("selector"), self.pipeline.by_name("camera_src")) else { return };
+        let (Some(selector), Some(camera)) = (self.pipeline.by_name("selector"), self.pipeline.by_name("camera_src"))
+        else {
+            return;
+        };
         if on {
             camera.set_locked_state(false);
             let _ = camera.sync_state_with_parent();
@@ -282,7 +318,10 @@ impl Ringer {
         let weak = pipeline.downgrade();
         std::thread::spawn(move || {
             let mut on = true;
-            while weak.upgrade().is_some_and(|p| p.current_state() == gst::State::Playing || p.pending_state() == gst::State::Playing) {
+            while weak
+                .upgrade()
+                .is_some_and(|p| p.current_state() == gst::State::Playing || p.pending_state() == gst::State::Playing)
+            {
                 gate.set_property("mute", !on);
                 std::thread::sleep(std::time::Duration::from_millis(if on { 1000 } else { 2000 }));
                 on = !on;
@@ -318,8 +357,6 @@ pub struct PlaybackStats {
     pub audio_peak: u16,
 }
 
-
-
 /// The nurse's audio and video: RTP in, pictures and sound out.
 pub struct Playback {
     pipeline: gst::Pipeline,
@@ -348,12 +385,21 @@ impl Playback {
              sound. ! queue ! appsink name=loudness sync=false"
         );
         let pipeline = launch(&description)?;
-        let app_src = |name: &str| pipeline.by_name(name).and_then(|e| e.downcast::<gst_app::AppSrc>().ok()).ok_or_else(|| media_failed(format!("no {name}")));
+        let app_src = |name: &str| {
+            pipeline
+                .by_name(name)
+                .and_then(|e| e.downcast::<gst_app::AppSrc>().ok())
+                .ok_or_else(|| media_failed(format!("no {name}")))
+        };
         let (video_src, audio_src) = (app_src("video_in")?, app_src("audio_in")?);
         let pictures = Arc::new(Pictures::default());
         pictures.attach(&pipeline, "pictures")?;
-        let (audio_samples, audio_peak, recent_peak) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
-        let loudness = pipeline.by_name("loudness").and_then(|e| e.downcast::<gst_app::AppSink>().ok()).ok_or_else(|| media_failed("no loudness"))?;
+        let (audio_samples, audio_peak, recent_peak) =
+            (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        let loudness = pipeline
+            .by_name("loudness")
+            .and_then(|e| e.downcast::<gst_app::AppSink>().ok())
+            .ok_or_else(|| media_failed("no loudness"))?;
         let (samples, peak, recent) = (audio_samples.clone(), audio_peak.clone(), recent_peak.clone());
         loudness.set_callbacks(
             gst_app::AppSinkCallbacks::builder()
@@ -362,7 +408,11 @@ impl Playback {
                     if let Some(map) = sample.buffer().and_then(|b| b.map_readable().ok()) {
                         let pcm = map.as_slice();
                         samples.fetch_add((pcm.len() / 2) as u64, Ordering::Relaxed);
-                        let loudest = pcm.chunks_exact(2).map(|s| i16::from_le_bytes([s[0], s[1]]).unsigned_abs()).max().unwrap_or(0);
+                        let loudest = pcm
+                            .chunks_exact(2)
+                            .map(|s| i16::from_le_bytes([s[0], s[1]]).unsigned_abs())
+                            .max()
+                            .unwrap_or(0);
                         peak.fetch_max(u64::from(loudest), Ordering::Relaxed);
                         recent.fetch_max(u64::from(loudest), Ordering::Relaxed);
                     }

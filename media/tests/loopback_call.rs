@@ -3,7 +3,10 @@
 //! the other's. Checks pictures and sound arrive both ways, that mute and
 //! camera-off change what goes out, and that hang-up stops the flow.
 
-use std::{sync::Arc, time::{Duration, Instant}};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use heima_core::call::{CallOptions, CallPeer, CallState};
 use heima_media::{Capture, Playback, Source, Speaker};
@@ -31,11 +34,19 @@ async fn pictures_and_sound_go_both_ways_and_stop_at_hang_up() {
     let nurse = pending.accept(&answer).await.unwrap();
     let _nurse_media = Capture::start(Source::TestPattern, nurse.outgoing()).unwrap();
     let patient_media = Capture::start(Source::TestPattern, patient.outgoing()).unwrap();
-    wait("connection", Duration::from_secs(10), || patient.state() == CallState::Connected && nurse.state() == CallState::Connected).await;
+    wait("connection", Duration::from_secs(10), || {
+        patient.state() == CallState::Connected && nurse.state() == CallState::Connected
+    })
+    .await;
 
     wait("pictures and sound both ways", Duration::from_secs(15), || {
         let (n, p) = (nurse_play.stats(), patient_play.stats());
-        n.video_frames >= 10 && p.video_frames >= 10 && n.audio_peak > 1000 && p.audio_peak > 1000 && n.audio_samples > 48_000 && p.audio_samples > 48_000
+        n.video_frames >= 10
+            && p.video_frames >= 10
+            && n.audio_peak > 1000
+            && p.audio_peak > 1000
+            && n.audio_samples > 48_000
+            && p.audio_samples > 48_000
     })
     .await;
     let frame = nurse_play.frame().expect("a picture");

@@ -36,10 +36,14 @@ async fn adapters() -> Result<usize, btleplug::Error> {
 
 use std::{collections::BTreeSet, pin::Pin};
 
-use btleplug::api::{Central, CharPropFlags, Characteristic, Peripheral as _, ScanFilter, ValueNotification, WriteType};
+use btleplug::api::{
+    Central, CharPropFlags, Characteristic, Peripheral as _, ScanFilter, ValueNotification, WriteType,
+};
 use btleplug::platform::{Adapter, Peripheral};
 use futures::{Stream, StreamExt};
-use heima_core::devices::transport::{full_uuid, short_uuid, Advertisement, Notification, Scanner, Transport, TransportError};
+use heima_core::devices::transport::{
+    full_uuid, short_uuid, Advertisement, Notification, Scanner, Transport, TransportError,
+};
 use uuid::Uuid;
 
 fn uuid16(short: u16) -> Uuid {

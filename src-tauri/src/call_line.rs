@@ -64,7 +64,17 @@ impl ActiveCall {
     /// microphone into it.
     fn new(peer: Arc<CallPeer>, playback: Arc<Playback>, route: Route) -> ActiveCall {
         let (capture, devices) = start_capture(&peer);
-        ActiveCall { peer, playback, capture, devices, route, muted: false, camera_on: true, poor_network: false, window_started: Instant::now() }
+        ActiveCall {
+            peer,
+            playback,
+            capture,
+            devices,
+            route,
+            muted: false,
+            camera_on: true,
+            poor_network: false,
+            window_started: Instant::now(),
+        }
     }
 
     /// Hangs up here and tells the other side.
@@ -107,7 +117,12 @@ pub struct CallLine {
 
 impl Default for CallLine {
     fn default() -> Self {
-        CallLine { phase: Mutex::new(Phase::Idle), generation: Default::default(), given_up: tokio::sync::watch::Sender::new(0), takes_calls: Mutex::new(None) }
+        CallLine {
+            phase: Mutex::new(Phase::Idle),
+            generation: Default::default(),
+            given_up: tokio::sync::watch::Sender::new(0),
+            takes_calls: Mutex::new(None),
+        }
     }
 }
 
@@ -142,8 +157,10 @@ fn service(state: &AppState) -> Result<CallService, CallError> {
     if demo(state) {
         return Err(CallError::new("call-not-offered", "demo mode"));
     }
-    let enrolment = service_secret::load().ok().flatten().ok_or_else(|| CallError::new("call-not-offered", "not enrolled"))?;
-    let endpoint = enrolment.call_endpoint.ok_or_else(|| CallError::new("call-not-offered", "the service takes no calls"))?;
+    let enrolment =
+        service_secret::load().ok().flatten().ok_or_else(|| CallError::new("call-not-offered", "not enrolled"))?;
+    let endpoint =
+        enrolment.call_endpoint.ok_or_else(|| CallError::new("call-not-offered", "the service takes no calls"))?;
     CallService::new(&endpoint, Some(enrolment.access_token))
 }
 
@@ -151,8 +168,15 @@ fn service(state: &AppState) -> Result<CallService, CallError> {
 /// host candidates are gathered there.
 fn local_address_towards(url: &str) -> IpAddr {
     let fallback = IpAddr::from([127, 0, 0, 1]);
-    let Some(host) = url::Url::parse(url).ok().and_then(|u| u.socket_addrs(|| Some(443)).ok()).and_then(|a| a.first().copied()) else { return fallback };
-    std::net::UdpSocket::bind("0.0.0.0:0").and_then(|s| s.connect(host).and_then(|_| s.local_addr())).map(|a| a.ip()).unwrap_or(fallback)
+    let Some(host) =
+        url::Url::parse(url).ok().and_then(|u| u.socket_addrs(|| Some(443)).ok()).and_then(|a| a.first().copied())
+    else {
+        return fallback;
+    };
+    std::net::UdpSocket::bind("0.0.0.0:0")
+        .and_then(|s| s.connect(host).and_then(|_| s.local_addr()))
+        .map(|a| a.ip())
+        .unwrap_or(fallback)
 }
 
 /// Starts the patient's camera and microphone; none at all is not an error.
@@ -303,7 +327,9 @@ impl CallLine {
         let mut known = self.takes_calls.lock().unwrap();
         match *known {
             // A "no" is re-read sooner: an enrolment may just have happened.
-            Some((when, answer)) if when.elapsed() < if answer { ENDPOINT_RECHECK } else { ENDPOINT_RECHECK / 10 } => answer,
+            Some((when, answer)) if when.elapsed() < if answer { ENDPOINT_RECHECK } else { ENDPOINT_RECHECK / 10 } => {
+                answer
+            }
             _ => {
                 let answer = service_secret::load().ok().flatten().is_some_and(|e| e.call_endpoint.is_some());
                 *known = Some((Instant::now(), answer));
@@ -367,7 +393,11 @@ async fn settle(app: &AppHandle, generation: u64, result: Result<ActiveCall, Cal
     }
 }
 
-async fn place(service: CallService, generation: u64, mut given_up: tokio::sync::watch::Receiver<u64>) -> Result<ActiveCall, CallError> {
+async fn place(
+    service: CallService,
+    generation: u64,
+    mut given_up: tokio::sync::watch::Receiver<u64>,
+) -> Result<ActiveCall, CallError> {
     let ice_servers = service.ice_servers().await.unwrap_or_else(|e| {
         log::warn!("no ICE servers from the service: {}", e.code);
         Vec::new()
@@ -400,7 +430,11 @@ async fn place_demo() -> Result<ActiveCall, CallError> {
     let (nurse, answer) = CallPeer::answer(&offer, &CallOptions::loopback(), nurse_playback.clone()).await?;
     let nurse_capture = Capture::start(Source::TestPattern, nurse.outgoing()).map_err(media_error)?;
     let peer = Arc::new(pending.accept(&answer).await?);
-    Ok(ActiveCall::new(peer, playback, Route::Demo(DemoNurse { peer: nurse, _capture: nurse_capture, _playback: nurse_playback })))
+    Ok(ActiveCall::new(
+        peer,
+        playback,
+        Route::Demo(DemoNurse { peer: nurse, _capture: nurse_capture, _playback: nurse_playback }),
+    ))
 }
 
 /// The patient answers the incoming call.
@@ -408,7 +442,9 @@ pub fn answer(app: AppHandle) -> Result<(), CallError> {
     let state = app.state::<AppState>();
     let (generation, incoming) = {
         let mut phase = state.calls.phase.lock().unwrap();
-        let Phase::Incoming(incoming, _) = &*phase else { return Err(CallError::new("call-no-answer", "nobody is calling")) };
+        let Phase::Incoming(incoming, _) = &*phase else {
+            return Err(CallError::new("call-no-answer", "nobody is calling"));
+        };
         let incoming = incoming.clone();
         *phase = Phase::Calling;
         (state.calls.generation.load(std::sync::atomic::Ordering::SeqCst), incoming)
@@ -443,7 +479,11 @@ async fn answer_demo() -> Result<ActiveCall, CallError> {
     let (peer, answer) = CallPeer::answer(&offer, &CallOptions::loopback(), playback.clone()).await?;
     let nurse = pending.accept(&answer).await?;
     let nurse_capture = Capture::start(Source::TestPattern, nurse.outgoing()).map_err(media_error)?;
-    Ok(ActiveCall::new(Arc::new(peer), playback, Route::Demo(DemoNurse { peer: nurse, _capture: nurse_capture, _playback: nurse_playback })))
+    Ok(ActiveCall::new(
+        Arc::new(peer),
+        playback,
+        Route::Demo(DemoNurse { peer: nurse, _capture: nurse_capture, _playback: nurse_playback }),
+    ))
 }
 
 fn end_code(end: CallEnd) -> &'static str {

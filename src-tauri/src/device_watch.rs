@@ -101,7 +101,8 @@ async fn sync_one(app: &AppHandle, scanner: &mut BtleScanner, device_id: &str, l
     let clock = SystemClock;
     let tz = clock.time_zone();
     let plan = plan_in_force(app, &clock);
-    let config = SessionConfig { device_id, time_zone: &tz, clock: &clock, last_sequence, set_clock: true, wait: QUIET_AFTER };
+    let config =
+        SessionConfig { device_id, time_zone: &tz, clock: &clock, last_sequence, set_clock: true, wait: QUIET_AFTER };
     let mut sink = SharedStoreSink { app, device_id, plan: plan.as_ref() };
     let offered = link.characteristics().len();
     let report = session::run(&mut link, &config, &mut sink).await;

@@ -86,7 +86,8 @@ pub fn load_store_key(data_dir: &std::path::Path, demo: bool) -> Result<heima_co
             // Demo data is not real patient data; keep the demo usable on
             // machines without a keyring.
             log::warn!("keyring unavailable ({error}); demo mode keeps its key in the data folder");
-            store_key::from_file(&data_dir.join("demo-store.key")).map_err(|e| CoreError::new("store-key-unavailable", e))
+            store_key::from_file(&data_dir.join("demo-store.key"))
+                .map_err(|e| CoreError::new("store-key-unavailable", e))
         }
         Err(error) => Err(CoreError::new("store-key-unavailable", error)),
     }
@@ -94,7 +95,13 @@ pub fn load_store_key(data_dir: &std::path::Path, demo: bool) -> Result<heima_co
 
 /// Opens the mode's encrypted store in the data folder (seeding the demo
 /// in demo mode). Problems become notices for the user.
-pub fn open_store(data_dir: &std::path::Path, demo: bool, demo_service: &DemoService, clock: &SystemClock, notices: &mut Vec<CoreError>) -> Option<Store> {
+pub fn open_store(
+    data_dir: &std::path::Path,
+    demo: bool,
+    demo_service: &DemoService,
+    clock: &SystemClock,
+    notices: &mut Vec<CoreError>,
+) -> Option<Store> {
     let key = match load_store_key(data_dir, demo) {
         Ok(key) => key,
         Err(error) => {

@@ -82,9 +82,9 @@ async fn one_round(app: &AppHandle) {
             return;
         }
     };
-    let opened = load_store_key(&state.data_dir, false)
-        .map_err(|e| e.to_string())
-        .and_then(|key| Store::open(&store_file(&state.data_dir, false), &key, Timestamp::now()).map_err(|e| e.to_string()));
+    let opened = load_store_key(&state.data_dir, false).map_err(|e| e.to_string()).and_then(|key| {
+        Store::open(&store_file(&state.data_dir, false), &key, Timestamp::now()).map_err(|e| e.to_string())
+    });
     let mut store = match opened {
         Ok(o) => o.store,
         Err(error) => {
@@ -99,7 +99,9 @@ async fn one_round(app: &AppHandle) {
     let mut progress = move |p: Progress| {
         handle.state::<AppState>().sync.lock().unwrap().progress = Some(p);
     };
-    let result = round::run(&mut store, &enrolment, RoundSettings::default(), Timestamp::now, random_unit, &tz, &mut progress).await;
+    let result =
+        round::run(&mut store, &enrolment, RoundSettings::default(), Timestamp::now, random_unit, &tz, &mut progress)
+            .await;
     if let Some(refreshed) = &result.refreshed {
         if let Err(error) = service_secret::save(refreshed) {
             log::error!("refreshed tokens not saved: {error}");

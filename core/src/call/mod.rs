@@ -38,7 +38,9 @@ use rtc::{
     },
     rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication,
     rtp,
-    rtp_transceiver::rtp_sender::{RTCRtpCodec, RTCRtpCodecParameters, RTCRtpCodingParameters, RTCRtpEncodingParameters, RtpCodecKind},
+    rtp_transceiver::rtp_sender::{
+        RTCRtpCodec, RTCRtpCodecParameters, RTCRtpCodingParameters, RTCRtpEncodingParameters, RtpCodecKind,
+    },
     shared::marshal::{Marshal, Unmarshal},
 };
 use serde::Serialize;
@@ -47,7 +49,9 @@ use webrtc::{
         track_local::{static_rtp::TrackLocalStaticRTP, TrackLocal},
         track_remote::{TrackRemote, TrackRemoteEvent},
     },
-    peer_connection::{PeerConnection, PeerConnectionBuilder, PeerConnectionEventHandler, RTCIceGatheringState, RTCPeerConnectionState},
+    peer_connection::{
+        PeerConnection, PeerConnectionBuilder, PeerConnectionEventHandler, RTCIceGatheringState, RTCPeerConnectionState,
+    },
     runtime::{channel, default_runtime, Receiver, Runtime, Sender},
 };
 
@@ -269,15 +273,30 @@ impl PeerConnectionEventHandler for Events {
 
 /// VP8 (payload type 96) and Opus (111), as browsers offer them.
 fn codecs() -> [(RTCRtpCodecParameters, RtpCodecKind); 2] {
-    [(RTCRtpCodecParameters { rtp_codec: opus(), payload_type: 111 }, RtpCodecKind::Audio), (RTCRtpCodecParameters { rtp_codec: vp8(), payload_type: 96 }, RtpCodecKind::Video)]
+    [
+        (RTCRtpCodecParameters { rtp_codec: opus(), payload_type: 111 }, RtpCodecKind::Audio),
+        (RTCRtpCodecParameters { rtp_codec: vp8(), payload_type: 96 }, RtpCodecKind::Video),
+    ]
 }
 
 fn opus() -> RTCRtpCodec {
-    RTCRtpCodec { mime_type: MIME_TYPE_OPUS.into(), clock_rate: 48_000, channels: 2, sdp_fmtp_line: "minptime=10;useinbandfec=1".into(), rtcp_feedback: vec![] }
+    RTCRtpCodec {
+        mime_type: MIME_TYPE_OPUS.into(),
+        clock_rate: 48_000,
+        channels: 2,
+        sdp_fmtp_line: "minptime=10;useinbandfec=1".into(),
+        rtcp_feedback: vec![],
+    }
 }
 
 fn vp8() -> RTCRtpCodec {
-    RTCRtpCodec { mime_type: MIME_TYPE_VP8.into(), clock_rate: 90_000, channels: 0, sdp_fmtp_line: String::new(), rtcp_feedback: vec![] }
+    RTCRtpCodec {
+        mime_type: MIME_TYPE_VP8.into(),
+        clock_rate: 90_000,
+        channels: 0,
+        sdp_fmtp_line: String::new(),
+        rtcp_feedback: vec![],
+    }
 }
 
 fn random_ssrc() -> u32 {
@@ -286,8 +305,18 @@ fn random_ssrc() -> u32 {
 }
 
 fn local_track(kind: RtpCodecKind, codec: RTCRtpCodec, ssrc: u32) -> Arc<TrackLocalStaticRTP> {
-    let coding = RTCRtpEncodingParameters { rtp_coding_parameters: RTCRtpCodingParameters { ssrc: Some(ssrc), ..Default::default() }, codec, ..Default::default() };
-    Arc::new(TrackLocalStaticRTP::new(MediaStreamTrack::new(format!("heima-{kind}"), format!("heima-{kind}-track"), format!("heima-{kind}"), kind, vec![coding])))
+    let coding = RTCRtpEncodingParameters {
+        rtp_coding_parameters: RTCRtpCodingParameters { ssrc: Some(ssrc), ..Default::default() },
+        codec,
+        ..Default::default()
+    };
+    Arc::new(TrackLocalStaticRTP::new(MediaStreamTrack::new(
+        format!("heima-{kind}"),
+        format!("heima-{kind}-track"),
+        format!("heima-{kind}"),
+        kind,
+        vec![coding],
+    )))
 }
 
 /// Sends the patient's RTP into the call: cheap to clone, never blocks.
@@ -325,17 +354,30 @@ pub struct PendingCall {
 const GATHER_LIMIT: Duration = Duration::from_secs(3);
 
 impl CallPeer {
-    async fn build(options: &CallOptions, incoming: Arc<dyn IncomingMedia>) -> Result<(CallPeer, Receiver<()>), CallError> {
+    async fn build(
+        options: &CallOptions,
+        incoming: Arc<dyn IncomingMedia>,
+    ) -> Result<(CallPeer, Receiver<()>), CallError> {
         let mut media = MediaEngine::default();
         for (codec, kind) in codecs() {
             media.register_codec(codec, kind).map_err(|e| CallError::new("call-failed", e.to_string()))?;
         }
-        let registry = register_default_interceptors(Registry::new(), &mut media).map_err(|e| CallError::new("call-failed", e.to_string()))?;
+        let registry = register_default_interceptors(Registry::new(), &mut media)
+            .map_err(|e| CallError::new("call-failed", e.to_string()))?;
         let runtime = default_runtime().ok_or_else(|| CallError::new("call-failed", "no async runtime"))?;
         let (gathered_tx, gathered) = channel(1);
         let shared = Arc::new(Shared::default());
-        let events = Arc::new(Events { runtime: runtime.clone(), shared: shared.clone(), incoming, gathered: gathered_tx });
-        let ice_servers = options.ice_servers.iter().map(|s| RTCIceServer { urls: s.urls.clone(), username: s.username.clone(), credential: s.credential.clone() }).collect();
+        let events =
+            Arc::new(Events { runtime: runtime.clone(), shared: shared.clone(), incoming, gathered: gathered_tx });
+        let ice_servers = options
+            .ice_servers
+            .iter()
+            .map(|s| RTCIceServer {
+                urls: s.urls.clone(),
+                username: s.username.clone(),
+                credential: s.credential.clone(),
+            })
+            .collect();
         let pc = PeerConnectionBuilder::new()
             .with_configuration(RTCConfigurationBuilder::new().with_ice_servers(ice_servers).build())
             .with_media_engine(media)
@@ -377,13 +419,18 @@ impl CallPeer {
 
     async fn local_sdp(&self, mut gathered: Receiver<()>) -> Result<String, CallError> {
         let _ = webrtc::runtime::timeout(&*self.runtime, GATHER_LIMIT, gathered.recv()).await;
-        let local = self.pc.local_description().await.ok_or_else(|| CallError::new("call-failed", "no local description"))?;
+        let local =
+            self.pc.local_description().await.ok_or_else(|| CallError::new("call-failed", "no local description"))?;
         Ok(local.sdp)
     }
 
     /// Answers an SDP offer, sending and receiving audio and video. Returns
     /// the peer and the answer SDP, with every candidate in it.
-    pub async fn answer(offer: &str, options: &CallOptions, incoming: Arc<dyn IncomingMedia>) -> Result<(CallPeer, String), CallError> {
+    pub async fn answer(
+        offer: &str,
+        options: &CallOptions,
+        incoming: Arc<dyn IncomingMedia>,
+    ) -> Result<(CallPeer, String), CallError> {
         let offer = RTCSessionDescription::offer(offer.to_string()).map_err(failed("call-bad-offer"))?;
         let (peer, gathered) = CallPeer::build(options, incoming).await?;
         peer.shared.take_payload_types(&offer.sdp)?;
@@ -395,7 +442,10 @@ impl CallPeer {
     }
 
     /// Makes an offer to call someone: audio and video both ways.
-    pub async fn offer(options: &CallOptions, incoming: Arc<dyn IncomingMedia>) -> Result<(PendingCall, String), CallError> {
+    pub async fn offer(
+        options: &CallOptions,
+        incoming: Arc<dyn IncomingMedia>,
+    ) -> Result<(PendingCall, String), CallError> {
         let (peer, gathered) = CallPeer::build(options, incoming).await?;
         let offer = peer.pc.create_offer(None).await.map_err(failed("call-failed"))?;
         peer.pc.set_local_description(offer).await.map_err(failed("call-failed"))?;
@@ -486,7 +536,12 @@ mod tests {
         let nurse = pending.accept(&answer).await.unwrap();
         let started = std::time::Instant::now();
         while !(patient.state() == CallState::Connected && nurse.state() == CallState::Connected) {
-            assert!(started.elapsed() < Duration::from_secs(10), "no connection: {:?} {:?}", patient.state(), nurse.state());
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "no connection: {:?} {:?}",
+                patient.state(),
+                nurse.state()
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         for seq in 0..40u16 {
@@ -501,7 +556,11 @@ mod tests {
         }
         assert!(nurse_in.0.lock().unwrap().iter().all(|p| *p == (MediaKind::Video, 96)));
         assert!(patient_in.0.lock().unwrap().iter().all(|p| *p == (MediaKind::Audio, 111)));
-        assert!(patient.traffic().video_sent >= 30 && patient.traffic().audio_received >= 30, "{:?}", patient.traffic());
+        assert!(
+            patient.traffic().video_sent >= 30 && patient.traffic().audio_received >= 30,
+            "{:?}",
+            patient.traffic()
+        );
         let window = nurse.take_network_window();
         assert!(!window.is_poor(), "{window:?}");
         assert!(nurse.take_network_window().is_poor(), "nothing arrived since");
@@ -524,7 +583,8 @@ mod tests {
     #[tokio::test]
     async fn a_broken_offer_is_refused_with_a_code() {
         for offer in ["v=0 nonsense", "", "not sdp at all"] {
-            let error = CallPeer::answer(offer, &CallOptions::loopback(), Arc::new(Discard)).await.err().expect("refused");
+            let error =
+                CallPeer::answer(offer, &CallOptions::loopback(), Arc::new(Discard)).await.err().expect("refused");
             assert_eq!(error.code, "call-bad-offer", "{offer:?}");
         }
     }

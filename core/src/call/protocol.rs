@@ -34,7 +34,9 @@ pub fn ice_servers_from_links<'a>(headers: impl IntoIterator<Item = &'a str>) ->
     let mut servers = Vec::new();
     for header in headers {
         for link in split_links(header) {
-            let Some((target, params)) = link.trim().strip_prefix('<').and_then(|l| l.split_once('>')) else { continue };
+            let Some((target, params)) = link.trim().strip_prefix('<').and_then(|l| l.split_once('>')) else {
+                continue;
+            };
             let mut rel = None;
             let mut server = IceServer { urls: vec![target.trim().to_string()], ..IceServer::default() };
             for param in params.split(';') {
@@ -151,10 +153,15 @@ mod tests {
         let cases: [(&[&str], Vec<IceServer>); 5] = [
             (&[r#"<stun:stun.example.no:3478>; rel="ice-server""#], vec![stun.clone()]),
             (
-                &[r#"<stun:stun.example.no:3478>; rel="ice-server", <turn:turn.example.no?transport=udp>; rel="ice-server"; username="pasient"; credential="hemmeleg, med komma"; credential-type="password""#],
+                &[
+                    r#"<stun:stun.example.no:3478>; rel="ice-server", <turn:turn.example.no?transport=udp>; rel="ice-server"; username="pasient"; credential="hemmeleg, med komma"; credential-type="password""#,
+                ],
                 vec![stun.clone(), turn.clone()],
             ),
-            (&[r#"<stun:stun.example.no:3478>; rel="ice-server""#, r#"<https://x.example/>; rel="ice-server""#], vec![stun.clone()]),
+            (
+                &[r#"<stun:stun.example.no:3478>; rel="ice-server""#, r#"<https://x.example/>; rel="ice-server""#],
+                vec![stun.clone()],
+            ),
             (&[r#"<stun:stun.example.no:3478>; rel="next""#], vec![]),
             (&["garbage", ""], vec![]),
         ];

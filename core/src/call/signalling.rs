@@ -45,7 +45,11 @@ fn status_error(status: StatusCode) -> CallError {
     let code = match status {
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => "call-refused",
         StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED | StatusCode::NOT_IMPLEMENTED => "call-not-offered",
-        StatusCode::REQUEST_TIMEOUT | StatusCode::GATEWAY_TIMEOUT | StatusCode::SERVICE_UNAVAILABLE | StatusCode::CONFLICT | StatusCode::TOO_MANY_REQUESTS => "call-no-answer",
+        StatusCode::REQUEST_TIMEOUT
+        | StatusCode::GATEWAY_TIMEOUT
+        | StatusCode::SERVICE_UNAVAILABLE
+        | StatusCode::CONFLICT
+        | StatusCode::TOO_MANY_REQUESTS => "call-no-answer",
         _ => "call-failed",
     };
     CallError::new(code, format!("the call service answered {status}"))
@@ -84,14 +88,21 @@ impl CallService {
     }
 
     fn resolve(&self, location: Option<&header::HeaderValue>, against: &Url) -> Result<String, CallError> {
-        let location = location.and_then(|l| l.to_str().ok()).ok_or_else(|| CallError::new("call-failed", "no Location for the call"))?;
+        let location = location
+            .and_then(|l| l.to_str().ok())
+            .ok_or_else(|| CallError::new("call-failed", "no Location for the call"))?;
         against.join(location).map(String::from).map_err(|e| CallError::new("call-failed", e.to_string()))
     }
 
     /// The STUN/TURN servers the service wants used (`OPTIONS …/calls`).
     /// A service that names none leaves the call to host candidates.
     pub async fn ice_servers(&self) -> Result<Vec<IceServer>, CallError> {
-        let response = self.request(Method::OPTIONS, self.calls()).timeout(Duration::from_secs(10)).send().await.map_err(unreachable)?;
+        let response = self
+            .request(Method::OPTIONS, self.calls())
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await
+            .map_err(unreachable)?;
         if !response.status().is_success() {
             return Err(status_error(response.status()));
         }
@@ -103,7 +114,12 @@ impl CallService {
     /// `Location`), or fails with `call-no-answer` when nobody does.
     pub async fn place(&self, offer: &str) -> Result<PlacedCall, CallError> {
         let url = self.calls();
-        let response = self.request(Method::POST, url.clone()).header(header::CONTENT_TYPE, "application/sdp").body(offer.to_string()).send().await;
+        let response = self
+            .request(Method::POST, url.clone())
+            .header(header::CONTENT_TYPE, "application/sdp")
+            .body(offer.to_string())
+            .send()
+            .await;
         let response = match response {
             Err(e) if e.is_timeout() => return Err(CallError::new("call-no-answer", "nobody answered")),
             other => other.map_err(unreachable)?,
@@ -123,7 +139,12 @@ impl CallService {
     /// `200` with the offer SDP and the call's `Location`.)
     pub async fn incoming(&self) -> Result<Option<IncomingCall>, CallError> {
         let url = self.base.join("calls/incoming").expect("a relative path joins");
-        let response = self.request(Method::GET, url.clone()).timeout(Duration::from_secs(10)).send().await.map_err(unreachable)?;
+        let response = self
+            .request(Method::GET, url.clone())
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await
+            .map_err(unreachable)?;
         match response.status() {
             StatusCode::NO_CONTENT | StatusCode::NOT_FOUND => Ok(None),
             StatusCode::OK => {
@@ -141,7 +162,14 @@ impl CallService {
     /// Answers an incoming call (`POST <call>` with the answer SDP).
     pub async fn answer(&self, call: &str, answer: &str) -> Result<(), CallError> {
         let url = Url::parse(call).map_err(|e| CallError::new("call-failed", e.to_string()))?;
-        let response = self.request(Method::POST, url).header(header::CONTENT_TYPE, "application/sdp").body(answer.to_string()).timeout(Duration::from_secs(10)).send().await.map_err(unreachable)?;
+        let response = self
+            .request(Method::POST, url)
+            .header(header::CONTENT_TYPE, "application/sdp")
+            .body(answer.to_string())
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await
+            .map_err(unreachable)?;
         match response.status() {
             s if s.is_success() => Ok(()),
             // The nurse gave up before the patient answered.
@@ -154,7 +182,8 @@ impl CallService {
     /// hung up (`404`/`410`).
     pub async fn is_on(&self, call: &str) -> Result<bool, CallError> {
         let url = Url::parse(call).map_err(|e| CallError::new("call-failed", e.to_string()))?;
-        let response = self.request(Method::GET, url).timeout(Duration::from_secs(5)).send().await.map_err(unreachable)?;
+        let response =
+            self.request(Method::GET, url).timeout(Duration::from_secs(5)).send().await.map_err(unreachable)?;
         match response.status() {
             s if s.is_success() => Ok(true),
             StatusCode::NOT_FOUND | StatusCode::GONE => Ok(false),
@@ -166,7 +195,8 @@ impl CallService {
     /// gone counts as done.
     pub async fn hang_up(&self, call: &str) -> Result<(), CallError> {
         let url = Url::parse(call).map_err(|e| CallError::new("call-failed", e.to_string()))?;
-        let response = self.request(Method::DELETE, url).timeout(Duration::from_secs(5)).send().await.map_err(unreachable)?;
+        let response =
+            self.request(Method::DELETE, url).timeout(Duration::from_secs(5)).send().await.map_err(unreachable)?;
         match response.status() {
             s if s.is_success() => Ok(()),
             StatusCode::NOT_FOUND | StatusCode::GONE => Ok(()),

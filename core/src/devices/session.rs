@@ -35,11 +35,11 @@ use crate::{
     },
     measurement::{from_decoded, ClockCorrection, Measurement, MeasurementError, ReadingContext},
     plan::CarePlan,
-    traffic_light::judge_measurement,
     store::{
         readings::{EnteredBy, NewReading},
         Store,
     },
+    traffic_light::judge_measurement,
 };
 
 /// Where readings go; the app's sink stores them durably.
@@ -80,7 +80,12 @@ impl ReadingSink for StoreSink<'_> {
 
 /// Writes what a session learnt about the device into the registry: when
 /// it was seen, its battery, and the highest record number stored.
-pub fn remember(store: &Store, device_id: &str, report: &SessionReport, now: jiff::Timestamp) -> Result<(), crate::store::StoreError> {
+pub fn remember(
+    store: &Store,
+    device_id: &str,
+    report: &SessionReport,
+    now: jiff::Timestamp,
+) -> Result<(), crate::store::StoreError> {
     store.device_seen(device_id, now, report.battery_percent, report.last_sequence)
 }
 
@@ -110,7 +115,9 @@ pub enum Transfer {
     /// stored and the next connection continues from there.
     Interrupted,
     TimedOut,
-    Refused { response: ResponseValue },
+    Refused {
+        response: ResponseValue,
+    },
 }
 
 /// How the session ended.
@@ -143,7 +150,11 @@ pub struct SessionReport {
 }
 
 /// Runs one connection to its end.
-pub async fn run<T: Transport, S: ReadingSink>(link: &mut T, config: &SessionConfig<'_>, sink: &mut S) -> SessionReport {
+pub async fn run<T: Transport, S: ReadingSink>(
+    link: &mut T,
+    config: &SessionConfig<'_>,
+    sink: &mut S,
+) -> SessionReport {
     let mut session = Session {
         config,
         report: SessionReport {
@@ -343,4 +354,3 @@ fn device_time(decoded: &Decoded) -> Option<civil::DateTime> {
         _ => None,
     }
 }
-

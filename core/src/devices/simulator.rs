@@ -61,7 +61,14 @@ pub struct SimulatedLink {
 
 impl SimulatedLink {
     pub fn new(device: SimulatedDevice) -> SimulatedLink {
-        SimulatedLink { device, queue: VecDeque::new(), subscribed: vec![], pushed: 0, disconnected: false, writes: vec![] }
+        SimulatedLink {
+            device,
+            queue: VecDeque::new(),
+            subscribed: vec![],
+            pushed: 0,
+            disconnected: false,
+            writes: vec![],
+        }
     }
 
     fn check(&self) -> Result<(), TransportError> {
@@ -139,8 +146,9 @@ impl Transport for SimulatedLink {
         }
         self.subscribed.push(characteristic);
         // Live values go out once their characteristic is subscribed.
-        let (ready, waiting): (Vec<_>, Vec<_>) =
-            std::mem::take(&mut self.device.live).into_iter().partition(|n| self.subscribed.contains(&n.characteristic));
+        let (ready, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.device.live)
+            .into_iter()
+            .partition(|n| self.subscribed.contains(&n.characteristic));
         self.device.live = waiting;
         self.queue.extend(ready);
         Ok(())
@@ -151,7 +159,9 @@ impl Transport for SimulatedLink {
         self.offered(characteristic)?;
         match characteristic {
             CURRENT_TIME => self.device.current_time.clone().ok_or(TransportError::NotOffered(characteristic)),
-            BATTERY_LEVEL => self.device.battery_percent.map(|b| vec![b]).ok_or(TransportError::NotOffered(characteristic)),
+            BATTERY_LEVEL => {
+                self.device.battery_percent.map(|b| vec![b]).ok_or(TransportError::NotOffered(characteristic))
+            }
             other => Err(TransportError::Other(format!("read of {other:#06x} not simulated"))),
         }
     }
@@ -169,7 +179,9 @@ impl Transport for SimulatedLink {
             RECORD_ACCESS_CONTROL_POINT => {
                 if !self.subscribed.contains(&RECORD_ACCESS_CONTROL_POINT) {
                     // The profile says: CCCD not configured → error.
-                    return Err(TransportError::Other("client characteristic configuration improperly configured".into()));
+                    return Err(TransportError::Other(
+                        "client characteristic configuration improperly configured".into(),
+                    ));
                 }
                 self.racp(bytes);
                 Ok(())
@@ -209,12 +221,21 @@ impl Scanner for SimulatedScanner {
             .devices
             .iter()
             .filter(|d| d.services.iter().any(|s| services.contains(s)))
-            .map(|d| Advertisement { id: d.id.clone(), name: Some(d.name.clone()), services: d.services.clone(), rssi: Some(-60) })
+            .map(|d| Advertisement {
+                id: d.id.clone(),
+                name: Some(d.name.clone()),
+                services: d.services.clone(),
+                rssi: Some(-60),
+            })
             .collect())
     }
 
     async fn connect(&mut self, id: &str) -> Result<SimulatedLink, TransportError> {
-        let device = self.devices.iter().find(|d| d.id == id).ok_or_else(|| TransportError::Other(format!("{id} not in range")))?;
+        let device = self
+            .devices
+            .iter()
+            .find(|d| d.id == id)
+            .ok_or_else(|| TransportError::Other(format!("{id} not in range")))?;
         Ok(SimulatedLink::new(device.clone()))
     }
 }

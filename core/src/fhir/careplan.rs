@@ -83,7 +83,10 @@ fn timing(detail: &Json, path: &str) -> Result<Timing, CoreError> {
             let count = u8::try_from(frequency).ok().filter(|c| (1..=7 * 24).contains(c));
             count.map(|count| Timing::TimesPerWeek { count }).ok_or_else(|| invalid(path, "frequency out of range"))
         }
-        _ => Err(invalid(path, format!("unsupported timing (periodUnit {unit}, period {period}, timeOfDay {})", times.len()))),
+        _ => Err(invalid(
+            path,
+            format!("unsupported timing (periodUnit {unit}, period {period}, timeOfDay {})", times.len()),
+        )),
     }
 }
 
@@ -93,7 +96,10 @@ fn sub<'a>(ext: &'a Json, url: &str) -> impl Iterator<Item = &'a Json> + 'a {
 }
 
 fn colour(ext: &Json, path: &str) -> Result<Colour, CoreError> {
-    let code = sub(ext, "colour").next().and_then(|e| str_at(e, "valueCode")).ok_or_else(|| invalid(path, "colour missing"))?;
+    let code = sub(ext, "colour")
+        .next()
+        .and_then(|e| str_at(e, "valueCode"))
+        .ok_or_else(|| invalid(path, "colour missing"))?;
     Colour::parse(code).ok_or_else(|| invalid(path, format!("unknown colour {code:?}")))
 }
 
@@ -107,7 +113,10 @@ fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError>
                 .and_then(|e| e.get("valueCoding"))
                 .and_then(|c| str_at(c, "code"))
                 .ok_or_else(|| invalid(&path, "code missing"))?;
-            let range = sub(limit, "range").next().and_then(|e| e.get("valueRange")).ok_or_else(|| invalid(&path, "range missing"))?;
+            let range = sub(limit, "range")
+                .next()
+                .and_then(|e| e.get("valueRange"))
+                .ok_or_else(|| invalid(&path, "range missing"))?;
             let mut unit: Option<&str> = None;
             let mut end = |key: &str| -> Result<Option<Decimal>, CoreError> {
                 let Some(q) = range.get(key) else { return Ok(None) };
@@ -137,8 +146,14 @@ fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError>
         }
         for (i, advice) in sub(ext, "advice").enumerate() {
             let path = format!("{path}.advice[{i}]");
-            let tag = sub(advice, "language").next().and_then(|e| str_at(e, "valueCode")).ok_or_else(|| invalid(&path, "language missing"))?;
-            let text = sub(advice, "text").next().and_then(|e| str_at(e, "valueString")).ok_or_else(|| invalid(&path, "text missing"))?;
+            let tag = sub(advice, "language")
+                .next()
+                .and_then(|e| str_at(e, "valueCode"))
+                .ok_or_else(|| invalid(&path, "language missing"))?;
+            let text = sub(advice, "text")
+                .next()
+                .and_then(|e| str_at(e, "valueString"))
+                .ok_or_else(|| invalid(&path, "text missing"))?;
             out.advice.push(Advice {
                 colour: colour(advice, &path)?,
                 locale: Locale::from_tag(tag).map_err(|_| invalid(&path, format!("unknown language {tag:?}")))?,
@@ -188,8 +203,8 @@ fn activity(a: &Json, index: usize) -> Result<Activity, CoreError> {
             .find(|c| str_at(c, "system") == Some("http://loinc.org"))
             .and_then(|c| str_at(c, "code"))
             .ok_or_else(|| invalid(&path, "detail.code has no LOINC coding"))?;
-        let measurement =
-            MeasurementKind::from_loinc(loinc).ok_or_else(|| invalid(&path, format!("LOINC {loinc} is not a reading the app can take")))?;
+        let measurement = MeasurementKind::from_loinc(loinc)
+            .ok_or_else(|| invalid(&path, format!("LOINC {loinc} is not a reading the app can take")))?;
         ActivityKind::Measure { measurement }
     };
     Ok(Activity { id, kind, timing: timing(detail, &path)?, traffic_light: traffic_light(a, &path)? })
@@ -209,12 +224,18 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
         None => 1,
         Some(v) => v.parse().map_err(|_| invalid("CarePlan.meta.versionId", format!("{v:?} is not a whole number")))?,
     };
-    let start = careplan.get("period").and_then(|p| str_at(p, "start")).ok_or_else(|| invalid("CarePlan.period.start", "missing"))?;
+    let start = careplan
+        .get("period")
+        .and_then(|p| str_at(p, "start"))
+        .ok_or_else(|| invalid("CarePlan.period.start", "missing"))?;
     let valid_from = date_time(start, tz, "CarePlan.period.start")?;
     let author = careplan.get("author").and_then(|a| str_at(a, "reference")).unwrap_or("");
     let organisation = array(careplan, "contained")
         .iter()
-        .find(|c| str_at(c, "resourceType") == Some("Organization") && Some(author) == str_at(c, "id").map(|id| format!("#{id}")).as_deref())
+        .find(|c| {
+            str_at(c, "resourceType") == Some("Organization")
+                && Some(author) == str_at(c, "id").map(|id| format!("#{id}")).as_deref()
+        })
         .ok_or_else(|| invalid("CarePlan.author", "must reference a contained Organization (the follow-up service)"))?;
     let phone = array(organisation, "telecom")
         .iter()
@@ -225,7 +246,8 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
         name: str_at(organisation, "name").ok_or_else(|| invalid("Organization.name", "missing"))?.to_string(),
         phone: phone.to_string(),
     };
-    let activities = array(careplan, "activity").iter().enumerate().map(|(i, a)| activity(a, i)).collect::<Result<Vec<_>, _>>()?;
+    let activities =
+        array(careplan, "activity").iter().enumerate().map(|(i, a)| activity(a, i)).collect::<Result<Vec<_>, _>>()?;
     if activities.is_empty() {
         return Err(invalid("CarePlan.activity", "no activities"));
     }

@@ -12,7 +12,9 @@ use super::{array, str_at};
 use crate::{
     error::CoreError,
     gatt::Decimal,
-    questionnaire::{Answer, AnswerOption, Answers, EnableBehavior, EnableWhen, Item, ItemKind, Operator, Questionnaire, Text},
+    questionnaire::{
+        Answer, AnswerOption, Answers, EnableBehavior, EnableWhen, Item, ItemKind, Operator, Questionnaire, Text,
+    },
 };
 
 pub const TRANSLATION: &str = "http://hl7.org/fhir/StructureDefinition/translation";
@@ -36,8 +38,14 @@ fn text(j: &Json, key: &str) -> Option<Text> {
     let mut t = Text { nb, nn: None, en: None };
     if let Some(meta) = j.get(format!("_{key}")) {
         for tr in array(meta, "extension").iter().filter(|e| str_at(e, "url") == Some(TRANSLATION)) {
-            let lang = array(tr, "extension").iter().find(|e| str_at(e, "url") == Some("lang")).and_then(|e| str_at(e, "valueCode"));
-            let content = array(tr, "extension").iter().find(|e| str_at(e, "url") == Some("content")).and_then(|e| str_at(e, "valueString"));
+            let lang = array(tr, "extension")
+                .iter()
+                .find(|e| str_at(e, "url") == Some("lang"))
+                .and_then(|e| str_at(e, "valueCode"));
+            let content = array(tr, "extension")
+                .iter()
+                .find(|e| str_at(e, "url") == Some("content"))
+                .and_then(|e| str_at(e, "valueString"));
             match (lang, content) {
                 (Some("nn" | "nn-NO"), Some(c)) => t.nn = Some(c.to_string()),
                 (Some("en" | "en-GB" | "en-US"), Some(c)) => t.en = Some(c.to_string()),
@@ -67,7 +75,9 @@ fn answer_value(j: &Json, path: &str) -> Result<Answer, CoreError> {
             "Integer" => Answer::Integer(value.as_i64().ok_or_else(|| invalid(path, "not an integer"))?),
             "Decimal" => Answer::Decimal(number(value).ok_or_else(|| invalid(path, "not a decimal"))?),
             "String" => Answer::String(value.as_str().ok_or_else(|| invalid(path, "not a string"))?.to_string()),
-            "Date" => Answer::Date(value.as_str().and_then(|s| s.parse().ok()).ok_or_else(|| invalid(path, "not a date"))?),
+            "Date" => {
+                Answer::Date(value.as_str().and_then(|s| s.parse().ok()).ok_or_else(|| invalid(path, "not a date"))?)
+            }
             other => return Err(invalid(path, format!("answer type {other} is not supported"))),
         });
     }
@@ -99,8 +109,12 @@ fn item(j: &Json, path: &str) -> Result<Item, CoreError> {
             let options = array(j, "answerOption")
                 .iter()
                 .map(|o| {
-                    let coding = o.get("valueCoding").ok_or_else(|| invalid(&path, "only valueCoding options are supported"))?;
-                    let score = extension(o, ORDINAL_VALUE).or_else(|| extension(coding, ORDINAL_VALUE)).and_then(|e| e.get("valueDecimal")).and_then(number);
+                    let coding =
+                        o.get("valueCoding").ok_or_else(|| invalid(&path, "only valueCoding options are supported"))?;
+                    let score = extension(o, ORDINAL_VALUE)
+                        .or_else(|| extension(coding, ORDINAL_VALUE))
+                        .and_then(|e| e.get("valueDecimal"))
+                        .and_then(number);
                     Ok(AnswerOption {
                         system: str_at(coding, "system").map(str::to_string),
                         code: str_at(coding, "code").ok_or_else(|| invalid(&path, "option without code"))?.to_string(),
@@ -122,7 +136,9 @@ fn item(j: &Json, path: &str) -> Result<Item, CoreError> {
             min: limit(MIN_VALUE).and_then(|e| e.get("valueDecimal")).and_then(number),
             max: limit(MAX_VALUE).and_then(|e| e.get("valueDecimal")).and_then(number),
         },
-        "string" | "text" => ItemKind::String { max_length: j.get("maxLength").and_then(Json::as_u64).map(|n| n as usize) },
+        "string" | "text" => {
+            ItemKind::String { max_length: j.get("maxLength").and_then(Json::as_u64).map(|n| n as usize) }
+        }
         "date" => ItemKind::Date {
             min: limit(MIN_VALUE).and_then(|e| str_at(e, "valueDate")).and_then(|s| s.parse::<Date>().ok()),
             max: limit(MAX_VALUE).and_then(|e| str_at(e, "valueDate")).and_then(|s| s.parse::<Date>().ok()),
@@ -134,7 +150,9 @@ fn item(j: &Json, path: &str) -> Result<Item, CoreError> {
         .map(|c| {
             let op = operator(str_at(c, "operator").unwrap_or(""), &path)?;
             Ok(EnableWhen {
-                question: str_at(c, "question").ok_or_else(|| invalid(&path, "enableWhen without question"))?.to_string(),
+                question: str_at(c, "question")
+                    .ok_or_else(|| invalid(&path, "enableWhen without question"))?
+                    .to_string(),
                 operator: op,
                 answer: answer_value(c, &path)?,
             })
@@ -213,7 +231,13 @@ pub struct Respondent<'a> {
 /// The `QuestionnaireResponse` for a complete set of answers (check them
 /// with [`Questionnaire::check_complete`] first). Only enabled items'
 /// answers are included; groups keep their structure.
-pub fn response(q: &Questionnaire, answers: &Answers, authored: Timestamp, identifier: &str, who: &Respondent<'_>) -> Json {
+pub fn response(
+    q: &Questionnaire,
+    answers: &Answers,
+    authored: Timestamp,
+    identifier: &str,
+    who: &Respondent<'_>,
+) -> Json {
     let effective = q.effective_answers(answers);
     fn items(list: &[Item], answers: &Answers) -> Vec<Json> {
         let mut out = vec![];

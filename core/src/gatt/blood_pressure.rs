@@ -95,7 +95,16 @@ fn decode(bytes: &[u8]) -> Result<BloodPressureMeasurement, DecodeError> {
     let user_id = r.optional(bit(flags, 3), |r| r.u8("user id"))?.filter(|&id| id != 0xFF);
     let status = r.optional(bit(flags, 4), |r| r.u16("measurement status"))?.map(MeasurementStatus::from_bits);
     r.finish()?;
-    Ok(BloodPressureMeasurement { unit, systolic, diastolic, mean_arterial_pressure, time_stamp, pulse_rate, user_id, status })
+    Ok(BloodPressureMeasurement {
+        unit,
+        systolic,
+        diastolic,
+        mean_arterial_pressure,
+        time_stamp,
+        pulse_rate,
+        user_id,
+        status,
+    })
 }
 
 /// Decodes Blood Pressure Measurement (0x2A35).

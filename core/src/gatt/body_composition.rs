@@ -121,14 +121,18 @@ mod tests {
             assert_eq!(m.user_id, has(2).then_some(3));
             assert_eq!(m.basal_metabolism, has(3).then_some(1003));
             assert_eq!(m.muscle_percentage.map(|d| d.to_string()), has(4).then(|| "100.4".to_string()));
-            let expect_mass = |n: u16| has(n).then(|| mass(1000 + n, if si { UnitSystem::Si } else { UnitSystem::Imperial }));
+            let expect_mass =
+                |n: u16| has(n).then(|| mass(1000 + n, if si { UnitSystem::Si } else { UnitSystem::Imperial }));
             assert_eq!(m.muscle_mass, expect_mass(5));
             assert_eq!(m.fat_free_mass, expect_mass(6));
             assert_eq!(m.soft_lean_mass, expect_mass(7));
             assert_eq!(m.body_water_mass, expect_mass(8));
             assert_eq!(m.impedance.map(|d| d.to_string()), has(9).then(|| "100.9".to_string()));
             assert_eq!(m.weight, expect_mass(10));
-            assert_eq!(m.height.map(|d| d.to_string()), has(11).then(|| if si { "1.011" } else { "101.1" }.to_string()));
+            assert_eq!(
+                m.height.map(|d| d.to_string()),
+                has(11).then(|| if si { "1.011" } else { "101.1" }.to_string())
+            );
             assert_eq!(m.multiple_packet, has(12));
             if flags % 97 == 0 {
                 crate::gatt::assert_exact_length(decode, &bytes);

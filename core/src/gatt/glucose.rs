@@ -154,17 +154,16 @@ pub fn decode_measurement(bytes: &[u8]) -> Result<GlucoseMeasurement, DecodeErro
     let sequence_number = r.u16("sequence number")?;
     let base_time = r.date_time("base time")?;
     let time_offset_minutes = r.optional(bit(flags, 0), |r| r.i16("time offset"))?;
-    let concentration = r
-        .optional(bit(flags, 1), |r| {
-            let value = r.sfloat("glucose concentration")?;
-            let type_location = r.u8("type-sample location")?;
-            Ok(Concentration {
-                unit: if bit(flags, 2) { ConcentrationUnit::MolPerL } else { ConcentrationUnit::KgPerL },
-                value,
-                sample_type: sample_type(type_location & 0x0F)?,
-                sample_location: sample_location(type_location >> 4)?,
-            })
-        })?;
+    let concentration = r.optional(bit(flags, 1), |r| {
+        let value = r.sfloat("glucose concentration")?;
+        let type_location = r.u8("type-sample location")?;
+        Ok(Concentration {
+            unit: if bit(flags, 2) { ConcentrationUnit::MolPerL } else { ConcentrationUnit::KgPerL },
+            value,
+            sample_type: sample_type(type_location & 0x0F)?,
+            sample_location: sample_location(type_location >> 4)?,
+        })
+    })?;
     let sensor_status =
         r.optional(bit(flags, 3), |r| r.u16("sensor status annunciation"))?.map(|s| set_bits(s.into(), SENSOR_STATUS));
     r.finish()?;
@@ -355,7 +354,17 @@ pub fn decode_context(bytes: &[u8]) -> Result<GlucoseMeasurementContext, DecodeE
     })?;
     let hba1c = r.optional(bit(flags, 6), |r| r.sfloat("HbA1c"))?;
     r.finish()?;
-    Ok(GlucoseMeasurementContext { sequence_number, extended_flags, carbohydrate, meal, tester, health, exercise, medication, hba1c })
+    Ok(GlucoseMeasurementContext {
+        sequence_number,
+        extended_flags,
+        carbohydrate,
+        meal,
+        tester,
+        health,
+        exercise,
+        medication,
+        hba1c,
+    })
 }
 
 #[cfg(test)]
@@ -413,11 +422,20 @@ mod tests {
         let mut bytes = measurement(0x02);
         let last = bytes.len() - 1;
         bytes[last] = 0x1B; // type 11
-        assert_eq!(decode_measurement(&bytes).unwrap_err(), DecodeError::InvalidValue { field: "sample type", value: 11 });
+        assert_eq!(
+            decode_measurement(&bytes).unwrap_err(),
+            DecodeError::InvalidValue { field: "sample type", value: 11 }
+        );
         bytes[last] = 0x51; // location 5
-        assert_eq!(decode_measurement(&bytes).unwrap_err(), DecodeError::InvalidValue { field: "sample location", value: 5 });
+        assert_eq!(
+            decode_measurement(&bytes).unwrap_err(),
+            DecodeError::InvalidValue { field: "sample location", value: 5 }
+        );
         bytes[last] = 0xF1;
-        assert_eq!(decode_measurement(&bytes).unwrap().concentration.unwrap().sample_location, SampleLocation::NotAvailable);
+        assert_eq!(
+            decode_measurement(&bytes).unwrap().concentration.unwrap().sample_location,
+            SampleLocation::NotAvailable
+        );
     }
 
     #[test]
@@ -478,12 +496,30 @@ mod tests {
 
     #[test]
     fn context_enumerations_reject_reserved_values() {
-        assert_eq!(decode_context(&[0x02, 0, 0, 6]).unwrap_err(), DecodeError::InvalidValue { field: "meal", value: 6 });
-        assert_eq!(decode_context(&[0x04, 0, 0, 0x54]).unwrap_err(), DecodeError::InvalidValue { field: "tester", value: 4 });
-        assert_eq!(decode_context(&[0x04, 0, 0, 0x61]).unwrap_err(), DecodeError::InvalidValue { field: "health", value: 6 });
-        assert_eq!(decode_context(&[0x08, 0, 0, 0xFF, 0xFF, 101]).unwrap_err(), DecodeError::InvalidValue { field: "exercise intensity", value: 101 });
+        assert_eq!(
+            decode_context(&[0x02, 0, 0, 6]).unwrap_err(),
+            DecodeError::InvalidValue { field: "meal", value: 6 }
+        );
+        assert_eq!(
+            decode_context(&[0x04, 0, 0, 0x54]).unwrap_err(),
+            DecodeError::InvalidValue { field: "tester", value: 4 }
+        );
+        assert_eq!(
+            decode_context(&[0x04, 0, 0, 0x61]).unwrap_err(),
+            DecodeError::InvalidValue { field: "health", value: 6 }
+        );
+        assert_eq!(
+            decode_context(&[0x08, 0, 0, 0xFF, 0xFF, 101]).unwrap_err(),
+            DecodeError::InvalidValue { field: "exercise intensity", value: 101 }
+        );
         assert_eq!(decode_context(&[0x08, 0, 0, 0xFF, 0xFF, 100]).unwrap().exercise.unwrap().duration_seconds, None);
-        assert_eq!(decode_context(&[0x01, 0, 0, 8, 0, 0]).unwrap_err(), DecodeError::InvalidValue { field: "carbohydrate id", value: 8 });
-        assert_eq!(decode_context(&[0x10, 0, 0, 6, 0, 0]).unwrap_err(), DecodeError::InvalidValue { field: "medication id", value: 6 });
+        assert_eq!(
+            decode_context(&[0x01, 0, 0, 8, 0, 0]).unwrap_err(),
+            DecodeError::InvalidValue { field: "carbohydrate id", value: 8 }
+        );
+        assert_eq!(
+            decode_context(&[0x10, 0, 0, 6, 0, 0]).unwrap_err(),
+            DecodeError::InvalidValue { field: "medication id", value: 6 }
+        );
     }
 }

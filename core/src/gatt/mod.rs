@@ -180,10 +180,7 @@ mod tests {
             assert_eq!(Characteristic::from_uuid(&format!("{:04X}", c.short_uuid())).unwrap(), c);
             assert_eq!(Characteristic::from_uuid(&format!("0x{:04x}", c.short_uuid())).unwrap(), c);
         }
-        assert_eq!(
-            Characteristic::from_uuid("2A00").unwrap_err(),
-            DecodeError::UnknownCharacteristic("2A00".into())
-        );
+        assert_eq!(Characteristic::from_uuid("2A00").unwrap_err(), DecodeError::UnknownCharacteristic("2A00".into()));
         assert!(Characteristic::from_uuid("00002a35-0000-1000-8000-00805f9b34fc").is_err());
         assert!(Characteristic::from_uuid("zz").is_err());
     }

@@ -90,12 +90,7 @@ pub struct PlxContinuous {
 /// Measurement status and device-and-sensor status, when present.
 type Statuses = (Option<Vec<&'static str>>, Option<Vec<&'static str>>);
 
-fn statuses(
-    r: &mut Reader<'_>,
-    flags: u32,
-    measurement_bit: u32,
-    device_bit: u32,
-) -> Result<Statuses, DecodeError> {
+fn statuses(r: &mut Reader<'_>, flags: u32, measurement_bit: u32, device_bit: u32) -> Result<Statuses, DecodeError> {
     let measurement = r
         .optional(bit(flags, measurement_bit), |r| r.u16("measurement status"))?
         .map(|s| set_bits(s.into(), MEASUREMENT_STATUS));
@@ -175,7 +170,10 @@ mod tests {
                 m.device_and_sensor_status,
                 (flags & 4 != 0).then(|| vec!["poor-signal-detected", "low-perfusion-detected"])
             );
-            assert_eq!(m.pulse_amplitude_index.map(|v| v.number().unwrap().to_string()), (flags & 8 != 0).then(|| "4.5".into()));
+            assert_eq!(
+                m.pulse_amplitude_index.map(|v| v.number().unwrap().to_string()),
+                (flags & 8 != 0).then(|| "4.5".into())
+            );
             assert_eq!(m.device_clock_not_set, flags & 0x10 != 0);
             crate::gatt::assert_exact_length(decode_spot_check, &bytes);
         }

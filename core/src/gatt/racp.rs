@@ -115,7 +115,9 @@ impl RacpMessage {
         match self {
             RacpMessage::ReportStoredRecords { selection: s } => selection(OpCode::ReportStoredRecords, s),
             RacpMessage::DeleteStoredRecords { selection: s } => selection(OpCode::DeleteStoredRecords, s),
-            RacpMessage::ReportNumberOfStoredRecords { selection: s } => selection(OpCode::ReportNumberOfStoredRecords, s),
+            RacpMessage::ReportNumberOfStoredRecords { selection: s } => {
+                selection(OpCode::ReportNumberOfStoredRecords, s)
+            }
             RacpMessage::AbortOperation => vec![OpCode::AbortOperation as u8, 0],
             RacpMessage::NumberOfStoredRecords { count } => {
                 let c = count.to_le_bytes();
@@ -232,15 +234,23 @@ mod tests {
         let seq = Filter::SequenceNumber;
         vec![
             (vec![1, 1], RacpMessage::ReportStoredRecords { selection: Selection::AllRecords }),
-            (vec![1, 3, 1, 0x2B, 0x00], RacpMessage::ReportStoredRecords { selection: Selection::GreaterThanOrEqual { bound: seq(43) } }),
-            (vec![1, 2, 1, 0x10, 0x00], RacpMessage::ReportStoredRecords { selection: Selection::LessThanOrEqual { bound: seq(16) } }),
+            (
+                vec![1, 3, 1, 0x2B, 0x00],
+                RacpMessage::ReportStoredRecords { selection: Selection::GreaterThanOrEqual { bound: seq(43) } },
+            ),
+            (
+                vec![1, 2, 1, 0x10, 0x00],
+                RacpMessage::ReportStoredRecords { selection: Selection::LessThanOrEqual { bound: seq(16) } },
+            ),
             (
                 vec![1, 4, 1, 0x01, 0x00, 0x0A, 0x00],
                 RacpMessage::ReportStoredRecords { selection: Selection::WithinRange { from: seq(1), to: seq(10) } },
             ),
             (
                 vec![1, 3, 2, 0xEA, 0x07, 11, 23, 6, 0, 0],
-                RacpMessage::ReportStoredRecords { selection: Selection::GreaterThanOrEqual { bound: Filter::UserFacingTime(t) } },
+                RacpMessage::ReportStoredRecords {
+                    selection: Selection::GreaterThanOrEqual { bound: Filter::UserFacingTime(t) },
+                },
             ),
             (vec![1, 5], RacpMessage::ReportStoredRecords { selection: Selection::FirstRecord }),
             (vec![1, 6], RacpMessage::ReportStoredRecords { selection: Selection::LastRecord }),
@@ -248,10 +258,25 @@ mod tests {
             (vec![4, 1], RacpMessage::ReportNumberOfStoredRecords { selection: Selection::AllRecords }),
             (vec![3, 0], RacpMessage::AbortOperation),
             (vec![5, 0, 0x0C, 0x00], RacpMessage::NumberOfStoredRecords { count: 12 }),
-            (vec![6, 0, 1, 1], RacpMessage::Response { request: OpCode::ReportStoredRecords, value: ResponseValue::Success }),
-            (vec![6, 0, 1, 6], RacpMessage::Response { request: OpCode::ReportStoredRecords, value: ResponseValue::NoRecordsFound }),
-            (vec![6, 0, 3, 7], RacpMessage::Response { request: OpCode::AbortOperation, value: ResponseValue::AbortUnsuccessful }),
-            (vec![6, 0, 1, 9], RacpMessage::Response { request: OpCode::ReportStoredRecords, value: ResponseValue::OperandNotSupported }),
+            (
+                vec![6, 0, 1, 1],
+                RacpMessage::Response { request: OpCode::ReportStoredRecords, value: ResponseValue::Success },
+            ),
+            (
+                vec![6, 0, 1, 6],
+                RacpMessage::Response { request: OpCode::ReportStoredRecords, value: ResponseValue::NoRecordsFound },
+            ),
+            (
+                vec![6, 0, 3, 7],
+                RacpMessage::Response { request: OpCode::AbortOperation, value: ResponseValue::AbortUnsuccessful },
+            ),
+            (
+                vec![6, 0, 1, 9],
+                RacpMessage::Response {
+                    request: OpCode::ReportStoredRecords,
+                    value: ResponseValue::OperandNotSupported,
+                },
+            ),
         ]
     }
 

@@ -71,7 +71,8 @@ pub fn decode(bytes: &[u8]) -> Result<TemperatureMeasurement, DecodeError> {
     let unit = if bit(flags, 0) { TemperatureUnit::Fahrenheit } else { TemperatureUnit::Celsius };
     let value = r.float("temperature")?;
     let time_stamp = r.optional(bit(flags, 1), |r| r.date_time("time stamp"))?;
-    let temperature_type = r.optional(bit(flags, 2), |r| r.u8("temperature type"))?.map(TemperatureType::from_u8).transpose()?;
+    let temperature_type =
+        r.optional(bit(flags, 2), |r| r.u8("temperature type"))?.map(TemperatureType::from_u8).transpose()?;
     r.finish()?;
     Ok(TemperatureMeasurement { unit, value, time_stamp, temperature_type })
 }

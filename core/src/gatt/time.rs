@@ -242,6 +242,9 @@ mod tests {
         let reason = AdjustReason { manual_time_update: true, ..AdjustReason::default() };
         let bytes = encode_current_time(now, reason);
         assert_eq!(bytes, [0xEA, 0x07, 11, 23, 14, 5, 9, 1, 128, 1]);
-        assert_eq!(decode_current_time(&bytes).unwrap().date_time.to_civil(), Some(now.with().subsec_nanosecond(0).build().unwrap()));
+        assert_eq!(
+            decode_current_time(&bytes).unwrap().date_time.to_civil(),
+            Some(now.with().subsec_nanosecond(0).build().unwrap())
+        );
     }
 }

@@ -126,9 +126,6 @@ mod tests {
 
     #[test]
     fn unsuccessful_measurement_is_an_error_not_a_weight() {
-        assert_eq!(
-            decode(&[0x00, 0xFF, 0xFF]).unwrap_err(),
-            DecodeError::MeasurementUnsuccessful { field: "weight" }
-        );
+        assert_eq!(decode(&[0x00, 0xFF, 0xFF]).unwrap_err(), DecodeError::MeasurementUnsuccessful { field: "weight" });
     }
 }

@@ -21,7 +21,6 @@ pub struct PairedDevice {
     pub battery_percent: Option<u8>,
 }
 
-
 impl Store {
     /// Adds (or re-pairs) a device.
     /// The service hears of it through the outbox (a FHIR `Device`).

@@ -84,7 +84,8 @@ impl Store {
              ORDER BY m.sent_utc, m.id",
         )?;
         let rows = stmt.query_map([], |r| {
-            let direction = if r.get::<_, String>(2)? == "to-service" { Direction::ToService } else { Direction::FromService };
+            let direction =
+                if r.get::<_, String>(2)? == "to-service" { Direction::ToService } else { Direction::FromService };
             let queued: bool = r.get(6)?;
             Ok(Message {
                 id: r.get(0)?,
@@ -101,7 +102,11 @@ impl Store {
 
     /// How many replies the patient has not seen (the badge).
     pub fn unread_messages(&self) -> Result<i64, StoreError> {
-        Ok(self.conn().query_row("SELECT count(*) FROM message WHERE direction = 'from-service' AND read_utc IS NULL", [], |r| r.get(0))?)
+        Ok(self.conn().query_row(
+            "SELECT count(*) FROM message WHERE direction = 'from-service' AND read_utc IS NULL",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// Marks every reply as seen.

@@ -8,12 +8,12 @@
 //! untouched) from a damaged file (moved aside into `quarantine/`, never
 //! deleted, and reported to the user and the service).
 
-mod migrations;
-pub mod readings;
-pub mod outbox;
 pub mod devices;
-pub mod plans;
 pub mod messages;
+mod migrations;
+pub mod outbox;
+pub mod plans;
+pub mod readings;
 pub mod responses;
 
 use std::{
@@ -306,11 +306,8 @@ pub(crate) fn ts(ms: i64) -> rusqlite::Result<Timestamp> {
 
 /// Moves the database and its WAL files to `quarantine/<time>/`.
 fn quarantine(path: &Path, now: Timestamp) -> Result<PathBuf, StoreError> {
-    let dir = path
-        .parent()
-        .unwrap_or(Path::new("."))
-        .join("quarantine")
-        .join(now.strftime("%Y%m%dT%H%M%SZ").to_string());
+    let dir =
+        path.parent().unwrap_or(Path::new(".")).join("quarantine").join(now.strftime("%Y%m%dT%H%M%SZ").to_string());
     fs::create_dir_all(&dir)?;
     for file in sidecars(path) {
         if file.exists() {

@@ -139,7 +139,10 @@ impl Store {
     pub fn outbox_sent(&mut self, ids: &[i64], now: Timestamp) -> Result<(), StoreError> {
         let tx = self.conn_mut().transaction()?;
         for id in ids {
-            tx.execute("UPDATE outbox SET sent_utc = ?2, last_error = NULL WHERE id = ?1", params![id, now.as_millisecond()])?;
+            tx.execute(
+                "UPDATE outbox SET sent_utc = ?2, last_error = NULL WHERE id = ?1",
+                params![id, now.as_millisecond()],
+            )?;
         }
         tx.commit()?;
         Ok(())

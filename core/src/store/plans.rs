@@ -31,7 +31,12 @@ pub enum PlanUpdate {
 impl Store {
     /// Validates and saves a CarePlan from the service. On error nothing
     /// changes and the refusal is written to the audit trail.
-    pub fn accept_plan(&self, resource: &serde_json::Value, now: Timestamp, tz: &TimeZone) -> Result<PlanUpdate, CoreError> {
+    pub fn accept_plan(
+        &self,
+        resource: &serde_json::Value,
+        now: Timestamp,
+        tz: &TimeZone,
+    ) -> Result<PlanUpdate, CoreError> {
         let plan = match careplan::parse(resource, tz) {
             Ok(plan) => plan,
             Err(error) => {
@@ -77,7 +82,8 @@ impl Store {
             )
             .optional()?;
         let Some((version, resource)) = row else { return Ok(None) };
-        let json: serde_json::Value = serde_json::from_str(&resource).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let json: serde_json::Value =
+            serde_json::from_str(&resource).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut plan = careplan::parse(&json, tz).map_err(|e| StoreError::Corrupt(e.detail))?;
         plan.version = version;
         Ok(Some(plan))
@@ -104,16 +110,22 @@ impl Store {
     pub fn questionnaire(&self, id: &str) -> Result<Option<Questionnaire>, StoreError> {
         let resource: Option<String> = self
             .conn()
-            .query_row("SELECT resource FROM questionnaire WHERE id = ?1 ORDER BY received_utc DESC LIMIT 1", [id], |r| r.get(0))
+            .query_row(
+                "SELECT resource FROM questionnaire WHERE id = ?1 ORDER BY received_utc DESC LIMIT 1",
+                [id],
+                |r| r.get(0),
+            )
             .optional()?;
         let Some(resource) = resource else { return Ok(None) };
-        let json: serde_json::Value = serde_json::from_str(&resource).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let json: serde_json::Value =
+            serde_json::from_str(&resource).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         fhir::questionnaire::parse(&json).map(Some).map_err(|e| StoreError::Corrupt(e.detail))
     }
 
     /// Every saved version as `(version, valid_from)`, oldest first.
     pub fn plan_versions(&self) -> Result<Vec<(u32, Timestamp)>, StoreError> {
-        let mut stmt = self.conn().prepare("SELECT version, valid_from_utc FROM care_plan ORDER BY valid_from_utc, version")?;
+        let mut stmt =
+            self.conn().prepare("SELECT version, valid_from_utc FROM care_plan ORDER BY valid_from_utc, version")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, i64>(1)?)))?;
         rows.map(|row| {
             let (v, ms) = row?;

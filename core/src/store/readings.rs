@@ -124,8 +124,9 @@ fn components_json(m: &Measurement) -> String {
 
 fn insert_one(tx: &rusqlite::Transaction<'_>, r: &NewReading<'_>) -> Result<Inserted, StoreError> {
     let m = r.measurement;
-    let existing: Option<i64> =
-        tx.query_row("SELECT id FROM measurement WHERE identifier = ?1", [&m.identifier], |row| row.get(0)).optional()?;
+    let existing: Option<i64> = tx
+        .query_row("SELECT id FROM measurement WHERE identifier = ?1", [&m.identifier], |row| row.get(0))
+        .optional()?;
     if let Some(id) = existing {
         return Ok(Inserted::Duplicate { id });
     }
@@ -180,7 +181,12 @@ impl Store {
     }
 
     /// Readings of one kind taken in `[from, to)`, oldest first.
-    pub fn readings(&self, kind: MeasurementKind, from: Timestamp, to: Timestamp) -> Result<Vec<StoredReading>, StoreError> {
+    pub fn readings(
+        &self,
+        kind: MeasurementKind,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<StoredReading>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT m.id, m.identifier, m.code, m.effective_utc, m.device_time, m.received_utc, m.components,
                     m.source, m.device_id, m.entered_by, m.plan_version, m.colour, o.sent_utc IS NOT NULL, o.id IS NOT NULL
@@ -209,7 +215,22 @@ impl Store {
         })?;
         let mut out = vec![];
         for row in rows {
-            let (id, identifier, code, effective, device_time, received, components, source, device_id, entered_by, plan_version, colour, sent, queued) = row?;
+            let (
+                id,
+                identifier,
+                code,
+                effective,
+                device_time,
+                received,
+                components,
+                source,
+                device_id,
+                entered_by,
+                plan_version,
+                colour,
+                sent,
+                queued,
+            ) = row?;
             let time = |ms: i64| Timestamp::from_millisecond(ms).map_err(|e| StoreError::Corrupt(e.to_string()));
             out.push(StoredReading {
                 id,
@@ -254,7 +275,8 @@ impl Store {
         let Some(kind) = kind else { return Ok(None) };
         let kind: MeasurementKind =
             serde_json::from_value(serde_json::Value::String(kind)).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let effective: i64 = self.conn().query_row("SELECT effective_utc FROM measurement WHERE id = ?1", [id], |r| r.get(0))?;
+        let effective: i64 =
+            self.conn().query_row("SELECT effective_utc FROM measurement WHERE id = ?1", [id], |r| r.get(0))?;
         let at = Timestamp::from_millisecond(effective).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let next = at.checked_add(jiff::SignedDuration::from_millis(1)).unwrap_or(at);
         Ok(self.readings(kind, at, next)?.into_iter().find(|r| r.id == id))

@@ -53,7 +53,10 @@ impl Store {
                 r.judged.map(|(_, c)| c),
             ],
         )?;
-        let id: i64 = tx.query_row("SELECT id FROM questionnaire_response WHERE identifier = ?1", [r.identifier], |row| row.get(0))?;
+        let id: i64 =
+            tx.query_row("SELECT id FROM questionnaire_response WHERE identifier = ?1", [r.identifier], |row| {
+                row.get(0)
+            })?;
         if inserted == 1 && r.entered_by != EnteredBy::NurseTraining {
             outbox::enqueue(&tx, "QuestionnaireResponse", id, r.identifier, r.authored)?;
         }
@@ -82,7 +85,16 @@ impl Store {
         })?;
         let mut out = vec![];
         for row in rows {
-            let (id, identifier, questionnaire, authored, resource, score, entered_by, colour): (i64, String, String, i64, String, Option<String>, String, Option<String>) = row?;
+            let (id, identifier, questionnaire, authored, resource, score, entered_by, colour): (
+                i64,
+                String,
+                String,
+                i64,
+                String,
+                Option<String>,
+                String,
+                Option<String>,
+            ) = row?;
             out.push(StoredResponse {
                 id,
                 identifier,

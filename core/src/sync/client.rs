@@ -67,7 +67,8 @@ pub struct FhirClient {
 
 impl FhirClient {
     pub fn new(base: &str, timeout: Duration, token: Option<String>) -> Result<FhirClient, SyncError> {
-        let http = reqwest::Client::builder().timeout(timeout).build().map_err(|e| SyncError::Network(e.to_string()))?;
+        let http =
+            reqwest::Client::builder().timeout(timeout).build().map_err(|e| SyncError::Network(e.to_string()))?;
         Ok(FhirClient { base: base.trim_end_matches('/').to_string(), http, token })
     }
 
@@ -106,7 +107,10 @@ impl FhirClient {
 
     /// POST a resource to a path (e.g. `SearchParameter`).
     pub async fn post(&self, path: &str, resource: &Json) -> Result<Json, SyncError> {
-        self.send(self.http.post(self.url(path)).header("Content-Type", "application/fhir+json").body(resource.to_string())).await
+        self.send(
+            self.http.post(self.url(path)).header("Content-Type", "application/fhir+json").body(resource.to_string()),
+        )
+        .await
     }
 
     /// POST a transaction Bundle to the base.
@@ -215,7 +219,10 @@ pub async fn upload_with_progress(
             continue;
         }
         report.batches += 1;
-        let outcome = client.transaction(&batch.bundle).await.and_then(|r| read_transaction_response(&r).map_err(SyncError::BadResponse));
+        let outcome = client
+            .transaction(&batch.bundle)
+            .await
+            .and_then(|r| read_transaction_response(&r).map_err(SyncError::BadResponse));
         let fail_all = |store: &mut Store, error: &SyncError, unit: &mut dyn FnMut() -> f64| -> Result<(), SyncError> {
             for item in items.iter().filter(|i| batch.carried.contains(&i.id)) {
                 let next = at.checked_add(backoff(item.attempts, unit())).unwrap_or(Timestamp::MAX);
@@ -249,7 +256,8 @@ pub async fn upload_with_progress(
                 progress(Progress { done, total: total.max(done) });
             }
             Ok(outcomes) => {
-                let error = SyncError::BadResponse(format!("{} entries answered for {}", outcomes.len(), batch.carried.len()));
+                let error =
+                    SyncError::BadResponse(format!("{} entries answered for {}", outcomes.len(), batch.carried.len()));
                 fail_all(store, &error, &mut unit)?;
                 return Err(error);
             }

@@ -35,7 +35,8 @@ async fn token_request(endpoint: &str, form: &[(&str, &str)], timeout: Duration)
     let status = response.status().as_u16();
     let body = response.text().await.map_err(|e| SyncError::Network(e.to_string()))?;
     if status == 400 || status == 401 {
-        let error = serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|j| j["error"].as_str().map(str::to_string));
+        let error =
+            serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|j| j["error"].as_str().map(str::to_string));
         return match error.as_deref() {
             Some("invalid_grant") | Some("invalid_client") => Err(SyncError::Revoked),
             _ => Err(SyncError::Status { status }),
@@ -49,16 +50,31 @@ async fn token_request(endpoint: &str, form: &[(&str, &str)], timeout: Duration)
 
 /// Exchanges an activation code at `endpoint` (from the QR code, else
 /// `default_endpoint`) for the service's addresses and tokens.
-pub async fn activate(code: &ActivationCode, default_endpoint: Option<&str>, timeout: Duration, now: Timestamp) -> Result<Enrolment, SyncError> {
+pub async fn activate(
+    code: &ActivationCode,
+    default_endpoint: Option<&str>,
+    timeout: Duration,
+    now: Timestamp,
+) -> Result<Enrolment, SyncError> {
     let endpoint = code.endpoint.as_deref().or(default_endpoint).ok_or(SyncError::NoEndpoint)?;
-    let tokens = token_request(endpoint, &[("grant_type", ACTIVATION_GRANT), ("code", &code.code), ("client_id", CLIENT_ID)], timeout).await?;
+    let tokens = token_request(
+        endpoint,
+        &[("grant_type", ACTIVATION_GRANT), ("code", &code.code), ("client_id", CLIENT_ID)],
+        timeout,
+    )
+    .await?;
     Enrolment::from_tokens(&tokens, None, None, now).map_err(|e| SyncError::BadResponse(e.detail))
 }
 
 /// Reads `<fhir_base>/.well-known/smart-configuration`.
 pub async fn discover(fhir_base: &str, timeout: Duration) -> Result<SmartConfiguration, SyncError> {
     let url = format!("{}/.well-known/smart-configuration", fhir_base.trim_end_matches('/'));
-    let response = http(timeout)?.get(url).header("Accept", "application/json").send().await.map_err(|e| SyncError::Network(e.to_string()))?;
+    let response = http(timeout)?
+        .get(url)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|e| SyncError::Network(e.to_string()))?;
     let status = response.status().as_u16();
     if !(200..300).contains(&status) {
         return Err(SyncError::Status { status });
@@ -101,7 +117,8 @@ impl Loopback {
                 let parsed = url::Url::parse(&format!("http://127.0.0.1{target}")).ok();
                 let pairs: std::collections::HashMap<String, String> =
                     parsed.as_ref().map(|u| u.query_pairs().into_owned().collect()).unwrap_or_default();
-                let ours = parsed.as_ref().is_some_and(|u| u.path() == "/callback") && pairs.get("state").map(String::as_str) == Some(state);
+                let ours = parsed.as_ref().is_some_and(|u| u.path() == "/callback")
+                    && pairs.get("state").map(String::as_str) == Some(state);
                 let (status, body) = if ours { ("200 OK", page) } else { ("404 Not Found", "") };
                 let answer = format!(
                     "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -119,7 +136,9 @@ impl Loopback {
                 return Err(SyncError::Refused(pairs.get("error").cloned().unwrap_or_else(|| "no code".into())));
             }
         };
-        tokio::time::timeout(timeout, wait).await.map_err(|_| SyncError::Network("no answer from the browser in time".into()))?
+        tokio::time::timeout(timeout, wait)
+            .await
+            .map_err(|_| SyncError::Network("no answer from the browser in time".into()))?
     }
 }
 
@@ -141,7 +160,8 @@ pub async fn exchange_code(
         ("code_verifier", verifier),
     ];
     let tokens = token_request(&smart.token_endpoint, &form, timeout).await?;
-    Enrolment::from_tokens(&tokens, Some(fhir_base), Some(&smart.token_endpoint), now).map_err(|e| SyncError::BadResponse(e.detail))
+    Enrolment::from_tokens(&tokens, Some(fhir_base), Some(&smart.token_endpoint), now)
+        .map_err(|e| SyncError::BadResponse(e.detail))
 }
 
 /// Gets a new access token with the refresh token. A refused refresh token

@@ -56,22 +56,33 @@ pub const RESPONSE_IDENTIFIER_SYSTEM: &str = "urn:heima:questionnaire-response";
 
 /// The resource for one outbox item and the identifier (system and value)
 /// its conditional create matches on; `None` when the local data is gone.
-fn resource_for(store: &Store, item: &OutboxItem, subject: Option<&str>, now: Timestamp) -> Result<Option<(Json, String, String)>, StoreError> {
+fn resource_for(
+    store: &Store,
+    item: &OutboxItem,
+    subject: Option<&str>,
+    now: Timestamp,
+) -> Result<Option<(Json, String, String)>, StoreError> {
     let id = item.local_id;
     Ok(match (item.resource_type.as_str(), id) {
-        ("Observation", Some(id)) => store
-            .reading_by_id(id)?
-            .map(|r| (fhir::observation(&r, subject), fhir::OBSERVATION_IDENTIFIER_SYSTEM.to_string(), item.identifier.clone())),
+        ("Observation", Some(id)) => store.reading_by_id(id)?.map(|r| {
+            (fhir::observation(&r, subject), fhir::OBSERVATION_IDENTIFIER_SYSTEM.to_string(), item.identifier.clone())
+        }),
         ("Communication", Some(id)) => store
             .message_by_id(id)?
             .map(|m| (message(&m, subject), MESSAGE_IDENTIFIER_SYSTEM.to_string(), item.identifier.clone())),
-        ("Communication", None) => Some((notice(&item.identifier, subject, now), NOTICE_IDENTIFIER_SYSTEM.to_string(), item.identifier.clone())),
-        ("QuestionnaireResponse", Some(id)) => store
-            .response_by_id(id)?
-            .map(|r| (questionnaire_response(&r, subject), RESPONSE_IDENTIFIER_SYSTEM.to_string(), item.identifier.clone())),
+        ("Communication", None) => Some((
+            notice(&item.identifier, subject, now),
+            NOTICE_IDENTIFIER_SYSTEM.to_string(),
+            item.identifier.clone(),
+        )),
+        ("QuestionnaireResponse", Some(id)) => store.response_by_id(id)?.map(|r| {
+            (questionnaire_response(&r, subject), RESPONSE_IDENTIFIER_SYSTEM.to_string(), item.identifier.clone())
+        }),
         ("Device", None) => {
             let device_id = item.identifier.strip_prefix("device/").unwrap_or(&item.identifier);
-            store.paired_device(device_id)?.map(|d| (device(&d, subject), fhir::BLUETOOTH_SYSTEM.to_string(), d.id.clone()))
+            store
+                .paired_device(device_id)?
+                .map(|d| (device(&d, subject), fhir::BLUETOOTH_SYSTEM.to_string(), d.id.clone()))
         }
         _ => None,
     })
@@ -79,7 +90,12 @@ fn resource_for(store: &Store, item: &OutboxItem, subject: Option<&str>, now: Ti
 
 /// Builds the transaction for `items`. `subject` is the patient reference
 /// the service gave at enrolment.
-pub fn transaction(store: &Store, items: &[OutboxItem], subject: Option<&str>, now: Timestamp) -> Result<Batch, StoreError> {
+pub fn transaction(
+    store: &Store,
+    items: &[OutboxItem],
+    subject: Option<&str>,
+    now: Timestamp,
+) -> Result<Batch, StoreError> {
     let mut entries = vec![];
     let (mut carried, mut missing) = (vec![], vec![]);
     for item in items {
@@ -173,7 +189,9 @@ pub fn incoming_message(c: &Json) -> Option<IncomingMessage> {
     if c["resourceType"] != "Communication" || c["status"] == "entered-in-error" || c["status"] == "preparation" {
         return None;
     }
-    let own = fhir::array(c, "identifier").iter().any(|i| i["system"] == MESSAGE_IDENTIFIER_SYSTEM || i["system"] == NOTICE_IDENTIFIER_SYSTEM);
+    let own = fhir::array(c, "identifier")
+        .iter()
+        .any(|i| i["system"] == MESSAGE_IDENTIFIER_SYSTEM || i["system"] == NOTICE_IDENTIFIER_SYSTEM);
     if own {
         return None;
     }
@@ -199,7 +217,10 @@ pub enum EntryOutcome {
 /// Reads a transaction-response Bundle: one outcome per entry, in order.
 pub fn read_transaction_response(response: &Json) -> Result<Vec<EntryOutcome>, String> {
     if response["resourceType"] != "Bundle" || response["type"] != "transaction-response" {
-        return Err(format!("not a transaction-response (resourceType {}, type {})", response["resourceType"], response["type"]));
+        return Err(format!(
+            "not a transaction-response (resourceType {}, type {})",
+            response["resourceType"], response["type"]
+        ));
     }
     Ok(response["entry"]
         .as_array()

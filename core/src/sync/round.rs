@@ -66,7 +66,16 @@ pub async fn run(
     let outcome = loop {
         let attempt = async {
             let client = FhirClient::new(&current.fhir_base, settings.timeout, Some(current.access_token.clone()))?;
-            let upload = upload_with_progress(store, &client, Some(&current.patient), settings.batch_size, &now, &mut unit, progress).await?;
+            let upload = upload_with_progress(
+                store,
+                &client,
+                Some(&current.patient),
+                settings.batch_size,
+                &now,
+                &mut unit,
+                progress,
+            )
+            .await?;
             let download = download(store, &client, Some(&current.patient), now(), tz).await?;
             Ok::<_, SyncError>(RoundReport { upload, download })
         };

@@ -139,7 +139,8 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
             }
         }
         ("GET", "/authorize") => {
-            let q: HashMap<String, String> = url::Url::parse(&format!("{base}{target}")).unwrap().query_pairs().into_owned().collect();
+            let q: HashMap<String, String> =
+                url::Url::parse(&format!("{base}{target}")).unwrap().query_pairs().into_owned().collect();
             let redirect = q.get("redirect_uri").cloned().unwrap_or_default();
             let ok = q.get("client_id").map(String::as_str) == Some("heima")
                 && q.get("response_type").map(String::as_str) == Some("code")
@@ -154,7 +155,10 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
             let patient = s.login_patient.clone();
             s.codes.insert(code.clone(), (q["code_challenge"].clone(), redirect.clone(), patient));
             let mut location = url::Url::parse(&redirect).unwrap();
-            location.query_pairs_mut().append_pair("code", &code).append_pair("state", q.get("state").map(String::as_str).unwrap_or(""));
+            location
+                .query_pairs_mut()
+                .append_pair("code", &code)
+                .append_pair("state", q.get("state").map(String::as_str).unwrap_or(""));
             answer("302 Found", "text/plain", &format!("Location: {location}\r\n"), "")
         }
         ("POST", "/token") => {
@@ -162,9 +166,13 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
             let mut s = state.lock().unwrap();
             match f.get("grant_type").map(String::as_str) {
                 Some("authorization_code") => {
-                    let Some((challenge, redirect, patient)) = f.get("code").and_then(|c| s.codes.remove(c)) else { return invalid_grant() };
+                    let Some((challenge, redirect, patient)) = f.get("code").and_then(|c| s.codes.remove(c)) else {
+                        return invalid_grant();
+                    };
                     let verifier = f.get("code_verifier").cloned().unwrap_or_default();
-                    if URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) != challenge || f.get("redirect_uri") != Some(&redirect) {
+                    if URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) != challenge
+                        || f.get("redirect_uri") != Some(&redirect)
+                    {
                         return invalid_grant();
                     }
                     let mut t = token_response(&mut s, &patient, fhir_base, base);
@@ -172,7 +180,9 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
                     json_answer("200 OK", t)
                 }
                 Some("refresh_token") => {
-                    let Some(patient) = f.get("refresh_token").and_then(|r| s.refresh_tokens.remove(r)) else { return invalid_grant() };
+                    let Some(patient) = f.get("refresh_token").and_then(|r| s.refresh_tokens.remove(r)) else {
+                        return invalid_grant();
+                    };
                     s.refreshes += 1;
                     json_answer("200 OK", token_response(&mut s, &patient, fhir_base, base))
                 }

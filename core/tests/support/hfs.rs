@@ -22,9 +22,14 @@ fn hfs_binary() -> PathBuf {
     if let Some(path) = std::env::var_os("HEIMA_HFS") {
         return path.into();
     }
-    let home = std::env::var_os("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(std::env::var("HOME").unwrap()).join(".cargo"));
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var("HOME").unwrap()).join(".cargo"));
     let installed = home.join("bin/hfs");
-    assert!(installed.exists(), "hfs is not installed; scripts/test.sh installs it (cargo install helios-hfs --locked)");
+    assert!(
+        installed.exists(),
+        "hfs is not installed; scripts/test.sh installs it (cargo install helios-hfs --locked)"
+    );
     installed
 }
 
@@ -34,7 +39,16 @@ impl Hfs {
         let data = tempfile::tempdir().unwrap();
         let base = format!("http://127.0.0.1:{port}");
         let child = Command::new(hfs_binary())
-            .args(["--port", &port.to_string(), "--search-param-cache-ttl", "1", "--base-url", &base, "--log-level", "warn"])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--search-param-cache-ttl",
+                "1",
+                "--base-url",
+                &base,
+                "--log-level",
+                "warn",
+            ])
             .arg("--data-dir")
             .arg(data.path())
             // Its SQLite database goes to the working directory.
@@ -90,4 +104,3 @@ impl Drop for Hfs {
         let _ = self.child.wait();
     }
 }
-

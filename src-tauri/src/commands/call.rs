@@ -55,7 +55,10 @@ pub struct FrameView {
 #[tauri::command]
 pub fn call_frame(state: State<'_, AppState>, own: bool, after: u64) -> Option<FrameView> {
     let frame = state.calls.frame(own)?;
-    (frame.number > after).then(|| FrameView { number: frame.number, url: format!("data:image/jpeg;base64,{}", base64::engine::general_purpose::STANDARD.encode(&*frame.jpeg)) })
+    (frame.number > after).then(|| FrameView {
+        number: frame.number,
+        url: format!("data:image/jpeg;base64,{}", base64::engine::general_purpose::STANDARD.encode(&*frame.jpeg)),
+    })
 }
 
 /// Demo mode: the demo nurse rings the patient (from the nurse page).

@@ -32,7 +32,11 @@ pub fn send_message(app: AppHandle, state: State<'_, AppState>, text: String) ->
         tauri::async_runtime::spawn(async move {
             tokio::time::sleep(Duration::from_secs(3)).await;
             let state = app.state::<AppState>();
-            let incoming = IncomingMessage { identifier: format!("demo-reply/{identifier}"), sent: state.clock.now(), body: reply };
+            let incoming = IncomingMessage {
+                identifier: format!("demo-reply/{identifier}"),
+                sent: state.clock.now(),
+                body: reply,
+            };
             if let Err(e) = with_store_mut(&state, |store| Ok(store.receive_messages(&[incoming])?)) {
                 log::warn!("demo reply not stored: {e}");
             }

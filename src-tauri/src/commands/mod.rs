@@ -46,7 +46,10 @@ pub(crate) fn with_store<T>(state: &AppState, f: impl FnOnce(&Store) -> Result<T
 }
 
 /// Runs `f` on the open store, mutably.
-pub(crate) fn with_store_mut<T>(state: &AppState, f: impl FnOnce(&mut Store) -> Result<T, CoreError>) -> Result<T, CoreError> {
+pub(crate) fn with_store_mut<T>(
+    state: &AppState,
+    f: impl FnOnce(&mut Store) -> Result<T, CoreError>,
+) -> Result<T, CoreError> {
     let mut guard = state.store.lock().unwrap();
     let store = guard.as_mut().ok_or_else(|| CoreError::new("store-failed", "the store is not open"))?;
     f(store)
@@ -98,12 +101,22 @@ pub fn service_status(state: State<'_, AppState>) -> Result<ServiceStatusView, C
     // Without a store (its problem is among the start-up notices) the
     // screens still get a status: nothing sent, nothing waiting.
     let (outbox, plan, unread) = with_store(&state, |store| {
-        Ok((store.outbox_status()?, store.plan_in_force(state.clock.now(), &state.clock.time_zone())?, store.unread_messages()?))
+        Ok((
+            store.outbox_status()?,
+            store.plan_in_force(state.clock.now(), &state.clock.time_zone())?,
+            store.unread_messages()?,
+        ))
     })
     .unwrap_or((heima_core::store::outbox::OutboxStatus { waiting: 0, sent: 0 }, None, 0));
     let service_name = if demo { None } else { service_secret::load().ok().flatten().and_then(|e| e.service_name) };
     Ok(ServiceStatusView {
-        mode: if demo { "demo" } else if sync.revoked { "revoked" } else { "enrolled" },
+        mode: if demo {
+            "demo"
+        } else if sync.revoked {
+            "revoked"
+        } else {
+            "enrolled"
+        },
         service_name: service_name.or_else(|| plan.as_ref().map(|p| p.service.name.clone())),
         phone: plan.map(|p| p.service.phone),
         waiting: if demo { 0 } else { outbox.waiting },
@@ -115,7 +128,8 @@ pub fn service_status(state: State<'_, AppState>) -> Result<ServiceStatusView, C
         unread,
         training: state.training.load(std::sync::atomic::Ordering::SeqCst),
         nurse_unlocked: state.nurse_unlocked.load(std::sync::atomic::Ordering::SeqCst),
-        demo_nurse_code: (demo && std::env::var(nurse::NURSE_CODE_ENV).map_or(true, |c| c.is_empty())).then_some(nurse::DEMO_NURSE_CODE),
+        demo_nurse_code: (demo && std::env::var(nurse::NURSE_CODE_ENV).map_or(true, |c| c.is_empty()))
+            .then_some(nurse::DEMO_NURSE_CODE),
     })
 }
 
@@ -146,11 +160,12 @@ pub async fn enrol_with_code(state: State<'_, AppState>, code: String) -> Result
     nurse::require_nurse(&state)?;
     let code = parse_activation(&code)?;
     let endpoint = std::env::var(ENROL_ENDPOINT_ENV).ok().filter(|e| !e.is_empty());
-    let enrolment = enrol::activate(&code, endpoint.as_deref(), NETWORK_TIMEOUT, Timestamp::now()).await.map_err(|e| match e {
-        // A refused activation code is a wrong or used code, not a revoked tablet.
-        SyncError::Revoked => CoreError::new("enrol-code-invalid", "the service does not know this code"),
-        other => sync_error(other),
-    })?;
+    let enrolment =
+        enrol::activate(&code, endpoint.as_deref(), NETWORK_TIMEOUT, Timestamp::now()).await.map_err(|e| match e {
+            // A refused activation code is a wrong or used code, not a revoked tablet.
+            SyncError::Revoked => CoreError::new("enrol-code-invalid", "the service does not know this code"),
+            other => sync_error(other),
+        })?;
     finish_enrolment(&state, enrolment)
 }
 
@@ -180,9 +195,17 @@ pub async fn enrol_with_login(app: AppHandle, state: State<'_, AppState>, fhir_b
         locale::format(locale, "enrol-browser-done", &[])
     );
     let code = loopback.wait(&state_param, &page, LOGIN_TIMEOUT).await.map_err(sync_error)?;
-    let enrolment = enrol::exchange_code(&smart, &fhir_base, &code, &redirect_uri, &pkce.verifier, NETWORK_TIMEOUT, Timestamp::now())
-        .await
-        .map_err(sync_error)?;
+    let enrolment = enrol::exchange_code(
+        &smart,
+        &fhir_base,
+        &code,
+        &redirect_uri,
+        &pkce.verifier,
+        NETWORK_TIMEOUT,
+        Timestamp::now(),
+    )
+    .await
+    .map_err(sync_error)?;
     finish_enrolment(&state, enrolment)
 }
 
@@ -227,7 +250,11 @@ pub fn set_locale(state: State<'_, AppState>, tag: String) -> Result<Settings, C
 
 /// Sets the text size (`normal`, `large`, `largest`) and high contrast.
 #[tauri::command]
-pub fn set_display(state: State<'_, AppState>, text_size: TextSize, high_contrast: bool) -> Result<Settings, CoreError> {
+pub fn set_display(
+    state: State<'_, AppState>,
+    text_size: TextSize,
+    high_contrast: bool,
+) -> Result<Settings, CoreError> {
     change_settings(&state, |s| {
         s.text_size = text_size;
         s.high_contrast = high_contrast;

@@ -39,7 +39,9 @@ pub(crate) fn require_nurse(state: &AppState) -> Result<(), CoreError> {
 /// Opens the nurse screens with the nurse code.
 #[tauri::command]
 pub fn nurse_unlock(state: State<'_, AppState>, code: String) -> Result<bool, CoreError> {
-    let Some(expected) = nurse_code(&state) else { return Err(CoreError::new("nurse-no-code", "no nurse code is configured")) };
+    let Some(expected) = nurse_code(&state) else {
+        return Err(CoreError::new("nurse-no-code", "no nurse code is configured"));
+    };
     let ok = code.trim() == expected;
     state.nurse_unlocked.store(ok, Ordering::SeqCst);
     if ok {
@@ -89,20 +91,33 @@ pub async fn find_devices(state: State<'_, AppState>) -> Result<Vec<FoundDevice>
             .map(|(id, service, _, name)| (id.to_string(), format!("{service:04x}"), name.to_string()))
             .collect()
     } else {
-        let mut scanner = BtleScanner::new().await.map_err(|e| CoreError::new("bluetooth-unavailable", e.to_string()))?;
+        let mut scanner =
+            BtleScanner::new().await.map_err(|e| CoreError::new("bluetooth-unavailable", e.to_string()))?;
         scanner
             .scan(&HEALTH_SERVICES, Duration::from_secs(8))
             .await
             .map_err(|e| CoreError::new("bluetooth-unavailable", e.to_string()))?
             .into_iter()
-            .filter_map(|a| a.services.first().map(|s| (a.id.clone(), format!("{s:04x}"), a.name.clone().unwrap_or_else(|| a.id.clone()))))
+            .filter_map(|a| {
+                a.services
+                    .first()
+                    .map(|s| (a.id.clone(), format!("{s:04x}"), a.name.clone().unwrap_or_else(|| a.id.clone())))
+            })
             .collect()
     };
-    Ok(found.into_iter().map(|(id, service, name)| FoundDevice { paired: paired.contains(&id), id, service, name }).collect())
+    Ok(found
+        .into_iter()
+        .map(|(id, service, name)| FoundDevice { paired: paired.contains(&id), id, service, name })
+        .collect())
 }
 
 #[tauri::command]
-pub fn pair_device(state: State<'_, AppState>, id: String, service: String, name: String) -> Result<Vec<PairedDevice>, CoreError> {
+pub fn pair_device(
+    state: State<'_, AppState>,
+    id: String,
+    service: String,
+    name: String,
+) -> Result<Vec<PairedDevice>, CoreError> {
     require_nurse(&state)?;
     let now = state.clock.now();
     with_store(&state, |s| {

@@ -46,12 +46,14 @@ pub fn set_taken_by(state: State<'_, AppState>, taken_by: EnteredBy) -> Result<(
 }
 
 fn result_of(state: &AppState, id: i64) -> Result<LatestResult, CoreError> {
-    with_store(state, |store| recording::reading_result(store, &state.clock, id))?.ok_or_else(|| CoreError::new("store-failed", "no plan to judge by"))
+    with_store(state, |store| recording::reading_result(store, &state.clock, id))?
+        .ok_or_else(|| CoreError::new("store-failed", "no plan to judge by"))
 }
 
 /// The newest version of a questionnaire the service sent.
 fn load_questionnaire(state: &AppState, id: &str) -> Result<Questionnaire, CoreError> {
-    with_store(state, |store| Ok(store.questionnaire(id)?))?.ok_or_else(|| CoreError::new("questionnaire-invalid", format!("no questionnaire {id}")))
+    with_store(state, |store| Ok(store.questionnaire(id)?))?
+        .ok_or_else(|| CoreError::new("questionnaire-invalid", format!("no questionnaire {id}")))
 }
 
 /// Takes a reading with a device. In demo mode a simulated device of that
@@ -64,7 +66,8 @@ pub async fn measure_with_device(app: AppHandle, kind: MeasurementKind) -> Resul
     let started = state.clock.now();
     if state.settings.lock().unwrap().is_demo() {
         let wobble = u16::from_le_bytes(random_bytes::<2>()?);
-        let device = demo::devices::device(kind, wobble).ok_or_else(|| CoreError::new("measure-no-device", format!("{kind:?}")))?;
+        let device = demo::devices::device(kind, wobble)
+            .ok_or_else(|| CoreError::new("measure-no-device", format!("{kind:?}")))?;
         // The cuff pumps, the scale settles: a moment before the value comes.
         tokio::time::sleep(Duration::from_millis(1200)).await;
         let handle = app.clone();
@@ -77,11 +80,20 @@ pub async fn measure_with_device(app: AppHandle, kind: MeasurementKind) -> Resul
             let (id, service, _, name) = demo::devices::identity(kind).expect("a demo device exists");
             store.pair_device(id, &format!("{service:04x}"), name, state.clock.now())?;
             let plan = store.plan_in_force(state.clock.now(), &tz)?;
-            let config =
-                SessionConfig { device_id: id, time_zone: &tz, clock: &state.clock, last_sequence: None, set_clock: false, wait: Duration::from_millis(50) };
+            let config = SessionConfig {
+                device_id: id,
+                time_zone: &tz,
+                clock: &state.clock,
+                last_sequence: None,
+                set_clock: false,
+                wait: Duration::from_millis(50),
+            };
             let mut link = SimulatedLink::new(device);
             let mut sink = StoreSink { store, device_id: id, entered_by, clock: &state.clock, plan: plan.as_ref() };
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().map_err(|e| CoreError::new("store-failed", e.to_string()))?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .build()
+                .map_err(|e| CoreError::new("store-failed", e.to_string()))?;
             let report = runtime.block_on(session::run(&mut link, &config, &mut sink));
             if let Some((_, error)) = report.bad_packets.first() {
                 return Err(CoreError::new(error.code(), error.to_string()));
@@ -98,7 +110,14 @@ pub async fn measure_with_device(app: AppHandle, kind: MeasurementKind) -> Resul
     loop {
         // Stored records can carry an older device time; a month back is plenty.
         let since = started - jiff::SignedDuration::from_hours(24 * 31);
-        let newest = with_store(&state, |store| Ok(store.readings(kind, since, Timestamp::MAX)?.into_iter().filter(|r| r.received >= started).map(|r| r.id).max()))?;
+        let newest = with_store(&state, |store| {
+            Ok(store
+                .readings(kind, since, Timestamp::MAX)?
+                .into_iter()
+                .filter(|r| r.received >= started)
+                .map(|r| r.id)
+                .max())
+        })?;
         if let Some(id) = newest {
             return result_of(&state, id);
         }
@@ -119,12 +138,18 @@ pub enum EntryOutcome {
 
 /// Stores a reading typed by hand (values by LOINC code, as typed).
 #[tauri::command]
-pub fn enter_reading(state: State<'_, AppState>, kind: MeasurementKind, values: BTreeMap<String, String>) -> Result<EntryOutcome, CoreError> {
+pub fn enter_reading(
+    state: State<'_, AppState>,
+    kind: MeasurementKind,
+    values: BTreeMap<String, String>,
+) -> Result<EntryOutcome, CoreError> {
     let entered_by = state.recorder();
-    let outcome = with_store_mut(&state, |store| match recording::record_manual(store, &state.clock, kind, &values, entered_by) {
-        Ok(result) => Ok(EntryOutcome::Stored { result }),
-        Err(EntryRefused::Typed(problems)) => Ok(EntryOutcome::Refused { problems }),
-        Err(EntryRefused::Failed(error)) => Err(error),
+    let outcome = with_store_mut(&state, |store| {
+        match recording::record_manual(store, &state.clock, kind, &values, entered_by) {
+            Ok(result) => Ok(EntryOutcome::Stored { result }),
+            Err(EntryRefused::Typed(problems)) => Ok(EntryOutcome::Refused { problems }),
+            Err(EntryRefused::Failed(error)) => Err(error),
+        }
     })?;
     if matches!(outcome, EntryOutcome::Stored { .. }) {
         state.sync_wake.notify_one();
@@ -152,7 +177,12 @@ pub fn questionnaire_screens(state: State<'_, AppState>, id: String, answers: An
 
 /// Checks one answer before "next".
 #[tauri::command]
-pub fn check_answer(state: State<'_, AppState>, id: String, link_id: String, answer: Answer) -> Result<Option<AnswerProblem>, CoreError> {
+pub fn check_answer(
+    state: State<'_, AppState>,
+    id: String,
+    link_id: String,
+    answer: Answer,
+) -> Result<Option<AnswerProblem>, CoreError> {
     let q = load_questionnaire(&state, &id)?;
     Ok(q.check_answer(&link_id, &answer).err())
 }
@@ -170,10 +200,12 @@ pub fn submit_answers(state: State<'_, AppState>, id: String, answers: Answers) 
     let q = load_questionnaire(&state, &id)?;
     let entered_by = state.recorder();
     let identifier = new_identifier("response")?;
-    let outcome = with_store_mut(&state, |store| match recording::submit_answers(store, &state.clock, &q, &answers, entered_by, &identifier) {
-        Ok(result) => Ok(AnswersOutcome::Stored { result }),
-        Err(AnswersRefused::Answers(problems)) => Ok(AnswersOutcome::Refused { problems }),
-        Err(AnswersRefused::Failed(error)) => Err(error),
+    let outcome = with_store_mut(&state, |store| {
+        match recording::submit_answers(store, &state.clock, &q, &answers, entered_by, &identifier) {
+            Ok(result) => Ok(AnswersOutcome::Stored { result }),
+            Err(AnswersRefused::Answers(problems)) => Ok(AnswersOutcome::Refused { problems }),
+            Err(AnswersRefused::Failed(error)) => Err(error),
+        }
     })?;
     state.sync_wake.notify_one();
     Ok(outcome)

@@ -72,5 +72,10 @@ pub fn run(writer: &Path, dir: &Path, kills: u32, seed: u64) -> CrashReport {
         }
     }
     let store = Store::open(&db, &key, jiff::Timestamp::now()).unwrap().store;
-    CrashReport { kills, acknowledged: acknowledged.len(), stored: store.reading_count().unwrap(), elapsed: started.elapsed() }
+    CrashReport {
+        kills,
+        acknowledged: acknowledged.len(),
+        stored: store.reading_count().unwrap(),
+        elapsed: started.elapsed(),
+    }
 }

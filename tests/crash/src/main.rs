@@ -6,10 +6,13 @@
 use std::io::Write;
 
 use heima_core::{
-    measurement::{Component, ComponentValue, Measurement},
     gatt::Decimal,
+    measurement::{Component, ComponentValue, Measurement},
     plan::MeasurementKind,
-    store::{readings::{EnteredBy, NewReading}, Store, StoreKey},
+    store::{
+        readings::{EnteredBy, NewReading},
+        Store, StoreKey,
+    },
 };
 use jiff::Timestamp;
 
@@ -42,7 +45,13 @@ fn main() {
             .collect();
         let readings: Vec<NewReading<'_>> = measurements
             .iter()
-            .map(|m| NewReading { measurement: m, entered_by: EnteredBy::Patient, manual: false, received_at: now, judged: None })
+            .map(|m| NewReading {
+                measurement: m,
+                entered_by: EnteredBy::Patient,
+                manual: false,
+                received_at: now,
+                judged: None,
+            })
             .collect();
         store.insert_readings(&readings).expect("insert");
         for m in &measurements {

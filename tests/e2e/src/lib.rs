@@ -37,8 +37,7 @@ fn target_dir() -> PathBuf {
 
 /// The app binary under test: `HEIMA_APP_BIN`, or the debug build.
 pub fn app_binary() -> PathBuf {
-    let path =
-        std::env::var_os("HEIMA_APP_BIN").map(PathBuf::from).unwrap_or_else(|| target_dir().join("debug/heima"));
+    let path = std::env::var_os("HEIMA_APP_BIN").map(PathBuf::from).unwrap_or_else(|| target_dir().join("debug/heima"));
     assert!(path.exists(), "{} is missing; build it with `cargo build -p heima-app`", path.display());
     path
 }
@@ -95,7 +94,8 @@ impl App {
         let url = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
         let client = loop {
-            let builder = ClientBuilder::new(HttpConnector::new()).capabilities(capabilities.clone()).connect(&url).await;
+            let builder =
+                ClientBuilder::new(HttpConnector::new()).capabilities(capabilities.clone()).connect(&url).await;
             match builder {
                 Ok(client) => break client,
                 Err(e) if started.elapsed() < WAIT => {
@@ -182,7 +182,10 @@ impl App {
         tokio::time::sleep(Duration::from_millis(300)).await;
         let png = self.client.screenshot().await;
         self.client
-            .execute("clearInterval(window.__e2ePaintTick); document.getElementById('e2e-paint-tick')?.remove();", vec![])
+            .execute(
+                "clearInterval(window.__e2ePaintTick); document.getElementById('e2e-paint-tick')?.remove();",
+                vec![],
+            )
             .await
             .unwrap();
         let png = png.unwrap();
@@ -285,7 +288,10 @@ impl App {
     /// the router has drawn it (the UI sets `body[data-ready]` after each
     /// route). The hash must differ from the current one.
     pub async fn go(&self, hash: &str) {
-        self.client.execute(&format!("document.body.dataset.ready = 'false'; location.hash = {hash:?}"), vec![]).await.unwrap();
+        self.client
+            .execute(&format!("document.body.dataset.ready = 'false'; location.hash = {hash:?}"), vec![])
+            .await
+            .unwrap();
         self.wait_for_js("return document.body.dataset.ready === 'true'").await;
     }
 

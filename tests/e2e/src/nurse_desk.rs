@@ -161,7 +161,11 @@ async fn serve(mut stream: TcpStream, desk: Arc<Mutex<Desk>>, options: Arc<DeskO
             _ = reader.read(&mut byte) => return,
         }
     };
-    let mut out = format!("HTTP/1.1 {}\r\nConnection: close\r\nCache-Control: no-store\r\nContent-Length: {}\r\n", reply.status, reply.body.len());
+    let mut out = format!(
+        "HTTP/1.1 {}\r\nConnection: close\r\nCache-Control: no-store\r\nContent-Length: {}\r\n",
+        reply.status,
+        reply.body.len()
+    );
     for (name, value) in &reply.headers {
         out.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -202,7 +206,10 @@ async fn route(request: Request, desk: Arc<Mutex<Desk>>, options: Arc<DeskOption
                 let mut d = desk.lock().await;
                 d.next += 1;
                 let id = d.next;
-                d.calls.insert(id, Call { offer: body, answer: None, from_patient: true, picked: false, answered: Some(tx) });
+                d.calls.insert(
+                    id,
+                    Call { offer: body, answer: None, from_patient: true, picked: false, answered: Some(tx) },
+                );
                 id
             };
             let ringing = Ringing { desk: desk.clone(), id: Some(id) };
@@ -244,7 +251,11 @@ async fn route(request: Request, desk: Arc<Mutex<Desk>>, options: Arc<DeskOption
         }
         ("GET", p) if id_in(p, "/call/calls/").is_some() => {
             let on = desk.lock().await.calls.contains_key(&id_in(p, "/call/calls/").unwrap());
-            if on { answer("200 OK", "application/json", "{}") } else { empty("404 Not Found") }
+            if on {
+                answer("200 OK", "application/json", "{}")
+            } else {
+                empty("404 Not Found")
+            }
         }
         ("DELETE", p) if id_in(p, "/call/calls/").is_some() => {
             desk.lock().await.calls.remove(&id_in(p, "/call/calls/").unwrap());
@@ -278,10 +289,12 @@ async fn route(request: Request, desk: Arc<Mutex<Desk>>, options: Arc<DeskOption
                 None => empty("404 Not Found"),
             }
         }
-        ("GET", p) if id_in(p, "/desk/calls/").is_some() => match desk.lock().await.calls.get(&id_in(p, "/desk/calls/").unwrap()) {
-            Some(call) => answer("200 OK", "application/json", json!({ "answer": call.answer }).to_string()),
-            None => empty("404 Not Found"),
-        },
+        ("GET", p) if id_in(p, "/desk/calls/").is_some() => {
+            match desk.lock().await.calls.get(&id_in(p, "/desk/calls/").unwrap()) {
+                Some(call) => answer("200 OK", "application/json", json!({ "answer": call.answer }).to_string()),
+                None => empty("404 Not Found"),
+            }
+        }
         ("DELETE", p) if id_in(p, "/desk/calls/").is_some() => {
             desk.lock().await.calls.remove(&id_in(p, "/desk/calls/").unwrap());
             empty("204 No Content")
@@ -381,7 +394,9 @@ pub async fn nurse_browser(page: &str) -> Chromium {
     let client = loop {
         match ClientBuilder::new(HttpConnector::new()).capabilities(caps.clone()).connect(&url).await {
             Ok(c) => break c,
-            Err(_) if started.elapsed() < Duration::from_secs(20) => tokio::time::sleep(Duration::from_millis(200)).await,
+            Err(_) if started.elapsed() < Duration::from_secs(20) => {
+                tokio::time::sleep(Duration::from_millis(200)).await
+            }
             Err(e) => panic!("no chromedriver session: {e}"),
         }
     };
@@ -391,7 +406,10 @@ pub async fn nurse_browser(page: &str) -> Chromium {
 
 /// Runs a promise-returning script on the page and returns its value.
 pub async fn run(client: &Client, script: &str) -> Value {
-    client.execute_async(&format!("{script}.then(arguments[0], (e) => arguments[0]('error: ' + e))"), vec![]).await.unwrap()
+    client
+        .execute_async(&format!("{script}.then(arguments[0], (e) => arguments[0]('error: ' + e))"), vec![])
+        .await
+        .unwrap()
 }
 
 /// The page's report: connection state, who ended, packets, decoded
@@ -399,4 +417,3 @@ pub async fn run(client: &Client, script: &str) -> Value {
 pub async fn report(client: &Client) -> Value {
     run(client, "window.report()").await
 }
-

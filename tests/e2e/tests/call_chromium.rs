@@ -40,13 +40,18 @@ async fn media_both_ways(client: &Client, playback: &Playback, since: Instant) {
     loop {
         let browser = report(client).await;
         let core = playback.stats();
-        let browser_ok = browser["framesDecoded"].as_u64().unwrap_or(0) >= 20 && browser["audioPeak"].as_f64().unwrap_or(0.0) > 0.05 && browser["frameWidth"] == 640;
+        let browser_ok = browser["framesDecoded"].as_u64().unwrap_or(0) >= 20
+            && browser["audioPeak"].as_f64().unwrap_or(0.0) > 0.05
+            && browser["frameWidth"] == 640;
         let core_ok = core.video_frames >= 20 && core.audio_peak > 1000 && core.audio_samples > 48_000;
         if browser_ok && core_ok {
             eprintln!("media both ways after {:?}: browser {browser}, core {core:?}", since.elapsed());
             return;
         }
-        assert!(since.elapsed() < Duration::from_secs(30), "media did not arrive both ways: browser {browser}, core {core:?}");
+        assert!(
+            since.elapsed() < Duration::from_secs(30),
+            "media did not arrive both ways: browser {browser}, core {core:?}"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
@@ -82,8 +87,14 @@ async fn the_patient_calls_the_nurse_and_hanging_up_ends_it_on_both_sides() {
     let placed = placed.unwrap();
     let peer = pending.accept(&placed.answer).await.unwrap();
     let _capture = Capture::start(Source::TestPattern, peer.outgoing()).unwrap();
-    wait_for("connected on both sides", Duration::from_secs(15), async || peer.state() == CallState::Connected && report(&nurse.client).await["state"] == "connected").await;
-    eprintln!("patient's call set up in {:?} (offer to both sides connected, including the nurse's page answering)", set_up.elapsed());
+    wait_for("connected on both sides", Duration::from_secs(15), async || {
+        peer.state() == CallState::Connected && report(&nurse.client).await["state"] == "connected"
+    })
+    .await;
+    eprintln!(
+        "patient's call set up in {:?} (offer to both sides connected, including the nurse's page answering)",
+        set_up.elapsed()
+    );
 
     media_both_ways(&nurse.client, &playback, set_up).await;
     let sent_frame = playback.frame().expect("the nurse's picture");
@@ -101,7 +112,10 @@ async fn the_patient_calls_the_nurse_and_hanging_up_ends_it_on_both_sides() {
     let hung_up = Instant::now();
     peer.hang_up().await.unwrap();
     assert_eq!(follower.await.unwrap(), CallEnd::HungUpHere);
-    let took = wait_for("the nurse's side ends", Duration::from_secs(5), async || report(&nurse.client).await["state"] == "closed").await;
+    let took = wait_for("the nurse's side ends", Duration::from_secs(5), async || {
+        report(&nurse.client).await["state"] == "closed"
+    })
+    .await;
     assert_eq!(report(&nurse.client).await["endedBy"], "patient");
     eprintln!("the nurse's side ended {:?} after the patient hung up", hung_up.elapsed().max(took));
     assert!(!service.is_on(&placed.url).await.unwrap(), "the service forgot the call");
@@ -134,7 +148,10 @@ async fn the_nurse_calls_the_patient_and_hanging_up_ends_it_on_both_sides() {
     service.answer(&incoming.url, &answer).await.unwrap();
     assert_eq!(calling.await.unwrap(), "answered");
     let started = Instant::now();
-    wait_for("connected on both sides", Duration::from_secs(15), async || peer.state() == CallState::Connected && report(&nurse.client).await["state"] == "connected").await;
+    wait_for("connected on both sides", Duration::from_secs(15), async || {
+        peer.state() == CallState::Connected && report(&nurse.client).await["state"] == "connected"
+    })
+    .await;
     media_both_ways(&nurse.client, &playback, started).await;
 
     // The nurse hangs up: the core sees the call gone at the service and ends.

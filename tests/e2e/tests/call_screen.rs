@@ -30,7 +30,10 @@ async fn calling_the_demo_nurse_without_camera_or_microphone_then_she_calls_back
     // buttons for them cannot be pressed.
     app.wait_for_text("#call-problems", "Fant ikke noe kamera").await;
     app.wait_for_text("#call-problems", "Fant ingen mikrofon").await;
-    app.wait_for_js("return document.getElementById('call-camera').disabled && document.getElementById('call-mute').disabled").await;
+    app.wait_for_js(
+        "return document.getElementById('call-camera').disabled && document.getElementById('call-mute').disabled",
+    )
+    .await;
     app.check_screen("call-connected-no-camera-nb").await;
 
     app.click("#call-hang-up").await;
@@ -70,7 +73,8 @@ async fn in_a_call_the_patient_sees_herself_and_can_mute_and_turn_the_camera_off
     app.wait_for_text("#call-calling", "Ringjer").await;
     app.wait_for_call_pictures(10).await;
     // The self view shows what is sent; no device problems with a source.
-    app.wait_for_js("const img = document.getElementById('call-self'); return !img.hidden && img.naturalWidth === 160").await;
+    app.wait_for_js("const img = document.getElementById('call-self'); return !img.hidden && img.naturalWidth === 160")
+        .await;
     assert!(app.texts("#call-problems p").await.is_empty());
     app.wait_for_text("#call-state", "Du er i samtale med sjukepleiaren").await;
     app.check_screen("call-nn").await;

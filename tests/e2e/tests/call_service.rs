@@ -29,7 +29,10 @@ async fn nurse_sees_and_hears_the_patient(client: &heima_e2e::fantoccini::Client
         if r["framesDecoded"].as_u64().unwrap_or(0) >= 20 && r["audioPeak"].as_f64().unwrap_or(0.0) > 0.05 {
             return;
         }
-        assert!(started.elapsed() < Duration::from_secs(30), "the nurse did not get the patient's picture and sound: {r}");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the nurse did not get the patient's picture and sound: {r}"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
@@ -58,7 +61,11 @@ async fn an_enrolled_tablet_calls_the_service_and_answers_the_nurse() {
     let endpoint = gateway.activation_endpoint();
     let app = App::start(Launch {
         data_dir: Some(data.path()),
-        env: vec![("HEIMA_ENROL_ENDPOINT", &endpoint), ("HEIMA_NURSE_CODE", "7531"), ("HEIMA_CALL_SOURCE", "test-pattern")],
+        env: vec![
+            ("HEIMA_ENROL_ENDPOINT", &endpoint),
+            ("HEIMA_NURSE_CODE", "7531"),
+            ("HEIMA_CALL_SOURCE", "test-pattern"),
+        ],
     })
     .await;
     app.go("#/nurse").await;
@@ -85,7 +92,10 @@ async fn an_enrolled_tablet_calls_the_service_and_answers_the_nurse() {
     app.wait_for_text("#call-ended", "Samtalen er avsluttet").await;
     let started = std::time::Instant::now();
     while desk.ringing().await > 0 {
-        assert!(started.elapsed() < Duration::from_secs(5), "the call still rings at the service after the patient gave up");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the call still rings at the service after the patient gave up"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 

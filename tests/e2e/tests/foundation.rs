@@ -182,7 +182,11 @@ async fn text_size_and_high_contrast_apply_at_once_and_are_remembered() {
     app.wait_for_js("return document.body.dataset.textSize === 'largest'").await;
     assert_eq!(app.client.execute(font_size, vec![]).await.unwrap(), "28px");
     // Headings grow too (they are sized in rem): 1.8 × 28 px.
-    let h1 = app.client.execute("return getComputedStyle(document.querySelector('main h1')).fontSize", vec![]).await.unwrap();
+    let h1 = app
+        .client
+        .execute("return getComputedStyle(document.querySelector('main h1')).fontSize", vec![])
+        .await
+        .unwrap();
     let h1: f64 = h1.as_str().unwrap().trim_end_matches("px").parse().unwrap();
     assert!((h1 - 50.4).abs() < 0.1, "h1 is {h1}px");
     app.click("label.choice:has(#high-contrast)").await;
@@ -192,7 +196,10 @@ async fn text_size_and_high_contrast_apply_at_once_and_are_remembered() {
     app.close().await;
 
     let app = App::start(Launch { data_dir: Some(data.path()), ..Launch::default() }).await;
-    app.wait_for_js("return document.body.dataset.textSize === 'largest' && document.body.classList.contains('high-contrast')").await;
+    app.wait_for_js(
+        "return document.body.dataset.textSize === 'largest' && document.body.classList.contains('high-contrast')",
+    )
+    .await;
     assert_eq!(app.client.execute(font_size, vec![]).await.unwrap(), "28px");
     app.close().await;
 }

@@ -72,7 +72,12 @@ async fn a_questionnaire_one_question_at_a_time_then_plan_and_history() {
     // before the next click: the screen is redrawn after each answer).
     let at = |link: &'static str| {
         let app = &app;
-        async move { app.wait_for_js(&format!("const q = document.querySelector('.question'); return !!q && q.dataset.linkId === '{link}'")).await }
+        async move {
+            app.wait_for_js(&format!(
+                "const q = document.querySelector('.question'); return !!q && q.dataset.linkId === '{link}'"
+            ))
+            .await
+        }
     };
     let answer = |n: usize| {
         let app = &app;
@@ -192,7 +197,13 @@ async fn messages_nurse_pairing_training_and_nynorsk() {
     app.click("nav a[data-route=settings]").await;
     app.click("label.choice:has(#language-nn)").await;
     app.wait_for_text("main h1", "Innstillingar").await;
-    for (route, heading) in [("#/today", "I dag"), ("#/measure", "Ta ei måling"), ("#/plan", "Planen min"), ("#/history", "Historikk"), ("#/messages", "Meldingar")] {
+    for (route, heading) in [
+        ("#/today", "I dag"),
+        ("#/measure", "Ta ei måling"),
+        ("#/plan", "Planen min"),
+        ("#/history", "Historikk"),
+        ("#/messages", "Meldingar"),
+    ] {
         app.go(route).await;
         app.wait_for_text("main h1", heading).await;
         let name = format!("{}-nn", route.trim_start_matches("#/"));
@@ -210,7 +221,12 @@ async fn keyboard_only_a_typed_reading_reaches_its_result() {
         let client = app.client.clone();
         async move { client.active_element().await.unwrap().send_keys(&k.to_string()).await.unwrap() }
     };
-    let focused = || async { app.client.execute("const e = document.activeElement; return e.id || e.getAttribute('href') || e.tagName", vec![]).await.unwrap() };
+    let focused = || async {
+        app.client
+            .execute("const e = document.activeElement; return e.id || e.getAttribute('href') || e.tagName", vec![])
+            .await
+            .unwrap()
+    };
     // Tab from the top: the skip link, then the tabs; Enter on "Mål".
     app.client.execute("document.activeElement.blur(); document.body.focus()", vec![]).await.unwrap();
     let mut seen = vec![];
@@ -235,7 +251,8 @@ async fn keyboard_only_a_typed_reading_reaches_its_result() {
     app.wait_for_text("#result h1", "Grønn").await;
     // Focus is visible: the focused element has an outline.
     press(Key::Tab).await;
-    let outline = app.client.execute("return getComputedStyle(document.activeElement).outlineStyle", vec![]).await.unwrap();
+    let outline =
+        app.client.execute("return getComputedStyle(document.activeElement).outlineStyle", vec![]).await.unwrap();
     assert_ne!(outline, "none", "focus must be visible");
     app.close().await;
 }
@@ -245,7 +262,13 @@ async fn keyboard_only_a_typed_reading_reaches_its_result() {
 async fn axe_core_really_checks_the_page() {
     let (app, _data) = start().await;
     app.wait_for_text("main h1", "I dag").await;
-    app.client.execute("const i = document.createElement('img'); i.src = 'icon.png'; document.getElementById('main').append(i);", vec![]).await.unwrap();
+    app.client
+        .execute(
+            "const i = document.createElement('img'); i.src = 'icon.png'; document.getElementById('main').append(i);",
+            vec![],
+        )
+        .await
+        .unwrap();
     let violations = app.axe_violations().await;
     assert!(violations.iter().any(|v| v.starts_with("image-alt")), "{violations:?}");
     app.close().await;

@@ -34,7 +34,11 @@ fn weights(now: Timestamp) -> Vec<Measurement> {
         .map(|n| Measurement {
             kind: MeasurementKind::BodyWeight,
             code: "29463-7",
-            components: vec![Component { code: "29463-7", value: ComponentValue::Value(Decimal::new(81_000 + n as i32, -3)), unit: "kg" }],
+            components: vec![Component {
+                code: "29463-7",
+                value: ComponentValue::Value(Decimal::new(81_000 + n as i32, -3)),
+                unit: "kg",
+            }],
             device_time: None,
             // The newest a minute ago: today's latest reading.
             effective: now - SignedDuration::from_mins(1 + (READINGS - n) as i64 * 3),
@@ -60,8 +64,11 @@ async fn enrol_with_a_code_send_with_progress_and_ask_the_nurse_when_revoked() {
 
     let data = tempfile::tempdir().unwrap();
     let endpoint = gateway.activation_endpoint();
-    let app = App::start(Launch { data_dir: Some(data.path()), env: vec![("HEIMA_ENROL_ENDPOINT", &endpoint), ("HEIMA_NURSE_CODE", "7531")] })
-        .await;
+    let app = App::start(Launch {
+        data_dir: Some(data.path()),
+        env: vec![("HEIMA_ENROL_ENDPOINT", &endpoint), ("HEIMA_NURSE_CODE", "7531")],
+    })
+    .await;
     app.click("nav a[data-route=settings]").await;
     app.wait_for_text("#service-status", "Demo").await;
     // Enrolment is the nurse's, behind the nurse code.
@@ -107,7 +114,13 @@ async fn enrol_with_a_code_send_with_progress_and_ask_the_nurse_when_revoked() {
         let ms = weights(Timestamp::now());
         let rows: Vec<NewReading<'_>> = ms
             .iter()
-            .map(|m| NewReading { measurement: m, entered_by: EnteredBy::Patient, manual: false, received_at: m.effective, judged: None })
+            .map(|m| NewReading {
+                measurement: m,
+                entered_by: EnteredBy::Patient,
+                manual: false,
+                received_at: m.effective,
+                judged: None,
+            })
             .collect();
         store.insert_readings(&rows).unwrap();
     }
@@ -122,11 +135,18 @@ async fn enrol_with_a_code_send_with_progress_and_ask_the_nurse_when_revoked() {
     // The progress bar shows while the batches go.
     let progress = app.wait_for_text("#service-status", "Sender ").await;
     assert!(progress.contains(" av 400"), "{progress}");
-    let bar = app.client.execute("const p = document.getElementById('sync-progress'); return p ? [p.value, p.max] : null", vec![]).await.unwrap();
+    let bar = app
+        .client
+        .execute("const p = document.getElementById('sync-progress'); return p ? [p.value, p.max] : null", vec![])
+        .await
+        .unwrap();
     assert_eq!(bar[1], 400, "{bar:?}");
     app.screenshot("settings-progress-nb").await;
     gateway.state.lock().unwrap().fhir_delay_ms = 0;
-    app.wait_for_js("const c = document.querySelector('#service-status .service-counts'); return !!c && c.dataset.waiting === '0'").await;
+    app.wait_for_js(
+        "const c = document.querySelector('#service-status .service-counts'); return !!c && c.dataset.waiting === '0'",
+    )
+    .await;
     app.wait_for_text("#service-status", "400 sendt, 0 venter").await;
     assert_eq!(direct.count("Observation").await.unwrap(), READINGS as u64, "every reading on the server once");
 
