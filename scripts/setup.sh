@@ -43,16 +43,18 @@ ensure_rust() {
   }
 }
 
-# Installs a cargo tool when its command is missing: ensure_cargo_tool BIN CRATE [VERSION]
+# Installs a cargo tool when its command is missing:
+# ensure_cargo_tool BIN CRATE [VERSION [EXTRA CARGO INSTALL ARGS...]]
 ensure_cargo_tool() {
   local bin=$1 crate=$2 version=${3:-}
+  shift $(($# < 3 ? $# : 3))
   command -v "$bin" >/dev/null 2>&1 && return 0
   [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/$bin" ] && return 0
   echo "setup: installing $crate" >&2
   if [ -n "$version" ]; then
-    cargo install "$crate" --locked --version "$version"
+    cargo install "$crate" --locked --version "$version" "$@"
   else
-    cargo install "$crate" --locked
+    cargo install "$crate" --locked "$@"
   fi
 }
 
@@ -68,6 +70,7 @@ setup_tests() {
   ensure_cargo_tool cargo-nextest cargo-nextest
   # tauri-driver 2.x speaks to WebKitWebDriver; 3.x is an alpha for Tauri 3.
   ensure_cargo_tool tauri-driver tauri-driver '^2'
-  # A real FHIR R4 server for the sync tests (several minutes to build once).
-  ensure_cargo_tool hfs helios-hfs 0.2.7
+  # A real FHIR R4 server for the sync tests (several minutes to build once):
+  # R4 on SQLite only, without the web UI the tests never open.
+  ensure_cargo_tool hfs helios-hfs 0.2.7 --no-default-features --features R4,sqlite
 }
