@@ -91,10 +91,10 @@ impl DemoService {
         let tz = clock.time_zone();
         let plan: serde_json::Value = serde_json::from_str(CAREPLAN_JSON).expect("demo CarePlan is JSON");
         // Valid from the start of time, so the demo day always has a plan.
-        store.accept_plan(&plan, jiff::Timestamp::UNIX_EPOCH, &tz)?;
+        crate::fhir::careplan::accept(store, &plan, jiff::Timestamp::UNIX_EPOCH, &tz)?;
         for text in QUESTIONNAIRES_JSON {
             let q: serde_json::Value = serde_json::from_str(text).expect("demo Questionnaire is JSON");
-            store.accept_questionnaire(&q, clock.now())?;
+            crate::fhir::questionnaire::accept(store, &q, clock.now())?;
         }
         let rows: Vec<NewReading<'_>> = self
             .readings
@@ -163,10 +163,12 @@ mod tests {
     fn every_plan_questionnaire_is_served() {
         let clock = FixedClock::oslo("2026-03-10T11:00:00Z".parse().unwrap());
         let store = demo_store(&clock);
-        let plan = store.plan_in_force(clock.now, &clock.time_zone()).unwrap().expect("the demo plan is in force");
+        let plan = crate::fhir::careplan::in_force(&store, clock.now, &clock.time_zone())
+            .unwrap()
+            .expect("the demo plan is in force");
         for activity in &plan.activities {
             if let crate::plan::ActivityKind::Questionnaire { questionnaire } = &activity.kind {
-                assert!(store.questionnaire(questionnaire).unwrap().is_some(), "{questionnaire}");
+                assert!(crate::fhir::questionnaire::load(&store, questionnaire).unwrap().is_some(), "{questionnaire}");
             }
         }
     }

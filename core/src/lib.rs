@@ -6,6 +6,7 @@
 //! Every type that crosses to the UI is plain `serde` data; errors are codes
 //! (see [`error`]) that the UI turns into words from the Fluent files.
 
+pub mod atomic_file;
 pub mod call;
 pub mod clock;
 pub mod demo;
@@ -27,3 +28,4 @@ pub mod store;
 pub mod sync;
 pub mod today;
 pub mod traffic_light;
+pub mod vocabulary;

@@ -170,7 +170,8 @@ mod tests {
     /// Typos and impossible values, each with the code the UI words.
     #[test]
     fn typos_are_refused_with_a_reason() {
-        let cases: &[(MeasurementKind, &[(&str, &str)], &str)] = &[
+        type Case<'a> = (MeasurementKind, &'a [(&'a str, &'a str)], &'a str);
+        let cases: &[Case<'_>] = &[
             (MeasurementKind::BodyWeight, &[("29463-7", "1200")], "implausible"),
             (MeasurementKind::BodyWeight, &[("29463-7", "7,3,4")], "not-a-number"),
             (MeasurementKind::BodyWeight, &[("29463-7", "73.456")], "too-many-decimals"),

@@ -11,58 +11,17 @@ use crate::{
         blood_pressure::{BloodPressureMeasurement, PressureUnit},
         glucose::{ConcentrationUnit, GlucoseMeasurement},
         heart_rate::HeartRateMeasurement,
-        ieee11073::{Decimal, Special, Value},
+        ieee11073::{Decimal, Value},
         plx::{PlxContinuous, PlxSpotCheck},
         temperature::{TemperatureMeasurement, TemperatureUnit},
         time::DateTime,
         weight::{UnitSystem, WeightMeasurement},
         Decoded,
     },
-    plan::MeasurementKind,
+    vocabulary::MeasurementKind,
 };
 
-/// LOINC codes used for device readings.
-pub mod loinc {
-    pub const BLOOD_PRESSURE_PANEL: &str = "85354-9";
-    pub const SYSTOLIC: &str = "8480-6";
-    pub const DIASTOLIC: &str = "8462-4";
-    pub const MEAN_ARTERIAL: &str = "8478-0";
-    pub const HEART_RATE: &str = "8867-4";
-    pub const SPO2: &str = "2708-6";
-    pub const BODY_TEMPERATURE: &str = "8310-5";
-    pub const BODY_WEIGHT: &str = "29463-7";
-    pub const GLUCOSE_MOLAR: &str = "15074-8";
-    pub const GLUCOSE_MASS: &str = "2339-0";
-}
-
-/// One coded value of a measurement (a blood-pressure reading has three).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Component {
-    /// LOINC code.
-    pub code: &'static str,
-    /// The value as the device sent it, or why it has none.
-    #[serde(flatten)]
-    pub value: ComponentValue,
-    /// UCUM unit.
-    pub unit: &'static str,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ComponentValue {
-    Value(Decimal),
-    /// FHIR `dataAbsentReason`: the device sent NaN, NRes, ±INF or reserved.
-    Absent(Special),
-}
-
-impl From<Value> for ComponentValue {
-    fn from(v: Value) -> Self {
-        match v {
-            Value::Number(d) => ComponentValue::Value(d),
-            Value::Absent(s) => ComponentValue::Absent(s),
-        }
-    }
-}
+pub use crate::vocabulary::{loinc, Component, ComponentValue, Measurement};
 
 /// How the tablet maps a device's clock to real time, measured when it
 /// connects (device "now" minus tablet "now").
@@ -96,30 +55,6 @@ pub struct ReadingContext<'a> {
     pub clock: ClockCorrection,
     /// The time zone the device's clock runs in (the patient's).
     pub time_zone: &'a TimeZone,
-}
-
-/// A reading ready to be judged and stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Measurement {
-    pub kind: MeasurementKind,
-    /// LOINC code of the whole observation (the panel for blood pressure).
-    pub code: &'static str,
-    pub components: Vec<Component>,
-    /// The device's own time stamp, as sent (device-local).
-    pub device_time: Option<civil::DateTime>,
-    /// When it was taken, in UTC, after clock correction; the receive time
-    /// when the device sent no usable time stamp.
-    pub effective: Timestamp,
-    /// PHD-style de-duplication key: device, type and device time (or the
-    /// record's sequence number for glucose).
-    pub identifier: String,
-    pub device_id: String,
-}
-
-impl Measurement {
-    pub fn component(&self, code: &str) -> Option<&Component> {
-        self.components.iter().find(|c| c.code == code)
-    }
 }
 
 /// Why a decoded packet yields no measurement.

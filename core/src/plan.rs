@@ -9,43 +9,11 @@ use jiff::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::traffic_light::TrafficLight;
-
-/// A kind of reading the app can take or receive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum MeasurementKind {
-    BloodPressure,
-    Pulse,
-    OxygenSaturation,
-    BodyTemperature,
-    BodyWeight,
-    BloodGlucose,
-}
-
-impl MeasurementKind {
-    /// The kind a LOINC code stands for, for the codes the plan may use.
-    pub fn from_loinc(code: &str) -> Option<MeasurementKind> {
-        Some(match code {
-            "85354-9" => MeasurementKind::BloodPressure,
-            "8867-4" => MeasurementKind::Pulse,
-            "2708-6" | "59408-5" => MeasurementKind::OxygenSaturation,
-            "8310-5" => MeasurementKind::BodyTemperature,
-            "29463-7" => MeasurementKind::BodyWeight,
-            "15074-8" | "2339-0" => MeasurementKind::BloodGlucose,
-            _ => return None,
-        })
-    }
-
-    pub const ALL: [MeasurementKind; 6] = [
-        MeasurementKind::BloodPressure,
-        MeasurementKind::Pulse,
-        MeasurementKind::OxygenSaturation,
-        MeasurementKind::BodyTemperature,
-        MeasurementKind::BodyWeight,
-        MeasurementKind::BloodGlucose,
-    ];
-}
+pub use crate::vocabulary::MeasurementKind;
+use crate::{
+    traffic_light::{judge, Judgeable, Judgement, NotJudged, TrafficLight},
+    vocabulary::{ComponentValue, Measurement},
+};
 
 /// What one activity of the plan asks the patient to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +77,25 @@ pub struct CarePlan {
 }
 
 impl CarePlan {
+    /// Judges a device or manual reading against the plan's activity for its
+    /// kind; a kind the plan does not ask for has no limits.
+    pub fn judge(&self, m: &Measurement) -> Judgement {
+        let Some(activity) = self.activity_for(m.kind) else { return Judgement::NotJudged(NotJudged::NoLimits) };
+        let values: Vec<Judgeable<'_>> = m
+            .components
+            .iter()
+            .map(|c| Judgeable {
+                code: c.code,
+                value: match c.value {
+                    ComponentValue::Value(d) => Some(d),
+                    ComponentValue::Absent(_) => None,
+                },
+                unit: c.unit,
+            })
+            .collect();
+        judge(&activity.traffic_light, &values)
+    }
+
     pub fn activity(&self, id: &str) -> Option<&Activity> {
         self.activities.iter().find(|a| a.id == id)
     }

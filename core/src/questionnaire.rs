@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::{gatt::Decimal, locale::Locale};
+use crate::{locale::Locale, vocabulary::Decimal};
 
 /// A text in Bokmål with optional Nynorsk and English translations.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

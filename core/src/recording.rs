@@ -12,7 +12,6 @@ use crate::{
     clock::Clock,
     error::CoreError,
     fhir::questionnaire::{response, Respondent},
-    locale::Locale,
     manual::{self, EntryProblem},
     plan::{ActivityKind, CarePlan, MeasurementKind},
     questionnaire::{AnswerProblem, Answers, Questionnaire, Text},
@@ -22,23 +21,8 @@ use crate::{
         Store,
     },
     today::LatestResult,
-    traffic_light::{judge, judge_measurement, Call, Judgeable, Judgement, TrafficLight},
+    traffic_light::{advice_for, judge, Call, Judgeable, Judgement},
 };
-
-/// The plan's advice (every language it has) and calls for a judgement.
-pub fn advice_for(light: Option<&TrafficLight>, judgement: &Judgement) -> (Option<Text>, Vec<Call>) {
-    match (judgement.colour(), light) {
-        (Some(colour), Some(light)) => {
-            let advice = light.advice(colour, Locale::Bokmal).map(|nb| Text {
-                nb: nb.to_string(),
-                nn: light.advice(colour, Locale::Nynorsk).map(str::to_string),
-                en: light.advice(colour, Locale::English).map(str::to_string),
-            });
-            (advice, light.calls(colour))
-        }
-        _ => (None, vec![]),
-    }
-}
 
 /// Why a manual reading was not stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -59,8 +43,9 @@ pub fn record_manual(
 ) -> Result<LatestResult, EntryRefused> {
     let now = clock.now();
     let m = manual::measurement(kind, typed, now).map_err(EntryRefused::Typed)?;
-    let plan = store.plan_in_force(now, &clock.time_zone()).map_err(|e| EntryRefused::Failed(e.into()))?;
-    let judged = plan.as_ref().map(|p| (i64::from(p.version), judge_measurement(p, &m)));
+    let plan =
+        crate::fhir::careplan::in_force(store, now, &clock.time_zone()).map_err(|e| EntryRefused::Failed(e.into()))?;
+    let judged = plan.as_ref().map(|p| (i64::from(p.version), p.judge(&m)));
     let row = NewReading {
         measurement: &m,
         entered_by,
@@ -79,7 +64,7 @@ pub fn record_manual(
 /// One stored reading as the result screen shows it, judged by the plan in force.
 pub fn reading_result(store: &Store, clock: &dyn Clock, id: i64) -> Result<Option<LatestResult>, CoreError> {
     let Some(reading) = store.reading_by_id(id).map_err(CoreError::from)? else { return Ok(None) };
-    let plan = store.plan_in_force(clock.now(), &clock.time_zone()).map_err(CoreError::from)?;
+    let plan = crate::fhir::careplan::in_force(store, clock.now(), &clock.time_zone()).map_err(CoreError::from)?;
     Ok(plan.map(|p| LatestResult::new(&p, &reading, clock)))
 }
 
@@ -141,7 +126,8 @@ pub fn submit_answers(
 ) -> Result<QuestionnaireResult, AnswersRefused> {
     q.check_complete(answers).map_err(AnswersRefused::Answers)?;
     let now = clock.now();
-    let plan = store.plan_in_force(now, &clock.time_zone()).map_err(|e| AnswersRefused::Failed(e.into()))?;
+    let plan = crate::fhir::careplan::in_force(store, now, &clock.time_zone())
+        .map_err(|e| AnswersRefused::Failed(e.into()))?;
     let score = q.score(answers);
     let (judgement, advice, calls) = judge_score(plan.as_ref(), &q.id, score);
     let resource = response(
@@ -202,7 +188,7 @@ pub fn history(store: &Store, clock: &dyn Clock, kind: MeasurementKind, days: u1
     let to = clock.now();
     let from = to - jiff::SignedDuration::from_hours(24 * i64::from(days));
     let tz = clock.time_zone();
-    let plan = store.plan_in_force(to, &tz).map_err(CoreError::from)?;
+    let plan = crate::fhir::careplan::in_force(store, to, &tz).map_err(CoreError::from)?;
     let points = store
         .readings(kind, from, to)
         .map_err(CoreError::from)?

@@ -69,7 +69,7 @@ impl LatestResult {
     pub fn new(plan: &CarePlan, r: &StoredReading, clock: &dyn Clock) -> LatestResult {
         let judgement = judge_stored(plan, r);
         let (advice, calls) =
-            crate::recording::advice_for(plan.activity_for(r.kind).map(|a| &a.traffic_light), &judgement);
+            crate::traffic_light::advice_for(plan.activity_for(r.kind).map(|a| &a.traffic_light), &judgement);
         LatestResult {
             id: r.id,
             kind: r.kind,
@@ -101,7 +101,7 @@ fn completions(store: &Store, plan: &CarePlan, from: Timestamp, to: Timestamp) -
                 }
             }
             ActivityKind::Questionnaire { questionnaire } => {
-                if let Some(q) = store.questionnaire(questionnaire)? {
+                if let Some(q) = crate::fhir::questionnaire::load(store, questionnaire)? {
                     for r in store.responses(&q.url)? {
                         if r.entered_by != EnteredBy::NurseTraining && r.authored >= from && r.authored <= to {
                             out.push(Completion { activity_id: activity.id.clone(), at: r.authored });
@@ -123,14 +123,14 @@ pub fn view(
 ) -> Result<Option<TodayView>, StoreError> {
     let now = clock.now();
     let tz = clock.time_zone();
-    let Some(plan) = store.plan_in_force(now, &tz)? else { return Ok(None) };
+    let Some(plan) = crate::fhir::careplan::in_force(store, now, &tz)? else { return Ok(None) };
     // A week back, for "n times a week" progress.
     let week_ago = now - SignedDuration::from_hours(24 * 8);
     let done = completions(store, &plan, week_ago, now)?;
     let mut titles = BTreeMap::new();
     for activity in &plan.activities {
         if let ActivityKind::Questionnaire { questionnaire } = &activity.kind {
-            if let Some(q) = store.questionnaire(questionnaire)? {
+            if let Some(q) = crate::fhir::questionnaire::load(store, questionnaire)? {
                 titles.insert(questionnaire.clone(), q.title.clone());
             }
         }
@@ -234,7 +234,7 @@ mod tests {
     fn an_answered_questionnaire_does_its_task() {
         let clock = FixedClock::oslo("2026-11-23T11:00:00Z".parse().unwrap());
         let mut store = demo_store(&clock);
-        let q = store.questionnaire("daily-copd-check").unwrap().unwrap();
+        let q = crate::fhir::questionnaire::load(&store, "daily-copd-check").unwrap().unwrap();
         let resource = serde_json::json!({ "resourceType": "QuestionnaireResponse" });
         let response = |id: &'static str, by| NewResponse {
             identifier: id,

@@ -15,12 +15,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    gatt::Decimal,
-    locale::Locale,
-    measurement::{ComponentValue, Measurement},
-    plan::CarePlan,
-};
+use crate::{locale::Locale, questionnaire::Text, vocabulary::Decimal};
 
 /// The three colours, ordered from best to worst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -213,23 +208,19 @@ pub fn judge(traffic_light: &TrafficLight, values: &[Judgeable<'_>]) -> Judgemen
     }
 }
 
-/// Judges a device or manual reading against the plan's activity for its
-/// kind; a kind the plan does not ask for has no limits.
-pub fn judge_measurement(plan: &CarePlan, m: &Measurement) -> Judgement {
-    let Some(activity) = plan.activity_for(m.kind) else { return Judgement::NotJudged(NotJudged::NoLimits) };
-    let values: Vec<Judgeable<'_>> = m
-        .components
-        .iter()
-        .map(|c| Judgeable {
-            code: c.code,
-            value: match c.value {
-                ComponentValue::Value(d) => Some(d),
-                ComponentValue::Absent(_) => None,
-            },
-            unit: c.unit,
-        })
-        .collect();
-    judge(&activity.traffic_light, &values)
+/// The plan's advice (every language it has) and calls for a judgement.
+pub fn advice_for(light: Option<&TrafficLight>, judgement: &Judgement) -> (Option<Text>, Vec<Call>) {
+    match (judgement.colour(), light) {
+        (Some(colour), Some(light)) => {
+            let advice = light.advice(colour, Locale::Bokmal).map(|nb| Text {
+                nb: nb.to_string(),
+                nn: light.advice(colour, Locale::Nynorsk).map(str::to_string),
+                en: light.advice(colour, Locale::English).map(str::to_string),
+            });
+            (advice, light.calls(colour))
+        }
+        _ => (None, vec![]),
+    }
 }
 
 impl TrafficLight {

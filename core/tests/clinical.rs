@@ -336,8 +336,14 @@ fn plan_updates_replace_from_their_start_and_history_remains() {
     let tz = oslo();
     let now: jiff::Timestamp = "2026-11-23T08:00:00Z".parse().unwrap();
     let v1 = demo_plan_json();
-    assert!(matches!(store.accept_plan(&v1, now, &tz).unwrap(), PlanUpdate::Accepted { version: 1, .. }));
-    assert_eq!(store.accept_plan(&v1, now, &tz).unwrap(), PlanUpdate::AlreadyKnown { version: 1 });
+    assert!(matches!(
+        heima_core::fhir::careplan::accept(&store, &v1, now, &tz).unwrap(),
+        PlanUpdate::Accepted { version: 1, .. }
+    ));
+    assert_eq!(
+        heima_core::fhir::careplan::accept(&store, &v1, now, &tz).unwrap(),
+        PlanUpdate::AlreadyKnown { version: 1 }
+    );
 
     // The evaluation meeting raises the SpO2 green band from 1 December.
     let mut v2 = demo_plan_json();
@@ -346,19 +352,26 @@ fn plan_updates_replace_from_their_start_and_history_remains() {
     let spo2_limits = &mut v2["activity"][2]["extension"][1]["extension"];
     spo2_limits[0]["extension"][2]["valueRange"]["low"]["value"] = json!(94); // green 94–100
     spo2_limits[1]["extension"][2]["valueRange"]["high"]["value"] = json!(94); // yellow 88–94
-    assert!(matches!(store.accept_plan(&v2, now, &tz).unwrap(), PlanUpdate::Accepted { version: 2, .. }));
+    assert!(matches!(
+        heima_core::fhir::careplan::accept(&store, &v2, now, &tz).unwrap(),
+        PlanUpdate::Accepted { version: 2, .. }
+    ));
 
     // A broken v3 is refused; v2 stays the newest.
     let mut v3 = v2.clone();
     v3["meta"]["versionId"] = json!("3");
     v3["status"] = json!("entered-in-error");
-    assert_eq!(store.accept_plan(&v3, now, &tz).unwrap_err().code, "plan-invalid");
+    assert_eq!(heima_core::fhir::careplan::accept(&store, &v3, now, &tz).unwrap_err().code, "plan-invalid");
     assert_eq!(store.plan_versions().unwrap().iter().map(|(v, _)| *v).collect::<Vec<_>>(), vec![1, 2]);
 
     let at = |s: &str| s.parse::<jiff::Timestamp>().unwrap();
-    assert_eq!(store.plan_in_force(at("2025-06-01T00:00:00Z"), &tz).unwrap(), None, "before any plan");
-    let nov = store.plan_in_force(at("2026-11-30T12:00:00Z"), &tz).unwrap().unwrap();
-    let dec = store.plan_in_force(at("2026-12-01T12:00:00Z"), &tz).unwrap().unwrap();
+    assert_eq!(
+        heima_core::fhir::careplan::in_force(&store, at("2025-06-01T00:00:00Z"), &tz).unwrap(),
+        None,
+        "before any plan"
+    );
+    let nov = heima_core::fhir::careplan::in_force(&store, at("2026-11-30T12:00:00Z"), &tz).unwrap().unwrap();
+    let dec = heima_core::fhir::careplan::in_force(&store, at("2026-12-01T12:00:00Z"), &tz).unwrap().unwrap();
     assert_eq!((nov.version, dec.version), (1, 2));
     // SpO2 93 %: green under v1, not green under v2 (which judged it is kept per reading).
     let spo2 = |p: &heima_core::plan::CarePlan| {

@@ -149,9 +149,12 @@ async fn plans_and_questionnaires_come_down_by_polling() {
     }
     let report = download(&mut store, &client, None, now, &tz).await.unwrap();
     assert_eq!((report.plans_accepted, report.questionnaires_new, report.plans_refused), (1, 2, 0), "{report:?}");
-    let in_force = store.plan_in_force(now, &tz).unwrap().expect("the downloaded plan is in force");
+    let in_force =
+        heima_core::fhir::careplan::in_force(&store, now, &tz).unwrap().expect("the downloaded plan is in force");
     assert_eq!(in_force.service.phone, "+47 22 00 00 00");
-    assert!(store.questionnaire(&client_id(&client, "heart-failure-check").await).unwrap().is_some());
+    assert!(heima_core::fhir::questionnaire::load(&store, &client_id(&client, "heart-failure-check").await)
+        .unwrap()
+        .is_some());
 
     // Nothing new: nothing changes.
     let report = download(&mut store, &client, None, now, &tz).await.unwrap();
@@ -178,7 +181,7 @@ async fn plans_and_questionnaires_come_down_by_polling() {
     let report = download(&mut store, &client, None, now, &tz).await.unwrap();
     assert_eq!((report.plans_accepted, report.plans_refused), (1, 1), "{report:?}");
     assert_eq!(store.plan_versions().unwrap().len(), 2);
-    let newest = store.plan_in_force(now, &tz).unwrap().unwrap();
+    let newest = heima_core::fhir::careplan::in_force(&store, now, &tz).unwrap().unwrap();
     assert_eq!(newest.version, 2);
     assert_eq!(newest.title.as_deref(), Some("Egenbehandlingsplan (revidert)"));
 }

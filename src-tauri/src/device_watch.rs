@@ -87,7 +87,9 @@ pub async fn watch(app: AppHandle) {
 fn plan_in_force(app: &AppHandle, clock: &SystemClock) -> Option<CarePlan> {
     let state = app.state::<AppState>();
     let guard = state.store.lock().unwrap();
-    guard.as_ref().and_then(|store| store.plan_in_force(clock.now(), &clock.time_zone()).ok().flatten())
+    guard
+        .as_ref()
+        .and_then(|store| heima_core::fhir::careplan::in_force(store, clock.now(), &clock.time_zone()).ok().flatten())
 }
 
 async fn sync_one(app: &AppHandle, scanner: &mut BtleScanner, device_id: &str, last_sequence: Option<u16>) {

@@ -3,9 +3,12 @@
 //! comes from a file (`HEIMA_KEY_FILE`, tests and headless machines), the
 //! enrolment sits next to it in `<key file>.service.json` (mode 0600).
 
-use std::{fs, io::Write, path::PathBuf};
+use std::{fs, path::PathBuf};
 
-use heima_core::enrolment::Enrolment;
+use heima_core::{
+    atomic_file::{self, Access},
+    enrolment::Enrolment,
+};
 
 use crate::store_key::KEY_FILE_ENV;
 
@@ -44,17 +47,7 @@ pub fn load() -> Result<Option<Enrolment>, String> {
 pub fn save(enrolment: &Enrolment) -> Result<(), String> {
     let text = serde_json::to_string(enrolment).map_err(|e| e.to_string())?;
     match file() {
-        Some(path) => {
-            let tmp = path.with_extension("json.tmp");
-            let mut options = fs::OpenOptions::new();
-            options.write(true).create(true).truncate(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let mut f = options.open(&tmp).map_err(|e| e.to_string())?;
-            f.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
-            f.sync_all().map_err(|e| e.to_string())?;
-            fs::rename(&tmp, &path).map_err(|e| e.to_string())
-        }
+        Some(path) => atomic_file::write(&path, text.as_bytes(), Access::OwnerOnly).map_err(|e| e.to_string()),
         None => keyring::Entry::new(KEYRING_SERVICE, KEYRING_USER)
             .and_then(|entry| entry.set_password(&text))
             .map_err(|e| e.to_string()),

@@ -1,14 +1,17 @@
 //! Reads and writes `settings.json` in the app's data folder. Writes are
-//! atomic (temporary file, fsync, rename), so a crash leaves either the old
+//! atomic (`heima_core::atomic_file`), so a crash leaves either the old
 //! or the new file. A file that cannot be read is kept aside, never deleted.
 
 use std::{
     fs,
-    io::Write,
     path::{Path, PathBuf},
 };
 
-use heima_core::{error::CoreError, settings::Settings};
+use heima_core::{
+    atomic_file::{self, Access},
+    error::CoreError,
+    settings::Settings,
+};
 
 const FILE: &str = "settings.json";
 
@@ -42,17 +45,8 @@ pub fn load(dir: &Path) -> (Settings, Option<CoreError>) {
 
 /// Saves the settings durably.
 pub fn save(dir: &Path, settings: &Settings) -> Result<(), CoreError> {
-    let fail = |e: std::io::Error| CoreError::new("settings-unwritable", e.to_string());
-    fs::create_dir_all(dir).map_err(fail)?;
-    let tmp = dir.join(format!("{FILE}.tmp"));
-    let mut f = fs::File::create(&tmp).map_err(fail)?;
-    f.write_all(settings.to_json().as_bytes()).map_err(fail)?;
-    f.sync_all().map_err(fail)?;
-    fs::rename(&tmp, path(dir)).map_err(fail)?;
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    atomic_file::write(&path(dir), settings.to_json().as_bytes(), Access::Default)
+        .map_err(|e| CoreError::new("settings-unwritable", e.to_string()))
 }
 
 #[cfg(test)]

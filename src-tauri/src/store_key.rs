@@ -5,11 +5,13 @@
 
 use std::{
     fs,
-    io::Write,
     path::{Path, PathBuf},
 };
 
-use heima_core::store::StoreKey;
+use heima_core::{
+    atomic_file::{self, Access},
+    store::StoreKey,
+};
 
 /// Environment variable naming a key file to use instead of the keyring.
 pub const KEY_FILE_ENV: &str = "HEIMA_KEY_FILE";
@@ -36,16 +38,7 @@ pub fn from_file(path: &Path) -> Result<StoreKey, String> {
         Ok(text) => StoreKey::from_hex(&text).ok_or_else(|| format!("{} does not hold a key", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let key = random_key()?;
-            if let Some(dir) = path.parent() {
-                fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-            }
-            let mut options = fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let mut f = options.open(path).map_err(|e| e.to_string())?;
-            f.write_all(key.to_hex().as_bytes()).map_err(|e| e.to_string())?;
-            f.sync_all().map_err(|e| e.to_string())?;
+            atomic_file::write(path, key.to_hex().as_bytes(), Access::OwnerOnly).map_err(|e| e.to_string())?;
             Ok(key)
         }
         Err(e) => Err(e.to_string()),

@@ -39,7 +39,6 @@ use crate::{
         readings::{EnteredBy, NewReading},
         Store,
     },
-    traffic_light::judge_measurement,
 };
 
 /// Where readings go; the app's sink stores them durably.
@@ -70,7 +69,7 @@ impl ReadingSink for StoreSink<'_> {
                 entered_by: self.entered_by,
                 manual: false,
                 received_at: now,
-                judged: self.plan.map(|p| (p.version, judge_measurement(p, m).as_str())),
+                judged: self.plan.map(|p| (p.version, p.judge(m).as_str())),
             })
             .collect();
         self.store.insert_readings(&readings).map_err(|e| e.to_string())?;

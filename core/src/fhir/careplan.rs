@@ -9,10 +9,11 @@ use super::{array, str_at};
 
 use crate::{
     error::CoreError,
-    gatt::Decimal,
     locale::Locale,
-    plan::{Activity, ActivityKind, CarePlan, MeasurementKind, ServiceContact, Timing},
+    plan::{Activity, ActivityKind, CarePlan, ServiceContact, Timing},
+    store::{plans::PlanUpdate, Store, StoreError},
     traffic_light::{Advice, Call, Colour, Limit, TrafficLight},
+    vocabulary::{Decimal, MeasurementKind},
 };
 
 /// Extension holding an activity's traffic-light limits, advice and calls.
@@ -257,4 +258,28 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
         return Err(invalid("CarePlan.activity", "two activities share an id"));
     }
     Ok(CarePlan { id, version, valid_from, title: str_at(careplan, "title").map(str::to_string), service, activities })
+}
+
+/// Reads, checks and saves a CarePlan from the service. On error nothing
+/// changes and the refusal is written to the store's audit trail (the
+/// reason names fields, never values about the patient).
+pub fn accept(store: &Store, resource: &Json, now: Timestamp, tz: &TimeZone) -> Result<PlanUpdate, CoreError> {
+    let plan = match parse(resource, tz) {
+        Ok(plan) => plan,
+        Err(error) => {
+            store.audit(now, "down", "plan-refused", None, Some(&error.detail))?;
+            return Err(error);
+        }
+    };
+    Ok(store.save_plan(&plan.id, &plan.version.to_string(), plan.valid_from, &resource.to_string(), now)?)
+}
+
+/// The plan in force at `at` (its `version` the app's own number), read
+/// from the store.
+pub fn in_force(store: &Store, at: Timestamp, tz: &TimeZone) -> Result<Option<CarePlan>, StoreError> {
+    let Some((version, resource)) = store.plan_resource_in_force(at)? else { return Ok(None) };
+    let json: Json = serde_json::from_str(&resource).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let mut plan = parse(&json, tz).map_err(|e| StoreError::Corrupt(e.detail))?;
+    plan.version = version;
+    Ok(Some(plan))
 }

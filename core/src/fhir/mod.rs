@@ -14,12 +14,11 @@ use serde_json::{json, Value as Json};
 use sha2::{Digest, Sha256};
 
 use crate::{
-    gatt::Special,
-    plan::MeasurementKind,
     store::{
-        readings::{EnteredBy, StoredComponent, StoredReading},
+        readings::{StoredComponent, StoredReading},
         Store, StoreError,
     },
+    vocabulary::{EnteredBy, MeasurementKind, Special},
 };
 
 /// The string at `key`, if it is one.
@@ -137,27 +136,25 @@ pub fn observation(reading: &StoredReading, subject: Option<&str>) -> Json {
     Json::Object(o)
 }
 
-impl Store {
-    /// Everything the patient has recorded, as a FHIR `collection` Bundle
-    /// (the patient's right of access). Training readings are left out:
-    /// they were never real.
-    pub fn export_bundle(&self, now: Timestamp) -> Result<Json, StoreError> {
-        let mut entries = vec![];
-        for kind in MeasurementKind::ALL {
-            for r in self.readings(kind, Timestamp::MIN, Timestamp::MAX)? {
-                if r.entered_by == EnteredBy::NurseTraining {
-                    continue;
-                }
-                entries.push(json!({ "fullUrl": urn_uuid(&r.identifier), "resource": observation(&r, None) }));
+/// Everything the patient has recorded, as a FHIR `collection` Bundle
+/// (the patient's right of access). Training readings are left out: they
+/// were never real.
+pub fn export_bundle(store: &Store, now: Timestamp) -> Result<Json, StoreError> {
+    let mut entries = vec![];
+    for kind in MeasurementKind::ALL {
+        for r in store.readings(kind, Timestamp::MIN, Timestamp::MAX)? {
+            if r.entered_by == EnteredBy::NurseTraining {
+                continue;
             }
+            entries.push(json!({ "fullUrl": urn_uuid(&r.identifier), "resource": observation(&r, None) }));
         }
-        Ok(json!({
-            "resourceType": "Bundle",
-            "type": "collection",
-            "timestamp": now.to_string(),
-            "entry": entries,
-        }))
     }
+    Ok(json!({
+        "resourceType": "Bundle",
+        "type": "collection",
+        "timestamp": now.to_string(),
+        "entry": entries,
+    }))
 }
 
 #[cfg(test)]

@@ -11,10 +11,11 @@ use super::{array, str_at};
 
 use crate::{
     error::CoreError,
-    gatt::Decimal,
     questionnaire::{
         Answer, AnswerOption, Answers, EnableBehavior, EnableWhen, Item, ItemKind, Operator, Questionnaire, Text,
     },
+    store::{Store, StoreError},
+    vocabulary::Decimal,
 };
 
 pub const TRANSLATION: &str = "http://hl7.org/fhir/StructureDefinition/translation";
@@ -282,4 +283,19 @@ pub fn response(
     }
     r.insert("item".into(), Json::Array(items(&q.items, &effective)));
     Json::Object(r)
+}
+
+/// Reads, checks and saves a Questionnaire from the service; `false` when
+/// this id and version were already saved.
+pub fn accept(store: &Store, resource: &Json, now: Timestamp) -> Result<bool, CoreError> {
+    let q = parse(resource)?;
+    let version = resource["meta"]["versionId"].as_str().or(resource["version"].as_str()).unwrap_or("1");
+    Ok(store.save_questionnaire(&q.id, version, Some(&q.url), &resource.to_string(), now)?)
+}
+
+/// The newest saved version of a questionnaire, read from the store.
+pub fn load(store: &Store, id: &str) -> Result<Option<Questionnaire>, StoreError> {
+    let Some(resource) = store.questionnaire_resource(id)? else { return Ok(None) };
+    let json: Json = serde_json::from_str(&resource).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    parse(&json).map(Some).map_err(|e| StoreError::Corrupt(e.detail))
 }

@@ -13,6 +13,7 @@
 
 pub mod blood_pressure;
 pub mod body_composition;
+mod date_time;
 pub mod glucose;
 pub mod heart_rate;
 pub mod ieee11073;

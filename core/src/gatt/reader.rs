@@ -2,8 +2,8 @@
 //! says which field was cut off.
 
 use super::{
+    date_time::{self, DateTime},
     ieee11073::{self, Value},
-    time::{self, DateTime},
     DecodeError,
 };
 
@@ -56,7 +56,7 @@ impl<'a> Reader<'a> {
     }
 
     pub(crate) fn date_time(&mut self, field: &'static str) -> Result<DateTime, DecodeError> {
-        time::parse_date_time(self.take(field, 7)?, field)
+        date_time::parse_date_time(self.take(field, 7)?, field)
     }
 
     /// Reads a field only when its flag is set.

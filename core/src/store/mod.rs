@@ -207,7 +207,7 @@ impl Store {
         configure(&conn)?;
         migrations::migrate(&mut conn)?;
         if !known_key {
-            write_atomically(&check, key.fingerprint().as_bytes())?;
+            crate::atomic_file::write(&check, key.fingerprint().as_bytes(), crate::atomic_file::Access::Default)?;
         }
         let store = Store { conn, path: Some(path.to_path_buf()) };
         for notice in &notices {
@@ -315,13 +315,4 @@ fn quarantine(path: &Path, now: Timestamp) -> Result<PathBuf, StoreError> {
         }
     }
     Ok(dir.join(path.file_name().unwrap()))
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), std::io::Error> {
-    use std::io::Write;
-    let tmp = path.with_extension("tmp");
-    let mut f = fs::File::create(&tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    fs::rename(&tmp, path)
 }

@@ -8,6 +8,9 @@ use serde::Serialize;
 
 use super::{ts, Store, StoreError};
 
+/// Setting that remembers the newest `meta.lastUpdated` seen, for polling.
+pub const DOWNLOADED_UNTIL: &str = "sync.downloaded-until";
+
 /// One item waiting to be sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OutboxItem {
@@ -89,7 +92,7 @@ impl Store {
             "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             params![SERVICE_SETTING, name],
         )?;
-        tx.execute("DELETE FROM setting WHERE key = ?1", [crate::sync::client::DOWNLOADED_UNTIL])?;
+        tx.execute("DELETE FROM setting WHERE key = ?1", [DOWNLOADED_UNTIL])?;
         tx.execute(
             "INSERT INTO sync_audit (at_utc, direction, event, identifier, detail) VALUES (?1, 'local', 'service-changed', NULL, ?2)",
             params![now.as_millisecond(), fhir_base],

@@ -4,19 +4,15 @@
 //! judged a reading (`measurement.plan_version`, the app's own increasing
 //! plan number, so plans from a new service after a hand-over never collide
 //! with the old one's). A plan or questionnaire that cannot be understood is
-//! refused before anything is saved, so the one in force stays.
+//! refused before anything is saved, so the one in force stays: the
+//! store keeps the resources as text, and `fhir::careplan` /
+//! `fhir::questionnaire` read and check them (the store knows no FHIR).
 
-use jiff::{tz::TimeZone, Timestamp};
+use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use super::{Store, StoreError};
-use crate::{
-    error::CoreError,
-    fhir::{self, careplan},
-    plan::CarePlan,
-    questionnaire::Questionnaire,
-};
 
 /// What happened to a plan the service sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,50 +25,41 @@ pub enum PlanUpdate {
 }
 
 impl Store {
-    /// Validates and saves a CarePlan from the service. On error nothing
-    /// changes and the refusal is written to the audit trail.
-    pub fn accept_plan(
+    /// Saves a plan version the caller has read and checked (its id, the
+    /// service's version, when it takes effect, the resource as sent);
+    /// a version already saved is not saved again.
+    pub fn save_plan(
         &self,
-        resource: &serde_json::Value,
+        plan_id: &str,
+        source_version: &str,
+        valid_from: Timestamp,
+        resource: &str,
         now: Timestamp,
-        tz: &TimeZone,
-    ) -> Result<PlanUpdate, CoreError> {
-        let plan = match careplan::parse(resource, tz) {
-            Ok(plan) => plan,
-            Err(error) => {
-                // The reason names fields, never values about the patient.
-                self.audit(now, "down", "plan-refused", None, Some(&error.detail))?;
-                return Err(error);
-            }
-        };
-        let source_version = plan.version.to_string();
+    ) -> Result<PlanUpdate, StoreError> {
         let known: Option<u32> = self
             .conn()
             .query_row(
                 "SELECT version FROM care_plan WHERE plan_id = ?1 AND source_version = ?2",
-                params![plan.id, source_version],
+                params![plan_id, source_version],
                 |r| r.get(0),
             )
-            .optional()
-            .map_err(StoreError::from)?;
+            .optional()?;
         if let Some(version) = known {
             return Ok(PlanUpdate::AlreadyKnown { version });
         }
-        self.conn()
-            .execute(
-                "INSERT INTO care_plan (plan_id, source_version, valid_from_utc, received_utc, resource) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![plan.id, source_version, plan.valid_from.as_millisecond(), now.as_millisecond(), resource.to_string()],
-            )
-            .map_err(StoreError::from)?;
+        self.conn().execute(
+            "INSERT INTO care_plan (plan_id, source_version, valid_from_utc, received_utc, resource) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![plan_id, source_version, valid_from.as_millisecond(), now.as_millisecond(), resource],
+        )?;
         let version = self.conn().last_insert_rowid() as u32;
         self.audit(now, "down", "plan-accepted", Some(&version.to_string()), None)?;
-        Ok(PlanUpdate::Accepted { version, valid_from: plan.valid_from })
+        Ok(PlanUpdate::Accepted { version, valid_from })
     }
 
-    /// The plan in force at `at`: the newest version whose `valid_from` is
-    /// not after `at`.
-    pub fn plan_in_force(&self, at: Timestamp, tz: &TimeZone) -> Result<Option<CarePlan>, StoreError> {
-        let row: Option<(u32, String)> = self
+    /// The plan in force at `at` as `(version, resource)`: the newest
+    /// version whose `valid_from` is not after `at`.
+    pub fn plan_resource_in_force(&self, at: Timestamp) -> Result<Option<(u32, String)>, StoreError> {
+        Ok(self
             .conn()
             .query_row(
                 "SELECT version, resource FROM care_plan WHERE valid_from_utc <= ?1
@@ -80,46 +67,37 @@ impl Store {
                 [at.as_millisecond()],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .optional()?;
-        let Some((version, resource)) = row else { return Ok(None) };
-        let json: serde_json::Value =
-            serde_json::from_str(&resource).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let mut plan = careplan::parse(&json, tz).map_err(|e| StoreError::Corrupt(e.detail))?;
-        plan.version = version;
-        Ok(Some(plan))
+            .optional()?)
     }
 
-    /// Validates and saves a Questionnaire; `false` when this id and
-    /// version were already saved.
-    pub fn accept_questionnaire(&self, resource: &serde_json::Value, now: Timestamp) -> Result<bool, CoreError> {
-        let store_error = |e: rusqlite::Error| CoreError::new("store-failed", e.to_string());
-        let q = fhir::questionnaire::parse(resource)?;
-        let version = resource["meta"]["versionId"].as_str().or(resource["version"].as_str()).unwrap_or("1");
-        let changed = self
-            .conn()
-            .execute(
-                "INSERT INTO questionnaire (id, version, url, received_utc, resource) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (id, version) DO NOTHING",
-                params![q.id, version, q.url, now.as_millisecond(), resource.to_string()],
-            )
-            .map_err(store_error)?;
+    /// Saves a questionnaire version the caller has read and checked;
+    /// `false` when this id and version were already saved.
+    pub fn save_questionnaire(
+        &self,
+        id: &str,
+        version: &str,
+        url: Option<&str>,
+        resource: &str,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let changed = self.conn().execute(
+            "INSERT INTO questionnaire (id, version, url, received_utc, resource) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (id, version) DO NOTHING",
+            params![id, version, url, now.as_millisecond(), resource],
+        )?;
         Ok(changed == 1)
     }
 
-    /// The newest saved version of a questionnaire.
-    pub fn questionnaire(&self, id: &str) -> Result<Option<Questionnaire>, StoreError> {
-        let resource: Option<String> = self
+    /// The newest saved version of a questionnaire, as sent.
+    pub fn questionnaire_resource(&self, id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
             .conn()
             .query_row(
                 "SELECT resource FROM questionnaire WHERE id = ?1 ORDER BY received_utc DESC LIMIT 1",
                 [id],
                 |r| r.get(0),
             )
-            .optional()?;
-        let Some(resource) = resource else { return Ok(None) };
-        let json: serde_json::Value =
-            serde_json::from_str(&resource).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        fhir::questionnaire::parse(&json).map(Some).map_err(|e| StoreError::Corrupt(e.detail))
+            .optional()?)
     }
 
     /// Every saved version as `(version, valid_from)`, oldest first.

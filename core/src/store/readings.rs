@@ -6,40 +6,8 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{outbox, Store, StoreError};
-use crate::{
-    gatt::{Decimal, Special},
-    measurement::{ComponentValue, Measurement},
-    plan::MeasurementKind,
-};
-
-/// Who entered a reading.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum EnteredBy {
-    Patient,
-    Relative,
-    /// The nurse's training visit: stored and shown, never sent or counted.
-    NurseTraining,
-}
-
-impl EnteredBy {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            EnteredBy::Patient => "patient",
-            EnteredBy::Relative => "relative",
-            EnteredBy::NurseTraining => "nurse-training",
-        }
-    }
-
-    pub(crate) fn parse(text: &str) -> Result<EnteredBy, StoreError> {
-        Ok(match text {
-            "patient" => EnteredBy::Patient,
-            "relative" => EnteredBy::Relative,
-            "nurse-training" => EnteredBy::NurseTraining,
-            other => return Err(StoreError::Corrupt(format!("entered_by {other:?}"))),
-        })
-    }
-}
+pub use crate::vocabulary::EnteredBy;
+use crate::vocabulary::{ComponentValue, Decimal, Measurement, MeasurementKind, Special};
 
 /// A measurement and how it was entered, ready to store.
 #[derive(Debug, Clone)]
@@ -243,7 +211,8 @@ impl Store {
                 components: serde_json::from_str(&components).map_err(|e| StoreError::Corrupt(e.to_string()))?,
                 manual: source == "manual",
                 device_id,
-                entered_by: EnteredBy::parse(&entered_by)?,
+                entered_by: EnteredBy::parse(&entered_by)
+                    .ok_or_else(|| StoreError::Corrupt(format!("entered_by {entered_by:?}")))?,
                 plan_version,
                 colour,
                 sent: queued.then_some(sent),

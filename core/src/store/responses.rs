@@ -102,7 +102,8 @@ impl Store {
                 authored: ts(authored)?,
                 resource: serde_json::from_str(&resource).map_err(|e| StoreError::Corrupt(e.to_string()))?,
                 score,
-                entered_by: EnteredBy::parse(&entered_by)?,
+                entered_by: EnteredBy::parse(&entered_by)
+                    .ok_or_else(|| StoreError::Corrupt(format!("entered_by {entered_by:?}")))?,
                 colour,
             });
         }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use super::{backoff, read_transaction_response, transaction, EntryOutcome};
-use crate::store::{Store, StoreError};
+use crate::store::{outbox::DOWNLOADED_UNTIL, Store, StoreError};
 
 /// Why a request to the service failed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -281,9 +281,6 @@ pub struct DownloadReport {
     pub questionnaires_refused: usize,
 }
 
-/// Setting that remembers the newest `meta.lastUpdated` seen, for polling.
-pub const DOWNLOADED_UNTIL: &str = "sync.downloaded-until";
-
 /// Polls the service for CarePlans, Questionnaires and Communications to
 /// the patient changed since the last poll (`_lastUpdated=ge<newest seen>`,
 /// every page) and saves them. A plan or questionnaire that cannot be
@@ -311,7 +308,7 @@ pub async fn download(
     };
     for plan in client.search_all(&format!("CarePlan?_count=50{filter}{subject}")).await? {
         seen(&plan);
-        match store.accept_plan(&plan, now, tz) {
+        match crate::fhir::careplan::accept(store, &plan, now, tz) {
             Ok(crate::store::plans::PlanUpdate::Accepted { .. }) => report.plans_accepted += 1,
             Ok(_) => {}
             Err(_) => report.plans_refused += 1,
@@ -319,7 +316,7 @@ pub async fn download(
     }
     for questionnaire in client.search_all(&format!("Questionnaire?_count=50{filter}")).await? {
         seen(&questionnaire);
-        match store.accept_questionnaire(&questionnaire, now) {
+        match crate::fhir::questionnaire::accept(store, &questionnaire, now) {
             Ok(true) => report.questionnaires_new += 1,
             Ok(false) => {}
             Err(_) => report.questionnaires_refused += 1,

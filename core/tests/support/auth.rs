@@ -189,7 +189,7 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
                 _ => json_answer("400 Bad Request", json!({ "error": "unsupported_grant_type" })),
             }
         }
-        (_, p) if p == "/fhir/.well-known/smart-configuration" => json_answer(
+        (_, "/fhir/.well-known/smart-configuration") => json_answer(
             "200 OK",
             json!({
                 "authorization_endpoint": format!("{base}/authorize"),

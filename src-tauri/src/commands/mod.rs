@@ -103,7 +103,7 @@ pub fn service_status(state: State<'_, AppState>) -> Result<ServiceStatusView, C
     let (outbox, plan, unread) = with_store(&state, |store| {
         Ok((
             store.outbox_status()?,
-            store.plan_in_force(state.clock.now(), &state.clock.time_zone())?,
+            heima_core::fhir::careplan::in_force(store, state.clock.now(), &state.clock.time_zone())?,
             store.unread_messages()?,
         ))
     })

@@ -52,7 +52,7 @@ fn result_of(state: &AppState, id: i64) -> Result<LatestResult, CoreError> {
 
 /// The newest version of a questionnaire the service sent.
 fn load_questionnaire(state: &AppState, id: &str) -> Result<Questionnaire, CoreError> {
-    with_store(state, |store| Ok(store.questionnaire(id)?))?
+    with_store(state, |store| Ok(heima_core::fhir::questionnaire::load(store, id)?))?
         .ok_or_else(|| CoreError::new("questionnaire-invalid", format!("no questionnaire {id}")))
 }
 
@@ -79,7 +79,7 @@ pub async fn measure_with_device(app: AppHandle, kind: MeasurementKind) -> Resul
             let store = guard.as_mut().ok_or_else(|| CoreError::new("store-failed", "the store is not open"))?;
             let (id, service, _, name) = demo::devices::identity(kind).expect("a demo device exists");
             store.pair_device(id, &format!("{service:04x}"), name, state.clock.now())?;
-            let plan = store.plan_in_force(state.clock.now(), &tz)?;
+            let plan = heima_core::fhir::careplan::in_force(store, state.clock.now(), &tz)?;
             let config = SessionConfig {
                 device_id: id,
                 time_zone: &tz,
@@ -190,7 +190,7 @@ pub fn check_answer(
 #[derive(Serialize)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum AnswersOutcome {
-    Stored { result: QuestionnaireResult },
+    Stored { result: Box<QuestionnaireResult> },
     Refused { problems: Vec<AnswerProblem> },
 }
 
@@ -202,7 +202,7 @@ pub fn submit_answers(state: State<'_, AppState>, id: String, answers: Answers) 
     let identifier = new_identifier("response")?;
     let outcome = with_store_mut(&state, |store| {
         match recording::submit_answers(store, &state.clock, &q, &answers, entered_by, &identifier) {
-            Ok(result) => Ok(AnswersOutcome::Stored { result }),
+            Ok(result) => Ok(AnswersOutcome::Stored { result: Box::new(result) }),
             Err(AnswersRefused::Answers(problems)) => Ok(AnswersOutcome::Refused { problems }),
             Err(AnswersRefused::Failed(error)) => Err(error),
         }
@@ -221,11 +221,14 @@ pub struct PlanView {
 #[tauri::command]
 pub fn plan(state: State<'_, AppState>) -> Result<Option<PlanView>, CoreError> {
     with_store(&state, |store| {
-        let Some(plan) = store.plan_in_force(state.clock.now(), &state.clock.time_zone())? else { return Ok(None) };
+        let Some(plan) = heima_core::fhir::careplan::in_force(store, state.clock.now(), &state.clock.time_zone())?
+        else {
+            return Ok(None);
+        };
         let mut titles = BTreeMap::new();
         for a in &plan.activities {
             if let heima_core::plan::ActivityKind::Questionnaire { questionnaire } = &a.kind {
-                if let Some(q) = store.questionnaire(questionnaire)? {
+                if let Some(q) = heima_core::fhir::questionnaire::load(store, questionnaire)? {
                     titles.insert(questionnaire.clone(), q.title);
                 }
             }

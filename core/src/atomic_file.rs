@@ -1,0 +1,71 @@
+//! The one way Heima replaces a small file (settings, the enrolment beside
+//! a key file, a key file, the store's key fingerprint): write a temporary
+//! file beside it, fsync it, rename it over the old one, fsync the folder.
+//! A crash leaves the old file or the new one, never half of either, and a
+//! confirmed write survives a power cut.
+
+use std::{
+    fs,
+    io::{self, Write},
+    path::Path,
+};
+
+/// Who may read the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// The process's default permissions (umask).
+    Default,
+    /// Only the owner (mode 0600 on Unix): keys and tokens.
+    OwnerOnly,
+}
+
+/// Replaces `path`'s contents with `bytes` durably (creating its folder).
+pub fn write(path: &Path, bytes: &[u8], access: Access) -> io::Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let mut tmp_name = path.file_name().ok_or_else(|| io::Error::other("no file name"))?.to_os_string();
+    tmp_name.push(".tmp");
+    let tmp = dir.join(tmp_name);
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    if access == Access::OwnerOnly {
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    }
+    let mut file = options.open(&tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    fs::rename(&tmp, path)?;
+    // The rename itself is durable only once the folder is synced.
+    fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_contents_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/settings.json");
+        write(&path, b"old", Access::Default).unwrap();
+        write(&path, b"new", Access::Default).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        let names: Vec<_> = fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["settings.json"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn owner_only_files_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        for (access, private) in [(Access::OwnerOnly, true), (Access::Default, false)] {
+            let path = dir.path().join(format!("{access:?}"));
+            write(&path, b"secret", access).unwrap();
+            let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode == 0o600, private, "{access:?}: {mode:o}");
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Shared vocabulary: the plain types that the decoders, the store, the
+//! traffic light, FHIR and the UI all speak of. It imports nothing of the
+//! domain, so every other module may import it (a tidy test keeps this).
+
+mod decimal;
+mod reading;
+
+pub use decimal::{Decimal, Special};
+pub use reading::{loinc, Component, ComponentValue, EnteredBy, Measurement, MeasurementKind};

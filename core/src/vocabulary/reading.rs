@@ -1,0 +1,131 @@
+//! What a reading is, in the words every part of the app shares: its kind,
+//! its LOINC-coded components with UCUM units, and who entered it.
+
+use jiff::{civil, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use super::decimal::{Decimal, Special};
+
+/// A kind of reading the app can take or receive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MeasurementKind {
+    BloodPressure,
+    Pulse,
+    OxygenSaturation,
+    BodyTemperature,
+    BodyWeight,
+    BloodGlucose,
+}
+
+impl MeasurementKind {
+    /// The kind a LOINC code stands for, for the codes the plan may use.
+    pub fn from_loinc(code: &str) -> Option<MeasurementKind> {
+        Some(match code {
+            "85354-9" => MeasurementKind::BloodPressure,
+            "8867-4" => MeasurementKind::Pulse,
+            "2708-6" | "59408-5" => MeasurementKind::OxygenSaturation,
+            "8310-5" => MeasurementKind::BodyTemperature,
+            "29463-7" => MeasurementKind::BodyWeight,
+            "15074-8" | "2339-0" => MeasurementKind::BloodGlucose,
+            _ => return None,
+        })
+    }
+
+    pub const ALL: [MeasurementKind; 6] = [
+        MeasurementKind::BloodPressure,
+        MeasurementKind::Pulse,
+        MeasurementKind::OxygenSaturation,
+        MeasurementKind::BodyTemperature,
+        MeasurementKind::BodyWeight,
+        MeasurementKind::BloodGlucose,
+    ];
+}
+
+/// LOINC codes used for device readings.
+pub mod loinc {
+    pub const BLOOD_PRESSURE_PANEL: &str = "85354-9";
+    pub const SYSTOLIC: &str = "8480-6";
+    pub const DIASTOLIC: &str = "8462-4";
+    pub const MEAN_ARTERIAL: &str = "8478-0";
+    pub const HEART_RATE: &str = "8867-4";
+    pub const SPO2: &str = "2708-6";
+    pub const BODY_TEMPERATURE: &str = "8310-5";
+    pub const BODY_WEIGHT: &str = "29463-7";
+    pub const GLUCOSE_MOLAR: &str = "15074-8";
+    pub const GLUCOSE_MASS: &str = "2339-0";
+}
+
+/// One coded value of a measurement (a blood-pressure reading has three).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Component {
+    /// LOINC code.
+    pub code: &'static str,
+    /// The value as the device sent it, or why it has none.
+    #[serde(flatten)]
+    pub value: ComponentValue,
+    /// UCUM unit.
+    pub unit: &'static str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ComponentValue {
+    Value(Decimal),
+    /// FHIR `dataAbsentReason`: the device sent NaN, NRes, ±INF or reserved.
+    Absent(Special),
+}
+
+/// A reading ready to be judged and stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Measurement {
+    pub kind: MeasurementKind,
+    /// LOINC code of the whole observation (the panel for blood pressure).
+    pub code: &'static str,
+    pub components: Vec<Component>,
+    /// The device's own time stamp, as sent (device-local).
+    pub device_time: Option<civil::DateTime>,
+    /// When it was taken, in UTC, after clock correction; the receive time
+    /// when the device sent no usable time stamp.
+    pub effective: Timestamp,
+    /// PHD-style de-duplication key: device, type and device time (or the
+    /// record's sequence number for glucose).
+    pub identifier: String,
+    pub device_id: String,
+}
+
+impl Measurement {
+    pub fn component(&self, code: &str) -> Option<&Component> {
+        self.components.iter().find(|c| c.code == code)
+    }
+}
+
+/// Who entered a reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EnteredBy {
+    Patient,
+    Relative,
+    /// The nurse's training visit: stored and shown, never sent or counted.
+    NurseTraining,
+}
+
+impl EnteredBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EnteredBy::Patient => "patient",
+            EnteredBy::Relative => "relative",
+            EnteredBy::NurseTraining => "nurse-training",
+        }
+    }
+
+    /// The inverse of [`EnteredBy::as_str`].
+    pub fn parse(text: &str) -> Option<EnteredBy> {
+        Some(match text {
+            "patient" => EnteredBy::Patient,
+            "relative" => EnteredBy::Relative,
+            "nurse-training" => EnteredBy::NurseTraining,
+            _ => return None,
+        })
+    }
+}
