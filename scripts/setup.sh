@@ -63,8 +63,20 @@ setup_app() {
   ensure_apt "${APP_PACKAGES[@]}"
 }
 
+# rustfmt and clippy for the style checks (rustup's minimal profile lacks them).
+ensure_rust_components() {
+  local component
+  for component in rustfmt clippy; do
+    if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1 && command -v rustup >/dev/null 2>&1; then
+      echo "setup: adding the $component component" >&2
+      rustup component add "$component"
+    fi
+  done
+}
+
 setup_tests() {
   setup_app
+  ensure_rust_components
   ensure_apt "${TEST_PACKAGES[@]}"
   export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
   ensure_cargo_tool cargo-nextest cargo-nextest

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Installs what is missing and runs every test: unit and data-driven tests
-# of the core, the locale checks, and the end-to-end tests of the real app
-# under a virtual display.
+# Installs what is missing and runs every test: formatting, clippy (no
+# warnings), the tidy checks, unit and data-driven tests of the core, the
+# locale checks, and the end-to-end tests of the real app under a virtual
+# display.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 setup_tests
+
+# Style first: it is quick and says what is wrong before the long part.
+cargo fmt --all --check
+cargo clippy --workspace --all-targets -- -D warnings
 
 # The end-to-end tests drive the real binary, so build it first.
 cargo build -p heima-app --bin heima
