@@ -6,6 +6,7 @@
 //! Every type that crosses to the UI is plain `serde` data; errors are codes
 //! (see [`error`]) that the UI turns into words from the Fluent files.
 
+pub mod app;
 pub mod atomic_file;
 pub mod call;
 pub mod clock;

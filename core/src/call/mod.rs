@@ -11,6 +11,8 @@
 //! (no trickle), as in WHIP/WHEP; [`signalling`] carries them to the
 //! service (`docs/calls.md`).
 
+pub mod demo_nurse;
+pub mod media;
 pub mod protocol;
 pub mod signalling;
 

@@ -5,12 +5,31 @@
 //! (ringing, incoming calls, the other side hanging up), is in
 //! `docs/calls.md`.
 
-use std::time::Duration;
+use std::{future::Future, net::IpAddr, time::Duration};
 
 use reqwest::{header, Method, StatusCode};
 use url::Url;
 
-use super::{protocol::ice_servers_from_links, CallError, IceServer};
+use super::{protocol::ice_servers_from_links, CallError, CallOptions, IceServer};
+
+/// The other end of a call as the call line sees it: the follow-up
+/// service over HTTPS ([`CallService`]), or the demo nurse inside the app
+/// (`super::demo_nurse`). Every call of the line goes through one of these.
+pub trait CallSignalling: Clone + Send + Sync + 'static {
+    /// How to set up a peer for a call with this end (ICE servers, the
+    /// address to gather candidates on).
+    fn options(&self) -> impl Future<Output = CallOptions> + Send;
+    /// Rings with an offer; returns when someone answers.
+    fn place(&self, offer: &str) -> impl Future<Output = Result<PlacedCall, CallError>> + Send;
+    /// A call waiting for the patient, if any.
+    fn incoming(&self) -> impl Future<Output = Result<Option<IncomingCall>, CallError>> + Send;
+    /// Answers an incoming call.
+    fn answer(&self, call: &str, answer: &str) -> impl Future<Output = Result<(), CallError>> + Send;
+    /// Is the call still on at the other end?
+    fn is_on(&self, call: &str) -> impl Future<Output = Result<bool, CallError>> + Send;
+    /// Hangs up (or declines) the call.
+    fn hang_up(&self, call: &str) -> impl Future<Output = Result<(), CallError>> + Send;
+}
 
 /// How long the service may let a call ring before it answers.
 pub const RING_LIMIT: Duration = Duration::from_secs(60);
@@ -205,6 +224,44 @@ impl CallService {
     }
 }
 
+impl CallSignalling for CallService {
+    async fn options(&self) -> CallOptions {
+        let ice_servers = CallService::ice_servers(self).await.unwrap_or_else(|e| {
+            log::warn!("no ICE servers from the service: {}", e.code);
+            Vec::new()
+        });
+        CallOptions { bind: local_address_towards(&self.base), ice_servers }
+    }
+    fn place(&self, offer: &str) -> impl Future<Output = Result<PlacedCall, CallError>> + Send {
+        CallService::place(self, offer)
+    }
+    fn incoming(&self) -> impl Future<Output = Result<Option<IncomingCall>, CallError>> + Send {
+        CallService::incoming(self)
+    }
+    fn answer(&self, call: &str, answer: &str) -> impl Future<Output = Result<(), CallError>> + Send {
+        CallService::answer(self, call, answer)
+    }
+    fn is_on(&self, call: &str) -> impl Future<Output = Result<bool, CallError>> + Send {
+        CallService::is_on(self, call)
+    }
+    fn hang_up(&self, call: &str) -> impl Future<Output = Result<(), CallError>> + Send {
+        CallService::hang_up(self, call)
+    }
+}
+
+/// The local address that routes towards `url`'s host (no packet is sent):
+/// host candidates are gathered there.
+fn local_address_towards(url: &Url) -> IpAddr {
+    let fallback = IpAddr::from([127, 0, 0, 1]);
+    let Some(host) = url.socket_addrs(|| Some(443)).ok().and_then(|a| a.first().copied()) else {
+        return fallback;
+    };
+    std::net::UdpSocket::bind("0.0.0.0:0")
+        .and_then(|s| s.connect(host).and_then(|_| s.local_addr()))
+        .map(|a| a.ip())
+        .unwrap_or(fallback)
+}
+
 /// How a call ended, as [`follow`] saw it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -222,7 +279,7 @@ pub enum CallEnd {
 /// the connection failed, and tells the service when the patient did.
 /// A service that cannot be reached for a moment does not end the call;
 /// the connection itself decides.
-pub async fn follow(service: &CallService, call: &str, peer: &super::CallPeer, every: Duration) -> CallEnd {
+pub async fn follow<S: CallSignalling>(service: &S, call: &str, peer: &super::CallPeer, every: Duration) -> CallEnd {
     use super::CallState;
     let end = loop {
         match peer.state() {

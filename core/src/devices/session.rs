@@ -27,6 +27,7 @@ use super::transport::{
 };
 use crate::{
     clock::Clock,
+    error::CoreError,
     gatt::{
         self,
         racp::{RacpMessage, ResponseValue},
@@ -45,7 +46,7 @@ use crate::{
 pub trait ReadingSink {
     /// Stores the measurements of one record; `sequence` is its record
     /// number when the device numbers records. Returns only once durable.
-    fn store(&mut self, measurements: &[Measurement], sequence: Option<u16>) -> Result<(), String>;
+    fn store(&mut self, measurements: &[Measurement], sequence: Option<u16>) -> Result<(), CoreError>;
 }
 
 /// Judges readings against the plan in force, stores them (with the
@@ -60,7 +61,7 @@ pub struct StoreSink<'a> {
 }
 
 impl ReadingSink for StoreSink<'_> {
-    fn store(&mut self, measurements: &[Measurement], sequence: Option<u16>) -> Result<(), String> {
+    fn store(&mut self, measurements: &[Measurement], sequence: Option<u16>) -> Result<(), CoreError> {
         let now = self.clock.now();
         let readings: Vec<NewReading<'_>> = measurements
             .iter()
@@ -72,8 +73,8 @@ impl ReadingSink for StoreSink<'_> {
                 judged: self.plan.map(|p| (p.version, p.judge(m).as_str())),
             })
             .collect();
-        self.store.insert_readings(&readings).map_err(|e| e.to_string())?;
-        self.store.device_seen(self.device_id, now, None, sequence).map_err(|e| e.to_string())
+        self.store.insert_readings(&readings)?;
+        Ok(self.store.device_seen(self.device_id, now, None, sequence)?)
     }
 }
 
@@ -136,7 +137,7 @@ pub struct SessionReport {
     pub duplicates_skipped: usize,
     /// Records the sink could not store (the device's record number is not
     /// advanced, so a numbered record is fetched again next time).
-    pub store_failures: Vec<String>,
+    pub store_failures: Vec<CoreError>,
     /// Packets that did not decode: (characteristic, error). Nothing from
     /// them was stored.
     pub bad_packets: Vec<(u16, DecodeError)>,

@@ -51,6 +51,12 @@ impl SyncError {
     }
 }
 
+impl From<SyncError> for crate::error::CoreError {
+    fn from(e: SyncError) -> crate::error::CoreError {
+        crate::error::CoreError::new(e.code(), e.to_string())
+    }
+}
+
 impl From<StoreError> for SyncError {
     fn from(e: StoreError) -> Self {
         SyncError::Store(e.to_string())

@@ -1,0 +1,193 @@
+//! The app's video calls: who the patient calls (the enrolled service's
+//! call endpoint, or the demo nurse in demo mode) and what the call screen
+//! shows. The call itself is [`super::call_line`].
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::{
+    call_line::{CallView, Picture},
+    App, Mode, Platform,
+};
+use crate::{
+    call::{
+        demo_nurse::DemoNurse,
+        media::{CallMedia, Frame},
+        signalling::{CallService, CallSignalling, IncomingCall, PlacedCall},
+        CallError, CallOptions,
+    },
+    error::CoreError,
+};
+
+/// How long whether the service takes calls is trusted.
+const TAKES_CALLS_RECHECK: Duration = Duration::from_secs(30);
+
+/// The other end of the patient's calls.
+pub enum CallRoute<M: CallMedia> {
+    Service(CallService),
+    Demo(DemoNurse<M>),
+}
+
+impl<M: CallMedia> Clone for CallRoute<M> {
+    fn clone(&self) -> Self {
+        match self {
+            CallRoute::Service(s) => CallRoute::Service(s.clone()),
+            CallRoute::Demo(d) => CallRoute::Demo(d.clone()),
+        }
+    }
+}
+
+impl<M: CallMedia> CallSignalling for CallRoute<M> {
+    async fn options(&self) -> CallOptions {
+        match self {
+            CallRoute::Service(s) => CallSignalling::options(s).await,
+            CallRoute::Demo(d) => d.options().await,
+        }
+    }
+    async fn place(&self, offer: &str) -> Result<PlacedCall, CallError> {
+        match self {
+            CallRoute::Service(s) => CallSignalling::place(s, offer).await,
+            CallRoute::Demo(d) => d.place(offer).await,
+        }
+    }
+    async fn incoming(&self) -> Result<Option<IncomingCall>, CallError> {
+        match self {
+            CallRoute::Service(s) => CallSignalling::incoming(s).await,
+            CallRoute::Demo(d) => d.incoming().await,
+        }
+    }
+    async fn answer(&self, call: &str, answer: &str) -> Result<(), CallError> {
+        match self {
+            CallRoute::Service(s) => CallSignalling::answer(s, call, answer).await,
+            CallRoute::Demo(d) => d.answer(call, answer).await,
+        }
+    }
+    async fn is_on(&self, call: &str) -> Result<bool, CallError> {
+        match self {
+            CallRoute::Service(s) => CallSignalling::is_on(s, call).await,
+            CallRoute::Demo(d) => d.is_on(call).await,
+        }
+    }
+    async fn hang_up(&self, call: &str) -> Result<(), CallError> {
+        match self {
+            CallRoute::Service(s) => CallSignalling::hang_up(s, call).await,
+            CallRoute::Demo(d) => d.hang_up(call).await,
+        }
+    }
+}
+
+/// What the call screen shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CallScreen {
+    /// Video calls are possible (demo mode, or a service with a call endpoint).
+    pub available: bool,
+    pub demo: bool,
+    #[serde(flatten)]
+    pub line: CallView,
+}
+
+fn call_error(e: CallError) -> CoreError {
+    CoreError::new(e.code, e.detail)
+}
+
+impl<P: Platform, M: CallMedia> App<P, M> {
+    /// Who the patient's calls go to now.
+    fn call_route(&self) -> Result<CallRoute<M>, CallError> {
+        match self.mode() {
+            Mode::Demo => Ok(CallRoute::Demo(self.demo_nurse.clone())),
+            Mode::Revoked => Err(CallError::new("call-not-offered", "the service no longer accepts this tablet")),
+            Mode::Enrolled => {
+                let enrolment = self
+                    .platform
+                    .load_enrolment()
+                    .ok()
+                    .flatten()
+                    .ok_or_else(|| CallError::new("call-not-offered", "not enrolled"))?;
+                let endpoint = enrolment
+                    .call_endpoint
+                    .ok_or_else(|| CallError::new("call-not-offered", "the service takes no calls"))?;
+                Ok(CallRoute::Service(CallService::new(&endpoint, Some(enrolment.access_token))?))
+            }
+        }
+    }
+
+    /// Does the enrolled service take calls? Read from the keyring at most
+    /// every half minute (the call screen asks five times a second); a "no"
+    /// is re-read sooner, as an enrolment may just have happened.
+    fn service_takes_calls(&self) -> bool {
+        let mut known = self.takes_calls.lock().unwrap();
+        match *known {
+            Some((when, answer))
+                if when.elapsed() < if answer { TAKES_CALLS_RECHECK } else { TAKES_CALLS_RECHECK / 10 } =>
+            {
+                answer
+            }
+            _ => {
+                let answer = self.platform.load_enrolment().ok().flatten().is_some_and(|e| e.call_endpoint.is_some());
+                *known = Some((Instant::now(), answer));
+                answer
+            }
+        }
+    }
+
+    /// What the call screen shows now.
+    pub fn call_screen(&self) -> CallScreen {
+        let mode = self.mode();
+        let available = match mode {
+            Mode::Demo => true,
+            Mode::Enrolled => self.service_takes_calls(),
+            Mode::Revoked => false,
+        };
+        CallScreen { available, demo: mode == Mode::Demo, line: self.calls.view() }
+    }
+
+    /// The patient calls the service (or the demo nurse).
+    pub fn call_start(&self) -> Result<(), CoreError> {
+        let route = self.call_route().map_err(call_error)?;
+        self.calls.start(route).map_err(call_error)
+    }
+
+    /// The patient answers the call that rings.
+    pub fn call_answer(&self) -> Result<(), CoreError> {
+        self.calls.answer().map_err(call_error)
+    }
+
+    /// Hangs up, declines a ringing call, or stops calling.
+    pub async fn call_hang_up(&self) {
+        self.calls.hang_up().await
+    }
+
+    pub fn call_set_muted(&self, muted: bool) {
+        self.calls.set_muted(muted)
+    }
+
+    pub fn call_set_camera(&self, on: bool) {
+        self.calls.set_camera_on(on)
+    }
+
+    /// The other side's latest picture, or the self view.
+    pub fn call_frame(&self, picture: Picture) -> Option<Frame> {
+        self.calls.frame(picture)
+    }
+
+    /// Demo mode: the demo nurse rings the patient (from the nurse page).
+    pub async fn call_demo_ring(&self) -> Result<(), CoreError> {
+        if self.mode() != Mode::Demo {
+            return Err(CoreError::new("call-not-offered", "only in demo mode"));
+        }
+        self.demo_nurse.ring().await.map_err(call_error)?;
+        self.calls.poll(&CallRoute::Demo(self.demo_nurse.clone())).await;
+        Ok(())
+    }
+
+    /// Asks the service whether someone calls the patient (the shell's loop
+    /// calls this now and then). Returns whether a new call rings now, so
+    /// the shell can tell the patient when the app is not in front.
+    pub async fn call_poll_incoming(&self) -> bool {
+        match (self.mode(), self.call_route()) {
+            (Mode::Enrolled, Ok(route)) => self.calls.poll(&route).await,
+            _ => false,
+        }
+    }
+}

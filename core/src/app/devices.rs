@@ -1,0 +1,218 @@
+//! Readings from devices: finding and pairing them (the demo's simulated
+//! ones in demo mode), a device session into the shared store (the
+//! background device watch), and the Mål screen's "measure with the
+//! device", which in demo mode runs a simulated device through the real
+//! decoders and session and otherwise waits for the paired device's next
+//! reading.
+
+use std::{future::Future, time::Duration};
+
+use serde::Serialize;
+
+use super::{App, Mode, Platform};
+use crate::{
+    call::media::CallMedia,
+    demo,
+    devices::{
+        session::{self, ReadingSink, SessionConfig, SessionReport, StoreSink},
+        simulator::SimulatedLink,
+        transport::{Scanner, Transport, TransportError, HEALTH_SERVICES},
+    },
+    error::CoreError,
+    measurement::Measurement,
+    plan::{CarePlan, MeasurementKind},
+    today::LatestResult,
+};
+
+/// How long the Mål screen waits for a real device's reading.
+pub const MEASURE_WAIT: Duration = Duration::from_secs(180);
+/// The demo's cuff pumps, its scale settles: a moment before the value comes.
+const DEMO_SETTLE: Duration = Duration::from_millis(1200);
+/// How long a nurse's search for devices listens.
+const SCAN_FOR: Duration = Duration::from_secs(8);
+/// The demo's search takes a moment too, as a real one would.
+const DEMO_SCAN: Duration = Duration::from_millis(800);
+
+/// A device found nearby that can be paired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FoundDevice {
+    pub id: String,
+    /// The health service, 4 hex digits.
+    pub service: String,
+    pub name: String,
+    pub paired: bool,
+}
+
+fn bluetooth_unavailable(e: TransportError) -> CoreError {
+    CoreError::new("bluetooth-unavailable", e.to_string())
+}
+
+/// Stores through the app's shared store, locking it only per record, for
+/// whoever records now (training overrides), and wakes sync.
+pub struct AppSink<'a, P: Platform, M: CallMedia> {
+    pub app: &'a App<P, M>,
+    pub device_id: &'a str,
+    /// The plan in force; `None` when an enrolled tablet has none yet.
+    pub plan: Option<&'a CarePlan>,
+}
+
+impl<P: Platform, M: CallMedia> ReadingSink for AppSink<'_, P, M> {
+    fn store(&mut self, measurements: &[Measurement], sequence: Option<u16>) -> Result<(), CoreError> {
+        let entered_by = self.app.recorder();
+        self.app.with_store_mut(|store| {
+            StoreSink { store, device_id: self.device_id, entered_by, clock: self.app.clock(), plan: self.plan }
+                .store(measurements, sequence)
+        })?;
+        self.app.device_readings.send_modify(|n| *n += 1);
+        self.app.sync_soon();
+        Ok(())
+    }
+}
+
+impl<P: Platform, M: CallMedia> App<P, M> {
+    /// The plan in force now, if any.
+    fn plan_in_force(&self) -> Option<CarePlan> {
+        self.with_store(|store| Ok(crate::fhir::careplan::in_force(store, self.clock.now(), &self.clock.time_zone())?))
+            .ok()
+            .flatten()
+    }
+
+    /// Looks for health devices nearby (nurse only): the demo's simulated
+    /// ones in demo mode, otherwise with the scanner `open_scanner` gives.
+    pub async fn find_devices<S: Scanner, F: Future<Output = Result<S, TransportError>>>(
+        &self,
+        open_scanner: impl FnOnce() -> F,
+    ) -> Result<Vec<FoundDevice>, CoreError> {
+        self.require_nurse()?;
+        let paired: Vec<String> = self.paired_devices()?.into_iter().map(|d| d.id).collect();
+        let found: Vec<(String, String, String)> = match self.mode() {
+            Mode::Demo => {
+                tokio::time::sleep(DEMO_SCAN).await;
+                MeasurementKind::ALL
+                    .iter()
+                    .filter_map(|k| demo::devices::identity(*k))
+                    .map(|(id, service, _, name)| (id.to_string(), format!("{service:04x}"), name.to_string()))
+                    .collect()
+            }
+            Mode::Enrolled | Mode::Revoked => {
+                let mut scanner = open_scanner().await.map_err(bluetooth_unavailable)?;
+                scanner
+                    .scan(&HEALTH_SERVICES, SCAN_FOR)
+                    .await
+                    .map_err(bluetooth_unavailable)?
+                    .into_iter()
+                    .filter_map(|a| {
+                        let name = a.name.clone().unwrap_or_else(|| a.id.clone());
+                        a.services.first().map(|s| (a.id.clone(), format!("{s:04x}"), name))
+                    })
+                    .collect()
+            }
+        };
+        Ok(found
+            .into_iter()
+            .map(|(id, service, name)| FoundDevice { paired: paired.contains(&id), id, service, name })
+            .collect())
+    }
+
+    /// Runs a device session over `link` into the store (clock, stored
+    /// records, live readings) and remembers what it learnt about the device.
+    pub async fn take_readings<T: Transport>(
+        &self,
+        link: &mut T,
+        device_id: &str,
+        last_sequence: Option<u16>,
+        set_clock: bool,
+        wait: Duration,
+    ) -> SessionReport {
+        let plan = self.plan_in_force();
+        let tz = self.clock.time_zone();
+        let config = SessionConfig { device_id, time_zone: &tz, clock: self.clock(), last_sequence, set_clock, wait };
+        let mut sink = AppSink { app: self, device_id, plan: plan.as_ref() };
+        let report = session::run(link, &config, &mut sink).await;
+        let now = self.clock.now();
+        if let Err(e) = self.with_store(|store| Ok(session::remember(store, device_id, &report, now)?)) {
+            log::warn!("registry update failed: {e}");
+        }
+        report
+    }
+
+    /// Takes a reading of `kind` with a device, for the Mål screen.
+    pub async fn measure_with_device(&self, kind: MeasurementKind) -> Result<LatestResult, CoreError> {
+        let started = self.clock.now();
+        let mut stored = self.device_readings.subscribe();
+        if self.mode() == Mode::Demo {
+            let wobble = u16::from_le_bytes(self.random_bytes::<2>()?);
+            let device = demo::devices::device(kind, wobble)
+                .ok_or_else(|| CoreError::new("measure-no-device", format!("{kind:?}")))?;
+            tokio::time::sleep(DEMO_SETTLE).await;
+            let (id, service, _, name) = demo::devices::identity(kind).expect("a demo device exists");
+            self.with_store(|s| Ok(s.pair_device(id, &format!("{service:04x}"), name, started)?))?;
+            let mut link = SimulatedLink::new(device);
+            let report = self.take_readings(&mut link, id, None, false, Duration::from_millis(50)).await;
+            if let Some((_, error)) = report.bad_packets.first() {
+                return Err(CoreError::new(error.code(), error.to_string()));
+            }
+            if let Some(error) = report.store_failures.into_iter().next() {
+                return Err(error);
+            }
+        }
+        let deadline = tokio::time::Instant::now() + MEASURE_WAIT;
+        loop {
+            // Stored records can carry an older device time; a month back is plenty.
+            let since = started - jiff::SignedDuration::from_hours(24 * 31);
+            let newest = self.with_store(|store| {
+                Ok(store
+                    .readings(kind, since, jiff::Timestamp::MAX)?
+                    .into_iter()
+                    .filter(|r| r.received >= started)
+                    .map(|r| r.id)
+                    .max())
+            })?;
+            if let Some(id) = newest {
+                return self.reading(id);
+            }
+            if self.mode() == Mode::Demo {
+                return Err(CoreError::new("measure-timeout", "the demo device sent nothing"));
+            }
+            // The device watch stores the paired device's next reading.
+            if tokio::time::timeout_at(deadline, stored.changed()).await.is_err() {
+                return Err(CoreError::new("measure-timeout", "no reading from the device in time"));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{
+        app::{testing::TestApp, Mode},
+        plan::MeasurementKind,
+        store::readings::EnteredBy,
+    };
+
+    #[tokio::test(start_paused = true)]
+    async fn the_demo_measures_through_the_real_session_for_whoever_records() {
+        let t = TestApp::demo();
+        assert_eq!(t.app.mode(), Mode::Demo);
+        t.app.set_taken_by(EnteredBy::Relative).unwrap();
+        let result = t.app.measure_with_device(MeasurementKind::BloodPressure).await.unwrap();
+        assert_eq!(result.kind, MeasurementKind::BloodPressure);
+        assert!(result.values.iter().any(|(code, _, _)| code == "8480-6"), "systolic is there: {:?}", result.values);
+        let paired = t.app.paired_devices().unwrap();
+        assert_eq!(paired.len(), 1, "the demo cuff is paired on first use");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_enrolled_tablet_waits_for_the_device_and_then_gives_up() {
+        let t = TestApp::enrolled();
+        let error = t.app.measure_with_device(MeasurementKind::BodyWeight).await.unwrap_err();
+        assert_eq!(error.code, "measure-timeout");
+    }
+
+    #[tokio::test]
+    async fn finding_devices_needs_the_nurse() {
+        let t = TestApp::demo();
+        let refused = t.app.find_devices(crate::app::testing::no_scanner).await.unwrap_err();
+        assert_eq!(refused.code, "nurse-locked");
+    }
+}

@@ -1,0 +1,355 @@
+//! The app itself, without Tauri: its mode (demo, enrolled, revoked), the
+//! store handle, what sync is doing, who is recording, the nurse lock and
+//! the call line. The shell (`src-tauri`) holds one [`App`], asks it, and
+//! does what only the operating system can ([`Platform`]: the keyring, the
+//! settings file, randomness) — demo versus real is decided here, in
+//! [`App::mode`], and nowhere else.
+
+pub mod call_line;
+mod calls;
+mod devices;
+mod nurse;
+mod screens;
+mod service;
+
+use std::{
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex},
+};
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+pub use calls::{CallRoute, CallScreen};
+pub use devices::{AppSink, FoundDevice, MEASURE_WAIT};
+pub use nurse::DEMO_NURSE_CODE;
+pub use screens::{AnswersOutcome, EntryOutcome, PlanView};
+pub use service::{ServiceStatus, SyncStatus, REVOKED_SETTING};
+
+use crate::{
+    call::{demo_nurse::DemoNurse, media::CallMedia, media::Source},
+    clock::Clock,
+    demo::DemoService,
+    devices::BluetoothStatus,
+    enrolment::Enrolment,
+    error::CoreError,
+    settings::Settings,
+    store::{readings::EnteredBy, Store, StoreKey, StoreNotice},
+};
+
+use call_line::{CallLine, CallTimings};
+
+/// Why the platform could not hand over a secret (the store key or the
+/// enrolment). The detail is for the log; it never holds the secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("secret unavailable: {detail}")]
+pub struct SecretError {
+    pub detail: String,
+}
+
+impl From<SecretError> for CoreError {
+    fn from(e: SecretError) -> CoreError {
+        CoreError::new("store-key-unavailable", e.detail)
+    }
+}
+
+/// What the app needs from the operating system. The shell implements it
+/// with the OS keyring and files; tests with memory.
+pub trait Platform: Send + Sync + 'static {
+    /// The store key as configured (the keyring, or a named key file),
+    /// created on first use.
+    fn store_key(&self) -> Result<StoreKey, SecretError>;
+    /// A key kept in a file, created on first use (demo mode without a keyring).
+    fn store_key_in_file(&self, path: &Path) -> Result<StoreKey, SecretError>;
+    /// The saved enrolment with the follow-up service, if any.
+    fn load_enrolment(&self) -> Result<Option<Enrolment>, SecretError>;
+    /// Saves (replaces) the enrolment.
+    fn save_enrolment(&self, enrolment: &Enrolment) -> Result<(), SecretError>;
+    /// Saves the settings durably.
+    fn save_settings(&self, settings: &Settings) -> Result<(), CoreError>;
+    /// Fills `bytes` with random bytes from the operating system.
+    fn fill_random(&self, bytes: &mut [u8]) -> Result<(), CoreError>;
+}
+
+/// What the app is connected to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// No service configured: the in-process demo service answers.
+    Demo,
+    /// Enrolled with a follow-up service.
+    Enrolled,
+    /// The service no longer accepts this tablet: "ask your nurse".
+    Revoked,
+}
+
+/// Which store file: the demo's data never mixes with real data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreFile {
+    Demo,
+    Real,
+}
+
+impl StoreFile {
+    pub fn path(self, data_dir: &Path) -> PathBuf {
+        data_dir.join(match self {
+            StoreFile::Demo => "demo.db",
+            StoreFile::Real => "heima.db",
+        })
+    }
+}
+
+/// How the app is set up at start (from the environment, in the shell).
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// Where the store and the settings live.
+    pub data_dir: PathBuf,
+    /// The nurse code, if one is configured (`HEIMA_NURSE_CODE`).
+    pub nurse_code: Option<String>,
+    /// What the patient's side of a call sends (`None`: nothing).
+    pub call_source: Option<Source>,
+    /// The activation endpoint for codes typed by hand.
+    pub enrol_endpoint: Option<String>,
+    pub call_timings: CallTimings,
+    /// How long the demo nurse lets a call ring.
+    pub demo_ring: std::time::Duration,
+}
+
+/// Who records now, and the nurse's lock.
+#[derive(Debug, Clone, Copy)]
+struct People {
+    /// Who is taking readings and answering (patient or relative).
+    taken_by: EnteredBy,
+    /// The nurse's training mode: everything recorded is marked as
+    /// training, shown with a banner, never sent or counted.
+    training: bool,
+    /// The nurse has typed the nurse code since the app started.
+    nurse_unlocked: bool,
+}
+
+/// The app's state, shared by every command.
+pub struct App<P: Platform, M: CallMedia> {
+    platform: P,
+    clock: Arc<dyn Clock>,
+    config: AppConfig,
+    settings: Mutex<Settings>,
+    /// Problems found at start-up that the user should hear about once.
+    notices: Mutex<Vec<CoreError>>,
+    demo: DemoService,
+    bluetooth: Mutex<BluetoothStatus>,
+    /// The mode's encrypted store; `None` when it could not be opened (the
+    /// reason is among the notices).
+    store: Arc<Mutex<Option<Store>>>,
+    sync: Mutex<SyncStatus>,
+    /// Wakes the sync loop at once (enrolment, "send now", a new reading).
+    sync_wake: tokio::sync::Notify,
+    /// Counts readings stored from devices, for whoever waits for one.
+    device_readings: tokio::sync::watch::Sender<u64>,
+    people: Mutex<People>,
+    calls: CallLine<M, CallRoute<M>>,
+    demo_nurse: DemoNurse<M>,
+    /// Where background work (a demo reply) runs.
+    runtime: tokio::runtime::Handle,
+    /// Whether the service takes calls, and when that was read.
+    takes_calls: Mutex<Option<(std::time::Instant, bool)>>,
+}
+
+impl<P: Platform, M: CallMedia> App<P, M> {
+    /// Starts the app: opens the mode's store (seeding the demo in demo
+    /// mode). Problems become notices for the user, never a failed start.
+    /// Background work of calls runs on `runtime`.
+    pub fn start(
+        platform: P,
+        clock: Arc<dyn Clock>,
+        media: Arc<M>,
+        config: AppConfig,
+        settings: Settings,
+        mut notices: Vec<CoreError>,
+        runtime: tokio::runtime::Handle,
+    ) -> App<P, M> {
+        let demo = DemoService::new(&*clock);
+        let file = if settings.is_demo() { StoreFile::Demo } else { StoreFile::Real };
+        let store = open_store(&platform, &config.data_dir, file, clock.now(), &mut notices);
+        let store = store.map(|mut store| {
+            if file == StoreFile::Demo {
+                if let Err(error) = demo.seed(&mut store, &*clock) {
+                    log::error!("demo content not seeded: {error}");
+                    notices.push(error);
+                }
+            }
+            store
+        });
+        let sync = SyncStatus::at_start(store.as_ref());
+        let calls = CallLine::new(media.clone(), config.call_source, config.call_timings, runtime.clone());
+        let demo_nurse = DemoNurse::new(media, config.demo_ring);
+        App {
+            platform,
+            clock,
+            config,
+            settings: Mutex::new(settings),
+            notices: Mutex::new(notices),
+            demo,
+            bluetooth: Mutex::new(BluetoothStatus::Checking),
+            store: Arc::new(Mutex::new(store)),
+            sync: Mutex::new(sync),
+            sync_wake: tokio::sync::Notify::new(),
+            device_readings: tokio::sync::watch::Sender::new(0),
+            people: Mutex::new(People { taken_by: EnteredBy::Patient, training: false, nurse_unlocked: false }),
+            calls,
+            demo_nurse,
+            runtime,
+            takes_calls: Mutex::new(None),
+        }
+    }
+
+    /// Demo, enrolled or revoked: the one place this is decided.
+    pub fn mode(&self) -> Mode {
+        if self.settings.lock().unwrap().is_demo() {
+            Mode::Demo
+        } else if self.sync.lock().unwrap().revoked {
+            Mode::Revoked
+        } else {
+            Mode::Enrolled
+        }
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        &*self.clock
+    }
+
+    pub fn platform(&self) -> &P {
+        &self.platform
+    }
+
+    /// Waits until something should be sent at once.
+    pub async fn sync_wanted(&self) {
+        self.sync_wake.notified().await
+    }
+
+    /// Something new waits to be sent: wake the sync loop.
+    pub fn sync_soon(&self) {
+        self.sync_wake.notify_one();
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings.lock().unwrap().clone()
+    }
+
+    /// The settings, with what was found at start-up (told once).
+    pub fn settings_with_notices(&self) -> SettingsView {
+        SettingsView { settings: self.settings(), notices: std::mem::take(&mut *self.notices.lock().unwrap()) }
+    }
+
+    /// Applies a change to the settings and saves it before returning; if
+    /// saving fails, the old settings stay.
+    pub fn change_settings(&self, change: impl FnOnce(&mut Settings)) -> Result<Settings, CoreError> {
+        let mut settings = self.settings.lock().unwrap();
+        let mut changed = settings.clone();
+        change(&mut changed);
+        self.platform.save_settings(&changed)?;
+        *settings = changed.clone();
+        Ok(changed)
+    }
+
+    pub fn bluetooth(&self) -> BluetoothStatus {
+        self.bluetooth.lock().unwrap().clone()
+    }
+
+    pub fn set_bluetooth(&self, status: BluetoothStatus) {
+        *self.bluetooth.lock().unwrap() = status;
+    }
+
+    /// Runs `f` on the open store.
+    pub fn with_store<T>(&self, f: impl FnOnce(&Store) -> Result<T, CoreError>) -> Result<T, CoreError> {
+        let guard = self.store.lock().unwrap();
+        let store = guard.as_ref().ok_or_else(|| CoreError::new("store-failed", "the store is not open"))?;
+        f(store)
+    }
+
+    /// Runs `f` on the open store, mutably.
+    pub fn with_store_mut<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, CoreError>) -> Result<T, CoreError> {
+        let mut guard = self.store.lock().unwrap();
+        let store = guard.as_mut().ok_or_else(|| CoreError::new("store-failed", "the store is not open"))?;
+        f(store)
+    }
+
+    fn random_bytes<const N: usize>(&self) -> Result<[u8; N], CoreError> {
+        let mut bytes = [0u8; N];
+        self.platform.fill_random(&mut bytes)?;
+        Ok(bytes)
+    }
+
+    /// A fresh random identifier (hex), for records the app creates.
+    fn new_identifier(&self, prefix: &str) -> Result<String, CoreError> {
+        Ok(format!("{prefix}/{}", hex(&self.random_bytes::<16>()?)))
+    }
+
+    /// The store key for a store file; demo mode keeps its key in the data
+    /// folder when there is no keyring (demo data is not patient data).
+    fn store_key(&self, file: StoreFile) -> Result<StoreKey, CoreError> {
+        store_key(&self.platform, &self.config.data_dir, file)
+    }
+
+    /// Opens another connection to the real store (sync rounds use their own).
+    fn open_real_store(&self) -> Result<Store, CoreError> {
+        let key = self.store_key(StoreFile::Real)?;
+        Ok(Store::open(&StoreFile::Real.path(&self.config.data_dir), &key, self.clock.now())?.store)
+    }
+}
+
+/// Settings plus anything found at start-up that the user should be told.
+#[derive(Debug, Serialize)]
+pub struct SettingsView {
+    pub settings: Settings,
+    pub notices: Vec<CoreError>,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn store_key(platform: &impl Platform, data_dir: &Path, file: StoreFile) -> Result<StoreKey, CoreError> {
+    match platform.store_key() {
+        Ok(key) => Ok(key),
+        Err(error) if file == StoreFile::Demo => {
+            log::warn!("keyring unavailable ({error}); demo mode keeps its key in the data folder");
+            Ok(platform.store_key_in_file(&data_dir.join("demo-store.key"))?)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Opens a store file; problems become notices.
+fn open_store(
+    platform: &impl Platform,
+    data_dir: &Path,
+    file: StoreFile,
+    now: Timestamp,
+    notices: &mut Vec<CoreError>,
+) -> Option<Store> {
+    let key = match store_key(platform, data_dir, file) {
+        Ok(key) => key,
+        Err(error) => {
+            notices.push(error);
+            return None;
+        }
+    };
+    match Store::open(&file.path(data_dir), &key, now) {
+        Ok(opened) => {
+            for notice in opened.notices {
+                let StoreNotice::Quarantined { moved_to, .. } = notice;
+                log::warn!("damaged database moved to {}", moved_to.display());
+                notices.push(CoreError::new("store-quarantined", moved_to.display().to_string()));
+            }
+            Some(opened.store)
+        }
+        Err(error) => {
+            log::error!("store did not open: {error}");
+            notices.push(CoreError::new(error.code(), error.to_string()));
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing;

@@ -1,0 +1,214 @@
+//! What the patient's screens ask: the day's tasks, readings and their
+//! results, questionnaires, the plan, history and messages. Whoever is
+//! recording comes from the app's state ([`App::recorder`]), never from
+//! the webview alone.
+
+use std::{collections::BTreeMap, time::Duration};
+
+use serde::Serialize;
+
+use super::{App, Mode, Platform};
+use crate::{
+    call::media::CallMedia,
+    error::CoreError,
+    locale,
+    manual,
+    plan::{ActivityKind, CarePlan, MeasurementKind},
+    questionnaire::{Answer, AnswerProblem, Answers, Item, Questionnaire, Text},
+    recording::{self, AnswersRefused, EntryRefused, History, QuestionnaireResult},
+    store::messages::{IncomingMessage, Message},
+    today::{self, LatestResult, TodayView},
+};
+
+/// How long the demo nurse takes to answer a message.
+const DEMO_REPLY_AFTER: Duration = Duration::from_secs(3);
+
+/// Why typed values were refused, or the result.
+#[derive(Debug, Serialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum EntryOutcome {
+    Stored { result: LatestResult },
+    Refused { problems: Vec<manual::EntryProblem> },
+}
+
+/// Why answers were refused, or the result.
+#[derive(Debug, Serialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum AnswersOutcome {
+    Stored { result: Box<QuestionnaireResult> },
+    Refused { problems: Vec<AnswerProblem> },
+}
+
+/// The self-care plan in force, with the questionnaires' titles.
+#[derive(Debug, Serialize)]
+pub struct PlanView {
+    pub plan: CarePlan,
+    pub questionnaire_titles: BTreeMap<String, Text>,
+}
+
+impl<P: Platform, M: CallMedia> App<P, M> {
+    /// The today screen: the plan's tasks for the patient's current day, or
+    /// `None` while the service has sent no plan yet.
+    pub fn today(&self) -> Result<Option<TodayView>, CoreError> {
+        let demo = self.mode() == Mode::Demo;
+        let name = demo.then_some(self.demo.patient_name.as_str());
+        self.with_store(|store| Ok(today::view(store, self.clock(), demo, name)?))
+    }
+
+    /// One stored reading, judged, for the result screen.
+    pub fn reading(&self, id: i64) -> Result<LatestResult, CoreError> {
+        self.with_store(|store| recording::reading_result(store, self.clock(), id))?
+            .ok_or_else(|| CoreError::new("store-failed", "no plan to judge by"))
+    }
+
+    /// Stores a reading typed by hand (values by LOINC code, as typed).
+    pub fn enter_reading(
+        &self,
+        kind: MeasurementKind,
+        values: &BTreeMap<String, String>,
+    ) -> Result<EntryOutcome, CoreError> {
+        let entered_by = self.recorder();
+        let outcome = self.with_store_mut(|store| {
+            match recording::record_manual(store, self.clock(), kind, values, entered_by) {
+                Ok(result) => Ok(EntryOutcome::Stored { result }),
+                Err(EntryRefused::Typed(problems)) => Ok(EntryOutcome::Refused { problems }),
+                Err(EntryRefused::Failed(error)) => Err(error),
+            }
+        })?;
+        if matches!(outcome, EntryOutcome::Stored { .. }) {
+            self.sync_soon();
+        }
+        Ok(outcome)
+    }
+
+    /// The newest version of a questionnaire the service sent.
+    pub fn questionnaire(&self, id: &str) -> Result<Questionnaire, CoreError> {
+        self.with_store(|store| Ok(crate::fhir::questionnaire::load(store, id)?))?
+            .ok_or_else(|| CoreError::new("questionnaire-invalid", format!("no questionnaire {id}")))
+    }
+
+    /// The items to show, in order, given the answers so far (`enableWhen`).
+    pub fn questionnaire_screens(&self, id: &str, answers: &Answers) -> Result<Vec<Item>, CoreError> {
+        Ok(self.questionnaire(id)?.screens(answers).into_iter().cloned().collect())
+    }
+
+    /// Checks one answer before "next".
+    pub fn check_answer(&self, id: &str, link_id: &str, answer: &Answer) -> Result<Option<AnswerProblem>, CoreError> {
+        Ok(self.questionnaire(id)?.check_answer(link_id, answer).err())
+    }
+
+    /// Stores the answers (after the summary) and sends them on.
+    pub fn submit_answers(&self, id: &str, answers: &Answers) -> Result<AnswersOutcome, CoreError> {
+        let questionnaire = self.questionnaire(id)?;
+        let entered_by = self.recorder();
+        let identifier = self.new_identifier("response")?;
+        let outcome = self.with_store_mut(|store| {
+            match recording::submit_answers(store, self.clock(), &questionnaire, answers, entered_by, &identifier) {
+                Ok(result) => Ok(AnswersOutcome::Stored { result: Box::new(result) }),
+                Err(AnswersRefused::Answers(problems)) => Ok(AnswersOutcome::Refused { problems }),
+                Err(AnswersRefused::Failed(error)) => Err(error),
+            }
+        })?;
+        self.sync_soon();
+        Ok(outcome)
+    }
+
+    /// The self-care plan in force, with its questionnaires' titles.
+    pub fn plan(&self) -> Result<Option<PlanView>, CoreError> {
+        self.with_store(|store| {
+            let Some(plan) = crate::fhir::careplan::in_force(store, self.clock.now(), &self.clock.time_zone())? else {
+                return Ok(None);
+            };
+            let mut titles = BTreeMap::new();
+            for activity in &plan.activities {
+                if let ActivityKind::Questionnaire { questionnaire } = &activity.kind {
+                    if let Some(q) = crate::fhir::questionnaire::load(store, questionnaire)? {
+                        titles.insert(questionnaire.clone(), q.title);
+                    }
+                }
+            }
+            Ok(Some(PlanView { plan, questionnaire_titles: titles }))
+        })
+    }
+
+    /// Readings of a kind over the last `days` days (1 to 366), with the
+    /// patient's limits.
+    pub fn history(&self, kind: MeasurementKind, days: u16) -> Result<History, CoreError> {
+        self.with_store(|store| recording::history(store, self.clock(), kind, days.clamp(1, 366)))
+    }
+
+    pub fn messages(&self) -> Result<Vec<Message>, CoreError> {
+        self.with_store(|store| Ok(store.messages()?))
+    }
+
+    /// Stores and queues the patient's message; in demo mode the demo
+    /// nurse answers after a few seconds.
+    pub fn send_message(&self, text: &str) -> Result<Vec<Message>, CoreError> {
+        let identifier = self.new_identifier("message")?;
+        let now = self.clock.now();
+        self.with_store_mut(|store| Ok(store.send_message(text, &identifier, now)?))?;
+        self.sync_soon();
+        if self.mode() == Mode::Demo {
+            let reply = IncomingMessage {
+                identifier: format!("demo-reply/{identifier}"),
+                sent: now + DEMO_REPLY_AFTER,
+                body: locale::format(self.settings.lock().unwrap().locale, "demo-reply", &[]),
+            };
+            let store = self.store.clone();
+            self.runtime.spawn(async move {
+                tokio::time::sleep(DEMO_REPLY_AFTER).await;
+                if let Some(store) = store.lock().unwrap().as_mut() {
+                    if let Err(e) = store.receive_messages(&[reply]) {
+                        log::warn!("demo reply not stored: {e}");
+                    }
+                }
+            });
+        }
+        self.messages()
+    }
+
+    /// Marks the replies as read (the messages screen was shown).
+    pub fn mark_messages_read(&self) -> Result<usize, CoreError> {
+        let now = self.clock.now();
+        self.with_store(|store| Ok(store.mark_messages_read(now)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use crate::{
+        app::{testing::TestApp, EntryOutcome},
+        plan::MeasurementKind,
+        store::readings::EnteredBy,
+    };
+
+    #[tokio::test]
+    async fn a_typed_reading_is_stored_for_whoever_records() {
+        let t = TestApp::demo();
+        assert!(t.app.today().unwrap().is_some(), "the demo has a plan");
+        t.app.set_taken_by(EnteredBy::Relative).unwrap();
+        let values = BTreeMap::from([("8867-4".to_string(), "72".to_string())]);
+        let EntryOutcome::Stored { result } = t.app.enter_reading(MeasurementKind::Pulse, &values).unwrap() else {
+            panic!("refused")
+        };
+        let stored = t.app.reading(result.id).unwrap();
+        assert_eq!(stored.id, result.id);
+        let typo = BTreeMap::from([("8867-4".to_string(), "7x2".to_string())]);
+        assert!(matches!(
+            t.app.enter_reading(MeasurementKind::Pulse, &typo).unwrap(),
+            EntryOutcome::Refused { .. }
+        ));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_demo_nurse_answers_a_message() {
+        let t = TestApp::demo();
+        let sent = t.app.send_message("Hei").unwrap();
+        assert_eq!(sent.len(), t.app.messages().unwrap().len());
+        let before = sent.len();
+        tokio::time::sleep(super::DEMO_REPLY_AFTER * 2).await;
+        assert_eq!(t.app.messages().unwrap().len(), before + 1);
+    }
+}

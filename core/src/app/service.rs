@@ -1,0 +1,304 @@
+//! The connection with the follow-up service: its status for the screens,
+//! enrolment (an activation code, or a login at the service) and its
+//! finish, and one sync round with what it means for the app (a revoked
+//! tablet stops trying and says "ask your nurse", across restarts).
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::{App, Mode, Platform};
+use crate::{
+    call::media::CallMedia,
+    enrolment::{authorize_url, parse_activation, Enrolment, Pkce},
+    error::CoreError,
+    locale,
+    settings::ServiceEnrolment,
+    store::{outbox::OutboxStatus, Store},
+    sync::{
+        client::{Progress, SyncError},
+        enrol,
+        round::{self, RoundSettings},
+    },
+};
+
+/// Store setting that remembers a revoked enrolment across restarts.
+pub const REVOKED_SETTING: &str = "sync.revoked";
+const NETWORK_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long the login page in the browser may take.
+const LOGIN_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// What sync is doing, for the UI.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncStatus {
+    /// The service no longer accepts this tablet.
+    pub revoked: bool,
+    /// The running drain's progress, for large uploads.
+    pub progress: Option<Progress>,
+    pub running: bool,
+    /// The last round's error code, if it failed.
+    pub last_error: Option<&'static str>,
+    pub last_success: Option<Timestamp>,
+}
+
+impl SyncStatus {
+    pub fn at_start(store: Option<&Store>) -> SyncStatus {
+        let revoked = store.and_then(|s| s.setting(REVOKED_SETTING).ok().flatten()).is_some_and(|v| v == "true");
+        SyncStatus { revoked, ..SyncStatus::default() }
+    }
+}
+
+/// The connection with the follow-up service, for the settings screen and
+/// the "ask your nurse" screen.
+#[derive(Debug, Serialize)]
+pub struct ServiceStatus {
+    pub mode: Mode,
+    pub service_name: Option<String>,
+    /// The service's phone number from the plan in force.
+    pub phone: Option<String>,
+    pub waiting: i64,
+    pub sent: i64,
+    pub progress: Option<Progress>,
+    pub running: bool,
+    pub last_error: Option<&'static str>,
+    pub last_success: Option<Timestamp>,
+    /// Replies the patient has not seen (the badge).
+    pub unread: i64,
+    /// Training mode is on: banner on every screen.
+    pub training: bool,
+    pub nurse_unlocked: bool,
+    /// Demo mode's nurse code, shown on the nurse lock screen (demo only).
+    pub demo_nurse_code: Option<&'static str>,
+}
+
+impl<P: Platform, M: CallMedia> App<P, M> {
+    /// The service status. Without a store (its problem is among the
+    /// start-up notices) the screens still get one: nothing sent or waiting.
+    pub fn service_status(&self) -> ServiceStatus {
+        let mode = self.mode();
+        let sync = self.sync.lock().unwrap().clone();
+        let (outbox, plan, unread) = self
+            .with_store(|store| {
+                Ok((
+                    store.outbox_status()?,
+                    crate::fhir::careplan::in_force(store, self.clock.now(), &self.clock.time_zone())?,
+                    store.unread_messages()?,
+                ))
+            })
+            .unwrap_or((OutboxStatus { waiting: 0, sent: 0 }, None, 0));
+        // The demo sends nothing: its outbox is not the patient's.
+        let outbox = if mode == Mode::Demo { OutboxStatus { waiting: 0, sent: 0 } } else { outbox };
+        let enrolled_name = match mode {
+            Mode::Demo => None,
+            Mode::Enrolled | Mode::Revoked => self.platform.load_enrolment().ok().flatten().and_then(|e| e.service_name),
+        };
+        ServiceStatus {
+            mode,
+            service_name: enrolled_name.or_else(|| plan.as_ref().map(|p| p.service.name.clone())),
+            phone: plan.map(|p| p.service.phone),
+            waiting: outbox.waiting,
+            sent: outbox.sent,
+            progress: sync.progress,
+            running: sync.running,
+            last_error: sync.last_error,
+            last_success: sync.last_success,
+            unread,
+            training: self.training(),
+            nurse_unlocked: self.nurse_unlocked(),
+            demo_nurse_code: self.demo_nurse_code(),
+        }
+    }
+
+    /// Keeps a new enrolment: tokens to the keyring, the real store opened
+    /// (the demo's is left behind), local history kept and what waits sent
+    /// to the new service, then a sync round at once.
+    pub fn finish_enrolment(&self, enrolment: &Enrolment) -> Result<(), CoreError> {
+        self.platform.save_enrolment(enrolment)?;
+        let mut store = self.open_real_store()?;
+        store.begin_service(&enrolment.fhir_base, &enrolment.patient, self.clock.now())?;
+        store.set_setting(REVOKED_SETTING, "false")?;
+        let base_url = enrolment.fhir_base.clone();
+        self.change_settings(|s| s.service = Some(ServiceEnrolment { base_url }))?;
+        *self.store.lock().unwrap() = Some(store);
+        {
+            let mut sync = self.sync.lock().unwrap();
+            sync.revoked = false;
+            sync.last_error = None;
+        }
+        self.sync_soon();
+        log::info!("enrolled with a follow-up service");
+        Ok(())
+    }
+
+    /// Enrols with the activation code the nurse gave (typed, or a QR
+    /// code's text). Nurse only.
+    pub async fn enrol_with_code(&self, code: &str) -> Result<(), CoreError> {
+        self.require_nurse()?;
+        let code = parse_activation(code)?;
+        let enrolment =
+            enrol::activate(&code, self.config.enrol_endpoint.as_deref(), NETWORK_TIMEOUT, self.clock.now())
+                .await
+                .map_err(|e| match e {
+                    // A refused activation code is a wrong or used code, not a revoked tablet.
+                    SyncError::Revoked => CoreError::new("enrol-code-invalid", "the service does not know this code"),
+                    other => other.into(),
+                })?;
+        self.finish_enrolment(&enrolment)
+    }
+
+    /// Enrols by logging in at the service (SMART on FHIR standalone
+    /// launch): `open_browser` opens the service's login page; its answer
+    /// comes back to a loopback address. Nurse only.
+    pub async fn enrol_with_login(
+        &self,
+        fhir_base: &str,
+        open_browser: impl FnOnce(&str) -> Result<(), CoreError>,
+    ) -> Result<(), CoreError> {
+        self.require_nurse()?;
+        let fhir_base = fhir_base.trim().trim_end_matches('/').to_string();
+        let smart = enrol::discover(&fhir_base, NETWORK_TIMEOUT).await?;
+        let loopback = enrol::Loopback::bind().await?;
+        let pkce = Pkce::new(&self.random_bytes::<32>()?);
+        let state = super::hex(&self.random_bytes::<16>()?);
+        let url = authorize_url(&smart, &fhir_base, &loopback.redirect_uri, &state, &pkce)?;
+        let redirect_uri = loopback.redirect_uri.clone();
+        open_browser(&url)?;
+        let page = format!(
+            "<!doctype html><meta charset=utf-8><title>Heima</title><p style=\"font: 28px sans-serif\">{}</p>",
+            locale::format(self.settings.lock().unwrap().locale, "enrol-browser-done", &[])
+        );
+        let code = loopback.wait(&state, &page, LOGIN_TIMEOUT).await?;
+        let now = self.clock.now();
+        let enrolment =
+            enrol::exchange_code(&smart, &fhir_base, &code, &redirect_uri, &pkce.verifier, NETWORK_TIMEOUT, now)
+                .await?;
+        self.finish_enrolment(&enrolment)
+    }
+
+    /// One sync round with the enrolled service, on its own connection to
+    /// the store so the screens never wait for the network. Refreshed
+    /// tokens are saved; a revocation is remembered. `random_unit` gives
+    /// the retry jitter. Nothing about readings is logged.
+    pub async fn sync_round(&self, random_unit: impl FnMut() -> f64) {
+        if self.mode() != Mode::Enrolled {
+            return;
+        }
+        let enrolment = match self.platform.load_enrolment() {
+            Ok(Some(e)) => e,
+            Ok(None) => {
+                log::warn!("enrolled in the settings, but no enrolment secret found");
+                self.sync.lock().unwrap().last_error = Some("sync-revoked");
+                return;
+            }
+            Err(error) => {
+                log::error!("enrolment secret unreadable: {error}");
+                self.sync.lock().unwrap().last_error = Some("store-key-unavailable");
+                return;
+            }
+        };
+        let mut store = match self.open_real_store() {
+            Ok(store) => store,
+            Err(error) => {
+                log::error!("sync could not open the store: {error}");
+                self.sync.lock().unwrap().last_error = Some("store-failed");
+                return;
+            }
+        };
+        self.sync.lock().unwrap().running = true;
+        let tz = self.clock.time_zone();
+        let mut progress = |p: Progress| self.sync.lock().unwrap().progress = Some(p);
+        let clock = self.clock.clone();
+        let now = move || clock.now();
+        let result =
+            round::run(&mut store, &enrolment, RoundSettings::default(), now, random_unit, &tz, &mut progress).await;
+        if let Some(refreshed) = &result.refreshed {
+            if let Err(error) = self.platform.save_enrolment(refreshed) {
+                log::error!("refreshed tokens not saved: {error}");
+            }
+        }
+        let mut sync = self.sync.lock().unwrap();
+        sync.running = false;
+        sync.progress = None;
+        match result.outcome {
+            Ok(report) => {
+                log::info!(
+                    "sync: {} sent, {} already there, {} failed; {} plans, {} questionnaires, {} messages",
+                    report.upload.created,
+                    report.upload.already_there,
+                    report.upload.failed,
+                    report.download.plans_accepted,
+                    report.download.questionnaires_new,
+                    report.download.messages_new
+                );
+                sync.last_error = None;
+                sync.last_success = Some(self.clock.now());
+            }
+            Err(error) => {
+                log::warn!("sync round failed: {}", error.code());
+                if matches!(error, SyncError::Revoked) {
+                    sync.revoked = true;
+                    if let Err(e) = store.set_setting(REVOKED_SETTING, "true") {
+                        log::error!("revocation not remembered: {e}");
+                    }
+                }
+                sync.last_error = Some(error.code());
+            }
+        }
+    }
+
+    /// What sync is doing.
+    pub fn sync_status(&self) -> SyncStatus {
+        self.sync.lock().unwrap().clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::app::{testing::TestApp, Mode};
+
+    #[tokio::test]
+    async fn the_demo_reports_its_mode_and_sends_nothing() {
+        let t = TestApp::demo();
+        let status = t.app.service_status();
+        assert_eq!(status.mode, Mode::Demo);
+        assert_eq!((status.waiting, status.sent), (0, 0));
+        assert_eq!(status.demo_nurse_code, Some("2468"));
+        assert!(status.phone.is_some(), "the demo plan names the service's phone");
+    }
+
+    #[tokio::test]
+    async fn finishing_an_enrolment_leaves_the_demo_and_keeps_the_secret() {
+        let t = TestApp::demo();
+        t.app.finish_enrolment(&TestApp::enrolment("https://fhir.example.no/r4")).unwrap();
+        assert_eq!(t.app.mode(), Mode::Enrolled);
+        assert!(t.app.settings().service.is_some());
+        assert!(t.platform().saved_settings().unwrap().service.is_some(), "the settings were saved");
+        assert_eq!(t.platform().enrolment().unwrap().fhir_base, "https://fhir.example.no/r4");
+        let status = t.app.service_status();
+        assert_eq!(status.mode, Mode::Enrolled);
+        assert_eq!(status.service_name.as_deref(), Some("Testkommunen"));
+        assert_eq!(status.demo_nurse_code, None);
+        assert!(t.data_dir().join("heima.db").exists(), "the real store was opened");
+        assert_eq!(t.app.today().unwrap().map(|v| v.tasks.len()), None, "the demo's plan stays behind");
+    }
+
+    #[tokio::test]
+    async fn a_revocation_is_remembered_across_restarts() {
+        let t = TestApp::enrolled();
+        assert_eq!(t.app.mode(), Mode::Enrolled);
+        t.app.with_store(|s| Ok(s.set_setting(super::REVOKED_SETTING, "true")?)).unwrap();
+        let restarted = t.restart();
+        assert_eq!(restarted.app.mode(), Mode::Revoked);
+        assert_eq!(restarted.app.service_status().mode, Mode::Revoked);
+    }
+
+    #[tokio::test]
+    async fn a_failed_settings_save_keeps_the_demo() {
+        let t = TestApp::demo();
+        t.platform().fail_settings_save();
+        let error = t.app.finish_enrolment(&TestApp::enrolment("https://fhir.example.no/r4")).unwrap_err();
+        assert_eq!(error.code, "settings-unwritable");
+        assert_eq!(t.app.mode(), Mode::Demo);
+    }
+}

@@ -1,0 +1,295 @@
+//! Test doubles for the app room: a platform in memory, media that sends
+//! numbered RTP packets instead of a camera's, and a [`TestApp`] in a
+//! temporary data folder.
+
+use std::{
+    path::Path,
+    sync::{
+        atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering},
+        Arc, Mutex,
+    },
+    time::Duration,
+};
+
+use jiff::Timestamp;
+
+use super::{call_line::CallTimings, App, AppConfig, Platform, SecretError};
+use crate::{
+    call::{
+        media::{CallMedia, CaptureMedia, Devices, Frame, PlaybackMedia, Source, Speaker},
+        CallError, IncomingMedia, MediaKind, OutgoingMedia,
+    },
+    clock::SystemClock,
+    devices::transport::{Advertisement, Scanner, TransportError},
+    enrolment::Enrolment,
+    error::CoreError,
+    settings::{ServiceEnrolment, Settings},
+    store::StoreKey,
+};
+
+/// What the fake platform holds (shared across a restart).
+#[derive(Default)]
+pub(crate) struct Vault {
+    enrolment: Mutex<Option<Enrolment>>,
+    settings: Mutex<Option<Settings>>,
+    fail_settings: AtomicBool,
+}
+
+/// The keyring and settings file, in memory.
+#[derive(Clone, Default)]
+pub(crate) struct FakePlatform(Arc<Vault>);
+
+impl FakePlatform {
+    pub fn enrolment(&self) -> Option<Enrolment> {
+        self.0.enrolment.lock().unwrap().clone()
+    }
+    pub fn saved_settings(&self) -> Option<Settings> {
+        self.0.settings.lock().unwrap().clone()
+    }
+    pub fn fail_settings_save(&self) {
+        self.0.fail_settings.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Platform for FakePlatform {
+    fn store_key(&self) -> Result<StoreKey, SecretError> {
+        Ok(StoreKey::from_bytes([7; 32]))
+    }
+    fn store_key_in_file(&self, _: &Path) -> Result<StoreKey, SecretError> {
+        Err(SecretError { detail: "no files in tests".into() })
+    }
+    fn load_enrolment(&self) -> Result<Option<Enrolment>, SecretError> {
+        Ok(self.enrolment())
+    }
+    fn save_enrolment(&self, enrolment: &Enrolment) -> Result<(), SecretError> {
+        *self.0.enrolment.lock().unwrap() = Some(enrolment.clone());
+        Ok(())
+    }
+    fn save_settings(&self, settings: &Settings) -> Result<(), CoreError> {
+        if self.0.fail_settings.load(Ordering::SeqCst) {
+            return Err(CoreError::new("settings-unwritable", "the test said no"));
+        }
+        *self.0.settings.lock().unwrap() = Some(settings.clone());
+        Ok(())
+    }
+    fn fill_random(&self, bytes: &mut [u8]) -> Result<(), CoreError> {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let n = NEXT.fetch_add(1, Ordering::SeqCst).to_le_bytes();
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = n[i % 8] ^ (i as u8);
+        }
+        Ok(())
+    }
+}
+
+/// Media without GStreamer: captures send a numbered audio RTP packet every
+/// 20 ms (until [`FakeMedia::stall`]), playbacks count what arrives, and
+/// ringers count how many ring.
+#[derive(Default)]
+pub(crate) struct FakeMedia {
+    stalled: Arc<AtomicBool>,
+    ringing: Arc<AtomicUsize>,
+}
+
+impl FakeMedia {
+    /// Every capture stops sending (as when the network drops everything).
+    pub fn stall(&self) {
+        self.stalled.store(true, Ordering::SeqCst);
+    }
+    /// How many ringers ring now.
+    pub fn ringing(&self) -> usize {
+        self.ringing.load(Ordering::SeqCst)
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct FakePlayback {
+    packets: AtomicU64,
+}
+
+impl IncomingMedia for FakePlayback {
+    fn rtp(&self, _: MediaKind, _: &[u8]) {
+        self.packets.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+impl PlaybackMedia for FakePlayback {
+    fn frame(&self) -> Option<Frame> {
+        let number = self.packets.load(Ordering::SeqCst);
+        (number > 0).then(|| Frame { number, jpeg: Arc::new(vec![0xff, 0xd8]) })
+    }
+}
+
+pub(crate) struct FakeCapture {
+    stop: Arc<AtomicBool>,
+    muted: Arc<AtomicBool>,
+}
+
+impl CaptureMedia for FakeCapture {
+    fn devices(&self) -> Devices {
+        Devices { camera: false, microphone: true }
+    }
+    fn preview(&self) -> Option<Frame> {
+        None
+    }
+    fn set_muted(&self, muted: bool) {
+        self.muted.store(muted, Ordering::SeqCst);
+    }
+    fn set_camera_on(&self, _: bool) {}
+}
+
+impl Drop for FakeCapture {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+pub(crate) struct FakeRinger(Arc<AtomicUsize>);
+
+impl Drop for FakeRinger {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl CallMedia for FakeMedia {
+    type Playback = FakePlayback;
+    type Capture = FakeCapture;
+    type Ringer = FakeRinger;
+
+    fn playback(&self, _: Speaker) -> Result<Arc<FakePlayback>, CallError> {
+        Ok(Arc::default())
+    }
+
+    fn capture(&self, _: Source, out: OutgoingMedia) -> Result<FakeCapture, CallError> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let muted = Arc::new(AtomicBool::new(false));
+        let (stopped, stalled, silent) = (stop.clone(), self.stalled.clone(), muted.clone());
+        std::thread::spawn(move || {
+            let mut sequence: u16 = 0;
+            while !stopped.load(Ordering::SeqCst) {
+                if !stalled.load(Ordering::SeqCst) && !silent.load(Ordering::SeqCst) {
+                    sequence = sequence.wrapping_add(1);
+                    let mut packet = vec![0x80, 111];
+                    packet.extend_from_slice(&sequence.to_be_bytes());
+                    packet.extend_from_slice(&(u32::from(sequence) * 960).to_be_bytes());
+                    packet.extend_from_slice(&[0, 0, 0, 1, 0xf8, 0xff, 0xfe]);
+                    out.send(MediaKind::Audio, &packet);
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        });
+        Ok(FakeCapture { stop, muted })
+    }
+
+    fn ringer(&self) -> Result<FakeRinger, CallError> {
+        self.ringing.fetch_add(1, Ordering::SeqCst);
+        Ok(FakeRinger(self.ringing.clone()))
+    }
+}
+
+/// A scanner for tests that must not get as far as scanning.
+pub(crate) async fn no_scanner() -> Result<NoScanner, TransportError> {
+    Err(TransportError::Disconnected)
+}
+
+pub(crate) struct NoScanner;
+
+impl Scanner for NoScanner {
+    type Link = crate::devices::simulator::SimulatedLink;
+    async fn scan(&mut self, _: &[u16], _: Duration) -> Result<Vec<Advertisement>, TransportError> {
+        Err(TransportError::Disconnected)
+    }
+    async fn connect(&mut self, _: &str) -> Result<Self::Link, TransportError> {
+        Err(TransportError::Disconnected)
+    }
+}
+
+/// An app in a temporary data folder, with fakes for the platform and media.
+pub(crate) struct TestApp {
+    pub app: App<FakePlatform, FakeMedia>,
+    dir: Arc<tempfile::TempDir>,
+    config: AppConfig,
+}
+
+impl TestApp {
+    fn config(dir: &Path) -> AppConfig {
+        AppConfig {
+            data_dir: dir.to_path_buf(),
+            nurse_code: None,
+            call_source: Some(Source::Devices),
+            enrol_endpoint: None,
+            call_timings: CallTimings {
+                follow_every: Duration::from_millis(50),
+                network_window: Duration::from_millis(300),
+            },
+            demo_ring: Duration::from_millis(100),
+        }
+    }
+
+    fn build(dir: Arc<tempfile::TempDir>, config: AppConfig, platform: FakePlatform, settings: Settings) -> TestApp {
+        let app = App::start(
+            platform,
+            Arc::new(SystemClock),
+            Arc::new(FakeMedia::default()),
+            config.clone(),
+            settings,
+            Vec::new(),
+            tokio::runtime::Handle::current(),
+        );
+        TestApp { app, dir, config }
+    }
+
+    /// A fresh app in demo mode.
+    pub fn demo() -> TestApp {
+        TestApp::demo_with(|_| {})
+    }
+
+    /// A fresh app in demo mode, set up with `change`.
+    pub fn demo_with(change: impl FnOnce(&mut AppConfig)) -> TestApp {
+        let dir = Arc::new(tempfile::tempdir().unwrap());
+        let mut config = TestApp::config(dir.path());
+        change(&mut config);
+        TestApp::build(dir, config, FakePlatform::default(), Settings::default())
+    }
+
+    /// An app enrolled with a service at an address nobody answers.
+    pub fn enrolled() -> TestApp {
+        let dir = Arc::new(tempfile::tempdir().unwrap());
+        let config = TestApp::config(dir.path());
+        let platform = FakePlatform::default();
+        let enrolment = TestApp::enrolment("https://fhir.invalid/r4");
+        platform.save_enrolment(&enrolment).unwrap();
+        let settings =
+            Settings { service: Some(ServiceEnrolment { base_url: enrolment.fhir_base }), ..Settings::default() };
+        TestApp::build(dir, config, platform, settings)
+    }
+
+    /// The same data folder and platform, started again.
+    pub fn restart(&self) -> TestApp {
+        TestApp::build(self.dir.clone(), self.config.clone(), self.app.platform().clone(), self.app.settings())
+    }
+
+    pub fn platform(&self) -> &FakePlatform {
+        self.app.platform()
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// An enrolment with the service at `fhir_base`.
+    pub fn enrolment(fhir_base: &str) -> Enrolment {
+        Enrolment {
+            fhir_base: fhir_base.into(),
+            token_endpoint: format!("{fhir_base}/token"),
+            patient: "Patient/p1".into(),
+            service_name: Some("Testkommunen".into()),
+            call_endpoint: None,
+            access_token: "token".into(),
+            refresh_token: None,
+            expires_at: None,
+            enrolled_at: Timestamp::UNIX_EPOCH,
+        }
+    }
+}
