@@ -18,7 +18,11 @@ use std::sync::{
 use gstreamer as gst;
 use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
-use heima_core::call::{IncomingMedia, MediaKind, OutgoingMedia};
+pub use heima_core::call::media::{Devices, Frame, Source, Speaker};
+use heima_core::call::{
+    media::{CallMedia, CaptureMedia, PlaybackMedia},
+    CallError, IncomingMedia, MediaKind, OutgoingMedia,
+};
 use serde::Serialize;
 
 /// Why media could not start. `code` is for the UI's words.
@@ -78,22 +82,6 @@ pub fn init() -> Result<(), MediaError> {
             detail: format!("GStreamer elements missing: {}", missing.join(", ")),
         })
     }
-}
-
-/// What the patient's side sends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    /// The tablet's camera and microphone.
-    Devices,
-    /// A moving test picture and a soft tick: the demo nurse, and tests.
-    TestPattern,
-}
-
-/// Which capture devices the machine has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Devices {
-    pub camera: bool,
-    pub microphone: bool,
 }
 
 /// Looks for a camera and a microphone (GStreamer's device monitor: V4L2,
@@ -166,14 +154,6 @@ impl Pictures {
         let jpeg = self.latest.lock().ok()?.clone()?;
         Some(Frame { number: self.count.load(Ordering::Relaxed), jpeg })
     }
-}
-
-/// One picture for the screen.
-#[derive(Debug, Clone)]
-pub struct Frame {
-    /// Counts up with each new picture, so the screen fetches only new ones.
-    pub number: u64,
-    pub jpeg: Arc<Vec<u8>>,
 }
 
 fn launch(description: &str) -> Result<gst::Pipeline, MediaError> {
@@ -337,15 +317,6 @@ impl Drop for Ringer {
     }
 }
 
-/// Where the nurse's voice goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Speaker {
-    /// The tablet's speaker (whatever GStreamer's `autoaudiosink` finds).
-    Default,
-    /// Decoded and measured but not played: tests and benchmarks.
-    Silent,
-}
-
 /// What arrived from the other side, decoded.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct PlaybackStats {
@@ -463,5 +434,52 @@ impl IncomingMedia for Playback {
 impl Drop for Playback {
     fn drop(&mut self) {
         let _ = self.pipeline.set_state(gst::State::Null);
+    }
+}
+
+impl From<MediaError> for CallError {
+    fn from(e: MediaError) -> CallError {
+        CallError::new(e.code, e.detail)
+    }
+}
+
+impl PlaybackMedia for Playback {
+    fn frame(&self) -> Option<Frame> {
+        Playback::frame(self)
+    }
+}
+
+impl CaptureMedia for Capture {
+    fn devices(&self) -> Devices {
+        self.devices
+    }
+    fn preview(&self) -> Option<Frame> {
+        Capture::preview(self)
+    }
+    fn set_muted(&self, muted: bool) {
+        Capture::set_muted(self, muted)
+    }
+    fn set_camera_on(&self, on: bool) {
+        Capture::set_camera_on(self, on)
+    }
+}
+
+/// The machine's media through GStreamer, for the core's call line.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Gstreamer;
+
+impl CallMedia for Gstreamer {
+    type Playback = Playback;
+    type Capture = Capture;
+    type Ringer = Ringer;
+
+    fn playback(&self, speaker: Speaker) -> Result<Arc<Playback>, CallError> {
+        Ok(Playback::start(speaker)?)
+    }
+    fn capture(&self, source: Source, out: OutgoingMedia) -> Result<Capture, CallError> {
+        Ok(Capture::start(source, out)?)
+    }
+    fn ringer(&self) -> Result<Ringer, CallError> {
+        Ok(Ringer::start()?)
     }
 }

@@ -1,11 +1,13 @@
-//! Heima's Tauri shell. It only wires: it builds the state, registers the
-//! commands (thin JSON-to-core calls, in [`commands`]) and starts the OS
-//! adapters ([`bluetooth`], [`settings_file`]). Logic lives in `heima-core`.
+//! Heima's Tauri shell. It only wires: it builds the core's
+//! [`heima_core::app::App`] with the OS adapters ([`platform`],
+//! [`bluetooth`], GStreamer media), registers the commands (each a state
+//! lookup and one core call, in [`commands`]) and starts the loops' timers.
 
 pub mod bluetooth;
-pub mod call_line;
+pub mod call_watch;
 pub mod commands;
 pub mod device_watch;
+pub mod platform;
 pub mod reminder_loop;
 pub mod service_secret;
 pub mod settings_file;
@@ -14,130 +16,58 @@ pub mod store_key;
 pub mod sync_loop;
 pub mod webview_env;
 
-use std::{path::PathBuf, sync::Mutex};
+use std::{path::PathBuf, sync::Arc};
 
 use heima_core::{
+    app::{call_line::CallTimings, App, AppConfig},
+    call::{demo_nurse::DEMO_RING, media::Source},
     clock::SystemClock,
-    demo::DemoService,
     devices::BluetoothStatus,
-    error::CoreError,
-    settings::Settings,
-    store::{readings::EnteredBy, Store, StoreNotice},
 };
+use heima_media::Gstreamer;
 use tauri::Manager;
+
+/// The app's state: the core's app with the OS platform and GStreamer media.
+pub type AppState = App<platform::OsPlatform, Gstreamer>;
 
 /// Environment variable that points the app at another data folder; the
 /// end-to-end tests use it to start from a clean slate.
 pub const DATA_DIR_ENV: &str = "HEIMA_DATA_DIR";
-
-/// Everything the commands share.
-pub struct AppState {
-    pub clock: SystemClock,
-    pub data_dir: PathBuf,
-    pub settings: Mutex<Settings>,
-    /// Problems found at start-up that the user should hear about once.
-    pub startup_notices: Mutex<Vec<CoreError>>,
-    pub demo: DemoService,
-    pub bluetooth: Mutex<BluetoothStatus>,
-    /// The encrypted store: `demo.db` in demo mode, `heima.db` once
-    /// enrolled; `None` when it could not be opened (the reason is among the
-    /// start-up notices).
-    pub store: Mutex<Option<Store>>,
-    /// What sync is doing, for the UI.
-    pub sync: Mutex<sync_loop::SyncState>,
-    /// Wakes the sync loop at once (enrolment, "send now", a new reading).
-    pub sync_wake: tokio::sync::Notify,
-    /// Who is taking readings and answering now (patient or relative).
-    pub taken_by: Mutex<EnteredBy>,
-    /// The nurse's training mode: everything recorded is marked as
-    /// training, shown with a banner, never sent or counted. Off at start.
-    pub training: std::sync::atomic::AtomicBool,
-    /// The nurse has typed the nurse code since the app started.
-    pub nurse_unlocked: std::sync::atomic::AtomicBool,
-    /// The video call line (one call at a time).
-    pub calls: call_line::CallLine,
-}
-
-impl AppState {
-    /// Who a reading or answer recorded now is entered by.
-    pub fn recorder(&self) -> EnteredBy {
-        if self.training.load(std::sync::atomic::Ordering::SeqCst) {
-            EnteredBy::NurseTraining
-        } else {
-            *self.taken_by.lock().unwrap()
-        }
-    }
-}
-
-/// The database file for a mode: the demo's data never mixes with real data.
-pub fn store_file(data_dir: &std::path::Path, demo: bool) -> PathBuf {
-    data_dir.join(if demo { "demo.db" } else { "heima.db" })
-}
-
-/// The store key: keyring or `HEIMA_KEY_FILE`; in demo mode, a key file in
-/// the data folder when there is no keyring.
-pub fn load_store_key(data_dir: &std::path::Path, demo: bool) -> Result<heima_core::store::StoreKey, CoreError> {
-    match store_key::load() {
-        Ok((key, source)) => {
-            log::info!("store key from {source:?}");
-            Ok(key)
-        }
-        Err(error) if demo => {
-            // Demo data is not real patient data; keep the demo usable on
-            // machines without a keyring.
-            log::warn!("keyring unavailable ({error}); demo mode keeps its key in the data folder");
-            store_key::from_file(&data_dir.join("demo-store.key"))
-                .map_err(|e| CoreError::new("store-key-unavailable", e))
-        }
-        Err(error) => Err(CoreError::new("store-key-unavailable", error)),
-    }
-}
-
-/// Opens the mode's encrypted store in the data folder (seeding the demo
-/// in demo mode). Problems become notices for the user.
-pub fn open_store(
-    data_dir: &std::path::Path,
-    demo: bool,
-    demo_service: &DemoService,
-    clock: &SystemClock,
-    notices: &mut Vec<CoreError>,
-) -> Option<Store> {
-    let key = match load_store_key(data_dir, demo) {
-        Ok(key) => key,
-        Err(error) => {
-            notices.push(error);
-            return None;
-        }
-    };
-    match Store::open(&store_file(data_dir, demo), &key, jiff::Timestamp::now()) {
-        Ok(opened) => {
-            for notice in opened.notices {
-                let StoreNotice::Quarantined { moved_to, .. } = notice;
-                log::warn!("damaged database moved to {}", moved_to.display());
-                notices.push(CoreError::new("store-quarantined", moved_to.display().to_string()));
-            }
-            let mut store = opened.store;
-            if demo {
-                if let Err(error) = demo_service.seed(&mut store, clock) {
-                    log::error!("demo content not seeded: {error}");
-                    notices.push(error);
-                }
-            }
-            Some(store)
-        }
-        Err(error) => {
-            log::error!("store did not open: {error}");
-            notices.push(CoreError::new(error.code(), error.to_string()));
-            None
-        }
-    }
-}
+/// Environment variable with the nurse code (demo mode has its own).
+pub const NURSE_CODE_ENV: &str = "HEIMA_NURSE_CODE";
+/// Environment variable naming the activation endpoint for codes typed by
+/// hand (a QR code carries its own).
+pub const ENROL_ENDPOINT_ENV: &str = "HEIMA_ENROL_ENDPOINT";
+/// Environment variable choosing what the patient's side of a call sends
+/// instead of the camera and microphone: `test-pattern`, or `none` (as on
+/// a tablet without either; the tests use both).
+pub const CALL_SOURCE_ENV: &str = "HEIMA_CALL_SOURCE";
 
 fn data_dir(app: &tauri::App) -> Result<PathBuf, Box<dyn std::error::Error>> {
     if let Some(dir) = std::env::var_os(DATA_DIR_ENV) {
         return Ok(PathBuf::from(dir));
     }
     Ok(app.path().app_data_dir()?)
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// The core's configuration, from the environment.
+fn config(data_dir: PathBuf) -> AppConfig {
+    AppConfig {
+        data_dir,
+        nurse_code: env(NURSE_CODE_ENV),
+        call_source: match env(CALL_SOURCE_ENV).as_deref() {
+            Some("test-pattern") => Some(Source::TestPattern),
+            Some("none") => None,
+            _ => Some(Source::Devices),
+        },
+        enrol_endpoint: env(ENROL_ENDPOINT_ENV),
+        call_timings: CallTimings::default(),
+        demo_ring: DEMO_RING,
+    }
 }
 
 /// Starts the app and blocks until its window closes.
@@ -149,28 +79,17 @@ pub fn run() {
         .setup(|app| {
             let data_dir = data_dir(app)?;
             let (settings, notice) = settings_file::load(&data_dir);
-            let mut notices: Vec<CoreError> = notice.into_iter().collect();
-            let clock = SystemClock;
-            let demo = DemoService::new(&clock);
-            let store = open_store(&data_dir, settings.is_demo(), &demo, &clock, &mut notices);
-            let sync = sync_loop::SyncState::at_start(store.as_ref());
             log::info!("starting; demo mode: {}", settings.is_demo());
-            app.manage(AppState {
-                clock,
-                data_dir,
-                settings: Mutex::new(settings),
-                startup_notices: Mutex::new(notices),
-                demo,
-                bluetooth: Mutex::new(BluetoothStatus::Checking),
-                store: Mutex::new(store),
-                sync: Mutex::new(sync),
-                sync_wake: tokio::sync::Notify::new(),
-                taken_by: Mutex::new(EnteredBy::Patient),
-                training: std::sync::atomic::AtomicBool::new(false),
-                nurse_unlocked: std::sync::atomic::AtomicBool::new(false),
-                calls: call_line::CallLine::default(),
-            });
-            tauri::async_runtime::spawn(call_line::watch_incoming(app.handle().clone()));
+            app.manage(AppState::start(
+                platform::OsPlatform { data_dir: data_dir.clone() },
+                Arc::new(SystemClock),
+                Arc::new(Gstreamer),
+                config(data_dir),
+                settings,
+                notice.into_iter().collect(),
+                tauri::async_runtime::handle().inner().clone(),
+            ));
+            tauri::async_runtime::spawn(call_watch::run(app.handle().clone()));
             tauri::async_runtime::spawn(sync_loop::run(app.handle().clone()));
             tauri::async_runtime::spawn(reminder_loop::run(app.handle().clone()));
             let handle = app.handle().clone();
@@ -178,7 +97,7 @@ pub fn run() {
                 let status = bluetooth::probe().await;
                 log::info!("bluetooth: {status:?}");
                 let available = matches!(status, BluetoothStatus::Available { .. });
-                *handle.state::<AppState>().bluetooth.lock().unwrap() = status;
+                handle.state::<AppState>().set_bluetooth(status);
                 if available {
                     device_watch::watch(handle).await;
                 }

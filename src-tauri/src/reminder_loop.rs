@@ -1,10 +1,11 @@
 //! Sends a desktop notification when a task of the plan falls due and is
-//! not done yet. Checks twice a minute; texts come from the core in the
-//! patient's language. Nothing about readings is logged.
+//! not done yet. Checks twice a minute; which tasks are due and the texts
+//! (in the patient's language) come from the core. Nothing about readings
+//! is logged.
 
 use std::time::Duration;
 
-use heima_core::{clock::Clock, reminders, today};
+use heima_core::reminders;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
 
@@ -13,24 +14,18 @@ use crate::AppState;
 const EVERY: Duration = Duration::from_secs(30);
 
 pub async fn run(app: AppHandle) {
-    let mut last = app.state::<AppState>().clock.now();
+    let mut last = app.state::<AppState>().clock().now();
     loop {
         tokio::time::sleep(EVERY).await;
         let state = app.state::<AppState>();
-        let now = state.clock.now();
-        let demo = state.settings.lock().unwrap().is_demo();
-        let view = match state.store.lock().unwrap().as_ref().map(|s| today::view(s, &state.clock, demo, None)) {
-            Some(Ok(Some(view))) => view,
-            _ => {
-                last = now;
-                continue;
-            }
-        };
-        let locale = state.settings.lock().unwrap().locale;
-        for task in reminders::due(&view.tasks, last, now) {
-            let reminder = reminders::reminder(task, locale, &view.questionnaire_titles);
-            if let Err(e) = app.notification().builder().title(&reminder.title).body(&reminder.body).show() {
-                log::warn!("reminder for {} not shown: {e}", reminder.activity_id);
+        let now = state.clock().now();
+        let locale = state.settings().locale;
+        if let Ok(Some(view)) = state.today() {
+            for task in reminders::due(&view.tasks, last, now) {
+                let reminder = reminders::reminder(task, locale, &view.questionnaire_titles);
+                if let Err(e) = app.notification().builder().title(&reminder.title).body(&reminder.body).show() {
+                    log::warn!("reminder for {} not shown: {e}", reminder.activity_id);
+                }
             }
         }
         last = now;

@@ -6,6 +6,7 @@
 use std::{fs, path::PathBuf};
 
 use heima_core::{
+    app::SecretError,
     atomic_file::{self, Access},
     enrolment::Enrolment,
 };
@@ -23,33 +24,37 @@ fn file() -> Option<PathBuf> {
     })
 }
 
+fn secret_error(e: impl std::fmt::Display) -> SecretError {
+    SecretError { detail: e.to_string() }
+}
+
 /// The saved enrolment, if any.
-pub fn load() -> Result<Option<Enrolment>, String> {
+pub fn load() -> Result<Option<Enrolment>, SecretError> {
     let text = match file() {
         Some(path) => match fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e.to_string()),
+            Err(e) => return Err(secret_error(e)),
         },
         None => {
-            let entry = keyring::Entry::new(KEYRING_SERVICE, KEYRING_USER).map_err(|e| e.to_string())?;
+            let entry = keyring::Entry::new(KEYRING_SERVICE, KEYRING_USER).map_err(secret_error)?;
             match entry.get_password() {
                 Ok(text) => text,
                 Err(keyring::Error::NoEntry) => return Ok(None),
-                Err(e) => return Err(e.to_string()),
+                Err(e) => return Err(secret_error(e)),
             }
         }
     };
-    serde_json::from_str(&text).map(Some).map_err(|e| e.to_string())
+    serde_json::from_str(&text).map(Some).map_err(secret_error)
 }
 
 /// Saves (replaces) the enrolment.
-pub fn save(enrolment: &Enrolment) -> Result<(), String> {
-    let text = serde_json::to_string(enrolment).map_err(|e| e.to_string())?;
+pub fn save(enrolment: &Enrolment) -> Result<(), SecretError> {
+    let text = serde_json::to_string(enrolment).map_err(secret_error)?;
     match file() {
-        Some(path) => atomic_file::write(&path, text.as_bytes(), Access::OwnerOnly).map_err(|e| e.to_string()),
+        Some(path) => atomic_file::write(&path, text.as_bytes(), Access::OwnerOnly).map_err(secret_error),
         None => keyring::Entry::new(KEYRING_SERVICE, KEYRING_USER)
             .and_then(|entry| entry.set_password(&text))
-            .map_err(|e| e.to_string()),
+            .map_err(secret_error),
     }
 }

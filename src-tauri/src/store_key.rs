@@ -9,6 +9,7 @@ use std::{
 };
 
 use heima_core::{
+    app::SecretError,
     atomic_file::{self, Access},
     store::StoreKey,
 };
@@ -26,41 +27,47 @@ pub enum KeySource {
     File(PathBuf),
 }
 
-fn random_key() -> Result<StoreKey, String> {
+fn secret_error(e: impl std::fmt::Display) -> SecretError {
+    SecretError { detail: e.to_string() }
+}
+
+fn random_key() -> Result<StoreKey, SecretError> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness: {e}"))?;
+    getrandom::fill(&mut bytes).map_err(|e| secret_error(format!("no randomness: {e}")))?;
     Ok(StoreKey::from_bytes(bytes))
 }
 
 /// Reads the key from `path`, creating it (mode 0600) when missing.
-pub fn from_file(path: &Path) -> Result<StoreKey, String> {
+pub fn from_file(path: &Path) -> Result<StoreKey, SecretError> {
     match fs::read_to_string(path) {
-        Ok(text) => StoreKey::from_hex(&text).ok_or_else(|| format!("{} does not hold a key", path.display())),
+        Ok(text) => {
+            StoreKey::from_hex(&text).ok_or_else(|| secret_error(format!("{} does not hold a key", path.display())))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let key = random_key()?;
-            atomic_file::write(path, key.to_hex().as_bytes(), Access::OwnerOnly).map_err(|e| e.to_string())?;
+            atomic_file::write(path, key.to_hex().as_bytes(), Access::OwnerOnly).map_err(secret_error)?;
             Ok(key)
         }
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(secret_error(e)),
     }
 }
 
 /// Reads the key from the OS keyring, creating it on first start.
-pub fn from_keyring() -> Result<StoreKey, String> {
-    let entry = keyring::Entry::new(KEYRING_SERVICE, KEYRING_USER).map_err(|e| e.to_string())?;
+pub fn from_keyring() -> Result<StoreKey, SecretError> {
+    let entry = keyring::Entry::new(KEYRING_SERVICE, KEYRING_USER).map_err(secret_error)?;
     match entry.get_password() {
-        Ok(hex) => StoreKey::from_hex(&hex).ok_or_else(|| "the keyring entry does not hold a key".to_string()),
+        Ok(hex) => StoreKey::from_hex(&hex).ok_or_else(|| secret_error("the keyring entry does not hold a key")),
         Err(keyring::Error::NoEntry) => {
             let key = random_key()?;
-            entry.set_password(&key.to_hex()).map_err(|e| e.to_string())?;
+            entry.set_password(&key.to_hex()).map_err(secret_error)?;
             Ok(key)
         }
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(secret_error(e)),
     }
 }
 
 /// The key as configured: `HEIMA_KEY_FILE` if set, else the keyring.
-pub fn load() -> Result<(StoreKey, KeySource), String> {
+pub fn load() -> Result<(StoreKey, KeySource), SecretError> {
     match std::env::var_os(KEY_FILE_ENV) {
         Some(path) => {
             let path = PathBuf::from(path);
@@ -86,6 +93,6 @@ mod tests {
             assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
         }
         fs::write(&path, "not a key").unwrap();
-        assert!(from_file(&path).unwrap_err().contains("does not hold a key"));
+        assert!(from_file(&path).unwrap_err().detail.contains("does not hold a key"));
     }
 }

@@ -74,7 +74,11 @@ enum Phase<M: CallMedia, S> {
     Calling,
     /// Someone calls the patient; the tablet rings while this lasts (no
     /// ringer when there is no speaker).
-    Incoming { call: IncomingCall, signalling: S, _ringer: Option<M::Ringer> },
+    Incoming {
+        call: IncomingCall,
+        signalling: S,
+        _ringer: Option<M::Ringer>,
+    },
     Active(Box<ActiveCall<M, S>>),
     /// The last call ended (why), or could not be made (an error code).
     Ended(&'static str),
@@ -356,7 +360,13 @@ impl<M: CallMedia, S: CallSignalling> Line<M, S> {
 
     /// A connected (or connecting) call: starts the patient's camera and
     /// microphone into it. None at all is not an error.
-    fn activate(&self, peer: Arc<CallPeer>, playback: Arc<M::Playback>, signalling: S, url: String) -> ActiveCall<M, S> {
+    fn activate(
+        &self,
+        peer: Arc<CallPeer>,
+        playback: Arc<M::Playback>,
+        signalling: S,
+        url: String,
+    ) -> ActiveCall<M, S> {
         let capture = self.source.and_then(|source| {
             self.media.capture(source, peer.outgoing()).map_err(|e| log::warn!("no capture: {}", e.code)).ok()
         });
@@ -463,7 +473,11 @@ mod tests {
     }
 
     /// Waits (up to 15 s) until the view satisfies `done`.
-    async fn until<S: CallSignalling>(line: &CallLine<FakeMedia, S>, what: &str, done: impl Fn(&CallView) -> bool) -> CallView {
+    async fn until<S: CallSignalling>(
+        line: &CallLine<FakeMedia, S>,
+        what: &str,
+        done: impl Fn(&CallView) -> bool,
+    ) -> CallView {
         for _ in 0..750 {
             let view = line.view();
             if done(&view) {

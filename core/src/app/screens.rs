@@ -11,8 +11,7 @@ use super::{App, Mode, Platform};
 use crate::{
     call::media::CallMedia,
     error::CoreError,
-    locale,
-    manual,
+    locale, manual,
     plan::{ActivityKind, CarePlan, MeasurementKind},
     questionnaire::{Answer, AnswerProblem, Answers, Item, Questionnaire, Text},
     recording::{self, AnswersRefused, EntryRefused, History, QuestionnaireResult},
@@ -196,10 +195,7 @@ mod tests {
         let stored = t.app.reading(result.id).unwrap();
         assert_eq!(stored.id, result.id);
         let typo = BTreeMap::from([("8867-4".to_string(), "7x2".to_string())]);
-        assert!(matches!(
-            t.app.enter_reading(MeasurementKind::Pulse, &typo).unwrap(),
-            EntryOutcome::Refused { .. }
-        ));
+        assert!(matches!(t.app.enter_reading(MeasurementKind::Pulse, &typo).unwrap(), EntryOutcome::Refused { .. }));
     }
 
     #[tokio::test(start_paused = true)]

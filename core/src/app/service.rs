@@ -91,7 +91,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let outbox = if mode == Mode::Demo { OutboxStatus { waiting: 0, sent: 0 } } else { outbox };
         let enrolled_name = match mode {
             Mode::Demo => None,
-            Mode::Enrolled | Mode::Revoked => self.platform.load_enrolment().ok().flatten().and_then(|e| e.service_name),
+            Mode::Enrolled | Mode::Revoked => {
+                self.platform.load_enrolment().ok().flatten().and_then(|e| e.service_name)
+            }
         };
         ServiceStatus {
             mode,

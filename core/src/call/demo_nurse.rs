@@ -119,7 +119,10 @@ impl<M: CallMedia> CallSignalling for DemoNurse<M> {
         };
         let peer = pending.accept(answer).await?;
         let capture = self.send_test_pattern(&peer)?;
-        self.calls.lock().unwrap().insert(call.to_string(), NurseCall::On { peer, _capture: capture, _playback: playback });
+        self.calls
+            .lock()
+            .unwrap()
+            .insert(call.to_string(), NurseCall::On { peer, _capture: capture, _playback: playback });
         Ok(())
     }
 
