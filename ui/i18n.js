@@ -66,6 +66,12 @@ export function translate(root) {
 }
 
 /** The user-facing text for a core error (`{code, detail}`). */
+/** Whether the current locale has a message `id` (for messages built
+ * from a core value, with general words as the fallback). */
+export function hasMessage(id) {
+  return Boolean(bundle && bundle.hasMessage(id));
+}
+
 export function errorText(error) {
   const code = error && typeof error === "object" ? error.code : null;
   return code && bundle && bundle.hasMessage(`error-${code}`) ? t(`error-${code}`) : t("error-generic");

@@ -4,6 +4,7 @@
 //! set with its expiry. The HTTP side is [`crate::sync::enrol`]; the
 //! protocol is written down in `docs/enrolment.md`.
 
+use crate::error::ErrorCode;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -72,27 +73,32 @@ pub fn parse_activation(input: &str) -> Result<ActivationCode, CoreError> {
                 _ => {}
             }
         }
-        let endpoint = endpoint.ok_or_else(|| CoreError::new("enrol-code-invalid", "QR code without endpoint"))?;
-        let parsed = url::Url::parse(&endpoint).map_err(|e| CoreError::new("enrol-code-invalid", e.to_string()))?;
+        let endpoint =
+            endpoint.ok_or_else(|| CoreError::new(ErrorCode::EnrolCodeInvalid, "QR code without endpoint"))?;
+        let parsed =
+            url::Url::parse(&endpoint).map_err(|e| CoreError::new(ErrorCode::EnrolCodeInvalid, e.to_string()))?;
         if !matches!(parsed.scheme(), "https" | "http") {
-            return Err(CoreError::new("enrol-code-invalid", "endpoint is not http(s)"));
+            return Err(CoreError::new(ErrorCode::EnrolCodeInvalid, "endpoint is not http(s)"));
         }
-        let code =
-            parse_activation(&code.ok_or_else(|| CoreError::new("enrol-code-invalid", "QR code without code"))?)?.code;
+        let code = parse_activation(
+            &code.ok_or_else(|| CoreError::new(ErrorCode::EnrolCodeInvalid, "QR code without code"))?,
+        )?
+        .code;
         return Ok(ActivationCode { code, endpoint: Some(endpoint) });
     }
     let chars: Vec<char> = input.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
     if chars.len() != CODE_DATA_LEN + 1 {
         return Err(CoreError::new(
-            "enrol-code-invalid",
+            ErrorCode::EnrolCodeInvalid,
             format!("{} characters, not {}", chars.len(), CODE_DATA_LEN + 1),
         ));
     }
     let values: Option<Vec<u32>> = chars.iter().map(|c| value_of(*c)).collect();
-    let values = values.ok_or_else(|| CoreError::new("enrol-code-invalid", "a character outside the code alphabet"))?;
+    let values =
+        values.ok_or_else(|| CoreError::new(ErrorCode::EnrolCodeInvalid, "a character outside the code alphabet"))?;
     let (data, check) = values.split_at(CODE_DATA_LEN);
     if data.iter().any(|v| *v >= 31) || check_char(data) as u32 != ALPHABET[check[0] as usize] as u32 {
-        return Err(CoreError::new("enrol-code-invalid", "check character does not match"));
+        return Err(CoreError::new(ErrorCode::EnrolCodeInvalid, "check character does not match"));
     }
     let s: String = values.iter().map(|v| ALPHABET[*v as usize] as char).collect();
     Ok(ActivationCode { code: format!("{}-{}-{}", &s[0..4], &s[4..8], &s[8..12]), endpoint: None })
@@ -141,10 +147,10 @@ pub fn authorize_url(
     if !smart.code_challenge_methods_supported.is_empty()
         && !smart.code_challenge_methods_supported.iter().any(|m| m == "S256")
     {
-        return Err(CoreError::new("enrol-service-unsupported", "the service does not offer PKCE S256"));
+        return Err(CoreError::new(ErrorCode::EnrolServiceUnsupported, "the service does not offer PKCE S256"));
     }
     let mut url = url::Url::parse(&smart.authorization_endpoint)
-        .map_err(|e| CoreError::new("enrol-service-unsupported", e.to_string()))?;
+        .map_err(|e| CoreError::new(ErrorCode::EnrolServiceUnsupported, e.to_string()))?;
     url.query_pairs_mut()
         .append_pair("response_type", "code")
         .append_pair("client_id", CLIENT_ID)
@@ -207,9 +213,11 @@ impl Enrolment {
         now: Timestamp,
     ) -> Result<Enrolment, CoreError> {
         if !t.token_type.is_empty() && !t.token_type.eq_ignore_ascii_case("bearer") {
-            return Err(CoreError::new("enrol-service-unsupported", format!("token type {}", t.token_type)));
+            return Err(CoreError::new(ErrorCode::EnrolServiceUnsupported, format!("token type {}", t.token_type)));
         }
-        let bad = |what: &str| CoreError::new("enrol-service-unsupported", format!("the token response has no {what}"));
+        let bad = |what: &str| {
+            CoreError::new(ErrorCode::EnrolServiceUnsupported, format!("the token response has no {what}"))
+        };
         let fhir_base = t.fhir_base_url.as_deref().or(fhir_base).ok_or_else(|| bad("fhir_base_url"))?;
         let token_endpoint = t.token_endpoint.as_deref().or(token_endpoint).ok_or_else(|| bad("token_endpoint"))?;
         let patient = t.patient.as_deref().filter(|p| !p.is_empty()).ok_or_else(|| bad("patient"))?;

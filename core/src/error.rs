@@ -1,50 +1,146 @@
-//! Error codes that cross to the UI. The UI looks each code up as the Fluent
-//! message `error-<code>`, so the user reads it in their own language.
+//! Error codes that cross to the UI. Every code is a variant of one enum,
+//! [`ErrorCode`], written kebab-case on the wire; the UI looks each up as
+//! the Fluent message `error-<code>`, so the user reads it in their own
+//! language, and a test checks every code has text in every locale.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+
+/// Declares [`ErrorCode`] with its wire names, and the list of them all.
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $variant:ident = $code:literal,)*) => {
+        /// Why something failed, as a stable code the UI words.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum ErrorCode {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            /// The kebab-case wire name; the Fluent id is `error-<name>`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $code,)*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    UnknownLocale = "unknown-locale",
+    SettingsUnreadable = "settings-unreadable",
+    SettingsUnwritable = "settings-unwritable",
+    BluetoothUnavailable = "bluetooth-unavailable",
+    StoreKeyUnavailable = "store-key-unavailable",
+    StoreQuarantined = "store-quarantined",
+    StoreWrongKey = "store-wrong-key",
+    StoreNewerVersion = "store-newer-version",
+    StoreFailed = "store-failed",
+    StoreCorrupt = "store-corrupt",
+    DecodeTooShort = "decode-too-short",
+    DecodeTrailingBytes = "decode-trailing-bytes",
+    DecodeInvalidValue = "decode-invalid-value",
+    DecodeMeasurementUnsuccessful = "decode-measurement-unsuccessful",
+    DecodeUnknownCharacteristic = "decode-unknown-characteristic",
+    SyncOffline = "sync-offline",
+    SyncUnauthorised = "sync-unauthorised",
+    SyncServiceError = "sync-service-error",
+    SyncRevoked = "sync-revoked",
+    EnrolCodeInvalid = "enrol-code-invalid",
+    EnrolNoEndpoint = "enrol-no-endpoint",
+    EnrolRefused = "enrol-refused",
+    EnrolServiceUnsupported = "enrol-service-unsupported",
+    MessageLength = "message-length",
+    /// The service sent a self-care plan the app cannot follow.
+    PlanInvalid = "plan-invalid",
+    /// The service sent a questionnaire the app cannot show.
+    QuestionnaireInvalid = "questionnaire-invalid",
+    MeasureNoDevice = "measure-no-device",
+    MeasureTimeout = "measure-timeout",
+    NurseLocked = "nurse-locked",
+    NurseNoCode = "nurse-no-code",
+    NurseWrongCode = "nurse-wrong-code",
+    AnswerRequired = "answer-required",
+    AnswerWrongType = "answer-wrong-type",
+    AnswerTooLow = "answer-too-low",
+    AnswerTooHigh = "answer-too-high",
+    AnswerTooLong = "answer-too-long",
+    AnswerNotAnOption = "answer-not-an-option",
+    AnswerNotEnabled = "answer-not-enabled",
+    AnswerUnknownItem = "answer-unknown-item",
+    CallBadOffer = "call-bad-offer",
+    CallBadAnswer = "call-bad-answer",
+    CallBusy = "call-busy",
+    CallCancelled = "call-cancelled",
+    CallFailed = "call-failed",
+    CallMissed = "call-missed",
+    CallNoAnswer = "call-no-answer",
+    CallNotOffered = "call-not-offered",
+    CallRefused = "call-refused",
+    CallUnreachable = "call-unreachable",
+    MediaFailed = "media-failed",
+    MediaMissingPlugin = "media-missing-plugin",
+    MediaNoDevices = "media-no-devices",
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ErrorCode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Lets tests and logs compare a code with its wire name.
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
 
 /// A failure the user may need to hear about, as a stable code plus
 /// optional detail for support staff (never personal health data).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{code}: {detail}")]
 pub struct CoreError {
-    /// Stable, kebab-case code; the Fluent id is `error-{code}`.
-    pub code: &'static str,
+    /// The Fluent id is `error-{code}`.
+    pub code: ErrorCode,
     /// Technical detail for logs and support; not shown as the main text.
     pub detail: String,
 }
 
 impl CoreError {
-    pub fn new(code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
         Self { code, detail: detail.into() }
     }
 }
 
-/// Every code the core can produce; a test checks each has a Fluent message
-/// in every locale.
-pub const ALL_CODES: &[&str] = &[
-    "unknown-locale",
-    "settings-unreadable",
-    "settings-unwritable",
-    "bluetooth-unavailable",
-    "store-key-unavailable",
-    "store-quarantined",
-    "store-wrong-key",
-    "store-newer-version",
-    "store-failed",
-    "store-corrupt",
-    "decode-too-short",
-    "decode-trailing-bytes",
-    "decode-invalid-value",
-    "decode-measurement-unsuccessful",
-    "decode-unknown-characteristic",
-    "sync-offline",
-    "sync-unauthorised",
-    "sync-service-error",
-    "sync-revoked",
-    "enrol-code-invalid",
-    "enrol-no-endpoint",
-    "enrol-refused",
-    "enrol-service-unsupported",
-    "message-length",
-];
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    /// Each wire name is its variant's name in kebab-case, and unique.
+    #[test]
+    fn wire_names_are_the_variants_in_kebab_case() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in ErrorCode::ALL {
+            let variant = format!("{code:?}");
+            let mut kebab = String::new();
+            for (i, c) in variant.chars().enumerate() {
+                if c.is_uppercase() && i > 0 {
+                    kebab.push('-');
+                }
+                kebab.push(c.to_ascii_lowercase());
+            }
+            assert_eq!(code.as_str(), kebab);
+            assert!(seen.insert(code.as_str()), "{code} twice");
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
+    }
+}

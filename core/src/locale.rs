@@ -4,6 +4,7 @@
 //! here, so the UI needs no file access: it asks for a locale's sources and
 //! formats them with Fluent. Bokmål is the default.
 
+use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 
 use crate::error::CoreError;
@@ -42,7 +43,7 @@ impl Locale {
             "nb" | "no" => Ok(Locale::Bokmal),
             "nn" => Ok(Locale::Nynorsk),
             "en" => Ok(Locale::English),
-            _ => Err(CoreError::new("unknown-locale", format!("tag {tag:?}"))),
+            _ => Err(CoreError::new(ErrorCode::UnknownLocale, format!("tag {tag:?}"))),
         }
     }
 

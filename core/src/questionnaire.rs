@@ -5,6 +5,7 @@
 //! chosen options' ordinal values). [`crate::fhir::questionnaire`] reads
 //! FHIR `Questionnaire` and writes `QuestionnaireResponse`.
 
+use crate::error::ErrorCode;
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
@@ -125,10 +126,8 @@ pub type Answers = BTreeMap<String, Answer>;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AnswerProblem {
     pub link_id: String,
-    /// `answer-required`, `answer-wrong-type`, `answer-too-low`,
-    /// `answer-too-high`, `answer-too-long`, `answer-not-an-option`,
-    /// `answer-not-enabled`, `answer-unknown-item`.
-    pub code: &'static str,
+    /// An `answer-…` code; the UI words it as `error-<code>`.
+    pub code: ErrorCode,
 }
 
 fn compare(given: &Answer, wanted: &Answer) -> Option<std::cmp::Ordering> {
@@ -241,51 +240,51 @@ impl Questionnaire {
     /// Checks one answer against its item.
     pub fn check_answer(&self, link_id: &str, answer: &Answer) -> Result<(), AnswerProblem> {
         let problem = |code| Err(AnswerProblem { link_id: link_id.to_string(), code });
-        let Some(item) = self.item(link_id) else { return problem("answer-unknown-item") };
+        let Some(item) = self.item(link_id) else { return problem(ErrorCode::AnswerUnknownItem) };
         match (&item.kind, answer) {
             (ItemKind::Boolean, Answer::Boolean(_)) => Ok(()),
             (ItemKind::Choice { options }, Answer::Coding { system, code }) => {
                 if options.iter().any(|o| &o.code == code && (system.is_none() || o.system == *system)) {
                     Ok(())
                 } else {
-                    problem("answer-not-an-option")
+                    problem(ErrorCode::AnswerNotAnOption)
                 }
             }
             (ItemKind::Integer { min, max }, Answer::Integer(v)) => {
                 if min.is_some_and(|m| *v < m) {
-                    problem("answer-too-low")
+                    problem(ErrorCode::AnswerTooLow)
                 } else if max.is_some_and(|m| *v > m) {
-                    problem("answer-too-high")
+                    problem(ErrorCode::AnswerTooHigh)
                 } else {
                     Ok(())
                 }
             }
             (ItemKind::Decimal { min, max }, Answer::Decimal(v)) => {
                 if min.is_some_and(|m| v.to_f64() < m.to_f64()) {
-                    problem("answer-too-low")
+                    problem(ErrorCode::AnswerTooLow)
                 } else if max.is_some_and(|m| v.to_f64() > m.to_f64()) {
-                    problem("answer-too-high")
+                    problem(ErrorCode::AnswerTooHigh)
                 } else {
                     Ok(())
                 }
             }
             (ItemKind::String { max_length }, Answer::String(s)) => {
                 if max_length.is_some_and(|m| s.chars().count() > m) {
-                    problem("answer-too-long")
+                    problem(ErrorCode::AnswerTooLong)
                 } else {
                     Ok(())
                 }
             }
             (ItemKind::Date { min, max }, Answer::Date(d)) => {
                 if min.is_some_and(|m| *d < m) {
-                    problem("answer-too-low")
+                    problem(ErrorCode::AnswerTooLow)
                 } else if max.is_some_and(|m| *d > m) {
-                    problem("answer-too-high")
+                    problem(ErrorCode::AnswerTooHigh)
                 } else {
                     Ok(())
                 }
             }
-            _ => problem("answer-wrong-type"),
+            _ => problem(ErrorCode::AnswerWrongType),
         }
     }
 
@@ -302,13 +301,13 @@ impl Questionnaire {
         let effective = self.effective_answers(answers);
         for link_id in answers.keys().filter(|k| !effective.contains_key(*k)) {
             if self.item(link_id).is_some() {
-                problems.push(AnswerProblem { link_id: link_id.clone(), code: "answer-not-enabled" });
+                problems.push(AnswerProblem { link_id: link_id.clone(), code: ErrorCode::AnswerNotEnabled });
             }
         }
         for item in self.screens(answers) {
             let answerable = !matches!(item.kind, ItemKind::Display | ItemKind::Group);
             if item.required && answerable && !effective.contains_key(&item.link_id) {
-                problems.push(AnswerProblem { link_id: item.link_id.clone(), code: "answer-required" });
+                problems.push(AnswerProblem { link_id: item.link_id.clone(), code: ErrorCode::AnswerRequired });
             }
         }
         if problems.is_empty() {

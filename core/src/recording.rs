@@ -3,6 +3,7 @@
 //! from a device, judged by the plan in force and stored with its outbox
 //! row; an answered questionnaire, checked, scored, judged and stored.
 
+use crate::error::ErrorCode;
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
@@ -58,7 +59,7 @@ pub fn record_manual(
     };
     reading_result(store, clock, id)
         .map_err(EntryRefused::Failed)?
-        .ok_or_else(|| EntryRefused::Failed(CoreError::new("store-failed", "stored reading not found")))
+        .ok_or_else(|| EntryRefused::Failed(CoreError::new(ErrorCode::StoreFailed, "stored reading not found")))
 }
 
 /// One stored reading as the result screen shows it, judged by the plan in force.

@@ -4,6 +4,7 @@
 //! The shell stores them as JSON; this module only parses and produces that
 //! JSON, and accepts old or partial files by filling in defaults.
 
+use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 
 use crate::{error::CoreError, locale::Locale};
@@ -40,7 +41,7 @@ impl Settings {
     /// Parses stored settings. Unknown fields are ignored and missing ones
     /// take their defaults, so files from older or newer versions still load.
     pub fn from_json(text: &str) -> Result<Settings, CoreError> {
-        serde_json::from_str(text).map_err(|e| CoreError::new("settings-unreadable", e.to_string()))
+        serde_json::from_str(text).map_err(|e| CoreError::new(ErrorCode::SettingsUnreadable, e.to_string()))
     }
 
     pub fn to_json(&self) -> String {

@@ -172,7 +172,7 @@ fn copd_check_follows_enable_when_scores_and_checks() {
 
     // Required answers missing.
     let problems = q.check_complete(&a).unwrap_err();
-    let missing: Vec<_> = problems.iter().map(|p| (p.link_id.as_str(), p.code)).collect();
+    let missing: Vec<_> = problems.iter().map(|p| (p.link_id.as_str(), p.code.as_str())).collect();
     assert_eq!(
         missing,
         [

@@ -10,8 +10,10 @@ use std::{
 
 use fluent_syntax::{ast, parser};
 use heima_core::{
+    app::call_line::CallEnded,
+    call::signalling::CallEnd,
     devices::UnavailableReason,
-    error::ALL_CODES,
+    error::ErrorCode,
     locale::{Locale, FTL_FILES},
     plan::MeasurementKind,
     schedule::TaskState,
@@ -188,9 +190,15 @@ fn keys_built_from_core_values() -> Vec<String> {
     for size in [TextSize::Normal, TextSize::Large, TextSize::Largest] {
         keys.push(format!("settings-text-size-{}", name(serde_json::to_value(size).unwrap())));
     }
-    for code in ALL_CODES {
+    // Every error code, from the one enum.
+    for code in ErrorCode::ALL {
         keys.push(format!("error-{code}"));
     }
+    // How a call ended; other reasons fall back to `call-ended-failed`.
+    for end in [CallEnd::HungUpHere, CallEnd::HungUpThere, CallEnd::ConnectionLost] {
+        keys.push(format!("call-ended-{}", CallEnded::End(end).as_str()));
+    }
+    keys.push("call-ended-failed".into());
     // Manual entry: a label per field, a message per problem.
     for kind in MeasurementKind::ALL {
         for field in heima_core::manual::fields(kind) {
@@ -224,24 +232,6 @@ fn keys_built_from_core_values() -> Vec<String> {
     }
     for sent in ["sent", "waiting"] {
         keys.push(format!("latest-sent-{sent}"));
-    }
-    // Errors the shell and the questionnaire engine produce.
-    for code in [
-        "measure-no-device",
-        "measure-timeout",
-        "nurse-locked",
-        "nurse-no-code",
-        "nurse-wrong-code",
-        "answer-required",
-        "answer-wrong-type",
-        "answer-too-low",
-        "answer-too-high",
-        "answer-too-long",
-        "answer-not-an-option",
-        "answer-not-enabled",
-        "answer-unknown-item",
-    ] {
-        keys.push(format!("error-{code}"));
     }
     keys
 }

@@ -275,7 +275,7 @@ async fn faults_between_app_and_server_end_with_every_reading_there_exactly_once
         assert!(rounds <= 100, "the outbox never drained: {:?}", store.outbox_status().unwrap());
         let now = start + jiff::SignedDuration::from_hours(rounds);
         if let Err(e) = upload(&mut store, &through_proxy, None, 7, || now, || 0.5).await {
-            errors.push(e.code());
+            errors.push(e.code().as_str());
         }
     }
     let requests = faults.seen.load(std::sync::atomic::Ordering::SeqCst);

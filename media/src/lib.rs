@@ -10,6 +10,7 @@
 //! This crate is the only one that knows GStreamer; the core only moves
 //! RTP packets.
 
+use heima_core::error::ErrorCode;
 use std::sync::{
     atomic::{AtomicU64, Ordering},
     Arc, Mutex,
@@ -29,13 +30,13 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{code}: {detail}")]
 pub struct MediaError {
-    /// `media-missing-plugin`, `media-failed`.
-    pub code: &'static str,
+    /// `media-missing-plugin`, `media-no-devices`, `media-failed`.
+    pub code: ErrorCode,
     pub detail: String,
 }
 
 fn media_failed(e: impl std::fmt::Display) -> MediaError {
-    MediaError { code: "media-failed", detail: e.to_string() }
+    MediaError { code: ErrorCode::MediaFailed, detail: e.to_string() }
 }
 
 /// The picture size sent and shown.
@@ -78,7 +79,7 @@ pub fn init() -> Result<(), MediaError> {
         Ok(())
     } else {
         Err(MediaError {
-            code: "media-missing-plugin",
+            code: ErrorCode::MediaMissingPlugin,
             detail: format!("GStreamer elements missing: {}", missing.join(", ")),
         })
     }
@@ -222,7 +223,10 @@ impl Capture {
             ));
         }
         if parts.is_empty() {
-            return Err(MediaError { code: "media-no-devices", detail: "neither a camera nor a microphone".into() });
+            return Err(MediaError {
+                code: ErrorCode::MediaNoDevices,
+                detail: "neither a camera nor a microphone".into(),
+            });
         }
         let pipeline = launch(&parts.join(" "))?;
         let preview = Arc::new(Pictures::default());

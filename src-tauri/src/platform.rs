@@ -2,6 +2,7 @@
 //! (or a named key file) for the store key and the enrolment, the settings
 //! file, and the system's randomness.
 
+use heima_core::error::ErrorCode;
 use std::path::{Path, PathBuf};
 
 use heima_core::{
@@ -38,6 +39,6 @@ impl Platform for OsPlatform {
         settings_file::save(&self.data_dir, settings)
     }
     fn fill_random(&self, bytes: &mut [u8]) -> Result<(), CoreError> {
-        getrandom::fill(bytes).map_err(|e| CoreError::new("store-key-unavailable", e.to_string()))
+        getrandom::fill(bytes).map_err(|e| CoreError::new(ErrorCode::StoreKeyUnavailable, e.to_string()))
     }
 }

@@ -2,6 +2,7 @@
 //! atomic (`heima_core::atomic_file`), so a crash leaves either the old
 //! or the new file. A file that cannot be read is kept aside, never deleted.
 
+use heima_core::error::ErrorCode;
 use std::{
     fs,
     path::{Path, PathBuf},
@@ -26,7 +27,7 @@ pub fn load(dir: &Path) -> (Settings, Option<CoreError>) {
     let text = match fs::read_to_string(&file) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Settings::default(), None),
-        Err(e) => return (Settings::default(), Some(CoreError::new("settings-unreadable", e.to_string()))),
+        Err(e) => return (Settings::default(), Some(CoreError::new(ErrorCode::SettingsUnreadable, e.to_string()))),
     };
     match Settings::from_json(&text) {
         Ok(settings) => (settings, None),
@@ -46,7 +47,7 @@ pub fn load(dir: &Path) -> (Settings, Option<CoreError>) {
 /// Saves the settings durably.
 pub fn save(dir: &Path, settings: &Settings) -> Result<(), CoreError> {
     atomic_file::write(&path(dir), settings.to_json().as_bytes(), Access::Default)
-        .map_err(|e| CoreError::new("settings-unwritable", e.to_string()))
+        .map_err(|e| CoreError::new(ErrorCode::SettingsUnwritable, e.to_string()))
 }
 
 #[cfg(test)]

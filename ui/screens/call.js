@@ -5,15 +5,15 @@
 // when there is no camera or microphone, or the network is too poor.
 
 import { invoke } from "../ipc.js";
-import { setMessage, t } from "../i18n.js";
+import { hasMessage, setMessage, t } from "../i18n.js";
 import { el, button, heading, showError, announce } from "../dom.js";
 
 const POLL_MS = 200;
 
-/** The message for how a call ended (or why it was not made). */
+/** The message for how a call ended (or why it was not made): its own
+ * words where the locale has them, else the general ones. */
 function endedMessage(code) {
-  const known = ["hung-up-here", "hung-up-there", "connection-lost", "call-no-answer", "call-unreachable", "call-refused", "call-missed", "call-not-offered", "call-busy"];
-  return known.includes(code) ? `call-ended-${code}` : "call-ended-failed";
+  return hasMessage(`call-ended-${code}`) ? `call-ended-${code}` : "call-ended-failed";
 }
 
 /** An image whose alt text is a message (the pictures come later). */

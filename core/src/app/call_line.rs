@@ -7,6 +7,7 @@
 //! overwrites a newer one; giving up while it rings stops the ringing
 //! request at once. Runs its background work on the runtime it is given.
 
+use crate::error::ErrorCode;
 use std::{
     sync::{
         atomic::{AtomicU64, Ordering},
@@ -80,13 +81,34 @@ enum Phase<M: CallMedia, S> {
         _ringer: Option<M::Ringer>,
     },
     Active(Box<ActiveCall<M, S>>),
-    /// The last call ended (why), or could not be made (an error code).
-    Ended(&'static str),
+    /// The last call ended (why), or could not be made.
+    Ended(CallEnded),
 }
 
 impl<M: CallMedia, S> Phase<M, S> {
     fn is_free(&self) -> bool {
         matches!(self, Phase::Idle | Phase::Ended(_))
+    }
+}
+
+/// Why the last call ended, or why it could not be made; on the wire the
+/// reason's kebab-case name. The call screen words it as
+/// `call-ended-<name>`, or with its general words when there are none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum CallEnded {
+    End(CallEnd),
+    Failed(ErrorCode),
+}
+
+impl CallEnded {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallEnded::End(CallEnd::HungUpHere) => "hung-up-here",
+            CallEnded::End(CallEnd::HungUpThere) => "hung-up-there",
+            CallEnded::End(CallEnd::ConnectionLost) => "connection-lost",
+            CallEnded::Failed(code) => code.as_str(),
+        }
     }
 }
 
@@ -96,8 +118,8 @@ pub struct CallView {
     /// `idle`, `calling`, `incoming`, `connecting`, `connected`, `ended`.
     pub phase: &'static str,
     /// Why it ended: `hung-up-here`, `hung-up-there`, `connection-lost`,
-    /// `call-missed`, or a `call-…`/`media-…` error code.
-    pub ended: Option<&'static str>,
+    /// or a `call-…`/`media-…` error code (`call-missed` among them).
+    pub ended: Option<CallEnded>,
     pub muted: bool,
     pub camera_on: bool,
     pub camera_missing: bool,
@@ -164,7 +186,7 @@ impl<M: CallMedia, S: CallSignalling> CallLine<M, S> {
         let generation = {
             let mut phase = self.line.phase.lock().unwrap();
             if !phase.is_free() {
-                return Err(CallError::new("call-busy", "a call is already on"));
+                return Err(CallError::new(ErrorCode::CallBusy, "a call is already on"));
             }
             *phase = Phase::Calling;
             self.line.next_generation()
@@ -183,7 +205,7 @@ impl<M: CallMedia, S: CallSignalling> CallLine<M, S> {
         let (generation, call, signalling) = {
             let mut phase = self.line.phase.lock().unwrap();
             let Phase::Incoming { call, signalling, .. } = &*phase else {
-                return Err(CallError::new("call-no-answer", "nobody is calling"));
+                return Err(CallError::new(ErrorCode::CallNoAnswer, "nobody is calling"));
             };
             let taken = (call.clone(), signalling.clone());
             *phase = Phase::Calling;
@@ -208,7 +230,7 @@ impl<M: CallMedia, S: CallSignalling> CallLine<M, S> {
             if matches!(*phase, Phase::Calling) {
                 self.line.given_up.send_replace(old);
             }
-            std::mem::replace(&mut *phase, Phase::Ended("hung-up-here"))
+            std::mem::replace(&mut *phase, Phase::Ended(CallEnded::End(CallEnd::HungUpHere)))
         };
         match previous {
             Phase::Active(call) => call.end().await,
@@ -246,7 +268,7 @@ impl<M: CallMedia, S: CallSignalling> CallLine<M, S> {
             if let Ok(false) = signalling.is_on(&url).await {
                 let mut phase = self.line.phase.lock().unwrap();
                 if matches!(&*phase, Phase::Incoming { call, .. } if call.url == url) {
-                    *phase = Phase::Ended("call-missed");
+                    *phase = Phase::Ended(CallEnded::Failed(ErrorCode::CallMissed));
                 }
             }
             return false;
@@ -277,7 +299,7 @@ impl<M: CallMedia, S: CallSignalling> CallLine<M, S> {
             Phase::Incoming { .. } => view.phase = "incoming",
             Phase::Ended(why) => {
                 view.phase = "ended";
-                view.ended = Some(why);
+                view.ended = Some(*why);
             }
             Phase::Active(call) => {
                 if call.window_started.elapsed() >= self.line.timings.network_window {
@@ -330,14 +352,6 @@ impl<M: CallMedia, S: CallSignalling> CallLine<M, S> {
                 c.set_camera_on(on);
             }
         }
-    }
-}
-
-fn end_code(end: CallEnd) -> &'static str {
-    match end {
-        CallEnd::HungUpHere => "hung-up-here",
-        CallEnd::HungUpThere => "hung-up-there",
-        CallEnd::ConnectionLost => "connection-lost",
     }
 }
 
@@ -399,7 +413,7 @@ impl<M: CallMedia, S: CallSignalling> Line<M, S> {
         // (WHIP gives the call no address before it is answered).
         let placed = tokio::select! {
             placed = signalling.place(&offer) => placed,
-            _ = given_up.wait_for(|g| *g == generation) => Err(CallError::new("call-cancelled", "the patient gave up")),
+            _ = given_up.wait_for(|g| *g == generation) => Err(CallError::new(ErrorCode::CallCancelled, "the patient gave up")),
         };
         let placed = match placed {
             Ok(placed) => placed,
@@ -437,7 +451,7 @@ impl<M: CallMedia, S: CallSignalling> Line<M, S> {
             Ok(call) => call,
             Err(error) => {
                 log::info!("call not made: {}", error.code);
-                let _ = self.set(generation, Phase::Ended(error.code));
+                let _ = self.set(generation, Phase::Ended(CallEnded::Failed(error.code)));
                 return;
             }
         };
@@ -447,7 +461,7 @@ impl<M: CallMedia, S: CallSignalling> Line<M, S> {
             return;
         }
         let end = follow(&signalling, &url, &peer, self.timings.follow_every).await;
-        let _ = self.set(generation, Phase::Ended(end_code(end)));
+        let _ = self.set(generation, Phase::Ended(CallEnded::End(end)));
     }
 }
 
@@ -503,7 +517,7 @@ mod tests {
     }
 
     fn ended(why: &'static str) -> impl Fn(&CallView) -> bool {
-        move |v| v.phase == "ended" && v.ended == Some(why)
+        move |v| v.phase == "ended" && v.ended.map(|e| e.as_str()) == Some(why)
     }
 
     async fn rung(line: &Line, nurse: &DemoNurse<FakeMedia>) {

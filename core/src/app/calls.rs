@@ -2,6 +2,7 @@
 //! call endpoint, or the demo nurse in demo mode) and what the call screen
 //! shows. The call itself is [`super::call_line`].
 
+use crate::error::ErrorCode;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -96,17 +97,19 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     fn call_route(&self) -> Result<CallRoute<M>, CallError> {
         match self.mode() {
             Mode::Demo => Ok(CallRoute::Demo(self.demo_nurse.clone())),
-            Mode::Revoked => Err(CallError::new("call-not-offered", "the service no longer accepts this tablet")),
+            Mode::Revoked => {
+                Err(CallError::new(ErrorCode::CallNotOffered, "the service no longer accepts this tablet"))
+            }
             Mode::Enrolled => {
                 let enrolment = self
                     .platform
                     .load_enrolment()
                     .ok()
                     .flatten()
-                    .ok_or_else(|| CallError::new("call-not-offered", "not enrolled"))?;
+                    .ok_or_else(|| CallError::new(ErrorCode::CallNotOffered, "not enrolled"))?;
                 let endpoint = enrolment
                     .call_endpoint
-                    .ok_or_else(|| CallError::new("call-not-offered", "the service takes no calls"))?;
+                    .ok_or_else(|| CallError::new(ErrorCode::CallNotOffered, "the service takes no calls"))?;
                 Ok(CallRoute::Service(CallService::new(&endpoint, Some(enrolment.access_token))?))
             }
         }
@@ -174,7 +177,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// Demo mode: the demo nurse rings the patient (from the nurse page).
     pub async fn call_demo_ring(&self) -> Result<(), CoreError> {
         if self.mode() != Mode::Demo {
-            return Err(CoreError::new("call-not-offered", "only in demo mode"));
+            return Err(CoreError::new(ErrorCode::CallNotOffered, "only in demo mode"));
         }
         self.demo_nurse.ring().await.map_err(call_error)?;
         self.calls.poll(&CallRoute::Demo(self.demo_nurse.clone())).await;

@@ -5,6 +5,7 @@
 //! decoders and session and otherwise waits for the paired device's next
 //! reading.
 
+use crate::error::ErrorCode;
 use std::{future::Future, time::Duration};
 
 use serde::Serialize;
@@ -44,7 +45,7 @@ pub struct FoundDevice {
 }
 
 fn bluetooth_unavailable(e: TransportError) -> CoreError {
-    CoreError::new("bluetooth-unavailable", e.to_string())
+    CoreError::new(ErrorCode::BluetoothUnavailable, e.to_string())
 }
 
 /// Stores through the app's shared store, locking it only per record, for
@@ -143,7 +144,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         if self.mode() == Mode::Demo {
             let wobble = u16::from_le_bytes(self.random_bytes::<2>()?);
             let device = demo::devices::device(kind, wobble)
-                .ok_or_else(|| CoreError::new("measure-no-device", format!("{kind:?}")))?;
+                .ok_or_else(|| CoreError::new(ErrorCode::MeasureNoDevice, format!("{kind:?}")))?;
             tokio::time::sleep(DEMO_SETTLE).await;
             let (id, service, _, name) = demo::devices::identity(kind).expect("a demo device exists");
             self.with_store(|s| Ok(s.pair_device(id, &format!("{service:04x}"), name, started)?))?;
@@ -172,11 +173,11 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 return self.reading(id);
             }
             if self.mode() == Mode::Demo {
-                return Err(CoreError::new("measure-timeout", "the demo device sent nothing"));
+                return Err(CoreError::new(ErrorCode::MeasureTimeout, "the demo device sent nothing"));
             }
             // The device watch stores the paired device's next reading.
             if tokio::time::timeout_at(deadline, stored.changed()).await.is_err() {
-                return Err(CoreError::new("measure-timeout", "no reading from the device in time"));
+                return Err(CoreError::new(ErrorCode::MeasureTimeout, "no reading from the device in time"));
             }
         }
     }

@@ -5,6 +5,7 @@
 //! settings file, randomness) — demo versus real is decided here, in
 //! [`App::mode`], and nowhere else.
 
+use crate::error::ErrorCode;
 pub mod call_line;
 mod calls;
 mod devices;
@@ -49,7 +50,7 @@ pub struct SecretError {
 
 impl From<SecretError> for CoreError {
     fn from(e: SecretError) -> CoreError {
-        CoreError::new("store-key-unavailable", e.detail)
+        CoreError::new(ErrorCode::StoreKeyUnavailable, e.detail)
     }
 }
 
@@ -262,14 +263,14 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// Runs `f` on the open store.
     pub fn with_store<T>(&self, f: impl FnOnce(&Store) -> Result<T, CoreError>) -> Result<T, CoreError> {
         let guard = self.store.lock().unwrap();
-        let store = guard.as_ref().ok_or_else(|| CoreError::new("store-failed", "the store is not open"))?;
+        let store = guard.as_ref().ok_or_else(|| CoreError::new(ErrorCode::StoreFailed, "the store is not open"))?;
         f(store)
     }
 
     /// Runs `f` on the open store, mutably.
     pub fn with_store_mut<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, CoreError>) -> Result<T, CoreError> {
         let mut guard = self.store.lock().unwrap();
-        let store = guard.as_mut().ok_or_else(|| CoreError::new("store-failed", "the store is not open"))?;
+        let store = guard.as_mut().ok_or_else(|| CoreError::new(ErrorCode::StoreFailed, "the store is not open"))?;
         f(store)
     }
 
@@ -339,7 +340,7 @@ fn open_store(
             for notice in opened.notices {
                 let StoreNotice::Quarantined { moved_to, .. } = notice;
                 log::warn!("damaged database moved to {}", moved_to.display());
-                notices.push(CoreError::new("store-quarantined", moved_to.display().to_string()));
+                notices.push(CoreError::new(ErrorCode::StoreQuarantined, moved_to.display().to_string()));
             }
             Some(opened.store)
         }

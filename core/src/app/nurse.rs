@@ -3,6 +3,7 @@
 //! recorded as the nurse's practice, never sent or counted.
 
 use super::{App, Mode, Platform};
+use crate::error::ErrorCode;
 use crate::{call::media::CallMedia, error::CoreError, store::devices::PairedDevice, store::readings::EnteredBy};
 
 /// Demo mode's nurse code, shown on the nurse lock screen in demo mode.
@@ -28,14 +29,14 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// Opens the nurse screens with the nurse code.
     pub fn nurse_unlock(&self, code: &str) -> Result<bool, CoreError> {
         let Some(expected) = self.nurse_code() else {
-            return Err(CoreError::new("nurse-no-code", "no nurse code is configured"));
+            return Err(CoreError::new(ErrorCode::NurseNoCode, "no nurse code is configured"));
         };
         let ok = code.trim() == expected;
         self.people.lock().unwrap().nurse_unlocked = ok;
         if ok {
             Ok(true)
         } else {
-            Err(CoreError::new("nurse-wrong-code", "wrong nurse code"))
+            Err(CoreError::new(ErrorCode::NurseWrongCode, "wrong nurse code"))
         }
     }
 
@@ -55,7 +56,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         if self.nurse_unlocked() {
             Ok(())
         } else {
-            Err(CoreError::new("nurse-locked", "the nurse code was not given"))
+            Err(CoreError::new(ErrorCode::NurseLocked, "the nurse code was not given"))
         }
     }
 
@@ -76,7 +77,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// (training is switched on in the nurse screen, not here).
     pub fn set_taken_by(&self, taken_by: EnteredBy) -> Result<(), CoreError> {
         if taken_by == EnteredBy::NurseTraining {
-            return Err(CoreError::new("nurse-locked", "training is switched on in the nurse screen"));
+            return Err(CoreError::new(ErrorCode::NurseLocked, "training is switched on in the nurse screen"));
         }
         self.people.lock().unwrap().taken_by = taken_by;
         Ok(())

@@ -3,6 +3,7 @@
 //! recording comes from the app's state ([`App::recorder`]), never from
 //! the webview alone.
 
+use crate::error::ErrorCode;
 use std::{collections::BTreeMap, time::Duration};
 
 use serde::Serialize;
@@ -57,7 +58,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// One stored reading, judged, for the result screen.
     pub fn reading(&self, id: i64) -> Result<LatestResult, CoreError> {
         self.with_store(|store| recording::reading_result(store, self.clock(), id))?
-            .ok_or_else(|| CoreError::new("store-failed", "no plan to judge by"))
+            .ok_or_else(|| CoreError::new(ErrorCode::StoreFailed, "no plan to judge by"))
     }
 
     /// Stores a reading typed by hand (values by LOINC code, as typed).
@@ -83,7 +84,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// The newest version of a questionnaire the service sent.
     pub fn questionnaire(&self, id: &str) -> Result<Questionnaire, CoreError> {
         self.with_store(|store| Ok(crate::fhir::questionnaire::load(store, id)?))?
-            .ok_or_else(|| CoreError::new("questionnaire-invalid", format!("no questionnaire {id}")))
+            .ok_or_else(|| CoreError::new(ErrorCode::QuestionnaireInvalid, format!("no questionnaire {id}")))
     }
 
     /// The items to show, in order, given the answers so far (`enableWhen`).

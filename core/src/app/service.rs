@@ -3,6 +3,7 @@
 //! finish, and one sync round with what it means for the app (a revoked
 //! tablet stops trying and says "ask your nurse", across restarts).
 
+use crate::error::ErrorCode;
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -38,7 +39,7 @@ pub struct SyncStatus {
     pub progress: Option<Progress>,
     pub running: bool,
     /// The last round's error code, if it failed.
-    pub last_error: Option<&'static str>,
+    pub last_error: Option<ErrorCode>,
     pub last_success: Option<Timestamp>,
 }
 
@@ -61,7 +62,7 @@ pub struct ServiceStatus {
     pub sent: i64,
     pub progress: Option<Progress>,
     pub running: bool,
-    pub last_error: Option<&'static str>,
+    pub last_error: Option<ErrorCode>,
     pub last_success: Option<Timestamp>,
     /// Replies the patient has not seen (the badge).
     pub unread: i64,
@@ -143,7 +144,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 .await
                 .map_err(|e| match e {
                     // A refused activation code is a wrong or used code, not a revoked tablet.
-                    SyncError::Revoked => CoreError::new("enrol-code-invalid", "the service does not know this code"),
+                    SyncError::Revoked => {
+                        CoreError::new(ErrorCode::EnrolCodeInvalid, "the service does not know this code")
+                    }
                     other => other.into(),
                 })?;
         self.finish_enrolment(&enrolment)
@@ -190,12 +193,12 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             Ok(Some(e)) => e,
             Ok(None) => {
                 log::warn!("enrolled in the settings, but no enrolment secret found");
-                self.sync.lock().unwrap().last_error = Some("sync-revoked");
+                self.sync.lock().unwrap().last_error = Some(ErrorCode::SyncRevoked);
                 return;
             }
             Err(error) => {
                 log::error!("enrolment secret unreadable: {error}");
-                self.sync.lock().unwrap().last_error = Some("store-key-unavailable");
+                self.sync.lock().unwrap().last_error = Some(ErrorCode::StoreKeyUnavailable);
                 return;
             }
         };
@@ -203,7 +206,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             Ok(store) => store,
             Err(error) => {
                 log::error!("sync could not open the store: {error}");
-                self.sync.lock().unwrap().last_error = Some("store-failed");
+                self.sync.lock().unwrap().last_error = Some(ErrorCode::StoreFailed);
                 return;
             }
         };

@@ -2,6 +2,7 @@
 //! numbered RTP packets instead of a camera's, and a [`TestApp`] in a
 //! temporary data folder.
 
+use crate::error::ErrorCode;
 use std::{
     path::Path,
     sync::{
@@ -67,7 +68,7 @@ impl Platform for FakePlatform {
     }
     fn save_settings(&self, settings: &Settings) -> Result<(), CoreError> {
         if self.0.fail_settings.load(Ordering::SeqCst) {
-            return Err(CoreError::new("settings-unwritable", "the test said no"));
+            return Err(CoreError::new(ErrorCode::SettingsUnwritable, "the test said no"));
         }
         *self.0.settings.lock().unwrap() = Some(settings.clone());
         Ok(())

@@ -4,6 +4,7 @@
 //! tick. She speaks the same [`CallSignalling`] as the real service, so
 //! the call line has one path for both.
 
+use crate::error::ErrorCode;
 use std::{
     collections::BTreeMap,
     sync::{
@@ -115,7 +116,7 @@ impl<M: CallMedia> CallSignalling for DemoNurse<M> {
 
     async fn answer(&self, call: &str, answer: &str) -> Result<(), CallError> {
         let Some(NurseCall::Ringing { pending, playback, .. }) = self.calls.lock().unwrap().remove(call) else {
-            return Err(CallError::new("call-no-answer", "the demo nurse no longer rings"));
+            return Err(CallError::new(ErrorCode::CallNoAnswer, "the demo nurse no longer rings"));
         };
         let peer = pending.accept(answer).await?;
         let capture = self.send_test_pattern(&peer)?;

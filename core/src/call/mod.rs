@@ -11,6 +11,7 @@
 //! (no trickle), as in WHIP/WHEP; [`signalling`] carries them to the
 //! service (`docs/calls.md`).
 
+use crate::error::ErrorCode;
 pub mod demo_nurse;
 pub mod media;
 pub mod protocol;
@@ -64,19 +65,18 @@ use protocol::{payload_type, LossMeter, POOR_NETWORK_LOSS};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{code}: {detail}")]
 pub struct CallError {
-    /// `call-bad-offer`, `call-failed`, `call-no-answer`, `call-unreachable`,
-    /// `call-refused`, `call-not-offered`, `call-bad-answer`.
-    pub code: &'static str,
+    /// A `call-…` code (or `media-…` from the media).
+    pub code: ErrorCode,
     pub detail: String,
 }
 
 impl CallError {
-    pub fn new(code: &'static str, detail: impl Into<String>) -> CallError {
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> CallError {
         CallError { code, detail: detail.into() }
     }
 }
 
-fn failed(code: &'static str) -> impl Fn(webrtc::error::Error) -> CallError {
+fn failed(code: ErrorCode) -> impl Fn(webrtc::error::Error) -> CallError {
     move |e| CallError { code, detail: e.to_string() }
 }
 
@@ -195,7 +195,7 @@ impl Shared {
         let audio = payload_type(sdp, "opus/48000");
         let video = payload_type(sdp, "VP8/90000");
         if audio.is_none() && video.is_none() {
-            return Err(CallError::new("call-bad-offer", "neither Opus nor VP8 offered"));
+            return Err(CallError::new(ErrorCode::CallBadOffer, "neither Opus nor VP8 offered"));
         }
         self.audio_pt.store(audio.unwrap_or(0), Ordering::SeqCst);
         self.video_pt.store(video.unwrap_or(0), Ordering::SeqCst);
@@ -362,11 +362,11 @@ impl CallPeer {
     ) -> Result<(CallPeer, Receiver<()>), CallError> {
         let mut media = MediaEngine::default();
         for (codec, kind) in codecs() {
-            media.register_codec(codec, kind).map_err(|e| CallError::new("call-failed", e.to_string()))?;
+            media.register_codec(codec, kind).map_err(|e| CallError::new(ErrorCode::CallFailed, e.to_string()))?;
         }
         let registry = register_default_interceptors(Registry::new(), &mut media)
-            .map_err(|e| CallError::new("call-failed", e.to_string()))?;
-        let runtime = default_runtime().ok_or_else(|| CallError::new("call-failed", "no async runtime"))?;
+            .map_err(|e| CallError::new(ErrorCode::CallFailed, e.to_string()))?;
+        let runtime = default_runtime().ok_or_else(|| CallError::new(ErrorCode::CallFailed, "no async runtime"))?;
         let (gathered_tx, gathered) = channel(1);
         let shared = Arc::new(Shared::default());
         let events =
@@ -389,13 +389,13 @@ impl CallPeer {
             .with_udp_addrs(vec![format!("{}:0", options.bind)])
             .build()
             .await
-            .map_err(failed("call-failed"))?;
+            .map_err(failed(ErrorCode::CallFailed))?;
         let pc: Arc<dyn PeerConnection> = Arc::new(pc);
         let (audio_ssrc, video_ssrc) = (random_ssrc(), random_ssrc());
         let audio = local_track(RtpCodecKind::Audio, opus(), audio_ssrc);
         let video = local_track(RtpCodecKind::Video, vp8(), video_ssrc);
-        pc.add_track(audio.clone() as Arc<dyn TrackLocal>).await.map_err(failed("call-failed"))?;
-        pc.add_track(video.clone() as Arc<dyn TrackLocal>).await.map_err(failed("call-failed"))?;
+        pc.add_track(audio.clone() as Arc<dyn TrackLocal>).await.map_err(failed(ErrorCode::CallFailed))?;
+        pc.add_track(video.clone() as Arc<dyn TrackLocal>).await.map_err(failed(ErrorCode::CallFailed))?;
         let (tx, mut rx) = channel::<(MediaKind, Vec<u8>)>(512);
         let writer_shared = shared.clone();
         runtime.spawn(Box::pin(async move {
@@ -421,8 +421,11 @@ impl CallPeer {
 
     async fn local_sdp(&self, mut gathered: Receiver<()>) -> Result<String, CallError> {
         let _ = webrtc::runtime::timeout(&*self.runtime, GATHER_LIMIT, gathered.recv()).await;
-        let local =
-            self.pc.local_description().await.ok_or_else(|| CallError::new("call-failed", "no local description"))?;
+        let local = self
+            .pc
+            .local_description()
+            .await
+            .ok_or_else(|| CallError::new(ErrorCode::CallFailed, "no local description"))?;
         Ok(local.sdp)
     }
 
@@ -433,12 +436,12 @@ impl CallPeer {
         options: &CallOptions,
         incoming: Arc<dyn IncomingMedia>,
     ) -> Result<(CallPeer, String), CallError> {
-        let offer = RTCSessionDescription::offer(offer.to_string()).map_err(failed("call-bad-offer"))?;
+        let offer = RTCSessionDescription::offer(offer.to_string()).map_err(failed(ErrorCode::CallBadOffer))?;
         let (peer, gathered) = CallPeer::build(options, incoming).await?;
         peer.shared.take_payload_types(&offer.sdp)?;
-        peer.pc.set_remote_description(offer).await.map_err(failed("call-bad-offer"))?;
-        let answer = peer.pc.create_answer(None).await.map_err(failed("call-failed"))?;
-        peer.pc.set_local_description(answer).await.map_err(failed("call-failed"))?;
+        peer.pc.set_remote_description(offer).await.map_err(failed(ErrorCode::CallBadOffer))?;
+        let answer = peer.pc.create_answer(None).await.map_err(failed(ErrorCode::CallFailed))?;
+        peer.pc.set_local_description(answer).await.map_err(failed(ErrorCode::CallFailed))?;
         let answer = peer.local_sdp(gathered).await?;
         Ok((peer, answer))
     }
@@ -449,8 +452,8 @@ impl CallPeer {
         incoming: Arc<dyn IncomingMedia>,
     ) -> Result<(PendingCall, String), CallError> {
         let (peer, gathered) = CallPeer::build(options, incoming).await?;
-        let offer = peer.pc.create_offer(None).await.map_err(failed("call-failed"))?;
-        peer.pc.set_local_description(offer).await.map_err(failed("call-failed"))?;
+        let offer = peer.pc.create_offer(None).await.map_err(failed(ErrorCode::CallFailed))?;
+        peer.pc.set_local_description(offer).await.map_err(failed(ErrorCode::CallFailed))?;
         let offer = peer.local_sdp(gathered).await?;
         Ok((PendingCall { peer }, offer))
     }
@@ -484,7 +487,7 @@ impl CallPeer {
     /// signalling's part (`signalling::CallService::hang_up`).
     pub async fn hang_up(&self) -> Result<(), CallError> {
         self.shared.set_state(CallState::Ended);
-        self.pc.close().await.map_err(failed("call-failed"))?;
+        self.pc.close().await.map_err(failed(ErrorCode::CallFailed))?;
         Ok(())
     }
 }
@@ -492,9 +495,12 @@ impl CallPeer {
 impl PendingCall {
     /// Takes the other side's answer; the call then connects.
     pub async fn accept(self, answer: &str) -> Result<CallPeer, CallError> {
-        let answer = RTCSessionDescription::answer(answer.to_string()).map_err(failed("call-bad-answer"))?;
-        self.peer.shared.take_payload_types(&answer.sdp).map_err(|e| CallError::new("call-bad-answer", e.detail))?;
-        self.peer.pc.set_remote_description(answer).await.map_err(failed("call-bad-answer"))?;
+        let answer = RTCSessionDescription::answer(answer.to_string()).map_err(failed(ErrorCode::CallBadAnswer))?;
+        self.peer
+            .shared
+            .take_payload_types(&answer.sdp)
+            .map_err(|e| CallError::new(ErrorCode::CallBadAnswer, e.detail))?;
+        self.peer.pc.set_remote_description(answer).await.map_err(failed(ErrorCode::CallBadAnswer))?;
         Ok(self.peer)
     }
 

@@ -5,6 +5,7 @@
 //! (ringing, incoming calls, the other side hanging up), is in
 //! `docs/calls.md`.
 
+use crate::error::ErrorCode;
 use std::{future::Future, net::IpAddr, time::Duration};
 
 use reqwest::{header, Method, StatusCode};
@@ -57,19 +58,21 @@ pub struct IncomingCall {
 }
 
 fn unreachable(e: reqwest::Error) -> CallError {
-    CallError::new("call-unreachable", e.without_url().to_string())
+    CallError::new(ErrorCode::CallUnreachable, e.without_url().to_string())
 }
 
 fn status_error(status: StatusCode) -> CallError {
     let code = match status {
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => "call-refused",
-        StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED | StatusCode::NOT_IMPLEMENTED => "call-not-offered",
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ErrorCode::CallRefused,
+        StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED | StatusCode::NOT_IMPLEMENTED => {
+            ErrorCode::CallNotOffered
+        }
         StatusCode::REQUEST_TIMEOUT
         | StatusCode::GATEWAY_TIMEOUT
         | StatusCode::SERVICE_UNAVAILABLE
         | StatusCode::CONFLICT
-        | StatusCode::TOO_MANY_REQUESTS => "call-no-answer",
-        _ => "call-failed",
+        | StatusCode::TOO_MANY_REQUESTS => ErrorCode::CallNoAnswer,
+        _ => ErrorCode::CallFailed,
     };
     CallError::new(code, format!("the call service answered {status}"))
 }
@@ -77,7 +80,7 @@ fn status_error(status: StatusCode) -> CallError {
 impl CallService {
     /// `base` is the enrolment's call endpoint, e.g. `https://dho.example.no/call`.
     pub fn new(base: &str, token: Option<String>) -> Result<CallService, CallError> {
-        let mut base = Url::parse(base).map_err(|e| CallError::new("call-not-offered", e.to_string()))?;
+        let mut base = Url::parse(base).map_err(|e| CallError::new(ErrorCode::CallNotOffered, e.to_string()))?;
         if !base.path().ends_with('/') {
             base.set_path(&format!("{}/", base.path()));
         }
@@ -85,7 +88,7 @@ impl CallService {
             .connect_timeout(Duration::from_secs(10))
             .timeout(RING_LIMIT + Duration::from_secs(10))
             .build()
-            .map_err(|e| CallError::new("call-failed", e.to_string()))?;
+            .map_err(|e| CallError::new(ErrorCode::CallFailed, e.to_string()))?;
         Ok(CallService { base, token, http })
     }
 
@@ -109,8 +112,8 @@ impl CallService {
     fn resolve(&self, location: Option<&header::HeaderValue>, against: &Url) -> Result<String, CallError> {
         let location = location
             .and_then(|l| l.to_str().ok())
-            .ok_or_else(|| CallError::new("call-failed", "no Location for the call"))?;
-        against.join(location).map(String::from).map_err(|e| CallError::new("call-failed", e.to_string()))
+            .ok_or_else(|| CallError::new(ErrorCode::CallFailed, "no Location for the call"))?;
+        against.join(location).map(String::from).map_err(|e| CallError::new(ErrorCode::CallFailed, e.to_string()))
     }
 
     /// The STUN/TURN servers the service wants used (`OPTIONS …/calls`).
@@ -140,7 +143,7 @@ impl CallService {
             .send()
             .await;
         let response = match response {
-            Err(e) if e.is_timeout() => return Err(CallError::new("call-no-answer", "nobody answered")),
+            Err(e) if e.is_timeout() => return Err(CallError::new(ErrorCode::CallNoAnswer, "nobody answered")),
             other => other.map_err(unreachable)?,
         };
         if response.status() != StatusCode::CREATED {
@@ -149,7 +152,7 @@ impl CallService {
         let call = self.resolve(response.headers().get(header::LOCATION), &url)?;
         let answer = response.text().await.map_err(unreachable)?;
         if !answer.starts_with("v=0") {
-            return Err(CallError::new("call-bad-answer", "the answer is not SDP"));
+            return Err(CallError::new(ErrorCode::CallBadAnswer, "the answer is not SDP"));
         }
         Ok(PlacedCall { url: call, answer })
     }
@@ -170,7 +173,7 @@ impl CallService {
                 let call = self.resolve(response.headers().get(header::LOCATION), &url)?;
                 let offer = response.text().await.map_err(unreachable)?;
                 if !offer.starts_with("v=0") {
-                    return Err(CallError::new("call-bad-offer", "the offer is not SDP"));
+                    return Err(CallError::new(ErrorCode::CallBadOffer, "the offer is not SDP"));
                 }
                 Ok(Some(IncomingCall { url: call, offer }))
             }
@@ -180,7 +183,7 @@ impl CallService {
 
     /// Answers an incoming call (`POST <call>` with the answer SDP).
     pub async fn answer(&self, call: &str, answer: &str) -> Result<(), CallError> {
-        let url = Url::parse(call).map_err(|e| CallError::new("call-failed", e.to_string()))?;
+        let url = Url::parse(call).map_err(|e| CallError::new(ErrorCode::CallFailed, e.to_string()))?;
         let response = self
             .request(Method::POST, url)
             .header(header::CONTENT_TYPE, "application/sdp")
@@ -192,7 +195,9 @@ impl CallService {
         match response.status() {
             s if s.is_success() => Ok(()),
             // The nurse gave up before the patient answered.
-            StatusCode::NOT_FOUND | StatusCode::GONE => Err(CallError::new("call-no-answer", "the call was withdrawn")),
+            StatusCode::NOT_FOUND | StatusCode::GONE => {
+                Err(CallError::new(ErrorCode::CallNoAnswer, "the call was withdrawn"))
+            }
             s => Err(status_error(s)),
         }
     }
@@ -200,7 +205,7 @@ impl CallService {
     /// Is the call still on at the service? `false` once the other side
     /// hung up (`404`/`410`).
     pub async fn is_on(&self, call: &str) -> Result<bool, CallError> {
-        let url = Url::parse(call).map_err(|e| CallError::new("call-failed", e.to_string()))?;
+        let url = Url::parse(call).map_err(|e| CallError::new(ErrorCode::CallFailed, e.to_string()))?;
         let response =
             self.request(Method::GET, url).timeout(Duration::from_secs(5)).send().await.map_err(unreachable)?;
         match response.status() {
@@ -213,7 +218,7 @@ impl CallService {
     /// Hangs up (or declines) at the service: `DELETE <call>`. Already
     /// gone counts as done.
     pub async fn hang_up(&self, call: &str) -> Result<(), CallError> {
-        let url = Url::parse(call).map_err(|e| CallError::new("call-failed", e.to_string()))?;
+        let url = Url::parse(call).map_err(|e| CallError::new(ErrorCode::CallFailed, e.to_string()))?;
         let response =
             self.request(Method::DELETE, url).timeout(Duration::from_secs(5)).send().await.map_err(unreachable)?;
         match response.status() {

@@ -2,6 +2,7 @@
 //! `docs/careplan-profile.md`) and refuses a plan it cannot understand, with
 //! a reason, so the plan in force stays.
 
+use crate::error::ErrorCode;
 use jiff::{civil, tz::TimeZone, Timestamp};
 use serde_json::Value as Json;
 
@@ -22,7 +23,7 @@ pub const TRAFFIC_LIGHT_EXTENSION: &str = "urn:heima:fhir:extension:traffic-ligh
 pub const ACTIVITY_ID_EXTENSION: &str = "urn:heima:fhir:extension:activity-id";
 
 fn invalid(path: &str, why: impl std::fmt::Display) -> CoreError {
-    CoreError::new("plan-invalid", format!("{path}: {why}"))
+    CoreError::new(ErrorCode::PlanInvalid, format!("{path}: {why}"))
 }
 
 /// A decimal from a JSON number, keeping the digits as written.

@@ -4,6 +4,7 @@
 //! `ordinalValue` extension on `answerOption` (or its `valueCoding`);
 //! limits through `minValue`/`maxValue`/`maxLength`.
 
+use crate::error::ErrorCode;
 use jiff::{civil::Date, Timestamp};
 use serde_json::{json, Value as Json};
 
@@ -26,7 +27,7 @@ pub const MAX_VALUE: &str = "http://hl7.org/fhir/StructureDefinition/maxValue";
 pub const TOTAL_SCORE_EXTENSION: &str = "urn:heima:fhir:extension:total-score";
 
 fn invalid(path: &str, why: impl std::fmt::Display) -> CoreError {
-    CoreError::new("questionnaire-invalid", format!("{path}: {why}"))
+    CoreError::new(ErrorCode::QuestionnaireInvalid, format!("{path}: {why}"))
 }
 
 fn extension<'a>(j: &'a Json, url: &str) -> Option<&'a Json> {

@@ -46,13 +46,13 @@ pub enum DecodeError {
 
 impl DecodeError {
     /// The stable code the UI words as `error-<code>`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::error::ErrorCode {
         match self {
-            DecodeError::TooShort { .. } => "decode-too-short",
-            DecodeError::TrailingBytes { .. } => "decode-trailing-bytes",
-            DecodeError::InvalidValue { .. } => "decode-invalid-value",
-            DecodeError::MeasurementUnsuccessful { .. } => "decode-measurement-unsuccessful",
-            DecodeError::UnknownCharacteristic(_) => "decode-unknown-characteristic",
+            DecodeError::TooShort { .. } => crate::error::ErrorCode::DecodeTooShort,
+            DecodeError::TrailingBytes { .. } => crate::error::ErrorCode::DecodeTrailingBytes,
+            DecodeError::InvalidValue { .. } => crate::error::ErrorCode::DecodeInvalidValue,
+            DecodeError::MeasurementUnsuccessful { .. } => crate::error::ErrorCode::DecodeMeasurementUnsuccessful,
+            DecodeError::UnknownCharacteristic(_) => crate::error::ErrorCode::DecodeUnknownCharacteristic,
         }
     }
 }

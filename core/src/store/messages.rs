@@ -2,6 +2,7 @@
 //! `Communication`): the patient's own go through the outbox; replies come
 //! down with sync and stay unread until shown.
 
+use crate::error::ErrorCode;
 use jiff::Timestamp;
 use rusqlite::params;
 use serde::Serialize;
@@ -47,7 +48,7 @@ impl Store {
     pub fn send_message(&mut self, body: &str, identifier: &str, now: Timestamp) -> Result<i64, StoreError> {
         let body = body.trim();
         if body.is_empty() || body.chars().count() > MAX_MESSAGE_CHARS {
-            return Err(StoreError::Invalid("message-length"));
+            return Err(StoreError::Invalid(ErrorCode::MessageLength));
         }
         let tx = self.conn_mut().transaction()?;
         tx.execute(

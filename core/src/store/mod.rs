@@ -81,7 +81,7 @@ pub enum StoreError {
     Corrupt(String),
     /// What was to be stored was refused; the code says why.
     #[error("refused: {0}")]
-    Invalid(&'static str),
+    Invalid(crate::error::ErrorCode),
 }
 
 /// A store failure as the UI hears of it: its code, and the message as detail.
@@ -92,13 +92,13 @@ impl From<StoreError> for crate::error::CoreError {
 }
 
 impl StoreError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::error::ErrorCode {
         match self {
-            StoreError::WrongKey => "store-wrong-key",
-            StoreError::NewerVersion { .. } => "store-newer-version",
-            StoreError::Sqlite(_) | StoreError::Io(_) => "store-failed",
-            StoreError::Corrupt(_) => "store-corrupt",
-            StoreError::Invalid(code) => code,
+            StoreError::WrongKey => crate::error::ErrorCode::StoreWrongKey,
+            StoreError::NewerVersion { .. } => crate::error::ErrorCode::StoreNewerVersion,
+            StoreError::Sqlite(_) | StoreError::Io(_) => crate::error::ErrorCode::StoreFailed,
+            StoreError::Corrupt(_) => crate::error::ErrorCode::StoreCorrupt,
+            StoreError::Invalid(code) => *code,
         }
     }
 }

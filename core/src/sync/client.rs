@@ -38,15 +38,15 @@ pub enum SyncError {
 }
 
 impl SyncError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::error::ErrorCode {
         match self {
-            SyncError::Network(_) => "sync-offline",
-            SyncError::Unauthorized(_) => "sync-unauthorised",
-            SyncError::Status { .. } | SyncError::BadResponse(_) => "sync-service-error",
-            SyncError::Store(_) => "store-failed",
-            SyncError::Revoked => "sync-revoked",
-            SyncError::NoEndpoint => "enrol-no-endpoint",
-            SyncError::Refused(_) => "enrol-refused",
+            SyncError::Network(_) => crate::error::ErrorCode::SyncOffline,
+            SyncError::Unauthorized(_) => crate::error::ErrorCode::SyncUnauthorised,
+            SyncError::Status { .. } | SyncError::BadResponse(_) => crate::error::ErrorCode::SyncServiceError,
+            SyncError::Store(_) => crate::error::ErrorCode::StoreFailed,
+            SyncError::Revoked => crate::error::ErrorCode::SyncRevoked,
+            SyncError::NoEndpoint => crate::error::ErrorCode::EnrolNoEndpoint,
+            SyncError::Refused(_) => crate::error::ErrorCode::EnrolRefused,
         }
     }
 }

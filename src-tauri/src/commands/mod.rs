@@ -3,6 +3,7 @@
 //! `tests/tidy` checks the list agrees with `build.rs` and
 //! `capabilities/main.json`.
 
+use heima_core::error::ErrorCode;
 pub mod call;
 pub mod messages;
 pub mod nurse;
@@ -48,7 +49,7 @@ pub async fn enrol_with_login(
     fhir_base: String,
 ) -> Result<(), CoreError> {
     let open_browser = |url: &str| {
-        app.opener().open_url(url, None::<&str>).map_err(|e| CoreError::new("enrol-refused", e.to_string()))
+        app.opener().open_url(url, None::<&str>).map_err(|e| CoreError::new(ErrorCode::EnrolRefused, e.to_string()))
     };
     state.enrol_with_login(&fhir_base, open_browser).await
 }
