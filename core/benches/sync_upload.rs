@@ -17,7 +17,7 @@ use heima_core::{
         readings::{EnteredBy, NewReading},
         Store, StoreKey,
     },
-    sync::client::{upload, FhirClient},
+    sync::{client::FhirClient, upload::Drain},
 };
 use jiff::Timestamp;
 
@@ -66,7 +66,10 @@ fn peak_rss_mib() -> f64 {
 async fn timed(client: &FhirClient, count: usize, batch: usize, tag: &str) -> Duration {
     let mut store = store_with(count, tag);
     let started = Instant::now();
-    let report = upload(&mut store, client, None, batch, Timestamp::now, || 0.5).await.expect("upload");
+    let report = Drain { client, subject: None, batch_size: batch }
+        .run(&mut store, Timestamp::now, || 0.5, &mut |_| {})
+        .await
+        .expect("upload");
     let elapsed = started.elapsed();
     assert_eq!(report.created, count, "{report:?}");
     elapsed

@@ -11,7 +11,7 @@ use heima_core::{
         readings::{EnteredBy, NewReading},
         Store, StoreKey,
     },
-    sync::client::{upload, FhirClient},
+    sync::{client::FhirClient, upload::Drain},
 };
 use jiff::Timestamp;
 
@@ -59,7 +59,10 @@ async fn readings_reach_the_server_exactly_once_even_when_sent_twice() {
     let hfs = Hfs::start().await;
     let client = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
     let mut store = store_with(25);
-    let report = upload(&mut store, &client, None, 10, Timestamp::now, || 0.5).await.unwrap();
+    let report = Drain { client: &client, subject: None, batch_size: 10 }
+        .run(&mut store, Timestamp::now, || 0.5, &mut |_| {})
+        .await
+        .unwrap();
     assert_eq!((report.batches, report.created, report.already_there), (3, 25, 0));
     assert_eq!(store.outbox_status().unwrap().waiting, 0);
     assert_eq!(client.count("Observation").await.unwrap(), 25);
@@ -67,7 +70,10 @@ async fn readings_reach_the_server_exactly_once_even_when_sent_twice() {
     // The same readings again, as after a response lost on the way back:
     // a second tablet store with the same identifiers sends them all.
     let mut again = store_with(25);
-    let report = upload(&mut again, &client, None, 7, Timestamp::now, || 0.5).await.unwrap();
+    let report = Drain { client: &client, subject: None, batch_size: 7 }
+        .run(&mut again, Timestamp::now, || 0.5, &mut |_| {})
+        .await
+        .unwrap();
     assert_eq!(report.created, 0, "{report:?}");
     assert_eq!(report.already_there, 25);
     assert_eq!(client.count("Observation").await.unwrap(), 25, "no duplicates on the server");
@@ -93,7 +99,10 @@ async fn an_unreachable_server_schedules_a_retry_and_keeps_everything() {
     let mut store = store_with(3);
     // An hour after the readings were taken (08:00–08:02).
     let now: Timestamp = "2026-11-23T09:00:00Z".parse().unwrap();
-    let error = upload(&mut store, &client, None, 10, || now, || 0.0).await.unwrap_err();
+    let error = Drain { client: &client, subject: None, batch_size: 10 }
+        .run(&mut store, || now, || 0.0, &mut |_| {})
+        .await
+        .unwrap_err();
     assert_eq!(error.code(), "sync-offline");
     assert!(store.outbox_due(now, 10).unwrap().is_empty(), "not retried at once");
     let retry = store.outbox_due(now + jiff::SignedDuration::from_secs(3), 10).unwrap();
@@ -110,7 +119,10 @@ async fn the_server_pages_and_filters_by_last_updated() {
     let client = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
     let before = Timestamp::now();
     let mut store = store_with(25);
-    upload(&mut store, &client, None, 25, Timestamp::now, || 0.5).await.unwrap();
+    Drain { client: &client, subject: None, batch_size: 25 }
+        .run(&mut store, Timestamp::now, || 0.5, &mut |_| {})
+        .await
+        .unwrap();
 
     let first_page = client.get("Observation?_count=10").await.unwrap();
     assert_eq!(first_page["entry"].as_array().unwrap().len(), 10);
@@ -131,7 +143,7 @@ async fn the_server_pages_and_filters_by_last_updated() {
 /// with nothing new changes nothing.
 #[tokio::test(flavor = "multi_thread")]
 async fn plans_and_questionnaires_come_down_by_polling() {
-    use heima_core::{clock::oslo, demo, sync::client::download};
+    use heima_core::{clock::oslo, demo, sync::download::download};
     let hfs = Hfs::start().await;
     let client = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
     let tz = oslo();
@@ -274,7 +286,10 @@ async fn faults_between_app_and_server_end_with_every_reading_there_exactly_once
         rounds += 1;
         assert!(rounds <= 100, "the outbox never drained: {:?}", store.outbox_status().unwrap());
         let now = start + jiff::SignedDuration::from_hours(rounds);
-        if let Err(e) = upload(&mut store, &through_proxy, None, 7, || now, || 0.5).await {
+        if let Err(e) = (Drain { client: &through_proxy, subject: None, batch_size: 7 })
+            .run(&mut store, || now, || 0.5, &mut |_| {})
+            .await
+        {
             errors.push(e.code().as_str());
         }
     }

@@ -18,9 +18,10 @@ use crate::{
     settings::ServiceEnrolment,
     store::{outbox::OutboxStatus, Store},
     sync::{
-        client::{Progress, SyncError},
+        client::SyncError,
         enrol,
         round::{self, RoundSettings},
+        upload::Progress,
     },
 };
 

@@ -9,8 +9,10 @@ use jiff::{tz::TimeZone, Timestamp};
 use serde::Serialize;
 
 use super::{
-    client::{download, upload_with_progress, DownloadReport, FhirClient, Progress, SyncError, UploadReport},
+    client::{FhirClient, SyncError},
+    download::{download, DownloadReport},
     enrol,
+    upload::{Drain, Progress, UploadReport},
 };
 use crate::{enrolment::Enrolment, store::Store};
 
@@ -66,16 +68,8 @@ pub async fn run(
     let outcome = loop {
         let attempt = async {
             let client = FhirClient::new(&current.fhir_base, settings.timeout, Some(current.access_token.clone()))?;
-            let upload = upload_with_progress(
-                store,
-                &client,
-                Some(&current.patient),
-                settings.batch_size,
-                &now,
-                &mut unit,
-                progress,
-            )
-            .await?;
+            let drain = Drain { client: &client, subject: Some(&current.patient), batch_size: settings.batch_size };
+            let upload = drain.run(store, &now, &mut unit, progress).await?;
             let download = download(store, &client, Some(&current.patient), now(), tz).await?;
             Ok::<_, SyncError>(RoundReport { upload, download })
         };
