@@ -43,16 +43,8 @@ fn fill(store: &mut Store, count: usize, span: SignedDuration, end: Timestamp, b
     let step = span / count as i32;
     let ms: Vec<Measurement> = (0..count).map(|n| measurement(n, end - span + step * n as i32)).collect();
     for chunk in ms.chunks(batch) {
-        let readings: Vec<NewReading<'_>> = chunk
-            .iter()
-            .map(|m| NewReading {
-                measurement: m,
-                entered_by: EnteredBy::Patient,
-                manual: false,
-                received_at: m.effective,
-                judged: None,
-            })
-            .collect();
+        let readings: Vec<NewReading<'_>> =
+            chunk.iter().map(|m| NewReading::unjudged(m, EnteredBy::Patient, m.effective)).collect();
         store.insert_readings(&readings).unwrap();
     }
 }

@@ -4,52 +4,26 @@
 //! reported too. Not criterion: one long run each is the measurement.
 //!   cargo bench -p heima-core --bench sync_upload
 
-#[path = "../tests/support/hfs.rs"]
-mod hfs;
-
 use std::time::{Duration, Instant};
 
 use heima_core::{
-    gatt::Decimal,
-    measurement::{Component, ComponentValue, Measurement},
-    plan::MeasurementKind,
-    store::{
-        readings::{EnteredBy, NewReading},
-        Store, StoreKey,
-    },
+    measurement::Measurement,
+    store::{readings::EnteredBy, Store, StoreKey},
     sync::{client::FhirClient, upload::Drain},
 };
+use heima_test_support::{hfs, readings};
 use jiff::Timestamp;
 
 fn store_with(count: usize, tag: &str) -> Store {
     let mut store = Store::open_in_memory(&StoreKey::from_bytes([8; 32])).unwrap();
     let ms: Vec<Measurement> = (0..count)
-        .map(|n| Measurement {
-            kind: MeasurementKind::Pulse,
-            code: "8867-4",
-            components: vec![Component {
-                code: "8867-4",
-                value: ComponentValue::Value(Decimal::new(60 + (n % 40) as i32, 0)),
-                unit: "/min",
-            }],
-            device_time: None,
-            effective: Timestamp::from_second(1_790_000_000 + n as i64 * 60).unwrap(),
-            identifier: format!("bench/{tag}/{n}"),
-            device_id: "bench".into(),
+        .map(|n| {
+            let at = Timestamp::from_second(1_790_000_000 + n as i64 * 60).unwrap();
+            readings::pulse(60 + (n % 40) as i32, at, "bench", &format!("{tag}-{n}"))
         })
         .collect();
     for chunk in ms.chunks(1000) {
-        let readings: Vec<NewReading<'_>> = chunk
-            .iter()
-            .map(|m| NewReading {
-                measurement: m,
-                entered_by: EnteredBy::Patient,
-                manual: false,
-                received_at: m.effective,
-                judged: None,
-            })
-            .collect();
-        store.insert_readings(&readings).unwrap();
+        readings::store_unjudged(&mut store, chunk, EnteredBy::Patient);
     }
     store
 }

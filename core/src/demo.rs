@@ -96,17 +96,8 @@ impl DemoService {
             let q: serde_json::Value = serde_json::from_str(text).expect("demo Questionnaire is JSON");
             crate::fhir::questionnaire::accept(store, &q, clock.now())?;
         }
-        let rows: Vec<NewReading<'_>> = self
-            .readings
-            .iter()
-            .map(|m| NewReading {
-                measurement: m,
-                entered_by: EnteredBy::Patient,
-                manual: false,
-                received_at: m.effective,
-                judged: None,
-            })
-            .collect();
+        let rows: Vec<NewReading<'_>> =
+            self.readings.iter().map(|m| NewReading::unjudged(m, EnteredBy::Patient, m.effective)).collect();
         store.insert_readings(&rows)?;
         Ok(())
     }

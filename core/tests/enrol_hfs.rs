@@ -7,14 +7,7 @@ use std::time::Duration;
 use heima_core::{
     clock::oslo,
     enrolment::{authorize_url, new_code, parse_activation, Pkce},
-    gatt::Decimal,
-    measurement::{Component, ComponentValue, Measurement},
-    plan::MeasurementKind,
-    store::{
-        readings::{EnteredBy, NewReading},
-        responses::NewResponse,
-        Store, StoreKey,
-    },
+    store::{readings::EnteredBy, responses::NewResponse, Store, StoreKey},
     sync::{
         client::{FhirClient, SyncError},
         enrol,
@@ -24,47 +17,18 @@ use heima_core::{
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 
-#[path = "support/auth.rs"]
-mod auth;
-#[path = "support/hfs.rs"]
-mod hfs;
-#[path = "support/http.rs"]
-mod http;
-use auth::AuthServer;
-use hfs::Hfs;
+use heima_test_support::{auth::AuthServer, hfs::Hfs, readings};
 
 const T: Duration = Duration::from_secs(10);
 
-fn weight(n: usize, by: EnteredBy) -> (Measurement, EnteredBy) {
-    let m = Measurement {
-        kind: MeasurementKind::BodyWeight,
-        code: "29463-7",
-        components: vec![Component {
-            code: "29463-7",
-            value: ComponentValue::Value(Decimal::new(80_000 + n as i32 * 100, -3)),
-            unit: "kg",
-        }],
-        device_time: None,
-        effective: Timestamp::from_second(1_795_420_800 + n as i64 * 60).unwrap(),
-        identifier: format!("aa:bb:cc:dd:ee:01/29463-7/enrol-{n}"),
-        device_id: "aa:bb:cc:dd:ee:01".into(),
-    };
-    (m, by)
-}
-
 fn add_readings(store: &mut Store, range: std::ops::Range<usize>, by: EnteredBy) {
-    let ms: Vec<_> = range.map(|n| weight(n, by)).collect();
-    let rows: Vec<NewReading<'_>> = ms
-        .iter()
-        .map(|(m, by)| NewReading {
-            measurement: m,
-            entered_by: *by,
-            manual: false,
-            received_at: m.effective,
-            judged: None,
+    let ms: Vec<_> = range
+        .map(|n| {
+            let at = Timestamp::from_second(1_795_420_800 + n as i64 * 60).unwrap();
+            readings::weight(80_000 + n as i32 * 100, at, "aa:bb:cc:dd:ee:01", &format!("enrol-{n}"))
         })
         .collect();
-    store.insert_readings(&rows).unwrap();
+    readings::store_unjudged(store, &ms, by);
 }
 
 /// hfs, a Patient on it, and the gateway that knows an activation code for them.

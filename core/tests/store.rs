@@ -37,7 +37,7 @@ fn weight(device: &str, minute: u8, raw: u16) -> Measurement {
 }
 
 fn reading(m: &Measurement, entered_by: EnteredBy) -> NewReading<'_> {
-    NewReading { measurement: m, entered_by, manual: false, received_at: now(), judged: None }
+    NewReading::unjudged(m, entered_by, now())
 }
 
 fn open(path: &Path) -> Store {

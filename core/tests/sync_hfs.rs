@@ -4,53 +4,23 @@
 use std::{net::TcpListener, time::Duration};
 
 use heima_core::{
-    gatt::Decimal,
-    measurement::{Component, ComponentValue, Measurement},
-    plan::MeasurementKind,
-    store::{
-        readings::{EnteredBy, NewReading},
-        Store, StoreKey,
-    },
+    measurement::Measurement,
+    store::{readings::EnteredBy, Store, StoreKey},
     sync::{client::FhirClient, upload::Drain},
 };
 use jiff::Timestamp;
 
-#[path = "support/hfs.rs"]
-mod hfs;
-#[path = "support/http.rs"]
-mod http;
-use hfs::Hfs;
+use heima_test_support::{hfs::Hfs, readings};
 
 fn weight(n: usize) -> Measurement {
-    Measurement {
-        kind: MeasurementKind::BodyWeight,
-        code: "29463-7",
-        components: vec![Component {
-            code: "29463-7",
-            value: ComponentValue::Value(Decimal::new(70_000 + n as i32 * 5, -3)),
-            unit: "kg",
-        }],
-        device_time: None,
-        effective: Timestamp::from_second(1_795_420_800 + n as i64 * 60).unwrap(),
-        identifier: format!("aa:bb:cc:dd:ee:ff/29463-7/test-{n}"),
-        device_id: "aa:bb:cc:dd:ee:ff".into(),
-    }
+    let at = Timestamp::from_second(1_795_420_800 + n as i64 * 60).unwrap();
+    readings::weight(70_000 + n as i32 * 5, at, "aa:bb:cc:dd:ee:ff", &format!("test-{n}"))
 }
 
 fn store_with(count: usize) -> Store {
     let mut store = Store::open_in_memory(&StoreKey::from_bytes([4; 32])).unwrap();
     let ms: Vec<Measurement> = (0..count).map(weight).collect();
-    let readings: Vec<NewReading<'_>> = ms
-        .iter()
-        .map(|m| NewReading {
-            measurement: m,
-            entered_by: EnteredBy::Patient,
-            manual: false,
-            received_at: m.effective,
-            judged: None,
-        })
-        .collect();
-    store.insert_readings(&readings).unwrap();
+    readings::store_unjudged(&mut store, &ms, EnteredBy::Patient);
     store
 }
 
@@ -219,7 +189,7 @@ mod fault_proxy {
     };
     use tokio::{io::AsyncWriteExt, net::TcpListener};
 
-    use super::http::{forward, read_request};
+    use heima_test_support::http::{forward, read_request};
 
     pub const CYCLE: [&str; 7] = ["pass", "drop", "500", "lose-answer", "429", "delay", "pass"];
 

@@ -22,6 +22,14 @@ pub struct NewReading<'a> {
     pub judged: Option<(u32, &'static str)>,
 }
 
+impl<'a> NewReading<'a> {
+    /// A device reading not judged against a plan (the demo's history,
+    /// tests), received at `received_at`.
+    pub fn unjudged(measurement: &'a Measurement, entered_by: EnteredBy, received_at: Timestamp) -> NewReading<'a> {
+        NewReading { measurement, entered_by, manual: false, received_at, judged: None }
+    }
+}
+
 /// What happened to one reading on insert.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "result", rename_all = "kebab-case")]

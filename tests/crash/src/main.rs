@@ -43,16 +43,8 @@ fn main() {
                 device_id: "crash-writer".into(),
             })
             .collect();
-        let readings: Vec<NewReading<'_>> = measurements
-            .iter()
-            .map(|m| NewReading {
-                measurement: m,
-                entered_by: EnteredBy::Patient,
-                manual: false,
-                received_at: now,
-                judged: None,
-            })
-            .collect();
+        let readings: Vec<NewReading<'_>> =
+            measurements.iter().map(|m| NewReading::unjudged(m, EnteredBy::Patient, now)).collect();
         store.insert_readings(&readings).expect("insert");
         for m in &measurements {
             writeln!(out, "ack {}", m.identifier).unwrap();

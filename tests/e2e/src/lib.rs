@@ -20,8 +20,7 @@ pub use fantoccini;
 pub mod nurse_desk;
 
 /// Bare HTTP/1.1 plumbing shared with the core's test servers.
-#[path = "../../../core/tests/support/http.rs"]
-mod http;
+use heima_test_support::http;
 
 /// How long a page may take to show what a test waits for.
 pub const WAIT: Duration = Duration::from_secs(20);

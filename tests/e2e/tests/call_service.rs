@@ -15,12 +15,7 @@ use heima_e2e::{
 use serde_json::json;
 
 #[allow(dead_code)]
-#[path = "../../../core/tests/support/auth.rs"]
-mod auth;
-#[path = "../../../core/tests/support/hfs.rs"]
-mod hfs;
-#[path = "../../../core/tests/support/http.rs"]
-mod http;
+use heima_test_support::{auth, hfs};
 
 async fn nurse_sees_and_hears_the_patient(client: &heima_e2e::fantoccini::Client) {
     let started = std::time::Instant::now();

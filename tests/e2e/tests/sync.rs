@@ -6,13 +6,8 @@
 use std::time::{Duration, Instant};
 
 use heima_core::{
-    gatt::Decimal,
-    measurement::{Component, ComponentValue, Measurement},
-    plan::MeasurementKind,
-    store::{
-        readings::{EnteredBy, NewReading},
-        Store, StoreKey,
-    },
+    measurement::Measurement,
+    store::{readings::EnteredBy, Store, StoreKey},
     sync::client::FhirClient,
 };
 use heima_e2e::{App, Launch};
@@ -20,30 +15,16 @@ use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 
 #[allow(dead_code)]
-#[path = "../../../core/tests/support/auth.rs"]
-mod auth;
-#[path = "../../../core/tests/support/hfs.rs"]
-mod hfs;
-#[path = "../../../core/tests/support/http.rs"]
-mod http;
+use heima_test_support::{auth, hfs};
 
 const READINGS: usize = 400;
 
 fn weights(now: Timestamp) -> Vec<Measurement> {
     (0..READINGS)
-        .map(|n| Measurement {
-            kind: MeasurementKind::BodyWeight,
-            code: "29463-7",
-            components: vec![Component {
-                code: "29463-7",
-                value: ComponentValue::Value(Decimal::new(81_000 + n as i32, -3)),
-                unit: "kg",
-            }],
-            device_time: None,
+        .map(|n| {
             // The newest a minute ago: today's latest reading.
-            effective: now - SignedDuration::from_mins(1 + (READINGS - n) as i64 * 3),
-            identifier: format!("aa:bb:cc:00:00:01/29463-7/e2e-{n}"),
-            device_id: "aa:bb:cc:00:00:01".into(),
+            let at = now - SignedDuration::from_mins(1 + (READINGS - n) as i64 * 3);
+            heima_test_support::readings::weight(81_000 + n as i32, at, "aa:bb:cc:00:00:01", &format!("e2e-{n}"))
         })
         .collect()
 }
@@ -112,17 +93,7 @@ async fn enrol_with_a_code_send_with_progress_and_ask_the_nurse_when_revoked() {
     {
         let mut store = Store::open(&data.path().join("heima.db"), &key, Timestamp::now()).unwrap().store;
         let ms = weights(Timestamp::now());
-        let rows: Vec<NewReading<'_>> = ms
-            .iter()
-            .map(|m| NewReading {
-                measurement: m,
-                entered_by: EnteredBy::Patient,
-                manual: false,
-                received_at: m.effective,
-                judged: None,
-            })
-            .collect();
-        store.insert_readings(&rows).unwrap();
+        heima_test_support::readings::store_unjudged(&mut store, &ms, EnteredBy::Patient);
     }
     app.click("nav a[data-route=today]").await;
     app.wait_for_text("#latest", "Venter på å bli sendt").await;

@@ -1,6 +1,6 @@
 //! Bare HTTP/1.1 plumbing for the test servers in front of hfs (the fault
-#![allow(dead_code)] // shared by several test binaries; each uses a part
-//! proxy and the authorisation gateway): read one request, forward it.
+//! proxy, the authorisation gateway and the e2e nurse desk): read one
+//! request, forward it, answer.
 
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},

@@ -19,7 +19,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use tokio::{io::AsyncWriteExt, net::TcpListener};
 
-use super::http::{answer, forward, parts, read_request};
+use crate::http::{answer, forward, parts, read_request};
 
 #[derive(Default)]
 pub struct AuthState {
