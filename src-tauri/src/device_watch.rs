@@ -5,14 +5,16 @@
 
 use std::time::Duration;
 
-use heima_core::devices::transport::{Scanner, Transport};
+use heima_core::{
+    app::SessionWith,
+    devices::transport::{Scanner, Transport},
+};
 use tauri::{AppHandle, Manager};
 
 use crate::{bluetooth::BtleScanner, AppState};
 
 const PAUSE: Duration = Duration::from_secs(30);
 const SCAN_FOR: Duration = Duration::from_secs(8);
-const QUIET_AFTER: Duration = Duration::from_secs(20);
 
 /// Runs forever; returns only if there is no Bluetooth adapter at all.
 pub async fn watch(app: AppHandle) {
@@ -47,7 +49,8 @@ pub async fn watch(app: AppHandle) {
                 }
             };
             let offered = link.characteristics().len();
-            let report = state.take_readings(&mut link, &device.id, device.last_sequence, true, QUIET_AFTER).await;
+            let with = SessionWith::Paired { last_sequence: device.last_sequence };
+            let report = state.take_readings(&mut link, &device.id, with).await;
             log::info!(
                 "device session: {offered} characteristics, {} readings stored, {} duplicates, {} bad packets, transfer {:?}, ended {:?}",
                 report.measurements_stored,

@@ -9,10 +9,8 @@ pub mod commands;
 pub mod device_watch;
 pub mod platform;
 pub mod reminder_loop;
-pub mod service_secret;
 pub mod settings_file;
 pub mod startup;
-pub mod store_key;
 pub mod sync_loop;
 pub mod webview_env;
 
@@ -79,7 +77,6 @@ pub fn run() {
         .setup(|app| {
             let data_dir = data_dir(app)?;
             let (settings, notice) = settings_file::load(&data_dir);
-            log::info!("starting; demo mode: {}", settings.is_demo());
             app.manage(AppState::start(
                 platform::OsPlatform { data_dir: data_dir.clone() },
                 Arc::new(SystemClock),
@@ -89,6 +86,7 @@ pub fn run() {
                 notice.into_iter().collect(),
                 tauri::async_runtime::handle().inner().clone(),
             ));
+            log::info!("started; mode: {:?}", app.state::<AppState>().mode());
             tauri::async_runtime::spawn(call_watch::run(app.handle().clone()));
             tauri::async_runtime::spawn(sync_loop::run(app.handle().clone()));
             tauri::async_runtime::spawn(reminder_loop::run(app.handle().clone()));

@@ -1,44 +1,170 @@
-//! The operating system, as the core's [`Platform`] sees it: the keyring
-//! (or a named key file) for the store key and the enrolment, the settings
-//! file, and the system's randomness.
+//! The operating system, as the core's [`Platform`] sees it. Secrets (the
+//! store key, and the enrolment with its OAuth tokens) live in the OS
+//! keyring (Secret Service on Linux), created on first use. Tests and
+//! headless machines name a key file with `HEIMA_KEY_FILE` instead; the
+//! enrolment then sits next to it in `<key file>.service.json`, both mode
+//! 0600. Nothing falls back to a file silently: only demo mode may, and
+//! the core decides that. Settings go to `settings.json`; randomness comes
+//! from the OS.
 
-use heima_core::error::ErrorCode;
-use std::path::{Path, PathBuf};
+use std::{
+    fs,
+    path::{Path, PathBuf},
+};
 
 use heima_core::{
     app::{Platform, SecretError},
+    atomic_file::{self, Access},
     enrolment::Enrolment,
-    error::CoreError,
+    error::{CoreError, ErrorCode},
     settings::Settings,
     store::StoreKey,
 };
 
-use crate::{service_secret, settings_file, store_key};
+use crate::settings_file;
+
+/// Environment variable naming a key file to use instead of the keyring.
+pub const KEY_FILE_ENV: &str = "HEIMA_KEY_FILE";
+
+const KEYRING_SERVICE: &str = "no.heima.app";
 
 /// The platform of a Tauri app whose data lives in `data_dir`.
 pub struct OsPlatform {
     pub data_dir: PathBuf,
 }
 
+/// A secret in the keyring.
+#[derive(Debug, Clone, Copy)]
+enum Secret {
+    StoreKey,
+    Enrolment,
+}
+
+impl Secret {
+    fn keyring_user(self) -> &'static str {
+        match self {
+            Secret::StoreKey => "store-key",
+            Secret::Enrolment => "service-enrolment",
+        }
+    }
+}
+
+fn secret_error(e: impl std::fmt::Display) -> SecretError {
+    SecretError { detail: e.to_string() }
+}
+
+fn keyring_entry(secret: Secret) -> Result<keyring::Entry, SecretError> {
+    keyring::Entry::new(KEYRING_SERVICE, secret.keyring_user()).map_err(secret_error)
+}
+
+/// A secret's text from the keyring, if it is there.
+fn read_keyring(secret: Secret) -> Result<Option<String>, SecretError> {
+    match keyring_entry(secret)?.get_password() {
+        Ok(text) => Ok(Some(text)),
+        Err(keyring::Error::NoEntry) => Ok(None),
+        Err(e) => Err(secret_error(e)),
+    }
+}
+
+/// A secret's text from a file, if it is there.
+fn read_file(path: &Path) -> Result<Option<String>, SecretError> {
+    match fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(secret_error(e)),
+    }
+}
+
+fn key_file() -> Option<PathBuf> {
+    std::env::var_os(KEY_FILE_ENV).map(PathBuf::from)
+}
+
+fn enrolment_file(key_file: &Path) -> PathBuf {
+    let mut name = key_file.as_os_str().to_owned();
+    name.push(".service.json");
+    PathBuf::from(name)
+}
+
+fn parse_key(text: &str) -> Result<StoreKey, SecretError> {
+    StoreKey::from_hex(text).ok_or_else(|| secret_error("the stored text does not hold a key"))
+}
+
+fn new_key() -> Result<StoreKey, SecretError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| secret_error(format!("no randomness: {e}")))?;
+    Ok(StoreKey::from_bytes(bytes))
+}
+
+/// Reads the key from `path`, creating it (mode 0600) when missing.
+fn key_from_file(path: &Path) -> Result<StoreKey, SecretError> {
+    match read_file(path)? {
+        Some(text) => parse_key(&text),
+        None => {
+            let key = new_key()?;
+            atomic_file::write(path, key.to_hex().as_bytes(), Access::OwnerOnly).map_err(secret_error)?;
+            Ok(key)
+        }
+    }
+}
+
 impl Platform for OsPlatform {
     fn store_key(&self) -> Result<StoreKey, SecretError> {
-        let (key, source) = store_key::load()?;
-        log::info!("store key from {source:?}");
-        Ok(key)
+        if let Some(path) = key_file() {
+            log::info!("store key from the file named by {KEY_FILE_ENV}");
+            return key_from_file(&path);
+        }
+        match read_keyring(Secret::StoreKey)? {
+            Some(hex) => parse_key(&hex),
+            None => {
+                let key = new_key()?;
+                keyring_entry(Secret::StoreKey)?.set_password(&key.to_hex()).map_err(secret_error)?;
+                Ok(key)
+            }
+        }
     }
     fn store_key_in_file(&self, path: &Path) -> Result<StoreKey, SecretError> {
-        store_key::from_file(path)
+        key_from_file(path)
     }
     fn load_enrolment(&self) -> Result<Option<Enrolment>, SecretError> {
-        service_secret::load()
+        let text = match key_file() {
+            Some(key_file) => read_file(&enrolment_file(&key_file))?,
+            None => read_keyring(Secret::Enrolment)?,
+        };
+        text.map(|t| serde_json::from_str(&t).map_err(secret_error)).transpose()
     }
     fn save_enrolment(&self, enrolment: &Enrolment) -> Result<(), SecretError> {
-        service_secret::save(enrolment)
+        let text = serde_json::to_string(enrolment).map_err(secret_error)?;
+        match key_file() {
+            Some(key_file) => {
+                atomic_file::write(&enrolment_file(&key_file), text.as_bytes(), Access::OwnerOnly).map_err(secret_error)
+            }
+            None => keyring_entry(Secret::Enrolment)?.set_password(&text).map_err(secret_error),
+        }
     }
     fn save_settings(&self, settings: &Settings) -> Result<(), CoreError> {
         settings_file::save(&self.data_dir, settings)
     }
     fn fill_random(&self, bytes: &mut [u8]) -> Result<(), CoreError> {
         getrandom::fill(bytes).map_err(|e| CoreError::new(ErrorCode::StoreKeyUnavailable, e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_file_is_created_private_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/key");
+        let a = key_from_file(&path).unwrap();
+        assert_eq!(key_from_file(&path).unwrap(), a);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        fs::write(&path, "not a key").unwrap();
+        assert!(key_from_file(&path).unwrap_err().detail.contains("does not hold a key"));
     }
 }

@@ -5,7 +5,6 @@
 
 use std::time::Duration;
 
-use heima_core::reminders;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
 
@@ -19,13 +18,9 @@ pub async fn run(app: AppHandle) {
         tokio::time::sleep(EVERY).await;
         let state = app.state::<AppState>();
         let now = state.clock().now();
-        let locale = state.settings().locale;
-        if let Ok(Some(view)) = state.today() {
-            for task in reminders::due(&view.tasks, last, now) {
-                let reminder = reminders::reminder(task, locale, &view.questionnaire_titles);
-                if let Err(e) = app.notification().builder().title(&reminder.title).body(&reminder.body).show() {
-                    log::warn!("reminder for {} not shown: {e}", reminder.activity_id);
-                }
+        for reminder in state.reminders_due(last, now) {
+            if let Err(e) = app.notification().builder().title(&reminder.title).body(&reminder.body).show() {
+                log::warn!("reminder for {} not shown: {e}", reminder.activity_id);
             }
         }
         last = now;

@@ -169,9 +169,10 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         self.calls.set_camera_on(on)
     }
 
-    /// The other side's latest picture, or the self view.
-    pub fn call_frame(&self, picture: Picture) -> Option<Frame> {
-        self.calls.frame(picture)
+    /// The other side's latest picture, or the self view, if newer than
+    /// the picture numbered `after`.
+    pub fn call_frame(&self, picture: Picture, after: u64) -> Option<Frame> {
+        self.calls.frame(picture).filter(|f| f.number > after)
     }
 
     /// Demo mode: the demo nurse rings the patient (from the nurse page).

@@ -29,10 +29,25 @@ use crate::{
 pub const MEASURE_WAIT: Duration = Duration::from_secs(180);
 /// The demo's cuff pumps, its scale settles: a moment before the value comes.
 const DEMO_SETTLE: Duration = Duration::from_millis(1200);
+/// A paired device in range may take this long between packets before
+/// it is called quiet (stored records come in bursts).
+const WATCH_QUIET_AFTER: Duration = Duration::from_secs(20);
+/// The demo's simulated device answers at once.
+const DEMO_QUIET_AFTER: Duration = Duration::from_millis(50);
 /// How long a nurse's search for devices listens.
 const SCAN_FOR: Duration = Duration::from_secs(8);
 /// The demo's search takes a moment too, as a real one would.
 const DEMO_SCAN: Duration = Duration::from_millis(800);
+
+/// Which device a session talks to.
+#[derive(Debug, Clone, Copy)]
+pub enum SessionWith {
+    /// A paired device in range: its clock is set, and records after
+    /// `last_sequence` are fetched.
+    Paired { last_sequence: Option<u16> },
+    /// The demo's simulated device.
+    Demo,
+}
 
 /// A device found nearby that can be paired.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -117,16 +132,13 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
     /// Runs a device session over `link` into the store (clock, stored
     /// records, live readings) and remembers what it learnt about the device.
-    pub async fn take_readings<T: Transport>(
-        &self,
-        link: &mut T,
-        device_id: &str,
-        last_sequence: Option<u16>,
-        set_clock: bool,
-        wait: Duration,
-    ) -> SessionReport {
+    pub async fn take_readings<T: Transport>(&self, link: &mut T, device_id: &str, with: SessionWith) -> SessionReport {
         let plan = self.plan_in_force();
         let tz = self.clock.time_zone();
+        let (last_sequence, set_clock, wait) = match with {
+            SessionWith::Paired { last_sequence } => (last_sequence, true, WATCH_QUIET_AFTER),
+            SessionWith::Demo => (None, false, DEMO_QUIET_AFTER),
+        };
         let config = SessionConfig { device_id, time_zone: &tz, clock: self.clock(), last_sequence, set_clock, wait };
         let mut sink = AppSink { app: self, device_id, plan: plan.as_ref() };
         let report = session::run(link, &config, &mut sink).await;
@@ -149,7 +161,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             let (id, service, _, name) = demo::devices::identity(kind).expect("a demo device exists");
             self.with_store(|s| Ok(s.pair_device(id, &format!("{service:04x}"), name, started)?))?;
             let mut link = SimulatedLink::new(device);
-            let report = self.take_readings(&mut link, id, None, false, Duration::from_millis(50)).await;
+            let report = self.take_readings(&mut link, id, SessionWith::Demo).await;
             if let Some((_, error)) = report.bad_packets.first() {
                 return Err(CoreError::new(error.code(), error.to_string()));
             }

@@ -22,7 +22,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 pub use calls::{CallRoute, CallScreen};
-pub use devices::{AppSink, FoundDevice, MEASURE_WAIT};
+pub use devices::{AppSink, FoundDevice, SessionWith, MEASURE_WAIT};
 pub use nurse::DEMO_NURSE_CODE;
 pub use screens::{AnswersOutcome, EntryOutcome, PlanView};
 pub use service::{ServiceStatus, SyncStatus, REVOKED_SETTING};
@@ -278,6 +278,15 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let mut bytes = [0u8; N];
         self.platform.fill_random(&mut bytes)?;
         Ok(bytes)
+    }
+
+    /// A random number in [0, 1) (the retries' jitter); 0.5 when the
+    /// system gives no randomness.
+    fn random_unit(&self) -> f64 {
+        match self.random_bytes::<8>() {
+            Ok(b) => (u64::from_le_bytes(b) >> 11) as f64 / (1u64 << 53) as f64,
+            Err(_) => 0.5,
+        }
     }
 
     /// A fresh random identifier (hex), for records the app creates.

@@ -6,6 +6,7 @@
 use crate::error::ErrorCode;
 use std::{collections::BTreeMap, time::Duration};
 
+use jiff::Timestamp;
 use serde::Serialize;
 
 use super::{App, Mode, Platform};
@@ -16,6 +17,7 @@ use crate::{
     plan::{ActivityKind, CarePlan, MeasurementKind},
     questionnaire::{Answer, AnswerProblem, Answers, Item, Questionnaire, Text},
     recording::{self, AnswersRefused, EntryRefused, History, QuestionnaireResult},
+    reminders::{self, Reminder},
     store::messages::{IncomingMessage, Message},
     today::{self, LatestResult, TodayView},
 };
@@ -53,6 +55,17 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let demo = self.mode() == Mode::Demo;
         let name = demo.then_some(self.demo.patient_name.as_str());
         self.with_store(|store| Ok(today::view(store, self.clock(), demo, name)?))
+    }
+
+    /// Reminders for the plan's tasks that fell due in (`after`, `until`]
+    /// and are not done, in the patient's language.
+    pub fn reminders_due(&self, after: Timestamp, until: Timestamp) -> Vec<Reminder> {
+        let Ok(Some(view)) = self.today() else { return Vec::new() };
+        let locale = self.settings.lock().unwrap().locale;
+        reminders::due(&view.tasks, after, until)
+            .into_iter()
+            .map(|task| reminders::reminder(task, locale, &view.questionnaire_titles))
+            .collect()
     }
 
     /// One stored reading, judged, for the result screen.
@@ -181,6 +194,7 @@ mod tests {
     use crate::{
         app::{testing::TestApp, EntryOutcome},
         plan::MeasurementKind,
+        schedule::TaskState,
         store::readings::EnteredBy,
     };
 
@@ -197,6 +211,26 @@ mod tests {
         assert_eq!(stored.id, result.id);
         let typo = BTreeMap::from([("8867-4".to_string(), "7x2".to_string())]);
         assert!(matches!(t.app.enter_reading(MeasurementKind::Pulse, &typo).unwrap(), EntryOutcome::Refused { .. }));
+    }
+
+    #[tokio::test]
+    async fn reminders_name_the_demo_tasks_not_yet_done_in_the_interval() {
+        let t = TestApp::demo();
+        let now = t.app.clock().now();
+        assert!(t.app.reminders_due(now, now).is_empty(), "an empty interval has nothing due");
+        let day = jiff::SignedDuration::from_hours(24);
+        let due = t.app.reminders_due(now - day, now + day);
+        let to_do = t
+            .app
+            .today()
+            .unwrap()
+            .unwrap()
+            .tasks
+            .iter()
+            .filter(|t| t.state == TaskState::ToDo && t.due.is_some())
+            .count();
+        assert_eq!(due.len(), to_do, "every timed task to do today is reminded of");
+        assert!(due.iter().all(|r| !r.title.is_empty() && !r.body.is_empty()));
     }
 
     #[tokio::test(start_paused = true)]

@@ -184,9 +184,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
     /// One sync round with the enrolled service, on its own connection to
     /// the store so the screens never wait for the network. Refreshed
-    /// tokens are saved; a revocation is remembered. `random_unit` gives
-    /// the retry jitter. Nothing about readings is logged.
-    pub async fn sync_round(&self, random_unit: impl FnMut() -> f64) {
+    /// tokens are saved; a revocation is remembered. Nothing about
+    /// readings is logged.
+    pub async fn sync_round(&self) {
         if self.mode() != Mode::Enrolled {
             return;
         }
@@ -216,8 +216,16 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let mut progress = |p: Progress| self.sync.lock().unwrap().progress = Some(p);
         let clock = self.clock.clone();
         let now = move || clock.now();
-        let result =
-            round::run(&mut store, &enrolment, RoundSettings::default(), now, random_unit, &tz, &mut progress).await;
+        let result = round::run(
+            &mut store,
+            &enrolment,
+            RoundSettings::default(),
+            now,
+            || self.random_unit(),
+            &tz,
+            &mut progress,
+        )
+        .await;
         if let Some(refreshed) = &result.refreshed {
             if let Err(error) = self.platform.save_enrolment(refreshed) {
                 log::error!("refreshed tokens not saved: {error}");

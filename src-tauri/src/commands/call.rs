@@ -53,11 +53,9 @@ pub struct FrameView {
 /// than `after`.
 #[tauri::command]
 pub fn call_frame(state: State<'_, AppState>, own: bool, after: u64) -> Option<FrameView> {
-    let frame = state.call_frame(if own { Picture::Own } else { Picture::Theirs })?;
-    (frame.number > after).then(|| FrameView {
-        number: frame.number,
-        url: format!("data:image/jpeg;base64,{}", base64::engine::general_purpose::STANDARD.encode(&*frame.jpeg)),
-    })
+    let frame = state.call_frame(if own { Picture::Own } else { Picture::Theirs }, after)?;
+    let url = format!("data:image/jpeg;base64,{}", base64::engine::general_purpose::STANDARD.encode(&*frame.jpeg));
+    Some(FrameView { number: frame.number, url })
 }
 
 /// Demo mode: the demo nurse rings the patient (from the nurse page).
