@@ -55,6 +55,8 @@ fn env(name: &str) -> Option<String> {
 /// The core's configuration, from the environment.
 fn config(data_dir: PathBuf) -> AppConfig {
     AppConfig {
+        clock: Arc::new(SystemClock),
+        runtime: tauri::async_runtime::handle().inner().clone(),
         data_dir,
         nurse_code: env(NURSE_CODE_ENV),
         call_source: match env(CALL_SOURCE_ENV).as_deref() {
@@ -77,15 +79,9 @@ pub fn run() {
         .setup(|app| {
             let data_dir = data_dir(app)?;
             let (settings, notice) = settings_file::load(&data_dir);
-            app.manage(AppState::start(
-                platform::OsPlatform { data_dir: data_dir.clone() },
-                Arc::new(SystemClock),
-                Arc::new(Gstreamer),
-                config(data_dir),
-                settings,
-                notice.into_iter().collect(),
-                tauri::async_runtime::handle().inner().clone(),
-            ));
+            let platform = platform::OsPlatform { data_dir: data_dir.clone() };
+            let notices = notice.into_iter().collect();
+            app.manage(AppState::start(platform, Arc::new(Gstreamer), config(data_dir), settings, notices));
             log::info!("started; mode: {:?}", app.state::<AppState>().mode());
             tauri::async_runtime::spawn(call_watch::run(app.handle().clone()));
             tauri::async_runtime::spawn(sync_loop::run(app.handle().clone()));

@@ -204,12 +204,16 @@ impl<M: CallMedia, S: CallSignalling> CallLine<M, S> {
     pub fn answer(&self) -> Result<(), CallError> {
         let (generation, call, signalling) = {
             let mut phase = self.line.phase.lock().unwrap();
-            let Phase::Incoming { call, signalling, .. } = &*phase else {
-                return Err(CallError::new(ErrorCode::CallNoAnswer, "nobody is calling"));
-            };
-            let taken = (call.clone(), signalling.clone());
-            *phase = Phase::Calling;
-            (self.line.generation.load(Ordering::SeqCst), taken.0, taken.1)
+            // Answering ends the ringing (the ringer drops with the phase).
+            match std::mem::replace(&mut *phase, Phase::Calling) {
+                Phase::Incoming { call, signalling, .. } => {
+                    (self.line.generation.load(Ordering::SeqCst), call, signalling)
+                }
+                other => {
+                    *phase = other;
+                    return Err(CallError::new(ErrorCode::CallNoAnswer, "nobody is calling"));
+                }
+            }
         };
         let line = self.line.clone();
         self.line.runtime.spawn(async move {

@@ -34,7 +34,8 @@ use crate::{
     devices::BluetoothStatus,
     enrolment::Enrolment,
     error::CoreError,
-    settings::Settings,
+    locale::Locale,
+    settings::{Settings, TextSize},
     store::{readings::EnteredBy, Store, StoreKey, StoreNotice},
 };
 
@@ -101,8 +102,12 @@ impl StoreFile {
 }
 
 /// How the app is set up at start (from the environment, in the shell).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AppConfig {
+    /// Where "now" comes from.
+    pub clock: Arc<dyn Clock>,
+    /// Where background work (calls, a demo reply) runs.
+    pub runtime: tokio::runtime::Handle,
     /// Where the store and the settings live.
     pub data_dir: PathBuf,
     /// The nurse code, if one is configured (`HEIMA_NURSE_CODE`).
@@ -157,17 +162,16 @@ pub struct App<P: Platform, M: CallMedia> {
 
 impl<P: Platform, M: CallMedia> App<P, M> {
     /// Starts the app: opens the mode's store (seeding the demo in demo
-    /// mode). Problems become notices for the user, never a failed start.
-    /// Background work of calls runs on `runtime`.
+    /// mode). Problems found (and `notices` from before) are told to the
+    /// user once; they never stop the start.
     pub fn start(
         platform: P,
-        clock: Arc<dyn Clock>,
         media: Arc<M>,
         config: AppConfig,
         settings: Settings,
         mut notices: Vec<CoreError>,
-        runtime: tokio::runtime::Handle,
     ) -> App<P, M> {
+        let (clock, runtime) = (config.clock.clone(), config.runtime.clone());
         let demo = DemoService::new(&*clock);
         let file = if settings.is_demo() { StoreFile::Demo } else { StoreFile::Real };
         let store = open_store(&platform, &config.data_dir, file, clock.now(), &mut notices);
@@ -243,13 +247,27 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
     /// Applies a change to the settings and saves it before returning; if
     /// saving fails, the old settings stay.
-    pub fn change_settings(&self, change: impl FnOnce(&mut Settings)) -> Result<Settings, CoreError> {
+    fn change_settings(&self, change: impl FnOnce(&mut Settings)) -> Result<Settings, CoreError> {
         let mut settings = self.settings.lock().unwrap();
         let mut changed = settings.clone();
         change(&mut changed);
         self.platform.save_settings(&changed)?;
         *settings = changed.clone();
         Ok(changed)
+    }
+
+    /// Switches the language (a BCP 47 tag: `nb`, `nn`, `en`).
+    pub fn set_locale(&self, tag: &str) -> Result<Settings, CoreError> {
+        let locale = Locale::from_tag(tag)?;
+        self.change_settings(|s| s.locale = locale)
+    }
+
+    /// Sets the text size and high contrast.
+    pub fn set_display(&self, text_size: TextSize, high_contrast: bool) -> Result<Settings, CoreError> {
+        self.change_settings(|s| {
+            s.text_size = text_size;
+            s.high_contrast = high_contrast;
+        })
     }
 
     pub fn bluetooth(&self) -> BluetoothStatus {
@@ -363,3 +381,33 @@ fn open_store(
 
 #[cfg(test)]
 pub(crate) mod testing;
+
+#[cfg(test)]
+mod tests {
+    use super::{testing::TestApp, Mode};
+    use crate::{locale::Locale, settings::TextSize};
+
+    #[tokio::test]
+    async fn settings_changes_are_saved_before_they_count() {
+        let t = TestApp::demo();
+        assert_eq!(t.app.set_locale("xx").unwrap_err().code, "unknown-locale");
+        let changed = t.app.set_locale("nn").unwrap();
+        assert_eq!(changed.locale, Locale::Nynorsk);
+        assert_eq!(t.platform().saved_settings().unwrap().locale, Locale::Nynorsk);
+        t.platform().fail_settings_save();
+        assert_eq!(t.app.set_display(TextSize::Largest, true).unwrap_err().code, "settings-unwritable");
+        assert_eq!(t.app.settings().text_size, TextSize::Normal, "a change not saved does not count");
+    }
+
+    #[tokio::test]
+    async fn the_demo_and_a_real_service_keep_separate_stores() {
+        let demo = TestApp::demo();
+        assert_eq!(demo.app.mode(), Mode::Demo);
+        assert!(demo.data_dir().join("demo.db").exists());
+        assert!(!demo.data_dir().join("heima.db").exists());
+        let enrolled = TestApp::enrolled();
+        assert!(enrolled.data_dir().join("heima.db").exists());
+        assert!(!enrolled.data_dir().join("demo.db").exists());
+        assert!(enrolled.app.today().unwrap().is_none(), "no plan until the service sends one");
+    }
+}

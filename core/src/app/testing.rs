@@ -216,6 +216,8 @@ pub(crate) struct TestApp {
 impl TestApp {
     fn config(dir: &Path) -> AppConfig {
         AppConfig {
+            clock: Arc::new(SystemClock),
+            runtime: tokio::runtime::Handle::current(),
             data_dir: dir.to_path_buf(),
             nurse_code: None,
             call_source: Some(Source::Devices),
@@ -229,15 +231,7 @@ impl TestApp {
     }
 
     fn build(dir: Arc<tempfile::TempDir>, config: AppConfig, platform: FakePlatform, settings: Settings) -> TestApp {
-        let app = App::start(
-            platform,
-            Arc::new(SystemClock),
-            Arc::new(FakeMedia::default()),
-            config.clone(),
-            settings,
-            Vec::new(),
-            tokio::runtime::Handle::current(),
-        );
+        let app = App::start(platform, Arc::new(FakeMedia::default()), config.clone(), settings, Vec::new());
         TestApp { app, dir, config }
     }
 

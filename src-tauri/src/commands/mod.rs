@@ -69,8 +69,7 @@ pub fn settings(state: State<'_, AppState>) -> SettingsView {
 /// Switches the language.
 #[tauri::command]
 pub fn set_locale(state: State<'_, AppState>, tag: String) -> Result<Settings, CoreError> {
-    let locale = Locale::from_tag(&tag)?;
-    state.change_settings(|s| s.locale = locale)
+    state.set_locale(&tag)
 }
 
 /// Sets the text size (`normal`, `large`, `largest`) and high contrast.
@@ -80,10 +79,7 @@ pub fn set_display(
     text_size: TextSize,
     high_contrast: bool,
 ) -> Result<Settings, CoreError> {
-    state.change_settings(|s| {
-        s.text_size = text_size;
-        s.high_contrast = high_contrast;
-    })
+    state.set_display(text_size, high_contrast)
 }
 
 /// The Fluent sources of a locale, for the UI to format.
