@@ -4,13 +4,13 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use heima_core::{
-    gatt::Decimal,
     measurement::{Component, ComponentValue, Measurement},
     plan::MeasurementKind,
     store::{
         readings::{EnteredBy, NewReading},
         Store, StoreKey,
     },
+    vocabulary::Decimal,
 };
 use jiff::{SignedDuration, Timestamp};
 use std::time::{Duration, Instant};

@@ -9,7 +9,6 @@ use crate::{
     clock::Clock,
     error::CoreError,
     fhir,
-    gatt::Decimal,
     measurement::{Component, ComponentValue, Measurement},
     plan::{CarePlan, MeasurementKind},
     questionnaire::Questionnaire,
@@ -17,6 +16,7 @@ use crate::{
         readings::{EnteredBy, NewReading},
         Store,
     },
+    vocabulary::Decimal,
 };
 
 /// The demo's FHIR resources.

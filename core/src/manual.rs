@@ -11,9 +11,9 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::{
-    gatt::Decimal,
     measurement::{loinc, Component, ComponentValue, Measurement},
     plan::MeasurementKind,
+    vocabulary::Decimal,
 };
 
 /// One field of the manual entry form.

@@ -95,7 +95,7 @@ pub enum AnswersRefused {
 fn judge_score(
     plan: Option<&CarePlan>,
     questionnaire_id: &str,
-    score: Option<crate::gatt::Decimal>,
+    score: Option<crate::vocabulary::Decimal>,
 ) -> (Judgement, Option<Text>, Vec<Call>) {
     let light = plan.and_then(|p| {
         p.activities

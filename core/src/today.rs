@@ -159,10 +159,10 @@ mod tests {
     use crate::{
         clock::FixedClock,
         demo::demo_store,
-        gatt::Decimal,
         measurement::{Component, ComponentValue, Measurement},
         schedule::TaskState,
         store::{readings::NewReading, responses::NewResponse},
+        vocabulary::Decimal,
     };
 
     fn spo2(at: Timestamp, value: i32) -> Measurement {

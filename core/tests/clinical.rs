@@ -6,11 +6,11 @@ use heima_core::{
     clock::oslo,
     demo,
     fhir::{careplan, questionnaire as fq},
-    gatt::Decimal,
     locale::Locale,
     plan::{ActivityKind, MeasurementKind, Timing},
     questionnaire::{Answer, Answers, Questionnaire},
     traffic_light::{judge, Call, Colour, Judgeable, Judgement},
+    vocabulary::Decimal,
 };
 use jiff::civil::time;
 use serde_json::{json, Value};

@@ -6,13 +6,13 @@
 use std::io::Write;
 
 use heima_core::{
-    gatt::Decimal,
     measurement::{Component, ComponentValue, Measurement},
     plan::MeasurementKind,
     store::{
         readings::{EnteredBy, NewReading},
         Store, StoreKey,
     },
+    vocabulary::Decimal,
 };
 use jiff::Timestamp;
 

@@ -2,13 +2,13 @@
 //! device would send them, stored as the patient's, unjudged.
 
 use heima_core::{
-    gatt::Decimal,
     measurement::{Component, ComponentValue, Measurement},
     plan::MeasurementKind,
     store::{
         readings::{EnteredBy, NewReading},
         Store,
     },
+    vocabulary::Decimal,
 };
 use jiff::Timestamp;
 
