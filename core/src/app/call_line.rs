@@ -628,6 +628,12 @@ mod tests {
         until(&demo.app.calls, "connected to the demo nurse", |v| v.phase == "connected").await;
         demo.app.call_hang_up().await;
 
+        demo.app.call_demo_ring().await.unwrap();
+        assert_eq!(demo.app.call_screen().line.phase, "incoming");
+        demo.app.call_answer().unwrap();
+        until(&demo.app.calls, "connected to the ringing demo nurse", |v| v.phase == "connected").await;
+        demo.app.call_hang_up().await;
+
         let enrolled = TestApp::enrolled();
         let screen = enrolled.app.call_screen();
         assert!(!screen.available && !screen.demo, "the service has no call endpoint");

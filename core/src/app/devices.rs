@@ -227,5 +227,24 @@ mod tests {
         let t = TestApp::demo();
         let refused = t.app.find_devices(crate::app::testing::no_scanner).await.unwrap_err();
         assert_eq!(refused.code, "nurse-locked");
+        t.app.nurse_unlock("2468").unwrap();
+        let found = t.app.find_devices(crate::app::testing::no_scanner).await.unwrap();
+        let demo_devices =
+            MeasurementKind::ALL.iter().filter(|k| crate::demo::devices::identity(**k).is_some()).count();
+        assert_eq!(found.len(), demo_devices, "the demo's simulated devices, no scanner needed");
+        let cuff = &found[0];
+        let paired = t.app.pair_device(&cuff.id, &cuff.service, &cuff.name).unwrap();
+        assert_eq!(paired.len(), 1);
+        let again = t.app.find_devices(crate::app::testing::no_scanner).await.unwrap();
+        assert!(again.iter().any(|d| d.id == cuff.id && d.paired));
+    }
+
+    #[tokio::test]
+    async fn an_enrolled_tablet_scans_with_the_scanner_it_is_given() {
+        let t = TestApp::enrolled_at("https://fhir.invalid/r4");
+        let t = t.restart_with(|c| c.nurse_code = Some("9753".into()));
+        t.app.nurse_unlock("9753").unwrap();
+        let error = t.app.find_devices(crate::app::testing::no_scanner).await.unwrap_err();
+        assert_eq!(error.code, "bluetooth-unavailable");
     }
 }

@@ -308,6 +308,25 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_sync_round_reports_what_went_wrong_and_the_demo_never_syncs() {
+        let demo = TestApp::demo();
+        demo.app.sync_round().await;
+        let status = demo.app.sync_status();
+        assert_eq!((status.last_error, status.last_success), (None, None), "the demo sends nothing");
+
+        let t = TestApp::enrolled_at("http://127.0.0.1:9/fhir");
+        t.app.sync_round().await;
+        let status = t.app.sync_status();
+        assert_eq!(status.last_error.map(|c| c.as_str()), Some("sync-offline"));
+        assert!(!status.running && status.progress.is_none());
+        assert_eq!(t.app.mode(), Mode::Enrolled, "being offline is not being revoked");
+
+        t.platform().forget_enrolment();
+        t.app.sync_round().await;
+        assert_eq!(t.app.sync_status().last_error.map(|c| c.as_str()), Some("sync-revoked"));
+    }
+
+    #[tokio::test]
     async fn a_failed_settings_save_keeps_the_demo() {
         let t = TestApp::demo();
         t.platform().fail_settings_save();

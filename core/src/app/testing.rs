@@ -47,6 +47,9 @@ impl FakePlatform {
     pub fn saved_settings(&self) -> Option<Settings> {
         self.0.settings.lock().unwrap().clone()
     }
+    pub fn forget_enrolment(&self) {
+        *self.0.enrolment.lock().unwrap() = None;
+    }
     pub fn fail_settings_save(&self) {
         self.0.fail_settings.store(true, Ordering::SeqCst);
     }
@@ -250,10 +253,15 @@ impl TestApp {
 
     /// An app enrolled with a service at an address nobody answers.
     pub fn enrolled() -> TestApp {
+        TestApp::enrolled_at("https://fhir.invalid/r4")
+    }
+
+    /// An app enrolled with the service at `fhir_base`.
+    pub fn enrolled_at(fhir_base: &str) -> TestApp {
         let dir = Arc::new(tempfile::tempdir().unwrap());
         let config = TestApp::config(dir.path());
         let platform = FakePlatform::default();
-        let enrolment = TestApp::enrolment("https://fhir.invalid/r4");
+        let enrolment = TestApp::enrolment(fhir_base);
         platform.save_enrolment(&enrolment).unwrap();
         let settings =
             Settings { service: Some(ServiceEnrolment { base_url: enrolment.fhir_base }), ..Settings::default() };
@@ -262,7 +270,14 @@ impl TestApp {
 
     /// The same data folder and platform, started again.
     pub fn restart(&self) -> TestApp {
-        TestApp::build(self.dir.clone(), self.config.clone(), self.app.platform().clone(), self.app.settings())
+        self.restart_with(|_| {})
+    }
+
+    /// The same data folder and platform, started again set up with `change`.
+    pub fn restart_with(&self, change: impl FnOnce(&mut AppConfig)) -> TestApp {
+        let mut config = self.config.clone();
+        change(&mut config);
+        TestApp::build(self.dir.clone(), config, self.app.platform().clone(), self.app.settings())
     }
 
     pub fn platform(&self) -> &FakePlatform {
