@@ -20,7 +20,8 @@ pub fn payload_type(sdp: &str, encoding: &str) -> Option<u8> {
         let rest = line.trim().strip_prefix("a=rtpmap:")?;
         let (pt, name) = rest.split_once(' ')?;
         let name = name.trim();
-        let matches = name.len() >= encoding.len() && name[..encoding.len()].eq_ignore_ascii_case(encoding);
+        // `get`, not slicing: a name with multibyte characters must not split one.
+        let matches = name.get(..encoding.len()).is_some_and(|start| start.eq_ignore_ascii_case(encoding));
         let whole = name.len() == encoding.len() || name.as_bytes().get(encoding.len()) == Some(&b'/');
         (matches && whole).then(|| pt.parse().ok()).flatten()
     })
@@ -135,6 +136,10 @@ mod tests {
             ("a=rtpmap:100 VP8/900000\n", "VP8/90000", None),
             (CHROMIUM_OFFER, "VP9/90000", None),
             ("a=rtpmap:x VP8/90000\n", "VP8/90000", None),
+            // A hostile name with multibyte characters across the compared length.
+            ("a=rtpmap:96 VP8/9000ø\n", "VP8/90000", None),
+            ("a=rtpmap:96 ØØØØØ\n", "VP8/90000", None),
+            ("a=rtpmap:96 日本\na=rtpmap:97 VP8/90000\n", "VP8/90000", Some(97)),
             ("", "VP8/90000", None),
         ];
         for (sdp, encoding, expected) in cases {

@@ -35,12 +35,23 @@ pub trait CallSignalling: Clone + Send + Sync + 'static {
 /// How long the service may let a call ring before it answers.
 pub const RING_LIMIT: Duration = Duration::from_secs(60);
 
-/// The service's call endpoint, with the patient's access token.
-#[derive(Debug, Clone)]
+/// The service's call endpoint, with the patient's access token. The
+/// token goes only to the endpoint's own origin: a call `Location` on
+/// another origin is refused, and redirects are not followed.
+#[derive(Clone)]
 pub struct CallService {
     base: Url,
+    /// `…/calls` and `…/calls/incoming`, resolved once.
+    calls: Url,
+    incoming: Url,
     token: Option<String>,
     http: reqwest::Client,
+}
+
+impl std::fmt::Debug for CallService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallService").field("base", &self.base.as_str()).finish_non_exhaustive()
+    }
 }
 
 /// A call the service put through: where it lives and the answer SDP.
@@ -79,17 +90,25 @@ fn status_error(status: StatusCode) -> CallError {
 
 impl CallService {
     /// `base` is the enrolment's call endpoint, e.g. `https://dho.example.no/call`.
+    /// An address that is not an http(s) base URL is `call-not-offered`.
     pub fn new(base: &str, token: Option<String>) -> Result<CallService, CallError> {
-        let mut base = Url::parse(base).map_err(|e| CallError::new(ErrorCode::CallNotOffered, e.to_string()))?;
+        let not_offered = |why: String| CallError::new(ErrorCode::CallNotOffered, why);
+        let mut base = Url::parse(base).map_err(|e| not_offered(e.to_string()))?;
+        if !matches!(base.scheme(), "http" | "https") || base.cannot_be_a_base() || base.host().is_none() {
+            return Err(not_offered(format!("not a call endpoint: {}", base.scheme())));
+        }
         if !base.path().ends_with('/') {
             base.set_path(&format!("{}/", base.path()));
         }
+        let calls = base.join("calls").map_err(|e| not_offered(e.to_string()))?;
+        let incoming = base.join("calls/incoming").map_err(|e| not_offered(e.to_string()))?;
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(RING_LIMIT + Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| CallError::new(ErrorCode::CallFailed, e.to_string()))?;
-        Ok(CallService { base, token, http })
+        Ok(CallService { base, calls, incoming, token, http })
     }
 
     /// The endpoint's base URL.
@@ -98,29 +117,43 @@ impl CallService {
     }
 
     fn calls(&self) -> Url {
-        self.base.join("calls").expect("a relative path joins")
+        self.calls.clone()
     }
 
-    fn request(&self, method: Method, url: Url) -> reqwest::RequestBuilder {
+    /// A request with the token, only to the endpoint's own origin.
+    fn request(&self, method: Method, url: Url) -> Result<reqwest::RequestBuilder, CallError> {
+        if url.origin() != self.base.origin() {
+            return Err(CallError::new(ErrorCode::CallFailed, "the call is on another origin than its endpoint"));
+        }
         let request = self.http.request(method, url);
-        match &self.token {
+        Ok(match &self.token {
             Some(token) => request.bearer_auth(token),
             None => request,
+        })
+    }
+
+    /// A call's address (from the service), parsed and on the endpoint's origin.
+    fn call_url(&self, call: &str) -> Result<Url, CallError> {
+        let url = Url::parse(call).map_err(|e| CallError::new(ErrorCode::CallFailed, e.to_string()))?;
+        if url.origin() != self.base.origin() {
+            return Err(CallError::new(ErrorCode::CallFailed, "the call is on another origin than its endpoint"));
         }
+        Ok(url)
     }
 
     fn resolve(&self, location: Option<&header::HeaderValue>, against: &Url) -> Result<String, CallError> {
         let location = location
             .and_then(|l| l.to_str().ok())
             .ok_or_else(|| CallError::new(ErrorCode::CallFailed, "no Location for the call"))?;
-        against.join(location).map(String::from).map_err(|e| CallError::new(ErrorCode::CallFailed, e.to_string()))
+        let url = against.join(location).map_err(|e| CallError::new(ErrorCode::CallFailed, e.to_string()))?;
+        Ok(self.call_url(url.as_str())?.into())
     }
 
     /// The STUN/TURN servers the service wants used (`OPTIONS …/calls`).
     /// A service that names none leaves the call to host candidates.
     pub async fn ice_servers(&self) -> Result<Vec<IceServer>, CallError> {
         let response = self
-            .request(Method::OPTIONS, self.calls())
+            .request(Method::OPTIONS, self.calls())?
             .timeout(Duration::from_secs(10))
             .send()
             .await
@@ -137,7 +170,7 @@ impl CallService {
     pub async fn place(&self, offer: &str) -> Result<PlacedCall, CallError> {
         let url = self.calls();
         let response = self
-            .request(Method::POST, url.clone())
+            .request(Method::POST, url.clone())?
             .header(header::CONTENT_TYPE, "application/sdp")
             .body(offer.to_string())
             .send()
@@ -160,9 +193,9 @@ impl CallService {
     /// Is someone calling the patient? (`GET …/calls/incoming`: `204` none,
     /// `200` with the offer SDP and the call's `Location`.)
     pub async fn incoming(&self) -> Result<Option<IncomingCall>, CallError> {
-        let url = self.base.join("calls/incoming").expect("a relative path joins");
+        let url = self.incoming.clone();
         let response = self
-            .request(Method::GET, url.clone())
+            .request(Method::GET, url.clone())?
             .timeout(Duration::from_secs(10))
             .send()
             .await
@@ -183,9 +216,9 @@ impl CallService {
 
     /// Answers an incoming call (`POST <call>` with the answer SDP).
     pub async fn answer(&self, call: &str, answer: &str) -> Result<(), CallError> {
-        let url = Url::parse(call).map_err(|e| CallError::new(ErrorCode::CallFailed, e.to_string()))?;
+        let url = self.call_url(call)?;
         let response = self
-            .request(Method::POST, url)
+            .request(Method::POST, url)?
             .header(header::CONTENT_TYPE, "application/sdp")
             .body(answer.to_string())
             .timeout(Duration::from_secs(10))
@@ -205,9 +238,9 @@ impl CallService {
     /// Is the call still on at the service? `false` once the other side
     /// hung up (`404`/`410`).
     pub async fn is_on(&self, call: &str) -> Result<bool, CallError> {
-        let url = Url::parse(call).map_err(|e| CallError::new(ErrorCode::CallFailed, e.to_string()))?;
+        let url = self.call_url(call)?;
         let response =
-            self.request(Method::GET, url).timeout(Duration::from_secs(5)).send().await.map_err(unreachable)?;
+            self.request(Method::GET, url)?.timeout(Duration::from_secs(5)).send().await.map_err(unreachable)?;
         match response.status() {
             s if s.is_success() => Ok(true),
             StatusCode::NOT_FOUND | StatusCode::GONE => Ok(false),
@@ -218,9 +251,9 @@ impl CallService {
     /// Hangs up (or declines) at the service: `DELETE <call>`. Already
     /// gone counts as done.
     pub async fn hang_up(&self, call: &str) -> Result<(), CallError> {
-        let url = Url::parse(call).map_err(|e| CallError::new(ErrorCode::CallFailed, e.to_string()))?;
+        let url = self.call_url(call)?;
         let response =
-            self.request(Method::DELETE, url).timeout(Duration::from_secs(5)).send().await.map_err(unreachable)?;
+            self.request(Method::DELETE, url)?.timeout(Duration::from_secs(5)).send().await.map_err(unreachable)?;
         match response.status() {
             s if s.is_success() => Ok(()),
             StatusCode::NOT_FOUND | StatusCode::GONE => Ok(()),
@@ -302,4 +335,34 @@ pub async fn follow<S: CallSignalling>(service: &S, call: &str, peer: &super::Ca
         let _ = service.hang_up(call).await;
     }
     end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_http_base_urls_are_call_endpoints() {
+        for bad in ["mailto:nurse@example.no", "data:text/plain,x", "not a url", "ftp://example.no/call", "file:///tmp"]
+        {
+            assert_eq!(CallService::new(bad, None).unwrap_err().code, "call-not-offered", "{bad}");
+        }
+        let service = CallService::new("https://dho.example.no/call", Some("t".into())).unwrap();
+        assert_eq!(service.calls().as_str(), "https://dho.example.no/call/calls");
+        assert_eq!(format!("{service:?}"), "CallService { base: \"https://dho.example.no/call/\", .. }");
+    }
+
+    /// The token never leaves for another origin: such a call address is
+    /// refused before any request is made.
+    #[tokio::test]
+    async fn a_call_on_another_origin_gets_no_token() {
+        let service = CallService::new("https://dho.example.no/call", Some("secret".into())).unwrap();
+        for elsewhere in
+            ["https://evil.example/call/calls/1", "http://dho.example.no/call/calls/1", "https://dho.example.no:8443/c"]
+        {
+            assert_eq!(service.is_on(elsewhere).await.unwrap_err().code, "call-failed", "{elsewhere}");
+            assert_eq!(service.hang_up(elsewhere).await.unwrap_err().code, "call-failed", "{elsewhere}");
+            assert_eq!(service.answer(elsewhere, "v=0").await.unwrap_err().code, "call-failed", "{elsewhere}");
+        }
+    }
 }
