@@ -26,7 +26,7 @@ const TAKES_CALLS_RECHECK: Duration = Duration::from_secs(30);
 
 /// The other end of the patient's calls.
 pub enum CallRoute<M: CallMedia> {
-    Service(CallService),
+    Service(Box<CallService>),
     Demo(DemoNurse<M>),
 }
 
@@ -42,37 +42,37 @@ impl<M: CallMedia> Clone for CallRoute<M> {
 impl<M: CallMedia> CallSignalling for CallRoute<M> {
     async fn options(&self) -> CallOptions {
         match self {
-            CallRoute::Service(s) => CallSignalling::options(s).await,
+            CallRoute::Service(s) => CallSignalling::options(&**s).await,
             CallRoute::Demo(d) => d.options().await,
         }
     }
     async fn place(&self, offer: &str) -> Result<PlacedCall, CallError> {
         match self {
-            CallRoute::Service(s) => CallSignalling::place(s, offer).await,
+            CallRoute::Service(s) => CallSignalling::place(&**s, offer).await,
             CallRoute::Demo(d) => d.place(offer).await,
         }
     }
     async fn incoming(&self) -> Result<Option<IncomingCall>, CallError> {
         match self {
-            CallRoute::Service(s) => CallSignalling::incoming(s).await,
+            CallRoute::Service(s) => CallSignalling::incoming(&**s).await,
             CallRoute::Demo(d) => d.incoming().await,
         }
     }
     async fn answer(&self, call: &str, answer: &str) -> Result<(), CallError> {
         match self {
-            CallRoute::Service(s) => CallSignalling::answer(s, call, answer).await,
+            CallRoute::Service(s) => CallSignalling::answer(&**s, call, answer).await,
             CallRoute::Demo(d) => d.answer(call, answer).await,
         }
     }
     async fn is_on(&self, call: &str) -> Result<bool, CallError> {
         match self {
-            CallRoute::Service(s) => CallSignalling::is_on(s, call).await,
+            CallRoute::Service(s) => CallSignalling::is_on(&**s, call).await,
             CallRoute::Demo(d) => d.is_on(call).await,
         }
     }
     async fn hang_up(&self, call: &str) -> Result<(), CallError> {
         match self {
-            CallRoute::Service(s) => CallSignalling::hang_up(s, call).await,
+            CallRoute::Service(s) => CallSignalling::hang_up(&**s, call).await,
             CallRoute::Demo(d) => d.hang_up(call).await,
         }
     }
@@ -110,7 +110,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 let endpoint = enrolment
                     .call_endpoint
                     .ok_or_else(|| CallError::new(ErrorCode::CallNotOffered, "the service takes no calls"))?;
-                Ok(CallRoute::Service(CallService::new(&endpoint, Some(enrolment.access_token))?))
+                Ok(CallRoute::Service(Box::new(CallService::new(&endpoint, Some(enrolment.access_token))?)))
             }
         }
     }

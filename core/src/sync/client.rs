@@ -62,39 +62,85 @@ impl From<StoreError> for SyncError {
     }
 }
 
-/// A FHIR R4 server at `base` (e.g. `http://127.0.0.1:18080/fhir`).
+/// The largest answer read from the service (a plan with its material is
+/// far smaller); a larger one is refused, not read into memory.
+pub const MAX_ANSWER_BYTES: usize = 8 * 1024 * 1024;
+/// The most pages one search follows.
+pub const MAX_PAGES: usize = 200;
+
+/// A FHIR R4 server at `base` (e.g. `http://127.0.0.1:18080/fhir`). The
+/// token goes only to the base's own origin: a `next` link elsewhere is
+/// refused. Redirects are not followed.
 #[derive(Clone)]
 pub struct FhirClient {
     base: String,
+    origin: url::Origin,
     http: reqwest::Client,
     token: Option<String>,
 }
 
+impl std::fmt::Debug for FhirClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FhirClient").field("base", &self.base).finish_non_exhaustive()
+    }
+}
+
+/// What a search found, every page, and the server's clock when it answered.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    pub resources: Vec<Json>,
+    /// The `Date` of the last page's answer, if the server sent one.
+    pub server_time: Option<jiff::Timestamp>,
+}
+
+/// An HTTP `Date` (RFC 9110's IMF-fixdate, an RFC 2822 date in GMT).
+fn http_date(text: &str) -> Option<jiff::Timestamp> {
+    jiff::fmt::rfc2822::parse(text).ok().map(|zoned| zoned.timestamp())
+}
+
+/// One answer: its JSON body and the server's `Date`.
+struct Answer {
+    json: Json,
+    date: Option<jiff::Timestamp>,
+}
+
 impl FhirClient {
     pub fn new(base: &str, timeout: Duration, token: Option<String>) -> Result<FhirClient, SyncError> {
-        let http =
-            reqwest::Client::builder().timeout(timeout).build().map_err(|e| SyncError::Network(e.to_string()))?;
-        Ok(FhirClient { base: base.trim_end_matches('/').to_string(), http, token })
+        let base = base.trim_end_matches('/').to_string();
+        let parsed = url::Url::parse(&base).map_err(|e| SyncError::BadResponse(format!("not a FHIR base: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+            return Err(SyncError::BadResponse(format!("not a FHIR base: {}", parsed.scheme())));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| SyncError::Network(e.to_string()))?;
+        Ok(FhirClient { origin: parsed.origin(), base, http, token })
     }
 
     pub fn base(&self) -> &str {
         &self.base
     }
 
-    fn url(&self, path: &str) -> String {
-        if path.starts_with("http://") || path.starts_with("https://") {
-            path.to_string()
-        } else {
-            format!("{}/{}", self.base, path.trim_start_matches('/'))
+    /// A path relative to the base, or an absolute URL on the base's origin.
+    fn url(&self, path: &str) -> Result<String, SyncError> {
+        if !(path.starts_with("http://") || path.starts_with("https://")) {
+            return Ok(format!("{}/{}", self.base, path.trim_start_matches('/')));
         }
+        let url = url::Url::parse(path).map_err(|e| SyncError::BadResponse(e.to_string()))?;
+        if url.origin() != self.origin {
+            return Err(SyncError::BadResponse("a link to another origin than the service's".into()));
+        }
+        Ok(url.into())
     }
 
-    async fn send(&self, request: reqwest::RequestBuilder) -> Result<Json, SyncError> {
+    async fn send(&self, request: reqwest::RequestBuilder) -> Result<Answer, SyncError> {
         let mut request = request.header("Accept", "application/fhir+json");
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
         }
-        let response = request.send().await.map_err(|e| SyncError::Network(e.to_string()))?;
+        let mut response = request.send().await.map_err(|e| SyncError::Network(e.without_url().to_string()))?;
         let status = response.status().as_u16();
         if status == 401 || status == 403 {
             return Err(SyncError::Unauthorized(status));
@@ -102,20 +148,31 @@ impl FhirClient {
         if !(200..300).contains(&status) {
             return Err(SyncError::Status { status });
         }
-        response.json::<Json>().await.map_err(|e| SyncError::BadResponse(e.to_string()))
+        let date = response.headers().get(reqwest::header::DATE).and_then(|d| d.to_str().ok()).and_then(http_date);
+        if response.content_length().is_some_and(|n| n > MAX_ANSWER_BYTES as u64) {
+            return Err(SyncError::BadResponse("the answer is too large".into()));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| SyncError::Network(e.without_url().to_string()))? {
+            if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+                return Err(SyncError::BadResponse("the answer is too large".into()));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let json = serde_json::from_slice(&body).map_err(|e| SyncError::BadResponse(e.to_string()))?;
+        Ok(Answer { json, date })
     }
 
-    /// GET a path relative to the base (or an absolute URL from a `next` link).
+    /// GET a path relative to the base (or an absolute URL on its origin).
     pub async fn get(&self, path: &str) -> Result<Json, SyncError> {
-        self.send(self.http.get(self.url(path))).await
+        Ok(self.send(self.http.get(self.url(path)?)).await?.json)
     }
 
     /// POST a resource to a path (e.g. `SearchParameter`).
     pub async fn post(&self, path: &str, resource: &Json) -> Result<Json, SyncError> {
-        self.send(
-            self.http.post(self.url(path)).header("Content-Type", "application/fhir+json").body(resource.to_string()),
-        )
-        .await
+        let request =
+            self.http.post(self.url(path)?).header("Content-Type", "application/fhir+json").body(resource.to_string());
+        Ok(self.send(request).await?.json)
     }
 
     /// POST a transaction Bundle to the base.
@@ -123,23 +180,26 @@ impl FhirClient {
         self.post("", bundle).await
     }
 
-    /// A search, following `Bundle.link[next]` through every page.
-    pub async fn search_all(&self, path_and_query: &str) -> Result<Vec<Json>, SyncError> {
-        let mut out = vec![];
+    /// A search, following `Bundle.link[next]` (on the service's origin only)
+    /// through at most [`MAX_PAGES`] pages.
+    pub async fn search(&self, path_and_query: &str) -> Result<Search, SyncError> {
+        let mut found = Search::default();
         let mut next = Some(path_and_query.to_string());
         let mut pages = 0;
         while let Some(url) = next.take() {
             pages += 1;
-            if pages > 1000 {
-                return Err(SyncError::BadResponse("more than 1000 pages".into()));
+            if pages > MAX_PAGES {
+                return Err(SyncError::BadResponse(format!("more than {MAX_PAGES} pages")));
             }
-            let bundle = self.get(&url).await?;
+            let answer = self.send(self.http.get(self.url(&url)?)).await?;
+            let bundle = answer.json;
+            found.server_time = answer.date.or(found.server_time);
             if bundle["resourceType"] != "Bundle" {
                 return Err(SyncError::BadResponse(format!("search answered {}", bundle["resourceType"])));
             }
             for entry in bundle["entry"].as_array().into_iter().flatten() {
                 if entry["search"]["mode"].as_str().unwrap_or("match") == "match" {
-                    out.push(entry["resource"].clone());
+                    found.resources.push(entry["resource"].clone());
                 }
             }
             next = bundle["link"]
@@ -150,7 +210,12 @@ impl FhirClient {
                 .and_then(|l| l["url"].as_str())
                 .map(str::to_string);
         }
-        Ok(out)
+        Ok(found)
+    }
+
+    /// The resources of a search, every page.
+    pub async fn search_all(&self, path_and_query: &str) -> Result<Vec<Json>, SyncError> {
+        Ok(self.search(path_and_query).await?.resources)
     }
 
     /// `_summary=count` of a search.
@@ -158,5 +223,32 @@ impl FhirClient {
         let sep = if path_and_query.contains('?') { '&' } else { '?' };
         let bundle = self.get(&format!("{path_and_query}{sep}_summary=count")).await?;
         bundle["total"].as_u64().ok_or_else(|| SyncError::BadResponse("no total".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_dates_are_read() {
+        assert_eq!(http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some("1994-11-06T08:49:37Z".parse().unwrap()));
+        assert_eq!(http_date("Mon, 30 Nov 2026 10:00:00 +0100"), Some("2026-11-30T09:00:00Z".parse().unwrap()));
+        assert_eq!(http_date("yesterday"), None);
+    }
+
+    #[test]
+    fn only_http_bases_and_links_on_the_same_origin() {
+        for bad in ["ftp://fhir.example.no", "mailto:x@example.no", "fhir.example.no/r4"] {
+            assert!(FhirClient::new(bad, Duration::from_secs(1), None).is_err(), "{bad}");
+        }
+        let client = FhirClient::new("https://fhir.example.no/r4/", Duration::from_secs(1), None).unwrap();
+        assert_eq!(client.url("Patient?_count=1").unwrap(), "https://fhir.example.no/r4/Patient?_count=1");
+        assert_eq!(client.url("https://fhir.example.no/r4?page=2").unwrap(), "https://fhir.example.no/r4?page=2");
+        for elsewhere in
+            ["https://evil.example/r4?page=2", "http://fhir.example.no/r4?page=2", "https://fhir.example.no:444/"]
+        {
+            assert!(client.url(elsewhere).is_err(), "{elsewhere}");
+        }
     }
 }

@@ -8,7 +8,7 @@ use serde_json::Value as Json;
 
 use super::{
     bundle::incoming_message,
-    client::{FhirClient, SyncError},
+    client::{FhirClient, Search, SyncError},
 };
 use crate::store::{outbox::DOWNLOADED_UNTIL, Store};
 
@@ -20,13 +20,43 @@ pub struct DownloadReport {
     pub plans_refused: usize,
     pub questionnaires_new: usize,
     pub questionnaires_refused: usize,
+    /// Plans and messages for someone else than this patient, left alone.
+    pub not_for_this_patient: usize,
+}
+
+/// Whether `reference` (a FHIR `Reference`) names `patient` (`Patient/<id>`),
+/// also as an absolute URL ending in it.
+fn names(reference: &Json, patient: &str) -> bool {
+    reference["reference"].as_str().is_some_and(|r| r == patient || r.ends_with(&format!("/{patient}")))
+}
+
+/// A CarePlan is for `patient` when its subject names them.
+fn plan_is_for(plan: &Json, patient: Option<&str>) -> bool {
+    patient.is_none_or(|p| names(&plan["subject"], p))
+}
+
+/// A Communication is for `patient` when one of its recipients names them.
+fn message_is_for(message: &Json, patient: Option<&str>) -> bool {
+    patient.is_none_or(|p| message["recipient"].as_array().into_iter().flatten().any(|r| names(r, p)))
+}
+
+/// The newest `meta.lastUpdated` among `resources` that is not later than
+/// the server's own clock (a date in the future would hide every later
+/// change), or than `now` when the server sent no `Date`.
+fn newest_updated(resources: &[&Json], server_time: Timestamp) -> Option<Timestamp> {
+    resources
+        .iter()
+        .filter_map(|r| r["meta"]["lastUpdated"].as_str().and_then(|s| s.parse::<Timestamp>().ok()))
+        .filter(|t| *t <= server_time)
+        .max()
 }
 
 /// Polls the service for CarePlans, Questionnaires and Communications to
 /// the patient changed since the last poll (`_lastUpdated=ge<newest seen>`,
 /// every page) and saves them. A plan or questionnaire that cannot be
 /// understood is refused and counted; the ones in force stay. `subject`
-/// narrows CarePlans and messages to the patient.
+/// narrows CarePlans and messages to the patient, and any that still name
+/// someone else are left alone.
 pub async fn download(
     store: &mut Store,
     client: &FhirClient,
@@ -38,41 +68,88 @@ pub async fn download(
     // `ge`, not `gt`: resources sharing the newest instant are fetched again
     // and recognised as known, so none is missed.
     let filter = since.as_deref().map(|s| format!("&_lastUpdated=ge{s}")).unwrap_or_default();
-    let recipient = subject.map(|s| format!("&recipient={s}"));
-    let subject = subject.map(|s| format!("&subject={s}")).unwrap_or_default();
+    let subject_filter = subject.map(|s| format!("&subject={s}")).unwrap_or_default();
     let mut report = DownloadReport::default();
-    let mut newest: Option<Timestamp> = since.as_deref().and_then(|s| s.parse().ok());
-    let mut seen = |resource: &Json| {
-        if let Some(t) = resource["meta"]["lastUpdated"].as_str().and_then(|s| s.parse::<Timestamp>().ok()) {
-            newest = Some(newest.map_or(t, |n| n.max(t)));
-        }
+    let plans = client.search(&format!("CarePlan?_count=50{filter}{subject_filter}")).await?;
+    let questionnaires = client.search(&format!("Questionnaire?_count=50{filter}")).await?;
+    let messages = match subject {
+        Some(s) => client.search(&format!("Communication?_count=50{filter}&recipient={s}")).await?,
+        None => Search::default(),
     };
-    for plan in client.search_all(&format!("CarePlan?_count=50{filter}{subject}")).await? {
-        seen(&plan);
-        match crate::fhir::careplan::accept(store, &plan, now, tz) {
+    for plan in &plans.resources {
+        if !plan_is_for(plan, subject) {
+            report.not_for_this_patient += 1;
+            continue;
+        }
+        match crate::fhir::careplan::accept(store, plan, now, tz) {
             Ok(crate::store::plans::PlanUpdate::Accepted { .. }) => report.plans_accepted += 1,
             Ok(_) => {}
             Err(_) => report.plans_refused += 1,
         }
     }
-    for questionnaire in client.search_all(&format!("Questionnaire?_count=50{filter}")).await? {
-        seen(&questionnaire);
-        match crate::fhir::questionnaire::accept(store, &questionnaire, now) {
+    for questionnaire in &questionnaires.resources {
+        match crate::fhir::questionnaire::accept(store, questionnaire, now) {
             Ok(true) => report.questionnaires_new += 1,
             Ok(false) => {}
             Err(_) => report.questionnaires_refused += 1,
         }
     }
-    if let Some(recipient) = recipient {
-        let mut incoming = vec![];
-        for c in client.search_all(&format!("Communication?_count=50{filter}{recipient}")).await? {
-            seen(&c);
-            incoming.extend(incoming_message(&c));
+    let mut incoming = vec![];
+    for message in &messages.resources {
+        if message_is_for(message, subject) {
+            incoming.extend(incoming_message(message));
+        } else {
+            report.not_for_this_patient += 1;
         }
-        report.messages_new = store.receive_messages(&incoming)?;
     }
-    if let Some(t) = newest {
-        store.set_setting(DOWNLOADED_UNTIL, &t.to_string())?;
+    report.messages_new = store.receive_messages(&incoming)?;
+    let server_time = [plans.server_time, questionnaires.server_time, messages.server_time]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(now);
+    let all: Vec<&Json> = plans.resources.iter().chain(&questionnaires.resources).chain(&messages.resources).collect();
+    let previous: Option<Timestamp> = since.as_deref().and_then(|s| s.parse().ok());
+    if let Some(t) = newest_updated(&all, server_time) {
+        if previous.is_none_or(|p| t > p) {
+            store.set_setting(DOWNLOADED_UNTIL, &t.to_string())?;
+        }
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn plans_and_messages_must_name_this_patient() {
+        let cases = [
+            (json!({ "subject": { "reference": "Patient/p1" } }), Some("Patient/p1"), true),
+            (json!({ "subject": { "reference": "https://fhir.example.no/r4/Patient/p1" } }), Some("Patient/p1"), true),
+            (json!({ "subject": { "reference": "Patient/p2" } }), Some("Patient/p1"), false),
+            (json!({ "subject": { "reference": "Patient/p11" } }), Some("Patient/p1"), false),
+            (json!({}), Some("Patient/p1"), false),
+            (json!({}), None, true),
+        ];
+        for (plan, patient, expected) in cases {
+            assert_eq!(plan_is_for(&plan, patient), expected, "{plan} for {patient:?}");
+        }
+        let to = |r: &str| json!({ "recipient": [{ "reference": "Practitioner/n" }, { "reference": r }] });
+        assert!(message_is_for(&to("Patient/p1"), Some("Patient/p1")));
+        assert!(!message_is_for(&to("Patient/p2"), Some("Patient/p1")));
+        assert!(!message_is_for(&json!({}), Some("Patient/p1")));
+    }
+
+    #[test]
+    fn a_date_in_the_future_does_not_become_the_watermark() {
+        let at = |s: &str| json!({ "meta": { "lastUpdated": s } });
+        let (a, b, future) = (at("2026-11-30T10:00:00Z"), at("2026-11-30T10:05:00Z"), at("2099-01-01T00:00:00Z"));
+        let server: Timestamp = "2026-11-30T10:06:00Z".parse().unwrap();
+        assert_eq!(newest_updated(&[&a, &future, &b], server), Some("2026-11-30T10:05:00Z".parse().unwrap()));
+        assert_eq!(newest_updated(&[&future], server), None);
+        assert_eq!(newest_updated(&[], server), None);
+    }
 }

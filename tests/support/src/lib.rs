@@ -1,9 +1,11 @@
 //! What Heima's tests and benchmarks share, in one crate instead of
 //! `#[path]` includes: a real FHIR server ([`hfs`]), the test
 //! authorisation gateway in front of it ([`auth`]), bare HTTP plumbing for
-//! test servers ([`http`]) and sample readings ([`readings`]).
+//! test servers ([`http`]), sample readings ([`readings`]) and a hostile
+//! service for the trust tests ([`tamper`]).
 
 pub mod auth;
 pub mod hfs;
 pub mod http;
 pub mod readings;
+pub mod tamper;
