@@ -46,6 +46,8 @@ error_codes! {
     DecodeUnknownCharacteristic = "decode-unknown-characteristic",
     SyncOffline = "sync-offline",
     SyncUnauthorised = "sync-unauthorised",
+    /// The service refused one kind of data (403); the rest still goes.
+    SyncForbidden = "sync-forbidden",
     SyncServiceError = "sync-service-error",
     SyncRevoked = "sync-revoked",
     EnrolCodeInvalid = "enrol-code-invalid",

@@ -259,3 +259,57 @@ async fn a_hand_over_keeps_the_history_and_sends_on_to_the_new_service() {
     assert!(sent.iter().all(|o| o["subject"]["reference"] == new_patient.as_str()));
     assert_eq!(store.reading_count().unwrap(), 9, "the local history stays");
 }
+
+/// A 403 on one resource type fails only that kind, with backoff; the
+/// rest reaches the service, and the tablet is not taken for revoked.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_403_on_one_resource_type_holds_back_only_that_kind() {
+    let (hfs, server, _patient, code) = service().await;
+    let now = Timestamp::now();
+    let e = enrol::activate(&parse_activation(&qr(&server, &code)).unwrap(), None, T, now).await.unwrap();
+    let mut store = Store::open_in_memory(&StoreKey::from_bytes([2; 32])).unwrap();
+    store.begin_service(&e.fhir_base, &e.patient, now).unwrap();
+    add_readings(&mut store, 0..5, EnteredBy::Patient);
+    store.pair_device("aa:bb:cc:dd:ee:01", "181d", "Vekt", now).unwrap();
+    store.send_message("Hei", "msg-403", now).unwrap();
+    server.state.lock().unwrap().forbidden_types.push("Device".into());
+
+    let report = run(&mut store, &e, now).await.outcome.expect("a 403 is not a failed round, nor a revocation");
+    assert_eq!((report.upload.created, report.upload.forbidden), (5 + 1, 1), "{report:?}");
+    let direct = FhirClient::new(&hfs.base, T, None).unwrap();
+    assert_eq!(direct.count("Observation").await.unwrap(), 5, "counted on the server");
+    assert_eq!(direct.count("Communication").await.unwrap(), 1);
+    assert_eq!(direct.count("Device").await.unwrap(), 0);
+    assert_eq!(store.outbox_status().unwrap().waiting, 1, "the device waits for its later try");
+    assert!(server.state.lock().unwrap().forbidden_requests >= 1);
+
+    // The service lifts its rule; the device goes at its next try.
+    server.state.lock().unwrap().forbidden_types.clear();
+    let report = run(&mut store, &e, now + SignedDuration::from_hours(1)).await.outcome.unwrap();
+    assert_eq!(report.upload.created, 1, "{report:?}");
+    assert_eq!(direct.count("Device").await.unwrap(), 1);
+}
+
+/// A 401 even after a fresh token is a failed round, not a revocation:
+/// only the token endpoint's `invalid_grant` revokes.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_401_after_a_refresh_is_not_a_revocation() {
+    let (_hfs, server, _patient, code) = service().await;
+    let now = Timestamp::now();
+    let e = enrol::activate(&parse_activation(&qr(&server, &code)).unwrap(), None, T, now).await.unwrap();
+    let mut store = Store::open_in_memory(&StoreKey::from_bytes([3; 32])).unwrap();
+    store.begin_service(&e.fhir_base, &e.patient, now).unwrap();
+    add_readings(&mut store, 0..2, EnteredBy::Patient);
+    server.state.lock().unwrap().reject_all_fhir = true;
+    let result = run(&mut store, &e, now).await;
+    assert_eq!(result.outcome.unwrap_err(), SyncError::Unauthorized(401));
+    assert!(result.refreshed.is_some(), "one refresh was tried, and its tokens are kept");
+    assert_eq!(server.state.lock().unwrap().refreshes, 1);
+    assert_eq!(store.outbox_status().unwrap().waiting, 2, "nothing lost");
+
+    // The refresh token itself refused: that is a revocation.
+    server.state.lock().unwrap().refresh_tokens.clear();
+    let refreshed = result.refreshed.unwrap();
+    let result = run(&mut store, &refreshed, now).await;
+    assert_eq!(result.outcome.unwrap_err(), SyncError::Revoked);
+}

@@ -51,3 +51,4 @@ error-call-unreachable = Could not reach the follow-up service. Check that the t
 error-media-failed = The camera or sound could not be started. Try again.
 error-media-missing-plugin = The tablet lacks something video calls need. Ask your nurse.
 error-media-no-devices = The tablet has neither a camera nor a microphone.
+error-sync-forbidden = The follow-up service did not accept some of what was sent. It will be tried again later; the rest has been sent.

@@ -51,3 +51,4 @@ error-call-unreachable = Fikk ikke kontakt med oppfølgingstjenesten. Sjekk at n
 error-media-failed = Kamera eller lyd kunne ikke startes. Prøv igjen.
 error-media-missing-plugin = Nettbrettet mangler noe som trengs for videosamtaler. Spør sykepleieren din.
 error-media-no-devices = Nettbrettet har verken kamera eller mikrofon.
+error-sync-forbidden = Oppfølgingstjenesten tok ikke imot noe av det som ble sendt. Det prøves igjen senere; resten er sendt.

@@ -51,3 +51,4 @@ error-call-unreachable = Fekk ikkje kontakt med oppfølgingstenesta. Sjekk at ne
 error-media-failed = Kamera eller lyd kunne ikkje startast. Prøv igjen.
 error-media-missing-plugin = Nettbrettet manglar noko som trengst for videosamtalar. Spør sjukepleiaren din.
 error-media-no-devices = Nettbrettet har verken kamera eller mikrofon.
+error-sync-forbidden = Oppfølgingstenesta tok ikkje imot noko av det som vart sendt. Det blir prøvd igjen seinare; resten er sendt.

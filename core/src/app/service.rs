@@ -6,7 +6,7 @@
 use crate::error::ErrorCode;
 use std::time::Duration;
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use super::{App, Mode, Platform};
@@ -42,6 +42,20 @@ pub struct SyncStatus {
     /// The last round's error code, if it failed.
     pub last_error: Option<ErrorCode>,
     pub last_success: Option<Timestamp>,
+    /// While revoked, when a token refresh is tried again (long backoff),
+    /// and how many have failed.
+    pub next_refresh_try: Option<Timestamp>,
+    pub refresh_failures: u32,
+}
+
+/// The first wait before a revoked tablet tries its refresh token again;
+/// doubles per failure up to [`REFRESH_RETRY_CAP`].
+const REFRESH_RETRY_BASE: SignedDuration = SignedDuration::from_mins(15);
+const REFRESH_RETRY_CAP: SignedDuration = SignedDuration::from_hours(6);
+
+fn refresh_retry_after(failures: u32) -> SignedDuration {
+    let minutes = REFRESH_RETRY_BASE.as_mins() << failures.saturating_sub(1).min(10);
+    SignedDuration::from_mins(minutes).min(REFRESH_RETRY_CAP)
 }
 
 impl SyncStatus {
@@ -187,8 +201,10 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// tokens are saved; a revocation is remembered. Nothing about
     /// readings is logged.
     pub async fn sync_round(&self) {
-        if self.mode() != Mode::Enrolled {
-            return;
+        match self.mode() {
+            Mode::Demo => return,
+            Mode::Revoked if !self.refresh_while_revoked().await => return,
+            Mode::Revoked | Mode::Enrolled => {}
         }
         let enrolment = match self.platform.load_enrolment() {
             Ok(Some(e)) => e,
@@ -245,18 +261,54 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                     report.download.questionnaires_new,
                     report.download.messages_new
                 );
-                sync.last_error = None;
+                // Something refused (403) waits for its later try; say so.
+                sync.last_error = (report.upload.forbidden > 0).then_some(ErrorCode::SyncForbidden);
                 sync.last_success = Some(self.clock.now());
             }
             Err(error) => {
                 log::warn!("sync round failed: {}", error.code());
                 if matches!(error, SyncError::Revoked) {
                     sync.revoked = true;
+                    sync.refresh_failures = 1;
+                    sync.next_refresh_try = self.clock.now().checked_add(refresh_retry_after(1)).ok();
                     if let Err(e) = store.set_setting(REVOKED_SETTING, "true") {
                         log::error!("revocation not remembered: {e}");
                     }
                 }
                 sync.last_error = Some(error.code());
+            }
+        }
+    }
+
+    /// A revoked tablet tries its refresh token again now and then (long
+    /// backoff): the service may have withdrawn access by mistake. When a
+    /// refresh works the revocation is lifted. Returns whether it was.
+    async fn refresh_while_revoked(&self) -> bool {
+        let now = self.clock.now();
+        if self.sync.lock().unwrap().next_refresh_try.is_some_and(|at| now < at) {
+            return false;
+        }
+        let Ok(Some(enrolment)) = self.platform.load_enrolment() else { return false };
+        match enrol::refresh(&enrolment, NETWORK_TIMEOUT, now).await {
+            Ok(refreshed) => {
+                if let Err(error) = self.platform.save_enrolment(&refreshed) {
+                    log::error!("refreshed tokens not saved: {error}");
+                    return false;
+                }
+                if let Err(error) = self.with_store(|s| Ok(s.set_setting(REVOKED_SETTING, "false")?)) {
+                    log::error!("revocation not lifted in the store: {error}");
+                }
+                let mut sync = self.sync.lock().unwrap();
+                (sync.revoked, sync.refresh_failures, sync.next_refresh_try, sync.last_error) = (false, 0, None, None);
+                log::info!("the service accepts this tablet again");
+                true
+            }
+            Err(error) => {
+                let mut sync = self.sync.lock().unwrap();
+                sync.refresh_failures += 1;
+                sync.next_refresh_try = now.checked_add(refresh_retry_after(sync.refresh_failures)).ok();
+                log::info!("still not accepted by the service: {}", error.code());
+                false
             }
         }
     }
@@ -269,7 +321,13 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
 #[cfg(test)]
 mod tests {
-    use crate::app::{testing::TestApp, Mode};
+    use jiff::SignedDuration;
+
+    use super::NETWORK_TIMEOUT;
+    use crate::{
+        app::{testing::TestApp, Mode},
+        sync::enrol,
+    };
 
     #[tokio::test]
     async fn the_demo_reports_its_mode_and_sends_nothing() {
@@ -324,6 +382,53 @@ mod tests {
         t.platform().forget_enrolment();
         t.app.sync_round().await;
         assert_eq!(t.app.sync_status().last_error.map(|c| c.as_str()), Some("sync-revoked"));
+    }
+
+    /// A revoked tablet tries its refresh token again, rarely; when the
+    /// service takes it again, the revocation is lifted. Against a real
+    /// hfs behind the test authorisation gateway.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_revoked_tablet_retries_rarely_and_recovers_when_the_service_says_yes() {
+        use heima_test_support::{auth::AuthServer, hfs::Hfs};
+        let hfs = Hfs::start().await;
+        let direct = crate::sync::client::FhirClient::new(&hfs.base, NETWORK_TIMEOUT, None).unwrap();
+        let patient = direct.post("Patient", &serde_json::json!({ "resourceType": "Patient" })).await.unwrap();
+        let server = AuthServer::start(&hfs.base).await;
+        let code = crate::enrolment::new_code(&[4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4]);
+        server.state.lock().unwrap().activation_codes.insert(code.clone(), patient["id"].as_str().unwrap().into());
+        let typed = crate::enrolment::parse_activation(&code).unwrap();
+        let now = jiff::Timestamp::now();
+        let enrolment =
+            enrol::activate(&typed, Some(&server.activation_endpoint()), NETWORK_TIMEOUT, now).await.unwrap();
+        let refresh_token = enrolment.refresh_token.clone().unwrap();
+
+        let t = TestApp::enrolled_with(enrolment);
+        t.app.with_store(|s| Ok(s.set_setting(super::REVOKED_SETTING, "true")?)).unwrap();
+        let t = t.restart();
+        assert_eq!(t.app.mode(), Mode::Revoked);
+
+        // The service still says no: one try, then a long wait.
+        let kept = server.state.lock().unwrap().refresh_tokens.remove(&refresh_token).unwrap();
+        t.app.sync_round().await;
+        t.app.sync_round().await;
+        assert_eq!(server.state.lock().unwrap().refresh_attempts, 1, "one try, not one a round");
+        let status = t.app.sync_status();
+        assert!(status.next_refresh_try.is_some_and(|at| at >= now + SignedDuration::from_mins(14)), "{status:?}");
+        assert_eq!(t.app.mode(), Mode::Revoked);
+
+        // The service takes the tablet back: the next try lifts the revocation.
+        server.state.lock().unwrap().refresh_tokens.insert(refresh_token, kept);
+        let t = t.restart();
+        t.app.sync_round().await;
+        assert_eq!(t.app.mode(), Mode::Enrolled);
+        assert_eq!(t.app.with_store(|s| Ok(s.setting(super::REVOKED_SETTING)?)).unwrap().as_deref(), Some("false"));
+        assert_eq!(t.app.sync_status().last_error, None, "the round after went through");
+    }
+
+    #[test]
+    fn the_refresh_retry_waits_longer_each_time_up_to_six_hours() {
+        let waits: Vec<i64> = (1..=8).map(|n| super::refresh_retry_after(n).as_mins()).collect();
+        assert_eq!(waits, [15, 30, 60, 120, 240, 360, 360, 360]);
     }
 
     #[tokio::test]

@@ -258,10 +258,14 @@ impl TestApp {
 
     /// An app enrolled with the service at `fhir_base`.
     pub fn enrolled_at(fhir_base: &str) -> TestApp {
+        TestApp::enrolled_with(TestApp::enrolment(fhir_base))
+    }
+
+    /// An app enrolled with `enrolment`.
+    pub fn enrolled_with(enrolment: Enrolment) -> TestApp {
         let dir = Arc::new(tempfile::tempdir().unwrap());
         let config = TestApp::config(dir.path());
         let platform = FakePlatform::default();
-        let enrolment = TestApp::enrolment(fhir_base);
         platform.save_enrolment(&enrolment).unwrap();
         let settings =
             Settings { service: Some(ServiceEnrolment { base_url: enrolment.fhir_base }), ..Settings::default() };

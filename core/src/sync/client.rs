@@ -15,9 +15,14 @@ use crate::store::StoreError;
 pub enum SyncError {
     #[error("network: {0}")]
     Network(String),
-    /// 401/403: the token was revoked or expired; the patient must ask the nurse.
+    /// 401: the token was not accepted (expired, or withdrawn); a refresh
+    /// may help.
     #[error("not authorised ({0})")]
     Unauthorized(u16),
+    /// 403: the service does not let this patient do this (one resource
+    /// type, say); other requests may still be fine.
+    #[error("forbidden")]
+    Forbidden,
     #[error("the service answered {status}")]
     Status { status: u16 },
     #[error("the service's answer could not be understood: {0}")]
@@ -41,6 +46,7 @@ impl SyncError {
         match self {
             SyncError::Network(_) => crate::error::ErrorCode::SyncOffline,
             SyncError::Unauthorized(_) => crate::error::ErrorCode::SyncUnauthorised,
+            SyncError::Forbidden => crate::error::ErrorCode::SyncForbidden,
             SyncError::Status { .. } | SyncError::BadResponse(_) => crate::error::ErrorCode::SyncServiceError,
             SyncError::Store(_) => crate::error::ErrorCode::StoreFailed,
             SyncError::Revoked => crate::error::ErrorCode::SyncRevoked,
@@ -142,8 +148,11 @@ impl FhirClient {
         }
         let mut response = request.send().await.map_err(|e| SyncError::Network(e.without_url().to_string()))?;
         let status = response.status().as_u16();
-        if status == 401 || status == 403 {
+        if status == 401 {
             return Err(SyncError::Unauthorized(status));
+        }
+        if status == 403 {
+            return Err(SyncError::Forbidden);
         }
         if !(200..300).contains(&status) {
             return Err(SyncError::Status { status });

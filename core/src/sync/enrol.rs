@@ -17,13 +17,23 @@ use crate::enrolment::{ActivationCode, Enrolment, SmartConfiguration, TokenRespo
 /// Grant type of the activation-code exchange (an extension grant, RFC 6749 §4.5).
 pub const ACTIVATION_GRANT: &str = "urn:heima:params:oauth:grant-type:activation-code";
 
+/// The largest token answer read.
+const MAX_TOKEN_ANSWER: usize = 64 * 1024;
+
+/// A client for the authorisation server: no redirects (a token request
+/// goes where it was sent, or nowhere).
 fn http(timeout: Duration) -> Result<reqwest::Client, SyncError> {
-    reqwest::Client::builder().timeout(timeout).build().map_err(|e| SyncError::Network(e.to_string()))
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| SyncError::Network(e.to_string()))
 }
 
-/// POSTs a token request and reads the answer. `invalid_grant` (the code or
-/// refresh token is unknown, used, expired or revoked) becomes
-/// [`SyncError::Revoked`]; the caller decides what that means.
+/// POSTs a token request and reads the answer. Only `invalid_grant` (the
+/// code or refresh token is unknown, used, expired or revoked) becomes
+/// [`SyncError::Revoked`]; anything else (`invalid_client` included) is a
+/// failure to try again later. A redirect is refused.
 async fn token_request(endpoint: &str, form: &[(&str, &str)], timeout: Duration) -> Result<TokenResponse, SyncError> {
     let response = http(timeout)?
         .post(endpoint)
@@ -31,14 +41,20 @@ async fn token_request(endpoint: &str, form: &[(&str, &str)], timeout: Duration)
         .form(form)
         .send()
         .await
-        .map_err(|e| SyncError::Network(e.to_string()))?;
+        .map_err(|e| SyncError::Network(e.without_url().to_string()))?;
     let status = response.status().as_u16();
-    let body = response.text().await.map_err(|e| SyncError::Network(e.to_string()))?;
+    if response.content_length().is_some_and(|n| n > MAX_TOKEN_ANSWER as u64) {
+        return Err(SyncError::BadResponse("the token answer is too large".into()));
+    }
+    let body = response.text().await.map_err(|e| SyncError::Network(e.without_url().to_string()))?;
+    if body.len() > MAX_TOKEN_ANSWER {
+        return Err(SyncError::BadResponse("the token answer is too large".into()));
+    }
     if status == 400 || status == 401 {
         let error =
             serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|j| j["error"].as_str().map(str::to_string));
         return match error.as_deref() {
-            Some("invalid_grant") | Some("invalid_client") => Err(SyncError::Revoked),
+            Some("invalid_grant") => Err(SyncError::Revoked),
             _ => Err(SyncError::Status { status }),
         };
     }

@@ -1,7 +1,8 @@
 //! One sync round with the enrolled service, as the app runs it: refresh
 //! the token if it is due, drain the outbox, poll for changes. A 401 gets
-//! one refresh and one more try; a refused refresh means the service no
-//! longer accepts this tablet ([`SyncError::Revoked`]), and local data stays.
+//! one refresh and one more try; only a refresh token refused with
+//! `invalid_grant` means the service no longer accepts this tablet
+//! ([`SyncError::Revoked`]). Local data always stays.
 
 use std::time::Duration;
 
@@ -84,8 +85,9 @@ pub async fn run(
                     Err(error) => break Err(error),
                 }
             }
-            // A fresh token refused too: access was withdrawn.
-            Err(SyncError::Unauthorized(_)) => break Err(SyncError::Revoked),
+            // A fresh token refused too: not a revocation (only the token
+            // endpoint's `invalid_grant` is); the next round tries again.
+            Err(error @ SyncError::Unauthorized(_)) => break Err(error),
             other => break other,
         }
     };

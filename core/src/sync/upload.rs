@@ -1,8 +1,9 @@
 //! The upload policy: drain the outbox in transaction Bundles of a set
 //! size, load each item's local data, mark what the service confirmed, and
 //! schedule what failed for a later try (exponential backoff with jitter,
-//! the random part passed in). A 401 leaves the items due for the try
-//! after a token refresh.
+//! the random part passed in). One resource type per transaction; a 403
+//! reschedules that batch and the drain goes on with the others. A 401
+//! leaves the items due for the try after a token refresh.
 
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
@@ -38,6 +39,8 @@ pub struct UploadReport {
     pub created: usize,
     pub already_there: usize,
     pub failed: usize,
+    /// Items of a kind the service refused (403), to be tried again later.
+    pub forbidden: usize,
 }
 
 /// How far a drain of the outbox has come, for the progress bar.
@@ -123,10 +126,11 @@ impl Drain<'_> {
         }
         loop {
             let at = now();
-            let items = store.outbox_due(at, self.batch_size)?;
-            if items.is_empty() {
-                return Ok(report);
-            }
+            let mut items = store.outbox_due(at, self.batch_size)?;
+            let Some(first) = items.first().map(|i| i.resource_type.clone()) else { return Ok(report) };
+            // One resource type per transaction: a service that refuses one
+            // type (403) still takes the others.
+            items.retain(|i| i.resource_type == first);
             let mut carried = vec![];
             let mut entries = vec![];
             for item in &items {
@@ -152,6 +156,12 @@ impl Drain<'_> {
                 }
                 // Not the items' fault: they stay due for the try after a token refresh.
                 Err(error @ SyncError::Unauthorized(_)) => return Err(error),
+                // This kind is refused: try it again later, send the others now.
+                Err(error @ SyncError::Forbidden) => {
+                    report.forbidden += carried.len();
+                    fail_all(store, &carried, at, &mut unit, error)?;
+                    continue;
+                }
                 Err(error) => return Err(fail_all(store, &carried, at, &mut unit, error)?),
             };
             let mut sent = vec![];

@@ -30,6 +30,8 @@ pub struct AuthState {
     pub access_tokens: HashMap<String, String>,
     pub refresh_tokens: HashMap<String, String>,
     pub refreshes: usize,
+    /// Refresh requests, granted or not.
+    pub refresh_attempts: usize,
     pub rejected_fhir_requests: usize,
     /// Seconds the access tokens live.
     pub expires_in: i64,
@@ -39,6 +41,14 @@ pub struct AuthState {
     pub fhir_delay_ms: u64,
     /// The service's call endpoint, given out with the tokens.
     pub call_endpoint: Option<String>,
+    /// Resource types this patient may not write: a transaction holding
+    /// one is answered 403 (as a service's access policy would).
+    pub forbidden_types: Vec<String>,
+    /// Requests answered 403 for a forbidden type.
+    pub forbidden_requests: usize,
+    /// Every FHIR request is answered 401, whatever its token (a gateway
+    /// that has lost its token store).
+    pub reject_all_fhir: bool,
     next: usize,
 }
 
@@ -180,6 +190,7 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
                     json_answer("200 OK", t)
                 }
                 Some("refresh_token") => {
+                    s.refresh_attempts += 1;
                     let Some(patient) = f.get("refresh_token").and_then(|r| s.refresh_tokens.remove(r)) else {
                         return invalid_grant();
                     };
@@ -203,10 +214,19 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
                 .lines()
                 .find_map(|l| l.to_ascii_lowercase().starts_with("authorization:").then(|| l[14..].trim().to_string()))
                 .and_then(|v| v.strip_prefix("Bearer ").map(str::to_string));
-            let allowed = bearer.is_some_and(|t| state.lock().unwrap().access_tokens.contains_key(&t));
+            let allowed = bearer.is_some_and(|t| state.lock().unwrap().access_tokens.contains_key(&t))
+                && !state.lock().unwrap().reject_all_fhir;
             if !allowed {
                 state.lock().unwrap().rejected_fhir_requests += 1;
                 return answer("401 Unauthorized", "application/json", "WWW-Authenticate: Bearer\r\n", "{}");
+            }
+            let (_, _, _, body) = parts(request);
+            let writes =
+                |t: &String| body.contains(&format!("\"url\":\"{t}\"")) || body.contains(&format!("\"url\": \"{t}\""));
+            let forbidden = state.lock().unwrap().forbidden_types.iter().any(writes);
+            if forbidden {
+                state.lock().unwrap().forbidden_requests += 1;
+                return answer("403 Forbidden", "application/json", "", "{}");
             }
             let delay = state.lock().unwrap().fhir_delay_ms;
             tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
