@@ -128,13 +128,35 @@ pub struct SmartConfiguration {
     pub token_endpoint: String,
     #[serde(default)]
     pub code_challenge_methods_supported: Vec<String>,
+    /// The authorisation server's issuer identifier.
+    #[serde(default)]
+    pub issuer: Option<String>,
+    /// The server names itself (`iss`) in its authorization responses
+    /// (RFC 9207); then the app insists on it.
+    #[serde(default)]
+    pub authorization_response_iss_parameter_supported: bool,
+}
+
+impl SmartConfiguration {
+    /// The `iss` an authorization response must carry, if the server
+    /// promises one (RFC 9207): a mix-up with another server is refused.
+    pub fn expected_issuer(&self) -> Option<&str> {
+        if self.authorization_response_iss_parameter_supported {
+            self.issuer.as_deref()
+        } else {
+            None
+        }
+    }
 }
 
 /// The app's OAuth client id, registered with each service.
 pub const CLIENT_ID: &str = "heima";
-/// SMART v2 scopes: the patient's own data, and a refresh token that
-/// outlives the app being closed.
-pub const SCOPE: &str = "launch/patient openid fhirUser offline_access patient/*.cruds";
+/// SMART v2 scopes, only what the app uses: it creates readings, answers,
+/// messages and devices, reads and searches its plan, questionnaires and
+/// messages, and needs a refresh token that outlives the app being
+/// closed. No `openid`: the app checks no id_token, so it asks for none.
+pub const SCOPE: &str = "launch/patient offline_access patient/Observation.c patient/QuestionnaireResponse.c \
+                         patient/Communication.crs patient/Device.c patient/CarePlan.rs patient/Questionnaire.rs";
 
 /// The URL to open in the system browser for a SMART standalone launch.
 pub fn authorize_url(
@@ -325,6 +347,8 @@ mod tests {
             authorization_endpoint: "https://auth.example.no/authorize".into(),
             token_endpoint: "https://auth.example.no/token".into(),
             code_challenge_methods_supported: vec!["S256".into()],
+            issuer: None,
+            authorization_response_iss_parameter_supported: false,
         };
         let pkce = Pkce::new(&[7; 32]);
         let url =
@@ -336,7 +360,21 @@ mod tests {
         assert_eq!(q["aud"], "https://fhir.example.no/r4");
         assert_eq!(q["code_challenge"], pkce.challenge);
         assert_eq!(q["code_challenge_method"], "S256");
-        assert!(q["scope"].contains("launch/patient") && q["scope"].contains("offline_access"));
+        let scopes: Vec<&str> = q["scope"].split(' ').collect();
+        assert_eq!(
+            scopes,
+            [
+                "launch/patient",
+                "offline_access",
+                "patient/Observation.c",
+                "patient/QuestionnaireResponse.c",
+                "patient/Communication.crs",
+                "patient/Device.c",
+                "patient/CarePlan.rs",
+                "patient/Questionnaire.rs"
+            ],
+            "least privilege: no wildcard, no update or delete, no openid"
+        );
         let plain_only = SmartConfiguration { code_challenge_methods_supported: vec!["plain".into()], ..smart };
         assert_eq!(authorize_url(&plain_only, "x", "y", "z", &pkce).unwrap_err().code, "enrol-service-unsupported");
     }

@@ -128,7 +128,7 @@ async fn a_smart_standalone_launch_with_pkce_and_a_loopback_redirect_enrols() {
     let redirect = loopback.redirect_uri.clone();
     let pkce = Pkce::new(&[42; 32]);
     let url = authorize_url(&smart, &server.fhir_base, &redirect, "state-1", &pkce).unwrap();
-    let waiting = tokio::spawn(async move { loopback.wait("state-1", "<p>Gå tilbake til Heima.</p>", T).await });
+    let waiting = tokio::spawn(async move { loopback.wait("state-1", None, "<p>Gå tilbake til Heima.</p>", T).await });
     // The system browser: follows the login page's redirect to the loopback.
     let page = reqwest::get(&url).await.unwrap();
     assert_eq!(page.status(), 200);
@@ -145,7 +145,7 @@ async fn a_smart_standalone_launch_with_pkce_and_a_loopback_redirect_enrols() {
     let loopback = enrol::Loopback::bind().await.unwrap();
     let redirect = loopback.redirect_uri.clone();
     let url = authorize_url(&smart, &server.fhir_base, &redirect, "state-2", &pkce).unwrap();
-    let waiting = tokio::spawn(async move { loopback.wait("state-2", "ok", T).await });
+    let waiting = tokio::spawn(async move { loopback.wait("state-2", None, "ok", T).await });
     // A stray request with another state does not end the wait.
     let stray = reqwest::get(format!("{redirect}?code=x&state=other")).await.unwrap();
     assert_eq!(stray.status(), 404);
@@ -312,4 +312,23 @@ async fn a_401_after_a_refresh_is_not_a_revocation() {
     let refreshed = result.refreshed.unwrap();
     let result = run(&mut store, &refreshed, now).await;
     assert_eq!(result.outcome.unwrap_err(), SyncError::Revoked);
+}
+
+/// RFC 9207: a server that names itself in its authorization responses is
+/// held to it; an answer naming another server (a mix-up) is refused.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_authorization_response_from_another_issuer_is_refused() {
+    let (_hfs, server, _patient, _) = service().await;
+    for (iss, accepted) in [(server.base.clone(), true), ("https://evil.example".to_string(), false)] {
+        server.state.lock().unwrap().iss_in_redirect = Some(iss.clone());
+        let smart = enrol::discover(&server.fhir_base, T).await.unwrap();
+        assert_eq!(smart.expected_issuer(), Some(server.base.as_str()));
+        let loopback = enrol::Loopback::bind().await.unwrap();
+        let url = authorize_url(&smart, &server.fhir_base, &loopback.redirect_uri, "s", &Pkce::new(&[1; 32])).unwrap();
+        let issuer = smart.expected_issuer().map(str::to_string);
+        let waiting = tokio::spawn(async move { loopback.wait("s", issuer.as_deref(), "ok", T).await });
+        reqwest::get(&url).await.unwrap();
+        let result = waiting.await.unwrap();
+        assert_eq!(result.is_ok(), accepted, "iss {iss}: {result:?}");
+    }
 }

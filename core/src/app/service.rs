@@ -188,7 +188,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             "<!doctype html><meta charset=utf-8><title>Heima</title><p style=\"font: 28px sans-serif\">{}</p>",
             locale::format(self.settings.lock().unwrap().locale, "enrol-browser-done", &[])
         );
-        let code = loopback.wait(&state, &page, LOGIN_TIMEOUT).await?;
+        let code = loopback.wait(&state, smart.expected_issuer(), &page, LOGIN_TIMEOUT).await?;
         let now = self.clock.now();
         let enrolment =
             enrol::exchange_code(&smart, &fhir_base, &code, &redirect_uri, &pkce.verifier, NETWORK_TIMEOUT, now)

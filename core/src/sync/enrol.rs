@@ -115,8 +115,15 @@ impl Loopback {
     /// Waits for the redirect with our `state` and returns its code. The
     /// browser is shown `page` (an HTML document telling the user to go back
     /// to the app). Requests without our state (or for other paths) are
-    /// answered 404 and waited past.
-    pub async fn wait(self, state: &str, page: &str, timeout: Duration) -> Result<String, SyncError> {
+    /// answered 404 and waited past. When the server promised to name
+    /// itself (`issuer`, RFC 9207), an answer without that `iss` is refused.
+    pub async fn wait(
+        self,
+        state: &str,
+        issuer: Option<&str>,
+        page: &str,
+        timeout: Duration,
+    ) -> Result<String, SyncError> {
         let wait = async {
             loop {
                 let (mut stream, _) = self.listener.accept().await.map_err(|e| SyncError::Network(e.to_string()))?;
@@ -144,6 +151,9 @@ impl Loopback {
                 let _ = stream.shutdown().await;
                 if !ours {
                     continue;
+                }
+                if issuer.is_some_and(|expected| pairs.get("iss").map(String::as_str) != Some(expected)) {
+                    return Err(SyncError::Refused("the answer came from another authorisation server".into()));
                 }
                 if let Some(code) = pairs.get("code") {
                     return Ok(code.clone());

@@ -49,6 +49,9 @@ pub struct AuthState {
     /// Every FHIR request is answered 401, whatever its token (a gateway
     /// that has lost its token store).
     pub reject_all_fhir: bool,
+    /// RFC 9207: the server advertises its issuer and puts this `iss` in
+    /// its authorization responses (its own base, or a wrong one).
+    pub iss_in_redirect: Option<String>,
     next: usize,
 }
 
@@ -125,7 +128,7 @@ fn token_response(state: &mut AuthState, patient: &str, fhir_base: &str, base: &
     let (access, refresh) = state.issue(patient);
     json!({
         "access_token": access, "token_type": "Bearer", "expires_in": state.expires_in,
-        "refresh_token": refresh, "scope": "launch/patient patient/*.cruds offline_access",
+        "refresh_token": refresh, "scope": heima_core::enrolment::SCOPE,
         "patient": patient, "fhir_base_url": fhir_base, "token_endpoint": format!("{base}/token"),
         "service_name": "Test service", "call_endpoint": state.call_endpoint
     })
@@ -169,6 +172,9 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
                 .query_pairs_mut()
                 .append_pair("code", &code)
                 .append_pair("state", q.get("state").map(String::as_str).unwrap_or(""));
+            if let Some(iss) = &s.iss_in_redirect {
+                location.query_pairs_mut().append_pair("iss", iss);
+            }
             answer("302 Found", "text/plain", &format!("Location: {location}\r\n"), "")
         }
         ("POST", "/token") => {
@@ -200,15 +206,19 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
                 _ => json_answer("400 Bad Request", json!({ "error": "unsupported_grant_type" })),
             }
         }
-        (_, "/fhir/.well-known/smart-configuration") => json_answer(
-            "200 OK",
-            json!({
+        (_, "/fhir/.well-known/smart-configuration") => {
+            let mut smart = json!({
                 "authorization_endpoint": format!("{base}/authorize"),
                 "token_endpoint": format!("{base}/token"),
                 "code_challenge_methods_supported": ["S256"],
                 "capabilities": ["launch-standalone", "client-public", "context-standalone-patient"]
-            }),
-        ),
+            });
+            if state.lock().unwrap().iss_in_redirect.is_some() {
+                smart["issuer"] = json!(base);
+                smart["authorization_response_iss_parameter_supported"] = json!(true);
+            }
+            json_answer("200 OK", smart)
+        }
         (_, p) if p.starts_with("/fhir") => {
             let bearer = head
                 .lines()
