@@ -12,6 +12,8 @@ const COMMANDS: &[&str] = &[
     "service_status",
     "enrol_with_code",
     "enrol_with_login",
+    "confirm_enrolment",
+    "cancel_enrolment",
     "sync_now",
     "measure_fields",
     "set_taken_by",

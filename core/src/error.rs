@@ -54,6 +54,12 @@ error_codes! {
     EnrolNoEndpoint = "enrol-no-endpoint",
     EnrolRefused = "enrol-refused",
     EnrolServiceUnsupported = "enrol-service-unsupported",
+    /// An address of a service this installation does not trust.
+    EnrolUntrusted = "enrol-untrusted",
+    /// A service address without https.
+    EnrolInsecure = "enrol-insecure",
+    /// "Confirm" with no enrolment waiting.
+    EnrolNothingToConfirm = "enrol-nothing-to-confirm",
     MessageLength = "message-length",
     /// The service sent a self-care plan the app cannot follow.
     PlanInvalid = "plan-invalid",

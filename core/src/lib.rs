@@ -29,4 +29,5 @@ pub mod store;
 pub mod sync;
 pub mod today;
 pub mod traffic_light;
+pub mod trust;
 pub mod vocabulary;

@@ -52,3 +52,6 @@ error-media-failed = The camera or sound could not be started. Try again.
 error-media-missing-plugin = The tablet lacks something video calls need. Ask your nurse.
 error-media-no-devices = The tablet has neither a camera nor a microphone.
 error-sync-forbidden = The follow-up service did not accept some of what was sent. It will be tried again later; the rest has been sent.
+error-enrol-untrusted = This follow-up service is not approved on this tablet. Check the QR code or the address, or contact IT.
+error-enrol-insecure = The service address is not secure (it must start with https). The tablet was not connected.
+error-enrol-nothing-to-confirm = No connection is waiting to be confirmed. Start again with the code.

@@ -24,3 +24,7 @@ enrol-login-label = The service's address (for logging in)
 enrol-login-submit = Log in in the browser
 enrol-login-waiting = The login has opened in the browser.
 enrol-done = The tablet is connected to the follow-up service.
+enrol-confirm-question = Connect the tablet to { $name } ({ $host })? Check that this is the service following up the patient.
+enrol-confirm-yes = Yes, connect
+enrol-confirm-no = No, cancel
+enrol-cancelled = Connecting was cancelled. Nothing was kept.

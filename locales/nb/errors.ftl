@@ -52,3 +52,6 @@ error-media-failed = Kamera eller lyd kunne ikke startes. Prøv igjen.
 error-media-missing-plugin = Nettbrettet mangler noe som trengs for videosamtaler. Spør sykepleieren din.
 error-media-no-devices = Nettbrettet har verken kamera eller mikrofon.
 error-sync-forbidden = Oppfølgingstjenesten tok ikke imot noe av det som ble sendt. Det prøves igjen senere; resten er sendt.
+error-enrol-untrusted = Denne oppfølgingstjenesten er ikke godkjent på dette nettbrettet. Sjekk QR-koden eller adressen, eller kontakt IT-ansvarlig.
+error-enrol-insecure = Adressen til tjenesten er ikke sikker (den må begynne med https). Nettbrettet ble ikke koblet til.
+error-enrol-nothing-to-confirm = Det er ingen tilkobling som venter på å bli bekreftet. Start på nytt med koden.

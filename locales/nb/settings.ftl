@@ -24,3 +24,7 @@ enrol-login-label = Adressen til tjenesten (for innlogging)
 enrol-login-submit = Logg inn i nettleseren
 enrol-login-waiting = Innloggingen er åpnet i nettleseren.
 enrol-done = Nettbrettet er koblet til oppfølgingstjenesten.
+enrol-confirm-question = Koble nettbrettet til { $name } ({ $host })? Sjekk at dette er tjenesten pasienten skal følges opp av.
+enrol-confirm-yes = Ja, koble til
+enrol-confirm-no = Nei, avbryt
+enrol-cancelled = Tilkoblingen ble avbrutt. Ingenting er lagret.

@@ -52,3 +52,6 @@ error-media-failed = Kamera eller lyd kunne ikkje startast. Prøv igjen.
 error-media-missing-plugin = Nettbrettet manglar noko som trengst for videosamtalar. Spør sjukepleiaren din.
 error-media-no-devices = Nettbrettet har verken kamera eller mikrofon.
 error-sync-forbidden = Oppfølgingstenesta tok ikkje imot noko av det som vart sendt. Det blir prøvd igjen seinare; resten er sendt.
+error-enrol-untrusted = Denne oppfølgingstenesta er ikkje godkjend på dette nettbrettet. Sjekk QR-koden eller adressa, eller kontakt IT-ansvarleg.
+error-enrol-insecure = Adressa til tenesta er ikkje sikker (ho må byrje med https). Nettbrettet vart ikkje kopla til.
+error-enrol-nothing-to-confirm = Det er inga tilkopling som ventar på å bli stadfesta. Start på nytt med koden.

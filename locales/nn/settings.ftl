@@ -24,3 +24,7 @@ enrol-login-label = Adressa til tenesta (for innlogging)
 enrol-login-submit = Logg inn i nettlesaren
 enrol-login-waiting = Innlogginga er opna i nettlesaren.
 enrol-done = Nettbrettet er kopla til oppfølgingstenesta.
+enrol-confirm-question = Kople nettbrettet til { $name } ({ $host })? Sjekk at dette er tenesta pasienten skal fylgjast opp av.
+enrol-confirm-yes = Ja, kople til
+enrol-confirm-no = Nei, avbryt
+enrol-cancelled = Tilkoplinga vart avbroten. Ingenting er lagra.

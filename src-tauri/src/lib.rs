@@ -21,6 +21,8 @@ use heima_core::{
     call::{demo_nurse::DEMO_RING, media::Source},
     clock::SystemClock,
     devices::BluetoothStatus,
+    error::CoreError,
+    trust::{LoopbackHttp, Trust},
 };
 use heima_media::Gstreamer;
 use tauri::Manager;
@@ -36,6 +38,11 @@ pub const NURSE_CODE_ENV: &str = "HEIMA_NURSE_CODE";
 /// Environment variable naming the activation endpoint for codes typed by
 /// hand (a QR code carries its own).
 pub const ENROL_ENDPOINT_ENV: &str = "HEIMA_ENROL_ENDPOINT";
+/// Environment variable with the trusted services, `origin=name` pairs
+/// separated by `;` (until the installation's configuration file).
+pub const TRUSTED_SERVICES_ENV: &str = "HEIMA_TRUSTED_SERVICES";
+/// Set to `1` to allow plain http to loopback services (tests only).
+pub const ALLOW_LOOPBACK_HTTP_ENV: &str = "HEIMA_ALLOW_LOOPBACK_HTTP";
 /// Environment variable choosing what the patient's side of a call sends
 /// instead of the camera and microphone: `test-pattern`, or `none` (as on
 /// a tablet without either; the tests use both).
@@ -52,9 +59,24 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
+/// The trusted services from the environment; a broken list trusts none
+/// and is told to the user.
+fn trust(notices: &mut Vec<CoreError>) -> Trust {
+    let loopback = if env(ALLOW_LOOPBACK_HTTP_ENV).as_deref() == Some("1") {
+        LoopbackHttp::Allowed
+    } else {
+        LoopbackHttp::Refused
+    };
+    Trust::parse(&env(TRUSTED_SERVICES_ENV).unwrap_or_default(), loopback).unwrap_or_else(|error| {
+        notices.push(error);
+        Trust::default()
+    })
+}
+
 /// The core's configuration, from the environment.
-fn config(data_dir: PathBuf) -> AppConfig {
+fn config(data_dir: PathBuf, notices: &mut Vec<CoreError>) -> AppConfig {
     AppConfig {
+        trust: trust(notices),
         clock: Arc::new(SystemClock),
         runtime: tauri::async_runtime::handle().inner().clone(),
         data_dir,
@@ -80,8 +102,9 @@ pub fn run() {
             let data_dir = data_dir(app)?;
             let (settings, notice) = settings_file::load(&data_dir);
             let platform = platform::OsPlatform { data_dir: data_dir.clone() };
-            let notices = notice.into_iter().collect();
-            app.manage(AppState::start(platform, Arc::new(Gstreamer), config(data_dir), settings, notices));
+            let mut notices: Vec<CoreError> = notice.into_iter().collect();
+            let config = config(data_dir, &mut notices);
+            app.manage(AppState::start(platform, Arc::new(Gstreamer), config, settings, notices));
             log::info!("started; mode: {:?}", app.state::<AppState>().mode());
             tauri::async_runtime::spawn(call_watch::run(app.handle().clone()));
             tauri::async_runtime::spawn(sync_loop::run(app.handle().clone()));
@@ -108,6 +131,8 @@ pub fn run() {
             commands::service_status,
             commands::enrol_with_code,
             commands::enrol_with_login,
+            commands::confirm_enrolment,
+            commands::cancel_enrolment,
             commands::sync_now,
             commands::recording::measure_fields,
             commands::recording::set_taken_by,

@@ -32,14 +32,38 @@ function lockScreen(status) {
   return section;
 }
 
-/** Connecting the tablet: an activation code, or logging in at the service. */
+/** Connecting the tablet: an activation code, or logging in at the service.
+ * The service found is shown by the name this tablet trusts it under, with
+ * its host, and the nurse confirms before anything is kept. */
 function enrolment() {
   const box = el("section", "enrolment");
   box.id = "enrolment";
-  const done = async () => {
+  const confirm = el("div", "enrol-confirm");
+  confirm.id = "enrol-confirm";
+  confirm.hidden = true;
+  const done = async (service) => {
     clearErrors();
-    announce(t("enrol-done"));
-    await route();
+    confirm.replaceChildren();
+    const question = el("p", "enrol-confirm-question", "enrol-confirm-question", { name: service.service_name, host: service.host });
+    question.id = "enrol-confirm-question";
+    const yes = button("enrol-confirm-yes", async () => {
+      await invoke("confirm_enrolment");
+      clearErrors();
+      announce(t("enrol-done"));
+      await route();
+    }, "button button--big");
+    yes.id = "enrol-confirm-yes";
+    const no = button("enrol-confirm-no", async () => {
+      await invoke("cancel_enrolment");
+      confirm.hidden = true;
+      confirm.replaceChildren();
+      announce(t("enrol-cancelled"));
+    });
+    no.id = "enrol-confirm-no";
+    confirm.append(question, yes, no);
+    confirm.hidden = false;
+    announce(t("enrol-confirm-question", { name: service.service_name, host: service.host }));
+    yes.focus();
   };
   const code = fieldForm({
     formId: "enrol-code-form",
@@ -47,8 +71,7 @@ function enrolment() {
     labelId: "enrol-code-label",
     submitId: "enrol-code-submit",
     onSubmit: async (value) => {
-      await invoke("enrol_with_code", { code: value });
-      await done();
+      await done(await invoke("enrol_with_code", { code: value }));
     },
   });
   const codeInput = code.querySelector("input");
@@ -62,11 +85,10 @@ function enrolment() {
     type: "url",
     onSubmit: async (value) => {
       announce(t("enrol-login-waiting"));
-      await invoke("enrol_with_login", { fhirBase: value });
-      await done();
+      await done(await invoke("enrol_with_login", { fhirBase: value }));
     },
   });
-  box.append(el("h2", null, "enrol-heading"), el("p", null, "enrol-intro"), code, login);
+  box.append(el("h2", null, "enrol-heading"), el("p", null, "enrol-intro"), code, login, confirm);
   return box;
 }
 

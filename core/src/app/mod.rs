@@ -25,7 +25,7 @@ pub use calls::{CallRoute, CallScreen};
 pub use devices::{AppSink, FoundDevice, SessionWith, MEASURE_WAIT};
 pub use nurse::DEMO_NURSE_CODE;
 pub use screens::{AnswersOutcome, EntryOutcome, PlanView};
-pub use service::{ServiceStatus, SyncStatus, REVOKED_SETTING};
+pub use service::{EnrolmentToConfirm, ServiceStatus, SyncStatus, REVOKED_SETTING};
 
 use crate::{
     call::{demo_nurse::DemoNurse, media::CallMedia, media::Source},
@@ -116,6 +116,8 @@ pub struct AppConfig {
     pub call_source: Option<Source>,
     /// The activation endpoint for codes typed by hand.
     pub enrol_endpoint: Option<String>,
+    /// The follow-up services this installation trusts.
+    pub trust: crate::trust::Trust,
     pub call_timings: CallTimings,
     /// How long the demo nurse lets a call ring.
     pub demo_ring: std::time::Duration,
@@ -156,6 +158,8 @@ pub struct App<P: Platform, M: CallMedia> {
     demo_nurse: DemoNurse<M>,
     /// Where background work (a demo reply) runs.
     runtime: tokio::runtime::Handle,
+    /// An enrolment the nurse has not confirmed yet.
+    pending_enrolment: Mutex<Option<Enrolment>>,
     /// Whether the service takes calls, and when that was read.
     takes_calls: Mutex<Option<(std::time::Instant, bool)>>,
 }
@@ -203,6 +207,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             calls,
             demo_nurse,
             runtime,
+            pending_enrolment: Mutex::new(None),
             takes_calls: Mutex::new(None),
         }
     }

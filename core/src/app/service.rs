@@ -65,6 +65,14 @@ impl SyncStatus {
     }
 }
 
+/// An enrolment that waits for the nurse's yes: which service (by the
+/// installation's name for it) on which host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnrolmentToConfirm {
+    pub service_name: String,
+    pub host: String,
+}
+
 /// The connection with the follow-up service, for the settings screen and
 /// the "ask your nurse" screen.
 #[derive(Debug, Serialize)]
@@ -149,35 +157,75 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         Ok(())
     }
 
+    /// Checks every address of a new enrolment against the trusted
+    /// services and holds it for the nurse's confirmation.
+    fn hold_for_confirmation(&self, enrolment: Enrolment) -> Result<EnrolmentToConfirm, CoreError> {
+        let trust = &self.config.trust;
+        let service = trust.service_for(&enrolment.fhir_base)?;
+        trust.service_for(&enrolment.token_endpoint)?;
+        if let Some(call) = &enrolment.call_endpoint {
+            trust.service_for(call)?;
+        }
+        let to_confirm = EnrolmentToConfirm {
+            service_name: service.name.clone(),
+            host: crate::trust::host_of(&enrolment.fhir_base),
+        };
+        *self.pending_enrolment.lock().unwrap() = Some(enrolment);
+        Ok(to_confirm)
+    }
+
+    /// The nurse confirms the service shown: the enrolment is kept.
+    pub fn confirm_enrolment(&self) -> Result<(), CoreError> {
+        self.require_nurse()?;
+        let pending = self.pending_enrolment.lock().unwrap().take();
+        let enrolment = pending
+            .ok_or_else(|| CoreError::new(ErrorCode::EnrolNothingToConfirm, "no enrolment waits for confirmation"))?;
+        self.finish_enrolment(&enrolment)
+    }
+
+    /// The nurse says no: the enrolment is forgotten.
+    pub fn cancel_enrolment(&self) {
+        *self.pending_enrolment.lock().unwrap() = None;
+    }
+
     /// Enrols with the activation code the nurse gave (typed, or a QR
-    /// code's text). Nurse only.
-    pub async fn enrol_with_code(&self, code: &str) -> Result<(), CoreError> {
+    /// code's text), on a trusted service only; the nurse then confirms.
+    pub async fn enrol_with_code(&self, code: &str) -> Result<EnrolmentToConfirm, CoreError> {
         self.require_nurse()?;
         let code = parse_activation(code)?;
+        let endpoint = code
+            .endpoint
+            .as_deref()
+            .or(self.config.enrol_endpoint.as_deref())
+            .ok_or_else(|| CoreError::from(SyncError::NoEndpoint))?
+            .to_string();
+        self.config.trust.service_for(&endpoint)?;
         let enrolment =
-            enrol::activate(&code, self.config.enrol_endpoint.as_deref(), NETWORK_TIMEOUT, self.clock.now())
-                .await
-                .map_err(|e| match e {
-                    // A refused activation code is a wrong or used code, not a revoked tablet.
-                    SyncError::Revoked => {
-                        CoreError::new(ErrorCode::EnrolCodeInvalid, "the service does not know this code")
-                    }
-                    other => other.into(),
-                })?;
-        self.finish_enrolment(&enrolment)
+            enrol::activate(&code, Some(&endpoint), NETWORK_TIMEOUT, self.clock.now()).await.map_err(|e| match e {
+                // A refused activation code is a wrong or used code, not a revoked tablet.
+                SyncError::Revoked => {
+                    CoreError::new(ErrorCode::EnrolCodeInvalid, "the service does not know this code")
+                }
+                other => other.into(),
+            })?;
+        self.hold_for_confirmation(enrolment)
     }
 
     /// Enrols by logging in at the service (SMART on FHIR standalone
     /// launch): `open_browser` opens the service's login page; its answer
-    /// comes back to a loopback address. Nurse only.
+    /// comes back to a loopback address. Every address involved must be
+    /// on a trusted service; the nurse then confirms. Nurse only.
     pub async fn enrol_with_login(
         &self,
         fhir_base: &str,
         open_browser: impl FnOnce(&str) -> Result<(), CoreError>,
-    ) -> Result<(), CoreError> {
+    ) -> Result<EnrolmentToConfirm, CoreError> {
         self.require_nurse()?;
         let fhir_base = fhir_base.trim().trim_end_matches('/').to_string();
+        self.config.trust.service_for(&fhir_base)?;
         let smart = enrol::discover(&fhir_base, NETWORK_TIMEOUT).await?;
+        self.config.trust.service_for(&smart.authorization_endpoint)?;
+        self.config.trust.service_for(&smart.token_endpoint)?;
         let loopback = enrol::Loopback::bind().await?;
         let pkce = Pkce::new(&self.random_bytes::<32>()?);
         let state = super::hex(&self.random_bytes::<16>()?);
@@ -193,7 +241,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let enrolment =
             enrol::exchange_code(&smart, &fhir_base, &code, &redirect_uri, &pkce.verifier, NETWORK_TIMEOUT, now)
                 .await?;
-        self.finish_enrolment(&enrolment)
+        self.hold_for_confirmation(enrolment)
     }
 
     /// One sync round with the enrolled service, on its own connection to
@@ -327,6 +375,7 @@ mod tests {
     use crate::{
         app::{testing::TestApp, Mode},
         sync::enrol,
+        trust::{LoopbackHttp, Trust},
     };
 
     #[tokio::test]
@@ -423,6 +472,96 @@ mod tests {
         assert_eq!(t.app.mode(), Mode::Enrolled);
         assert_eq!(t.app.with_store(|s| Ok(s.setting(super::REVOKED_SETTING)?)).unwrap().as_deref(), Some("false"));
         assert_eq!(t.app.sync_status().last_error, None, "the round after went through");
+    }
+
+    /// A service for the enrolment tests: hfs with a patient, the test
+    /// gateway knowing an activation code for them, and an app in demo
+    /// mode that trusts the gateway (plain http to loopback allowed), with
+    /// the nurse code given.
+    async fn enrolment_service() -> (heima_test_support::hfs::Hfs, heima_test_support::auth::AuthServer, String, TestApp)
+    {
+        use heima_test_support::{auth::AuthServer, hfs::Hfs};
+        let hfs = Hfs::start().await;
+        let direct = crate::sync::client::FhirClient::new(&hfs.base, NETWORK_TIMEOUT, None).unwrap();
+        let patient = direct.post("Patient", &serde_json::json!({ "resourceType": "Patient" })).await.unwrap();
+        let server = AuthServer::start(&hfs.base).await;
+        let code = crate::enrolment::new_code(&[5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5]);
+        {
+            let mut s = server.state.lock().unwrap();
+            s.activation_codes.insert(code.clone(), patient["id"].as_str().unwrap().into());
+            s.login_patient = patient["id"].as_str().unwrap().into();
+        }
+        let trust = format!("{}=Testkommunen", server.base);
+        let t = TestApp::demo_with(|c| {
+            c.trust = Trust::parse(&trust, LoopbackHttp::Allowed).unwrap();
+        });
+        t.app.nurse_unlock("2468").unwrap();
+        let qr = format!(
+            "heima-enrol:?endpoint={}&code={code}",
+            url::form_urlencoded::byte_serialize(server.activation_endpoint().as_bytes()).collect::<String>()
+        );
+        (hfs, server, qr, t)
+    }
+
+    /// The nurse is shown the trusted name and host, and only her yes
+    /// keeps the enrolment.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn an_enrolment_waits_for_the_nurse_to_confirm_the_service() {
+        let (_hfs, server, qr, t) = enrolment_service().await;
+        assert_eq!(t.app.confirm_enrolment().unwrap_err().code, "enrol-nothing-to-confirm");
+        let shown = t.app.enrol_with_code(&qr).await.unwrap();
+        assert_eq!(shown.service_name, "Testkommunen");
+        assert_eq!(shown.host, crate::trust::host_of(&server.base));
+        assert_eq!(t.app.mode(), Mode::Demo, "nothing is kept before the nurse says yes");
+        assert!(t.platform().enrolment().is_none());
+        t.app.cancel_enrolment();
+        assert_eq!(t.app.confirm_enrolment().unwrap_err().code, "enrol-nothing-to-confirm");
+    }
+
+    /// Attacks on enrolment that must fail, each before anything is kept.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn enrolment_refuses_untrusted_and_insecure_services() {
+        let (_hfs, server, qr, t) = enrolment_service().await;
+        let untrusted_qr = "heima-enrol:?endpoint=https%3A%2F%2Fevil.example%2Factivate&code=".to_string()
+            + qr.rsplit("code=").next().unwrap();
+        assert_eq!(t.app.enrol_with_code(&untrusted_qr).await.unwrap_err().code, "enrol-untrusted");
+        let http_qr = untrusted_qr.replace("https%3A", "http%3A");
+        assert_eq!(t.app.enrol_with_code(&http_qr).await.unwrap_err().code, "enrol-insecure");
+
+        // The token answer names a FHIR base on another origin.
+        server.state.lock().unwrap().fhir_base_override = Some("http://127.0.0.1:9/fhir".into());
+        assert_eq!(t.app.enrol_with_code(&qr).await.unwrap_err().code, "enrol-untrusted");
+        assert_eq!(t.app.confirm_enrolment().unwrap_err().code, "enrol-nothing-to-confirm");
+        server.state.lock().unwrap().fhir_base_override = None;
+
+        // Discovery names an http authorization endpoint: the browser is never opened.
+        server.state.lock().unwrap().authorize_endpoint_override = Some("http://login.example.no/authorize".into());
+        let opened = std::sync::atomic::AtomicBool::new(false);
+        let open = |_: &str| {
+            opened.store(true, std::sync::atomic::Ordering::SeqCst);
+            Ok(())
+        };
+        assert_eq!(t.app.enrol_with_login(&server.fhir_base, open).await.unwrap_err().code, "enrol-insecure");
+        assert!(!opened.load(std::sync::atomic::Ordering::SeqCst));
+        // A FHIR base typed by the nurse that is not trusted is refused before any request.
+        let nowhere = |_: &str| Ok(());
+        assert_eq!(
+            t.app.enrol_with_login("https://evil.example/r4", nowhere).await.unwrap_err().code,
+            "enrol-untrusted"
+        );
+
+        assert_eq!(t.app.mode(), Mode::Demo);
+        assert!(t.platform().enrolment().is_none(), "no secret was kept");
+
+        // The honest service, with a fresh code (the tampered answer used
+        // up the first), confirmed, enrols.
+        let fresh = crate::enrolment::new_code(&[6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6]);
+        let patient = server.state.lock().unwrap().login_patient.clone();
+        server.state.lock().unwrap().activation_codes.insert(fresh.clone(), patient);
+        let qr = qr.replace(qr.rsplit("code=").next().unwrap(), &fresh);
+        t.app.enrol_with_code(&qr).await.unwrap();
+        t.app.confirm_enrolment().unwrap();
+        assert_eq!(t.app.mode(), Mode::Enrolled);
     }
 
     #[test]

@@ -26,6 +26,7 @@ use crate::{
     error::CoreError,
     settings::{ServiceEnrolment, Settings},
     store::StoreKey,
+    trust::Trust,
 };
 
 /// What the fake platform holds (shared across a restart).
@@ -225,6 +226,7 @@ impl TestApp {
             nurse_code: None,
             call_source: Some(Source::Devices),
             enrol_endpoint: None,
+            trust: Trust::default(),
             call_timings: CallTimings {
                 follow_every: Duration::from_millis(50),
                 network_window: Duration::from_millis(300),

@@ -10,7 +10,7 @@ pub mod nurse;
 pub mod recording;
 
 use heima_core::{
-    app::{ServiceStatus, SettingsView},
+    app::{EnrolmentToConfirm, ServiceStatus, SettingsView},
     devices::BluetoothStatus,
     error::CoreError,
     locale::Locale,
@@ -35,9 +35,10 @@ pub fn service_status(state: State<'_, AppState>) -> ServiceStatus {
     state.service_status()
 }
 
-/// Enrols with the activation code the nurse gave (typed, or a QR code's text).
+/// Enrols with the activation code the nurse gave (typed, or a QR code's
+/// text); the service waits for the nurse's confirmation.
 #[tauri::command]
-pub async fn enrol_with_code(state: State<'_, AppState>, code: String) -> Result<(), CoreError> {
+pub async fn enrol_with_code(state: State<'_, AppState>, code: String) -> Result<EnrolmentToConfirm, CoreError> {
     state.enrol_with_code(&code).await
 }
 
@@ -47,11 +48,23 @@ pub async fn enrol_with_login(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
     fhir_base: String,
-) -> Result<(), CoreError> {
+) -> Result<EnrolmentToConfirm, CoreError> {
     let open_browser = |url: &str| {
         app.opener().open_url(url, None::<&str>).map_err(|e| CoreError::new(ErrorCode::EnrolRefused, e.to_string()))
     };
     state.enrol_with_login(&fhir_base, open_browser).await
+}
+
+/// The nurse confirms the service she was shown.
+#[tauri::command]
+pub fn confirm_enrolment(state: State<'_, AppState>) -> Result<(), CoreError> {
+    state.confirm_enrolment()
+}
+
+/// The nurse says no to the service she was shown.
+#[tauri::command]
+pub fn cancel_enrolment(state: State<'_, AppState>) {
+    state.cancel_enrolment();
 }
 
 /// Tries to send what waits now (the "send now" button).

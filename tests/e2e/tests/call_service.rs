@@ -54,9 +54,13 @@ async fn an_enrolled_tablet_calls_the_service_and_answers_the_nurse() {
     }
     let data = tempfile::tempdir().unwrap();
     let endpoint = gateway.activation_endpoint();
+    let desk_origin = desk.call_endpoint().trim_end_matches("/call").to_string();
+    let trusted = format!("{}=Testkommunen;{desk_origin}=Testkommunen (samtaler)", gateway.base);
     let app = App::start(Launch {
         data_dir: Some(data.path()),
         env: vec![
+            ("HEIMA_TRUSTED_SERVICES", &trusted),
+            ("HEIMA_ALLOW_LOOPBACK_HTTP", "1"),
             ("HEIMA_ENROL_ENDPOINT", &endpoint),
             ("HEIMA_NURSE_CODE", "7531"),
             ("HEIMA_CALL_SOURCE", "test-pattern"),
@@ -69,6 +73,8 @@ async fn an_enrolled_tablet_calls_the_service_and_answers_the_nurse() {
     app.wait_for_text("#enrolment", "Aktiveringskode").await;
     app.type_into("#enrol-code", &code).await;
     app.click("#enrol-code-form button").await;
+    app.wait_for_text("#enrol-confirm-question", "Testkommunen").await;
+    app.click("#enrol-confirm-yes").await;
     app.wait_for_text("#service-status", "Koblet til Test service").await;
 
     // The patient calls and gives up while it rings: the call stops

@@ -45,9 +45,15 @@ async fn enrol_with_a_code_send_with_progress_and_ask_the_nurse_when_revoked() {
 
     let data = tempfile::tempdir().unwrap();
     let endpoint = gateway.activation_endpoint();
+    let trusted = format!("{}=Testkommunen", gateway.base);
     let app = App::start(Launch {
         data_dir: Some(data.path()),
-        env: vec![("HEIMA_ENROL_ENDPOINT", &endpoint), ("HEIMA_NURSE_CODE", "7531")],
+        env: vec![
+            ("HEIMA_ENROL_ENDPOINT", &endpoint),
+            ("HEIMA_NURSE_CODE", "7531"),
+            ("HEIMA_TRUSTED_SERVICES", &trusted),
+            ("HEIMA_ALLOW_LOOPBACK_HTTP", "1"),
+        ],
     })
     .await;
     app.click("nav a[data-route=settings]").await;
@@ -73,6 +79,13 @@ async fn enrol_with_a_code_send_with_progress_and_ask_the_nurse_when_revoked() {
     // Read out and typed the way people type: lower case, spaces.
     field.send_keys(&code.to_lowercase().replace('-', " ")).await.unwrap();
     app.click("#enrol-code-form button").await;
+    // The nurse sees the service by the name this tablet trusts it under,
+    // with its host, and confirms.
+    let host = gateway.base.trim_start_matches("http://").to_string();
+    app.wait_for_text("#enrol-confirm-question", "Testkommunen").await;
+    app.wait_for_text("#enrol-confirm-question", &host).await;
+    app.check_screen("nurse-enrol-confirm-nb").await;
+    app.click("#enrol-confirm-yes").await;
     app.wait_for_text("#service-status", "Koblet til Test service").await;
     app.check_screen("nurse-enrolled-nb").await;
 

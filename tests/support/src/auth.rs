@@ -52,6 +52,10 @@ pub struct AuthState {
     /// RFC 9207: the server advertises its issuer and puts this `iss` in
     /// its authorization responses (its own base, or a wrong one).
     pub iss_in_redirect: Option<String>,
+    /// A tampered token answer names this FHIR base instead of its own.
+    pub fhir_base_override: Option<String>,
+    /// A tampered discovery names this authorization endpoint.
+    pub authorize_endpoint_override: Option<String>,
     next: usize,
 }
 
@@ -129,7 +133,8 @@ fn token_response(state: &mut AuthState, patient: &str, fhir_base: &str, base: &
     json!({
         "access_token": access, "token_type": "Bearer", "expires_in": state.expires_in,
         "refresh_token": refresh, "scope": heima_core::enrolment::SCOPE,
-        "patient": patient, "fhir_base_url": fhir_base, "token_endpoint": format!("{base}/token"),
+        "patient": patient, "fhir_base_url": state.fhir_base_override.as_deref().unwrap_or(fhir_base),
+        "token_endpoint": format!("{base}/token"),
         "service_name": "Test service", "call_endpoint": state.call_endpoint
     })
 }
@@ -213,6 +218,9 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
                 "code_challenge_methods_supported": ["S256"],
                 "capabilities": ["launch-standalone", "client-public", "context-standalone-patient"]
             });
+            if let Some(authorize) = &state.lock().unwrap().authorize_endpoint_override {
+                smart["authorization_endpoint"] = json!(authorize);
+            }
             if state.lock().unwrap().iss_in_redirect.is_some() {
                 smart["issuer"] = json!(base);
                 smart["authorization_response_iss_parameter_supported"] = json!(true);
