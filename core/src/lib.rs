@@ -19,6 +19,7 @@ pub mod gatt;
 pub mod locale;
 pub mod manual;
 pub mod measurement;
+pub mod net;
 pub mod plan;
 pub mod questionnaire;
 pub mod recording;

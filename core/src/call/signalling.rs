@@ -102,10 +102,9 @@ impl CallService {
         }
         let calls = base.join("calls").map_err(|e| not_offered(e.to_string()))?;
         let incoming = base.join("calls/incoming").map_err(|e| not_offered(e.to_string()))?;
-        let http = reqwest::Client::builder()
+        let http = crate::net::client_builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(RING_LIMIT + Duration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| CallError::new(ErrorCode::CallFailed, e.to_string()))?;
         Ok(CallService { base, calls, incoming, token, http })

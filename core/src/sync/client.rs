@@ -117,11 +117,8 @@ impl FhirClient {
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
             return Err(SyncError::BadResponse(format!("not a FHIR base: {}", parsed.scheme())));
         }
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| SyncError::Network(e.to_string()))?;
+        let http =
+            crate::net::client_builder().timeout(timeout).build().map_err(|e| SyncError::Network(e.to_string()))?;
         Ok(FhirClient { origin: parsed.origin(), base, http, token })
     }
 

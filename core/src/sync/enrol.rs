@@ -23,11 +23,7 @@ const MAX_TOKEN_ANSWER: usize = 64 * 1024;
 /// A client for the authorisation server: no redirects (a token request
 /// goes where it was sent, or nowhere).
 fn http(timeout: Duration) -> Result<reqwest::Client, SyncError> {
-    reqwest::Client::builder()
-        .timeout(timeout)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| SyncError::Network(e.to_string()))
+    crate::net::client_builder().timeout(timeout).build().map_err(|e| SyncError::Network(e.to_string()))
 }
 
 /// POSTs a token request and reads the answer. Only `invalid_grant` (the

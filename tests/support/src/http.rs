@@ -3,12 +3,12 @@
 //! request, forward it, answer.
 
 use tokio::{
-    io::{AsyncReadExt, AsyncWriteExt},
+    io::{AsyncRead, AsyncReadExt, AsyncWriteExt},
     net::TcpStream,
 };
 
 /// Reads one whole request (head and `Content-Length` body).
-pub async fn read_request(client: &mut TcpStream) -> Option<Vec<u8>> {
+pub async fn read_request(client: &mut (impl AsyncRead + Unpin)) -> Option<Vec<u8>> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 8192];
     loop {
