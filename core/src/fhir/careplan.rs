@@ -217,6 +217,7 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
     if str_at(careplan, "resourceType") != Some("CarePlan") {
         return Err(invalid("resourceType", "not a CarePlan"));
     }
+    super::within(careplan, super::CAPS).map_err(|why| invalid("CarePlan", why))?;
     match str_at(careplan, "status") {
         Some("active") => {}
         other => return Err(invalid("CarePlan.status", format!("{other:?} is not active"))),

@@ -40,6 +40,48 @@ pub const ENTERED_BY_EXTENSION: &str = "urn:heima:fhir:extension:entered-by";
 pub const BLUETOOTH_SYSTEM: &str = "http://hl7.org/fhir/sid/eui-48/bluetooth";
 
 /// A stable `urn:uuid:` for a local identifier (for Bundle `fullUrl`).
+/// Caps on a plan or questionnaire from a service: far above any real one,
+/// low enough that a hostile one cannot exhaust the tablet or its screens.
+#[derive(Debug, Clone, Copy)]
+pub struct Caps {
+    /// Characters in one text.
+    pub text: usize,
+    /// Entries in one list (activities, items, options, extensions).
+    pub list: usize,
+    /// Nesting of objects and lists.
+    pub depth: usize,
+}
+
+/// The caps every downloaded plan and questionnaire is held to.
+pub const CAPS: Caps = Caps { text: 20_000, list: 500, depth: 24 };
+
+/// Checks `resource` against `caps`; the error names where it went over.
+pub(crate) fn within(resource: &Json, caps: Caps) -> Result<(), String> {
+    fn walk(j: &Json, caps: Caps, depth: usize, path: &mut String) -> Result<(), String> {
+        if depth > caps.depth {
+            return Err(format!("{path}: nested deeper than {}", caps.depth));
+        }
+        match j {
+            Json::String(s) if s.chars().count() > caps.text => {
+                Err(format!("{path}: a text longer than {} characters", caps.text))
+            }
+            Json::Array(items) if items.len() > caps.list => Err(format!("{path}: more than {} entries", caps.list)),
+            Json::Array(items) => items.iter().try_for_each(|i| walk(i, caps, depth + 1, path)),
+            Json::Object(fields) if fields.len() > caps.list => Err(format!("{path}: more than {} fields", caps.list)),
+            Json::Object(fields) => fields.iter().try_for_each(|(key, value)| {
+                let before = path.len();
+                path.push('.');
+                path.push_str(key);
+                let result = walk(value, caps, depth + 1, path);
+                path.truncate(before);
+                result
+            }),
+            _ => Ok(()),
+        }
+    }
+    walk(resource, caps, 0, &mut String::from("$"))
+}
+
 pub fn urn_uuid(identifier: &str) -> String {
     let d = Sha256::digest(identifier.as_bytes());
     let mut b = [0u8; 16];
@@ -169,5 +211,49 @@ mod tests {
         let hex = a.strip_prefix("urn:uuid:").unwrap();
         let groups: Vec<usize> = hex.split('-').map(str::len).collect();
         assert_eq!(groups, [8, 4, 4, 4, 12]);
+    }
+}
+
+#[cfg(test)]
+mod caps_tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::{clock::oslo, demo};
+
+    #[test]
+    fn the_demo_plan_and_questionnaires_are_within_the_caps() {
+        let plan: Json = serde_json::from_str(demo::CAREPLAN_JSON).unwrap();
+        assert_eq!(within(&plan, CAPS), Ok(()));
+        for q in demo::QUESTIONNAIRES_JSON {
+            assert_eq!(within(&serde_json::from_str(q).unwrap(), CAPS), Ok(()));
+        }
+    }
+
+    #[test]
+    fn a_hostile_plan_or_questionnaire_is_refused_with_where_it_went_over() {
+        let plan: Json = serde_json::from_str(demo::CAREPLAN_JSON).unwrap();
+        let mut long_advice = plan.clone();
+        long_advice["description"] = json!("x".repeat(CAPS.text + 1));
+        let mut many = plan.clone();
+        let activity = many["activity"][0].clone();
+        many["activity"] = Json::Array(vec![activity; CAPS.list + 1]);
+        let mut deep = json!("bottom");
+        for _ in 0..CAPS.depth + 2 {
+            deep = json!({ "extension": [deep] });
+        }
+        let mut nested = plan.clone();
+        nested["extension"] = json!([deep]);
+        for (hostile, expected) in
+            [(long_advice, "$.description"), (many, "$.activity: more than"), (nested, "nested deeper than")]
+        {
+            let why = within(&hostile, CAPS).unwrap_err();
+            assert!(why.contains(expected), "{why}");
+            let refused = careplan::parse(&hostile, &oslo()).unwrap_err();
+            assert_eq!(refused.code, "plan-invalid");
+        }
+        let mut questionnaire: Json = serde_json::from_str(demo::QUESTIONNAIRES_JSON[0]).unwrap();
+        questionnaire["title"] = json!("ø".repeat(CAPS.text + 1));
+        assert_eq!(questionnaire::parse(&questionnaire).unwrap_err().code, "questionnaire-invalid");
     }
 }

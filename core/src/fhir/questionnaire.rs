@@ -185,6 +185,7 @@ pub fn parse(j: &Json) -> Result<Questionnaire, CoreError> {
     if str_at(j, "resourceType") != Some("Questionnaire") {
         return Err(invalid("resourceType", "not a Questionnaire"));
     }
+    super::within(j, super::CAPS).map_err(|why| invalid("Questionnaire", why))?;
     let id = str_at(j, "id").ok_or_else(|| invalid("Questionnaire.id", "missing"))?.to_string();
     let q = Questionnaire {
         url: str_at(j, "url").map(str::to_string).unwrap_or_else(|| format!("Questionnaire/{id}")),
