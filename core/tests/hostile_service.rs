@@ -168,3 +168,34 @@ async fn a_huge_answer_is_refused() {
     assert!(download(&mut store, &client, None, now, &tz).await.is_err());
     assert_eq!(store.setting(DOWNLOADED_UNTIL).unwrap(), None);
 }
+
+/// A token endpoint that redirects elsewhere: the request (with the
+/// refresh token or activation code in its body) is not sent on.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_redirect_from_the_token_endpoint_is_not_followed() {
+    let (elsewhere, knocks) = tamper::listener().await;
+    let redirector = tamper::redirector(format!("{elsewhere}/token")).await;
+    let enrolment = heima_core::enrolment::Enrolment {
+        fhir_base: format!("{redirector}/fhir"),
+        token_endpoint: format!("{redirector}/token"),
+        patient: "Patient/p1".into(),
+        service_name: None,
+        call_endpoint: None,
+        access_token: "old".into(),
+        refresh_token: Some("refresh-secret".into()),
+        expires_at: None,
+        enrolled_at: Timestamp::now(),
+    };
+    let error = heima_core::sync::enrol::refresh(&enrolment, T, Timestamp::now()).await.unwrap_err();
+    assert_eq!(error, SyncError::Status { status: 307 });
+    let code = heima_core::enrolment::parse_activation(&format!(
+        "heima-enrol:?endpoint={}&code={}",
+        url::form_urlencoded::byte_serialize(format!("{redirector}/activate").as_bytes()).collect::<String>(),
+        heima_core::enrolment::new_code(&[1; 11])
+    ))
+    .unwrap();
+    let error = heima_core::sync::enrol::activate(&code, None, T, Timestamp::now()).await.unwrap_err();
+    assert_eq!(error, SyncError::Status { status: 307 });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(knocks.connections.load(Ordering::SeqCst), 0, "nothing followed the redirect");
+}

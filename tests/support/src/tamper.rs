@@ -147,3 +147,22 @@ pub async fn flood(size: usize) -> String {
     });
     address
 }
+
+/// A server that answers every request with a redirect to `location`
+/// (a token endpoint sending the app, and its secrets, elsewhere).
+pub async fn redirector(location: String) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut client, _)) = listener.accept().await else { return };
+            let location = location.clone();
+            tokio::spawn(async move {
+                let _ = read_request(&mut client).await;
+                let header = format!("Location: {location}\r\n");
+                let _ = client.write_all(&answer("307 Temporary Redirect", "text/plain", &header, "")).await;
+            });
+        }
+    });
+    address
+}
