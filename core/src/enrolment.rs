@@ -203,8 +203,9 @@ pub struct TokenResponse {
 }
 
 /// Everything the app keeps about its follow-up service; stored as one
-/// secret in the OS keyring (it holds the tokens).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// secret in the OS keyring (it holds the tokens). `Debug` leaves the
+/// tokens out.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Enrolment {
     /// FHIR base URL of the service.
     pub fhir_base: String,
@@ -220,6 +221,25 @@ pub struct Enrolment {
     pub refresh_token: Option<String>,
     pub expires_at: Option<Timestamp>,
     pub enrolled_at: Timestamp,
+    /// The call endpoint's own token (RFC 8707: issued for that resource
+    /// only); without one, the call endpoint gets no token at all, never
+    /// the FHIR one.
+    #[serde(default)]
+    pub call_token: Option<String>,
+    #[serde(default)]
+    pub call_token_expires_at: Option<Timestamp>,
+}
+
+impl std::fmt::Debug for Enrolment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Enrolment")
+            .field("fhir_base", &self.fhir_base)
+            .field("token_endpoint", &self.token_endpoint)
+            .field("call_endpoint", &self.call_endpoint)
+            .field("expires_at", &self.expires_at)
+            .field("enrolled_at", &self.enrolled_at)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Refresh this long before the access token runs out.
@@ -253,6 +273,8 @@ impl Enrolment {
             refresh_token: t.refresh_token.clone(),
             expires_at: t.expires_in.and_then(|s| now.checked_add(SignedDuration::from_secs(s)).ok()),
             enrolled_at: now,
+            call_token: None,
+            call_token_expires_at: None,
         })
     }
 
@@ -264,6 +286,25 @@ impl Enrolment {
             expires_at: t.expires_in.and_then(|s| now.checked_add(SignedDuration::from_secs(s)).ok()),
             ..self.clone()
         }
+    }
+
+    /// Takes the call endpoint's own token from a refresh made for that
+    /// resource; the FHIR token stays, a rotated refresh token is kept.
+    pub fn with_call_token(&self, t: &TokenResponse, now: Timestamp) -> Enrolment {
+        Enrolment {
+            call_token: Some(t.access_token.clone()),
+            call_token_expires_at: t.expires_in.and_then(|s| now.checked_add(SignedDuration::from_secs(s)).ok()),
+            refresh_token: t.refresh_token.clone().or_else(|| self.refresh_token.clone()),
+            ..self.clone()
+        }
+    }
+
+    /// Should a token for the call endpoint be fetched (none yet, or it
+    /// runs out soon)?
+    pub fn call_token_due(&self, now: Timestamp) -> bool {
+        self.call_endpoint.is_some()
+            && self.refresh_token.is_some()
+            && (self.call_token.is_none() || self.call_token_expires_at.is_some_and(|at| now + REFRESH_MARGIN >= at))
     }
 
     /// Should the access token be refreshed before the next request?
@@ -278,6 +319,29 @@ impl Enrolment {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_shows_no_token() {
+        let e = Enrolment {
+            fhir_base: "https://fhir.example.no/r4".into(),
+            token_endpoint: "https://auth.example.no/token".into(),
+            patient: "Patient/p1".into(),
+            service_name: None,
+            call_endpoint: Some("https://call.example.no/".into()),
+            access_token: "access-secret".into(),
+            refresh_token: Some("refresh-secret".into()),
+            expires_at: None,
+            enrolled_at: Timestamp::UNIX_EPOCH,
+            call_token: Some("call-secret".into()),
+            call_token_expires_at: None,
+        };
+        let shown = format!("{e:?}");
+        assert!(!shown.contains("secret") && !shown.contains("Patient/p1"), "{shown}");
+        assert!(!e.call_token_due(Timestamp::UNIX_EPOCH), "a token without expiry is kept");
+        let without = Enrolment { call_token: None, ..e.clone() };
+        assert!(without.call_token_due(Timestamp::UNIX_EPOCH));
+        assert!(!Enrolment { call_endpoint: None, ..without }.call_token_due(Timestamp::UNIX_EPOCH));
+    }
 
     #[test]
     fn codes_round_trip_and_forgive_typing() {

@@ -332,3 +332,37 @@ async fn an_authorization_response_from_another_issuer_is_refused() {
         assert_eq!(result.is_ok(), accepted, "iss {iss}: {result:?}");
     }
 }
+
+/// RFC 8707: the call endpoint gets a token issued for it alone; the FHIR
+/// token never goes there, and the call token is refused at the FHIR base.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_call_endpoint_gets_its_own_token_never_the_fhir_one() {
+    let (_hfs, server, _patient, code) = service().await;
+    let (desk, knocks) = heima_test_support::tamper::listener().await;
+    let call_endpoint = format!("{desk}/call");
+    server.state.lock().unwrap().call_endpoint = Some(call_endpoint.clone());
+    let now = Timestamp::now();
+    let e = enrol::activate(&parse_activation(&qr(&server, &code)).unwrap(), None, T, now).await.unwrap();
+    assert_eq!(e.call_token, None);
+    let mut store = Store::open_in_memory(&StoreKey::from_bytes([4; 32])).unwrap();
+    store.begin_service(&e.fhir_base, &e.patient, now).unwrap();
+    let result = run(&mut store, &e, now).await;
+    result.outcome.unwrap();
+    let e = result.refreshed.expect("the new call token and rotated refresh token are kept");
+    let call_token = e.call_token.clone().expect("a call token");
+    assert_ne!(call_token, e.access_token);
+    assert_eq!(server.state.lock().unwrap().audiences.get(&call_token), Some(&call_endpoint));
+
+    let with_call_token = FhirClient::new(&e.fhir_base, T, Some(call_token.clone())).unwrap();
+    assert_eq!(with_call_token.count("Observation").await.unwrap_err(), SyncError::Unauthorized(401));
+
+    let calls = heima_core::call::signalling::CallService::new(&call_endpoint, e.call_token.clone()).unwrap();
+    let _ = calls.is_on(&format!("{call_endpoint}/calls/1")).await;
+    let seen = knocks.authorizations.lock().unwrap().clone();
+    assert_eq!(seen, [format!("authorization: Bearer {call_token}")], "only the call token reached the call endpoint");
+
+    // Not due again: the next round keeps it.
+    let result = run(&mut store, &e, now).await;
+    result.outcome.unwrap();
+    assert!(result.refreshed.is_none(), "no token work when nothing is due");
+}

@@ -185,6 +185,8 @@ async fn a_redirect_from_the_token_endpoint_is_not_followed() {
         refresh_token: Some("refresh-secret".into()),
         expires_at: None,
         enrolled_at: Timestamp::now(),
+        call_token: None,
+        call_token_expires_at: None,
     };
     let error = heima_core::sync::enrol::refresh(&enrolment, T, Timestamp::now()).await.unwrap_err();
     assert_eq!(error, SyncError::Status { status: 307 });

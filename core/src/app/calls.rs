@@ -110,7 +110,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 let endpoint = enrolment
                     .call_endpoint
                     .ok_or_else(|| CallError::new(ErrorCode::CallNotOffered, "the service takes no calls"))?;
-                Ok(CallRoute::Service(Box::new(CallService::new(&endpoint, Some(enrolment.access_token))?)))
+                // Its own token (RFC 8707) or none, never the FHIR token.
+                Ok(CallRoute::Service(Box::new(CallService::new(&endpoint, enrolment.call_token)?)))
             }
         }
     }

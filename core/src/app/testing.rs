@@ -306,6 +306,8 @@ impl TestApp {
             refresh_token: None,
             expires_at: None,
             enrolled_at: Timestamp::UNIX_EPOCH,
+            call_token: None,
+            call_token_expires_at: None,
         }
     }
 }

@@ -186,6 +186,25 @@ pub async fn exchange_code(
         .map_err(|e| SyncError::BadResponse(e.detail))
 }
 
+/// Gets the call endpoint's own token (RFC 8707 `resource`) with the
+/// refresh token: audience-restricted, so neither it nor the FHIR token
+/// works where the other belongs.
+pub async fn call_token(enrolment: &Enrolment, timeout: Duration, now: Timestamp) -> Result<Enrolment, SyncError> {
+    let (Some(refresh_token), Some(resource)) =
+        (enrolment.refresh_token.as_deref(), enrolment.call_endpoint.as_deref())
+    else {
+        return Ok(enrolment.clone());
+    };
+    let form = [
+        ("grant_type", "refresh_token"),
+        ("refresh_token", refresh_token),
+        ("client_id", CLIENT_ID),
+        ("resource", resource),
+    ];
+    let tokens = token_request(&enrolment.token_endpoint, &form, timeout).await?;
+    Ok(enrolment.with_call_token(&tokens, now))
+}
+
 /// Gets a new access token with the refresh token. A refused refresh token
 /// is [`SyncError::Revoked`]: the patient must ask the nurse.
 pub async fn refresh(enrolment: &Enrolment, timeout: Duration, now: Timestamp) -> Result<Enrolment, SyncError> {

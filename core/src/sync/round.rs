@@ -65,6 +65,20 @@ pub async fn run(
             Err(error) => return RoundResult { outcome: Err(error), refreshed: None },
         }
     }
+    // The call endpoint's own token, fetched here so that every use of the
+    // refresh token is one after another (a rotated refresh token used
+    // twice would read as a revocation).
+    if current.call_token_due(now()) {
+        match enrol::call_token(&current, settings.timeout, now()).await {
+            Ok(e) => {
+                current = e;
+                refreshed = true;
+            }
+            Err(SyncError::Revoked) => return RoundResult { outcome: Err(SyncError::Revoked), refreshed: None },
+            // A service without resource indicators: the call endpoint gets no token.
+            Err(error) => log::info!("no call token: {}", error.code()),
+        }
+    }
     let mut tried_refresh = false;
     let outcome = loop {
         let attempt = async {

@@ -32,6 +32,9 @@ pub struct AuthState {
     pub refreshes: usize,
     /// Refresh requests, granted or not.
     pub refresh_attempts: usize,
+    /// Access tokens issued for another resource (RFC 8707) and that
+    /// resource; they are refused at the FHIR base.
+    pub audiences: HashMap<String, String>,
     pub rejected_fhir_requests: usize,
     /// Seconds the access tokens live.
     pub expires_in: i64,
@@ -202,11 +205,21 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
                 }
                 Some("refresh_token") => {
                     s.refresh_attempts += 1;
+                    // RFC 8707: a token for another resource than the FHIR
+                    // base, here only the call endpoint this server knows.
+                    let resource = f.get("resource").cloned();
+                    if resource.as_ref().is_some_and(|r| Some(r) != s.call_endpoint.as_ref()) {
+                        return json_answer("400 Bad Request", json!({ "error": "invalid_target" }));
+                    }
                     let Some(patient) = f.get("refresh_token").and_then(|r| s.refresh_tokens.remove(r)) else {
                         return invalid_grant();
                     };
                     s.refreshes += 1;
-                    json_answer("200 OK", token_response(&mut s, &patient, fhir_base, base))
+                    let answer = token_response(&mut s, &patient, fhir_base, base);
+                    if let Some(resource) = resource {
+                        s.audiences.insert(answer["access_token"].as_str().unwrap().to_string(), resource);
+                    }
+                    json_answer("200 OK", answer)
                 }
                 _ => json_answer("400 Bad Request", json!({ "error": "unsupported_grant_type" })),
             }
@@ -232,8 +245,10 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
                 .lines()
                 .find_map(|l| l.to_ascii_lowercase().starts_with("authorization:").then(|| l[14..].trim().to_string()))
                 .and_then(|v| v.strip_prefix("Bearer ").map(str::to_string));
-            let allowed = bearer.is_some_and(|t| state.lock().unwrap().access_tokens.contains_key(&t))
-                && !state.lock().unwrap().reject_all_fhir;
+            let allowed = bearer.is_some_and(|t| {
+                let s = state.lock().unwrap();
+                s.access_tokens.contains_key(&t) && !s.audiences.contains_key(&t) && !s.reject_all_fhir
+            });
             if !allowed {
                 state.lock().unwrap().rejected_fhir_requests += 1;
                 return answer("401 Unauthorized", "application/json", "WWW-Authenticate: Bearer\r\n", "{}");
