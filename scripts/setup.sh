@@ -85,4 +85,18 @@ setup_tests() {
   # A real FHIR R4 server for the sync tests (several minutes to build once):
   # R4 on SQLite only, without the web UI the tests never open.
   ensure_cargo_tool hfs helios-hfs 0.2.7 --no-default-features --features R4,sqlite
+  ensure_test_oidc_provider
+}
+
+# The independent OpenID provider of the login tests (oidc-provider, from
+# the npm registry, pinned by tests/oidc/package-lock.json) and Node.js to
+# run it: the machine's own, else Debian's.
+ensure_test_oidc_provider() {
+  command -v node >/dev/null && command -v npm >/dev/null || ensure_apt nodejs npm
+  local lock=tests/oidc/package-lock.json stamp=tests/oidc/node_modules/.heima-lock
+  if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
+    echo "setup: installing the test OpenID provider (npm ci)" >&2
+    npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error >/dev/null
+    cp "$lock" "$stamp"
+  fi
 }

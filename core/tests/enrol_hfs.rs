@@ -120,46 +120,6 @@ async fn an_activation_code_enrols_and_everything_reaches_the_service_with_the_p
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_smart_standalone_launch_with_pkce_and_a_loopback_redirect_enrols() {
-    let (_hfs, server, patient, _) = service().await;
-    let now = Timestamp::now();
-    let smart = enrol::discover(&server.fhir_base, T).await.unwrap();
-    let loopback = enrol::Loopback::bind().await.unwrap();
-    let redirect = loopback.redirect_uri.clone();
-    let pkce = Pkce::new(&[42; 32]);
-    let url = authorize_url(&smart, &server.fhir_base, &redirect, "state-1", &pkce).unwrap();
-    let waiting = tokio::spawn(async move { loopback.wait("state-1", None, "<p>Gå tilbake til Heima.</p>", T).await });
-    // The system browser: follows the login page's redirect to the loopback.
-    let page = reqwest::get(&url).await.unwrap();
-    assert_eq!(page.status(), 200);
-    assert!(page.text().await.unwrap().contains("Heima"));
-    let code = waiting.await.unwrap().unwrap();
-
-    // A wrong verifier is refused; the right one gives tokens for the patient.
-    let wrong = Pkce::new(&[43; 32]);
-    assert_eq!(
-        enrol::exchange_code(&smart, &server.fhir_base, &code, &redirect, &wrong.verifier, T, now).await.unwrap_err(),
-        SyncError::Revoked
-    );
-    // (The code was used up by the failed try, as RFC 6749 asks; log in again.)
-    let loopback = enrol::Loopback::bind().await.unwrap();
-    let redirect = loopback.redirect_uri.clone();
-    let url = authorize_url(&smart, &server.fhir_base, &redirect, "state-2", &pkce).unwrap();
-    let waiting = tokio::spawn(async move { loopback.wait("state-2", None, "ok", T).await });
-    // A stray request with another state does not end the wait.
-    let stray = reqwest::get(format!("{redirect}?code=x&state=other")).await.unwrap();
-    assert_eq!(stray.status(), 404);
-    reqwest::get(&url).await.unwrap();
-    let code = waiting.await.unwrap().unwrap();
-    let e = enrol::exchange_code(&smart, &server.fhir_base, &code, &redirect, &pkce.verifier, T, now).await.unwrap();
-    assert_eq!((e.patient.as_str(), e.fhir_base.as_str()), (patient.as_str(), server.fhir_base.as_str()));
-
-    let mut store = Store::open_in_memory(&StoreKey::from_bytes([2; 32])).unwrap();
-    add_readings(&mut store, 0..3, EnteredBy::Patient);
-    assert_eq!(run(&mut store, &e, now).await.outcome.unwrap().upload.created, 3);
-}
-
-#[tokio::test(flavor = "multi_thread")]
 async fn tokens_are_refreshed_and_a_revoked_tablet_keeps_its_data() {
     let (_hfs, server, _patient, code) = service().await;
     server.state.lock().unwrap().expires_in = 600;
@@ -365,4 +325,75 @@ async fn the_call_endpoint_gets_its_own_token_never_the_fhir_one() {
     let result = run(&mut store, &e, now).await;
     result.outcome.unwrap();
     assert!(result.refreshed.is_none(), "no token work when nothing is due");
+}
+
+/// The SMART login against a real, independent OpenID provider
+/// (oidc-provider): the app's authorize request (PKCE, loopback redirect,
+/// least-privilege scopes) is accepted, the provider's login and consent
+/// pages are passed, its `iss` (RFC 9207) is checked, the code exchanged,
+/// and readings reach hfs through a gateway that checks the provider's
+/// tokens by introspection; the refresh token works at the provider.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_smart_login_at_an_independent_openid_provider_enrols_and_sends() {
+    use heima_test_support::{auth::Provider, oidc::OidcProvider};
+    let hfs = Hfs::start().await;
+    let direct = FhirClient::new(&hfs.base, T, None).unwrap();
+    let patient = direct.post("Patient", &json!({ "resourceType": "Patient" })).await.unwrap();
+    let patient_id = patient["id"].as_str().unwrap().to_string();
+    let provider = OidcProvider::start(&patient_id).await;
+    let gateway = AuthServer::start(&hfs.base).await;
+    gateway.state.lock().unwrap().provider = Some(Provider {
+        issuer: provider.base.clone(),
+        authorization_endpoint: provider.authorization_endpoint(),
+        token_endpoint: provider.token_endpoint(),
+        introspection_endpoint: provider.introspection_endpoint(),
+        client_id: "gateway".into(),
+        client_secret: "gateway-secret".into(),
+    });
+    let now = Timestamp::now();
+
+    let smart = enrol::discover(&gateway.fhir_base, T).await.unwrap();
+    assert_eq!(smart.expected_issuer(), Some(provider.base.as_str()));
+    let loopback = enrol::Loopback::bind().await.unwrap();
+    let redirect = loopback.redirect_uri.clone();
+    let pkce = Pkce::new(&[11; 32]);
+    let url = authorize_url(&smart, &gateway.fhir_base, &redirect, "state-oidc", &pkce).unwrap();
+    let issuer = smart.expected_issuer().map(str::to_string);
+    let waiting = tokio::spawn(async move { loopback.wait("state-oidc", issuer.as_deref(), "ok", T).await });
+    let back = provider.log_in(&url, &patient_id).await;
+    assert!(back.starts_with(&redirect), "{back}");
+    assert!(back.contains("iss="), "the provider names itself: {back}");
+    // A stray request with another state does not end the wait.
+    let stray = reqwest::get(format!("{redirect}?code=x&state=other")).await.unwrap();
+    assert_eq!(stray.status(), 404);
+    reqwest::get(&back).await.unwrap();
+    let code = waiting.await.unwrap().unwrap();
+    // A wrong PKCE verifier is refused by the provider.
+    let wrong = Pkce::new(&[12; 32]);
+    let refused = enrol::exchange_code(&smart, &gateway.fhir_base, &code, &redirect, &wrong.verifier, T, now).await;
+    assert_eq!(refused.unwrap_err(), SyncError::Revoked, "invalid_grant");
+    // (The code is spent by the failed try, as RFC 6749 asks; log in again.)
+    let loopback = enrol::Loopback::bind().await.unwrap();
+    let redirect = loopback.redirect_uri.clone();
+    let url = authorize_url(&smart, &gateway.fhir_base, &redirect, "state-2", &pkce).unwrap();
+    let issuer = smart.expected_issuer().map(str::to_string);
+    let waiting = tokio::spawn(async move { loopback.wait("state-2", issuer.as_deref(), "ok", T).await });
+    reqwest::get(&provider.log_in(&url, &patient_id).await).await.unwrap();
+    let code = waiting.await.unwrap().unwrap();
+    let e = enrol::exchange_code(&smart, &gateway.fhir_base, &code, &redirect, &pkce.verifier, T, now).await.unwrap();
+    assert_eq!(e.patient, format!("Patient/{patient_id}"));
+    assert!(e.refresh_token.is_some(), "offline_access gives a refresh token");
+
+    let mut store = Store::open_in_memory(&StoreKey::from_bytes([5; 32])).unwrap();
+    store.begin_service(&e.fhir_base, &e.patient, now).unwrap();
+    add_readings(&mut store, 0..3, EnteredBy::Patient);
+    assert_eq!(run(&mut store, &e, now).await.outcome.unwrap().upload.created, 3);
+    assert_eq!(direct.count("Observation").await.unwrap(), 3, "counted at hfs");
+
+    let refreshed = enrol::refresh(&e, T, now).await.unwrap();
+    assert_ne!(refreshed.access_token, e.access_token);
+    let with_new = FhirClient::new(&e.fhir_base, T, Some(refreshed.access_token.clone())).unwrap();
+    assert_eq!(with_new.count("Observation").await.unwrap(), 3, "the refreshed token is accepted");
+    let forged = FhirClient::new(&e.fhir_base, T, Some("forged-token".into())).unwrap();
+    assert_eq!(forged.count("Observation").await.unwrap_err(), SyncError::Unauthorized(401));
 }

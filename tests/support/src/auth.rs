@@ -59,6 +59,9 @@ pub struct AuthState {
     pub fhir_base_override: Option<String>,
     /// A tampered discovery names this authorization endpoint.
     pub authorize_endpoint_override: Option<String>,
+    /// The login is an independent provider's (then discovery names it and
+    /// FHIR tokens are checked by its introspection).
+    pub provider: Option<Provider>,
     next: usize,
 }
 
@@ -92,6 +95,19 @@ pub struct AuthServer {
     pub base: String,
     pub fhir_base: String,
     pub state: Arc<Mutex<AuthState>>,
+}
+
+/// An OpenID provider the gateway defers the login to: discovery names
+/// its endpoints, and FHIR requests are allowed by its introspection.
+#[derive(Clone, Debug)]
+pub struct Provider {
+    pub issuer: String,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    pub introspection_endpoint: String,
+    /// The gateway's own client credentials at the provider.
+    pub client_id: String,
+    pub client_secret: String,
 }
 
 fn form(body: &str) -> HashMap<String, String> {
@@ -140,6 +156,21 @@ fn token_response(state: &mut AuthState, patient: &str, fhir_base: &str, base: &
         "token_endpoint": format!("{base}/token"),
         "service_name": "Test service", "call_endpoint": state.call_endpoint
     })
+}
+
+/// Asks the provider whether `token` is active (RFC 7662).
+async fn introspect(provider: &Provider, token: &str) -> bool {
+    let http = heima_core::net::client_builder().build().unwrap();
+    let answer = http
+        .post(&provider.introspection_endpoint)
+        .basic_auth(&provider.client_id, Some(&provider.client_secret))
+        .form(&[("token", token)])
+        .send()
+        .await;
+    match answer {
+        Ok(response) => response.json::<serde_json::Value>().await.is_ok_and(|j| j["active"] == true),
+        Err(_) => false,
+    }
 }
 
 async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base: &str, upstream: &str) -> Vec<u8> {
@@ -224,6 +255,20 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
                 _ => json_answer("400 Bad Request", json!({ "error": "unsupported_grant_type" })),
             }
         }
+        (_, "/fhir/.well-known/smart-configuration") if state.lock().unwrap().provider.is_some() => {
+            let p = state.lock().unwrap().provider.clone().unwrap();
+            json_answer(
+                "200 OK",
+                json!({
+                    "issuer": p.issuer,
+                    "authorization_endpoint": p.authorization_endpoint,
+                    "token_endpoint": p.token_endpoint,
+                    "code_challenge_methods_supported": ["S256"],
+                    "authorization_response_iss_parameter_supported": true,
+                    "capabilities": ["launch-standalone", "client-public", "context-standalone-patient"]
+                }),
+            )
+        }
         (_, "/fhir/.well-known/smart-configuration") => {
             let mut smart = json!({
                 "authorization_endpoint": format!("{base}/authorize"),
@@ -245,10 +290,15 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
                 .lines()
                 .find_map(|l| l.to_ascii_lowercase().starts_with("authorization:").then(|| l[14..].trim().to_string()))
                 .and_then(|v| v.strip_prefix("Bearer ").map(str::to_string));
-            let allowed = bearer.is_some_and(|t| {
-                let s = state.lock().unwrap();
-                s.access_tokens.contains_key(&t) && !s.audiences.contains_key(&t) && !s.reject_all_fhir
-            });
+            let provider = state.lock().unwrap().provider.clone();
+            let allowed = match (provider, bearer) {
+                (Some(p), Some(token)) => introspect(&p, &token).await,
+                (None, Some(t)) => {
+                    let s = state.lock().unwrap();
+                    s.access_tokens.contains_key(&t) && !s.audiences.contains_key(&t) && !s.reject_all_fhir
+                }
+                (_, None) => false,
+            };
             if !allowed {
                 state.lock().unwrap().rejected_fhir_requests += 1;
                 return answer("401 Unauthorized", "application/json", "WWW-Authenticate: Bearer\r\n", "{}");

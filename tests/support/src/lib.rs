@@ -1,12 +1,14 @@
 //! What Heima's tests and benchmarks share, in one crate instead of
 //! `#[path]` includes: a real FHIR server ([`hfs`]), the test
-//! authorisation gateway in front of it ([`auth`]), bare HTTP plumbing for
+//! authorisation gateway in front of it ([`auth`]), an independent OpenID
+//! provider ([`oidc`]), bare HTTP plumbing for
 //! test servers ([`http`]), sample readings ([`readings`]), a hostile
 //! service for the trust tests ([`tamper`]) and HTTPS with a test CA ([`tls`]).
 
 pub mod auth;
 pub mod hfs;
 pub mod http;
+pub mod oidc;
 pub mod readings;
 pub mod tamper;
 pub mod tls;
