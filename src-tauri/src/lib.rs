@@ -17,12 +17,10 @@ pub mod webview_env;
 use std::{path::PathBuf, sync::Arc};
 
 use heima_core::{
-    app::{call_line::CallTimings, App, AppConfig},
-    call::{demo_nurse::DEMO_RING, media::Source},
+    app::{App, AppConfig, Variable},
     clock::SystemClock,
     devices::BluetoothStatus,
     error::CoreError,
-    trust::{LoopbackHttp, Trust},
 };
 use heima_media::Gstreamer;
 use tauri::Manager;
@@ -33,63 +31,12 @@ pub type AppState = App<platform::OsPlatform, Gstreamer>;
 /// Environment variable that points the app at another data folder; the
 /// end-to-end tests use it to start from a clean slate.
 pub const DATA_DIR_ENV: &str = "HEIMA_DATA_DIR";
-/// Environment variable with the nurse code (demo mode has its own).
-pub const NURSE_CODE_ENV: &str = "HEIMA_NURSE_CODE";
-/// Environment variable naming the activation endpoint for codes typed by
-/// hand (a QR code carries its own).
-pub const ENROL_ENDPOINT_ENV: &str = "HEIMA_ENROL_ENDPOINT";
-/// Environment variable with the trusted services, `origin=name` pairs
-/// separated by `;` (until the installation's configuration file).
-pub const TRUSTED_SERVICES_ENV: &str = "HEIMA_TRUSTED_SERVICES";
-/// Set to `1` to allow plain http to loopback services (tests only).
-pub const ALLOW_LOOPBACK_HTTP_ENV: &str = "HEIMA_ALLOW_LOOPBACK_HTTP";
-/// Environment variable choosing what the patient's side of a call sends
-/// instead of the camera and microphone: `test-pattern`, or `none` (as on
-/// a tablet without either; the tests use both).
-pub const CALL_SOURCE_ENV: &str = "HEIMA_CALL_SOURCE";
 
 fn data_dir(app: &tauri::App) -> Result<PathBuf, Box<dyn std::error::Error>> {
     if let Some(dir) = std::env::var_os(DATA_DIR_ENV) {
         return Ok(PathBuf::from(dir));
     }
     Ok(app.path().app_data_dir()?)
-}
-
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
-}
-
-/// The trusted services from the environment; a broken list trusts none
-/// and is told to the user.
-fn trust(notices: &mut Vec<CoreError>) -> Trust {
-    let loopback = if env(ALLOW_LOOPBACK_HTTP_ENV).as_deref() == Some("1") {
-        LoopbackHttp::Allowed
-    } else {
-        LoopbackHttp::Refused
-    };
-    Trust::parse(&env(TRUSTED_SERVICES_ENV).unwrap_or_default(), loopback).unwrap_or_else(|error| {
-        notices.push(error);
-        Trust::default()
-    })
-}
-
-/// The core's configuration, from the environment.
-fn config(data_dir: PathBuf, notices: &mut Vec<CoreError>) -> AppConfig {
-    AppConfig {
-        trust: trust(notices),
-        clock: Arc::new(SystemClock),
-        runtime: tauri::async_runtime::handle().inner().clone(),
-        data_dir,
-        nurse_code: env(NURSE_CODE_ENV),
-        call_source: match env(CALL_SOURCE_ENV).as_deref() {
-            Some("test-pattern") => Some(Source::TestPattern),
-            Some("none") => None,
-            _ => Some(Source::Devices),
-        },
-        enrol_endpoint: env(ENROL_ENDPOINT_ENV),
-        call_timings: CallTimings::default(),
-        demo_ring: DEMO_RING,
-    }
 }
 
 /// Starts the app and blocks until its window closes.
@@ -103,7 +50,9 @@ pub fn run() {
             let (settings, notice) = settings_file::load(&data_dir);
             let platform = platform::OsPlatform { data_dir: data_dir.clone() };
             let mut notices: Vec<CoreError> = notice.into_iter().collect();
-            let config = config(data_dir, &mut notices);
+            let lookup = |v: Variable| std::env::var(v.name()).ok();
+            let runtime = tauri::async_runtime::handle().inner().clone();
+            let config = AppConfig::from_variables(lookup, data_dir, Arc::new(SystemClock), runtime, &mut notices);
             app.manage(AppState::start(platform, Arc::new(Gstreamer), config, settings, notices));
             log::info!("started; mode: {:?}", app.state::<AppState>().mode());
             tauri::async_runtime::spawn(call_watch::run(app.handle().clone()));

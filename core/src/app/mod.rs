@@ -8,6 +8,7 @@
 use crate::error::ErrorCode;
 pub mod call_line;
 mod calls;
+mod config;
 mod devices;
 mod nurse;
 mod screens;
@@ -22,13 +23,14 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 pub use calls::{CallRoute, CallScreen};
+pub use config::{AppConfig, Variable};
 pub use devices::{AppSink, FoundDevice, SessionWith, MEASURE_WAIT};
 pub use nurse::DEMO_NURSE_CODE;
 pub use screens::{AnswersOutcome, EntryOutcome, PlanView};
 pub use service::{EnrolmentToConfirm, ServiceStatus, SyncStatus, REVOKED_SETTING};
 
 use crate::{
-    call::{demo_nurse::DemoNurse, media::CallMedia, media::Source},
+    call::{demo_nurse::DemoNurse, media::CallMedia},
     clock::Clock,
     demo::DemoService,
     devices::BluetoothStatus,
@@ -39,7 +41,7 @@ use crate::{
     store::{readings::EnteredBy, Store, StoreKey, StoreNotice},
 };
 
-use call_line::{CallLine, CallTimings};
+use call_line::CallLine;
 
 /// Why the platform could not hand over a secret (the store key or the
 /// enrolment). The detail is for the log; it never holds the secret.
@@ -99,28 +101,6 @@ impl StoreFile {
             StoreFile::Real => "heima.db",
         })
     }
-}
-
-/// How the app is set up at start (from the environment, in the shell).
-#[derive(Clone)]
-pub struct AppConfig {
-    /// Where "now" comes from.
-    pub clock: Arc<dyn Clock>,
-    /// Where background work (calls, a demo reply) runs.
-    pub runtime: tokio::runtime::Handle,
-    /// Where the store and the settings live.
-    pub data_dir: PathBuf,
-    /// The nurse code, if one is configured (`HEIMA_NURSE_CODE`).
-    pub nurse_code: Option<String>,
-    /// What the patient's side of a call sends (`None`: nothing).
-    pub call_source: Option<Source>,
-    /// The activation endpoint for codes typed by hand.
-    pub enrol_endpoint: Option<String>,
-    /// The follow-up services this installation trusts.
-    pub trust: crate::trust::Trust,
-    pub call_timings: CallTimings,
-    /// How long the demo nurse lets a call ring.
-    pub demo_ring: std::time::Duration,
 }
 
 /// Who records now, and the nurse's lock.

@@ -1,0 +1,152 @@
+//! How the app is set up at start: `AppConfig`, read from the
+//! installation's variables (today the environment; the shell passes a
+//! lookup). Which variables there are, what they mean and what a bad
+//! value does are decided here; a bad value is told to the user and the
+//! app starts with the safe default.
+
+use std::{path::PathBuf, sync::Arc, time::Duration};
+
+use super::call_line::CallTimings;
+use crate::{
+    call::{demo_nurse::DEMO_RING, media::Source},
+    clock::Clock,
+    error::CoreError,
+    trust::{LoopbackHttp, Trust},
+};
+
+/// How the app is set up at start.
+#[derive(Clone)]
+pub struct AppConfig {
+    /// Where "now" comes from.
+    pub clock: Arc<dyn Clock>,
+    /// Where background work (calls, a demo reply) runs.
+    pub runtime: tokio::runtime::Handle,
+    /// Where the store and the settings live.
+    pub data_dir: PathBuf,
+    /// The nurse code, if one is configured.
+    pub nurse_code: Option<String>,
+    /// What the patient's side of a call sends (`None`: nothing).
+    pub call_source: Option<Source>,
+    /// The activation endpoint for codes typed by hand.
+    pub enrol_endpoint: Option<String>,
+    /// The follow-up services this installation trusts.
+    pub trust: Trust,
+    pub call_timings: CallTimings,
+    /// How long the demo nurse lets a call ring.
+    pub demo_ring: Duration,
+}
+
+/// The installation's variables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Variable {
+    /// The nurse code (demo mode has its own).
+    NurseCode,
+    /// Where typed activation codes are exchanged (a QR code carries its own).
+    EnrolEndpoint,
+    /// The trusted services: `origin=name` pairs separated by `;`.
+    TrustedServices,
+    /// `1`: plain http to loopback services is allowed (tests only).
+    AllowLoopbackHttp,
+    /// What the patient's side of a call sends instead of the camera and
+    /// microphone: `test-pattern`, or `none` (as on a tablet without either).
+    CallSource,
+}
+
+impl Variable {
+    /// Its name in the environment.
+    pub fn name(self) -> &'static str {
+        match self {
+            Variable::NurseCode => "HEIMA_NURSE_CODE",
+            Variable::EnrolEndpoint => "HEIMA_ENROL_ENDPOINT",
+            Variable::TrustedServices => "HEIMA_TRUSTED_SERVICES",
+            Variable::AllowLoopbackHttp => "HEIMA_ALLOW_LOOPBACK_HTTP",
+            Variable::CallSource => "HEIMA_CALL_SOURCE",
+        }
+    }
+}
+
+impl AppConfig {
+    /// Reads the installation's variables with `lookup` (an empty value
+    /// counts as unset). A broken trusted-services list trusts none and
+    /// becomes a notice.
+    pub fn from_variables(
+        lookup: impl Fn(Variable) -> Option<String>,
+        data_dir: PathBuf,
+        clock: Arc<dyn Clock>,
+        runtime: tokio::runtime::Handle,
+        notices: &mut Vec<CoreError>,
+    ) -> AppConfig {
+        let get = |v: Variable| lookup(v).filter(|value| !value.is_empty());
+        let loopback = match get(Variable::AllowLoopbackHttp).as_deref() {
+            Some("1") => LoopbackHttp::Allowed,
+            _ => LoopbackHttp::Refused,
+        };
+        let trust = Trust::parse(&get(Variable::TrustedServices).unwrap_or_default(), loopback).unwrap_or_else(|e| {
+            notices.push(e);
+            Trust::default()
+        });
+        AppConfig {
+            clock,
+            runtime,
+            data_dir,
+            nurse_code: get(Variable::NurseCode),
+            call_source: match get(Variable::CallSource).as_deref() {
+                Some("test-pattern") => Some(Source::TestPattern),
+                Some("none") => None,
+                _ => Some(Source::Devices),
+            },
+            enrol_endpoint: get(Variable::EnrolEndpoint),
+            trust,
+            call_timings: CallTimings::default(),
+            demo_ring: DEMO_RING,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::{call::media::Source, clock::SystemClock};
+
+    fn read(pairs: &[(Variable, &str)]) -> (AppConfig, Vec<CoreError>) {
+        let values: HashMap<Variable, String> = pairs.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        let mut notices = Vec::new();
+        let config = AppConfig::from_variables(
+            |v| values.get(&v).cloned(),
+            PathBuf::from("/tmp/heima"),
+            Arc::new(SystemClock),
+            tokio::runtime::Handle::current(),
+            &mut notices,
+        );
+        (config, notices)
+    }
+
+    #[tokio::test]
+    async fn variables_set_up_the_app_and_a_bad_one_falls_back_safely() {
+        let (config, notices) = read(&[]);
+        assert!(notices.is_empty());
+        assert_eq!((config.nurse_code, config.enrol_endpoint), (None, None));
+        assert_eq!(config.call_source, Some(Source::Devices));
+        assert_eq!(config.trust, Trust::default(), "nothing trusted unless named");
+
+        let (config, notices) = read(&[
+            (Variable::NurseCode, "9753"),
+            (Variable::EnrolEndpoint, "https://dho.example.no/activate"),
+            (Variable::TrustedServices, "https://dho.example.no=Testkommunen"),
+            (Variable::AllowLoopbackHttp, "1"),
+            (Variable::CallSource, "none"),
+        ]);
+        assert!(notices.is_empty());
+        assert_eq!(config.nurse_code.as_deref(), Some("9753"));
+        assert_eq!(config.call_source, None);
+        assert_eq!(config.trust.services[0].name, "Testkommunen");
+        assert_eq!(config.trust.loopback_http, LoopbackHttp::Allowed);
+
+        let (config, notices) = read(&[(Variable::TrustedServices, "no name here"), (Variable::NurseCode, "")]);
+        assert_eq!(notices.len(), 1, "a broken list is told");
+        assert!(config.trust.services.is_empty(), "and trusts none");
+        assert_eq!(config.nurse_code, None, "empty is unset");
+    }
+}
