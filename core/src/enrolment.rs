@@ -4,13 +4,12 @@
 //! set with its expiry. The HTTP side is [`crate::sync::enrol`]; the
 //! protocol is written down in `docs/enrolment.md`.
 
-use crate::error::ErrorCode;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::error::CoreError;
+use crate::error::{CoreError, ErrorCode};
 
 /// Crockford's base-32 alphabet: no I, L, O or U, so a code read aloud or
 /// typed by hand has fewer look-alikes.

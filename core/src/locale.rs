@@ -4,10 +4,9 @@
 //! here, so the UI needs no file access: it asks for a locale's sources and
 //! formats them with Fluent. Bokmål is the default.
 
-use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 
-use crate::error::CoreError;
+use crate::error::{CoreError, ErrorCode};
 
 /// A language the app is written in.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -5,13 +5,12 @@
 //! chosen options' ordinal values). [`crate::fhir::questionnaire`] reads
 //! FHIR `Questionnaire` and writes `QuestionnaireResponse`.
 
-use crate::error::ErrorCode;
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::{locale::Locale, vocabulary::Decimal};
+use crate::{error::ErrorCode, locale::Locale, vocabulary::Decimal};
 
 /// A text in Bokmål with optional Nynorsk and English translations.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,7 +3,6 @@
 //! from a device, judged by the plan in force and stored with its outbox
 //! row; an answered questionnaire, checked, scored, judged and stored.
 
-use crate::error::ErrorCode;
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
@@ -11,7 +10,7 @@ use serde::Serialize;
 
 use crate::{
     clock::Clock,
-    error::CoreError,
+    error::{CoreError, ErrorCode},
     fhir::questionnaire::{response, Respondent},
     manual::{self, EntryProblem},
     plan::{ActivityKind, CarePlan, MeasurementKind},

@@ -4,10 +4,12 @@
 //! The shell stores them as JSON; this module only parses and produces that
 //! JSON, and accepts old or partial files by filling in defaults.
 
-use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 
-use crate::{error::CoreError, locale::Locale};
+use crate::{
+    error::{CoreError, ErrorCode},
+    locale::Locale,
+};
 
 /// How large the text is drawn.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

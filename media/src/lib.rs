@@ -10,7 +10,6 @@
 //! This crate is the only one that knows GStreamer; the core only moves
 //! RTP packets.
 
-use heima_core::error::ErrorCode;
 use std::sync::{
     atomic::{AtomicU64, Ordering},
     Arc, Mutex,
@@ -24,6 +23,7 @@ use heima_core::call::{
     media::{CallMedia, CaptureMedia, PlaybackMedia},
     CallError, IncomingMedia, MediaKind, OutgoingMedia,
 };
+use heima_core::error::ErrorCode;
 use serde::Serialize;
 
 /// Why media could not start. `code` is for the UI's words.

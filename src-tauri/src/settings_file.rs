@@ -2,7 +2,6 @@
 //! atomic (`heima_core::atomic_file`), so a crash leaves either the old
 //! or the new file. A file that cannot be read is kept aside, never deleted.
 
-use heima_core::error::ErrorCode;
 use std::{
     fs,
     path::{Path, PathBuf},
@@ -10,7 +9,7 @@ use std::{
 
 use heima_core::{
     atomic_file::{self, Access},
-    error::CoreError,
+    error::{CoreError, ErrorCode},
     settings::Settings,
 };
 

@@ -7,7 +7,6 @@
 //! overwrites a newer one; giving up while it rings stops the ringing
 //! request at once. Runs its background work on the runtime it is given.
 
-use crate::error::ErrorCode;
 use std::{
     sync::{
         atomic::{AtomicU64, Ordering},
@@ -23,6 +22,7 @@ use crate::call::{
     signalling::{follow, CallEnd, CallSignalling, IncomingCall},
     CallError, CallPeer, CallState, IncomingMedia,
 };
+use crate::error::ErrorCode;
 
 /// How the line paces itself.
 #[derive(Debug, Clone, Copy)]

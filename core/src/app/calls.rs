@@ -2,7 +2,6 @@
 //! call endpoint, or the demo nurse in demo mode) and what the call screen
 //! shows. The call itself is [`super::call_line`].
 
-use crate::error::ErrorCode;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -18,7 +17,7 @@ use crate::{
         signalling::{CallService, CallSignalling, IncomingCall, PlacedCall},
         CallError, CallOptions,
     },
-    error::CoreError,
+    error::{CoreError, ErrorCode},
 };
 
 /// How long whether the service takes calls is trusted.

@@ -5,7 +5,6 @@
 //! decoders and session and otherwise waits for the paired device's next
 //! reading.
 
-use crate::error::ErrorCode;
 use std::{future::Future, time::Duration};
 
 use serde::Serialize;
@@ -19,7 +18,7 @@ use crate::{
         simulator::SimulatedLink,
         transport::{Scanner, Transport, TransportError, HEALTH_SERVICES},
     },
-    error::CoreError,
+    error::{CoreError, ErrorCode},
     measurement::Measurement,
     plan::{CarePlan, MeasurementKind},
     today::LatestResult,

@@ -5,7 +5,6 @@
 //! settings file, randomness) — demo versus real is decided here, in
 //! [`App::mode`], and nowhere else.
 
-use crate::error::ErrorCode;
 pub mod call_line;
 mod calls;
 mod config;
@@ -35,7 +34,7 @@ use crate::{
     demo::DemoService,
     devices::BluetoothStatus,
     enrolment::Enrolment,
-    error::CoreError,
+    error::{CoreError, ErrorCode},
     locale::Locale,
     settings::{Settings, TextSize},
     store::{readings::EnteredBy, Store, StoreKey, StoreNotice},

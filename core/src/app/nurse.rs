@@ -3,8 +3,12 @@
 //! recorded as the nurse's practice, never sent or counted.
 
 use super::{App, Mode, Platform};
-use crate::error::ErrorCode;
-use crate::{call::media::CallMedia, error::CoreError, store::devices::PairedDevice, store::readings::EnteredBy};
+use crate::{
+    call::media::CallMedia,
+    error::{CoreError, ErrorCode},
+    store::devices::PairedDevice,
+    store::readings::EnteredBy,
+};
 
 /// Demo mode's nurse code, shown on the nurse lock screen in demo mode.
 pub const DEMO_NURSE_CODE: &str = "2468";

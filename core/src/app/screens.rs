@@ -3,7 +3,6 @@
 //! recording comes from the app's state ([`App::recorder`]), never from
 //! the webview alone.
 
-use crate::error::ErrorCode;
 use std::{collections::BTreeMap, time::Duration};
 
 use jiff::Timestamp;
@@ -12,7 +11,7 @@ use serde::Serialize;
 use super::{App, Mode, Platform};
 use crate::{
     call::media::CallMedia,
-    error::CoreError,
+    error::{CoreError, ErrorCode},
     locale, manual,
     plan::{ActivityKind, CarePlan, MeasurementKind},
     questionnaire::{Answer, AnswerProblem, Answers, Item, Questionnaire, Text},

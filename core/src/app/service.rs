@@ -3,7 +3,6 @@
 //! finish, and one sync round with what it means for the app (a revoked
 //! tablet stops trying and says "ask your nurse", across restarts).
 
-use crate::error::ErrorCode;
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
@@ -13,7 +12,7 @@ use super::{App, Mode, Platform};
 use crate::{
     call::media::CallMedia,
     enrolment::{authorize_url, parse_activation, Enrolment, Pkce},
-    error::CoreError,
+    error::{CoreError, ErrorCode},
     locale,
     settings::ServiceEnrolment,
     store::{outbox::OutboxStatus, Store},

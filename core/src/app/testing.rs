@@ -2,7 +2,6 @@
 //! numbered RTP packets instead of a camera's, and a [`TestApp`] in a
 //! temporary data folder.
 
-use crate::error::ErrorCode;
 use std::{
     path::Path,
     sync::{
@@ -23,7 +22,7 @@ use crate::{
     clock::SystemClock,
     devices::transport::{Advertisement, Scanner, TransportError},
     enrolment::Enrolment,
-    error::CoreError,
+    error::{CoreError, ErrorCode},
     settings::{ServiceEnrolment, Settings},
     store::StoreKey,
     trust::Trust,

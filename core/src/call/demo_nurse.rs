@@ -4,7 +4,6 @@
 //! tick. She speaks the same [`CallSignalling`] as the real service, so
 //! the call line has one path for both.
 
-use crate::error::ErrorCode;
 use std::{
     collections::BTreeMap,
     sync::{
@@ -19,6 +18,7 @@ use super::{
     signalling::{CallSignalling, IncomingCall, PlacedCall},
     CallError, CallOptions, CallPeer, IncomingMedia, PendingCall,
 };
+use crate::error::ErrorCode;
 
 /// How long the demo nurse lets the patient's call ring before she answers.
 pub const DEMO_RING: Duration = Duration::from_millis(1500);

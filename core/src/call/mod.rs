@@ -11,7 +11,6 @@
 //! (no trickle), as in WHIP/WHEP; [`signalling`] carries them to the
 //! service (`docs/calls.md`).
 
-use crate::error::ErrorCode;
 pub mod demo_nurse;
 pub mod media;
 pub mod protocol;
@@ -60,6 +59,8 @@ use webrtc::{
 
 pub use protocol::IceServer;
 use protocol::{payload_type, LossMeter, POOR_NETWORK_LOSS};
+
+use crate::error::ErrorCode;
 
 /// Why a call could not be set up or went wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]

@@ -5,13 +5,13 @@
 //! (ringing, incoming calls, the other side hanging up), is in
 //! `docs/calls.md`.
 
-use crate::error::ErrorCode;
 use std::{future::Future, net::IpAddr, time::Duration};
 
 use reqwest::{header, Method, StatusCode};
 use url::Url;
 
 use super::{protocol::ice_servers_from_links, CallError, CallOptions, IceServer};
+use crate::error::ErrorCode;
 
 /// The other end of a call as the call line sees it: the follow-up
 /// service over HTTPS ([`CallService`]), or the demo nurse inside the app

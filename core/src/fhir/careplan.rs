@@ -2,14 +2,13 @@
 //! `docs/careplan-profile.md`) and refuses a plan it cannot understand, with
 //! a reason, so the plan in force stays.
 
-use crate::error::ErrorCode;
 use jiff::{civil, tz::TimeZone, Timestamp};
 use serde_json::Value as Json;
 
 use super::{array, str_at};
 
 use crate::{
-    error::CoreError,
+    error::{CoreError, ErrorCode},
     locale::Locale,
     plan::{Activity, ActivityKind, CarePlan, ServiceContact, Timing},
     store::{plans::PlanUpdate, Store, StoreError},

@@ -4,14 +4,13 @@
 //! `ordinalValue` extension on `answerOption` (or its `valueCoding`);
 //! limits through `minValue`/`maxValue`/`maxLength`.
 
-use crate::error::ErrorCode;
 use jiff::{civil::Date, Timestamp};
 use serde_json::{json, Value as Json};
 
 use super::{array, str_at};
 
 use crate::{
-    error::CoreError,
+    error::{CoreError, ErrorCode},
     questionnaire::{
         Answer, AnswerOption, Answers, EnableBehavior, EnableWhen, Item, ItemKind, Operator, Questionnaire, Text,
     },

@@ -2,12 +2,12 @@
 //! `Communication`): the patient's own go through the outbox; replies come
 //! down with sync and stay unread until shown.
 
-use crate::error::ErrorCode;
 use jiff::Timestamp;
 use rusqlite::params;
 use serde::Serialize;
 
 use super::{outbox, ts, Store, StoreError};
+use crate::error::ErrorCode;
 
 /// Longest message the app sends, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 2000;

@@ -3,7 +3,6 @@
 //! `tests/tidy` checks the list agrees with `build.rs` and
 //! `capabilities/main.json`.
 
-use heima_core::error::ErrorCode;
 pub mod call;
 pub mod messages;
 pub mod nurse;
@@ -12,7 +11,7 @@ pub mod recording;
 use heima_core::{
     app::{EnrolmentToConfirm, ServiceStatus, SettingsView},
     devices::BluetoothStatus,
-    error::CoreError,
+    error::{CoreError, ErrorCode},
     locale::Locale,
     settings::{Settings, TextSize},
     today::TodayView,
