@@ -52,8 +52,9 @@ export function showError(error) {
   const box = document.getElementById("notices");
   const p = el("p", "notice notice--error");
   p.textContent = errorText(error);
-  // For support staff and tests; never health data (core details hold none).
-  p.dataset.detail = String((error && (error.detail || error.message)) || error);
+  // The code, for tests; the core sends no detail (it may name an
+  // address or an identifier), only the code.
+  if (error && error.code) p.dataset.code = error.code;
   box.replaceChildren(p);
 }
 

@@ -104,11 +104,17 @@ pub fn parse_activation(input: &str) -> Result<ActivationCode, CoreError> {
 }
 
 /// PKCE (RFC 7636) for one authorization: the secret verifier and its S256
-/// challenge.
-#[derive(Debug, Clone)]
+/// challenge. `Debug` shows only the challenge.
+#[derive(Clone)]
 pub struct Pkce {
     pub verifier: String,
     pub challenge: String,
+}
+
+impl std::fmt::Debug for Pkce {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pkce").field("challenge", &self.challenge).finish_non_exhaustive()
+    }
 }
 
 impl Pkce {
@@ -185,8 +191,9 @@ pub fn authorize_url(
 }
 
 /// An OAuth 2 token response (RFC 6749 §5.1) with SMART's `patient` and,
-/// for an activation code, the service's addresses.
-#[derive(Debug, Clone, Deserialize)]
+/// for an activation code, the service's addresses. `Debug` leaves the
+/// tokens and the patient out.
+#[derive(Clone, Deserialize)]
 pub struct TokenResponse {
     pub access_token: String,
     #[serde(default)]
@@ -199,6 +206,18 @@ pub struct TokenResponse {
     pub service_name: Option<String>,
     /// Where the service takes video calls (`docs/calls.md`); none: no calls.
     pub call_endpoint: Option<String>,
+}
+
+impl std::fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenResponse")
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field("fhir_base_url", &self.fhir_base_url)
+            .field("token_endpoint", &self.token_endpoint)
+            .field("call_endpoint", &self.call_endpoint)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Everything the app keeps about its follow-up service; stored as one
@@ -336,6 +355,14 @@ mod tests {
         };
         let shown = format!("{e:?}");
         assert!(!shown.contains("secret") && !shown.contains("Patient/p1"), "{shown}");
+        let pkce = Pkce::new(&[7; 32]);
+        assert!(!format!("{pkce:?}").contains(&pkce.verifier));
+        let tokens: TokenResponse = serde_json::from_value(serde_json::json!({
+            "access_token": "access-secret", "refresh_token": "refresh-secret", "patient": "p1"
+        }))
+        .unwrap();
+        let shown = format!("{tokens:?}");
+        assert!(!shown.contains("secret") && !shown.contains("p1"), "{shown}");
         assert!(!e.call_token_due(Timestamp::UNIX_EPOCH), "a token without expiry is kept");
         let without = Enrolment { call_token: None, ..e.clone() };
         assert!(without.call_token_due(Timestamp::UNIX_EPOCH));

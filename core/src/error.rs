@@ -119,7 +119,9 @@ impl PartialEq<&str> for ErrorCode {
 pub struct CoreError {
     /// The Fluent id is `error-{code}`.
     pub code: ErrorCode,
-    /// Technical detail for logs and support; not shown as the main text.
+    /// Technical detail for logs and support. It may name an address or
+    /// an identifier, so it never crosses to the UI (not serialised).
+    #[serde(skip)]
     pub detail: String,
 }
 
@@ -131,7 +133,13 @@ impl CoreError {
 
 #[cfg(test)]
 mod tests {
-    use super::ErrorCode;
+    use super::{CoreError, ErrorCode};
+
+    #[test]
+    fn the_detail_never_crosses_to_the_ui() {
+        let error = CoreError::new(ErrorCode::EnrolUntrusted, "https://evil.example/r4/Patient/123 is not trusted");
+        assert_eq!(serde_json::to_value(&error).unwrap(), serde_json::json!({ "code": "enrol-untrusted" }));
+    }
 
     /// Each wire name is its variant's name in kebab-case, and unique.
     #[test]

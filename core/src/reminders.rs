@@ -1,16 +1,12 @@
 //! Reminders at the planned time: which of today's tasks fell due since the
 //! last check and are still to do, and the notification text for each in
-//! the patient's language.
-
-use std::collections::BTreeMap;
+//! the patient's language (that there is a task, never which).
 
 use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::{
     locale::{self, Locale},
-    plan::ActivityKind,
-    questionnaire::Text,
     schedule::{Task, TaskState},
 };
 
@@ -28,25 +24,17 @@ pub fn due(tasks: &[Task], after: Timestamp, until: Timestamp) -> Vec<&Task> {
     tasks.iter().filter(|t| t.state == TaskState::ToDo && t.due.is_some_and(|d| d > after && d <= until)).collect()
 }
 
-/// The notification for a task, e.g. "Klokka 08:00: Mål blodtrykket".
-pub fn reminder(task: &Task, locale: Locale, questionnaire_titles: &BTreeMap<String, Text>) -> Reminder {
-    let what = match &task.kind {
-        ActivityKind::Measure { measurement } => {
-            let kind =
-                serde_json::to_value(measurement).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-            locale::format(locale, &format!("task-measure-{kind}"), &[])
-        }
-        ActivityKind::Questionnaire { questionnaire } => match questionnaire_titles.get(questionnaire) {
-            Some(title) => title.get(locale).to_string(),
-            None => locale::format(locale, "task-questionnaire", &[]),
-        },
-    };
+/// The notification for a task: only that there is something to do in
+/// Heima, and when, e.g. "Klokka 08:00: Du har en oppgave i Heima". A
+/// notification can show on a locked screen, so it never names the
+/// measurement or the questionnaire (that would tell of an illness).
+pub fn reminder(task: &Task, locale: Locale) -> Reminder {
     let time = task.due_local.clone().unwrap_or_default();
     Reminder {
         activity_id: task.activity_id.clone(),
         due: task.due.unwrap_or(Timestamp::UNIX_EPOCH),
         title: locale::format(locale, "reminder-title", &[]),
-        body: locale::format(locale, "reminder-body", &[("time", &time), ("task", &what)]),
+        body: locale::format(locale, "reminder-body", &[("time", &time)]),
     }
 }
 
@@ -77,12 +65,11 @@ mod tests {
         let view = today::view(&demo_store(&clock), &clock, true, None).unwrap().unwrap();
         let bp = view.tasks.iter().find(|t| t.activity_id == "bp").unwrap();
         let copd = view.tasks.iter().find(|t| t.activity_id == "copd-check").unwrap();
-        let nb = reminder(bp, Locale::Bokmal, &view.questionnaire_titles);
-        assert_eq!((nb.title.as_str(), nb.body.as_str()), ("Påminnelse fra Heima", "Klokka 08:00: Mål blodtrykket"));
-        let nn = reminder(copd, Locale::Nynorsk, &view.questionnaire_titles);
-        assert_eq!(
-            (nn.title.as_str(), nn.body.as_str()),
-            ("Påminning frå Heima", "Klokka 09:00: Daglege spørsmål om pusten")
-        );
+        let nb = reminder(bp, Locale::Bokmal);
+        assert_eq!((nb.title.as_str(), nb.body.as_str()), ("Heima", "Klokka 08:00: Du har en oppgave i Heima."));
+        let nn = reminder(copd, Locale::Nynorsk);
+        assert_eq!((nn.title.as_str(), nn.body.as_str()), ("Heima", "Klokka 09:00: Du har ei oppgåve i Heima."));
+        let en = reminder(copd, Locale::English);
+        assert_eq!(en.body, "At 09:00: You have a task in Heima.");
     }
 }

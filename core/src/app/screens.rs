@@ -61,10 +61,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     pub fn reminders_due(&self, after: Timestamp, until: Timestamp) -> Vec<Reminder> {
         let Ok(Some(view)) = self.today() else { return Vec::new() };
         let locale = self.settings.lock().unwrap().locale;
-        reminders::due(&view.tasks, after, until)
-            .into_iter()
-            .map(|task| reminders::reminder(task, locale, &view.questionnaire_titles))
-            .collect()
+        reminders::due(&view.tasks, after, until).into_iter().map(|task| reminders::reminder(task, locale)).collect()
     }
 
     /// One stored reading, judged, for the result screen.
