@@ -70,6 +70,8 @@ error_codes! {
     NurseLocked = "nurse-locked",
     NurseNoCode = "nurse-no-code",
     NurseWrongCode = "nurse-wrong-code",
+    /// Too many wrong nurse codes: wait before the next try.
+    NurseWait = "nurse-wait",
     AnswerRequired = "answer-required",
     AnswerWrongType = "answer-wrong-type",
     AnswerTooLow = "answer-too-low",

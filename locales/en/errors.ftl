@@ -55,3 +55,4 @@ error-sync-forbidden = The follow-up service did not accept some of what was sen
 error-enrol-untrusted = This follow-up service is not approved on this tablet. Check the QR code or the address, or contact IT.
 error-enrol-insecure = The service address is not secure (it must start with https). The tablet was not connected.
 error-enrol-nothing-to-confirm = No connection is waiting to be confirmed. Start again with the code.
+error-nurse-wait = Too many wrong codes. Wait a few minutes before trying again.

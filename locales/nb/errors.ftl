@@ -55,3 +55,4 @@ error-sync-forbidden = Oppfølgingstjenesten tok ikke imot noe av det som ble se
 error-enrol-untrusted = Denne oppfølgingstjenesten er ikke godkjent på dette nettbrettet. Sjekk QR-koden eller adressen, eller kontakt IT-ansvarlig.
 error-enrol-insecure = Adressen til tjenesten er ikke sikker (den må begynne med https). Nettbrettet ble ikke koblet til.
 error-enrol-nothing-to-confirm = Det er ingen tilkobling som venter på å bli bekreftet. Start på nytt med koden.
+error-nurse-wait = For mange feil koder. Vent noen minutter før du prøver igjen.

@@ -55,3 +55,4 @@ error-sync-forbidden = Oppfølgingstenesta tok ikkje imot noko av det som vart s
 error-enrol-untrusted = Denne oppfølgingstenesta er ikkje godkjend på dette nettbrettet. Sjekk QR-koden eller adressa, eller kontakt IT-ansvarleg.
 error-enrol-insecure = Adressa til tenesta er ikkje sikker (ho må byrje med https). Nettbrettet vart ikkje kopla til.
 error-enrol-nothing-to-confirm = Det er inga tilkopling som ventar på å bli stadfesta. Start på nytt med koden.
+error-nurse-wait = For mange feil kodar. Vent nokre minutt før du prøver igjen.

@@ -32,6 +32,28 @@ pub type AppState = App<platform::OsPlatform, Gstreamer>;
 /// end-to-end tests use it to start from a clean slate.
 pub const DATA_DIR_ENV: &str = "HEIMA_DATA_DIR";
 
+/// The nurse code from the environment, taken out of it at start so that
+/// no program the app starts (the login browser) inherits it.
+static NURSE_CODE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// Takes the secrets out of the environment. Call first thing in `main`,
+/// while the process has one thread (changing the environment is not safe
+/// with threads that may read it).
+pub fn take_secrets_from_environment() {
+    let name = Variable::NurseCode.name();
+    let _ = NURSE_CODE.set(std::env::var(name).ok());
+    std::env::remove_var(name);
+}
+
+/// The installation's variables: the environment, the nurse code from
+/// where [`take_secrets_from_environment`] put it.
+fn variable(v: Variable) -> Option<String> {
+    match v {
+        Variable::NurseCode => NURSE_CODE.get().cloned().flatten(),
+        _ => std::env::var(v.name()).ok(),
+    }
+}
+
 fn data_dir(app: &tauri::App) -> Result<PathBuf, Box<dyn std::error::Error>> {
     if let Some(dir) = std::env::var_os(DATA_DIR_ENV) {
         return Ok(PathBuf::from(dir));
@@ -50,7 +72,7 @@ pub fn run() {
             let (settings, notice) = settings_file::load(&data_dir);
             let platform = platform::OsPlatform { data_dir: data_dir.clone() };
             let mut notices: Vec<CoreError> = notice.into_iter().collect();
-            let lookup = |v: Variable| std::env::var(v.name()).ok();
+            let lookup = variable;
             let runtime = tauri::async_runtime::handle().inner().clone();
             let config = AppConfig::from_variables(lookup, data_dir, Arc::new(SystemClock), runtime, &mut notices);
             app.manage(AppState::start(platform, Arc::new(Gstreamer), config, settings, notices));

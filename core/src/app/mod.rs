@@ -112,6 +112,8 @@ struct People {
     training: bool,
     /// The nurse has typed the nurse code since the app started.
     nurse_unlocked: bool,
+    /// When the nurse screens were last used (they lock after a while).
+    nurse_active_at: Option<Timestamp>,
 }
 
 /// The app's state, shared by every command.
@@ -182,7 +184,12 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             sync: Mutex::new(sync),
             sync_wake: tokio::sync::Notify::new(),
             device_readings: tokio::sync::watch::Sender::new(0),
-            people: Mutex::new(People { taken_by: EnteredBy::Patient, training: false, nurse_unlocked: false }),
+            people: Mutex::new(People {
+                taken_by: EnteredBy::Patient,
+                training: false,
+                nurse_unlocked: false,
+                nurse_active_at: None,
+            }),
             calls,
             demo_nurse,
             runtime,

@@ -1,6 +1,11 @@
 //! Who records, and the nurse's lock: the nurse code opens the nurse
 //! screens (enrolment, pairing, training); training marks everything
-//! recorded as the nurse's practice, never sent or counted.
+//! recorded as the nurse's practice, never sent or counted. Wrong codes
+//! slow down (after the first 5, a wait of 6 minutes doubling to an hour,
+//! kept in the store across restarts), and the screens lock themselves
+//! after [`NURSE_IDLE_LOCK`] without use.
+
+use jiff::{SignedDuration, Timestamp};
 
 use super::{App, Mode, Platform};
 use crate::{
@@ -12,6 +17,20 @@ use crate::{
 
 /// Demo mode's nurse code, shown on the nurse lock screen in demo mode.
 pub const DEMO_NURSE_CODE: &str = "2468";
+/// The nurse screens lock themselves after this long without use.
+pub const NURSE_IDLE_LOCK: SignedDuration = SignedDuration::from_mins(5);
+/// Wrong codes allowed before waits begin.
+const FREE_GUESSES: u32 = 5;
+/// Store settings that keep wrong guesses across restarts.
+const FAILURES_SETTING: &str = "nurse.failures";
+const NEXT_TRY_SETTING: &str = "nurse.next-try";
+
+/// The wait after `failures` wrong codes: none for the first 5, then 6
+/// minutes doubling up to an hour (at most 10 guesses an hour).
+fn wait_after(failures: u32) -> Option<SignedDuration> {
+    let beyond = failures.checked_sub(FREE_GUESSES + 1)?;
+    Some(SignedDuration::from_mins(6 << beyond.min(4)).min(SignedDuration::from_hours(1)))
+}
 
 impl<P: Platform, M: CallMedia> App<P, M> {
     /// The nurse code that opens the nurse screens: the configured one, or
@@ -30,18 +49,50 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         (self.config.nurse_code.is_none() && self.mode() == Mode::Demo).then_some(DEMO_NURSE_CODE)
     }
 
-    /// Opens the nurse screens with the nurse code.
+    /// Wrong guesses so far and when the next guess is allowed.
+    fn guesses(&self) -> (u32, Option<Timestamp>) {
+        self.with_store(|s| {
+            let failures = s.setting(FAILURES_SETTING)?.and_then(|v| v.parse().ok()).unwrap_or(0);
+            let next = s.setting(NEXT_TRY_SETTING)?.and_then(|v| v.parse().ok());
+            Ok((failures, next))
+        })
+        .unwrap_or((0, None))
+    }
+
+    fn remember_guesses(&self, failures: u32, next: Option<Timestamp>) {
+        let saved = self.with_store(|s| {
+            s.set_setting(FAILURES_SETTING, &failures.to_string())?;
+            s.set_setting(NEXT_TRY_SETTING, &next.map(|t| t.to_string()).unwrap_or_default())?;
+            Ok(())
+        });
+        if let Err(e) = saved {
+            log::warn!("nurse code guesses not kept: {e}");
+        }
+    }
+
+    /// Opens the nurse screens with the nurse code. While a wait after
+    /// wrong guesses runs, every code (the right one too) is refused with
+    /// `nurse-wait`, and does not count.
     pub fn nurse_unlock(&self, code: &str) -> Result<bool, CoreError> {
-        let Some(expected) = self.nurse_code() else {
+        let Some(expected) = self.nurse_code().map(str::to_string) else {
             return Err(CoreError::new(ErrorCode::NurseNoCode, "no nurse code is configured"));
         };
-        let ok = code.trim() == expected;
-        self.people.lock().unwrap().nurse_unlocked = ok;
-        if ok {
-            Ok(true)
-        } else {
-            Err(CoreError::new(ErrorCode::NurseWrongCode, "wrong nurse code"))
+        let now = self.clock.now();
+        let (failures, next) = self.guesses();
+        if next.is_some_and(|at| now < at) {
+            return Err(CoreError::new(ErrorCode::NurseWait, "too many wrong codes; wait"));
         }
+        if code.trim() == expected {
+            self.remember_guesses(0, None);
+            let mut people = self.people.lock().unwrap();
+            people.nurse_unlocked = true;
+            people.nurse_active_at = Some(now);
+            return Ok(true);
+        }
+        let failures = failures + 1;
+        self.remember_guesses(failures, wait_after(failures).and_then(|w| now.checked_add(w).ok()));
+        self.people.lock().unwrap().nurse_unlocked = false;
+        Err(CoreError::new(ErrorCode::NurseWrongCode, "wrong nurse code"))
     }
 
     /// Closes the nurse screens (and ends training).
@@ -51,13 +102,26 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         people.training = false;
     }
 
+    /// Are the nurse screens open? They lock themselves after
+    /// [`NURSE_IDLE_LOCK`] without use — but not during training, when the
+    /// nurse walks the patient through the other screens (training ends
+    /// only when she switches it off, with its banner on every screen
+    /// until then; silently ending it would count practice as real).
     pub fn nurse_unlocked(&self) -> bool {
-        self.people.lock().unwrap().nurse_unlocked
+        let now = self.clock.now();
+        let mut people = self.people.lock().unwrap();
+        let idle = people.nurse_active_at.is_none_or(|at| now.duration_since(at) >= NURSE_IDLE_LOCK);
+        if people.nurse_unlocked && idle && !people.training {
+            people.nurse_unlocked = false;
+        }
+        people.nurse_unlocked
     }
 
-    /// Fails with `nurse-locked` unless the nurse code was given.
+    /// Fails with `nurse-locked` unless the nurse screens are open; a use
+    /// keeps them open.
     pub fn require_nurse(&self) -> Result<(), CoreError> {
         if self.nurse_unlocked() {
+            self.people.lock().unwrap().nurse_active_at = Some(self.clock.now());
             Ok(())
         } else {
             Err(CoreError::new(ErrorCode::NurseLocked, "the nurse code was not given"))
@@ -114,7 +178,12 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
 #[cfg(test)]
 mod tests {
-    use crate::{app::testing::TestApp, store::readings::EnteredBy};
+    use jiff::SignedDuration;
+
+    use crate::{
+        app::testing::{TestApp, TestClock},
+        store::readings::EnteredBy,
+    };
 
     #[tokio::test]
     async fn the_nurse_code_opens_the_lock_and_training_marks_the_recorder() {
@@ -134,6 +203,66 @@ mod tests {
         assert!(!app.training());
         assert_eq!(app.recorder(), EnteredBy::Relative);
         assert_eq!(app.pair_device("a", "1810", "cuff").unwrap_err().code, "nurse-locked");
+    }
+
+    /// 200 wrong codes in a loop, one a second of simulated time for an
+    /// hour: the first 5 are tried, then the waits let only a few more in,
+    /// and the screens stay locked; the right code works after the wait.
+    #[tokio::test]
+    async fn wrong_codes_slow_down_and_the_right_one_works_after_the_wait() {
+        let clock = TestClock::at("2026-11-30T08:00:00Z");
+        let t = TestApp::demo_with(|c| c.clock = std::sync::Arc::new(clock.clone()));
+        let app = &t.app;
+        let mut tried = 0;
+        for n in 0..200 {
+            clock.set(clock.start() + SignedDuration::from_secs(n * 18));
+            match app.nurse_unlock(&format!("{:04}", 1000 + n)).unwrap_err().code.as_str() {
+                "nurse-wrong-code" => tried += 1,
+                "nurse-wait" => {}
+                other => panic!("{other}"),
+            }
+            assert!(!app.nurse_unlocked());
+        }
+        // 200 × 18 s = an hour: 5 free, then waits of 6, 12, 24 minutes.
+        assert_eq!(tried, 9, "codes tried in an hour");
+        // The wait also refuses the right code, without counting it.
+        assert_eq!(app.nurse_unlock("2468").unwrap_err().code, "nurse-wait");
+        // It survives a restart (kept in the store).
+        let t = t.restart();
+        assert_eq!(t.app.nurse_unlock("2468").unwrap_err().code, "nurse-wait");
+        clock.set(clock.start() + SignedDuration::from_hours(3));
+        assert!(t.app.nurse_unlock("2468").unwrap());
+        // The count starts again after the right code.
+        assert_eq!(t.app.nurse_unlock("0000").unwrap_err().code, "nurse-wrong-code");
+    }
+
+    #[tokio::test]
+    async fn the_nurse_screens_lock_themselves_when_left_alone() {
+        let clock = TestClock::at("2026-11-30T08:00:00Z");
+        let t = TestApp::demo_with(|c| c.clock = std::sync::Arc::new(clock.clone()));
+        t.app.nurse_unlock("2468").unwrap();
+        clock.set(clock.start() + SignedDuration::from_mins(4));
+        t.app.require_nurse().unwrap();
+        clock.set(clock.start() + SignedDuration::from_mins(8));
+        assert!(t.app.nurse_unlocked(), "a use four minutes ago keeps them open");
+        clock.set(clock.start() + SignedDuration::from_mins(9));
+        assert!(!t.app.nurse_unlocked(), "five minutes without use lock them");
+        assert_eq!(t.app.pair_device("a", "1810", "cuff").unwrap_err().code, "nurse-locked");
+
+        // Training: the nurse shows the other screens; nothing locks or
+        // ends it behind her back.
+        t.app.nurse_unlock("2468").unwrap();
+        t.app.set_training(true).unwrap();
+        clock.set(clock.start() + SignedDuration::from_mins(60));
+        assert!(t.app.nurse_unlocked() && t.app.training());
+        t.app.set_training(false).unwrap();
+        assert!(!t.app.nurse_unlocked(), "idle since long, once training is off");
+    }
+
+    #[test]
+    fn waits_double_from_six_minutes_to_an_hour() {
+        let waits: Vec<Option<i64>> = (1..=11).map(|n| super::wait_after(n).map(|w| w.as_mins())).collect();
+        assert_eq!(waits, [None, None, None, None, None, Some(6), Some(12), Some(24), Some(48), Some(60), Some(60)]);
     }
 
     #[tokio::test]

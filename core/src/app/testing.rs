@@ -28,6 +28,35 @@ use crate::{
     trust::Trust,
 };
 
+/// A clock the test moves (shared by clones), in Europe/Oslo.
+#[derive(Clone)]
+pub(crate) struct TestClock {
+    start: Timestamp,
+    now: Arc<Mutex<Timestamp>>,
+}
+
+impl TestClock {
+    pub fn at(text: &str) -> TestClock {
+        let start: Timestamp = text.parse().unwrap();
+        TestClock { start, now: Arc::new(Mutex::new(start)) }
+    }
+    pub fn start(&self) -> Timestamp {
+        self.start
+    }
+    pub fn set(&self, now: Timestamp) {
+        *self.now.lock().unwrap() = now;
+    }
+}
+
+impl crate::clock::Clock for TestClock {
+    fn now(&self) -> Timestamp {
+        *self.now.lock().unwrap()
+    }
+    fn time_zone(&self) -> jiff::tz::TimeZone {
+        crate::clock::oslo()
+    }
+}
+
 /// What the fake platform holds (shared across a restart).
 #[derive(Default)]
 pub(crate) struct Vault {
