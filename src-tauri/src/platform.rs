@@ -1,7 +1,7 @@
 //! The operating system, as the core's [`Platform`] sees it. Secrets (the
 //! store key, and the enrolment with its OAuth tokens) live in the OS
-//! keyring (Secret Service on Linux), created on first use. Tests and
-//! headless machines name a key file with `HEIMA_KEY_FILE` instead; the
+//! keyring (Secret Service on Linux), created on first use. Tests (debug
+//! builds only) name a key file with `HEIMA_KEY_FILE` instead; the
 //! enrolment then sits next to it in `<key file>.service.json`, both mode
 //! 0600. Nothing falls back to a file silently: only demo mode may, and
 //! the core decides that. Settings go to `settings.json`; randomness comes
@@ -75,8 +75,14 @@ fn read_file(path: &Path) -> Result<Option<String>, SecretError> {
     }
 }
 
+/// The key file named by `HEIMA_KEY_FILE`: only in debug builds (the
+/// ones the tests use); a release build always uses the keyring.
 fn key_file() -> Option<PathBuf> {
-    std::env::var_os(KEY_FILE_ENV).map(PathBuf::from)
+    if cfg!(debug_assertions) {
+        std::env::var_os(KEY_FILE_ENV).map(PathBuf::from)
+    } else {
+        None
+    }
 }
 
 fn enrolment_file(key_file: &Path) -> PathBuf {
@@ -95,8 +101,16 @@ fn new_key() -> Result<StoreKey, SecretError> {
     Ok(StoreKey::from_bytes(bytes))
 }
 
-/// Reads the key from `path`, creating it (mode 0600) when missing.
+/// Reads the key from `path`, creating it (mode 0600) when missing. A key
+/// file others may read is refused: the key is not a secret any more.
 fn key_from_file(path: &Path) -> Result<StoreKey, SecretError> {
+    #[cfg(unix)]
+    if let Ok(meta) = fs::metadata(path) {
+        use std::os::unix::fs::PermissionsExt;
+        if meta.permissions().mode() & 0o077 != 0 {
+            return Err(secret_error(format!("{} may be read by others (must be 0600)", path.display())));
+        }
+    }
     match read_file(path)? {
         Some(text) => parse_key(&text),
         None => {
@@ -166,5 +180,11 @@ mod tests {
         }
         fs::write(&path, "not a key").unwrap();
         assert!(key_from_file(&path).unwrap_err().detail.contains("does not hold a key"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+            assert!(key_from_file(&path).unwrap_err().detail.contains("must be 0600"));
+        }
     }
 }

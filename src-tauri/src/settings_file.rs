@@ -1,4 +1,5 @@
-//! Reads and writes `settings.json` in the app's data folder. Writes are
+//! Reads and writes `settings.json` (mode 0600: it names the service) in
+//! the app's data folder. Writes are
 //! atomic (`heima_core::atomic_file`), so a crash leaves either the old
 //! or the new file. A file that cannot be read is kept aside, never deleted.
 
@@ -45,7 +46,7 @@ pub fn load(dir: &Path) -> (Settings, Option<CoreError>) {
 
 /// Saves the settings durably.
 pub fn save(dir: &Path, settings: &Settings) -> Result<(), CoreError> {
-    atomic_file::write(&path(dir), settings.to_json().as_bytes(), Access::Default)
+    atomic_file::write(&path(dir), settings.to_json().as_bytes(), Access::OwnerOnly)
         .map_err(|e| CoreError::new(ErrorCode::SettingsUnwritable, e.to_string()))
 }
 

@@ -157,6 +157,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         mut notices: Vec<CoreError>,
     ) -> App<P, M> {
         let (clock, runtime) = (config.clock.clone(), config.runtime.clone());
+        keep_private(&config.data_dir);
         let demo = DemoService::new(&*clock);
         let file = if settings.is_demo() { StoreFile::Demo } else { StoreFile::Real };
         let store = open_store(&platform, &config.data_dir, file, clock.now(), &mut notices);
@@ -169,6 +170,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             }
             store
         });
+        // The store's own files (WAL, key check) exist now too.
+        keep_private(&config.data_dir);
         let sync = SyncStatus::at_start(store.as_ref());
         let calls = CallLine::new(media.clone(), config.call_source, config.call_timings, runtime.clone());
         let demo_nurse = DemoNurse::new(media, config.demo_ring);
@@ -323,6 +326,33 @@ pub struct SettingsView {
     pub notices: Vec<CoreError>,
 }
 
+/// Makes the data folder private to the user: the folder (and any below
+/// it) mode 0700, every file 0600 — the database, its WAL, the settings
+/// (they name the service), quarantined copies. Checked at every start, so
+/// files from an older version or a careless copy are mended too.
+fn keep_private(data_dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fn walk(dir: &Path) -> std::io::Result<()> {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+            for entry in std::fs::read_dir(dir)? {
+                let entry = entry?;
+                let kind = entry.file_type()?;
+                if kind.is_dir() {
+                    walk(&entry.path())?;
+                } else if kind.is_file() {
+                    std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(0o600))?;
+                }
+            }
+            Ok(())
+        }
+        if let Err(e) = std::fs::create_dir_all(data_dir).and_then(|()| walk(data_dir)) {
+            log::warn!("data folder not made private: {e}");
+        }
+    }
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -388,6 +418,27 @@ mod tests {
         t.platform().fail_settings_save();
         assert_eq!(t.app.set_display(TextSize::Largest, true).unwrap_err().code, "settings-unwritable");
         assert_eq!(t.app.settings().text_size, TextSize::Normal, "a change not saved does not count");
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn the_data_folder_and_its_files_are_private_after_start() {
+        use std::os::unix::fs::PermissionsExt;
+        let t = TestApp::demo();
+        let dir = t.data_dir().to_path_buf();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::create_dir_all(dir.join("quarantine/old")).unwrap();
+        std::fs::write(dir.join("quarantine/old/heima.db"), b"old").unwrap();
+        std::fs::set_permissions(dir.join("demo.db"), std::fs::Permissions::from_mode(0o644)).unwrap();
+        let t = t.restart();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&dir.join("quarantine/old")), 0o700);
+        for file in std::fs::read_dir(&dir).unwrap().flatten().filter(|e| e.file_type().unwrap().is_file()) {
+            assert_eq!(mode(&file.path()), 0o600, "{}", file.path().display());
+        }
+        assert_eq!(mode(&dir.join("quarantine/old/heima.db")), 0o600);
+        drop(t);
     }
 
     #[tokio::test]

@@ -207,7 +207,7 @@ impl Store {
         configure(&conn)?;
         migrations::migrate(&mut conn)?;
         if !known_key {
-            crate::atomic_file::write(&check, key.fingerprint().as_bytes(), crate::atomic_file::Access::Default)?;
+            crate::atomic_file::write(&check, key.fingerprint().as_bytes(), crate::atomic_file::Access::OwnerOnly)?;
         }
         let store = Store { conn, path: Some(path.to_path_buf()) };
         for notice in &notices {
