@@ -34,6 +34,8 @@ error_codes! {
     SettingsUnwritable = "settings-unwritable",
     BluetoothUnavailable = "bluetooth-unavailable",
     StoreKeyUnavailable = "store-key-unavailable",
+    /// The key of the existing database is gone; the file is kept as it is.
+    StoreKeyMissing = "store-key-missing",
     StoreQuarantined = "store-quarantined",
     StoreWrongKey = "store-wrong-key",
     StoreNewerVersion = "store-newer-version",

@@ -56,3 +56,4 @@ error-enrol-untrusted = This follow-up service is not approved on this tablet. C
 error-enrol-insecure = The service address is not secure (it must start with https). The tablet was not connected.
 error-enrol-nothing-to-confirm = No connection is waiting to be confirmed. Start again with the code.
 error-nurse-wait = Too many wrong codes. Wait a few minutes before trying again.
+error-store-key-missing = The key to the data on this tablet is missing, so it cannot be opened. Nothing has been deleted. Ask your nurse.

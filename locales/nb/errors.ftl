@@ -56,3 +56,4 @@ error-enrol-untrusted = Denne oppfølgingstjenesten er ikke godkjent på dette n
 error-enrol-insecure = Adressen til tjenesten er ikke sikker (den må begynne med https). Nettbrettet ble ikke koblet til.
 error-enrol-nothing-to-confirm = Det er ingen tilkobling som venter på å bli bekreftet. Start på nytt med koden.
 error-nurse-wait = For mange feil koder. Vent noen minutter før du prøver igjen.
+error-store-key-missing = Nøkkelen til dataene på dette nettbrettet mangler, så de kan ikke åpnes. Ingenting er slettet. Spør sykepleieren din.

@@ -56,3 +56,4 @@ error-enrol-untrusted = Denne oppfølgingstenesta er ikkje godkjend på dette ne
 error-enrol-insecure = Adressa til tenesta er ikkje sikker (ho må byrje med https). Nettbrettet vart ikkje kopla til.
 error-enrol-nothing-to-confirm = Det er inga tilkopling som ventar på å bli stadfesta. Start på nytt med koden.
 error-nurse-wait = For mange feil kodar. Vent nokre minutt før du prøver igjen.
+error-store-key-missing = Nøkkelen til dataa på dette nettbrettet manglar, så dei kan ikkje opnast. Ingenting er sletta. Spør sjukepleiaren din.

@@ -101,9 +101,8 @@ fn new_key() -> Result<StoreKey, SecretError> {
     Ok(StoreKey::from_bytes(bytes))
 }
 
-/// Reads the key from `path`, creating it (mode 0600) when missing. A key
-/// file others may read is refused: the key is not a secret any more.
-fn key_from_file(path: &Path) -> Result<StoreKey, SecretError> {
+/// A key file others may read is refused: the key is not a secret any more.
+fn check_private(path: &Path) -> Result<(), SecretError> {
     #[cfg(unix)]
     if let Ok(meta) = fs::metadata(path) {
         use std::os::unix::fs::PermissionsExt;
@@ -111,6 +110,13 @@ fn key_from_file(path: &Path) -> Result<StoreKey, SecretError> {
             return Err(secret_error(format!("{} may be read by others (must be 0600)", path.display())));
         }
     }
+    Ok(())
+}
+
+/// Reads the key from `path`, creating it (mode 0600) when missing (demo
+/// mode without a keyring).
+fn key_from_file(path: &Path) -> Result<StoreKey, SecretError> {
+    check_private(path)?;
     match read_file(path)? {
         Some(text) => parse_key(&text),
         None => {
@@ -122,19 +128,26 @@ fn key_from_file(path: &Path) -> Result<StoreKey, SecretError> {
 }
 
 impl Platform for OsPlatform {
-    fn store_key(&self) -> Result<StoreKey, SecretError> {
-        if let Some(path) = key_file() {
-            log::info!("store key from the file named by {KEY_FILE_ENV}");
-            return key_from_file(&path);
-        }
-        match read_keyring(Secret::StoreKey)? {
-            Some(hex) => parse_key(&hex),
-            None => {
-                let key = new_key()?;
-                keyring_entry(Secret::StoreKey)?.set_password(&key.to_hex()).map_err(secret_error)?;
-                Ok(key)
+    fn load_store_key(&self) -> Result<Option<StoreKey>, SecretError> {
+        let text = match key_file() {
+            Some(path) => {
+                log::info!("store key from the file named by {KEY_FILE_ENV}");
+                check_private(&path)?;
+                read_file(&path)?
             }
+            None => read_keyring(Secret::StoreKey)?,
+        };
+        text.as_deref().map(parse_key).transpose()
+    }
+    fn create_store_key(&self) -> Result<StoreKey, SecretError> {
+        let key = new_key()?;
+        match key_file() {
+            Some(path) => {
+                atomic_file::write(&path, key.to_hex().as_bytes(), Access::OwnerOnly).map_err(secret_error)?
+            }
+            None => keyring_entry(Secret::StoreKey)?.set_password(&key.to_hex()).map_err(secret_error)?,
         }
+        Ok(key)
     }
     fn store_key_in_file(&self, path: &Path) -> Result<StoreKey, SecretError> {
         key_from_file(path)

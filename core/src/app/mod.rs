@@ -59,9 +59,11 @@ impl From<SecretError> for CoreError {
 /// What the app needs from the operating system. The shell implements it
 /// with the OS keyring and files; tests with memory.
 pub trait Platform: Send + Sync + 'static {
-    /// The store key as configured (the keyring, or a named key file),
-    /// created on first use.
-    fn store_key(&self) -> Result<StoreKey, SecretError>;
+    /// The store key as configured (the keyring, or a named key file), if
+    /// there is one.
+    fn load_store_key(&self) -> Result<Option<StoreKey>, SecretError>;
+    /// Makes a new store key and keeps it (the first start).
+    fn create_store_key(&self) -> Result<StoreKey, SecretError>;
     /// A key kept in a file, created on first use (demo mode without a keyring).
     fn store_key_in_file(&self, path: &Path) -> Result<StoreKey, SecretError>;
     /// The saved enrolment with the follow-up service, if any.
@@ -312,6 +314,12 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         store_key(&self.platform, &self.config.data_dir, file)
     }
 
+    /// Closes the store (tests compare the file's bytes afterwards).
+    #[cfg(test)]
+    pub(crate) fn take_store_for_tests(&self) -> Option<Store> {
+        self.store.lock().unwrap().take()
+    }
+
     /// Opens another connection to the real store (sync rounds use their own).
     fn open_real_store(&self) -> Result<Store, CoreError> {
         let key = self.store_key(StoreFile::Real)?;
@@ -357,9 +365,18 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The key of a store file. A database that exists never gets a new key
+/// silently (it could never be read again, and what waits to be sent
+/// would be lost): without its key the app says so and leaves the file
+/// untouched.
 fn store_key(platform: &impl Platform, data_dir: &Path, file: StoreFile) -> Result<StoreKey, CoreError> {
-    match platform.store_key() {
-        Ok(key) => Ok(key),
+    match platform.load_store_key() {
+        Ok(Some(key)) => Ok(key),
+        Ok(None) if file.path(data_dir).exists() => {
+            log::error!("the store's key is missing; the database is left untouched");
+            Err(CoreError::new(ErrorCode::StoreKeyMissing, "no key for the existing database"))
+        }
+        Ok(None) => Ok(platform.create_store_key()?),
         Err(error) if file == StoreFile::Demo => {
             log::warn!("keyring unavailable ({error}); demo mode keeps its key in the data folder");
             Ok(platform.store_key_in_file(&data_dir.join("demo-store.key"))?)
@@ -418,6 +435,24 @@ mod tests {
         t.platform().fail_settings_save();
         assert_eq!(t.app.set_display(TextSize::Largest, true).unwrap_err().code, "settings-unwritable");
         assert_eq!(t.app.settings().text_size, TextSize::Normal, "a change not saved does not count");
+    }
+
+    /// The keyring lost the key of an existing database: no new key, the
+    /// file untouched, and the user told.
+    #[tokio::test]
+    async fn a_missing_key_never_gets_a_new_one_over_an_existing_database() {
+        let t = TestApp::enrolled();
+        t.app.with_store(|s| Ok(s.set_setting("probe", "kept")?)).unwrap();
+        drop(t.app.take_store_for_tests());
+        let database = t.data_dir().join("heima.db");
+        let before = std::fs::read(&database).unwrap();
+        t.platform().forget_store_key();
+        let t = t.restart();
+        let notices = t.app.settings_with_notices().notices;
+        assert_eq!(notices.iter().map(|n| n.code.as_str()).collect::<Vec<_>>(), ["store-key-missing"]);
+        assert_eq!(t.app.today().unwrap_err().code, "store-failed", "no store is open");
+        assert!(!t.platform().created_a_key(), "no new key was made");
+        assert_eq!(std::fs::read(&database).unwrap(), before, "the file is untouched");
     }
 
     #[cfg(unix)]

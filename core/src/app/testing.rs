@@ -63,6 +63,9 @@ pub(crate) struct Vault {
     enrolment: Mutex<Option<Enrolment>>,
     settings: Mutex<Option<Settings>>,
     fail_settings: AtomicBool,
+    /// The keyring lost the store key.
+    key_forgotten: AtomicBool,
+    key_created: AtomicBool,
 }
 
 /// The keyring and settings file, in memory.
@@ -79,13 +82,25 @@ impl FakePlatform {
     pub fn forget_enrolment(&self) {
         *self.0.enrolment.lock().unwrap() = None;
     }
+    pub fn forget_store_key(&self) {
+        self.0.key_forgotten.store(true, Ordering::SeqCst);
+    }
+    pub fn created_a_key(&self) -> bool {
+        self.0.key_created.load(Ordering::SeqCst)
+    }
     pub fn fail_settings_save(&self) {
         self.0.fail_settings.store(true, Ordering::SeqCst);
     }
 }
 
 impl Platform for FakePlatform {
-    fn store_key(&self) -> Result<StoreKey, SecretError> {
+    fn load_store_key(&self) -> Result<Option<StoreKey>, SecretError> {
+        let forgotten = self.0.key_forgotten.load(Ordering::SeqCst);
+        Ok((!forgotten).then(|| StoreKey::from_bytes([7; 32])))
+    }
+    fn create_store_key(&self) -> Result<StoreKey, SecretError> {
+        self.0.key_created.store(true, Ordering::SeqCst);
+        self.0.key_forgotten.store(false, Ordering::SeqCst);
         Ok(StoreKey::from_bytes([7; 32]))
     }
     fn store_key_in_file(&self, _: &Path) -> Result<StoreKey, SecretError> {
