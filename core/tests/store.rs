@@ -219,6 +219,59 @@ fn damaged_database_is_quarantined_reported_and_kept() {
     assert!(due[0].identifier.starts_with("notice/store-quarantined/"), "{}", due[0].identifier);
 }
 
+/// A database another connection holds locked for 2 s is waited for (the
+/// busy timeout comes before the start-up check), not taken for damaged.
+#[test]
+fn a_database_locked_for_a_while_is_waited_for_not_quarantined() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("heima.db");
+    {
+        let mut store = open(&path);
+        store.insert_reading(&reading(&weight("aa:bb", 1, 16100), EnteredBy::Patient)).unwrap();
+    }
+    let locker = rusqlite::Connection::open(&path).unwrap();
+    locker
+        .execute_batch(&format!(
+            "PRAGMA key = \"x'{}'\"; PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; \
+             UPDATE setting SET value = value WHERE key = 'none'; COMMIT;",
+            key().to_hex()
+        ))
+        .unwrap();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        drop(locker);
+    });
+    let started = std::time::Instant::now();
+    let opened = Store::open(&path, &key(), now()).unwrap();
+    assert!(started.elapsed() >= std::time::Duration::from_millis(1500), "it waited for the lock");
+    assert!(opened.notices.is_empty(), "{:?}", opened.notices);
+    assert!(!dir.path().join("quarantine").exists(), "nothing was moved aside");
+    assert_eq!(opened.store.reading_count().unwrap(), 1);
+    release.join().unwrap();
+}
+
+/// Held longer than the busy timeout, the lock is a failed start (try
+/// again later), never a reason to move the database aside.
+#[test]
+fn a_database_locked_longer_than_the_timeout_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("heima.db");
+    drop(open(&path));
+    let locker = rusqlite::Connection::open(&path).unwrap();
+    locker
+        .execute_batch(&format!(
+            "PRAGMA key = \"x'{}'\"; PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; \
+             UPDATE setting SET value = value WHERE key = 'none'; COMMIT;",
+            key().to_hex()
+        ))
+        .unwrap();
+    let error = Store::open(&path, &key(), now()).err().expect("busy");
+    assert_eq!(error.code(), "store-failed", "{error}");
+    assert!(!dir.path().join("quarantine").exists(), "nothing was moved aside");
+    drop(locker);
+    assert!(Store::open(&path, &key(), now()).unwrap().notices.is_empty(), "later it opens");
+}
+
 /// Every frozen old schema (with its sample rows) upgrades to a database
 /// whose schema equals a fresh one, and its rows survive.
 #[test]

@@ -320,10 +320,19 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         self.store.lock().unwrap().take()
     }
 
-    /// Opens another connection to the real store (sync rounds use their own).
+    /// Opens the real store (enrolment: its first open in this run, with
+    /// the start-up check).
     fn open_real_store(&self) -> Result<Store, CoreError> {
         let key = self.store_key(StoreFile::Real)?;
         Ok(Store::open(&StoreFile::Real.path(&self.config.data_dir), &key, self.clock.now())?.store)
+    }
+
+    /// Another connection to the real store the app has open (sync rounds
+    /// use their own, so the screens never wait for the network); the
+    /// start-up check is not run again.
+    fn connect_real_store(&self) -> Result<Store, CoreError> {
+        let key = self.store_key(StoreFile::Real)?;
+        Ok(Store::connect_again(&StoreFile::Real.path(&self.config.data_dir), &key)?)
     }
 }
 

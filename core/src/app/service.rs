@@ -266,7 +266,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 return;
             }
         };
-        let mut store = match self.open_real_store() {
+        let mut store = match self.connect_real_store() {
             Ok(store) => store,
             Err(error) => {
                 log::error!("sync could not open the store: {error}");

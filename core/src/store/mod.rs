@@ -141,12 +141,17 @@ fn sidecars(path: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// How long a connection waits for another one's lock before giving up.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 fn connect(path: &Path, key: &StoreKey) -> Result<Connection, rusqlite::Error> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     apply_key(&conn, key)?;
+    // First: a file another connection holds locked is busy, not damaged.
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     Ok(conn)
 }
 
@@ -159,18 +164,32 @@ fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
     // FULL: every commit is on disk before the call returns.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(())
 }
 
+/// What the start-up check found.
+enum Health {
+    Sound,
+    /// Not a database, or not ours, or `quick_check` found damage.
+    Damaged(String),
+    /// Locked, out of memory, an I/O error: try later, touch nothing.
+    Unavailable(rusqlite::Error),
+}
+
 /// Does the first read of the file succeed, and does `quick_check` pass?
-fn health(conn: &Connection) -> Result<(), String> {
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(|e| e.to_string())?;
-    let result: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(|e| e.to_string())?;
-    if result == "ok" {
-        Ok(())
-    } else {
-        Err(result)
+fn health(conn: &Connection) -> Health {
+    use rusqlite::ErrorCode as Sqlite;
+    let damage = |e: rusqlite::Error| match e.sqlite_error_code() {
+        Some(Sqlite::NotADatabase | Sqlite::DatabaseCorrupt) => Health::Damaged(e.to_string()),
+        _ => Health::Unavailable(e),
+    };
+    if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+        return damage(e);
+    }
+    match conn.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0)) {
+        Ok(result) if result == "ok" => Health::Sound,
+        Ok(result) => Health::Damaged(result),
+        Err(e) => damage(e),
     }
 }
 
@@ -192,16 +211,28 @@ impl Store {
         let mut notices = vec![];
         let mut conn = connect(path, key)?;
         if existed {
-            if let Err(reason) = health(&conn) {
+            // A damaged file is looked at twice before it is moved aside.
+            let mut verdict = health(&conn);
+            if matches!(verdict, Health::Damaged(_)) {
                 drop(conn);
-                if !known_key {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                conn = connect(path, key)?;
+                verdict = health(&conn);
+            }
+            match verdict {
+                Health::Sound => {}
+                Health::Unavailable(e) => return Err(e.into()),
+                Health::Damaged(_) if !known_key => {
                     // Without a fingerprint we cannot tell damage from a wrong
                     // key, so touch nothing.
                     return Err(StoreError::WrongKey);
                 }
-                let moved_to = quarantine(path, now)?;
-                notices.push(StoreNotice::Quarantined { moved_to, reason });
-                conn = connect(path, key)?;
+                Health::Damaged(reason) => {
+                    drop(conn);
+                    let moved_to = quarantine(path, now)?;
+                    notices.push(StoreNotice::Quarantined { moved_to, reason });
+                    conn = connect(path, key)?;
+                }
             }
         }
         configure(&conn)?;
@@ -216,6 +247,20 @@ impl Store {
             outbox::enqueue_notice(&store.conn, "store-quarantined", now)?;
         }
         Ok(Opened { store, notices })
+    }
+
+    /// Another connection to a store that [`Store::open`] has opened (and
+    /// checked and migrated) in this run: no health check, no quarantine,
+    /// no migration — the start-up check runs once per start.
+    pub fn connect_again(path: &Path, key: &StoreKey) -> Result<Store, StoreError> {
+        match fs::read_to_string(keycheck_path(path)) {
+            Ok(stored) if stored.trim() == key.fingerprint() => {}
+            Ok(_) => return Err(StoreError::WrongKey),
+            Err(e) => return Err(e.into()),
+        }
+        let conn = connect(path, key)?;
+        configure(&conn)?;
+        Ok(Store { conn, path: Some(path.to_path_buf()) })
     }
 
     /// An encrypted in-memory store, for tests and the demo.
