@@ -1,7 +1,8 @@
 //! Background loop that brings readings in without the patient doing
 //! anything but measuring: every little while it scans for the paired
 //! devices' services, connects to those in range, and lets the core run a
-//! device session into the store. Only counts are logged, never readings.
+//! device session into the store. Only counts and kinds of failure are
+//! logged, never readings or device addresses.
 
 use std::time::Duration;
 
@@ -21,7 +22,7 @@ pub async fn watch(app: AppHandle) {
     let mut scanner = match BtleScanner::new().await {
         Ok(scanner) => scanner,
         Err(e) => {
-            log::info!("device watch not started: {e}");
+            log::info!("device watch not started: {}", e.kind());
             return;
         }
     };
@@ -36,7 +37,7 @@ pub async fn watch(app: AppHandle) {
         let in_range = match scanner.scan(&services, SCAN_FOR).await {
             Ok(found) => found,
             Err(e) => {
-                log::warn!("scan failed: {e}");
+                log::warn!("scan failed: {}", e.kind());
                 continue;
             }
         };
@@ -44,7 +45,7 @@ pub async fn watch(app: AppHandle) {
             let mut link = match scanner.connect(&device.id).await {
                 Ok(link) => link,
                 Err(e) => {
-                    log::warn!("connect failed: {e}");
+                    log::warn!("connect failed: {}", e.kind());
                     continue;
                 }
             };

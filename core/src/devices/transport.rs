@@ -71,6 +71,19 @@ pub enum TransportError {
     Other(String),
 }
 
+impl TransportError {
+    /// What kind of failure, for the log: the OS's own text can name the
+    /// device's address, which is never logged.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            TransportError::Disconnected => "disconnected",
+            TransportError::NeedsBonding => "needs bonding",
+            TransportError::NotOffered(_) => "characteristic not offered",
+            TransportError::Other(_) => "Bluetooth error",
+        }
+    }
+}
+
 /// A connected device.
 #[allow(async_fn_in_trait)]
 pub trait Transport {
