@@ -102,16 +102,7 @@ async fn a_future_last_updated_does_not_stop_later_downloads() {
     // The service changes the plan; the honest answer brings it.
     let mut changed = created.clone();
     changed["title"] = json!("Egenbehandlingsplan (revidert)");
-    let id = created["id"].as_str().unwrap();
-    let status = reqwest::Client::new()
-        .put(format!("{}/CarePlan/{id}", hfs.base))
-        .header("Content-Type", "application/fhir+json")
-        .body(changed.to_string())
-        .send()
-        .await
-        .unwrap()
-        .status();
-    assert!(status.is_success(), "{status}");
+    hfs.update(&changed).await;
     let report = download(&mut store, &direct, None, now, &tz).await.unwrap();
     assert_eq!(report.plans_accepted, 1, "the changed plan arrived: {report:?}");
 }

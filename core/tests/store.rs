@@ -219,6 +219,20 @@ fn damaged_database_is_quarantined_reported_and_kept() {
     assert!(due[0].identifier.starts_with("notice/store-quarantined/"), "{}", due[0].identifier);
 }
 
+/// Another connection that holds the database locked (readers too) until
+/// it is dropped.
+fn lock_exclusively(path: &Path) -> rusqlite::Connection {
+    let locker = rusqlite::Connection::open(path).unwrap();
+    locker
+        .execute_batch(&format!(
+            "PRAGMA key = \"x'{}'\"; PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; \
+             UPDATE setting SET value = value WHERE key = 'none'; COMMIT;",
+            key().to_hex()
+        ))
+        .unwrap();
+    locker
+}
+
 /// A database another connection holds locked for 2 s is waited for (the
 /// busy timeout comes before the start-up check), not taken for damaged.
 #[test]
@@ -229,14 +243,7 @@ fn a_database_locked_for_a_while_is_waited_for_not_quarantined() {
         let mut store = open(&path);
         store.insert_reading(&reading(&weight("aa:bb", 1, 16100), EnteredBy::Patient)).unwrap();
     }
-    let locker = rusqlite::Connection::open(&path).unwrap();
-    locker
-        .execute_batch(&format!(
-            "PRAGMA key = \"x'{}'\"; PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; \
-             UPDATE setting SET value = value WHERE key = 'none'; COMMIT;",
-            key().to_hex()
-        ))
-        .unwrap();
+    let locker = lock_exclusively(&path);
     let release = std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_secs(2));
         drop(locker);
@@ -257,14 +264,7 @@ fn a_database_locked_longer_than_the_timeout_is_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("heima.db");
     drop(open(&path));
-    let locker = rusqlite::Connection::open(&path).unwrap();
-    locker
-        .execute_batch(&format!(
-            "PRAGMA key = \"x'{}'\"; PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; \
-             UPDATE setting SET value = value WHERE key = 'none'; COMMIT;",
-            key().to_hex()
-        ))
-        .unwrap();
+    let locker = lock_exclusively(&path);
     let error = Store::open(&path, &key(), now()).err().expect("busy");
     assert_eq!(error.code(), "store-failed", "{error}");
     assert!(!dir.path().join("quarantine").exists(), "nothing was moved aside");

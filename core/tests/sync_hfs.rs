@@ -123,7 +123,6 @@ async fn plans_and_questionnaires_come_down_by_polling() {
     let mut plan: serde_json::Value = serde_json::from_str(demo::CAREPLAN_JSON).unwrap();
     plan.as_object_mut().unwrap().remove("meta");
     let created = client.post("CarePlan", &plan).await.unwrap();
-    let plan_id = created["id"].as_str().unwrap().to_string();
     for q in demo::QUESTIONNAIRES_JSON {
         let mut q: serde_json::Value = serde_json::from_str(q).unwrap();
         q.as_object_mut().unwrap().remove("id");
@@ -145,16 +144,7 @@ async fn plans_and_questionnaires_come_down_by_polling() {
     // The service changes the plan (a new version of the same resource).
     let mut changed = created.clone();
     changed["title"] = serde_json::json!("Egenbehandlingsplan (revidert)");
-    let client_put = reqwest::Client::new();
-    let status = client_put
-        .put(format!("{}/CarePlan/{plan_id}", hfs.base))
-        .header("Content-Type", "application/fhir+json")
-        .body(changed.to_string())
-        .send()
-        .await
-        .unwrap()
-        .status();
-    assert!(status.is_success(), "{status}");
+    hfs.update(&changed).await;
     // And posts a broken plan, which is refused without harm.
     let mut broken = plan.clone();
     broken["status"] = serde_json::json!("draft");

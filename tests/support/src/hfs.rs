@@ -98,6 +98,26 @@ impl Hfs {
     }
 }
 
+impl Hfs {
+    /// Writes a new version of `resource` (PUT by its type and id), as the
+    /// service does when it changes a plan.
+    pub async fn update(&self, resource: &serde_json::Value) {
+        let kind = resource["resourceType"].as_str().expect("a resource type");
+        let id = resource["id"].as_str().expect("an id");
+        let status = heima_core::net::client_builder()
+            .build()
+            .unwrap()
+            .put(format!("{}/{kind}/{id}", self.base))
+            .header("Content-Type", "application/fhir+json")
+            .body(resource.to_string())
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert!(status.is_success(), "{status}");
+    }
+}
+
 impl Drop for Hfs {
     fn drop(&mut self) {
         let _ = self.child.kill();
