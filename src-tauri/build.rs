@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "mark_messages_read",
     "nurse_unlock",
     "nurse_lock",
+    "nurse_page_left",
     "set_training",
     "find_devices",
     "pair_device",

@@ -41,12 +41,8 @@ export async function route() {
   }
   clearErrors();
   try {
-    // Leaving the nurse's page locks it (training, when on, goes on until
-    // the nurse switches it off there).
-    if (main().dataset.screen === "nurse" && name !== "nurse") {
-      const before = await invoke("service_status");
-      if (!before.training) await invoke("nurse_lock");
-    }
+    // Leaving the nurse's page: the core locks it (unless training is on).
+    if (main().dataset.screen === "nurse" && name !== "nurse") await invoke("nurse_page_left");
     const status = await refreshChrome();
     const screen = await screens[name](parts.slice(1), status);
     main().replaceChildren(screen);

@@ -121,6 +121,7 @@ pub fn run() {
             commands::messages::mark_messages_read,
             commands::nurse::nurse_unlock,
             commands::nurse::nurse_lock,
+            commands::nurse::nurse_page_left,
             commands::nurse::set_training,
             commands::nurse::find_devices,
             commands::nurse::pair_device,

@@ -1,6 +1,6 @@
 // An independent OpenID provider for Heima's SMART login tests:
 // oidc-provider (panva, OpenID Certified), run on loopback by the tests.
-//   node provider.mjs <port> <patient-id>
+//   node provider.mjs <port> <patient-id> <scopes>
 // The app is a public native client (`heima`, PKCE, loopback redirect on
 // any port, RFC 8252); the test gateway introspects tokens as client
 // `gateway`. The login page is the provider's own (devInteractions): any
@@ -12,16 +12,8 @@ import Provider from "oidc-provider";
 const [port, patient] = [Number(process.argv[2]), process.argv[3]];
 const issuer = `http://127.0.0.1:${port}`;
 
-const scopes = [
-  "launch/patient",
-  "offline_access",
-  "patient/Observation.c",
-  "patient/QuestionnaireResponse.c",
-  "patient/Communication.crs",
-  "patient/Device.c",
-  "patient/CarePlan.rs",
-  "patient/Questionnaire.rs",
-];
+// The scopes the app asks for, from the app itself (`enrolment::SCOPE`).
+const scopes = process.argv[4].split(/\s+/).filter(Boolean);
 
 const provider = new Provider(issuer, {
   clients: [

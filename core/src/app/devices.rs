@@ -25,7 +25,7 @@ use crate::{
 };
 
 /// How long the Mål screen waits for a real device's reading.
-pub const MEASURE_WAIT: Duration = Duration::from_secs(180);
+const MEASURE_WAIT: Duration = Duration::from_secs(180);
 /// The demo's cuff pumps, its scale settles: a moment before the value comes.
 const DEMO_SETTLE: Duration = Duration::from_millis(1200);
 /// A paired device in range may take this long between packets before
@@ -64,11 +64,11 @@ fn bluetooth_unavailable(e: TransportError) -> CoreError {
 
 /// Stores through the app's shared store, locking it only per record, for
 /// whoever records now (training overrides), and wakes sync.
-pub struct AppSink<'a, P: Platform, M: CallMedia> {
-    pub app: &'a App<P, M>,
-    pub device_id: &'a str,
+struct AppSink<'a, P: Platform, M: CallMedia> {
+    app: &'a App<P, M>,
+    device_id: &'a str,
     /// The plan in force; `None` when an enrolled tablet has none yet.
-    pub plan: Option<&'a CarePlan>,
+    plan: Option<&'a CarePlan>,
 }
 
 impl<P: Platform, M: CallMedia> ReadingSink for AppSink<'_, P, M> {
@@ -87,9 +87,7 @@ impl<P: Platform, M: CallMedia> ReadingSink for AppSink<'_, P, M> {
 impl<P: Platform, M: CallMedia> App<P, M> {
     /// The plan in force now, if any.
     fn plan_in_force(&self) -> Option<CarePlan> {
-        self.with_store(|store| Ok(crate::fhir::careplan::in_force(store, self.clock.now(), &self.clock.time_zone())?))
-            .ok()
-            .flatten()
+        self.with_store(|store| Ok(self.plan_now(store)?)).ok().flatten()
     }
 
     /// Looks for health devices nearby (nurse only): the demo's simulated

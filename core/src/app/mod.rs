@@ -23,7 +23,7 @@ use serde::Serialize;
 
 pub use calls::{CallRoute, CallScreen};
 pub use config::{AppConfig, Variable};
-pub use devices::{AppSink, FoundDevice, SessionWith, MEASURE_WAIT};
+pub use devices::{FoundDevice, SessionWith};
 pub use nurse::DEMO_NURSE_CODE;
 pub use screens::{AnswersOutcome, EntryOutcome, PlanView};
 pub use service::{EnrolmentToConfirm, ServiceStatus, SyncStatus, REVOKED_SETTING};
@@ -159,7 +159,6 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         mut notices: Vec<CoreError>,
     ) -> App<P, M> {
         let (clock, runtime) = (config.clock.clone(), config.runtime.clone());
-        keep_private(&config.data_dir);
         let demo = DemoService::new(&*clock);
         let file = if settings.is_demo() { StoreFile::Demo } else { StoreFile::Real };
         let store = open_store(&platform, &config.data_dir, file, clock.now(), &mut notices);
@@ -172,7 +171,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             }
             store
         });
-        // The store's own files (WAL, key check) exist now too.
+        // Once, with the store's own files (database, WAL, key check) there.
         keep_private(&config.data_dir);
         let sync = SyncStatus::at_start(store.as_ref());
         let calls = CallLine::new(media.clone(), config.call_source, config.call_timings, runtime.clone());
@@ -272,6 +271,11 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
     pub fn set_bluetooth(&self, status: BluetoothStatus) {
         *self.bluetooth.lock().unwrap() = status;
+    }
+
+    /// The plan in force now, read from `store`.
+    fn plan_now(&self, store: &Store) -> Result<Option<crate::plan::CarePlan>, crate::store::StoreError> {
+        crate::fhir::careplan::in_force(store, self.clock.now(), &self.clock.time_zone())
     }
 
     /// Runs `f` on the open store.

@@ -95,6 +95,15 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         Err(CoreError::new(ErrorCode::NurseWrongCode, "wrong nurse code"))
     }
 
+    /// The nurse left her page: it locks — unless training is on, which
+    /// goes on (with its banner) until she switches it off there.
+    pub fn nurse_page_left(&self) {
+        let mut people = self.people.lock().unwrap();
+        if !people.training {
+            people.nurse_unlocked = false;
+        }
+    }
+
     /// Closes the nurse screens (and ends training).
     pub fn nurse_lock(&self) {
         let mut people = self.people.lock().unwrap();
@@ -249,10 +258,16 @@ mod tests {
         assert!(!t.app.nurse_unlocked(), "five minutes without use lock them");
         assert_eq!(t.app.pair_device("a", "1810", "cuff").unwrap_err().code, "nurse-locked");
 
+        // Leaving the page locks it.
+        t.app.nurse_unlock("2468").unwrap();
+        t.app.nurse_page_left();
+        assert!(!t.app.nurse_unlocked());
+
         // Training: the nurse shows the other screens; nothing locks or
-        // ends it behind her back.
+        // ends it behind her back, leaving the page neither.
         t.app.nurse_unlock("2468").unwrap();
         t.app.set_training(true).unwrap();
+        t.app.nurse_page_left();
         clock.set(clock.start() + SignedDuration::from_mins(60));
         assert!(t.app.nurse_unlocked() && t.app.training());
         t.app.set_training(false).unwrap();

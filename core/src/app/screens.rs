@@ -125,7 +125,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// The self-care plan in force, with its questionnaires' titles.
     pub fn plan(&self) -> Result<Option<PlanView>, CoreError> {
         self.with_store(|store| {
-            let Some(plan) = crate::fhir::careplan::in_force(store, self.clock.now(), &self.clock.time_zone())? else {
+            let Some(plan) = self.plan_now(store)? else {
                 return Ok(None);
             };
             let mut titles = BTreeMap::new();

@@ -102,13 +102,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let mode = self.mode();
         let sync = self.sync.lock().unwrap().clone();
         let (outbox, plan, unread) = self
-            .with_store(|store| {
-                Ok((
-                    store.outbox_status()?,
-                    crate::fhir::careplan::in_force(store, self.clock.now(), &self.clock.time_zone())?,
-                    store.unread_messages()?,
-                ))
-            })
+            .with_store(|store| Ok((store.outbox_status()?, self.plan_now(store)?, store.unread_messages()?)))
             .unwrap_or((OutboxStatus { waiting: 0, sent: 0 }, None, 0));
         // The demo sends nothing: its outbox is not the patient's.
         let outbox = if mode == Mode::Demo { OutboxStatus { waiting: 0, sent: 0 } } else { outbox };
@@ -142,15 +136,10 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         self.platform.save_enrolment(enrolment)?;
         let mut store = self.open_real_store()?;
         store.begin_service(&enrolment.fhir_base, &enrolment.patient, self.clock.now())?;
-        store.set_setting(REVOKED_SETTING, "false")?;
+        self.lift_revocation(&store)?;
         let base_url = enrolment.fhir_base.clone();
         self.change_settings(|s| s.service = Some(ServiceEnrolment { base_url }))?;
         *self.store.lock().unwrap() = Some(store);
-        {
-            let mut sync = self.sync.lock().unwrap();
-            sync.revoked = false;
-            sync.last_error = None;
-        }
         self.sync_soon();
         log::info!("enrolled with a follow-up service");
         Ok(())
@@ -327,6 +316,15 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         }
     }
 
+    /// The service accepts this tablet (again): remembered in `store`, and
+    /// the sync status forgets the revocation and its retries.
+    fn lift_revocation(&self, store: &Store) -> Result<(), crate::store::StoreError> {
+        store.set_setting(REVOKED_SETTING, "false")?;
+        let mut sync = self.sync.lock().unwrap();
+        (sync.revoked, sync.refresh_failures, sync.next_refresh_try, sync.last_error) = (false, 0, None, None);
+        Ok(())
+    }
+
     /// A revoked tablet tries its refresh token again now and then (long
     /// backoff): the service may have withdrawn access by mistake. When a
     /// refresh works the revocation is lifted. Returns whether it was.
@@ -342,11 +340,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                     log::error!("refreshed tokens not saved: {error}");
                     return false;
                 }
-                if let Err(error) = self.with_store(|s| Ok(s.set_setting(REVOKED_SETTING, "false")?)) {
+                if let Err(error) = self.with_store(|s| Ok(self.lift_revocation(s)?)) {
                     log::error!("revocation not lifted in the store: {error}");
                 }
-                let mut sync = self.sync.lock().unwrap();
-                (sync.revoked, sync.refresh_failures, sync.next_refresh_try, sync.last_error) = (false, 0, None, None);
                 log::info!("the service accepts this tablet again");
                 true
             }

@@ -119,12 +119,19 @@ impl CallService {
         self.calls.clone()
     }
 
+    /// `url`, if it is on the endpoint's own origin (the only one the
+    /// token may go to).
+    fn on_own_origin(&self, url: Url) -> Result<Url, CallError> {
+        if url.origin() == self.base.origin() {
+            Ok(url)
+        } else {
+            Err(CallError::new(ErrorCode::CallFailed, "the call is on another origin than its endpoint"))
+        }
+    }
+
     /// A request with the token, only to the endpoint's own origin.
     fn request(&self, method: Method, url: Url) -> Result<reqwest::RequestBuilder, CallError> {
-        if url.origin() != self.base.origin() {
-            return Err(CallError::new(ErrorCode::CallFailed, "the call is on another origin than its endpoint"));
-        }
-        let request = self.http.request(method, url);
+        let request = self.http.request(method, self.on_own_origin(url)?);
         Ok(match &self.token {
             Some(token) => request.bearer_auth(token),
             None => request,
@@ -133,11 +140,7 @@ impl CallService {
 
     /// A call's address (from the service), parsed and on the endpoint's origin.
     fn call_url(&self, call: &str) -> Result<Url, CallError> {
-        let url = Url::parse(call).map_err(|e| CallError::new(ErrorCode::CallFailed, e.to_string()))?;
-        if url.origin() != self.base.origin() {
-            return Err(CallError::new(ErrorCode::CallFailed, "the call is on another origin than its endpoint"));
-        }
-        Ok(url)
+        self.on_own_origin(Url::parse(call).map_err(|e| CallError::new(ErrorCode::CallFailed, e.to_string()))?)
     }
 
     fn resolve(&self, location: Option<&header::HeaderValue>, against: &Url) -> Result<String, CallError> {
@@ -145,7 +148,7 @@ impl CallService {
             .and_then(|l| l.to_str().ok())
             .ok_or_else(|| CallError::new(ErrorCode::CallFailed, "no Location for the call"))?;
         let url = against.join(location).map_err(|e| CallError::new(ErrorCode::CallFailed, e.to_string()))?;
-        Ok(self.call_url(url.as_str())?.into())
+        Ok(self.on_own_origin(url)?.into())
     }
 
     /// The STUN/TURN servers the service wants used (`OPTIONS …/calls`).

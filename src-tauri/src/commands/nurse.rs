@@ -18,6 +18,12 @@ pub fn nurse_lock(state: State<'_, AppState>) {
     state.nurse_lock();
 }
 
+/// The nurse left her page (it locks unless training is on).
+#[tauri::command]
+pub fn nurse_page_left(state: State<'_, AppState>) {
+    state.nurse_page_left();
+}
+
 /// Switches training mode on or off.
 #[tauri::command]
 pub fn set_training(state: State<'_, AppState>, on: bool) -> Result<bool, CoreError> {

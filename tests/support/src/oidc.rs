@@ -35,6 +35,7 @@ impl OidcProvider {
             .arg(&script)
             .arg(port.to_string())
             .arg(patient)
+            .arg(heima_core::enrolment::SCOPE)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
