@@ -140,6 +140,9 @@ pub struct SmartConfiguration {
     /// (RFC 9207); then the app insists on it.
     #[serde(default)]
     pub authorization_response_iss_parameter_supported: bool,
+    /// Where tokens are revoked (RFC 7009), if the server offers it.
+    #[serde(default)]
+    pub revocation_endpoint: Option<String>,
 }
 
 impl SmartConfiguration {
@@ -158,10 +161,12 @@ impl SmartConfiguration {
 pub const CLIENT_ID: &str = "heima";
 /// SMART v2 scopes, only what the app uses: it creates readings, answers,
 /// messages and devices, reads and searches its plan, questionnaires and
-/// messages, and needs a refresh token that outlives the app being
+/// messages, reads the patient's own `Patient` (who they are, checked at
+/// a hand-over), and needs a refresh token that outlives the app being
 /// closed. No `openid`: the app checks no id_token, so it asks for none.
 pub const SCOPE: &str = "launch/patient offline_access patient/Observation.c patient/QuestionnaireResponse.c \
-                         patient/Communication.crs patient/Device.c patient/CarePlan.rs patient/Questionnaire.rs";
+                         patient/Communication.crs patient/Device.c patient/CarePlan.rs patient/Questionnaire.rs \
+                         patient/Patient.r";
 
 /// The URL to open in the system browser for a SMART standalone launch.
 pub fn authorize_url(
@@ -206,6 +211,14 @@ pub struct TokenResponse {
     pub service_name: Option<String>,
     /// Where the service takes video calls (`docs/calls.md`); none: no calls.
     pub call_endpoint: Option<String>,
+    /// Where tokens are revoked (RFC 7009); for an activation code, as
+    /// SMART discovery would say it.
+    #[serde(default)]
+    pub revocation_endpoint: Option<String>,
+    /// The tablet's own nurse code, issued by the service with the
+    /// enrolment; the app keeps only a slow hash of it.
+    #[serde(default)]
+    pub nurse_code: Option<String>,
 }
 
 impl std::fmt::Debug for TokenResponse {
@@ -246,6 +259,20 @@ pub struct Enrolment {
     pub call_token: Option<String>,
     #[serde(default)]
     pub call_token_expires_at: Option<Timestamp>,
+    /// Where tokens are revoked at the end of the follow-up (RFC 7009).
+    #[serde(default)]
+    pub revocation_endpoint: Option<String>,
+    /// The patient's national identity number as the service gave it
+    /// (`<system>|<value>`), to check a hand-over is the same person.
+    #[serde(default)]
+    pub national_id: Option<String>,
+    /// The tablet's nurse code as an Argon2id hash (PHC string).
+    #[serde(default)]
+    pub nurse_code_hash: Option<String>,
+    /// The nurse code as the service issued it, until the app has hashed
+    /// it; never saved.
+    #[serde(skip)]
+    pub issued_nurse_code: Option<String>,
 }
 
 impl std::fmt::Debug for Enrolment {
@@ -260,10 +287,44 @@ impl std::fmt::Debug for Enrolment {
     }
 }
 
+/// Norwegian national identity numbers: fødselsnummer and D-nummer (the
+/// identifier systems of the Norwegian FHIR base profiles).
+pub const FNR_SYSTEM: &str = "urn:oid:2.16.578.1.12.4.1.4.1";
+pub const DNR_SYSTEM: &str = "urn:oid:2.16.578.1.12.4.1.4.2";
+
+/// The national identity number in a `Patient` resource, as
+/// `<system>|<value>`: a fødselsnummer before a D-nummer, 11 digits, and
+/// only when the resource is the patient asked for (`reference`,
+/// `Patient/<id>`). Anything else is `None` — the person is then not
+/// confirmed.
+pub fn national_identity(patient: &serde_json::Value, reference: &str) -> Option<String> {
+    if patient["resourceType"] != "Patient" || Some(patient["id"].as_str()?) != reference.strip_prefix("Patient/") {
+        return None;
+    }
+    let identifiers = patient["identifier"].as_array()?;
+    [FNR_SYSTEM, DNR_SYSTEM].iter().find_map(|system| {
+        identifiers.iter().find_map(|i| {
+            let value = i["value"].as_str()?.trim();
+            let valid = value.len() == 11 && value.bytes().all(|b| b.is_ascii_digit());
+            (i["system"] == *system && valid).then(|| format!("{system}|{value}"))
+        })
+    })
+}
+
 /// Refresh this long before the access token runs out.
 pub const REFRESH_MARGIN: SignedDuration = SignedDuration::from_secs(120);
 
 impl Enrolment {
+    /// Who the service says the patient is, as the store checks it at a
+    /// hand-over.
+    pub fn service_patient(&self) -> crate::store::outbox::ServicePatient<'_> {
+        crate::store::outbox::ServicePatient {
+            fhir_base: &self.fhir_base,
+            patient: &self.patient,
+            national_id: self.national_id.as_deref(),
+        }
+    }
+
     /// Builds the enrolment from a token response. `fhir_base` and
     /// `token_endpoint` come from the response or, for SMART, discovery.
     pub fn from_tokens(
@@ -293,6 +354,10 @@ impl Enrolment {
             enrolled_at: now,
             call_token: None,
             call_token_expires_at: None,
+            revocation_endpoint: t.revocation_endpoint.clone(),
+            national_id: None,
+            nurse_code_hash: None,
+            issued_nurse_code: t.nurse_code.clone().filter(|c| !c.trim().is_empty()),
         })
     }
 
@@ -352,9 +417,15 @@ mod tests {
             enrolled_at: Timestamp::UNIX_EPOCH,
             call_token: Some("call-secret".into()),
             call_token_expires_at: None,
+            revocation_endpoint: None,
+            national_id: Some("urn:oid:2.16.578.1.12.4.1.4.1|01017012345".into()),
+            nurse_code_hash: Some("$argon2id$secret".into()),
+            issued_nurse_code: Some("secret-code".into()),
         };
         let shown = format!("{e:?}");
-        assert!(!shown.contains("secret") && !shown.contains("Patient/p1"), "{shown}");
+        assert!(!shown.contains("secret") && !shown.contains("Patient/p1") && !shown.contains("0101"), "{shown}");
+        let saved = serde_json::to_string(&e).unwrap();
+        assert!(!saved.contains("secret-code"), "the nurse code as issued is never saved");
         let pkce = Pkce::new(&[7; 32]);
         assert!(!format!("{pkce:?}").contains(&pkce.verifier));
         let tokens: TokenResponse = serde_json::from_value(serde_json::json!({
@@ -439,6 +510,7 @@ mod tests {
             code_challenge_methods_supported: vec!["S256".into()],
             issuer: None,
             authorization_response_iss_parameter_supported: false,
+            revocation_endpoint: None,
         };
         let pkce = Pkce::new(&[7; 32]);
         let url =
@@ -461,7 +533,8 @@ mod tests {
                 "patient/Communication.crs",
                 "patient/Device.c",
                 "patient/CarePlan.rs",
-                "patient/Questionnaire.rs"
+                "patient/Questionnaire.rs",
+                "patient/Patient.r"
             ],
             "least privilege: no wildcard, no update or delete, no openid"
         );

@@ -62,6 +62,15 @@ error_codes! {
     EnrolInsecure = "enrol-insecure",
     /// "Confirm" with no enrolment waiting.
     EnrolNothingToConfirm = "enrol-nothing-to-confirm",
+    /// The new service's patient is another person than this tablet's.
+    EnrolOtherPerson = "enrol-other-person",
+    /// The new service does not say who its patient is, so a hand-over
+    /// cannot be checked.
+    EnrolPersonUnconfirmed = "enrol-person-unconfirmed",
+    /// Ending the follow-up: some items could not be sent.
+    EndUnsent = "end-unsent",
+    /// Ending the follow-up: something could not be removed.
+    EndIncomplete = "end-incomplete",
     MessageLength = "message-length",
     /// The service sent a self-care plan the app cannot follow.
     PlanInvalid = "plan-invalid",

@@ -33,10 +33,18 @@ fn add_readings(store: &mut Store, range: std::ops::Range<usize>, by: EnteredBy)
 
 /// hfs, a Patient on it, and the gateway that knows an activation code for them.
 async fn service() -> (Hfs, AuthServer, String, String) {
+    service_for(None).await
+}
+
+/// As [`service`], the Patient with this fødselsnummer.
+async fn service_for(fnr: Option<&str>) -> (Hfs, AuthServer, String, String) {
     let hfs = Hfs::start().await;
     let direct = FhirClient::new(&hfs.base, T, None).unwrap();
-    let patient =
-        direct.post("Patient", &json!({ "resourceType": "Patient", "name": [{ "family": "Test" }] })).await.unwrap();
+    let mut patient = json!({ "resourceType": "Patient", "name": [{ "family": "Test" }] });
+    if let Some(fnr) = fnr {
+        patient["identifier"] = json!([{ "system": heima_core::enrolment::FNR_SYSTEM, "value": fnr }]);
+    }
+    let patient = direct.post("Patient", &patient).await.unwrap();
     let patient = format!("Patient/{}", patient["id"].as_str().unwrap());
     let server = AuthServer::start(&hfs.base).await;
     let code = new_code(&[9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 30]);
@@ -92,7 +100,7 @@ async fn an_activation_code_enrols_and_everything_reaches_the_service_with_the_p
         SyncError::Revoked
     );
 
-    assert!(store.begin_service(&e.fhir_base, &e.patient, now).unwrap());
+    assert!(store.begin_service(&e.service_patient(), now).unwrap());
     let result = run(&mut store, &e, now).await;
     let report = result.outcome.unwrap();
     assert_eq!(report.upload.created, 14 + 1 + 1 + 1, "{report:?}");
@@ -188,26 +196,33 @@ async fn messages_from_the_service_come_down_once_and_stay_unread_until_seen() {
     assert_eq!(store.unread_messages().unwrap(), 0);
 }
 
+/// Activates the QR code of `server` and learns who the patient is, as
+/// the app does before the nurse confirms.
+async fn activate_and_identify(server: &AuthServer, code: &str, now: Timestamp) -> heima_core::enrolment::Enrolment {
+    let mut e = enrol::activate(&parse_activation(&qr(server, code)).unwrap(), None, T, now).await.unwrap();
+    e.national_id = enrol::national_identity(&e, T).await.unwrap();
+    e
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_hand_over_keeps_the_history_and_sends_on_to_the_new_service() {
-    let (hospital, hospital_auth, _, hospital_code) = service().await;
-    let (municipality, municipality_auth, new_patient, municipality_code) = service().await;
+    let (hospital, hospital_auth, _, hospital_code) = service_for(Some("01017012345")).await;
+    let (municipality, municipality_auth, new_patient, municipality_code) = service_for(Some("01017012345")).await;
     let now = Timestamp::now();
     let mut store = Store::open_in_memory(&StoreKey::from_bytes([7; 32])).unwrap();
     store.pair_device("aa:bb:cc:dd:ee:01", "181d", "Vekt", now).unwrap();
 
-    let a =
-        enrol::activate(&parse_activation(&qr(&hospital_auth, &hospital_code)).unwrap(), None, T, now).await.unwrap();
-    store.begin_service(&a.fhir_base, &a.patient, now).unwrap();
+    let a = activate_and_identify(&hospital_auth, &hospital_code, now).await;
+    assert_eq!(a.national_id.as_deref(), Some("urn:oid:2.16.578.1.12.4.1.4.1|01017012345"));
+    store.begin_service(&a.service_patient(), now).unwrap();
     add_readings(&mut store, 0..5, EnteredBy::Patient);
     run(&mut store, &a, now).await.outcome.unwrap();
     add_readings(&mut store, 5..7, EnteredBy::Patient); // taken while moving over, not yet sent
 
-    let b = enrol::activate(&parse_activation(&qr(&municipality_auth, &municipality_code)).unwrap(), None, T, now)
-        .await
-        .unwrap();
-    assert!(store.begin_service(&b.fhir_base, &b.patient, now).unwrap());
-    assert!(!store.begin_service(&b.fhir_base, &b.patient, now).unwrap(), "the same service again changes nothing");
+    let b = activate_and_identify(&municipality_auth, &municipality_code, now).await;
+    store.check_person(&b.service_patient()).unwrap();
+    assert!(store.begin_service(&b.service_patient(), now).unwrap());
+    assert!(!store.begin_service(&b.service_patient(), now).unwrap(), "the same service again changes nothing");
     add_readings(&mut store, 7..9, EnteredBy::Patient);
     run(&mut store, &b, now).await.outcome.unwrap();
 
@@ -220,6 +235,38 @@ async fn a_hand_over_keeps_the_history_and_sends_on_to_the_new_service() {
     assert_eq!(store.reading_count().unwrap(), 9, "the local history stays");
 }
 
+/// A hand-over to a service whose patient is another person (another
+/// fødselsnummer), or who the service does not name, is refused: nothing
+/// of the first person goes there, and the tablet stays with its service.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hand_over_naming_another_person_is_refused() {
+    let (_hospital, hospital_auth, _, hospital_code) = service_for(Some("01017012345")).await;
+    let (other, other_auth, _, other_code) = service_for(Some("02028054321")).await;
+    let (unnamed, unnamed_auth, _, unnamed_code) = service_for(None).await;
+    let now = Timestamp::now();
+    let mut store = Store::open_in_memory(&StoreKey::from_bytes([8; 32])).unwrap();
+    let a = activate_and_identify(&hospital_auth, &hospital_code, now).await;
+    store.begin_service(&a.service_patient(), now).unwrap();
+    add_readings(&mut store, 0..3, EnteredBy::Patient);
+
+    let b = activate_and_identify(&other_auth, &other_code, now).await;
+    assert_eq!(store.check_person(&b.service_patient()).unwrap_err().code(), "enrol-other-person");
+    assert_eq!(store.begin_service(&b.service_patient(), now).unwrap_err().code(), "enrol-other-person");
+    let c = activate_and_identify(&unnamed_auth, &unnamed_code, now).await;
+    assert_eq!(c.national_id, None, "this service names no national identity");
+    assert_eq!(store.begin_service(&c.service_patient(), now).unwrap_err().code(), "enrol-person-unconfirmed");
+
+    // Even a round run with the wrong enrolment sends nothing of A's: the
+    // queued items are A's, and the store's person is still A.
+    let refused = run(&mut store, &b, now).await.outcome.unwrap_err();
+    assert_eq!(refused.code(), "enrol-other-person");
+    assert_eq!(run(&mut store, &c, now).await.outcome.unwrap_err().code(), "enrol-person-unconfirmed");
+    let at = |h: &Hfs| FhirClient::new(&h.base, T, None).unwrap();
+    assert_eq!(at(&other).count("Observation").await.unwrap(), 0);
+    assert_eq!(at(&unnamed).count("Observation").await.unwrap(), 0);
+    assert_eq!(store.outbox_status().unwrap().waiting, 3, "A's readings still wait for A's service");
+}
+
 /// A 403 on one resource type fails only that kind, with backoff; the
 /// rest reaches the service, and the tablet is not taken for revoked.
 #[tokio::test(flavor = "multi_thread")]
@@ -228,7 +275,7 @@ async fn a_403_on_one_resource_type_holds_back_only_that_kind() {
     let now = Timestamp::now();
     let e = enrol::activate(&parse_activation(&qr(&server, &code)).unwrap(), None, T, now).await.unwrap();
     let mut store = Store::open_in_memory(&StoreKey::from_bytes([2; 32])).unwrap();
-    store.begin_service(&e.fhir_base, &e.patient, now).unwrap();
+    store.begin_service(&e.service_patient(), now).unwrap();
     add_readings(&mut store, 0..5, EnteredBy::Patient);
     store.pair_device("aa:bb:cc:dd:ee:01", "181d", "Vekt", now).unwrap();
     store.send_message("Hei", "msg-403", now).unwrap();
@@ -258,7 +305,7 @@ async fn a_401_after_a_refresh_is_not_a_revocation() {
     let now = Timestamp::now();
     let e = enrol::activate(&parse_activation(&qr(&server, &code)).unwrap(), None, T, now).await.unwrap();
     let mut store = Store::open_in_memory(&StoreKey::from_bytes([3; 32])).unwrap();
-    store.begin_service(&e.fhir_base, &e.patient, now).unwrap();
+    store.begin_service(&e.service_patient(), now).unwrap();
     add_readings(&mut store, 0..2, EnteredBy::Patient);
     server.state.lock().unwrap().reject_all_fhir = true;
     let result = run(&mut store, &e, now).await;
@@ -305,7 +352,7 @@ async fn the_call_endpoint_gets_its_own_token_never_the_fhir_one() {
     let e = enrol::activate(&parse_activation(&qr(&server, &code)).unwrap(), None, T, now).await.unwrap();
     assert_eq!(e.call_token, None);
     let mut store = Store::open_in_memory(&StoreKey::from_bytes([4; 32])).unwrap();
-    store.begin_service(&e.fhir_base, &e.patient, now).unwrap();
+    store.begin_service(&e.service_patient(), now).unwrap();
     let result = run(&mut store, &e, now).await;
     result.outcome.unwrap();
     let e = result.refreshed.expect("the new call token and rotated refresh token are kept");
@@ -385,7 +432,7 @@ async fn a_smart_login_at_an_independent_openid_provider_enrols_and_sends() {
     assert!(e.refresh_token.is_some(), "offline_access gives a refresh token");
 
     let mut store = Store::open_in_memory(&StoreKey::from_bytes([5; 32])).unwrap();
-    store.begin_service(&e.fhir_base, &e.patient, now).unwrap();
+    store.begin_service(&e.service_patient(), now).unwrap();
     add_readings(&mut store, 0..3, EnteredBy::Patient);
     assert_eq!(run(&mut store, &e, now).await.outcome.unwrap().upload.created, 3);
     assert_eq!(direct.count("Observation").await.unwrap(), 3, "counted at hfs");

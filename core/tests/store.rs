@@ -293,6 +293,12 @@ fn frozen_old_schemas_upgrade_to_the_newest() {
         assert_eq!(upgraded.schema().unwrap(), fresh.schema().unwrap(), "v{version} upgraded differs from fresh");
         assert_eq!(upgraded.reading_count().unwrap(), 1, "v{version} rows survive");
         assert_eq!(upgraded.setting("locale").unwrap().as_deref(), Some("nn"));
+        if version >= 3 {
+            // Enrolled before version 4: the queued reading is that patient's, and still goes.
+            let person = upgraded.setting("person").unwrap();
+            assert_eq!(person.as_deref(), Some("service:https://dho.example.no/fhir|Patient/123"));
+            assert_eq!(upgraded.outbox_due(jiff::Timestamp::MAX, 10).unwrap().len(), 1);
+        }
         upgraded.integrity_check().unwrap();
     }
 }

@@ -65,7 +65,7 @@ async fn a_service_signed_by_a_ca_in_the_machines_store_is_trusted() {
     assert!(enrolment.fhir_base.starts_with("https://localhost:"), "{}", enrolment.fhir_base);
 
     let mut store = Store::open_in_memory(&StoreKey::from_bytes([9; 32])).unwrap();
-    store.begin_service(&enrolment.fhir_base, &enrolment.patient, now).unwrap();
+    store.begin_service(&enrolment.service_patient(), now).unwrap();
     let weight = readings::weight(72_400, now, "aa:bb:cc:dd:ee:09", "tls-1");
     readings::store_unjudged(&mut store, &[weight], EnteredBy::Patient);
     let settings = RoundSettings { batch_size: 10, timeout: T };

@@ -57,3 +57,7 @@ error-enrol-insecure = The service address is not secure (it must start with htt
 error-enrol-nothing-to-confirm = No connection is waiting to be confirmed. Start again with the code.
 error-nurse-wait = Too many wrong codes. Wait a few minutes before trying again.
 error-store-key-missing = The key to the data on this tablet is missing, so it cannot be opened. Nothing has been deleted. Ask your nurse.
+error-enrol-other-person = This tablet is in use for another person's follow-up. End the follow-up on the tablet before connecting it for a new patient.
+error-enrol-person-unconfirmed = The service does not say who the patient is, so the tablet cannot move the follow-up there. End the follow-up first, or ask the service to send the patient's national identity number.
+error-end-unsent = Something has not been sent yet. Try again when the tablet is online, or end without sending.
+error-end-incomplete = Not everything could be removed from the tablet. Restart the app and try again.

@@ -57,3 +57,7 @@ error-enrol-insecure = Adressen til tjenesten er ikke sikker (den må begynne me
 error-enrol-nothing-to-confirm = Det er ingen tilkobling som venter på å bli bekreftet. Start på nytt med koden.
 error-nurse-wait = For mange feil koder. Vent noen minutter før du prøver igjen.
 error-store-key-missing = Nøkkelen til dataene på dette nettbrettet mangler, så de kan ikke åpnes. Ingenting er slettet. Spør sykepleieren din.
+error-enrol-other-person = Dette nettbrettet brukes i oppfølgingen av en annen person. Avslutt oppfølgingen på nettbrettet før det kobles til en ny pasient.
+error-enrol-person-unconfirmed = Tjenesten sier ikke hvem pasienten er, så nettbrettet kan ikke flytte oppfølgingen dit. Avslutt oppfølgingen først, eller be tjenesten sende pasientens fødselsnummer.
+error-end-unsent = Noe er ikke sendt ennå. Prøv igjen når nettbrettet er på nett, eller avslutt uten å sende.
+error-end-incomplete = Ikke alt kunne slettes fra nettbrettet. Start appen på nytt og prøv igjen.

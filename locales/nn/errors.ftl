@@ -57,3 +57,7 @@ error-enrol-insecure = Adressa til tenesta er ikkje sikker (ho må byrje med htt
 error-enrol-nothing-to-confirm = Det er inga tilkopling som ventar på å bli stadfesta. Start på nytt med koden.
 error-nurse-wait = For mange feil kodar. Vent nokre minutt før du prøver igjen.
 error-store-key-missing = Nøkkelen til dataa på dette nettbrettet manglar, så dei kan ikkje opnast. Ingenting er sletta. Spør sjukepleiaren din.
+error-enrol-other-person = Dette nettbrettet blir brukt i oppfølginga av ein annan person. Avslutt oppfølginga på nettbrettet før det blir kopla til ein ny pasient.
+error-enrol-person-unconfirmed = Tenesta seier ikkje kven pasienten er, så nettbrettet kan ikkje flytte oppfølginga dit. Avslutt oppfølginga først, eller be tenesta sende fødselsnummeret til pasienten.
+error-end-unsent = Noko er ikkje sendt enno. Prøv igjen når nettbrettet er på nett, eller avslutt utan å sende.
+error-end-incomplete = Ikkje alt kunne slettast frå nettbrettet. Start appen på nytt og prøv igjen.

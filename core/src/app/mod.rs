@@ -116,6 +116,9 @@ struct People {
     nurse_unlocked: bool,
     /// When the nurse screens were last used (they lock after a while).
     nurse_active_at: Option<Timestamp>,
+    /// Wrong nurse codes, as this run remembers them (the data folder
+    /// keeps them across restarts).
+    guesses: nurse::Guesses,
 }
 
 /// The app's state, shared by every command.
@@ -193,6 +196,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 training: false,
                 nurse_unlocked: false,
                 nurse_active_at: None,
+                guesses: nurse::Guesses::default(),
             }),
             calls,
             demo_nurse,

@@ -1,9 +1,13 @@
 //! Who records, and the nurse's lock: the nurse code opens the nurse
-//! screens (enrolment, pairing, training); training marks everything
-//! recorded as the nurse's practice, never sent or counted. Wrong codes
-//! slow down (after the first 5, a wait of 6 minutes doubling to an hour,
-//! kept in the store across restarts), and the screens lock themselves
-//! after [`NURSE_IDLE_LOCK`] without use.
+//! screens (enrolment, pairing, training, ending the follow-up); training
+//! marks everything recorded as the nurse's practice, never sent or
+//! counted. The code is the tablet's own, issued by the service with the
+//! enrolment and kept only as an Argon2id hash with the enrolment in the
+//! keyring; in demo mode it is [`DEMO_NURSE_CODE`] (or the installation's,
+//! for tests). Wrong codes slow down (after the first 5, a wait of 6
+//! minutes doubling to an hour, kept in a file of the data folder across
+//! restarts, whatever the mode), and the screens lock themselves after
+//! [`NURSE_IDLE_LOCK`] without use.
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -21,9 +25,48 @@ pub const DEMO_NURSE_CODE: &str = "2468";
 pub const NURSE_IDLE_LOCK: SignedDuration = SignedDuration::from_mins(5);
 /// Wrong codes allowed before waits begin.
 const FREE_GUESSES: u32 = 5;
-/// Store settings that keep wrong guesses across restarts.
-const FAILURES_SETTING: &str = "nurse.failures";
-const NEXT_TRY_SETTING: &str = "nurse.next-try";
+/// The file in the data folder that keeps wrong guesses across restarts
+/// (a count and a time; no secret).
+const GUESSES_FILE: &str = "nurse-guesses.json";
+
+/// Wrong guesses so far and when the next guess is allowed.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
+pub(super) struct Guesses {
+    failures: u32,
+    next_try: Option<Timestamp>,
+}
+
+/// The code that opens the nurse screens.
+enum NurseCode {
+    /// Demo mode's, or the installation's (tests and development).
+    Plain(String),
+    /// The tablet's own, as an Argon2id hash (PHC string).
+    Hashed(String),
+}
+
+impl NurseCode {
+    fn matches(&self, typed: &str) -> bool {
+        use argon2::{password_hash::PasswordHash, Argon2, PasswordVerifier};
+        let typed = typed.trim();
+        match self {
+            NurseCode::Plain(code) => typed == code,
+            NurseCode::Hashed(phc) => PasswordHash::new(phc)
+                .is_ok_and(|hash| Argon2::default().verify_password(typed.as_bytes(), &hash).is_ok()),
+        }
+    }
+}
+
+/// The tablet's nurse code as kept: an Argon2id hash (the crate's default
+/// parameters, 19 MiB and 2 passes, as OWASP recommends) with a random
+/// 16-byte salt.
+pub(crate) fn hash_nurse_code(code: &str, salt: &[u8; 16]) -> Result<String, CoreError> {
+    use argon2::{password_hash::SaltString, Argon2, PasswordHasher};
+    let salt = SaltString::encode_b64(salt).map_err(|e| CoreError::new(ErrorCode::StoreFailed, e.to_string()))?;
+    Argon2::default()
+        .hash_password(code.trim().as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| CoreError::new(ErrorCode::StoreFailed, e.to_string()))
+}
 
 /// The wait after `failures` wrong codes: none for the first 5, then 6
 /// minutes doubling up to an hour (at most 10 guesses an hour).
@@ -33,14 +76,16 @@ fn wait_after(failures: u32) -> Option<SignedDuration> {
 }
 
 impl<P: Platform, M: CallMedia> App<P, M> {
-    /// The nurse code that opens the nurse screens: the configured one, or
-    /// in demo mode [`DEMO_NURSE_CODE`].
-    fn nurse_code(&self) -> Option<&str> {
-        match (&self.config.nurse_code, self.mode()) {
-            (Some(code), _) => Some(code),
-            (None, Mode::Demo) => Some(DEMO_NURSE_CODE),
-            (None, _) => None,
+    /// The code that opens the nurse screens: in demo mode the configured
+    /// one or [`DEMO_NURSE_CODE`]; otherwise the tablet's own from the
+    /// enrolment, or (a service that issued none) the configured one.
+    fn nurse_code(&self) -> Option<NurseCode> {
+        let configured = self.config.nurse_code.clone().map(NurseCode::Plain);
+        if self.mode() == Mode::Demo {
+            return configured.or_else(|| Some(NurseCode::Plain(DEMO_NURSE_CODE.into())));
         }
+        let tablet = self.platform.load_enrolment().ok().flatten().and_then(|e| e.nurse_code_hash);
+        tablet.map(NurseCode::Hashed).or(configured)
     }
 
     /// The demo's nurse code when it is the one in force (shown on the lock
@@ -49,23 +94,24 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         (self.config.nurse_code.is_none() && self.mode() == Mode::Demo).then_some(DEMO_NURSE_CODE)
     }
 
-    /// Wrong guesses so far and when the next guess is allowed.
-    fn guesses(&self) -> (u32, Option<Timestamp>) {
-        self.with_store(|s| {
-            let failures = s.setting(FAILURES_SETTING)?.and_then(|v| v.parse().ok()).unwrap_or(0);
-            let next = s.setting(NEXT_TRY_SETTING)?.and_then(|v| v.parse().ok());
-            Ok((failures, next))
-        })
-        .unwrap_or((0, None))
+    /// Wrong guesses so far and when the next guess is allowed: the file's
+    /// or, when it cannot be read, what this run remembers (never fewer).
+    fn guesses(&self) -> Guesses {
+        let kept = std::fs::read(self.config.data_dir.join(GUESSES_FILE))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Guesses>(&bytes).ok());
+        let remembered = self.people.lock().unwrap().guesses;
+        match kept {
+            Some(kept) if kept.failures >= remembered.failures => kept,
+            _ => remembered,
+        }
     }
 
-    fn remember_guesses(&self, failures: u32, next: Option<Timestamp>) {
-        let saved = self.with_store(|s| {
-            s.set_setting(FAILURES_SETTING, &failures.to_string())?;
-            s.set_setting(NEXT_TRY_SETTING, &next.map(|t| t.to_string()).unwrap_or_default())?;
-            Ok(())
-        });
-        if let Err(e) = saved {
+    fn remember_guesses(&self, guesses: Guesses) {
+        self.people.lock().unwrap().guesses = guesses;
+        let path = self.config.data_dir.join(GUESSES_FILE);
+        let json = serde_json::to_vec(&guesses).unwrap_or_default();
+        if let Err(e) = crate::atomic_file::write(&path, &json, crate::atomic_file::Access::OwnerOnly) {
             log::warn!("nurse code guesses not kept: {e}");
         }
     }
@@ -74,23 +120,24 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// wrong guesses runs, every code (the right one too) is refused with
     /// `nurse-wait`, and does not count.
     pub fn nurse_unlock(&self, code: &str) -> Result<bool, CoreError> {
-        let Some(expected) = self.nurse_code().map(str::to_string) else {
+        let Some(expected) = self.nurse_code() else {
             return Err(CoreError::new(ErrorCode::NurseNoCode, "no nurse code is configured"));
         };
         let now = self.clock.now();
-        let (failures, next) = self.guesses();
-        if next.is_some_and(|at| now < at) {
+        let Guesses { failures, next_try } = self.guesses();
+        if next_try.is_some_and(|at| now < at) {
             return Err(CoreError::new(ErrorCode::NurseWait, "too many wrong codes; wait"));
         }
-        if code.trim() == expected {
-            self.remember_guesses(0, None);
+        if expected.matches(code) {
+            self.remember_guesses(Guesses::default());
             let mut people = self.people.lock().unwrap();
             people.nurse_unlocked = true;
             people.nurse_active_at = Some(now);
             return Ok(true);
         }
         let failures = failures + 1;
-        self.remember_guesses(failures, wait_after(failures).and_then(|w| now.checked_add(w).ok()));
+        let next_try = wait_after(failures).and_then(|w| now.checked_add(w).ok());
+        self.remember_guesses(Guesses { failures, next_try });
         self.people.lock().unwrap().nurse_unlocked = false;
         Err(CoreError::new(ErrorCode::NurseWrongCode, "wrong nurse code"))
     }

@@ -133,9 +133,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// (the demo's is left behind), local history kept and what waits sent
     /// to the new service, then a sync round at once.
     pub fn finish_enrolment(&self, enrolment: &Enrolment) -> Result<(), CoreError> {
-        self.platform.save_enrolment(enrolment)?;
         let mut store = self.open_real_store()?;
-        store.begin_service(&enrolment.fhir_base, &enrolment.patient, self.clock.now())?;
+        store.begin_service(&enrolment.service_patient(), self.clock.now())?;
+        self.platform.save_enrolment(enrolment)?;
         self.lift_revocation(&store)?;
         let base_url = enrolment.fhir_base.clone();
         self.change_settings(|s| s.service = Some(ServiceEnrolment { base_url }))?;
@@ -147,12 +147,21 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
     /// Checks every address of a new enrolment against the trusted
     /// services and holds it for the nurse's confirmation.
-    fn hold_for_confirmation(&self, enrolment: Enrolment) -> Result<EnrolmentToConfirm, CoreError> {
+    /// The patient is checked to be the person this tablet holds (if it
+    /// holds anyone), and the service's nurse code is hashed.
+    async fn hold_for_confirmation(&self, mut enrolment: Enrolment) -> Result<EnrolmentToConfirm, CoreError> {
         let trust = &self.config.trust;
         let service = trust.service_for(&enrolment.fhir_base)?;
         trust.service_for(&enrolment.token_endpoint)?;
-        if let Some(call) = &enrolment.call_endpoint {
-            trust.service_for(call)?;
+        for address in [&enrolment.call_endpoint, &enrolment.revocation_endpoint].into_iter().flatten() {
+            trust.service_for(address)?;
+        }
+        enrolment.national_id = enrol::national_identity(&enrolment, NETWORK_TIMEOUT).await?;
+        if matches!(self.mode(), Mode::Enrolled | Mode::Revoked) {
+            self.with_store(|store| Ok(store.check_person(&enrolment.service_patient())?))?;
+        }
+        if let Some(code) = enrolment.issued_nurse_code.take() {
+            enrolment.nurse_code_hash = Some(super::nurse::hash_nurse_code(&code, &self.random_bytes::<16>()?)?);
         }
         let to_confirm = EnrolmentToConfirm {
             service_name: service.name.clone(),
@@ -196,7 +205,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 }
                 other => other.into(),
             })?;
-        self.hold_for_confirmation(enrolment)
+        self.hold_for_confirmation(enrolment).await
     }
 
     /// Enrols by logging in at the service (SMART on FHIR standalone
@@ -229,7 +238,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let enrolment =
             enrol::exchange_code(&smart, &fhir_base, &code, &redirect_uri, &pkce.verifier, NETWORK_TIMEOUT, now)
                 .await?;
-        self.hold_for_confirmation(enrolment)
+        self.hold_for_confirmation(enrolment).await
     }
 
     /// One sync round with the enrolled service, on its own connection to

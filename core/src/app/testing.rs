@@ -351,6 +351,10 @@ impl TestApp {
             enrolled_at: Timestamp::UNIX_EPOCH,
             call_token: None,
             call_token_expires_at: None,
+            revocation_endpoint: None,
+            national_id: None,
+            nurse_code_hash: None,
+            issued_nurse_code: None,
         }
     }
 }

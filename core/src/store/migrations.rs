@@ -11,6 +11,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/0001_initial.sql"),
     include_str!("sql/0002_devices.sql"),
     include_str!("sql/0003_questionnaires.sql"),
+    include_str!("sql/0004_person.sql"),
 ];
 
 /// The schema version this build writes.

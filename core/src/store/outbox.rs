@@ -40,8 +40,9 @@ pub(crate) fn enqueue(
     now: Timestamp,
 ) -> Result<(), StoreError> {
     conn.execute(
-        "INSERT INTO outbox (resource_type, local_id, identifier, created_utc, next_try_utc)
-         VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (identifier) DO NOTHING",
+        "INSERT INTO outbox (resource_type, local_id, identifier, created_utc, next_try_utc, person)
+         VALUES (?1, ?2, ?3, ?4, ?4, (SELECT value FROM setting WHERE key = 'person'))
+         ON CONFLICT (identifier) DO NOTHING",
         params![resource_type, local_id, identifier, now.as_millisecond()],
     )?;
     Ok(())
@@ -51,8 +52,9 @@ pub(crate) fn enqueue(
 /// database was damaged and quarantined.
 pub(crate) fn enqueue_notice(conn: &Connection, event: &str, now: Timestamp) -> Result<(), StoreError> {
     conn.execute(
-        "INSERT INTO outbox (resource_type, identifier, created_utc, next_try_utc)
-         VALUES ('Communication', ?1, ?2, ?2) ON CONFLICT (identifier) DO NOTHING",
+        "INSERT INTO outbox (resource_type, identifier, created_utc, next_try_utc, person)
+         VALUES ('Communication', ?1, ?2, ?2, (SELECT value FROM setting WHERE key = 'person'))
+         ON CONFLICT (identifier) DO NOTHING",
         params![format!("notice/{event}/{}", now.as_millisecond()), now.as_millisecond()],
     )?;
     Ok(())
@@ -62,8 +64,9 @@ pub(crate) fn enqueue_notice(conn: &Connection, event: &str, now: Timestamp) -> 
 /// pairing it again does not queue it twice.
 pub(crate) fn enqueue_device(conn: &Connection, device_id: &str, now: Timestamp) -> Result<(), StoreError> {
     conn.execute(
-        "INSERT INTO outbox (resource_type, identifier, created_utc, next_try_utc)
-         VALUES ('Device', ?1, ?2, ?2) ON CONFLICT (identifier) DO NOTHING",
+        "INSERT INTO outbox (resource_type, identifier, created_utc, next_try_utc, person)
+         VALUES ('Device', ?1, ?2, ?2, (SELECT value FROM setting WHERE key = 'person'))
+         ON CONFLICT (identifier) DO NOTHING",
         params![format!("device/{device_id}"), now.as_millisecond()],
     )?;
     Ok(())
@@ -71,19 +74,117 @@ pub(crate) fn enqueue_device(conn: &Connection, device_id: &str, now: Timestamp)
 
 /// Setting naming the service the outbox sends to (its FHIR base and patient).
 pub const SERVICE_SETTING: &str = "sync.service";
+/// Setting naming the person whose follow-up this store holds.
+pub const PERSON_SETTING: &str = "person";
+
+/// Who a service says its patient is: its own reference, and the national
+/// identity number (`<system>|<value>`) when the service gave one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct ServicePatient<'a> {
+    pub fhir_base: &'a str,
+    /// `Patient/<id>` on that service.
+    pub patient: &'a str,
+    pub national_id: Option<&'a str>,
+}
+
+impl std::fmt::Debug for ServicePatient<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServicePatient").field("fhir_base", &self.fhir_base).finish_non_exhaustive()
+    }
+}
+
+impl ServicePatient<'_> {
+    fn service_key(&self) -> String {
+        format!("service:{}|{}", self.fhir_base, self.patient)
+    }
+
+    fn national_key(&self) -> Option<String> {
+        self.national_id.map(|id| format!("national:{id}"))
+    }
+}
+
+/// The person this store holds, if `who` is them; `None` for a store
+/// that holds no one yet; refused when `who` is someone else or cannot be
+/// told apart from someone else (see [`Store::begin_service`]).
+fn person_of(conn: &Connection, who: &ServicePatient) -> Result<Option<String>, StoreError> {
+    use crate::error::ErrorCode;
+    use rusqlite::OptionalExtension;
+    let current: Option<String> =
+        conn.query_row("SELECT value FROM setting WHERE key = ?1", [PERSON_SETTING], |r| r.get(0)).optional()?;
+    let Some(current) = current else { return Ok(None) };
+    let person_of_key = |key: &str| {
+        conn.query_row("SELECT person FROM person_key WHERE key = ?1", [key], |r| r.get::<_, String>(0)).optional()
+    };
+    let national_numbers: Vec<String> = conn
+        .prepare("SELECT key FROM person_key WHERE person = ?1 AND key LIKE 'national:%'")?
+        .query_map([&current], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let by_service = person_of_key(&who.service_key())?;
+    let by_number = who.national_key().map(|k| person_of_key(&k)).transpose()?.flatten();
+    let conflicting_number =
+        who.national_key().is_some_and(|k| !national_numbers.is_empty() && !national_numbers.contains(&k));
+    if conflicting_number {
+        return Err(StoreError::Invalid(ErrorCode::EnrolOtherPerson));
+    }
+    match by_service.or(by_number) {
+        Some(person) if person == current => Ok(Some(current)),
+        Some(_) => Err(StoreError::Invalid(ErrorCode::EnrolOtherPerson)),
+        None => Err(StoreError::Invalid(ErrorCode::EnrolPersonUnconfirmed)),
+    }
+}
 
 impl Store {
+    /// Checks, without changing anything, that `who` is the person this
+    /// store holds (or that it holds no one yet); see [`Store::begin_service`].
+    pub fn check_person(&self, who: &ServicePatient) -> Result<(), StoreError> {
+        person_of(self.conn(), who).map(|_| ())
+    }
+
     /// Starts sending to a (new) follow-up service, as at a hand-over from
-    /// hospital to municipality. Local history stays; what is still waiting
-    /// goes to the new service; the paired devices are announced to it
-    /// again; polling starts from scratch. Returns true if the service
-    /// changed. Enrolling again with the same service changes nothing.
-    pub fn begin_service(&mut self, fhir_base: &str, patient: &str, now: Timestamp) -> Result<bool, StoreError> {
-        let name = format!("{fhir_base} {patient}");
-        if self.setting(SERVICE_SETTING)?.as_deref() == Some(name.as_str()) {
+    /// hospital to municipality — for the same person only. The store
+    /// holds one person's follow-up: a service's patient is that person
+    /// when the service's reference is one they were known by, or when
+    /// both services gave the same national identity number. Another
+    /// person is refused (`enrol-other-person`); a person the new service
+    /// does not name is refused too (`enrol-person-unconfirmed`): the
+    /// follow-up must be ended first. For the same person, local history
+    /// stays; what is still waiting goes to the new service; the paired
+    /// devices are announced to it again; polling starts from scratch.
+    /// Returns true if the service changed. Enrolling again with the same
+    /// service changes nothing.
+    pub fn begin_service(&mut self, who: &ServicePatient, now: Timestamp) -> Result<bool, StoreError> {
+        use rusqlite::OptionalExtension;
+        let tx = self.conn_mut().transaction()?;
+        let keys: Vec<String> = std::iter::once(who.service_key()).chain(who.national_key()).collect();
+        let person = match person_of(&tx, who)? {
+            Some(person) => person,
+            None => {
+                // The store's first person: what was queued before (notices
+                // only; a store never enrolled holds nothing of anyone's) is theirs.
+                let person = who.service_key();
+                tx.execute("UPDATE outbox SET person = ?1 WHERE person IS NULL", [&person])?;
+                person
+            }
+        };
+        for key in &keys {
+            tx.execute(
+                "INSERT INTO person_key (key, person, added_utc) VALUES (?1, ?2, ?3) ON CONFLICT (key) DO NOTHING",
+                params![key, person, now.as_millisecond()],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![PERSON_SETTING, person],
+        )?;
+        let name = format!("{} {}", who.fhir_base, who.patient);
+        let same_service: bool = tx
+            .query_row("SELECT value = ?2 FROM setting WHERE key = ?1", params![SERVICE_SETTING, name], |r| r.get(0))
+            .optional()?
+            .unwrap_or(false);
+        if same_service {
+            tx.commit()?;
             return Ok(false);
         }
-        let tx = self.conn_mut().transaction()?;
         tx.execute(
             "UPDATE outbox SET sent_utc = NULL, attempts = 0, last_error = NULL, next_try_utc = ?1 WHERE resource_type = 'Device'",
             [now.as_millisecond()],
@@ -95,7 +196,7 @@ impl Store {
         tx.execute("DELETE FROM setting WHERE key = ?1", [DOWNLOADED_UNTIL])?;
         tx.execute(
             "INSERT INTO sync_audit (at_utc, direction, event, identifier, detail) VALUES (?1, 'local', 'service-changed', NULL, ?2)",
-            params![now.as_millisecond(), fhir_base],
+            params![now.as_millisecond(), who.fhir_base],
         )?;
         tx.commit()?;
         Ok(true)
@@ -121,7 +222,9 @@ impl Store {
     pub fn outbox_due(&self, now: Timestamp, limit: usize) -> Result<Vec<OutboxItem>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT id, resource_type, local_id, identifier, created_utc, attempts, last_error, next_try_utc
-             FROM outbox WHERE sent_utc IS NULL AND next_try_utc <= ?1 ORDER BY id LIMIT ?2",
+             FROM outbox WHERE sent_utc IS NULL AND next_try_utc <= ?1
+               AND person IS (SELECT value FROM setting WHERE key = 'person')
+             ORDER BY id LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![now.as_millisecond(), limit as i64], |r| {
             Ok(OutboxItem {

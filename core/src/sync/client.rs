@@ -39,6 +39,11 @@ pub enum SyncError {
     /// The user or the service said no at the login page.
     #[error("authorization refused: {0}")]
     Refused(String),
+    /// The enrolment's patient is not the person whose data the store
+    /// holds (`enrol-other-person`, `enrol-person-unconfirmed`): nothing
+    /// is sent or fetched.
+    #[error("the service's patient is not this tablet's person")]
+    NotThisPerson(crate::error::ErrorCode),
 }
 
 impl SyncError {
@@ -52,6 +57,7 @@ impl SyncError {
             SyncError::Revoked => crate::error::ErrorCode::SyncRevoked,
             SyncError::NoEndpoint => crate::error::ErrorCode::EnrolNoEndpoint,
             SyncError::Refused(_) => crate::error::ErrorCode::EnrolRefused,
+            SyncError::NotThisPerson(code) => *code,
         }
     }
 }

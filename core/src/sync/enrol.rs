@@ -182,8 +182,51 @@ pub async fn exchange_code(
         ("code_verifier", verifier),
     ];
     let tokens = token_request(&smart.token_endpoint, &form, timeout).await?;
-    Enrolment::from_tokens(&tokens, Some(fhir_base), Some(&smart.token_endpoint), now)
-        .map_err(|e| SyncError::BadResponse(e.detail))
+    let mut enrolment = Enrolment::from_tokens(&tokens, Some(fhir_base), Some(&smart.token_endpoint), now)
+        .map_err(|e| SyncError::BadResponse(e.detail))?;
+    enrolment.revocation_endpoint = enrolment.revocation_endpoint.or_else(|| smart.revocation_endpoint.clone());
+    Ok(enrolment)
+}
+
+/// Who the service says its patient is: the national identity number
+/// from the patient's own `Patient` resource
+/// ([`crate::enrolment::national_identity`]). A service that does not
+/// share it (401, 403, 404, 410) or names none gives `None`; a network
+/// failure is an error (the enrolment can be tried again).
+pub async fn national_identity(enrolment: &Enrolment, timeout: Duration) -> Result<Option<String>, SyncError> {
+    let client = super::client::FhirClient::new(&enrolment.fhir_base, timeout, Some(enrolment.access_token.clone()))?;
+    match client.get(&enrolment.patient).await {
+        Ok(patient) => Ok(crate::enrolment::national_identity(&patient, &enrolment.patient)),
+        Err(SyncError::Unauthorized(_) | SyncError::Forbidden | SyncError::Status { status: 404 | 410 }) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// Revokes the tablet's tokens at the service (RFC 7009): the refresh
+/// token first (a server may then drop its access tokens too), then the
+/// access token. Without a revocation endpoint nothing is sent. A token
+/// the server does not know is answered 200 as well, so any other answer
+/// is a failure.
+pub async fn revoke(enrolment: &Enrolment, timeout: Duration) -> Result<bool, SyncError> {
+    let Some(endpoint) = enrolment.revocation_endpoint.as_deref() else { return Ok(false) };
+    let tokens = [
+        enrolment.refresh_token.as_deref().map(|t| (t, "refresh_token")),
+        Some((enrolment.access_token.as_str(), "access_token")),
+        enrolment.call_token.as_deref().map(|t| (t, "access_token")),
+    ];
+    for (token, hint) in tokens.into_iter().flatten() {
+        let response = http(timeout)?
+            .post(endpoint)
+            .form(&[("token", token), ("token_type_hint", hint), ("client_id", CLIENT_ID)])
+            .send()
+            .await
+            .map_err(|e| SyncError::Network(e.without_url().to_string()))?;
+        let status = response.status().as_u16();
+        if status != 200 {
+            return Err(SyncError::Status { status });
+        }
+    }
+    Ok(true)
 }
 
 /// Gets the call endpoint's own token (RFC 8707 `resource`) with the

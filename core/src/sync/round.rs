@@ -15,7 +15,10 @@ use super::{
     enrol,
     upload::{Drain, Progress, UploadReport},
 };
-use crate::{enrolment::Enrolment, store::Store};
+use crate::{
+    enrolment::Enrolment,
+    store::{Store, StoreError},
+};
 
 /// What a round did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -45,6 +48,8 @@ impl Default for RoundSettings {
 }
 
 /// Runs one round. `now` and `unit` (random in `[0, 1)`) are injected.
+/// An enrolment whose patient is not the store's person gets nothing: not
+/// one item is sent, nothing is fetched.
 pub async fn run(
     store: &mut Store,
     enrolment: &Enrolment,
@@ -54,6 +59,13 @@ pub async fn run(
     tz: &TimeZone,
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> RoundResult {
+    match store.check_person(&enrolment.service_patient()) {
+        Ok(()) => {}
+        Err(StoreError::Invalid(code)) => {
+            return RoundResult { outcome: Err(SyncError::NotThisPerson(code)), refreshed: None }
+        }
+        Err(error) => return RoundResult { outcome: Err(error.into()), refreshed: None },
+    }
     let mut current = enrolment.clone();
     let mut refreshed = false;
     if current.needs_refresh(now()) {
