@@ -57,6 +57,22 @@ fn keyring_entry(secret: Secret) -> Result<keyring::Entry, SecretError> {
     keyring::Entry::new(KEYRING_SERVICE, secret.keyring_user()).map_err(secret_error)
 }
 
+/// Removes a secret from the keyring; one that is not there is fine.
+fn delete_keyring(secret: Secret) -> Result<(), SecretError> {
+    match keyring_entry(secret)?.delete_credential() {
+        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+        Err(e) => Err(secret_error(e)),
+    }
+}
+
+/// Removes a file; one that is not there is fine.
+fn delete_file(path: &Path) -> Result<(), SecretError> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(secret_error(e)),
+        _ => Ok(()),
+    }
+}
+
 /// A secret's text from the keyring, if it is there.
 fn read_keyring(secret: Secret) -> Result<Option<String>, SecretError> {
     match keyring_entry(secret)?.get_password() {
@@ -166,6 +182,18 @@ impl Platform for OsPlatform {
                 atomic_file::write(&enrolment_file(&key_file), text.as_bytes(), Access::OwnerOnly).map_err(secret_error)
             }
             None => keyring_entry(Secret::Enrolment)?.set_password(&text).map_err(secret_error),
+        }
+    }
+    fn forget_store_key(&self) -> Result<(), SecretError> {
+        match key_file() {
+            Some(path) => delete_file(&path),
+            None => delete_keyring(Secret::StoreKey),
+        }
+    }
+    fn forget_enrolment(&self) -> Result<(), SecretError> {
+        match key_file() {
+            Some(key_file) => delete_file(&enrolment_file(&key_file)),
+            None => delete_keyring(Secret::Enrolment),
         }
     }
     fn save_settings(&self, settings: &Settings) -> Result<(), CoreError> {

@@ -96,8 +96,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     fn call_route(&self) -> Result<CallRoute<M>, CallError> {
         match self.mode() {
             Mode::Demo => Ok(CallRoute::Demo(self.demo_nurse.clone())),
-            Mode::Revoked => {
-                Err(CallError::new(ErrorCode::CallNotOffered, "the service no longer accepts this tablet"))
+            Mode::Revoked | Mode::Recovery | Mode::Ended => {
+                Err(CallError::new(ErrorCode::CallNotOffered, "the service does not take this tablet's calls"))
             }
             Mode::Enrolled => {
                 let enrolment = self
@@ -140,7 +140,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let available = match mode {
             Mode::Demo => true,
             Mode::Enrolled => self.service_takes_calls(),
-            Mode::Revoked => false,
+            Mode::Revoked | Mode::Recovery | Mode::Ended => false,
         };
         CallScreen { available, demo: mode == Mode::Demo, line: self.calls.view() }
     }

@@ -107,7 +107,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                     .map(|(id, service, _, name)| (id.to_string(), format!("{service:04x}"), name.to_string()))
                     .collect()
             }
-            Mode::Enrolled | Mode::Revoked => {
+            Mode::Enrolled | Mode::Revoked | Mode::Recovery | Mode::Ended => {
                 let mut scanner = open_scanner().await.map_err(bluetooth_unavailable)?;
                 scanner
                     .scan(&HEALTH_SERVICES, SCAN_FOR)

@@ -9,6 +9,7 @@ pub mod call_line;
 mod calls;
 mod config;
 mod devices;
+mod ending;
 mod nurse;
 mod screens;
 mod service;
@@ -24,6 +25,7 @@ use serde::Serialize;
 pub use calls::{CallRoute, CallScreen};
 pub use config::{AppConfig, Variable};
 pub use devices::{FoundDevice, SessionWith};
+pub use ending::{EndWith, Ended};
 pub use nurse::DEMO_NURSE_CODE;
 pub use screens::{AnswersOutcome, EntryOutcome, PlanView};
 pub use service::{EnrolmentToConfirm, ServiceStatus, SyncStatus, REVOKED_SETTING};
@@ -70,6 +72,12 @@ pub trait Platform: Send + Sync + 'static {
     fn load_enrolment(&self) -> Result<Option<Enrolment>, SecretError>;
     /// Saves (replaces) the enrolment.
     fn save_enrolment(&self, enrolment: &Enrolment) -> Result<(), SecretError>;
+    /// Removes the store key (ending the follow-up: the key goes first, so
+    /// whatever of the database might be left can never be read).
+    fn forget_store_key(&self) -> Result<(), SecretError>;
+    /// Removes the enrolment (tokens, nurse code hash) and any other
+    /// secret the app keeps.
+    fn forget_enrolment(&self) -> Result<(), SecretError>;
     /// Saves the settings durably.
     fn save_settings(&self, settings: &Settings) -> Result<(), CoreError>;
     /// Fills `bytes` with random bytes from the operating system.
@@ -86,6 +94,13 @@ pub enum Mode {
     Enrolled,
     /// The service no longer accepts this tablet: "ask your nurse".
     Revoked,
+    /// The key of the tablet's database is gone: the file is kept as it
+    /// is, and the patient is asked to call the nurse, who can end the
+    /// follow-up from her page.
+    Recovery,
+    /// The follow-up was ended on this tablet: everything is removed, the
+    /// patient sees the goodbye; the next start is a new tablet's.
+    Ended,
 }
 
 /// Which store file: the demo's data never mixes with real data.
@@ -148,6 +163,16 @@ pub struct App<P: Platform, M: CallMedia> {
     pending_enrolment: Mutex<Option<Enrolment>>,
     /// Whether the service takes calls, and when that was read.
     takes_calls: Mutex<Option<(std::time::Instant, bool)>>,
+    /// Where the tablet is in its life beyond the settings: its
+    /// database's key lost, or its follow-up ended.
+    life: Mutex<Life>,
+}
+
+/// See [`Mode::Recovery`] and [`Mode::Ended`].
+#[derive(Debug, Clone, Copy, Default)]
+struct Life {
+    key_missing: bool,
+    ended: bool,
 }
 
 impl<P: Platform, M: CallMedia> App<P, M> {
@@ -165,6 +190,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let demo = DemoService::new(&*clock);
         let file = if settings.is_demo() { StoreFile::Demo } else { StoreFile::Real };
         let store = open_store(&platform, &config.data_dir, file, clock.now(), &mut notices);
+        let key_missing = file == StoreFile::Real && notices.iter().any(|n| n.code == ErrorCode::StoreKeyMissing);
         let store = store.map(|mut store| {
             if file == StoreFile::Demo {
                 if let Err(error) = demo.seed(&mut store, &*clock) {
@@ -203,13 +229,20 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             runtime,
             pending_enrolment: Mutex::new(None),
             takes_calls: Mutex::new(None),
+            life: Mutex::new(Life { key_missing, ended: false }),
         }
     }
 
-    /// Demo, enrolled or revoked: the one place this is decided.
+    /// Demo, enrolled, revoked, recovery or ended: the one place this is
+    /// decided.
     pub fn mode(&self) -> Mode {
-        if self.settings.lock().unwrap().is_demo() {
+        let life = *self.life.lock().unwrap();
+        if life.ended {
+            Mode::Ended
+        } else if self.settings.lock().unwrap().is_demo() {
             Mode::Demo
+        } else if life.key_missing {
+            Mode::Recovery
         } else if self.sync.lock().unwrap().revoked {
             Mode::Revoked
         } else {

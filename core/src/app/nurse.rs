@@ -237,7 +237,10 @@ mod tests {
     use jiff::SignedDuration;
 
     use crate::{
-        app::testing::{TestApp, TestClock},
+        app::{
+            testing::{TestApp, TestClock},
+            Platform,
+        },
         store::readings::EnteredBy,
     };
 
@@ -261,18 +264,27 @@ mod tests {
         assert_eq!(app.pair_device("a", "1810", "cuff").unwrap_err().code, "nurse-locked");
     }
 
-    /// 200 wrong codes in a loop, one a second of simulated time for an
-    /// hour: the first 5 are tried, then the waits let only a few more in,
-    /// and the screens stay locked; the right code works after the wait.
+    /// A tablet enrolled with the service's nurse code for it (its
+    /// Argon2id hash kept with the enrolment).
+    fn enrolled_with_code(code: &str, clock: &TestClock) -> TestApp {
+        let mut enrolment = TestApp::enrolment("https://fhir.invalid/r4");
+        enrolment.nurse_code_hash = Some(super::hash_nurse_code(code, &[5; 16]).unwrap());
+        TestApp::enrolled_with(enrolment).restart_with(|c| c.clock = std::sync::Arc::new(clock.clone()))
+    }
+
+    /// 200 wrong codes in a loop, one every 18 s of simulated time for an
+    /// hour, at an enrolled tablet's own code: the first 5 are tried, then
+    /// the waits let only a few more in, and the screens stay locked; the
+    /// right code works after the wait.
     #[tokio::test]
     async fn wrong_codes_slow_down_and_the_right_one_works_after_the_wait() {
         let clock = TestClock::at("2026-11-30T08:00:00Z");
-        let t = TestApp::demo_with(|c| c.clock = std::sync::Arc::new(clock.clone()));
+        let t = enrolled_with_code("583920", &clock);
         let app = &t.app;
         let mut tried = 0;
         for n in 0..200 {
             clock.set(clock.start() + SignedDuration::from_secs(n * 18));
-            match app.nurse_unlock(&format!("{:04}", 1000 + n)).unwrap_err().code.as_str() {
+            match app.nurse_unlock(&format!("{:06}", 100_000 + n)).unwrap_err().code.as_str() {
                 "nurse-wrong-code" => tried += 1,
                 "nurse-wait" => {}
                 other => panic!("{other}"),
@@ -282,14 +294,29 @@ mod tests {
         // 200 × 18 s = an hour: 5 free, then waits of 6, 12, 24 minutes.
         assert_eq!(tried, 9, "codes tried in an hour");
         // The wait also refuses the right code, without counting it.
-        assert_eq!(app.nurse_unlock("2468").unwrap_err().code, "nurse-wait");
-        // It survives a restart (kept in the store).
+        assert_eq!(app.nurse_unlock("583920").unwrap_err().code, "nurse-wait");
+        // It survives a restart (kept in the data folder).
         let t = t.restart();
-        assert_eq!(t.app.nurse_unlock("2468").unwrap_err().code, "nurse-wait");
+        assert_eq!(t.app.nurse_unlock("583920").unwrap_err().code, "nurse-wait");
         clock.set(clock.start() + SignedDuration::from_hours(3));
-        assert!(t.app.nurse_unlock("2468").unwrap());
+        assert!(t.app.nurse_unlock("583920").unwrap());
         // The count starts again after the right code.
-        assert_eq!(t.app.nurse_unlock("0000").unwrap_err().code, "nurse-wrong-code");
+        assert_eq!(t.app.nurse_unlock("000000").unwrap_err().code, "nurse-wrong-code");
+    }
+
+    /// The tablet's own code opens it; the demo's and an installation's
+    /// code do not; the code itself is nowhere in what is kept.
+    #[tokio::test]
+    async fn an_enrolled_tablet_opens_with_its_own_code_only() {
+        let clock = TestClock::at("2026-11-30T08:00:00Z");
+        let t = enrolled_with_code("583920", &clock);
+        let t = t.restart_with(|c| c.nurse_code = Some("9753".into()));
+        assert_eq!(t.app.demo_nurse_code(), None);
+        assert_eq!(t.app.nurse_unlock("2468").unwrap_err().code, "nurse-wrong-code");
+        assert_eq!(t.app.nurse_unlock("9753").unwrap_err().code, "nurse-wrong-code");
+        assert!(t.app.nurse_unlock(" 583920 ").unwrap());
+        let kept = serde_json::to_string(&t.platform().load_enrolment().unwrap().unwrap()).unwrap();
+        assert!(kept.contains("$argon2id$") && !kept.contains("583920"), "{kept}");
     }
 
     #[tokio::test]

@@ -107,8 +107,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         // The demo sends nothing: its outbox is not the patient's.
         let outbox = if mode == Mode::Demo { OutboxStatus { waiting: 0, sent: 0 } } else { outbox };
         let enrolled_name = match mode {
-            Mode::Demo => None,
-            Mode::Enrolled | Mode::Revoked => {
+            Mode::Demo | Mode::Ended => None,
+            Mode::Enrolled | Mode::Revoked | Mode::Recovery => {
                 self.platform.load_enrolment().ok().flatten().and_then(|e| e.service_name)
             }
         };
@@ -247,7 +247,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// readings is logged.
     pub async fn sync_round(&self) {
         match self.mode() {
-            Mode::Demo => return,
+            Mode::Demo | Mode::Recovery | Mode::Ended => return,
             Mode::Revoked if !self.refresh_while_revoked().await => return,
             Mode::Revoked | Mode::Enrolled => {}
         }

@@ -113,6 +113,14 @@ impl Platform for FakePlatform {
         *self.0.enrolment.lock().unwrap() = Some(enrolment.clone());
         Ok(())
     }
+    fn forget_store_key(&self) -> Result<(), SecretError> {
+        FakePlatform::forget_store_key(self);
+        Ok(())
+    }
+    fn forget_enrolment(&self) -> Result<(), SecretError> {
+        FakePlatform::forget_enrolment(self);
+        Ok(())
+    }
     fn save_settings(&self, settings: &Settings) -> Result<(), CoreError> {
         if self.0.fail_settings.load(Ordering::SeqCst) {
             return Err(CoreError::new(ErrorCode::SettingsUnwritable, "the test said no"));

@@ -25,6 +25,23 @@ pub struct OutboxItem {
     pub next_try: Timestamp,
 }
 
+/// What has not reached the service yet, by kind (for ending the
+/// follow-up: the nurse sees it before anything is given up).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Unsent {
+    pub readings: i64,
+    pub answers: i64,
+    pub messages: i64,
+    /// Devices and notices to the service.
+    pub other: i64,
+}
+
+impl Unsent {
+    pub fn total(&self) -> i64 {
+        self.readings + self.answers + self.messages + self.other
+    }
+}
+
 /// Counts for the "sent / waiting to send" display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct OutboxStatus {
@@ -261,6 +278,37 @@ impl Store {
             params![id, error, next_try.as_millisecond()],
         )?;
         Ok(())
+    }
+
+    /// What still waits to be sent, by kind.
+    pub fn unsent(&self) -> Result<Unsent, StoreError> {
+        Ok(self.conn().query_row(
+            "SELECT count(*) FILTER (WHERE resource_type = 'Observation'),
+                    count(*) FILTER (WHERE resource_type = 'QuestionnaireResponse'),
+                    count(*) FILTER (WHERE resource_type = 'Communication' AND local_id IS NOT NULL),
+                    count(*) FILTER (WHERE resource_type NOT IN ('Observation', 'QuestionnaireResponse')
+                                       AND NOT (resource_type = 'Communication' AND local_id IS NOT NULL))
+             FROM outbox WHERE sent_utc IS NULL",
+            [],
+            |r| Ok(Unsent { readings: r.get(0)?, answers: r.get(1)?, messages: r.get(2)?, other: r.get(3)? }),
+        )?)
+    }
+
+    /// The follow-up ends without sending what still waits (the nurse said
+    /// so): those items leave the outbox, the local audit keeps how many,
+    /// and a notice to the service says so (a count, no health data).
+    /// Returns what was given up.
+    pub fn give_up_unsent(&mut self, now: Timestamp) -> Result<Unsent, StoreError> {
+        let unsent = self.unsent()?;
+        let tx = self.conn_mut().transaction()?;
+        tx.execute("DELETE FROM outbox WHERE sent_utc IS NULL", [])?;
+        tx.execute(
+            "INSERT INTO sync_audit (at_utc, direction, event, identifier, detail) VALUES (?1, 'local', 'given-up', NULL, ?2)",
+            params![now.as_millisecond(), unsent.total().to_string()],
+        )?;
+        enqueue_notice(&tx, &format!("follow-up-ended-{}-unsent", unsent.total()), now)?;
+        tx.commit()?;
+        Ok(unsent)
     }
 
     pub fn outbox_status(&self) -> Result<OutboxStatus, StoreError> {

@@ -5,7 +5,8 @@
 //!
 //! Paths: `POST /activate` (activation-code grant), `GET /authorize` (logs
 //! the user in at once and redirects with a code), `POST /token`
-//! (authorization_code with PKCE S256, refresh_token), and `/fhir/...`
+//! (authorization_code with PKCE S256, refresh_token), `POST /revoke`
+//! (RFC 7009), and `/fhir/...`
 //! (needs a valid bearer token; forwarded to hfs; serves
 //! `.well-known/smart-configuration`).
 
@@ -59,6 +60,10 @@ pub struct AuthState {
     pub fhir_base_override: Option<String>,
     /// A tampered discovery names this authorization endpoint.
     pub authorize_endpoint_override: Option<String>,
+    /// The tablet's nurse code the service issues with the tokens.
+    pub nurse_code: Option<String>,
+    /// Tokens revoked through `/revoke` (RFC 7009).
+    pub revocations: usize,
     /// The login is an independent provider's (then discovery names it and
     /// FHIR tokens are checked by its introspection).
     pub provider: Option<Provider>,
@@ -154,7 +159,8 @@ fn token_response(state: &mut AuthState, patient: &str, fhir_base: &str, base: &
         "refresh_token": refresh, "scope": heima_core::enrolment::SCOPE,
         "patient": patient, "fhir_base_url": state.fhir_base_override.as_deref().unwrap_or(fhir_base),
         "token_endpoint": format!("{base}/token"),
-        "service_name": "Test service", "call_endpoint": state.call_endpoint
+        "service_name": "Test service", "call_endpoint": state.call_endpoint,
+        "revocation_endpoint": format!("{base}/revoke"), "nurse_code": state.nurse_code
     })
 }
 
@@ -189,6 +195,22 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
                 Some(patient) => json_answer("200 OK", token_response(&mut s, &patient, fhir_base, base)),
                 None => invalid_grant(),
             }
+        }
+        ("POST", "/revoke") => {
+            // RFC 7009: the token is gone whatever its kind; an unknown one is answered 200 too.
+            let f = form(&body);
+            let mut s = state.lock().unwrap();
+            if let Some(token) = f.get("token") {
+                let patient = s.refresh_tokens.remove(token).or_else(|| s.access_tokens.remove(token));
+                if let Some(patient) = patient {
+                    s.revocations += 1;
+                    // Revoking the refresh token ends the grant: its access tokens too.
+                    if f.get("token_type_hint").map(String::as_str) == Some("refresh_token") {
+                        s.access_tokens.retain(|_, p| *p != patient);
+                    }
+                }
+            }
+            answer("200 OK", "application/json", "", "{}")
         }
         ("GET", "/authorize") => {
             let q: HashMap<String, String> =
@@ -273,6 +295,7 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
             let mut smart = json!({
                 "authorization_endpoint": format!("{base}/authorize"),
                 "token_endpoint": format!("{base}/token"),
+                "revocation_endpoint": format!("{base}/revoke"),
                 "code_challenge_methods_supported": ["S256"],
                 "capabilities": ["launch-standalone", "client-public", "context-standalone-patient"]
             });

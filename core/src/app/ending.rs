@@ -1,0 +1,323 @@
+//! Ending the follow-up on this tablet ("Avslutt oppfølgingen", on the
+//! nurse's page): what has not reached the service is sent first — or, on
+//! the nurse's explicit word, given up with a notice to the service (when
+//! it can still be sent) — the tokens are revoked at the service (RFC
+//! 7009), and every secret and file of the app is removed, the store key
+//! first. The patient sees a goodbye; the next start is a new tablet's.
+//! Reached from the recovery screen too (the database's key lost): then
+//! nothing can be sent, and ending gives it up.
+
+use std::{path::Path, time::Duration};
+
+use serde::{Deserialize, Serialize};
+
+use super::{App, Life, Mode, Platform, StoreFile};
+use crate::{
+    call::media::CallMedia,
+    error::{CoreError, ErrorCode},
+    settings::Settings,
+    store::outbox::Unsent,
+    sync::enrol,
+};
+
+const REVOKE_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// What the nurse chose for items not sent yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EndWith {
+    /// Send everything first; refuse to end (`end-unsent`) if something
+    /// could not be sent.
+    SendingFirst,
+    /// The nurse confirmed: give up what cannot be sent.
+    GivingUpUnsent,
+}
+
+/// How the follow-up ended, for the goodbye screen and the nurse.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ended {
+    /// What was given up unsent (zero when everything was sent).
+    pub given_up: Unsent,
+    /// The service revoked the tablet's tokens (false: it offers no
+    /// revocation, or could not be reached — the tokens are gone from the
+    /// tablet either way).
+    pub tokens_revoked: bool,
+}
+
+impl<P: Platform, M: CallMedia> App<P, M> {
+    /// What has not reached the service yet (nurse only). Without an open
+    /// database (recovery) nothing can be counted: `None`.
+    pub fn unsent(&self) -> Result<Option<Unsent>, CoreError> {
+        self.require_nurse()?;
+        Ok(match self.mode() {
+            Mode::Demo | Mode::Ended => Some(Unsent::default()),
+            Mode::Recovery => None,
+            Mode::Enrolled | Mode::Revoked => Some(self.with_store(|s| Ok(s.unsent()?))?),
+        })
+    }
+
+    /// Ends the follow-up on this tablet (nurse only); see the module.
+    pub async fn end_follow_up(&self, with: EndWith) -> Result<Ended, CoreError> {
+        self.require_nurse()?;
+        let mode = self.mode();
+        let mut given_up = Unsent::default();
+        match mode {
+            Mode::Ended => return Ok(Ended { given_up, tokens_revoked: false }),
+            Mode::Demo => {}
+            Mode::Recovery if with == EndWith::SendingFirst => {
+                return Err(CoreError::new(ErrorCode::EndUnsent, "the database cannot be read"));
+            }
+            Mode::Recovery => {}
+            Mode::Enrolled | Mode::Revoked => {
+                self.sync_round().await;
+                let unsent = self.with_store(|s| Ok(s.unsent()?))?;
+                if unsent.total() > 0 {
+                    if with == EndWith::SendingFirst {
+                        return Err(CoreError::new(ErrorCode::EndUnsent, format!("{} items", unsent.total())));
+                    }
+                    given_up = self.with_store_mut(|s| Ok(s.give_up_unsent(self.clock.now())?))?;
+                    // The notice of what was given up, when the service still listens.
+                    self.sync_round().await;
+                }
+            }
+        }
+        let tokens_revoked = match self.platform.load_enrolment() {
+            Ok(Some(enrolment)) => match enrol::revoke(&enrolment, REVOKE_TIMEOUT).await {
+                Ok(revoked) => revoked,
+                Err(error) => {
+                    log::warn!("tokens not revoked at the service: {}", error.code());
+                    false
+                }
+            },
+            Ok(None) => false,
+            Err(error) => {
+                log::warn!("enrolment unreadable at the end: {error}");
+                false
+            }
+        };
+        self.remove_everything()?;
+        log::info!("follow-up ended on this tablet");
+        Ok(Ended { given_up, tokens_revoked })
+    }
+
+    /// Removes every secret and file of the app: the store key first, then
+    /// the databases with their WAL and key checks, the enrolment, then
+    /// everything else in the data folder (settings, quarantine, logs,
+    /// the nurse guesses). The app then shows the goodbye.
+    fn remove_everything(&self) -> Result<(), CoreError> {
+        drop(self.store.lock().unwrap().take());
+        *self.pending_enrolment.lock().unwrap() = None;
+        *self.takes_calls.lock().unwrap() = None;
+        let mut failures = Vec::new();
+        if let Err(error) = self.platform.forget_store_key() {
+            failures.push(format!("store key: {error}"));
+        }
+        let dir = &self.config.data_dir;
+        for file in [StoreFile::Real, StoreFile::Demo] {
+            failures.extend(remove_database(&file.path(dir)));
+        }
+        if let Err(error) = self.platform.forget_enrolment() {
+            failures.push(format!("enrolment: {error}"));
+        }
+        failures.extend(remove_folder_contents(dir));
+        let locale = self.settings.lock().unwrap().locale;
+        *self.settings.lock().unwrap() = Settings { locale, ..Settings::default() };
+        *self.sync.lock().unwrap() = super::SyncStatus::default();
+        {
+            let mut people = self.people.lock().unwrap();
+            (people.nurse_unlocked, people.training, people.nurse_active_at) = (false, false, None);
+            people.guesses = super::nurse::Guesses::default();
+        }
+        *self.life.lock().unwrap() = Life { key_missing: false, ended: true };
+        if failures.is_empty() {
+            Ok(())
+        } else {
+            log::error!("the end of the follow-up left something behind: {}", failures.join("; "));
+            Err(CoreError::new(ErrorCode::EndIncomplete, failures.join("; ")))
+        }
+    }
+}
+
+/// Removes a database file and its companions (WAL, shared memory, key
+/// check); a file that is not there is fine.
+fn remove_database(path: &Path) -> Vec<String> {
+    ["", "-wal", "-shm", "-journal", ".keycheck"]
+        .iter()
+        .filter_map(|suffix| {
+            let mut name = path.as_os_str().to_os_string();
+            name.push(suffix);
+            remove(Path::new(&name))
+        })
+        .collect()
+}
+
+/// Removes everything inside the data folder; the folder stays, private.
+fn remove_folder_contents(dir: &Path) -> Vec<String> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(e) => return vec![format!("{}: {e}", dir.display())],
+    };
+    entries.flatten().filter_map(|entry| remove(&entry.path())).collect()
+}
+
+fn remove(path: &Path) -> Option<String> {
+    let result = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(path),
+        Ok(_) => std::fs::remove_file(path),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => Err(e),
+    };
+    result.err().map(|e| format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use heima_test_support::{auth::AuthServer, hfs::Hfs};
+    use serde_json::json;
+
+    use super::EndWith;
+    use crate::{
+        app::{testing::TestApp, Mode, Platform},
+        store::readings::{EnteredBy, NewReading},
+        sync::client::FhirClient,
+        trust::{LoopbackHttp, Trust},
+        vocabulary::MeasurementKind,
+    };
+
+    const T: Duration = Duration::from_secs(10);
+
+    /// A patient on the gateway's hfs with this fødselsnummer, and an
+    /// activation code (QR text) for them.
+    async fn patient(hfs: &Hfs, server: &AuthServer, fnr: &str, seed: u8) -> (String, String) {
+        let direct = FhirClient::new(&hfs.base, T, None).unwrap();
+        let identifier = json!([{ "system": crate::enrolment::FNR_SYSTEM, "value": fnr }]);
+        let created =
+            direct.post("Patient", &json!({ "resourceType": "Patient", "identifier": identifier })).await.unwrap();
+        let id = created["id"].as_str().unwrap().to_string();
+        let code = crate::enrolment::new_code(&[seed; 11]);
+        server.state.lock().unwrap().activation_codes.insert(code.clone(), id.clone());
+        let endpoint: String = url::form_urlencoded::byte_serialize(server.activation_endpoint().as_bytes()).collect();
+        (format!("Patient/{id}"), format!("heima-enrol:?endpoint={endpoint}&code={code}"))
+    }
+
+    /// A weight typed in, queued (no plan is needed to keep it).
+    fn weigh(app: &TestApp, grams: i32) {
+        // One a minute back per 100 g, so no two are the same reading.
+        let now = app.app.clock().now() - jiff::SignedDuration::from_mins(i64::from(grams % 1000 / 100));
+        let typed = std::collections::BTreeMap::from([(
+            "29463-7".to_string(),
+            format!("{}.{}", grams / 1000, grams % 1000 / 100),
+        )]);
+        let m = crate::manual::measurement(MeasurementKind::BodyWeight, &typed, now).unwrap();
+        app.app.with_store_mut(|s| Ok(s.insert_reading(&NewReading::unjudged(&m, EnteredBy::Patient, now))?)).unwrap();
+    }
+
+    /// Enrols (the nurse types the code she is given, confirms), and
+    /// unlocks with the tablet's own code from the service.
+    async fn enrol(t: &TestApp, qr: &str, nurse_code: &str) {
+        t.app.nurse_unlock(crate::app::DEMO_NURSE_CODE).unwrap();
+        t.app.enrol_with_code(qr).await.unwrap();
+        t.app.confirm_enrolment().unwrap();
+        t.app.nurse_lock();
+        t.app.nurse_unlock(nurse_code).unwrap();
+    }
+
+    /// A lent tablet: patient A's follow-up ends with readings still
+    /// queued (sent first), A's tokens are revoked at the service, the
+    /// tablet is empty; patient B enrolled next sees nothing of A's, and
+    /// nothing of A's carries B's name on the server.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_lent_tablet_ends_one_follow_up_and_starts_the_next_empty() {
+        let hfs = Hfs::start().await;
+        let server = AuthServer::start(&hfs.base).await;
+        server.state.lock().unwrap().nurse_code = Some("583920".into());
+        let (patient_a, qr_a) = patient(&hfs, &server, "01017012345", 1).await;
+        let (patient_b, qr_b) = patient(&hfs, &server, "02028054321", 2).await;
+        let trust = format!("{}=Testkommunen", server.base);
+        let t = TestApp::demo_with(|c| c.trust = Trust::parse(&trust, LoopbackHttp::Allowed).unwrap());
+
+        enrol(&t, &qr_a, "583920").await;
+        let a = t.platform().enrolment().unwrap();
+        assert_eq!(a.national_id.as_deref(), Some("urn:oid:2.16.578.1.12.4.1.4.1|01017012345"));
+        for grams in [80_100, 80_200, 80_300] {
+            weigh(&t, grams);
+        }
+        t.app.send_message("Hei fra A").unwrap();
+        assert_eq!(t.app.unsent().unwrap().map(|u| (u.readings, u.messages)), Some((3, 1)), "queued, not sent");
+
+        let ended = t.app.end_follow_up(EndWith::SendingFirst).await.unwrap();
+        assert_eq!(ended.given_up.total(), 0);
+        assert!(ended.tokens_revoked);
+        assert_eq!(t.app.mode(), Mode::Ended);
+        let direct = FhirClient::new(&hfs.base, T, None).unwrap();
+        // Counted on the server, by the subject each Observation carries.
+        let subjects = || async {
+            let all = direct.search_all("Observation").await.unwrap();
+            let of = |p: &str| all.iter().filter(|o| o["subject"]["reference"] == p).count();
+            (of(&patient_a), of(&patient_b), all.len())
+        };
+        assert_eq!(subjects().await, (3, 0, 3), "sent first");
+        // A's tokens are refused by the service now.
+        let with_a = FhirClient::new(&a.fhir_base, T, Some(a.access_token.clone())).unwrap();
+        assert_eq!(with_a.count("Observation").await.unwrap_err().code(), "sync-unauthorised");
+        let refused = crate::sync::enrol::refresh(&a, T, jiff::Timestamp::now()).await.unwrap_err();
+        assert_eq!(refused.code(), "sync-revoked");
+        // Nothing is left on the tablet.
+        assert!(t.platform().enrolment().is_none());
+        assert!(t.platform().load_store_key().unwrap().is_none(), "the store key is gone");
+        assert_eq!(std::fs::read_dir(t.data_dir()).unwrap().count(), 0, "the data folder is empty");
+
+        // The next patient, on the same tablet.
+        let t = t.restart();
+        assert_eq!(t.app.mode(), Mode::Demo, "it starts as new");
+        enrol(&t, &qr_b, "583920").await;
+        assert_eq!(t.app.mode(), Mode::Enrolled);
+        assert!(t.app.history(MeasurementKind::BodyWeight, 90).unwrap().points.is_empty(), "none of A's readings");
+        assert!(t.app.messages().unwrap().is_empty(), "none of A's messages");
+        assert_eq!(t.app.unsent().unwrap().map(|u| u.total()), Some(0));
+        weigh(&t, 70_000);
+        t.app.sync_round().await;
+        assert_eq!(subjects().await, (3, 1, 4), "B's subject is on B's reading only");
+    }
+
+    /// A service out of reach: ending with sending first is refused and
+    /// says what waits; the nurse's explicit give-up ends it anyway.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn unsent_items_are_given_up_only_on_the_nurses_word() {
+        let t = TestApp::enrolled_at("http://127.0.0.1:9/fhir");
+        let t = t.restart_with(|c| c.nurse_code = Some("9753".into()));
+        t.app.nurse_unlock("9753").unwrap();
+        weigh(&t, 64_000);
+        let refused = t.app.end_follow_up(EndWith::SendingFirst).await.unwrap_err();
+        assert_eq!(refused.code, "end-unsent");
+        assert_eq!(t.app.mode(), Mode::Enrolled, "nothing was removed");
+        assert!(t.data_dir().join("heima.db").exists());
+        let ended = t.app.end_follow_up(EndWith::GivingUpUnsent).await.unwrap();
+        assert_eq!(ended.given_up.readings, 1);
+        assert!(!ended.tokens_revoked, "this service offers no revocation");
+        assert_eq!(t.app.mode(), Mode::Ended);
+        assert_eq!(std::fs::read_dir(t.data_dir()).unwrap().count(), 0);
+    }
+
+    /// The database's key is lost: the recovery mode; the nurse can end
+    /// the follow-up from there (giving up what the file holds).
+    #[tokio::test]
+    async fn the_recovery_screen_leads_to_the_end() {
+        let t = TestApp::enrolled();
+        t.app.with_store(|s| Ok(s.set_setting("probe", "kept")?)).unwrap();
+        drop(t.app.take_store_for_tests());
+        t.platform().forget_store_key();
+        let t = t.restart_with(|c| c.nurse_code = Some("9753".into()));
+        assert_eq!(t.app.mode(), Mode::Recovery);
+        assert_eq!(t.app.end_follow_up(EndWith::GivingUpUnsent).await.unwrap_err().code, "nurse-locked");
+        t.app.nurse_unlock("9753").unwrap();
+        assert_eq!(t.app.unsent().unwrap(), None, "the file cannot be read");
+        assert_eq!(t.app.end_follow_up(EndWith::SendingFirst).await.unwrap_err().code, "end-unsent");
+        t.app.end_follow_up(EndWith::GivingUpUnsent).await.unwrap();
+        assert_eq!(t.app.mode(), Mode::Ended);
+        assert!(!t.data_dir().join("heima.db").exists());
+    }
+}
