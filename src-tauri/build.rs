@@ -36,6 +36,8 @@ const COMMANDS: &[&str] = &[
     "find_devices",
     "pair_device",
     "paired_devices",
+    "unsent_items",
+    "end_follow_up",
     "call_status",
     "call_start",
     "call_answer",

@@ -13,6 +13,9 @@ const main = () => document.getElementById("main");
 let screens = {};
 /** The tab each screen belongs to. */
 const TAB = { result: "measure", questionnaire: "today", nurse: "settings", call: "messages" };
+/** Modes in which only some screens make sense (the rest show today's,
+ * which then is the recovery screen or the goodbye). */
+const ONLY = { recovery: ["today", "settings", "nurse"], ended: ["today"] };
 
 export function registerScreens(table) {
   screens = table;
@@ -33,17 +36,20 @@ export async function refreshChrome() {
 
 export async function route() {
   const parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
-  const name = screens[parts[0]] ? parts[0] : "today";
-  const tab = TAB[name] || name;
-  for (const link of document.querySelectorAll("nav a")) {
-    if (link.dataset.route === tab) link.setAttribute("aria-current", "page");
-    else link.removeAttribute("aria-current");
-  }
+  let name = screens[parts[0]] ? parts[0] : "today";
   clearErrors();
   try {
     // Leaving the nurse's page: the core locks it (unless training is on).
     if (main().dataset.screen === "nurse" && name !== "nurse") await invoke("nurse_page_left");
     const status = await refreshChrome();
+    const only = ONLY[status.mode];
+    if (only && !only.includes(name)) name = "today";
+    const tab = TAB[name] || name;
+    for (const link of document.querySelectorAll("nav a")) {
+      if (link.dataset.route === tab) link.setAttribute("aria-current", "page");
+      else link.removeAttribute("aria-current");
+    }
+    document.querySelector("nav").hidden = status.mode === "ended";
     const screen = await screens[name](parts.slice(1), status);
     main().replaceChildren(screen);
     main().dataset.screen = name;

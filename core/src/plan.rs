@@ -74,6 +74,9 @@ pub struct CarePlan {
     pub title: Option<String>,
     pub service: ServiceContact,
     pub activities: Vec<Activity>,
+    /// The service's own reminder text (shown on a locked screen, so the
+    /// service words it without health details); none: the app's own.
+    pub reminder_text: Option<String>,
 }
 
 impl CarePlan {

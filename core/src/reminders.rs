@@ -25,16 +25,20 @@ pub fn due(tasks: &[Task], after: Timestamp, until: Timestamp) -> Vec<&Task> {
 }
 
 /// The notification for a task: only that there is something to do in
-/// Heima, and when, e.g. "Klokka 08:00: Du har en oppgave i Heima". A
+/// Heima, and when, e.g. "Klokka 08:00: Du har en oppgave i Heima" — or
+/// the service's own text from the plan (`service_text`), as it is. A
 /// notification can show on a locked screen, so it never names the
-/// measurement or the questionnaire (that would tell of an illness).
-pub fn reminder(task: &Task, locale: Locale) -> Reminder {
+/// measurement or the questionnaire (that would tell of an illness), nor
+/// any value or name.
+pub fn reminder(task: &Task, locale: Locale, service_text: Option<&str>) -> Reminder {
     let time = task.due_local.clone().unwrap_or_default();
     Reminder {
         activity_id: task.activity_id.clone(),
         due: task.due.unwrap_or(Timestamp::UNIX_EPOCH),
         title: locale::format(locale, "reminder-title", &[]),
-        body: locale::format(locale, "reminder-body", &[("time", &time)]),
+        body: service_text
+            .map(str::to_string)
+            .unwrap_or_else(|| locale::format(locale, "reminder-body", &[("time", &time)])),
     }
 }
 
@@ -65,11 +69,34 @@ mod tests {
         let view = today::view(&demo_store(&clock), &clock, true, None).unwrap().unwrap();
         let bp = view.tasks.iter().find(|t| t.activity_id == "bp").unwrap();
         let copd = view.tasks.iter().find(|t| t.activity_id == "copd-check").unwrap();
-        let nb = reminder(bp, Locale::Bokmal);
+        let nb = reminder(bp, Locale::Bokmal, None);
         assert_eq!((nb.title.as_str(), nb.body.as_str()), ("Heima", "Klokka 08:00: Du har en oppgave i Heima."));
-        let nn = reminder(copd, Locale::Nynorsk);
+        let nn = reminder(copd, Locale::Nynorsk, None);
         assert_eq!((nn.title.as_str(), nn.body.as_str()), ("Heima", "Klokka 09:00: Du har ei oppgåve i Heima."));
-        let en = reminder(copd, Locale::English);
+        let en = reminder(copd, Locale::English, None);
         assert_eq!(en.body, "At 09:00: You have a task in Heima.");
+        let own = reminder(copd, Locale::Bokmal, Some("Påminnelse fra hjemmetjenesten"));
+        assert_eq!((own.title.as_str(), own.body.as_str()), ("Heima", "Påminnelse fra hjemmetjenesten"));
+    }
+
+    /// The service's own text comes from the plan: one short line, or the
+    /// plan is refused with a reason.
+    #[test]
+    fn the_plan_may_word_the_reminders() {
+        use crate::fhir::careplan::{parse, REMINDER_TEXT_EXTENSION};
+        let tz = crate::clock::oslo();
+        let mut plan: serde_json::Value = serde_json::from_str(crate::demo::CAREPLAN_JSON).unwrap();
+        assert_eq!(parse(&plan, &tz).unwrap().reminder_text, None);
+        let with = |text: &str| {
+            let mut p = plan.clone();
+            p["extension"] = serde_json::json!([{ "url": REMINDER_TEXT_EXTENSION, "valueString": text }]);
+            p
+        };
+        assert_eq!(parse(&with(" Tid for Heima "), &tz).unwrap().reminder_text.as_deref(), Some("Tid for Heima"));
+        for bad in ["", "two\nlines", &"x".repeat(81)] {
+            assert!(parse(&with(bad), &tz).is_err(), "{bad:?}");
+        }
+        plan["extension"] = serde_json::json!([]);
+        assert_eq!(parse(&plan, &tz).unwrap().reminder_text, None);
     }
 }

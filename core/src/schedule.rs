@@ -172,6 +172,7 @@ mod tests {
                     traffic_light: Default::default(),
                 },
             ],
+            reminder_text: None,
         }
     }
 

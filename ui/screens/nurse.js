@@ -1,7 +1,9 @@
 // The nurse's screen at the start-up visit, behind the nurse code: connect
 // the tablet to the follow-up service, pair the devices with a step-by-step
 // guide, and training mode (øvingsmodus), in which everything recorded is
-// marked as training, shown with a banner, and never sent or counted.
+// marked as training, shown with a banner, and never sent or counted. At
+// the end: "Avslutt oppfølgingen", which sends what waits (or, on the
+// nurse's explicit word, gives it up) and wipes the tablet.
 
 import { invoke } from "../ipc.js";
 import { t } from "../i18n.js";
@@ -144,8 +146,77 @@ function training(status) {
   return box;
 }
 
+/** The numbers of what has not been sent yet, or that the data cannot be
+ * read (recovery). */
+function unsentText(unsent) {
+  if (unsent === null) return el("p", "end-unsent", "end-unreadable");
+  const total = unsent.readings + unsent.answers + unsent.messages + unsent.other;
+  if (total === 0) return el("p", "end-unsent", "end-all-sent");
+  return el("p", "end-unsent", "end-waiting", { readings: unsent.readings, answers: unsent.answers, messages: unsent.messages, other: unsent.other });
+}
+
+/** Ending the follow-up: first what is not sent yet, then send and end;
+ * giving up unsent items needs a tick of its own. */
+function ending() {
+  const box = el("section", "ending");
+  box.id = "ending";
+  const panel = el("div", "end-panel");
+  panel.id = "end-panel";
+  panel.hidden = true;
+  const finish = async (ended) => {
+    announce(t("goodbye-heading"));
+    await refreshChrome();
+    location.hash = "#/today";
+    await route();
+    return ended;
+  };
+  const open = button("end-open", async (b) => {
+    const unsent = await invoke("unsent_items");
+    const send = button("end-send", async () => {
+      await finish(await invoke("end_follow_up", { with: "sending-first" }));
+    }, "button button--big");
+    send.id = "end-send";
+    const consent = el("input");
+    consent.type = "checkbox";
+    consent.id = "end-give-up-consent";
+    const label = el("label", "end-give-up-label", "end-give-up-consent");
+    label.htmlFor = consent.id;
+    const giveUp = button("end-give-up", async () => {
+      await finish(await invoke("end_follow_up", { with: "giving-up-unsent" }));
+    }, "button button--warn");
+    giveUp.id = "end-give-up";
+    giveUp.disabled = true;
+    consent.addEventListener("change", () => { giveUp.disabled = !consent.checked; });
+    const giveUpBox = el("div", "end-give-up");
+    giveUpBox.append(consent, label, giveUp);
+    panel.replaceChildren(unsentText(unsent), el("p", null, "end-what-happens"));
+    if (unsent !== null) panel.append(send);
+    panel.append(giveUpBox);
+    panel.hidden = false;
+    b.hidden = true;
+  }, "button button--secondary");
+  open.id = "end-open";
+  box.append(el("h2", null, "end-heading"), el("p", null, "end-intro"), open, panel);
+  return box;
+}
+
+function lockButton() {
+  return button("nurse-lock", async () => {
+    await invoke("nurse_lock");
+    await refreshChrome();
+    location.hash = "#/today";
+  }, "button button--secondary");
+}
+
 export async function renderNurse(_params, status) {
   if (!status.nurse_unlocked) return lockScreen(status);
+  if (status.mode === "recovery") {
+    // The data cannot be opened: ending the follow-up is all there is to do.
+    const section = el("section", "screen screen--nurse");
+    section.id = "nurse";
+    section.append(heading("nurse-heading"), el("p", null, "recovery-nurse-intro"), ending(), lockButton());
+    return section;
+  }
   const section = el("section", "screen screen--nurse");
   section.id = "nurse";
   section.append(heading("nurse-heading"));
@@ -163,11 +234,8 @@ export async function renderNurse(_params, status) {
     demoCall.append(el("h2", null, "call-demo-heading"), el("p", null, "call-demo-intro"), ring);
     section.append(demoCall);
   }
-  section.append(button("nurse-lock", async () => {
-    await invoke("nurse_lock");
-    await refreshChrome();
-    location.hash = "#/today";
-  }, "button button--secondary"));
+  if (status.mode !== "demo") section.append(ending());
+  section.append(lockButton());
   watchServiceStatus();
   return section;
 }

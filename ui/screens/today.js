@@ -39,7 +39,34 @@ export function renderRevoked(status) {
   return section;
 }
 
+/** The database's key is lost: nothing is deleted, the nurse can help. */
+export function renderRecovery() {
+  const section = el("section", "screen screen--recovery");
+  section.id = "recovery";
+  const nurse = el("a", "button button--secondary", "recovery-nurse");
+  nurse.href = "#/nurse";
+  nurse.id = "recovery-nurse";
+  section.append(heading("recovery-heading"), el("p", "recovery-text", "recovery-text"), el("p", null, "recovery-kept"), nurse);
+  return section;
+}
+
+/** The follow-up has ended on this tablet: a plain goodbye, and what to
+ * do with the devices. */
+export function renderGoodbye() {
+  const section = el("section", "screen screen--goodbye");
+  section.id = "goodbye";
+  section.append(
+    heading("goodbye-heading"),
+    el("p", "goodbye-text", "goodbye-text"),
+    el("p", "goodbye-devices", "goodbye-devices"),
+    el("p", null, "goodbye-tablet"),
+  );
+  return section;
+}
+
 export async function renderToday(_params, status) {
+  if (status.mode === "ended") return renderGoodbye();
+  if (status.mode === "recovery") return renderRecovery();
   if (status.mode === "revoked") return renderRevoked(status);
   const view = await invoke("today");
   const section = el("section", "screen screen--today");

@@ -20,6 +20,10 @@ use crate::{
 pub const TRAFFIC_LIGHT_EXTENSION: &str = "urn:heima:fhir:extension:traffic-light";
 /// Extension giving an activity its stable id (else its position is used).
 pub const ACTIVITY_ID_EXTENSION: &str = "urn:heima:fhir:extension:activity-id";
+/// The service's reminder text (`valueString`, at most
+/// [`REMINDER_TEXT_MAX`] characters on one line).
+pub const REMINDER_TEXT_EXTENSION: &str = "urn:heima:fhir:extension:reminder-text";
+pub const REMINDER_TEXT_MAX: usize = 80;
 
 fn invalid(path: &str, why: impl std::fmt::Display) -> CoreError {
     CoreError::new(ErrorCode::PlanInvalid, format!("{path}: {why}"))
@@ -258,7 +262,26 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
     if ids.windows(2).any(|w| w[0] == w[1]) {
         return Err(invalid("CarePlan.activity", "two activities share an id"));
     }
-    Ok(CarePlan { id, version, valid_from, title: str_at(careplan, "title").map(str::to_string), service, activities })
+    let reminder_text = array(careplan, "extension")
+        .iter()
+        .find(|e| str_at(e, "url") == Some(REMINDER_TEXT_EXTENSION))
+        .map(|e| {
+            let text = str_at(e, "valueString").map(str::trim).unwrap_or_default();
+            if text.is_empty() || text.chars().count() > REMINDER_TEXT_MAX || text.contains(['\n', '\r']) {
+                return Err(invalid("CarePlan.extension[reminder-text]", "one line of 1 to 80 characters"));
+            }
+            Ok(text.to_string())
+        })
+        .transpose()?;
+    Ok(CarePlan {
+        id,
+        version,
+        valid_from,
+        title: str_at(careplan, "title").map(str::to_string),
+        service,
+        activities,
+        reminder_text,
+    })
 }
 
 /// Reads, checks and saves a CarePlan from the service. On error nothing

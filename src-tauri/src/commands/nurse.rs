@@ -1,7 +1,12 @@
 //! Commands of the nurse's onboarding screen, behind the nurse code:
-//! training mode, finding and pairing devices (enrolment is in `mod.rs`).
+//! training mode, finding and pairing devices, ending the follow-up
+//! (enrolment is in `mod.rs`).
 
-use heima_core::{app::FoundDevice, error::CoreError, store::devices::PairedDevice};
+use heima_core::{
+    app::{EndWith, Ended, FoundDevice},
+    error::CoreError,
+    store::{devices::PairedDevice, outbox::Unsent},
+};
 use tauri::State;
 
 use crate::{bluetooth::BtleScanner, AppState};
@@ -49,4 +54,16 @@ pub fn pair_device(
 #[tauri::command]
 pub fn paired_devices(state: State<'_, AppState>) -> Result<Vec<PairedDevice>, CoreError> {
     state.paired_devices()
+}
+
+/// What has not reached the service yet (`null`: it cannot be read).
+#[tauri::command]
+pub fn unsent_items(state: State<'_, AppState>) -> Result<Option<Unsent>, CoreError> {
+    state.unsent()
+}
+
+/// Ends the follow-up on this tablet and removes everything of it.
+#[tauri::command]
+pub async fn end_follow_up(state: State<'_, AppState>, with: EndWith) -> Result<Ended, CoreError> {
+    state.end_follow_up(with).await
 }
