@@ -48,6 +48,8 @@ export async function route() {
     for (const link of document.querySelectorAll("nav a")) {
       if (link.dataset.route === tab) link.setAttribute("aria-current", "page");
       else link.removeAttribute("aria-current");
+      // Tabs that lead nowhere in this mode are not offered.
+      link.hidden = !!only && !only.includes(link.dataset.route);
     }
     document.querySelector("nav").hidden = status.mode === "ended";
     const screen = await screens[name](parts.slice(1), status);

@@ -201,11 +201,13 @@ function ending() {
 }
 
 function lockButton() {
-  return button("nurse-lock", async () => {
+  const lock = button("nurse-lock", async () => {
     await invoke("nurse_lock");
     await refreshChrome();
     location.hash = "#/today";
   }, "button button--secondary");
+  lock.id = "nurse-lock";
+  return lock;
 }
 
 export async function renderNurse(_params, status) {

@@ -362,10 +362,12 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     }
 
     /// Opens the real store (enrolment: its first open in this run, with
-    /// the start-up check).
+    /// the start-up check); its new files are made private.
     fn open_real_store(&self) -> Result<Store, CoreError> {
         let key = self.store_key(StoreFile::Real)?;
-        Ok(Store::open(&StoreFile::Real.path(&self.config.data_dir), &key, self.clock.now())?.store)
+        let store = Store::open(&StoreFile::Real.path(&self.config.data_dir), &key, self.clock.now())?.store;
+        keep_private(&self.config.data_dir);
+        Ok(store)
     }
 
     /// Another connection to the real store the app has open (sync rounds

@@ -66,6 +66,9 @@ pub struct Launch<'a> {
     pub data_dir: Option<&'a Path>,
     /// Extra environment for the app process.
     pub env: Vec<(&'a str, &'a str)>,
+    /// Where the app's log (its standard error, through tauri-driver and
+    /// WebKitWebDriver) goes; the test's own standard error if none.
+    pub log_to: Option<&'a Path>,
 }
 
 impl App {
@@ -77,7 +80,12 @@ impl App {
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
+            .stderr(match launch.log_to {
+                Some(path) => Stdio::from(
+                    std::fs::OpenOptions::new().create(true).append(true).open(path).expect("log file opens"),
+                ),
+                None => Stdio::inherit(),
+            });
         if let Some(dir) = launch.data_dir {
             command.env("HEIMA_DATA_DIR", dir);
             // Headless: no keyring daemon, so the key lives in a file the test names.

@@ -8,7 +8,12 @@ use heima_e2e::{App, Launch};
 
 async fn start(source: &str) -> (App, tempfile::TempDir) {
     let data = tempfile::tempdir().unwrap();
-    let app = App::start(Launch { data_dir: Some(data.path()), env: vec![("HEIMA_CALL_SOURCE", source)] }).await;
+    let app = App::start(Launch {
+        data_dir: Some(data.path()),
+        env: vec![("HEIMA_CALL_SOURCE", source)],
+        ..Launch::default()
+    })
+    .await;
     (app, data)
 }
 

@@ -65,6 +65,7 @@ async fn an_enrolled_tablet_calls_the_service_and_answers_the_nurse() {
             ("HEIMA_NURSE_CODE", "7531"),
             ("HEIMA_CALL_SOURCE", "test-pattern"),
         ],
+        ..Launch::default()
     })
     .await;
     app.go("#/nurse").await;

@@ -107,6 +107,7 @@ async fn device_screen_says_bluetooth_is_unavailable_without_a_system_bus() {
     let app = App::start(Launch {
         data_dir: Some(data.path()),
         env: vec![("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/heima-test-no-bus")],
+        ..Launch::default()
     })
     .await;
     app.click("nav a[data-route=devices]").await;

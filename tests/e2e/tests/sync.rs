@@ -54,6 +54,7 @@ async fn enrol_with_a_code_send_with_progress_and_ask_the_nurse_when_revoked() {
             ("HEIMA_TRUSTED_SERVICES", &trusted),
             ("HEIMA_ALLOW_LOOPBACK_HTTP", "1"),
         ],
+        ..Launch::default()
     })
     .await;
     app.click("nav a[data-route=settings]").await;
