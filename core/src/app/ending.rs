@@ -21,6 +21,8 @@ use crate::{
 };
 
 const REVOKE_TIMEOUT: Duration = Duration::from_secs(15);
+/// The longest wait for a sync round under way before files are removed.
+const ROUND_WAIT: Duration = Duration::from_secs(60);
 
 /// What the nurse chose for items not sent yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -95,7 +97,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 false
             }
         };
-        self.remove_everything()?;
+        self.remove_everything().await?;
         log::info!("follow-up ended on this tablet");
         Ok(Ended { given_up, tokens_revoked })
     }
@@ -104,7 +106,14 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// the databases with their WAL and key checks, the enrolment, then
     /// everything else in the data folder (settings, quarantine, logs,
     /// the nurse guesses). The app then shows the goodbye.
-    fn remove_everything(&self) -> Result<(), CoreError> {
+    async fn remove_everything(&self) -> Result<(), CoreError> {
+        // Ended first, so no new round or screen opens the store; a round
+        // already under way (the sync loop's) finishes before files go.
+        self.life.lock().unwrap().ended = true;
+        let started = std::time::Instant::now();
+        while self.sync.lock().unwrap().running && started.elapsed() < ROUND_WAIT {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         drop(self.store.lock().unwrap().take());
         *self.pending_enrolment.lock().unwrap() = None;
         *self.takes_calls.lock().unwrap() = None;
@@ -246,6 +255,14 @@ mod tests {
             weigh(&t, grams);
         }
         t.app.send_message("Hei fra A").unwrap();
+        // B's code while A is enrolled: refused before anything is kept.
+        assert_eq!(t.app.enrol_with_code(&qr_b).await.unwrap_err().code, "enrol-other-person");
+        assert_eq!(t.platform().enrolment().unwrap().patient, patient_a, "A's enrolment stays");
+        // That code is used up (single use); the service gives a new one.
+        let fresh = crate::enrolment::new_code(&[9; 11]);
+        let b_id = patient_b.trim_start_matches("Patient/").to_string();
+        server.state.lock().unwrap().activation_codes.insert(fresh.clone(), b_id);
+        let qr_b = qr_b.replace(qr_b.rsplit("code=").next().unwrap(), &fresh);
         assert_eq!(t.app.unsent().unwrap().map(|u| (u.readings, u.messages)), Some((3, 1)), "queued, not sent");
 
         let ended = t.app.end_follow_up(EndWith::SendingFirst).await.unwrap();
