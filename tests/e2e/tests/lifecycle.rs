@@ -46,6 +46,15 @@ async fn patient(direct: &FhirClient, gateway: &AuthServer, fnr: &str, seed: u8)
     (format!("Patient/{id}"), code)
 }
 
+/// The installation's variables for a tablet that trusts `gateway`.
+fn service_env(gateway: &AuthServer) -> [(&'static str, String); 3] {
+    [
+        ("HEIMA_ENROL_ENDPOINT", gateway.activation_endpoint()),
+        ("HEIMA_TRUSTED_SERVICES", format!("{}=Testkommunen", gateway.base)),
+        ("HEIMA_ALLOW_LOOPBACK_HTTP", "1".into()),
+    ]
+}
+
 async fn type_code(app: &App, css: &str, text: &str) {
     let field = app.client.find(Locator::Css(css)).await.unwrap();
     field.clear().await.unwrap();
@@ -102,13 +111,8 @@ async fn a_lent_tablet_goes_from_one_patient_to_the_next() {
 
     let data = tempfile::tempdir().unwrap();
     let log = data.path().with_extension("log");
-    let endpoint = gateway.activation_endpoint();
-    let trusted = format!("{}=Testkommunen", gateway.base);
-    let env = vec![
-        ("HEIMA_ENROL_ENDPOINT", endpoint.as_str()),
-        ("HEIMA_TRUSTED_SERVICES", trusted.as_str()),
-        ("HEIMA_ALLOW_LOOPBACK_HTTP", "1"),
-    ];
+    let service = service_env(&gateway);
+    let env = service.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>();
     let app = App::start(Launch { data_dir: Some(data.path()), env: env.clone(), log_to: Some(&log) }).await;
 
     // Before enrolment, the demo's code opens the nurse's page.
@@ -222,14 +226,9 @@ async fn a_lost_key_shows_the_recovery_screen_and_touches_nothing() {
     let gateway = AuthServer::start(&hfs.base).await;
     let (_, code) = patient(&direct, &gateway, FNR_A, 5).await;
     let data = tempfile::tempdir().unwrap();
-    let endpoint = gateway.activation_endpoint();
-    let trusted = format!("{}=Testkommunen", gateway.base);
-    let env = vec![
-        ("HEIMA_ENROL_ENDPOINT", endpoint.as_str()),
-        ("HEIMA_TRUSTED_SERVICES", trusted.as_str()),
-        ("HEIMA_ALLOW_LOOPBACK_HTTP", "1"),
-        ("HEIMA_NURSE_CODE", "7531"),
-    ];
+    let service = service_env(&gateway);
+    let mut env = service.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>();
+    env.push(("HEIMA_NURSE_CODE", "7531"));
     let app = App::start(Launch { data_dir: Some(data.path()), env: env.clone(), ..Launch::default() }).await;
     open_nurse_page(&app, "7531").await;
     enrol(&app, &code).await;
