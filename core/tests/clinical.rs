@@ -156,8 +156,8 @@ fn coding(system: &str, code: &str) -> Answer {
     Answer::Coding { system: Some(system.into()), code: code.into() }
 }
 
-const COPD: &str = "urn:heima:codes:daily-copd-check";
-const HF: &str = "urn:heima:codes:heart-failure-check";
+const COPD: &str = "https://fhir.heima.no/demo/CodeSystem/daily-copd-check";
+const HF: &str = "https://fhir.heima.no/demo/CodeSystem/heart-failure-check";
 
 #[test]
 fn copd_check_follows_enable_when_scores_and_checks() {
@@ -214,7 +214,7 @@ fn copd_check_follows_enable_when_scores_and_checks() {
         &fq::Respondent { patient: Some("Patient/p1"), relative: true },
     );
     assert_eq!(response["resourceType"], "QuestionnaireResponse");
-    assert_eq!(response["questionnaire"], "urn:heima:questionnaire:daily-copd-check");
+    assert_eq!(response["questionnaire"], "https://fhir.heima.no/demo/Questionnaire/daily-copd-check");
     assert_eq!(response["status"], "completed");
     assert_eq!(response["subject"]["reference"], "Patient/p1");
     assert!(response.get("source").is_none(), "a relative answered, not the patient");

@@ -111,7 +111,12 @@ async fn an_activation_code_enrols_and_everything_reaches_the_service_with_the_p
     let observations = direct.search_all("Observation").await.unwrap();
     assert!(observations.iter().all(|o| o["subject"]["reference"] == patient.as_str()));
     let by_patient = observations.iter().filter(|o| o["performer"][0]["reference"] == patient.as_str()).count();
-    let by_relative = observations.iter().filter(|o| o["performer"][0]["type"] == "RelatedPerson").count();
+    let by_relative = observations
+        .iter()
+        .filter(|o| {
+            o["performer"][0]["reference"] == "#relative" && o["contained"][0]["resourceType"] == "RelatedPerson"
+        })
+        .count();
     assert_eq!((by_patient, by_relative), (12, 2));
     let messages = direct.search_all("Communication").await.unwrap();
     assert_eq!(messages.len(), 1);
@@ -121,7 +126,7 @@ async fn an_activation_code_enrols_and_everything_reaches_the_service_with_the_p
     assert_eq!((responses.len(), responses[0]["subject"]["reference"].as_str()), (1, Some(patient.as_str())));
     let devices = direct.search_all("Device").await.unwrap();
     assert_eq!(devices.len(), 1);
-    assert_eq!(devices[0]["identifier"][0]["value"], "aa:bb:cc:dd:ee:01");
+    assert_eq!(devices[0]["identifier"][0]["value"], "AA-BB-CC-DD-EE-01", "the PHD guide's form");
     // Without a token the gateway lets nothing through.
     let anonymous = FhirClient::new(&server.fhir_base, T, None).unwrap();
     assert!(matches!(anonymous.count("Observation").await, Err(SyncError::Unauthorized(401))));

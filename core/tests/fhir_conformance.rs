@@ -1,27 +1,49 @@
-//! Every extension the app reads or writes is defined: either an HL7 core
-//! extension or a StructureDefinition under `docs/fhir/` with that URL, so
-//! a FHIR validator given that folder can check the resources.
+//! Everything Heima names in FHIR is defined under `docs/fhir/`: each
+//! extension the app reads or writes is an HL7 core extension or has a
+//! StructureDefinition there, each identifier system a NamingSystem, each
+//! code system of the demo's questionnaires a CodeSystem with every code
+//! used — so a FHIR validator given that folder can check the resources.
 
 use std::{collections::BTreeSet, fs, path::Path};
 
 use heima_core::{
     demo,
-    fhir::{self, careplan, questionnaire as fq},
+    fhir::{canonical, questionnaire as fq},
     questionnaire::{Answer, Answers},
 };
 use serde_json::Value;
 
-fn defined_urls() -> BTreeSet<String> {
+/// Every resource under `docs/fhir/`.
+fn definitions() -> Vec<Value> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/fhir");
     fs::read_dir(dir)
         .unwrap()
-        .map(|e| {
-            let sd: Value = serde_json::from_str(&fs::read_to_string(e.unwrap().path()).unwrap()).unwrap();
-            assert_eq!(sd["resourceType"], "StructureDefinition");
-            assert_eq!(sd["fhirVersion"], "4.0.1");
-            sd["url"].as_str().unwrap().to_string()
-        })
+        .map(|e| serde_json::from_str(&fs::read_to_string(e.unwrap().path()).unwrap()).unwrap())
         .collect()
+}
+
+/// The URLs defined under `docs/fhir/`: StructureDefinitions' and
+/// CodeSystems' `url`, NamingSystems' `uniqueId` of type uri.
+fn defined_urls() -> BTreeSet<String> {
+    let mut urls = BTreeSet::new();
+    for d in definitions() {
+        match d["resourceType"].as_str().unwrap() {
+            "StructureDefinition" => {
+                assert_eq!(d["fhirVersion"], "4.0.1");
+                urls.insert(d["url"].as_str().unwrap().to_string());
+            }
+            "CodeSystem" => {
+                urls.insert(d["url"].as_str().unwrap().to_string());
+            }
+            "NamingSystem" => {
+                for id in d["uniqueId"].as_array().unwrap().iter().filter(|u| u["type"] == "uri") {
+                    urls.insert(id["value"].as_str().unwrap().to_string());
+                }
+            }
+            other => panic!("docs/fhir holds a {other}"),
+        }
+    }
+    urls
 }
 
 /// Absolute extension URLs used in a resource (sub-extensions of a complex
@@ -55,15 +77,10 @@ fn extension_urls(v: &Value, out: &mut BTreeSet<String>) {
 #[test]
 fn every_extension_used_is_defined() {
     let defined = defined_urls();
-    for url in [
-        careplan::TRAFFIC_LIGHT_EXTENSION,
-        careplan::ACTIVITY_ID_EXTENSION,
-        fq::TOTAL_SCORE_EXTENSION,
-        fhir::DEVICE_TIME_EXTENSION,
-        fhir::ENTERED_BY_EXTENSION,
-    ] {
-        assert!(defined.contains(url), "{url} has no StructureDefinition in docs/fhir");
+    for url in canonical::ALL {
+        assert!(defined.contains(*url), "{url} has no definition in docs/fhir");
     }
+    assert!(defined.contains("https://fhir.heima.no/demo/sid/careplan"));
 
     let mut used = BTreeSet::new();
     extension_urls(&serde_json::from_str(demo::CAREPLAN_JSON).unwrap(), &mut used);
@@ -110,4 +127,28 @@ fn resources_have_the_elements_r4_requires() {
         }
         walk(&q["item"]);
     }
+}
+
+/// Each demo questionnaire's answer codes are in the CodeSystem named by
+/// their `system`, with the same display.
+#[test]
+fn every_demo_answer_code_is_in_its_code_system() {
+    let systems: Vec<Value> = definitions().into_iter().filter(|d| d["resourceType"] == "CodeSystem").collect();
+    let mut checked = 0;
+    for text in demo::QUESTIONNAIRES_JSON {
+        fn walk(items: &Value, systems: &[Value], checked: &mut usize) {
+            for item in items.as_array().into_iter().flatten() {
+                for option in item["answerOption"].as_array().into_iter().flatten() {
+                    let coding = &option["valueCoding"];
+                    let system = systems.iter().find(|s| s["url"] == coding["system"]).expect("a CodeSystem");
+                    let concept = system["concept"].as_array().unwrap().iter().find(|c| c["code"] == coding["code"]);
+                    assert!(concept.is_some(), "{coding} is not in its CodeSystem");
+                    *checked += 1;
+                }
+                walk(&item["item"], systems, checked);
+            }
+        }
+        walk(&serde_json::from_str::<Value>(text).unwrap()["item"], &systems, &mut checked);
+    }
+    assert!(checked > 10, "{checked}");
 }

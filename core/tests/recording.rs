@@ -90,8 +90,10 @@ fn answers_are_checked_scored_judged_and_stored() {
     let mut store = demo_store(&clock);
     let q = heima_core::fhir::questionnaire::load(&store, "daily-copd-check").unwrap().unwrap();
     let waiting = store.outbox_status().unwrap().waiting;
-    let coding =
-        |code: &str| Answer::Coding { system: Some("urn:heima:codes:daily-copd-check".into()), code: code.into() };
+    let coding = |code: &str| Answer::Coding {
+        system: Some("https://fhir.heima.no/demo/CodeSystem/daily-copd-check".into()),
+        code: code.into(),
+    };
     let mut answers = Answers::new();
     answers.insert("breath".into(), coding("much-worse"));
     let refused = submit_answers(&mut store, &clock, &q, &answers, EnteredBy::Patient, "resp-1").unwrap_err();

@@ -291,6 +291,7 @@ fn frozen_old_schemas_upgrade_to_the_newest() {
         assert_eq!(upgraded.schema_version().unwrap(), SCHEMA_VERSION);
         let fresh = Store::open_in_memory(&key()).unwrap();
         assert_eq!(upgraded.schema().unwrap(), fresh.schema().unwrap(), "v{version} upgraded differs from fresh");
+        assert_eq!(fresh.named_before().unwrap(), 0, "a new database has nothing named the old way");
         assert_eq!(upgraded.reading_count().unwrap(), 1, "v{version} rows survive");
         assert_eq!(upgraded.setting("locale").unwrap().as_deref(), Some("nn"));
         if version >= 3 {
@@ -299,6 +300,8 @@ fn frozen_old_schemas_upgrade_to_the_newest() {
             assert_eq!(person.as_deref(), Some("service:https://dho.example.no/fhir|Patient/123"));
             assert_eq!(upgraded.outbox_due(jiff::Timestamp::MAX, 10).unwrap().len(), 1);
         }
+        // The queued reading was named the old way; it is matched both ways when sent.
+        assert_eq!(upgraded.named_before().unwrap(), 1, "v{version}");
         upgraded.integrity_check().unwrap();
     }
 }

@@ -50,7 +50,7 @@ async fn readings_reach_the_server_exactly_once_even_when_sent_twice() {
 
     // What arrived is the reading, coded.
     let found = client
-        .search_all("Observation?identifier=urn:heima:observation|aa:bb:cc:dd:ee:ff/29463-7/test-3")
+        .search_all("Observation?identifier=https://fhir.heima.no/sid/observation%7Caa:bb:cc:dd:ee:ff/29463-7/test-3")
         .await
         .unwrap();
     assert_eq!(found.len(), 1);
@@ -260,9 +260,80 @@ async fn faults_between_app_and_server_end_with_every_reading_there_exactly_once
     assert_eq!(direct.count("Observation").await.unwrap(), readings as u64, "every reading exactly once");
     for n in [0, 17, 59] {
         let hits = direct
-            .count(&format!("Observation?identifier=urn:heima:observation|aa:bb:cc:dd:ee:ff/29463-7/test-{n}"))
+            .count(&format!(
+                "Observation?identifier=https://fhir.heima.no/sid/observation%7Caa:bb:cc:dd:ee:ff/29463-7/test-{n}"
+            ))
             .await
             .unwrap();
         assert_eq!(hits, 1, "reading {n}");
     }
+}
+
+/// The digits given are the digits the server stores: a scale's 70.000 kg
+/// arrives as 70.000, a typed 132 as 132 (read back as the server's text).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_server_stores_exactly_the_digits_given() {
+    use std::collections::BTreeMap;
+    let hfs = Hfs::start().await;
+    let client = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
+    let mut store = Store::open_in_memory(&StoreKey::from_bytes([6; 32])).unwrap();
+    let at = Timestamp::from_second(1_795_420_800).unwrap();
+    readings::store_unjudged(
+        &mut store,
+        &[readings::weight(70_000, at, "aa:bb:cc:dd:ee:ff", "exact")],
+        EnteredBy::Patient,
+    );
+    let typed = BTreeMap::from([("8867-4".to_string(), "132".to_string())]);
+    let pulse = heima_core::manual::measurement(heima_core::vocabulary::MeasurementKind::Pulse, &typed, at).unwrap();
+    store.insert_reading(&heima_core::store::readings::NewReading::unjudged(&pulse, EnteredBy::Patient, at)).unwrap();
+    let report = Drain { client: &client, subject: Some("Patient/p1"), batch_size: 10 }
+        .run(&mut store, Timestamp::now, || 0.5, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.created, 2);
+    let http = heima_core::net::client_builder().build().unwrap();
+    let text = http.get(format!("{}/Observation", hfs.base)).send().await.unwrap().text().await.unwrap();
+    let values: Vec<&str> =
+        text.match_indices(r#""value":"#).map(|(i, _)| text[i + 8..].split([',', '}']).next().unwrap()).collect();
+    assert!(values.contains(&"70.000"), "{values:?}");
+    assert!(values.contains(&"132"), "{values:?}");
+    println!("precision: values as the server stores them: {values:?}");
+}
+
+/// Items queued under the app's earlier `urn:heima:*` identifier names and
+/// drained after the upgrade to the canonical https names: the server
+/// already holding some of them under the old names (sent, but the answer
+/// was lost), nothing is created twice.
+#[tokio::test(flavor = "multi_thread")]
+async fn items_queued_under_the_old_names_are_not_sent_twice() {
+    let hfs = Hfs::start().await;
+    let client = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
+    let mut store = store_with(6);
+    store.pair_device("aa:bb:cc:dd:ee:ff", "181d", "Vekt", Timestamp::now()).unwrap();
+    // What schema v5's migration records for a queue written before it.
+    let queued = store.outbox_due(Timestamp::MAX, 100).unwrap();
+    let last = queued.iter().map(|i| i.id).max().unwrap();
+    store.set_setting(heima_core::store::outbox::NAMED_BEFORE_SETTING, &last.to_string()).unwrap();
+    // The server holds readings 0–2 and the scale as the old app sent them.
+    for item in queued.iter().filter(|i| i.resource_type == "Observation").take(3) {
+        let old = serde_json::json!({
+            "resourceType": "Observation", "status": "final", "code": { "text": "weight" },
+            "identifier": [{ "system": "urn:heima:observation", "value": item.identifier }]
+        });
+        client.post("Observation", &old).await.unwrap();
+    }
+    let old_device = serde_json::json!({
+        "resourceType": "Device",
+        "identifier": [{ "system": "http://hl7.org/fhir/sid/eui-48/bluetooth", "value": "aa:bb:cc:dd:ee:ff" }]
+    });
+    client.post("Device", &old_device).await.unwrap();
+
+    let report = Drain { client: &client, subject: None, batch_size: 10 }
+        .run(&mut store, Timestamp::now, || 0.5, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!((report.created, report.already_there), (3, 4), "{report:?}");
+    assert_eq!(client.count("Observation").await.unwrap(), 6, "no reading twice");
+    assert_eq!(client.count("Device").await.unwrap(), 1, "the scale once");
+    println!("identifier migration: 7 items queued under the old names, 4 found sent before, 3 created, 0 duplicates");
 }

@@ -16,13 +16,13 @@ use crate::{
     vocabulary::{Decimal, MeasurementKind},
 };
 
-/// Extension holding an activity's traffic-light limits, advice and calls.
-pub const TRAFFIC_LIGHT_EXTENSION: &str = "urn:heima:fhir:extension:traffic-light";
 /// Extension giving an activity its stable id (else its position is used).
-pub const ACTIVITY_ID_EXTENSION: &str = "urn:heima:fhir:extension:activity-id";
+pub use super::canonical::ACTIVITY_ID_EXTENSION;
 /// The service's reminder text (`valueString`, at most
 /// [`REMINDER_TEXT_MAX`] characters on one line).
-pub const REMINDER_TEXT_EXTENSION: &str = "urn:heima:fhir:extension:reminder-text";
+pub use super::canonical::REMINDER_TEXT_EXTENSION;
+/// Extension holding an activity's traffic-light limits, advice and calls.
+pub use super::canonical::TRAFFIC_LIGHT_EXTENSION;
 pub const REMINDER_TEXT_MAX: usize = 80;
 
 fn invalid(path: &str, why: impl std::fmt::Display) -> CoreError {
@@ -110,7 +110,10 @@ fn colour(ext: &Json, path: &str) -> Result<Colour, CoreError> {
 
 fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError> {
     let mut out = TrafficLight::default();
-    for ext in array(activity, "extension").iter().filter(|e| str_at(e, "url") == Some(TRAFFIC_LIGHT_EXTENSION)) {
+    for ext in array(activity, "extension")
+        .iter()
+        .filter(|e| str_at(e, "url").is_some_and(|u| super::canonical::is(u, TRAFFIC_LIGHT_EXTENSION)))
+    {
         for (i, limit) in sub(ext, "limit").enumerate() {
             let path = format!("{path}.limit[{i}]");
             let code = sub(limit, "code")
@@ -189,7 +192,7 @@ fn activity(a: &Json, index: usize) -> Result<Activity, CoreError> {
     let detail = a.get("detail").ok_or_else(|| invalid(&path, "only activity.detail is supported"))?;
     let id = array(a, "extension")
         .iter()
-        .find(|e| str_at(e, "url") == Some(ACTIVITY_ID_EXTENSION))
+        .find(|e| str_at(e, "url").is_some_and(|u| super::canonical::is(u, ACTIVITY_ID_EXTENSION)))
         .and_then(|e| str_at(e, "valueId"))
         .map(str::to_string)
         .unwrap_or_else(|| format!("activity-{index}"));
@@ -264,7 +267,7 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
     }
     let reminder_text = array(careplan, "extension")
         .iter()
-        .find(|e| str_at(e, "url") == Some(REMINDER_TEXT_EXTENSION))
+        .find(|e| str_at(e, "url").is_some_and(|u| super::canonical::is(u, REMINDER_TEXT_EXTENSION)))
         .map(|e| {
             let text = str_at(e, "valueString").map(str::trim).unwrap_or_default();
             if text.is_empty() || text.chars().count() > REMINDER_TEXT_MAX || text.contains(['\n', '\r']) {

@@ -1,24 +1,24 @@
-//! HL7 FHIR R4 JSON for what the app sends or exports. Observations follow
-//! the vital-signs profile and the PHD guide's habits: LOINC code, UCUM
-//! quantity, an identifier for conditional create, the device's Bluetooth
-//! address, and `dataAbsentReason` where a device sent no number.
-//!
-//! [`careplan`] reads the self-care plan; [`questionnaire`] reads
-//! questionnaires and writes responses.
+//! HL7 FHIR R4 JSON for what the app sends or exports: [`observation`]
+//! writes readings as the vital-signs profiles want them; [`careplan`]
+//! reads the self-care plan; [`questionnaire`] reads questionnaires and
+//! writes responses; [`canonical`] names what Heima defines. Here: the
+//! device identifiers (the PHD guide's Bluetooth address form), the
+//! export, and the caps on what a service sends.
 
+pub mod canonical;
 pub mod careplan;
+pub mod observation;
 pub mod questionnaire;
+
+pub use observation::{observations, Outgoing};
 
 use jiff::Timestamp;
 use serde_json::{json, Value as Json};
 use sha2::{Digest, Sha256};
 
 use crate::{
-    store::{
-        readings::{StoredComponent, StoredReading},
-        Store, StoreError,
-    },
-    vocabulary::{EnteredBy, MeasurementKind, Special},
+    store::{Store, StoreError},
+    vocabulary::{EnteredBy, MeasurementKind},
 };
 
 /// The string at `key`, if it is one.
@@ -31,13 +31,32 @@ pub(crate) fn array<'a>(j: &'a Json, key: &str) -> &'a [Json] {
     j.get(key).and_then(Json::as_array).map(Vec::as_slice).unwrap_or(&[])
 }
 
-/// System of the app's own observation identifiers.
-pub const OBSERVATION_IDENTIFIER_SYSTEM: &str = "urn:heima:observation";
-/// Extension carrying the device's own clock reading, as sent.
-pub const DEVICE_TIME_EXTENSION: &str = "urn:heima:fhir:extension:device-time";
-/// Extension saying who entered a reading (patient or relative).
-pub const ENTERED_BY_EXTENSION: &str = "urn:heima:fhir:extension:entered-by";
+/// The Bluetooth address identifier system (HL7 terminology's
+/// `eui-48/bluetooth`), with the PHD guide's identifier type.
 pub const BLUETOOTH_SYSTEM: &str = "http://hl7.org/fhir/sid/eui-48/bluetooth";
+const DEVICE_IDENTIFIER_TYPES: &str = "http://hl7.org/fhir/uv/phd/CodeSystem/ContinuaDeviceIdentifiers";
+
+/// A Bluetooth address in the PHD guide's form (`00-E5-DE-AD-77-C3`), if
+/// `id` is one (`00:e5:de:ad:77:c3` as the operating system writes it).
+pub fn phd_address(id: &str) -> Option<String> {
+    let parts: Vec<&str> = id.split([':', '-']).collect();
+    let valid = parts.len() == 6 && parts.iter().all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_hexdigit()));
+    valid.then(|| parts.join("-").to_ascii_uppercase())
+}
+
+/// The identifier of a device the app knows by `id`: its Bluetooth
+/// address (typed BTMAC), or the operating system's own id for the
+/// peripheral when that is all there is (macOS).
+pub fn device_identifier(id: &str) -> Json {
+    match phd_address(id) {
+        Some(address) => json!({
+            "type": { "coding": [{ "system": DEVICE_IDENTIFIER_TYPES, "code": "BTMAC" }] },
+            "system": BLUETOOTH_SYSTEM,
+            "value": address
+        }),
+        None => json!({ "system": canonical::PERIPHERAL_IDENTIFIER, "value": id }),
+    }
+}
 
 /// A stable `urn:uuid:` for a local identifier (for Bundle `fullUrl`).
 /// Caps on a plan or questionnaire from a service: far above any real one,
@@ -92,92 +111,6 @@ pub fn urn_uuid(identifier: &str) -> String {
     format!("urn:uuid:{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
 
-fn absent_reason(special: Special) -> Json {
-    let code = match special {
-        Special::Nan => "not-a-number",
-        Special::PositiveInfinity => "positive-infinity",
-        Special::NegativeInfinity => "negative-infinity",
-        Special::Nres | Special::Reserved => "error",
-    };
-    json!({ "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason", "code": code }] })
-}
-
-fn loinc(code: &str) -> Json {
-    json!({ "coding": [{ "system": "http://loinc.org", "code": code }] })
-}
-
-/// Puts `valueQuantity` or `dataAbsentReason` on `target`.
-fn put_value(target: &mut serde_json::Map<String, Json>, c: &StoredComponent) {
-    match (c.decimal(), c.absent) {
-        (Some(d), _) => {
-            target.insert(
-                "valueQuantity".into(),
-                json!({ "value": d.to_f64(), "unit": c.unit, "system": "http://unitsofmeasure.org", "code": c.unit }),
-            );
-        }
-        (None, special) => {
-            target.insert("dataAbsentReason".into(), absent_reason(special.unwrap_or(Special::Nan)));
-        }
-    }
-}
-
-/// The FHIR Observation for a stored reading. `subject` is a reference
-/// such as `Patient/123`, when known.
-pub fn observation(reading: &StoredReading, subject: Option<&str>) -> Json {
-    let mut o = serde_json::Map::new();
-    o.insert("resourceType".into(), json!("Observation"));
-    o.insert("identifier".into(), json!([{ "system": OBSERVATION_IDENTIFIER_SYSTEM, "value": reading.identifier }]));
-    o.insert("status".into(), json!("final"));
-    o.insert(
-        "category".into(),
-        json!([{ "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "vital-signs" }] }]),
-    );
-    o.insert("code".into(), loinc(&reading.code));
-    if let Some(subject) = subject {
-        o.insert("subject".into(), json!({ "reference": subject }));
-    }
-    // Who took it: the patient, or a relative for them.
-    match (reading.entered_by, subject) {
-        (EnteredBy::Patient, Some(subject)) => {
-            o.insert("performer".into(), json!([{ "reference": subject }]));
-        }
-        (EnteredBy::Relative, _) => {
-            o.insert("performer".into(), json!([{ "type": "RelatedPerson", "display": "relative" }]));
-        }
-        _ => {}
-    }
-    o.insert("effectiveDateTime".into(), json!(reading.effective.to_string()));
-    o.insert("issued".into(), json!(reading.received.to_string()));
-    let mut extensions = vec![json!({
-        "url": ENTERED_BY_EXTENSION,
-        "valueCode": match reading.entered_by { EnteredBy::Patient => "patient", EnteredBy::Relative => "relative", EnteredBy::NurseTraining => "nurse-training" }
-    })];
-    if let Some(t) = &reading.device_time {
-        extensions.push(json!({ "url": DEVICE_TIME_EXTENSION, "valueString": t }));
-    }
-    o.insert("extension".into(), Json::Array(extensions));
-    if let Some(device) = &reading.device_id {
-        o.insert("device".into(), json!({ "identifier": { "system": BLUETOOTH_SYSTEM, "value": device } }));
-    }
-    let single = reading.components.len() == 1 && reading.components[0].code == reading.code;
-    if single {
-        put_value(&mut o, &reading.components[0]);
-    } else {
-        let components: Vec<Json> = reading
-            .components
-            .iter()
-            .map(|c| {
-                let mut m = serde_json::Map::new();
-                m.insert("code".into(), loinc(&c.code));
-                put_value(&mut m, c);
-                Json::Object(m)
-            })
-            .collect();
-        o.insert("component".into(), Json::Array(components));
-    }
-    Json::Object(o)
-}
-
 /// Everything the patient has recorded, as a FHIR `collection` Bundle
 /// (the patient's right of access). Training readings are left out: they
 /// were never real.
@@ -188,7 +121,9 @@ pub fn export_bundle(store: &Store, now: Timestamp) -> Result<Json, StoreError> 
             if r.entered_by == EnteredBy::NurseTraining {
                 continue;
             }
-            entries.push(json!({ "fullUrl": urn_uuid(&r.identifier), "resource": observation(&r, None) }));
+            for o in observations(&r, None) {
+                entries.push(json!({ "fullUrl": urn_uuid(&o.identifier), "resource": o.resource }));
+            }
         }
     }
     Ok(json!({

@@ -23,7 +23,7 @@ pub const ORDINAL_VALUE: &str = "http://hl7.org/fhir/StructureDefinition/ordinal
 pub const MIN_VALUE: &str = "http://hl7.org/fhir/StructureDefinition/minValue";
 pub const MAX_VALUE: &str = "http://hl7.org/fhir/StructureDefinition/maxValue";
 /// The total score on a response.
-pub const TOTAL_SCORE_EXTENSION: &str = "urn:heima:fhir:extension:total-score";
+pub use super::canonical::TOTAL_SCORE_EXTENSION;
 
 fn invalid(path: &str, why: impl std::fmt::Display) -> CoreError {
     CoreError::new(ErrorCode::QuestionnaireInvalid, format!("{path}: {why}"))
@@ -216,7 +216,7 @@ fn answer_json(a: &Answer) -> Json {
             None => json!({ "valueCoding": { "code": code } }),
         },
         Answer::Integer(i) => json!({ "valueInteger": i }),
-        Answer::Decimal(d) => json!({ "valueDecimal": d.to_f64() }),
+        Answer::Decimal(d) => json!({ "valueDecimal": super::observation::exact(*d) }),
         Answer::String(s) => json!({ "valueString": s }),
         Answer::Date(d) => json!({ "valueDate": d.to_string() }),
     }
@@ -266,7 +266,7 @@ pub fn response(
     }
     let mut r = serde_json::Map::new();
     r.insert("resourceType".into(), json!("QuestionnaireResponse"));
-    r.insert("identifier".into(), json!({ "system": "urn:heima:questionnaire-response", "value": identifier }));
+    r.insert("identifier".into(), json!({ "system": super::canonical::RESPONSE_IDENTIFIER, "value": identifier }));
     r.insert("questionnaire".into(), json!(q.url));
     r.insert("status".into(), json!("completed"));
     r.insert("authored".into(), json!(authored.to_string()));
@@ -280,7 +280,10 @@ pub fn response(
         r.insert("author".into(), json!({ "display": "Pårørende / relative" }));
     }
     if let Some(score) = q.score(answers) {
-        r.insert("extension".into(), json!([{ "url": TOTAL_SCORE_EXTENSION, "valueDecimal": score.to_f64() }]));
+        r.insert(
+            "extension".into(),
+            json!([{ "url": TOTAL_SCORE_EXTENSION, "valueDecimal": super::observation::exact(score) }]),
+        );
     }
     r.insert("item".into(), Json::Array(items(&q.items, &effective)));
     Json::Object(r)

@@ -91,6 +91,10 @@ pub(crate) fn enqueue_device(conn: &Connection, device_id: &str, now: Timestamp)
 
 /// Setting naming the service the outbox sends to (its FHIR base and patient).
 pub const SERVICE_SETTING: &str = "sync.service";
+/// Setting: outbox items with ids up to this were queued before the app's
+/// identifier systems got their canonical names (schema v5).
+pub const NAMED_BEFORE_SETTING: &str = "outbox.named-before";
+
 /// Setting naming the person whose follow-up this store holds.
 pub const PERSON_SETTING: &str = "person";
 
@@ -278,6 +282,12 @@ impl Store {
             params![id, error, next_try.as_millisecond()],
         )?;
         Ok(())
+    }
+
+    /// Outbox items with ids up to this were queued under the earlier
+    /// identifier names ([`NAMED_BEFORE_SETTING`]); 0 for none.
+    pub fn named_before(&self) -> Result<i64, StoreError> {
+        Ok(self.setting(NAMED_BEFORE_SETTING)?.and_then(|v| v.parse().ok()).unwrap_or(0))
     }
 
     /// What still waits to be sent, by kind.

@@ -19,34 +19,31 @@ use crate::{
     },
 };
 
-/// Identifier system of the patient's messages to the service.
-pub const MESSAGE_IDENTIFIER_SYSTEM: &str = "urn:heima:message";
-/// Identifier system of answered questionnaires.
-pub const RESPONSE_IDENTIFIER_SYSTEM: &str = "urn:heima:questionnaire-response";
+use crate::fhir::canonical::{MESSAGE_IDENTIFIER, NOTICE_IDENTIFIER, RESPONSE_IDENTIFIER};
 
-/// One entry of a transaction: the resource, its type and the identifier
-/// (system and value) its conditional create matches on.
+/// One entry of a transaction: the resource, its type and the identifiers
+/// (system and value) its conditional create matches on — any of them.
 pub struct Entry {
     pub resource_type: String,
-    /// The outbox identifier, which also names the entry (`fullUrl`).
+    /// Names the entry (`fullUrl`).
     pub identifier: String,
     pub resource: Json,
-    pub system: String,
-    pub value: String,
+    pub matches: Vec<(String, String)>,
 }
 
-/// The `transaction` Bundle for `entries`, each a conditional create.
-pub fn transaction(entries: &[Entry]) -> Json {
+/// The `transaction` Bundle for `entries`, each a conditional create
+/// (`identifier=a|x,b|y` matches either).
+pub fn transaction<'a>(entries: impl Iterator<Item = &'a Entry>) -> Json {
     let entries: Vec<Json> = entries
-        .iter()
         .map(|e| {
+            let matches: Vec<String> = e.matches.iter().map(|(system, value)| format!("{system}|{value}")).collect();
             json!({
                 "fullUrl": fhir::urn_uuid(&e.identifier),
                 "resource": e.resource,
                 "request": {
                     "method": "POST",
                     "url": e.resource_type,
-                    "ifNoneExist": format!("identifier={}|{}", e.system, e.value),
+                    "ifNoneExist": format!("identifier={}", matches.join(",")),
                 }
             })
         })
@@ -58,7 +55,7 @@ pub fn transaction(entries: &[Entry]) -> Json {
 pub(super) fn message(m: &Message, subject: Option<&str>) -> Json {
     let mut c = json!({
         "resourceType": "Communication",
-        "identifier": [{ "system": MESSAGE_IDENTIFIER_SYSTEM, "value": m.identifier }],
+        "identifier": [{ "system": MESSAGE_IDENTIFIER, "value": m.identifier }],
         "status": "completed",
         "sent": m.sent.to_string(),
         "payload": [{ "contentString": m.body }],
@@ -73,7 +70,7 @@ pub(super) fn message(m: &Message, subject: Option<&str>) -> Json {
 /// A stored `QuestionnaireResponse` with the current subject.
 pub(super) fn questionnaire_response(r: &StoredResponse, subject: Option<&str>) -> Json {
     let mut q = r.resource.clone();
-    q["identifier"] = json!({ "system": RESPONSE_IDENTIFIER_SYSTEM, "value": r.identifier });
+    q["identifier"] = json!({ "system": RESPONSE_IDENTIFIER, "value": r.identifier });
     if let Some(s) = subject {
         q["subject"] = json!({ "reference": s });
         if r.entered_by == EnteredBy::Patient {
@@ -88,7 +85,7 @@ pub(super) fn questionnaire_response(r: &StoredResponse, subject: Option<&str>) 
 pub(super) fn device(d: &PairedDevice, subject: Option<&str>) -> Json {
     let mut j = json!({
         "resourceType": "Device",
-        "identifier": [{ "system": fhir::BLUETOOTH_SYSTEM, "value": d.id }],
+        "identifier": [fhir::device_identifier(&d.id)],
         "status": "active",
         "deviceName": [{ "name": d.name, "type": "user-friendly-name" }],
         "type": { "text": format!("Bluetooth health service 0x{}", d.service) },
@@ -99,16 +96,13 @@ pub(super) fn device(d: &PairedDevice, subject: Option<&str>) -> Json {
     j
 }
 
-/// Identifier system of the app's notices to the service.
-pub const NOTICE_IDENTIFIER_SYSTEM: &str = "urn:heima:notice";
-
 /// A notice to the service (e.g. the local database was quarantined),
 /// without health data.
 pub(super) fn notice(identifier: &str, subject: Option<&str>, now: Timestamp) -> Json {
     let event = identifier.split('/').nth(1).unwrap_or("notice");
     let mut c = json!({
         "resourceType": "Communication",
-        "identifier": [{ "system": NOTICE_IDENTIFIER_SYSTEM, "value": identifier }],
+        "identifier": [{ "system": NOTICE_IDENTIFIER, "value": identifier }],
         "status": "completed",
         "category": [{ "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/communication-category", "code": "alert" }] }],
         "sent": now.to_string(),
@@ -126,9 +120,10 @@ pub fn incoming_message(c: &Json) -> Option<IncomingMessage> {
     if c["resourceType"] != "Communication" || c["status"] == "entered-in-error" || c["status"] == "preparation" {
         return None;
     }
-    let own = fhir::array(c, "identifier")
-        .iter()
-        .any(|i| i["system"] == MESSAGE_IDENTIFIER_SYSTEM || i["system"] == NOTICE_IDENTIFIER_SYSTEM);
+    let own = fhir::array(c, "identifier").iter().any(|i| {
+        let system = i["system"].as_str().unwrap_or_default();
+        crate::fhir::canonical::is(system, MESSAGE_IDENTIFIER) || crate::fhir::canonical::is(system, NOTICE_IDENTIFIER)
+    });
     if own {
         return None;
     }

@@ -14,7 +14,7 @@ use super::{
     client::{FhirClient, SyncError},
 };
 use crate::{
-    fhir,
+    fhir::{self, canonical},
     store::{outbox::OutboxItem, Store, StoreError},
 };
 
@@ -62,43 +62,75 @@ pub struct Drain<'a> {
     pub batch_size: usize,
 }
 
-/// The transaction entry for one outbox item; `None` when its local data
-/// is gone.
-fn entry_for(
+/// The identifiers a conditional create matches on: the resource's own,
+/// and for an item queued before the canonical URLs (`named_before`), the
+/// name it may have been sent under then too — so nothing sent before is
+/// created again.
+fn matches(system: &str, value: &str, legacy: Option<(String, String)>) -> Vec<(String, String)> {
+    std::iter::once((system.to_string(), value.to_string())).chain(legacy).collect()
+}
+
+/// The transaction entries for one outbox item (a reading with a pulse is
+/// two Observations); empty when its local data is gone.
+fn entries_for(
     store: &Store,
     item: &OutboxItem,
     subject: Option<&str>,
-    now: Timestamp,
-) -> Result<Option<Entry>, StoreError> {
-    let own = |resource: Json, system: &str| (resource, system.to_string(), item.identifier.clone());
-    let found = match (item.resource_type.as_str(), item.local_id) {
-        ("Observation", Some(id)) => {
-            store.reading_by_id(id)?.map(|r| own(fhir::observation(&r, subject), fhir::OBSERVATION_IDENTIFIER_SYSTEM))
-        }
-        ("Communication", Some(id)) => {
-            store.message_by_id(id)?.map(|m| own(bundle::message(&m, subject), bundle::MESSAGE_IDENTIFIER_SYSTEM))
-        }
+    named_before: i64,
+) -> Result<Vec<Entry>, StoreError> {
+    let old = item.id <= named_before;
+    let legacy_of =
+        |system: &str, value: &str| canonical::legacy(system).filter(|_| old).map(|system| (system, value.to_string()));
+    let entry = |resource: Json, system: &str, value: &str, legacy: Option<(String, String)>| Entry {
+        resource_type: item.resource_type.clone(),
+        identifier: value.to_string(),
+        resource,
+        matches: matches(system, value, legacy),
+    };
+    let own = |resource: Json, system: &str| {
+        vec![entry(resource, system, &item.identifier, legacy_of(system, &item.identifier))]
+    };
+    Ok(match (item.resource_type.as_str(), item.local_id) {
+        ("Observation", Some(id)) => match store.reading_by_id(id)? {
+            Some(r) => fhir::observations(&r, subject)
+                .into_iter()
+                .map(|o| {
+                    let legacy = legacy_of(canonical::OBSERVATION_IDENTIFIER, &o.identifier);
+                    entry(o.resource, canonical::OBSERVATION_IDENTIFIER, &o.identifier, legacy)
+                })
+                .collect(),
+            None => vec![],
+        },
+        ("Communication", Some(id)) => match store.message_by_id(id)? {
+            Some(m) => own(bundle::message(&m, subject), canonical::MESSAGE_IDENTIFIER),
+            None => vec![],
+        },
         ("Communication", None) => {
-            Some(own(bundle::notice(&item.identifier, subject, now), bundle::NOTICE_IDENTIFIER_SYSTEM))
+            own(bundle::notice(&item.identifier, subject, item.created), canonical::NOTICE_IDENTIFIER)
         }
-        ("QuestionnaireResponse", Some(id)) => store
-            .response_by_id(id)?
-            .map(|r| own(bundle::questionnaire_response(&r, subject), bundle::RESPONSE_IDENTIFIER_SYSTEM)),
+        ("QuestionnaireResponse", Some(id)) => match store.response_by_id(id)? {
+            Some(r) => own(bundle::questionnaire_response(&r, subject), canonical::RESPONSE_IDENTIFIER),
+            None => vec![],
+        },
         ("Device", None) => {
             let device_id = item.identifier.strip_prefix("device/").unwrap_or(&item.identifier);
-            store
-                .paired_device(device_id)?
-                .map(|d| (bundle::device(&d, subject), fhir::BLUETOOTH_SYSTEM.to_string(), d.id.clone()))
+            match store.paired_device(device_id)? {
+                Some(d) => {
+                    let resource = bundle::device(&d, subject);
+                    let id = &resource["identifier"][0];
+                    let (system, value) =
+                        (id["system"].as_str().unwrap_or_default(), id["value"].as_str().unwrap_or_default());
+                    // Sent before with the address as the OS writes it.
+                    let legacy = old.then(|| (fhir::BLUETOOTH_SYSTEM.to_string(), d.id.clone()));
+                    let mut e = entry(resource.clone(), system, value, legacy);
+                    e.identifier = item.identifier.clone();
+                    vec![e]
+                }
+                None => vec![],
+            }
         }
-        _ => None,
-    };
-    Ok(found.map(|(resource, system, value)| Entry {
-        resource_type: item.resource_type.clone(),
-        identifier: item.identifier.clone(),
-        resource,
-        system,
-        value,
-    }))
+        _ => vec![],
+    })
 }
 
 /// When an item that failed `attempts` times before is tried next.
@@ -131,27 +163,30 @@ impl Drain<'_> {
             // One resource type per transaction: a service that refuses one
             // type (403) still takes the others.
             items.retain(|i| i.resource_type == first);
+            let named_before = store.named_before()?;
             let mut carried = vec![];
+            // Each entry with the index of its item in `carried`.
             let mut entries = vec![];
             for item in &items {
-                match entry_for(store, item, self.subject, at)? {
-                    Some(entry) => {
-                        entries.push(entry);
-                        carried.push(item);
-                    }
-                    None => store.outbox_failed(item.id, "local data missing", Timestamp::MAX)?,
+                let for_item = entries_for(store, item, self.subject, named_before)?;
+                if for_item.is_empty() {
+                    store.outbox_failed(item.id, "local data missing", Timestamp::MAX)?;
+                    continue;
                 }
+                entries.extend(for_item.into_iter().map(|e| (carried.len(), e)));
+                carried.push(item);
             }
             if carried.is_empty() {
                 continue;
             }
             report.batches += 1;
-            let answered = self.client.transaction(&bundle::transaction(&entries)).await;
+            let bundle = bundle::transaction(entries.iter().map(|(_, e)| e));
+            let answered = self.client.transaction(&bundle).await;
             let outcomes = match answered.and_then(|r| read_transaction_response(&r)) {
-                Ok(outcomes) if outcomes.len() == carried.len() => outcomes,
+                Ok(outcomes) if outcomes.len() == entries.len() => per_item(&entries, outcomes, carried.len()),
                 Ok(outcomes) => {
                     let error =
-                        SyncError::BadResponse(format!("{} entries answered for {}", outcomes.len(), carried.len()));
+                        SyncError::BadResponse(format!("{} entries answered for {}", outcomes.len(), entries.len()));
                     return Err(fail_all(store, &carried, at, &mut unit, error)?);
                 }
                 // Not the items' fault: they stay due for the try after a token refresh.
@@ -182,6 +217,24 @@ impl Drain<'_> {
             progress(Progress { done, total: total.max(done) });
         }
     }
+}
+
+/// One outcome per item from the outcomes of its entries: failed if one
+/// failed, created if one was created, else already there.
+fn per_item(entries: &[(usize, Entry)], outcomes: Vec<EntryOutcome>, items: usize) -> Vec<EntryOutcome> {
+    let mut per_item = vec![EntryOutcome::AlreadyThere; items];
+    for ((item, _), outcome) in entries.iter().zip(outcomes) {
+        let worse = match (&per_item[*item], &outcome) {
+            (EntryOutcome::Failed(_), _) => false,
+            (_, EntryOutcome::Failed(_)) => true,
+            (EntryOutcome::AlreadyThere, EntryOutcome::Created) => true,
+            _ => false,
+        };
+        if worse {
+            per_item[*item] = outcome;
+        }
+    }
+    per_item
 }
 
 /// Schedules every carried item for a later try after `error`; hands the

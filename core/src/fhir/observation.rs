@@ -1,0 +1,405 @@
+//! Observations as a receiving service checks them. Each reading goes out
+//! as the HL7 R4 vital-signs profiles want it, to the letter: category,
+//! LOINC code, UCUM unit, subject, effective time, and `meta.profile`
+//! where a profile applies.
+//!
+//! - The blood-pressure panel is in mm[Hg]; a cuff's kPa value is kept
+//!   beside it in the `original-value` extension.
+//! - Heart rate and SpO2 are their own Observations with `valueQuantity`.
+//!   A pulse taken with another reading goes out as its own heart-rate
+//!   Observation (identifier `<reading>/8867-4`), from a device or typed
+//!   alike.
+//! - Glucose is a laboratory Observation coded for a meter (capillary
+//!   blood), in the unit the meter used.
+//! - Numbers carry exactly the digits the device or the patient gave.
+//! - Who took it: the patient as performer, or a relative as a contained
+//!   `RelatedPerson`.
+
+use serde_json::{json, Map, Value as Json};
+
+use super::canonical;
+use crate::{
+    store::readings::{StoredComponent, StoredReading},
+    vocabulary::{loinc, Decimal, EnteredBy, Special},
+};
+
+/// One Observation to send, with the identifier value its conditional
+/// create matches on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    pub identifier: String,
+    pub resource: Json,
+}
+
+const UCUM: &str = "http://unitsofmeasure.org";
+const CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
+const VITAL_SIGNS_PROFILE: &str = "http://hl7.org/fhir/StructureDefinition/vitalsigns";
+/// LOINC for glucose measured by a meter in capillary blood.
+const GLUCOSE_METER_MASS: &str = "41653-7";
+const GLUCOSE_METER_MOLAR: &str = "14743-9";
+/// LOINC for SpO2 by pulse oximetry (beside the profile's 2708-6).
+const SPO2_BY_OXIMETRY: &str = "59408-5";
+/// mm[Hg] per kPa (1 mm[Hg] = 133.322387415 Pa).
+const MMHG_PER_KPA: f64 = 1000.0 / 133.322_387_415;
+
+/// The vital-signs profile for a LOINC code, if one applies.
+fn profile(code: &str) -> Option<&'static str> {
+    Some(match code {
+        loinc::BLOOD_PRESSURE_PANEL => "http://hl7.org/fhir/StructureDefinition/bp",
+        loinc::HEART_RATE => "http://hl7.org/fhir/StructureDefinition/heartrate",
+        loinc::SPO2 => "http://hl7.org/fhir/StructureDefinition/oxygensat",
+        loinc::BODY_TEMPERATURE => "http://hl7.org/fhir/StructureDefinition/bodytemp",
+        loinc::BODY_WEIGHT => "http://hl7.org/fhir/StructureDefinition/bodyweight",
+        _ => return None,
+    })
+}
+
+fn coding(code: &str) -> Json {
+    json!({ "system": "http://loinc.org", "code": code })
+}
+
+/// The Observation's code: the profile's LOINC first; for a meter's
+/// glucose, the capillary-blood code with the plan's code beside it.
+fn code_of(code: &str) -> Json {
+    let codings = match code {
+        loinc::GLUCOSE_MASS => vec![coding(GLUCOSE_METER_MASS), coding(code)],
+        loinc::GLUCOSE_MOLAR => vec![coding(GLUCOSE_METER_MOLAR), coding(code)],
+        loinc::SPO2 => vec![coding(code), coding(SPO2_BY_OXIMETRY)],
+        _ => vec![coding(code)],
+    };
+    json!({ "coding": codings })
+}
+
+/// A JSON number with exactly the digits of `d` ("70.000" stays 70.000).
+pub(crate) fn exact(d: Decimal) -> Json {
+    let text = d.to_string();
+    text.parse::<serde_json::Number>().map(Json::Number).unwrap_or(Json::String(text))
+}
+
+fn quantity(value: Decimal, unit: &str) -> Json {
+    json!({ "value": exact(value), "unit": unit, "system": UCUM, "code": unit })
+}
+
+fn absent_reason(special: Special) -> Json {
+    let code = match special {
+        Special::Nan => "not-a-number",
+        Special::PositiveInfinity => "positive-infinity",
+        Special::NegativeInfinity => "negative-infinity",
+        Special::Nres | Special::Reserved => "error",
+    };
+    json!({ "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason", "code": code }] })
+}
+
+/// Puts `valueQuantity` (or `dataAbsentReason`) on `target`. A pressure in
+/// kPa goes out in mm[Hg] (whole numbers: a cuff's 0.1 kPa is 0.75 mm[Hg])
+/// with the device's own value in the `original-value` extension.
+fn put_value(target: &mut Map<String, Json>, c: &StoredComponent) {
+    match (c.decimal(), c.absent) {
+        (Some(d), _) if c.unit == "kPa" => {
+            let mmhg = (d.to_f64() * MMHG_PER_KPA).round();
+            target.insert("valueQuantity".into(), quantity(Decimal::new(mmhg as i32, 0), "mm[Hg]"));
+            target.insert(
+                "extension".into(),
+                json!([{ "url": canonical::ORIGINAL_VALUE_EXTENSION, "valueQuantity": quantity(d, "kPa") }]),
+            );
+        }
+        (Some(d), _) => {
+            target.insert("valueQuantity".into(), quantity(d, &c.unit));
+        }
+        (None, special) => {
+            target.insert("dataAbsentReason".into(), absent_reason(special.unwrap_or(Special::Nan)));
+        }
+    }
+}
+
+/// The parts every Observation of `reading` shares: status, subject,
+/// effective and issued times, who took it, the device, the extensions.
+fn common(reading: &StoredReading, subject: Option<&str>, code: &str) -> Map<String, Json> {
+    let mut o = Map::new();
+    o.insert("resourceType".into(), json!("Observation"));
+    let mut profiles = vec![];
+    let category = if code == loinc::GLUCOSE_MASS || code == loinc::GLUCOSE_MOLAR {
+        "laboratory"
+    } else {
+        profiles.push(VITAL_SIGNS_PROFILE);
+        profiles.extend(profile(code));
+        "vital-signs"
+    };
+    if !profiles.is_empty() {
+        // The specific profile first; it builds on the general one.
+        profiles.reverse();
+        o.insert("meta".into(), json!({ "profile": profiles }));
+    }
+    if let (EnteredBy::Relative, Some(subject)) = (reading.entered_by, subject) {
+        o.insert("contained".into(), json!([relative(subject)]));
+    }
+    o.insert("status".into(), json!("final"));
+    o.insert("category".into(), json!([{ "coding": [{ "system": CATEGORY, "code": category }] }]));
+    o.insert("code".into(), code_of(code));
+    if let Some(subject) = subject {
+        o.insert("subject".into(), json!({ "reference": subject }));
+    }
+    o.insert("effectiveDateTime".into(), json!(reading.effective.to_string()));
+    o.insert("issued".into(), json!(reading.received.to_string()));
+    match (reading.entered_by, subject) {
+        (EnteredBy::Patient, Some(subject)) => {
+            o.insert("performer".into(), json!([{ "reference": subject }]));
+        }
+        (EnteredBy::Relative, Some(_)) => {
+            o.insert("performer".into(), json!([{ "reference": "#relative" }]));
+        }
+        _ => {}
+    }
+    let mut extensions =
+        vec![json!({ "url": canonical::ENTERED_BY_EXTENSION, "valueCode": reading.entered_by.as_str() })];
+    if let Some(t) = &reading.device_time {
+        extensions.push(json!({ "url": canonical::DEVICE_TIME_EXTENSION, "valueString": t }));
+    }
+    o.insert("extension".into(), Json::Array(extensions));
+    if let Some(device) = &reading.device_id {
+        o.insert("device".into(), json!({ "identifier": super::device_identifier(device) }));
+    }
+    o
+}
+
+/// A relative who took a reading for the patient: contained, since the
+/// service has no resource for them (relationship: a family member).
+pub(crate) fn relative(subject: &str) -> Json {
+    json!({
+        "resourceType": "RelatedPerson",
+        "id": "relative",
+        "patient": { "reference": subject },
+        "relationship": [{ "coding": [{
+            "system": "http://terminology.hl7.org/CodeSystem/v3-RoleCode", "code": "FAMMEMB", "display": "family member"
+        }] }]
+    })
+}
+
+fn with_identifier(mut o: Map<String, Json>, identifier: &str) -> Outgoing {
+    // `identifier` after `resourceType` and the shared parts reads well;
+    // JSON object order does not matter to FHIR.
+    o.insert("identifier".into(), json!([{ "system": canonical::OBSERVATION_IDENTIFIER, "value": identifier }]));
+    Outgoing { identifier: identifier.to_string(), resource: Json::Object(o) }
+}
+
+/// The Observations for a stored reading: the reading itself, and a
+/// heart-rate Observation for a pulse taken with it. `subject` is a
+/// reference such as `Patient/123`, when known.
+pub fn observations(reading: &StoredReading, subject: Option<&str>) -> Vec<Outgoing> {
+    let (pulse, own): (Vec<&StoredComponent>, Vec<&StoredComponent>) =
+        reading.components.iter().partition(|c| c.code == loinc::HEART_RATE && reading.code != loinc::HEART_RATE);
+    let mut main = common(reading, subject, &reading.code);
+    match own.as_slice() {
+        [single] if single.code == reading.code => put_value(&mut main, single),
+        parts => {
+            let components: Vec<Json> = parts
+                .iter()
+                .map(|c| {
+                    let mut m = Map::new();
+                    m.insert("code".into(), json!({ "coding": [coding(&c.code)] }));
+                    put_value(&mut m, c);
+                    Json::Object(m)
+                })
+                .collect();
+            main.insert("component".into(), Json::Array(components));
+        }
+    }
+    let mut out = vec![with_identifier(main, &reading.identifier)];
+    for c in pulse {
+        let mut heart_rate = common(reading, subject, loinc::HEART_RATE);
+        put_value(&mut heart_rate, c);
+        out.push(with_identifier(heart_rate, &format!("{}/{}", reading.identifier, loinc::HEART_RATE)));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::Timestamp;
+    use serde_json::json;
+
+    use super::*;
+    use crate::vocabulary::MeasurementKind;
+
+    fn component(code: &str, value: &str, unit: &str) -> StoredComponent {
+        let absent = (value == "NaN").then_some(Special::Nan);
+        let value = (value != "NaN").then(|| value.to_string());
+        StoredComponent { code: code.into(), value, absent, unit: unit.into() }
+    }
+
+    fn reading(kind: MeasurementKind, code: &str, components: Vec<StoredComponent>, by: EnteredBy) -> StoredReading {
+        StoredReading {
+            id: 1,
+            identifier: "aa:bb/x/2026-11-30T07:00:00".into(),
+            kind,
+            code: code.into(),
+            effective: Timestamp::from_second(1_795_000_000).unwrap(),
+            device_time: None,
+            received: Timestamp::from_second(1_795_000_010).unwrap(),
+            components,
+            manual: false,
+            device_id: Some("aa:bb:cc:dd:ee:ff".into()),
+            entered_by: by,
+            plan_version: None,
+            colour: None,
+            sent: None,
+        }
+    }
+
+    /// Each case: a reading, and what a receiver reads off each Observation
+    /// sent for it: (profile, code codings, value text or component
+    /// values, category).
+    #[test]
+    fn readings_meet_the_vital_signs_profiles() {
+        type Case = (
+            MeasurementKind,
+            &'static str,
+            Vec<StoredComponent>,
+            Vec<(Option<&'static str>, Vec<&'static str>, &'static str, &'static str)>,
+        );
+        let cases: Vec<Case> = vec![
+            (
+                MeasurementKind::OxygenSaturation,
+                "2708-6",
+                vec![component("2708-6", "97", "%"), component("8867-4", "72", "/min")],
+                vec![
+                    (Some("oxygensat"), vec!["2708-6", "59408-5"], "97 %", "vital-signs"),
+                    (Some("heartrate"), vec!["8867-4"], "72 /min", "vital-signs"),
+                ],
+            ),
+            (
+                MeasurementKind::BloodPressure,
+                "85354-9",
+                vec![
+                    component("8480-6", "132", "mm[Hg]"),
+                    component("8462-4", "84", "mm[Hg]"),
+                    component("8867-4", "66", "/min"),
+                ],
+                vec![
+                    (Some("bp"), vec!["85354-9"], "8480-6=132 mm[Hg]; 8462-4=84 mm[Hg]", "vital-signs"),
+                    (Some("heartrate"), vec!["8867-4"], "66 /min", "vital-signs"),
+                ],
+            ),
+            (
+                MeasurementKind::BloodPressure,
+                "85354-9",
+                vec![component("8480-6", "16.0", "kPa"), component("8462-4", "10.7", "kPa")],
+                vec![(Some("bp"), vec!["85354-9"], "8480-6=120 mm[Hg]; 8462-4=80 mm[Hg]", "vital-signs")],
+            ),
+            (
+                MeasurementKind::BodyWeight,
+                "29463-7",
+                vec![component("29463-7", "70.000", "kg")],
+                vec![(Some("bodyweight"), vec!["29463-7"], "70.000 kg", "vital-signs")],
+            ),
+            (
+                MeasurementKind::BodyTemperature,
+                "8310-5",
+                vec![component("8310-5", "NaN", "Cel")],
+                vec![(Some("bodytemp"), vec!["8310-5"], "absent: not-a-number", "vital-signs")],
+            ),
+            (
+                MeasurementKind::BloodGlucose,
+                "2339-0",
+                vec![component("2339-0", "104", "mg/dL")],
+                vec![(None, vec!["41653-7", "2339-0"], "104 mg/dL", "laboratory")],
+            ),
+            (
+                MeasurementKind::BloodGlucose,
+                "15074-8",
+                vec![component("15074-8", "5.8", "mmol/L")],
+                vec![(None, vec!["14743-9", "15074-8"], "5.8 mmol/L", "laboratory")],
+            ),
+        ];
+        fn value_text(q: &Json) -> String {
+            format!("{} {}", q["value"], q["code"].as_str().unwrap())
+        }
+        for (kind, code, components, expected) in cases {
+            let sent = observations(&reading(kind, code, components, EnteredBy::Patient), Some("Patient/p1"));
+            assert_eq!(sent.len(), expected.len(), "{code}");
+            for (o, (profile, codes, value, category)) in sent.iter().zip(expected) {
+                let r = &o.resource;
+                let profiles: Vec<&str> = r["meta"]["profile"]
+                    .as_array()
+                    .map(|p| p.iter().map(|p| p.as_str().unwrap()).collect())
+                    .unwrap_or_default();
+                match profile {
+                    Some(name) => assert_eq!(
+                        profiles,
+                        [format!("http://hl7.org/fhir/StructureDefinition/{name}").as_str(), VITAL_SIGNS_PROFILE]
+                    ),
+                    None => assert!(profiles.is_empty(), "{profiles:?}"),
+                }
+                let got: Vec<&str> =
+                    r["code"]["coding"].as_array().unwrap().iter().map(|c| c["code"].as_str().unwrap()).collect();
+                assert_eq!(got, codes);
+                let shown = if let Some(q) = r.get("valueQuantity") {
+                    value_text(q)
+                } else if let Some(parts) = r["component"].as_array() {
+                    parts
+                        .iter()
+                        .map(|c| {
+                            format!(
+                                "{}={}",
+                                c["code"]["coding"][0]["code"].as_str().unwrap(),
+                                value_text(&c["valueQuantity"])
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                } else {
+                    format!("absent: {}", r["dataAbsentReason"]["coding"][0]["code"].as_str().unwrap())
+                };
+                assert_eq!(shown, value, "{code}");
+                assert_eq!(r["category"][0]["coding"][0]["code"], category);
+                assert_eq!(r["subject"]["reference"], "Patient/p1");
+                assert_eq!(r["performer"][0]["reference"], "Patient/p1");
+                assert_eq!(r["status"], "final");
+                assert_eq!(r["device"]["identifier"]["value"], "AA-BB-CC-DD-EE-FF");
+                assert_eq!(r["identifier"][0]["value"], o.identifier.as_str());
+            }
+        }
+    }
+
+    /// The digits given are the digits sent: 70.000 stays 70.000, 132
+    /// stays 132 (not 132.0), and a cuff's kPa is kept beside the mm[Hg].
+    #[test]
+    fn numbers_go_out_with_exactly_their_digits() {
+        let weight = reading(
+            MeasurementKind::BodyWeight,
+            "29463-7",
+            vec![component("29463-7", "70.000", "kg")],
+            EnteredBy::Patient,
+        );
+        let text = serde_json::to_string(&observations(&weight, None)[0].resource).unwrap();
+        assert!(text.contains(r#""value":70.000"#), "{text}");
+        let pulse =
+            reading(MeasurementKind::Pulse, "8867-4", vec![component("8867-4", "132", "/min")], EnteredBy::Patient);
+        let text = serde_json::to_string(&observations(&pulse, None)[0].resource).unwrap();
+        assert!(text.contains(r#""value":132"#) && !text.contains(r#""value":132."#), "{text}");
+        let kpa = reading(
+            MeasurementKind::BloodPressure,
+            "85354-9",
+            vec![component("8480-6", "16.0", "kPa")],
+            EnteredBy::Patient,
+        );
+        let o = &observations(&kpa, None)[0].resource;
+        let original = &o["component"][0]["extension"][0];
+        assert_eq!(original["url"], canonical::ORIGINAL_VALUE_EXTENSION);
+        assert_eq!(
+            serde_json::to_string(&original["valueQuantity"]).unwrap(),
+            r#"{"code":"kPa","system":"http://unitsofmeasure.org","unit":"kPa","value":16.0}"#
+        );
+    }
+
+    #[test]
+    fn a_relative_is_a_contained_related_person() {
+        let r = reading(MeasurementKind::Pulse, "8867-4", vec![component("8867-4", "64", "/min")], EnteredBy::Relative);
+        let o = &observations(&r, Some("Patient/p1"))[0].resource;
+        assert_eq!(o["performer"], json!([{ "reference": "#relative" }]));
+        assert_eq!(o["contained"][0]["resourceType"], "RelatedPerson");
+        assert_eq!(o["contained"][0]["patient"]["reference"], "Patient/p1");
+        assert_eq!(o["contained"][0]["relationship"][0]["coding"][0]["code"], "FAMMEMB");
+        assert_eq!(o["extension"][0]["valueCode"], "relative");
+    }
+}
