@@ -86,6 +86,20 @@ setup_tests() {
   # R4 on SQLite only, without the web UI the tests never open.
   ensure_cargo_tool hfs helios-hfs 0.2.7 --no-default-features --features R4,sqlite
   ensure_test_oidc_provider
+  ensure_test_fhir_validator
+}
+
+# The FHIR validators of core/tests/fhir_validation.rs (ajv with the R4
+# JSON schema, Medplum's validator with the R4 profiles; from the npm
+# registry, pinned by tests/fhir-validator/package-lock.json).
+ensure_test_fhir_validator() {
+  command -v node >/dev/null && command -v npm >/dev/null || ensure_apt nodejs npm
+  local lock=tests/fhir-validator/package-lock.json stamp=tests/fhir-validator/node_modules/.heima-lock
+  if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
+    echo "setup: installing the FHIR validators (npm ci)" >&2
+    npm ci --prefix tests/fhir-validator --no-audit --no-fund --loglevel=error >/dev/null
+    cp "$lock" "$stamp"
+  fi
 }
 
 # The independent OpenID provider of the login tests (oidc-provider, from

@@ -313,7 +313,7 @@ fn export_is_a_fhir_collection_bundle_without_training_readings() {
     let t = weight("aa:bb", 2, 16100);
     store.insert_reading(&reading(&a, EnteredBy::Relative)).unwrap();
     store.insert_reading(&reading(&t, EnteredBy::NurseTraining)).unwrap();
-    let bundle = heima_core::fhir::export_bundle(&store, now()).unwrap();
+    let bundle = heima_core::fhir::export_bundle(&store, Some("Patient/p1"), now()).unwrap();
     assert_eq!(bundle["resourceType"], "Bundle");
     assert_eq!(bundle["type"], "collection");
     let entries = bundle["entry"].as_array().unwrap();

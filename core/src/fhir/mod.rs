@@ -1,15 +1,18 @@
 //! HL7 FHIR R4 JSON for what the app sends or exports: [`observation`]
 //! writes readings as the vital-signs profiles want them; [`careplan`]
 //! reads the self-care plan; [`questionnaire`] reads questionnaires and
-//! writes responses; [`canonical`] names what Heima defines. Here: the
-//! device identifiers (the PHD guide's Bluetooth address form), the
+//! writes responses; [`communication`] messages and notices; [`device`]
+//! the paired devices; [`canonical`] names what Heima defines. Here: the
 //! export, and the caps on what a service sends.
 
 pub mod canonical;
 pub mod careplan;
+pub mod communication;
+pub mod device;
 pub mod observation;
 pub mod questionnaire;
 
+pub use device::{device_identifier, phd_address, BLUETOOTH_SYSTEM};
 pub use observation::{observations, Outgoing};
 
 use jiff::Timestamp;
@@ -29,33 +32,6 @@ pub(crate) fn str_at<'a>(j: &'a Json, key: &str) -> Option<&'a str> {
 /// The array at `key`, or an empty slice.
 pub(crate) fn array<'a>(j: &'a Json, key: &str) -> &'a [Json] {
     j.get(key).and_then(Json::as_array).map(Vec::as_slice).unwrap_or(&[])
-}
-
-/// The Bluetooth address identifier system (HL7 terminology's
-/// `eui-48/bluetooth`), with the PHD guide's identifier type.
-pub const BLUETOOTH_SYSTEM: &str = "http://hl7.org/fhir/sid/eui-48/bluetooth";
-const DEVICE_IDENTIFIER_TYPES: &str = "http://hl7.org/fhir/uv/phd/CodeSystem/ContinuaDeviceIdentifiers";
-
-/// A Bluetooth address in the PHD guide's form (`00-E5-DE-AD-77-C3`), if
-/// `id` is one (`00:e5:de:ad:77:c3` as the operating system writes it).
-pub fn phd_address(id: &str) -> Option<String> {
-    let parts: Vec<&str> = id.split([':', '-']).collect();
-    let valid = parts.len() == 6 && parts.iter().all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_hexdigit()));
-    valid.then(|| parts.join("-").to_ascii_uppercase())
-}
-
-/// The identifier of a device the app knows by `id`: its Bluetooth
-/// address (typed BTMAC), or the operating system's own id for the
-/// peripheral when that is all there is (macOS).
-pub fn device_identifier(id: &str) -> Json {
-    match phd_address(id) {
-        Some(address) => json!({
-            "type": { "coding": [{ "system": DEVICE_IDENTIFIER_TYPES, "code": "BTMAC" }] },
-            "system": BLUETOOTH_SYSTEM,
-            "value": address
-        }),
-        None => json!({ "system": canonical::PERIPHERAL_IDENTIFIER, "value": id }),
-    }
 }
 
 /// A stable `urn:uuid:` for a local identifier (for Bundle `fullUrl`).
@@ -112,19 +88,35 @@ pub fn urn_uuid(identifier: &str) -> String {
 }
 
 /// Everything the patient has recorded, as a FHIR `collection` Bundle
-/// (the patient's right of access). Training readings are left out: they
-/// were never real.
-pub fn export_bundle(store: &Store, now: Timestamp) -> Result<Json, StoreError> {
+/// (the patient's right of access): readings, answered questionnaires,
+/// the patient's messages and the replies, and the paired devices, each
+/// with `subject` (the patient reference the service gave) when known.
+/// Training is left out: it was never real.
+pub fn export_bundle(store: &Store, subject: Option<&str>, now: Timestamp) -> Result<Json, StoreError> {
     let mut entries = vec![];
+    let mut push = |identifier: &str, resource: Json| {
+        entries.push(json!({ "fullUrl": urn_uuid(identifier), "resource": resource }));
+    };
     for kind in MeasurementKind::ALL {
         for r in store.readings(kind, Timestamp::MIN, Timestamp::MAX)? {
             if r.entered_by == EnteredBy::NurseTraining {
                 continue;
             }
-            for o in observations(&r, None) {
-                entries.push(json!({ "fullUrl": urn_uuid(&o.identifier), "resource": o.resource }));
+            for o in observations(&r, subject) {
+                push(&o.identifier, o.resource);
             }
         }
+    }
+    for r in store.all_responses()? {
+        if r.entered_by != EnteredBy::NurseTraining {
+            push(&r.identifier, questionnaire::response_to_send(&r, subject));
+        }
+    }
+    for m in store.messages()? {
+        push(&m.identifier, communication::message(&m, subject));
+    }
+    for d in store.paired_devices()? {
+        push(&format!("device/{}", d.id), device::device(&d, subject));
     }
     Ok(json!({
         "resourceType": "Bundle",

@@ -303,3 +303,23 @@ pub fn load(store: &Store, id: &str) -> Result<Option<Questionnaire>, StoreError
     let json: Json = serde_json::from_str(&resource).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     parse(&json).map(Some).map_err(|e| StoreError::Corrupt(e.detail))
 }
+
+/// A stored `QuestionnaireResponse` as it is sent and exported: with the
+/// subject, and who answered — the patient, or a relative as a contained
+/// `RelatedPerson`.
+pub fn response_to_send(r: &crate::store::responses::StoredResponse, subject: Option<&str>) -> Json {
+    let mut q = r.resource.clone();
+    q["identifier"] = json!({ "system": super::canonical::RESPONSE_IDENTIFIER, "value": r.identifier });
+    if let Some(s) = subject {
+        q["subject"] = json!({ "reference": s });
+        match r.entered_by {
+            crate::vocabulary::EnteredBy::Patient => q["source"] = json!({ "reference": s }),
+            crate::vocabulary::EnteredBy::Relative => {
+                q["contained"] = json!([super::observation::relative(s)]);
+                q["source"] = json!({ "reference": "#relative" });
+            }
+            crate::vocabulary::EnteredBy::NurseTraining => {}
+        }
+    }
+    q
+}

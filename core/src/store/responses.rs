@@ -68,6 +68,11 @@ impl Store {
         Ok(self.responses_where("id = ?1", params![id])?.pop())
     }
 
+    /// Every answered questionnaire, oldest first (the export).
+    pub fn all_responses(&self) -> Result<Vec<StoredResponse>, StoreError> {
+        self.responses_where("1 = 1", [])
+    }
+
     /// Answers to one questionnaire (by canonical URL), oldest first.
     pub fn responses(&self, questionnaire: &str) -> Result<Vec<StoredResponse>, StoreError> {
         self.responses_where("questionnaire = ?1", params![questionnaire])

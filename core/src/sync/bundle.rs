@@ -1,25 +1,19 @@
-//! The FHIR resources sync sends and reads, as pure functions: the
-//! patient's messages, answered questionnaires, devices and notices as
-//! resources; a `transaction` Bundle where every entry is a conditional
+//! The FHIR exchange sync does, as pure functions (the resources
+//! themselves are `fhir`'s): a `transaction` Bundle where every entry is a conditional
 //! create on its identifier (`ifNoneExist`), so a retry after a lost
 //! response never makes a duplicate; the transaction-response read per
 //! entry; and messages from the service. No store, no network.
 
-use jiff::Timestamp;
 use serde_json::{json, Value as Json};
 
 use super::client::SyncError;
 use crate::{
-    fhir,
-    store::{
-        devices::PairedDevice,
-        messages::{IncomingMessage, Message},
-        readings::EnteredBy,
-        responses::StoredResponse,
+    fhir::{
+        self,
+        canonical::{MESSAGE_IDENTIFIER, NOTICE_IDENTIFIER},
     },
+    store::messages::IncomingMessage,
 };
-
-use crate::fhir::canonical::{MESSAGE_IDENTIFIER, NOTICE_IDENTIFIER, RESPONSE_IDENTIFIER};
 
 /// One entry of a transaction: the resource, its type and the identifiers
 /// (system and value) its conditional create matches on — any of them.
@@ -49,69 +43,6 @@ pub fn transaction<'a>(entries: impl Iterator<Item = &'a Entry>) -> Json {
         })
         .collect();
     json!({ "resourceType": "Bundle", "type": "transaction", "entry": entries })
-}
-
-/// The patient's message as a `Communication` from the patient.
-pub(super) fn message(m: &Message, subject: Option<&str>) -> Json {
-    let mut c = json!({
-        "resourceType": "Communication",
-        "identifier": [{ "system": MESSAGE_IDENTIFIER, "value": m.identifier }],
-        "status": "completed",
-        "sent": m.sent.to_string(),
-        "payload": [{ "contentString": m.body }],
-    });
-    if let Some(s) = subject {
-        c["subject"] = json!({ "reference": s });
-        c["sender"] = json!({ "reference": s });
-    }
-    c
-}
-
-/// A stored `QuestionnaireResponse` with the current subject.
-pub(super) fn questionnaire_response(r: &StoredResponse, subject: Option<&str>) -> Json {
-    let mut q = r.resource.clone();
-    q["identifier"] = json!({ "system": RESPONSE_IDENTIFIER, "value": r.identifier });
-    if let Some(s) = subject {
-        q["subject"] = json!({ "reference": s });
-        if r.entered_by == EnteredBy::Patient {
-            q["source"] = json!({ "reference": s });
-        }
-    }
-    q
-}
-
-/// A paired device as a FHIR `Device`, identified by its Bluetooth address
-/// (the same identifier Observations name in `device`).
-pub(super) fn device(d: &PairedDevice, subject: Option<&str>) -> Json {
-    let mut j = json!({
-        "resourceType": "Device",
-        "identifier": [fhir::device_identifier(&d.id)],
-        "status": "active",
-        "deviceName": [{ "name": d.name, "type": "user-friendly-name" }],
-        "type": { "text": format!("Bluetooth health service 0x{}", d.service) },
-    });
-    if let Some(s) = subject {
-        j["patient"] = json!({ "reference": s });
-    }
-    j
-}
-
-/// A notice to the service (e.g. the local database was quarantined),
-/// without health data.
-pub(super) fn notice(identifier: &str, subject: Option<&str>, now: Timestamp) -> Json {
-    let event = identifier.split('/').nth(1).unwrap_or("notice");
-    let mut c = json!({
-        "resourceType": "Communication",
-        "identifier": [{ "system": NOTICE_IDENTIFIER, "value": identifier }],
-        "status": "completed",
-        "category": [{ "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/communication-category", "code": "alert" }] }],
-        "sent": now.to_string(),
-        "payload": [{ "contentString": format!("Heima: {event}") }],
-    });
-    if let Some(s) = subject {
-        c["subject"] = json!({ "reference": s });
-    }
-    c
 }
 
 /// Reads a `Communication` the service sent to the patient. Ones without

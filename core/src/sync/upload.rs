@@ -102,21 +102,21 @@ fn entries_for(
             None => vec![],
         },
         ("Communication", Some(id)) => match store.message_by_id(id)? {
-            Some(m) => own(bundle::message(&m, subject), canonical::MESSAGE_IDENTIFIER),
+            Some(m) => own(fhir::communication::message(&m, subject), canonical::MESSAGE_IDENTIFIER),
             None => vec![],
         },
         ("Communication", None) => {
-            own(bundle::notice(&item.identifier, subject, item.created), canonical::NOTICE_IDENTIFIER)
+            own(fhir::communication::notice(&item.identifier, subject, item.created), canonical::NOTICE_IDENTIFIER)
         }
         ("QuestionnaireResponse", Some(id)) => match store.response_by_id(id)? {
-            Some(r) => own(bundle::questionnaire_response(&r, subject), canonical::RESPONSE_IDENTIFIER),
+            Some(r) => own(fhir::questionnaire::response_to_send(&r, subject), canonical::RESPONSE_IDENTIFIER),
             None => vec![],
         },
         ("Device", None) => {
             let device_id = item.identifier.strip_prefix("device/").unwrap_or(&item.identifier);
             match store.paired_device(device_id)? {
                 Some(d) => {
-                    let resource = bundle::device(&d, subject);
+                    let resource = fhir::device::device(&d, subject);
                     let id = &resource["identifier"][0];
                     let (system, value) =
                         (id["system"].as_str().unwrap_or_default(), id["value"].as_str().unwrap_or_default());
@@ -131,6 +131,17 @@ fn entries_for(
         }
         _ => vec![],
     })
+}
+
+/// Every resource the next drain would send, in order (for checking them
+/// against the profiles; nothing is sent or marked).
+pub fn resources_due(store: &Store, subject: Option<&str>) -> Result<Vec<Json>, StoreError> {
+    let named_before = store.named_before()?;
+    let mut out = vec![];
+    for item in store.outbox_due(Timestamp::MAX, usize::MAX >> 1)? {
+        out.extend(entries_for(store, &item, subject, named_before)?.into_iter().map(|e| e.resource));
+    }
+    Ok(out)
 }
 
 /// When an item that failed `attempts` times before is tried next.

@@ -1,0 +1,49 @@
+//! The patient's messages, the service's replies and the tablet's notices
+//! as FHIR `Communication`s (a notice carries no health data, and its
+//! `sent` is when it was queued, the same on every retry).
+
+use jiff::Timestamp;
+use serde_json::{json, Value as Json};
+
+use super::canonical::{MESSAGE_IDENTIFIER, NOTICE_IDENTIFIER};
+use crate::store::messages::{Direction, Message};
+
+/// A message as a `Communication`: the patient's own from the patient,
+/// a reply to the patient (in the export).
+pub fn message(m: &Message, subject: Option<&str>) -> Json {
+    let mut c = json!({
+        "resourceType": "Communication",
+        "status": "completed",
+        "sent": m.sent.to_string(),
+        "payload": [{ "contentString": m.body }],
+    });
+    if m.direction == Direction::ToService {
+        c["identifier"] = json!([{ "system": MESSAGE_IDENTIFIER, "value": m.identifier }]);
+    }
+    if let Some(s) = subject {
+        c["subject"] = json!({ "reference": s });
+        match m.direction {
+            Direction::ToService => c["sender"] = json!({ "reference": s }),
+            Direction::FromService => c["recipient"] = json!([{ "reference": s }]),
+        }
+    }
+    c
+}
+
+/// A notice to the service (e.g. the local database was quarantined),
+/// without health data; `queued` is when it was queued.
+pub fn notice(identifier: &str, subject: Option<&str>, queued: Timestamp) -> Json {
+    let event = identifier.split('/').nth(1).unwrap_or("notice");
+    let mut c = json!({
+        "resourceType": "Communication",
+        "identifier": [{ "system": NOTICE_IDENTIFIER, "value": identifier }],
+        "status": "completed",
+        "category": [{ "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/communication-category", "code": "alert" }] }],
+        "sent": queued.to_string(),
+        "payload": [{ "contentString": format!("Heima: {event}") }],
+    });
+    if let Some(s) = subject {
+        c["subject"] = json!({ "reference": s });
+    }
+    c
+}

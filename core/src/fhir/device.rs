@@ -1,0 +1,52 @@
+//! The paired devices as FHIR `Device`s, the PHD guide's way: the
+//! Bluetooth address in its `00-E5-DE-AD-77-C3` form under HL7's
+//! `eui-48/bluetooth` system, typed BTMAC; a peripheral the operating
+//! system names only by its own id (macOS) under Heima's own system.
+
+use serde_json::{json, Value as Json};
+
+use super::canonical;
+use crate::store::devices::PairedDevice;
+
+/// The Bluetooth address identifier system (HL7 terminology's
+/// `eui-48/bluetooth`), with the PHD guide's identifier type.
+pub const BLUETOOTH_SYSTEM: &str = "http://hl7.org/fhir/sid/eui-48/bluetooth";
+const DEVICE_IDENTIFIER_TYPES: &str = "http://hl7.org/fhir/uv/phd/CodeSystem/ContinuaDeviceIdentifiers";
+
+/// A Bluetooth address in the PHD guide's form (`00-E5-DE-AD-77-C3`), if
+/// `id` is one (`00:e5:de:ad:77:c3` as the operating system writes it).
+pub fn phd_address(id: &str) -> Option<String> {
+    let parts: Vec<&str> = id.split([':', '-']).collect();
+    let valid = parts.len() == 6 && parts.iter().all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_hexdigit()));
+    valid.then(|| parts.join("-").to_ascii_uppercase())
+}
+
+/// The identifier of a device the app knows by `id`: its Bluetooth
+/// address (typed BTMAC), or the operating system's own id for the
+/// peripheral when that is all there is (macOS).
+pub fn device_identifier(id: &str) -> Json {
+    match phd_address(id) {
+        Some(address) => json!({
+            "type": { "coding": [{ "system": DEVICE_IDENTIFIER_TYPES, "code": "BTMAC" }] },
+            "system": BLUETOOTH_SYSTEM,
+            "value": address
+        }),
+        None => json!({ "system": canonical::PERIPHERAL_IDENTIFIER, "value": id }),
+    }
+}
+
+/// A paired device as a FHIR `Device`, identified as its Observations
+/// name it in `device`.
+pub fn device(d: &PairedDevice, subject: Option<&str>) -> Json {
+    let mut j = json!({
+        "resourceType": "Device",
+        "identifier": [device_identifier(&d.id)],
+        "status": "active",
+        "deviceName": [{ "name": d.name, "type": "user-friendly-name" }],
+        "type": { "text": format!("Bluetooth health service 0x{}", d.service) },
+    });
+    if let Some(s) = subject {
+        j["patient"] = json!({ "reference": s });
+    }
+    j
+}

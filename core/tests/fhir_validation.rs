@@ -1,0 +1,208 @@
+//! Every resource the app writes, checked by independent validators
+//! (`tests/fhir-validator/`: the official R4 JSON schema with ajv, and
+//! Medplum's validator with the R4 StructureDefinitions and vital-signs
+//! profiles, their fixed values and required slices read off the profiles).
+//!
+//! Built from a real store: readings of every kind from simulated devices
+//! (byte-exact GATT packets through the decoders and a session) and typed
+//! by hand, by the patient and by a relative (training left out), answered
+//! questionnaires, messages, a notice, the paired devices; the export; the
+//! demo CarePlan and Questionnaires; everything under `docs/fhir/`.
+
+use std::{collections::BTreeMap, path::Path, process::Command, time::Duration};
+
+use heima_core::{
+    clock::{oslo, FixedClock},
+    demo::{self, demo_store},
+    devices::{
+        session::{self, SessionConfig, StoreSink},
+        simulator::{SimulatedDevice, SimulatedLink, StoredRecord},
+    },
+    questionnaire::{Answer, Answers},
+    recording::{record_manual, submit_answers},
+    store::{readings::EnteredBy, Store},
+    sync::upload::resources_due,
+    vocabulary::MeasurementKind,
+};
+use serde_json::{json, Value};
+
+fn clock() -> FixedClock {
+    FixedClock::oslo("2026-11-23T08:30:00Z".parse().unwrap())
+}
+
+/// One session with a simulated device, into the store.
+fn session_with(store: &mut Store, device: &SimulatedDevice, clock: &FixedClock) {
+    let tz = oslo();
+    store.pair_device(&device.id, &format!("{:04x}", device.services[0]), &device.name, clock.now).unwrap();
+    let config = SessionConfig {
+        device_id: &device.id,
+        time_zone: &tz,
+        clock,
+        last_sequence: None,
+        set_clock: false,
+        wait: Duration::from_millis(10),
+    };
+    let plan = demo::sample_plan(clock);
+    let mut sink = StoreSink { store, device_id: &device.id, entered_by: EnteredBy::Patient, clock, plan: Some(&plan) };
+    let mut link = SimulatedLink::new(device.clone());
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    let report = runtime.block_on(session::run(&mut link, &config, &mut sink));
+    assert!(report.measurements_stored >= 1, "{} stored nothing: {report:?}", device.id);
+}
+
+/// A glucose meter with two records, mg/dL and mmol/L.
+fn glucose_meter() -> SimulatedDevice {
+    let record = |sequence: u16, units_flag: u8, value: [u8; 2]| {
+        let mut bytes = vec![0x06 | units_flag];
+        bytes.extend(sequence.to_le_bytes());
+        bytes.extend([0xEA, 0x07, 11, 23, 6, sequence as u8, 0, value[0], value[1], 0x11]);
+        StoredRecord { sequence, characteristic: 0x2A18, bytes }
+    };
+    SimulatedDevice {
+        id: "c0:ff:ee:00:00:01".into(),
+        name: "Glucose meter".into(),
+        services: vec![0x1808],
+        characteristics: vec![0x2A18, 0x2A34, 0x2A52, 0x2A19],
+        battery_percent: Some(77),
+        // 0.00104 kg/L (104 mg/dL), then 5.5 mmol/L (0.0055 mol/L).
+        stored: vec![record(1, 0, [0x68, 0xB0]), record(2, 0x04, [0x37, 0xC0])],
+        ..SimulatedDevice::default()
+    }
+}
+
+fn typed(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+/// The store as a tablet has it after a day of every kind of record.
+fn a_full_day() -> Store {
+    let clock = clock();
+    let mut store = demo_store(&clock);
+    for kind in MeasurementKind::ALL {
+        if let Some(device) = demo::devices::device(kind, 37) {
+            session_with(&mut store, &device, &clock);
+        }
+    }
+    session_with(&mut store, &glucose_meter(), &clock);
+    type Typed = (MeasurementKind, &'static [(&'static str, &'static str)], EnteredBy);
+    let by_hand: [Typed; 7] = [
+        (MeasurementKind::BloodPressure, &[("8480-6", "132"), ("8462-4", "84"), ("8867-4", "66")], EnteredBy::Patient),
+        (MeasurementKind::OxygenSaturation, &[("2708-6", "95"), ("8867-4", "71")], EnteredBy::Relative),
+        (MeasurementKind::Pulse, &[("8867-4", "64")], EnteredBy::Patient),
+        (MeasurementKind::BodyTemperature, &[("8310-5", "37,2")], EnteredBy::Patient),
+        (MeasurementKind::BodyWeight, &[("29463-7", "80,4")], EnteredBy::Relative),
+        (MeasurementKind::BloodGlucose, &[("15074-8", "6,1")], EnteredBy::Patient),
+        (MeasurementKind::BodyWeight, &[("29463-7", "79,9")], EnteredBy::NurseTraining),
+    ];
+    for (n, (kind, values, by)) in by_hand.into_iter().enumerate() {
+        let at = FixedClock::oslo(clock.now - jiff::SignedDuration::from_mins(n as i64 + 1));
+        record_manual(&mut store, &at, kind, &typed(values), by).unwrap_or_else(|e| panic!("{kind:?}: {e:?}"));
+    }
+    let q = heima_core::fhir::questionnaire::load(&store, "daily-copd-check").unwrap().unwrap();
+    let coding = |code: &str| Answer::Coding {
+        system: Some("https://fhir.heima.no/demo/CodeSystem/daily-copd-check".into()),
+        code: code.into(),
+    };
+    let mut answers = Answers::new();
+    answers.insert("breath".into(), coding("much-worse"));
+    answers.insert("cough".into(), coding("bit-more"));
+    answers.insert("sputum".into(), Answer::Boolean(false));
+    answers.insert("extra-medicine".into(), Answer::Boolean(false));
+    submit_answers(&mut store, &clock, &q, &answers, EnteredBy::Patient, "resp-patient").unwrap();
+    submit_answers(&mut store, &clock, &q, &answers, EnteredBy::Relative, "resp-relative").unwrap();
+    store.send_message("Eg har vondt i brystet", "msg-1", clock.now).unwrap();
+    store
+}
+
+/// Runs the validators on `resources`; the parsed report.
+fn validate(resources: &[Value]) -> Value {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), serde_json::to_vec(&json!({ "resources": resources })).unwrap()).unwrap();
+    let out = Command::new("node")
+        .arg(root.join("tests/fhir-validator/validate.mjs"))
+        .arg(file.path())
+        .output()
+        .expect("node runs (scripts/setup.sh installs it and the validator)");
+    assert!(out.status.success(), "validator failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn every_resource_the_app_writes_passes_the_schema_and_the_profiles() {
+    let store = a_full_day();
+    let mut resources = resources_due(&store, Some("Patient/p1")).unwrap();
+    assert!(resources.iter().all(|r| !r.to_string().contains("nurse-training")), "training is never sent");
+    let sent = resources.len();
+    // A notice (what is queued when the follow-up ends with items given up).
+    let mut ended = Store::open_in_memory(&heima_core::store::StoreKey::from_bytes([5; 32])).unwrap();
+    ended.give_up_unsent(clock().now).unwrap();
+    resources.extend(resources_due(&ended, Some("Patient/p1")).unwrap());
+    let export = heima_core::fhir::export_bundle(&store, Some("Patient/p1"), clock().now).unwrap();
+    resources.push(export.clone());
+    resources.extend(export["entry"].as_array().unwrap().iter().map(|e| e["resource"].clone()));
+    resources.push(serde_json::from_str(demo::CAREPLAN_JSON).unwrap());
+    for text in demo::QUESTIONNAIRES_JSON {
+        resources.push(serde_json::from_str(text).unwrap());
+    }
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/fhir");
+    for entry in std::fs::read_dir(docs).unwrap() {
+        resources.push(serde_json::from_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap()).unwrap());
+    }
+
+    let report = validate(&resources);
+    println!("checked per resource type: {}", report["checked"]);
+    println!("checked per profile: {}", report["profiles"]);
+    let findings = report["findings"].as_array().unwrap();
+    assert!(findings.is_empty(), "{} findings:\n{}", findings.len(), serde_json::to_string_pretty(findings).unwrap());
+
+    // Every kind was there to be checked.
+    let checked = &report["checked"];
+    for (kind, at_least) in [
+        ("Observation", 20),
+        ("QuestionnaireResponse", 2),
+        ("Communication", 3),
+        ("Device", 6),
+        ("Bundle", 1),
+        ("CarePlan", 1),
+        ("Questionnaire", 2),
+        ("StructureDefinition", 7),
+        ("NamingSystem", 5),
+        ("CodeSystem", 2),
+    ] {
+        assert!(checked[kind].as_u64().unwrap_or(0) >= at_least, "{kind}: {checked}");
+    }
+    for profile in ["bp", "heartrate", "oxygensat", "bodytemp", "bodyweight", "vitalsigns"] {
+        let url = format!("http://hl7.org/fhir/StructureDefinition/{profile}");
+        assert!(report["profiles"][&url].as_u64().unwrap_or(0) >= 1, "{url} never checked");
+    }
+    assert!(sent > 20, "{sent}");
+}
+
+/// The validators can fail: a broken Observation of each kind of mistake
+/// is found.
+#[test]
+fn the_validators_find_what_is_wrong() {
+    let store = a_full_day();
+    let good = resources_due(&store, Some("Patient/p1")).unwrap();
+    let heart_rate = good
+        .iter()
+        .find(|r| r["meta"]["profile"][0] == "http://hl7.org/fhir/StructureDefinition/heartrate")
+        .unwrap()
+        .clone();
+    let mut wrong_unit = heart_rate.clone();
+    wrong_unit["valueQuantity"]["code"] = json!("kg");
+    let mut no_category = heart_rate.clone();
+    no_category.as_object_mut().unwrap().remove("category");
+    let mut unknown_element = heart_rate.clone();
+    unknown_element["colour"] = json!("red");
+    let mut wrong_type = heart_rate;
+    wrong_type["valueQuantity"]["value"] = json!("72");
+    let report = validate(&[wrong_unit, no_category, unknown_element, wrong_type]);
+    let findings = report["findings"].as_array().unwrap();
+    let by = |needle: &str| findings.iter().filter(|f| f.to_string().contains(needle)).count();
+    assert!(by(r#"\"kg\" is not the fixed"#) >= 1, "{findings:?}");
+    assert!(by("VSCat") >= 1, "{findings:?}");
+    assert!(by("colour") >= 1, "{findings:?}");
+    assert!(findings.iter().any(|f| f["by"] == "schema"), "{findings:?}");
+}
