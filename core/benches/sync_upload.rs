@@ -40,7 +40,7 @@ fn peak_rss_mib() -> f64 {
 async fn timed(client: &FhirClient, count: usize, batch: usize, tag: &str) -> Duration {
     let mut store = store_with(count, tag);
     let started = Instant::now();
-    let report = Drain { client, subject: None, batch_size: batch }
+    let report = Drain { client, subject: None, national_id: None, batch_size: batch }
         .run(&mut store, Timestamp::now, || 0.5, &mut |_| {})
         .await
         .expect("upload");

@@ -237,6 +237,12 @@ async fn a_hand_over_keeps_the_history_and_sends_on_to_the_new_service() {
     assert_eq!(at(&municipality).count("Device").await.unwrap(), 1, "the paired scale is announced to the new service");
     let sent = at(&municipality).search_all("Observation").await.unwrap();
     assert!(sent.iter().all(|o| o["subject"]["reference"] == new_patient.as_str()));
+    // The national identity number goes beside the reference.
+    let named = &sent[0]["subject"]["identifier"];
+    assert_eq!(
+        (named["system"].as_str(), named["value"].as_str()),
+        (Some(heima_core::enrolment::FNR_SYSTEM), Some("01017012345"))
+    );
     assert_eq!(store.reading_count().unwrap(), 9, "the local history stays");
 }
 

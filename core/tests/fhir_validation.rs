@@ -132,6 +132,12 @@ fn validate(resources: &[Value]) -> Value {
 fn every_resource_the_app_writes_passes_the_schema_and_the_profiles() {
     let store = a_full_day();
     let mut resources = resources_due(&store, Some("Patient/p1")).unwrap();
+    // As sent to a service that gave the patient's fødselsnummer.
+    for r in &mut resources {
+        heima_core::fhir::name_subject(r, "urn:oid:2.16.578.1.12.4.1.4.1|01017012345");
+    }
+    assert!(resources.iter().all(|r| r["subject"]["identifier"]["value"] == "01017012345"
+        || r["patient"]["identifier"]["value"] == "01017012345"));
     assert!(resources.iter().all(|r| !r.to_string().contains("nurse-training")), "training is never sent");
     let sent = resources.len();
     // A notice (what is queued when the follow-up ends with items given up).

@@ -29,7 +29,7 @@ async fn readings_reach_the_server_exactly_once_even_when_sent_twice() {
     let hfs = Hfs::start().await;
     let client = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
     let mut store = store_with(25);
-    let report = Drain { client: &client, subject: None, batch_size: 10 }
+    let report = Drain { client: &client, subject: None, national_id: None, batch_size: 10 }
         .run(&mut store, Timestamp::now, || 0.5, &mut |_| {})
         .await
         .unwrap();
@@ -40,7 +40,7 @@ async fn readings_reach_the_server_exactly_once_even_when_sent_twice() {
     // The same readings again, as after a response lost on the way back:
     // a second tablet store with the same identifiers sends them all.
     let mut again = store_with(25);
-    let report = Drain { client: &client, subject: None, batch_size: 7 }
+    let report = Drain { client: &client, subject: None, national_id: None, batch_size: 7 }
         .run(&mut again, Timestamp::now, || 0.5, &mut |_| {})
         .await
         .unwrap();
@@ -69,7 +69,7 @@ async fn an_unreachable_server_schedules_a_retry_and_keeps_everything() {
     let mut store = store_with(3);
     // An hour after the readings were taken (08:00–08:02).
     let now: Timestamp = "2026-11-23T09:00:00Z".parse().unwrap();
-    let error = Drain { client: &client, subject: None, batch_size: 10 }
+    let error = Drain { client: &client, subject: None, national_id: None, batch_size: 10 }
         .run(&mut store, || now, || 0.0, &mut |_| {})
         .await
         .unwrap_err();
@@ -89,7 +89,7 @@ async fn the_server_pages_and_filters_by_last_updated() {
     let client = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
     let before = Timestamp::now();
     let mut store = store_with(25);
-    Drain { client: &client, subject: None, batch_size: 25 }
+    Drain { client: &client, subject: None, national_id: None, batch_size: 25 }
         .run(&mut store, Timestamp::now, || 0.5, &mut |_| {})
         .await
         .unwrap();
@@ -246,7 +246,7 @@ async fn faults_between_app_and_server_end_with_every_reading_there_exactly_once
         rounds += 1;
         assert!(rounds <= 100, "the outbox never drained: {:?}", store.outbox_status().unwrap());
         let now = start + jiff::SignedDuration::from_hours(rounds);
-        if let Err(e) = (Drain { client: &through_proxy, subject: None, batch_size: 7 })
+        if let Err(e) = (Drain { client: &through_proxy, subject: None, national_id: None, batch_size: 7 })
             .run(&mut store, || now, || 0.5, &mut |_| {})
             .await
         {
@@ -286,7 +286,7 @@ async fn the_server_stores_exactly_the_digits_given() {
     let typed = BTreeMap::from([("8867-4".to_string(), "132".to_string())]);
     let pulse = heima_core::manual::measurement(heima_core::vocabulary::MeasurementKind::Pulse, &typed, at).unwrap();
     store.insert_reading(&heima_core::store::readings::NewReading::unjudged(&pulse, EnteredBy::Patient, at)).unwrap();
-    let report = Drain { client: &client, subject: Some("Patient/p1"), batch_size: 10 }
+    let report = Drain { client: &client, subject: Some("Patient/p1"), national_id: None, batch_size: 10 }
         .run(&mut store, Timestamp::now, || 0.5, &mut |_| {})
         .await
         .unwrap();
@@ -328,7 +328,7 @@ async fn items_queued_under_the_old_names_are_not_sent_twice() {
     });
     client.post("Device", &old_device).await.unwrap();
 
-    let report = Drain { client: &client, subject: None, batch_size: 10 }
+    let report = Drain { client: &client, subject: None, national_id: None, batch_size: 10 }
         .run(&mut store, Timestamp::now, || 0.5, &mut |_| {})
         .await
         .unwrap();

@@ -87,6 +87,18 @@ pub fn urn_uuid(identifier: &str) -> String {
     format!("urn:uuid:{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
 
+/// Puts the patient's national identity number (`<system>|<value>`)
+/// beside the reference in `resource`'s subject (a `Device`'s patient), so
+/// a service can tell who the patient is without trusting a reference
+/// from another server (a hand-over).
+pub fn name_subject(resource: &mut Json, national_id: &str) {
+    let Some((system, value)) = national_id.split_once('|') else { return };
+    let field = if resource["resourceType"] == "Device" { "patient" } else { "subject" };
+    if let Some(reference) = resource.get_mut(field).and_then(Json::as_object_mut) {
+        reference.insert("identifier".into(), json!({ "system": system, "value": value }));
+    }
+}
+
 /// Everything the patient has recorded, as a FHIR `collection` Bundle
 /// (the patient's right of access): readings, answered questionnaires,
 /// the patient's messages and the replies, and the paired devices, each

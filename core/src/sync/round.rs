@@ -95,7 +95,12 @@ pub async fn run(
     let outcome = loop {
         let attempt = async {
             let client = FhirClient::new(&current.fhir_base, settings.timeout, Some(current.access_token.clone()))?;
-            let drain = Drain { client: &client, subject: Some(&current.patient), batch_size: settings.batch_size };
+            let drain = Drain {
+                client: &client,
+                subject: Some(&current.patient),
+                national_id: current.national_id.as_deref(),
+                batch_size: settings.batch_size,
+            };
             let upload = drain.run(store, &now, &mut unit, progress).await?;
             let download = download(store, &client, Some(&current.patient), now(), tz).await?;
             Ok::<_, SyncError>(RoundReport { upload, download })

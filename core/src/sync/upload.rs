@@ -58,6 +58,9 @@ pub struct Drain<'a> {
     pub client: &'a FhirClient,
     /// The patient reference the service gave at enrolment.
     pub subject: Option<&'a str>,
+    /// The patient's national identity number as the service gave it
+    /// (`<system>|<value>`), named beside the reference.
+    pub national_id: Option<&'a str>,
     /// Items per transaction.
     pub batch_size: usize,
 }
@@ -179,7 +182,12 @@ impl Drain<'_> {
             // Each entry with the index of its item in `carried`.
             let mut entries = vec![];
             for item in &items {
-                let for_item = entries_for(store, item, self.subject, named_before)?;
+                let mut for_item = entries_for(store, item, self.subject, named_before)?;
+                if let Some(national_id) = self.national_id {
+                    for entry in &mut for_item {
+                        fhir::name_subject(&mut entry.resource, national_id);
+                    }
+                }
                 if for_item.is_empty() {
                     store.outbox_failed(item.id, "local data missing", Timestamp::MAX)?;
                     continue;
