@@ -272,3 +272,38 @@ fn scanning_filters_by_health_service() {
     assert_eq!(only_bp.len(), 1);
     assert!(runtime.block_on(scanner.connect("nowhere")).is_err());
 }
+
+/// The Device Information Service: manufacturer, model and serial number
+/// are read when offered, kept in the registry, and the `Device` is queued
+/// again so the service hears them; a string that is not clean text is
+/// not kept.
+#[test]
+fn a_device_tells_its_manufacturer_model_and_serial() {
+    let mut store = store();
+    let mut meter = glucose_meter(1);
+    meter.characteristics.extend([0x2A29, 0x2A24, 0x2A25]);
+    meter.information = vec![
+        (0x2A29, b"Roche Diabetes Care\0\0".to_vec()),
+        (0x2A24, b"Accu-Chek Guide ".to_vec()),
+        (0x2A25, vec![0xFF, 0xFE, 0x01]),
+    ];
+    let device = format!("device/{}", meter.id);
+    // The Device went out at pairing.
+    let due = store.outbox_due(Timestamp::MAX, 100).unwrap();
+    let queued = due.iter().find(|i| i.identifier == device).unwrap().id;
+    store.outbox_sent(&[queued], now()).unwrap();
+
+    let (report, _) = connect(&meter, &mut store, false);
+    assert_eq!(report.device_info.manufacturer.as_deref(), Some("Roche Diabetes Care"));
+    assert_eq!(report.device_info.model.as_deref(), Some("Accu-Chek Guide"));
+    assert_eq!(report.device_info.serial, None, "not text: not kept");
+    let registry = store.paired_device(&meter.id).unwrap().unwrap();
+    assert_eq!(registry.info, report.device_info);
+    assert!(store.outbox_due(Timestamp::MAX, 100).unwrap().iter().any(|i| i.identifier == device), "queued again");
+
+    // The same again is no news.
+    let due_before = store.outbox_status().unwrap().waiting;
+    store.outbox_sent(&[queued], now()).unwrap();
+    connect(&meter, &mut store, false);
+    assert_eq!(store.outbox_status().unwrap().waiting, due_before - 1, "not queued again");
+}

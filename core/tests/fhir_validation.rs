@@ -48,6 +48,7 @@ fn session_with(store: &mut Store, device: &SimulatedDevice, clock: &FixedClock)
     let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
     let report = runtime.block_on(session::run(&mut link, &config, &mut sink));
     assert!(report.measurements_stored >= 1, "{} stored nothing: {report:?}", device.id);
+    session::remember(store, &device.id, &report, clock.now).unwrap();
 }
 
 /// A glucose meter with two records, mg/dL and mmol/L.
@@ -62,8 +63,13 @@ fn glucose_meter() -> SimulatedDevice {
         id: "c0:ff:ee:00:00:01".into(),
         name: "Glucose meter".into(),
         services: vec![0x1808],
-        characteristics: vec![0x2A18, 0x2A34, 0x2A52, 0x2A19],
+        characteristics: vec![0x2A18, 0x2A34, 0x2A52, 0x2A19, 0x2A29, 0x2A24, 0x2A25],
         battery_percent: Some(77),
+        information: vec![
+            (0x2A29, b"Roche Diabetes Care".to_vec()),
+            (0x2A24, b"Accu-Chek Guide".to_vec()),
+            (0x2A25, b"92345678".to_vec()),
+        ],
         // 0.00104 kg/L (104 mg/dL), then 5.5 mmol/L (0.0055 mol/L).
         stored: vec![record(1, 0, [0x68, 0xB0]), record(2, 0x04, [0x37, 0xC0])],
         ..SimulatedDevice::default()
@@ -140,6 +146,8 @@ fn every_resource_the_app_writes_passes_the_schema_and_the_profiles() {
         || r["patient"]["identifier"]["value"] == "01017012345"));
     assert!(resources.iter().all(|r| !r.to_string().contains("nurse-training")), "training is never sent");
     let sent = resources.len();
+    let meter = resources.iter().find(|r| r["resourceType"] == "Device" && r["manufacturer"].is_string());
+    assert_eq!(meter.map(|d| d["modelNumber"].clone()), Some(json!("Accu-Chek Guide")), "the meter told its model");
     // A notice (what is queued when the follow-up ends with items given up).
     let mut ended = Store::open_in_memory(&heima_core::store::StoreKey::from_bytes([5; 32])).unwrap();
     ended.give_up_unsent(clock().now).unwrap();

@@ -337,3 +337,31 @@ async fn items_queued_under_the_old_names_are_not_sent_twice() {
     assert_eq!(client.count("Device").await.unwrap(), 1, "the scale once");
     println!("identifier migration: 7 items queued under the old names, 4 found sent before, 3 created, 0 duplicates");
 }
+
+/// A device's `Device` is one resource on the server, updated when the
+/// device later tells its manufacturer, model and serial number.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_device_is_updated_not_duplicated_when_it_tells_more() {
+    let hfs = Hfs::start().await;
+    let client = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
+    let mut store = Store::open_in_memory(&StoreKey::from_bytes([8; 32])).unwrap();
+    store.pair_device("c0:ff:ee:00:00:01", "1808", "Blodsukkermåler", Timestamp::now()).unwrap();
+    let drain = Drain { client: &client, subject: Some("Patient/p1"), national_id: None, batch_size: 10 };
+    drain.run(&mut store, Timestamp::now, || 0.5, &mut |_| {}).await.unwrap();
+    let info = heima_core::store::devices::DeviceInfo {
+        manufacturer: Some("Roche Diabetes Care".into()),
+        model: Some("Accu-Chek Guide".into()),
+        serial: Some("92345678".into()),
+    };
+    assert!(store.device_info_seen("c0:ff:ee:00:00:01", &info, Timestamp::now()).unwrap());
+    drain.run(&mut store, Timestamp::now, || 0.5, &mut |_| {}).await.unwrap();
+    let devices = client.search_all("Device").await.unwrap();
+    assert_eq!(devices.len(), 1, "one Device, updated");
+    let d = &devices[0];
+    assert_eq!(d["manufacturer"], "Roche Diabetes Care");
+    assert_eq!(d["modelNumber"], "Accu-Chek Guide");
+    assert_eq!(d["serialNumber"], "92345678");
+    assert_eq!(d["identifier"][0]["value"], "C0-FF-EE-00-00-01");
+    assert_eq!(d["identifier"][0]["type"]["coding"][0]["code"], "BTMAC");
+    assert_eq!(d["specialization"][0]["systemType"]["coding"][0]["code"], "528401");
+}

@@ -22,8 +22,8 @@ use jiff::{civil, tz::TimeZone};
 use serde::Serialize;
 
 use super::transport::{
-    Notification, Transport, TransportError, BATTERY_LEVEL, CURRENT_TIME, DATE_TIME, MEASUREMENT_CHARACTERISTICS,
-    RECORD_ACCESS_CONTROL_POINT,
+    Notification, Transport, TransportError, BATTERY_LEVEL, CURRENT_TIME, DATE_TIME, MANUFACTURER_NAME,
+    MEASUREMENT_CHARACTERISTICS, MODEL_NUMBER, RECORD_ACCESS_CONTROL_POINT, SERIAL_NUMBER,
 };
 use crate::{
     clock::Clock,
@@ -37,6 +37,7 @@ use crate::{
     measurement::{from_decoded, ClockCorrection, Measurement, MeasurementError, ReadingContext},
     plan::CarePlan,
     store::{
+        devices::DeviceInfo,
         readings::{EnteredBy, NewReading},
         Store,
     },
@@ -86,7 +87,17 @@ pub fn remember(
     report: &SessionReport,
     now: jiff::Timestamp,
 ) -> Result<(), crate::store::StoreError> {
-    store.device_seen(device_id, now, report.battery_percent, report.last_sequence)
+    store.device_seen(device_id, now, report.battery_percent, report.last_sequence)?;
+    store.device_info_seen(device_id, &report.device_info, now)?;
+    Ok(())
+}
+
+/// A Device Information Service string: UTF-8, trailing NULs and spaces
+/// dropped, at most 64 characters; anything else is not kept.
+fn information_string(bytes: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(bytes).ok()?.trim_end_matches(['\0', ' ']).trim();
+    let printable = !text.is_empty() && text.chars().count() <= 64 && !text.chars().any(char::is_control);
+    printable.then(|| text.to_string())
 }
 
 /// What the session needs to know.
@@ -144,6 +155,8 @@ pub struct SessionReport {
     pub clock: Option<ClockCorrection>,
     pub clock_set: bool,
     pub battery_percent: Option<u8>,
+    /// Manufacturer, model and serial number, as far as the device offers them.
+    pub device_info: DeviceInfo,
     pub last_sequence: Option<u16>,
     pub transfer: Transfer,
     pub ended: Ended,
@@ -165,6 +178,7 @@ pub async fn run<T: Transport, S: ReadingSink>(
             clock: None,
             clock_set: false,
             battery_percent: None,
+            device_info: DeviceInfo::default(),
             last_sequence: config.last_sequence,
             transfer: Transfer::NotOffered,
             ended: Ended::Quiet,
@@ -197,6 +211,19 @@ impl Session<'_, '_> {
         if offered.contains(&BATTERY_LEVEL) {
             if let Ok(bytes) = link.read(BATTERY_LEVEL).await {
                 self.report.battery_percent = bytes.first().copied().filter(|&b| b <= 100);
+            }
+        }
+        for (characteristic, field) in [
+            (MANUFACTURER_NAME, &mut self.report.device_info.manufacturer),
+            (MODEL_NUMBER, &mut self.report.device_info.model),
+            (SERIAL_NUMBER, &mut self.report.device_info.serial),
+        ] {
+            if offered.contains(&characteristic) {
+                match link.read(characteristic).await {
+                    Ok(bytes) => *field = information_string(&bytes),
+                    Err(TransportError::Disconnected) => return Err(TransportError::Disconnected),
+                    Err(_) => {}
+                }
             }
         }
         self.synchronise_clock(link, &offered).await?;

@@ -34,6 +34,8 @@ pub struct SimulatedDevice {
     /// Whether a write to Current Time is accepted.
     pub clock_writable: bool,
     pub battery_percent: Option<u8>,
+    /// Device Information Service strings by characteristic (0x2A29 …), as bytes.
+    pub information: Vec<(u16, Vec<u8>)>,
     pub stored: Vec<StoredRecord>,
     /// Pushed after subscription (e.g. a cuff sending its new reading).
     pub live: Vec<Notification>,
@@ -162,7 +164,10 @@ impl Transport for SimulatedLink {
             BATTERY_LEVEL => {
                 self.device.battery_percent.map(|b| vec![b]).ok_or(TransportError::NotOffered(characteristic))
             }
-            other => Err(TransportError::Other(format!("read of {other:#06x} not simulated"))),
+            other => match self.device.information.iter().find(|(c, _)| *c == other) {
+                Some((_, bytes)) => Ok(bytes.clone()),
+                None => Err(TransportError::Other(format!("read of {other:#06x} not simulated"))),
+            },
         }
     }
 

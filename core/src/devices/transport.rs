@@ -25,6 +25,10 @@ pub const RECORD_ACCESS_CONTROL_POINT: u16 = 0x2A52;
 pub const CURRENT_TIME: u16 = 0x2A2B;
 pub const DATE_TIME: u16 = 0x2A08;
 pub const BATTERY_LEVEL: u16 = 0x2A19;
+/// Device Information Service (0x180A) strings read when offered.
+pub const MANUFACTURER_NAME: u16 = 0x2A29;
+pub const MODEL_NUMBER: u16 = 0x2A24;
+pub const SERIAL_NUMBER: u16 = 0x2A25;
 
 /// Converts a full 128-bit Bluetooth UUID in the base range to its 16-bit
 /// number.

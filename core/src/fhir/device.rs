@@ -35,16 +35,48 @@ pub fn device_identifier(id: &str) -> Json {
     }
 }
 
+const MDC: &str = "urn:iso:std:iso:11073:10101";
+
+/// The IEEE 11073-10101 device specialisation (the PHD guide's
+/// `DeviceTypes11073MDC`) of a Bluetooth health service, where one is
+/// defined for it.
+fn specialisation(service: &str) -> Option<(&'static str, &'static str)> {
+    Some(match service.to_ascii_lowercase().as_str() {
+        "1810" => ("528391", "MDC_DEV_SPEC_PROFILE_BP"),
+        "1822" => ("528388", "MDC_DEV_SPEC_PROFILE_PULS_OXIM"),
+        "1809" => ("528392", "MDC_DEV_SPEC_PROFILE_TEMP"),
+        "181d" => ("528399", "MDC_DEV_SPEC_PROFILE_SCALE"),
+        "1808" => ("528401", "MDC_DEV_SPEC_PROFILE_GLUCOSE"),
+        _ => return None,
+    })
+}
+
 /// A paired device as a FHIR `Device`, identified as its Observations
-/// name it in `device`.
+/// name it in `device`: its type coded (an 11073 medical device system,
+/// with its specialisation where the service has one), and the
+/// manufacturer, model and serial number when the device told them.
 pub fn device(d: &PairedDevice, subject: Option<&str>) -> Json {
     let mut j = json!({
         "resourceType": "Device",
         "identifier": [device_identifier(&d.id)],
         "status": "active",
         "deviceName": [{ "name": d.name, "type": "user-friendly-name" }],
-        "type": { "text": format!("Bluetooth health service 0x{}", d.service) },
+        "type": {
+            "coding": [{ "system": MDC, "code": "65573", "display": "MDC_MOC_VMS_MDS_SIMP" }],
+            "text": format!("Bluetooth health service 0x{}", d.service)
+        },
     });
+    if let Some((code, display)) = specialisation(&d.service) {
+        j["specialization"] =
+            json!([{ "systemType": { "coding": [{ "system": MDC, "code": code, "display": display }] } }]);
+    }
+    for (field, value) in
+        [("manufacturer", &d.info.manufacturer), ("modelNumber", &d.info.model), ("serialNumber", &d.info.serial)]
+    {
+        if let Some(value) = value {
+            j[field] = json!(value);
+        }
+    }
     if let Some(s) = subject {
         j["patient"] = json!({ "reference": s });
     }

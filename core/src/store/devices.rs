@@ -8,6 +8,15 @@ use serde::Serialize;
 
 use super::{ts, Store, StoreError};
 
+/// What a device says of itself (Device Information Service), when it
+/// offers it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DeviceInfo {
+    pub manufacturer: Option<String>,
+    pub model: Option<String>,
+    pub serial: Option<String>,
+}
+
 /// A paired device as the registry knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PairedDevice {
@@ -19,6 +28,7 @@ pub struct PairedDevice {
     pub last_sequence: Option<u16>,
     pub last_seen: Option<Timestamp>,
     pub battery_percent: Option<u8>,
+    pub info: DeviceInfo,
 }
 
 impl Store {
@@ -40,7 +50,8 @@ impl Store {
     /// Paired devices that are not forgotten, by name.
     pub fn paired_devices(&self) -> Result<Vec<PairedDevice>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT id, service, name, paired_utc, last_sequence, last_seen_utc, battery_percent
+            "SELECT id, service, name, paired_utc, last_sequence, last_seen_utc, battery_percent,
+                    manufacturer, model, serial
              FROM device WHERE forgotten_utc IS NULL ORDER BY name, id",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -52,6 +63,7 @@ impl Store {
                 last_sequence: r.get(4)?,
                 last_seen: r.get::<_, Option<i64>>(5)?.map(ts).transpose()?,
                 battery_percent: r.get(6)?,
+                info: DeviceInfo { manufacturer: r.get(7)?, model: r.get(8)?, serial: r.get(9)? },
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -80,6 +92,29 @@ impl Store {
             params![id, now.as_millisecond(), battery_percent, last_sequence],
         )?;
         Ok(())
+    }
+
+    /// Keeps what a device said of itself. When that is news, its `Device`
+    /// is queued again so the service hears it (sent as an update).
+    pub fn device_info_seen(&self, id: &str, info: &DeviceInfo, now: Timestamp) -> Result<bool, StoreError> {
+        if *info == DeviceInfo::default() {
+            return Ok(false);
+        }
+        let tx = self.conn().unchecked_transaction()?;
+        let changed = tx.execute(
+            "UPDATE device SET manufacturer = ?2, model = ?3, serial = ?4
+             WHERE id = ?1 AND (manufacturer IS NOT ?2 OR model IS NOT ?3 OR serial IS NOT ?4)",
+            params![id, info.manufacturer, info.model, info.serial],
+        )?;
+        if changed == 1 {
+            tx.execute(
+                "UPDATE outbox SET sent_utc = NULL, attempts = 0, last_error = NULL, next_try_utc = ?2
+                 WHERE resource_type = 'Device' AND identifier = ?1",
+                params![format!("device/{id}"), now.as_millisecond()],
+            )?;
+        }
+        tx.commit()?;
+        Ok(changed == 1)
     }
 
     /// Forgets a device, optionally naming the one that replaces it. Its

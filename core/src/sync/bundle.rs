@@ -23,6 +23,9 @@ pub struct Entry {
     pub identifier: String,
     pub resource: Json,
     pub matches: Vec<(String, String)>,
+    /// A conditional update (PUT) instead of a conditional create: for a
+    /// resource that changes (a `Device` once it has told its model).
+    pub updates: bool,
 }
 
 /// The `transaction` Bundle for `entries`, each a conditional create
@@ -31,15 +34,13 @@ pub fn transaction<'a>(entries: impl Iterator<Item = &'a Entry>) -> Json {
     let entries: Vec<Json> = entries
         .map(|e| {
             let matches: Vec<String> = e.matches.iter().map(|(system, value)| format!("{system}|{value}")).collect();
-            json!({
-                "fullUrl": fhir::urn_uuid(&e.identifier),
-                "resource": e.resource,
-                "request": {
-                    "method": "POST",
-                    "url": e.resource_type,
-                    "ifNoneExist": format!("identifier={}", matches.join(",")),
-                }
-            })
+            let search = format!("identifier={}", matches.join(","));
+            let request = if e.updates {
+                json!({ "method": "PUT", "url": format!("{}?{search}", e.resource_type) })
+            } else {
+                json!({ "method": "POST", "url": e.resource_type, "ifNoneExist": search })
+            };
+            json!({ "fullUrl": fhir::urn_uuid(&e.identifier), "resource": e.resource, "request": request })
         })
         .collect();
     json!({ "resourceType": "Bundle", "type": "transaction", "entry": entries })

@@ -89,6 +89,7 @@ fn entries_for(
         identifier: value.to_string(),
         resource,
         matches: matches(system, value, legacy),
+        updates: false,
     };
     let own = |resource: Json, system: &str| {
         vec![entry(resource, system, &item.identifier, legacy_of(system, &item.identifier))]
@@ -127,6 +128,7 @@ fn entries_for(
                     let legacy = old.then(|| (fhir::BLUETOOTH_SYSTEM.to_string(), d.id.clone()));
                     let mut e = entry(resource.clone(), system, value, legacy);
                     e.identifier = item.identifier.clone();
+                    e.updates = true;
                     vec![e]
                 }
                 None => vec![],

@@ -327,8 +327,12 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
                 return answer("401 Unauthorized", "application/json", "WWW-Authenticate: Bearer\r\n", "{}");
             }
             let (_, _, _, body) = parts(request);
-            let writes =
-                |t: &String| body.contains(&format!("\"url\":\"{t}\"")) || body.contains(&format!("\"url\": \"{t}\""));
+            // A create (`"url":"Device"`) or a conditional update (`"url":"Device?identifier=…"`).
+            let writes = |t: &String| {
+                ["\"", "?"].iter().any(|end| {
+                    body.contains(&format!("\"url\":\"{t}{end}")) || body.contains(&format!("\"url\": \"{t}{end}"))
+                })
+            };
             let forbidden = state.lock().unwrap().forbidden_types.iter().any(writes);
             if forbidden {
                 state.lock().unwrap().forbidden_requests += 1;
