@@ -146,6 +146,8 @@ fn every_resource_the_app_writes_passes_the_schema_and_the_profiles() {
         || r["patient"]["identifier"]["value"] == "01017012345"));
     assert!(resources.iter().all(|r| !r.to_string().contains("nurse-training")), "training is never sent");
     let sent = resources.len();
+    let message = resources.iter().find(|r| r["resourceType"] == "Communication").unwrap();
+    assert_eq!(message["recipient"][0]["display"], "Heima demo-oppfølging", "{message}");
     let meter = resources.iter().find(|r| r["resourceType"] == "Device" && r["manufacturer"].is_string());
     assert_eq!(meter.map(|d| d["modelNumber"].clone()), Some(json!("Accu-Chek Guide")), "the meter told its model");
     // A notice (what is queued when the follow-up ends with items given up).

@@ -303,6 +303,22 @@ pub fn accept(store: &Store, resource: &Json, now: Timestamp, tz: &TimeZone) -> 
 
 /// The plan in force at `at` (its `version` the app's own number), read
 /// from the store.
+/// Whom the patient's messages go to: the author of the plan in force at
+/// `at` (the follow-up service) — its reference when the plan names an
+/// outside resource, else the contained organisation's name.
+pub fn message_recipient(store: &Store, at: Timestamp) -> Result<Option<Json>, StoreError> {
+    let Some((_, resource)) = store.plan_resource_in_force(at)? else { return Ok(None) };
+    let plan: Json = serde_json::from_str(&resource).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let Some(author) = plan.get("author") else { return Ok(None) };
+    let Some(local) = str_at(author, "reference").and_then(|r| r.strip_prefix('#')) else {
+        return Ok(Some(author.clone()));
+    };
+    let organisation = array(&plan, "contained").iter().find(|c| str_at(c, "id") == Some(local));
+    Ok(organisation
+        .and_then(|o| str_at(o, "name"))
+        .map(|name| serde_json::json!({ "type": "Organization", "display": name })))
+}
+
 pub fn in_force(store: &Store, at: Timestamp, tz: &TimeZone) -> Result<Option<CarePlan>, StoreError> {
     let Some((version, resource)) = store.plan_resource_in_force(at)? else { return Ok(None) };
     let json: Json = serde_json::from_str(&resource).map_err(|e| StoreError::Corrupt(e.to_string()))?;

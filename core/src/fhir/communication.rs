@@ -8,9 +8,10 @@ use serde_json::{json, Value as Json};
 use super::canonical::{MESSAGE_IDENTIFIER, NOTICE_IDENTIFIER};
 use crate::store::messages::{Direction, Message};
 
-/// A message as a `Communication`: the patient's own from the patient,
-/// a reply to the patient (in the export).
-pub fn message(m: &Message, subject: Option<&str>) -> Json {
+/// A message as a `Communication`: the patient's own from the patient to
+/// `recipient` (the follow-up service), a reply to the patient (in the
+/// export).
+pub fn message(m: &Message, subject: Option<&str>, recipient: Option<&Json>) -> Json {
     let mut c = json!({
         "resourceType": "Communication",
         "status": "completed",
@@ -19,6 +20,9 @@ pub fn message(m: &Message, subject: Option<&str>) -> Json {
     });
     if m.direction == Direction::ToService {
         c["identifier"] = json!([{ "system": MESSAGE_IDENTIFIER, "value": m.identifier }]);
+        if let Some(recipient) = recipient {
+            c["recipient"] = json!([recipient]);
+        }
     }
     if let Some(s) = subject {
         c["subject"] = json!({ "reference": s });

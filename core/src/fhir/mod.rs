@@ -124,8 +124,9 @@ pub fn export_bundle(store: &Store, subject: Option<&str>, now: Timestamp) -> Re
             push(&r.identifier, questionnaire::response_to_send(&r, subject));
         }
     }
+    let recipient = careplan::message_recipient(store, now)?;
     for m in store.messages()? {
-        push(&m.identifier, communication::message(&m, subject));
+        push(&m.identifier, communication::message(&m, subject, recipient.as_ref()));
     }
     for d in store.paired_devices()? {
         push(&format!("device/{}", d.id), device::device(&d, subject));

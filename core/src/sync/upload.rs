@@ -106,7 +106,10 @@ fn entries_for(
             None => vec![],
         },
         ("Communication", Some(id)) => match store.message_by_id(id)? {
-            Some(m) => own(fhir::communication::message(&m, subject), canonical::MESSAGE_IDENTIFIER),
+            Some(m) => {
+                let recipient = fhir::careplan::message_recipient(store, item.created)?;
+                own(fhir::communication::message(&m, subject, recipient.as_ref()), canonical::MESSAGE_IDENTIFIER)
+            }
             None => vec![],
         },
         ("Communication", None) => {
