@@ -146,6 +146,10 @@ fn every_resource_the_app_writes_passes_the_schema_and_the_profiles() {
         || r["patient"]["identifier"]["value"] == "01017012345"));
     assert!(resources.iter().all(|r| !r.to_string().contains("nurse-training")), "training is never sent");
     let sent = resources.len();
+    let judged = resources.iter().filter(|r| r["interpretation"][0]["coding"][0]["system"].is_string()).count();
+    assert!(judged >= 5, "readings carry their colour: {judged}");
+    let by_plan = |r: &&Value| r.to_string().contains("_history");
+    assert!(resources.iter().filter(|r| r["resourceType"] == "QuestionnaireResponse").all(|r| by_plan(&r)));
     let message = resources.iter().find(|r| r["resourceType"] == "Communication").unwrap();
     assert_eq!(message["recipient"][0]["display"], "Heima demo-oppfølging", "{message}");
     let meter = resources.iter().find(|r| r["resourceType"] == "Device" && r["manufacturer"].is_string());

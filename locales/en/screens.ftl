@@ -39,7 +39,7 @@ result-heading-green = Green: all looks well
 result-heading-yellow = Yellow: keep an eye on it
 result-heading-red = Red: do this now
 result-heading-not-judged = The reading is saved
-result-cause = { $what } gave the colour: { $value }.
+result-cause = { $what } { $value } is why it has this colour.
 result-not-judged-no-limits = Your plan has no limits for this reading.
 result-not-judged-value-absent = The device sent no value, so the reading could not be judged. Measure again.
 result-not-judged-outside-bands = The value is outside the limits in your plan. Call the follow-up service if you are unsure.
@@ -61,7 +61,10 @@ plan-version = Plan version { $version }
 plan-print = Print the plan
 plan-timing-daily = Every day at { $times }
 plan-timing-weekly = { $days } at { $times }
-plan-timing-per-week = { $count } times a week
+plan-timing-per-week = { $count ->
+    [one] once a week
+   *[other] { $count } times a week
+}
 plan-timing-when-needed = When needed
 plan-limit-between = { $what }: from { $low } to { $high }
 plan-limit-from = { $what }: { $low } or more
@@ -80,7 +83,10 @@ history-period-7 = 1 week
 history-period-30 = 1 month
 history-period-90 = 3 months
 history-plot-title = { $what }, last { $days } days
-history-plot-label = Plot of { $what }: { $count } readings. The numbers are in the table below.
+history-plot-label = Plot of { $what }: { $count ->
+    [one] { $count } reading
+   *[other] { $count } readings
+}. The numbers are in the table below.
 history-legend = The colours behind the plot are your limits: green, yellow and red zone.
 history-empty = No readings in this period.
 history-col-time = Time
@@ -132,7 +138,19 @@ end-intro = When the follow-up is over: whatever has not been sent is sent first
 end-open = End the follow-up …
 end-unreadable = The data on the tablet cannot be read, so what has not been sent cannot be sent.
 end-all-sent = Everything has been sent to the follow-up service.
-end-waiting = Not sent yet: { $readings } readings, { $answers } answers, { $messages } messages and { $other } others.
+end-waiting = Not sent yet: { $readings ->
+    [one] { $readings } reading
+   *[other] { $readings } readings
+}, { $answers ->
+    [one] { $answers } answer
+   *[other] { $answers } answers
+}, { $messages ->
+    [one] { $messages } message
+   *[other] { $messages } messages
+} and { $other } { $other ->
+    [one] other
+   *[other] others
+}.
 end-what-happens = The tablet's access to the service is withdrawn, and everything about the patient is deleted from the tablet. This cannot be undone.
 end-send = Send and end
 end-give-up-consent = I know that what has not been sent will be lost

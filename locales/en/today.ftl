@@ -11,10 +11,13 @@ task-measure-body-weight = Weigh yourself
 task-measure-blood-glucose = Measure your blood sugar
 task-questionnaire = Answer today's questions
 task-due = At { $time }
-task-week = This week: { $done } of { $count } times
+task-week = This week: { $done } of { $count ->
+    [one] { $count } time
+   *[other] { $count } times
+}
 task-state-to-do = Not done yet
 task-state-done = Done at { $time }
-task-state-missed = Not done – the time has passed
+task-state-missed = Not done yet – you can do it now
 reminder-title = Heima
 reminder-body = At { $time }: You have a task in Heima.
 today-latest-heading = Today's latest readings

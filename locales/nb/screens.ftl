@@ -2,7 +2,10 @@ nav-measure = Mål
 nav-history = Historikk
 nav-plan = Min plan
 nav-messages = Meldinger
-nav-unread = { $count } nye
+nav-unread = { $count ->
+    [one] { $count } ny
+   *[other] { $count } nye
+}
 training-banner = Øvingsmodus – målinger og svar teller ikke og sendes ikke
 training-note = Øvingsmodus: dette teller ikke og sendes ikke.
 latest-training = Øving
@@ -39,7 +42,7 @@ result-heading-green = Grønn: alt ser bra ut
 result-heading-yellow = Gul: følg med
 result-heading-red = Rød: gjør dette nå
 result-heading-not-judged = Målingen er lagret
-result-cause = Det var { $what } som ga fargen: { $value }.
+result-cause = { $what } { $value } er grunnen til fargen.
 result-not-judged-no-limits = Planen din har ingen grenser for denne målingen.
 result-not-judged-value-absent = Apparatet sendte ingen verdi, så målingen kunne ikke vurderes. Mål på nytt.
 result-not-judged-outside-bands = Verdien faller utenfor grensene i planen din. Ring oppfølgingstjenesten hvis du er usikker.
@@ -61,7 +64,10 @@ plan-version = Planversjon { $version }
 plan-print = Skriv ut planen
 plan-timing-daily = Hver dag klokka { $times }
 plan-timing-weekly = { $days } klokka { $times }
-plan-timing-per-week = { $count } ganger i uka
+plan-timing-per-week = { $count ->
+    [one] { $count } gang i uka
+   *[other] { $count } ganger i uka
+}
 plan-timing-when-needed = Ved behov
 plan-limit-between = { $what }: fra { $low } til { $high }
 plan-limit-from = { $what }: { $low } eller mer
@@ -80,7 +86,10 @@ history-period-7 = 1 uke
 history-period-30 = 1 måned
 history-period-90 = 3 måneder
 history-plot-title = { $what }, siste { $days } dager
-history-plot-label = Kurve over { $what }: { $count } målinger. Tallene står i tabellen under.
+history-plot-label = Kurve over { $what }: { $count ->
+    [one] { $count } måling
+   *[other] { $count } målinger
+}. Tallene står i tabellen under.
 history-legend = Fargene bak kurven er grensene dine: grønn, gul og rød sone.
 history-empty = Ingen målinger i denne perioden.
 history-col-time = Tid
@@ -132,7 +141,16 @@ end-intro = Når oppfølgingen er over: det som ikke er sendt, sendes først. S�
 end-open = Avslutt oppfølgingen …
 end-unreadable = Dataene på nettbrettet kan ikke leses, så det som ikke er sendt, kan ikke sendes.
 end-all-sent = Alt er sendt til oppfølgingstjenesten.
-end-waiting = Ikke sendt ennå: { $readings } målinger, { $answers } svar, { $messages } meldinger og { $other } andre.
+end-waiting = Ikke sendt ennå: { $readings ->
+    [one] { $readings } måling
+   *[other] { $readings } målinger
+}, { $answers } svar, { $messages ->
+    [one] { $messages } melding
+   *[other] { $messages } meldinger
+} og { $other } { $other ->
+    [one] annen
+   *[other] andre
+}.
 end-what-happens = Tilgangen til tjenesten trekkes tilbake, og alt om pasienten slettes fra nettbrettet. Det kan ikke angres.
 end-send = Send og avslutt
 end-give-up-consent = Jeg vet at det som ikke er sendt, går tapt

@@ -11,10 +11,13 @@ task-measure-body-weight = Vei deg
 task-measure-blood-glucose = Mål blodsukkeret
 task-questionnaire = Svar på dagens spørsmål
 task-due = Klokka { $time }
-task-week = Denne uka: { $done } av { $count } ganger
+task-week = Denne uka: { $done } av { $count ->
+    [one] { $count } gang
+   *[other] { $count } ganger
+}
 task-state-to-do = Ikke gjort ennå
 task-state-done = Gjort klokka { $time }
-task-state-missed = Ikke gjort – tiden har gått
+task-state-missed = Ikke gjort ennå – du kan gjøre det nå
 reminder-title = Heima
 reminder-body = Klokka { $time }: Du har en oppgave i Heima.
 today-latest-heading = Siste målinger i dag

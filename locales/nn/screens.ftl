@@ -2,7 +2,10 @@ nav-measure = Mål
 nav-history = Historikk
 nav-plan = Planen min
 nav-messages = Meldingar
-nav-unread = { $count } nye
+nav-unread = { $count ->
+    [one] { $count } ny
+   *[other] { $count } nye
+}
 training-banner = Øvingsmodus – målingar og svar tel ikkje og blir ikkje sende
 training-note = Øvingsmodus: dette tel ikkje og blir ikkje sendt.
 latest-training = Øving
@@ -24,7 +27,7 @@ manual-field-8480-6 = Øvre trykk (systolisk)
 manual-field-8462-4 = Nedre trykk (diastolisk)
 manual-field-8478-0 = Middeltrykk
 manual-field-8867-4 = Puls
-manual-field-2708-6 = Oksygenmetning
+manual-field-2708-6 = Oksygenmetting
 manual-field-8310-5 = Temperatur
 manual-field-29463-7 = Vekt
 manual-field-15074-8 = Blodsukker
@@ -39,7 +42,7 @@ result-heading-green = Grøn: alt ser bra ut
 result-heading-yellow = Gul: følg med
 result-heading-red = Raud: gjer dette no
 result-heading-not-judged = Målinga er lagra
-result-cause = Det var { $what } som gav fargen: { $value }.
+result-cause = { $what } { $value } er grunnen til fargen.
 result-not-judged-no-limits = Planen din har ingen grenser for denne målinga.
 result-not-judged-value-absent = Apparatet sende ingen verdi, så målinga kunne ikkje vurderast. Mål på nytt.
 result-not-judged-outside-bands = Verdien fell utanfor grensene i planen din. Ring oppfølgingstenesta om du er usikker.
@@ -61,7 +64,10 @@ plan-version = Planversjon { $version }
 plan-print = Skriv ut planen
 plan-timing-daily = Kvar dag klokka { $times }
 plan-timing-weekly = { $days } klokka { $times }
-plan-timing-per-week = { $count } gonger i veka
+plan-timing-per-week = { $count ->
+    [one] { $count } gong i veka
+   *[other] { $count } gonger i veka
+}
 plan-timing-when-needed = Ved behov
 plan-limit-between = { $what }: frå { $low } til { $high }
 plan-limit-from = { $what }: { $low } eller meir
@@ -80,7 +86,10 @@ history-period-7 = 1 veke
 history-period-30 = 1 månad
 history-period-90 = 3 månader
 history-plot-title = { $what }, siste { $days } dagar
-history-plot-label = Kurve over { $what }: { $count } målingar. Tala står i tabellen under.
+history-plot-label = Kurve over { $what }: { $count ->
+    [one] { $count } måling
+   *[other] { $count } målingar
+}. Tala står i tabellen under.
 history-legend = Fargane bak kurva er grensene dine: grøn, gul og raud sone.
 history-empty = Ingen målingar i denne perioden.
 history-col-time = Tid
@@ -132,7 +141,16 @@ end-intro = Når oppfølginga er over: det som ikkje er sendt, blir sendt først
 end-open = Avslutt oppfølginga …
 end-unreadable = Dataa på nettbrettet kan ikkje lesast, så det som ikkje er sendt, kan ikkje sendast.
 end-all-sent = Alt er sendt til oppfølgingstenesta.
-end-waiting = Ikkje sendt enno: { $readings } målingar, { $answers } svar, { $messages } meldingar og { $other } andre.
+end-waiting = Ikkje sendt enno: { $readings ->
+    [one] { $readings } måling
+   *[other] { $readings } målingar
+}, { $answers } svar, { $messages ->
+    [one] { $messages } melding
+   *[other] { $messages } meldingar
+} og { $other } { $other ->
+    [one] anna
+   *[other] andre
+}.
 end-what-happens = Tilgangen til tenesta blir trekt tilbake, og alt om pasienten blir sletta frå nettbrettet. Det kan ikkje angrast.
 end-send = Send og avslutt
 end-give-up-consent = Eg veit at det som ikkje er sendt, går tapt

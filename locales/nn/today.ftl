@@ -5,22 +5,25 @@ today-empty = Du har ingen oppgåver i dag.
 today-service = Oppfølgingstenesta: { $name }, telefon { $phone }
 task-measure-blood-pressure = Mål blodtrykket
 task-measure-pulse = Mål pulsen
-task-measure-oxygen-saturation = Mål oksygenmetninga
+task-measure-oxygen-saturation = Mål oksygenmettinga
 task-measure-body-temperature = Mål temperaturen
 task-measure-body-weight = Veg deg
 task-measure-blood-glucose = Mål blodsukkeret
 task-questionnaire = Svar på spørsmåla for i dag
 task-due = Klokka { $time }
-task-week = Denne veka: { $done } av { $count } gonger
+task-week = Denne veka: { $done } av { $count ->
+    [one] { $count } gong
+   *[other] { $count } gonger
+}
 task-state-to-do = Ikkje gjort enno
 task-state-done = Gjort klokka { $time }
-task-state-missed = Ikkje gjort – tida har gått
+task-state-missed = Ikkje gjort enno – du kan gjere det no
 reminder-title = Heima
 reminder-body = Klokka { $time }: Du har ei oppgåve i Heima.
 today-latest-heading = Siste målingar i dag
 measurement-blood-pressure = Blodtrykk
 measurement-pulse = Puls
-measurement-oxygen-saturation = Oksygenmetning
+measurement-oxygen-saturation = Oksygenmetting
 measurement-body-temperature = Temperatur
 measurement-body-weight = Vekt
 measurement-blood-glucose = Blodsukker

@@ -27,6 +27,14 @@ pub const TOTAL_SCORE_EXTENSION: &str = "https://fhir.heima.no/StructureDefiniti
 pub const TRAFFIC_LIGHT_EXTENSION: &str = "https://fhir.heima.no/StructureDefinition/traffic-light";
 pub const ACTIVITY_ID_EXTENSION: &str = "https://fhir.heima.no/StructureDefinition/activity-id";
 pub const REMINDER_TEXT_EXTENSION: &str = "https://fhir.heima.no/StructureDefinition/reminder-text";
+/// The traffic-light colour a questionnaire's answers got (an Observation
+/// says it in `interpretation`).
+pub const JUDGEMENT_EXTENSION: &str = "https://fhir.heima.no/StructureDefinition/judgement";
+/// The plan version that judged a reading or answers.
+pub const JUDGED_BY_EXTENSION: &str = "https://fhir.heima.no/StructureDefinition/judged-by";
+
+/// Code systems (`<BASE>/CodeSystem/<name>`).
+pub const TRAFFIC_LIGHT_CODES: &str = "https://fhir.heima.no/CodeSystem/traffic-light";
 
 /// Every canonical URL above, for the tests that check each is defined.
 pub const ALL: &[&str] = &[
@@ -42,6 +50,9 @@ pub const ALL: &[&str] = &[
     TRAFFIC_LIGHT_EXTENSION,
     ACTIVITY_ID_EXTENSION,
     REMINDER_TEXT_EXTENSION,
+    JUDGEMENT_EXTENSION,
+    JUDGED_BY_EXTENSION,
+    TRAFFIC_LIGHT_CODES,
 ];
 
 /// The `urn:heima:*` name the app used before for `canonical`, if it had
@@ -51,7 +62,8 @@ pub fn legacy(canonical: &str) -> Option<String> {
     if let Some(name) = canonical.strip_prefix("https://fhir.heima.no/sid/") {
         (name != "ble-peripheral").then(|| format!("urn:heima:{name}"))
     } else if let Some(name) = canonical.strip_prefix("https://fhir.heima.no/StructureDefinition/") {
-        (name != "original-value").then(|| format!("urn:heima:fhir:extension:{name}"))
+        let new = ["original-value", "judgement", "judged-by"];
+        (!new.contains(&name)).then(|| format!("urn:heima:fhir:extension:{name}"))
     } else {
         None
     }

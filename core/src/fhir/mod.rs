@@ -87,6 +87,13 @@ pub fn urn_uuid(identifier: &str) -> String {
     format!("urn:uuid:{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
 
+/// The versioned reference (`CarePlan/<id>/_history/<version>`) of the
+/// plan the app numbered `version`, as the service knows it.
+pub fn plan_reference(store: &Store, version: Option<i64>) -> Result<Option<String>, StoreError> {
+    let Some(version) = version else { return Ok(None) };
+    Ok(store.plan_identity(version)?.map(|(id, source)| format!("CarePlan/{id}/_history/{source}")))
+}
+
 /// Puts the patient's national identity number (`<system>|<value>`)
 /// beside the reference in `resource`'s subject (a `Device`'s patient), so
 /// a service can tell who the patient is without trusting a reference
@@ -114,14 +121,16 @@ pub fn export_bundle(store: &Store, subject: Option<&str>, now: Timestamp) -> Re
             if r.entered_by == EnteredBy::NurseTraining {
                 continue;
             }
-            for o in observations(&r, subject) {
+            let plan = plan_reference(store, r.plan_version)?;
+            for o in observations(&r, subject, plan.as_deref()) {
                 push(&o.identifier, o.resource);
             }
         }
     }
     for r in store.all_responses()? {
         if r.entered_by != EnteredBy::NurseTraining {
-            push(&r.identifier, questionnaire::response_to_send(&r, subject));
+            let plan = plan_reference(store, r.plan_version)?;
+            push(&r.identifier, questionnaire::response_to_send(&r, subject, plan.as_deref()));
         }
     }
     let recipient = careplan::message_recipient(store, now)?;

@@ -42,6 +42,28 @@ const SPO2_BY_OXIMETRY: &str = "59408-5";
 /// mm[Hg] per kPa (1 mm[Hg] = 133.322387415 Pa).
 const MMHG_PER_KPA: f64 = 1000.0 / 133.322_387_415;
 
+/// The traffic-light colour as FHIR says it: Heima's own code (green,
+/// yellow, red) and the HL7 interpretation beside it (normal, abnormal,
+/// critical). "Not judged" has none.
+pub(crate) fn colour_concept(colour: Option<&str>) -> Option<Json> {
+    let (hl7, display) = match colour? {
+        "green" => ("N", "Normal"),
+        "yellow" => ("A", "Abnormal"),
+        "red" => ("AA", "Critical abnormal"),
+        _ => return None,
+    };
+    Some(json!({ "coding": [
+        { "system": canonical::TRAFFIC_LIGHT_CODES, "code": colour? },
+        { "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", "code": hl7, "display": display }
+    ] }))
+}
+
+/// The plan version that judged a reading or answers, as an extension
+/// (`plan` a versioned reference, `CarePlan/<id>/_history/<version>`).
+pub(crate) fn judged_by(plan: &str) -> Json {
+    json!({ "url": canonical::JUDGED_BY_EXTENSION, "valueReference": { "reference": plan } })
+}
+
 /// The vital-signs profile for a LOINC code, if one applies.
 fn profile(code: &str) -> Option<&'static str> {
     Some(match code {
@@ -182,13 +204,21 @@ fn with_identifier(mut o: Map<String, Json>, identifier: &str) -> Outgoing {
     Outgoing { identifier: identifier.to_string(), resource: Json::Object(o) }
 }
 
-/// The Observations for a stored reading: the reading itself, and a
-/// heart-rate Observation for a pulse taken with it. `subject` is a
-/// reference such as `Patient/123`, when known.
-pub fn observations(reading: &StoredReading, subject: Option<&str>) -> Vec<Outgoing> {
+/// The Observations for a stored reading: the reading itself, with its
+/// colour (`interpretation`) and the plan version that judged it
+/// (`plan`, a versioned CarePlan reference), and a heart-rate
+/// Observation for a pulse taken with it. `subject` is a reference such
+/// as `Patient/123`, when known.
+pub fn observations(reading: &StoredReading, subject: Option<&str>, plan: Option<&str>) -> Vec<Outgoing> {
     let (pulse, own): (Vec<&StoredComponent>, Vec<&StoredComponent>) =
         reading.components.iter().partition(|c| c.code == loinc::HEART_RATE && reading.code != loinc::HEART_RATE);
     let mut main = common(reading, subject, &reading.code);
+    if let Some(concept) = colour_concept(reading.colour.as_deref()) {
+        main.insert("interpretation".into(), json!([concept]));
+    }
+    if let (Some(plan), Some(Json::Array(extensions))) = (plan, main.get_mut("extension")) {
+        extensions.push(judged_by(plan));
+    }
     match own.as_slice() {
         [single] if single.code == reading.code => put_value(&mut main, single),
         parts => {
@@ -315,7 +345,7 @@ mod tests {
             format!("{} {}", q["value"], q["code"].as_str().unwrap())
         }
         for (kind, code, components, expected) in cases {
-            let sent = observations(&reading(kind, code, components, EnteredBy::Patient), Some("Patient/p1"));
+            let sent = observations(&reading(kind, code, components, EnteredBy::Patient), Some("Patient/p1"), None);
             assert_eq!(sent.len(), expected.len(), "{code}");
             for (o, (profile, codes, value, category)) in sent.iter().zip(expected) {
                 let r = &o.resource;
@@ -371,11 +401,11 @@ mod tests {
             vec![component("29463-7", "70.000", "kg")],
             EnteredBy::Patient,
         );
-        let text = serde_json::to_string(&observations(&weight, None)[0].resource).unwrap();
+        let text = serde_json::to_string(&observations(&weight, None, None)[0].resource).unwrap();
         assert!(text.contains(r#""value":70.000"#), "{text}");
         let pulse =
             reading(MeasurementKind::Pulse, "8867-4", vec![component("8867-4", "132", "/min")], EnteredBy::Patient);
-        let text = serde_json::to_string(&observations(&pulse, None)[0].resource).unwrap();
+        let text = serde_json::to_string(&observations(&pulse, None, None)[0].resource).unwrap();
         assert!(text.contains(r#""value":132"#) && !text.contains(r#""value":132."#), "{text}");
         let kpa = reading(
             MeasurementKind::BloodPressure,
@@ -383,7 +413,7 @@ mod tests {
             vec![component("8480-6", "16.0", "kPa")],
             EnteredBy::Patient,
         );
-        let o = &observations(&kpa, None)[0].resource;
+        let o = &observations(&kpa, None, None)[0].resource;
         let original = &o["component"][0]["extension"][0];
         assert_eq!(original["url"], canonical::ORIGINAL_VALUE_EXTENSION);
         assert_eq!(
@@ -392,10 +422,28 @@ mod tests {
         );
     }
 
+    /// The colour goes out in standard FHIR, with the plan version that
+    /// judged it.
+    #[test]
+    fn the_colour_and_the_judging_plan_go_with_the_reading() {
+        let mut r =
+            reading(MeasurementKind::Pulse, "8867-4", vec![component("8867-4", "131", "/min")], EnteredBy::Patient);
+        for (colour, hl7) in [("green", Some("N")), ("yellow", Some("A")), ("red", Some("AA")), ("not-judged", None)] {
+            r.colour = Some(colour.into());
+            let o = &observations(&r, Some("Patient/p1"), Some("CarePlan/cp1/_history/3"))[0].resource;
+            assert_eq!(o["interpretation"][0]["coding"][1]["code"].as_str(), hl7, "{colour}");
+            if hl7.is_some() {
+                assert_eq!(o["interpretation"][0]["coding"][0]["code"], colour);
+            }
+            let by = o["extension"].as_array().unwrap().iter().find(|e| e["url"] == canonical::JUDGED_BY_EXTENSION);
+            assert_eq!(by.unwrap()["valueReference"]["reference"], "CarePlan/cp1/_history/3");
+        }
+    }
+
     #[test]
     fn a_relative_is_a_contained_related_person() {
         let r = reading(MeasurementKind::Pulse, "8867-4", vec![component("8867-4", "64", "/min")], EnteredBy::Relative);
-        let o = &observations(&r, Some("Patient/p1"))[0].resource;
+        let o = &observations(&r, Some("Patient/p1"), None)[0].resource;
         assert_eq!(o["performer"], json!([{ "reference": "#relative" }]));
         assert_eq!(o["contained"][0]["resourceType"], "RelatedPerson");
         assert_eq!(o["contained"][0]["patient"]["reference"], "Patient/p1");

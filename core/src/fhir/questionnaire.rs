@@ -305,10 +305,27 @@ pub fn load(store: &Store, id: &str) -> Result<Option<Questionnaire>, StoreError
 }
 
 /// A stored `QuestionnaireResponse` as it is sent and exported: with the
-/// subject, and who answered — the patient, or a relative as a contained
+/// subject, its colour and judging plan (`plan`, a versioned reference),
+/// and who answered — the patient, or a relative as a contained
 /// `RelatedPerson`.
-pub fn response_to_send(r: &crate::store::responses::StoredResponse, subject: Option<&str>) -> Json {
+pub fn response_to_send(
+    r: &crate::store::responses::StoredResponse,
+    subject: Option<&str>,
+    plan: Option<&str>,
+) -> Json {
     let mut q = r.resource.clone();
+    // The colour the answers got, and the plan version that judged them
+    // (a QuestionnaireResponse has no `interpretation`).
+    let mut extensions: Vec<Json> = q["extension"].as_array().cloned().unwrap_or_default();
+    if let Some(concept) = super::observation::colour_concept(r.colour.as_deref()) {
+        extensions.push(json!({ "url": super::canonical::JUDGEMENT_EXTENSION, "valueCodeableConcept": concept }));
+    }
+    if let Some(plan) = plan {
+        extensions.push(super::observation::judged_by(plan));
+    }
+    if !extensions.is_empty() {
+        q["extension"] = Json::Array(extensions);
+    }
     q["identifier"] = json!({ "system": super::canonical::RESPONSE_IDENTIFIER, "value": r.identifier });
     if let Some(s) = subject {
         q["subject"] = json!({ "reference": s });

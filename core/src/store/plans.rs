@@ -58,6 +58,17 @@ impl Store {
 
     /// The plan in force at `at` as `(version, resource)`: the newest
     /// version whose `valid_from` is not after `at`.
+    /// The service's id and version of the plan the app numbered `version`.
+    pub fn plan_identity(&self, version: i64) -> Result<Option<(String, String)>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn()
+            .query_row("SELECT plan_id, source_version FROM care_plan WHERE version = ?1", [version], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?)
+    }
+
     pub fn plan_resource_in_force(&self, at: Timestamp) -> Result<Option<(u32, String)>, StoreError> {
         Ok(self
             .conn()

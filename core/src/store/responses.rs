@@ -20,6 +20,8 @@ pub struct StoredResponse {
     pub resource: serde_json::Value,
     pub score: Option<String>,
     pub entered_by: EnteredBy,
+    /// The plan version (the app's number) that judged it.
+    pub plan_version: Option<i64>,
     pub colour: Option<String>,
 }
 
@@ -80,25 +82,23 @@ impl Store {
 
     fn responses_where(&self, condition: &str, args: impl rusqlite::Params) -> Result<Vec<StoredResponse>, StoreError> {
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT id, identifier, questionnaire, authored_utc, resource, score, entered_by, colour
+            "SELECT id, identifier, questionnaire, authored_utc, resource, score, entered_by, colour, plan_version
              FROM questionnaire_response WHERE {condition} ORDER BY authored_utc, id"
         ))?;
         let rows = stmt.query_map(args, |r| {
             let resource: String = r.get(4)?;
             let entered_by: String = r.get(6)?;
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, resource, r.get(5)?, entered_by, r.get(7)?))
+            Ok((
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, resource, r.get(5)?, entered_by, r.get(7)?),
+                r.get::<_, Option<i64>>(8)?,
+            ))
         })?;
         let mut out = vec![];
         for row in rows {
-            let (id, identifier, questionnaire, authored, resource, score, entered_by, colour): (
-                i64,
-                String,
-                String,
-                i64,
-                String,
-                Option<String>,
-                String,
-                Option<String>,
+            type Row = (i64, String, String, i64, String, Option<String>, String, Option<String>);
+            let ((id, identifier, questionnaire, authored, resource, score, entered_by, colour), plan_version): (
+                Row,
+                Option<i64>,
             ) = row?;
             out.push(StoredResponse {
                 id,
@@ -109,6 +109,7 @@ impl Store {
                 score,
                 entered_by: EnteredBy::parse(&entered_by)
                     .ok_or_else(|| StoreError::Corrupt(format!("entered_by {entered_by:?}")))?,
+                plan_version,
                 colour,
             });
         }

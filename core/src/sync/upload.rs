@@ -96,7 +96,7 @@ fn entries_for(
     };
     Ok(match (item.resource_type.as_str(), item.local_id) {
         ("Observation", Some(id)) => match store.reading_by_id(id)? {
-            Some(r) => fhir::observations(&r, subject)
+            Some(r) => fhir::observations(&r, subject, fhir::plan_reference(store, r.plan_version)?.as_deref())
                 .into_iter()
                 .map(|o| {
                     let legacy = legacy_of(canonical::OBSERVATION_IDENTIFIER, &o.identifier);
@@ -116,7 +116,10 @@ fn entries_for(
             own(fhir::communication::notice(&item.identifier, subject, item.created), canonical::NOTICE_IDENTIFIER)
         }
         ("QuestionnaireResponse", Some(id)) => match store.response_by_id(id)? {
-            Some(r) => own(fhir::questionnaire::response_to_send(&r, subject), canonical::RESPONSE_IDENTIFIER),
+            Some(r) => {
+                let plan = fhir::plan_reference(store, r.plan_version)?;
+                own(fhir::questionnaire::response_to_send(&r, subject, plan.as_deref()), canonical::RESPONSE_IDENTIFIER)
+            }
             None => vec![],
         },
         ("Device", None) => {

@@ -18,7 +18,7 @@ const DEMO_TITLES_NB: [&str; 6] = [
 const DEMO_TITLES_NN: [&str; 6] = [
     "Veg deg",
     "Mål blodtrykket",
-    "Mål oksygenmetninga",
+    "Mål oksygenmettinga",
     "Daglege spørsmål om pusten",
     "Mål blodtrykket",
     "Spørsmål om hjartet",

@@ -51,7 +51,7 @@ async fn today_measure_result_and_a_typo() {
     app.wait_for_text("#result h1", "Rød").await;
     let first = app.texts("#result > .result-call").await;
     assert!(first.iter().any(|t| t.contains("+47 22 00 00 00")), "the service's phone first: {first:?}");
-    app.wait_for_text("#result", "Det var Vekt som ga fargen: 79,6 kg").await;
+    app.wait_for_text("#result", "Vekt 79,6 kg er grunnen til fargen").await;
     app.check_screen("result-red-nb").await;
 
     // The today screen now shows the weighing done.
