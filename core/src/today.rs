@@ -35,6 +35,31 @@ pub struct TodayView {
     pub questionnaire_titles: BTreeMap<String, Text>,
     /// The latest reading of each kind taken today, judged by the plan.
     pub latest: Vec<LatestResult>,
+    /// The plan's activities done when needed, in the plan's order.
+    pub when_needed: Vec<WhenNeeded>,
+    /// What "Jeg føler meg dårligere" opens: the plan's first when-needed
+    /// questionnaire, else its first when-needed measurement.
+    pub feel_worse: Option<ActivityKind>,
+}
+
+/// An activity the patient does when needed (no planned time).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WhenNeeded {
+    pub activity_id: String,
+    pub kind: ActivityKind,
+}
+
+/// The when-needed activities of `plan`, and the one "I feel worse" opens.
+fn when_needed(plan: &crate::plan::CarePlan) -> (Vec<WhenNeeded>, Option<ActivityKind>) {
+    let listed: Vec<WhenNeeded> = plan
+        .activities
+        .iter()
+        .filter(|a| a.timing == crate::plan::Timing::WhenNeeded)
+        .map(|a| WhenNeeded { activity_id: a.id.clone(), kind: a.kind.clone() })
+        .collect();
+    let questionnaire = listed.iter().find(|w| matches!(w.kind, ActivityKind::Questionnaire { .. }));
+    let feel_worse = questionnaire.or(listed.first()).map(|w| w.kind.clone());
+    (listed, feel_worse)
 }
 
 /// A reading as the screens show it, with its traffic-light result.
@@ -142,7 +167,10 @@ pub fn view(
             latest.push(LatestResult::new(&plan, &r, clock));
         }
     }
+    let (when_needed, feel_worse) = when_needed(&plan);
     Ok(Some(TodayView {
+        when_needed,
+        feel_worse,
         demo,
         patient_name: patient_name.map(str::to_string),
         service: plan.service.clone(),
@@ -179,6 +207,27 @@ mod tests {
             identifier: format!("ox/2708-6/{}", at.as_second()),
             device_id: "ox".into(),
         }
+    }
+
+    /// When-needed activities are listed, and "I feel worse" opens the
+    /// plan's when-needed symptom questionnaire before any measurement.
+    #[test]
+    fn when_needed_activities_and_what_feeling_worse_opens() {
+        let clock = FixedClock::oslo("2026-11-23T09:00:00Z".parse().unwrap());
+        let view = view(&demo_store(&clock), &clock, true, None).unwrap().unwrap();
+        let ids: Vec<&str> = view.when_needed.iter().map(|w| w.activity_id.as_str()).collect();
+        assert_eq!(ids, ["temperature", "feel-worse"]);
+        assert_eq!(view.feel_worse, Some(ActivityKind::Questionnaire { questionnaire: "daily-copd-check".into() }));
+        assert!(view.tasks.iter().all(|t| !ids.contains(&t.activity_id.as_str())), "not among the timed tasks");
+        let mut plan = crate::demo::sample_plan(&clock);
+        plan.activities.retain(|a| a.id != "feel-worse");
+        assert_eq!(
+            when_needed(&plan).1,
+            Some(ActivityKind::Measure { measurement: MeasurementKind::BodyTemperature }),
+            "no questionnaire: the first when-needed measurement"
+        );
+        plan.activities.retain(|a| a.timing != crate::plan::Timing::WhenNeeded);
+        assert_eq!(when_needed(&plan), (vec![], None));
     }
 
     #[test]

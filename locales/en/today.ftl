@@ -50,3 +50,5 @@ goodbye-heading = Your follow-up has ended
 goodbye-text = Thank you. Everything about you has been removed from this tablet.
 goodbye-devices = Give the measuring devices and the tablet back to the follow-up service, as you agreed. Do not throw them away.
 goodbye-tablet = You can switch off the tablet now.
+today-feel-worse = I feel worse
+today-when-needed-heading = When needed

@@ -50,3 +50,5 @@ goodbye-heading = Oppfølgingen er avsluttet
 goodbye-text = Takk for samarbeidet. Alt om deg er fjernet fra dette nettbrettet.
 goodbye-devices = Måleapparatene og nettbrettet skal leveres tilbake til oppfølgingstjenesten, slik dere har avtalt. Ikke kast dem.
 goodbye-tablet = Du kan slå av nettbrettet nå.
+today-feel-worse = Jeg føler meg dårligere
+today-when-needed-heading = Ved behov

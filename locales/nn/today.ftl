@@ -50,3 +50,5 @@ goodbye-heading = Oppfølginga er avslutta
 goodbye-text = Takk for samarbeidet. Alt om deg er fjerna frå dette nettbrettet.
 goodbye-devices = Måleapparata og nettbrettet skal leverast tilbake til oppfølgingstenesta, slik de har avtalt. Ikkje kast dei.
 goodbye-tablet = Du kan slå av nettbrettet no.
+today-feel-worse = Eg kjenner meg dårlegare
+today-when-needed-heading = Ved behov

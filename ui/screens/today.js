@@ -26,8 +26,42 @@ function taskWhen(task) {
   return el("span", "task-due", "task-due", { time: task.due_local });
 }
 
+function kindHref(kind) {
+  return kind.type === "measure" ? `#/measure/${kind.measurement}` : `#/questionnaire/${encodeURIComponent(kind.questionnaire)}`;
+}
+
 function taskHref(task) {
-  return task.kind.type === "measure" ? `#/measure/${task.kind.measurement}` : `#/questionnaire/${encodeURIComponent(task.kind.questionnaire)}`;
+  return kindHref(task.kind);
+}
+
+/** "Jeg føler meg dårligere": one tap to the plan's when-needed symptom
+ * questionnaire (or measurement), judged like any other. */
+function feelWorse(kind) {
+  const link = el("a", "button button--big button--warn feel-worse", "today-feel-worse");
+  link.id = "feel-worse";
+  link.href = kindHref(kind);
+  return link;
+}
+
+/** What the plan says to do when needed, under its own heading. */
+function whenNeeded(items, titles) {
+  const box = el("section", "when-needed");
+  box.id = "when-needed";
+  box.append(el("h2", null, "today-when-needed-heading"));
+  const list = el("ul", "tasks");
+  for (const item of items) {
+    const li = el("li", "task task--when-needed");
+    li.dataset.activity = item.activity_id;
+    const link = el("a", "task-link");
+    link.href = kindHref(item.kind);
+    const body = el("span", "task-body");
+    body.append(taskTitle(item, titles));
+    link.append(body);
+    li.append(link);
+    list.append(li);
+  }
+  box.append(list);
+  return box;
 }
 
 /** The service no longer accepts this tablet: say so plainly, keep the data. */
@@ -78,11 +112,13 @@ export async function renderToday(_params, status) {
   section.append(view.patient_name
     ? el("p", "greeting", "today-greeting", { name: view.patient_name })
     : el("p", "greeting", "today-greeting-plain"));
+  if (view.feel_worse) section.append(feelWorse(view.feel_worse));
   section.append(el("h2", null, "today-tasks-heading"));
   if (view.tasks.length === 0) {
     section.append(el("p", "empty", "today-empty"));
   } else {
     const list = el("ul", "tasks");
+    list.id = "tasks";
     for (const task of view.tasks) {
       const item = el("li", `task task--${task.state}`);
       item.dataset.activity = task.activity_id;
@@ -104,6 +140,7 @@ export async function renderToday(_params, status) {
     }
     section.append(list);
   }
+  if (view.when_needed.length > 0) section.append(whenNeeded(view.when_needed, view.questionnaire_titles));
   if (view.latest.length > 0) {
     const box = el("section", "latest");
     box.id = "latest";

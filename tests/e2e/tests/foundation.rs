@@ -25,7 +25,7 @@ const DEMO_TITLES_NN: [&str; 6] = [
 ];
 
 async fn sorted_titles(app: &App) -> Vec<String> {
-    let mut titles = app.texts("li.task .task-title").await;
+    let mut titles = app.texts("#tasks li.task .task-title").await;
     titles.sort();
     titles
 }
@@ -47,9 +47,9 @@ async fn today_in_bokmal_then_nynorsk_remembered_after_restart() {
     app.wait_for_text("main h1", "I dag").await;
     app.wait_for_text("main h2", "Oppgaver for i dag").await;
     assert_eq!(sorted_titles(&app).await, sorted(DEMO_TITLES_NB));
-    let whens = app.texts("li.task .task-due").await;
+    let whens = app.texts("#tasks li.task .task-due").await;
     assert!(whens.contains(&"Denne uka: 0 av 3 ganger".to_string()), "weekly task: {whens:?}");
-    let states = app.texts("li.task .task-state").await;
+    let states = app.texts("#tasks li.task .task-state").await;
     assert!(
         states.iter().all(|s| s == "Ikke gjort ennå" || s.starts_with("Gjort klokka") || s.starts_with("Ikke gjort –")),
         "states in Bokmål: {states:?}"

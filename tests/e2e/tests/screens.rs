@@ -64,6 +64,15 @@ async fn today_measure_result_and_a_typo() {
 async fn a_questionnaire_one_question_at_a_time_then_plan_and_history() {
     let (app, _data) = start().await;
     app.wait_for_text("main h1", "I dag").await;
+    // "I feel worse" is one tap from today: the plan's when-needed
+    // symptom questionnaire; when-needed activities have their own heading.
+    app.wait_for_text("#when-needed", "Ved behov").await;
+    app.wait_for_text("#when-needed", "Mål temperaturen").await;
+    app.wait_for_text("#feel-worse", "Jeg føler meg dårligere").await;
+    app.click("#feel-worse").await;
+    app.wait_for_text("#questionnaire h1", "Daglige spørsmål om pusten").await;
+    app.go("#/today").await;
+    app.wait_for_text("main h1", "I dag").await;
     app.click("li.task[data-activity=copd-check] a").await;
     app.wait_for_text("#questionnaire h1", "Daglige spørsmål om pusten").await;
     app.wait_for_text(".question-count", "Spørsmål 1 av").await;
