@@ -55,6 +55,25 @@ pub struct Activity {
     pub traffic_light: TrafficLight,
 }
 
+/// A goal of the plan: what the patient aims for, in the service's words,
+/// with measurable targets where the service gave them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Goal {
+    pub text: String,
+    pub targets: Vec<GoalTarget>,
+}
+
+/// A goal's target: a LOINC-coded measure within a range, by a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoalTarget {
+    pub code: Option<String>,
+    pub low: Option<crate::vocabulary::Decimal>,
+    pub high: Option<crate::vocabulary::Decimal>,
+    pub unit: Option<String>,
+    /// `YYYY-MM-DD`, when given.
+    pub due: Option<String>,
+}
+
 /// How the patient reaches the follow-up service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceContact {
@@ -72,6 +91,10 @@ pub struct CarePlan {
     /// From when this version is in force.
     pub valid_from: Timestamp,
     pub title: Option<String>,
+    /// What the plan is for, in the service's words.
+    pub description: Option<String>,
+    /// The patient's goals (`CarePlan.goal`, contained `Goal`s).
+    pub goals: Vec<Goal>,
     pub service: ServiceContact,
     pub activities: Vec<Activity>,
     /// The service's own reminder text (shown on a locked screen, so the

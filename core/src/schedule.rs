@@ -173,6 +173,8 @@ mod tests {
                 },
             ],
             reminder_text: None,
+            description: None,
+            goals: vec![],
         }
     }
 

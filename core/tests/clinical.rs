@@ -36,6 +36,36 @@ fn the_demo_plan_reads_completely() {
         plan.activity("copd-check").unwrap().kind,
         ActivityKind::Questionnaire { questionnaire: "daily-copd-check".into() }
     );
+    assert_eq!(plan.description.as_deref(), Some("Plan for KOLS og hjertesvikt. Demo – ikke ekte pasientdata."));
+    let goals: Vec<&str> = plan.goals.iter().map(|g| g.text.as_str()).collect();
+    assert_eq!(goals, ["Gå en tur ute hver dag, også når det er kaldt.", "Holde vekten stabil, under 82 kg."]);
+    let target = &plan.goals[1].targets[0];
+    assert_eq!(
+        (target.code.as_deref(), target.low, target.high, target.unit.as_deref(), target.due.as_deref()),
+        (Some("29463-7"), None, Some(Decimal::new(82, 0)), Some("kg"), Some("2027-03-01"))
+    );
+}
+
+/// Goals: contained `Goal`s are read; a goal that names no contained Goal,
+/// or has no text, refuses the plan with a reason; a goal kept elsewhere
+/// on the server is left out.
+#[test]
+fn goals_are_read_from_contained_goal_resources() {
+    let tz = oslo();
+    let mut plan = demo_plan_json();
+    plan["goal"] = json!([{ "reference": "#missing" }]);
+    assert!(careplan::parse(&plan, &tz).unwrap_err().detail.contains("no contained Goal #missing"));
+    let mut plan = demo_plan_json();
+    plan["contained"][1]["description"]["text"] = json!("  ");
+    assert!(careplan::parse(&plan, &tz).unwrap_err().detail.contains("description.text"));
+    let mut plan = demo_plan_json();
+    plan["goal"] = json!([{ "reference": "Goal/on-the-server" }, { "reference": "#walk" }]);
+    assert_eq!(careplan::parse(&plan, &tz).unwrap().goals.len(), 1);
+    let mut plan = demo_plan_json();
+    plan["contained"][2]["target"][0] =
+        json!({ "detailQuantity": { "value": 70.5, "code": "kg" }, "measure": { "coding": [{ "code": "29463-7" }] } });
+    let exact = &careplan::parse(&plan, &tz).unwrap().goals[1].targets[0];
+    assert_eq!((exact.low, exact.high), (Some(Decimal::new(705, -1)), Some(Decimal::new(705, -1))));
 }
 
 /// Each broken plan is refused with a reason that names the problem.

@@ -156,3 +156,5 @@ end-send = Send and end
 end-give-up-consent = I know that what has not been sent will be lost
 end-give-up = End without sending
 recovery-nurse-intro = The data on the tablet cannot be opened because its key is missing. The file has not been touched. You can end the follow-up here and connect the tablet again.
+plan-goals-heading = Your goals
+plan-goal-due = by { $date }

@@ -156,3 +156,5 @@ end-send = Send og avslutt
 end-give-up-consent = Jeg vet at det som ikke er sendt, går tapt
 end-give-up = Avslutt uten å sende
 recovery-nurse-intro = Dataene på nettbrettet kan ikke åpnes fordi nøkkelen mangler. Filen er ikke rørt. Du kan avslutte oppfølgingen her og koble nettbrettet til på nytt.
+plan-goals-heading = Målene dine
+plan-goal-due = innen { $date }

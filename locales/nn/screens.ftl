@@ -156,3 +156,5 @@ end-send = Send og avslutt
 end-give-up-consent = Eg veit at det som ikkje er sendt, går tapt
 end-give-up = Avslutt utan å sende
 recovery-nurse-intro = Dataa på nettbrettet kan ikkje opnast fordi nøkkelen manglar. Fila er ikkje rørt. Du kan avslutte oppfølginga her og kople til nettbrettet på nytt.
+plan-goals-heading = Måla dine
+plan-goal-due = innan { $date }

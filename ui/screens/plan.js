@@ -33,6 +33,34 @@ function limitText(limit) {
   return t("plan-limit-up-to", { what, high });
 }
 
+/** The plan's goals, each with its targets ("Vekt: opp til 82 kg, innen
+ * 1. mars 2027"). */
+function goals(list) {
+  const box = el("section", "plan-goals");
+  box.id = "plan-goals";
+  box.append(el("h2", null, "plan-goals-heading"));
+  const ul = el("ul", "goals");
+  for (const goal of list) {
+    const li = el("li", "goal");
+    const text = el("p", "goal-text");
+    text.textContent = goal.text;
+    li.append(text);
+    for (const target of goal.targets) {
+      if (!target.code || (target.low === null && target.high === null)) continue;
+      const p = el("p", "goal-target");
+      p.textContent = limitText({ code: target.code, low: target.low, high: target.high, unit: target.unit || "" });
+      if (target.due) {
+        const date = new Date(`${target.due}T12:00:00`).toLocaleDateString(localeTag(), { day: "numeric", month: "long", year: "numeric" });
+        p.append(" ", el("span", "goal-due", "plan-goal-due", { date }));
+      }
+      li.append(p);
+    }
+    ul.append(li);
+  }
+  box.append(ul);
+  return box;
+}
+
 /** The plan's advice for a colour in the language in use (Bokmål otherwise). */
 function adviceFor(light, colour) {
   const all = light.advice.filter((a) => a.colour === colour);
@@ -55,9 +83,15 @@ export async function renderPlan() {
     p.textContent = plan.title;
     section.append(p);
   }
+  if (plan.description) {
+    const p = el("p", "plan-description");
+    p.textContent = plan.description;
+    section.append(p);
+  }
   section.append(el("p", "plan-version", "plan-version", { version: plan.version }),
     el("p", "service", "today-service", { name: plan.service.name, phone: plan.service.phone }),
     button("plan-print", () => window.print(), "button button--secondary no-print"));
+  if (plan.goals.length > 0) section.append(goals(plan.goals));
   for (const a of plan.activities) {
     const card = el("article", "plan-activity");
     card.dataset.activity = a.id;

@@ -108,6 +108,57 @@ fn colour(ext: &Json, path: &str) -> Result<Colour, CoreError> {
     Colour::parse(code).ok_or_else(|| invalid(path, format!("unknown colour {code:?}")))
 }
 
+/// The plan's goals: each `goal` reference names a contained `Goal`
+/// (`#id`); its `description.text` and its targets (a LOINC-coded
+/// `measure`, `detailQuantity` or `detailRange`, `dueDate`). A goal kept
+/// elsewhere on the server (`Goal/<id>`) is not fetched and not shown.
+fn goals(careplan: &Json) -> Result<Vec<crate::plan::Goal>, CoreError> {
+    let mut out = vec![];
+    for (i, reference) in array(careplan, "goal").iter().enumerate() {
+        let path = format!("CarePlan.goal[{i}]");
+        let Some(local) = str_at(reference, "reference").and_then(|r| r.strip_prefix('#')) else { continue };
+        let goal = array(careplan, "contained")
+            .iter()
+            .find(|c| str_at(c, "resourceType") == Some("Goal") && str_at(c, "id") == Some(local))
+            .ok_or_else(|| invalid(&path, format!("no contained Goal #{local}")))?;
+        let text = goal
+            .get("description")
+            .and_then(|d| str_at(d, "text"))
+            .filter(|t| !t.trim().is_empty())
+            .ok_or_else(|| invalid(&path, "Goal.description.text missing"))?;
+        let mut targets = vec![];
+        for (j, target) in array(goal, "target").iter().enumerate() {
+            let path = format!("{path}.target[{j}]");
+            let quantity = |q: Option<&Json>, key: &str| -> Result<Option<(Decimal, Option<String>)>, CoreError> {
+                let Some(q) = q else { return Ok(None) };
+                let value = decimal(q.get("value").unwrap_or(&Json::Null), &format!("{path}.{key}"))?;
+                Ok(Some((value, str_at(q, "code").map(str::to_string))))
+            };
+            let (low, high) = match (target.get("detailQuantity"), target.get("detailRange")) {
+                (Some(q), _) => {
+                    let exact = quantity(Some(q), "detailQuantity")?;
+                    (exact.clone(), exact)
+                }
+                (None, Some(r)) => (quantity(r.get("low"), "low")?, quantity(r.get("high"), "high")?),
+                (None, None) => (None, None),
+            };
+            targets.push(crate::plan::GoalTarget {
+                code: target
+                    .get("measure")
+                    .and_then(|m| array(m, "coding").first())
+                    .and_then(|c| str_at(c, "code"))
+                    .map(str::to_string),
+                unit: low.as_ref().or(high.as_ref()).and_then(|(_, u)| u.clone()),
+                low: low.map(|(v, _)| v),
+                high: high.map(|(v, _)| v),
+                due: str_at(target, "dueDate").map(str::to_string),
+            });
+        }
+        out.push(crate::plan::Goal { text: text.trim().to_string(), targets });
+    }
+    Ok(out)
+}
+
 fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError> {
     let mut out = TrafficLight::default();
     for ext in array(activity, "extension")
@@ -281,6 +332,8 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
         version,
         valid_from,
         title: str_at(careplan, "title").map(str::to_string),
+        description: str_at(careplan, "description").map(str::to_string),
+        goals: goals(careplan)?,
         service,
         activities,
         reminder_text,

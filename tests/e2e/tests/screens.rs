@@ -117,6 +117,10 @@ async fn a_questionnaire_one_question_at_a_time_then_plan_and_history() {
     app.click("nav a[data-route=plan]").await;
     app.wait_for_text("#plan h1", "Min plan").await;
     let plan = app.wait_for_text("#plan", "Vekt").await;
+    app.wait_for_text("#plan", "Plan for KOLS og hjertesvikt").await;
+    app.wait_for_text("#plan-goals", "Målene dine").await;
+    app.wait_for_text("#plan-goals", "Gå en tur ute hver dag").await;
+    app.wait_for_text("#plan-goals", "Vekt: opp til 82 kg innen 1. mars 2027").await;
     assert!(plan.contains("Hver dag klokka 07:30"), "{plan}");
     assert!(plan.contains("Rød sone") && plan.contains("Ring oppfølgingstjenesten"), "{plan}");
     app.wait_for_text("#plan", "Skriv ut planen").await;
