@@ -116,7 +116,8 @@ fn a_full_day() -> Store {
     answers.insert("extra-medicine".into(), Answer::Boolean(false));
     submit_answers(&mut store, &clock, &q, &answers, EnteredBy::Patient, "resp-patient").unwrap();
     submit_answers(&mut store, &clock, &q, &answers, EnteredBy::Relative, "resp-relative").unwrap();
-    store.send_message("Eg har vondt i brystet", "msg-1", clock.now).unwrap();
+    store.send_message("Eg har vondt i brystet", "msg-1", clock.now, EnteredBy::Patient).unwrap();
+    store.send_message("Mor er tung i pusten i dag", "msg-2", clock.now, EnteredBy::Relative).unwrap();
     store
 }
 
@@ -150,6 +151,10 @@ fn every_resource_the_app_writes_passes_the_schema_and_the_profiles() {
     assert!(judged >= 5, "readings carry their colour: {judged}");
     let by_plan = |r: &&Value| r.to_string().contains("_history");
     assert!(resources.iter().filter(|r| r["resourceType"] == "QuestionnaireResponse").all(|r| by_plan(&r)));
+    let from_relative =
+        resources.iter().find(|r| r["payload"][0]["contentString"] == "Mor er tung i pusten i dag").unwrap();
+    assert_eq!(from_relative["sender"]["reference"], "#relative");
+    assert_eq!(from_relative["contained"][0]["resourceType"], "RelatedPerson");
     let message = resources.iter().find(|r| r["resourceType"] == "Communication").unwrap();
     assert_eq!(message["recipient"][0]["display"], "Heima demo-oppfølging", "{message}");
     let meter = resources.iter().find(|r| r["resourceType"] == "Device" && r["manufacturer"].is_string());

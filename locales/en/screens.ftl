@@ -158,3 +158,7 @@ end-give-up = End without sending
 recovery-nurse-intro = The data on the tablet cannot be opened because its key is missing. The file has not been touched. You can end the follow-up here and connect the tablet again.
 plan-goals-heading = Your goals
 plan-goal-due = by { $date }
+messages-taken-by = Who is writing?
+questionnaire-taken-by = Who is answering?
+message-from-relative = Written by a relative
+message-from-training = Training – not sent

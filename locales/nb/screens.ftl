@@ -158,3 +158,7 @@ end-give-up = Avslutt uten å sende
 recovery-nurse-intro = Dataene på nettbrettet kan ikke åpnes fordi nøkkelen mangler. Filen er ikke rørt. Du kan avslutte oppfølgingen her og koble nettbrettet til på nytt.
 plan-goals-heading = Målene dine
 plan-goal-due = innen { $date }
+messages-taken-by = Hvem skriver?
+questionnaire-taken-by = Hvem svarer?
+message-from-relative = Skrevet av en pårørende
+message-from-training = Øving – sendes ikke

@@ -158,3 +158,7 @@ end-give-up = Avslutt utan å sende
 recovery-nurse-intro = Dataa på nettbrettet kan ikkje opnast fordi nøkkelen manglar. Fila er ikkje rørt. Du kan avslutte oppfølginga her og kople til nettbrettet på nytt.
 plan-goals-heading = Måla dine
 plan-goal-due = innan { $date }
+messages-taken-by = Kven skriv?
+questionnaire-taken-by = Kven svarar?
+message-from-relative = Skrive av ein pårørande
+message-from-training = Øving – blir ikkje sendt

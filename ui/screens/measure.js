@@ -51,10 +51,11 @@ export function calls(list, phone) {
     : el("p", "result-call result-call--113", "latest-call-113"));
 }
 
-/** Patient or relative: the record says who did it. */
-function takenBy(status) {
+/** Patient or relative: the record says who did it ("Hvem måler?",
+ * "Hvem svarer?", "Hvem skriver?" by `legend`). */
+export function takenBy(status, legend = "measure-taken-by") {
   const box = el("fieldset", "choices taken-by");
-  box.append(el("legend", null, "measure-taken-by"));
+  box.append(el("legend", null, legend));
   if (status.training) {
     box.append(el("p", "notice notice--warn", "training-note"));
     return box;

@@ -6,6 +6,7 @@ import { invoke } from "../ipc.js";
 import { t } from "../i18n.js";
 import { el, heading, linkButton, showError, clearErrors, announce } from "../dom.js";
 import { refreshChrome } from "../shell.js";
+import { takenBy } from "./measure.js";
 
 function when(iso) {
   const d = new Date(iso);
@@ -19,7 +20,8 @@ function thread(messages, demo) {
   for (const m of messages) {
     const item = el("li", `message message--${m.direction}`);
     item.dataset.direction = m.direction;
-    const who = el("p", "message-who", m.direction === "to-service" ? "message-from-me" : "message-from-service");
+    const from = { relative: "message-from-relative", "nurse-training": "message-from-training" }[m.entered_by] || "message-from-me";
+    const who = el("p", "message-who", m.direction === "to-service" ? from : "message-from-service");
     const body = el("p", "message-body");
     body.textContent = m.body;
     const meta = el("p", "message-meta");
@@ -55,7 +57,7 @@ export async function renderMessages(_params, status) {
   text.maxLength = 2000;
   const send = el("button", "button button--big", "message-send");
   send.type = "submit";
-  form.append(label, text, send);
+  form.append(takenBy(status, "messages-taken-by"), label, text, send);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors();

@@ -5,7 +5,7 @@
 import { invoke } from "../ipc.js";
 import { pick, t } from "../i18n.js";
 import { el, heading, button, linkButton, showError, clearErrors, announce, SIGN, colourOf } from "../dom.js";
-import { calls } from "./measure.js";
+import { calls, takenBy } from "./measure.js";
 
 function serviceText(tag, className, text) {
   const e = el(tag, className);
@@ -162,7 +162,7 @@ export async function renderQuestionnaire(params, status) {
       dd.append(" ", change);
       list.append(dt, dd);
     });
-    box.append(list);
+    box.append(list, takenBy(status, "questionnaire-taken-by"));
     const nav = el("div", "question-nav");
     nav.append(button("questionnaire-back", async () => {
       index = Math.max(0, items.length - 1);

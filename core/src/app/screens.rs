@@ -160,7 +160,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     pub fn send_message(&self, text: &str) -> Result<Vec<Message>, CoreError> {
         let identifier = self.new_identifier("message")?;
         let now = self.clock.now();
-        self.with_store_mut(|store| Ok(store.send_message(text, &identifier, now)?))?;
+        let by = self.recorder();
+        self.with_store_mut(|store| Ok(store.send_message(text, &identifier, now, by)?))?;
         self.sync_soon();
         if self.mode() == Mode::Demo {
             let reply = IncomingMessage {
@@ -242,5 +243,33 @@ mod tests {
         let before = sent.len();
         tokio::time::sleep(super::DEMO_REPLY_AFTER * 2).await;
         assert_eq!(t.app.messages().unwrap().len(), before + 1);
+    }
+
+    /// The record says who wrote: the patient, a relative for them, or
+    /// the nurse in training — whose message is never sent.
+    #[tokio::test]
+    async fn a_message_says_who_wrote_it_and_training_stays_home() {
+        use crate::store::readings::EnteredBy;
+        let t = TestApp::enrolled();
+        let waiting = || t.app.with_store(|s| Ok(s.outbox_status()?.waiting)).unwrap();
+        t.app.send_message("Fra meg").unwrap();
+        t.app.set_taken_by(EnteredBy::Relative).unwrap();
+        t.app.send_message("Fra dottera").unwrap();
+        assert_eq!(waiting(), 2);
+        let t = t.restart_with(|c| c.nurse_code = Some("9753".into()));
+        t.app.nurse_unlock("9753").unwrap();
+        t.app.set_training(true).unwrap();
+        t.app.send_message("Øving").unwrap();
+        assert_eq!(waiting(), 2, "training is never queued");
+        let by: Vec<_> =
+            t.app.messages().unwrap().iter().map(|m| (m.body.clone(), m.entered_by, m.delivered)).collect();
+        assert_eq!(
+            by,
+            [
+                ("Fra meg".to_string(), Some(EnteredBy::Patient), Some(false)),
+                ("Fra dottera".to_string(), Some(EnteredBy::Relative), Some(false)),
+                ("Øving".to_string(), Some(EnteredBy::NurseTraining), None),
+            ]
+        );
     }
 }

@@ -6,7 +6,10 @@ use jiff::Timestamp;
 use serde_json::{json, Value as Json};
 
 use super::canonical::{MESSAGE_IDENTIFIER, NOTICE_IDENTIFIER};
-use crate::store::messages::{Direction, Message};
+use crate::{
+    store::messages::{Direction, Message},
+    vocabulary::EnteredBy,
+};
 
 /// A message as a `Communication`: the patient's own from the patient to
 /// `recipient` (the follow-up service), a reply to the patient (in the
@@ -26,9 +29,13 @@ pub fn message(m: &Message, subject: Option<&str>, recipient: Option<&Json>) -> 
     }
     if let Some(s) = subject {
         c["subject"] = json!({ "reference": s });
-        match m.direction {
-            Direction::ToService => c["sender"] = json!({ "reference": s }),
-            Direction::FromService => c["recipient"] = json!([{ "reference": s }]),
+        match (m.direction, m.entered_by) {
+            (Direction::ToService, Some(EnteredBy::Relative)) => {
+                c["contained"] = json!([super::observation::relative(s)]);
+                c["sender"] = json!({ "reference": "#relative" });
+            }
+            (Direction::ToService, _) => c["sender"] = json!({ "reference": s }),
+            (Direction::FromService, _) => c["recipient"] = json!([{ "reference": s }]),
         }
     }
     c

@@ -7,7 +7,7 @@ use rusqlite::params;
 use serde::Serialize;
 
 use super::{outbox, ts, Store, StoreError};
-use crate::error::ErrorCode;
+use crate::{error::ErrorCode, vocabulary::EnteredBy};
 
 /// Longest message the app sends, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 2000;
@@ -30,8 +30,12 @@ pub struct Message {
     pub body: String,
     /// For replies: has the patient seen it.
     pub read: bool,
-    /// For the patient's own: has the service got it (`None` for replies).
+    /// For the patient's own: has the service got it (`None` for replies
+    /// and for training, which is never sent).
     pub delivered: Option<bool>,
+    /// Who wrote the patient's own (`None` for replies and messages from
+    /// before this was kept: the patient).
+    pub entered_by: Option<EnteredBy>,
 }
 
 /// A message the service sent, as sync found it.
@@ -43,20 +47,31 @@ pub struct IncomingMessage {
 }
 
 impl Store {
-    /// Stores the patient's message and queues it for the service, in one
-    /// transaction. An empty or over-long message is refused.
-    pub fn send_message(&mut self, body: &str, identifier: &str, now: Timestamp) -> Result<i64, StoreError> {
+    /// Stores the patient's message, written by `entered_by`, and queues it
+    /// for the service in one transaction — unless it is the nurse's
+    /// training, which is never sent. An empty or over-long message is
+    /// refused.
+    pub fn send_message(
+        &mut self,
+        body: &str,
+        identifier: &str,
+        now: Timestamp,
+        entered_by: EnteredBy,
+    ) -> Result<i64, StoreError> {
         let body = body.trim();
         if body.is_empty() || body.chars().count() > MAX_MESSAGE_CHARS {
             return Err(StoreError::Invalid(ErrorCode::MessageLength));
         }
         let tx = self.conn_mut().transaction()?;
         tx.execute(
-            "INSERT INTO message (identifier, direction, sent_utc, body, read_utc) VALUES (?1, 'to-service', ?2, ?3, ?2)",
-            params![identifier, now.as_millisecond(), body],
+            "INSERT INTO message (identifier, direction, sent_utc, body, read_utc, entered_by)
+             VALUES (?1, 'to-service', ?2, ?3, ?2, ?4)",
+            params![identifier, now.as_millisecond(), body, entered_by.as_str()],
         )?;
         let id = tx.last_insert_rowid();
-        outbox::enqueue(&tx, "Communication", id, identifier, now)?;
+        if entered_by != EnteredBy::NurseTraining {
+            outbox::enqueue(&tx, "Communication", id, identifier, now)?;
+        }
         tx.commit()?;
         Ok(id)
     }
@@ -80,7 +95,8 @@ impl Store {
     /// Every message, oldest first.
     pub fn messages(&self) -> Result<Vec<Message>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT m.id, m.identifier, m.direction, m.sent_utc, m.body, m.read_utc, o.id IS NOT NULL, o.sent_utc IS NOT NULL
+            "SELECT m.id, m.identifier, m.direction, m.sent_utc, m.body, m.read_utc, o.id IS NOT NULL, o.sent_utc IS NOT NULL,
+                    m.entered_by
              FROM message m LEFT JOIN outbox o ON o.resource_type = 'Communication' AND o.local_id = m.id
              ORDER BY m.sent_utc, m.id",
         )?;
@@ -96,6 +112,7 @@ impl Store {
                 body: r.get(4)?,
                 read: r.get::<_, Option<i64>>(5)?.is_some(),
                 delivered: (direction == Direction::ToService && queued).then_some(r.get(7)?),
+                entered_by: r.get::<_, Option<String>>(8)?.as_deref().and_then(EnteredBy::parse),
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/0004_person.sql"),
     include_str!("sql/0005_named_before.sql"),
     include_str!("sql/0006_device_info.sql"),
+    include_str!("sql/0007_message_author.sql"),
 ];
 
 /// The schema version this build writes.

@@ -107,6 +107,8 @@ async fn a_questionnaire_one_question_at_a_time_then_plan_and_history() {
     at("comment").await;
     app.click(".answer-choices button").await; // next, no comment
     app.wait_for_text("#questionnaire-summary", "Sjekk svarene").await;
+    // Who answers is asked, not silently taken from the last measurement.
+    app.wait_for_text("#questionnaire-summary", "Hvem svarer?").await;
     app.check_screen("questionnaire-summary-nb").await;
     app.click("#questionnaire-summary .button--big").await;
     let result = app.wait_for_text("#questionnaire-result", "Svarene er lagret").await;
@@ -159,9 +161,14 @@ async fn messages_nurse_pairing_training_and_nynorsk() {
     app.wait_for_text("main h1", "I dag").await;
     app.click("nav a[data-route=messages]").await;
     app.wait_for_text("main h1", "Meldinger").await;
+    // A relative writes for the patient; the record says so.
+    app.wait_for_text("#message-form", "Hvem skriver?").await;
+    app.click("label.choice:has(#taken-by-relative)").await;
+    app.wait_for_js("return document.getElementById('taken-by-relative').checked").await;
     app.type_into("#message-text", "Eg er litt tung i pusten i dag.").await;
     app.click("#message-form button").await;
     app.wait_for_text("#message-list", "Eg er litt tung i pusten i dag.").await;
+    app.wait_for_text("#message-list", "Skrevet av en pårørende").await;
     // The demo nurse answers.
     app.wait_for_text("#message-list", "demosvar").await;
     app.check_screen("messages-nb").await;
