@@ -1,5 +1,4 @@
 nav-measure = Measure
-nav-history = History
 nav-plan = My plan
 nav-messages = Messages
 nav-unread = { $count } new
@@ -162,3 +161,5 @@ messages-taken-by = Who is writing?
 questionnaire-taken-by = Who is answering?
 message-from-relative = Written by a relative
 message-from-training = Training – not sent
+measure-to-history = See the history
+settings-to-devices = Measuring devices and Bluetooth

@@ -1,5 +1,4 @@
 nav-measure = Mål
-nav-history = Historikk
 nav-plan = Min plan
 nav-messages = Meldinger
 nav-unread = { $count ->
@@ -162,3 +161,5 @@ messages-taken-by = Hvem skriver?
 questionnaire-taken-by = Hvem svarer?
 message-from-relative = Skrevet av en pårørende
 message-from-training = Øving – sendes ikke
+measure-to-history = Se historikken
+settings-to-devices = Måleapparater og Bluetooth

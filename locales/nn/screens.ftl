@@ -1,5 +1,4 @@
 nav-measure = Mål
-nav-history = Historikk
 nav-plan = Planen min
 nav-messages = Meldingar
 nav-unread = { $count ->
@@ -162,3 +161,5 @@ messages-taken-by = Kven skriv?
 questionnaire-taken-by = Kven svarar?
 message-from-relative = Skrive av ein pårørande
 message-from-training = Øving – blir ikkje sendt
+measure-to-history = Sjå historikken
+settings-to-devices = Måleapparat og Bluetooth

@@ -94,7 +94,7 @@ export async function renderMeasure(params, status) {
     li.append(a);
     list.append(li);
   }
-  section.append(list);
+  section.append(list, linkButton("measure-to-history", "#/history"));
   return section;
 }
 

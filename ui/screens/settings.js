@@ -147,6 +147,9 @@ export async function renderSettings(_params, status) {
   const service = el("section", "service-section");
   service.append(el("h2", null, "service-heading"), renderServiceStatus(status));
   section.append(service);
+  const devices = linkButton("settings-to-devices", "#/devices");
+  devices.id = "settings-to-devices";
+  section.append(devices);
   const nurse = el("section", "nurse-entry");
   nurse.append(el("h2", null, "nurse-entry-heading"), linkButton("nurse-open", "#/nurse"));
   section.append(nurse);

@@ -110,8 +110,15 @@ async fn device_screen_says_bluetooth_is_unavailable_without_a_system_bus() {
         ..Launch::default()
     })
     .await;
-    app.click("nav a[data-route=devices]").await;
+    // Devices live under Innstillinger (five destinations in the tab row).
+    app.click("nav a[data-route=settings]").await;
+    app.click("#settings-to-devices").await;
     app.wait_for_text("main h1", "Måleapparater").await;
+    assert_eq!(
+        app.texts("nav a[aria-current=page]").await,
+        ["Innstillinger"],
+        "the devices screen belongs to the settings tab"
+    );
     app.wait_for_js("return document.querySelector('#bluetooth-status').dataset.state === 'unavailable'").await;
     let text = app.wait_for_text("#bluetooth-status", "Bluetooth er ikke tilgjengelig på dette nettbrettet.").await;
     assert!(text.contains("Du kan fortsatt skrive inn målinger selv."), "{text}");

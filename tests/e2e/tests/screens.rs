@@ -174,7 +174,8 @@ async fn messages_nurse_pairing_training_and_nynorsk() {
     app.check_screen("messages-nb").await;
 
     // Innstillinger and Måleapparater.
-    app.click("nav a[data-route=devices]").await;
+    app.click("nav a[data-route=settings]").await;
+    app.click("#settings-to-devices").await;
     app.wait_for_text("main h1", "Måleapparater").await;
     app.wait_for_js("return document.querySelector('#bluetooth-status').dataset.state !== 'checking'").await;
     app.check_screen("devices-nb").await;
