@@ -61,11 +61,12 @@ pub fn record_manual(
         .ok_or_else(|| EntryRefused::Failed(CoreError::new(ErrorCode::StoreFailed, "stored reading not found")))
 }
 
-/// One stored reading as the result screen shows it, judged by the plan in force.
+/// One stored reading as the result screen shows it, judged by the plan in
+/// force (before the service has sent a plan: saved, not judged).
 pub fn reading_result(store: &Store, clock: &dyn Clock, id: i64) -> Result<Option<LatestResult>, CoreError> {
     let Some(reading) = store.reading_by_id(id).map_err(CoreError::from)? else { return Ok(None) };
     let plan = crate::fhir::careplan::in_force(store, clock.now(), &clock.time_zone()).map_err(CoreError::from)?;
-    Ok(plan.map(|p| LatestResult::new(&p, &reading, clock)))
+    Ok(Some(LatestResult::new(plan.as_ref(), &reading, clock)))
 }
 
 /// The result of an answered questionnaire.

@@ -91,10 +91,18 @@ pub fn judge_stored(plan: &CarePlan, r: &StoredReading) -> Judgement {
 }
 
 impl LatestResult {
-    pub fn new(plan: &CarePlan, r: &StoredReading, clock: &dyn Clock) -> LatestResult {
-        let judgement = judge_stored(plan, r);
-        let (advice, calls) =
-            crate::traffic_light::advice_for(plan.activity_for(r.kind).map(|a| &a.traffic_light), &judgement);
+    /// The reading as the screens show it, judged by `plan` — or, before
+    /// any plan has come from the service, saved and not judged.
+    pub fn new(plan: Option<&CarePlan>, r: &StoredReading, clock: &dyn Clock) -> LatestResult {
+        let (judgement, (advice, calls)) = match plan {
+            Some(plan) => {
+                let judgement = judge_stored(plan, r);
+                let advice =
+                    crate::traffic_light::advice_for(plan.activity_for(r.kind).map(|a| &a.traffic_light), &judgement);
+                (judgement, advice)
+            }
+            None => (Judgement::NotJudged(crate::traffic_light::NotJudged::NoPlan), (None, vec![])),
+        };
         LatestResult {
             id: r.id,
             kind: r.kind,
@@ -164,7 +172,7 @@ pub fn view(
     let mut latest = vec![];
     for kind in MeasurementKind::ALL {
         if let Some(r) = store.readings(kind, start_of_day, now)?.into_iter().max_by_key(|r| (r.effective, r.id)) {
-            latest.push(LatestResult::new(&plan, &r, clock));
+            latest.push(LatestResult::new(Some(&plan), &r, clock));
         }
     }
     let (when_needed, feel_worse) = when_needed(&plan);

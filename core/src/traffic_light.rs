@@ -97,6 +97,8 @@ pub struct Judgeable<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
 pub enum NotJudged {
+    /// No plan has come from the service yet: nothing to judge by.
+    NoPlan,
     /// The plan has no limits for any value of this reading.
     NoLimits,
     /// A value with limits had no number.

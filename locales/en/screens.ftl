@@ -163,3 +163,4 @@ message-from-relative = Written by a relative
 message-from-training = Training – not sent
 measure-to-history = See the history
 settings-to-devices = Measuring devices and Bluetooth
+result-not-judged-no-plan = The follow-up service has not sent your plan yet, so the reading could not be judged. It is saved and will be sent.

@@ -163,3 +163,4 @@ message-from-relative = Skrevet av en pårørende
 message-from-training = Øving – sendes ikke
 measure-to-history = Se historikken
 settings-to-devices = Måleapparater og Bluetooth
+result-not-judged-no-plan = Oppfølgingstjenesten har ikke sendt planen din ennå, så målingen kunne ikke vurderes. Den er lagret og blir sendt.

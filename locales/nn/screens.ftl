@@ -163,3 +163,4 @@ message-from-relative = Skrive av ein pårørande
 message-from-training = Øving – blir ikkje sendt
 measure-to-history = Sjå historikken
 settings-to-devices = Måleapparat og Bluetooth
+result-not-judged-no-plan = Oppfølgingstenesta har ikkje sendt planen din enno, så målinga kunne ikkje vurderast. Ho er lagra og blir sendt.

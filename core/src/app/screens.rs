@@ -198,6 +198,7 @@ mod tests {
         plan::MeasurementKind,
         schedule::TaskState,
         store::readings::EnteredBy,
+        traffic_light::Judgement,
     };
 
     #[tokio::test]
@@ -243,6 +244,23 @@ mod tests {
         let before = sent.len();
         tokio::time::sleep(super::DEMO_REPLY_AFTER * 2).await;
         assert_eq!(t.app.messages().unwrap().len(), before + 1);
+    }
+
+    /// Before the service has sent a plan, a typed reading is saved and
+    /// queued, and its result says it could not be judged yet — not an
+    /// error.
+    #[tokio::test]
+    async fn a_reading_before_any_plan_is_saved_and_says_why_it_is_not_judged() {
+        let t = TestApp::enrolled();
+        assert!(t.app.today().unwrap().is_none(), "no plan yet");
+        let values = BTreeMap::from([("8867-4".to_string(), "72".to_string())]);
+        let EntryOutcome::Stored { result } = t.app.enter_reading(MeasurementKind::Pulse, &values).unwrap() else {
+            panic!("refused")
+        };
+        assert_eq!(result.judgement, Judgement::NotJudged(crate::traffic_light::NotJudged::NoPlan));
+        assert!(result.calls.is_empty() && result.advice.is_none());
+        assert_eq!(t.app.with_store(|s| Ok(s.outbox_status()?.waiting)).unwrap(), 1, "queued for the service");
+        assert_eq!(serde_json::to_value(&result.judgement).unwrap()["reason"], "no-plan");
     }
 
     /// The record says who wrote: the patient, a relative for them, or
