@@ -411,3 +411,17 @@ fn plan_updates_replace_from_their_start_and_history_remains() {
     assert_eq!(spo2(&nov), Some(Colour::Green));
     assert_eq!(spo2(&dec), Some(Colour::Yellow));
 }
+
+/// Answers arrive from the screens as JSON; numbers must survive
+/// serde_json's `arbitrary_precision` (on for exact FHIR decimals),
+/// whatever the key order.
+#[test]
+fn answers_read_from_json_in_either_key_order() {
+    for text in [r#"{"type":"integer","value":5}"#, r#"{"value":5,"type":"integer"}"#] {
+        assert_eq!(serde_json::from_str::<Answer>(text).unwrap(), Answer::Integer(5), "{text}");
+        let value: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(serde_json::from_value::<Answer>(value).unwrap(), Answer::Integer(5), "{text}");
+    }
+    let decimal = json!({ "type": "decimal", "value": "72.5" });
+    assert_eq!(serde_json::from_value::<Answer>(decimal).unwrap(), Answer::Decimal(Decimal::new(725, -1)));
+}
