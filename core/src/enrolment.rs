@@ -236,7 +236,7 @@ impl std::fmt::Debug for TokenResponse {
 /// Everything the app keeps about its follow-up service; stored as one
 /// secret in the OS keyring (it holds the tokens). `Debug` leaves the
 /// tokens out.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Enrolment {
     /// FHIR base URL of the service.
     pub fhir_base: String,

@@ -40,6 +40,9 @@ pub struct TodayView {
     /// What "Jeg føler meg dårligere" opens: the plan's first when-needed
     /// questionnaire, else its first when-needed measurement.
     pub feel_worse: Option<ActivityKind>,
+    /// The plan's own reminder text, for the notifications (not shown).
+    #[serde(skip)]
+    pub reminder_text: Option<String>,
 }
 
 /// An activity the patient does when needed (no planned time).
@@ -179,6 +182,7 @@ pub fn view(
     Ok(Some(TodayView {
         when_needed,
         feel_worse,
+        reminder_text: plan.reminder_text.clone(),
         demo,
         patient_name: patient_name.map(str::to_string),
         service: plan.service.clone(),

@@ -170,18 +170,10 @@ async fn a_redirect_from_the_token_endpoint_is_not_followed() {
         fhir_base: format!("{redirector}/fhir"),
         token_endpoint: format!("{redirector}/token"),
         patient: "Patient/p1".into(),
-        service_name: None,
-        call_endpoint: None,
         access_token: "old".into(),
         refresh_token: Some("refresh-secret".into()),
-        expires_at: None,
         enrolled_at: Timestamp::now(),
-        call_token: None,
-        call_token_expires_at: None,
-        revocation_endpoint: None,
-        national_id: None,
-        nurse_code_hash: None,
-        issued_nurse_code: None,
+        ..Default::default()
     };
     let error = heima_core::sync::enrol::refresh(&enrolment, T, Timestamp::now()).await.unwrap_err();
     assert_eq!(error, SyncError::Status { status: 307 });

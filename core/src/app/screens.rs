@@ -60,12 +60,10 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// and are not done, in the patient's language.
     pub fn reminders_due(&self, after: Timestamp, until: Timestamp) -> Vec<Reminder> {
         let Ok(Some(view)) = self.today() else { return Vec::new() };
-        let service_text =
-            self.with_store(|store| Ok(self.plan_now(store)?)).ok().flatten().and_then(|p| p.reminder_text);
         let locale = self.settings.lock().unwrap().locale;
         reminders::due(&view.tasks, after, until)
             .into_iter()
-            .map(|task| reminders::reminder(task, locale, service_text.as_deref()))
+            .map(|task| reminders::reminder(task, locale, view.reminder_text.as_deref()))
             .collect()
     }
 

@@ -352,17 +352,9 @@ impl TestApp {
             token_endpoint: format!("{fhir_base}/token"),
             patient: "Patient/p1".into(),
             service_name: Some("Testkommunen".into()),
-            call_endpoint: None,
             access_token: "token".into(),
-            refresh_token: None,
-            expires_at: None,
             enrolled_at: Timestamp::UNIX_EPOCH,
-            call_token: None,
-            call_token_expires_at: None,
-            revocation_endpoint: None,
-            national_id: None,
-            nurse_code_hash: None,
-            issued_nurse_code: None,
+            ..Enrolment::default()
         }
     }
 }

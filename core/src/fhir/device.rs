@@ -25,13 +25,19 @@ pub fn phd_address(id: &str) -> Option<String> {
 /// address (typed BTMAC), or the operating system's own id for the
 /// peripheral when that is all there is (macOS).
 pub fn device_identifier(id: &str) -> Json {
+    let (system, value) = device_system_value(id);
+    let mut identifier = json!({ "system": system, "value": value });
+    if system == BLUETOOTH_SYSTEM {
+        identifier["type"] = json!({ "coding": [{ "system": DEVICE_IDENTIFIER_TYPES, "code": "BTMAC" }] });
+    }
+    identifier
+}
+
+/// The system and value of [`device_identifier`], as a search matches them.
+pub fn device_system_value(id: &str) -> (&'static str, String) {
     match phd_address(id) {
-        Some(address) => json!({
-            "type": { "coding": [{ "system": DEVICE_IDENTIFIER_TYPES, "code": "BTMAC" }] },
-            "system": BLUETOOTH_SYSTEM,
-            "value": address
-        }),
-        None => json!({ "system": canonical::PERIPHERAL_IDENTIFIER, "value": id }),
+        Some(address) => (BLUETOOTH_SYSTEM, address),
+        None => (canonical::PERIPHERAL_IDENTIFIER, id.to_string()),
     }
 }
 

@@ -214,8 +214,9 @@ pub async fn revoke(enrolment: &Enrolment, timeout: Duration) -> Result<bool, Sy
         Some((enrolment.access_token.as_str(), "access_token")),
         enrolment.call_token.as_deref().map(|t| (t, "access_token")),
     ];
+    let http = http(timeout)?;
     for (token, hint) in tokens.into_iter().flatten() {
-        let response = http(timeout)?
+        let response = http
             .post(endpoint)
             .form(&[("token", token), ("token_type_hint", hint), ("client_id", CLIENT_ID)])
             .send()

@@ -126,13 +126,10 @@ fn entries_for(
             let device_id = item.identifier.strip_prefix("device/").unwrap_or(&item.identifier);
             match store.paired_device(device_id)? {
                 Some(d) => {
-                    let resource = fhir::device::device(&d, subject);
-                    let id = &resource["identifier"][0];
-                    let (system, value) =
-                        (id["system"].as_str().unwrap_or_default(), id["value"].as_str().unwrap_or_default());
+                    let (system, value) = fhir::device::device_system_value(&d.id);
                     // Sent before with the address as the OS writes it.
                     let legacy = old.then(|| (fhir::BLUETOOTH_SYSTEM.to_string(), d.id.clone()));
-                    let mut e = entry(resource.clone(), system, value, legacy);
+                    let mut e = entry(fhir::device::device(&d, subject), system, &value, legacy);
                     e.identifier = item.identifier.clone();
                     e.updates = true;
                     vec![e]
