@@ -52,3 +52,28 @@ impl Clock for FixedClock {
 pub fn oslo() -> TimeZone {
     TimeZone::get("Europe/Oslo").expect("Europe/Oslo is in the bundled tz database")
 }
+
+/// Weekdays as FHIR's `dayOfWeek` codes (`mon` … `sun`), for serde.
+pub mod weekday_codes {
+    use jiff::civil::Weekday;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    const CODES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+    pub fn serialize<S: Serializer>(days: &[Weekday], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(days.iter().map(|d| CODES[d.to_monday_zero_offset() as usize]))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Weekday>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .iter()
+            .map(|code| {
+                let i = CODES
+                    .iter()
+                    .position(|c| c == code)
+                    .ok_or_else(|| serde::de::Error::custom(format!("day {code:?}")))?;
+                Ok(Weekday::from_monday_zero_offset(i as i8).expect("0..7"))
+            })
+            .collect()
+    }
+}

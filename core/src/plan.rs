@@ -4,14 +4,16 @@
 //! `CarePlan` (profile: `docs/careplan-profile.md`).
 
 use jiff::{
-    civil::{Time, Weekday},
+    civil::{Date, Time, Weekday},
     Timestamp,
 };
 use serde::{Deserialize, Serialize};
 
+pub use crate::contacts::{ServiceContact, TeamMember};
 pub use crate::vocabulary::MeasurementKind;
 use crate::{
-    traffic_light::{judge, Judgeable, Judgement, NotJudged, TrafficLight},
+    material::{Block, Material},
+    traffic_light::{judge, Colour, Judgeable, Judgement, NotJudged, TrafficLight},
     vocabulary::{ComponentValue, Measurement},
 };
 
@@ -33,7 +35,7 @@ pub enum Timing {
     DailyAt { times: Vec<Time> },
     /// On these weekdays at these local times.
     WeeklyAt {
-        #[serde(with = "weekday_codes")]
+        #[serde(with = "crate::clock::weekday_codes")]
         days: Vec<Weekday>,
         times: Vec<Time>,
     },
@@ -53,6 +55,8 @@ pub struct Activity {
     /// Limits, advice and whom to call, per colour.
     #[serde(default)]
     pub traffic_light: TrafficLight,
+    /// How to do it, in the service's words (`detail.description`).
+    pub description: Vec<Block>,
 }
 
 /// A goal of the plan: what the patient aims for, in the service's words,
@@ -74,12 +78,31 @@ pub struct GoalTarget {
     pub due: Option<String>,
 }
 
-/// How the patient reaches the follow-up service.
+/// A medicine of the plan: taken as the plan says, or started when a
+/// result has one colour ("ved gul sone: start kur X").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ServiceContact {
+pub struct Medicine {
+    /// The medicine as the service names it.
     pub name: String,
-    /// Phone number as the service wants it shown.
-    pub phone: String,
+    /// How to take it, in the service's words (one line per instruction).
+    pub dosage: Vec<String>,
+    /// None: part of the daily plan; a colour: for results of that colour.
+    pub colour: Option<Colour>,
+}
+
+/// Which phase the follow-up is in, from the CarePlan's status, category
+/// and period (profile: `docs/careplan-profile.md`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "phase", rename_all = "kebab-case")]
+pub enum Phase {
+    /// The 2–4 week trial before the plan meeting.
+    Trial { from: Date, until: Option<Date> },
+    /// Follow-up as planned.
+    Active { since: Date, until: Option<Date> },
+    /// Paused (e.g. a hospital stay): no reminders; readings still possible.
+    Paused { since: Option<Date> },
+    /// The service has ended the follow-up.
+    Ended { on: Option<Date> },
 }
 
 /// The self-care plan in force.
@@ -96,6 +119,13 @@ pub struct CarePlan {
     /// The patient's goals (`CarePlan.goal`, contained `Goal`s).
     pub goals: Vec<Goal>,
     pub service: ServiceContact,
+    /// The care team (`CarePlan.careTeam`), in the service's order.
+    pub team: Vec<TeamMember>,
+    /// Medicines, general and per colour.
+    pub medicines: Vec<Medicine>,
+    /// Learning material the plan carries (`supportingInfo`).
+    pub material: Vec<Material>,
+    pub phase: Phase,
     pub activities: Vec<Activity>,
     /// The service's own reminder text (shown on a locked screen, so the
     /// service words it without health details); none: the app's own.
@@ -126,33 +156,18 @@ impl CarePlan {
         self.activities.iter().find(|a| a.id == id)
     }
 
+    /// Medicines for results of `colour`.
+    pub fn medicines_for(&self, colour: Colour) -> Vec<Medicine> {
+        self.medicines.iter().filter(|m| m.colour == Some(colour)).cloned().collect()
+    }
+
+    /// Whether reminders and due tasks are off (a pause or the end).
+    pub fn is_resting(&self) -> bool {
+        matches!(self.phase, Phase::Paused { .. } | Phase::Ended { .. })
+    }
+
     /// The activity that asks for this kind of measurement, if any.
     pub fn activity_for(&self, kind: MeasurementKind) -> Option<&Activity> {
         self.activities.iter().find(|a| a.kind == ActivityKind::Measure { measurement: kind })
-    }
-}
-
-/// Weekdays as FHIR's `dayOfWeek` codes (`mon` … `sun`).
-mod weekday_codes {
-    use jiff::civil::Weekday;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    const CODES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-
-    pub fn serialize<S: Serializer>(days: &[Weekday], s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(days.iter().map(|d| CODES[d.to_monday_zero_offset() as usize]))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Weekday>, D::Error> {
-        Vec::<String>::deserialize(d)?
-            .iter()
-            .map(|code| {
-                let i = CODES
-                    .iter()
-                    .position(|c| c == code)
-                    .ok_or_else(|| serde::de::Error::custom(format!("day {code:?}")))?;
-                Ok(Weekday::from_monday_zero_offset(i as i8).expect("0..7"))
-            })
-            .collect()
     }
 }

@@ -151,25 +151,37 @@ mod tests {
             version: 1,
             valid_from: Timestamp::UNIX_EPOCH,
             title: None,
-            service: ServiceContact { name: "S".into(), phone: "1".into() },
+            service: ServiceContact {
+                name: "S".into(),
+                phone: "1".into(),
+                hours: None,
+                out_of_hours: crate::contacts::PhoneRoute { name: "L".into(), phone: "2".into() },
+            },
+            team: vec![],
+            medicines: vec![],
+            material: vec![],
+            phase: crate::plan::Phase::Active { since: jiff::civil::date(2026, 1, 1), until: None },
             activities: vec![
                 Activity {
                     id: "bp".into(),
                     kind: ActivityKind::Measure { measurement: MeasurementKind::BloodPressure },
                     timing: Timing::DailyAt { times: vec![time(20, 0, 0, 0), time(8, 0, 0, 0)] },
                     traffic_light: Default::default(),
+                    description: vec![],
                 },
                 Activity {
                     id: "weight".into(),
                     kind: ActivityKind::Measure { measurement: MeasurementKind::BodyWeight },
                     timing: Timing::DailyAt { times: vec![time(7, 30, 0, 0)] },
                     traffic_light: Default::default(),
+                    description: vec![],
                 },
                 Activity {
                     id: "extra".into(),
                     kind: ActivityKind::Measure { measurement: MeasurementKind::Pulse },
                     timing: Timing::WhenNeeded,
                     traffic_light: Default::default(),
+                    description: vec![],
                 },
             ],
             reminder_text: None,
@@ -252,12 +264,14 @@ mod tests {
                 kind: ActivityKind::Measure { measurement: MeasurementKind::BodyWeight },
                 timing: Timing::WeeklyAt { days: vec![Monday, Wednesday, Friday], times: vec![time(8, 0, 0, 0)] },
                 traffic_light: Default::default(),
+                description: vec![],
             },
             Activity {
                 id: "thrice".into(),
                 kind: ActivityKind::Questionnaire { questionnaire: "q".into() },
                 timing: Timing::TimesPerWeek { count: 3 },
                 traffic_light: Default::default(),
+                description: vec![],
             },
         ];
         // 2026-11-25 is a Wednesday; 2026-11-26 a Thursday.

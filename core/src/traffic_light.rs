@@ -82,6 +82,13 @@ pub struct TrafficLight {
     pub limits: Vec<Limit>,
     pub advice: Vec<Advice>,
     pub calls: Vec<(Colour, Call)>,
+    /// What the service does next after a result of a colour ("Sykepleieren
+    /// ringer deg innen en time"), per language.
+    #[serde(default)]
+    pub next: Vec<Advice>,
+    /// Learning material the advice for a colour refers to (material ids).
+    #[serde(default)]
+    pub material: Vec<(Colour, String)>,
 }
 
 /// A value to judge.
@@ -233,6 +240,18 @@ impl TrafficLight {
         pick(locale).or_else(|| pick(Locale::Bokmal))
     }
 
+    /// What the service does next after a result of `colour`, every
+    /// language the plan has.
+    pub fn next_for(&self, colour: Colour) -> Option<Text> {
+        let pick = |l: Locale| self.next.iter().find(|a| a.colour == colour && a.locale == l).map(|a| a.text.clone());
+        pick(Locale::Bokmal).map(|nb| Text { nb, nn: pick(Locale::Nynorsk), en: pick(Locale::English) })
+    }
+
+    /// The material ids the advice for `colour` refers to.
+    pub fn material_for(&self, colour: Colour) -> Vec<String> {
+        self.material.iter().filter(|(c, _)| *c == colour).map(|(_, id)| id.clone()).collect()
+    }
+
     /// Whom to call for a colour: the service and/or 113.
     pub fn calls(&self, colour: Colour) -> Vec<Call> {
         self.calls.iter().filter(|(c, _)| *c == colour).map(|(_, call)| *call).collect()
@@ -277,6 +296,7 @@ mod tests {
                 Advice { colour: Red, locale: Locale::Nynorsk, text: "Ring oppfølgingstenesta no.".into() },
             ],
             calls: vec![(Red, Call::Service), (Red, Call::Emergency113)],
+            ..TrafficLight::default()
         }
     }
 

@@ -7,12 +7,12 @@ use heima_core::{
     demo,
     fhir::{careplan, questionnaire as fq},
     locale::Locale,
-    plan::{ActivityKind, MeasurementKind, Timing},
+    plan::{ActivityKind, MeasurementKind, Phase, Timing},
     questionnaire::{Answer, Answers, Questionnaire},
     traffic_light::{judge, Call, Colour, Judgeable, Judgement},
     vocabulary::Decimal,
 };
-use jiff::civil::time;
+use jiff::civil::{date, time};
 use serde_json::{json, Value};
 
 fn demo_plan_json() -> Value {
@@ -74,7 +74,7 @@ fn plans_that_cannot_be_understood_are_refused() {
     type Edit = fn(&mut Value);
     let cases: Vec<(&str, Edit, &str)> = vec![
         ("not a careplan", |p| p["resourceType"] = json!("Patient"), "not a CarePlan"),
-        ("draft", |p| p["status"] = json!("draft"), "is not active"),
+        ("draft", |p| p["status"] = json!("draft"), "is not a plan in use"),
         ("no start", |p| p["period"] = json!({}), "period.start"),
         ("bad version", |p| p["meta"]["versionId"] = json!("two"), "versionId"),
         ("no service", |p| p["contained"] = json!([]), "contained Organization"),
@@ -112,6 +112,41 @@ fn plans_that_cannot_be_understood_are_refused() {
             |p| p["activity"][0]["extension"][1]["extension"][0]["extension"][1]["valueCode"] = json!("blue"),
             "unknown colour",
         ),
+        (
+            "medicine elsewhere",
+            |p| {
+                p["activity"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!({ "reference": { "reference": "MedicationRequest/1" } }))
+            },
+            "contained MedicationRequest",
+        ),
+        (
+            "medicine without a name",
+            |p| contained(p, "inhaler")["medicationCodeableConcept"] = json!({}),
+            "medicationCodeableConcept",
+        ),
+        (
+            "out-of-hours without a number",
+            |p| contained(p, "out-of-hours")["telecom"] = json!([]),
+            "out-of-hours service has no phone",
+        ),
+        (
+            "bad opening time",
+            |p| contained(p, "hours")["availableTime"][0]["availableStartTime"] = json!("8 o'clock"),
+            "availableTime[0]",
+        ),
+        (
+            "material as HTML",
+            |p| contained(p, "breathing")["content"][0]["attachment"]["contentType"] = json!("text/html"),
+            "text/html",
+        ),
+        (
+            "material not base64",
+            |p| contained(p, "breathing")["content"][0]["attachment"]["data"] = json!("***"),
+            "attachment data",
+        ),
         ("duplicate ids", |p| p["activity"][1]["extension"][0]["valueId"] = json!("weight"), "share an id"),
         (
             "limits without advice",
@@ -129,6 +164,125 @@ fn plans_that_cannot_be_understood_are_refused() {
         assert_eq!(error.code, "plan-invalid", "{name}");
         assert!(error.detail.contains(expected), "{name}: {}", error.detail);
     }
+}
+
+/// The contained resource with this id, to edit.
+fn contained<'a>(plan: &'a mut Value, id: &str) -> &'a mut Value {
+    plan["contained"].as_array_mut().unwrap().iter_mut().find(|c| c["id"] == id).unwrap()
+}
+
+/// Medicines (general and per colour), the care team, the service's
+/// hours and the out-of-hours route, learning material linked from the
+/// advice, what happens after red, and an activity's own description.
+#[test]
+fn the_demo_plan_carries_medicines_team_hours_and_material() {
+    let plan = careplan::parse(&demo_plan_json(), &oslo()).unwrap();
+    let medicines: Vec<(&str, Option<Colour>)> = plan.medicines.iter().map(|m| (m.name.as_str(), m.colour)).collect();
+    assert_eq!(
+        medicines,
+        [
+            ("Spiriva Respimat 2,5 mikrogram", None),
+            ("Furosemid 40 mg", None),
+            ("Prednisolon 5 mg (kur)", Some(Colour::Yellow)),
+            ("Ventoline inhalasjonsvæske", Some(Colour::Yellow)),
+        ]
+    );
+    assert_eq!(plan.medicines[0].dosage, ["2 inhalasjoner hver morgen"]);
+    assert_eq!(plan.medicines_for(Colour::Yellow).len(), 2);
+    assert!(plan.medicines_for(Colour::Red).is_empty());
+    let team: Vec<(&str, Option<&str>, Option<&str>)> =
+        plan.team.iter().map(|m| (m.name.as_str(), m.role.as_deref(), m.phone.as_deref())).collect();
+    assert_eq!(
+        team,
+        [
+            ("Ingrid Berg", Some("Kontaktsykepleier"), Some("+47 22 00 00 01")),
+            ("Ola Lie", Some("Fastlege"), Some("+47 22 00 00 02"))
+        ]
+    );
+    let hours = plan.service.hours.as_ref().unwrap();
+    assert_eq!(hours.open.len(), 1);
+    assert_eq!(hours.closed[0].description, "Stengt romjulen");
+    assert_eq!(
+        (plan.service.out_of_hours.name.as_str(), plan.service.out_of_hours.phone.as_str()),
+        ("Legevakt", "116 117")
+    );
+    let breathing = &plan.material[0];
+    assert_eq!((breathing.id.as_str(), breathing.title.as_str()), ("breathing", "Pusteteknikk: leppepust"));
+    assert!(matches!(&breathing.blocks[0], heima_core::material::Block::Heading { .. }));
+    assert_eq!(breathing.images[0].content_type, "image/png");
+    let spo2 = plan.activity("spo2").unwrap();
+    assert_eq!(spo2.traffic_light.material_for(Colour::Yellow), ["breathing"]);
+    assert!(spo2.traffic_light.next_for(Colour::Red).unwrap().nn.unwrap().contains("Sjukepleiaren"));
+    assert!(!spo2.description.is_empty());
+    assert_eq!(plan.phase, Phase::Active { since: date(2026, 1, 1), until: None });
+}
+
+/// Without hours the service counts as open and the out-of-hours route is
+/// the national legevakt number; a medicine no longer in use is left out.
+#[test]
+fn defaults_when_the_plan_says_less() {
+    let mut json = demo_plan_json();
+    json["contained"].as_array_mut().unwrap().retain(|c| c["resourceType"] != "HealthcareService");
+    contained(&mut json, "diuretic")["status"] = json!("stopped");
+    let plan = careplan::parse(&json, &oslo()).unwrap();
+    assert_eq!(plan.service.hours, None);
+    assert_eq!(plan.service.out_of_hours.phone, heima_core::contacts::LEGEVAKT_PHONE);
+    assert!(plan.medicines.iter().all(|m| m.name != "Furosemid 40 mg"));
+}
+
+/// The phase from status, the trial category and the period.
+#[test]
+fn phases_from_the_plan() {
+    let trial = json!([{ "coding": [{ "system": heima_core::fhir::canonical::FOLLOW_UP_CODES, "code": "trial" }] }]);
+    let cases: Vec<(&str, Value, Value, Value, Phase)> = vec![
+        (
+            "active",
+            json!(null),
+            json!({ "start": "2026-01-01" }),
+            json!(null),
+            Phase::Active { since: date(2026, 1, 1), until: None },
+        ),
+        (
+            "active",
+            trial,
+            json!({ "start": "2026-11-02", "end": "2026-11-27" }),
+            json!(null),
+            Phase::Trial { from: date(2026, 11, 2), until: Some(date(2026, 11, 27)) },
+        ),
+        (
+            "on-hold",
+            json!(null),
+            json!({ "start": "2026-01-01" }),
+            json!("2026-11-20T23:30:00Z"),
+            Phase::Paused { since: Some(date(2026, 11, 21)) },
+        ),
+        (
+            "completed",
+            json!(null),
+            json!({ "start": "2026-01-01", "end": "2026-11-30" }),
+            json!(null),
+            Phase::Ended { on: Some(date(2026, 11, 30)) },
+        ),
+        (
+            "revoked",
+            json!(null),
+            json!({ "start": "2026-01-01" }),
+            json!("2026-11-29T10:00:00Z"),
+            Phase::Ended { on: Some(date(2026, 11, 29)) },
+        ),
+    ];
+    for (status, category, period, updated, expected) in cases {
+        let mut json = demo_plan_json();
+        json["status"] = json!(status);
+        json["category"] = category;
+        json["period"] = period;
+        json["meta"]["lastUpdated"] = updated;
+        assert_eq!(careplan::parse(&json, &oslo()).unwrap().phase, expected, "{status}");
+    }
+    let mut ended = demo_plan_json();
+    ended["status"] = json!("completed");
+    ended["activity"] = json!([]);
+    assert!(careplan::parse(&ended, &oslo()).is_ok(), "an ended plan may have no activities left");
 }
 
 fn d(text: &str) -> Option<Decimal> {

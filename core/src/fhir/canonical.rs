@@ -35,6 +35,10 @@ pub const JUDGED_BY_EXTENSION: &str = "https://fhir.heima.no/StructureDefinition
 
 /// Code systems (`<BASE>/CodeSystem/<name>`).
 pub const TRAFFIC_LIGHT_CODES: &str = "https://fhir.heima.no/CodeSystem/traffic-light";
+/// The follow-up's own words: `trial` (a CarePlan's category in the trial
+/// period), `out-of-hours` (the HealthcareService to call when the service
+/// is closed).
+pub const FOLLOW_UP_CODES: &str = "https://fhir.heima.no/CodeSystem/follow-up";
 
 /// Every canonical URL above, for the tests that check each is defined.
 pub const ALL: &[&str] = &[
@@ -53,6 +57,7 @@ pub const ALL: &[&str] = &[
     JUDGEMENT_EXTENSION,
     JUDGED_BY_EXTENSION,
     TRAFFIC_LIGHT_CODES,
+    FOLLOW_UP_CODES,
 ];
 
 /// The `urn:heima:*` name the app used before for `canonical`, if it had

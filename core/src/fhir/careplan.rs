@@ -5,12 +5,13 @@
 use jiff::{civil, tz::TimeZone, Timestamp};
 use serde_json::Value as Json;
 
-use super::{array, str_at};
+use super::{array, careplan_parts as parts, str_at};
 
 use crate::{
     error::{CoreError, ErrorCode},
     locale::Locale,
-    plan::{Activity, ActivityKind, CarePlan, ServiceContact, Timing},
+    material::blocks,
+    plan::{Activity, ActivityKind, CarePlan, Phase, ServiceContact, Timing},
     store::{plans::PlanUpdate, Store, StoreError},
     traffic_light::{Advice, Call, Colour, Limit, TrafficLight},
     vocabulary::{Decimal, MeasurementKind},
@@ -25,12 +26,12 @@ pub use super::canonical::REMINDER_TEXT_EXTENSION;
 pub use super::canonical::TRAFFIC_LIGHT_EXTENSION;
 pub const REMINDER_TEXT_MAX: usize = 80;
 
-fn invalid(path: &str, why: impl std::fmt::Display) -> CoreError {
+pub(super) fn invalid(path: &str, why: impl std::fmt::Display) -> CoreError {
     CoreError::new(ErrorCode::PlanInvalid, format!("{path}: {why}"))
 }
 
 /// A decimal from a JSON number, keeping the digits as written.
-fn decimal(j: &Json, path: &str) -> Result<Decimal, CoreError> {
+pub(super) fn decimal(j: &Json, path: &str) -> Result<Decimal, CoreError> {
     match j {
         Json::Number(n) => n.to_string().parse().map_err(|e| invalid(path, e)),
         _ => Err(invalid(path, "not a number")),
@@ -39,7 +40,7 @@ fn decimal(j: &Json, path: &str) -> Result<Decimal, CoreError> {
 
 /// `dateTime` or `date`: with an offset it is an instant, without one it is
 /// local time in `tz` (a date is its midnight).
-fn date_time(text: &str, tz: &TimeZone, path: &str) -> Result<Timestamp, CoreError> {
+pub(super) fn date_time(text: &str, tz: &TimeZone, path: &str) -> Result<Timestamp, CoreError> {
     if let Ok(t) = text.parse::<Timestamp>() {
         return Ok(t);
     }
@@ -50,7 +51,7 @@ fn date_time(text: &str, tz: &TimeZone, path: &str) -> Result<Timestamp, CoreErr
     civil.to_zoned(tz.clone()).map(|z| z.timestamp()).map_err(|e| invalid(path, e))
 }
 
-fn weekday(code: &str, path: &str) -> Result<civil::Weekday, CoreError> {
+pub(super) fn weekday(code: &str, path: &str) -> Result<civil::Weekday, CoreError> {
     use civil::Weekday::*;
     Ok(match code {
         "mon" => Monday,
@@ -108,55 +109,19 @@ fn colour(ext: &Json, path: &str) -> Result<Colour, CoreError> {
     Colour::parse(code).ok_or_else(|| invalid(path, format!("unknown colour {code:?}")))
 }
 
-/// The plan's goals: each `goal` reference names a contained `Goal`
-/// (`#id`); its `description.text` and its targets (a LOINC-coded
-/// `measure`, `detailQuantity` or `detailRange`, `dueDate`). A goal kept
-/// elsewhere on the server (`Goal/<id>`) is not fetched and not shown.
-fn goals(careplan: &Json) -> Result<Vec<crate::plan::Goal>, CoreError> {
-    let mut out = vec![];
-    for (i, reference) in array(careplan, "goal").iter().enumerate() {
-        let path = format!("CarePlan.goal[{i}]");
-        let Some(local) = str_at(reference, "reference").and_then(|r| r.strip_prefix('#')) else { continue };
-        let goal = array(careplan, "contained")
-            .iter()
-            .find(|c| str_at(c, "resourceType") == Some("Goal") && str_at(c, "id") == Some(local))
-            .ok_or_else(|| invalid(&path, format!("no contained Goal #{local}")))?;
-        let text = goal
-            .get("description")
-            .and_then(|d| str_at(d, "text"))
-            .filter(|t| !t.trim().is_empty())
-            .ok_or_else(|| invalid(&path, "Goal.description.text missing"))?;
-        let mut targets = vec![];
-        for (j, target) in array(goal, "target").iter().enumerate() {
-            let path = format!("{path}.target[{j}]");
-            let quantity = |q: Option<&Json>, key: &str| -> Result<Option<(Decimal, Option<String>)>, CoreError> {
-                let Some(q) = q else { return Ok(None) };
-                let value = decimal(q.get("value").unwrap_or(&Json::Null), &format!("{path}.{key}"))?;
-                Ok(Some((value, str_at(q, "code").map(str::to_string))))
-            };
-            let (low, high) = match (target.get("detailQuantity"), target.get("detailRange")) {
-                (Some(q), _) => {
-                    let exact = quantity(Some(q), "detailQuantity")?;
-                    (exact.clone(), exact)
-                }
-                (None, Some(r)) => (quantity(r.get("low"), "low")?, quantity(r.get("high"), "high")?),
-                (None, None) => (None, None),
-            };
-            targets.push(crate::plan::GoalTarget {
-                code: target
-                    .get("measure")
-                    .and_then(|m| array(m, "coding").first())
-                    .and_then(|c| str_at(c, "code"))
-                    .map(str::to_string),
-                unit: low.as_ref().or(high.as_ref()).and_then(|(_, u)| u.clone()),
-                low: low.map(|(v, _)| v),
-                high: high.map(|(v, _)| v),
-                due: str_at(target, "dueDate").map(str::to_string),
-            });
-        }
-        out.push(crate::plan::Goal { text: text.trim().to_string(), targets });
-    }
-    Ok(out)
+/// A colour's text in one language (`advice`, `next`).
+fn localised(ext: &Json, path: &str) -> Result<Advice, CoreError> {
+    let tag = sub(ext, "language")
+        .next()
+        .and_then(|e| str_at(e, "valueCode"))
+        .ok_or_else(|| invalid(path, "language missing"))?;
+    let text =
+        sub(ext, "text").next().and_then(|e| str_at(e, "valueString")).ok_or_else(|| invalid(path, "text missing"))?;
+    Ok(Advice {
+        colour: colour(ext, path)?,
+        locale: Locale::from_tag(tag).map_err(|_| invalid(path, format!("unknown language {tag:?}")))?,
+        text: text.to_string(),
+    })
 }
 
 fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError> {
@@ -204,20 +169,19 @@ fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError>
             });
         }
         for (i, advice) in sub(ext, "advice").enumerate() {
-            let path = format!("{path}.advice[{i}]");
-            let tag = sub(advice, "language")
-                .next()
-                .and_then(|e| str_at(e, "valueCode"))
-                .ok_or_else(|| invalid(&path, "language missing"))?;
-            let text = sub(advice, "text")
-                .next()
-                .and_then(|e| str_at(e, "valueString"))
-                .ok_or_else(|| invalid(&path, "text missing"))?;
-            out.advice.push(Advice {
-                colour: colour(advice, &path)?,
-                locale: Locale::from_tag(tag).map_err(|_| invalid(&path, format!("unknown language {tag:?}")))?,
-                text: text.to_string(),
-            });
+            out.advice.push(localised(advice, &format!("{path}.advice[{i}]"))?);
+        }
+        for (i, next) in sub(ext, "next").enumerate() {
+            let path = format!("{path}.next[{i}]");
+            out.next.push(localised(next, &path)?);
+        }
+        for (i, advice) in sub(ext, "advice").enumerate() {
+            if let Some(reference) = sub(advice, "material").next().and_then(|e| e.get("valueReference")) {
+                let id = str_at(reference, "reference").and_then(|r| r.strip_prefix('#'));
+                let id =
+                    id.ok_or_else(|| invalid(&format!("{path}.advice[{i}].material"), "must be a local reference"))?;
+                out.material.push((colour(advice, path)?, id.to_string()));
+            }
         }
         for (i, call) in sub(ext, "call").enumerate() {
             let path = format!("{path}.call[{i}]");
@@ -266,7 +230,13 @@ fn activity(a: &Json, index: usize) -> Result<Activity, CoreError> {
             .ok_or_else(|| invalid(&path, format!("LOINC {loinc} is not a reading the app can take")))?;
         ActivityKind::Measure { measurement }
     };
-    Ok(Activity { id, kind, timing: timing(detail, &path)?, traffic_light: traffic_light(a, &path)? })
+    Ok(Activity {
+        id,
+        kind,
+        timing: timing(detail, &path)?,
+        traffic_light: traffic_light(a, &path)?,
+        description: str_at(detail, "description").map(blocks).unwrap_or_default(),
+    })
 }
 
 /// Parses and validates a CarePlan. `tz` places times without an offset.
@@ -275,10 +245,7 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
         return Err(invalid("resourceType", "not a CarePlan"));
     }
     super::within(careplan, super::CAPS).map_err(|why| invalid("CarePlan", why))?;
-    match str_at(careplan, "status") {
-        Some("active") => {}
-        other => return Err(invalid("CarePlan.status", format!("{other:?} is not active"))),
-    }
+    let phase = parts::phase(careplan, tz)?;
     let id = str_at(careplan, "id").ok_or_else(|| invalid("CarePlan.id", "missing"))?.to_string();
     let version = match careplan.get("meta").and_then(|m| str_at(m, "versionId")) {
         None => 1,
@@ -302,13 +269,21 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
         .find(|t| str_at(t, "system") == Some("phone"))
         .and_then(|t| str_at(t, "value"))
         .ok_or_else(|| invalid("Organization.telecom", "no phone number"))?;
+    let (hours, out_of_hours) = parts::services(careplan, tz)?;
     let service = ServiceContact {
         name: str_at(organisation, "name").ok_or_else(|| invalid("Organization.name", "missing"))?.to_string(),
         phone: phone.to_string(),
+        hours,
+        out_of_hours,
     };
-    let activities =
-        array(careplan, "activity").iter().enumerate().map(|(i, a)| activity(a, i)).collect::<Result<Vec<_>, _>>()?;
-    if activities.is_empty() {
+    // A medicine is an activity by `reference`; the rest are `detail`s.
+    let activities = array(careplan, "activity")
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.get("reference").is_none())
+        .map(|(i, a)| activity(a, i))
+        .collect::<Result<Vec<_>, _>>()?;
+    if activities.is_empty() && matches!(phase, Phase::Active { .. } | Phase::Trial { .. }) {
         return Err(invalid("CarePlan.activity", "no activities"));
     }
     let mut ids: Vec<&str> = activities.iter().map(|a| a.id.as_str()).collect();
@@ -333,8 +308,12 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
         valid_from,
         title: str_at(careplan, "title").map(str::to_string),
         description: str_at(careplan, "description").map(str::to_string),
-        goals: goals(careplan)?,
+        goals: parts::goals(careplan)?,
         service,
+        team: parts::team(careplan),
+        medicines: parts::medicines(careplan)?,
+        material: parts::material(careplan)?,
+        phase,
         activities,
         reminder_text,
     })
@@ -354,8 +333,6 @@ pub fn accept(store: &Store, resource: &Json, now: Timestamp, tz: &TimeZone) -> 
     Ok(store.save_plan(&plan.id, &plan.version.to_string(), plan.valid_from, &resource.to_string(), now)?)
 }
 
-/// The plan in force at `at` (its `version` the app's own number), read
-/// from the store.
 /// Whom the patient's messages go to: the author of the plan in force at
 /// `at` (the follow-up service) — its reference when the plan names an
 /// outside resource, else the contained organisation's name.
@@ -372,6 +349,8 @@ pub fn message_recipient(store: &Store, at: Timestamp) -> Result<Option<Json>, S
         .map(|name| serde_json::json!({ "type": "Organization", "display": name })))
 }
 
+/// The plan in force at `at` (its `version` the app's own number), read
+/// from the store.
 pub fn in_force(store: &Store, at: Timestamp, tz: &TimeZone) -> Result<Option<CarePlan>, StoreError> {
     let Some((version, resource)) = store.plan_resource_in_force(at)? else { return Ok(None) };
     let json: Json = serde_json::from_str(&resource).map_err(|e| StoreError::Corrupt(e.to_string()))?;

@@ -7,6 +7,7 @@
 
 pub mod canonical;
 pub mod careplan;
+pub mod careplan_parts;
 pub mod communication;
 pub mod device;
 pub mod observation;

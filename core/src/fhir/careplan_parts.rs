@@ -1,0 +1,336 @@
+//! What a `CarePlan` carries besides its activities, each read from the
+//! standard R4 resource contained in the plan (profile and examples:
+//! `docs/careplan-profile.md`): goals (`goal` → `Goal`), medicines
+//! (`activity.reference` → `MedicationRequest`, `supportingInfo` →
+//! `MedicationStatement`; per colour by `asNeededCodeableConcept` in the
+//! traffic-light codes), the care team (`careTeam` → `CareTeam`), the
+//! service's opening hours and the out-of-hours route (`HealthcareService`),
+//! learning material (`supportingInfo` → `DocumentReference` with inline
+//! attachments) and the phase (status, the `trial` category, period).
+
+use base64::{engine::general_purpose::STANDARD, Engine};
+use jiff::{civil, tz::TimeZone, Timestamp};
+use serde_json::Value as Json;
+
+use super::{
+    array,
+    canonical::{FOLLOW_UP_CODES, TRAFFIC_LIGHT_CODES},
+    str_at,
+};
+use crate::{
+    contacts::{Closure, OpenTime, OpeningHours, PhoneRoute, TeamMember, LEGEVAKT_NAME, LEGEVAKT_PHONE},
+    error::CoreError,
+    material::{blocks, Image, Material},
+    plan::{Goal, GoalTarget, Medicine, Phase},
+    traffic_light::Colour,
+    vocabulary::Decimal,
+};
+
+use super::careplan::{date_time, decimal, invalid, weekday};
+
+/// The contained resource a local reference (`#id`) names, of one of `types`.
+fn contained<'a>(plan: &'a Json, reference: &Json, types: &[&str]) -> Option<&'a Json> {
+    let local = str_at(reference, "reference")?.strip_prefix('#')?;
+    array(plan, "contained")
+        .iter()
+        .find(|c| str_at(c, "id") == Some(local) && str_at(c, "resourceType").is_some_and(|t| types.contains(&t)))
+}
+
+/// A CodeableConcept's words: its text, else its first coding's display.
+fn concept_text(concept: Option<&Json>) -> Option<String> {
+    let concept = concept?;
+    str_at(concept, "text")
+        .or_else(|| array(concept, "coding").iter().find_map(|c| str_at(c, "display")))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+}
+
+fn phone(resource: &Json) -> Option<String> {
+    array(resource, "telecom")
+        .iter()
+        .find(|t| str_at(t, "system") == Some("phone"))
+        .and_then(|t| str_at(t, "value"))
+        .map(str::to_string)
+}
+
+fn has_code(concepts: &[Json], system: &str, code: &str) -> bool {
+    concepts
+        .iter()
+        .flat_map(|c| array(c, "coding"))
+        .any(|c| str_at(c, "system") == Some(system) && str_at(c, "code") == Some(code))
+}
+
+/// The plan's goals: each `goal` reference names a contained `Goal`
+/// (`#id`); its `description.text` and its targets (a LOINC-coded
+/// `measure`, `detailQuantity` or `detailRange`, `dueDate`). A goal kept
+/// elsewhere on the server (`Goal/<id>`) is not fetched and not shown.
+pub(super) fn goals(careplan: &Json) -> Result<Vec<Goal>, CoreError> {
+    let mut out = vec![];
+    for (i, reference) in array(careplan, "goal").iter().enumerate() {
+        let path = format!("CarePlan.goal[{i}]");
+        let Some(local) = str_at(reference, "reference").and_then(|r| r.strip_prefix('#')) else { continue };
+        let goal = contained(careplan, reference, &["Goal"])
+            .ok_or_else(|| invalid(&path, format!("no contained Goal #{local}")))?;
+        let text = goal
+            .get("description")
+            .and_then(|d| str_at(d, "text"))
+            .filter(|t| !t.trim().is_empty())
+            .ok_or_else(|| invalid(&path, "Goal.description.text missing"))?;
+        let mut targets = vec![];
+        for (j, target) in array(goal, "target").iter().enumerate() {
+            let path = format!("{path}.target[{j}]");
+            let quantity = |q: Option<&Json>, key: &str| -> Result<Option<(Decimal, Option<String>)>, CoreError> {
+                let Some(q) = q else { return Ok(None) };
+                let value = decimal(q.get("value").unwrap_or(&Json::Null), &format!("{path}.{key}"))?;
+                Ok(Some((value, str_at(q, "code").map(str::to_string))))
+            };
+            let (low, high) = match (target.get("detailQuantity"), target.get("detailRange")) {
+                (Some(q), _) => {
+                    let exact = quantity(Some(q), "detailQuantity")?;
+                    (exact.clone(), exact)
+                }
+                (None, Some(r)) => (quantity(r.get("low"), "low")?, quantity(r.get("high"), "high")?),
+                (None, None) => (None, None),
+            };
+            targets.push(GoalTarget {
+                code: target
+                    .get("measure")
+                    .and_then(|m| array(m, "coding").first())
+                    .and_then(|c| str_at(c, "code"))
+                    .map(str::to_string),
+                unit: low.as_ref().or(high.as_ref()).and_then(|(_, u)| u.clone()),
+                low: low.map(|(v, _)| v),
+                high: high.map(|(v, _)| v),
+                due: str_at(target, "dueDate").map(str::to_string),
+            });
+        }
+        out.push(Goal { text: text.trim().to_string(), targets });
+    }
+    Ok(out)
+}
+
+/// A `MedicationRequest` or `MedicationStatement`; `None` when it is not
+/// (or no longer) in use.
+fn medicine(resource: &Json, path: &str) -> Result<Option<Medicine>, CoreError> {
+    let (in_use, dosage_key): (&[&str], _) = match str_at(resource, "resourceType") {
+        Some("MedicationRequest") => (&["active"], "dosageInstruction"),
+        _ => (&["active", "intended"], "dosage"),
+    };
+    if !str_at(resource, "status").is_some_and(|s| in_use.contains(&s)) {
+        return Ok(None);
+    }
+    let name = concept_text(resource.get("medicationCodeableConcept"))
+        .ok_or_else(|| invalid(path, "medicationCodeableConcept has no text"))?;
+    let mut colour = None;
+    let mut dosage = vec![];
+    for d in array(resource, dosage_key) {
+        if let Some(text) = str_at(d, "text").map(str::trim).filter(|t| !t.is_empty()) {
+            dosage.push(text.to_string());
+        }
+        let coded = d
+            .get("asNeededCodeableConcept")
+            .map(|c| array(c, "coding"))
+            .unwrap_or_default()
+            .iter()
+            .find(|c| str_at(c, "system") == Some(TRAFFIC_LIGHT_CODES))
+            .and_then(|c| str_at(c, "code"));
+        if let Some(code) = coded {
+            colour = Some(Colour::parse(code).ok_or_else(|| invalid(path, format!("unknown colour {code:?}")))?);
+        }
+    }
+    Ok(Some(Medicine { name, dosage, colour }))
+}
+
+/// Medicines from the activities' references and the supporting
+/// information, in the plan's order.
+pub(super) fn medicines(careplan: &Json) -> Result<Vec<Medicine>, CoreError> {
+    let mut out = vec![];
+    for (i, a) in array(careplan, "activity").iter().enumerate() {
+        let Some(reference) = a.get("reference") else { continue };
+        let path = format!("CarePlan.activity[{i}].reference");
+        let resource = contained(careplan, reference, &["MedicationRequest"])
+            .ok_or_else(|| invalid(&path, "must name a contained MedicationRequest"))?;
+        out.extend(medicine(resource, &path)?);
+    }
+    for (i, reference) in array(careplan, "supportingInfo").iter().enumerate() {
+        if let Some(resource) = contained(careplan, reference, &["MedicationStatement"]) {
+            out.extend(medicine(resource, &format!("CarePlan.supportingInfo[{i}]"))?);
+        }
+    }
+    Ok(out)
+}
+
+/// A person's or organisation's name: `name` as text, or a HumanName's
+/// `text`, else its given and family names.
+fn name_of(resource: &Json) -> Option<String> {
+    if let Some(name) = str_at(resource, "name") {
+        return Some(name.to_string());
+    }
+    let human = array(resource, "name").first()?;
+    str_at(human, "text").map(str::to_string).or_else(|| {
+        let given: Vec<&str> = array(human, "given").iter().filter_map(Json::as_str).collect();
+        let words: Vec<&str> = given.into_iter().chain(str_at(human, "family")).collect();
+        (!words.is_empty()).then(|| words.join(" "))
+    })
+}
+
+/// The care team: every participant of the contained `CareTeam`s the plan
+/// names, with its role and the member's name and phone.
+pub(super) fn team(careplan: &Json) -> Vec<TeamMember> {
+    let mut out = vec![];
+    for reference in array(careplan, "careTeam") {
+        let Some(team) = contained(careplan, reference, &["CareTeam"]) else { continue };
+        for participant in array(team, "participant") {
+            let member = participant.get("member");
+            let resource = member.and_then(|m| {
+                contained(careplan, m, &["Practitioner", "PractitionerRole", "Organization", "RelatedPerson"])
+            });
+            let name =
+                resource.and_then(name_of).or_else(|| member.and_then(|m| str_at(m, "display")).map(str::to_string));
+            let Some(name) = name else { continue };
+            out.push(TeamMember {
+                name,
+                role: array(participant, "role").first().and_then(|r| concept_text(Some(r))),
+                phone: resource.and_then(phone),
+            });
+        }
+    }
+    out
+}
+
+fn time_of_day(text: Option<&str>, path: &str) -> Result<Option<civil::Time>, CoreError> {
+    text.map(|t| t.parse::<civil::Time>().map_err(|e| invalid(path, format!("{t:?}: {e}")))).transpose()
+}
+
+/// `HealthcareService.availableTime` and `notAvailable`.
+fn hours(service: &Json, path: &str, tz: &TimeZone) -> Result<OpeningHours, CoreError> {
+    let mut out = OpeningHours::default();
+    for (i, slot) in array(service, "availableTime").iter().enumerate() {
+        let path = format!("{path}.availableTime[{i}]");
+        let days = array(slot, "daysOfWeek")
+            .iter()
+            .map(|d| weekday(d.as_str().unwrap_or(""), &path))
+            .collect::<Result<Vec<_>, _>>()?;
+        let all_day = slot.get("allDay").and_then(Json::as_bool).unwrap_or(false);
+        let (from, until) = if all_day {
+            (None, None)
+        } else {
+            (
+                time_of_day(str_at(slot, "availableStartTime"), &path)?,
+                time_of_day(str_at(slot, "availableEndTime"), &path)?,
+            )
+        };
+        out.open.push(OpenTime { days, from, until });
+    }
+    for (i, gap) in array(service, "notAvailable").iter().enumerate() {
+        let path = format!("{path}.notAvailable[{i}]");
+        let during = gap.get("during");
+        let end = |key: &str| -> Result<Option<Timestamp>, CoreError> {
+            during.and_then(|d| str_at(d, key)).map(|t| date_time(t, tz, &path)).transpose()
+        };
+        out.closed.push(Closure {
+            description: str_at(gap, "description").unwrap_or_default().to_string(),
+            from: end("start")?,
+            until: end("end")?,
+        });
+    }
+    Ok(out)
+}
+
+/// The service's opening hours (the contained `HealthcareService` that is
+/// not the out-of-hours route; none: no hours given) and the out-of-hours
+/// route (a contained `HealthcareService` typed `out-of-hours` in Heima's
+/// follow-up codes, else the national legevakt number).
+pub(super) fn services(careplan: &Json, tz: &TimeZone) -> Result<(Option<OpeningHours>, PhoneRoute), CoreError> {
+    let mut opening = None;
+    let mut out_of_hours = PhoneRoute { name: LEGEVAKT_NAME.into(), phone: LEGEVAKT_PHONE.into() };
+    for (i, c) in array(careplan, "contained").iter().enumerate() {
+        if str_at(c, "resourceType") != Some("HealthcareService") {
+            continue;
+        }
+        let path = format!("CarePlan.contained[{i}]");
+        if has_code(array(c, "type"), FOLLOW_UP_CODES, "out-of-hours") {
+            let phone = phone(c).ok_or_else(|| invalid(&path, "the out-of-hours service has no phone number"))?;
+            out_of_hours = PhoneRoute { name: str_at(c, "name").unwrap_or_default().to_string(), phone };
+        } else if opening.is_none() {
+            opening = Some(hours(c, &path, tz)?);
+        }
+    }
+    Ok((opening, out_of_hours))
+}
+
+/// Learning material: the contained `DocumentReference`s the plan names in
+/// `supportingInfo`, with their inline attachments (`text/markdown` or
+/// `text/plain` as text, `image/png` and `image/jpeg` as pictures). An
+/// attachment by `url` only is not fetched.
+pub(super) fn material(careplan: &Json) -> Result<Vec<Material>, CoreError> {
+    let mut out = vec![];
+    for (i, reference) in array(careplan, "supportingInfo").iter().enumerate() {
+        let Some(doc) = contained(careplan, reference, &["DocumentReference"]) else { continue };
+        let path = format!("CarePlan.supportingInfo[{i}]");
+        if str_at(doc, "status") != Some("current") {
+            continue;
+        }
+        let mut text = String::new();
+        let mut images = vec![];
+        let mut title = str_at(doc, "description").map(str::to_string);
+        for content in array(doc, "content") {
+            let Some(attachment) = content.get("attachment") else { continue };
+            let Some(data) = str_at(attachment, "data") else { continue };
+            let kind = str_at(attachment, "contentType").unwrap_or("").split(';').next().unwrap_or("").trim();
+            let bytes = STANDARD.decode(data).map_err(|e| invalid(&path, format!("attachment data: {e}")))?;
+            match kind {
+                "text/markdown" | "text/plain" => {
+                    let words = String::from_utf8(bytes).map_err(|_| invalid(&path, "text is not UTF-8"))?;
+                    text.push_str(&words);
+                    text.push_str("\n\n");
+                    title = title.or_else(|| str_at(attachment, "title").map(str::to_string));
+                }
+                "image/png" | "image/jpeg" => images.push(Image {
+                    content_type: kind.to_string(),
+                    data: data.to_string(),
+                    alt: str_at(attachment, "title").unwrap_or_default().to_string(),
+                }),
+                other => return Err(invalid(&path, format!("attachment type {other:?} is not shown"))),
+            }
+        }
+        out.push(Material {
+            id: str_at(doc, "id").unwrap_or_default().to_string(),
+            title: title.ok_or_else(|| invalid(&path, "DocumentReference has no description"))?,
+            blocks: blocks(&text),
+            images,
+        });
+    }
+    Ok(out)
+}
+
+/// A `date` or `dateTime` as the patient's calendar day.
+fn day(text: &str, tz: &TimeZone, path: &str) -> Result<civil::Date, CoreError> {
+    Ok(date_time(text, tz, path)?.to_zoned(tz.clone()).date())
+}
+
+/// The phase: `active` (with the `trial` category: the trial period),
+/// `on-hold` (paused since the version's `meta.lastUpdated`), `completed`
+/// or `revoked` (ended on `period.end`, else `meta.lastUpdated`).
+pub(super) fn phase(careplan: &Json, tz: &TimeZone) -> Result<Phase, CoreError> {
+    let period = careplan.get("period");
+    let at = |key: &str| -> Result<Option<civil::Date>, CoreError> {
+        period.and_then(|p| str_at(p, key)).map(|t| day(t, tz, &format!("CarePlan.period.{key}"))).transpose()
+    };
+    let updated = careplan
+        .get("meta")
+        .and_then(|m| str_at(m, "lastUpdated"))
+        .map(|t| day(t, tz, "CarePlan.meta.lastUpdated"))
+        .transpose()?;
+    let start = at("start")?.ok_or_else(|| invalid("CarePlan.period.start", "missing"))?;
+    Ok(match str_at(careplan, "status") {
+        Some("active") if has_code(array(careplan, "category"), FOLLOW_UP_CODES, "trial") => {
+            Phase::Trial { from: start, until: at("end")? }
+        }
+        Some("active") => Phase::Active { since: start, until: at("end")? },
+        Some("on-hold") => Phase::Paused { since: updated },
+        Some("completed" | "revoked") => Phase::Ended { on: at("end")?.or(updated) },
+        other => return Err(invalid("CarePlan.status", format!("{other:?} is not a plan in use"))),
+    })
+}
