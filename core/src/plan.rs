@@ -5,6 +5,7 @@
 
 use jiff::{
     civil::{Date, Time, Weekday},
+    tz::TimeZone,
     Timestamp,
 };
 use serde::{Deserialize, Serialize};
@@ -12,7 +13,9 @@ use serde::{Deserialize, Serialize};
 pub use crate::contacts::{ServiceContact, TeamMember};
 pub use crate::vocabulary::MeasurementKind;
 use crate::{
+    contacts::{whom_now, WhomNow},
     material::{Block, Material},
+    questionnaire::Text,
     traffic_light::{judge, Colour, Judgeable, Judgement, NotJudged, TrafficLight},
     vocabulary::{ComponentValue, Measurement},
 };
@@ -90,6 +93,24 @@ pub struct Medicine {
     pub colour: Option<Colour>,
 }
 
+/// Learning material as a link: its id and title.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialLink {
+    pub id: String,
+    pub title: String,
+}
+
+/// What a result brings besides the advice: whom to call now, the plan's
+/// medicines for its colour, what the service does next, and the material
+/// the advice refers to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Help {
+    pub whom: WhomNow,
+    pub medicines: Vec<Medicine>,
+    pub next: Option<Text>,
+    pub material: Vec<MaterialLink>,
+}
+
 /// Which phase the follow-up is in, from the CarePlan's status, category
 /// and period (profile: `docs/careplan-profile.md`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -159,6 +180,28 @@ impl CarePlan {
     /// Medicines for results of `colour`.
     pub fn medicines_for(&self, colour: Colour) -> Vec<Medicine> {
         self.medicines.iter().filter(|m| m.colour == Some(colour)).cloned().collect()
+    }
+
+    /// The help for a result judged by `light` (an activity's limits), at
+    /// `at`: nothing without a colour.
+    pub fn help(&self, light: Option<&TrafficLight>, judgement: &Judgement, at: Timestamp, tz: &TimeZone) -> Help {
+        let (Some(colour), Some(light)) = (judgement.colour(), light) else { return Help::default() };
+        Help {
+            whom: whom_now(&self.service, colour, &light.calls(colour), at, tz),
+            medicines: self.medicines_for(colour),
+            next: light.next_for(colour),
+            material: light
+                .material_for(colour)
+                .into_iter()
+                .filter_map(|id| self.material.iter().find(|m| m.id == id))
+                .map(|m| MaterialLink { id: m.id.clone(), title: m.title.clone() })
+                .collect(),
+        }
+    }
+
+    /// The light of the activity that asks for `kind`, if any.
+    pub fn light_for(&self, kind: MeasurementKind) -> Option<&TrafficLight> {
+        self.activity_for(kind).map(|a| &a.traffic_light)
     }
 
     /// Whether reminders and due tasks are off (a pause or the end).

@@ -13,7 +13,7 @@ use crate::{
     error::{CoreError, ErrorCode},
     fhir::questionnaire::{response, Respondent},
     manual::{self, EntryProblem},
-    plan::{ActivityKind, CarePlan, MeasurementKind},
+    plan::{ActivityKind, CarePlan, Help, MeasurementKind},
     questionnaire::{AnswerProblem, Answers, Questionnaire, Text},
     store::{
         readings::{EnteredBy, Inserted, NewReading},
@@ -21,7 +21,7 @@ use crate::{
         Store,
     },
     today::LatestResult,
-    traffic_light::{advice_for, judge, Call, Judgeable, Judgement},
+    traffic_light::{advice_for, judge, Judgeable, Judgement},
 };
 
 /// Why a manual reading was not stored.
@@ -79,7 +79,8 @@ pub struct QuestionnaireResult {
     pub score: Option<String>,
     pub judgement: Judgement,
     pub advice: Option<Text>,
-    pub calls: Vec<Call>,
+    /// Whom to call now, medicines, what happens next, material.
+    pub help: Help,
 }
 
 /// Why answers were not stored.
@@ -96,7 +97,8 @@ fn judge_score(
     plan: Option<&CarePlan>,
     questionnaire_id: &str,
     score: Option<crate::vocabulary::Decimal>,
-) -> (Judgement, Option<Text>, Vec<Call>) {
+    clock: &dyn Clock,
+) -> (Judgement, Option<Text>, Help) {
     let light = plan.and_then(|p| {
         p.activities
             .iter()
@@ -110,8 +112,9 @@ fn judge_score(
         },
         _ => Judgement::NotJudged(crate::traffic_light::NotJudged::NoLimits),
     };
-    let (advice, calls) = advice_for(light, &judgement);
-    (judgement, advice, calls)
+    let advice = advice_for(light, &judgement);
+    let help = plan.map(|p| p.help(light, &judgement, clock.now(), &clock.time_zone())).unwrap_or_default();
+    (judgement, advice, help)
 }
 
 /// Checks, scores, judges and stores an answered questionnaire. `identifier`
@@ -130,7 +133,7 @@ pub fn submit_answers(
     let plan = crate::fhir::careplan::in_force(store, now, &clock.time_zone())
         .map_err(|e| AnswersRefused::Failed(e.into()))?;
     let score = q.score(answers);
-    let (judgement, advice, calls) = judge_score(plan.as_ref(), &q.id, score);
+    let (judgement, advice, help) = judge_score(plan.as_ref(), &q.id, score, clock);
     let resource = response(
         q,
         answers,
@@ -156,7 +159,7 @@ pub fn submit_answers(
         score: score.map(|s| s.to_string()),
         judgement,
         advice,
-        calls,
+        help,
     })
 }
 

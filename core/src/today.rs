@@ -11,14 +11,14 @@ use serde::Serialize;
 
 use crate::{
     clock::Clock,
-    plan::{ActivityKind, CarePlan, MeasurementKind, ServiceContact},
+    plan::{ActivityKind, CarePlan, Help, MeasurementKind, ServiceContact},
     questionnaire::Text,
     schedule::{tasks_for_today, Completion, Task},
     store::{
         readings::{EnteredBy, StoredReading},
         Store, StoreError,
     },
-    traffic_light::{judge, Call, Judgeable, Judgement},
+    traffic_light::{judge, Judgeable, Judgement},
 };
 
 /// What the "today" screen shows.
@@ -77,7 +77,8 @@ pub struct LatestResult {
     pub judgement: Judgement,
     /// The plan's advice for the colour, in each language it has.
     pub advice: Option<Text>,
-    pub calls: Vec<Call>,
+    /// Whom to call now, medicines, what happens next, material.
+    pub help: Help,
     pub entered_by: EnteredBy,
     /// Has the follow-up service got it (`None`: training, never sent).
     pub sent: Option<bool>,
@@ -97,14 +98,15 @@ impl LatestResult {
     /// The reading as the screens show it, judged by `plan` — or, before
     /// any plan has come from the service, saved and not judged.
     pub fn new(plan: Option<&CarePlan>, r: &StoredReading, clock: &dyn Clock) -> LatestResult {
-        let (judgement, (advice, calls)) = match plan {
+        let (judgement, advice, help) = match plan {
             Some(plan) => {
                 let judgement = judge_stored(plan, r);
-                let advice =
-                    crate::traffic_light::advice_for(plan.activity_for(r.kind).map(|a| &a.traffic_light), &judgement);
-                (judgement, advice)
+                let light = plan.light_for(r.kind);
+                let advice = crate::traffic_light::advice_for(light, &judgement);
+                let help = plan.help(light, &judgement, clock.now(), &clock.time_zone());
+                (judgement, advice, help)
             }
-            None => (Judgement::NotJudged(crate::traffic_light::NotJudged::NoPlan), (None, vec![])),
+            None => (Judgement::NotJudged(crate::traffic_light::NotJudged::NoPlan), None, Help::default()),
         };
         LatestResult {
             id: r.id,
@@ -117,7 +119,7 @@ impl LatestResult {
             at_local: r.effective.to_zoned(clock.time_zone()).strftime("%H:%M").to_string(),
             judgement,
             advice,
-            calls,
+            help,
             entered_by: r.entered_by,
             sent: r.sent,
         }

@@ -217,19 +217,14 @@ pub fn judge(traffic_light: &TrafficLight, values: &[Judgeable<'_>]) -> Judgemen
     }
 }
 
-/// The plan's advice (every language it has) and calls for a judgement.
-pub fn advice_for(light: Option<&TrafficLight>, judgement: &Judgement) -> (Option<Text>, Vec<Call>) {
-    match (judgement.colour(), light) {
-        (Some(colour), Some(light)) => {
-            let advice = light.advice(colour, Locale::Bokmal).map(|nb| Text {
-                nb: nb.to_string(),
-                nn: light.advice(colour, Locale::Nynorsk).map(str::to_string),
-                en: light.advice(colour, Locale::English).map(str::to_string),
-            });
-            (advice, light.calls(colour))
-        }
-        _ => (None, vec![]),
-    }
+/// The plan's advice for a judgement, every language it has.
+pub fn advice_for(light: Option<&TrafficLight>, judgement: &Judgement) -> Option<Text> {
+    let (colour, light) = (judgement.colour()?, light?);
+    light.advice(colour, Locale::Bokmal).map(|nb| Text {
+        nb: nb.to_string(),
+        nn: light.advice(colour, Locale::Nynorsk).map(str::to_string),
+        en: light.advice(colour, Locale::English).map(str::to_string),
+    })
 }
 
 impl TrafficLight {

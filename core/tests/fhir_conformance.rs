@@ -114,7 +114,17 @@ fn resources_have_the_elements_r4_requires() {
         assert!(plan.get(key).is_some(), "CarePlan.{key} is required");
     }
     for a in plan["activity"].as_array().unwrap() {
-        assert!(a["detail"]["status"].is_string(), "activity.detail.status is required");
+        // cpl-3: a detail or a reference, not both.
+        assert!(a.get("detail").is_some() != a.get("reference").is_some(), "cpl-3");
+        if a.get("detail").is_some() {
+            assert!(a["detail"]["status"].is_string(), "activity.detail.status is required");
+        }
+    }
+    // dom-3: every contained resource is referred to from the plan.
+    let text = plan.to_string();
+    for c in plan["contained"].as_array().unwrap() {
+        let id = c["id"].as_str().unwrap();
+        assert!(text.contains(&format!("\"reference\":\"#{id}\"")), "contained #{id} is not referred to");
     }
     for text in demo::QUESTIONNAIRES_JSON {
         let q: Value = serde_json::from_str(text).unwrap();

@@ -11,7 +11,7 @@ use heima_core::{
     questionnaire::{Answer, Answers},
     recording::{history, record_manual, submit_answers, AnswersRefused, EntryRefused},
     store::readings::EnteredBy,
-    traffic_light::{Call, Colour},
+    traffic_light::Colour,
 };
 
 fn clock() -> FixedClock {
@@ -58,7 +58,12 @@ fn a_red_blood_pressure_names_its_cause_the_advice_and_whom_to_call() {
     let heima_core::traffic_light::Judgement::Judged { causes, .. } = &r.judgement else { panic!() };
     assert_eq!(causes, &["8480-6"]);
     assert!(r.advice.as_ref().unwrap().nn.is_some(), "advice in Nynorsk");
-    assert!(r.calls.contains(&Call::Service));
+    // 113 first, then the service (open on a Monday at 11).
+    assert!(matches!(
+        r.help.whom.now.as_slice(),
+        [heima_core::contacts::Callee::Emergency113, heima_core::contacts::Callee::Service(_)]
+    ));
+    assert!(r.help.next.is_some(), "the plan says what happens after red");
     assert_eq!(r.entered_by, EnteredBy::Relative);
     assert_eq!(r.sent, Some(false));
     let stored = store.reading_by_id(r.id).unwrap().unwrap();

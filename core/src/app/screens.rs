@@ -28,7 +28,7 @@ const DEMO_REPLY_AFTER: Duration = Duration::from_secs(3);
 #[derive(Debug, Serialize)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum EntryOutcome {
-    Stored { result: LatestResult },
+    Stored { result: Box<LatestResult> },
     Refused { problems: Vec<manual::EntryProblem> },
 }
 
@@ -82,7 +82,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let entered_by = self.recorder();
         let outcome = self.with_store_mut(|store| {
             match recording::record_manual(store, self.clock(), kind, values, entered_by) {
-                Ok(result) => Ok(EntryOutcome::Stored { result }),
+                Ok(result) => Ok(EntryOutcome::Stored { result: Box::new(result) }),
                 Err(EntryRefused::Typed(problems)) => Ok(EntryOutcome::Refused { problems }),
                 Err(EntryRefused::Failed(error)) => Err(error),
             }
@@ -256,7 +256,7 @@ mod tests {
             panic!("refused")
         };
         assert_eq!(result.judgement, Judgement::NotJudged(crate::traffic_light::NotJudged::NoPlan));
-        assert!(result.calls.is_empty() && result.advice.is_none());
+        assert!(result.help == crate::plan::Help::default() && result.advice.is_none());
         assert_eq!(t.app.with_store(|s| Ok(s.outbox_status()?.waiting)).unwrap(), 1, "queued for the service");
         assert_eq!(serde_json::to_value(&result.judgement).unwrap()["reason"], "no-plan");
     }

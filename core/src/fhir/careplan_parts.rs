@@ -238,18 +238,16 @@ fn hours(service: &Json, path: &str, tz: &TimeZone) -> Result<OpeningHours, Core
     Ok(out)
 }
 
-/// The service's opening hours (the contained `HealthcareService` that is
-/// not the out-of-hours route; none: no hours given) and the out-of-hours
-/// route (a contained `HealthcareService` typed `out-of-hours` in Heima's
+/// The service's opening hours (the contained `HealthcareService` named in
+/// `supportingInfo` that is not the out-of-hours route; none: no hours given) and the out-of-hours
+/// route (such a `HealthcareService` typed `out-of-hours` in Heima's
 /// follow-up codes, else the national legevakt number).
 pub(super) fn services(careplan: &Json, tz: &TimeZone) -> Result<(Option<OpeningHours>, PhoneRoute), CoreError> {
     let mut opening = None;
     let mut out_of_hours = PhoneRoute { name: LEGEVAKT_NAME.into(), phone: LEGEVAKT_PHONE.into() };
-    for (i, c) in array(careplan, "contained").iter().enumerate() {
-        if str_at(c, "resourceType") != Some("HealthcareService") {
-            continue;
-        }
-        let path = format!("CarePlan.contained[{i}]");
+    for (i, reference) in array(careplan, "supportingInfo").iter().enumerate() {
+        let Some(c) = contained(careplan, reference, &["HealthcareService"]) else { continue };
+        let path = format!("CarePlan.supportingInfo[{i}]");
         if has_code(array(c, "type"), FOLLOW_UP_CODES, "out-of-hours") {
             let phone = phone(c).ok_or_else(|| invalid(&path, "the out-of-hours service has no phone number"))?;
             out_of_hours = PhoneRoute { name: str_at(c, "name").unwrap_or_default().to_string(), phone };
