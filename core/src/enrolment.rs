@@ -161,12 +161,13 @@ impl SmartConfiguration {
 pub const CLIENT_ID: &str = "heima";
 /// SMART v2 scopes, only what the app uses: it creates readings, answers,
 /// messages and devices, reads and searches its plan, questionnaires and
-/// messages, reads the patient's own `Patient` (who they are, checked at
+/// messages, reads and searches the Tasks that say a nurse has seen a
+/// reading, reads the patient's own `Patient` (who they are, checked at
 /// a hand-over), and needs a refresh token that outlives the app being
 /// closed. No `openid`: the app checks no id_token, so it asks for none.
 pub const SCOPE: &str = "launch/patient offline_access patient/Observation.c patient/QuestionnaireResponse.c \
                          patient/Communication.crs patient/Device.c patient/CarePlan.rs patient/Questionnaire.rs \
-                         patient/Patient.r";
+                         patient/Task.rs patient/Patient.r";
 
 /// The URL to open in the system browser for a SMART standalone launch.
 pub fn authorize_url(
@@ -534,6 +535,7 @@ mod tests {
                 "patient/Device.c",
                 "patient/CarePlan.rs",
                 "patient/Questionnaire.rs",
+                "patient/Task.rs",
                 "patient/Patient.r"
             ],
             "least privilege: no wildcard, no update or delete, no openid"

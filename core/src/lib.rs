@@ -23,6 +23,7 @@ pub mod material;
 pub mod measurement;
 pub mod net;
 pub mod plan;
+pub mod plan_change;
 pub mod questionnaire;
 pub mod recording;
 pub mod reminders;

@@ -11,7 +11,8 @@ use serde::Serialize;
 
 use crate::{
     clock::Clock,
-    plan::{ActivityKind, CarePlan, Help, MeasurementKind, ServiceContact},
+    plan::{ActivityKind, CarePlan, Help, MeasurementKind, Phase, ServiceContact},
+    plan_change::{changes, PlanChange},
     questionnaire::Text,
     schedule::{tasks_for_today, Completion, Task},
     store::{
@@ -43,6 +44,10 @@ pub struct TodayView {
     /// The plan's own reminder text, for the notifications (not shown).
     #[serde(skip)]
     pub reminder_text: Option<String>,
+    /// The follow-up's phase, with its dates.
+    pub phase: Phase,
+    /// The plan changed and the patient has not been told yet.
+    pub plan_changed: Option<PlanChanged>,
 }
 
 /// An activity the patient does when needed (no planned time).
@@ -126,6 +131,31 @@ impl LatestResult {
     }
 }
 
+/// A new version of the plan and what changed, shown once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanChanged {
+    pub version: u32,
+    pub changes: Vec<PlanChange>,
+}
+
+/// The setting holding the newest plan version the patient was told about.
+pub const PLAN_SEEN: &str = "plan.seen-version";
+
+/// What changed from the version before the plan in force, unless the
+/// patient has been told; nothing for the first plan.
+fn plan_changed(store: &Store, plan: &CarePlan, tz: &jiff::tz::TimeZone) -> Result<Option<PlanChanged>, StoreError> {
+    let seen: u32 = store.setting(PLAN_SEEN)?.and_then(|v| v.parse().ok()).unwrap_or(0);
+    if seen >= plan.version {
+        return Ok(None);
+    }
+    let versions = store.plan_versions()?;
+    let Some(at) = versions.iter().position(|(v, _)| *v == plan.version) else { return Ok(None) };
+    let Some(previous) = at.checked_sub(1).map(|i| versions[i].0) else { return Ok(None) };
+    let Some(before) = crate::fhir::careplan::saved_version(store, previous, tz)? else { return Ok(None) };
+    let changes = changes(&before, plan);
+    Ok((!changes.is_empty()).then_some(PlanChanged { version: plan.version, changes }))
+}
+
 /// Real readings and answers since `from` as schedule completions.
 fn completions(store: &Store, plan: &CarePlan, from: Timestamp, to: Timestamp) -> Result<Vec<Completion>, StoreError> {
     let mut out = vec![];
@@ -181,7 +211,11 @@ pub fn view(
         }
     }
     let (when_needed, feel_worse) = when_needed(&plan);
+    // Paused or ended: nothing is due, nothing is missed.
+    let tasks = if plan.is_resting() { vec![] } else { tasks_for_today(&plan, &done, clock) };
     Ok(Some(TodayView {
+        phase: plan.phase.clone(),
+        plan_changed: plan_changed(store, &plan, &tz)?,
         when_needed,
         feel_worse,
         reminder_text: plan.reminder_text.clone(),
@@ -189,7 +223,7 @@ pub fn view(
         patient_name: patient_name.map(str::to_string),
         service: plan.service.clone(),
         plan_version: plan.version,
-        tasks: tasks_for_today(&plan, &done, clock),
+        tasks,
         questionnaire_titles: titles,
         latest,
     }))

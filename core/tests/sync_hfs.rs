@@ -5,6 +5,7 @@ use std::{net::TcpListener, time::Duration};
 
 use heima_core::{
     measurement::Measurement,
+    plan::MeasurementKind,
     store::{readings::EnteredBy, Store, StoreKey},
     sync::{client::FhirClient, upload::Drain},
 };
@@ -364,4 +365,92 @@ async fn a_device_is_updated_not_duplicated_when_it_tells_more() {
     assert_eq!(d["identifier"][0]["value"], "C0-FF-EE-00-00-01");
     assert_eq!(d["identifier"][0]["type"]["coding"][0]["code"], "BTMAC");
     assert_eq!(d["specialization"][0]["systemType"]["coding"][0]["code"], "528401");
+}
+
+/// The service's side of the journey, on a real server: a nurse marks an
+/// uploaded reading as seen (a completed `Task` naming it), the plan
+/// changes (the app says what changed, once), and the follow-up is paused
+/// (no tasks due, no reminders) — each coming down with the next poll.
+#[tokio::test(flavor = "multi_thread")]
+async fn acknowledgement_plan_change_and_pause_come_down() {
+    use heima_core::{
+        clock::{oslo, FixedClock},
+        demo,
+        fhir::careplan,
+        plan::Phase,
+        plan_change::PlanChange,
+        sync::download::download,
+        today,
+    };
+    use serde_json::json;
+    let hfs = Hfs::start().await;
+    let client = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
+    let tz = oslo();
+    let patient = client.post("Patient", &json!({ "resourceType": "Patient" })).await.unwrap();
+    let subject = format!("Patient/{}", patient["id"].as_str().unwrap());
+    let mut plan: serde_json::Value = serde_json::from_str(demo::CAREPLAN_JSON).unwrap();
+    plan.as_object_mut().unwrap().remove("meta");
+    plan["subject"] = json!({ "reference": subject });
+    let created = client.post("CarePlan", &plan).await.unwrap();
+
+    let mut store = store_with(1);
+    Drain { client: &client, subject: Some(&subject), national_id: None, batch_size: 10 }
+        .run(&mut store, Timestamp::now, || 0.5, &mut |_| {})
+        .await
+        .unwrap();
+    let report = download(&mut store, &client, Some(&subject), Timestamp::now(), &tz).await.unwrap();
+    assert_eq!(report.plans_accepted, 1, "{report:?}");
+    let reading = &store.readings(MeasurementKind::BodyWeight, Timestamp::MIN, Timestamp::MAX).unwrap()[0];
+    assert_eq!(reading.seen, None);
+
+    // The nurse has seen it; a Task for someone else is left alone.
+    let task = |who: &str, value: &str| {
+        json!({
+            "resourceType": "Task", "status": "completed", "intent": "order",
+            "for": { "reference": who },
+            "focus": { "type": "Observation", "identifier": { "system": "https://fhir.heima.no/sid/observation", "value": value } },
+            "executionPeriod": { "end": "2026-11-30T09:12:00Z" },
+            "owner": { "display": "Ingrid Berg" }
+        })
+    };
+    client.post("Task", &task(&subject, &reading.identifier)).await.unwrap();
+    client.post("Task", &task("Patient/someone-else", &reading.identifier)).await.unwrap();
+    let report = download(&mut store, &client, Some(&subject), Timestamp::now(), &tz).await.unwrap();
+    assert_eq!((report.acknowledgements_new, report.not_for_this_patient), (1, 1), "{report:?}");
+    let reading = &store.readings(MeasurementKind::BodyWeight, Timestamp::MIN, Timestamp::MAX).unwrap()[0];
+    let seen = reading.seen.as_ref().expect("the acknowledgement is kept");
+    assert_eq!((seen.at.to_string().as_str(), seen.by.as_deref()), ("2026-11-30T09:12:00Z", Some("Ingrid Berg")));
+
+    // The plan changes: oxygen twice a day, one medicine less.
+    let mut changed = created.clone();
+    let spo2 = changed["activity"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|a| a["extension"][0]["valueId"] == "spo2")
+        .unwrap();
+    spo2["detail"]["scheduledTiming"]["repeat"]["timeOfDay"] = json!(["08:00:00", "18:00:00"]);
+    changed["activity"].as_array_mut().unwrap().retain(|a| a["reference"]["reference"] != "#diuretic");
+    changed["contained"].as_array_mut().unwrap().retain(|c| c["id"] != "diuretic");
+    hfs.update(&changed).await;
+    let now = Timestamp::now();
+    download(&mut store, &client, Some(&subject), now, &tz).await.unwrap();
+    let clock = FixedClock::oslo(now);
+    let view = today::view(&store, &clock, false, None).unwrap().unwrap();
+    let told = view.plan_changed.expect("the change is told");
+    assert!(matches!(told.changes[0], PlanChange::TimingChanged { .. }), "{:?}", told.changes);
+    assert!(told.changes.contains(&PlanChange::MedicineRemoved { name: "Furosemid 40 mg".into() }));
+    store.set_setting(today::PLAN_SEEN, &told.version.to_string()).unwrap();
+    assert_eq!(today::view(&store, &clock, false, None).unwrap().unwrap().plan_changed, None, "told once");
+
+    // A hospital stay: the plan is put on hold.
+    let mut paused = client.search_all(&format!("CarePlan?subject={subject}")).await.unwrap().remove(0);
+    paused["status"] = json!("on-hold");
+    hfs.update(&paused).await;
+    download(&mut store, &client, Some(&subject), Timestamp::now(), &tz).await.unwrap();
+    let plan = careplan::in_force(&store, Timestamp::now(), &tz).unwrap().unwrap();
+    assert!(matches!(plan.phase, Phase::Paused { since: Some(_) }), "{:?}", plan.phase);
+    let view = today::view(&store, &clock, false, None).unwrap().unwrap();
+    assert!(view.tasks.is_empty(), "nothing due while paused");
+    assert!(!view.when_needed.is_empty(), "readings are still possible");
 }

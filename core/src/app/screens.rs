@@ -56,6 +56,14 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         self.with_store(|store| Ok(today::view(store, self.clock(), demo, name)?))
     }
 
+    /// The patient has been told that the plan changed up to `version`.
+    pub fn plan_change_seen(&self, version: u32) -> Result<(), CoreError> {
+        self.with_store(|store| {
+            let seen: u32 = store.setting(today::PLAN_SEEN)?.and_then(|v| v.parse().ok()).unwrap_or(0);
+            Ok(store.set_setting(today::PLAN_SEEN, &seen.max(version).to_string())?)
+        })
+    }
+
     /// Reminders for the plan's tasks that fell due in (`after`, `until`]
     /// and are not done, in the patient's language.
     pub fn reminders_due(&self, after: Timestamp, until: Timestamp) -> Vec<Reminder> {

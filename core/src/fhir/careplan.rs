@@ -358,3 +358,14 @@ pub fn in_force(store: &Store, at: Timestamp, tz: &TimeZone) -> Result<Option<Ca
     plan.version = version;
     Ok(Some(plan))
 }
+
+/// The saved plan the app numbered `version`, read again; `None` when it
+/// is not there or no longer reads (a parser's rules may have grown).
+pub fn saved_version(store: &Store, version: u32, tz: &TimeZone) -> Result<Option<CarePlan>, StoreError> {
+    let Some(resource) = store.plan_resource(version)? else { return Ok(None) };
+    let json: Json = serde_json::from_str(&resource).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(parse(&json, tz).ok().map(|mut plan| {
+        plan.version = version;
+        plan
+    }))
+}

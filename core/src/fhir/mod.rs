@@ -5,6 +5,7 @@
 //! the paired devices; [`canonical`] names what Heima defines. Here: the
 //! export, and the caps on what a service sends.
 
+pub mod acknowledgement;
 pub mod canonical;
 pub mod careplan;
 pub mod careplan_parts;

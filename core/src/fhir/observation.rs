@@ -273,6 +273,7 @@ mod tests {
             plan_version: None,
             colour: None,
             sent: None,
+            seen: None,
         }
     }
 

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/0005_named_before.sql"),
     include_str!("sql/0006_device_info.sql"),
     include_str!("sql/0007_message_author.sql"),
+    include_str!("sql/0008_acknowledgement.sql"),
 ];
 
 /// The schema version this build writes.

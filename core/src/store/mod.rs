@@ -8,6 +8,7 @@
 //! untouched) from a damaged file (moved aside into `quarantine/`, never
 //! deleted, and reported to the user and the service).
 
+pub mod acknowledgements;
 pub mod devices;
 pub mod messages;
 mod migrations;

@@ -56,8 +56,6 @@ impl Store {
         Ok(PlanUpdate::Accepted { version, valid_from })
     }
 
-    /// The plan in force at `at` as `(version, resource)`: the newest
-    /// version whose `valid_from` is not after `at`.
     /// The service's id and version of the plan the app numbered `version`.
     pub fn plan_identity(&self, version: i64) -> Result<Option<(String, String)>, StoreError> {
         use rusqlite::OptionalExtension;
@@ -69,6 +67,8 @@ impl Store {
             .optional()?)
     }
 
+    /// The plan in force at `at` as `(version, resource)`: the newest
+    /// version whose `valid_from` is not after `at`.
     pub fn plan_resource_in_force(&self, at: Timestamp) -> Result<Option<(u32, String)>, StoreError> {
         Ok(self
             .conn()
@@ -108,6 +108,14 @@ impl Store {
                 [id],
                 |r| r.get(0),
             )
+            .optional()?)
+    }
+
+    /// One saved version's resource, as sent.
+    pub fn plan_resource(&self, version: u32) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT resource FROM care_plan WHERE version = ?1", [version], |r| r.get(0))
             .optional()?)
     }
 

@@ -77,6 +77,16 @@ pub struct StoredReading {
     /// Whether the follow-up service has it (`None` for training readings,
     /// which are never sent).
     pub sent: Option<bool>,
+    /// When a nurse at the service saw it, if the service has said so.
+    pub seen: Option<Seen>,
+}
+
+/// The service's word that a nurse has seen an item.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Seen {
+    pub at: Timestamp,
+    /// The nurse's name, when the service gave one.
+    pub by: Option<String>,
 }
 
 fn kind_name(kind: MeasurementKind) -> String {
@@ -165,9 +175,11 @@ impl Store {
     ) -> Result<Vec<StoredReading>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT m.id, m.identifier, m.code, m.effective_utc, m.device_time, m.received_utc, m.components,
-                    m.source, m.device_id, m.entered_by, m.plan_version, m.colour, o.sent_utc IS NOT NULL, o.id IS NOT NULL
+                    m.source, m.device_id, m.entered_by, m.plan_version, m.colour, o.sent_utc IS NOT NULL, o.id IS NOT NULL,
+                    a.seen_utc, a.seen_by
              FROM measurement m
              LEFT JOIN outbox o ON o.resource_type = 'Observation' AND o.local_id = m.id
+             LEFT JOIN acknowledgement a ON a.identifier = m.identifier
              WHERE m.kind = ?1 AND m.effective_utc >= ?2 AND m.effective_utc < ?3
              ORDER BY m.effective_utc",
         )?;
@@ -187,6 +199,8 @@ impl Store {
                 row.get::<_, Option<String>>(11)?,
                 row.get::<_, bool>(12)?,
                 row.get::<_, bool>(13)?,
+                row.get::<_, Option<i64>>(14)?,
+                row.get::<_, Option<String>>(15)?,
             ))
         })?;
         let mut out = vec![];
@@ -206,6 +220,8 @@ impl Store {
                 colour,
                 sent,
                 queued,
+                seen_at,
+                seen_by,
             ) = row?;
             let time = |ms: i64| Timestamp::from_millisecond(ms).map_err(|e| StoreError::Corrupt(e.to_string()));
             out.push(StoredReading {
@@ -224,6 +240,7 @@ impl Store {
                 plan_version,
                 colour,
                 sent: queued.then_some(sent),
+                seen: seen_at.map(|ms| Ok::<_, StoreError>(Seen { at: time(ms)?, by: seen_by })).transpose()?,
             });
         }
         Ok(out)

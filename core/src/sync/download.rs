@@ -1,6 +1,7 @@
-//! The download policy: poll the service for CarePlans, Questionnaires
-//! and Communications to the patient changed since the last poll, and save
-//! what can be understood (through `fhir`), counting what was refused.
+//! The download policy: poll the service for CarePlans, Questionnaires,
+//! Communications to the patient and completed Tasks for them (a nurse
+//! has seen a reading) changed since the last poll, and save what can be
+//! understood (through `fhir`), counting what was refused.
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -20,6 +21,8 @@ pub struct DownloadReport {
     pub plans_refused: usize,
     pub questionnaires_new: usize,
     pub questionnaires_refused: usize,
+    /// Readings and answers the service newly says a nurse has seen.
+    pub acknowledgements_new: usize,
     /// Plans and messages for someone else than this patient, left alone.
     pub not_for_this_patient: usize,
 }
@@ -32,7 +35,12 @@ fn names(reference: &Json, patient: &str) -> bool {
 
 /// A CarePlan is for `patient` when its subject names them.
 fn plan_is_for(plan: &Json, patient: Option<&str>) -> bool {
-    patient.is_none_or(|p| names(&plan["subject"], p))
+    patient_is(plan, "subject", patient)
+}
+
+/// Whether the reference at `key` names `patient`.
+fn patient_is(resource: &Json, key: &str, patient: Option<&str>) -> bool {
+    patient.is_none_or(|p| names(&resource[key], p))
 }
 
 /// A Communication is for `patient` when one of its recipients names them.
@@ -72,9 +80,12 @@ pub async fn download(
     let mut report = DownloadReport::default();
     let plans = client.search(&format!("CarePlan?_count=50{filter}{subject_filter}")).await?;
     let questionnaires = client.search(&format!("Questionnaire?_count=50{filter}")).await?;
-    let messages = match subject {
-        Some(s) => client.search(&format!("Communication?_count=50{filter}&recipient={s}")).await?,
-        None => Search::default(),
+    let (messages, tasks) = match subject {
+        Some(s) => (
+            client.search(&format!("Communication?_count=50{filter}&recipient={s}")).await?,
+            client.search(&format!("Task?_count=50{filter}&patient={s}&status=completed")).await?,
+        ),
+        None => (Search::default(), Search::default()),
     };
     for plan in &plans.resources {
         if !plan_is_for(plan, subject) {
@@ -103,12 +114,27 @@ pub async fn download(
         }
     }
     report.messages_new = store.receive_messages(&incoming)?;
-    let server_time = [plans.server_time, questionnaires.server_time, messages.server_time]
+    let mut seen = vec![];
+    for task in &tasks.resources {
+        if patient_is(task, "for", subject) {
+            seen.extend(crate::fhir::acknowledgement::read(task));
+        } else {
+            report.not_for_this_patient += 1;
+        }
+    }
+    report.acknowledgements_new = store.save_acknowledgements(&seen)?;
+    let server_time = [plans.server_time, questionnaires.server_time, messages.server_time, tasks.server_time]
         .into_iter()
         .flatten()
         .min()
         .unwrap_or(now);
-    let all: Vec<&Json> = plans.resources.iter().chain(&questionnaires.resources).chain(&messages.resources).collect();
+    let all: Vec<&Json> = plans
+        .resources
+        .iter()
+        .chain(&questionnaires.resources)
+        .chain(&messages.resources)
+        .chain(&tasks.resources)
+        .collect();
     let previous: Option<Timestamp> = since.as_deref().and_then(|s| s.parse().ok());
     if let Some(t) = newest_updated(&all, server_time) {
         if previous.is_none_or(|p| t > p) {

@@ -1,0 +1,122 @@
+//! What changed between two versions of the self-care plan, in items the
+//! today screen can say in plain words once ("Planen din er endret: …"):
+//! activities added or removed, new times, new limits or advice, medicines
+//! added, removed or changed, new goals, new contacts, a new phase.
+
+use serde::Serialize;
+
+use crate::plan::{ActivityKind, CarePlan, Phase, Timing};
+
+/// One change, as the patient is told it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "change", rename_all = "kebab-case")]
+pub enum PlanChange {
+    ActivityAdded { kind: ActivityKind, timing: Timing },
+    ActivityRemoved { kind: ActivityKind },
+    TimingChanged { kind: ActivityKind, timing: Timing },
+    LimitsChanged { kind: ActivityKind },
+    AdviceChanged { kind: ActivityKind },
+    MedicineAdded { name: String },
+    MedicineRemoved { name: String },
+    MedicineChanged { name: String },
+    GoalsChanged,
+    ContactsChanged,
+    MaterialChanged,
+    PhaseChanged { phase: Phase },
+}
+
+/// The changes from `before` to `after`, activities by their id.
+pub fn changes(before: &CarePlan, after: &CarePlan) -> Vec<PlanChange> {
+    let mut out = vec![];
+    for a in &after.activities {
+        match before.activity(&a.id) {
+            None => out.push(PlanChange::ActivityAdded { kind: a.kind.clone(), timing: a.timing.clone() }),
+            Some(old) => {
+                if old.timing != a.timing {
+                    out.push(PlanChange::TimingChanged { kind: a.kind.clone(), timing: a.timing.clone() });
+                }
+                if old.traffic_light.limits != a.traffic_light.limits {
+                    out.push(PlanChange::LimitsChanged { kind: a.kind.clone() });
+                }
+                if old.traffic_light.advice != a.traffic_light.advice
+                    || old.traffic_light.calls != a.traffic_light.calls
+                {
+                    out.push(PlanChange::AdviceChanged { kind: a.kind.clone() });
+                }
+            }
+        }
+    }
+    for old in &before.activities {
+        if after.activity(&old.id).is_none() {
+            out.push(PlanChange::ActivityRemoved { kind: old.kind.clone() });
+        }
+    }
+    for m in &after.medicines {
+        match before.medicines.iter().find(|o| o.name == m.name) {
+            None => out.push(PlanChange::MedicineAdded { name: m.name.clone() }),
+            Some(old) if old != m => out.push(PlanChange::MedicineChanged { name: m.name.clone() }),
+            Some(_) => {}
+        }
+    }
+    for old in &before.medicines {
+        if !after.medicines.iter().any(|m| m.name == old.name) {
+            out.push(PlanChange::MedicineRemoved { name: old.name.clone() });
+        }
+    }
+    if before.goals != after.goals {
+        out.push(PlanChange::GoalsChanged);
+    }
+    if before.service != after.service || before.team != after.team {
+        out.push(PlanChange::ContactsChanged);
+    }
+    if before.material != after.material {
+        out.push(PlanChange::MaterialChanged);
+    }
+    if std::mem::discriminant(&before.phase) != std::mem::discriminant(&after.phase) {
+        out.push(PlanChange::PhaseChanged { phase: after.phase.clone() });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{clock::FixedClock, demo::sample_plan, plan::MeasurementKind};
+
+    #[test]
+    fn each_kind_of_change_is_named() {
+        let clock = FixedClock::oslo("2026-11-30T09:00:00Z".parse().unwrap());
+        let before = sample_plan(&clock);
+        assert_eq!(changes(&before, &before), vec![], "the same plan: nothing to say");
+        let spo2 = ActivityKind::Measure { measurement: MeasurementKind::OxygenSaturation };
+        let weight = ActivityKind::Measure { measurement: MeasurementKind::BodyWeight };
+        let mut after = before.clone();
+        let times = Timing::DailyAt { times: vec![jiff::civil::time(8, 0, 0, 0), jiff::civil::time(18, 0, 0, 0)] };
+        let a = after.activities.iter_mut().find(|a| a.id == "spo2").unwrap();
+        a.timing = times.clone();
+        a.traffic_light.limits[0].low = Some(crate::vocabulary::Decimal::new(93, 0));
+        after.activities.retain(|a| a.id != "weight");
+        after.medicines.retain(|m| m.name != "Furosemid 40 mg");
+        after.medicines[0].dosage = vec!["1 inhalasjon morgen og kveld".into()];
+        after.goals.pop();
+        after.phase = Phase::Paused { since: None };
+        assert_eq!(
+            changes(&before, &after),
+            vec![
+                PlanChange::TimingChanged { kind: spo2.clone(), timing: times },
+                PlanChange::LimitsChanged { kind: spo2 },
+                PlanChange::ActivityRemoved { kind: weight.clone() },
+                PlanChange::MedicineChanged { name: "Spiriva Respimat 2,5 mikrogram".into() },
+                PlanChange::MedicineRemoved { name: "Furosemid 40 mg".into() },
+                PlanChange::GoalsChanged,
+                PlanChange::PhaseChanged { phase: Phase::Paused { since: None } },
+            ]
+        );
+        let added = changes(&after, &before);
+        assert!(added.contains(&PlanChange::ActivityAdded {
+            kind: weight,
+            timing: before.activity("weight").unwrap().timing.clone()
+        }));
+        assert!(added.contains(&PlanChange::MedicineAdded { name: "Furosemid 40 mg".into() }));
+    }
+}
