@@ -56,7 +56,8 @@ mod tests {
     #[test]
     fn which_tasks_acknowledge_what() {
         let seen = |at: &str, by: Option<&str>| Seen { at: at.parse().unwrap(), by: by.map(str::to_string) };
-        let cases: Vec<(&str, Json, Option<(&str, Seen)>)> = vec![
+        type Case = (&'static str, Json, Option<(&'static str, Seen)>);
+        let cases: Vec<Case> = vec![
             ("completed", task(|_| {}), Some(("r-1", seen("2026-11-30T09:12:00Z", Some("Ingrid Berg"))))),
             (
                 "the pulse beside it",
