@@ -25,6 +25,8 @@ const COMMANDS: &[&str] = &[
     "check_answer",
     "submit_answers",
     "plan",
+    "plan_change_seen",
+    "save_export",
     "history",
     "messages",
     "send_message",

@@ -3,7 +3,7 @@
 // i18n.js; data comes from the core through ipc.js. Routes: #/today,
 // #/measure[/<kind>], #/result/<id>, #/questionnaire/<id>, #/plan,
 // #/history[/<kind>/<days>], #/messages, #/call, #/devices, #/settings,
-// #/nurse. When someone calls, the call screen comes up by itself.
+// #/nurse, #/material/<id>, #/summary. When someone calls, the call screen comes up by itself.
 
 import { invoke } from "./ipc.js";
 import { loadLocale } from "./i18n.js";
@@ -18,6 +18,8 @@ import { renderMessages } from "./screens/messages.js";
 import { renderCall } from "./screens/call.js";
 import { renderSettings, renderDevices, applyDisplay } from "./screens/settings.js";
 import { renderNurse } from "./screens/nurse.js";
+import { renderMaterial } from "./screens/material.js";
+import { renderSummary } from "./screens/summary.js";
 
 registerScreens({
   today: renderToday,
@@ -31,6 +33,8 @@ registerScreens({
   devices: renderDevices,
   settings: renderSettings,
   nurse: renderNurse,
+  material: renderMaterial,
+  summary: renderSummary,
 });
 
 async function start() {

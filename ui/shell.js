@@ -12,7 +12,7 @@ export const app = { settings: null, status: null };
 const main = () => document.getElementById("main");
 let screens = {};
 /** The tab each screen belongs to. */
-const TAB = { result: "measure", history: "measure", questionnaire: "today", nurse: "settings", devices: "settings", call: "messages" };
+const TAB = { result: "measure", history: "measure", questionnaire: "today", nurse: "settings", devices: "settings", call: "messages", material: "plan", summary: "plan" };
 /** Modes in which only some screens make sense (the rest show today's,
  * which then is the recovery screen or the goodbye). */
 const ONLY = { recovery: ["today", "settings", "nurse"], ended: ["today"] };

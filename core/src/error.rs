@@ -41,6 +41,8 @@ error_codes! {
     StoreNewerVersion = "store-newer-version",
     StoreFailed = "store-failed",
     StoreCorrupt = "store-corrupt",
+    /// The record could not be saved as a file (full disk, no folder).
+    ExportFailed = "export-failed",
     DecodeTooShort = "decode-too-short",
     DecodeTrailingBytes = "decode-trailing-bytes",
     DecodeInvalidValue = "decode-invalid-value",

@@ -87,6 +87,8 @@ pub struct LatestResult {
     pub entered_by: EnteredBy,
     /// Has the follow-up service got it (`None`: training, never sent).
     pub sent: Option<bool>,
+    /// When a nurse at the service saw it, local time (`HH:MM`).
+    pub seen_local: Option<String>,
 }
 
 /// Judges a stored reading against the plan's activity for its kind.
@@ -126,6 +128,7 @@ impl LatestResult {
             advice,
             help,
             entered_by: r.entered_by,
+            seen_local: r.seen.as_ref().map(|s| s.at.to_zoned(clock.time_zone()).strftime("%H:%M").to_string()),
             sent: r.sent,
         }
     }

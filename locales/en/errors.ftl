@@ -61,3 +61,4 @@ error-enrol-other-person = This tablet is in use for another person's follow-up.
 error-enrol-person-unconfirmed = The service does not say who the patient is, so the tablet cannot move the follow-up there. End the follow-up first, or ask the service to send the patient's national identity number.
 error-end-unsent = Something has not been sent yet. Try again when the tablet is online, or end without sending.
 error-end-incomplete = Not everything could be removed from the tablet. Restart the app and try again.
+error-export-failed = Your data could not be saved as a file. Try again, or ask your nurse.

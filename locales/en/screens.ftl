@@ -164,3 +164,24 @@ message-from-training = Training – not sent
 measure-to-history = See the history
 settings-to-devices = Measuring devices and Bluetooth
 result-not-judged-no-plan = The follow-up service has not sent your plan yet, so the reading could not be judged. It is saved and will be sent.
+plan-medicines-heading = Your medicines
+plan-medicines-daily = Regular
+plan-team-heading = Whom can you contact?
+plan-team-member = { $role }: { $name }
+plan-phone = Phone { $phone }
+plan-hours-heading = Opening hours
+plan-hours-slot = { $days } from { $from } to { $until }
+plan-hours-all-day = { $days } day and night
+plan-closed = Closed: { $description }
+plan-out-of-hours = When the follow-up service is closed: { $name }, phone { $phone }
+plan-material-heading = Read more
+plan-how = How to do it
+plan-summary = Summary and printing
+material-back = Back to the plan
+summary-heading = Summary of your follow-up
+summary-print = Print
+summary-readings-heading = Readings in the last three months
+summary-count = { $count ->
+    [one] { $count } reading
+   *[other] { $count } readings
+}

@@ -61,3 +61,4 @@ error-enrol-other-person = Dette nettbrettet brukes i oppfølgingen av en annen 
 error-enrol-person-unconfirmed = Tjenesten sier ikke hvem pasienten er, så nettbrettet kan ikke flytte oppfølgingen dit. Avslutt oppfølgingen først, eller be tjenesten sende pasientens fødselsnummer.
 error-end-unsent = Noe er ikke sendt ennå. Prøv igjen når nettbrettet er på nett, eller avslutt uten å sende.
 error-end-incomplete = Ikke alt kunne slettes fra nettbrettet. Start appen på nytt og prøv igjen.
+error-export-failed = Dataene kunne ikke lagres som fil. Prøv igjen, eller spør sykepleieren.

@@ -164,3 +164,24 @@ message-from-training = Øving – sendes ikke
 measure-to-history = Se historikken
 settings-to-devices = Måleapparater og Bluetooth
 result-not-judged-no-plan = Oppfølgingstjenesten har ikke sendt planen din ennå, så målingen kunne ikke vurderes. Den er lagret og blir sendt.
+plan-medicines-heading = Medisinene dine
+plan-medicines-daily = Fast
+plan-team-heading = Hvem kan du kontakte?
+plan-team-member = { $role }: { $name }
+plan-phone = Telefon { $phone }
+plan-hours-heading = Åpningstider
+plan-hours-slot = { $days } klokka { $from }–{ $until }
+plan-hours-all-day = { $days } hele døgnet
+plan-closed = Stengt: { $description }
+plan-out-of-hours = Når oppfølgingstjenesten er stengt: { $name }, telefon { $phone }
+plan-material-heading = Les mer
+plan-how = Slik gjør du det
+plan-summary = Sammendrag og utskrift
+material-back = Tilbake til planen
+summary-heading = Sammendrag av oppfølgingen
+summary-print = Skriv ut
+summary-readings-heading = Målinger de siste tre månedene
+summary-count = { $count ->
+    [one] { $count } måling
+   *[other] { $count } målinger
+}

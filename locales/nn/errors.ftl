@@ -61,3 +61,4 @@ error-enrol-other-person = Dette nettbrettet blir brukt i oppfølginga av ein an
 error-enrol-person-unconfirmed = Tenesta seier ikkje kven pasienten er, så nettbrettet kan ikkje flytte oppfølginga dit. Avslutt oppfølginga først, eller be tenesta sende fødselsnummeret til pasienten.
 error-end-unsent = Noko er ikkje sendt enno. Prøv igjen når nettbrettet er på nett, eller avslutt utan å sende.
 error-end-incomplete = Ikkje alt kunne slettast frå nettbrettet. Start appen på nytt og prøv igjen.
+error-export-failed = Dataa kunne ikkje lagrast som fil. Prøv igjen, eller spør sjukepleiaren.

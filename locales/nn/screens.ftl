@@ -164,3 +164,24 @@ message-from-training = Øving – blir ikkje sendt
 measure-to-history = Sjå historikken
 settings-to-devices = Måleapparat og Bluetooth
 result-not-judged-no-plan = Oppfølgingstenesta har ikkje sendt planen din enno, så målinga kunne ikkje vurderast. Ho er lagra og blir sendt.
+plan-medicines-heading = Medisinane dine
+plan-medicines-daily = Fast
+plan-team-heading = Kven kan du kontakte?
+plan-team-member = { $role }: { $name }
+plan-phone = Telefon { $phone }
+plan-hours-heading = Opningstider
+plan-hours-slot = { $days } klokka { $from }–{ $until }
+plan-hours-all-day = { $days } heile døgeret
+plan-closed = Stengd: { $description }
+plan-out-of-hours = Når oppfølgingstenesta er stengd: { $name }, telefon { $phone }
+plan-material-heading = Les meir
+plan-how = Slik gjer du det
+plan-summary = Samandrag og utskrift
+material-back = Tilbake til planen
+summary-heading = Samandrag av oppfølginga
+summary-print = Skriv ut
+summary-readings-heading = Målingar dei siste tre månadene
+summary-count = { $count ->
+    [one] { $count } måling
+   *[other] { $count } målingar
+}

@@ -115,6 +115,8 @@ pub fn run() {
             commands::recording::check_answer,
             commands::recording::submit_answers,
             commands::recording::plan,
+            commands::recording::plan_change_seen,
+            commands::recording::save_export,
             commands::recording::history,
             commands::messages::messages,
             commands::messages::send_message,

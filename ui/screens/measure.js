@@ -7,11 +7,14 @@
 import { invoke } from "../ipc.js";
 import { pick, t } from "../i18n.js";
 import { el, heading, button, linkButton, radioChoice, formatValue, showError, clearErrors, announce, SIGN, colourOf } from "../dom.js";
+import { hasCalls, helpBlock, whomNow } from "./help.js";
 
 const KINDS = ["blood-pressure", "oxygen-saturation", "body-weight", "body-temperature", "pulse", "blood-glucose"];
 
-/** One reading with its colour in words and a sign (never colour alone). */
-export function resultCard(r, phone, demo, tag = "div") {
+/** One reading with its colour in words and a sign (never colour alone),
+ * who took it, whether the service has it and whether a nurse saw it;
+ * whom to call, unless the screen says it first (`withCalls: false`). */
+export function resultCard(r, phone, demo, { tag = "div", withCalls = true } = {}) {
   const colour = colourOf(r.judgement);
   const item = el(tag, `result result--${colour}`);
   item.dataset.colour = colour;
@@ -33,22 +36,16 @@ export function resultCard(r, phone, demo, tag = "div") {
     mark.dataset.sent = sent;
     body.append(mark);
   }
+  if (r.seen_local) body.append(el("span", "result-seen", "latest-seen", { time: r.seen_local }));
   if (r.advice) {
     const advice = el("p", "result-advice");
     advice.dataset.serviceText = JSON.stringify(r.advice);
     advice.textContent = pick(r.advice);
     body.append(advice);
   }
-  body.append(...calls(r.calls, phone));
+  if (withCalls && hasCalls(r.help.whom)) body.append(whomNow(r.help.whom, { phone }));
   item.append(sign, body);
   return item;
-}
-
-/** "Call the service" with its number, and 113, as the plan says. */
-export function calls(list, phone) {
-  return list.map((call) => call === "service"
-    ? el("p", "result-call", "latest-call-service", { phone: phone || "" })
-    : el("p", "result-call result-call--113", "latest-call-113"));
 }
 
 /** Patient or relative: the record says who did it ("Hvem måler?",
@@ -204,8 +201,9 @@ export async function renderResult(params, status) {
   section.dataset.colour = colour;
   section.append(heading(`result-heading-${colour}`));
   // Red first: whom to call comes before anything else.
-  if (colour === "red") section.append(...calls(r.calls, status.phone));
-  section.append(resultCard(r, status.phone, status.mode === "demo"));
+  const callsFirst = colour === "red" && hasCalls(r.help.whom);
+  if (callsFirst) section.append(el("h2", null, "call-now-heading"), whomNow(r.help.whom, { phone: status.phone }));
+  section.append(resultCard(r, status.phone, status.mode === "demo", { withCalls: !callsFirst }));
   if (r.judgement.result === "judged") {
     for (const code of r.judgement.causes) {
       const value = r.values.find(([c]) => c === code);
@@ -216,6 +214,7 @@ export async function renderResult(params, status) {
   } else {
     section.append(el("p", "result-cause", `result-not-judged-${r.judgement.reason || "no-limits"}`));
   }
+  section.append(helpBlock(r.help, colour));
   section.append(linkButton("result-to-today", "#/today"), linkButton("result-to-history", `#/history/${r.kind}/7`));
   return section;
 }

@@ -1,10 +1,13 @@
-// Min plan: the self-care plan (egenbehandlingsplan) as plain text — what
-// to do and when, the patient's own limits per colour, the advice for each
-// colour and whom to call — with a print button.
+// Min plan: the self-care plan (egenbehandlingsplan) as plain text — whom
+// to call now and the care team with the opening hours, the goals, the
+// medicines, what to do and when (with how to do it), the patient's own
+// limits per colour with the advice, medicines and whom to call for each,
+// the learning material — with a print button and the summary.
 
 import { invoke } from "../ipc.js";
 import { pick, t, localeTag } from "../i18n.js";
-import { el, heading, button, formatValue, SIGN } from "../dom.js";
+import { el, heading, button, linkButton, formatValue, SIGN } from "../dom.js";
+import { hoursList, materialLink, medicineItem, renderBlocks, whomNow } from "./help.js";
 
 const COLOURS = ["green", "yellow", "red"];
 
@@ -61,6 +64,42 @@ function goals(list) {
   return box;
 }
 
+/** Whom to call now, the care team, the opening hours and the out-of-hours route. */
+function contacts(plan, callNow) {
+  const box = el("section", "plan-contacts");
+  box.id = "plan-contacts";
+  box.append(el("h2", null, "call-now-heading"), whomNow(callNow, { phone: plan.service.phone, emergencyAlways: true }));
+  box.append(el("h2", null, "plan-team-heading"));
+  const ul = el("ul", "team");
+  ul.id = "team";
+  const service = el("li", "team-member");
+  service.append(el("span", null, "today-service", { name: plan.service.name, phone: plan.service.phone }));
+  ul.append(service);
+  for (const m of plan.team) {
+    const li = el("li", "team-member");
+    const who = el("span", "team-name");
+    who.textContent = m.role ? t("plan-team-member", { role: m.role, name: m.name }) : m.name;
+    li.append(who);
+    if (m.phone) li.append(" ", el("span", "team-phone", "plan-phone", { phone: m.phone }));
+    ul.append(li);
+  }
+  box.append(ul);
+  if (plan.service.hours) box.append(el("h3", null, "plan-hours-heading"), hoursList(plan.service.hours));
+  box.append(el("p", "out-of-hours", "plan-out-of-hours", plan.service.out_of_hours));
+  return box;
+}
+
+/** The daily medicines; per-colour ones are under their colour. */
+function medicines(list) {
+  const box = el("section", "plan-medicines");
+  box.id = "plan-medicines";
+  box.append(el("h2", null, "plan-medicines-heading"));
+  const ul = el("ul", "medicines");
+  for (const m of list.filter((m) => !m.colour)) ul.append(medicineItem(m));
+  box.append(ul);
+  return box;
+}
+
 /** The plan's advice for a colour in the language in use (Bokmål otherwise). */
 function adviceFor(light, colour) {
   const all = light.advice.filter((a) => a.colour === colour);
@@ -77,7 +116,7 @@ export async function renderPlan() {
     section.append(el("p", "empty", "today-no-plan"));
     return section;
   }
-  const { plan, questionnaire_titles: titles } = view;
+  const { plan, questionnaire_titles: titles, call_now: callNow } = view;
   if (plan.title) {
     const p = el("p", "plan-title");
     p.textContent = plan.title;
@@ -89,9 +128,11 @@ export async function renderPlan() {
     section.append(p);
   }
   section.append(el("p", "plan-version", "plan-version", { version: plan.version }),
-    el("p", "service", "today-service", { name: plan.service.name, phone: plan.service.phone }),
-    button("plan-print", () => window.print(), "button button--secondary no-print"));
+    button("plan-print", () => window.print(), "button button--secondary no-print"),
+    linkButton("plan-summary", "#/summary"));
+  section.append(contacts(plan, callNow));
   if (plan.goals.length > 0) section.append(goals(plan.goals));
+  if (plan.medicines.some((m) => !m.colour)) section.append(medicines(plan.medicines));
   for (const a of plan.activities) {
     const card = el("article", "plan-activity");
     card.dataset.activity = a.id;
@@ -109,11 +150,20 @@ export async function renderPlan() {
       }
     }
     card.append(title, timing(a.timing));
+    if (a.description.length > 0) {
+      const how = el("details", "plan-how");
+      const summary = el("summary", null, "plan-how");
+      how.append(summary, renderBlocks(a.description, 3));
+      card.append(how);
+    }
     const light = a.traffic_light;
     for (const colour of COLOURS) {
       const limits = light.limits.filter((l) => l.colour === colour);
       const advice = adviceFor(light, colour);
       const whom = light.calls.filter(([c]) => c === colour).map(([, call]) => call);
+      const meds = plan.medicines.filter((m) => m.colour === colour);
+      const material = light.material.filter(([c]) => c === colour)
+        .map(([, id]) => plan.material.find((m) => m.id === id)).filter(Boolean);
       if (limits.length === 0 && !advice && whom.length === 0) continue;
       const block = el("div", `plan-colour plan-colour--${colour}`);
       const h = el("h3");
@@ -132,6 +182,12 @@ export async function renderPlan() {
         p.textContent = advice;
         block.append(p);
       }
+      if (meds.length > 0) {
+        const ul = el("ul", "medicines");
+        for (const m of meds) ul.append(medicineItem(m));
+        block.append(el("h4", null, `help-medicines-${colour}`), ul);
+      }
+      for (const m of material) block.append(materialLink(m));
       for (const call of whom) {
         block.append(call === "service"
           ? el("p", "result-call", "latest-call-service", { phone: plan.service.phone })
@@ -140,6 +196,13 @@ export async function renderPlan() {
       card.append(block);
     }
     section.append(card);
+  }
+  if (plan.material.length > 0) {
+    const box = el("section", "plan-material");
+    box.id = "plan-material";
+    box.append(el("h2", null, "plan-material-heading"));
+    for (const m of plan.material) box.append(materialLink(m));
+    section.append(box);
   }
   return section;
 }

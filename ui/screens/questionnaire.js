@@ -5,7 +5,8 @@
 import { invoke } from "../ipc.js";
 import { pick, t } from "../i18n.js";
 import { el, heading, button, linkButton, showError, clearErrors, announce, SIGN, colourOf } from "../dom.js";
-import { calls, takenBy } from "./measure.js";
+import { takenBy } from "./measure.js";
+import { hasCalls, helpBlock, whomNow } from "./help.js";
 
 function serviceText(tag, className, text) {
   const e = el(tag, className);
@@ -204,9 +205,12 @@ export async function renderQuestionnaire(params, status) {
     inner.append(h, el("span", "result-colour", `colour-${colour}`));
     if (r.score !== null) inner.append(el("span", "result-score", "questionnaire-score", { score: r.score }));
     if (r.advice) inner.append(serviceText("p", "result-advice", r.advice));
-    inner.append(...calls(r.calls, status.phone));
+    const first = colour === "red" && hasCalls(r.help.whom)
+      ? [el("h2", null, "call-now-heading"), whomNow(r.help.whom, { phone: status.phone })]
+      : [];
+    if (colour !== "red" && hasCalls(r.help.whom)) inner.append(whomNow(r.help.whom, { phone: status.phone }));
     box.append(sign, inner);
-    body.replaceChildren(box, linkButton("result-to-today", "#/today"));
+    body.replaceChildren(...first, box, helpBlock(r.help, colour), linkButton("result-to-today", "#/today"));
     announce(t("questionnaire-sent"));
     h.focus();
   }

@@ -1,11 +1,14 @@
-// I dag: today's tasks with their state (each one opens its screen), the
-// latest reading of each kind with its colour in words and a sign, and
-// whether the service has it.
+// I dag: the phase (trial, paused; an ended follow-up has its own screen
+// with the copy of the patient's data), what changed in the plan (once),
+// today's tasks with their state (each one opens its screen), the
+// latest reading of each kind with its colour in words and a sign,
+// whether the service has it and whether a nurse has seen it.
 
 import { invoke } from "../ipc.js";
-import { pick } from "../i18n.js";
-import { el, heading } from "../dom.js";
+import { pick, t } from "../i18n.js";
+import { el, heading, button, linkButton, announce } from "../dom.js";
 import { resultCard } from "./measure.js";
+import { activityText, dateLocal, timingText } from "./help.js";
 
 const STATE_MARK = { "to-do": "○", done: "✓", missed: "!" };
 
@@ -98,11 +101,77 @@ export function renderGoodbye() {
   return section;
 }
 
+/** The trial period or a pause, with its dates; nothing while active. */
+function phaseNotice(phase) {
+  if (phase.phase === "trial") {
+    return el("p", "notice phase phase--trial", phase.until ? "phase-trial" : "phase-trial-open",
+      { from: dateLocal(phase.from), until: phase.until ? dateLocal(phase.until) : "" });
+  }
+  if (phase.phase === "paused") {
+    return el("p", "notice phase phase--paused", phase.since ? "phase-paused" : "phase-paused-open",
+      { since: phase.since ? dateLocal(phase.since) : "" });
+  }
+  return null;
+}
+
+/** One change of the plan in plain words. */
+function changeText(change, titles) {
+  const what = change.kind ? activityText(change.kind, titles) : "";
+  const when = change.timing ? timingText(change.timing) : "";
+  return t(`plan-change-${change.change}`, { what, when, name: change.name || "" });
+}
+
+/** "Planen din er endret": what changed, until the patient says they have read it. */
+function planChanged(changed, titles) {
+  const box = el("section", "plan-changed");
+  box.id = "plan-changed";
+  box.setAttribute("role", "status");
+  box.append(el("h2", null, "plan-changed-heading"));
+  const ul = el("ul", "plan-changes");
+  for (const change of changed.changes) {
+    const li = el("li", "plan-change");
+    li.dataset.change = change.change;
+    li.textContent = changeText(change, titles);
+    ul.append(li);
+  }
+  box.append(ul, button("plan-changed-ok", async () => {
+    await invoke("plan_change_seen", { version: changed.version });
+    box.remove();
+  }, "button button--secondary"));
+  return box;
+}
+
+/** The service has ended the follow-up: what to do with the devices, and a
+ * copy of the patient's own data (a printable summary, the FHIR file). */
+function renderEnded(phase) {
+  const section = el("section", "screen screen--ended");
+  section.id = "ended";
+  const saved = el("p", "notice", null);
+  saved.id = "export-saved";
+  saved.hidden = true;
+  section.append(
+    heading("ended-heading"),
+    el("p", "ended-text", phase.on ? "ended-text" : "ended-text-open", { date: phase.on ? dateLocal(phase.on) : "" }),
+    el("p", "ended-devices", "ended-devices"),
+    el("p", null, "ended-copy"),
+    linkButton("ended-summary", "#/summary"),
+    button("ended-export", async () => {
+      const path = await invoke("save_export");
+      saved.hidden = false;
+      saved.textContent = t("export-saved", { path });
+      announce(saved.textContent);
+    }, "button button--secondary"),
+    saved,
+  );
+  return section;
+}
+
 export async function renderToday(_params, status) {
   if (status.mode === "ended") return renderGoodbye();
   if (status.mode === "recovery") return renderRecovery();
   if (status.mode === "revoked") return renderRevoked(status);
   const view = await invoke("today");
+  if (view && view.phase.phase === "ended") return renderEnded(view.phase);
   const section = el("section", "screen screen--today");
   section.append(heading("today-heading"));
   if (!view) {
@@ -112,6 +181,9 @@ export async function renderToday(_params, status) {
   section.append(view.patient_name
     ? el("p", "greeting", "today-greeting", { name: view.patient_name })
     : el("p", "greeting", "today-greeting-plain"));
+  const phase = phaseNotice(view.phase);
+  if (phase) section.append(phase);
+  if (view.plan_changed) section.append(planChanged(view.plan_changed, view.questionnaire_titles));
   if (view.feel_worse) section.append(feelWorse(view.feel_worse));
   section.append(el("h2", null, "today-tasks-heading"));
   if (view.tasks.length === 0) {
@@ -146,7 +218,7 @@ export async function renderToday(_params, status) {
     box.id = "latest";
     box.append(el("h2", null, "today-latest-heading"));
     const list = el("ul", "results");
-    for (const r of view.latest) list.append(resultCard(r, view.service.phone, view.demo, "li"));
+    for (const r of view.latest) list.append(resultCard(r, view.service.phone, view.demo, { tag: "li" }));
     box.append(list);
     section.append(box);
   }

@@ -27,7 +27,7 @@ pub use config::{AppConfig, Variable};
 pub use devices::{FoundDevice, SessionWith};
 pub use ending::{EndWith, Ended};
 pub use nurse::DEMO_NURSE_CODE;
-pub use screens::{AnswersOutcome, EntryOutcome, PlanView};
+pub use screens::{AnswersOutcome, EntryOutcome, Export, PlanView};
 pub use service::{EnrolmentToConfirm, ServiceStatus, SyncStatus, REVOKED_SETTING};
 
 use crate::{

@@ -24,6 +24,15 @@ use crate::{
 /// How long the demo nurse takes to answer a message.
 const DEMO_REPLY_AFTER: Duration = Duration::from_secs(3);
 
+/// The patient's record to save as a file.
+#[derive(Debug)]
+pub struct Export {
+    /// `heima-<local date>.json`.
+    pub file_name: String,
+    /// The FHIR Bundle as JSON.
+    pub text: String,
+}
+
 /// Why typed values were refused, or the result.
 #[derive(Debug, Serialize)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
@@ -45,6 +54,9 @@ pub enum AnswersOutcome {
 pub struct PlanView {
     pub plan: CarePlan,
     pub questionnaire_titles: BTreeMap<String, Text>,
+    /// Whom to call now if it cannot wait: the service while it is open,
+    /// else the out-of-hours route, and when the service opens again.
+    pub call_now: crate::contacts::WhomNow,
 }
 
 impl<P: Platform, M: CallMedia> App<P, M> {
@@ -147,7 +159,30 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                     }
                 }
             }
-            Ok(Some(PlanView { plan, questionnaire_titles: titles }))
+            let now = self.clock().now();
+            let call_now = crate::contacts::whom_now(
+                &plan.service,
+                crate::traffic_light::Colour::Red,
+                &[crate::traffic_light::Call::Service],
+                now,
+                &self.clock().time_zone(),
+            );
+            Ok(Some(PlanView { plan, questionnaire_titles: titles, call_now }))
+        })
+    }
+
+    /// The patient's own record as a FHIR `collection` Bundle (readings,
+    /// answers, messages, devices), pretty-printed, to take along when the
+    /// follow-up ends; the subject is the service's patient when enrolled.
+    pub fn export_record(&self) -> Result<Export, CoreError> {
+        let patient = self.platform.load_enrolment().ok().flatten().map(|e| e.patient);
+        self.with_store(|store| {
+            let now = self.clock().now();
+            let bundle = crate::fhir::export_bundle(store, patient.as_deref(), now)?;
+            let text = serde_json::to_string_pretty(&bundle)
+                .map_err(|e| CoreError::new(crate::error::ErrorCode::StoreFailed, e.to_string()))?;
+            let day = now.to_zoned(self.clock().time_zone()).date();
+            Ok(Export { file_name: format!("heima-{day}.json"), text })
         })
     }
 

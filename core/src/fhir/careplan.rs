@@ -5,10 +5,14 @@
 use jiff::{civil, tz::TimeZone, Timestamp};
 use serde_json::Value as Json;
 
-use super::{array, careplan_parts as parts, str_at};
+use super::{
+    array,
+    careplan_parts::{self as parts, date_time, decimal, invalid, weekday},
+    str_at,
+};
 
 use crate::{
-    error::{CoreError, ErrorCode},
+    error::CoreError,
     locale::Locale,
     material::blocks,
     plan::{Activity, ActivityKind, CarePlan, Phase, ServiceContact, Timing},
@@ -26,44 +30,9 @@ pub use super::canonical::REMINDER_TEXT_EXTENSION;
 pub use super::canonical::TRAFFIC_LIGHT_EXTENSION;
 pub const REMINDER_TEXT_MAX: usize = 80;
 
-pub(super) fn invalid(path: &str, why: impl std::fmt::Display) -> CoreError {
-    CoreError::new(ErrorCode::PlanInvalid, format!("{path}: {why}"))
-}
 
-/// A decimal from a JSON number, keeping the digits as written.
-pub(super) fn decimal(j: &Json, path: &str) -> Result<Decimal, CoreError> {
-    match j {
-        Json::Number(n) => n.to_string().parse().map_err(|e| invalid(path, e)),
-        _ => Err(invalid(path, "not a number")),
-    }
-}
 
-/// `dateTime` or `date`: with an offset it is an instant, without one it is
-/// local time in `tz` (a date is its midnight).
-pub(super) fn date_time(text: &str, tz: &TimeZone, path: &str) -> Result<Timestamp, CoreError> {
-    if let Ok(t) = text.parse::<Timestamp>() {
-        return Ok(t);
-    }
-    let civil: civil::DateTime = match text.parse::<civil::DateTime>() {
-        Ok(dt) => dt,
-        Err(_) => text.parse::<civil::Date>().map_err(|e| invalid(path, e))?.to_datetime(civil::Time::midnight()),
-    };
-    civil.to_zoned(tz.clone()).map(|z| z.timestamp()).map_err(|e| invalid(path, e))
-}
 
-pub(super) fn weekday(code: &str, path: &str) -> Result<civil::Weekday, CoreError> {
-    use civil::Weekday::*;
-    Ok(match code {
-        "mon" => Monday,
-        "tue" => Tuesday,
-        "wed" => Wednesday,
-        "thu" => Thursday,
-        "fri" => Friday,
-        "sat" => Saturday,
-        "sun" => Sunday,
-        other => return Err(invalid(path, format!("unknown dayOfWeek {other:?}"))),
-    })
-}
 
 fn timing(detail: &Json, path: &str) -> Result<Timing, CoreError> {
     let Some(t) = detail.get("scheduledTiming") else { return Ok(Timing::WhenNeeded) };

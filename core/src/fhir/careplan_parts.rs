@@ -19,14 +19,52 @@ use super::{
 };
 use crate::{
     contacts::{Closure, OpenTime, OpeningHours, PhoneRoute, TeamMember, LEGEVAKT_NAME, LEGEVAKT_PHONE},
-    error::CoreError,
+    error::{CoreError, ErrorCode},
     material::{blocks, Image, Material},
     plan::{Goal, GoalTarget, Medicine, Phase},
     traffic_light::Colour,
     vocabulary::Decimal,
 };
 
-use super::careplan::{date_time, decimal, invalid, weekday};
+
+pub(super) fn invalid(path: &str, why: impl std::fmt::Display) -> CoreError {
+    CoreError::new(ErrorCode::PlanInvalid, format!("{path}: {why}"))
+}
+
+/// A decimal from a JSON number, keeping the digits as written.
+pub(super) fn decimal(j: &Json, path: &str) -> Result<Decimal, CoreError> {
+    match j {
+        Json::Number(n) => n.to_string().parse().map_err(|e| invalid(path, e)),
+        _ => Err(invalid(path, "not a number")),
+    }
+}
+
+/// `dateTime` or `date`: with an offset it is an instant, without one it is
+/// local time in `tz` (a date is its midnight).
+pub(super) fn date_time(text: &str, tz: &TimeZone, path: &str) -> Result<Timestamp, CoreError> {
+    if let Ok(t) = text.parse::<Timestamp>() {
+        return Ok(t);
+    }
+    let civil: civil::DateTime = match text.parse::<civil::DateTime>() {
+        Ok(dt) => dt,
+        Err(_) => text.parse::<civil::Date>().map_err(|e| invalid(path, e))?.to_datetime(civil::Time::midnight()),
+    };
+    civil.to_zoned(tz.clone()).map(|z| z.timestamp()).map_err(|e| invalid(path, e))
+}
+
+pub(super) fn weekday(code: &str, path: &str) -> Result<civil::Weekday, CoreError> {
+    use civil::Weekday::*;
+    Ok(match code {
+        "mon" => Monday,
+        "tue" => Tuesday,
+        "wed" => Wednesday,
+        "thu" => Thursday,
+        "fri" => Friday,
+        "sat" => Saturday,
+        "sun" => Sunday,
+        other => return Err(invalid(path, format!("unknown dayOfWeek {other:?}"))),
+    })
+}
 
 /// The contained resource a local reference (`#id`) names, of one of `types`.
 fn contained<'a>(plan: &'a Json, reference: &Json, types: &[&str]) -> Option<&'a Json> {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use heima_core::{
     app::{AnswersOutcome, EntryOutcome, PlanView},
-    error::CoreError,
+    error::{CoreError, ErrorCode},
     manual::{self, Field},
     plan::MeasurementKind,
     questionnaire::{Answer, AnswerProblem, Answers, Item, Questionnaire},
@@ -83,6 +83,27 @@ pub fn submit_answers(state: State<'_, AppState>, id: String, answers: Answers) 
 #[tauri::command]
 pub fn plan(state: State<'_, AppState>) -> Result<Option<PlanView>, CoreError> {
     state.plan()
+}
+
+/// The patient has been told that the plan changed up to `version`.
+#[tauri::command]
+pub fn plan_change_seen(state: State<'_, AppState>, version: u32) -> Result<(), CoreError> {
+    state.plan_change_seen(version)
+}
+
+/// Saves the patient's own record (a FHIR Bundle) in their documents
+/// folder, owner-only; returns where.
+#[tauri::command]
+pub fn save_export(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<String, CoreError> {
+    use tauri::Manager;
+    let export = state.export_record()?;
+    let failed = |e: &dyn std::fmt::Display| CoreError::new(ErrorCode::ExportFailed, e.to_string());
+    let dir = app.path().document_dir().or_else(|_| app.path().home_dir()).map_err(|e| failed(&e))?;
+    std::fs::create_dir_all(&dir).map_err(|e| failed(&e))?;
+    let path = dir.join(&export.file_name);
+    heima_core::atomic_file::write(&path, export.text.as_bytes(), heima_core::atomic_file::Access::OwnerOnly)
+        .map_err(|e| failed(&e))?;
+    Ok(path.display().to_string())
 }
 
 /// Readings of a kind over the last `days` days, with the patient's limits.

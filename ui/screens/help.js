@@ -1,0 +1,177 @@
+// What the plan gives beside the colour, shared by the result, plan and
+// today screens: whom to call now (113 first where the plan says so, the
+// service while it is open, the legevakt when it is closed), the
+// medicines for a colour, what the service does next, links to learning
+// material, the material's own blocks (built from text nodes only: the
+// service's words never become HTML), and the opening hours.
+
+import { pick, t, localeTag } from "../i18n.js";
+import { el } from "../dom.js";
+
+/** A `tel:` link around a message, so a tap on a tablet with a phone app calls. */
+function callLink(id, args, phone, className = "result-call") {
+  const a = el("a", className, id, args);
+  a.href = `tel:${String(phone).replace(/[^+0-9]/g, "")}`;
+  return a;
+}
+
+/** "mandag 1. desember kl. 08:00" from a local `YYYY-MM-DDTHH:MM:SS`. */
+export function whenLocal(civil) {
+  const [date, time] = String(civil).split("T");
+  const day = new Date(`${date}T12:00:00`).toLocaleDateString(localeTag(), { weekday: "long", day: "numeric", month: "long" });
+  return `${day} ${localeTag() === "en" ? "at" : "kl."} ${time.slice(0, 5)}`;
+}
+
+/** "1. desember 2026" from `YYYY-MM-DD`. */
+export function dateLocal(date) {
+  return new Date(`${date}T12:00:00`).toLocaleDateString(localeTag(), { day: "numeric", month: "long", year: "numeric" });
+}
+
+/** Whom to call now, in order, and when the service opens again; nothing
+ * when the plan asks for no call. */
+export function hasCalls(whom) {
+  return whom.now.length > 0 || whom.service_closed;
+}
+
+/** Whom to call now, in order, and when the service opens again. */
+export function whomNow(whom, { phone = "", emergencyAlways = false } = {}) {
+  const box = el("div", "call-now");
+  box.dataset.serviceClosed = String(whom.service_closed);
+  for (const callee of whom.now) {
+    if (callee.whom === "emergency113") box.append(callLink("latest-call-113", undefined, "113", "result-call result-call--113"));
+    else if (callee.whom === "service") box.append(callLink("call-now-service", { name: callee.name, phone: callee.phone }, callee.phone));
+    else box.append(callLink("call-now-out-of-hours", { name: callee.name, phone: callee.phone }, callee.phone, "result-call result-call--out-of-hours"));
+  }
+  if (whom.service_closed && !whom.now.some((c) => c.whom === "out-of-hours")) {
+    box.append(el("p", "call-closed", "call-now-closed", { phone }));
+  }
+  if (whom.opens) box.append(el("p", "call-opens", "call-now-opens", { when: whenLocal(whom.opens) }));
+  if (emergencyAlways && !whom.now.some((c) => c.whom === "emergency113")) box.append(el("p", "call-emergency", "call-now-emergency"));
+  return box;
+}
+
+/** One medicine: its name and how to take it. */
+export function medicineItem(m) {
+  const li = el("li", "medicine");
+  const name = el("span", "medicine-name");
+  name.textContent = m.name;
+  li.append(name);
+  for (const line of m.dosage) {
+    const p = el("span", "medicine-dosage");
+    p.textContent = line;
+    li.append(p);
+  }
+  return li;
+}
+
+/** A link to a piece of learning material. */
+export function materialLink(m) {
+  const a = el("a", "button button--secondary material-link", "help-material", { title: m.title });
+  a.href = `#/material/${encodeURIComponent(m.id)}`;
+  a.dataset.material = m.id;
+  return a;
+}
+
+/** Medicines for the colour, what happens next, material — after the advice. */
+export function helpBlock(help, colour) {
+  const box = el("div", "help");
+  if (help.medicines.length > 0) {
+    const meds = el("section", "help-medicines");
+    meds.append(el("h2", null, `help-medicines-${colour}`));
+    const ul = el("ul", "medicines");
+    for (const m of help.medicines) ul.append(medicineItem(m));
+    meds.append(ul);
+    box.append(meds);
+  }
+  for (const m of help.material) box.append(materialLink(m));
+  if (help.next) {
+    const next = el("section", "help-next");
+    next.id = "help-next";
+    const p = el("p");
+    p.dataset.serviceText = JSON.stringify(help.next);
+    p.textContent = pick(help.next);
+    next.append(el("h2", null, "help-next-heading"), p);
+    box.append(next);
+  }
+  return box;
+}
+
+function spans(list, tag = "span") {
+  const out = el(tag);
+  for (const s of list) {
+    const node = s.strong ? el("strong") : s.emphasis ? el("em") : null;
+    if (node) {
+      node.textContent = s.text;
+      out.append(node);
+    } else {
+      out.append(document.createTextNode(s.text));
+    }
+  }
+  return out;
+}
+
+/** Material blocks as elements: headings one level under `top`. */
+export function renderBlocks(blocks, top = 1) {
+  const box = el("div", "material-text");
+  for (const b of blocks) {
+    if (b.type === "heading") {
+      const h = spans(b.spans, `h${Math.min(6, top + b.level - 1)}`);
+      box.append(h);
+    } else if (b.type === "paragraph") {
+      box.append(spans(b.spans, "p"));
+    } else if (b.type === "list") {
+      const list = el(b.ordered ? "ol" : "ul");
+      for (const item of b.items) list.append(spans(item, "li"));
+      box.append(list);
+    }
+  }
+  return box;
+}
+
+const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/** "mandag–fredag" for a run of days, else the days listed. */
+function daysText(days) {
+  const idx = days.map((d) => DAYS.indexOf(d)).sort((a, b) => a - b);
+  const run = idx.length > 2 && idx.every((d, i) => i === 0 || d === idx[i - 1] + 1);
+  if (run) return `${t(`weekday-${DAYS[idx[0]]}`)}–${t(`weekday-${DAYS[idx[idx.length - 1]]}`)}`;
+  return idx.map((d) => t(`weekday-${DAYS[d]}`)).join(", ");
+}
+
+/** The service's opening hours and closures. */
+export function hoursList(hours) {
+  const ul = el("ul", "hours");
+  ul.id = "hours";
+  for (const slot of hours.open) {
+    const days = daysText(slot.days);
+    ul.append(slot.from || slot.until
+      ? el("li", null, "plan-hours-slot", { days, from: String(slot.from || "00:00").slice(0, 5), until: String(slot.until || "24:00").slice(0, 5) })
+      : el("li", null, "plan-hours-all-day", { days }));
+  }
+  for (const c of hours.closed) ul.append(el("li", "hours-closed", "plan-closed", { description: c.description }));
+  return ul;
+}
+
+function hhmm(time) {
+  return String(time).slice(0, 5);
+}
+
+/** An activity's timing in words ("Hver dag klokka 08:00"). */
+export function timingText(tm) {
+  switch (tm.type) {
+    case "daily-at": return t("plan-timing-daily", { times: tm.times.map(hhmm).join(", ") });
+    case "weekly-at": return t("plan-timing-weekly", {
+      days: tm.days.map((d) => t(`weekday-${d}`)).join(", "),
+      times: tm.times.map(hhmm).join(", "),
+    });
+    case "times-per-week": return t("plan-timing-per-week", { count: tm.count });
+    default: return t("plan-timing-when-needed");
+  }
+}
+
+/** What an activity asks, in words: a task text or the questionnaire's title. */
+export function activityText(kind, titles) {
+  if (kind.type === "measure") return t(`task-measure-${kind.measurement}`);
+  const title = titles[kind.questionnaire];
+  return title ? pick(title) : t("task-questionnaire");
+}
