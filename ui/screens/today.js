@@ -134,10 +134,12 @@ function planChanged(changed, titles) {
     li.textContent = changeText(change, titles);
     ul.append(li);
   }
-  box.append(ul, button("plan-changed-ok", async () => {
+  const ok = button("plan-changed-ok", async () => {
     await invoke("plan_change_seen", { version: changed.version });
     box.remove();
-  }, "button button--secondary"));
+  }, "button button--secondary");
+  ok.id = "plan-changed-ok";
+  box.append(ul, ok);
   return box;
 }
 
@@ -149,18 +151,22 @@ function renderEnded(phase) {
   const saved = el("p", "notice", null);
   saved.id = "export-saved";
   saved.hidden = true;
+  const summary = linkButton("ended-summary", "#/summary");
+  summary.id = "ended-summary";
+  const save = button("ended-export", async () => {
+    const path = await invoke("save_export");
+    saved.hidden = false;
+    saved.textContent = t("export-saved", { path });
+    announce(saved.textContent);
+  }, "button button--secondary");
+  save.id = "ended-export";
   section.append(
     heading("ended-heading"),
     el("p", "ended-text", phase.on ? "ended-text" : "ended-text-open", { date: phase.on ? dateLocal(phase.on) : "" }),
     el("p", "ended-devices", "ended-devices"),
     el("p", null, "ended-copy"),
-    linkButton("ended-summary", "#/summary"),
-    button("ended-export", async () => {
-      const path = await invoke("save_export");
-      saved.hidden = false;
-      saved.textContent = t("export-saved", { path });
-      announce(saved.textContent);
-    }, "button button--secondary"),
+    summary,
+    save,
     saved,
   );
   return section;

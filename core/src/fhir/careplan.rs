@@ -30,10 +30,6 @@ pub use super::canonical::REMINDER_TEXT_EXTENSION;
 pub use super::canonical::TRAFFIC_LIGHT_EXTENSION;
 pub const REMINDER_TEXT_MAX: usize = 80;
 
-
-
-
-
 fn timing(detail: &Json, path: &str) -> Result<Timing, CoreError> {
     let Some(t) = detail.get("scheduledTiming") else { return Ok(Timing::WhenNeeded) };
     let repeat = t.get("repeat").ok_or_else(|| invalid(path, "scheduledTiming without repeat"))?;

@@ -26,7 +26,6 @@ use crate::{
     vocabulary::Decimal,
 };
 
-
 pub(super) fn invalid(path: &str, why: impl std::fmt::Display) -> CoreError {
     CoreError::new(ErrorCode::PlanInvalid, format!("{path}: {why}"))
 }
