@@ -90,3 +90,4 @@ plan-change-goals-changed = Målene dine er endret.
 plan-change-contacts-changed = Nye telefonnumre eller åpningstider.
 plan-change-material-changed = Nytt å lese i planen.
 plan-change-phase-changed = Ny fase i oppfølgingen.
+phase-active = I oppfølging siden { $since }

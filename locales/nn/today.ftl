@@ -90,3 +90,4 @@ plan-change-goals-changed = Måla dine er endra.
 plan-change-contacts-changed = Nye telefonnummer eller opningstider.
 plan-change-material-changed = Nytt å lese i planen.
 plan-change-phase-changed = Ny fase i oppfølginga.
+phase-active = I oppfølging sidan { $since }

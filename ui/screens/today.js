@@ -101,11 +101,14 @@ export function renderGoodbye() {
   return section;
 }
 
-/** The trial period or a pause, with its dates; nothing while active. */
+/** The phase with its dates: in follow-up since, the trial period, a pause. */
 function phaseNotice(phase) {
   if (phase.phase === "trial") {
     return el("p", "notice phase phase--trial", phase.until ? "phase-trial" : "phase-trial-open",
       { from: dateLocal(phase.from), until: phase.until ? dateLocal(phase.until) : "" });
+  }
+  if (phase.phase === "active") {
+    return el("p", "phase phase--active", "phase-active", { since: dateLocal(phase.since) });
   }
   if (phase.phase === "paused") {
     return el("p", "notice phase phase--paused", phase.since ? "phase-paused" : "phase-paused-open",

@@ -148,6 +148,7 @@ async fn the_patients_journey_from_plan_to_the_end() {
     app.click("#enrol-confirm-yes").await;
     app.wait_for_text("#service-status", "Koblet til").await;
     sync_until(&app, "return document.querySelectorAll('li.task').length > 0").await;
+    app.wait_for_text(".phase--active", "I oppfølging siden 1. januar 2026").await;
 
     // The plan: contacts with the hours, goals, medicines daily and per colour.
     app.go("#/plan").await;
