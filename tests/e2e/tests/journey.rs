@@ -33,12 +33,6 @@ fn plan_for(patient: &str) -> Value {
     plan
 }
 
-async fn type_code(app: &App, css: &str, text: &str) {
-    let field = app.client.find(Locator::Css(css)).await.unwrap();
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
-}
-
 async fn set_language(app: &App, tag: &str) {
     app.go("#/settings").await;
     app.click(&format!("label.choice:has(#language-{tag})")).await;
@@ -139,10 +133,10 @@ async fn the_patients_journey_from_plan_to_the_end() {
     })
     .await;
     app.go("#/nurse").await;
-    type_code(&app, "#nurse-code", "7531").await;
+    app.type_into("#nurse-code", "7531").await;
     app.click("#nurse-code-form button").await;
     app.wait_for_text("#enrolment", "Aktiveringskode").await;
-    type_code(&app, "#enrol-code", &code).await;
+    app.type_into("#enrol-code", &code).await;
     app.click("#enrol-code-form button").await;
     app.wait_for_text("#enrol-confirm-question", "Testkommunen").await;
     app.click("#enrol-confirm-yes").await;
