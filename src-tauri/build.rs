@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "sync_now",
     "measure_fields",
     "set_taken_by",
+    "recorders",
     "measure_with_device",
     "enter_reading",
     "reading",

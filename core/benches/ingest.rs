@@ -11,7 +11,10 @@ use heima_core::{
     devices::session::{ReadingSink, StoreSink},
     gatt::{decode, Characteristic},
     measurement::{from_decoded, ClockCorrection, ReadingContext},
-    store::{readings::EnteredBy, Store, StoreKey},
+    store::{
+        readings::{EnteredBy, Recorder},
+        Store, StoreKey,
+    },
 };
 
 fn packet(n: u32) -> Vec<u8> {
@@ -46,7 +49,7 @@ fn bench(c: &mut Criterion) {
             let mut sink = StoreSink {
                 store: &mut store,
                 device_id: "b9:00:00:00:00:01",
-                entered_by: EnteredBy::Patient,
+                recorder: &Recorder::new(EnteredBy::Patient),
                 clock: &clock,
                 plan: Some(&plan),
             };

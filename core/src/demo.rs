@@ -270,7 +270,7 @@ pub mod devices {
                     let mut sink = StoreSink {
                         store: &mut store,
                         device_id: id,
-                        entered_by: EnteredBy::Patient,
+                        recorder: &crate::store::readings::Recorder::new(EnteredBy::Patient),
                         clock: &clock,
                         plan: None,
                     };

@@ -43,6 +43,8 @@ error_codes! {
     StoreCorrupt = "store-corrupt",
     /// The record could not be saved as a file (full disk, no folder).
     ExportFailed = "export-failed",
+    /// A relative chosen to record who is not in the plan's care team.
+    RelativeUnknown = "relative-unknown",
     DecodeTooShort = "decode-too-short",
     DecodeTrailingBytes = "decode-trailing-bytes",
     DecodeInvalidValue = "decode-invalid-value",

@@ -93,6 +93,18 @@ pub struct Medicine {
     pub colour: Option<Colour>,
 }
 
+/// A relative the service knows, named in the plan's care team by their
+/// `RelatedPerson` on the service: readings, answers and messages they
+/// record name them by that reference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KnownRelative {
+    /// `RelatedPerson/<id>`.
+    pub reference: String,
+    pub name: String,
+    /// The relationship in the service's words ("Datter").
+    pub relationship: Option<String>,
+}
+
 /// Learning material as a link: its id and title.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MaterialLink {
@@ -142,6 +154,8 @@ pub struct CarePlan {
     pub service: ServiceContact,
     /// The care team (`CarePlan.careTeam`), in the service's order.
     pub team: Vec<TeamMember>,
+    /// Relatives the service knows (from the care team).
+    pub relatives: Vec<KnownRelative>,
     /// Medicines, general and per colour.
     pub medicines: Vec<Medicine>,
     /// Learning material the plan carries (`supportingInfo`).

@@ -16,7 +16,7 @@ use crate::{
     plan::{ActivityKind, CarePlan, Help, MeasurementKind},
     questionnaire::{AnswerProblem, Answers, Questionnaire, Text},
     store::{
-        readings::{EnteredBy, Inserted, NewReading},
+        readings::{EnteredBy, Inserted, NewReading, Recorder},
         responses::NewResponse,
         Store,
     },
@@ -39,7 +39,7 @@ pub fn record_manual(
     clock: &dyn Clock,
     kind: MeasurementKind,
     typed: &BTreeMap<String, String>,
-    entered_by: EnteredBy,
+    by: &Recorder,
 ) -> Result<LatestResult, EntryRefused> {
     let now = clock.now();
     let m = manual::measurement(kind, typed, now).map_err(EntryRefused::Typed)?;
@@ -48,7 +48,8 @@ pub fn record_manual(
     let judged = plan.as_ref().map(|p| (i64::from(p.version), p.judge(&m)));
     let row = NewReading {
         measurement: &m,
-        entered_by,
+        entered_by: by.by,
+        relative: by.relative.as_deref(),
         manual: true,
         received_at: now,
         judged: judged.as_ref().map(|(v, j)| (*v as u32, j.as_str())),
@@ -125,7 +126,7 @@ pub fn submit_answers(
     clock: &dyn Clock,
     q: &Questionnaire,
     answers: &Answers,
-    entered_by: EnteredBy,
+    by: &Recorder,
     identifier: &str,
 ) -> Result<QuestionnaireResult, AnswersRefused> {
     q.check_complete(answers).map_err(AnswersRefused::Answers)?;
@@ -134,13 +135,7 @@ pub fn submit_answers(
         .map_err(|e| AnswersRefused::Failed(e.into()))?;
     let score = q.score(answers);
     let (judgement, advice, help) = judge_score(plan.as_ref(), &q.id, score, clock);
-    let resource = response(
-        q,
-        answers,
-        now,
-        identifier,
-        &Respondent { patient: None, relative: entered_by == EnteredBy::Relative },
-    );
+    let resource = response(q, answers, now, identifier, &Respondent { patient: None, by });
     let id = store
         .save_response(&NewResponse {
             identifier,
@@ -148,7 +143,7 @@ pub fn submit_answers(
             authored: now,
             resource: &resource,
             score: score.map(|s| s.to_string()),
-            entered_by,
+            entered_by: by.by,
             judged: plan.as_ref().map(|p| (i64::from(p.version), judgement.as_str())),
         })
         .map_err(|e| AnswersRefused::Failed(e.into()))?;

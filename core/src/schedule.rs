@@ -158,6 +158,7 @@ mod tests {
                 out_of_hours: crate::contacts::PhoneRoute { name: "L".into(), phone: "2".into() },
             },
             team: vec![],
+            relatives: vec![],
             medicines: vec![],
             material: vec![],
             phase: crate::plan::Phase::Active { since: jiff::civil::date(2026, 1, 1), until: None },

@@ -89,6 +89,8 @@ pub struct LatestResult {
     pub sent: Option<bool>,
     /// When a nurse at the service saw it, local time (`HH:MM`).
     pub seen_local: Option<String>,
+    /// The name of the relative who took it, when the plan names them.
+    pub relative_name: Option<String>,
 }
 
 /// Judges a stored reading against the plan's activity for its kind.
@@ -129,6 +131,9 @@ impl LatestResult {
             help,
             entered_by: r.entered_by,
             seen_local: r.seen.as_ref().map(|s| s.at.to_zoned(clock.time_zone()).strftime("%H:%M").to_string()),
+            relative_name: r.relative.as_ref().and_then(|reference| {
+                plan?.relatives.iter().find(|k| &k.reference == reference).map(|k| k.name.clone())
+            }),
             sent: r.sent,
         }
     }
@@ -291,6 +296,7 @@ mod tests {
             .insert_reading(&NewReading {
                 measurement: &training,
                 entered_by: EnteredBy::NurseTraining,
+                relative: None,
                 manual: false,
                 received_at: at,
                 judged: None,
@@ -307,6 +313,7 @@ mod tests {
             .insert_reading(&NewReading {
                 measurement: &real,
                 entered_by: EnteredBy::Relative,
+                relative: None,
                 manual: false,
                 received_at: at,
                 judged: None,

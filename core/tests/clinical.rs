@@ -10,7 +10,7 @@ use heima_core::{
     plan::{ActivityKind, MeasurementKind, Phase, Timing},
     questionnaire::{Answer, Answers, Questionnaire},
     traffic_light::{judge, Call, Colour, Judgeable, Judgement},
-    vocabulary::Decimal,
+    vocabulary::{Decimal, EnteredBy, Recorder},
 };
 use jiff::civil::{date, time};
 use serde_json::{json, Value};
@@ -196,8 +196,15 @@ fn the_demo_plan_carries_medicines_team_hours_and_material() {
         team,
         [
             ("Ingrid Berg", Some("Kontaktsykepleier"), Some("+47 22 00 00 01")),
-            ("Ola Lie", Some("Fastlege"), Some("+47 22 00 00 02"))
+            ("Ola Lie", Some("Fastlege"), Some("+47 22 00 00 02")),
+            ("Marte Nordmann", Some("Datter"), None)
         ]
+    );
+    let daughter = &plan.relatives[0];
+    assert_eq!(
+        (daughter.reference.as_str(), daughter.name.as_str(), daughter.relationship.as_deref()),
+        ("RelatedPerson/demo-daughter", "Marte Nordmann", Some("Datter")),
+        "a relative the service knows, by its reference"
     );
     let hours = plan.service.hours.as_ref().unwrap();
     assert_eq!(hours.open.len(), 1);
@@ -395,7 +402,7 @@ fn copd_check_follows_enable_when_scores_and_checks() {
         &a,
         "2026-11-23T08:10:00Z".parse().unwrap(),
         "r-1",
-        &fq::Respondent { patient: Some("Patient/p1"), relative: true },
+        &fq::Respondent { patient: Some("Patient/p1"), by: &Recorder::new(EnteredBy::Relative) },
     );
     assert_eq!(response["resourceType"], "QuestionnaireResponse");
     assert_eq!(response["questionnaire"], "https://fhir.heima.no/demo/Questionnaire/daily-copd-check");

@@ -12,7 +12,10 @@ use heima_core::{
     },
     gatt::{self, racp::ResponseValue, time::encode_current_time, time::AdjustReason},
     plan::MeasurementKind,
-    store::{readings::EnteredBy, Store, StoreKey},
+    store::{
+        readings::{EnteredBy, Recorder},
+        Store, StoreKey,
+    },
 };
 use jiff::{civil::date, Timestamp};
 
@@ -65,8 +68,8 @@ fn connect(device: &SimulatedDevice, store: &mut Store, set_clock: bool) -> (Ses
     };
     let mut link = SimulatedLink::new(device.clone());
     let plan = heima_core::demo::sample_plan(&clock);
-    let mut sink =
-        StoreSink { store, device_id: &device.id, entered_by: EnteredBy::Patient, clock: &clock, plan: Some(&plan) };
+    let patient = Recorder::new(EnteredBy::Patient);
+    let mut sink = StoreSink { store, device_id: &device.id, recorder: &patient, clock: &clock, plan: Some(&plan) };
     let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
     let report = runtime.block_on(session::run(&mut link, &config, &mut sink));
     session::remember(store, &device.id, &report, now()).unwrap();

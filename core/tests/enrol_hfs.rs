@@ -7,7 +7,11 @@ use std::time::Duration;
 use heima_core::{
     clock::oslo,
     enrolment::{authorize_url, new_code, parse_activation, Pkce},
-    store::{readings::EnteredBy, responses::NewResponse, Store, StoreKey},
+    store::{
+        readings::{EnteredBy, Recorder},
+        responses::NewResponse,
+        Store, StoreKey,
+    },
     sync::{
         client::{FhirClient, SyncError},
         enrol,
@@ -73,7 +77,7 @@ async fn an_activation_code_enrols_and_everything_reaches_the_service_with_the_p
     add_readings(&mut store, 0..12, EnteredBy::Patient);
     add_readings(&mut store, 12..14, EnteredBy::Relative);
     add_readings(&mut store, 14..16, EnteredBy::NurseTraining);
-    store.send_message("Eg har vondt i brystet", "msg-1", now, EnteredBy::Patient).unwrap();
+    store.send_message("Eg har vondt i brystet", "msg-1", now, &Recorder::new(EnteredBy::Patient)).unwrap();
     let response = json!({ "resourceType": "QuestionnaireResponse", "questionnaire": "urn:test:q", "status": "completed", "authored": now.to_string(), "item": [] });
     store
         .save_response(&NewResponse {
@@ -186,7 +190,7 @@ async fn messages_from_the_service_come_down_once_and_stay_unread_until_seen() {
     direct.post("Communication", &reply("Til ein annan pasient", "Patient/someone-else")).await.unwrap();
 
     let mut store = Store::open_in_memory(&StoreKey::from_bytes([5; 32])).unwrap();
-    store.send_message("Kan de ringje meg?", "msg-own", now, EnteredBy::Patient).unwrap();
+    store.send_message("Kan de ringje meg?", "msg-own", now, &Recorder::new(EnteredBy::Patient)).unwrap();
     let report = run(&mut store, &e, now).await.outcome.unwrap();
     assert_eq!(report.download.messages_new, 1, "{report:?}");
     assert_eq!(store.unread_messages().unwrap(), 1);
@@ -289,7 +293,7 @@ async fn a_403_on_one_resource_type_holds_back_only_that_kind() {
     store.begin_service(&e.service_patient(), now).unwrap();
     add_readings(&mut store, 0..5, EnteredBy::Patient);
     store.pair_device("aa:bb:cc:dd:ee:01", "181d", "Vekt", now).unwrap();
-    store.send_message("Hei", "msg-403", now, EnteredBy::Patient).unwrap();
+    store.send_message("Hei", "msg-403", now, &Recorder::new(EnteredBy::Patient)).unwrap();
     server.state.lock().unwrap().forbidden_types.push("Device".into());
 
     let report = run(&mut store, &e, now).await.outcome.expect("a 403 is not a failed round, nor a revocation");

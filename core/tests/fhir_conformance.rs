@@ -10,6 +10,7 @@ use heima_core::{
     demo,
     fhir::{canonical, questionnaire as fq},
     questionnaire::{Answer, Answers},
+    vocabulary::{EnteredBy, Recorder},
 };
 use serde_json::Value;
 
@@ -95,7 +96,7 @@ fn every_extension_used_is_defined() {
         &answers,
         "2026-11-23T08:00:00Z".parse().unwrap(),
         "r",
-        &fq::Respondent { patient: None, relative: false },
+        &fq::Respondent { patient: None, by: &Recorder::new(EnteredBy::Patient) },
     );
     extension_urls(&response, &mut used);
     assert!(used.len() >= 4, "{used:?}");

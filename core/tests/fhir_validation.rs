@@ -20,7 +20,10 @@ use heima_core::{
     },
     questionnaire::{Answer, Answers},
     recording::{record_manual, submit_answers},
-    store::{readings::EnteredBy, Store},
+    store::{
+        readings::{EnteredBy, Recorder},
+        Store,
+    },
     sync::upload::resources_due,
     vocabulary::MeasurementKind,
 };
@@ -43,7 +46,13 @@ fn session_with(store: &mut Store, device: &SimulatedDevice, clock: &FixedClock)
         wait: Duration::from_millis(10),
     };
     let plan = demo::sample_plan(clock);
-    let mut sink = StoreSink { store, device_id: &device.id, entered_by: EnteredBy::Patient, clock, plan: Some(&plan) };
+    let mut sink = StoreSink {
+        store,
+        device_id: &device.id,
+        recorder: &Recorder::new(EnteredBy::Patient),
+        clock,
+        plan: Some(&plan),
+    };
     let mut link = SimulatedLink::new(device.clone());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
     let report = runtime.block_on(session::run(&mut link, &config, &mut sink));
@@ -90,19 +99,26 @@ fn a_full_day() -> Store {
         }
     }
     session_with(&mut store, &glucose_meter(), &clock);
-    type Typed = (MeasurementKind, &'static [(&'static str, &'static str)], EnteredBy);
-    let by_hand: [Typed; 7] = [
-        (MeasurementKind::BloodPressure, &[("8480-6", "132"), ("8462-4", "84"), ("8867-4", "66")], EnteredBy::Patient),
-        (MeasurementKind::OxygenSaturation, &[("2708-6", "95"), ("8867-4", "71")], EnteredBy::Relative),
-        (MeasurementKind::Pulse, &[("8867-4", "64")], EnteredBy::Patient),
-        (MeasurementKind::BodyTemperature, &[("8310-5", "37,2")], EnteredBy::Patient),
-        (MeasurementKind::BodyWeight, &[("29463-7", "80,4")], EnteredBy::Relative),
-        (MeasurementKind::BloodGlucose, &[("15074-8", "6,1")], EnteredBy::Patient),
-        (MeasurementKind::BodyWeight, &[("29463-7", "79,9")], EnteredBy::NurseTraining),
+    type Typed = (MeasurementKind, &'static [(&'static str, &'static str)], Recorder);
+    // A relative the service knows, named by its RelatedPerson.
+    let known = Recorder { by: EnteredBy::Relative, relative: Some("RelatedPerson/daughter".into()) };
+    let by_hand: [Typed; 8] = [
+        (
+            MeasurementKind::BloodPressure,
+            &[("8480-6", "132"), ("8462-4", "84"), ("8867-4", "66")],
+            Recorder::new(EnteredBy::Patient),
+        ),
+        (MeasurementKind::OxygenSaturation, &[("2708-6", "95"), ("8867-4", "71")], Recorder::new(EnteredBy::Relative)),
+        (MeasurementKind::Pulse, &[("8867-4", "64")], Recorder::new(EnteredBy::Patient)),
+        (MeasurementKind::BodyTemperature, &[("8310-5", "37,2")], Recorder::new(EnteredBy::Patient)),
+        (MeasurementKind::BodyWeight, &[("29463-7", "80,4")], Recorder::new(EnteredBy::Relative)),
+        (MeasurementKind::BloodGlucose, &[("15074-8", "6,1")], Recorder::new(EnteredBy::Patient)),
+        (MeasurementKind::BodyWeight, &[("29463-7", "79,9")], Recorder::new(EnteredBy::NurseTraining)),
+        (MeasurementKind::BodyWeight, &[("29463-7", "80,1")], known.clone()),
     ];
     for (n, (kind, values, by)) in by_hand.into_iter().enumerate() {
         let at = FixedClock::oslo(clock.now - jiff::SignedDuration::from_mins(n as i64 + 1));
-        record_manual(&mut store, &at, kind, &typed(values), by).unwrap_or_else(|e| panic!("{kind:?}: {e:?}"));
+        record_manual(&mut store, &at, kind, &typed(values), &by).unwrap_or_else(|e| panic!("{kind:?}: {e:?}"));
     }
     let q = heima_core::fhir::questionnaire::load(&store, "daily-copd-check").unwrap().unwrap();
     let coding = |code: &str| Answer::Coding {
@@ -114,10 +130,12 @@ fn a_full_day() -> Store {
     answers.insert("cough".into(), coding("bit-more"));
     answers.insert("sputum".into(), Answer::Boolean(false));
     answers.insert("extra-medicine".into(), Answer::Boolean(false));
-    submit_answers(&mut store, &clock, &q, &answers, EnteredBy::Patient, "resp-patient").unwrap();
-    submit_answers(&mut store, &clock, &q, &answers, EnteredBy::Relative, "resp-relative").unwrap();
-    store.send_message("Eg har vondt i brystet", "msg-1", clock.now, EnteredBy::Patient).unwrap();
-    store.send_message("Mor er tung i pusten i dag", "msg-2", clock.now, EnteredBy::Relative).unwrap();
+    submit_answers(&mut store, &clock, &q, &answers, &Recorder::new(EnteredBy::Patient), "resp-patient").unwrap();
+    submit_answers(&mut store, &clock, &q, &answers, &Recorder::new(EnteredBy::Relative), "resp-relative").unwrap();
+    submit_answers(&mut store, &clock, &q, &answers, &known, "resp-known-relative").unwrap();
+    store.send_message("Eg har vondt i brystet", "msg-1", clock.now, &Recorder::new(EnteredBy::Patient)).unwrap();
+    store.send_message("Mor er tung i pusten i dag", "msg-2", clock.now, &Recorder::new(EnteredBy::Relative)).unwrap();
+    store.send_message("Eg kjem innom i kveld", "msg-3", clock.now, &known).unwrap();
     store
 }
 

@@ -10,7 +10,7 @@ use heima_core::{
     plan::MeasurementKind,
     questionnaire::{Answer, Answers},
     recording::{history, record_manual, submit_answers, AnswersRefused, EntryRefused},
-    store::readings::EnteredBy,
+    store::readings::{EnteredBy, Recorder},
     traffic_light::Colour,
 };
 
@@ -33,7 +33,7 @@ fn a_typo_is_refused_and_nothing_is_stored() {
         &clock,
         MeasurementKind::BodyWeight,
         &typed(&[("29463-7", "1200")]),
-        EnteredBy::Patient,
+        &Recorder::new(EnteredBy::Patient),
     )
     .unwrap_err();
     let EntryRefused::Typed(problems) = refused else { panic!("{refused:?}") };
@@ -51,7 +51,7 @@ fn a_red_blood_pressure_names_its_cause_the_advice_and_whom_to_call() {
         &clock,
         MeasurementKind::BloodPressure,
         &typed(&[("8480-6", "172"), ("8462-4", "95")]),
-        EnteredBy::Relative,
+        &Recorder::new(EnteredBy::Relative),
     )
     .unwrap();
     assert_eq!(r.judgement.colour(), Some(Colour::Red));
@@ -81,7 +81,7 @@ fn a_training_reading_is_shown_but_never_queued_or_counted() {
         &clock,
         MeasurementKind::OxygenSaturation,
         &typed(&[("2708-6", "86")]),
-        EnteredBy::NurseTraining,
+        &Recorder::new(EnteredBy::NurseTraining),
     )
     .unwrap();
     assert_eq!((r.judgement.colour(), r.sent), (Some(Colour::Red), None));
@@ -101,14 +101,16 @@ fn answers_are_checked_scored_judged_and_stored() {
     };
     let mut answers = Answers::new();
     answers.insert("breath".into(), coding("much-worse"));
-    let refused = submit_answers(&mut store, &clock, &q, &answers, EnteredBy::Patient, "resp-1").unwrap_err();
+    let refused =
+        submit_answers(&mut store, &clock, &q, &answers, &Recorder::new(EnteredBy::Patient), "resp-1").unwrap_err();
     let AnswersRefused::Answers(problems) = refused else { panic!() };
     assert!(problems.iter().any(|p| p.link_id == "cough" && p.code == "answer-required"));
 
     answers.insert("cough".into(), coding("bit-more"));
     answers.insert("sputum".into(), Answer::Boolean(false));
     answers.insert("extra-medicine".into(), Answer::Boolean(false));
-    let result = submit_answers(&mut store, &clock, &q, &answers, EnteredBy::Patient, "resp-1").unwrap();
+    let result =
+        submit_answers(&mut store, &clock, &q, &answers, &Recorder::new(EnteredBy::Patient), "resp-1").unwrap();
     assert!(result.score.is_some());
     assert!(result.judgement.colour().is_some(), "{result:?}");
     assert_eq!(store.responses(&q.url).unwrap().len(), 1);
@@ -121,8 +123,14 @@ fn history_has_the_points_and_the_patients_limits() {
     let mut store = demo_store(&clock);
     for (minutes, v) in [(3, "74,1"), (2, "75,0"), (1, "79,6")] {
         let earlier = FixedClock::oslo(clock.now - jiff::SignedDuration::from_mins(minutes));
-        record_manual(&mut store, &earlier, MeasurementKind::BodyWeight, &typed(&[("29463-7", v)]), EnteredBy::Patient)
-            .unwrap_or_else(|e| panic!("{e:?}"));
+        record_manual(
+            &mut store,
+            &earlier,
+            MeasurementKind::BodyWeight,
+            &typed(&[("29463-7", v)]),
+            &Recorder::new(EnteredBy::Patient),
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
     }
     let h = history(&store, &clock, MeasurementKind::BodyWeight, 7).unwrap();
     assert!(h.points.len() >= 3);

@@ -62,3 +62,4 @@ error-enrol-person-unconfirmed = The service does not say who the patient is, so
 error-end-unsent = Something has not been sent yet. Try again when the tablet is online, or end without sending.
 error-end-incomplete = Not everything could be removed from the tablet. Restart the app and try again.
 error-export-failed = Your data could not be saved as a file. Try again, or ask your nurse.
+error-relative-unknown = This relative is not in your plan. Choose "Another relative".

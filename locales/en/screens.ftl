@@ -185,3 +185,4 @@ summary-count = { $count ->
     [one] { $count } reading
    *[other] { $count } readings
 }
+measure-taken-by-other-relative = Another relative, for me

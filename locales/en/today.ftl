@@ -91,3 +91,4 @@ plan-change-contacts-changed = New phone numbers or opening hours.
 plan-change-material-changed = Something new to read in the plan.
 plan-change-phase-changed = A new phase of your follow-up.
 phase-active = In follow-up since { $since }
+latest-by-named = Taken by { $name }

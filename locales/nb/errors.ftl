@@ -62,3 +62,4 @@ error-enrol-person-unconfirmed = Tjenesten sier ikke hvem pasienten er, så nett
 error-end-unsent = Noe er ikke sendt ennå. Prøv igjen når nettbrettet er på nett, eller avslutt uten å sende.
 error-end-incomplete = Ikke alt kunne slettes fra nettbrettet. Start appen på nytt og prøv igjen.
 error-export-failed = Dataene kunne ikke lagres som fil. Prøv igjen, eller spør sykepleieren.
+error-relative-unknown = Denne pårørende står ikke i planen din. Velg «En annen pårørende».

@@ -185,3 +185,4 @@ summary-count = { $count ->
     [one] { $count } måling
    *[other] { $count } målinger
 }
+measure-taken-by-other-relative = En annen pårørende for meg

@@ -91,3 +91,4 @@ plan-change-contacts-changed = Nye telefonnumre eller åpningstider.
 plan-change-material-changed = Nytt å lese i planen.
 plan-change-phase-changed = Ny fase i oppfølgingen.
 phase-active = I oppfølging siden { $since }
+latest-by-named = Tatt av { $name }

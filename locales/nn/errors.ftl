@@ -62,3 +62,4 @@ error-enrol-person-unconfirmed = Tenesta seier ikkje kven pasienten er, så nett
 error-end-unsent = Noko er ikkje sendt enno. Prøv igjen når nettbrettet er på nett, eller avslutt utan å sende.
 error-end-incomplete = Ikkje alt kunne slettast frå nettbrettet. Start appen på nytt og prøv igjen.
 error-export-failed = Dataa kunne ikkje lagrast som fil. Prøv igjen, eller spør sjukepleiaren.
+error-relative-unknown = Denne pårørande står ikkje i planen din. Vel «Ein annan pårørande».

@@ -185,3 +185,4 @@ summary-count = { $count ->
     [one] { $count } måling
    *[other] { $count } målingar
 }
+measure-taken-by-other-relative = Ein annan pårørande for meg

@@ -91,3 +91,4 @@ plan-change-contacts-changed = Nye telefonnummer eller opningstider.
 plan-change-material-changed = Nytt å lese i planen.
 plan-change-phase-changed = Ny fase i oppfølginga.
 phase-active = I oppfølging sidan { $since }
+latest-by-named = Teken av { $name }

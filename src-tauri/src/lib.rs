@@ -107,6 +107,7 @@ pub fn run() {
             commands::sync_now,
             commands::recording::measure_fields,
             commands::recording::set_taken_by,
+            commands::recording::recorders,
             commands::recording::measure_with_device,
             commands::recording::enter_reading,
             commands::recording::reading,

@@ -27,7 +27,11 @@ export function resultCard(r, phone, demo, { tag = "div", withCalls = true } = {
   value.textContent = r.values.map(([, v, u]) => formatValue(v, u)).join(" / ");
   body.append(el("span", "result-kind", `measurement-${r.kind}`), value, el("span", "result-colour", `colour-${colour}`),
     el("span", "task-due", "task-due", { time: r.at_local }));
-  if (r.entered_by === "relative") body.append(el("span", "result-by", "latest-by-relative"));
+  if (r.entered_by === "relative") {
+    body.append(r.relative_name
+      ? el("span", "result-by", "latest-by-named", { name: r.relative_name })
+      : el("span", "result-by", "latest-by-relative"));
+  }
   if (r.entered_by === "nurse-training") body.append(el("span", "result-by", "latest-training"));
   // Whether the service has it: only with a real service (the demo sends nothing).
   if (!demo && r.entered_by !== "nurse-training") {
@@ -49,7 +53,8 @@ export function resultCard(r, phone, demo, { tag = "div", withCalls = true } = {
 }
 
 /** Patient or relative: the record says who did it ("Hvem måler?",
- * "Hvem svarer?", "Hvem skriver?" by `legend`). */
+ * "Hvem svarer?", "Hvem skriver?" by `legend`). The relatives the plan's
+ * care team names are offered by name; the core keeps the choice. */
 export function takenBy(status, legend = "measure-taken-by") {
   const box = el("fieldset", "choices taken-by");
   box.append(el("legend", null, legend));
@@ -57,19 +62,26 @@ export function takenBy(status, legend = "measure-taken-by") {
     box.append(el("p", "notice notice--warn", "training-note"));
     return box;
   }
-  const current = sessionStorage.getItem("taken-by") || "patient";
-  for (const who of ["patient", "relative"]) {
-    box.append(radioChoice("taken-by", who, current === who, `measure-taken-by-${who}`, async () => {
-      try {
-        await invoke("set_taken_by", { takenBy: who });
-        sessionStorage.setItem("taken-by", who);
-      } catch (error) {
-        showError(error);
-      }
-    }));
-  }
-  // The app state follows what the screen shows.
-  invoke("set_taken_by", { takenBy: current }).catch(showError);
+  const choose = (by, relative) => async () => {
+    try {
+      await invoke("set_taken_by", { takenBy: by, relative });
+    } catch (error) {
+      showError(error);
+    }
+  };
+  invoke("recorders").then(({ current, relatives }) => {
+    const now = current.relative ? `relative:${current.relative}` : current.by;
+    box.append(radioChoice("taken-by", "patient", now === "patient", "measure-taken-by-patient", choose("patient", null)));
+    for (const r of relatives) {
+      const value = `relative:${r.reference}`;
+      const choice = radioChoice("taken-by", value.replace(/[^A-Za-z0-9]/g, "-"), now === value, null, choose("relative", r.reference));
+      choice.querySelector("span").textContent = r.relationship ? `${r.name} (${r.relationship})` : r.name;
+      choice.dataset.relative = r.reference;
+      box.append(choice);
+    }
+    const other = relatives.length > 0 ? "measure-taken-by-other-relative" : "measure-taken-by-relative";
+    box.append(radioChoice("taken-by", "relative", now === "relative", other, choose("relative", null)));
+  }).catch(showError);
   return box;
 }
 

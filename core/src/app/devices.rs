@@ -73,10 +73,16 @@ struct AppSink<'a, P: Platform, M: CallMedia> {
 
 impl<P: Platform, M: CallMedia> ReadingSink for AppSink<'_, P, M> {
     fn store(&mut self, measurements: &[Measurement], sequence: Option<u16>) -> Result<(), CoreError> {
-        let entered_by = self.app.recorder();
+        let recorder = self.app.recorder();
         self.app.with_store_mut(|store| {
-            StoreSink { store, device_id: self.device_id, entered_by, clock: self.app.clock(), plan: self.plan }
-                .store(measurements, sequence)
+            StoreSink {
+                store,
+                device_id: self.device_id,
+                recorder: &recorder,
+                clock: self.app.clock(),
+                plan: self.plan,
+            }
+            .store(measurements, sequence)
         })?;
         self.app.device_readings.send_modify(|n| *n += 1);
         self.app.sync_soon();
@@ -86,7 +92,7 @@ impl<P: Platform, M: CallMedia> ReadingSink for AppSink<'_, P, M> {
 
 impl<P: Platform, M: CallMedia> App<P, M> {
     /// The plan in force now, if any.
-    fn plan_in_force(&self) -> Option<CarePlan> {
+    pub(crate) fn plan_in_force(&self) -> Option<CarePlan> {
         self.with_store(|store| Ok(self.plan_now(store)?)).ok().flatten()
     }
 
@@ -204,7 +210,7 @@ mod tests {
     async fn the_demo_measures_through_the_real_session_for_whoever_records() {
         let t = TestApp::demo();
         assert_eq!(t.app.mode(), Mode::Demo);
-        t.app.set_taken_by(EnteredBy::Relative).unwrap();
+        t.app.set_taken_by(EnteredBy::Relative, None).unwrap();
         let result = t.app.measure_with_device(MeasurementKind::BloodPressure).await.unwrap();
         assert_eq!(result.kind, MeasurementKind::BloodPressure);
         assert!(result.values.iter().any(|(code, _, _)| code == "8480-6"), "systolic is there: {:?}", result.values);

@@ -26,7 +26,7 @@ pub use calls::{CallRoute, CallScreen};
 pub use config::{AppConfig, Variable};
 pub use devices::{FoundDevice, SessionWith};
 pub use ending::{EndWith, Ended};
-pub use nurse::DEMO_NURSE_CODE;
+pub use nurse::{Recorders, DEMO_NURSE_CODE};
 pub use screens::{AnswersOutcome, EntryOutcome, Export, PlanView};
 pub use service::{EnrolmentToConfirm, ServiceStatus, SyncStatus, REVOKED_SETTING};
 
@@ -39,7 +39,10 @@ use crate::{
     error::{CoreError, ErrorCode},
     locale::Locale,
     settings::{Settings, TextSize},
-    store::{readings::EnteredBy, Store, StoreKey, StoreNotice},
+    store::{
+        readings::{EnteredBy, Recorder},
+        Store, StoreKey, StoreNotice,
+    },
 };
 
 use call_line::CallLine;
@@ -120,10 +123,11 @@ impl StoreFile {
 }
 
 /// Who records now, and the nurse's lock.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct People {
-    /// Who is taking readings and answering (patient or relative).
-    taken_by: EnteredBy,
+    /// Who is taking readings and answering (patient or relative, and
+    /// which relative when the service knows them).
+    taken_by: Recorder,
     /// The nurse's training mode: everything recorded is marked as
     /// training, shown with a banner, never sent or counted.
     training: bool,
@@ -218,7 +222,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             sync_wake: tokio::sync::Notify::new(),
             device_readings: tokio::sync::watch::Sender::new(0),
             people: Mutex::new(People {
-                taken_by: EnteredBy::Patient,
+                taken_by: Recorder::new(EnteredBy::Patient),
                 training: false,
                 nurse_unlocked: false,
                 nurse_active_at: None,

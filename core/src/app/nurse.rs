@@ -15,9 +15,17 @@ use super::{App, Mode, Platform};
 use crate::{
     call::media::CallMedia,
     error::{CoreError, ErrorCode},
+    plan::KnownRelative,
     store::devices::PairedDevice,
-    store::readings::EnteredBy,
+    store::readings::{EnteredBy, Recorder},
 };
+
+/// Who may record: who does now, and the relatives the plan names.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Recorders {
+    pub current: Recorder,
+    pub relatives: Vec<KnownRelative>,
+}
 
 /// Demo mode's nurse code, shown on the nurse lock screen in demo mode.
 pub const DEMO_NURSE_CODE: &str = "2468";
@@ -197,24 +205,38 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         self.people.lock().unwrap().training
     }
 
-    /// Who takes the next readings and answers: the patient or a relative
-    /// (training is switched on in the nurse screen, not here).
-    pub fn set_taken_by(&self, taken_by: EnteredBy) -> Result<(), CoreError> {
+    /// Who takes the next readings and answers: the patient or a relative,
+    /// one the plan's care team names (`relative`: its reference) or
+    /// another (training is switched on in the nurse screen, not here).
+    pub fn set_taken_by(&self, taken_by: EnteredBy, relative: Option<&str>) -> Result<(), CoreError> {
         if taken_by == EnteredBy::NurseTraining {
             return Err(CoreError::new(ErrorCode::NurseLocked, "training is switched on in the nurse screen"));
         }
-        self.people.lock().unwrap().taken_by = taken_by;
+        if let Some(reference) = relative {
+            let known = self.plan_in_force().is_some_and(|p| p.relatives.iter().any(|r| r.reference == reference));
+            if taken_by != EnteredBy::Relative || !known {
+                return Err(CoreError::new(ErrorCode::RelativeUnknown, "not a relative the plan names"));
+            }
+        }
+        self.people.lock().unwrap().taken_by = Recorder { by: taken_by, relative: relative.map(str::to_string) };
         Ok(())
     }
 
     /// Who a reading or answer recorded now is entered by.
-    pub fn recorder(&self) -> EnteredBy {
+    pub fn recorder(&self) -> Recorder {
         let people = self.people.lock().unwrap();
         if people.training {
-            EnteredBy::NurseTraining
+            Recorder::new(EnteredBy::NurseTraining)
         } else {
-            people.taken_by
+            people.taken_by.clone()
         }
+    }
+
+    /// Who may record ("Hvem måler?"): who records now, and the relatives
+    /// the plan's care team names.
+    pub fn recorders(&self) -> Recorders {
+        let relatives = self.plan_in_force().map(|p| p.relatives).unwrap_or_default();
+        Recorders { current: self.recorder(), relatives }
     }
 
     /// Pairs a device the nurse chose (nurse only).
@@ -244,6 +266,26 @@ mod tests {
         store::readings::EnteredBy,
     };
 
+    /// A relative the plan's care team names can be chosen by reference;
+    /// one it does not name, or a reference with the patient, is refused.
+    #[tokio::test]
+    async fn only_the_plans_relatives_are_chosen_by_name() {
+        let t = TestApp::demo();
+        let app = &t.app;
+        let daughter = "RelatedPerson/demo-daughter";
+        let recorders = app.recorders();
+        assert_eq!(recorders.relatives[0].reference, daughter);
+        assert_eq!(recorders.current.by, EnteredBy::Patient);
+        app.set_taken_by(EnteredBy::Relative, Some(daughter)).unwrap();
+        assert_eq!(app.recorder().relative.as_deref(), Some(daughter));
+        for (by, relative) in [(EnteredBy::Relative, "RelatedPerson/stranger"), (EnteredBy::Patient, daughter)] {
+            assert_eq!(app.set_taken_by(by, Some(relative)).unwrap_err().code, "relative-unknown");
+        }
+        assert_eq!(app.recorder().relative.as_deref(), Some(daughter), "a refusal changes nothing");
+        app.set_taken_by(EnteredBy::Relative, None).unwrap();
+        assert_eq!(app.recorder().relative, None);
+    }
+
     #[tokio::test]
     async fn the_nurse_code_opens_the_lock_and_training_marks_the_recorder() {
         let t = TestApp::demo();
@@ -253,14 +295,14 @@ mod tests {
         assert_eq!(app.nurse_unlock("1111").unwrap_err().code, "nurse-wrong-code");
         assert!(!app.nurse_unlocked());
         assert!(app.nurse_unlock(" 2468 ").unwrap());
-        app.set_taken_by(EnteredBy::Relative).unwrap();
-        assert_eq!(app.recorder(), EnteredBy::Relative);
+        app.set_taken_by(EnteredBy::Relative, None).unwrap();
+        assert_eq!(app.recorder().by, EnteredBy::Relative);
         app.set_training(true).unwrap();
-        assert_eq!(app.recorder(), EnteredBy::NurseTraining);
-        assert_eq!(app.set_taken_by(EnteredBy::NurseTraining).unwrap_err().code, "nurse-locked");
+        assert_eq!(app.recorder().by, EnteredBy::NurseTraining);
+        assert_eq!(app.set_taken_by(EnteredBy::NurseTraining, None).unwrap_err().code, "nurse-locked");
         app.nurse_lock();
         assert!(!app.training());
-        assert_eq!(app.recorder(), EnteredBy::Relative);
+        assert_eq!(app.recorder().by, EnteredBy::Relative);
         assert_eq!(app.pair_device("a", "1810", "cuff").unwrap_err().code, "nurse-locked");
     }
 

@@ -101,7 +101,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     ) -> Result<EntryOutcome, CoreError> {
         let entered_by = self.recorder();
         let outcome = self.with_store_mut(|store| {
-            match recording::record_manual(store, self.clock(), kind, values, entered_by) {
+            match recording::record_manual(store, self.clock(), kind, values, &entered_by) {
                 Ok(result) => Ok(EntryOutcome::Stored { result: Box::new(result) }),
                 Err(EntryRefused::Typed(problems)) => Ok(EntryOutcome::Refused { problems }),
                 Err(EntryRefused::Failed(error)) => Err(error),
@@ -135,7 +135,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let entered_by = self.recorder();
         let identifier = self.new_identifier("response")?;
         let outcome = self.with_store_mut(|store| {
-            match recording::submit_answers(store, self.clock(), &questionnaire, answers, entered_by, &identifier) {
+            match recording::submit_answers(store, self.clock(), &questionnaire, answers, &entered_by, &identifier) {
                 Ok(result) => Ok(AnswersOutcome::Stored { result: Box::new(result) }),
                 Err(AnswersRefused::Answers(problems)) => Ok(AnswersOutcome::Refused { problems }),
                 Err(AnswersRefused::Failed(error)) => Err(error),
@@ -202,7 +202,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let identifier = self.new_identifier("message")?;
         let now = self.clock.now();
         let by = self.recorder();
-        self.with_store_mut(|store| Ok(store.send_message(text, &identifier, now, by)?))?;
+        self.with_store_mut(|store| Ok(store.send_message(text, &identifier, now, &by)?))?;
         self.sync_soon();
         if self.mode() == Mode::Demo {
             let reply = IncomingMessage {
@@ -246,7 +246,7 @@ mod tests {
     async fn a_typed_reading_is_stored_for_whoever_records() {
         let t = TestApp::demo();
         assert!(t.app.today().unwrap().is_some(), "the demo has a plan");
-        t.app.set_taken_by(EnteredBy::Relative).unwrap();
+        t.app.set_taken_by(EnteredBy::Relative, None).unwrap();
         let values = BTreeMap::from([("8867-4".to_string(), "72".to_string())]);
         let EntryOutcome::Stored { result } = t.app.enter_reading(MeasurementKind::Pulse, &values).unwrap() else {
             panic!("refused")
@@ -312,7 +312,7 @@ mod tests {
         let t = TestApp::enrolled();
         let waiting = || t.app.with_store(|s| Ok(s.outbox_status()?.waiting)).unwrap();
         t.app.send_message("Fra meg").unwrap();
-        t.app.set_taken_by(EnteredBy::Relative).unwrap();
+        t.app.set_taken_by(EnteredBy::Relative, None).unwrap();
         t.app.send_message("Fra dottera").unwrap();
         assert_eq!(waiting(), 2);
         let t = t.restart_with(|c| c.nurse_code = Some("9753".into()));

@@ -38,7 +38,7 @@ use crate::{
     plan::CarePlan,
     store::{
         devices::DeviceInfo,
-        readings::{EnteredBy, NewReading},
+        readings::{NewReading, Recorder},
         Store,
     },
 };
@@ -56,7 +56,7 @@ pub trait ReadingSink {
 pub struct StoreSink<'a> {
     pub store: &'a mut Store,
     pub device_id: &'a str,
-    pub entered_by: EnteredBy,
+    pub recorder: &'a Recorder,
     pub clock: &'a dyn Clock,
     pub plan: Option<&'a CarePlan>,
 }
@@ -68,7 +68,8 @@ impl ReadingSink for StoreSink<'_> {
             .iter()
             .map(|m| NewReading {
                 measurement: m,
-                entered_by: self.entered_by,
+                entered_by: self.recorder.by,
+                relative: self.recorder.relative.as_deref(),
                 manual: false,
                 received_at: now,
                 judged: self.plan.map(|p| (p.version, p.judge(m).as_str())),

@@ -235,6 +235,7 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
         .and_then(|t| str_at(t, "value"))
         .ok_or_else(|| invalid("Organization.telecom", "no phone number"))?;
     let (hours, out_of_hours) = parts::services(careplan, tz)?;
+    let (team, relatives) = parts::team(careplan);
     let service = ServiceContact {
         name: str_at(organisation, "name").ok_or_else(|| invalid("Organization.name", "missing"))?.to_string(),
         phone: phone.to_string(),
@@ -275,7 +276,8 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
         description: str_at(careplan, "description").map(str::to_string),
         goals: parts::goals(careplan)?,
         service,
-        team: parts::team(careplan),
+        team,
+        relatives,
         medicines: parts::medicines(careplan)?,
         material: parts::material(careplan)?,
         phase,

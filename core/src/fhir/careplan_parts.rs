@@ -21,7 +21,7 @@ use crate::{
     contacts::{Closure, OpenTime, OpeningHours, PhoneRoute, TeamMember, LEGEVAKT_NAME, LEGEVAKT_PHONE},
     error::{CoreError, ErrorCode},
     material::{blocks, Image, Material},
-    plan::{Goal, GoalTarget, Medicine, Phase},
+    plan::{Goal, GoalTarget, KnownRelative, Medicine, Phase},
     traffic_light::Colour,
     vocabulary::Decimal,
 };
@@ -212,10 +212,22 @@ fn name_of(resource: &Json) -> Option<String> {
     })
 }
 
+/// `RelatedPerson/<id>` from a literal reference to one on the service
+/// (relative, or absolute ending in it).
+fn related_person(member: &Json) -> Option<String> {
+    let reference = str_at(member, "reference")?;
+    let tail = reference.rsplit_once("RelatedPerson/").map(|(_, id)| id)?;
+    let id = tail.split('/').next().filter(|id| !id.is_empty() && !id.contains(['#', '?']))?;
+    Some(format!("RelatedPerson/{id}"))
+}
+
 /// The care team: every participant of the contained `CareTeam`s the plan
-/// names, with its role and the member's name and phone.
-pub(super) fn team(careplan: &Json) -> Vec<TeamMember> {
+/// names, with its role and the member's name and phone; and the relatives
+/// among them that the service knows (a `RelatedPerson` on the service,
+/// named by a literal reference with a `display`).
+pub(super) fn team(careplan: &Json) -> (Vec<TeamMember>, Vec<KnownRelative>) {
     let mut out = vec![];
+    let mut relatives = vec![];
     for reference in array(careplan, "careTeam") {
         let Some(team) = contained(careplan, reference, &["CareTeam"]) else { continue };
         for participant in array(team, "participant") {
@@ -226,14 +238,14 @@ pub(super) fn team(careplan: &Json) -> Vec<TeamMember> {
             let name =
                 resource.and_then(name_of).or_else(|| member.and_then(|m| str_at(m, "display")).map(str::to_string));
             let Some(name) = name else { continue };
-            out.push(TeamMember {
-                name,
-                role: array(participant, "role").first().and_then(|r| concept_text(Some(r))),
-                phone: resource.and_then(phone),
-            });
+            let role = array(participant, "role").first().and_then(|r| concept_text(Some(r)));
+            if let Some(reference) = member.and_then(related_person) {
+                relatives.push(KnownRelative { reference, name: name.clone(), relationship: role.clone() });
+            }
+            out.push(TeamMember { name, role, phone: resource.and_then(phone) });
         }
     }
-    out
+    (out, relatives)
 }
 
 fn time_of_day(text: Option<&str>, path: &str) -> Result<Option<civil::Time>, CoreError> {

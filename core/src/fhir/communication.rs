@@ -30,10 +30,13 @@ pub fn message(m: &Message, subject: Option<&str>, recipient: Option<&Json>) -> 
     if let Some(s) = subject {
         c["subject"] = json!({ "reference": s });
         match (m.direction, m.entered_by) {
-            (Direction::ToService, Some(EnteredBy::Relative)) => {
-                c["contained"] = json!([super::observation::relative(s)]);
-                c["sender"] = json!({ "reference": "#relative" });
-            }
+            (Direction::ToService, Some(EnteredBy::Relative)) => match &m.relative {
+                Some(known) => c["sender"] = json!({ "reference": known }),
+                None => {
+                    c["contained"] = json!([super::observation::relative(s)]);
+                    c["sender"] = json!({ "reference": "#relative" });
+                }
+            },
             (Direction::ToService, _) => c["sender"] = json!({ "reference": s }),
             (Direction::FromService, _) => c["recipient"] = json!([{ "reference": s }]),
         }

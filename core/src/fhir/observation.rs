@@ -152,7 +152,7 @@ fn common(reading: &StoredReading, subject: Option<&str>, code: &str) -> Map<Str
         profiles.reverse();
         o.insert("meta".into(), json!({ "profile": profiles }));
     }
-    if let (EnteredBy::Relative, Some(subject)) = (reading.entered_by, subject) {
+    if let (EnteredBy::Relative, None, Some(subject)) = (reading.entered_by, &reading.relative, subject) {
         o.insert("contained".into(), json!([relative(subject)]));
     }
     o.insert("status".into(), json!("final"));
@@ -168,7 +168,9 @@ fn common(reading: &StoredReading, subject: Option<&str>, code: &str) -> Map<Str
             o.insert("performer".into(), json!([{ "reference": subject }]));
         }
         (EnteredBy::Relative, Some(_)) => {
-            o.insert("performer".into(), json!([{ "reference": "#relative" }]));
+            // A relative the service knows, by its reference; else contained.
+            let who = reading.relative.as_deref().unwrap_or("#relative");
+            o.insert("performer".into(), json!([{ "reference": who }]));
         }
         _ => {}
     }
@@ -274,6 +276,7 @@ mod tests {
             colour: None,
             sent: None,
             seen: None,
+            relative: None,
         }
     }
 
@@ -449,6 +452,17 @@ mod tests {
         assert_eq!(o["contained"][0]["resourceType"], "RelatedPerson");
         assert_eq!(o["contained"][0]["patient"]["reference"], "Patient/p1");
         assert_eq!(o["contained"][0]["relationship"][0]["coding"][0]["code"], "FAMMEMB");
+        assert_eq!(o["extension"][0]["valueCode"], "relative");
+    }
+
+    #[test]
+    fn a_relative_the_service_knows_is_named_by_reference() {
+        let mut r =
+            reading(MeasurementKind::Pulse, "8867-4", vec![component("8867-4", "64", "/min")], EnteredBy::Relative);
+        r.relative = Some("RelatedPerson/12".into());
+        let o = &observations(&r, Some("Patient/p1"), None)[0].resource;
+        assert_eq!(o["performer"], json!([{ "reference": "RelatedPerson/12" }]));
+        assert!(o.get("contained").is_none(), "nothing contained");
         assert_eq!(o["extension"][0]["valueCode"], "relative");
     }
 }

@@ -15,7 +15,7 @@ use crate::{
         Answer, AnswerOption, Answers, EnableBehavior, EnableWhen, Item, ItemKind, Operator, Questionnaire, Text,
     },
     store::{Store, StoreError},
-    vocabulary::Decimal,
+    vocabulary::{Decimal, EnteredBy, Recorder},
 };
 
 pub const TRANSLATION: &str = "http://hl7.org/fhir/StructureDefinition/translation";
@@ -226,8 +226,9 @@ fn answer_json(a: &Answer) -> Json {
 pub struct Respondent<'a> {
     /// e.g. `Patient/123`, when known.
     pub patient: Option<&'a str>,
-    /// True when a relative answered for the patient.
-    pub relative: bool,
+    /// Who answered: the patient, or a relative (by the service's
+    /// reference when it knows them).
+    pub by: &'a Recorder,
 }
 
 /// The `QuestionnaireResponse` for a complete set of answers (check them
@@ -270,14 +271,21 @@ pub fn response(
     r.insert("questionnaire".into(), json!(q.url));
     r.insert("status".into(), json!("completed"));
     r.insert("authored".into(), json!(authored.to_string()));
+    let relative = who.by.by == EnteredBy::Relative;
     if let Some(p) = who.patient {
         r.insert("subject".into(), json!({ "reference": p }));
-        if !who.relative {
+        if !relative {
             r.insert("source".into(), json!({ "reference": p }));
         }
     }
-    if who.relative {
-        r.insert("author".into(), json!({ "display": "Pårørende / relative" }));
+    match (&who.by.relative, relative) {
+        (Some(known), true) => {
+            r.insert("author".into(), json!({ "reference": known }));
+        }
+        (None, true) => {
+            r.insert("author".into(), json!({ "display": "Pårørende / relative" }));
+        }
+        _ => {}
     }
     if let Some(score) = q.score(answers) {
         r.insert(
@@ -287,6 +295,12 @@ pub fn response(
     }
     r.insert("item".into(), Json::Array(items(&q.items, &effective)));
     Json::Object(r)
+}
+
+/// A relative's reference as the app wrote it into `author` when the
+/// service knows them (`RelatedPerson/<id>`).
+fn known_relative(author: &Json) -> Option<String> {
+    author["reference"].as_str().filter(|r| r.starts_with("RelatedPerson/")).map(str::to_string)
 }
 
 /// Reads, checks and saves a Questionnaire from the service; `false` when
@@ -331,10 +345,14 @@ pub fn response_to_send(
         q["subject"] = json!({ "reference": s });
         match r.entered_by {
             crate::vocabulary::EnteredBy::Patient => q["source"] = json!({ "reference": s }),
-            crate::vocabulary::EnteredBy::Relative => {
-                q["contained"] = json!([super::observation::relative(s)]);
-                q["source"] = json!({ "reference": "#relative" });
-            }
+            crate::vocabulary::EnteredBy::Relative => match known_relative(&q["author"]) {
+                // A relative the service knows is named by its reference.
+                Some(known) => q["source"] = json!({ "reference": known }),
+                None => {
+                    q["contained"] = json!([super::observation::relative(s)]);
+                    q["source"] = json!({ "reference": "#relative" });
+                }
+            },
             crate::vocabulary::EnteredBy::NurseTraining => {}
         }
     }

@@ -7,7 +7,10 @@ use rusqlite::params;
 use serde::Serialize;
 
 use super::{outbox, ts, Store, StoreError};
-use crate::{error::ErrorCode, vocabulary::EnteredBy};
+use crate::{
+    error::ErrorCode,
+    vocabulary::{EnteredBy, Recorder},
+};
 
 /// Longest message the app sends, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 2000;
@@ -36,6 +39,8 @@ pub struct Message {
     /// Who wrote the patient's own (`None` for replies and messages from
     /// before this was kept: the patient).
     pub entered_by: Option<EnteredBy>,
+    /// A relative the service knows who wrote it (reference).
+    pub relative: Option<String>,
 }
 
 /// A message the service sent, as sync found it.
@@ -47,7 +52,7 @@ pub struct IncomingMessage {
 }
 
 impl Store {
-    /// Stores the patient's message, written by `entered_by`, and queues it
+    /// Stores the patient's message, written by `by`, and queues it
     /// for the service in one transaction — unless it is the nurse's
     /// training, which is never sent. An empty or over-long message is
     /// refused.
@@ -56,17 +61,18 @@ impl Store {
         body: &str,
         identifier: &str,
         now: Timestamp,
-        entered_by: EnteredBy,
+        by: &Recorder,
     ) -> Result<i64, StoreError> {
+        let entered_by = by.by;
         let body = body.trim();
         if body.is_empty() || body.chars().count() > MAX_MESSAGE_CHARS {
             return Err(StoreError::Invalid(ErrorCode::MessageLength));
         }
         let tx = self.conn_mut().transaction()?;
         tx.execute(
-            "INSERT INTO message (identifier, direction, sent_utc, body, read_utc, entered_by)
-             VALUES (?1, 'to-service', ?2, ?3, ?2, ?4)",
-            params![identifier, now.as_millisecond(), body, entered_by.as_str()],
+            "INSERT INTO message (identifier, direction, sent_utc, body, read_utc, entered_by, relative)
+             VALUES (?1, 'to-service', ?2, ?3, ?2, ?4, ?5)",
+            params![identifier, now.as_millisecond(), body, entered_by.as_str(), by.relative],
         )?;
         let id = tx.last_insert_rowid();
         if entered_by != EnteredBy::NurseTraining {
@@ -96,7 +102,7 @@ impl Store {
     pub fn messages(&self) -> Result<Vec<Message>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT m.id, m.identifier, m.direction, m.sent_utc, m.body, m.read_utc, o.id IS NOT NULL, o.sent_utc IS NOT NULL,
-                    m.entered_by
+                    m.entered_by, m.relative
              FROM message m LEFT JOIN outbox o ON o.resource_type = 'Communication' AND o.local_id = m.id
              ORDER BY m.sent_utc, m.id",
         )?;
@@ -113,6 +119,7 @@ impl Store {
                 read: r.get::<_, Option<i64>>(5)?.is_some(),
                 delivered: (direction == Direction::ToService && queued).then_some(r.get(7)?),
                 entered_by: r.get::<_, Option<String>>(8)?.as_deref().and_then(EnteredBy::parse),
+                relative: r.get(9)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

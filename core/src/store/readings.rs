@@ -6,14 +6,16 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{outbox, Store, StoreError};
-pub use crate::vocabulary::EnteredBy;
 use crate::vocabulary::{ComponentValue, Decimal, Measurement, MeasurementKind, Special};
+pub use crate::vocabulary::{EnteredBy, Recorder};
 
 /// A measurement and how it was entered, ready to store.
 #[derive(Debug, Clone)]
 pub struct NewReading<'a> {
     pub measurement: &'a Measurement,
     pub entered_by: EnteredBy,
+    /// A relative the service knows, by its reference.
+    pub relative: Option<&'a str>,
     /// Typed in by hand rather than received from a device.
     pub manual: bool,
     pub received_at: Timestamp,
@@ -26,7 +28,7 @@ impl<'a> NewReading<'a> {
     /// A device reading not judged against a plan (the demo's history,
     /// tests), received at `received_at`.
     pub fn unjudged(measurement: &'a Measurement, entered_by: EnteredBy, received_at: Timestamp) -> NewReading<'a> {
-        NewReading { measurement, entered_by, manual: false, received_at, judged: None }
+        NewReading { measurement, entered_by, relative: None, manual: false, received_at, judged: None }
     }
 }
 
@@ -79,6 +81,8 @@ pub struct StoredReading {
     pub sent: Option<bool>,
     /// When a nurse at the service saw it, if the service has said so.
     pub seen: Option<Seen>,
+    /// The relative who took it, when the service knows them (reference).
+    pub relative: Option<String>,
 }
 
 /// The service's word that a nurse has seen an item.
@@ -118,8 +122,8 @@ fn insert_one(tx: &rusqlite::Transaction<'_>, r: &NewReading<'_>) -> Result<Inse
     }
     tx.execute(
         "INSERT INTO measurement (identifier, kind, code, effective_utc, device_time, received_utc, components,
-                                  source, device_id, entered_by, plan_version, colour)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                  source, device_id, entered_by, plan_version, colour, relative)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             m.identifier,
             kind_name(m.kind),
@@ -133,6 +137,7 @@ fn insert_one(tx: &rusqlite::Transaction<'_>, r: &NewReading<'_>) -> Result<Inse
             r.entered_by.as_str(),
             r.judged.map(|(version, _)| version),
             r.judged.map(|(_, colour)| colour),
+            r.relative,
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -176,7 +181,7 @@ impl Store {
         let mut stmt = self.conn().prepare_cached(
             "SELECT m.id, m.identifier, m.code, m.effective_utc, m.device_time, m.received_utc, m.components,
                     m.source, m.device_id, m.entered_by, m.plan_version, m.colour, o.sent_utc IS NOT NULL, o.id IS NOT NULL,
-                    a.seen_utc, a.seen_by
+                    a.seen_utc, a.seen_by, m.relative
              FROM measurement m
              LEFT JOIN outbox o ON o.resource_type = 'Observation' AND o.local_id = m.id
              LEFT JOIN acknowledgement a ON a.identifier = m.identifier
@@ -201,6 +206,7 @@ impl Store {
                 row.get::<_, bool>(13)?,
                 row.get::<_, Option<i64>>(14)?,
                 row.get::<_, Option<String>>(15)?,
+                row.get::<_, Option<String>>(16)?,
             ))
         })?;
         let mut out = vec![];
@@ -222,6 +228,7 @@ impl Store {
                 queued,
                 seen_at,
                 seen_by,
+                relative,
             ) = row?;
             let time = |ms: i64| Timestamp::from_millisecond(ms).map_err(|e| StoreError::Corrupt(e.to_string()));
             out.push(StoredReading {
@@ -241,6 +248,7 @@ impl Store {
                 colour,
                 sent: queued.then_some(sent),
                 seen: seen_at.map(|ms| Ok::<_, StoreError>(Seen { at: time(ms)?, by: seen_by })).transpose()?,
+                relative,
             });
         }
         Ok(out)

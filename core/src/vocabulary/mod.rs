@@ -6,4 +6,4 @@ mod decimal;
 mod reading;
 
 pub use decimal::{Decimal, Special};
-pub use reading::{loinc, Component, ComponentValue, EnteredBy, Measurement, MeasurementKind};
+pub use reading::{loinc, Component, ComponentValue, EnteredBy, Measurement, MeasurementKind, Recorder};

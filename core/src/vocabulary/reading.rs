@@ -100,6 +100,22 @@ impl Measurement {
     }
 }
 
+/// Who records a reading, answers or a message: the patient, a relative
+/// (by the service's own reference for them when the service knows them,
+/// e.g. `RelatedPerson/12`), or the nurse in training.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recorder {
+    pub by: EnteredBy,
+    /// A relative the service knows: its reference.
+    pub relative: Option<String>,
+}
+
+impl Recorder {
+    pub fn new(by: EnteredBy) -> Recorder {
+        Recorder { by, relative: None }
+    }
+}
+
 /// Who entered a reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use heima_core::{
-    app::{AnswersOutcome, EntryOutcome, PlanView},
+    app::{AnswersOutcome, EntryOutcome, PlanView, Recorders},
     error::{CoreError, ErrorCode},
     manual::{self, Field},
     plan::MeasurementKind,
@@ -23,10 +23,21 @@ pub fn measure_fields(kind: MeasurementKind) -> Vec<Field> {
     manual::fields(kind)
 }
 
-/// Who takes the next readings and answers: `patient` or `relative`.
+/// Who takes the next readings and answers: `patient` or `relative`, and
+/// which relative of the plan's care team (`relative`: its reference).
 #[tauri::command]
-pub fn set_taken_by(state: State<'_, AppState>, taken_by: EnteredBy) -> Result<(), CoreError> {
-    state.set_taken_by(taken_by)
+pub fn set_taken_by(
+    state: State<'_, AppState>,
+    taken_by: EnteredBy,
+    relative: Option<String>,
+) -> Result<(), CoreError> {
+    state.set_taken_by(taken_by, relative.as_deref())
+}
+
+/// Who records now, and the relatives the plan names.
+#[tauri::command]
+pub fn recorders(state: State<'_, AppState>) -> Recorders {
+    state.recorders()
 }
 
 /// Takes a reading with a device (the demo's simulated one in demo mode).

@@ -154,8 +154,17 @@ impl App {
         out
     }
 
+    /// Clicks the element matching `css`, once it is there (screens fill
+    /// some parts after the core answers).
     pub async fn click(&self, css: &str) {
-        self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+        let element = self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        element.click().await.unwrap();
     }
 
     /// Saves a screenshot as `target/e2e/<name>.png`, after two animation

@@ -3,7 +3,8 @@
 //! Bokmål and Nynorsk with axe-core and the 48 px check: the plan with
 //! medicines, goals and contacts; learning material; "Jeg føler meg
 //! dårligere" to a red result while the service is closed (the legevakt is
-//! the number to call), answered by a relative; a reading a nurse has seen;
+//! the number to call), answered by a relative the care team names (sent
+//! naming her `RelatedPerson`); a reading a nurse has seen;
 //! the plan-changed notice, told once; the trial period, a pause and the
 //! end, with the printable summary and the patient's FHIR file.
 
@@ -20,8 +21,8 @@ const T: Duration = Duration::from_secs(10);
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// The demo plan for `patient`, with the service open only tomorrow, so it
-/// is closed whenever the test runs.
-fn plan_for(patient: &str) -> Value {
+/// is closed whenever the test runs, and `daughter` in the care team.
+fn plan_for(patient: &str, daughter: &str) -> Value {
     let mut plan: Value = serde_json::from_str(heima_core::demo::CAREPLAN_JSON).unwrap();
     plan.as_object_mut().unwrap().remove("meta");
     plan["subject"] = json!({ "reference": patient });
@@ -30,6 +31,8 @@ fn plan_for(patient: &str) -> Value {
     let hours = plan["contained"].as_array_mut().unwrap().iter_mut().find(|c| c["id"] == "hours").unwrap();
     hours["availableTime"] =
         json!([{ "daysOfWeek": [day], "availableStartTime": "08:00:00", "availableEndTime": "15:30:00" }]);
+    let team = plan["contained"].as_array_mut().unwrap().iter_mut().find(|c| c["id"] == "team").unwrap();
+    team["participant"][2]["member"]["reference"] = json!(daughter);
     plan
 }
 
@@ -69,8 +72,9 @@ async fn sync_until(app: &App, script: &str) {
     }
 }
 
-/// "Jeg føler meg dårligere", answered by `who` to a red result.
-async fn feel_worse_to_red(app: &App, who: &str) {
+/// "Jeg føler meg dårligere", answered by the choice `who` (a CSS
+/// selector in "Hvem svarer?") to a red result.
+async fn feel_worse_to_red(app: &App, who: &str, shot: &str) {
     app.go("#/today").await;
     app.click("#feel-worse").await;
     app.wait_for_js("return !!document.querySelector('.question')").await;
@@ -94,7 +98,9 @@ async fn feel_worse_to_red(app: &App, who: &str) {
     at("comment").await;
     app.click(".answer-choices button").await;
     app.wait_for_js("return !!document.getElementById('questionnaire-summary')").await;
-    app.click(&format!("label.choice:has(#taken-by-{who})")).await;
+    app.click(who).await;
+    app.wait_for_js(&format!("return document.querySelector(\"{who} input\").checked")).await;
+    app.check_screen(shot).await;
     app.click("#questionnaire-summary .button--big").await;
     app.wait_for_js("return document.getElementById('questionnaire-result')?.dataset.colour === 'red'").await;
 }
@@ -107,7 +113,10 @@ async fn the_patients_journey_from_plan_to_the_end() {
     let patient =
         direct.post("Patient", &json!({ "resourceType": "Patient", "name": [{ "text": "Kari Nordmann" }] })).await;
     let patient = format!("Patient/{}", patient.unwrap()["id"].as_str().unwrap());
-    let created = direct.post("CarePlan", &plan_for(&patient)).await.unwrap();
+    let daughter = json!({ "resourceType": "RelatedPerson", "patient": { "reference": patient }, "name": [{ "text": "Marte Nordmann" }] });
+    let daughter =
+        format!("RelatedPerson/{}", direct.post("RelatedPerson", &daughter).await.unwrap()["id"].as_str().unwrap());
+    let created = direct.post("CarePlan", &plan_for(&patient, &daughter)).await.unwrap();
     // The questionnaires under the ids the plan names them by.
     for q in heima_core::demo::QUESTIONNAIRES_JSON {
         hfs.update(&serde_json::from_str(q).unwrap()).await;
@@ -166,26 +175,27 @@ async fn the_patients_journey_from_plan_to_the_end() {
     .await;
     both_languages(&app, "#/material/breathing", "journey-material", "Tilbake til planen").await;
 
-    // "Jeg føler meg dårligere" to red, answered by a relative, while the
-    // service is closed: 113 first, then the legevakt, and when the
-    // service opens again.
-    feel_worse_to_red(&app, "relative").await;
+    // "Jeg føler meg dårligere" to red, answered by the daughter the care
+    // team names, while the service is closed: 113 first, then the
+    // legevakt, and when the service opens again.
+    feel_worse_to_red(&app, &format!("label.choice[data-relative='{daughter}']"), "journey-who-answers-nb").await;
     let calls = app.texts("#questionnaire .call-now .result-call").await;
     assert!(calls[0].contains("113") && calls[1].contains("116 117"), "{calls:?}");
     app.wait_for_text("#questionnaire .call-now", "åpner igjen").await;
     app.wait_for_text("#help-next", "Sykepleieren ser på svaret").await;
     app.check_screen("journey-feel-worse-red-closed-nb").await;
     set_language(&app, "nn").await;
-    feel_worse_to_red(&app, "patient").await;
+    feel_worse_to_red(&app, "label.choice:has(#taken-by-patient)", "journey-who-answers-nn").await;
     app.wait_for_text("#questionnaire .call-now", "Oppfølgingstenesta er stengd no").await;
     app.check_screen("journey-feel-worse-red-closed-nn").await;
     set_language(&app, "nb").await;
-    // Sent with the next sync; the relative's answers name them as source.
+    // Sent with the next sync; the daughter's answers name her.
     let started = Instant::now();
     loop {
         let responses = direct.search_all("QuestionnaireResponse").await.unwrap();
         if responses.len() >= 2 {
-            assert_eq!(responses.iter().filter(|r| r["source"]["reference"] == "#relative").count(), 1);
+            let by_her = responses.iter().filter(|r| r["source"]["reference"] == daughter.as_str()).count();
+            assert_eq!(by_her, 1, "the relative the service knows is named by reference");
             break;
         }
         assert!(started.elapsed() < Duration::from_secs(60), "answers never reached the service");
