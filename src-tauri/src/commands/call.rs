@@ -10,17 +10,17 @@ use tauri::State;
 
 use crate::AppState;
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn call_status(state: State<'_, AppState>) -> CallScreen {
     state.call_screen()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn call_start(state: State<'_, AppState>) -> Result<(), CoreError> {
     state.call_start()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn call_answer(state: State<'_, AppState>) -> Result<(), CoreError> {
     state.call_answer()
 }
@@ -32,12 +32,12 @@ pub async fn call_hang_up(state: State<'_, AppState>) -> Result<(), CoreError> {
     Ok(())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn call_set_muted(state: State<'_, AppState>, muted: bool) {
     state.call_set_muted(muted);
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn call_set_camera(state: State<'_, AppState>, on: bool) {
     state.call_set_camera(on);
 }
@@ -51,7 +51,7 @@ pub struct FrameView {
 
 /// The nurse's latest picture (or with `own`, the self view), if newer
 /// than `after`.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn call_frame(state: State<'_, AppState>, own: bool, after: u64) -> Option<FrameView> {
     let frame = state.call_frame(if own { Picture::Own } else { Picture::Theirs }, after)?;
     let url = format!("data:image/jpeg;base64,{}", base64::engine::general_purpose::STANDARD.encode(&*frame.jpeg));

@@ -23,13 +23,13 @@ use crate::AppState;
 
 /// The today screen: the plan's tasks for the patient's current day, or
 /// `null` while the service has sent no plan yet.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn today(state: State<'_, AppState>) -> Result<Option<TodayView>, CoreError> {
     state.today()
 }
 
 /// The connection with the follow-up service (settings, "ask your nurse").
-#[tauri::command]
+#[tauri::command(async)]
 pub fn service_status(state: State<'_, AppState>) -> ServiceStatus {
     state.service_status()
 }
@@ -55,37 +55,37 @@ pub async fn enrol_with_login(
 }
 
 /// The nurse confirms the service she was shown.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn confirm_enrolment(state: State<'_, AppState>) -> Result<(), CoreError> {
     state.confirm_enrolment()
 }
 
 /// The nurse says no to the service she was shown.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn cancel_enrolment(state: State<'_, AppState>) {
     state.cancel_enrolment();
 }
 
 /// Tries to send what waits now (the "send now" button).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn sync_now(state: State<'_, AppState>) {
     state.sync_soon();
 }
 
 /// Settings plus anything found at start-up that the user should be told.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn settings(state: State<'_, AppState>) -> SettingsView {
     state.settings_with_notices()
 }
 
 /// Switches the language.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn set_locale(state: State<'_, AppState>, tag: String) -> Result<Settings, CoreError> {
     state.set_locale(&tag)
 }
 
 /// Sets the text size (`normal`, `large`, `largest`) and high contrast.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn set_display(
     state: State<'_, AppState>,
     text_size: TextSize,
@@ -100,7 +100,7 @@ pub fn locale_sources(tag: String) -> Result<Vec<&'static str>, CoreError> {
     Ok(Locale::from_tag(&tag)?.resources().iter().map(|(_, text)| *text).collect())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn bluetooth_status(state: State<'_, AppState>) -> BluetoothStatus {
     state.bluetooth()
 }

@@ -12,25 +12,25 @@ use tauri::State;
 use crate::{bluetooth::BtleScanner, AppState};
 
 /// Opens the nurse screens with the nurse code.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn nurse_unlock(state: State<'_, AppState>, code: String) -> Result<bool, CoreError> {
     state.nurse_unlock(&code)
 }
 
 /// Closes the nurse screens (and ends training).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn nurse_lock(state: State<'_, AppState>) {
     state.nurse_lock();
 }
 
 /// The nurse left her page (it locks unless training is on).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn nurse_page_left(state: State<'_, AppState>) {
     state.nurse_page_left();
 }
 
 /// Switches training mode on or off.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn set_training(state: State<'_, AppState>, on: bool) -> Result<bool, CoreError> {
     state.set_training(on)
 }
@@ -41,7 +41,7 @@ pub async fn find_devices(state: State<'_, AppState>) -> Result<Vec<FoundDevice>
     state.find_devices(BtleScanner::new).await
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn pair_device(
     state: State<'_, AppState>,
     id: String,
@@ -51,13 +51,13 @@ pub fn pair_device(
     state.pair_device(&id, &service, &name)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn paired_devices(state: State<'_, AppState>) -> Result<Vec<PairedDevice>, CoreError> {
     state.paired_devices()
 }
 
 /// What has not reached the service yet (`null`: it cannot be read).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn unsent_items(state: State<'_, AppState>) -> Result<Option<Unsent>, CoreError> {
     state.unsent()
 }

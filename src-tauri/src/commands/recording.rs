@@ -25,7 +25,7 @@ pub fn measure_fields(kind: MeasurementKind) -> Vec<Field> {
 
 /// Who takes the next readings and answers: `patient` or `relative`, and
 /// which relative of the plan's care team (`relative`: its reference).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn set_taken_by(
     state: State<'_, AppState>,
     taken_by: EnteredBy,
@@ -35,7 +35,7 @@ pub fn set_taken_by(
 }
 
 /// Who records now, and the relatives the plan names.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn recorders(state: State<'_, AppState>) -> Recorders {
     state.recorders()
 }
@@ -47,7 +47,7 @@ pub async fn measure_with_device(state: State<'_, AppState>, kind: MeasurementKi
 }
 
 /// Stores a reading typed by hand (values by LOINC code, as typed).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn enter_reading(
     state: State<'_, AppState>,
     kind: MeasurementKind,
@@ -57,24 +57,24 @@ pub fn enter_reading(
 }
 
 /// One stored reading for the result screen.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn reading(state: State<'_, AppState>, id: i64) -> Result<LatestResult, CoreError> {
     state.reading(id)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn questionnaire(state: State<'_, AppState>, id: String) -> Result<Questionnaire, CoreError> {
     state.questionnaire(&id)
 }
 
 /// The items to show, in order, given the answers so far (`enableWhen`).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn questionnaire_screens(state: State<'_, AppState>, id: String, answers: Answers) -> Result<Vec<Item>, CoreError> {
     state.questionnaire_screens(&id, &answers)
 }
 
 /// Checks one answer before "next".
-#[tauri::command]
+#[tauri::command(async)]
 pub fn check_answer(
     state: State<'_, AppState>,
     id: String,
@@ -85,26 +85,26 @@ pub fn check_answer(
 }
 
 /// Sends the answers (after the summary).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn submit_answers(state: State<'_, AppState>, id: String, answers: Answers) -> Result<AnswersOutcome, CoreError> {
     state.submit_answers(&id, &answers)
 }
 
 /// The self-care plan in force, with the questionnaires' titles.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn plan(state: State<'_, AppState>) -> Result<Option<PlanView>, CoreError> {
     state.plan()
 }
 
 /// The patient has been told that the plan changed up to `version`.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn plan_change_seen(state: State<'_, AppState>, version: u32) -> Result<(), CoreError> {
     state.plan_change_seen(version)
 }
 
 /// Saves the patient's own record (a FHIR Bundle) in their documents
 /// folder, owner-only; returns where.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn save_export(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<String, CoreError> {
     use tauri::Manager;
     let export = state.export_record()?;
@@ -118,7 +118,7 @@ pub fn save_export(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<
 }
 
 /// Readings of a kind over the last `days` days, with the patient's limits.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn history(state: State<'_, AppState>, kind: MeasurementKind, days: u16) -> Result<History, CoreError> {
     state.history(kind, days)
 }

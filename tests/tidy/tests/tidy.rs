@@ -131,7 +131,9 @@ fn code_map_names_every_file() {
 
 /// The webview's commands are listed three times for Tauri: registered in
 /// `lib.rs`, given a permission in `build.rs`, allowed in the capability.
-/// All three, and the `#[tauri::command]` functions, agree.
+/// All three, and the `#[tauri::command]` functions, agree. And every
+/// command that uses the app's state runs off the main thread, so a slow
+/// disk, a locked keyring or a busy store never freezes the screen.
 #[test]
 fn one_command_list() {
     let lib = read("src-tauri/src/lib.rs");
@@ -153,17 +155,27 @@ fn one_command_list() {
         capability.split('"').filter_map(|s| s.strip_prefix("allow-")).map(|s| s.replace('-', "_")).collect();
 
     let mut defined = BTreeSet::new();
+    // Commands that would run on the main thread while touching the app's
+    // state (the store, the keyring, the disk, the network): none may.
+    let mut on_main_thread = vec![];
     for file in files_under(&repo_root().join("src-tauri/src"), &[".rs"]) {
         let text = read(&format!("src-tauri/src/{file}"));
         let mut rest = text.as_str();
-        while let Some(at) = rest.find("#[tauri::command]") {
+        while let Some(at) = rest.find("#[tauri::command") {
             rest = &rest[at..];
+            let attribute = &rest[..rest.find(']').unwrap() + 1];
             let f = rest.find("fn ").unwrap();
             let name: String = rest[f + 3..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            let signature = &rest[..rest.find('{').unwrap()];
+            let off_main = attribute.contains("async") || signature.contains("async fn");
+            if signature.contains("State<") && !off_main {
+                on_main_thread.push(name.clone());
+            }
             defined.insert(name);
             rest = &rest[f..];
         }
     }
+    assert!(on_main_thread.is_empty(), "commands on the main thread (use #[tauri::command(async)]): {on_main_thread:?}");
     assert!(!registered.is_empty());
     assert_eq!(permitted, registered, "build.rs and lib.rs's generate_handler! differ");
     assert_eq!(allowed, registered, "capabilities/main.json and lib.rs's generate_handler! differ");
