@@ -7,6 +7,7 @@ pub mod bluetooth;
 pub mod call_watch;
 pub mod commands;
 pub mod device_watch;
+pub mod identity;
 pub mod platform;
 pub mod reminder_loop;
 pub mod settings_file;
@@ -54,6 +55,8 @@ fn variable(v: Variable) -> Option<String> {
     }
 }
 
+/// The data folder: `HEIMA_DATA_DIR`, else the platform's folder for the
+/// app's identifier.
 fn data_dir(app: &tauri::App) -> Result<PathBuf, Box<dyn std::error::Error>> {
     if let Some(dir) = std::env::var_os(DATA_DIR_ENV) {
         return Ok(PathBuf::from(dir));
@@ -61,9 +64,29 @@ fn data_dir(app: &tauri::App) -> Result<PathBuf, Box<dyn std::error::Error>> {
     Ok(app.path().app_data_dir()?)
 }
 
+/// Moves the old identifier's data folder and secrets to the new one,
+/// before the webview makes its own files in the new folder.
+fn move_from_old_identifier() {
+    if std::env::var_os(DATA_DIR_ENV).is_none() {
+        if let Some(platform_data) = dirs::data_dir() {
+            let (old, new) = (platform_data.join(identity::OLD_IDENTIFIER), platform_data.join(identity::IDENTIFIER));
+            match identity::move_data_folder(&old, &new) {
+                Ok(identity::FolderMove::Moved) => log::info!("data folder moved to the new identifier"),
+                Ok(identity::FolderMove::BothKept) => {
+                    log::warn!("a data folder under the old identifier is left as it is")
+                }
+                Ok(identity::FolderMove::NoOldFolder) => {}
+                Err(e) => log::warn!("the old data folder could not be moved: {e}"),
+            }
+        }
+    }
+    platform::move_old_secrets();
+}
+
 /// Starts the app and blocks until its window closes.
 pub fn run() {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info,rtc=warn,webrtc=warn")).init();
+    move_from_old_identifier();
     tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())

@@ -26,7 +26,7 @@ use crate::settings_file;
 /// Environment variable naming a key file to use instead of the keyring.
 pub const KEY_FILE_ENV: &str = "HEIMA_KEY_FILE";
 
-const KEYRING_SERVICE: &str = "no.heima.app";
+const KEYRING_SERVICE: &str = crate::identity::IDENTIFIER;
 
 /// The platform of a Tauri app whose data lives in `data_dir`.
 pub struct OsPlatform {
@@ -55,6 +55,43 @@ fn secret_error(e: impl std::fmt::Display) -> SecretError {
 
 fn keyring_entry(secret: Secret) -> Result<keyring::Entry, SecretError> {
     keyring::Entry::new(KEYRING_SERVICE, secret.keyring_user()).map_err(secret_error)
+}
+
+/// The OS keyring, for the move from the old identifier.
+pub struct Keyring;
+
+impl crate::identity::Secrets for Keyring {
+    type Error = keyring::Error;
+    fn get(&self, service: &str, user: &str) -> Result<Option<String>, keyring::Error> {
+        match keyring::Entry::new(service, user)?.get_password() {
+            Ok(text) => Ok(Some(text)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+    fn set(&self, service: &str, user: &str, secret: &str) -> Result<(), keyring::Error> {
+        keyring::Entry::new(service, user)?.set_password(secret)
+    }
+    fn delete(&self, service: &str, user: &str) -> Result<(), keyring::Error> {
+        match keyring::Entry::new(service, user)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Moves the secrets kept under the old identifier to the new one (once);
+/// with a key file (tests) there is nothing in the keyring to move.
+pub fn move_old_secrets() {
+    if key_file().is_some() {
+        return;
+    }
+    let users = [Secret::StoreKey.keyring_user(), Secret::Enrolment.keyring_user()];
+    match crate::identity::move_secrets(&Keyring, &users) {
+        Ok(0) => {}
+        Ok(n) => log::info!("moved {n} secrets to the new identifier"),
+        Err(e) => log::warn!("secrets under the old identifier not moved: {e}"),
+    }
 }
 
 /// Removes a secret from the keyring; one that is not there is fine.

@@ -1,6 +1,7 @@
 //! The foundation's end-to-end checks on the real app: the today screen in
 //! Bokmål with the demo tasks, a switch to Nynorsk that is remembered after
-//! a restart, the device screen without Bluetooth, and the security setup.
+//! a restart (also across the move from the old identifier's folder), the
+//! device screen without Bluetooth, and the security setup.
 
 use heima_e2e::{App, Launch};
 use serde_json::Value;
@@ -210,4 +211,34 @@ async fn text_size_and_high_contrast_apply_at_once_and_are_remembered() {
     .await;
     assert_eq!(app.client.execute(font_size, vec![]).await.unwrap(), "28px");
     app.close().await;
+}
+
+/// Data made under the old identifier (`no.heima.app`) opens under the new
+/// one: the platform's data folder is found by the identifier (no
+/// `HEIMA_DATA_DIR` here), the old folder is moved once, and the language
+/// chosen and the demo database made before are there after the move.
+#[tokio::test(flavor = "multi_thread")]
+async fn data_under_the_old_identifier_opens_under_the_new_one() {
+    let home = tempfile::tempdir().unwrap();
+    let key = home.path().join("test-store.key");
+    let xdg = home.path().join("share");
+    let (xdg_text, key_text) = (xdg.display().to_string(), key.display().to_string());
+    let launch =
+        || Launch { env: vec![("XDG_DATA_HOME", &xdg_text), ("HEIMA_KEY_FILE", &key_text)], ..Launch::default() };
+    let (old, new) = (xdg.join("no.heima.app"), xdg.join("no.heima.patient"));
+
+    // A first start makes the data; it is then put where the old version kept it.
+    let app = App::start(launch()).await;
+    app.click("nav a[data-route=settings]").await;
+    app.click("label.choice:has(#language-nn)").await;
+    app.wait_for_text("main h1", "Innstillingar").await;
+    app.close().await;
+    let db = std::fs::read(new.join("demo.db")).expect("the demo database is in the identifier's folder");
+    std::fs::rename(&new, &old).unwrap();
+
+    let app = App::start(launch()).await;
+    app.wait_for_text("main h2", "Oppgåver for i dag").await;
+    app.close().await;
+    assert!(!old.exists(), "the old folder is moved, not copied");
+    assert_eq!(std::fs::read(new.join("demo.db")).unwrap()[..4096], db[..4096], "the same database, opened");
 }

@@ -175,7 +175,10 @@ fn one_command_list() {
             rest = &rest[f..];
         }
     }
-    assert!(on_main_thread.is_empty(), "commands on the main thread (use #[tauri::command(async)]): {on_main_thread:?}");
+    assert!(
+        on_main_thread.is_empty(),
+        "commands on the main thread (use #[tauri::command(async)]): {on_main_thread:?}"
+    );
     assert!(!registered.is_empty());
     assert_eq!(permitted, registered, "build.rs and lib.rs's generate_handler! differ");
     assert_eq!(allowed, registered, "capabilities/main.json and lib.rs's generate_handler! differ");

@@ -1,0 +1,134 @@
+//! The app's identifier and the one-time move from the one before.
+//!
+//! Heima was `no.heima.app` until the identifier had to stop ending in
+//! `.app` (the Tauri bundler refuses it on macOS). The identifier names
+//! the data folder and the keyring entries, so at the first start under
+//! the new one the old data folder is renamed to the new name and the
+//! keyring's secrets are copied to the new service name, then removed from
+//! the old one. Nothing is lost on the way: a folder is only renamed (one
+//! step on one file system), never copied; a secret is removed from the
+//! old entry only after the new entry reads back the same.
+
+use std::{io, path::Path};
+
+/// The app's identifier, as in `tauri.conf.json` (a test checks they agree).
+pub const IDENTIFIER: &str = "no.heima.patient";
+/// The identifier before.
+pub const OLD_IDENTIFIER: &str = "no.heima.app";
+
+/// What the start found of the old data folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FolderMove {
+    /// There is no old folder.
+    NoOldFolder,
+    /// The old folder now has the new name.
+    Moved,
+    /// Both hold data: the new one is used, the old one left untouched
+    /// (and said in the log) for a person to look at.
+    BothKept,
+}
+
+/// Renames `old` to `new` unless `new` already holds something.
+pub fn move_data_folder(old: &Path, new: &Path) -> io::Result<FolderMove> {
+    if !old.is_dir() {
+        return Ok(FolderMove::NoOldFolder);
+    }
+    if new.exists() {
+        if std::fs::read_dir(new)?.next().is_some() {
+            return Ok(FolderMove::BothKept);
+        }
+        std::fs::remove_dir(new)?;
+    }
+    std::fs::rename(old, new)?;
+    Ok(FolderMove::Moved)
+}
+
+/// The keyring as the move needs it: a secret by service and user.
+pub trait Secrets {
+    type Error: std::fmt::Display;
+    fn get(&self, service: &str, user: &str) -> Result<Option<String>, Self::Error>;
+    fn set(&self, service: &str, user: &str, secret: &str) -> Result<(), Self::Error>;
+    fn delete(&self, service: &str, user: &str) -> Result<(), Self::Error>;
+}
+
+/// Moves each of `users`' secrets from the old service name to the new
+/// one, unless the new one already has it; returns how many moved.
+pub fn move_secrets<S: Secrets>(secrets: &S, users: &[&str]) -> Result<usize, S::Error> {
+    let mut moved = 0;
+    for user in users {
+        let Some(old) = secrets.get(OLD_IDENTIFIER, user)? else { continue };
+        if secrets.get(IDENTIFIER, user)?.is_none() {
+            secrets.set(IDENTIFIER, user, &old)?;
+            if secrets.get(IDENTIFIER, user)?.as_deref() != Some(old.as_str()) {
+                continue;
+            }
+            moved += 1;
+        }
+        secrets.delete(OLD_IDENTIFIER, user)?;
+    }
+    Ok(moved)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{cell::RefCell, collections::BTreeMap};
+
+    use super::*;
+
+    #[test]
+    fn the_identifier_is_the_one_tauri_builds_with() {
+        let conf: serde_json::Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+        assert_eq!(conf["identifier"], IDENTIFIER);
+        assert!(!IDENTIFIER.ends_with(".app"), "the bundler refuses an identifier ending in .app");
+    }
+
+    #[test]
+    fn the_old_folder_is_renamed_once_and_never_over_new_data() {
+        let root = tempfile::tempdir().unwrap();
+        let (old, new) = (root.path().join(OLD_IDENTIFIER), root.path().join(IDENTIFIER));
+        assert_eq!(move_data_folder(&old, &new).unwrap(), FolderMove::NoOldFolder);
+        std::fs::create_dir(&old).unwrap();
+        std::fs::write(old.join("heima.db"), b"old").unwrap();
+        std::fs::create_dir(&new).unwrap(); // made empty by an earlier start
+        assert_eq!(move_data_folder(&old, &new).unwrap(), FolderMove::Moved);
+        assert_eq!(std::fs::read(new.join("heima.db")).unwrap(), b"old");
+        assert!(!old.exists());
+        assert_eq!(move_data_folder(&old, &new).unwrap(), FolderMove::NoOldFolder, "once");
+        std::fs::create_dir(&old).unwrap();
+        std::fs::write(old.join("heima.db"), b"other").unwrap();
+        assert_eq!(move_data_folder(&old, &new).unwrap(), FolderMove::BothKept);
+        assert_eq!(std::fs::read(new.join("heima.db")).unwrap(), b"old", "new data is never replaced");
+        assert_eq!(std::fs::read(old.join("heima.db")).unwrap(), b"other", "nor the old removed");
+    }
+
+    #[derive(Default)]
+    struct Map(RefCell<BTreeMap<(String, String), String>>);
+
+    impl Secrets for Map {
+        type Error = String;
+        fn get(&self, service: &str, user: &str) -> Result<Option<String>, String> {
+            Ok(self.0.borrow().get(&(service.into(), user.into())).cloned())
+        }
+        fn set(&self, service: &str, user: &str, secret: &str) -> Result<(), String> {
+            self.0.borrow_mut().insert((service.into(), user.into()), secret.into());
+            Ok(())
+        }
+        fn delete(&self, service: &str, user: &str) -> Result<(), String> {
+            self.0.borrow_mut().remove(&(service.into(), user.into()));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn secrets_move_to_the_new_name_and_leave_the_old() {
+        let map = Map::default();
+        map.set(OLD_IDENTIFIER, "store-key", "k1").unwrap();
+        map.set(OLD_IDENTIFIER, "service-enrolment", "e-old").unwrap();
+        map.set(IDENTIFIER, "service-enrolment", "e-new").unwrap();
+        assert_eq!(move_secrets(&map, &["store-key", "service-enrolment"]).unwrap(), 1);
+        assert_eq!(map.get(IDENTIFIER, "store-key").unwrap().as_deref(), Some("k1"));
+        assert_eq!(map.get(IDENTIFIER, "service-enrolment").unwrap().as_deref(), Some("e-new"), "newer kept");
+        assert!(map.0.borrow().keys().all(|(service, _)| service == IDENTIFIER), "nothing left under the old name");
+        assert_eq!(move_secrets(&map, &["store-key", "service-enrolment"]).unwrap(), 0, "once");
+    }
+}
