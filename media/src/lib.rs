@@ -172,6 +172,21 @@ fn play(pipeline: &gst::Pipeline) -> Result<(), MediaError> {
     Ok(())
 }
 
+/// The camera's GStreamer source on this platform (`docs/platforms.md`):
+/// V4L2 on Linux, AVFoundation on macOS and iOS, Media Foundation on
+/// Windows, the Android camera on Android; elsewhere GStreamer's own pick.
+pub const CAMERA_SOURCE: &str = if cfg!(target_os = "linux") {
+    "v4l2src"
+} else if cfg!(any(target_os = "macos", target_os = "ios")) {
+    "avfvideosrc"
+} else if cfg!(target_os = "windows") {
+    "mfvideosrc"
+} else if cfg!(target_os = "android") {
+    "ahcsrc"
+} else {
+    "autovideosrc"
+};
+
 /// The patient's camera and microphone going out, with a small picture of
 /// what is sent for the screen's self view.
 pub struct Capture {
@@ -193,7 +208,7 @@ impl Capture {
         };
         let video_in = match source {
             Source::TestPattern => "videotestsrc is-live=true pattern=ball motion=sweep background-color=0xff1f4e79 foreground-color=0xffffd34d",
-            Source::Devices => "v4l2src",
+            Source::Devices => CAMERA_SOURCE,
         };
         let audio_in = match source {
             Source::TestPattern => "audiotestsrc is-live=true wave=ticks freq=660 volume=0.3",

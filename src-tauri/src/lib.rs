@@ -83,7 +83,9 @@ fn move_from_old_identifier() {
     platform::move_old_secrets();
 }
 
-/// Starts the app and blocks until its window closes.
+/// Starts the app and blocks until its window closes (on a phone or
+/// tablet OS, the entry point the mobile shell calls).
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info,rtc=warn,webrtc=warn")).init();
     move_from_old_identifier();
