@@ -7,7 +7,7 @@
 
 import { invoke } from "./ipc.js";
 import { loadLocale } from "./i18n.js";
-import { showError } from "./dom.js";
+import { showError, showErrors } from "./dom.js";
 import { app, registerScreens, route } from "./shell.js";
 import { renderToday } from "./screens/today.js";
 import { renderMeasure, renderResult } from "./screens/measure.js";
@@ -38,12 +38,13 @@ registerScreens({
 });
 
 async function start() {
+  let notices = [];
   try {
     const view = await invoke("settings");
     app.settings = view.settings;
     applyDisplay();
     await loadLocale(app.settings.locale);
-    for (const notice of view.notices) showError(notice);
+    notices = view.notices;
   } catch (error) {
     console.error(error);
   }
@@ -55,6 +56,8 @@ async function start() {
     });
   }
   await route();
+  // After the first screen is drawn (drawing one clears the notices).
+  showErrors(notices);
   watchForCalls();
   // For the start-up benchmark (does nothing unless it is measuring).
   invoke("ui_ready").catch(() => {});

@@ -47,15 +47,24 @@ export function announce(text) {
   setTimeout(() => { status.textContent = text; }, 50);
 }
 
-export function showError(error) {
-  console.error(error);
-  const box = document.getElementById("notices");
+function errorNotice(error) {
   const p = el("p", "notice notice--error");
   p.textContent = errorText(error);
   // The code, for tests; the core sends no detail (it may name an
-  // address or an identifier), only the code.
+  // address or an identifier), only the code and the values its message
+  // names.
   if (error && error.code) p.dataset.code = error.code;
-  box.replaceChildren(p);
+  return p;
+}
+
+export function showError(error) {
+  console.error(error);
+  document.getElementById("notices").replaceChildren(errorNotice(error));
+}
+
+/** Everything found at start-up that the user should be told, together. */
+export function showErrors(errors) {
+  if (errors.length > 0) document.getElementById("notices").replaceChildren(...errors.map(errorNotice));
 }
 
 export function clearErrors() {

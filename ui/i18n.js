@@ -74,5 +74,5 @@ export function hasMessage(id) {
 
 export function errorText(error) {
   const code = error && typeof error === "object" ? error.code : null;
-  return code && bundle && bundle.hasMessage(`error-${code}`) ? t(`error-${code}`) : t("error-generic");
+  return code && bundle && bundle.hasMessage(`error-${code}`) ? t(`error-${code}`, error.args) : t("error-generic");
 }

@@ -43,6 +43,9 @@ error_codes! {
     StoreCorrupt = "store-corrupt",
     /// The record could not be saved as a file (full disk, no folder).
     ExportFailed = "export-failed",
+    /// The installation's configuration file cannot be read (names the
+    /// file and line); the app starts with safe defaults.
+    ConfigInvalid = "config-invalid",
     /// A relative chosen to record who is not in the plan's care team.
     RelativeUnknown = "relative-unknown",
     DecodeTooShort = "decode-too-short",
@@ -140,11 +143,21 @@ pub struct CoreError {
     /// an identifier, so it never crosses to the UI (not serialised).
     #[serde(skip)]
     pub detail: String,
+    /// Values the message names (e.g. the line of a broken file); never
+    /// personal health data, identifiers or secrets: they reach the UI.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub args: std::collections::BTreeMap<&'static str, String>,
 }
 
 impl CoreError {
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
-        Self { code, detail: detail.into() }
+        Self { code, detail: detail.into(), args: Default::default() }
+    }
+
+    /// Adds a value the message shows (`{ $name }` in `error-<code>`).
+    pub fn with_arg(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.args.insert(name, value.into());
+        self
     }
 }
 

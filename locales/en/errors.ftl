@@ -63,3 +63,4 @@ error-end-unsent = Something has not been sent yet. Try again when the tablet is
 error-end-incomplete = Not everything could be removed from the tablet. Restart the app and try again.
 error-export-failed = Your data could not be saved as a file. Try again, or ask your nurse.
 error-relative-unknown = This relative is not in your plan. Choose "Another relative".
+error-config-invalid = The settings file { $file } has an error on line { $line }. Heima uses safe defaults until it is fixed. Tell your IT department.

@@ -63,3 +63,4 @@ error-end-unsent = Noe er ikke sendt ennå. Prøv igjen når nettbrettet er på 
 error-end-incomplete = Ikke alt kunne slettes fra nettbrettet. Start appen på nytt og prøv igjen.
 error-export-failed = Dataene kunne ikke lagres som fil. Prøv igjen, eller spør sykepleieren.
 error-relative-unknown = Denne pårørende står ikke i planen din. Velg «En annen pårørende».
+error-config-invalid = Innstillingsfilen { $file } har en feil på linje { $line }. Heima bruker trygge standardverdier til feilen er rettet. Si fra til IT-avdelingen.

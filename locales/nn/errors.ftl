@@ -63,3 +63,4 @@ error-end-unsent = Noko er ikkje sendt enno. Prøv igjen når nettbrettet er på
 error-end-incomplete = Ikkje alt kunne slettast frå nettbrettet. Start appen på nytt og prøv igjen.
 error-export-failed = Dataa kunne ikkje lagrast som fil. Prøv igjen, eller spør sjukepleiaren.
 error-relative-unknown = Denne pårørande står ikkje i planen din. Vel «Ein annan pårørande».
+error-config-invalid = Innstillingsfila { $file } har ein feil på linje { $line }. Heima bruker trygge standardverdiar til feilen er retta. Sei frå til IT-avdelinga.

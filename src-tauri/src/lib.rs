@@ -8,6 +8,7 @@ pub mod call_watch;
 pub mod commands;
 pub mod device_watch;
 pub mod identity;
+pub mod installation_file;
 pub mod platform;
 pub mod reminder_loop;
 pub mod settings_file;
@@ -21,7 +22,6 @@ use heima_core::{
     app::{App, AppConfig, Variable},
     clock::SystemClock,
     devices::BluetoothStatus,
-    error::CoreError,
 };
 use heima_media::Gstreamer;
 use tauri::Manager;
@@ -46,9 +46,14 @@ pub fn take_secrets_from_environment() {
     std::env::remove_var(name);
 }
 
-/// The installation's variables: the environment, the nurse code from
-/// where [`take_secrets_from_environment`] put it.
+/// The installation's variables, for tests and development only (debug
+/// builds): the environment, the nurse code from where
+/// [`take_secrets_from_environment`] put it. A release build is set up by
+/// the configuration file alone.
 fn variable(v: Variable) -> Option<String> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
     match v {
         Variable::NurseCode => NURSE_CODE.get().cloned().flatten(),
         _ => std::env::var(v.name()).ok(),
@@ -94,12 +99,27 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let data_dir = data_dir(app)?;
-            let (settings, notice) = settings_file::load(&data_dir);
-            let platform = platform::OsPlatform { data_dir: data_dir.clone() };
-            let mut notices: Vec<CoreError> = notice.into_iter().collect();
+            let (installation, mut notices) = installation_file::read();
             let lookup = variable;
             let runtime = tauri::async_runtime::handle().inner().clone();
-            let config = AppConfig::from_variables(lookup, data_dir, Arc::new(SystemClock), runtime, &mut notices);
+            let config = AppConfig::from_installation(
+                &installation,
+                lookup,
+                data_dir.clone(),
+                Arc::new(SystemClock),
+                runtime,
+                &mut notices,
+            );
+            let (settings, notice) = settings_file::load(&data_dir, config.new_tablet_settings());
+            notices.extend(notice);
+            if config.kiosk {
+                if let Some(window) = app.get_webview_window("main") {
+                    window.set_fullscreen(true)?;
+                    window.set_decorations(false)?;
+                    log::info!("kiosk: full screen without window controls");
+                }
+            }
+            let platform = platform::OsPlatform { data_dir };
             app.manage(AppState::start(platform, Arc::new(Gstreamer), config, settings, notices));
             log::info!("started; mode: {:?}", app.state::<AppState>().mode());
             tauri::async_runtime::spawn(call_watch::run(app.handle().clone()));

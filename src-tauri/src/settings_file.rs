@@ -20,14 +20,15 @@ pub fn path(dir: &Path) -> PathBuf {
     dir.join(FILE)
 }
 
-/// Loads the settings, or the defaults when there are none yet. A broken
-/// file is renamed to `settings.json.unreadable-<n>` and reported.
-pub fn load(dir: &Path) -> (Settings, Option<CoreError>) {
+/// Loads the settings, or `new_tablet` when there are none yet (or they
+/// cannot be read). A broken file is renamed to
+/// `settings.json.unreadable-<n>` and reported.
+pub fn load(dir: &Path, new_tablet: Settings) -> (Settings, Option<CoreError>) {
     let file = path(dir);
     let text = match fs::read_to_string(&file) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Settings::default(), None),
-        Err(e) => return (Settings::default(), Some(CoreError::new(ErrorCode::SettingsUnreadable, e.to_string()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (new_tablet, None),
+        Err(e) => return (new_tablet, Some(CoreError::new(ErrorCode::SettingsUnreadable, e.to_string()))),
     };
     match Settings::from_json(&text) {
         Ok(settings) => (settings, None),
@@ -39,7 +40,7 @@ pub fn load(dir: &Path) -> (Settings, Option<CoreError>) {
             if let Err(e) = fs::rename(&file, &aside) {
                 log::warn!("could not move unreadable settings aside: {e}");
             }
-            (Settings::default(), Some(error))
+            (new_tablet, Some(error))
         }
     }
 }
@@ -56,9 +57,10 @@ mod tests {
     use heima_core::locale::Locale;
 
     #[test]
-    fn missing_file_gives_defaults_without_notice() {
+    fn missing_file_gives_the_new_tablets_settings_without_notice() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(load(dir.path()), (Settings::default(), None));
+        let new_tablet = Settings { locale: Locale::Nynorsk, ..Settings::default() };
+        assert_eq!(load(dir.path(), new_tablet.clone()), (new_tablet, None));
     }
 
     #[test]
@@ -66,14 +68,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = Settings { locale: Locale::Nynorsk, ..Settings::default() };
         save(&dir.path().join("nested"), &s).unwrap();
-        assert_eq!(load(&dir.path().join("nested")).0, s);
+        assert_eq!(load(&dir.path().join("nested"), Settings::default()).0, s);
     }
 
     #[test]
     fn broken_file_is_kept_aside_and_reported() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(path(dir.path()), "{oops").unwrap();
-        let (settings, notice) = load(dir.path());
+        let (settings, notice) = load(dir.path(), Settings::default());
         assert_eq!(settings, Settings::default());
         assert_eq!(notice.unwrap().code, "settings-unreadable");
         assert_eq!(fs::read_to_string(dir.path().join("settings.json.unreadable-1")).unwrap(), "{oops");

@@ -1,8 +1,9 @@
-//! How the app is set up at start: `AppConfig`, read from the
-//! installation's variables (today the environment; the shell passes a
-//! lookup). Which variables there are, what they mean and what a bad
-//! value does are decided here; a bad value is told to the user and the
-//! app starts with the safe default.
+//! How the app is set up at start: `AppConfig`, from the installation's
+//! configuration file (`installation.rs`) and, for tests and development,
+//! variables (the environment in debug builds; the shell passes a lookup).
+//! Which variables there are, what they mean and what a bad value does are
+//! decided here; a bad value is told to the user and the app starts with
+//! the safe default.
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
@@ -34,6 +35,11 @@ pub struct AppConfig {
     pub call_timings: CallTimings,
     /// How long the demo nurse lets a call ring.
     pub demo_ring: Duration,
+    /// Full screen without window controls (lent tablets).
+    pub kiosk: bool,
+    /// The language and text size a new tablet starts with.
+    pub default_locale: Option<crate::locale::Locale>,
+    pub default_text_size: Option<crate::settings::TextSize>,
 }
 
 /// The installation's variables.
@@ -66,10 +72,21 @@ impl Variable {
 }
 
 impl AppConfig {
-    /// Reads the installation's variables with `lookup` (an empty value
-    /// counts as unset). A broken trusted-services list trusts none and
-    /// becomes a notice.
-    pub fn from_variables(
+    /// The settings a tablet starts with before anyone has chosen: the
+    /// installation's language and text size, else the app's own.
+    pub fn new_tablet_settings(&self) -> crate::settings::Settings {
+        let mut settings = crate::settings::Settings::default();
+        settings.locale = self.default_locale.unwrap_or(settings.locale);
+        settings.text_size = self.default_text_size.unwrap_or(settings.text_size);
+        settings
+    }
+
+    /// The installation's file, then its variables with `lookup` (an
+    /// empty value counts as unset; a variable adds to or replaces the
+    /// file's value). A broken trusted-services list adds none and becomes
+    /// a notice.
+    pub fn from_installation(
+        installation: &super::Installation,
         lookup: impl Fn(Variable) -> Option<String>,
         data_dir: PathBuf,
         clock: Arc<dyn Clock>,
@@ -81,10 +98,12 @@ impl AppConfig {
             Some("1") => LoopbackHttp::Allowed,
             _ => LoopbackHttp::Refused,
         };
-        let trust = Trust::parse(&get(Variable::TrustedServices).unwrap_or_default(), loopback).unwrap_or_else(|e| {
-            notices.push(e);
-            Trust::default()
-        });
+        let mut trust =
+            Trust::parse(&get(Variable::TrustedServices).unwrap_or_default(), loopback).unwrap_or_else(|e| {
+                notices.push(e);
+                Trust { loopback_http: loopback, ..Trust::default() }
+            });
+        trust.services.extend(installation.trusted.iter().cloned());
         AppConfig {
             clock,
             runtime,
@@ -95,10 +114,13 @@ impl AppConfig {
                 Some("none") => None,
                 _ => Some(Source::Devices),
             },
-            enrol_endpoint: get(Variable::EnrolEndpoint),
+            enrol_endpoint: get(Variable::EnrolEndpoint).or_else(|| installation.activation_endpoint.clone()),
             trust,
             call_timings: CallTimings::default(),
             demo_ring: DEMO_RING,
+            kiosk: installation.kiosk,
+            default_locale: installation.language,
+            default_text_size: installation.text_size,
         }
     }
 }
@@ -113,7 +135,8 @@ mod tests {
     fn read(pairs: &[(Variable, &str)]) -> (AppConfig, Vec<CoreError>) {
         let values: HashMap<Variable, String> = pairs.iter().map(|(k, v)| (*k, v.to_string())).collect();
         let mut notices = Vec::new();
-        let config = AppConfig::from_variables(
+        let config = AppConfig::from_installation(
+            &crate::app::Installation::default(),
             |v| values.get(&v).cloned(),
             PathBuf::from("/tmp/heima"),
             Arc::new(SystemClock),

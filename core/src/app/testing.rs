@@ -283,6 +283,9 @@ impl TestApp {
                 network_window: Duration::from_millis(300),
             },
             demo_ring: Duration::from_millis(100),
+            kiosk: false,
+            default_locale: None,
+            default_text_size: None,
         }
     }
 

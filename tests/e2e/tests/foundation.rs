@@ -242,3 +242,47 @@ async fn data_under_the_old_identifier_opens_under_the_new_one() {
     assert!(!old.exists(), "the old folder is moved, not copied");
     assert_eq!(std::fs::read(new.join("demo.db")).unwrap()[..4096], db[..4096], "the same database, opened");
 }
+
+/// A managed installation's configuration file: a new tablet starts in the
+/// language and text size it names, in kiosk mode (full screen, no window
+/// controls), trusting its service; a broken file is told with its line and
+/// the app starts with the safe defaults.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_installations_file_sets_up_a_new_tablet_and_a_broken_one_is_told() {
+    let config = tempfile::tempdir().unwrap();
+    let file = config.path().join("heima/config.toml");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let config_text = config.path().display().to_string();
+    std::fs::write(
+        &file,
+        "language = \"nn\"\ntext_size = \"large\"\nkiosk = true\n\n[[trusted_service]]\norigin = \"https://dho.heimbas.kommune.no\"\nname = \"Heimbas kommune\"\n",
+    )
+    .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let log = data.path().join("app.log");
+    let app = App::start(Launch {
+        data_dir: Some(data.path()),
+        env: vec![("XDG_CONFIG_HOME", &config_text)],
+        log_to: Some(&log),
+    })
+    .await;
+    app.wait_for_text("main h2", "Oppgåver for i dag").await;
+    app.wait_for_js("return document.body.dataset.textSize === 'large'").await;
+    app.close().await;
+    // Kiosk: Xvfb has no window manager to show a full screen; the window was told.
+    assert!(std::fs::read_to_string(&log).unwrap().contains("kiosk: full screen"));
+
+    // A typo on line 3: told with the file and the line; defaults apply.
+    std::fs::write(&file, "language = \"nn\"\n\nkisok = true\n").unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let app = App::start(Launch {
+        data_dir: Some(data.path()),
+        env: vec![("XDG_CONFIG_HOME", &config_text)],
+        ..Launch::default()
+    })
+    .await;
+    let notice = app.wait_for_text("#notices", "linje 3").await;
+    assert!(notice.contains("config.toml"), "{notice}");
+    app.wait_for_text("main h2", "Oppgaver for i dag").await;
+    app.close().await;
+}

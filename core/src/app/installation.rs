@@ -1,0 +1,203 @@
+//! The installation's configuration file, for tablets a municipality's IT
+//! hands out: the trusted services, the default activation endpoint, kiosk
+//! mode, and the language and text size a new tablet starts with. TOML, read
+//! by the `toml` crate (its errors carry where they are). The shell reads
+//! the system-wide file and the user's own; the user's values replace the
+//! system's key by key. A file that cannot be read is told with its line,
+//! and its values are not used (the safe defaults are). Example and places:
+//! README.md, "Managed installations".
+
+use serde::Deserialize;
+
+use crate::{
+    error::{CoreError, ErrorCode},
+    locale::Locale,
+    settings::TextSize,
+    trust::TrustedService,
+};
+
+/// One trusted follow-up service.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrustedEntry {
+    origin: String,
+    name: String,
+}
+
+/// One file as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    activation_endpoint: Option<String>,
+    kiosk: Option<bool>,
+    language: Option<String>,
+    text_size: Option<TextSize>,
+    #[serde(default)]
+    trusted_service: Option<Vec<TrustedEntry>>,
+}
+
+/// The installation, both files merged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Installation {
+    pub activation_endpoint: Option<String>,
+    /// Full screen without window controls (lent tablets).
+    pub kiosk: bool,
+    /// The language a new tablet starts in.
+    pub language: Option<Locale>,
+    /// The text size a new tablet starts with.
+    pub text_size: Option<TextSize>,
+    pub trusted: Vec<TrustedService>,
+}
+
+/// The 1-based line of byte `offset` in `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+fn problem(name: &str, line: usize, what: impl std::fmt::Display) -> CoreError {
+    CoreError::new(ErrorCode::ConfigInvalid, format!("{name}, line {line}: {what}"))
+        .with_arg("file", name)
+        .with_arg("line", line.to_string())
+}
+
+/// Reads one file (`name` for messages); every value is checked.
+fn read(name: &str, text: &str) -> Result<File, CoreError> {
+    let file: File = toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
+        problem(name, line, e.message())
+    })?;
+    let line_with = |key: &str| text.lines().position(|l| l.trim_start().starts_with(key)).map_or(1, |i| i + 1);
+    if let Some(tag) = &file.language {
+        Locale::from_tag(tag).map_err(|_| problem(name, line_with("language"), format!("unknown language {tag:?}")))?;
+    }
+    if let Some(endpoint) = &file.activation_endpoint {
+        let url = url::Url::parse(endpoint).map_err(|e| problem(name, line_with("activation_endpoint"), e))?;
+        if url.scheme() != "https" {
+            return Err(problem(name, line_with("activation_endpoint"), "must be https"));
+        }
+    }
+    for entry in file.trusted_service.iter().flatten() {
+        let url = url::Url::parse(&entry.origin).map_err(|e| problem(name, line_with("origin"), e))?;
+        if url.scheme() != "https" || entry.name.trim().is_empty() {
+            return Err(problem(name, line_with("origin"), "a trusted service is an https origin with a name"));
+        }
+    }
+    Ok(file)
+}
+
+impl Installation {
+    /// Reads the files in order (system-wide first, then the user's), as
+    /// `(name, text)`; later values replace earlier ones key by key. A file
+    /// with a problem is left out and its problem returned (naming the file
+    /// and the line).
+    pub fn from_files(files: &[(&str, &str)]) -> (Installation, Vec<CoreError>) {
+        let mut merged = File::default();
+        let mut problems = vec![];
+        for (name, text) in files {
+            match read(name, text) {
+                Ok(file) => {
+                    merged.activation_endpoint = file.activation_endpoint.or(merged.activation_endpoint);
+                    merged.kiosk = file.kiosk.or(merged.kiosk);
+                    merged.language = file.language.or(merged.language);
+                    merged.text_size = file.text_size.or(merged.text_size);
+                    merged.trusted_service = file.trusted_service.or(merged.trusted_service);
+                }
+                Err(e) => problems.push(e),
+            }
+        }
+        let installation = Installation {
+            activation_endpoint: merged.activation_endpoint,
+            kiosk: merged.kiosk.unwrap_or(false),
+            language: merged.language.and_then(|t| Locale::from_tag(&t).ok()),
+            text_size: merged.text_size,
+            trusted: merged
+                .trusted_service
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|t| {
+                    let origin = url::Url::parse(&t.origin).ok()?.origin().ascii_serialization();
+                    Some(TrustedService { origin, name: t.name.trim().to_string() })
+                })
+                .collect(),
+        };
+        (installation, problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SYSTEM: &str = r#"
+# Installed by the municipality's IT.
+activation_endpoint = "https://dho.heimbas.kommune.no/heima/activate"
+kiosk = true
+language = "nn"
+text_size = "large"
+
+[[trusted_service]]
+origin = "https://dho.heimbas.kommune.no"
+name = "Heimbas kommune"
+"#;
+
+    #[test]
+    fn the_system_file_sets_up_the_installation() {
+        let (installation, problems) = Installation::from_files(&[("/etc/heima/config.toml", SYSTEM)]);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            installation,
+            Installation {
+                activation_endpoint: Some("https://dho.heimbas.kommune.no/heima/activate".into()),
+                kiosk: true,
+                language: Some(Locale::Nynorsk),
+                text_size: Some(TextSize::Large),
+                trusted: vec![TrustedService {
+                    origin: "https://dho.heimbas.kommune.no".into(),
+                    name: "Heimbas kommune".into()
+                }],
+            }
+        );
+    }
+
+    #[test]
+    fn the_users_file_replaces_key_by_key() {
+        let user = "kiosk = false\nlanguage = \"nb\"\n";
+        let (installation, problems) = Installation::from_files(&[("system", SYSTEM), ("user", user)]);
+        assert!(problems.is_empty());
+        assert_eq!((installation.kiosk, installation.language), (false, Some(Locale::Bokmal)));
+        assert_eq!(installation.trusted.len(), 1, "kept from the system file");
+        assert_eq!(installation.text_size, Some(TextSize::Large));
+    }
+
+    /// Each broken file is told with its line, and none of its values is used.
+    #[test]
+    fn a_broken_file_names_its_line_and_is_not_used() {
+        let cases = [
+            ("kiosk = yes\n", 1, "quoted"),
+            ("language = \"nn\"\n\nkisok = true\n", 3, "kisok"),
+            ("text_size = \"huge\"\n", 1, "huge"),
+            ("\nlanguage = \"de\"\n", 2, "unknown language"),
+            ("activation_endpoint = \"http://dho.example.no/a\"\n", 1, "https"),
+            ("[[trusted_service]]\norigin = \"http://x.example.no\"\nname = \"X\"\n", 2, "https origin"),
+            ("[[trusted_service]]\norigin = \"https://x.example.no\"\n", 1, "name"),
+        ];
+        for (text, line, says) in cases {
+            let (installation, problems) = Installation::from_files(&[("system", SYSTEM), ("user", text)]);
+            assert_eq!(problems.len(), 1, "{text:?}");
+            let p = &problems[0];
+            assert_eq!(p.code, ErrorCode::ConfigInvalid);
+            assert_eq!(
+                p.args.get("line").map(String::as_str),
+                Some(line.to_string().as_str()),
+                "{text:?}: {}",
+                p.detail
+            );
+            assert_eq!(p.args.get("file").map(String::as_str), Some("user"));
+            assert!(p.detail.contains(says), "{text:?}: {}", p.detail);
+            assert!(
+                installation.kiosk && installation.language == Some(Locale::Nynorsk),
+                "the system file still counts"
+            );
+        }
+    }
+}

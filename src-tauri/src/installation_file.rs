@@ -1,0 +1,48 @@
+//! Where the installation's configuration file lives and reading it: the
+//! system-wide file an administrator installs, then the user's own, which
+//! replaces it key by key (the core reads and merges them:
+//! `heima_core::app::Installation`). A missing file is no problem.
+
+use std::path::PathBuf;
+
+use heima_core::{app::Installation, error::CoreError};
+
+/// The system-wide file: `/etc/heima/config.toml` on Linux,
+/// `/Library/Application Support/Heima/config.toml` on macOS,
+/// `%ProgramData%\Heima\config.toml` on Windows.
+pub fn system_path() -> PathBuf {
+    if cfg!(target_os = "windows") {
+        let base =
+            std::env::var_os("ProgramData").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(r"C:\ProgramData"));
+        base.join("Heima").join("config.toml")
+    } else if cfg!(target_os = "macos") {
+        PathBuf::from("/Library/Application Support/Heima/config.toml")
+    } else {
+        PathBuf::from("/etc/heima/config.toml")
+    }
+}
+
+/// The user's file: `~/.config/heima/config.toml` on Linux (or under
+/// `XDG_CONFIG_HOME`), the platform's config folder elsewhere.
+pub fn user_path() -> Option<PathBuf> {
+    dirs::config_dir().map(|d| d.join("heima").join("config.toml"))
+}
+
+/// Reads both files; problems (a file that cannot be read or parsed) come
+/// back to be told, and the file's values are not used.
+pub fn read() -> (Installation, Vec<CoreError>) {
+    let mut texts = vec![];
+    for path in std::iter::once(system_path()).chain(user_path()) {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => texts.push((path.display().to_string(), text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => log::warn!("{} not read: {e}", path.display()),
+        }
+    }
+    let files: Vec<(&str, &str)> = texts.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let (installation, problems) = Installation::from_files(&files);
+    for p in &problems {
+        log::warn!("configuration: {}", p.detail);
+    }
+    (installation, problems)
+}
