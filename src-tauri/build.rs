@@ -26,6 +26,8 @@ const COMMANDS: &[&str] = &[
     "check_answer",
     "submit_answers",
     "plan",
+    "restart_needed",
+    "restart",
     "plan_change_seen",
     "save_export",
     "history",

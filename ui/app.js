@@ -3,11 +3,12 @@
 // i18n.js; data comes from the core through ipc.js. Routes: #/today,
 // #/measure[/<kind>], #/result/<id>, #/questionnaire/<id>, #/plan,
 // #/history[/<kind>/<days>], #/messages, #/call, #/devices, #/settings,
-// #/nurse, #/material/<id>, #/summary. When someone calls, the call screen comes up by itself.
+// #/nurse, #/material/<id>, #/summary. When someone calls, the call screen
+// comes up by itself; after a panic, the restart screen does.
 
 import { invoke } from "./ipc.js";
 import { loadLocale } from "./i18n.js";
-import { showError, showErrors } from "./dom.js";
+import { button, el, heading, showError, showErrors } from "./dom.js";
 import { app, registerScreens, route } from "./shell.js";
 import { renderToday } from "./screens/today.js";
 import { renderMeasure, renderResult } from "./screens/measure.js";
@@ -63,11 +64,30 @@ async function start() {
   invoke("ui_ready").catch(() => {});
 }
 
-/** Brings up the call screen when the service (or the demo nurse) calls. */
+/** "Heima må starte på nytt": after a panic, a plain message and a
+ * restart button instead of a screen that may not work. */
+function showRestart() {
+  const main = document.getElementById("main");
+  if (main.dataset.screen === "restart") return;
+  const section = el("section", "screen screen--restart");
+  section.id = "restart";
+  const again = button("restart-button", () => invoke("restart"), "button button--big");
+  again.id = "restart-button";
+  section.append(heading("restart-heading"), el("p", null, "restart-text"), again);
+  main.replaceChildren(section);
+  main.dataset.screen = "restart";
+}
+
+/** Brings up the call screen when the service (or the demo nurse) calls,
+ * and the restart screen after a panic. */
 function watchForCalls() {
   setInterval(async () => {
-    if (document.getElementById("main").dataset.screen === "call") return;
     try {
+      if (await invoke("restart_needed")) {
+        showRestart();
+        return;
+      }
+      if (document.getElementById("main").dataset.screen === "call") return;
       const call = await invoke("call_status");
       if (call.phase === "incoming") location.hash = "#/call";
     } catch (error) {

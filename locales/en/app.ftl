@@ -6,3 +6,6 @@ nav-today = Today
 nav-settings = Settings
 demo-banner = Demo – this is not real patient data.
 enrol-browser-done = You are logged in. Go back to Heima.
+restart-heading = Heima must restart
+restart-text = Something went wrong. Your readings and answers are saved. Press the button and Heima starts again.
+restart-button = Restart Heima

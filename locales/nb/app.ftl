@@ -6,3 +6,6 @@ nav-today = I dag
 nav-settings = Innstillinger
 demo-banner = Demo – dette er ikke ekte pasientdata.
 enrol-browser-done = Du er logget inn. Gå tilbake til Heima.
+restart-heading = Heima må starte på nytt
+restart-text = Noe gikk galt. Målingene og svarene dine er lagret. Trykk på knappen, så starter Heima igjen.
+restart-button = Start Heima på nytt

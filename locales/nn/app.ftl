@@ -6,3 +6,6 @@ nav-today = I dag
 nav-settings = Innstillingar
 demo-banner = Demo – dette er ikkje ekte pasientdata.
 enrol-browser-done = Du er logga inn. Gå tilbake til Heima.
+restart-heading = Heima må starte på nytt
+restart-text = Noko gjekk gale. Målingane og svara dine er lagra. Trykk på knappen, så startar Heima igjen.
+restart-button = Start Heima på nytt

@@ -6,6 +6,7 @@
 pub mod bluetooth;
 pub mod call_watch;
 pub mod commands;
+pub mod crash;
 pub mod device_watch;
 pub mod identity;
 pub mod installation_file;
@@ -70,34 +71,62 @@ fn data_dir(app: &tauri::App) -> Result<PathBuf, Box<dyn std::error::Error>> {
 }
 
 /// Moves the old identifier's data folder and secrets to the new one,
-/// before the webview makes its own files in the new folder.
-fn move_from_old_identifier() {
+/// before the webview makes its own files in the new folder. What it did
+/// is logged once the log is up.
+fn move_from_old_identifier() -> Vec<(log::Level, String)> {
+    let mut said = vec![];
     if std::env::var_os(DATA_DIR_ENV).is_none() {
         if let Some(platform_data) = dirs::data_dir() {
             let (old, new) = (platform_data.join(identity::OLD_IDENTIFIER), platform_data.join(identity::IDENTIFIER));
             match identity::move_data_folder(&old, &new) {
-                Ok(identity::FolderMove::Moved) => log::info!("data folder moved to the new identifier"),
+                Ok(identity::FolderMove::Moved) => {
+                    said.push((log::Level::Info, "data folder moved to the new identifier".to_string()))
+                }
                 Ok(identity::FolderMove::BothKept) => {
-                    log::warn!("a data folder under the old identifier is left as it is")
+                    said.push((log::Level::Warn, "a data folder under the old identifier is left as it is".to_string()))
                 }
                 Ok(identity::FolderMove::NoOldFolder) => {}
-                Err(e) => log::warn!("the old data folder could not be moved: {e}"),
+                Err(e) => said.push((log::Level::Warn, format!("the old data folder could not be moved: {e}"))),
             }
         }
     }
-    platform::move_old_secrets();
+    said
+}
+
+/// The log: standard error and a rotating file (1 MB, five kept) in the
+/// platform's log folder — in `HEIMA_DATA_DIR/logs` when that is set.
+fn log_plugin() -> tauri::plugin::TauriPlugin<tauri::Wry> {
+    use tauri_plugin_log::{RotationStrategy, Target, TargetKind};
+    let file = match std::env::var_os(DATA_DIR_ENV) {
+        Some(dir) => TargetKind::Folder { path: PathBuf::from(dir).join("logs"), file_name: Some("heima".into()) },
+        None => TargetKind::LogDir { file_name: Some("heima".into()) },
+    };
+    tauri_plugin_log::Builder::new()
+        .clear_targets()
+        .targets([Target::new(TargetKind::Stderr), Target::new(file)])
+        .level(log::LevelFilter::Info)
+        .level_for("rtc", log::LevelFilter::Warn)
+        .level_for("webrtc", log::LevelFilter::Warn)
+        .rotation_strategy(RotationStrategy::KeepSome(5))
+        .max_file_size(1_000_000)
+        .build()
 }
 
 /// Starts the app and blocks until its window closes (on a phone or
 /// tablet OS, the entry point the mobile shell calls).
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info,rtc=warn,webrtc=warn")).init();
-    move_from_old_identifier();
+    let moved = move_from_old_identifier();
     tauri::Builder::default()
+        .plugin(log_plugin())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
-        .setup(|app| {
+        .setup(move |app| {
+            crash::install_hook();
+            for (level, said) in &moved {
+                log::log!(*level, "{said}");
+            }
+            platform::move_old_secrets();
             let data_dir = data_dir(app)?;
             let (installation, mut notices) = installation_file::read();
             let lookup = variable;
@@ -150,6 +179,8 @@ pub fn run() {
             commands::confirm_enrolment,
             commands::cancel_enrolment,
             commands::sync_now,
+            commands::restart_needed,
+            commands::restart,
             commands::recording::measure_fields,
             commands::recording::set_taken_by,
             commands::recording::recorders,

@@ -95,6 +95,18 @@ pub fn set_display(
 }
 
 /// The Fluent sources of a locale, for the UI to format.
+/// Whether a panic happened and the app must restart.
+#[tauri::command]
+pub fn restart_needed() -> bool {
+    crate::crash::restart_needed()
+}
+
+/// Restarts the app (the "Heima must restart" button).
+#[tauri::command]
+pub fn restart(app: tauri::AppHandle) {
+    app.restart();
+}
+
 #[tauri::command]
 pub fn locale_sources(tag: String) -> Result<Vec<&'static str>, CoreError> {
     Ok(Locale::from_tag(&tag)?.resources().iter().map(|(_, text)| *text).collect())

@@ -152,6 +152,8 @@ async fn a_lent_tablet_goes_from_one_patient_to_the_next() {
         heima_test_support::readings::store_unjudged(&mut store, &ms, EnteredBy::Patient);
     }
     let settings_written = std::fs::read(data.path().join("settings.json")).unwrap();
+    // The log file (in the data folder's `logs` here), before the end removes it.
+    let file_log = std::fs::read(data.path().join("logs/heima.log")).expect("the app logs to a file");
     app.click("#end-open").await;
     app.wait_for_text("#end-panel", "Ikke sendt ennå: 3 målinger").await;
     app.check_screen("nurse-end-nb").await;
@@ -178,6 +180,7 @@ async fn a_lent_tablet_goes_from_one_patient_to_the_next() {
     // What the app wrote holds nothing personal or secret.
     let mut written = files_under(data.path());
     written.push(("settings.json (before the end)".into(), settings_written));
+    written.push(("logs/heima.log (before the end)".into(), file_log));
     written.push((log.display().to_string(), std::fs::read(&log).unwrap()));
     assert!(String::from_utf8_lossy(&written.last().unwrap().1).contains("follow-up ended"), "the log was captured");
     let secrets = [

@@ -1,0 +1,50 @@
+//! A panic anywhere in the app: written to the log (where it happened and
+//! the code's own words, never the values it was handling), and the window
+//! asked to show "Heima must restart" with a restart button
+//! (`restart_needed`, polled by the UI, and `restart`).
+
+use std::{
+    panic::PanicHookInfo,
+    sync::atomic::{AtomicBool, Ordering},
+};
+
+static RESTART_NEEDED: AtomicBool = AtomicBool::new(false);
+
+/// Debug builds only: `HEIMA_PANIC_FOR_TEST=1` panics a thread shortly
+/// after start, for the end-to-end test of this path.
+pub const PANIC_FOR_TEST_ENV: &str = "HEIMA_PANIC_FOR_TEST";
+
+/// What a panic says, without the values it was handling: an `expect`'s
+/// own message up to where it shows the error, or a literal.
+fn summary(info: &PanicHookInfo<'_>) -> String {
+    let place = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+    let words = if let Some(text) = info.payload().downcast_ref::<&'static str>() {
+        (*text).to_string()
+    } else if let Some(text) = info.payload().downcast_ref::<String>() {
+        text.split(": ").next().unwrap_or_default().chars().take(120).collect()
+    } else {
+        String::new()
+    };
+    format!("panic at {place}: {words}")
+}
+
+/// Logs every panic and marks the app as needing a restart.
+pub fn install_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        log::error!("{}", summary(info));
+        RESTART_NEEDED.store(true, Ordering::SeqCst);
+        default(info);
+    }));
+    if cfg!(debug_assertions) && std::env::var_os(PANIC_FOR_TEST_ENV).is_some() {
+        std::thread::spawn(|| {
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            panic!("a panic the test asked for");
+        });
+    }
+}
+
+/// Whether a panic has happened since the start.
+pub fn restart_needed() -> bool {
+    RESTART_NEEDED.load(Ordering::SeqCst)
+}
