@@ -13,9 +13,10 @@ APP_PACKAGES=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 )
-# Extra packages for the tests: a virtual display, WebKit's WebDriver, and
-# Chromium with its driver (the nurse's side of the call interop test).
-TEST_PACKAGES=(xvfb xauth webkit2gtk-driver chromium chromium-driver)
+# Extra packages for the tests: a virtual display, WebKit's WebDriver,
+# Chromium with its driver (the nurse's side of the call interop test), and
+# a D-Bus daemon (a session bus of the test's own for the one-copy test).
+TEST_PACKAGES=(xvfb xauth webkit2gtk-driver chromium chromium-driver dbus)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

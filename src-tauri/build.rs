@@ -26,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "check_answer",
     "submit_answers",
     "plan",
+    "arrived_link",
     "restart_needed",
     "restart",
     "plan_change_seen",

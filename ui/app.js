@@ -56,6 +56,7 @@ async function start() {
       if (link.getAttribute("href") === location.hash) route();
     });
   }
+  await followLink().catch(showError);
   await route();
   // After the first screen is drawn (drawing one clears the notices).
   showErrors(notices);
@@ -78,8 +79,19 @@ function showRestart() {
   main.dataset.screen = "restart";
 }
 
+/** The nurse's page, once for each heima-enrol: link that opens the app. */
+let linkShown = null;
+async function followLink() {
+  const link = await invoke("arrived_link");
+  if (link && link !== linkShown) {
+    linkShown = link;
+    if (location.hash !== "#/nurse") location.hash = "#/nurse";
+  }
+}
+
 /** Brings up the call screen when the service (or the demo nurse) calls,
- * and the restart screen after a panic. */
+ * the nurse's page when an enrolment link arrives, and the restart screen
+ * after a panic. */
 function watchForCalls() {
   setInterval(async () => {
     try {
@@ -87,6 +99,7 @@ function watchForCalls() {
         showRestart();
         return;
       }
+      await followLink();
       if (document.getElementById("main").dataset.screen === "call") return;
       const call = await invoke("call_status");
       if (call.phase === "incoming") location.hash = "#/call";

@@ -93,6 +93,44 @@ fn move_from_old_identifier() -> Vec<(log::Level, String)> {
     said
 }
 
+/// One running copy per data folder: a second start brings the first
+/// window forward and hands over its arguments (a `heima-enrol:` link goes
+/// on to the deep-link plugin), then exits. With `HEIMA_DATA_DIR` (tests)
+/// the name is the folder's, so separate test apps do not meet.
+fn one_copy() -> tauri::plugin::TauriPlugin<tauri::Wry> {
+    let mut builder = tauri_plugin_single_instance::Builder::new().callback(|app, _argv, _cwd| {
+        if let Some(window) = app.get_webview_window("main") {
+            let _ = window.unminimize();
+            let _ = window.show();
+            let _ = window.set_focus();
+        }
+    });
+    if let Some(dir) = std::env::var_os(DATA_DIR_ENV) {
+        use std::hash::{Hash, Hasher};
+        let mut hash = std::collections::hash_map::DefaultHasher::new();
+        dir.hash(&mut hash);
+        builder = builder.dbus_id(format!("{}.t{:016x}", identity::IDENTIFIER, hash.finish()));
+    }
+    builder.build()
+}
+
+/// Hands `heima-enrol:` links (at start, or later through a second start)
+/// to the core, which keeps a readable one for the nurse's form.
+fn watch_links(app: &tauri::App) {
+    use tauri_plugin_deep_link::DeepLinkExt;
+    let take = |handle: &tauri::AppHandle, urls: Vec<url::Url>| {
+        for url in urls {
+            let kept = handle.state::<AppState>().link_arrived(url.as_str());
+            log::info!("a link arrived; kept for the enrolment form: {kept}");
+        }
+    };
+    if let Ok(Some(urls)) = app.deep_link().get_current() {
+        take(app.handle(), urls);
+    }
+    let handle = app.handle().clone();
+    app.deep_link().on_open_url(move |event| take(&handle, event.urls()));
+}
+
 /// The log: standard error and a rotating file (1 MB, five kept) in the
 /// platform's log folder — in `HEIMA_DATA_DIR/logs` when that is set.
 fn log_plugin() -> tauri::plugin::TauriPlugin<tauri::Wry> {
@@ -118,6 +156,8 @@ fn log_plugin() -> tauri::plugin::TauriPlugin<tauri::Wry> {
 pub fn run() {
     let moved = move_from_old_identifier();
     tauri::Builder::default()
+        .plugin(one_copy())
+        .plugin(tauri_plugin_deep_link::init())
         .plugin(log_plugin())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
@@ -151,6 +191,7 @@ pub fn run() {
             let platform = platform::OsPlatform { data_dir };
             app.manage(AppState::start(platform, Arc::new(Gstreamer), config, settings, notices));
             log::info!("started; mode: {:?}", app.state::<AppState>().mode());
+            watch_links(app);
             tauri::async_runtime::spawn(call_watch::run(app.handle().clone()));
             tauri::async_runtime::spawn(sync_loop::run(app.handle().clone()));
             tauri::async_runtime::spawn(reminder_loop::run(app.handle().clone()));
@@ -179,6 +220,7 @@ pub fn run() {
             commands::confirm_enrolment,
             commands::cancel_enrolment,
             commands::sync_now,
+            commands::arrived_link,
             commands::restart_needed,
             commands::restart,
             commands::recording::measure_fields,

@@ -7,7 +7,7 @@
 
 import { invoke } from "../ipc.js";
 import { t } from "../i18n.js";
-import { el, heading, button, clearErrors, announce, deviceItem, fieldForm } from "../dom.js";
+import { el, heading, button, clearErrors, announce, deviceItem, fieldForm, showError } from "../dom.js";
 import { refreshChrome, route } from "../shell.js";
 import { pairedList, renderServiceStatus, watchServiceStatus } from "./settings.js";
 
@@ -79,6 +79,11 @@ function enrolment() {
   const codeInput = code.querySelector("input");
   codeInput.setAttribute("autocapitalize", "characters");
   codeInput.spellcheck = false;
+  // A heima-enrol: link opened the app (a QR code read by the camera app):
+  // its code is filled in; the nurse sends it and then confirms the service.
+  invoke("arrived_link").then((link) => {
+    if (link && !codeInput.value) codeInput.value = link;
+  }).catch(showError);
   const login = fieldForm({
     formId: "enrol-login-form",
     inputId: "enrol-url",

@@ -167,6 +167,8 @@ pub struct App<P: Platform, M: CallMedia> {
     runtime: tokio::runtime::Handle,
     /// An enrolment the nurse has not confirmed yet.
     pending_enrolment: Mutex<Option<Enrolment>>,
+    /// A `heima-enrol:` link that opened the app, for the enrolment form.
+    arrived_link: Mutex<Option<String>>,
     /// Whether the service takes calls, and when that was read.
     takes_calls: Mutex<Option<(std::time::Instant, bool)>>,
     /// Where the tablet is in its life beyond the settings: its
@@ -234,6 +236,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             demo_nurse,
             runtime,
             pending_enrolment: Mutex::new(None),
+            arrived_link: Mutex::new(None),
             takes_calls: Mutex::new(None),
             life: Mutex::new(Life { key_missing, ended: false }),
         }

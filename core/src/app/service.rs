@@ -187,8 +187,28 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
     /// Enrols with the activation code the nurse gave (typed, or a QR
     /// code's text), on a trusted service only; the nurse then confirms.
+    /// A `heima-enrol:` link arrived (a QR code opened by the camera app,
+    /// or handed over by a second start): kept for the nurse's enrolment
+    /// form when it reads as an activation link; `false` (and nothing
+    /// kept) for anything else. Nothing happens until the nurse opens her
+    /// page, confirms the code there, and then the service.
+    pub fn link_arrived(&self, text: &str) -> bool {
+        let readable = text.starts_with(crate::enrolment::QR_SCHEME) && parse_activation(text).is_ok();
+        if readable {
+            *self.arrived_link.lock().unwrap() = Some(text.to_string());
+        }
+        readable
+    }
+
+    /// The link that opened the app, until it is used.
+    pub fn arrived_link(&self) -> Option<String> {
+        self.arrived_link.lock().unwrap().clone()
+    }
+
     pub async fn enrol_with_code(&self, code: &str) -> Result<EnrolmentToConfirm, CoreError> {
         self.require_nurse()?;
+        // The link that opened the app has been used.
+        self.arrived_link.lock().unwrap().take_if(|link| link.as_str() == code);
         let code = parse_activation(code)?;
         let endpoint = code
             .endpoint
@@ -381,6 +401,21 @@ mod tests {
         sync::enrol,
         trust::{LoopbackHttp, Trust},
     };
+
+    /// A link that opened the app waits for the nurse's form; anything
+    /// that is not an activation link is not kept.
+    #[tokio::test]
+    async fn an_arrived_link_waits_for_the_enrolment_form() {
+        let t = TestApp::demo();
+        let code = crate::enrolment::new_code(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+        let link = format!("heima-enrol:?endpoint=https%3A%2F%2Fdho.example.no%2Factivate&code={code}");
+        for other in ["https://evil.example/heima-enrol:?code=1", "heima-enrol:?code=1", "heima-enrol:?endpoint=x"] {
+            assert!(!t.app.link_arrived(other), "{other}");
+        }
+        assert_eq!(t.app.arrived_link(), None);
+        assert!(t.app.link_arrived(&link));
+        assert_eq!(t.app.arrived_link().as_deref(), Some(link.as_str()));
+    }
 
     #[tokio::test]
     async fn the_demo_reports_its_mode_and_sends_nothing() {

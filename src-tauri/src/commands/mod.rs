@@ -95,6 +95,12 @@ pub fn set_display(
 }
 
 /// The Fluent sources of a locale, for the UI to format.
+/// The `heima-enrol:` link that opened the app, for the enrolment form.
+#[tauri::command(async)]
+pub fn arrived_link(state: State<'_, AppState>) -> Option<String> {
+    state.arrived_link()
+}
+
 /// Whether a panic happened and the app must restart.
 #[tauri::command]
 pub fn restart_needed() -> bool {

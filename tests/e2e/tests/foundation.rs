@@ -306,3 +306,57 @@ async fn a_panic_is_logged_and_the_window_asks_for_a_restart() {
     assert!(log.contains("started; mode: Demo"), "{log}");
     assert!(log.contains("panic at src-tauri/src/crash.rs") && log.contains("a panic the test asked for"), "{log}");
 }
+
+/// One running copy: a second start (as when the camera app opens a
+/// `heima-enrol:` link from a QR code) hands its link to the first copy
+/// and exits; the first opens the nurse's page with the code filled in,
+/// still waiting for her to send it and confirm the service. The two meet
+/// on a session bus of the test's own.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_start_hands_its_link_to_the_first_copy() {
+    use std::{
+        io::{BufRead, BufReader},
+        process::{Command, Stdio},
+    };
+    let mut bus = Command::new("dbus-daemon")
+        .args(["--session", "--nofork", "--print-address=1"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("dbus-daemon (scripts/setup.sh installs dbus)");
+    let mut address = String::new();
+    BufReader::new(bus.stdout.take().unwrap()).read_line(&mut address).unwrap();
+    let address = address.trim().to_string();
+    let data = tempfile::tempdir().unwrap();
+    let env = vec![("DBUS_SESSION_BUS_ADDRESS", address.as_str()), ("HEIMA_NURSE_CODE", "7531")];
+    let app = App::start(Launch { data_dir: Some(data.path()), env: env.clone(), ..Launch::default() }).await;
+    app.wait_for_text("main h1", "I dag").await;
+
+    let code = heima_core::enrolment::new_code(&[9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 9]);
+    let link = format!("heima-enrol:?endpoint=https%3A%2F%2Fdho.heimbas.kommune.no%2Factivate&code={code}");
+    let mut second = Command::new(heima_e2e::app_binary());
+    second
+        .arg(&link)
+        .env("HEIMA_DATA_DIR", data.path())
+        .env("HEIMA_KEY_FILE", data.path().join("test-store.key"))
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut second = second.spawn().unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = second.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < heima_e2e::WAIT, "the second copy kept running");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(status.success(), "{status}");
+
+    app.wait_for_text("main h1", "Sykepleiersiden").await;
+    app.type_into("#nurse-code", "7531").await;
+    app.click("#nurse-code-form button").await;
+    app.wait_for_js(&format!("return document.getElementById('enrol-code')?.value === {link:?}")).await;
+    assert!(app.texts("#enrol-confirm-question").await.iter().all(|t| t.is_empty()), "nothing sent yet");
+    app.close().await;
+    let _ = bus.kill();
+}
