@@ -359,4 +359,5 @@ async fn a_second_start_hands_its_link_to_the_first_copy() {
     assert!(app.texts("#enrol-confirm-question").await.iter().all(|t| t.is_empty()), "nothing sent yet");
     app.close().await;
     let _ = bus.kill();
+    let _ = bus.wait();
 }
