@@ -47,13 +47,7 @@ async fn main() {
         log_to: Some(&log),
     })
     .await;
-    app.go("#/nurse").await;
-    app.type_into("#nurse-code", "7531").await;
-    app.click("#nurse-code-form button").await;
-    app.type_into("#enrol-code", &code).await;
-    app.click("#enrol-code-form button").await;
-    app.click("#enrol-confirm-yes").await;
-    app.wait_for_text("#service-status", "Koblet til").await;
+    app.enrol_with_code("7531", &code).await;
 
     // 10,000 readings wait in the app's own database.
     let key = StoreKey::from_hex(&std::fs::read_to_string(data.path().join("test-store.key")).unwrap()).unwrap();

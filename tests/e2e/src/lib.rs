@@ -293,6 +293,19 @@ impl App {
         result.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
     }
 
+    /// Enrols the app as the nurse does on her page: opened with
+    /// `nurse_code`, the activation `code` typed and sent, the service
+    /// confirmed.
+    pub async fn enrol_with_code(&self, nurse_code: &str, code: &str) {
+        self.go("#/nurse").await;
+        self.type_into("#nurse-code", nurse_code).await;
+        self.click("#nurse-code-form button").await;
+        self.type_into("#enrol-code", code).await;
+        self.click("#enrol-code-form button").await;
+        self.click("#enrol-confirm-yes").await;
+        self.wait_for_text("#service-status", "Koblet til").await;
+    }
+
     /// Types into the element matching `css`.
     pub async fn type_into(&self, css: &str, text: &str) {
         let field = self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));

@@ -141,15 +141,7 @@ async fn the_patients_journey_from_plan_to_the_end() {
         ..Launch::default()
     })
     .await;
-    app.go("#/nurse").await;
-    app.type_into("#nurse-code", "7531").await;
-    app.click("#nurse-code-form button").await;
-    app.wait_for_text("#enrolment", "Aktiveringskode").await;
-    app.type_into("#enrol-code", &code).await;
-    app.click("#enrol-code-form button").await;
-    app.wait_for_text("#enrol-confirm-question", "Testkommunen").await;
-    app.click("#enrol-confirm-yes").await;
-    app.wait_for_text("#service-status", "Koblet til").await;
+    app.enrol_with_code("7531", &code).await;
     sync_until(&app, "return document.querySelectorAll('li.task').length > 0").await;
     app.wait_for_text(".phase--active", "I oppfølging siden 1. januar 2026").await;
 
