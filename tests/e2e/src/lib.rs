@@ -300,6 +300,7 @@ impl App {
         self.go("#/nurse").await;
         self.type_into("#nurse-code", nurse_code).await;
         self.click("#nurse-code-form button").await;
+        self.wait_for_js("return !!document.getElementById('enrol-code')").await;
         self.type_into("#enrol-code", code).await;
         self.click("#enrol-code-form button").await;
         self.click("#enrol-confirm-yes").await;
