@@ -9,8 +9,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-10}"
-cargo build --release -p heima-app
-bin="${CARGO_TARGET_DIR:-target}/release/heima"
+# HEIMA_APP_BIN measures another program (e.g. the installed /usr/bin/heima).
+if [ -n "${HEIMA_APP_BIN:-}" ]; then
+  bin="$HEIMA_APP_BIN"
+else
+  cargo build --release -p heima-app
+  bin="${CARGO_TARGET_DIR:-target}/release/heima"
+fi
 data="$(mktemp -d)"
 trap 'rm -rf "$data"' EXIT
 measure() {

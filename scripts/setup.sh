@@ -90,6 +90,20 @@ setup_tests() {
   ensure_test_fhir_validator
 }
 
+# The package test's tools: the Tauri CLI (its prebuilt binary from the npm
+# registry, pinned by tests/package/package-lock.json; no 10-minute build)
+# and what installs and opens a desktop entry's scheme.
+ensure_package_tools() {
+  ensure_apt desktop-file-utils xdg-utils dbus
+  command -v node >/dev/null && command -v npm >/dev/null || ensure_apt nodejs npm
+  local lock=tests/package/package-lock.json stamp=tests/package/node_modules/.heima-lock
+  if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
+    echo "setup: installing the Tauri CLI (npm ci)" >&2
+    npm ci --prefix tests/package --no-audit --no-fund --loglevel=error >/dev/null
+    cp "$lock" "$stamp"
+  fi
+}
+
 # The FHIR validators of core/tests/fhir_validation.rs (ajv with the R4
 # JSON schema, Medplum's validator with the R4 profiles; from the npm
 # registry, pinned by tests/fhir-validator/package-lock.json).

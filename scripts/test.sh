@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing and runs every test: formatting, clippy (no
 # warnings), the tidy checks, unit and data-driven tests of the core, the
-# locale checks, and the end-to-end tests of the real app under a virtual
-# display.
+# locale checks, the end-to-end tests of the real app under a virtual
+# display, and the package test (the .deb installed, run and removed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -18,4 +18,8 @@ cargo build -p heima-app --bin heima
 # No D-Bus session bus is needed; give WebKit a private runtime dir.
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
 xvfb-run --auto-servernum --server-args="-screen 0 1280x900x24" \
-  cargo nextest run --workspace "$@"
+  cargo nextest run --workspace -E 'not binary(package)' "$@"
+
+# Last: bundle, install, run and remove the package (needs the tests above
+# to have passed; it replaces the debug binary with the bundled one).
+scripts/package-test.sh
