@@ -95,11 +95,17 @@ setup_tests() {
 # and what installs and opens a desktop entry's scheme.
 ensure_package_tools() {
   ensure_apt desktop-file-utils xdg-utils dbus
+  ensure_npm_ci tests/package "the Tauri CLI"
+}
+
+# `npm ci` in folder $1 (what it installs: $2) unless its node_modules
+# already match the lock file; Node.js is the machine's own, else Debian's.
+ensure_npm_ci() {
   command -v node >/dev/null && command -v npm >/dev/null || ensure_apt nodejs npm
-  local lock=tests/package/package-lock.json stamp=tests/package/node_modules/.heima-lock
+  local lock="$1/package-lock.json" stamp="$1/node_modules/.heima-lock"
   if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
-    echo "setup: installing the Tauri CLI (npm ci)" >&2
-    npm ci --prefix tests/package --no-audit --no-fund --loglevel=error >/dev/null
+    echo "setup: installing $2 (npm ci)" >&2
+    npm ci --prefix "$1" --no-audit --no-fund --loglevel=error >/dev/null
     cp "$lock" "$stamp"
   fi
 }
@@ -108,24 +114,12 @@ ensure_package_tools() {
 # JSON schema, Medplum's validator with the R4 profiles; from the npm
 # registry, pinned by tests/fhir-validator/package-lock.json).
 ensure_test_fhir_validator() {
-  command -v node >/dev/null && command -v npm >/dev/null || ensure_apt nodejs npm
-  local lock=tests/fhir-validator/package-lock.json stamp=tests/fhir-validator/node_modules/.heima-lock
-  if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
-    echo "setup: installing the FHIR validators (npm ci)" >&2
-    npm ci --prefix tests/fhir-validator --no-audit --no-fund --loglevel=error >/dev/null
-    cp "$lock" "$stamp"
-  fi
+  ensure_npm_ci tests/fhir-validator "the FHIR validators"
 }
 
 # The independent OpenID provider of the login tests (oidc-provider, from
 # the npm registry, pinned by tests/oidc/package-lock.json) and Node.js to
 # run it: the machine's own, else Debian's.
 ensure_test_oidc_provider() {
-  command -v node >/dev/null && command -v npm >/dev/null || ensure_apt nodejs npm
-  local lock=tests/oidc/package-lock.json stamp=tests/oidc/node_modules/.heima-lock
-  if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
-    echo "setup: installing the test OpenID provider (npm ci)" >&2
-    npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error >/dev/null
-    cp "$lock" "$stamp"
-  fi
+  ensure_npm_ci tests/oidc "the test OpenID provider"
 }

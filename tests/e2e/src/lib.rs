@@ -53,6 +53,35 @@ pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+/// A D-Bus session bus of the test's own (for the one-copy handover), gone
+/// when dropped.
+pub struct SessionBus {
+    daemon: Child,
+    /// Its `DBUS_SESSION_BUS_ADDRESS`.
+    pub address: String,
+}
+
+impl SessionBus {
+    pub fn start() -> SessionBus {
+        use std::io::{BufRead, BufReader};
+        let mut daemon = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("dbus-daemon (scripts/setup.sh installs dbus)");
+        let mut address = String::new();
+        BufReader::new(daemon.stdout.take().unwrap()).read_line(&mut address).unwrap();
+        SessionBus { daemon, address: address.trim().to_string() }
+    }
+}
+
+impl Drop for SessionBus {
+    fn drop(&mut self) {
+        let _ = self.daemon.kill();
+        let _ = self.daemon.wait();
+    }
+}
+
 /// A running app with a WebDriver session on it.
 pub struct App {
     pub client: Client,

@@ -314,18 +314,9 @@ async fn a_panic_is_logged_and_the_window_asks_for_a_restart() {
 /// on a session bus of the test's own.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_second_start_hands_its_link_to_the_first_copy() {
-    use std::{
-        io::{BufRead, BufReader},
-        process::{Command, Stdio},
-    };
-    let mut bus = Command::new("dbus-daemon")
-        .args(["--session", "--nofork", "--print-address=1"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("dbus-daemon (scripts/setup.sh installs dbus)");
-    let mut address = String::new();
-    BufReader::new(bus.stdout.take().unwrap()).read_line(&mut address).unwrap();
-    let address = address.trim().to_string();
+    use std::process::{Command, Stdio};
+    let bus = heima_e2e::SessionBus::start();
+    let address = bus.address.clone();
     let data = tempfile::tempdir().unwrap();
     let env = vec![("DBUS_SESSION_BUS_ADDRESS", address.as_str()), ("HEIMA_NURSE_CODE", "7531")];
     let app = App::start(Launch { data_dir: Some(data.path()), env: env.clone(), ..Launch::default() }).await;
@@ -358,6 +349,5 @@ async fn a_second_start_hands_its_link_to_the_first_copy() {
     app.wait_for_js(&format!("return document.getElementById('enrol-code')?.value === {link:?}")).await;
     assert!(app.texts("#enrol-confirm-question").await.iter().all(|t| t.is_empty()), "nothing sent yet");
     app.close().await;
-    let _ = bus.kill();
-    let _ = bus.wait();
+    drop(bus);
 }

@@ -8,8 +8,7 @@
 //! installed.
 
 use std::{
-    io::{BufRead, BufReader},
-    process::{Command, Stdio},
+    process::Command,
     time::{Duration, Instant},
 };
 
@@ -21,14 +20,8 @@ async fn the_installed_program_opens_a_heima_enrol_link() {
     let desktop = std::fs::read_to_string("/usr/share/applications/Heima.desktop").expect("the desktop entry");
     assert!(desktop.contains("MimeType=x-scheme-handler/heima-enrol") && desktop.contains("%u"), "{desktop}");
 
-    let mut bus = Command::new("dbus-daemon")
-        .args(["--session", "--nofork", "--print-address=1"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("dbus-daemon");
-    let mut address = String::new();
-    BufReader::new(bus.stdout.take().unwrap()).read_line(&mut address).unwrap();
-    let address = address.trim().to_string();
+    let bus = heima_e2e::SessionBus::start();
+    let address = bus.address.clone();
     let data = tempfile::tempdir().unwrap();
     let env = vec![("DBUS_SESSION_BUS_ADDRESS", address.as_str()), ("HEIMA_NURSE_CODE", "7531")];
     let app = App::start(Launch { data_dir: Some(data.path()), env: env.clone(), ..Launch::default() }).await;
@@ -59,6 +52,5 @@ async fn the_installed_program_opens_a_heima_enrol_link() {
     app.wait_for_js(&format!("return document.getElementById('enrol-code')?.value === {link:?}")).await;
     app.check_screen("installed-link-nb").await;
     app.close().await;
-    let _ = bus.kill();
-    let _ = bus.wait();
+    drop(bus);
 }
