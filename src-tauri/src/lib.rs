@@ -70,16 +70,19 @@ fn data_dir(app: &tauri::App) -> Result<PathBuf, Box<dyn std::error::Error>> {
     Ok(app.path().app_data_dir()?)
 }
 
-/// Moves the old identifier's data folder and secrets to the new one,
-/// before the webview makes its own files in the new folder. What it did
-/// is logged once the log is up.
-fn move_from_old_identifier() -> Vec<(log::Level, String)> {
+/// Moves the old identifier's data folder to the new one, before the
+/// webview makes its own files in the new folder. What it did is logged
+/// once the log is up; `true` when the folder moved (then its secrets
+/// follow, in `setup`: no keyring call at every start).
+fn move_from_old_identifier() -> (bool, Vec<(log::Level, String)>) {
     let mut said = vec![];
+    let mut moved = false;
     if std::env::var_os(DATA_DIR_ENV).is_none() {
         if let Some(platform_data) = dirs::data_dir() {
             let (old, new) = (platform_data.join(identity::OLD_IDENTIFIER), platform_data.join(identity::IDENTIFIER));
             match identity::move_data_folder(&old, &new) {
                 Ok(identity::FolderMove::Moved) => {
+                    moved = true;
                     said.push((log::Level::Info, "data folder moved to the new identifier".to_string()))
                 }
                 Ok(identity::FolderMove::BothKept) => {
@@ -90,7 +93,7 @@ fn move_from_old_identifier() -> Vec<(log::Level, String)> {
             }
         }
     }
-    said
+    (moved, said)
 }
 
 /// One running copy per data folder: a second start brings the first
@@ -154,7 +157,7 @@ fn log_plugin() -> tauri::plugin::TauriPlugin<tauri::Wry> {
 /// tablet OS, the entry point the mobile shell calls).
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
-    let moved = move_from_old_identifier();
+    let (folder_moved, moved) = move_from_old_identifier();
     tauri::Builder::default()
         .plugin(one_copy())
         .plugin(tauri_plugin_deep_link::init())
@@ -166,7 +169,9 @@ pub fn run() {
             for (level, said) in &moved {
                 log::log!(*level, "{said}");
             }
-            platform::move_old_secrets();
+            if folder_moved {
+                platform::move_old_secrets();
+            }
             let data_dir = data_dir(app)?;
             let (installation, mut notices) = installation_file::read();
             let lookup = variable;
