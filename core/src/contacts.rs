@@ -31,7 +31,8 @@ pub struct PhoneRoute {
 pub struct OpeningHours {
     /// Open on these days at these local times (`HealthcareService.availableTime`).
     pub open: Vec<OpenTime>,
-    /// Closed for these periods (`notAvailable`), e.g. a holiday.
+    /// Closed for these periods (`notAvailable`), e.g. a holiday; one
+    /// without dates is only shown, it closes nothing.
     pub closed: Vec<Closure>,
 }
 
@@ -99,7 +100,10 @@ impl OpeningHours {
     /// Whether the service is open at `at`. Times are local; an opening
     /// that ends before it starts runs past midnight.
     pub fn is_open(&self, at: Timestamp, tz: &TimeZone) -> bool {
-        if self.closed.iter().any(|c| c.from.is_none_or(|f| f <= at) && c.until.is_none_or(|u| at < u)) {
+        // A closure without dates only describes (e.g. "closed on public
+        // holidays"); it cannot say when, so it closes nothing.
+        let dated = |c: &&Closure| c.from.is_some() || c.until.is_some();
+        if self.closed.iter().filter(dated).any(|c| c.from.is_none_or(|f| f <= at) && c.until.is_none_or(|u| at < u)) {
             return false;
         }
         let local = at.to_zoned(tz.clone()).datetime();
@@ -243,6 +247,8 @@ mod tests {
             until: Some(at("2026-12-07T00:00")),
         });
         assert!(!always.is_open(at("2026-12-06T03:00"), &oslo()));
+        always.closed.push(Closure { description: "Stengt på helligdager".into(), from: None, until: None });
+        assert!(always.is_open(at("2026-12-08T03:00"), &oslo()), "a closure without dates closes nothing");
         assert_eq!(always.next_opening(at("2026-12-06T03:00"), &oslo()), Some("2026-12-07T00:00".parse().unwrap()));
     }
 
