@@ -26,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "check_answer",
     "submit_answers",
     "plan",
+    "measuring",
     "arrived_link",
     "restart_needed",
     "restart",

@@ -1,8 +1,10 @@
 //! Background loop that brings readings in without the patient doing
-//! anything but measuring: every little while it scans for the paired
-//! devices' services, connects to those in range, and lets the core run a
-//! device session into the store. Only counts and kinds of failure are
-//! logged, never readings or device addresses.
+//! anything but measuring: when the core says a scan is useful
+//! (`scan_wanted`: just after start, while measuring, around a measuring
+//! task, otherwise every ten minutes) it scans for the paired devices'
+//! services, connects to those in range, and lets the core run a device
+//! session into the store. Only counts and kinds of failure are logged,
+//! never readings or device addresses.
 
 use std::time::Duration;
 
@@ -14,7 +16,8 @@ use tauri::{AppHandle, Manager};
 
 use crate::{bluetooth::BtleScanner, AppState};
 
-const PAUSE: Duration = Duration::from_secs(30);
+/// How often the loop asks the core whether to scan.
+const ASK_EVERY: Duration = Duration::from_secs(15);
 const SCAN_FOR: Duration = Duration::from_secs(8);
 
 /// Runs forever; returns only if there is no Bluetooth adapter at all.
@@ -27,10 +30,10 @@ pub async fn watch(app: AppHandle) {
         }
     };
     loop {
-        tokio::time::sleep(PAUSE).await;
+        tokio::time::sleep(ASK_EVERY).await;
         let state = app.state::<AppState>();
         let Ok(paired) = state.paired_devices() else { continue };
-        if paired.is_empty() {
+        if paired.is_empty() || state.scan_wanted().is_none() {
             continue;
         }
         let services: Vec<u16> = paired.iter().filter_map(|d| u16::from_str_radix(&d.service, 16).ok()).collect();

@@ -239,6 +239,7 @@ pub fn run() {
             commands::recording::check_answer,
             commands::recording::submit_answers,
             commands::recording::plan,
+            commands::recording::measuring,
             commands::recording::plan_change_seen,
             commands::recording::save_export,
             commands::recording::history,

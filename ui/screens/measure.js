@@ -86,6 +86,8 @@ export function takenBy(status, legend = "measure-taken-by") {
 }
 
 export async function renderMeasure(params, status) {
+  // The device watch looks for devices while the patient measures.
+  invoke("measuring").catch(() => {});
   const kind = params[0];
   if (kind && KINDS.includes(kind)) return renderMeasureKind(kind, status);
   const section = el("section", "screen screen--measure");

@@ -14,6 +14,7 @@ use crate::{
     call::media::CallMedia,
     demo,
     devices::{
+        scan_plan::{scan_now, ScanContext, ScanReason},
         session::{self, ReadingSink, SessionConfig, SessionReport, StoreSink},
         simulator::SimulatedLink,
         transport::{Scanner, Transport, TransportError, HEALTH_SERVICES},
@@ -90,7 +91,47 @@ impl<P: Platform, M: CallMedia> ReadingSink for AppSink<'_, P, M> {
     }
 }
 
+/// When the app started, the measure screen was last opened and the device
+/// watch last scanned (`devices::scan_plan`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scans {
+    started: jiff::Timestamp,
+    measure_opened: Option<jiff::Timestamp>,
+    last_scan: Option<jiff::Timestamp>,
+}
+
+impl Scans {
+    pub(crate) fn new(started: jiff::Timestamp) -> Scans {
+        Scans { started, measure_opened: None, last_scan: None }
+    }
+}
+
 impl<P: Platform, M: CallMedia> App<P, M> {
+    /// The measure screen was opened: the device watch looks for devices
+    /// for a while.
+    pub fn measuring(&self) {
+        self.scans.lock().unwrap().measure_opened = Some(self.clock.now());
+    }
+
+    /// Whether the device watch should scan now, and why (remembered as
+    /// its last scan); `None`: wait (`devices::scan_plan`).
+    pub fn scan_wanted(&self) -> Option<ScanReason> {
+        let now = self.clock.now();
+        let tasks = self.today().ok().flatten().map(|v| v.tasks).unwrap_or_default();
+        let mut scans = self.scans.lock().unwrap();
+        let reason = scan_now(&ScanContext {
+            now,
+            started: scans.started,
+            measure_opened: scans.measure_opened,
+            last_scan: scans.last_scan,
+            tasks: &tasks,
+        });
+        if reason.is_some() {
+            scans.last_scan = Some(now);
+        }
+        reason
+    }
+
     /// The plan in force now, if any.
     pub(crate) fn plan_in_force(&self) -> Option<CarePlan> {
         self.with_store(|store| Ok(self.plan_now(store)?)).ok().flatten()

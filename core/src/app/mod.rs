@@ -169,6 +169,8 @@ pub struct App<P: Platform, M: CallMedia> {
     pending_enrolment: Mutex<Option<Enrolment>>,
     /// A `heima-enrol:` link that opened the app, for the enrolment form.
     arrived_link: Mutex<Option<String>>,
+    /// What the device watch's scan plan needs to know.
+    scans: Mutex<devices::Scans>,
     /// Whether the service takes calls, and when that was read.
     takes_calls: Mutex<Option<(std::time::Instant, bool)>>,
     /// Where the tablet is in its life beyond the settings: its
@@ -195,6 +197,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         mut notices: Vec<CoreError>,
     ) -> App<P, M> {
         let (clock, runtime) = (config.clock.clone(), config.runtime.clone());
+        let started = clock.now();
         let demo = DemoService::new(&*clock);
         let file = if settings.is_demo() { StoreFile::Demo } else { StoreFile::Real };
         let store = open_store(&platform, &config.data_dir, file, clock.now(), &mut notices);
@@ -237,6 +240,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             runtime,
             pending_enrolment: Mutex::new(None),
             arrived_link: Mutex::new(None),
+            scans: Mutex::new(devices::Scans::new(started)),
             takes_calls: Mutex::new(None),
             life: Mutex::new(Life { key_missing, ended: false }),
         }

@@ -3,6 +3,7 @@
 //! session logic and a radio, the session itself ([`session`]) and a
 //! simulated peripheral ([`simulator`]) that speaks byte-exact payloads.
 
+pub mod scan_plan;
 pub mod session;
 pub mod simulator;
 pub mod transport;

@@ -40,6 +40,12 @@ pub fn recorders(state: State<'_, AppState>) -> Recorders {
     state.recorders()
 }
 
+/// The measure screen is open: the device watch looks for devices now.
+#[tauri::command(async)]
+pub fn measuring(state: State<'_, AppState>) {
+    state.measuring();
+}
+
 /// Takes a reading with a device (the demo's simulated one in demo mode).
 #[tauri::command]
 pub async fn measure_with_device(state: State<'_, AppState>, kind: MeasurementKind) -> Result<LatestResult, CoreError> {
