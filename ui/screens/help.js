@@ -156,17 +156,22 @@ function hhmm(time) {
   return String(time).slice(0, 5);
 }
 
-/** An activity's timing in words ("Hver dag klokka 08:00"). */
-export function timingText(tm) {
+/** An activity's timing as a message id and its arguments. */
+export function timingMessage(tm) {
   switch (tm.type) {
-    case "daily-at": return t("plan-timing-daily", { times: tm.times.map(hhmm).join(", ") });
-    case "weekly-at": return t("plan-timing-weekly", {
+    case "daily-at": return ["plan-timing-daily", { times: tm.times.map(hhmm).join(", ") }];
+    case "weekly-at": return ["plan-timing-weekly", {
       days: tm.days.map((d) => t(`weekday-${d}`)).join(", "),
       times: tm.times.map(hhmm).join(", "),
-    });
-    case "times-per-week": return t("plan-timing-per-week", { count: tm.count });
-    default: return t("plan-timing-when-needed");
+    }];
+    case "times-per-week": return ["plan-timing-per-week", { count: tm.count }];
+    default: return ["plan-timing-when-needed", {}];
   }
+}
+
+/** An activity's timing in words ("Hver dag klokka 08:00"). */
+export function timingText(tm) {
+  return t(...timingMessage(tm));
 }
 
 /** What an activity asks, in words: a task text or the questionnaire's title. */

@@ -7,24 +7,12 @@
 import { invoke } from "../ipc.js";
 import { pick, t, localeTag } from "../i18n.js";
 import { el, heading, button, linkButton, formatValue, SIGN } from "../dom.js";
-import { hoursList, materialLink, medicineItem, renderBlocks, whomNow } from "./help.js";
+import { dateLocal, hoursList, materialLink, medicineItem, renderBlocks, timingMessage, whomNow } from "./help.js";
 
 const COLOURS = ["green", "yellow", "red"];
 
-function hhmm(time) {
-  return String(time).slice(0, 5);
-}
-
 function timing(tm) {
-  switch (tm.type) {
-    case "daily-at": return el("p", "plan-timing", "plan-timing-daily", { times: tm.times.map(hhmm).join(", ") });
-    case "weekly-at": return el("p", "plan-timing", "plan-timing-weekly", {
-      days: tm.days.map((d) => t(`weekday-${d}`)).join(", "),
-      times: tm.times.map(hhmm).join(", "),
-    });
-    case "times-per-week": return el("p", "plan-timing", "plan-timing-per-week", { count: tm.count });
-    default: return el("p", "plan-timing", "plan-timing-when-needed");
-  }
+  return el("p", "plan-timing", ...timingMessage(tm));
 }
 
 function limitText(limit) {
@@ -53,8 +41,7 @@ function goals(list) {
       const p = el("p", "goal-target");
       p.textContent = limitText({ code: target.code, low: target.low, high: target.high, unit: target.unit || "" });
       if (target.due) {
-        const date = new Date(`${target.due}T12:00:00`).toLocaleDateString(localeTag(), { day: "numeric", month: "long", year: "numeric" });
-        p.append(" ", el("span", "goal-due", "plan-goal-due", { date }));
+        p.append(" ", el("span", "goal-due", "plan-goal-due", { date: dateLocal(target.due) }));
       }
       li.append(p);
     }
