@@ -21,7 +21,7 @@ use heima_core::{
     store::StoreKey,
 };
 
-use crate::settings_file;
+use crate::{identity::Secrets, settings_file};
 
 /// Environment variable naming a key file to use instead of the keyring.
 pub const KEY_FILE_ENV: &str = "HEIMA_KEY_FILE";
@@ -57,10 +57,12 @@ fn keyring_entry(secret: Secret) -> Result<keyring::Entry, SecretError> {
     keyring::Entry::new(KEYRING_SERVICE, secret.keyring_user()).map_err(secret_error)
 }
 
-/// The OS keyring, for the move from the old identifier.
+/// The OS keyring by service and user: the app's secrets, and the move
+/// from the old identifier. A secret that is not there is `None`, and
+/// removing one that is not there is fine.
 pub struct Keyring;
 
-impl crate::identity::Secrets for Keyring {
+impl Secrets for Keyring {
     type Error = keyring::Error;
     fn get(&self, service: &str, user: &str) -> Result<Option<String>, keyring::Error> {
         match keyring::Entry::new(service, user)?.get_password() {
@@ -96,10 +98,7 @@ pub fn move_old_secrets() {
 
 /// Removes a secret from the keyring; one that is not there is fine.
 fn delete_keyring(secret: Secret) -> Result<(), SecretError> {
-    match keyring_entry(secret)?.delete_credential() {
-        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-        Err(e) => Err(secret_error(e)),
-    }
+    Keyring.delete(KEYRING_SERVICE, secret.keyring_user()).map_err(secret_error)
 }
 
 /// Removes a file; one that is not there is fine.
@@ -112,11 +111,7 @@ fn delete_file(path: &Path) -> Result<(), SecretError> {
 
 /// A secret's text from the keyring, if it is there.
 fn read_keyring(secret: Secret) -> Result<Option<String>, SecretError> {
-    match keyring_entry(secret)?.get_password() {
-        Ok(text) => Ok(Some(text)),
-        Err(keyring::Error::NoEntry) => Ok(None),
-        Err(e) => Err(secret_error(e)),
-    }
+    Keyring.get(KEYRING_SERVICE, secret.keyring_user()).map_err(secret_error)
 }
 
 /// A secret's text from a file, if it is there.
