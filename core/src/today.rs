@@ -149,11 +149,15 @@ pub struct PlanChanged {
 /// The setting holding the newest plan version the patient was told about.
 pub const PLAN_SEEN: &str = "plan.seen-version";
 
+/// The newest plan version the patient was told about (0: none).
+pub fn plan_seen(store: &Store) -> Result<u32, StoreError> {
+    Ok(store.setting(PLAN_SEEN)?.and_then(|v| v.parse().ok()).unwrap_or(0))
+}
+
 /// What changed from the version before the plan in force, unless the
 /// patient has been told; nothing for the first plan.
 fn plan_changed(store: &Store, plan: &CarePlan, tz: &jiff::tz::TimeZone) -> Result<Option<PlanChanged>, StoreError> {
-    let seen: u32 = store.setting(PLAN_SEEN)?.and_then(|v| v.parse().ok()).unwrap_or(0);
-    if seen >= plan.version {
+    if plan_seen(store)? >= plan.version {
         return Ok(None);
     }
     let versions = store.plan_versions()?;
@@ -190,6 +194,21 @@ fn completions(store: &Store, plan: &CarePlan, from: Timestamp, to: Timestamp) -
     Ok(out)
 }
 
+/// The plan in force and today's tasks of it, without the rest of the
+/// today screen (for reminders and the device watch); `None` while no plan
+/// has come. Paused or ended: nothing is due, nothing is missed.
+pub fn tasks_now(store: &Store, clock: &dyn Clock) -> Result<Option<(CarePlan, Vec<Task>)>, StoreError> {
+    let now = clock.now();
+    let Some(plan) = crate::fhir::careplan::in_force(store, now, &clock.time_zone())? else { return Ok(None) };
+    if plan.is_resting() {
+        return Ok(Some((plan, vec![])));
+    }
+    // A week back, for "n times a week" progress.
+    let done = completions(store, &plan, now - SignedDuration::from_hours(24 * 8), now)?;
+    let tasks = tasks_for_today(&plan, &done, clock);
+    Ok(Some((plan, tasks)))
+}
+
 /// The today screen, or `None` while no plan has come from the service.
 pub fn view(
     store: &Store,
@@ -199,10 +218,7 @@ pub fn view(
 ) -> Result<Option<TodayView>, StoreError> {
     let now = clock.now();
     let tz = clock.time_zone();
-    let Some(plan) = crate::fhir::careplan::in_force(store, now, &tz)? else { return Ok(None) };
-    // A week back, for "n times a week" progress.
-    let week_ago = now - SignedDuration::from_hours(24 * 8);
-    let done = completions(store, &plan, week_ago, now)?;
+    let Some((plan, tasks)) = tasks_now(store, clock)? else { return Ok(None) };
     let mut titles = BTreeMap::new();
     for activity in &plan.activities {
         if let ActivityKind::Questionnaire { questionnaire } = &activity.kind {
@@ -219,8 +235,6 @@ pub fn view(
         }
     }
     let (when_needed, feel_worse) = when_needed(&plan);
-    // Paused or ended: nothing is due, nothing is missed.
-    let tasks = if plan.is_resting() { vec![] } else { tasks_for_today(&plan, &done, clock) };
     Ok(Some(TodayView {
         phase: plan.phase.clone(),
         plan_changed: plan_changed(store, &plan, &tz)?,

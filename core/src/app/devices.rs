@@ -117,7 +117,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// its last scan); `None`: wait (`devices::scan_plan`).
     pub fn scan_wanted(&self) -> Option<ScanReason> {
         let now = self.clock.now();
-        let tasks = self.today().ok().flatten().map(|v| v.tasks).unwrap_or_default();
+        let tasks = self.tasks_now().ok().flatten().map(|(_, tasks)| tasks).unwrap_or_default();
         let mut scans = self.scans.lock().unwrap();
         let reason = scan_now(&ScanContext {
             now,

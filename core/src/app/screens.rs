@@ -71,20 +71,26 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// The patient has been told that the plan changed up to `version`.
     pub fn plan_change_seen(&self, version: u32) -> Result<(), CoreError> {
         self.with_store(|store| {
-            let seen: u32 = store.setting(today::PLAN_SEEN)?.and_then(|v| v.parse().ok()).unwrap_or(0);
-            Ok(store.set_setting(today::PLAN_SEEN, &seen.max(version).to_string())?)
+            let seen = today::plan_seen(store)?.max(version);
+            Ok(store.set_setting(today::PLAN_SEEN, &seen.to_string())?)
         })
     }
 
     /// Reminders for the plan's tasks that fell due in (`after`, `until`]
     /// and are not done, in the patient's language.
     pub fn reminders_due(&self, after: Timestamp, until: Timestamp) -> Vec<Reminder> {
-        let Ok(Some(view)) = self.today() else { return Vec::new() };
+        let Ok(Some((plan, tasks))) = self.tasks_now() else { return Vec::new() };
         let locale = self.settings.lock().unwrap().locale;
-        reminders::due(&view.tasks, after, until)
+        reminders::due(&tasks, after, until)
             .into_iter()
-            .map(|task| reminders::reminder(task, locale, view.reminder_text.as_deref()))
+            .map(|task| reminders::reminder(task, locale, plan.reminder_text.as_deref()))
             .collect()
+    }
+
+    /// The plan in force and today's tasks, without the rest of the today
+    /// screen.
+    pub(crate) fn tasks_now(&self) -> Result<Option<(CarePlan, Vec<crate::schedule::Task>)>, CoreError> {
+        self.with_store(|store| Ok(today::tasks_now(store, self.clock())?))
     }
 
     /// One stored reading, judged, for the result screen.
