@@ -59,6 +59,19 @@ ensure_cargo_tool() {
   fi
 }
 
+# hfs with the features the tests use; an install without them (an older
+# checkout's) is built again, once.
+HFS_FEATURES='"features":["R4","sqlite","subscriptions"]'
+ensure_hfs() {
+  local record="${CARGO_HOME:-$HOME/.cargo}/.crates2.json"
+  if [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/hfs" ] && [ -f "$record" ] \
+    && grep -o '"helios-hfs 0\.2\.7 [^}]*' "$record" | grep -qF "$HFS_FEATURES"; then
+    return 0
+  fi
+  echo "setup: installing helios-hfs with subscriptions" >&2
+  cargo install helios-hfs --locked --version 0.2.7 --no-default-features --features R4,sqlite,subscriptions
+}
+
 setup_app() {
   ensure_rust
   ensure_apt "${APP_PACKAGES[@]}"
@@ -83,9 +96,10 @@ setup_tests() {
   ensure_cargo_tool cargo-nextest cargo-nextest
   # tauri-driver 2.x speaks to WebKitWebDriver; 3.x is an alpha for Tauri 3.
   ensure_cargo_tool tauri-driver tauri-driver '^2'
-  # A real FHIR R4 server for the sync tests (several minutes to build once):
-  # R4 on SQLite only, without the web UI the tests never open.
-  ensure_cargo_tool hfs helios-hfs 0.2.7 --no-default-features --features R4,sqlite
+  # A real FHIR R4 server for the sync and push tests (about 35 minutes to
+  # build once): R4 on SQLite with topic-based subscriptions, without the
+  # web UI the tests never open. One build serves every test.
+  ensure_hfs
   ensure_test_oidc_provider
   ensure_test_fhir_validator
 }

@@ -1,6 +1,7 @@
-//! Asks the service now and then whether someone is calling the patient
-//! (the core's call line decides), and shows a desktop notification when
-//! a call starts ringing, for when the app is not in front.
+//! Looks for an incoming call when the push channel announces one (or, as
+//! often as the core says, when there is no push), and shows a desktop
+//! notification when a call starts ringing, for when the app is not in
+//! front.
 
 use std::time::Duration;
 
@@ -10,12 +11,16 @@ use tauri_plugin_notification::NotificationExt;
 
 use crate::AppState;
 
-const EVERY: Duration = Duration::from_secs(4);
+/// With push working, nothing to wait for but the channel.
+const QUIET: Duration = Duration::from_secs(24 * 60 * 60);
 
 pub async fn run(app: AppHandle) {
     loop {
-        tokio::time::sleep(EVERY).await;
         let state = app.state::<AppState>();
+        tokio::select! {
+            _ = state.call_check_wanted() => {}
+            _ = tokio::time::sleep(state.call_poll_every().unwrap_or(QUIET)) => {}
+        }
         if state.call_poll_incoming().await {
             let title = locale::format(state.settings().locale, "call-incoming", &[]);
             if let Err(e) = app.notification().builder().title(&title).show() {

@@ -11,6 +11,7 @@ pub mod device_watch;
 pub mod identity;
 pub mod installation_file;
 pub mod platform;
+pub mod push_loop;
 pub mod reminder_loop;
 pub mod settings_file;
 pub mod startup;
@@ -199,6 +200,7 @@ pub fn run() {
             watch_links(app);
             tauri::async_runtime::spawn(call_watch::run(app.handle().clone()));
             tauri::async_runtime::spawn(sync_loop::run(app.handle().clone()));
+            tauri::async_runtime::spawn(push_loop::run(app.handle().clone()));
             tauri::async_runtime::spawn(reminder_loop::run(app.handle().clone()));
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {

@@ -1,14 +1,12 @@
-//! Runs the core's sync rounds in the background: at start, every minute,
-//! and at once when woken (enrolment, "send now", a new reading). The
-//! round, and what its outcome means, is `heima_core::app`'s.
-
-use std::time::Duration;
+//! Runs the core's sync rounds in the background: at start, when woken
+//! (enrolment, "send now", a new reading, the push channel), and otherwise
+//! as often as the core says (hourly with push, every 15 minutes without,
+//! sooner when something waiting to be sent is due). The round, and what
+//! its outcome means, is `heima_core::app`'s.
 
 use tauri::{AppHandle, Manager};
 
 use crate::AppState;
-
-const EVERY: Duration = Duration::from_secs(60);
 
 pub async fn run(app: AppHandle) {
     loop {
@@ -16,7 +14,7 @@ pub async fn run(app: AppHandle) {
         state.sync_round().await;
         tokio::select! {
             _ = state.sync_wanted() => {}
-            _ = tokio::time::sleep(EVERY) => {}
+            _ = tokio::time::sleep(state.sync_every()) => {}
         }
     }
 }

@@ -27,7 +27,8 @@ use crate::error::ErrorCode;
 /// How the line paces itself.
 #[derive(Debug, Clone, Copy)]
 pub struct CallTimings {
-    /// How often the other end is asked whether a call is still on.
+    /// How often the other end is asked whether a call is still on (the
+    /// push channel wakes the line sooner: [`CallLine::check_soon`]).
     pub follow_every: Duration,
     /// The network is judged over windows this long.
     pub network_window: Duration,
@@ -35,7 +36,7 @@ pub struct CallTimings {
 
 impl Default for CallTimings {
     fn default() -> Self {
-        CallTimings { follow_every: Duration::from_millis(700), network_window: Duration::from_secs(3) }
+        CallTimings { follow_every: Duration::from_secs(2), network_window: Duration::from_secs(3) }
     }
 }
 
@@ -145,6 +146,8 @@ struct Line<M: CallMedia, S> {
     /// The generation of the call the patient last gave up on while it
     /// rang: stops the ringing request at once.
     given_up: tokio::sync::watch::Sender<u64>,
+    /// Asks the call that is on whether it still is, now.
+    wake: tokio::sync::Notify,
 }
 
 /// The app's one call line (cheap to clone; clones share the line).
@@ -176,8 +179,15 @@ impl<M: CallMedia, S: CallSignalling> CallLine<M, S> {
                 phase: Mutex::new(Phase::Idle),
                 generation: AtomicU64::new(0),
                 given_up: tokio::sync::watch::Sender::new(0),
+                wake: tokio::sync::Notify::new(),
             }),
         }
+    }
+
+    /// Something changed at the service (the push channel said so): the
+    /// call that is on asks at once whether it still is.
+    pub fn check_soon(&self) {
+        self.line.wake.notify_one();
     }
 
     /// The patient calls `signalling`'s end. Returns at once; the screen
@@ -464,7 +474,7 @@ impl<M: CallMedia, S: CallSignalling> Line<M, S> {
             call.end().await;
             return;
         }
-        let end = follow(&signalling, &url, &peer, self.timings.follow_every).await;
+        let end = follow(&signalling, &url, &peer, self.timings.follow_every, &self.wake).await;
         let _ = self.set(generation, Phase::Ended(CallEnded::End(end)));
     }
 }

@@ -12,6 +12,7 @@ mod devices;
 mod ending;
 mod installation;
 mod nurse;
+mod push;
 mod screens;
 mod service;
 
@@ -158,6 +159,10 @@ pub struct App<P: Platform, M: CallMedia> {
     sync: Mutex<SyncStatus>,
     /// Wakes the sync loop at once (enrolment, "send now", a new reading).
     sync_wake: tokio::sync::Notify,
+    /// Where the push channel stands (`app/push.rs`).
+    push: Mutex<crate::sync::push::PushState>,
+    /// Wakes the call loop: the push channel announced a call.
+    call_wake: tokio::sync::Notify,
     /// Counts readings stored from devices, for whoever waits for one.
     device_readings: tokio::sync::watch::Sender<u64>,
     people: Mutex<People>,
@@ -227,6 +232,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             store: Arc::new(Mutex::new(store)),
             sync: Mutex::new(sync),
             sync_wake: tokio::sync::Notify::new(),
+            push: Mutex::new(crate::sync::push::PushState::Off),
+            call_wake: tokio::sync::Notify::new(),
             device_readings: tokio::sync::watch::Sender::new(0),
             people: Mutex::new(People {
                 taken_by: Recorder::new(EnteredBy::Patient),

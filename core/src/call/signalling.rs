@@ -314,23 +314,40 @@ pub enum CallEnd {
     ConnectionLost,
 }
 
-/// Follows a call until it is over, asking the service every `every`
-/// whether it is still on. Closes the peer when the other side hung up or
-/// the connection failed, and tells the service when the patient did.
-/// A service that cannot be reached for a moment does not end the call;
-/// the connection itself decides.
-pub async fn follow<S: CallSignalling>(service: &S, call: &str, peer: &super::CallPeer, every: Duration) -> CallEnd {
+/// Follows a call until it is over: looks at the connection five times a
+/// second (no network), asks the service every `ask_every` whether the call
+/// is still on, and at once when `wake` is notified (the push channel
+/// heard of a change). Closes the peer when the other side hung up or the
+/// connection failed, and tells the service when the patient did. A
+/// service that cannot be reached for a moment does not end the call; the
+/// connection itself decides.
+pub async fn follow<S: CallSignalling>(
+    service: &S,
+    call: &str,
+    peer: &super::CallPeer,
+    ask_every: Duration,
+    wake: &tokio::sync::Notify,
+) -> CallEnd {
     use super::CallState;
+    const LOOK_EVERY: Duration = Duration::from_millis(200);
+    let mut asked: Option<std::time::Instant> = None;
+    let mut woken = false;
     let end = loop {
         match peer.state() {
             CallState::Ended => break CallEnd::HungUpHere,
             CallState::Failed => break CallEnd::ConnectionLost,
             _ => {}
         }
-        if let Ok(false) = service.is_on(call).await {
-            break CallEnd::HungUpThere;
+        if woken || asked.is_none_or(|at| at.elapsed() >= ask_every) {
+            (woken, asked) = (false, Some(std::time::Instant::now()));
+            if let Ok(false) = service.is_on(call).await {
+                break CallEnd::HungUpThere;
+            }
         }
-        tokio::time::sleep(every).await;
+        tokio::select! {
+            _ = tokio::time::sleep(LOOK_EVERY.min(ask_every)) => {}
+            _ = wake.notified() => woken = true,
+        }
     };
     let _ = peer.hang_up().await;
     if end != CallEnd::HungUpThere {

@@ -40,6 +40,12 @@ pub const TRAFFIC_LIGHT_CODES: &str = "https://fhir.heima.no/CodeSystem/traffic-
 /// is closed).
 pub const FOLLOW_UP_CODES: &str = "https://fhir.heima.no/CodeSystem/follow-up";
 
+/// The topic a service offers for the tablet's push channel
+/// (`<BASE>/SubscriptionTopic/<name>`): creates and updates of CarePlans,
+/// Communications and Tasks, filtered by `patient` — the R4 Backport
+/// `Basic` form is `docs/fhir/Basic-topic-patient-follow-up.json`.
+pub const FOLLOW_UP_TOPIC: &str = "https://fhir.heima.no/SubscriptionTopic/patient-follow-up";
+
 /// Every canonical URL above, for the tests that check each is defined.
 pub const ALL: &[&str] = &[
     OBSERVATION_IDENTIFIER,

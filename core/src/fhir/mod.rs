@@ -13,6 +13,7 @@ pub mod communication;
 pub mod device;
 pub mod observation;
 pub mod questionnaire;
+pub mod subscription;
 
 pub use device::{device_identifier, phd_address, BLUETOOTH_SYSTEM};
 pub use observation::{observations, Outgoing};

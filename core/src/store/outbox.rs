@@ -262,6 +262,18 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// When the earliest unsent item of the current person is due (it may
+    /// be now or past), or `None` when nothing waits.
+    pub fn outbox_next_try(&self) -> Result<Option<Timestamp>, StoreError> {
+        let next: Option<i64> = self.conn().query_row(
+            "SELECT min(next_try_utc) FROM outbox WHERE sent_utc IS NULL
+               AND person IS (SELECT value FROM setting WHERE key = 'person')",
+            [],
+            |r| r.get(0),
+        )?;
+        next.map(ts).transpose().map_err(StoreError::from)
+    }
+
     /// Marks items as received by the service.
     pub fn outbox_sent(&mut self, ids: &[i64], now: Timestamp) -> Result<(), StoreError> {
         let tx = self.conn_mut().transaction()?;

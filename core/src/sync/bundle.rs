@@ -59,8 +59,13 @@ pub fn incoming_message(c: &Json) -> Option<IncomingMessage> {
     if own {
         return None;
     }
+    // A video call announced (docs/calls.md) is not a message.
+    let call = fhir::array(c, "category")
+        .iter()
+        .flat_map(|cat| fhir::array(cat, "coding"))
+        .any(|coding| coding["system"] == crate::fhir::canonical::FOLLOW_UP_CODES && coding["code"] == "video-call");
     let body: Vec<&str> = fhir::array(c, "payload").iter().filter_map(|p| p["contentString"].as_str()).collect();
-    if body.is_empty() {
+    if call || body.is_empty() {
         return None;
     }
     let sent = c["sent"].as_str().or(c["meta"]["lastUpdated"].as_str())?.parse().ok()?;
@@ -118,5 +123,23 @@ mod tests {
             vec![EntryOutcome::Created, EntryOutcome::AlreadyThere, EntryOutcome::Failed("400 Bad Request".into())]
         );
         assert!(read_transaction_response(&json!({ "resourceType": "OperationOutcome" })).is_err());
+    }
+
+    #[test]
+    fn replies_are_messages_and_call_announcements_are_not() {
+        let reply = |category: Json| {
+            json!({ "resourceType": "Communication", "id": "c1", "status": "completed", "category": category,
+                "sent": "2026-11-30T10:00:00Z", "payload": [{ "contentString": "Hei" }] })
+        };
+        let code = |system: &str, code: &str| json!([{ "coding": [{ "system": system, "code": code }] }]);
+        let cases = [
+            (reply(json!([])), true),
+            (reply(code("http://terminology.hl7.org/CodeSystem/communication-category", "notification")), true),
+            (reply(code(crate::fhir::canonical::FOLLOW_UP_CODES, "video-call")), false),
+            (reply(code("https://elsewhere.example/codes", "video-call")), true),
+        ];
+        for (communication, message) in cases {
+            assert_eq!(incoming_message(&communication).is_some(), message, "{communication}");
+        }
     }
 }

@@ -144,6 +144,16 @@ impl FhirClient {
         Ok(url.into())
     }
 
+    /// An absolute URL if it is on the base's origin (for the push
+    /// channel's socket, which gets a secret too).
+    pub(super) fn on_origin(&self, url: &str) -> Result<String, SyncError> {
+        if url.starts_with("http://") || url.starts_with("https://") {
+            self.url(url)
+        } else {
+            Err(SyncError::BadResponse("not an absolute URL".into()))
+        }
+    }
+
     async fn send(&self, request: reqwest::RequestBuilder) -> Result<Answer, SyncError> {
         let mut request = request.header("Accept", "application/fhir+json");
         if let Some(token) = &self.token {

@@ -4,7 +4,10 @@
 //! desk API to see ringing calls, answer, call the patient and hang up
 //! (`/desk/…`, test-only: a real service has its own nurse application).
 //! It also serves the nurse page, so the page and the desk share an origin.
-//! It relays SDP; the media go straight between the peers.
+//! It relays SDP; the media go straight between the peers. With
+//! `announce`, a call the nurse makes is announced on the FHIR server as
+//! `docs/calls.md` says (a `Communication` in progress, completed when the
+//! call is over), so the tablet hears of it through its push channel.
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
@@ -29,6 +32,8 @@ struct Call {
     picked: bool,
     /// Wakes the patient's `POST …/calls` when the nurse answers.
     answered: Option<oneshot::Sender<String>>,
+    /// The `Communication` that announced it (a nurse's call).
+    announcement: Option<String>,
 }
 
 #[derive(Default)]
@@ -60,6 +65,53 @@ pub struct DeskOptions {
     pub ice_links: Vec<String>,
     /// How long a patient's call rings before `504`.
     pub ring_limit: Duration,
+    /// Where the nurse's calls are announced (`None`: not at all).
+    pub announce: Option<Announce>,
+}
+
+/// The FHIR server the service writes its call announcements to, and the
+/// patient they are for.
+#[derive(Clone)]
+pub struct Announce {
+    /// The server's base, reached directly (the service's own access).
+    pub fhir_base: String,
+    /// `Patient/<id>`.
+    pub patient: String,
+}
+
+/// The announcement of a nurse's call, as `docs/calls.md` has it.
+fn announcement(patient: &str, status: &str, id: Option<&str>) -> Value {
+    let mut c = json!({
+        "resourceType": "Communication", "status": status,
+        "category": [{ "coding": [{ "system": "https://fhir.heima.no/CodeSystem/follow-up", "code": "video-call" }] }],
+        "medium": [{ "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationMode", "code": "VIDEOCONF" }] }],
+        "subject": { "reference": patient }, "recipient": [{ "reference": patient }],
+        "sent": jiff::Timestamp::now().to_string()
+    });
+    if let Some(id) = id {
+        c["id"] = json!(id);
+    }
+    c
+}
+
+/// Writes the announcement (a create, or a new status on `id`); its id.
+async fn announce(to: &Announce, status: &str, id: Option<&str>) -> Option<String> {
+    let http = heima_core::net::client_builder().build().unwrap();
+    let body = announcement(&to.patient, status, id).to_string();
+    let request = match id {
+        Some(id) => http.put(format!("{}/Communication/{id}", to.fhir_base)),
+        None => http.post(format!("{}/Communication", to.fhir_base)),
+    };
+    let written: Value =
+        request.header("Content-Type", "application/fhir+json").body(body).send().await.ok()?.json().await.ok()?;
+    written["id"].as_str().map(str::to_string)
+}
+
+/// The call is over: its announcement says so.
+async fn announce_end(options: &DeskOptions, call: Option<Call>) {
+    if let (Some(to), Some(id)) = (&options.announce, call.and_then(|c| c.announcement)) {
+        announce(to, "completed", Some(&id)).await;
+    }
 }
 
 impl NurseDesk {
@@ -208,7 +260,14 @@ async fn route(request: Request, desk: Arc<Mutex<Desk>>, options: Arc<DeskOption
                 let id = d.next;
                 d.calls.insert(
                     id,
-                    Call { offer: body, answer: None, from_patient: true, picked: false, answered: Some(tx) },
+                    Call {
+                        offer: body,
+                        answer: None,
+                        from_patient: true,
+                        picked: false,
+                        answered: Some(tx),
+                        announcement: None,
+                    },
                 );
                 id
             };
@@ -258,7 +317,8 @@ async fn route(request: Request, desk: Arc<Mutex<Desk>>, options: Arc<DeskOption
             }
         }
         ("DELETE", p) if id_in(p, "/call/calls/").is_some() => {
-            desk.lock().await.calls.remove(&id_in(p, "/call/calls/").unwrap());
+            let call = desk.lock().await.calls.remove(&id_in(p, "/call/calls/").unwrap());
+            announce_end(&options, call).await;
             empty("204 No Content")
         }
         // The nurse's desk (test-only).
@@ -276,7 +336,24 @@ async fn route(request: Request, desk: Arc<Mutex<Desk>>, options: Arc<DeskOption
             let mut d = desk.lock().await;
             d.next += 1;
             let id = d.next;
-            d.calls.insert(id, Call { offer: body, answer: None, from_patient: false, picked: true, answered: None });
+            d.calls.insert(
+                id,
+                Call {
+                    offer: body,
+                    answer: None,
+                    from_patient: false,
+                    picked: true,
+                    answered: None,
+                    announcement: None,
+                },
+            );
+            drop(d);
+            if let Some(to) = &options.announce {
+                let written = announce(to, "in-progress", None).await;
+                if let Some(call) = desk.lock().await.calls.get_mut(&id) {
+                    call.announcement = written;
+                }
+            }
             answer("201 Created", "application/json", json!({ "id": id }).to_string())
         }
         ("POST", p) if p.starts_with("/desk/calls/") && p.ends_with("/answer") => {
@@ -296,7 +373,8 @@ async fn route(request: Request, desk: Arc<Mutex<Desk>>, options: Arc<DeskOption
             }
         }
         ("DELETE", p) if id_in(p, "/desk/calls/").is_some() => {
-            desk.lock().await.calls.remove(&id_in(p, "/desk/calls/").unwrap());
+            let call = desk.lock().await.calls.remove(&id_in(p, "/desk/calls/").unwrap());
+            announce_end(&options, call).await;
             empty("204 No Content")
         }
         _ => empty("404 Not Found"),

@@ -30,6 +30,7 @@ async fn desk() -> (NurseDesk, StunServer) {
         token: Some(TOKEN.into()),
         ice_links: vec![format!(r#"<stun:127.0.0.1:{}>; rel="ice-server""#, stun.port)],
         ring_limit: Duration::from_secs(30),
+        announce: None,
     })
     .await;
     (desk, stun)
@@ -106,7 +107,12 @@ async fn the_patient_calls_the_nurse_and_hanging_up_ends_it_on_both_sides() {
         let (service, url) = (service.clone(), placed.url.clone());
         let peer = std::sync::Arc::new(peer);
         let watched = peer.clone();
-        (peer, tokio::spawn(async move { follow(&service, &url, &watched, Duration::from_millis(200)).await }))
+        (
+            peer,
+            tokio::spawn(async move {
+                follow(&service, &url, &watched, Duration::from_millis(200), &Default::default()).await
+            }),
+        )
     };
     let (peer, follower) = following;
     let hung_up = Instant::now();
@@ -158,7 +164,9 @@ async fn the_nurse_calls_the_patient_and_hanging_up_ends_it_on_both_sides() {
     let peer = std::sync::Arc::new(peer);
     let follower = {
         let (service, url, peer) = (service.clone(), incoming.url.clone(), peer.clone());
-        tokio::spawn(async move { follow(&service, &url, &peer, Duration::from_millis(200)).await })
+        tokio::spawn(
+            async move { follow(&service, &url, &peer, Duration::from_millis(200), &Default::default()).await },
+        )
     };
     let hung_up = Instant::now();
     run(&nurse.client, "window.hangUp()").await;

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use heima_core::sync::client::FhirClient;
 use heima_e2e::{
-    nurse_desk::{nurse_browser, report, run, DeskOptions, NurseDesk, StunServer},
+    nurse_desk::{nurse_browser, report, run, Announce, DeskOptions, NurseDesk, StunServer},
     App, Launch,
 };
 use serde_json::json;
@@ -43,6 +43,7 @@ async fn an_enrolled_tablet_calls_the_service_and_answers_the_nurse() {
         token: None,
         ice_links: vec![format!(r#"<stun:127.0.0.1:{}>; rel="ice-server""#, stun.port)],
         ring_limit: Duration::from_secs(30),
+        announce: Some(Announce { fhir_base: hfs.base.clone(), patient: format!("Patient/{patient_id}") }),
     })
     .await;
     let gateway = auth::AuthServer::start(&hfs.base).await;

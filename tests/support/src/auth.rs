@@ -20,7 +20,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use tokio::{io::AsyncWriteExt, net::TcpListener};
 
-use crate::http::{answer, forward, parts, read_request};
+use crate::http::{answer, forward, parts, read_request, tunnel};
 
 #[derive(Default)]
 pub struct AuthState {
@@ -138,6 +138,12 @@ impl AuthServer {
                 let (state, base, fhir_base, upstream) = (shared.clone(), b.clone(), f.clone(), upstream.clone());
                 tokio::spawn(async move {
                     let Some(request) = read_request(&mut stream).await else { return };
+                    // The push channel's socket: authorised by its single-use binding token.
+                    let (_, target, _, _) = parts(&request);
+                    if target == "/fhir/ws/subscriptions/bind" {
+                        tunnel(&mut stream, &upstream, &request, |t| t.trim_start_matches("/fhir").to_string()).await;
+                        return;
+                    }
                     let reply = handle(&request, &state, &base, &fhir_base, &upstream).await;
                     let _ = stream.write_all(&reply).await;
                     let _ = stream.shutdown().await;
@@ -309,11 +315,12 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
             json_answer("200 OK", smart)
         }
         (_, p) if p.starts_with("/fhir") => {
-            let bearer = head
+            let bearer: Option<String> = head
                 .lines()
                 .find_map(|l| l.to_ascii_lowercase().starts_with("authorization:").then(|| l[14..].trim().to_string()))
                 .and_then(|v| v.strip_prefix("Bearer ").map(str::to_string));
             let provider = state.lock().unwrap().provider.clone();
+            let bearer_patient = bearer.clone();
             let allowed = match (provider, bearer) {
                 (Some(p), Some(token)) => introspect(&p, &token).await,
                 (None, Some(t)) => {
@@ -327,6 +334,38 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
                 return answer("401 Unauthorized", "application/json", "WWW-Authenticate: Bearer\r\n", "{}");
             }
             let (_, _, _, body) = parts(request);
+            // A patient's token subscribes to that patient's events only (as
+            // a service's access policy must), and binds only such a
+            // subscription.
+            let patient = bearer_patient.and_then(|t| state.lock().unwrap().access_tokens.get(&t).cloned());
+            let own_filter =
+                |text: &str| patient.as_ref().is_none_or(|p| text.contains(&format!("\"patient=Patient/{p}\"")));
+            if method == "POST" && path == "/fhir/Subscription" && !own_filter(&body) {
+                state.lock().unwrap().forbidden_requests += 1;
+                return answer("403 Forbidden", "application/json", "", "{}");
+            }
+            if let Some(id) =
+                path.strip_prefix("/fhir/Subscription/").and_then(|r| r.strip_suffix("/$get-ws-binding-token"))
+            {
+                let http = heima_core::net::client_builder().build().unwrap();
+                let get = |p: String| http.get(format!("http://{upstream}/{p}")).send();
+                let Ok(stored) = get(format!("Subscription/{id}")).await else {
+                    return answer("502 Bad Gateway", "text/plain", "", "");
+                };
+                if stored.status().is_success() && !own_filter(&stored.text().await.unwrap_or_default()) {
+                    state.lock().unwrap().forbidden_requests += 1;
+                    return answer("403 Forbidden", "application/json", "", "{}");
+                }
+                let Ok(token) = get(format!("Subscription/{id}/$get-ws-binding-token")).await else {
+                    return answer("502 Bad Gateway", "text/plain", "", "");
+                };
+                let status = token.status();
+                let text = token.text().await.unwrap_or_default();
+                // hfs names its own address; the tablet reaches it through here.
+                let text = text.replace(&format!("ws://{upstream}"), &fhir_base.replacen("http://", "ws://", 1));
+                let status = format!("{} {}", status.as_u16(), status.canonical_reason().unwrap_or(""));
+                return answer(&status, "application/fhir+json", "", &text);
+            }
             // A create (`"url":"Device"`) or a conditional update (`"url":"Device?identifier=…"`).
             let writes = |t: &String| {
                 ["\"", "?"].iter().any(|end| {

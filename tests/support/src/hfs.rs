@@ -33,11 +33,50 @@ fn hfs_binary() -> PathBuf {
     installed
 }
 
+/// Whether the server offers topic-based subscriptions (its engine on,
+/// with Heima's topic), or is a plain REST server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Push {
+    Offered,
+    NotOffered,
+}
+
+/// How a test's hfs runs.
+#[derive(Debug, Clone)]
+pub struct HfsOptions {
+    pub push: Push,
+    /// The address hfs writes into its answers (links, the WebSocket's
+    /// address), when clients reach it through something in front.
+    pub public_base: Option<String>,
+    /// The port to listen on (0: a free one).
+    pub port: u16,
+}
+
+impl Default for HfsOptions {
+    fn default() -> Self {
+        HfsOptions { push: Push::Offered, public_base: None, port: 0 }
+    }
+}
+
+/// Heima's subscription topic, as a service publishes it.
+pub const FOLLOW_UP_TOPIC: &str = include_str!("../../../docs/fhir/Basic-topic-patient-follow-up.json");
+
+/// A free loopback port.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
 impl Hfs {
+    /// hfs with subscriptions and Heima's topic.
     pub async fn start() -> Hfs {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        Hfs::start_with(HfsOptions::default()).await
+    }
+
+    pub async fn start_with(options: HfsOptions) -> Hfs {
+        let port = if options.port == 0 { free_port() } else { options.port };
         let data = tempfile::tempdir().unwrap();
         let base = format!("http://127.0.0.1:{port}");
+        let public_base = options.public_base.clone().unwrap_or_else(|| base.clone());
         let child = Command::new(hfs_binary())
             .args([
                 "--port",
@@ -45,12 +84,13 @@ impl Hfs {
                 "--search-param-cache-ttl",
                 "1",
                 "--base-url",
-                &base,
+                &public_base,
                 "--log-level",
                 "warn",
             ])
             .arg("--data-dir")
             .arg(data.path())
+            .env("HFS_SUBSCRIPTIONS_ENABLED", if options.push == Push::Offered { "true" } else { "false" })
             // Its SQLite database goes to the working directory.
             .current_dir(data.path())
             .stdin(Stdio::null())
@@ -92,6 +132,10 @@ impl Hfs {
                 )
                 .await
                 .unwrap();
+        }
+        if options.push == Push::Offered {
+            let topic: serde_json::Value = serde_json::from_str(FOLLOW_UP_TOPIC).unwrap();
+            client.post("Basic", &topic).await.expect("hfs takes Heima's subscription topic");
         }
         tokio::time::sleep(Duration::from_millis(1100)).await; // the search-parameter cache TTL
         Hfs { child, base, _data: data }

@@ -1,6 +1,6 @@
 //! Bare HTTP/1.1 plumbing for the test servers in front of hfs (the fault
 //! proxy, the authorisation gateway and the e2e nurse desk): read one
-//! request, forward it, answer.
+//! request, forward it, answer; or tunnel a WebSocket through.
 
 use tokio::{
     io::{AsyncRead, AsyncReadExt, AsyncWriteExt},
@@ -55,6 +55,22 @@ pub async fn forward(upstream: &str, request: &[u8], target: impl Fn(&str) -> St
     let mut answer = Vec::new();
     server.read_to_end(&mut answer).await.ok()?;
     Some(answer)
+}
+
+/// Hands an upgrade request (a WebSocket) to `upstream` with its target
+/// rewritten by `target`, then copies bytes both ways until either side
+/// closes.
+pub async fn tunnel(client: &mut TcpStream, upstream: &str, request: &[u8], target: impl Fn(&str) -> String) {
+    let text = String::from_utf8_lossy(request);
+    let Some((first, rest)) = text.split_once("\r\n") else { return };
+    let mut parts = first.splitn(3, ' ');
+    let (Some(method), Some(path), Some(version)) = (parts.next(), parts.next(), parts.next()) else { return };
+    let rewritten = format!("{method} {} {version}\r\n{rest}", target(path));
+    let Ok(mut server) = TcpStream::connect(upstream).await else { return };
+    if server.write_all(rewritten.as_bytes()).await.is_err() {
+        return;
+    }
+    let _ = tokio::io::copy_bidirectional(client, &mut server).await;
 }
 
 /// The request line's method and target, and the body.

@@ -3,12 +3,14 @@
 //! authorisation gateway in front of it ([`auth`]), an independent OpenID
 //! provider ([`oidc`]), bare HTTP plumbing for
 //! test servers ([`http`]), sample readings ([`readings`]), a hostile
-//! service for the trust tests ([`tamper`]) and HTTPS with a test CA ([`tls`]).
+//! service for the trust tests ([`tamper`]), HTTPS with a test CA ([`tls`])
+//! and a TCP relay a test can cut ([`relay`]).
 
 pub mod auth;
 pub mod hfs;
 pub mod http;
 pub mod oidc;
 pub mod readings;
+pub mod relay;
 pub mod tamper;
 pub mod tls;

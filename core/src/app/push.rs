@@ -1,0 +1,345 @@
+//! The push channel as the app runs it: one session at a time (the
+//! shell's loop calls [`App::push_session`] again after the wait it
+//! returns). A session finds or creates the tablet's subscription on the
+//! enrolled service, binds a WebSocket, and turns notifications into a
+//! sync round and a look for a call. The state decides how often the sync
+//! and call loops still ask on their own ([`App::sync_every`],
+//! [`App::call_poll_every`]). Policy: `sync::push`; I/O: `sync::channel`.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::{App, Mode, Platform};
+use crate::{
+    call::media::CallMedia,
+    enrolment::Enrolment,
+    sync::{
+        channel::{self, Offer, PushSocket},
+        client::{FhirClient, SyncError},
+        push::{pace, reaction, PushState},
+    },
+};
+
+/// Where the tablet's subscription is remembered (in the store: it belongs
+/// to this patient's follow-up and goes with it).
+const SUBSCRIPTION_SETTING: &str = "push.subscription";
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The subscription on a service, by the service's FHIR base.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct KnownSubscription {
+    base: String,
+    id: String,
+}
+
+/// How a session's setup ended.
+enum Setup {
+    Bound(Box<PushSocket>, String),
+    NotOffered,
+}
+
+impl<P: Platform, M: CallMedia> App<P, M> {
+    /// Where the push channel stands.
+    pub fn push_state(&self) -> PushState {
+        *self.push.lock().unwrap()
+    }
+
+    fn set_push_state(&self, state: PushState) {
+        *self.push.lock().unwrap() = state;
+    }
+
+    /// How long the sync loop sleeps when nothing wakes it: the channel's
+    /// pace, or sooner when an item waiting to be sent is due.
+    pub fn sync_every(&self) -> Duration {
+        let every = self.push_state().poll_every();
+        let next_try = self.with_store(|s| Ok(s.outbox_next_try()?)).ok().flatten();
+        match next_try {
+            Some(at) => {
+                let until = self.clock.now().duration_until(at);
+                let until = Duration::try_from(until).unwrap_or(Duration::ZERO);
+                every.min(until.max(Duration::from_secs(1)))
+            }
+            None => every,
+        }
+    }
+
+    /// How often the call loop asks the call endpoint when nothing
+    /// announced a call; `None`: only when announced.
+    pub fn call_poll_every(&self) -> Option<Duration> {
+        self.push_state().call_poll_every()
+    }
+
+    /// Waits until the push channel announced a call (or its end).
+    pub async fn call_check_wanted(&self) {
+        self.call_wake.notified().await
+    }
+
+    /// One session of the push channel: connects (creating the tablet's
+    /// subscription if needed), reads notifications until the connection
+    /// ends, and returns how long to wait before the next session.
+    pub async fn push_session(&self) -> Duration {
+        let enrolment = match (self.mode(), self.platform.load_enrolment()) {
+            (Mode::Enrolled, Ok(Some(enrolment))) => enrolment,
+            _ => {
+                self.set_push_state(PushState::Off);
+                return PushState::Off.wait(0.5);
+            }
+        };
+        if self.push_state() == PushState::Off {
+            self.set_push_state(PushState::Starting);
+        }
+        let outcome = async {
+            let client = FhirClient::new(&enrolment.fhir_base, REQUEST_TIMEOUT, Some(enrolment.access_token.clone()))?;
+            match self.push_setup(&client, &enrolment).await? {
+                Setup::NotOffered => Ok(false),
+                Setup::Bound(socket, id) => self.push_listen(*socket, &id).await.map(|()| true),
+            }
+        }
+        .await;
+        let now = self.clock.now();
+        let state = match outcome {
+            Ok(false) => {
+                log::info!("push: the service offers no subscriptions; asking every 15 minutes");
+                PushState::NotOffered { since: now }
+            }
+            Ok(true) => PushState::Down { failures: 0, since: now }.failed(now),
+            Err(error) => {
+                log::info!("push: channel down: {}", error.code());
+                if matches!(error, SyncError::Unauthorized(_)) {
+                    // The sync round refreshes the token (one place uses the refresh token).
+                    self.sync_soon();
+                }
+                self.push_state().failed(now)
+            }
+        };
+        self.set_push_state(state);
+        // A channel that was down, or none: what was written meanwhile, and calls, are asked for now.
+        self.sync_soon();
+        state.wait(self.random_unit())
+    }
+
+    /// The subscription (remembered, or created), a binding token, a bound
+    /// socket.
+    async fn push_setup(&self, client: &FhirClient, enrolment: &Enrolment) -> Result<Setup, SyncError> {
+        let known = self
+            .with_store(|s| Ok(s.setting(SUBSCRIPTION_SETTING)?))
+            .ok()
+            .flatten()
+            .and_then(|text| serde_json::from_str::<KnownSubscription>(&text).ok())
+            .filter(|k| k.base == enrolment.fhir_base);
+        let mut id = match known {
+            Some(known) => known.id,
+            None => match self.push_create(client, enrolment).await? {
+                Some(id) => id,
+                None => return Ok(Setup::NotOffered),
+            },
+        };
+        let mut created_now = false;
+        loop {
+            match channel::binding_token(client, &id).await? {
+                Offer::Token(token) => {
+                    let socket = PushSocket::open(client, &token).await?;
+                    return Ok(Setup::Bound(Box::new(socket), id));
+                }
+                Offer::NotOffered => return Ok(Setup::NotOffered),
+                // Once: a subscription made just now that is "gone" means none are kept.
+                Offer::SubscriptionGone if created_now => return Ok(Setup::NotOffered),
+                Offer::SubscriptionGone => {
+                    id = match self.push_create(client, enrolment).await? {
+                        Some(id) => id,
+                        None => return Ok(Setup::NotOffered),
+                    };
+                    created_now = true;
+                }
+            }
+        }
+    }
+
+    async fn push_create(&self, client: &FhirClient, enrolment: &Enrolment) -> Result<Option<String>, SyncError> {
+        let Some(id) = channel::create_subscription(client, &enrolment.patient).await? else { return Ok(None) };
+        let known = KnownSubscription { base: enrolment.fhir_base.clone(), id: id.clone() };
+        let text = serde_json::to_string(&known).expect("plain data serialises");
+        if let Err(error) = self.with_store(|s| Ok(s.set_setting(SUBSCRIPTION_SETTING, &text)?)) {
+            log::warn!("push: the subscription's id not remembered: {}", error.code);
+        }
+        Ok(Some(id))
+    }
+
+    /// Reads notifications until the connection ends (an error) or the
+    /// tablet is no longer enrolled (`Ok`).
+    async fn push_listen(&self, mut socket: PushSocket, id: &str) -> Result<(), SyncError> {
+        let first = socket.next(pace::ANSWER_WITHIN, pace::ANSWER_WITHIN).await?;
+        if first.kind != crate::fhir::subscription::NotificationKind::Handshake {
+            return Err(SyncError::BadResponse("the channel did not begin with a handshake".into()));
+        }
+        self.set_push_state(PushState::Connected { since: self.clock.now() });
+        log::info!("push: connected");
+        let mut notification = first;
+        loop {
+            // Only this tablet's subscription counts.
+            if notification.subscription.ends_with(&format!("Subscription/{id}")) {
+                let wanted = reaction(&notification);
+                if wanted.fetch {
+                    self.sync_soon();
+                }
+                if wanted.check_call {
+                    self.call_wake.notify_one();
+                    self.calls.check_soon();
+                }
+            }
+            if self.mode() != Mode::Enrolled {
+                socket.close().await;
+                return Ok(());
+            }
+            notification = socket.next(pace::KEEP_ALIVE, pace::ANSWER_WITHIN).await?;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use heima_test_support::{
+        hfs::{free_port, Hfs, HfsOptions, Push},
+        relay::Relay,
+    };
+    use serde_json::{json, Value as Json};
+    use tokio::time::timeout;
+
+    use crate::{
+        app::testing::TestApp,
+        sync::{
+            client::FhirClient,
+            push::{pace, PushState},
+        },
+    };
+
+    /// The shell's push loop.
+    async fn push_loop(t: &TestApp) {
+        loop {
+            let wait = t.app.push_session().await;
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// The shell's sync loop.
+    async fn sync_loop(t: &TestApp) {
+        loop {
+            t.app.sync_round().await;
+            tokio::select! {
+                _ = t.app.sync_wanted() => {}
+                _ = tokio::time::sleep(t.app.sync_every()) => {}
+            }
+        }
+    }
+
+    async fn until(what: &str, within: Duration, mut check: impl FnMut() -> bool) {
+        let started = Instant::now();
+        while !check() {
+            assert!(started.elapsed() < within, "{what}: not within {within:?}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Wake-ups left from before (the handshake's catch-up).
+    async fn drain(t: &TestApp) {
+        while timeout(Duration::from_millis(100), t.app.sync_wanted()).await.is_ok() {}
+        while timeout(Duration::from_millis(100), t.app.call_check_wanted()).await.is_ok() {}
+    }
+
+    fn message(to: &str, text: &str) -> Json {
+        json!({
+            "resourceType": "Communication", "status": "completed",
+            "recipient": [{ "reference": to }], "subject": { "reference": to },
+            "sent": "2026-11-30T10:00:00Z", "payload": [{ "contentString": text }]
+        })
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn what_the_service_writes_for_the_patient_wakes_the_tablet_within_a_second() {
+        let hfs = Hfs::start().await;
+        let t = TestApp::enrolled_at(&hfs.base);
+        let service = FhirClient::new(&hfs.base, Duration::from_secs(5), None).unwrap();
+        let body = async {
+            until("connected", Duration::from_secs(15), || t.app.push_state().connected()).await;
+            assert_eq!(t.app.sync_every(), pace::POLL_WITH_PUSH);
+            assert_eq!(t.app.call_poll_every(), None, "calls come through the channel");
+            let plan = json!({ "resourceType": "CarePlan", "status": "active", "intent": "plan",
+                "subject": { "reference": "Patient/p1" } });
+            let call = json!({ "resourceType": "Communication", "status": "in-progress",
+                "subject": { "reference": "Patient/p1" }, "recipient": [{ "reference": "Patient/p1" }],
+                "category": [{ "coding": [{ "system": "https://fhir.heima.no/CodeSystem/follow-up", "code": "video-call" }] }] });
+            // What is written, whether the tablet fetches, whether it looks for a call.
+            let cases = [
+                ("a message", message("Patient/p1", "Hei!"), true, true),
+                ("a changed plan", plan, true, false),
+                ("a call announced", call, true, true),
+                ("another patient's message", message("Patient/p2", "Ikkje til deg"), false, false),
+            ];
+            for (what, resource, fetches, looks_for_call) in cases {
+                drain(&t).await;
+                let written = Instant::now();
+                service.post(resource["resourceType"].as_str().unwrap(), &resource).await.unwrap();
+                let woke = timeout(Duration::from_secs(1), t.app.sync_wanted()).await.is_ok();
+                let after = written.elapsed();
+                assert_eq!(woke, fetches, "{what}: fetch");
+                let looked = timeout(Duration::from_millis(300), t.app.call_check_wanted()).await.is_ok();
+                assert_eq!(looked, looks_for_call, "{what}: call");
+                println!("{what}: {} after {after:?}", if woke { "woke" } else { "nothing" });
+            }
+        };
+        tokio::select! {
+            _ = push_loop(&t) => unreachable!(),
+            _ = body => {}
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn what_is_written_while_the_network_is_down_arrives_when_it_is_back() {
+        let (hfs_port, relay_port) = (free_port(), free_port());
+        let relay = Relay::start(relay_port, hfs_port).await;
+        let front = format!("http://127.0.0.1:{relay_port}");
+        let options = HfsOptions { port: hfs_port, public_base: Some(front.clone()), ..HfsOptions::default() };
+        let hfs = Hfs::start_with(options).await;
+        let t = TestApp::enrolled_at(&front);
+        let service = FhirClient::new(&hfs.base, Duration::from_secs(5), None).unwrap();
+        let body = async {
+            until("connected", Duration::from_secs(15), || t.app.push_state().connected()).await;
+            relay.cut();
+            until("down", Duration::from_secs(5), || matches!(t.app.push_state(), PushState::Down { .. })).await;
+            assert_eq!(t.app.sync_every(), pace::POLL_WITHOUT_PUSH, "no push: every 15 minutes");
+            service.post("Communication", &message("Patient/p1", "Skrive medan nettet var borte")).await.unwrap();
+            tokio::time::sleep(Duration::from_secs(3)).await; // a try or two fails meanwhile
+            relay.restore();
+            let has_it = || t.app.messages().unwrap().iter().any(|m| m.body == "Skrive medan nettet var borte");
+            until("caught up", Duration::from_secs(20), has_it).await;
+            assert!(t.app.push_state().connected());
+        };
+        tokio::select! {
+            _ = push_loop(&t) => unreachable!(),
+            _ = sync_loop(&t) => unreachable!(),
+            _ = body => {}
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_service_without_subscriptions_is_asked_every_15_minutes_at_most() {
+        let hfs = Hfs::start_with(HfsOptions { push: Push::NotOffered, ..HfsOptions::default() }).await;
+        let t = TestApp::enrolled_at(&hfs.base);
+        let wait = t.app.push_session().await;
+        assert!(matches!(t.app.push_state(), PushState::NotOffered { .. }), "{:?}", t.app.push_state());
+        assert_eq!(wait, pace::NOT_OFFERED_RECHECK);
+        assert_eq!(t.app.sync_every(), pace::POLL_WITHOUT_PUSH);
+        assert_eq!(t.app.call_poll_every(), Some(pace::CALL_POLL_WITHOUT_PUSH));
+    }
+
+    #[tokio::test]
+    async fn no_channel_unless_enrolled() {
+        let t = TestApp::demo();
+        assert_eq!(t.app.push_session().await, Duration::from_secs(30));
+        assert_eq!(t.app.push_state(), PushState::Off);
+        assert_eq!(t.app.call_poll_every(), None);
+    }
+}
