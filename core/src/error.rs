@@ -104,6 +104,8 @@ error_codes! {
     CallCancelled = "call-cancelled",
     CallFailed = "call-failed",
     CallMissed = "call-missed",
+    /// The service's TURN relay credentials have expired (asked twice).
+    CallRelayExpired = "call-relay-expired",
     CallNoAnswer = "call-no-answer",
     CallNotOffered = "call-not-offered",
     CallRefused = "call-refused",

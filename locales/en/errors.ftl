@@ -46,6 +46,7 @@ error-call-bad-answer = The call could not be connected. Try again, or phone ins
 error-call-cancelled = You stopped the call before anyone answered.
 error-call-failed = The call could not be started. Try again, or phone instead.
 error-call-missed = You have a missed call from your nurse.
+error-call-relay-expired = The call could not be connected: access to the call service has expired. Try again in a little while. If it still does not work, phone the follow-up service.
 error-call-refused = The follow-up service did not accept the call. Ask your nurse.
 error-call-unreachable = Could not reach the follow-up service. Check that the tablet is connected to the internet.
 error-media-failed = The camera or sound could not be started. Try again.

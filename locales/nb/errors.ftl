@@ -46,6 +46,7 @@ error-call-bad-answer = Samtalen kunne ikke kobles opp. Prøv igjen, eller ring 
 error-call-cancelled = Du avbrøt samtalen før noen svarte.
 error-call-failed = Samtalen kunne ikke startes. Prøv igjen, eller ring på telefon.
 error-call-missed = Du har et tapt anrop fra sykepleieren.
+error-call-relay-expired = Samtalen kunne ikke kobles opp: tilgangen til samtaletjenesten har gått ut. Prøv igjen om litt. Går det fortsatt ikke, ring oppfølgingstjenesten på telefon.
 error-call-refused = Oppfølgingstjenesten godtok ikke samtalen. Spør sykepleieren din.
 error-call-unreachable = Fikk ikke kontakt med oppfølgingstjenesten. Sjekk at nettbrettet er koblet til internett.
 error-media-failed = Kamera eller lyd kunne ikke startes. Prøv igjen.

@@ -46,6 +46,7 @@ error-call-bad-answer = Samtalen kunne ikkje koplast opp. Prøv igjen, eller rin
 error-call-cancelled = Du avbraut samtalen før nokon svarte.
 error-call-failed = Samtalen kunne ikkje startast. Prøv igjen, eller ring på telefon.
 error-call-missed = Du har ei tapt oppringing frå sjukepleiaren.
+error-call-relay-expired = Samtalen kunne ikkje koplast opp: tilgangen til samtaletenesta har gått ut. Prøv igjen om litt. Går det framleis ikkje, ring oppfølgingstenesta på telefon.
 error-call-refused = Oppfølgingstenesta godtok ikkje samtalen. Spør sjukepleiaren din.
 error-call-unreachable = Fekk ikkje kontakt med oppfølgingstenesta. Sjekk at nettbrettet er kopla til internett.
 error-media-failed = Kamera eller lyd kunne ikkje startast. Prøv igjen.

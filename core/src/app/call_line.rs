@@ -419,7 +419,7 @@ impl<M: CallMedia, S: CallSignalling> Line<M, S> {
         generation: u64,
         mut given_up: tokio::sync::watch::Receiver<u64>,
     ) -> Result<ActiveCall<M, S>, CallError> {
-        let options = signalling.options().await;
+        let options = signalling.options().await?;
         let playback = self.media.playback(Speaker::Default)?;
         let incoming: Arc<dyn IncomingMedia> = playback.clone();
         let (pending, offer) = CallPeer::offer(&options, incoming).await?;
@@ -447,7 +447,7 @@ impl<M: CallMedia, S: CallSignalling> Line<M, S> {
     }
 
     async fn answer(&self, signalling: S, call: IncomingCall) -> Result<ActiveCall<M, S>, CallError> {
-        let options = signalling.options().await;
+        let options = signalling.options().await?;
         let playback = self.media.playback(Speaker::Default)?;
         let incoming: Arc<dyn IncomingMedia> = playback.clone();
         let (peer, answer) = CallPeer::answer(&call.offer, &options, incoming).await?;

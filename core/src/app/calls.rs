@@ -39,7 +39,7 @@ impl<M: CallMedia> Clone for CallRoute<M> {
 }
 
 impl<M: CallMedia> CallSignalling for CallRoute<M> {
-    async fn options(&self) -> CallOptions {
+    async fn options(&self) -> Result<CallOptions, CallError> {
         match self {
             CallRoute::Service(s) => CallSignalling::options(&**s).await,
             CallRoute::Demo(d) => d.options().await,
@@ -110,7 +110,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                     .call_endpoint
                     .ok_or_else(|| CallError::new(ErrorCode::CallNotOffered, "the service takes no calls"))?;
                 // Its own token (RFC 8707) or none, never the FHIR token.
-                Ok(CallRoute::Service(Box::new(CallService::new(&endpoint, enrolment.call_token)?)))
+                Ok(CallRoute::Service(Box::new(
+                    CallService::new(&endpoint, enrolment.call_token)?.with_clock(self.clock.clone()),
+                )))
             }
         }
     }

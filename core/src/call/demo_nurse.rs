@@ -92,8 +92,8 @@ impl<M: CallMedia> DemoNurse<M> {
 }
 
 impl<M: CallMedia> CallSignalling for DemoNurse<M> {
-    async fn options(&self) -> CallOptions {
-        CallOptions::loopback()
+    async fn options(&self) -> Result<CallOptions, CallError> {
+        Ok(CallOptions::loopback())
     }
 
     async fn place(&self, offer: &str) -> Result<PlacedCall, CallError> {

@@ -33,7 +33,7 @@ use rtc::{
         configuration::{
             interceptor_registry::register_default_interceptors,
             media_engine::{MediaEngine, MIME_TYPE_OPUS, MIME_TYPE_VP8},
-            RTCConfigurationBuilder,
+            RTCConfigurationBuilder, RTCIceTransportPolicy,
         },
         sdp::RTCSessionDescription,
         transport::RTCIceServer,
@@ -154,6 +154,16 @@ impl NetworkWindow {
     }
 }
 
+/// Which ICE candidates a peer may use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum IceTransports {
+    /// Host, server-reflexive and relay candidates.
+    #[default]
+    All,
+    /// Only the TURN relay's (as behind a carrier-grade NAT, or to test it).
+    Relay,
+}
+
 /// What a peer is set up with.
 #[derive(Debug, Clone)]
 pub struct CallOptions {
@@ -162,11 +172,12 @@ pub struct CallOptions {
     pub bind: IpAddr,
     /// STUN/TURN servers from the service.
     pub ice_servers: Vec<IceServer>,
+    pub ice_transports: IceTransports,
 }
 
 impl CallOptions {
     pub fn loopback() -> CallOptions {
-        CallOptions { bind: IpAddr::from([127, 0, 0, 1]), ice_servers: Vec::new() }
+        CallOptions { bind: IpAddr::from([127, 0, 0, 1]), ice_servers: Vec::new(), ice_transports: IceTransports::All }
     }
 }
 
@@ -382,7 +393,15 @@ impl CallPeer {
             })
             .collect();
         let pc = PeerConnectionBuilder::new()
-            .with_configuration(RTCConfigurationBuilder::new().with_ice_servers(ice_servers).build())
+            .with_configuration(
+                RTCConfigurationBuilder::new()
+                    .with_ice_servers(ice_servers)
+                    .with_ice_transport_policy(match options.ice_transports {
+                        IceTransports::All => RTCIceTransportPolicy::All,
+                        IceTransports::Relay => RTCIceTransportPolicy::Relay,
+                    })
+                    .build(),
+            )
             .with_media_engine(media)
             .with_interceptor_registry(registry)
             .with_handler(events)

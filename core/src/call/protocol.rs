@@ -13,6 +13,29 @@ pub struct IceServer {
     pub credential: String,
 }
 
+/// When a TURN server's credentials stop working, if they are the TURN
+/// REST API's time-limited kind (coturn's `use-auth-secret`): the
+/// username starts with the expiry as Unix seconds (`1764500000:heima`).
+/// `None` for STUN servers and for long-term credentials.
+pub fn turn_expiry(server: &IceServer) -> Option<jiff::Timestamp> {
+    let turn = server.urls.iter().any(|u| {
+        let scheme = u.split(':').next().unwrap_or("").to_ascii_lowercase();
+        scheme == "turn" || scheme == "turns"
+    });
+    let seconds = server.username.split(':').next()?;
+    if !turn || seconds.is_empty() || !seconds.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    jiff::Timestamp::from_second(seconds.parse().ok()?).ok()
+}
+
+/// Every TURN server given has time-limited credentials that expired
+/// before `now` (a service that gives none, or any still valid, is fine).
+pub fn relay_credentials_expired(servers: &[IceServer], now: jiff::Timestamp) -> bool {
+    let expiries: Vec<_> = servers.iter().filter_map(turn_expiry).collect();
+    !expiries.is_empty() && expiries.iter().all(|at| *at <= now)
+}
+
 /// The payload type `sdp` maps to `encoding` (`VP8/90000`, `opus/48000`),
 /// compared without case, in the first media section that has it.
 pub fn payload_type(sdp: &str, encoding: &str) -> Option<u8> {
@@ -196,5 +219,30 @@ mod tests {
         assert_eq!(meter.take_loss(), Some(0.0));
         meter.packet(20);
         assert_eq!(meter.take_loss(), Some(10.0 / 11.0), "the next window continues from the highest seen");
+    }
+
+    #[test]
+    fn time_limited_turn_credentials_are_read_and_judged() {
+        let server = |url: &str, username: &str| IceServer {
+            urls: vec![url.into()],
+            username: username.into(),
+            credential: "c".into(),
+        };
+        let now: jiff::Timestamp = "2026-11-30T12:00:00Z".parse().unwrap();
+        let past = (now.as_second() - 1).to_string();
+        let future = (now.as_second() + 3600).to_string();
+        let cases = [
+            (vec![server("turn:t.example.no", &format!("{past}:heima"))], true),
+            (vec![server("turns:t.example.no:5349", &format!("{past}:heima"))], true),
+            (vec![server("turn:t.example.no", &format!("{future}:heima"))], false),
+            (vec![server("turn:a", &format!("{past}:x")), server("turn:b", &format!("{future}:x"))], false),
+            (vec![server("turn:t.example.no", "pasient")], false),
+            (vec![server("stun:s.example.no", &format!("{past}:heima"))], false),
+            (vec![server("turn:t.example.no", ":heima")], false),
+            (vec![], false),
+        ];
+        for (servers, expired) in cases {
+            assert_eq!(relay_credentials_expired(&servers, now), expired, "{servers:?}");
+        }
     }
 }

@@ -10,7 +10,10 @@ use std::{future::Future, net::IpAddr, time::Duration};
 use reqwest::{header, Method, StatusCode};
 use url::Url;
 
-use super::{protocol::ice_servers_from_links, CallError, CallOptions, IceServer};
+use super::{
+    protocol::{ice_servers_from_links, relay_credentials_expired},
+    CallError, CallOptions, IceServer,
+};
 use crate::error::ErrorCode;
 
 /// The other end of a call as the call line sees it: the follow-up
@@ -19,7 +22,9 @@ use crate::error::ErrorCode;
 pub trait CallSignalling: Clone + Send + Sync + 'static {
     /// How to set up a peer for a call with this end (ICE servers, the
     /// address to gather candidates on).
-    fn options(&self) -> impl Future<Output = CallOptions> + Send;
+    /// Fails with `call-relay-expired` when the service's TURN credentials
+    /// have run out (asked twice).
+    fn options(&self) -> impl Future<Output = Result<CallOptions, CallError>> + Send;
     /// Rings with an offer; returns when someone answers.
     fn place(&self, offer: &str) -> impl Future<Output = Result<PlacedCall, CallError>> + Send;
     /// A call waiting for the patient, if any.
@@ -46,6 +51,8 @@ pub struct CallService {
     incoming: Url,
     token: Option<String>,
     http: reqwest::Client,
+    clock: std::sync::Arc<dyn crate::clock::Clock>,
+    ice_transports: super::IceTransports,
 }
 
 impl std::fmt::Debug for CallService {
@@ -107,7 +114,20 @@ impl CallService {
             .timeout(RING_LIMIT + Duration::from_secs(10))
             .build()
             .map_err(|e| CallError::new(ErrorCode::CallFailed, e.to_string()))?;
-        Ok(CallService { base, calls, incoming, token, http })
+        let clock = std::sync::Arc::new(crate::clock::SystemClock);
+        Ok(CallService { base, calls, incoming, token, http, clock, ice_transports: super::IceTransports::All })
+    }
+
+    /// The clock the relay credentials' expiry is judged by.
+    pub fn with_clock(mut self, clock: std::sync::Arc<dyn crate::clock::Clock>) -> CallService {
+        self.clock = clock;
+        self
+    }
+
+    /// Which candidates the peers of this service's calls use.
+    pub fn with_ice_transports(mut self, transports: super::IceTransports) -> CallService {
+        self.ice_transports = transports;
+        self
     }
 
     /// The endpoint's base URL.
@@ -265,12 +285,25 @@ impl CallService {
 }
 
 impl CallSignalling for CallService {
-    async fn options(&self) -> CallOptions {
-        let ice_servers = CallService::ice_servers(self).await.unwrap_or_else(|e| {
-            log::warn!("no ICE servers from the service: {}", e.code);
-            Vec::new()
-        });
-        CallOptions { bind: local_address_towards(&self.base), ice_servers }
+    async fn options(&self) -> Result<CallOptions, CallError> {
+        let ask = || async {
+            CallService::ice_servers(self).await.unwrap_or_else(|e| {
+                log::warn!("no ICE servers from the service: {}", e.code);
+                Vec::new()
+            })
+        };
+        let mut ice_servers = ask().await;
+        if relay_credentials_expired(&ice_servers, self.clock.now()) {
+            // Asked once more: a service hands out fresh ones each time.
+            ice_servers = ask().await;
+            if relay_credentials_expired(&ice_servers, self.clock.now()) {
+                return Err(CallError::new(
+                    ErrorCode::CallRelayExpired,
+                    "the service's relay credentials have expired",
+                ));
+            }
+        }
+        Ok(CallOptions { bind: local_address_towards(&self.base), ice_servers, ice_transports: self.ice_transports })
     }
     fn place(&self, offer: &str) -> impl Future<Output = Result<PlacedCall, CallError>> + Send {
         CallService::place(self, offer)

@@ -9,17 +9,21 @@
 //! frames and audio energy in Chromium; decoded frames and a non-silent
 //! peak in the core) and that the hang-up ends the call on both sides.
 //! The patient's side sends GStreamer's test pattern: this machine has no
-//! camera.
+//! camera. A third call goes through a TURN relay only (coturn, time-limited
+//! credentials from the desk's `Link` header): both sides restricted to relay
+//! candidates, and coturn's own counters show the media went through it;
+//! expired credentials are told as such.
 
 use std::time::{Duration, Instant};
 
 use fantoccini::Client;
 use heima_core::call::{
-    signalling::{follow, CallEnd, CallService},
-    CallOptions, CallPeer, CallState,
+    signalling::{follow, CallEnd, CallService, CallSignalling},
+    CallOptions, CallPeer, CallState, IceTransports,
 };
 use heima_e2e::nurse_desk::{nurse_browser, report, run, DeskOptions, NurseDesk, StunServer};
 use heima_media::{Capture, Playback, Source, Speaker};
+use heima_test_support::turn::Coturn;
 
 const TOKEN: &str = "patient-token";
 
@@ -178,4 +182,84 @@ async fn the_nurse_calls_the_patient_and_hanging_up_ends_it_on_both_sides() {
     assert_eq!(peer.traffic(), traffic, "nothing flows after the hang-up");
     assert_eq!(service.incoming().await.unwrap(), None);
     nurse.client.clone().close().await.unwrap();
+}
+
+/// The candidate types of the nurse's selected pair (`local/remote`).
+async fn nurse_pair(client: &Client) -> String {
+    let script = r#"const done = arguments[0];
+        pc.getStats().then((stats) => {
+          let pair = null;
+          stats.forEach((s) => { if (s.type === "transport" && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId); });
+          done(pair ? `${stats.get(pair.localCandidateId).candidateType}/${stats.get(pair.remoteCandidateId).candidateType}` : "none");
+        });"#;
+    client.execute_async(script, vec![]).await.unwrap().as_str().unwrap_or("none").to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_call_through_the_turn_relay_only_carries_pictures_and_sound_both_ways() {
+    let coturn = Coturn::start().await;
+    let in_an_hour = jiff::Timestamp::now().as_second() + 3600;
+    let desk = NurseDesk::start(DeskOptions {
+        token: Some(TOKEN.into()),
+        ice_links: vec![coturn.link(in_an_hour)],
+        ring_limit: Duration::from_secs(30),
+        announce: None,
+    })
+    .await;
+    let nurse = nurse_browser(&desk.nurse_page()).await;
+    let (username, credential) = coturn.credentials(in_an_hour);
+    let config = serde_json::json!({
+        "iceServers": [{ "urls": format!("turn:127.0.0.1:{}?transport=udp", coturn.port), "username": username, "credential": credential }],
+        "iceTransportPolicy": "relay",
+    });
+    nurse.client.execute(&format!("window.rtcConfig = {config};"), vec![]).await.unwrap();
+    let service =
+        CallService::new(&desk.call_endpoint(), Some(TOKEN.into())).unwrap().with_ice_transports(IceTransports::Relay);
+    let options = CallSignalling::options(&service).await.unwrap();
+    assert_eq!(options.ice_transports, IceTransports::Relay);
+    assert!(options.ice_servers[0].urls[0].starts_with("turn:"), "{options:?}");
+
+    let set_up = Instant::now();
+    let playback = Playback::start(Speaker::Silent).unwrap();
+    let (pending, offer) = CallPeer::offer(&options, playback.clone()).await.unwrap();
+    assert!(offer.contains("typ relay"), "the offer has relay candidates");
+    assert!(!offer.contains("typ host"), "and no others: {offer}");
+    let (placed, answered) = tokio::join!(service.place(&offer), run(&nurse.client, "window.answerNextCall()"));
+    assert!(answered.is_u64(), "the nurse answered: {answered}");
+    let placed = placed.unwrap();
+    let peer = pending.accept(&placed.answer).await.unwrap();
+    let _capture = Capture::start(Source::TestPattern, peer.outgoing()).unwrap();
+    wait_for("connected through the relay", Duration::from_secs(20), async || {
+        peer.state() == CallState::Connected && report(&nurse.client).await["state"] == "connected"
+    })
+    .await;
+    media_both_ways(&nurse.client, &playback, set_up).await;
+    assert_eq!(nurse_pair(&nurse.client).await, "relay/relay", "the nurse's side talks relay to relay");
+    peer.hang_up().await.unwrap();
+    run(&nurse.client, "window.hangUp()").await;
+    // coturn writes each session's usage when it closes.
+    let relayed = wait_for("coturn's usage lines", Duration::from_secs(20), async || {
+        let r = coturn.relayed();
+        r.sessions >= 2 && r.received_bytes > 200_000 && r.sent_bytes > 200_000
+    })
+    .await;
+    eprintln!("coturn relayed {:?} (counted {relayed:?} after the hang-up)", coturn.relayed());
+    nurse.client.clone().close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn expired_relay_credentials_are_told_as_such() {
+    let coturn = Coturn::start().await;
+    let an_hour_ago = jiff::Timestamp::now().as_second() - 3600;
+    let desk = NurseDesk::start(DeskOptions {
+        token: Some(TOKEN.into()),
+        ice_links: vec![coturn.link(an_hour_ago)],
+        ring_limit: Duration::from_secs(30),
+        announce: None,
+    })
+    .await;
+    let service = CallService::new(&desk.call_endpoint(), Some(TOKEN.into())).unwrap();
+    let error = CallSignalling::options(&service).await.unwrap_err();
+    // The call screen words it (`error-call-relay-expired` in every locale).
+    assert_eq!(error.code, "call-relay-expired");
 }

@@ -4,7 +4,7 @@
 //! provider ([`oidc`]), bare HTTP plumbing for
 //! test servers ([`http`]), sample readings ([`readings`]), a hostile
 //! service for the trust tests ([`tamper`]), HTTPS with a test CA ([`tls`])
-//! and a TCP relay a test can cut ([`relay`]).
+//! a TCP relay a test can cut ([`relay`]) and a TURN server, coturn ([`turn`]).
 
 pub mod auth;
 pub mod hfs;
@@ -14,3 +14,4 @@ pub mod readings;
 pub mod relay;
 pub mod tamper;
 pub mod tls;
+pub mod turn;
