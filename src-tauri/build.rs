@@ -28,7 +28,7 @@ const COMMANDS: &[&str] = &[
     "plan",
     "measuring",
     "arrived_link",
-    "restart_needed",
+    "attention",
     "restart",
     "plan_change_seen",
     "save_export",

@@ -60,7 +60,7 @@ async function start() {
   await route();
   // After the first screen is drawn (drawing one clears the notices).
   showErrors(notices);
-  watchForCalls();
+  watchForAttention();
   // For the start-up benchmark (does nothing unless it is measuring).
   invoke("ui_ready").catch(() => {});
 }
@@ -91,22 +91,30 @@ async function followLink() {
 
 /** Brings up the call screen when the service (or the demo nurse) calls,
  * the nurse's page when an enrolment link arrives, and the restart screen
- * after a panic. */
-function watchForCalls() {
-  setInterval(async () => {
+ * after a panic. The shell answers `attention` only when one of these
+ * happens (or after ten minutes), so nothing is asked again and again. */
+async function watchForAttention() {
+  let seen = 0;
+  for (;;) {
     try {
-      if (await invoke("restart_needed")) {
+      const attention = await invoke("attention", { seen });
+      seen = attention.number;
+      if (attention.restart_needed) {
         showRestart();
         return;
       }
-      await followLink();
-      if (document.getElementById("main").dataset.screen === "call") return;
-      const call = await invoke("call_status");
-      if (call.phase === "incoming") location.hash = "#/call";
+      if (attention.link && attention.link !== linkShown) {
+        linkShown = attention.link;
+        if (location.hash !== "#/nurse") location.hash = "#/nurse";
+      }
+      if (attention.ringing && document.getElementById("main").dataset.screen !== "call") {
+        location.hash = "#/call";
+      }
     } catch (error) {
       console.error(error);
+      await new Promise((done) => setTimeout(done, 5000));
     }
-  }, 1500);
+  }
 }
 
 start();

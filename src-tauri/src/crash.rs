@@ -1,14 +1,13 @@
 //! A panic anywhere in the app: written to the log (where it happened and
 //! the code's own words, never the values it was handling), and the window
 //! asked to show "Heima must restart" with a restart button
-//! (`restart_needed`, polled by the UI, and `restart`).
+//! (the `attention` command says so at once, and `restart`).
 
-use std::{
-    panic::PanicHookInfo,
-    sync::atomic::{AtomicBool, Ordering},
-};
+use std::{panic::PanicHookInfo, sync::LazyLock};
 
-static RESTART_NEEDED: AtomicBool = AtomicBool::new(false);
+/// Whether a panic has happened since the start, for whoever waits.
+static RESTART_NEEDED: LazyLock<tokio::sync::watch::Sender<bool>> =
+    LazyLock::new(|| tokio::sync::watch::Sender::new(false));
 
 /// Debug builds only: `HEIMA_PANIC_FOR_TEST=1` panics a thread shortly
 /// after start, for the end-to-end test of this path.
@@ -33,7 +32,7 @@ pub fn install_hook() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         log::error!("{}", summary(info));
-        RESTART_NEEDED.store(true, Ordering::SeqCst);
+        RESTART_NEEDED.send_replace(true);
         default(info);
     }));
     if cfg!(debug_assertions) && std::env::var_os(PANIC_FOR_TEST_ENV).is_some() {
@@ -44,7 +43,7 @@ pub fn install_hook() {
     }
 }
 
-/// Whether a panic has happened since the start.
-pub fn restart_needed() -> bool {
-    RESTART_NEEDED.load(Ordering::SeqCst)
+/// Returns once a panic has happened (at once if one has).
+pub async fn restart_needed() {
+    let _ = RESTART_NEEDED.subscribe().wait_for(|needed| *needed).await;
 }

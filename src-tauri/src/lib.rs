@@ -228,7 +228,7 @@ pub fn run() {
             commands::cancel_enrolment,
             commands::sync_now,
             commands::arrived_link,
-            commands::restart_needed,
+            commands::attention,
             commands::restart,
             commands::recording::measure_fields,
             commands::recording::set_taken_by,

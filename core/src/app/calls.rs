@@ -183,7 +183,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             return Err(CoreError::new(ErrorCode::CallNotOffered, "only in demo mode"));
         }
         self.demo_nurse.ring().await.map_err(call_error)?;
-        self.calls.poll(&CallRoute::Demo(self.demo_nurse.clone())).await;
+        if self.calls.poll(&CallRoute::Demo(self.demo_nurse.clone())).await {
+            self.call_attention();
+        }
         Ok(())
     }
 
@@ -191,9 +193,13 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// calls this now and then). Returns whether a new call rings now, so
     /// the shell can tell the patient when the app is not in front.
     pub async fn call_poll_incoming(&self) -> bool {
-        match (self.mode(), self.call_route()) {
+        let rings = match (self.mode(), self.call_route()) {
             (Mode::Enrolled, Ok(route)) => self.calls.poll(&route).await,
             _ => false,
+        };
+        if rings {
+            self.call_attention();
         }
+        rings
     }
 }

@@ -83,6 +83,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 }
             }
         }
+        self.push_forget().await;
         let tokens_revoked = match self.platform.load_enrolment() {
             Ok(Some(enrolment)) => match enrol::revoke(&enrolment, REVOKE_TIMEOUT).await {
                 Ok(revoked) => revoked,

@@ -166,6 +166,26 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         Ok(Some(id))
     }
 
+    /// The follow-up ends on this tablet: its subscription is deleted at the
+    /// service (best effort, before the tokens are revoked), so nothing is
+    /// pushed for a tablet that is gone.
+    pub(crate) async fn push_forget(&self) {
+        let known = self.with_store(|s| Ok(s.setting(SUBSCRIPTION_SETTING)?)).ok().flatten();
+        let Some(known) = known.and_then(|text| serde_json::from_str::<KnownSubscription>(&text).ok()) else { return };
+        let Ok(Some(enrolment)) = self.platform.load_enrolment() else { return };
+        if enrolment.fhir_base != known.base {
+            return;
+        }
+        let deleted = async {
+            let client = FhirClient::new(&known.base, REQUEST_TIMEOUT, Some(enrolment.access_token.clone()))?;
+            client.delete(&format!("Subscription/{}", known.id)).await
+        };
+        match deleted.await {
+            Ok(()) => log::info!("push: the subscription is deleted at the service"),
+            Err(error) => log::warn!("push: the subscription not deleted at the service: {}", error.code()),
+        }
+    }
+
     /// Reads notifications until the connection ends (an error) or the
     /// tablet is no longer enrolled (`Ok`).
     async fn push_listen(&self, mut socket: PushSocket, id: &str) -> Result<(), SyncError> {
@@ -333,6 +353,26 @@ mod tests {
         assert_eq!(wait, pace::NOT_OFFERED_RECHECK);
         assert_eq!(t.app.sync_every(), pace::POLL_WITHOUT_PUSH);
         assert_eq!(t.app.call_poll_every(), Some(pace::CALL_POLL_WITHOUT_PUSH));
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn the_subscription_is_kept_across_sessions_and_deleted_at_the_end() {
+        let hfs = Hfs::start().await;
+        let t = TestApp::enrolled_at(&hfs.base);
+        let service = FhirClient::new(&hfs.base, Duration::from_secs(5), None).unwrap();
+        let subscriptions = || async { service.search_all("Subscription").await.unwrap().len() };
+        for _ in 0..2 {
+            let session = async {
+                until("connected", Duration::from_secs(15), || t.app.push_state().connected()).await;
+            };
+            tokio::select! {
+                _ = push_loop(&t) => unreachable!(),
+                _ = session => {}
+            }
+        }
+        assert_eq!(subscriptions().await, 1, "one subscription, made once and used again");
+        t.app.push_forget().await;
+        assert_eq!(subscriptions().await, 0, "deleted at the end");
     }
 
     #[tokio::test]

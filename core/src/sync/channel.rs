@@ -81,12 +81,23 @@ fn socket_url(client: &FhirClient, websocket_url: &str) -> Result<String, SyncEr
     client.on_origin(&as_http)
 }
 
+/// The one HTTP client sockets are opened with (no overall timeout: a
+/// socket lives for hours), built once per process.
+fn socket_client() -> Result<reqwest::Client, SyncError> {
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    if let Some(client) = CLIENT.get() {
+        return Ok(client.clone());
+    }
+    let client = crate::net::client_builder().connect_timeout(CONNECT_WITHIN).build().map_err(network)?;
+    Ok(CLIENT.get_or_init(|| client).clone())
+}
+
 impl PushSocket {
     /// Connects to the token's address and binds. The first notification
     /// (the handshake) is read by [`PushSocket::next`].
     pub async fn open(client: &FhirClient, token: &BindingToken) -> Result<PushSocket, SyncError> {
         let url = socket_url(client, &token.websocket_url)?;
-        let http = crate::net::client_builder().connect_timeout(CONNECT_WITHIN).build().map_err(network)?;
+        let http = socket_client()?;
         let config = tungstenite::protocol::WebSocketConfig::default()
             .max_message_size(Some(MAX_FRAME_BYTES))
             .max_frame_size(Some(MAX_FRAME_BYTES));

@@ -197,6 +197,21 @@ impl FhirClient {
         Ok(self.send(request).await?.json)
     }
 
+    /// DELETE a resource (`Type/id`); one already gone counts as deleted.
+    pub async fn delete(&self, path: &str) -> Result<(), SyncError> {
+        let mut request = self.http.delete(self.url(path)?).header("Accept", "application/fhir+json");
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        let status = request.send().await.map_err(|e| SyncError::Network(e.without_url().to_string()))?.status();
+        match status.as_u16() {
+            200..=299 | 404 | 410 => Ok(()),
+            401 => Err(SyncError::Unauthorized(401)),
+            403 => Err(SyncError::Forbidden),
+            status => Err(SyncError::Status { status }),
+        }
+    }
+
     /// POST a transaction Bundle to the base.
     pub async fn transaction(&self, bundle: &Json) -> Result<Json, SyncError> {
         self.post("", bundle).await

@@ -9,7 +9,7 @@ pub mod nurse;
 pub mod recording;
 
 use heima_core::{
-    app::{EnrolmentToConfirm, ServiceStatus, SettingsView},
+    app::{Attention, EnrolmentToConfirm, ServiceStatus, SettingsView},
     devices::BluetoothStatus,
     error::{CoreError, ErrorCode},
     locale::Locale,
@@ -101,10 +101,15 @@ pub fn arrived_link(state: State<'_, AppState>) -> Option<String> {
     state.arrived_link()
 }
 
-/// Whether a panic happened and the app must restart.
+/// Waits (at most ten minutes) until something needs the screen after the
+/// one numbered `seen`: a call rings, a `heima-enrol:` link arrived, or a
+/// panic means the app must restart. The window asks again at once.
 #[tauri::command]
-pub fn restart_needed() -> bool {
-    crate::crash::restart_needed()
+pub async fn attention(state: State<'_, AppState>, seen: u64) -> Result<Attention, ()> {
+    tokio::select! {
+        attention = state.attention(seen, std::time::Duration::from_secs(600)) => Ok(attention),
+        _ = crate::crash::restart_needed() => Ok(Attention::restart_needed()),
+    }
 }
 
 /// Restarts the app (the "Heima must restart" button).

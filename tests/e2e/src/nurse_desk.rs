@@ -40,6 +40,8 @@ struct Call {
 struct Desk {
     calls: HashMap<u32, Call>,
     next: u32,
+    /// Requests to the call endpoint (`/call/…`), for the benchmarks.
+    requests: usize,
 }
 
 /// A running desk; dropped, it stops.
@@ -133,6 +135,11 @@ impl NurseDesk {
     /// The call endpoint to give the app (`Enrolment::call_endpoint`).
     pub fn call_endpoint(&self) -> String {
         format!("http://127.0.0.1:{}/call", self.port)
+    }
+
+    /// Requests the call endpoint (`/call/…`) has had.
+    pub async fn requests(&self) -> usize {
+        self.desk.lock().await.requests
     }
 
     /// Patients' calls ringing at the desk, not yet picked up.
@@ -232,6 +239,9 @@ fn id_in(path: &str, prefix: &str) -> Option<u32> {
 }
 
 async fn route(request: Request, desk: Arc<Mutex<Desk>>, options: Arc<DeskOptions>) -> Answer {
+    if request.path.starts_with("/call/") {
+        desk.lock().await.requests += 1;
+    }
     let Request { method, path, authorization, body } = request;
     let authorised = match (&options.token, authorization.as_deref()) {
         (Some(token), Some(given)) => given == format!("Bearer {token}"),

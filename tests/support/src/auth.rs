@@ -67,6 +67,9 @@ pub struct AuthState {
     /// The login is an independent provider's (then discovery names it and
     /// FHIR tokens are checked by its introspection).
     pub provider: Option<Provider>,
+    /// Every request that reached the gateway: method and path (no query),
+    /// for the benchmarks that count what an idle tablet asks.
+    pub requests: Vec<String>,
     next: usize,
 }
 
@@ -141,6 +144,7 @@ impl AuthServer {
                     // The push channel's socket: authorised by its single-use binding token.
                     let (_, target, _, _) = parts(&request);
                     if target == "/fhir/ws/subscriptions/bind" {
+                        state.lock().unwrap().requests.push("GET /fhir/ws/subscriptions/bind".into());
                         tunnel(&mut stream, &upstream, &request, |t| t.trim_start_matches("/fhir").to_string()).await;
                         return;
                     }
@@ -188,6 +192,7 @@ async fn introspect(provider: &Provider, token: &str) -> bool {
 async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base: &str, upstream: &str) -> Vec<u8> {
     let (method, target, head, body) = parts(request);
     let path = target.split('?').next().unwrap_or("").to_string();
+    state.lock().unwrap().requests.push(format!("{method} {path}"));
     let invalid_grant = || json_answer("400 Bad Request", json!({ "error": "invalid_grant" }));
     match (method.as_str(), path.as_str()) {
         ("POST", "/activate") => {

@@ -162,6 +162,13 @@ impl Hfs {
     }
 }
 
+impl Hfs {
+    /// The server's process id (for its CPU and memory).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 impl Drop for Hfs {
     fn drop(&mut self) {
         let _ = self.child.kill();
