@@ -49,7 +49,16 @@ async function start() {
   } catch (error) {
     console.error(error);
   }
-  window.addEventListener("hashchange", route);
+  window.addEventListener("hashchange", async () => {
+    await route();
+    // A call that rings comes back to the front wherever the patient goes
+    // (after the screen she went to is drawn, so it does not draw over it).
+    if (ringing && location.hash !== "#/call") {
+      const call = await invoke("call_status").catch(() => null);
+      ringing = call?.phase === "incoming";
+      if (ringing) location.hash = "#/call";
+    }
+  });
   // Choosing the screen one is on shows it afresh (new readings, replies).
   for (const link of document.querySelectorAll("nav a")) {
     link.addEventListener("click", () => {
@@ -93,6 +102,7 @@ async function followLink() {
  * the nurse's page when an enrolment link arrives, and the restart screen
  * after a panic. The shell answers `attention` only when one of these
  * happens (or after ten minutes), so nothing is asked again and again. */
+let ringing = false;
 async function watchForAttention() {
   let seen = 0;
   for (;;) {
@@ -107,7 +117,8 @@ async function watchForAttention() {
         linkShown = attention.link;
         if (location.hash !== "#/nurse") location.hash = "#/nurse";
       }
-      if (attention.ringing && document.getElementById("main").dataset.screen !== "call") {
+      ringing = attention.ringing;
+      if (ringing && document.getElementById("main").dataset.screen !== "call") {
         location.hash = "#/call";
       }
     } catch (error) {
