@@ -18,18 +18,20 @@ const BACKPORT: &str = "http://hl7.org/fhir/uv/subscriptions-backport/StructureD
 /// names, for this patient only (`patient=Patient/<id>`), over a WebSocket,
 /// carrying only the changed resources' references (the app fetches what
 /// changed itself, with its own token).
+///
+/// The filter is written where the Backport IG puts it (on `criteria`) and
+/// once more on the resource itself, where hfs 0.2.7 reads it: a server
+/// that finds no filter would tell this tablet of every patient's changes.
 pub fn subscription(patient: &str) -> Json {
+    let filter =
+        json!({ "url": format!("{BACKPORT}/backport-filter-criteria"), "valueString": format!("patient={patient}") });
     json!({
         "resourceType": "Subscription",
+        "extension": [filter.clone()],
         "status": "requested",
         "reason": "Heima: the patient's tablet hears of new messages, plan changes and calls at once",
         "criteria": canonical::FOLLOW_UP_TOPIC,
-        "_criteria": {
-            "extension": [{
-                "url": format!("{BACKPORT}/backport-filter-criteria"),
-                "valueString": format!("patient={patient}"),
-            }]
-        },
+        "_criteria": { "extension": [filter] },
         "channel": {
             "type": "websocket",
             "payload": "application/fhir+json",
@@ -282,6 +284,7 @@ mod tests {
         let s = subscription("Patient/p-7");
         assert_eq!(s["criteria"], canonical::FOLLOW_UP_TOPIC);
         assert_eq!(s["_criteria"]["extension"][0]["valueString"], "patient=Patient/p-7");
+        assert_eq!(s["extension"][0]["valueString"], "patient=Patient/p-7", "where hfs reads it");
         assert_eq!(s["channel"]["type"], "websocket");
         assert_eq!(s["channel"]["_payload"]["extension"][0]["valueCode"], "id-only");
     }
