@@ -41,6 +41,18 @@ fn defined_urls() -> BTreeSet<String> {
                     urls.insert(id["value"].as_str().unwrap().to_string());
                 }
             }
+            // A subscription topic in the R4 Backport IG's form.
+            "Basic" => {
+                assert_eq!(d["code"]["coding"][0]["code"], "SubscriptionTopic");
+                let url = d["extension"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|e| e["url"] == "http://hl7.org/fhir/5.0/StructureDefinition/extension-SubscriptionTopic.url")
+                    .and_then(|e| e["valueUri"].as_str())
+                    .expect("a topic names its url");
+                urls.insert(url.to_string());
+            }
             other => panic!("docs/fhir holds a {other}"),
         }
     }
@@ -82,6 +94,7 @@ fn every_extension_used_is_defined() {
         assert!(defined.contains(*url), "{url} has no definition in docs/fhir");
     }
     assert!(defined.contains("https://fhir.heima.no/demo/sid/careplan"));
+    assert!(defined.contains(canonical::FOLLOW_UP_TOPIC), "the push channel's topic is published");
 
     let mut used = BTreeSet::new();
     extension_urls(&serde_json::from_str(demo::CAREPLAN_JSON).unwrap(), &mut used);
@@ -99,11 +112,24 @@ fn every_extension_used_is_defined() {
         &fq::Respondent { patient: None, by: &Recorder::new(EnteredBy::Patient) },
     );
     extension_urls(&response, &mut used);
+    extension_urls(&heima_core::fhir::subscription::subscription("Patient/p1"), &mut used);
+    for d in definitions().iter().filter(|d| d["resourceType"] == "Basic") {
+        extension_urls(d, &mut used);
+    }
     assert!(used.len() >= 4, "{used:?}");
     for url in used {
         assert!(
-            url.starts_with("http://hl7.org/fhir/StructureDefinition/") || defined.contains(&url),
-            "{url} is neither an HL7 core extension nor defined in docs/fhir"
+            // HL7's own: core, the Subscriptions Backport IG, R4B/R5 elements on R4.
+            [
+                "http://hl7.org/fhir/StructureDefinition/",
+                "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/",
+                "http://hl7.org/fhir/5.0/StructureDefinition/extension-",
+                "http://hl7.org/fhir/4.3/StructureDefinition/extension-",
+            ]
+            .iter()
+            .any(|hl7| url.starts_with(hl7))
+                || defined.contains(&url),
+            "{url} is neither an HL7 extension nor defined in docs/fhir"
         );
     }
 }
