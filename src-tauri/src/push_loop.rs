@@ -1,6 +1,7 @@
 //! Keeps the push channel up: runs the core's push sessions one after
 //! another, waiting between them as long as the core says (backoff after a
-//! failure, hours when the service offers no subscriptions).
+//! failure, hours when the service offers no subscriptions), or until the
+//! core wants a fresh start (an enrolment).
 
 use tauri::{AppHandle, Manager};
 
@@ -8,7 +9,11 @@ use crate::AppState;
 
 pub async fn run(app: AppHandle) {
     loop {
-        let wait = app.state::<AppState>().push_session().await;
-        tokio::time::sleep(wait).await;
+        let state = app.state::<AppState>();
+        let wait = state.push_session().await;
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = state.push_wanted() => {}
+        }
     }
 }

@@ -161,6 +161,8 @@ pub struct App<P: Platform, M: CallMedia> {
     sync_wake: tokio::sync::Notify,
     /// Where the push channel stands (`app/push.rs`).
     push: Mutex<crate::sync::push::PushState>,
+    /// Starts the push channel afresh: an enrolment (or a new service).
+    push_wake: tokio::sync::Notify,
     /// Wakes the call loop: the push channel announced a call.
     call_wake: tokio::sync::Notify,
     /// Counts what needs the screen at once (a call rings, a link arrived):
@@ -257,6 +259,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             sync_wake: tokio::sync::Notify::new(),
             push: Mutex::new(crate::sync::push::PushState::Off),
             call_wake: tokio::sync::Notify::new(),
+            push_wake: tokio::sync::Notify::new(),
             attention: tokio::sync::watch::Sender::new(0),
             device_readings: tokio::sync::watch::Sender::new(0),
             people: Mutex::new(People {

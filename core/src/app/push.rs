@@ -45,8 +45,13 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         *self.push.lock().unwrap()
     }
 
+    /// A new state; when the call loop's pace changes with it, the call
+    /// loop is woken to look once and take up the new pace.
     fn set_push_state(&self, state: PushState) {
-        *self.push.lock().unwrap() = state;
+        let before = std::mem::replace(&mut *self.push.lock().unwrap(), state);
+        if before.call_poll_every() != state.call_poll_every() {
+            self.call_wake.notify_one();
+        }
     }
 
     /// How long the sync loop sleeps when nothing wakes it: the channel's
@@ -68,6 +73,12 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// announced a call; `None`: only when announced.
     pub fn call_poll_every(&self) -> Option<Duration> {
         self.push_state().call_poll_every()
+    }
+
+    /// Waits until the push channel should start afresh (an enrolment, a new
+    /// service): the shell's loop stops waiting then.
+    pub async fn push_wanted(&self) {
+        self.push_wake.notified().await
     }
 
     /// Waits until the push channel announced a call (or its end).
@@ -103,7 +114,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 log::info!("push: the service offers no subscriptions; asking every 15 minutes");
                 PushState::NotOffered { since: now }
             }
-            Ok(true) => PushState::Down { failures: 0, since: now }.failed(now),
+            // Asked to start afresh, or no longer enrolled: the next session decides.
+            Ok(true) => PushState::Starting,
             Err(error) => {
                 log::info!("push: channel down: {}", error.code());
                 if matches!(error, SyncError::Unauthorized(_)) {
@@ -186,8 +198,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         }
     }
 
-    /// Reads notifications until the connection ends (an error) or the
-    /// tablet is no longer enrolled (`Ok`).
+    /// Reads notifications until the connection ends (an error), or the
+    /// tablet is no longer enrolled or enrolled anew (`Ok`).
     async fn push_listen(&self, mut socket: PushSocket, id: &str) -> Result<(), SyncError> {
         let first = socket.next(pace::ANSWER_WITHIN, pace::ANSWER_WITHIN).await?;
         if first.kind != crate::fhir::subscription::NotificationKind::Handshake {
@@ -212,7 +224,13 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 socket.close().await;
                 return Ok(());
             }
-            notification = socket.next(pace::KEEP_ALIVE, pace::ANSWER_WITHIN).await?;
+            notification = tokio::select! {
+                next = socket.next(pace::KEEP_ALIVE, pace::ANSWER_WITHIN) => next?,
+                _ = self.push_wake.notified() => {
+                    socket.close().await;
+                    return Ok(());
+                }
+            };
         }
     }
 }

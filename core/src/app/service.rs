@@ -352,6 +352,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         store.set_setting(REVOKED_SETTING, "false")?;
         let mut sync = self.sync.lock().unwrap();
         (sync.revoked, sync.refresh_failures, sync.next_refresh_try, sync.last_error) = (false, 0, None, None);
+        // Enrolled (again, or with another service): the push channel starts afresh.
+        self.push_wake.notify_one();
         Ok(())
     }
 
