@@ -166,7 +166,7 @@ async fn main() {
     let mut steps = vec![];
     let mut sent = 0usize;
     let step_secs = env("HEIMA_LOAD_STEP_SECS", 15);
-    for rate in [25u64, 50, 100, 200, 400] {
+    for rate in [25u64, 50, 100, 200, 400, 800, 1600] {
         let (cpu0, _) = usage(server);
         let latencies: Arc<Mutex<Vec<f64>>> = Arc::default();
         let failed = Arc::new(AtomicUsize::new(0));

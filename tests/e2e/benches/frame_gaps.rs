@@ -12,7 +12,7 @@ use heima_core::{
     store::{readings::EnteredBy, Store, StoreKey},
     sync::client::FhirClient,
 };
-use heima_e2e::{App, Launch};
+use heima_e2e::{App, Launch, ServiceEnv};
 use heima_test_support::{auth::AuthServer, hfs::Hfs};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{json, Value};
@@ -34,19 +34,9 @@ async fn main() {
     gateway.state.lock().unwrap().activation_codes.insert(code.clone(), patient_id);
 
     let data = tempfile::tempdir().unwrap();
-    let (endpoint, trusted) = (gateway.activation_endpoint(), format!("{}=Testkommunen", gateway.base));
+    let service = ServiceEnv::new(&gateway, None);
     let log = data.path().join("app.log");
-    let app = App::start(Launch {
-        data_dir: Some(data.path()),
-        env: vec![
-            ("HEIMA_ENROL_ENDPOINT", &endpoint),
-            ("HEIMA_NURSE_CODE", "7531"),
-            ("HEIMA_TRUSTED_SERVICES", &trusted),
-            ("HEIMA_ALLOW_LOOPBACK_HTTP", "1"),
-        ],
-        log_to: Some(&log),
-    })
-    .await;
+    let app = App::start(Launch { data_dir: Some(data.path()), env: service.vars(), log_to: Some(&log) }).await;
     app.enrol_with_code("7531", &code).await;
 
     // 10,000 readings wait in the app's own database.

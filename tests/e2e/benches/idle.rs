@@ -17,7 +17,7 @@ use std::{
 use heima_core::sync::client::FhirClient;
 use heima_e2e::{
     nurse_desk::{Announce, DeskOptions, NurseDesk},
-    App, Launch,
+    App, Launch, ServiceEnv,
 };
 use heima_test_support::{auth::AuthServer, hfs::Hfs};
 use serde_json::{json, Value};
@@ -109,19 +109,10 @@ async fn main() {
     }
 
     let data = tempfile::tempdir().unwrap();
-    let (endpoint, trusted) = (gateway.activation_endpoint(), format!("{}=Testkommunen", gateway.base));
+    let desk_origin = desk.call_endpoint().trim_end_matches("/call").to_string();
+    let service = ServiceEnv::new(&gateway, Some(&desk_origin));
     let log = data.path().join("app.log");
-    let app = App::start(Launch {
-        data_dir: Some(data.path()),
-        env: vec![
-            ("HEIMA_ENROL_ENDPOINT", &endpoint),
-            ("HEIMA_NURSE_CODE", "7531"),
-            ("HEIMA_TRUSTED_SERVICES", &trusted),
-            ("HEIMA_ALLOW_LOOPBACK_HTTP", "1"),
-        ],
-        log_to: Some(&log),
-    })
-    .await;
+    let app = App::start(Launch { data_dir: Some(data.path()), env: service.vars(), log_to: Some(&log) }).await;
     app.enrol_with_code("7531", &code).await;
     let started = Instant::now();
     while !std::fs::read_to_string(&log).unwrap_or_default().contains("push: connected") {

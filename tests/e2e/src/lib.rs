@@ -88,6 +88,34 @@ pub struct App {
     driver: Child,
 }
 
+/// The environment that lets the app enrol with a test service: the
+/// gateway's activation endpoint, the gateway (and the call desk, if any)
+/// trusted, plain http on loopback, and the nurse code `7531`.
+pub struct ServiceEnv {
+    endpoint: String,
+    trusted: String,
+}
+
+impl ServiceEnv {
+    /// `call_desk`: the call endpoint's origin, trusted too.
+    pub fn new(gateway: &heima_test_support::auth::AuthServer, call_desk: Option<&str>) -> ServiceEnv {
+        let mut trusted = format!("{}=Testkommunen", gateway.base);
+        if let Some(desk) = call_desk {
+            trusted.push_str(&format!(";{desk}=Testkommunen (samtaler)"));
+        }
+        ServiceEnv { endpoint: gateway.activation_endpoint(), trusted }
+    }
+
+    pub fn vars(&self) -> Vec<(&str, &str)> {
+        vec![
+            ("HEIMA_ENROL_ENDPOINT", &self.endpoint),
+            ("HEIMA_NURSE_CODE", "7531"),
+            ("HEIMA_TRUSTED_SERVICES", &self.trusted),
+            ("HEIMA_ALLOW_LOOPBACK_HTTP", "1"),
+        ]
+    }
+}
+
 /// Options for starting the app.
 #[derive(Default)]
 pub struct Launch<'a> {

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 use heima_core::sync::client::FhirClient;
-use heima_e2e::{App, Launch};
+use heima_e2e::{App, Launch, ServiceEnv};
 use heima_test_support::{auth::AuthServer, hfs::Hfs};
 use jiff::{tz::TimeZone, Timestamp, ToSpan};
 use serde_json::{json, Value};
@@ -126,21 +126,11 @@ async fn the_patients_journey_from_plan_to_the_end() {
 
     let data = tempfile::tempdir().unwrap();
     let home = tempfile::tempdir().unwrap();
-    let endpoint = gateway.activation_endpoint();
-    let trusted = format!("{}=Testkommunen", gateway.base);
+    let service = ServiceEnv::new(&gateway, None);
     let home_path = home.path().display().to_string();
-    let app = App::start(Launch {
-        data_dir: Some(data.path()),
-        env: vec![
-            ("HEIMA_ENROL_ENDPOINT", &endpoint),
-            ("HEIMA_NURSE_CODE", "7531"),
-            ("HEIMA_TRUSTED_SERVICES", &trusted),
-            ("HEIMA_ALLOW_LOOPBACK_HTTP", "1"),
-            ("HOME", &home_path),
-        ],
-        ..Launch::default()
-    })
-    .await;
+    let mut env = service.vars();
+    env.push(("HOME", &home_path));
+    let app = App::start(Launch { data_dir: Some(data.path()), env, ..Launch::default() }).await;
     app.enrol_with_code("7531", &code).await;
     sync_until(&app, "return document.querySelectorAll('li.task').length > 0").await;
     app.wait_for_text(".phase--active", "I oppfølging siden 1. januar 2026").await;

@@ -10,7 +10,7 @@ use heima_core::{
     store::{readings::EnteredBy, Store, StoreKey},
     sync::client::FhirClient,
 };
-use heima_e2e::{App, Launch};
+use heima_e2e::{App, Launch, ServiceEnv};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 
@@ -44,19 +44,8 @@ async fn enrol_with_a_code_send_with_progress_and_ask_the_nurse_when_revoked() {
     gateway.state.lock().unwrap().activation_codes.insert(code.clone(), patient_id.clone());
 
     let data = tempfile::tempdir().unwrap();
-    let endpoint = gateway.activation_endpoint();
-    let trusted = format!("{}=Testkommunen", gateway.base);
-    let app = App::start(Launch {
-        data_dir: Some(data.path()),
-        env: vec![
-            ("HEIMA_ENROL_ENDPOINT", &endpoint),
-            ("HEIMA_NURSE_CODE", "7531"),
-            ("HEIMA_TRUSTED_SERVICES", &trusted),
-            ("HEIMA_ALLOW_LOOPBACK_HTTP", "1"),
-        ],
-        ..Launch::default()
-    })
-    .await;
+    let service = ServiceEnv::new(&gateway, None);
+    let app = App::start(Launch { data_dir: Some(data.path()), env: service.vars(), ..Launch::default() }).await;
     app.click("nav a[data-route=settings]").await;
     app.wait_for_text("#service-status", "Demo").await;
     // Enrolment is the nurse's, behind the nurse code.
