@@ -7,7 +7,8 @@
 //! (byte-exact GATT packets through the decoders and a session) and typed
 //! by hand, by the patient and by a relative (training left out), answered
 //! questionnaires, messages, a notice, the paired devices; the export; the
-//! demo CarePlan and Questionnaires; everything under `docs/fhir/`.
+//! demo CarePlan and Questionnaires; the push channel's Subscription;
+//! everything under `docs/fhir/`.
 
 use std::{collections::BTreeMap, path::Path, process::Command, time::Duration};
 
@@ -188,6 +189,8 @@ fn every_resource_the_app_writes_passes_the_schema_and_the_profiles() {
     for text in demo::QUESTIONNAIRES_JSON {
         resources.push(serde_json::from_str(text).unwrap());
     }
+    // The push channel's subscription, as the tablet creates it.
+    resources.push(heima_core::fhir::subscription::subscription("Patient/p1"));
     let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/fhir");
     for entry in std::fs::read_dir(docs).unwrap() {
         resources.push(serde_json::from_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap()).unwrap());
@@ -212,6 +215,8 @@ fn every_resource_the_app_writes_passes_the_schema_and_the_profiles() {
         ("StructureDefinition", 7),
         ("NamingSystem", 5),
         ("CodeSystem", 2),
+        ("Subscription", 1),
+        ("Basic", 1),
     ] {
         assert!(checked[kind].as_u64().unwrap_or(0) >= at_least, "{kind}: {checked}");
     }
