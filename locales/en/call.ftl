@@ -30,6 +30,7 @@ call-ended-call-refused = The follow-up service did not accept the call. Ask you
 call-ended-call-missed = You missed a call from the nurse. They will call again, or you can call them.
 call-ended-call-not-offered = Your follow-up service does not take video calls here.
 call-ended-call-busy = You are already in a call.
+call-ended-call-relay-expired = The call could not be connected: access to the call service has expired. Try again in a little while. If it still does not work, phone the follow-up service.
 call-ended-failed = The call could not be started. Try again, or phone them.
 call-demo-heading = Demo: incoming call
 call-demo-intro = Show the patient what it looks like when the nurse calls.

@@ -30,6 +30,7 @@ call-ended-call-refused = Oppfølgingstjenesten godtok ikke samtalen. Spør syke
 call-ended-call-missed = Du har et tapt anrop fra sykepleieren. De ringer deg igjen, eller du kan ringe dem.
 call-ended-call-not-offered = Oppfølgingstjenesten din tar ikke imot videosamtaler her.
 call-ended-call-busy = Du er allerede i en samtale.
+call-ended-call-relay-expired = Samtalen kunne ikke kobles opp: tilgangen til samtaletjenesten har gått ut. Prøv igjen om litt. Går det fortsatt ikke, ring oppfølgingstjenesten på telefon.
 call-ended-failed = Samtalen kunne ikke startes. Prøv igjen, eller ring på telefon.
 call-demo-heading = Demo: innkommende samtale
 call-demo-intro = Vis pasienten hvordan det ser ut når sykepleieren ringer.

@@ -30,6 +30,7 @@ call-ended-call-refused = Oppfølgingstenesta godtok ikkje samtalen. Spør sjuke
 call-ended-call-missed = Du har ei tapt oppringing frå sjukepleiaren. Dei ringjer deg igjen, eller du kan ringje dei.
 call-ended-call-not-offered = Oppfølgingstenesta di tek ikkje imot videosamtalar her.
 call-ended-call-busy = Du er allereie i ein samtale.
+call-ended-call-relay-expired = Samtalen kunne ikkje koplast opp: tilgangen til samtaletenesta har gått ut. Prøv igjen om litt. Går det framleis ikkje, ring oppfølgingstenesta på telefon.
 call-ended-failed = Samtalen kunne ikkje startast. Prøv igjen, eller ring på telefon.
 call-demo-heading = Demo: innkomande samtale
 call-demo-intro = Vis pasienten korleis det ser ut når sjukepleiaren ringjer.

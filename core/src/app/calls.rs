@@ -111,7 +111,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                     .ok_or_else(|| CallError::new(ErrorCode::CallNotOffered, "the service takes no calls"))?;
                 // Its own token (RFC 8707) or none, never the FHIR token.
                 Ok(CallRoute::Service(Box::new(
-                    CallService::new(&endpoint, enrolment.call_token)?.with_clock(self.clock.clone()),
+                    CallService::new(&endpoint, enrolment.call_token)?
+                        .with_clock(self.clock.clone())
+                        .with_ice_transports(self.config.ice_transports),
                 )))
             }
         }

@@ -28,6 +28,8 @@ pub struct AppConfig {
     pub nurse_code: Option<String>,
     /// What the patient's side of a call sends (`None`: nothing).
     pub call_source: Option<Source>,
+    /// Which ICE candidates calls use (relay only: to test the TURN path).
+    pub ice_transports: crate::call::IceTransports,
     /// The activation endpoint for codes typed by hand.
     pub enrol_endpoint: Option<String>,
     /// The follow-up services this installation trusts.
@@ -56,6 +58,9 @@ pub enum Variable {
     /// What the patient's side of a call sends instead of the camera and
     /// microphone: `test-pattern`, or `none` (as on a tablet without either).
     CallSource,
+    /// `relay`: calls use the service's TURN relay only (as behind a
+    /// carrier-grade NAT; tests of the relay path).
+    IceTransports,
 }
 
 impl Variable {
@@ -67,6 +72,7 @@ impl Variable {
             Variable::TrustedServices => "HEIMA_TRUSTED_SERVICES",
             Variable::AllowLoopbackHttp => "HEIMA_ALLOW_LOOPBACK_HTTP",
             Variable::CallSource => "HEIMA_CALL_SOURCE",
+            Variable::IceTransports => "HEIMA_ICE_TRANSPORTS",
         }
     }
 }
@@ -114,6 +120,10 @@ impl AppConfig {
                 Some("none") => None,
                 _ => Some(Source::Devices),
             },
+            ice_transports: match get(Variable::IceTransports).as_deref() {
+                Some("relay") => crate::call::IceTransports::Relay,
+                _ => crate::call::IceTransports::All,
+            },
             enrol_endpoint: get(Variable::EnrolEndpoint).or_else(|| installation.activation_endpoint.clone()),
             trust,
             call_timings: CallTimings::default(),
@@ -152,6 +162,7 @@ mod tests {
         assert!(notices.is_empty());
         assert_eq!((config.nurse_code, config.enrol_endpoint), (None, None));
         assert_eq!(config.call_source, Some(Source::Devices));
+        assert_eq!(config.ice_transports, crate::call::IceTransports::All);
         assert_eq!(config.trust, Trust::default(), "nothing trusted unless named");
 
         let (config, notices) = read(&[
@@ -160,8 +171,10 @@ mod tests {
             (Variable::TrustedServices, "https://dho.example.no=Testkommunen"),
             (Variable::AllowLoopbackHttp, "1"),
             (Variable::CallSource, "none"),
+            (Variable::IceTransports, "relay"),
         ]);
         assert!(notices.is_empty());
+        assert_eq!(config.ice_transports, crate::call::IceTransports::Relay);
         assert_eq!(config.nurse_code.as_deref(), Some("9753"));
         assert_eq!(config.call_source, None);
         assert_eq!(config.trust.services[0].name, "Testkommunen");

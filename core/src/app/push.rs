@@ -55,15 +55,19 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     }
 
     /// How long the sync loop sleeps when nothing wakes it: the channel's
-    /// pace, or sooner when an item waiting to be sent is due.
+    /// pace, or sooner when an item waiting to be sent is due — but never
+    /// less than a minute (an item still due after a round is one the
+    /// service would not take yet: a 401 the round could not mend, a store
+    /// it could not open).
     pub fn sync_every(&self) -> Duration {
+        const AT_LEAST: Duration = Duration::from_secs(60);
         let every = self.push_state().poll_every();
         let next_try = self.with_store(|s| Ok(s.outbox_next_try()?)).ok().flatten();
         match next_try {
             Some(at) => {
                 let until = self.clock.now().duration_until(at);
                 let until = Duration::try_from(until).unwrap_or(Duration::ZERO);
-                every.min(until.max(Duration::from_secs(1)))
+                every.min(until.max(AT_LEAST))
             }
             None => every,
         }
@@ -391,6 +395,23 @@ mod tests {
         assert_eq!(subscriptions().await, 1, "one subscription, made once and used again");
         t.app.push_forget().await;
         assert_eq!(subscriptions().await, 0, "deleted at the end");
+    }
+
+    #[tokio::test]
+    async fn a_waiting_item_brings_the_next_round_forward_but_never_below_a_minute() {
+        let t = TestApp::enrolled();
+        assert_eq!(t.app.sync_every(), pace::POLL_WITHOUT_PUSH, "nothing waits");
+        let now = t.app.clock().now();
+        let typed = std::collections::BTreeMap::from([("29463-7".to_string(), "70.0".to_string())]);
+        let m = crate::manual::measurement(crate::vocabulary::MeasurementKind::BodyWeight, &typed, now).unwrap();
+        let reading = crate::store::readings::NewReading::unjudged(&m, crate::vocabulary::EnteredBy::Patient, now);
+        t.app.with_store_mut(|s| Ok(s.insert_reading(&reading)?)).unwrap();
+        assert_eq!(t.app.sync_every(), Duration::from_secs(60), "due now (a round just failed): a minute");
+        let id = t.app.with_store(|s| Ok(s.outbox_due(now, 10)?[0].id)).unwrap();
+        let later = now.checked_add(jiff::SignedDuration::from_mins(5)).unwrap();
+        t.app.with_store(|s| Ok(s.outbox_failed(id, "503", later)?)).unwrap();
+        let every = t.app.sync_every();
+        assert!((Duration::from_secs(299)..=Duration::from_secs(300)).contains(&every), "its next try: {every:?}");
     }
 
     #[tokio::test]

@@ -276,6 +276,7 @@ impl TestApp {
             data_dir: dir.to_path_buf(),
             nurse_code: None,
             call_source: Some(Source::Devices),
+            ice_transports: crate::call::IceTransports::All,
             enrol_endpoint: None,
             trust: Trust::default(),
             call_timings: CallTimings {

@@ -130,7 +130,8 @@ async fn main() {
     let window = Instant::now();
     tokio::time::sleep(Duration::from_secs(minutes * 60)).await;
     let elapsed = window.elapsed().as_secs_f64();
-    let pids = app_processes(data.path());
+    // The same processes as at the start (their program file may have been
+    // rebuilt meanwhile, which renames what `/proc/<pid>/exe` shows).
     let cpu = cpu_seconds(&pids) - before.2;
     let requests = gateway.state.lock().unwrap().requests[before.0..].to_vec();
     let call_requests = desk.requests().await - before.1;

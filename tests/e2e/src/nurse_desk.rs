@@ -42,6 +42,8 @@ struct Desk {
     next: u32,
     /// Requests to the call endpoint (`/call/…`), for the benchmarks.
     requests: usize,
+    /// `Link` values announced instead of the options' (new credentials).
+    ice_links: Option<Vec<String>>,
 }
 
 /// A running desk; dropped, it stops.
@@ -135,6 +137,12 @@ impl NurseDesk {
     /// The call endpoint to give the app (`Enrolment::call_endpoint`).
     pub fn call_endpoint(&self) -> String {
         format!("http://127.0.0.1:{}/call", self.port)
+    }
+
+    /// From now on the desk announces these ICE servers (a service hands
+    /// out fresh TURN credentials).
+    pub async fn set_ice_links(&self, links: Vec<String>) {
+        self.desk.lock().await.ice_links = Some(links);
     }
 
     /// Requests the call endpoint (`/call/…`) has had.
@@ -259,7 +267,8 @@ async fn route(request: Request, desk: Arc<Mutex<Desk>>, options: Arc<DeskOption
         // The patient's half (docs/calls.md).
         ("OPTIONS", "/call/calls") => {
             let mut reply = empty("204 No Content");
-            reply.headers.extend(options.ice_links.iter().map(|l| ("Link".to_string(), l.clone())));
+            let links = desk.lock().await.ice_links.clone().unwrap_or_else(|| options.ice_links.clone());
+            reply.headers.extend(links.into_iter().map(|l| ("Link".to_string(), l)));
             reply
         }
         ("POST", "/call/calls") => {
