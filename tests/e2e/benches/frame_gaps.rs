@@ -8,12 +8,8 @@
 
 use std::time::{Duration, Instant};
 
-use heima_core::{
-    store::{readings::EnteredBy, Store, StoreKey},
-    sync::client::FhirClient,
-};
-use heima_e2e::{App, Launch, ServiceEnv};
-use heima_test_support::{auth::AuthServer, hfs::Hfs};
+use heima_core::store::{readings::EnteredBy, Store, StoreKey};
+use heima_e2e::{service::TestService, App, Launch};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{json, Value};
 
@@ -21,23 +17,15 @@ const READINGS: usize = 10_000;
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
-    let hfs = Hfs::start().await;
-    let direct = FhirClient::new(&hfs.base, Duration::from_secs(30), None).unwrap();
-    let patient = direct.post("Patient", &json!({ "resourceType": "Patient" })).await.unwrap();
-    let patient_id = patient["id"].as_str().unwrap().to_string();
-    let mut plan: Value = serde_json::from_str(heima_core::demo::CAREPLAN_JSON).unwrap();
-    plan.as_object_mut().unwrap().remove("meta");
-    plan["subject"] = json!({ "reference": format!("Patient/{patient_id}") });
-    direct.post("CarePlan", &plan).await.unwrap();
-    let gateway = AuthServer::start(&hfs.base).await;
-    let code = heima_core::enrolment::new_code(&[3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5]);
-    gateway.state.lock().unwrap().activation_codes.insert(code.clone(), patient_id);
+    let service = TestService::start([3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5]).await;
+    service.post_plan(heima_core::demo::CAREPLAN_JSON).await;
+    let direct = service.direct();
 
     let data = tempfile::tempdir().unwrap();
-    let service = ServiceEnv::new(&gateway, None);
+    let env = service.env(None);
     let log = data.path().join("app.log");
-    let app = App::start(Launch { data_dir: Some(data.path()), env: service.vars(), log_to: Some(&log) }).await;
-    app.enrol_with_code("7531", &code).await;
+    let app = App::start(Launch { data_dir: Some(data.path()), env: env.vars(), log_to: Some(&log) }).await;
+    app.enrol_with_code("7531", &service.code).await;
 
     // 10,000 readings wait in the app's own database.
     let key = StoreKey::from_hex(&std::fs::read_to_string(data.path().join("test-store.key")).unwrap()).unwrap();

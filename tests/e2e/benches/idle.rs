@@ -14,12 +14,11 @@ use std::{
     time::{Duration, Instant},
 };
 
-use heima_core::sync::client::FhirClient;
 use heima_e2e::{
-    nurse_desk::{Announce, DeskOptions, NurseDesk},
-    App, Launch, ServiceEnv,
+    nurse_desk::{DeskOptions, NurseDesk},
+    service::TestService,
+    App, Launch,
 };
-use heima_test_support::{auth::AuthServer, hfs::Hfs};
 use serde_json::{json, Value};
 
 /// The processes of the app whose data folder is `data`: the app and
@@ -85,35 +84,23 @@ fn count(requests: &[String]) -> BTreeMap<String, usize> {
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
     let minutes: u64 = std::env::var("HEIMA_IDLE_MINUTES").ok().and_then(|m| m.parse().ok()).unwrap_or(60);
-    let hfs = Hfs::start().await;
-    let direct = FhirClient::new(&hfs.base, Duration::from_secs(30), None).unwrap();
-    let patient = direct.post("Patient", &json!({ "resourceType": "Patient" })).await.unwrap();
-    let patient_id = patient["id"].as_str().unwrap().to_string();
-    let mut plan: Value = serde_json::from_str(heima_core::demo::CAREPLAN_JSON).unwrap();
-    plan.as_object_mut().unwrap().remove("meta");
-    plan["subject"] = json!({ "reference": format!("Patient/{patient_id}") });
-    direct.post("CarePlan", &plan).await.unwrap();
+    let service = TestService::start([2, 7, 1, 8, 2, 8, 1, 8, 2, 8, 5]).await;
+    service.post_plan(heima_core::demo::CAREPLAN_JSON).await;
     let desk = NurseDesk::start(DeskOptions {
         token: None,
         ice_links: vec![],
         ring_limit: Duration::from_secs(30),
-        announce: Some(Announce { fhir_base: hfs.base.clone(), patient: format!("Patient/{patient_id}") }),
+        announce: Some(service.announce()),
     })
     .await;
-    let gateway = AuthServer::start(&hfs.base).await;
-    let code = heima_core::enrolment::new_code(&[2, 7, 1, 8, 2, 8, 1, 8, 2, 8, 5]);
-    {
-        let mut state = gateway.state.lock().unwrap();
-        state.activation_codes.insert(code.clone(), patient_id);
-        state.call_endpoint = Some(desk.call_endpoint());
-    }
+    service.take_calls_at(&desk);
+    let gateway = &service.gateway;
 
     let data = tempfile::tempdir().unwrap();
-    let desk_origin = desk.call_endpoint().trim_end_matches("/call").to_string();
-    let service = ServiceEnv::new(&gateway, Some(&desk_origin));
+    let env = service.env(Some(&desk));
     let log = data.path().join("app.log");
-    let app = App::start(Launch { data_dir: Some(data.path()), env: service.vars(), log_to: Some(&log) }).await;
-    app.enrol_with_code("7531", &code).await;
+    let app = App::start(Launch { data_dir: Some(data.path()), env: env.vars(), log_to: Some(&log) }).await;
+    app.enrol_with_code("7531", &service.code).await;
     let started = Instant::now();
     while !std::fs::read_to_string(&log).unwrap_or_default().contains("push: connected") {
         assert!(started.elapsed() < Duration::from_secs(60), "the push channel did not come up");

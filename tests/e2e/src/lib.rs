@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 pub use fantoccini;
 
 pub mod nurse_desk;
+pub mod service;
 
 /// Bare HTTP/1.1 plumbing shared with the core's test servers.
 use heima_test_support::http;

@@ -509,6 +509,35 @@ pub async fn run(client: &Client, script: &str) -> Value {
         .unwrap()
 }
 
+/// Waits (30 s at most) until the nurse's page has decoded pictures and
+/// heard sound from the patient.
+pub async fn nurse_sees_and_hears_the_patient(client: &Client) {
+    let started = Instant::now();
+    loop {
+        let r = report(client).await;
+        if r["framesDecoded"].as_u64().unwrap_or(0) >= 20 && r["audioPeak"].as_f64().unwrap_or(0.0) > 0.05 {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the nurse did not get the patient's picture and sound: {r}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The candidate types of the nurse's selected pair (`local/remote`, e.g.
+/// `relay/relay`), or `none`.
+pub async fn selected_pair(client: &Client) -> String {
+    let script = r#"const done = arguments[0];
+        pc.getStats().then((stats) => {
+          let pair = null;
+          stats.forEach((s) => { if (s.type === "transport" && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId); });
+          done(pair ? `${stats.get(pair.localCandidateId).candidateType}/${stats.get(pair.remoteCandidateId).candidateType}` : "none");
+        });"#;
+    client.execute_async(script, vec![]).await.unwrap().as_str().unwrap_or("none").to_string()
+}
+
 /// The page's report: connection state, who ended, packets, decoded
 /// frames, audio heard.
 pub async fn report(client: &Client) -> Value {

@@ -21,7 +21,7 @@ use heima_core::call::{
     signalling::{follow, CallEnd, CallService, CallSignalling},
     CallOptions, CallPeer, CallState, IceTransports,
 };
-use heima_e2e::nurse_desk::{nurse_browser, report, run, DeskOptions, NurseDesk, StunServer};
+use heima_e2e::nurse_desk::{nurse_browser, report, run, selected_pair, DeskOptions, NurseDesk, StunServer};
 use heima_media::{Capture, Playback, Source, Speaker};
 use heima_test_support::turn::Coturn;
 
@@ -184,17 +184,6 @@ async fn the_nurse_calls_the_patient_and_hanging_up_ends_it_on_both_sides() {
     nurse.client.clone().close().await.unwrap();
 }
 
-/// The candidate types of the nurse's selected pair (`local/remote`).
-async fn nurse_pair(client: &Client) -> String {
-    let script = r#"const done = arguments[0];
-        pc.getStats().then((stats) => {
-          let pair = null;
-          stats.forEach((s) => { if (s.type === "transport" && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId); });
-          done(pair ? `${stats.get(pair.localCandidateId).candidateType}/${stats.get(pair.remoteCandidateId).candidateType}` : "none");
-        });"#;
-    client.execute_async(script, vec![]).await.unwrap().as_str().unwrap_or("none").to_string()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_call_through_the_turn_relay_only_carries_pictures_and_sound_both_ways() {
     let coturn = Coturn::start().await;
@@ -234,7 +223,7 @@ async fn a_call_through_the_turn_relay_only_carries_pictures_and_sound_both_ways
     })
     .await;
     media_both_ways(&nurse.client, &playback, set_up).await;
-    assert_eq!(nurse_pair(&nurse.client).await, "relay/relay", "the nurse's side talks relay to relay");
+    assert_eq!(selected_pair(&nurse.client).await, "relay/relay", "the nurse's side talks relay to relay");
     peer.hang_up().await.unwrap();
     run(&nurse.client, "window.hangUp()").await;
     // coturn writes each session's usage when it closes.

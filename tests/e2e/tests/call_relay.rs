@@ -11,20 +11,17 @@
 
 use std::time::{Duration, Instant};
 
-use heima_core::sync::client::FhirClient;
 use heima_e2e::{
-    nurse_desk::{nurse_browser, report, run, DeskOptions, NurseDesk},
-    App, Launch, ServiceEnv,
+    nurse_desk::{nurse_browser, nurse_sees_and_hears_the_patient, run, selected_pair, DeskOptions, NurseDesk},
+    service::TestService,
+    App, Launch,
 };
-use heima_test_support::{auth, hfs, turn::Coturn};
+use heima_test_support::turn::Coturn;
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_relay_only_call_with_expired_then_fresh_credentials() {
-    let hfs = hfs::Hfs::start().await;
-    let direct = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
-    let patient = direct.post("Patient", &json!({ "resourceType": "Patient" })).await.unwrap();
-    let patient_id = patient["id"].as_str().unwrap().to_string();
+    let service = TestService::start([5, 7, 1, 8, 2, 8, 1, 8, 2, 8, 4]).await;
     let coturn = Coturn::start().await;
     let now = jiff::Timestamp::now().as_second();
     let desk = NurseDesk::start(DeskOptions {
@@ -34,20 +31,13 @@ async fn a_relay_only_call_with_expired_then_fresh_credentials() {
         announce: None,
     })
     .await;
-    let gateway = auth::AuthServer::start(&hfs.base).await;
-    let code = heima_core::enrolment::new_code(&[5, 7, 1, 8, 2, 8, 1, 8, 2, 8, 4]);
-    {
-        let mut state = gateway.state.lock().unwrap();
-        state.activation_codes.insert(code.clone(), patient_id);
-        state.call_endpoint = Some(desk.call_endpoint());
-    }
+    service.take_calls_at(&desk);
     let data = tempfile::tempdir().unwrap();
-    let desk_origin = desk.call_endpoint().trim_end_matches("/call").to_string();
-    let service = ServiceEnv::new(&gateway, Some(&desk_origin));
-    let mut env = service.vars();
+    let service_env = service.env(Some(&desk));
+    let mut env = service_env.vars();
     env.extend([("HEIMA_CALL_SOURCE", "test-pattern"), ("HEIMA_ICE_TRANSPORTS", "relay")]);
     let app = App::start(Launch { data_dir: Some(data.path()), env, ..Launch::default() }).await;
-    app.enrol_with_code("7531", &code).await;
+    app.enrol_with_code("7531", &service.code).await;
 
     // Expired credentials (asked twice): a clear message, no call.
     app.go("#/call").await;
@@ -78,29 +68,8 @@ async fn a_relay_only_call_with_expired_then_fresh_credentials() {
     assert!(answered.is_u64(), "{answered}");
     app.wait_for_js("return document.querySelector('.screen--call').dataset.state === 'connected'").await;
     app.wait_for_call_pictures(10).await;
-    let started = Instant::now();
-    loop {
-        let r = report(&nurse.client).await;
-        if r["framesDecoded"].as_u64().unwrap_or(0) >= 20 && r["audioPeak"].as_f64().unwrap_or(0.0) > 0.05 {
-            break;
-        }
-        assert!(started.elapsed() < Duration::from_secs(30), "the nurse got no picture and sound: {r}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    let pair = nurse
-        .client
-        .execute_async(
-            r#"const done = arguments[0];
-            pc.getStats().then((stats) => {
-              let pair = null;
-              stats.forEach((s) => { if (s.type === "transport" && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId); });
-              done(pair ? `${stats.get(pair.localCandidateId).candidateType}/${stats.get(pair.remoteCandidateId).candidateType}` : "none");
-            });"#,
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(pair, "relay/relay", "both sides talk through the relay");
+    nurse_sees_and_hears_the_patient(&nurse.client).await;
+    assert_eq!(selected_pair(&nurse.client).await, "relay/relay", "both sides talk through the relay");
     app.screenshot("call-relay-nb").await;
     app.click("#call-hang-up").await;
     app.wait_for_text("#call-ended", "Samtalen er avsluttet").await;

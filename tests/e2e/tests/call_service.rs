@@ -7,68 +7,30 @@
 
 use std::time::Duration;
 
-use heima_core::sync::client::FhirClient;
 use heima_e2e::{
-    nurse_desk::{nurse_browser, report, run, Announce, DeskOptions, NurseDesk, StunServer},
+    nurse_desk::{nurse_browser, nurse_sees_and_hears_the_patient, report, run, DeskOptions, NurseDesk, StunServer},
+    service::TestService,
     App, Launch,
 };
-use serde_json::json;
-
-#[allow(dead_code)]
-use heima_test_support::{auth, hfs};
-
-async fn nurse_sees_and_hears_the_patient(client: &heima_e2e::fantoccini::Client) {
-    let started = std::time::Instant::now();
-    loop {
-        let r = report(client).await;
-        if r["framesDecoded"].as_u64().unwrap_or(0) >= 20 && r["audioPeak"].as_f64().unwrap_or(0.0) > 0.05 {
-            return;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the nurse did not get the patient's picture and sound: {r}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_enrolled_tablet_calls_the_service_and_answers_the_nurse() {
-    let hfs = hfs::Hfs::start().await;
-    let direct = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
-    let patient = direct.post("Patient", &json!({ "resourceType": "Patient" })).await.unwrap();
-    let patient_id = patient["id"].as_str().unwrap().to_string();
+    let service = TestService::start([2, 7, 1, 8, 2, 8, 1, 8, 2, 8, 4]).await;
     let stun = StunServer::start().await;
     let desk = NurseDesk::start(DeskOptions {
         token: None,
         ice_links: vec![format!(r#"<stun:127.0.0.1:{}>; rel="ice-server""#, stun.port)],
         ring_limit: Duration::from_secs(30),
-        announce: Some(Announce { fhir_base: hfs.base.clone(), patient: format!("Patient/{patient_id}") }),
+        announce: Some(service.announce()),
     })
     .await;
-    let gateway = auth::AuthServer::start(&hfs.base).await;
-    let code = heima_core::enrolment::new_code(&[2, 7, 1, 8, 2, 8, 1, 8, 2, 8, 4]);
-    {
-        let mut state = gateway.state.lock().unwrap();
-        state.activation_codes.insert(code.clone(), patient_id);
-        state.call_endpoint = Some(desk.call_endpoint());
-    }
+    service.take_calls_at(&desk);
+    let code = service.code.clone();
     let data = tempfile::tempdir().unwrap();
-    let endpoint = gateway.activation_endpoint();
-    let desk_origin = desk.call_endpoint().trim_end_matches("/call").to_string();
-    let trusted = format!("{}=Testkommunen;{desk_origin}=Testkommunen (samtaler)", gateway.base);
-    let app = App::start(Launch {
-        data_dir: Some(data.path()),
-        env: vec![
-            ("HEIMA_TRUSTED_SERVICES", &trusted),
-            ("HEIMA_ALLOW_LOOPBACK_HTTP", "1"),
-            ("HEIMA_ENROL_ENDPOINT", &endpoint),
-            ("HEIMA_NURSE_CODE", "7531"),
-            ("HEIMA_CALL_SOURCE", "test-pattern"),
-        ],
-        ..Launch::default()
-    })
-    .await;
+    let service_env = service.env(Some(&desk));
+    let mut env = service_env.vars();
+    env.push(("HEIMA_CALL_SOURCE", "test-pattern"));
+    let app = App::start(Launch { data_dir: Some(data.path()), env, ..Launch::default() }).await;
     app.go("#/nurse").await;
     app.type_into("#nurse-code", "7531").await;
     app.click("#nurse-code-form button").await;
