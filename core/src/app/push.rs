@@ -45,12 +45,16 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         *self.push.lock().unwrap()
     }
 
-    /// A new state; when the call loop's pace changes with it, the call
-    /// loop is woken to look once and take up the new pace.
+    /// A new state; when the sync or call loop's pace changes with it,
+    /// that loop is woken to look once and take up the new pace (the sync
+    /// loop may be in the middle of an hour's sleep when push goes down).
     fn set_push_state(&self, state: PushState) {
         let before = std::mem::replace(&mut *self.push.lock().unwrap(), state);
         if before.call_poll_every() != state.call_poll_every() {
             self.call_wake.notify_one();
+        }
+        if before.poll_every() != state.poll_every() {
+            self.sync_soon();
         }
     }
 
@@ -129,9 +133,10 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 self.push_state().failed(now)
             }
         };
+        // No round here: a failed try would make one at each backoff step;
+        // the next handshake fetches what was written meanwhile, and without
+        // push the sync loop keeps its own pace.
         self.set_push_state(state);
-        // A channel that was down, or none: what was written meanwhile, and calls, are asked for now.
-        self.sync_soon();
         state.wait(self.random_unit())
     }
 
