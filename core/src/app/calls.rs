@@ -185,9 +185,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             return Err(CoreError::new(ErrorCode::CallNotOffered, "only in demo mode"));
         }
         self.demo_nurse.ring().await.map_err(call_error)?;
-        if self.calls.poll(&CallRoute::Demo(self.demo_nurse.clone())).await {
-            self.call_attention();
-        }
+        self.look_for_call(&CallRoute::Demo(self.demo_nurse.clone())).await;
         Ok(())
     }
 
@@ -195,10 +193,16 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// calls this now and then). Returns whether a new call rings now, so
     /// the shell can tell the patient when the app is not in front.
     pub async fn call_poll_incoming(&self) -> bool {
-        let rings = match (self.mode(), self.call_route()) {
-            (Mode::Enrolled, Ok(route)) => self.calls.poll(&route).await,
+        match (self.mode(), self.call_route()) {
+            (Mode::Enrolled, Ok(route)) => self.look_for_call(&route).await,
             _ => false,
-        };
+        }
+    }
+
+    /// Asks `route` whether someone calls; a new ringing call needs the
+    /// screen at once. Returns whether one rings now.
+    async fn look_for_call(&self, route: &CallRoute<M>) -> bool {
+        let rings = self.calls.poll(route).await;
         if rings {
             self.call_attention();
         }

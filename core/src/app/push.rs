@@ -143,12 +143,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// The subscription (remembered, or created), a binding token, a bound
     /// socket.
     async fn push_setup(&self, client: &FhirClient, enrolment: &Enrolment) -> Result<Setup, SyncError> {
-        let known = self
-            .with_store(|s| Ok(s.setting(SUBSCRIPTION_SETTING)?))
-            .ok()
-            .flatten()
-            .and_then(|text| serde_json::from_str::<KnownSubscription>(&text).ok())
-            .filter(|k| k.base == enrolment.fhir_base);
+        let known = self.known_subscription().filter(|k| k.base == enrolment.fhir_base);
         let mut id = match known {
             Some(known) => known.id,
             None => match self.push_create(client, enrolment).await? {
@@ -177,6 +172,12 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         }
     }
 
+    /// The subscription remembered in the store, if any.
+    fn known_subscription(&self) -> Option<KnownSubscription> {
+        let text = self.with_store(|s| Ok(s.setting(SUBSCRIPTION_SETTING)?)).ok().flatten()?;
+        serde_json::from_str(&text).ok()
+    }
+
     async fn push_create(&self, client: &FhirClient, enrolment: &Enrolment) -> Result<Option<String>, SyncError> {
         let Some(id) = channel::create_subscription(client, &enrolment.patient).await? else { return Ok(None) };
         let known = KnownSubscription { base: enrolment.fhir_base.clone(), id: id.clone() };
@@ -191,8 +192,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// service (best effort, before the tokens are revoked), so nothing is
     /// pushed for a tablet that is gone.
     pub(crate) async fn push_forget(&self) {
-        let known = self.with_store(|s| Ok(s.setting(SUBSCRIPTION_SETTING)?)).ok().flatten();
-        let Some(known) = known.and_then(|text| serde_json::from_str::<KnownSubscription>(&text).ok()) else { return };
+        let Some(known) = self.known_subscription() else { return };
         let Ok(Some(enrolment)) = self.platform.load_enrolment() else { return };
         if enrolment.fhir_base != known.base {
             return;

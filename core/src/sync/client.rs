@@ -154,22 +154,24 @@ impl FhirClient {
         }
     }
 
-    async fn send(&self, request: reqwest::RequestBuilder) -> Result<Answer, SyncError> {
+    /// Sends `request` with the FHIR `Accept` and the token; a 401, 403 or
+    /// any other status outside 2xx is the error it means.
+    async fn answer(&self, request: reqwest::RequestBuilder) -> Result<reqwest::Response, SyncError> {
         let mut request = request.header("Accept", "application/fhir+json");
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
         }
-        let mut response = request.send().await.map_err(|e| SyncError::Network(e.without_url().to_string()))?;
-        let status = response.status().as_u16();
-        if status == 401 {
-            return Err(SyncError::Unauthorized(status));
+        let response = request.send().await.map_err(|e| SyncError::Network(e.without_url().to_string()))?;
+        match response.status().as_u16() {
+            200..=299 => Ok(response),
+            401 => Err(SyncError::Unauthorized(401)),
+            403 => Err(SyncError::Forbidden),
+            status => Err(SyncError::Status { status }),
         }
-        if status == 403 {
-            return Err(SyncError::Forbidden);
-        }
-        if !(200..300).contains(&status) {
-            return Err(SyncError::Status { status });
-        }
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Result<Answer, SyncError> {
+        let mut response = self.answer(request).await?;
         let date = response.headers().get(reqwest::header::DATE).and_then(|d| d.to_str().ok()).and_then(http_date);
         if response.content_length().is_some_and(|n| n > MAX_ANSWER_BYTES as u64) {
             return Err(SyncError::BadResponse("the answer is too large".into()));
@@ -199,16 +201,9 @@ impl FhirClient {
 
     /// DELETE a resource (`Type/id`); one already gone counts as deleted.
     pub async fn delete(&self, path: &str) -> Result<(), SyncError> {
-        let mut request = self.http.delete(self.url(path)?).header("Accept", "application/fhir+json");
-        if let Some(token) = &self.token {
-            request = request.bearer_auth(token);
-        }
-        let status = request.send().await.map_err(|e| SyncError::Network(e.without_url().to_string()))?.status();
-        match status.as_u16() {
-            200..=299 | 404 | 410 => Ok(()),
-            401 => Err(SyncError::Unauthorized(401)),
-            403 => Err(SyncError::Forbidden),
-            status => Err(SyncError::Status { status }),
+        match self.answer(self.http.delete(self.url(path)?)).await {
+            Ok(_) | Err(SyncError::Status { status: 404 | 410 }) => Ok(()),
+            Err(error) => Err(error),
         }
     }
 
