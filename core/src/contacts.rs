@@ -2,7 +2,9 @@
 //! hours, the out-of-hours route (the plan's, else the national legevakt
 //! number 116 117), the care team — and whom to call *now* for a colour,
 //! given the time of day: 113 first where the plan says so for red, the
-//! service while it is open, the out-of-hours route when it is closed.
+//! service while it is open, the out-of-hours route when it is closed or
+//! on a public holiday, and both when the plan does not say when it is
+//! open.
 
 use jiff::{
     civil::{DateTime, Time, Weekday},
@@ -34,6 +36,10 @@ pub struct OpeningHours {
     /// Closed for these periods (`notAvailable`), e.g. a holiday; one
     /// without dates is only shown, it closes nothing.
     pub closed: Vec<Closure>,
+    /// Open on Norwegian public holidays as on other days (the plan says
+    /// so); otherwise closed on them, unless open around the clock.
+    #[serde(default)]
+    pub open_on_holidays: bool,
 }
 
 /// Open on `days` from `from` until `until` (local time); both absent: all day.
@@ -59,7 +65,7 @@ pub struct ServiceContact {
     pub name: String,
     /// Phone number as the service wants it shown.
     pub phone: String,
-    /// None: the plan gives no hours, and the service counts as open.
+    /// None: the plan gives no hours, so when it answers is unknown.
     pub hours: Option<OpeningHours>,
     /// Where to call when the service is closed.
     pub out_of_hours: PhoneRoute,
@@ -94,6 +100,13 @@ pub struct WhomNow {
     pub service_closed: bool,
     /// When it opens again, local time (`YYYY-MM-DDTHH:MM:SS`), within a week.
     pub opens: Option<DateTime>,
+    /// The plan does not say when the service answers: it is offered, and
+    /// for red the out-of-hours route beside it.
+    #[serde(default)]
+    pub hours_unknown: bool,
+    /// Today is a public holiday and the service is closed for it.
+    #[serde(default)]
+    pub holiday: bool,
 }
 
 impl OpeningHours {
@@ -107,6 +120,9 @@ impl OpeningHours {
             return false;
         }
         let local = at.to_zoned(tz.clone()).datetime();
+        if self.closed_for_holiday(local.date()) {
+            return false;
+        }
         let yesterday = local.date().yesterday().map(|d| d.weekday()).unwrap_or(local.weekday());
         self.open.iter().any(|o| {
             let (from, until) = (o.from.unwrap_or(Time::midnight()), o.until);
@@ -119,6 +135,19 @@ impl OpeningHours {
                 Some(until) => (today && local.time() >= from) || (o.days.contains(&yesterday) && local.time() < until),
             }
         })
+    }
+
+    /// Open around the clock on every day of the week.
+    fn around_the_clock(&self) -> bool {
+        use Weekday::*;
+        [Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday].iter().all(|day| {
+            self.open.iter().any(|o| o.days.contains(day) && o.from.is_none_or(|f| f == Time::midnight()) && o.until.is_none())
+        })
+    }
+
+    /// Whether `day` is a public holiday the service is closed for.
+    pub fn closed_for_holiday(&self, day: jiff::civil::Date) -> bool {
+        !self.open_on_holidays && !self.around_the_clock() && crate::holidays::holiday(day).is_some()
     }
 
     /// The next time the service opens after `at`, within a week, found
@@ -156,12 +185,22 @@ pub fn whom_now(service: &ServiceContact, colour: Colour, calls: &[Call], at: Ti
         match &service.hours {
             Some(hours) if !hours.is_open(at, tz) => {
                 out.service_closed = true;
+                out.holiday = hours.closed_for_holiday(at.to_zoned(tz.clone()).date());
                 out.opens = hours.next_opening(at, tz);
                 if colour == Colour::Red {
                     out.now.push(Callee::OutOfHours(service.out_of_hours.clone()));
                 }
             }
-            _ => out.now.push(Callee::Service(route)),
+            Some(_) => out.now.push(Callee::Service(route)),
+            // Nobody has said when it answers: offer it, and for red the
+            // out-of-hours route too, rather than trust it is open.
+            None => {
+                out.hours_unknown = true;
+                out.now.push(Callee::Service(route));
+                if colour == Colour::Red {
+                    out.now.push(Callee::OutOfHours(service.out_of_hours.clone()));
+                }
+            }
         }
     }
     out
@@ -188,6 +227,7 @@ mod tests {
                 until: Some(Time::constant(15, 30, 0, 0)),
             }],
             closed: vec![],
+            open_on_holidays: false,
         }
     }
 
@@ -228,6 +268,7 @@ mod tests {
                 until: Some(Time::constant(2, 0, 0, 0)),
             }],
             closed: vec![],
+            open_on_holidays: false,
         };
         assert!(night.is_open(at("2026-12-04T23:00"), &oslo()));
         assert!(night.is_open(at("2026-12-05T01:00"), &oslo()), "Saturday's early hours belong to Friday");
@@ -239,6 +280,7 @@ mod tests {
                 until: None,
             }],
             closed: vec![],
+            open_on_holidays: false,
         };
         assert!(always.is_open(at("2026-12-06T03:00"), &oslo()));
         always.closed.push(Closure {
@@ -263,10 +305,14 @@ mod tests {
         let cases = [
             (hours.clone(), Colour::Red, &both[..], open, vec![Callee::Emergency113, tjenesten.clone()], false),
             (hours.clone(), Colour::Red, &both[..], closed, vec![Callee::Emergency113, legevakt.clone()], true),
-            (hours.clone(), Colour::Red, &both[1..], closed, vec![legevakt], true),
+            (hours.clone(), Colour::Red, &both[1..], closed, vec![legevakt.clone()], true),
+            // 17 May 2027 is a Monday: closed at 10:00, the legevakt instead.
+            (hours.clone(), Colour::Red, &both[1..], at("2027-05-17T10:00"), vec![legevakt.clone()], true),
+            (hours.clone(), Colour::Red, &both[1..], at("2027-05-18T10:00"), vec![tjenesten.clone()], false),
             (hours.clone(), Colour::Yellow, &both[1..], closed, vec![], true),
             (hours.clone(), Colour::Yellow, &both[1..], open, vec![tjenesten.clone()], false),
-            (None, Colour::Red, &both[1..], closed, vec![tjenesten], false),
+            (None, Colour::Red, &both[1..], closed, vec![tjenesten.clone(), legevakt.clone()], false),
+            (None, Colour::Yellow, &both[1..], closed, vec![tjenesten.clone()], false),
             (hours, Colour::Green, &[][..], closed, vec![], false),
         ];
         for (hours, colour, calls, when, expected, service_closed) in cases {
@@ -275,5 +321,51 @@ mod tests {
         }
         let whom = whom_now(&service(Some(weekdays_8_to_15_30())), Colour::Red, &both, closed, &oslo());
         assert_eq!(whom.opens, Some("2026-12-01T08:00".parse().unwrap()));
+    }
+
+    /// Public holidays close a service with office hours, whatever weekday
+    /// they fall on; a service open around the clock, or one the plan says
+    /// is open on holidays, stays open.
+    #[test]
+    fn public_holidays() {
+        let hours = weekdays_8_to_15_30();
+        for (when, open) in [
+            ("2026-05-14T10:00", false), // Ascension Day, a Thursday
+            ("2026-05-15T10:00", true),
+            ("2026-04-02T10:00", false), // Maundy Thursday
+            ("2026-04-06T10:00", false), // Easter Monday
+            ("2026-12-25T10:00", false), // Christmas Day, a Friday
+            ("2026-12-24T10:00", true),  // Christmas Eve is a working day
+            ("2027-05-17T10:00", false), // 17 May, a Monday
+        ] {
+            assert_eq!(hours.is_open(at(when), &oslo()), open, "{when}");
+        }
+        assert_eq!(
+            hours.next_opening(at("2026-12-24T16:00"), &oslo()),
+            Some("2026-12-28T08:00".parse().unwrap()),
+            "after Christmas Eve: Monday 28th"
+        );
+        let mut open_on_holidays = weekdays_8_to_15_30();
+        open_on_holidays.open_on_holidays = true;
+        assert!(open_on_holidays.is_open(at("2026-05-14T10:00"), &oslo()));
+        use Weekday::*;
+        let around_the_clock = OpeningHours {
+            open: vec![OpenTime {
+                days: vec![Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday],
+                from: None,
+                until: None,
+            }],
+            closed: vec![],
+            open_on_holidays: false,
+        };
+        assert!(around_the_clock.is_open(at("2026-05-17T03:00"), &oslo()));
+        let whom = whom_now(&service(Some(hours)), Colour::Red, &[Call::Service], at("2026-05-14T10:00"), &oslo());
+        assert!(whom.holiday && whom.service_closed);
+    }
+
+    #[test]
+    fn unknown_hours_are_said() {
+        let whom = whom_now(&service(None), Colour::Red, &[Call::Service], at("2026-11-30T22:00"), &oslo());
+        assert!(whom.hours_unknown && !whom.service_closed);
     }
 }

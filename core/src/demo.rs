@@ -96,8 +96,24 @@ impl DemoService {
             let q: serde_json::Value = serde_json::from_str(text).expect("demo Questionnaire is JSON");
             crate::fhir::questionnaire::accept(store, &q, clock.now())?;
         }
-        let rows: Vec<NewReading<'_>> =
-            self.readings.iter().map(|m| NewReading::unjudged(m, EnteredBy::Patient, m.effective)).collect();
+        // Judged as any reading is, by the plan in force when it was taken.
+        let mut judged = vec![];
+        for m in &self.readings {
+            let plan = crate::fhir::careplan::in_force(store, m.effective, &tz)?;
+            judged.push(match plan {
+                Some(plan) => Some((plan.version, crate::judging::judge_reading(store, &plan, m, &tz)?)),
+                None => None,
+            });
+        }
+        let rows: Vec<NewReading<'_>> = self
+            .readings
+            .iter()
+            .zip(&judged)
+            .map(|(m, j)| NewReading {
+                judged: j.as_ref().map(|(v, j)| (*v, j)),
+                ..NewReading::unjudged(m, EnteredBy::Patient, m.effective)
+            })
+            .collect();
         store.insert_readings(&rows)?;
         Ok(())
     }

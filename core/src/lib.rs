@@ -17,6 +17,8 @@ pub mod enrolment;
 pub mod error;
 pub mod fhir;
 pub mod gatt;
+pub mod holidays;
+pub mod judging;
 pub mod locale;
 pub mod manual;
 pub mod material;

@@ -16,7 +16,7 @@ use crate::{
     contacts::{whom_now, WhomNow},
     material::{Block, Material},
     questionnaire::Text,
-    traffic_light::{judge, Colour, Judgeable, Judgement, NotJudged, TrafficLight},
+    traffic_light::{judge, Colour, Direction, Judgeable, Judgement, Rules, TrafficLight},
     vocabulary::{ComponentValue, Measurement},
 };
 
@@ -85,11 +85,15 @@ pub struct GoalTarget {
 /// result has one colour ("ved gul sone: start kur X").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Medicine {
+    /// The contained resource's id, by which an activity's traffic light
+    /// names a colour's medicine.
+    pub id: String,
     /// The medicine as the service names it.
     pub name: String,
     /// How to take it, in the service's words (one line per instruction).
     pub dosage: Vec<String>,
-    /// None: part of the daily plan; a colour: for results of that colour.
+    /// None: part of the daily plan; a colour: for results of that colour,
+    /// shown with the activities whose traffic light names it.
     pub colour: Option<Colour>,
 }
 
@@ -168,10 +172,12 @@ pub struct CarePlan {
 }
 
 impl CarePlan {
-    /// Judges a device or manual reading against the plan's activity for its
-    /// kind; a kind the plan does not ask for has no limits.
+    /// Judges a device or manual reading: each value by its own activity's
+    /// limits, else by the limits another measuring activity of the plan
+    /// gives for its code (the pulse a cuff or an oximeter sends, judged
+    /// by the plan's pulse limits). The one place a reading's bands are
+    /// judged; [`crate::judging`] adds trends and stores the result.
     pub fn judge(&self, m: &Measurement) -> Judgement {
-        let Some(activity) = self.activity_for(m.kind) else { return Judgement::NotJudged(NotJudged::NoLimits) };
         let values: Vec<Judgeable<'_>> = m
             .components
             .iter()
@@ -184,33 +190,94 @@ impl CarePlan {
                 unit: c.unit,
             })
             .collect();
-        judge(&activity.traffic_light, &values)
+        let own = self.activity_for(m.kind);
+        let rules_for = |code: &str| -> Option<Rules<'_>> {
+            let has = |a: &&Activity| a.traffic_light.limits.iter().any(|l| l.code == code);
+            if let Some(a) = own.filter(has) {
+                return Some(Rules { activity: &a.id, light: &a.traffic_light, borrowed: false });
+            }
+            self.activities
+                .iter()
+                .filter(|a| matches!(a.kind, ActivityKind::Measure { .. }))
+                .find(has)
+                .map(|a| Rules { activity: &a.id, light: &a.traffic_light, borrowed: true })
+        };
+        judge(&values, &rules_for)
     }
 
     pub fn activity(&self, id: &str) -> Option<&Activity> {
         self.activities.iter().find(|a| a.id == id)
     }
 
-    /// Medicines for results of `colour`.
-    pub fn medicines_for(&self, colour: Colour) -> Vec<Medicine> {
-        self.medicines.iter().filter(|m| m.colour == Some(colour)).cloned().collect()
+    /// The advice and the help for a stored judgement, from this plan (the
+    /// version that judged it) at `at`: for each activity and direction
+    /// that set the colour, its advice, what happens next, its material and
+    /// the medicines it names; whom to call from all of them. Nothing
+    /// without a colour.
+    pub fn help(&self, judgement: &Judgement, at: Timestamp, tz: &TimeZone) -> (Option<Text>, Help) {
+        let Some(colour) = judgement.colour() else { return (None, Help::default()) };
+        let mut sides: Vec<(&Activity, Option<Direction>)> = vec![];
+        for cause in judgement.causes() {
+            if let Some(a) = self.activity(&cause.activity) {
+                if !sides.iter().any(|(s, d)| s.id == a.id && *d == cause.direction) {
+                    sides.push((a, cause.direction));
+                }
+            }
+        }
+        let mut advice: Option<Text> = None;
+        let mut help = Help::default();
+        let mut calls = vec![];
+        for (activity, direction) in sides {
+            let light = &activity.traffic_light;
+            if let Some(text) = light.advice_for(colour, direction) {
+                advice = Some(match advice {
+                    Some(before) if before != text => join(before, text),
+                    Some(before) => before,
+                    None => text,
+                });
+            }
+            help.next = help.next.or_else(|| light.next_for(colour, direction));
+            for id in light.medicines_for(colour, direction) {
+                if let Some(m) = self.medicines.iter().find(|m| m.id == id) {
+                    if !help.medicines.contains(m) {
+                        help.medicines.push(m.clone());
+                    }
+                }
+            }
+            for id in light.material_for(colour, direction) {
+                if let Some(m) = self.material.iter().find(|m| m.id == id) {
+                    let link = MaterialLink { id: m.id.clone(), title: m.title.clone() };
+                    if !help.material.contains(&link) {
+                        help.material.push(link);
+                    }
+                }
+            }
+            for call in light.calls(colour) {
+                if !calls.contains(&call) {
+                    calls.push(call);
+                }
+            }
+        }
+        calls.sort_by_key(|c| match c {
+            crate::traffic_light::Call::Emergency113 => 0,
+            crate::traffic_light::Call::Service => 1,
+        });
+        help.whom = whom_now(&self.service, colour, &calls, at, tz);
+        (advice, help)
     }
 
-    /// The help for a result judged by `light` (an activity's limits), at
-    /// `at`: nothing without a colour.
-    pub fn help(&self, light: Option<&TrafficLight>, judgement: &Judgement, at: Timestamp, tz: &TimeZone) -> Help {
-        let (Some(colour), Some(light)) = (judgement.colour(), light) else { return Help::default() };
-        Help {
-            whom: whom_now(&self.service, colour, &light.calls(colour), at, tz),
-            medicines: self.medicines_for(colour),
-            next: light.next_for(colour),
-            material: light
-                .material_for(colour)
-                .into_iter()
-                .filter_map(|id| self.material.iter().find(|m| m.id == id))
-                .map(|m| MaterialLink { id: m.id.clone(), title: m.title.clone() })
-                .collect(),
+    /// The activities whose traffic light names the medicine `id`, with the
+    /// colour: where a colour's medicine belongs in Min plan.
+    pub fn medicine_uses(&self, id: &str) -> Vec<(String, Colour)> {
+        let mut out = vec![];
+        for a in &self.activities {
+            for p in a.traffic_light.medicines.iter().filter(|p| p.id == id) {
+                if !out.contains(&(a.id.clone(), p.colour)) {
+                    out.push((a.id.clone(), p.colour));
+                }
+            }
         }
+        out
     }
 
     /// The light of the activity that asks for `kind`, if any.
@@ -227,4 +294,15 @@ impl CarePlan {
     pub fn activity_for(&self, kind: MeasurementKind) -> Option<&Activity> {
         self.activities.iter().find(|a| a.kind == ActivityKind::Measure { measurement: kind })
     }
+}
+
+/// Two texts one after the other, in each language.
+fn join(a: Text, b: Text) -> Text {
+    let both = |x: Option<String>, y: Option<String>, nb_x: &str, nb_y: &str| -> Option<String> {
+        match (x, y) {
+            (None, None) => None,
+            (x, y) => Some(format!("{}\n\n{}", x.as_deref().unwrap_or(nb_x), y.as_deref().unwrap_or(nb_y))),
+        }
+    };
+    Text { nn: both(a.nn, b.nn, &a.nb, &b.nb), en: both(a.en, b.en, &a.nb, &b.nb), nb: format!("{}\n\n{}", a.nb, b.nb) }
 }

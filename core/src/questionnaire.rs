@@ -129,6 +129,12 @@ pub struct AnswerProblem {
     pub code: ErrorCode,
 }
 
+/// Whether an answer given is the answer a rule names (codings by code,
+/// and by system where both have one).
+pub fn same_answer(given: &Answer, wanted: &Answer) -> bool {
+    compare(given, wanted) == Some(std::cmp::Ordering::Equal)
+}
+
 fn compare(given: &Answer, wanted: &Answer) -> Option<std::cmp::Ordering> {
     use Answer::*;
     match (given, wanted) {

@@ -13,7 +13,7 @@ use crate::{
     error::{CoreError, ErrorCode},
     fhir::questionnaire::{response, Respondent},
     manual::{self, EntryProblem},
-    plan::{ActivityKind, CarePlan, Help, MeasurementKind},
+    plan::{Help, MeasurementKind},
     questionnaire::{AnswerProblem, Answers, Questionnaire, Text},
     store::{
         readings::{EnteredBy, Inserted, NewReading, Recorder},
@@ -21,7 +21,7 @@ use crate::{
         Store,
     },
     today::LatestResult,
-    traffic_light::{advice_for, judge, Judgeable, Judgement},
+    traffic_light::Judgement,
 };
 
 /// Why a manual reading was not stored.
@@ -45,14 +45,20 @@ pub fn record_manual(
     let m = manual::measurement(kind, typed, now).map_err(EntryRefused::Typed)?;
     let plan =
         crate::fhir::careplan::in_force(store, now, &clock.time_zone()).map_err(|e| EntryRefused::Failed(e.into()))?;
-    let judged = plan.as_ref().map(|p| (i64::from(p.version), p.judge(&m)));
+    let judged = match &plan {
+        Some(p) => Some((
+            p.version,
+            crate::judging::judge_reading(store, p, &m, &clock.time_zone()).map_err(|e| EntryRefused::Failed(e.into()))?,
+        )),
+        None => None,
+    };
     let row = NewReading {
         measurement: &m,
         entered_by: by.by,
         relative: by.relative.as_deref(),
         manual: true,
         received_at: now,
-        judged: judged.as_ref().map(|(v, j)| (*v as u32, j.as_str())),
+        judged: judged.as_ref().map(|(v, j)| (*v, j)),
     };
     let id = match store.insert_reading(&row).map_err(|e| EntryRefused::Failed(e.into()))? {
         Inserted::New { id } | Inserted::Duplicate { id } => id,
@@ -62,12 +68,13 @@ pub fn record_manual(
         .ok_or_else(|| EntryRefused::Failed(CoreError::new(ErrorCode::StoreFailed, "stored reading not found")))
 }
 
-/// One stored reading as the result screen shows it, judged by the plan in
-/// force (before the service has sent a plan: saved, not judged).
+/// One stored reading as the result screen shows it, with the judgement
+/// made when it was recorded (before the service had sent a plan: saved,
+/// not judged).
 pub fn reading_result(store: &Store, clock: &dyn Clock, id: i64) -> Result<Option<LatestResult>, CoreError> {
     let Some(reading) = store.reading_by_id(id).map_err(CoreError::from)? else { return Ok(None) };
     let plan = crate::fhir::careplan::in_force(store, clock.now(), &clock.time_zone()).map_err(CoreError::from)?;
-    Ok(Some(LatestResult::new(plan.as_ref(), &reading, clock)))
+    Ok(Some(LatestResult::new(store, plan.as_ref(), &reading, clock).map_err(CoreError::from)?))
 }
 
 /// The result of an answered questionnaire.
@@ -93,31 +100,6 @@ pub enum AnswersRefused {
     Failed(CoreError),
 }
 
-/// Judges a questionnaire's total score against its activity's limits.
-fn judge_score(
-    plan: Option<&CarePlan>,
-    questionnaire_id: &str,
-    score: Option<crate::vocabulary::Decimal>,
-    clock: &dyn Clock,
-) -> (Judgement, Option<Text>, Help) {
-    let light = plan.and_then(|p| {
-        p.activities
-            .iter()
-            .find(|a| matches!(&a.kind, ActivityKind::Questionnaire { questionnaire } if questionnaire == questionnaire_id))
-            .map(|a| &a.traffic_light)
-    });
-    let judgement = match (light, score) {
-        (Some(light), Some(score)) => match light.limits.first() {
-            Some(limit) => judge(light, &[Judgeable { code: &limit.code, value: Some(score), unit: &limit.unit }]),
-            None => Judgement::NotJudged(crate::traffic_light::NotJudged::NoLimits),
-        },
-        _ => Judgement::NotJudged(crate::traffic_light::NotJudged::NoLimits),
-    };
-    let advice = advice_for(light, &judgement);
-    let help = plan.map(|p| p.help(light, &judgement, clock.now(), &clock.time_zone())).unwrap_or_default();
-    (judgement, advice, help)
-}
-
 /// Checks, scores, judges and stores an answered questionnaire. `identifier`
 /// is unique per response (the caller's randomness); `patient` is the
 /// service's patient reference when enrolled.
@@ -134,7 +116,14 @@ pub fn submit_answers(
     let plan = crate::fhir::careplan::in_force(store, now, &clock.time_zone())
         .map_err(|e| AnswersRefused::Failed(e.into()))?;
     let score = q.score(answers);
-    let (judgement, advice, help) = judge_score(plan.as_ref(), &q.id, score, clock);
+    let judgement = match &plan {
+        Some(plan) => crate::judging::judge_answers(plan, q, answers),
+        None => crate::judging::no_plan(),
+    };
+    let (advice, help) = match &plan {
+        Some(plan) => plan.help(&judgement, now, &clock.time_zone()),
+        None => (None, Help::default()),
+    };
     let resource = response(q, answers, now, identifier, &Respondent { patient: None, by });
     let id = store
         .save_response(&NewResponse {
@@ -144,7 +133,7 @@ pub fn submit_answers(
             resource: &resource,
             score: score.map(|s| s.to_string()),
             entered_by: by.by,
-            judged: plan.as_ref().map(|p| (i64::from(p.version), judgement.as_str())),
+            judged: plan.as_ref().map(|p| (i64::from(p.version), &judgement)),
         })
         .map_err(|e| AnswersRefused::Failed(e.into()))?;
     Ok(QuestionnaireResult {

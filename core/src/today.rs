@@ -19,7 +19,7 @@ use crate::{
         readings::{EnteredBy, StoredReading},
         Store, StoreError,
     },
-    traffic_light::{judge, Judgeable, Judgement},
+    traffic_light::Judgement,
 };
 
 /// What the "today" screen shows.
@@ -93,31 +93,23 @@ pub struct LatestResult {
     pub relative_name: Option<String>,
 }
 
-/// Judges a stored reading against the plan's activity for its kind.
-pub fn judge_stored(plan: &CarePlan, r: &StoredReading) -> Judgement {
-    let Some(activity) = plan.activity_for(r.kind) else {
-        return Judgement::NotJudged(crate::traffic_light::NotJudged::NoLimits);
-    };
-    let values: Vec<Judgeable<'_>> =
-        r.components.iter().map(|c| Judgeable { code: &c.code, value: c.decimal(), unit: &c.unit }).collect();
-    judge(&activity.traffic_light, &values)
-}
-
 impl LatestResult {
-    /// The reading as the screens show it, judged by `plan` — or, before
-    /// any plan has come from the service, saved and not judged.
-    pub fn new(plan: Option<&CarePlan>, r: &StoredReading, clock: &dyn Clock) -> LatestResult {
-        let (judgement, advice, help) = match plan {
-            Some(plan) => {
-                let judgement = judge_stored(plan, r);
-                let light = plan.light_for(r.kind);
-                let advice = crate::traffic_light::advice_for(light, &judgement);
-                let help = plan.help(light, &judgement, clock.now(), &clock.time_zone());
-                (judgement, advice, help)
-            }
-            None => (Judgement::NotJudged(crate::traffic_light::NotJudged::NoPlan), None, Help::default()),
+    /// The reading as the screens show it: the judgement stored when it
+    /// was recorded, with the advice of the plan version that made it and
+    /// whom to call now. `in_force` is the plan in force now (for the
+    /// relatives' names, and to spare reading the same version again).
+    pub fn new(
+        store: &Store,
+        in_force: Option<&CarePlan>,
+        r: &StoredReading,
+        clock: &dyn Clock,
+    ) -> Result<LatestResult, StoreError> {
+        let (now, tz) = (clock.now(), clock.time_zone());
+        let (advice, help) = match in_force.filter(|p| r.plan_version == Some(i64::from(p.version))) {
+            Some(plan) => plan.help(&r.judgement, now, &tz),
+            None => crate::judging::help(store, r.plan_version, &r.judgement, now, &tz)?,
         };
-        LatestResult {
+        Ok(LatestResult {
             id: r.id,
             kind: r.kind,
             values: r
@@ -125,17 +117,17 @@ impl LatestResult {
                 .iter()
                 .filter_map(|c| c.value.clone().map(|v| (c.code.clone(), v, c.unit.clone())))
                 .collect(),
-            at_local: r.effective.to_zoned(clock.time_zone()).strftime("%H:%M").to_string(),
-            judgement,
+            at_local: r.effective.to_zoned(tz.clone()).strftime("%H:%M").to_string(),
+            judgement: r.judgement.clone(),
             advice,
             help,
             entered_by: r.entered_by,
-            seen_local: r.seen.as_ref().map(|s| s.at.to_zoned(clock.time_zone()).strftime("%H:%M").to_string()),
+            seen_local: r.seen.as_ref().map(|s| s.at.to_zoned(tz.clone()).strftime("%H:%M").to_string()),
             relative_name: r.relative.as_ref().and_then(|reference| {
-                plan?.relatives.iter().find(|k| &k.reference == reference).map(|k| k.name.clone())
+                in_force?.relatives.iter().find(|k| &k.reference == reference).map(|k| k.name.clone())
             }),
             sent: r.sent,
-        }
+        })
     }
 }
 
@@ -231,7 +223,7 @@ pub fn view(
     let mut latest = vec![];
     for kind in MeasurementKind::ALL {
         if let Some(r) = store.readings(kind, start_of_day, now)?.into_iter().max_by_key(|r| (r.effective, r.id)) {
-            latest.push(LatestResult::new(Some(&plan), &r, clock));
+            latest.push(LatestResult::new(store, Some(&plan), &r, clock)?);
         }
     }
     let (when_needed, feel_worse) = when_needed(&plan);
@@ -286,7 +278,7 @@ mod tests {
         let clock = FixedClock::oslo("2026-11-23T09:00:00Z".parse().unwrap());
         let view = view(&demo_store(&clock), &clock, true, None).unwrap().unwrap();
         let ids: Vec<&str> = view.when_needed.iter().map(|w| w.activity_id.as_str()).collect();
-        assert_eq!(ids, ["temperature", "feel-worse"]);
+        assert_eq!(ids, ["temperature", "pulse", "feel-worse"]);
         assert_eq!(view.feel_worse, Some(ActivityKind::Questionnaire { questionnaire: "daily-copd-check".into() }));
         assert!(view.tasks.iter().all(|t| !ids.contains(&t.activity_id.as_str())), "not among the timed tasks");
         let mut plan = crate::demo::sample_plan(&clock);
@@ -323,6 +315,8 @@ mod tests {
         assert_eq!((shown.sent, shown.entered_by), (None, EnteredBy::NurseTraining));
 
         let real = spo2(at + SignedDuration::from_mins(5), 96);
+        let plan = crate::fhir::careplan::in_force(&store, at, &clock.time_zone()).unwrap().unwrap();
+        let judged = crate::judging::judge_reading(&store, &plan, &real, &clock.time_zone()).unwrap();
         store
             .insert_reading(&NewReading {
                 measurement: &real,
@@ -330,7 +324,7 @@ mod tests {
                 relative: None,
                 manual: false,
                 received_at: at,
-                judged: None,
+                judged: Some((plan.version, &judged)),
             })
             .unwrap();
         let shown_view = view(&store, &clock, true, None).unwrap().unwrap();

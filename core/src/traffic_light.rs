@@ -1,7 +1,8 @@
 //! The traffic-light model (trafikklysmodellen): each reading or
-//! questionnaire score is judged green, yellow or red against the patient's
-//! own limits in the self-care plan, and the plan's advice for that colour
-//! is given.
+//! questionnaire answer is judged green, yellow or red against the
+//! patient's own limits in the self-care plan, and the plan's advice for
+//! that colour — and that direction, below or above the green band — is
+//! given.
 //!
 //! Rules, in order:
 //! 1. A value is judged only by a band the plan gives for its code; a value
@@ -9,13 +10,25 @@
 //!    is "not judged" for that value.
 //! 2. Any red value makes the reading red.
 //! 3. Otherwise, if a value that has limits could not be judged, the reading
-//!    is not judged — never green by default.
+//!    is not judged — never green by default. A value judged by another
+//!    activity's limits (the pulse a cuff sends, judged by the plan's pulse
+//!    limits) that the device did not send is left out, not a failure.
 //! 4. Otherwise the worst colour wins; the values with that colour are
-//!    named as its cause. Values without any limits are ignored.
+//!    named as its cause, each with the activity whose rule set it and the
+//!    band's direction. Values without any limits are ignored.
+//!
+//! A band's direction is the plan's where it says so, else what its place
+//! says: entirely below the green band(s) of its code is `below`, entirely
+//! above is `above`. Advice, what happens next, material and medicines
+//! can be given per colour and direction; the most specific applies.
 
 use serde::{Deserialize, Serialize};
 
-use crate::{locale::Locale, questionnaire::Text, vocabulary::Decimal};
+use crate::{
+    locale::Locale,
+    questionnaire::{Answer, Text},
+    vocabulary::Decimal,
+};
 
 /// The three colours, ordered from best to worst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -45,6 +58,24 @@ impl Colour {
     }
 }
 
+/// Which side of the patient's normal a value is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    Below,
+    Above,
+}
+
+impl Direction {
+    pub fn parse(text: &str) -> Option<Direction> {
+        match text {
+            "below" => Some(Direction::Below),
+            "above" => Some(Direction::Above),
+            _ => None,
+        }
+    }
+}
+
 /// One band: values of `code` in `[low, high]` (inclusive; an open end is
 /// unbounded) get `colour`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +87,35 @@ pub struct Limit {
     pub high: Option<Decimal>,
     /// UCUM unit of `low` and `high`.
     pub unit: String,
+    /// The plan's own direction for the band; none: from its place.
+    #[serde(default)]
+    pub direction: Option<Direction>,
+}
+
+/// A change rule: a value of `code` that has moved by at least `change`
+/// (`unit`) within `days` days — up (`above`), down (`below`), or either
+/// way — gets `colour` ("vekt opp 2 kg på 3 dager: gul").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrendRule {
+    pub code: String,
+    pub colour: Colour,
+    /// Up, down, or (none) either way.
+    pub direction: Option<Direction>,
+    /// The least change that counts, positive.
+    pub change: Decimal,
+    pub unit: String,
+    /// Over how many days (1–31).
+    pub days: u16,
+}
+
+/// An answer that sets a colour on its own ("Har du brystsmerter?" — yes:
+/// red), whatever the total score.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerRule {
+    /// The questionnaire item's `linkId`.
+    pub link_id: String,
+    pub answer: Answer,
+    pub colour: Colour,
 }
 
 /// Who the patient should call for a colour.
@@ -68,12 +128,26 @@ pub enum Call {
     Emergency113,
 }
 
-/// The plan's advice text for a colour, in one language.
+/// The plan's text for a colour (and, where given, a direction), in one
+/// language: advice, or what happens next.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Advice {
     pub colour: Colour,
+    /// None: for the colour on either side.
+    #[serde(default)]
+    pub direction: Option<Direction>,
     pub locale: Locale,
     pub text: String,
+}
+
+/// Something a colour (and direction) of an activity points to: a piece
+/// of learning material or a medicine of the plan, by its id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pointer {
+    pub colour: Colour,
+    #[serde(default)]
+    pub direction: Option<Direction>,
+    pub id: String,
 }
 
 /// Limits, advice and calls for one activity of the plan.
@@ -86,9 +160,19 @@ pub struct TrafficLight {
     /// ringer deg innen en time"), per language.
     #[serde(default)]
     pub next: Vec<Advice>,
-    /// Learning material the advice for a colour refers to (material ids).
+    /// Learning material the advice for a colour refers to.
     #[serde(default)]
-    pub material: Vec<(Colour, String)>,
+    pub material: Vec<Pointer>,
+    /// The plan's medicines for a colour of this activity ("ved gul sone:
+    /// start kuren"); a colour's medicine shows only where it is named.
+    #[serde(default)]
+    pub medicines: Vec<Pointer>,
+    /// Change rules, judged beside the bands; the worst wins.
+    #[serde(default)]
+    pub trends: Vec<TrendRule>,
+    /// Answers that set a colour on their own (questionnaires).
+    #[serde(default)]
+    pub answers: Vec<AnswerRule>,
 }
 
 /// A value to judge.
@@ -100,11 +184,20 @@ pub struct Judgeable<'a> {
     pub unit: &'a str,
 }
 
+/// The limits that judge one code: the activity they belong to, and
+/// whether they are borrowed from another activity than the reading's own.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules<'a> {
+    pub activity: &'a str,
+    pub light: &'a TrafficLight,
+    pub borrowed: bool,
+}
+
 /// Why a value or a reading was not judged.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
 pub enum NotJudged {
-    /// No plan has come from the service yet: nothing to judge by.
+    /// No plan had come from the service when it was recorded.
     NoPlan,
     /// The plan has no limits for any value of this reading.
     NoLimits,
@@ -116,15 +209,43 @@ pub enum NotJudged {
     UnitMismatch { code: String, unit: String },
 }
 
-/// The result for one reading.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Which rule of the plan set a colour.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "kebab-case")]
+pub enum Rule {
+    /// The value lies in one of the activity's bands.
+    Band,
+    /// The value changed by `change` (`unit`) over `days` days, from the
+    /// reading of `from` (local date) to this one.
+    Trend { change: String, unit: String, days: u16, from: String },
+    /// An answer to the questionnaire item `link_id` sets the colour.
+    Answer { link_id: String },
+    /// The questionnaire's total score lies in one of the bands.
+    Score,
+}
+
+/// A value (or answer) that gave the reading its colour, and the rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cause {
+    /// The LOINC code of the value (or the score's code, or the item's linkId).
+    pub code: String,
+    /// The plan activity whose rule it is.
+    pub activity: String,
+    #[serde(default)]
+    pub direction: Option<Direction>,
+    #[serde(flatten)]
+    pub rule: Rule,
+}
+
+/// The result for one reading or answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "result", rename_all = "kebab-case")]
 pub enum Judgement {
     Judged {
         colour: Colour,
-        /// The values that gave the colour (e.g. systolic for a red
+        /// What gave the colour (e.g. systolic below its band for a red
         /// blood-pressure reading).
-        causes: Vec<String>,
+        causes: Vec<Cause>,
     },
     NotJudged(NotJudged),
 }
@@ -141,11 +262,40 @@ impl Judgement {
     pub fn as_str(&self) -> &'static str {
         self.colour().map_or("not-judged", Colour::as_str)
     }
+
+    /// The causes of a judged result (none when not judged).
+    pub fn causes(&self) -> &[Cause] {
+        match self {
+            Judgement::Judged { causes, .. } => causes,
+            Judgement::NotJudged(_) => &[],
+        }
+    }
+
+    /// The worst of two judgements: red over anything; a judged colour
+    /// over "not judged" only when it is red (never green by default).
+    /// Equal colours keep the causes of both.
+    pub fn worst(self, other: Judgement) -> Judgement {
+        match (self, other) {
+            (Judgement::Judged { colour: a, causes: mut ca }, Judgement::Judged { colour: b, causes: cb }) => {
+                match a.cmp(&b) {
+                    std::cmp::Ordering::Greater => Judgement::Judged { colour: a, causes: ca },
+                    std::cmp::Ordering::Less => Judgement::Judged { colour: b, causes: cb },
+                    std::cmp::Ordering::Equal => {
+                        ca.extend(cb);
+                        Judgement::Judged { colour: a, causes: ca }
+                    }
+                }
+            }
+            (j @ Judgement::Judged { colour: Colour::Red, .. }, _) | (_, j @ Judgement::Judged { colour: Colour::Red, .. }) => j,
+            (Judgement::NotJudged(NotJudged::NoLimits), j) | (j, Judgement::NotJudged(NotJudged::NoLimits)) => j,
+            (Judgement::NotJudged(reason), _) | (_, Judgement::NotJudged(reason)) => Judgement::NotJudged(reason),
+        }
+    }
 }
 
 /// Converts `value` from `from` to `to` for the unit pairs the health
 /// devices use. `None` when the pair is unknown.
-fn convert(value: f64, from: &str, to: &str) -> Option<f64> {
+pub(crate) fn convert(value: f64, from: &str, to: &str) -> Option<f64> {
     if from == to {
         return Some(value);
     }
@@ -160,18 +310,47 @@ fn convert(value: f64, from: &str, to: &str) -> Option<f64> {
     })
 }
 
+/// The direction of a band: the plan's, else entirely below or above the
+/// green band(s) of the same code. A green band, or one that overlaps the
+/// green, has none.
+pub fn direction_of(limit: &Limit, all: &[Limit]) -> Option<Direction> {
+    if limit.direction.is_some() || limit.colour == Colour::Green {
+        return limit.direction;
+    }
+    let greens: Vec<&Limit> = all.iter().filter(|l| l.code == limit.code && l.colour == Colour::Green).collect();
+    if greens.is_empty() {
+        return None;
+    }
+    let in_unit = |d: Option<Decimal>, g: &Limit| d.and_then(|d| convert(d.to_f64(), &g.unit, &limit.unit));
+    // The green region's ends; an open end is unbounded.
+    let green_low = greens.iter().map(|g| in_unit(g.low, g)).try_fold(f64::INFINITY, |m, l| l.map(|l| m.min(l)));
+    let green_high = greens.iter().map(|g| in_unit(g.high, g)).try_fold(f64::NEG_INFINITY, |m, h| h.map(|h| m.max(h)));
+    if let (Some(high), Some(green_low)) = (limit.high, green_low) {
+        if high.to_f64() <= green_low {
+            return Some(Direction::Below);
+        }
+    }
+    if let (Some(low), Some(green_high)) = (limit.low, green_high) {
+        if low.to_f64() >= green_high {
+            return Some(Direction::Above);
+        }
+    }
+    None
+}
+
 enum One {
-    Colour(Colour),
+    Colour(Colour, Option<Direction>),
     Unlimited,
     Failed(NotJudged),
 }
 
-fn judge_value(limits: &[&Limit], v: &Judgeable<'_>) -> One {
+fn judge_value(light: &TrafficLight, v: &Judgeable<'_>) -> One {
+    let limits: Vec<&Limit> = light.limits.iter().filter(|l| l.code == v.code).collect();
     if limits.is_empty() {
         return One::Unlimited;
     }
     let Some(value) = v.value else { return One::Failed(NotJudged::ValueAbsent { code: v.code.to_string() }) };
-    let mut found: Option<Colour> = None;
+    let mut found: Option<(Colour, Option<Direction>)> = None;
     for limit in limits {
         let Some(x) = convert(value.to_f64(), v.unit, &limit.unit) else {
             return One::Failed(NotJudged::UnitMismatch { code: v.code.to_string(), unit: v.unit.to_string() });
@@ -180,24 +359,34 @@ fn judge_value(limits: &[&Limit], v: &Judgeable<'_>) -> One {
         let below_high = limit.high.is_none_or(|high| x <= high.to_f64());
         if above_low && below_high {
             // Overlapping bands: the worse colour counts.
-            found = Some(found.map_or(limit.colour, |c| c.max(limit.colour)));
+            let this = (limit.colour, direction_of(limit, &light.limits));
+            found = Some(match found {
+                Some(seen) if seen.0 >= this.0 => seen,
+                _ => this,
+            });
         }
     }
     match found {
-        Some(colour) => One::Colour(colour),
+        Some((colour, direction)) => One::Colour(colour, direction),
         None => One::Failed(NotJudged::OutsideBands { code: v.code.to_string() }),
     }
 }
 
-/// Judges one reading's values against an activity's limits.
-pub fn judge(traffic_light: &TrafficLight, values: &[Judgeable<'_>]) -> Judgement {
-    let mut judged: Vec<(Colour, &str)> = vec![];
+/// Judges one reading's values, each by the rules `rules_for` gives for
+/// its code (none: the value has no limits).
+pub fn judge<'a>(values: &[Judgeable<'_>], rules_for: &dyn Fn(&str) -> Option<Rules<'a>>) -> Judgement {
+    let mut judged: Vec<(Colour, Cause)> = vec![];
     let mut failure: Option<NotJudged> = None;
     for v in values {
-        let limits: Vec<&Limit> = traffic_light.limits.iter().filter(|l| l.code == v.code).collect();
-        match judge_value(&limits, v) {
-            One::Colour(c) => judged.push((c, v.code)),
+        let Some(rules) = rules_for(v.code) else { continue };
+        match judge_value(rules.light, v) {
+            One::Colour(colour, direction) => judged.push((
+                colour,
+                Cause { code: v.code.to_string(), activity: rules.activity.to_string(), direction, rule: Rule::Band },
+            )),
             One::Unlimited => {}
+            // The device did not send a value another activity judges.
+            One::Failed(NotJudged::ValueAbsent { .. }) if rules.borrowed => {}
             One::Failed(reason) => {
                 failure.get_or_insert(reason);
             }
@@ -209,7 +398,7 @@ pub fn judge(traffic_light: &TrafficLight, values: &[Judgeable<'_>]) -> Judgemen
             let colour = worst.expect("matched Some");
             Judgement::Judged {
                 colour,
-                causes: judged.iter().filter(|(c, _)| *c == colour).map(|(_, code)| code.to_string()).collect(),
+                causes: judged.into_iter().filter(|(c, _)| *c == colour).map(|(_, cause)| cause).collect(),
             }
         }
         (_, Some(reason)) => Judgement::NotJudged(reason),
@@ -217,34 +406,66 @@ pub fn judge(traffic_light: &TrafficLight, values: &[Judgeable<'_>]) -> Judgemen
     }
 }
 
-/// The plan's advice for a judgement, every language it has.
-pub fn advice_for(light: Option<&TrafficLight>, judgement: &Judgement) -> Option<Text> {
-    let (colour, light) = (judgement.colour()?, light?);
-    light.advice(colour, Locale::Bokmal).map(|nb| Text {
-        nb: nb.to_string(),
-        nn: light.advice(colour, Locale::Nynorsk).map(str::to_string),
-        en: light.advice(colour, Locale::English).map(str::to_string),
-    })
+/// Judges values by one activity's light alone.
+pub fn judge_by(activity: &str, light: &TrafficLight, values: &[Judgeable<'_>]) -> Judgement {
+    judge(values, &|_| Some(Rules { activity, light, borrowed: false }))
+}
+
+/// The entries for `colour` at the most specific level there is: those for
+/// `direction` if any, else those for the colour on either side.
+fn most_specific<T>(
+    items: &[T],
+    colour: Colour,
+    direction: Option<Direction>,
+    key: impl Fn(&T) -> (Colour, Option<Direction>),
+) -> Vec<&T> {
+    let at = |d: Option<Direction>| items.iter().filter(|i| key(i) == (colour, d)).collect::<Vec<_>>();
+    match direction.map(|d| at(Some(d))) {
+        Some(specific) if !specific.is_empty() => specific,
+        _ => at(None),
+    }
 }
 
 impl TrafficLight {
-    /// The plan's advice for a colour in `locale`, falling back to Bokmål.
-    pub fn advice(&self, colour: Colour, locale: Locale) -> Option<&str> {
-        let pick =
-            |l: Locale| self.advice.iter().find(|a| a.colour == colour && a.locale == l).map(|a| a.text.as_str());
-        pick(locale).or_else(|| pick(Locale::Bokmal))
-    }
-
-    /// What the service does next after a result of `colour`, every
-    /// language the plan has.
-    pub fn next_for(&self, colour: Colour) -> Option<Text> {
-        let pick = |l: Locale| self.next.iter().find(|a| a.colour == colour && a.locale == l).map(|a| a.text.clone());
+    fn text(list: &[Advice], colour: Colour, direction: Option<Direction>) -> Option<Text> {
+        let level = most_specific(list, colour, direction, |a| (a.colour, a.direction));
+        let pick = |l: Locale| level.iter().find(|a| a.locale == l).map(|a| a.text.clone());
         pick(Locale::Bokmal).map(|nb| Text { nb, nn: pick(Locale::Nynorsk), en: pick(Locale::English) })
     }
 
-    /// The material ids the advice for `colour` refers to.
-    pub fn material_for(&self, colour: Colour) -> Vec<String> {
-        self.material.iter().filter(|(c, _)| *c == colour).map(|(_, id)| id.clone()).collect()
+    /// The plan's advice for a colour and direction, every language it has.
+    pub fn advice_for(&self, colour: Colour, direction: Option<Direction>) -> Option<Text> {
+        Self::text(&self.advice, colour, direction)
+    }
+
+    /// The plan's advice for a colour on either side in `locale`, falling
+    /// back to Bokmål.
+    pub fn advice(&self, colour: Colour, locale: Locale) -> Option<&str> {
+        let level = most_specific(&self.advice, colour, None, |a| (a.colour, a.direction));
+        let pick = |l: Locale| level.iter().find(|a| a.locale == l).map(|a| a.text.as_str());
+        pick(locale).or_else(|| pick(Locale::Bokmal))
+    }
+
+    /// What the service does next after a result of `colour` (and
+    /// direction), every language the plan has.
+    pub fn next_for(&self, colour: Colour, direction: Option<Direction>) -> Option<Text> {
+        Self::text(&self.next, colour, direction)
+    }
+
+    /// The material ids the advice for `colour` (and direction) refers to.
+    pub fn material_for(&self, colour: Colour, direction: Option<Direction>) -> Vec<String> {
+        most_specific(&self.material, colour, direction, |p| (p.colour, p.direction))
+            .into_iter()
+            .map(|p| p.id.clone())
+            .collect()
+    }
+
+    /// The medicine ids for `colour` (and direction) of this activity.
+    pub fn medicines_for(&self, colour: Colour, direction: Option<Direction>) -> Vec<String> {
+        most_specific(&self.medicines, colour, direction, |p| (p.colour, p.direction))
+            .into_iter()
+            .map(|p| p.id.clone())
+            .collect()
     }
 
     /// Whom to call for a colour: the service and/or 113.
@@ -262,7 +483,7 @@ mod tests {
     }
 
     fn band(code: &str, colour: Colour, low: Option<&str>, high: Option<&str>, unit: &str) -> Limit {
-        Limit { code: code.into(), colour, low: low.map(d), high: high.map(d), unit: unit.into() }
+        Limit { code: code.into(), colour, low: low.map(d), high: high.map(d), unit: unit.into(), direction: None }
     }
 
     /// Blood pressure: systolic green 100–139, yellow 140–159 and 90–99, red
@@ -271,6 +492,7 @@ mod tests {
     /// bands: anything else falls outside).
     fn plan() -> TrafficLight {
         use Colour::*;
+        let advice = |colour, direction, locale, text: &str| Advice { colour, direction, locale, text: text.into() };
         TrafficLight {
             limits: vec![
                 band("8480-6", Green, Some("100"), Some("139"), "mm[Hg]"),
@@ -287,10 +509,17 @@ mod tests {
                 band("29463-7", Green, Some("60"), Some("80"), "kg"),
             ],
             advice: vec![
-                Advice { colour: Red, locale: Locale::Bokmal, text: "Ring oppfølgingstjenesten nå.".into() },
-                Advice { colour: Red, locale: Locale::Nynorsk, text: "Ring oppfølgingstenesta no.".into() },
+                advice(Red, None, Locale::Bokmal, "Ring oppfølgingstjenesten nå."),
+                advice(Red, None, Locale::Nynorsk, "Ring oppfølgingstenesta no."),
+                advice(Yellow, None, Locale::Bokmal, "Mål igjen i kveld."),
+                advice(Yellow, Some(Direction::Below), Locale::Bokmal, "Drikk litt og hvil."),
+                advice(Yellow, Some(Direction::Below), Locale::Nynorsk, "Drikk litt og kvil."),
             ],
             calls: vec![(Red, Call::Service), (Red, Call::Emergency113)],
+            medicines: vec![
+                Pointer { colour: Yellow, direction: Some(Direction::Above), id: "diuretic".into() },
+                Pointer { colour: Red, direction: None, id: "reliever".into() },
+            ],
             ..TrafficLight::default()
         }
     }
@@ -304,66 +533,130 @@ mod tests {
         ]
     }
 
-    fn judged(colour: Colour, causes: &[&str]) -> Judgement {
-        Judgement::Judged { colour, causes: causes.iter().map(|c| c.to_string()).collect() }
+    /// A judged result as `(colour, [(code, direction)])`.
+    type Seen = (Colour, Vec<(String, Option<Direction>)>);
+
+    fn seen(j: &Judgement) -> Result<Seen, NotJudged> {
+        match j {
+            Judgement::Judged { colour, causes } => {
+                Ok((*colour, causes.iter().map(|c| (c.code.clone(), c.direction)).collect()))
+            }
+            Judgement::NotJudged(reason) => Err(reason.clone()),
+        }
+    }
+
+    fn judged(colour: Colour, causes: &[(&str, Option<Direction>)]) -> Result<Seen, NotJudged> {
+        Ok((colour, causes.iter().map(|(c, d)| (c.to_string(), *d)).collect()))
     }
 
     #[test]
     fn table() {
         use Colour::*;
-        let not = |r: NotJudged| Judgement::NotJudged(r);
-        let cases: Vec<(&str, Vec<Judgeable>, Judgement)> = vec![
-            ("normal", bp(Some("120"), Some("80"), "mm[Hg]"), judged(Green, &["8480-6", "8462-4"])),
-            ("band edge is inclusive", bp(Some("139"), Some("89"), "mm[Hg]"), judged(Green, &["8480-6", "8462-4"])),
-            ("systolic yellow", bp(Some("140"), Some("80"), "mm[Hg]"), judged(Yellow, &["8480-6"])),
-            ("low systolic yellow", bp(Some("95"), Some("65"), "mm[Hg]"), judged(Yellow, &["8480-6"])),
-            ("diastolic decides", bp(Some("120"), Some("101"), "mm[Hg]"), judged(Red, &["8462-4"])),
-            ("both red", bp(Some("170"), Some("105"), "mm[Hg]"), judged(Red, &["8480-6", "8462-4"])),
-            ("very low systolic", bp(Some("85"), Some("60"), "mm[Hg]"), judged(Red, &["8480-6"])),
-            // 16.0/10.7 kPa = 120.0/80.3 mmHg; 21.5 kPa = 161.3 mmHg.
-            ("kPa is converted", bp(Some("16.0"), Some("10.7"), "kPa"), judged(Green, &["8480-6", "8462-4"])),
-            ("kPa red", bp(Some("21.5"), Some("10.7"), "kPa"), judged(Red, &["8480-6"])),
+        use Direction::*;
+        let cases: Vec<(&str, Vec<Judgeable>, Result<Seen, NotJudged>)> = vec![
+            ("normal", bp(Some("120"), Some("80"), "mm[Hg]"), judged(Green, &[("8480-6", None), ("8462-4", None)])),
             (
-                "absent systolic: not judged",
-                bp(None, Some("80"), "mm[Hg]"),
-                not(NotJudged::ValueAbsent { code: "8480-6".into() }),
+                "band edge is inclusive",
+                bp(Some("139"), Some("89"), "mm[Hg]"),
+                judged(Green, &[("8480-6", None), ("8462-4", None)]),
             ),
-            ("absent systolic but red diastolic: red", bp(None, Some("120"), "mm[Hg]"), judged(Red, &["8462-4"])),
+            ("systolic yellow", bp(Some("140"), Some("80"), "mm[Hg]"), judged(Yellow, &[("8480-6", Some(Above))])),
+            ("low systolic yellow", bp(Some("95"), Some("65"), "mm[Hg]"), judged(Yellow, &[("8480-6", Some(Below))])),
+            ("diastolic decides", bp(Some("120"), Some("101"), "mm[Hg]"), judged(Red, &[("8462-4", Some(Above))])),
+            (
+                "both red",
+                bp(Some("170"), Some("105"), "mm[Hg]"),
+                judged(Red, &[("8480-6", Some(Above)), ("8462-4", Some(Above))]),
+            ),
+            ("very low systolic", bp(Some("85"), Some("60"), "mm[Hg]"), judged(Red, &[("8480-6", Some(Below))])),
+            // 16.0/10.7 kPa = 120.0/80.3 mmHg; 21.5 kPa = 161.3 mmHg.
+            (
+                "kPa is converted",
+                bp(Some("16.0"), Some("10.7"), "kPa"),
+                judged(Green, &[("8480-6", None), ("8462-4", None)]),
+            ),
+            ("kPa red", bp(Some("21.5"), Some("10.7"), "kPa"), judged(Red, &[("8480-6", Some(Above))])),
+            ("absent systolic: not judged", bp(None, Some("80"), "mm[Hg]"), Err(NotJudged::ValueAbsent { code: "8480-6".into() })),
+            ("absent systolic but red diastolic: red", bp(None, Some("120"), "mm[Hg]"), judged(Red, &[("8462-4", Some(Above))])),
             (
                 "gap between bands",
                 bp(Some("139.5"), Some("80"), "mm[Hg]"),
-                not(NotJudged::OutsideBands { code: "8480-6".into() }),
+                Err(NotJudged::OutsideBands { code: "8480-6".into() }),
             ),
             (
                 "unknown unit",
                 bp(Some("120"), Some("80"), "cm[H2O]"),
-                not(NotJudged::UnitMismatch { code: "8480-6".into(), unit: "cm[H2O]".into() }),
+                Err(NotJudged::UnitMismatch { code: "8480-6".into(), unit: "cm[H2O]".into() }),
             ),
             (
-                "spo2 yellow",
+                "spo2 yellow is below",
                 vec![Judgeable { code: "2708-6", value: Some(d("90")), unit: "%" }],
-                judged(Yellow, &["2708-6"]),
+                judged(Yellow, &[("2708-6", Some(Below))]),
             ),
-            ("spo2 red", vec![Judgeable { code: "2708-6", value: Some(d("85")), unit: "%" }], judged(Red, &["2708-6"])),
+            (
+                "spo2 red",
+                vec![Judgeable { code: "2708-6", value: Some(d("85")), unit: "%" }],
+                judged(Red, &[("2708-6", Some(Below))]),
+            ),
             (
                 "no limits at all",
                 vec![Judgeable { code: "8310-5", value: Some(d("37.0")), unit: "Cel" }],
-                not(NotJudged::NoLimits),
+                Err(NotJudged::NoLimits),
             ),
             (
                 "weight in lb",
                 vec![Judgeable { code: "29463-7", value: Some(d("154.00")), unit: "[lb_av]" }],
-                judged(Green, &["29463-7"]),
+                judged(Green, &[("29463-7", None)]),
             ),
             (
                 "weight outside its only band",
                 vec![Judgeable { code: "29463-7", value: Some(d("85.000")), unit: "kg" }],
-                not(NotJudged::OutsideBands { code: "29463-7".into() }),
+                Err(NotJudged::OutsideBands { code: "29463-7".into() }),
             ),
         ];
         for (name, values, expected) in cases {
-            assert_eq!(judge(&plan(), &values), expected, "{name}");
+            let j = judge_by("bp", &plan(), &values);
+            assert_eq!(seen(&j), expected, "{name}");
+            assert!(j.causes().iter().all(|c| c.activity == "bp" && c.rule == Rule::Band), "{name}");
         }
+    }
+
+    /// A direction the plan gives wins over the band's place; a band that
+    /// straddles the green, or a code without green, has none.
+    #[test]
+    fn directions() {
+        use Colour::*;
+        let mut limits = vec![
+            band("x", Green, Some("70"), Some("76"), "kg"),
+            band("x", Yellow, Some("68"), Some("70"), "kg"),
+            band("x", Yellow, Some("76"), Some("78"), "kg"),
+            band("x", Red, Some("65"), Some("80"), "kg"),
+            band("y", Red, Some("1"), None, "kg"),
+            band("x", Red, Some("170"), None, "[lb_av]"),
+        ];
+        let expect = [None, Some(Direction::Below), Some(Direction::Above), None, None, Some(Direction::Above)];
+        for (i, want) in expect.iter().enumerate() {
+            assert_eq!(direction_of(&limits[i], &limits), *want, "limit {i}");
+        }
+        limits[3].direction = Some(Direction::Below);
+        assert_eq!(direction_of(&limits[3], &limits), Some(Direction::Below));
+    }
+
+    /// The most specific advice, medicine and material apply: a direction's
+    /// own where given, else the colour's.
+    #[test]
+    fn advice_and_medicines_by_direction() {
+        use Colour::*;
+        let p = plan();
+        assert_eq!(p.advice_for(Yellow, Some(Direction::Below)).unwrap().nb, "Drikk litt og hvil.");
+        assert_eq!(p.advice_for(Yellow, Some(Direction::Below)).unwrap().nn.as_deref(), Some("Drikk litt og kvil."));
+        assert_eq!(p.advice_for(Yellow, Some(Direction::Above)).unwrap().nb, "Mål igjen i kveld.");
+        assert_eq!(p.advice_for(Yellow, None).unwrap().nb, "Mål igjen i kveld.");
+        assert_eq!(p.advice_for(Green, None), None);
+        assert_eq!(p.medicines_for(Yellow, Some(Direction::Above)), ["diuretic"]);
+        assert!(p.medicines_for(Yellow, Some(Direction::Below)).is_empty(), "a falling weight gets no diuretic");
+        assert!(p.medicines_for(Yellow, None).is_empty());
+        assert_eq!(p.medicines_for(Red, Some(Direction::Below)), ["reliever"]);
     }
 
     #[test]
@@ -374,5 +667,61 @@ mod tests {
         assert_eq!(p.advice(Colour::Green, Locale::Bokmal), None);
         assert_eq!(p.calls(Colour::Red), vec![Call::Service, Call::Emergency113]);
         assert!(p.calls(Colour::Yellow).is_empty());
+    }
+
+    /// A borrowed value (the cuff's pulse judged by the plan's pulse
+    /// limits) is judged when sent and left out when absent.
+    #[test]
+    fn borrowed_values() {
+        use Colour::*;
+        let own = plan();
+        let pulse = TrafficLight {
+            limits: vec![
+                band("8867-4", Green, Some("50"), Some("100"), "/min"),
+                band("8867-4", Red, None, Some("40"), "/min"),
+            ],
+            ..TrafficLight::default()
+        };
+        let rules = |code: &str| match code {
+            "8867-4" => Some(Rules { activity: "pulse", light: &pulse, borrowed: true }),
+            _ => Some(Rules { activity: "bp", light: &own, borrowed: false }),
+        };
+        let mut values = bp(Some("120"), Some("80"), "mm[Hg]");
+        values.push(Judgeable { code: "8867-4", value: Some(d("38")), unit: "/min" });
+        let j = judge(&values, &rules);
+        assert_eq!(seen(&j), judged(Red, &[("8867-4", Some(Direction::Below))]));
+        assert_eq!(j.causes()[0].activity, "pulse");
+        values[3].value = None;
+        assert_eq!(seen(&judge(&values, &rules)), judged(Green, &[("8480-6", None), ("8462-4", None)]));
+    }
+
+    /// Worst wins; equal colours keep both causes; "not judged" is never
+    /// hidden by green or yellow, and no limits hides nothing.
+    #[test]
+    fn worst_of_two() {
+        use Colour::*;
+        let cause = |code: &str| Cause { code: code.into(), activity: "a".into(), direction: None, rule: Rule::Band };
+        let j = |colour, code: &str| Judgement::Judged { colour, causes: vec![cause(code)] };
+        let absent = Judgement::NotJudged(NotJudged::ValueAbsent { code: "x".into() });
+        let none = Judgement::NotJudged(NotJudged::NoLimits);
+        assert_eq!(j(Green, "a").worst(j(Red, "b")), j(Red, "b"));
+        assert_eq!(
+            j(Yellow, "a").worst(j(Yellow, "b")),
+            Judgement::Judged { colour: Yellow, causes: vec![cause("a"), cause("b")] }
+        );
+        assert_eq!(j(Yellow, "a").worst(absent.clone()), absent);
+        assert_eq!(absent.clone().worst(j(Red, "b")), j(Red, "b"));
+        assert_eq!(none.clone().worst(j(Green, "a")), j(Green, "a"));
+        assert_eq!(none.clone().worst(none.clone()), none);
+    }
+
+    /// What is stored reads back as the same judgement.
+    #[test]
+    fn a_judgement_round_trips_through_json() {
+        let j = judge_by("bp", &plan(), &bp(Some("95"), Some("65"), "mm[Hg]"));
+        let back: Judgement = serde_json::from_str(&serde_json::to_string(&j).unwrap()).unwrap();
+        assert_eq!(back, j);
+        let n = Judgement::NotJudged(NotJudged::OutsideBands { code: "x".into() });
+        assert_eq!(serde_json::from_str::<Judgement>(&serde_json::to_string(&n).unwrap()).unwrap(), n);
     }
 }

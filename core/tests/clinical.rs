@@ -9,7 +9,7 @@ use heima_core::{
     locale::Locale,
     plan::{ActivityKind, MeasurementKind, Phase, Timing},
     questionnaire::{Answer, Answers, Questionnaire},
-    traffic_light::{judge, Call, Colour, Judgeable, Judgement},
+    traffic_light::{judge_by, Call, Colour, Direction, Judgeable, Judgement},
     vocabulary::{Decimal, EnteredBy, Recorder},
 };
 use jiff::civil::{date, time};
@@ -188,8 +188,10 @@ fn the_demo_plan_carries_medicines_team_hours_and_material() {
         ]
     );
     assert_eq!(plan.medicines[0].dosage, ["2 inhalasjoner hver morgen"]);
-    assert_eq!(plan.medicines_for(Colour::Yellow).len(), 2);
-    assert!(plan.medicines_for(Colour::Red).is_empty());
+    // A colour's medicines belong to the activities that name them.
+    assert_eq!(plan.medicine_uses("prednisolone"), [("spo2".into(), Colour::Yellow), ("copd-check".into(), Colour::Yellow)]);
+    assert_eq!(plan.medicine_uses("diuretic"), [("weight".into(), Colour::Yellow)]);
+    assert!(plan.medicine_uses("inhaler").is_empty());
     let team: Vec<(&str, Option<&str>, Option<&str>)> =
         plan.team.iter().map(|m| (m.name.as_str(), m.role.as_deref(), m.phone.as_deref())).collect();
     assert_eq!(
@@ -218,8 +220,8 @@ fn the_demo_plan_carries_medicines_team_hours_and_material() {
     assert!(matches!(&breathing.blocks[0], heima_core::material::Block::Heading { .. }));
     assert_eq!(breathing.images[0].content_type, "image/png");
     let spo2 = plan.activity("spo2").unwrap();
-    assert_eq!(spo2.traffic_light.material_for(Colour::Yellow), ["breathing"]);
-    assert!(spo2.traffic_light.next_for(Colour::Red).unwrap().nn.unwrap().contains("Sjukepleiaren"));
+    assert_eq!(spo2.traffic_light.material_for(Colour::Yellow, Some(Direction::Below)), ["breathing"]);
+    assert!(spo2.traffic_light.next_for(Colour::Red, None).unwrap().nn.unwrap().contains("Sjukepleiaren"));
     assert!(!spo2.description.is_empty());
     assert_eq!(plan.phase, Phase::Active { since: date(2026, 1, 1), until: None });
 }
@@ -301,7 +303,8 @@ fn demo_readings_are_judged_with_the_plans_limits() {
     let plan = careplan::parse(&demo_plan_json(), &oslo()).unwrap();
     let light = |id: &str| &plan.activity(id).unwrap().traffic_light;
     let bp = |sys: &str, dia: &str| {
-        judge(
+        judge_by(
+            "bp",
             light("bp"),
             &[
                 Judgeable { code: "8480-6", value: d(sys), unit: "mm[Hg]" },
@@ -311,7 +314,7 @@ fn demo_readings_are_judged_with_the_plans_limits() {
         )
     };
     let one =
-        |id: &str, code: &str, value: &str, unit: &str| judge(light(id), &[Judgeable { code, value: d(value), unit }]);
+        |id: &str, code: &str, value: &str, unit: &str| judge_by(id, light(id), &[Judgeable { code, value: d(value), unit }]);
     // (what, judgement, expected colour)
     let cases: Vec<(&str, Judgement, Option<Colour>)> = vec![
         ("bp 128/82", bp("128", "82"), Some(Colour::Green)),
@@ -334,7 +337,10 @@ fn demo_readings_are_judged_with_the_plans_limits() {
         assert_eq!(judgement.colour(), colour, "{name}: {judgement:?}");
     }
     match bp("172", "95") {
-        Judgement::Judged { causes, .. } => assert_eq!(causes, vec!["8480-6"], "systolic caused the red"),
+        Judgement::Judged { causes, .. } => {
+            let seen: Vec<(&str, Option<Direction>)> = causes.iter().map(|c| (c.code.as_str(), c.direction)).collect();
+            assert_eq!(seen, [("8480-6", Some(Direction::Above))], "systolic above its band caused the red");
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -425,7 +431,7 @@ fn heart_failure_check_with_any_behaviour_and_not_equal() {
     a.insert("mmrc".into(), coding(HF, "mmrc-2"));
     a.insert("swelling".into(), coding(HF, "none"));
     a.insert("sleep".into(), coding(HF, "usual"));
-    assert_eq!(shown(&a), ["mmrc", "swelling", "sleep", "dizzy"]);
+    assert_eq!(shown(&a), ["chest-pain", "mmrc", "swelling", "sleep", "dizzy"]);
     a.insert("swelling".into(), coding(HF, "some"));
     assert!(shown(&a).contains(&"swelling-since".to_string()), "!= enables the date");
     a.insert("sleep".into(), coding(HF, "wake-breathless"));
@@ -435,6 +441,8 @@ fn heart_failure_check_with_any_behaviour_and_not_equal() {
     assert!(shown(&a).contains(&"call-reminder".to_string()));
     a.insert("dizzy".into(), Answer::Boolean(false));
     assert_eq!(q.score(&a), d("5"));
+    assert!(q.check_complete(&a).is_err(), "the red-flag question must be answered");
+    a.insert("chest-pain".into(), Answer::Boolean(false));
     q.check_complete(&a).unwrap();
 }
 
@@ -566,7 +574,7 @@ fn plan_updates_replace_from_their_start_and_history_remains() {
     assert_eq!((nov.version, dec.version), (1, 2));
     // SpO2 93 %: green under v1, not green under v2 (which judged it is kept per reading).
     let spo2 = |p: &heima_core::plan::CarePlan| {
-        judge(&p.activity("spo2").unwrap().traffic_light, &[Judgeable { code: "2708-6", value: d("93"), unit: "%" }])
+        judge_by("spo2", &p.activity("spo2").unwrap().traffic_light, &[Judgeable { code: "2708-6", value: d("93"), unit: "%" }])
             .colour()
     };
     assert_eq!(spo2(&nov), Some(Colour::Green));

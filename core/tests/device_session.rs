@@ -198,10 +198,11 @@ fn the_clock_is_read_corrected_and_set() {
     let pulses = store.readings(MeasurementKind::Pulse, Timestamp::MIN, Timestamp::MAX).unwrap();
     assert_eq!(pulses.len(), 2, "pulse from the cuff is its own reading");
     // Judged by the demo plan (version 1) as they were stored: 128/80 green,
-    // 131/80 green; the plan has no pulse limits.
+    // 131/80 green; the cuff's pulse by the plan's pulse limits.
     let judged: Vec<_> = bp.iter().map(|r| (r.plan_version, r.colour.as_deref())).collect();
     assert_eq!(judged, vec![(Some(1), Some("green")), (Some(1), Some("green"))]);
-    assert_eq!(pulses[0].colour.as_deref(), Some("not-judged"));
+    assert_eq!(pulses[0].colour.as_deref(), Some("green"));
+    assert_eq!(pulses[0].judgement.causes()[0].activity, "pulse");
 }
 
 #[test]

@@ -56,7 +56,8 @@ fn a_red_blood_pressure_names_its_cause_the_advice_and_whom_to_call() {
     .unwrap();
     assert_eq!(r.judgement.colour(), Some(Colour::Red));
     let heima_core::traffic_light::Judgement::Judged { causes, .. } = &r.judgement else { panic!() };
-    assert_eq!(causes, &["8480-6"]);
+    let named: Vec<(&str, &str)> = causes.iter().map(|c| (c.code.as_str(), c.activity.as_str())).collect();
+    assert_eq!(named, [("8480-6", "bp")]);
     assert!(r.advice.as_ref().unwrap().nn.is_some(), "advice in Nynorsk");
     // 113 first, then the service (open on a Monday at 11).
     assert!(matches!(

@@ -300,6 +300,14 @@ fn frozen_old_schemas_upgrade_to_the_newest() {
             assert_eq!(person.as_deref(), Some("service:https://dho.example.no/fhir|Patient/123"));
             assert_eq!(upgraded.outbox_due(jiff::Timestamp::MAX, 10).unwrap().len(), 1);
         }
+        if version == 9 {
+            // Judged before the whole judgement was kept: its colour, no causes.
+            let r = upgraded.readings(heima_core::plan::MeasurementKind::BodyWeight, jiff::Timestamp::MIN, jiff::Timestamp::MAX).unwrap();
+            assert_eq!(
+                r[0].judgement,
+                heima_core::traffic_light::Judgement::Judged { colour: heima_core::traffic_light::Colour::Green, causes: vec![] }
+            );
+        }
         // The queued reading was named the old way; it is matched both ways when sent.
         assert_eq!(upgraded.named_before().unwrap(), 1, "v{version}");
         upgraded.integrity_check().unwrap();

@@ -64,15 +64,25 @@ pub struct StoreSink<'a> {
 impl ReadingSink for StoreSink<'_> {
     fn store(&mut self, measurements: &[Measurement], sequence: Option<u16>) -> Result<(), CoreError> {
         let now = self.clock.now();
+        let tz = self.clock.time_zone();
+        let judgements = measurements
+            .iter()
+            .map(|m| {
+                self.plan
+                    .map(|p| Ok::<_, CoreError>((p.version, crate::judging::judge_reading(self.store, p, m, &tz)?)))
+                    .transpose()
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let readings: Vec<NewReading<'_>> = measurements
             .iter()
-            .map(|m| NewReading {
+            .zip(&judgements)
+            .map(|(m, judged)| NewReading {
                 measurement: m,
                 entered_by: self.recorder.by,
                 relative: self.recorder.relative.as_deref(),
                 manual: false,
                 received_at: now,
-                judged: self.plan.map(|p| (p.version, p.judge(m).as_str())),
+                judged: judged.as_ref().map(|(v, j)| (*v, j)),
             })
             .collect();
         self.store.insert_readings(&readings)?;

@@ -17,7 +17,8 @@ use crate::{
     material::blocks,
     plan::{Activity, ActivityKind, CarePlan, Phase, ServiceContact, Timing},
     store::{plans::PlanUpdate, Store, StoreError},
-    traffic_light::{Advice, Call, Colour, Limit, TrafficLight},
+    questionnaire::Answer,
+    traffic_light::{Advice, AnswerRule, Call, Colour, Direction, Limit, Pointer, TrafficLight, TrendRule},
     vocabulary::{Decimal, MeasurementKind},
 };
 
@@ -74,6 +75,13 @@ fn colour(ext: &Json, path: &str) -> Result<Colour, CoreError> {
     Colour::parse(code).ok_or_else(|| invalid(path, format!("unknown colour {code:?}")))
 }
 
+/// The optional `direction` sub-extension (`below` or `above`).
+fn direction(ext: &Json, path: &str) -> Result<Option<Direction>, CoreError> {
+    let Some(code) = sub(ext, "direction").next() else { return Ok(None) };
+    let code = str_at(code, "valueCode").unwrap_or_default();
+    Direction::parse(code).map(Some).ok_or_else(|| invalid(path, format!("unknown direction {code:?}")))
+}
+
 /// A colour's text in one language (`advice`, `next`).
 fn localised(ext: &Json, path: &str) -> Result<Advice, CoreError> {
     let tag = sub(ext, "language")
@@ -84,6 +92,7 @@ fn localised(ext: &Json, path: &str) -> Result<Advice, CoreError> {
         sub(ext, "text").next().and_then(|e| str_at(e, "valueString")).ok_or_else(|| invalid(path, "text missing"))?;
     Ok(Advice {
         colour: colour(ext, path)?,
+        direction: direction(ext, path)?,
         locale: Locale::from_tag(tag).map_err(|_| invalid(path, format!("unknown language {tag:?}")))?,
         text: text.to_string(),
     })
@@ -131,6 +140,7 @@ fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError>
                 low,
                 high,
                 unit: unit.unwrap_or_default().to_string(),
+                direction: direction(limit, &path)?,
             });
         }
         for (i, advice) in sub(ext, "advice").enumerate() {
@@ -145,8 +155,77 @@ fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError>
                 let id = str_at(reference, "reference").and_then(|r| r.strip_prefix('#'));
                 let id =
                     id.ok_or_else(|| invalid(&format!("{path}.advice[{i}].material"), "must be a local reference"))?;
-                out.material.push((colour(advice, path)?, id.to_string()));
+                out.material.push(Pointer {
+                    colour: colour(advice, path)?,
+                    direction: direction(advice, path)?,
+                    id: id.to_string(),
+                });
             }
+        }
+        for (i, trend) in sub(ext, "trend").enumerate() {
+            let path = format!("{path}.trend[{i}]");
+            let code = sub(trend, "code")
+                .next()
+                .and_then(|e| e.get("valueCoding"))
+                .and_then(|c| str_at(c, "code"))
+                .ok_or_else(|| invalid(&path, "code missing"))?;
+            let change = sub(trend, "change")
+                .next()
+                .and_then(|e| e.get("valueQuantity"))
+                .ok_or_else(|| invalid(&path, "change missing"))?;
+            let unit = str_at(change, "code").ok_or_else(|| invalid(&path, "change has no UCUM code"))?;
+            let amount = decimal(change.get("value").unwrap_or(&Json::Null), &format!("{path}.change"))?;
+            if amount.to_f64() <= 0.0 {
+                return Err(invalid(&path, "change must be above zero"));
+            }
+            let days = sub(trend, "days")
+                .next()
+                .and_then(|e| e.get("valueInteger"))
+                .and_then(Json::as_u64)
+                .and_then(|d| u16::try_from(d).ok())
+                .filter(|d| (1..=31).contains(d))
+                .ok_or_else(|| invalid(&path, "days must be a whole number from 1 to 31"))?;
+            out.trends.push(TrendRule {
+                code: code.to_string(),
+                colour: colour(trend, &path)?,
+                direction: direction(trend, &path)?,
+                change: amount,
+                unit: unit.to_string(),
+                days,
+            });
+        }
+        for (i, rule) in sub(ext, "answer").enumerate() {
+            let path = format!("{path}.answer[{i}]");
+            let link_id = sub(rule, "item")
+                .next()
+                .and_then(|e| str_at(e, "valueString"))
+                .ok_or_else(|| invalid(&path, "item (the linkId) missing"))?;
+            let value = sub(rule, "value").next().ok_or_else(|| invalid(&path, "value missing"))?;
+            let answer = if let Some(b) = value.get("valueBoolean").and_then(Json::as_bool) {
+                Answer::Boolean(b)
+            } else if let Some(c) = value.get("valueCoding") {
+                Answer::Coding {
+                    system: str_at(c, "system").map(str::to_string),
+                    code: str_at(c, "code").ok_or_else(|| invalid(&path, "valueCoding has no code"))?.to_string(),
+                }
+            } else {
+                return Err(invalid(&path, "value must be valueBoolean or valueCoding"));
+            };
+            out.answers.push(AnswerRule { link_id: link_id.to_string(), answer, colour: colour(rule, &path)? });
+        }
+        for (i, medicine) in sub(ext, "medicine").enumerate() {
+            let path = format!("{path}.medicine[{i}]");
+            let id = sub(medicine, "medication")
+                .next()
+                .and_then(|e| e.get("valueReference"))
+                .and_then(|r| str_at(r, "reference"))
+                .and_then(|r| r.strip_prefix('#'))
+                .ok_or_else(|| invalid(&path, "medication must be a local reference"))?;
+            out.medicines.push(Pointer {
+                colour: colour(medicine, &path)?,
+                direction: direction(medicine, &path)?,
+                id: id.to_string(),
+            });
         }
         for (i, call) in sub(ext, "call").enumerate() {
             let path = format!("{path}.call[{i}]");
@@ -158,10 +237,35 @@ fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError>
             out.calls.push((colour(call, &path)?, whom));
         }
     }
-    for colour in [Colour::Green, Colour::Yellow, Colour::Red] {
-        let used = out.limits.iter().any(|l| l.colour == colour);
-        if used && !out.advice.iter().any(|a| a.colour == colour && a.locale == Locale::Bokmal) {
-            return Err(invalid(path, format!("limits for {} but no Bokmål advice", colour.as_str())));
+    // Every colour a rule can give has Bokmål advice, for its direction
+    // or for the colour on either side; and a direction's own texts have
+    // Bokmål too.
+    let mut needed: Vec<(Colour, Option<Direction>)> = vec![];
+    for l in &out.limits {
+        needed.push((l.colour, crate::traffic_light::direction_of(l, &out.limits)));
+    }
+    for t in &out.trends {
+        match t.direction {
+            Some(d) => needed.push((t.colour, Some(d))),
+            None => needed.extend([(t.colour, Some(Direction::Below)), (t.colour, Some(Direction::Above))]),
+        }
+    }
+    needed.extend(out.answers.iter().map(|a| (a.colour, None)));
+    let has_nb = |list: &[Advice], c: Colour, d: Option<Direction>| {
+        list.iter().any(|a| a.colour == c && a.direction == d && a.locale == Locale::Bokmal)
+    };
+    for (colour, direction) in needed {
+        let covered = direction.is_some_and(|d| has_nb(&out.advice, colour, Some(d))) || has_nb(&out.advice, colour, None);
+        if !covered {
+            let side = direction.map_or(String::new(), |d| format!(" ({d:?})").to_lowercase());
+            return Err(invalid(path, format!("limits for {}{side} but no Bokmål advice", colour.as_str())));
+        }
+    }
+    for list in [&out.advice, &out.next] {
+        for a in list.iter().filter(|a| a.direction.is_some()) {
+            if !has_nb(list, a.colour, a.direction) {
+                return Err(invalid(path, format!("{} text for a direction without Bokmål", a.colour.as_str())));
+            }
         }
     }
     Ok(out)
@@ -268,6 +372,23 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
             Ok(text.to_string())
         })
         .transpose()?;
+    let medicines = parts::medicines(careplan)?;
+    // A colour's medicine must be one the plan carries; one no longer in
+    // use (stopped) is simply not shown.
+    for a in &activities {
+        for p in &a.traffic_light.medicines {
+            let carried = array(careplan, "contained").iter().any(|c| {
+                str_at(c, "id") == Some(p.id.as_str())
+                    && matches!(str_at(c, "resourceType"), Some("MedicationRequest" | "MedicationStatement"))
+            });
+            if !carried {
+                return Err(invalid(&format!("activity {}", a.id), format!("names medicine #{} the plan does not carry", p.id)));
+            }
+            if medicines.iter().any(|m| m.id == p.id && m.colour.is_some_and(|c| c != p.colour)) {
+                return Err(invalid(&format!("activity {}", a.id), format!("medicine #{} is for another colour", p.id)));
+            }
+        }
+    }
     Ok(CarePlan {
         id,
         version,
@@ -278,7 +399,7 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
         service,
         team,
         relatives,
-        medicines: parts::medicines(careplan)?,
+        medicines,
         material: parts::material(careplan)?,
         phase,
         activities,

@@ -176,7 +176,8 @@ fn medicine(resource: &Json, path: &str) -> Result<Option<Medicine>, CoreError> 
             colour = Some(Colour::parse(code).ok_or_else(|| invalid(path, format!("unknown colour {code:?}")))?);
         }
     }
-    Ok(Some(Medicine { name, dosage, colour }))
+    let id = str_at(resource, "id").unwrap_or_default().to_string();
+    Ok(Some(Medicine { id, name, dosage, colour }))
 }
 
 /// Medicines from the activities' references and the supporting
@@ -278,12 +279,23 @@ fn hours(service: &Json, path: &str, tz: &TimeZone) -> Result<OpeningHours, Core
         let end = |key: &str| -> Result<Option<Timestamp>, CoreError> {
             during.and_then(|d| str_at(d, key)).map(|t| date_time(t, tz, &path)).transpose()
         };
+        // A closing date without a time closes that whole day: the period
+        // ends at the next midnight.
+        let until = match during.and_then(|d| str_at(d, "end")) {
+            Some(text) if text.parse::<civil::Date>().is_ok() => {
+                let day = text.parse::<civil::Date>().map_err(|e| invalid(&path, e))?;
+                let next = day.tomorrow().map_err(|e| invalid(&path, e))?;
+                Some(next.to_zoned(tz.clone()).map_err(|e| invalid(&path, e))?.timestamp())
+            }
+            _ => end("end")?,
+        };
         out.closed.push(Closure {
             description: str_at(gap, "description").unwrap_or_default().to_string(),
             from: end("start")?,
-            until: end("end")?,
+            until,
         });
     }
+    out.open_on_holidays = has_code(array(service, "characteristic"), FOLLOW_UP_CODES, "open-on-public-holidays");
     Ok(out)
 }
 

@@ -274,6 +274,7 @@ mod tests {
             entered_by: by,
             plan_version: None,
             colour: None,
+            judgement: crate::judging::no_plan(),
             sent: None,
             seen: None,
             relative: None,

@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/0007_message_author.sql"),
     include_str!("sql/0008_acknowledgement.sql"),
     include_str!("sql/0009_known_relative.sql"),
+    include_str!("sql/0010_judgement.sql"),
 ];
 
 /// The schema version this build writes.

@@ -6,7 +6,10 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{outbox, Store, StoreError};
-use crate::vocabulary::{ComponentValue, Decimal, Measurement, MeasurementKind, Special};
+use crate::{
+    traffic_light::{Judgement, NotJudged},
+    vocabulary::{ComponentValue, Decimal, Measurement, MeasurementKind, Special},
+};
 pub use crate::vocabulary::{EnteredBy, Recorder};
 
 /// A measurement and how it was entered, ready to store.
@@ -19,9 +22,9 @@ pub struct NewReading<'a> {
     /// Typed in by hand rather than received from a device.
     pub manual: bool,
     pub received_at: Timestamp,
-    /// The plan version that judged it and the result (`green`, `yellow`,
-    /// `red`, `not-judged`), stored in the same transaction.
-    pub judged: Option<(u32, &'static str)>,
+    /// The plan version that judged it and its judgement, stored in the
+    /// same transaction; none: no plan had come yet.
+    pub judged: Option<(u32, &'a Judgement)>,
 }
 
 impl<'a> NewReading<'a> {
@@ -76,6 +79,8 @@ pub struct StoredReading {
     pub entered_by: EnteredBy,
     pub plan_version: Option<i64>,
     pub colour: Option<String>,
+    /// The judgement made when it was recorded: what every screen shows.
+    pub judgement: Judgement,
     /// Whether the follow-up service has it (`None` for training readings,
     /// which are never sent).
     pub sent: Option<bool>,
@@ -122,8 +127,8 @@ fn insert_one(tx: &rusqlite::Transaction<'_>, r: &NewReading<'_>) -> Result<Inse
     }
     tx.execute(
         "INSERT INTO measurement (identifier, kind, code, effective_utc, device_time, received_utc, components,
-                                  source, device_id, entered_by, plan_version, colour, relative)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                  source, device_id, entered_by, plan_version, colour, relative, judgement)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             m.identifier,
             kind_name(m.kind),
@@ -136,8 +141,9 @@ fn insert_one(tx: &rusqlite::Transaction<'_>, r: &NewReading<'_>) -> Result<Inse
             (!r.manual).then_some(&m.device_id),
             r.entered_by.as_str(),
             r.judged.map(|(version, _)| version),
-            r.judged.map(|(_, colour)| colour),
+            r.judged.map(|(_, j)| j.as_str()),
             r.relative,
+            r.judged.map(|(_, j)| serde_json::to_string(j).expect("a judgement serialises")),
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -145,6 +151,25 @@ fn insert_one(tx: &rusqlite::Transaction<'_>, r: &NewReading<'_>) -> Result<Inse
         outbox::enqueue(tx, "Observation", id, &m.identifier, r.received_at)?;
     }
     Ok(Inserted::New { id })
+}
+
+/// The judgement as stored: none without a plan version (recorded before
+/// any plan came); a row from before schema 10 has only its colour.
+pub(crate) fn stored_judgement(
+    plan_version: Option<i64>,
+    colour: Option<&str>,
+    judgement: Option<&str>,
+) -> Result<Judgement, StoreError> {
+    if plan_version.is_none() {
+        return Ok(Judgement::NotJudged(NotJudged::NoPlan));
+    }
+    if let Some(json) = judgement {
+        return serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("judgement: {e}")));
+    }
+    Ok(match colour.and_then(crate::traffic_light::Colour::parse) {
+        Some(colour) => Judgement::Judged { colour, causes: vec![] },
+        None => Judgement::NotJudged(NotJudged::NoLimits),
+    })
 }
 
 impl Store {
@@ -162,15 +187,6 @@ impl Store {
         Ok(results)
     }
 
-    /// Records which plan judged a reading and the colour it got.
-    pub fn set_judgement(&self, id: i64, plan_version: i64, colour: &str) -> Result<(), StoreError> {
-        self.conn().execute(
-            "UPDATE measurement SET plan_version = ?2, colour = ?3 WHERE id = ?1",
-            params![id, plan_version, colour],
-        )?;
-        Ok(())
-    }
-
     /// Readings of one kind taken in `[from, to)`, oldest first.
     pub fn readings(
         &self,
@@ -181,7 +197,7 @@ impl Store {
         let mut stmt = self.conn().prepare_cached(
             "SELECT m.id, m.identifier, m.code, m.effective_utc, m.device_time, m.received_utc, m.components,
                     m.source, m.device_id, m.entered_by, m.plan_version, m.colour, o.sent_utc IS NOT NULL, o.id IS NOT NULL,
-                    a.seen_utc, a.seen_by, m.relative
+                    a.seen_utc, a.seen_by, m.relative, m.judgement
              FROM measurement m
              LEFT JOIN outbox o ON o.resource_type = 'Observation' AND o.local_id = m.id
              LEFT JOIN acknowledgement a ON a.identifier = m.identifier
@@ -207,6 +223,7 @@ impl Store {
                 row.get::<_, Option<i64>>(14)?,
                 row.get::<_, Option<String>>(15)?,
                 row.get::<_, Option<String>>(16)?,
+                row.get::<_, Option<String>>(17)?,
             ))
         })?;
         let mut out = vec![];
@@ -229,6 +246,7 @@ impl Store {
                 seen_at,
                 seen_by,
                 relative,
+                judgement,
             ) = row?;
             let time = |ms: i64| Timestamp::from_millisecond(ms).map_err(|e| StoreError::Corrupt(e.to_string()));
             out.push(StoredReading {
@@ -244,6 +262,7 @@ impl Store {
                 device_id,
                 entered_by: EnteredBy::parse(&entered_by)
                     .ok_or_else(|| StoreError::Corrupt(format!("entered_by {entered_by:?}")))?,
+                judgement: stored_judgement(plan_version, colour.as_deref(), judgement.as_deref())?,
                 plan_version,
                 colour,
                 sent: queued.then_some(sent),

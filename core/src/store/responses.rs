@@ -6,7 +6,12 @@ use jiff::Timestamp;
 use rusqlite::params;
 use serde::Serialize;
 
-use super::{outbox, readings::EnteredBy, ts, Store, StoreError};
+use super::{
+    outbox,
+    readings::{stored_judgement, EnteredBy},
+    ts, Store, StoreError,
+};
+use crate::traffic_light::Judgement;
 
 /// A stored answer set, for history and for sending.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -23,6 +28,8 @@ pub struct StoredResponse {
     /// The plan version (the app's number) that judged it.
     pub plan_version: Option<i64>,
     pub colour: Option<String>,
+    /// The judgement made when it was sent: what every screen shows.
+    pub judgement: Judgement,
 }
 
 /// What to store for one answered questionnaire.
@@ -33,7 +40,8 @@ pub struct NewResponse<'a> {
     pub resource: &'a serde_json::Value,
     pub score: Option<String>,
     pub entered_by: EnteredBy,
-    pub judged: Option<(i64, &'a str)>,
+    /// The plan version that judged it and its judgement; none: no plan yet.
+    pub judged: Option<(i64, &'a Judgement)>,
 }
 
 impl Store {
@@ -42,8 +50,8 @@ impl Store {
     pub fn save_response(&mut self, r: &NewResponse<'_>) -> Result<i64, StoreError> {
         let tx = self.conn_mut().transaction()?;
         let inserted = tx.execute(
-            "INSERT INTO questionnaire_response (identifier, questionnaire, authored_utc, resource, score, entered_by, plan_version, colour)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (identifier) DO NOTHING",
+            "INSERT INTO questionnaire_response (identifier, questionnaire, authored_utc, resource, score, entered_by, plan_version, colour, judgement)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (identifier) DO NOTHING",
             params![
                 r.identifier,
                 r.questionnaire,
@@ -52,7 +60,8 @@ impl Store {
                 r.score,
                 r.entered_by.as_str(),
                 r.judged.map(|(v, _)| v),
-                r.judged.map(|(_, c)| c),
+                r.judged.map(|(_, j)| j.as_str()),
+                r.judged.map(|(_, j)| serde_json::to_string(j).expect("a judgement serialises")),
             ],
         )?;
         let id: i64 =
@@ -82,7 +91,7 @@ impl Store {
 
     fn responses_where(&self, condition: &str, args: impl rusqlite::Params) -> Result<Vec<StoredResponse>, StoreError> {
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT id, identifier, questionnaire, authored_utc, resource, score, entered_by, colour, plan_version
+            "SELECT id, identifier, questionnaire, authored_utc, resource, score, entered_by, colour, plan_version, judgement
              FROM questionnaire_response WHERE {condition} ORDER BY authored_utc, id"
         ))?;
         let rows = stmt.query_map(args, |r| {
@@ -91,14 +100,16 @@ impl Store {
             Ok((
                 (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, resource, r.get(5)?, entered_by, r.get(7)?),
                 r.get::<_, Option<i64>>(8)?,
+                r.get::<_, Option<String>>(9)?,
             ))
         })?;
         let mut out = vec![];
         for row in rows {
             type Row = (i64, String, String, i64, String, Option<String>, String, Option<String>);
-            let ((id, identifier, questionnaire, authored, resource, score, entered_by, colour), plan_version): (
+            let ((id, identifier, questionnaire, authored, resource, score, entered_by, colour), plan_version, judgement): (
                 Row,
                 Option<i64>,
+                Option<String>,
             ) = row?;
             out.push(StoredResponse {
                 id,
@@ -109,6 +120,7 @@ impl Store {
                 score,
                 entered_by: EnteredBy::parse(&entered_by)
                     .ok_or_else(|| StoreError::Corrupt(format!("entered_by {entered_by:?}")))?,
+                judgement: stored_judgement(plan_version, colour.as_deref(), judgement.as_deref())?,
                 plan_version,
                 colour,
             });
