@@ -338,4 +338,16 @@ fn export_is_a_fhir_collection_bundle_without_training_readings() {
     assert_eq!(o["effectiveDateTime"], "2026-11-23T07:01:00Z");
     assert_eq!(o["identifier"][0]["value"], a.identifier.as_str());
     assert_eq!(o["device"]["identifier"]["value"], "aa:bb");
+    // Practice never counts as the patient's: the nurse's training message stays out.
+    store.send_message("Øving", "msg-training", now(), &heima_core::vocabulary::Recorder::new(EnteredBy::NurseTraining)).unwrap();
+    store.send_message("Hei", "msg-real", now(), &heima_core::vocabulary::Recorder::new(EnteredBy::Patient)).unwrap();
+    let bundle = heima_core::fhir::export_bundle(&store, Some("Patient/p1"), now()).unwrap();
+    let sent: Vec<&str> = bundle["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["resource"]["resourceType"] == "Communication")
+        .map(|e| e["resource"]["identifier"][0]["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(sent, ["msg-real"]);
 }

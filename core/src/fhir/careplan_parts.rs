@@ -282,7 +282,7 @@ fn hours(service: &Json, path: &str, tz: &TimeZone) -> Result<OpeningHours, Core
         // A closing date without a time closes that whole day: the period
         // ends at the next midnight.
         let until = match during.and_then(|d| str_at(d, "end")) {
-            Some(text) if text.parse::<civil::Date>().is_ok() => {
+            Some(text) if !text.contains('T') && text.parse::<civil::Date>().is_ok() => {
                 let day = text.parse::<civil::Date>().map_err(|e| invalid(&path, e))?;
                 let next = day.tomorrow().map_err(|e| invalid(&path, e))?;
                 Some(next.to_zoned(tz.clone()).map_err(|e| invalid(&path, e))?.timestamp())

@@ -137,7 +137,8 @@ pub fn export_bundle(store: &Store, subject: Option<&str>, now: Timestamp) -> Re
         }
     }
     let recipient = careplan::message_recipient(store, now)?;
-    for m in store.messages()? {
+    // Practice never counts as the patient's: the nurse's training messages stay out.
+    for m in store.messages()?.into_iter().filter(|m| m.entered_by != Some(EnteredBy::NurseTraining)) {
         push(&m.identifier, communication::message(&m, subject, recipient.as_ref()));
     }
     for d in store.paired_devices()? {
