@@ -127,6 +127,21 @@ pub struct Help {
     pub material: Vec<MaterialLink>,
 }
 
+/// One colour of an activity, on one side where the plan tells the sides
+/// apart, as Min plan shows it: the bands and change rules, the advice,
+/// the medicines and material this activity names for it, whom to call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ColourBlock {
+    pub colour: Colour,
+    pub direction: Option<Direction>,
+    pub limits: Vec<crate::traffic_light::Limit>,
+    pub trends: Vec<crate::traffic_light::TrendRule>,
+    pub advice: Option<Text>,
+    pub medicines: Vec<Medicine>,
+    pub material: Vec<MaterialLink>,
+    pub calls: Vec<crate::traffic_light::Call>,
+}
+
 /// Which phase the follow-up is in, from the CarePlan's status, category
 /// and period (profile: `docs/careplan-profile.md`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -264,6 +279,77 @@ impl CarePlan {
         });
         help.whom = whom_now(&self.service, colour, &calls, at, tz);
         (advice, help)
+    }
+
+    /// An activity's colours as Min plan shows them, green first; a colour
+    /// whose rules or texts name a side is shown once per side (below,
+    /// then above), each with what applies on that side.
+    pub fn colour_blocks(&self, activity: &Activity) -> Vec<ColourBlock> {
+        let light = &activity.traffic_light;
+        let mut out = vec![];
+        for colour in [Colour::Green, Colour::Yellow, Colour::Red] {
+            let limits: Vec<_> = light
+                .limits
+                .iter()
+                .filter(|l| l.colour == colour)
+                .map(|l| (crate::traffic_light::direction_of(l, &light.limits), l))
+                .collect();
+            let trends: Vec<_> = light.trends.iter().filter(|t| t.colour == colour).collect();
+            // The sides the plan tells apart for this colour.
+            let mut sided: Vec<Direction> = limits.iter().filter_map(|(d, _)| *d).collect();
+            for t in &trends {
+                sided.extend(t.direction.map_or(vec![Direction::Below, Direction::Above], |d| vec![d]));
+            }
+            sided.extend(light.advice.iter().filter(|a| a.colour == colour).filter_map(|a| a.direction));
+            sided.extend(light.medicines.iter().filter(|p| p.colour == colour).filter_map(|p| p.direction));
+            let mut shown: Vec<Option<Direction>> = vec![];
+            // One block for the colour on either side: when no side is
+            // named, or for a band that lies on neither side.
+            if sided.is_empty() || limits.iter().any(|(d, _)| d.is_none()) {
+                shown.push(None);
+            }
+            for d in [Direction::Below, Direction::Above] {
+                if sided.contains(&d) {
+                    shown.push(Some(d));
+                }
+            }
+            for direction in shown {
+                let block = ColourBlock {
+                    colour,
+                    direction,
+                    limits: limits.iter().filter(|(d, _)| *d == direction).map(|(_, l)| (*l).clone()).collect(),
+                    trends: trends
+                        .iter()
+                        .filter(|t| t.direction == direction || (t.direction.is_none() && direction.is_some()))
+                        .map(|t| (*t).clone())
+                        .collect(),
+                    advice: light.advice_for(colour, direction),
+                    medicines: light
+                        .medicines_for(colour, direction)
+                        .iter()
+                        .filter_map(|id| self.medicines.iter().find(|m| &m.id == id).cloned())
+                        .collect(),
+                    material: light
+                        .material_for(colour, direction)
+                        .iter()
+                        .filter_map(|id| self.material.iter().find(|m| &m.id == id))
+                        .map(|m| MaterialLink { id: m.id.clone(), title: m.title.clone() })
+                        .collect(),
+                    calls: light.calls(colour),
+                };
+                if block.limits.is_empty() && block.trends.is_empty() && block.advice.is_none() && block.calls.is_empty() {
+                    continue;
+                }
+                out.push(block);
+            }
+        }
+        out
+    }
+
+    /// The medicines Min plan lists on their own: the daily ones, and a
+    /// colour's medicine that no activity names (shown with its own words).
+    pub fn listed_medicines(&self) -> Vec<Medicine> {
+        self.medicines.iter().filter(|m| m.colour.is_none() || self.medicine_uses(&m.id).is_empty()).cloned().collect()
     }
 
     /// The activities whose traffic light names the medicine `id`, with the

@@ -89,6 +89,8 @@ pub struct QuestionnaireResult {
     pub advice: Option<Text>,
     /// Whom to call now, medicines, what happens next, material.
     pub help: Help,
+    /// The questions whose answers set the colour on their own.
+    pub flagged: Vec<Text>,
 }
 
 /// Why answers were not stored.
@@ -136,7 +138,16 @@ pub fn submit_answers(
             judged: plan.as_ref().map(|p| (i64::from(p.version), &judgement)),
         })
         .map_err(|e| AnswersRefused::Failed(e.into()))?;
+    let flagged = judgement
+        .causes()
+        .iter()
+        .filter_map(|c| match &c.rule {
+            crate::traffic_light::Rule::Answer { link_id } => q.item(link_id).map(|i| i.text.clone()),
+            _ => None,
+        })
+        .collect();
     Ok(QuestionnaireResult {
+        flagged,
         id,
         questionnaire: q.id.clone(),
         title: q.title.clone(),

@@ -322,3 +322,32 @@ fn a_closure_is_closed_through_its_last_day() {
         assert_eq!(with_closure(end).is_open(at(when), &tz), open, "closed until {end}, at {when}");
     }
 }
+
+/// Min plan shows the weight's yellow once per side: below with its own
+/// advice and no medicine, above with the change rule and the diuretic.
+#[test]
+fn min_plan_shows_each_side_with_what_applies_there() {
+    let plan = heima_core::demo::sample_plan(&FixedClock::oslo(at("2027-05-12T10:00")));
+    let weight = plan.activity("weight").unwrap();
+    let blocks = plan.colour_blocks(weight);
+    let shape: Vec<(Colour, Option<Direction>, usize, usize, Vec<&str>)> = blocks
+        .iter()
+        .map(|b| (b.colour, b.direction, b.limits.len(), b.trends.len(), b.medicines.iter().map(|m| m.id.as_str()).collect()))
+        .collect();
+    use Colour::*;
+    use Direction::*;
+    assert_eq!(
+        shape,
+        [
+            (Green, None, 1, 0, vec![]),
+            (Yellow, Some(Below), 1, 0, vec![]),
+            (Yellow, Some(Above), 1, 1, vec!["diuretic"]),
+            (Red, Some(Below), 1, 0, vec![]),
+            (Red, Some(Above), 1, 0, vec![]),
+        ]
+    );
+    assert!(blocks[1].advice.as_ref().unwrap().nb.contains("Ikke ta ekstra vanndrivende"));
+    let listed = plan.listed_medicines();
+    let listed: Vec<&str> = listed.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(listed, ["inhaler", "diuretic"], "the daily ones; the courses only where an activity names them");
+}

@@ -10,6 +10,7 @@ use std::{
 
 use fluent_syntax::{ast, parser};
 use heima_core::{
+    traffic_light::Direction,
     app::call_line::CallEnded,
     call::signalling::CallEnd,
     devices::UnavailableReason,
@@ -215,9 +216,18 @@ fn keys_built_from_core_values() -> Vec<String> {
     for colour in ["green", "yellow", "red", "not-judged"] {
         keys.push(format!("result-heading-{colour}"));
     }
-    for reason in ["no-limits", "value-absent", "outside-bands", "unit-mismatch"] {
+    for reason in ["no-plan", "no-limits", "value-absent", "outside-bands", "unit-mismatch"] {
         keys.push(format!("result-not-judged-{reason}"));
     }
+    // A cause's side of the limits, a change over days, a plan's sides.
+    for direction in [Direction::Below, Direction::Above] {
+        let side = name(serde_json::to_value(direction).unwrap());
+        keys.push(format!("result-cause-{side}"));
+        keys.push(format!("result-cause-trend-{side}"));
+        keys.push(format!("plan-side-{side}"));
+        keys.push(format!("plan-trend-{side}"));
+    }
+    keys.push("plan-trend-either".into());
     for day in ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] {
         keys.push(format!("weekday-{day}"));
     }

@@ -186,3 +186,25 @@ summary-count = { $count ->
    *[other] { $count } readings
 }
 measure-taken-by-other-relative = Another relative, for me
+
+# The side of the limits and the change over days that set a colour.
+result-cause-below = { $what } { $value } is below your limit. That is why it has this colour.
+result-cause-above = { $what } { $value } is above your limit. That is why it has this colour.
+result-cause-trend-above = { $what } has gone up { $change } in { $days ->
+    [one] one day
+   *[other] { $days } days
+}. That is why it has this colour.
+result-cause-trend-below = { $what } has gone down { $change } in { $days ->
+    [one] one day
+   *[other] { $days } days
+}. That is why it has this colour.
+result-cause-answer = Your answer to “{ $question }” is why it has this colour.
+plan-side-below = – too low
+plan-side-above = – too high
+plan-trend-above = { $what }: up { $change } or more in { $days } days
+plan-trend-below = { $what }: down { $change } or more in { $days } days
+plan-trend-either = { $what }: changed { $change } or more in { $days } days
+service-not-for-urgent = Not for anything urgent. Messages and video calls are only answered while the service is open.
+service-open-now = The follow-up service is open now.
+service-closed-now = The follow-up service is closed now.
+service-urgent-out-of-hours = If it is urgent and the service is closed: call { $name }, { $phone }

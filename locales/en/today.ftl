@@ -32,7 +32,7 @@ colour-yellow = Yellow zone
 colour-red = Red zone
 colour-not-judged = Not judged
 latest-call-service = Call the follow-up service: { $phone }
-latest-call-113 = Call 113 if it is urgent
+latest-call-113 = If life is in danger: call 113
 today-no-plan = The follow-up service has not sent your plan yet. It will come by itself.
 today-greeting-plain = Hello!
 latest-by-relative = Taken by a relative
@@ -92,3 +92,8 @@ plan-change-material-changed = Something new to read in the plan.
 plan-change-phase-changed = A new phase of your follow-up.
 phase-active = In follow-up since { $since }
 latest-by-named = Taken by { $name }
+
+call-now-holiday = The follow-up service is closed today because it is a public holiday.
+call-now-hours-unknown = Your plan does not say when the follow-up service answers. If they do not answer and it is urgent, call the out-of-hours doctor (legevakt).
+recovery-call-intro = If it is urgent, call the out-of-hours doctor (legevakt). If life is in danger: call 113.
+recovery-call-legevakt = Call the out-of-hours doctor: 116 117

@@ -32,7 +32,7 @@ colour-yellow = Gul sone
 colour-red = Rød sone
 colour-not-judged = Ikke vurdert
 latest-call-service = Ring oppfølgingstjenesten: { $phone }
-latest-call-113 = Ring 113 hvis det haster
+latest-call-113 = Ved fare for liv: ring 113
 today-no-plan = Oppfølgingstjenesten har ikke sendt planen din ennå. Den kommer av seg selv.
 today-greeting-plain = Hei!
 latest-by-relative = Tatt av pårørende
@@ -92,3 +92,8 @@ plan-change-material-changed = Nytt å lese i planen.
 plan-change-phase-changed = Ny fase i oppfølgingen.
 phase-active = I oppfølging siden { $since }
 latest-by-named = Tatt av { $name }
+
+call-now-holiday = Oppfølgingstjenesten er stengt i dag fordi det er helligdag.
+call-now-hours-unknown = Planen sier ikke når oppfølgingstjenesten svarer. Svarer de ikke og det haster, ring legevakt.
+recovery-call-intro = Haster det, ring legevakt. Ved fare for liv: ring 113.
+recovery-call-legevakt = Ring legevakt: 116 117

@@ -32,7 +32,7 @@ colour-yellow = Gul sone
 colour-red = Raud sone
 colour-not-judged = Ikkje vurdert
 latest-call-service = Ring oppfølgingstenesta: { $phone }
-latest-call-113 = Ring 113 om det hastar
+latest-call-113 = Ved fare for liv: ring 113
 today-no-plan = Oppfølgingstenesta har ikkje sendt planen din enno. Han kjem av seg sjølv.
 today-greeting-plain = Hei!
 latest-by-relative = Teken av pårørande
@@ -92,3 +92,8 @@ plan-change-material-changed = Nytt å lese i planen.
 plan-change-phase-changed = Ny fase i oppfølginga.
 phase-active = I oppfølging sidan { $since }
 latest-by-named = Teken av { $name }
+
+call-now-holiday = Oppfølgingstenesta er stengd i dag fordi det er heilagdag.
+call-now-hours-unknown = Planen seier ikkje når oppfølgingstenesta svarar. Svarar dei ikkje og det hastar, ring legevakt.
+recovery-call-intro = Hastar det, ring legevakt. Ved fare for liv: ring 113.
+recovery-call-legevakt = Ring legevakt: 116 117

@@ -7,6 +7,7 @@
 import { invoke } from "../ipc.js";
 import { hasMessage, setMessage, t } from "../i18n.js";
 import { el, button, heading, showError, announce } from "../dom.js";
+import { serviceAnswers } from "./help.js";
 
 const POLL_MS = 200;
 
@@ -36,6 +37,8 @@ export async function renderCall(_params, status) {
   let shown = null; // the phase the body shows
   let frames = { remote: 0, own: 0 };
   let controls = null;
+  // When the service answers a call; shown while no call is on.
+  const answers = status.mode === "recovery" ? null : serviceAnswers(await invoke("plan").catch(() => null));
 
   function idle(view) {
     const parts = [];
@@ -57,6 +60,7 @@ export async function renderCall(_params, status) {
       parts.push(start);
     }
     if (status.phone) parts.push(el("p", "call-phone", "call-phone", { phone: status.phone }));
+    if (answers) parts.push(answers);
     return parts;
   }
 

@@ -6,7 +6,7 @@
 // service's words never become HTML), and the opening hours.
 
 import { pick, t, localeTag } from "../i18n.js";
-import { el } from "../dom.js";
+import { el, formatValue } from "../dom.js";
 
 /** A `tel:` link around a message, so a tap on a tablet with a phone app calls. */
 function callLink(id, args, phone, className = "result-call") {
@@ -42,11 +42,63 @@ export function whomNow(whom, { phone = "", emergencyAlways = false } = {}) {
     else if (callee.whom === "service") box.append(callLink("call-now-service", { name: callee.name, phone: callee.phone }, callee.phone));
     else box.append(callLink("call-now-out-of-hours", { name: callee.name, phone: callee.phone }, callee.phone, "result-call result-call--out-of-hours"));
   }
+  if (whom.holiday) box.append(el("p", "call-holiday", "call-now-holiday"));
+  if (whom.hours_unknown) box.append(el("p", "call-hours-unknown", "call-now-hours-unknown"));
   if (whom.service_closed && !whom.now.some((c) => c.whom === "out-of-hours")) {
     box.append(el("p", "call-closed", "call-now-closed", { phone }));
   }
   if (whom.opens) box.append(el("p", "call-opens", "call-now-opens", { when: whenLocal(whom.opens) }));
   if (emergencyAlways && !whom.now.some((c) => c.whom === "emergency113")) box.append(el("p", "call-emergency", "call-now-emergency"));
+  return box;
+}
+
+/** What set a result's colour, in words: the value and its side of the
+ * limits, the change over days, or the answer; as the core judged it. */
+export function causeLine(cause, values) {
+  const what = t(`manual-field-${cause.code}`);
+  let line = null;
+  if (cause.rule === "trend") {
+    line = el("p", "result-cause", `result-cause-trend-${cause.direction === "below" ? "below" : "above"}`,
+      { what, change: formatValue(cause.change, cause.unit), days: Number(cause.days) });
+  } else if (cause.rule === "band") {
+    const value = values.find(([c]) => c === cause.code);
+    if (!value) return null;
+    const id = cause.direction ? `result-cause-${cause.direction}` : "result-cause";
+    line = el("p", "result-cause", id, { what, value: formatValue(value[1], value[2]) });
+  }
+  if (line) {
+    line.dataset.code = cause.code;
+    line.dataset.rule = cause.rule;
+    if (cause.direction) line.dataset.direction = cause.direction;
+  }
+  return line;
+}
+
+/** When the service answers messages and calls, and that it is not for
+ * what is urgent: open or closed now, when it opens, or that the plan does
+ * not say; 113 and the legevakt for what cannot wait. `view` is the plan
+ * view (null before any plan). */
+export function serviceAnswers(view) {
+  const box = el("div", "service-answers");
+  box.id = "service-answers";
+  box.append(el("p", "not-urgent", "service-not-for-urgent"));
+  if (view) {
+    const whom = view.call_now;
+    const hours = view.plan.service.hours;
+    if (!hours) box.append(el("p", "service-hours-unknown", "call-now-hours-unknown"));
+    else if (whom.service_closed) {
+      box.append(el("p", "service-closed", whom.holiday ? "call-now-holiday" : "service-closed-now"));
+      if (whom.opens) box.append(el("p", "call-opens", "call-now-opens", { when: whenLocal(whom.opens) }));
+    } else box.append(el("p", "service-open", "service-open-now"));
+    if (hours) box.append(el("h3", null, "plan-hours-heading"), hoursList(hours));
+    const route = view.plan.service.out_of_hours;
+    const a = el("a", "result-call result-call--out-of-hours", "service-urgent-out-of-hours", { name: route.name, phone: route.phone });
+    a.href = `tel:${String(route.phone).replace(/[^+0-9]/g, "")}`;
+    box.append(a);
+  }
+  const a113 = el("a", "result-call result-call--113", "latest-call-113");
+  a113.href = "tel:113";
+  box.append(a113);
   return box;
 }
 

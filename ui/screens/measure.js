@@ -7,7 +7,7 @@
 import { invoke } from "../ipc.js";
 import { pick, t } from "../i18n.js";
 import { el, heading, button, linkButton, radioChoice, formatValue, showError, clearErrors, announce, SIGN, colourOf } from "../dom.js";
-import { hasCalls, helpBlock, whomNow } from "./help.js";
+import { causeLine, hasCalls, helpBlock, whomNow } from "./help.js";
 
 const KINDS = ["blood-pressure", "oxygen-saturation", "body-weight", "body-temperature", "pulse", "blood-glucose"];
 
@@ -219,11 +219,9 @@ export async function renderResult(params, status) {
   if (callsFirst) section.append(el("h2", null, "call-now-heading"), whomNow(r.help.whom, { phone: status.phone }));
   section.append(resultCard(r, status.phone, status.mode === "demo", { withCalls: !callsFirst }));
   if (r.judgement.result === "judged") {
-    for (const code of r.judgement.causes) {
-      const value = r.values.find(([c]) => c === code);
-      if (!value) continue;
-      const cause = el("p", "result-cause", "result-cause", { what: t(`manual-field-${code}`), value: formatValue(value[1], value[2]) });
-      section.append(cause);
+    for (const cause of r.judgement.causes) {
+      const line = causeLine(cause, r.values);
+      if (line) section.append(line);
     }
   } else {
     section.append(el("p", "result-cause", `result-not-judged-${r.judgement.reason || "no-limits"}`));

@@ -7,6 +7,7 @@ import { t } from "../i18n.js";
 import { el, heading, linkButton, showError, clearErrors, announce } from "../dom.js";
 import { refreshChrome } from "../shell.js";
 import { takenBy } from "./measure.js";
+import { serviceAnswers } from "./help.js";
 
 function when(iso) {
   const d = new Date(iso);
@@ -43,7 +44,8 @@ export async function renderMessages(_params, status) {
   const call = linkButton("call-open", "#/call");
   call.id = "call-open";
   call.classList.add("button--big", "call-open");
-  section.append(call);
+  // Not for what is urgent, and when the service answers.
+  section.append(call, serviceAnswers(await invoke("plan")));
   let messages = await invoke("messages");
   const area = el("div", "message-area");
   area.append(messages.length ? thread(messages, demo) : el("p", "empty", "messages-empty"));

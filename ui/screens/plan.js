@@ -5,11 +5,9 @@
 // the learning material — with a print button and the summary.
 
 import { invoke } from "../ipc.js";
-import { pick, t, localeTag } from "../i18n.js";
+import { pick, t } from "../i18n.js";
 import { el, heading, button, linkButton, formatValue, SIGN } from "../dom.js";
 import { dateLocal, hoursList, materialLink, medicineItem, renderBlocks, timingMessage, whomNow } from "./help.js";
-
-const COLOURS = ["green", "yellow", "red"];
 
 function timing(tm) {
   return el("p", "plan-timing", ...timingMessage(tm));
@@ -76,22 +74,16 @@ function contacts(plan, callNow) {
   return box;
 }
 
-/** The daily medicines; per-colour ones are under their colour. */
+/** The daily medicines (and a colour's that no activity names); the
+ * others are under their activity's colour. */
 function medicines(list) {
   const box = el("section", "plan-medicines");
   box.id = "plan-medicines";
   box.append(el("h2", null, "plan-medicines-heading"));
   const ul = el("ul", "medicines");
-  for (const m of list.filter((m) => !m.colour)) ul.append(medicineItem(m));
+  for (const m of list) ul.append(medicineItem(m));
   box.append(ul);
   return box;
-}
-
-/** The plan's advice for a colour in the language in use (Bokmål otherwise). */
-function adviceFor(light, colour) {
-  const all = light.advice.filter((a) => a.colour === colour);
-  const found = all.find((a) => a.locale === localeTag()) || all.find((a) => a.locale === "nb") || all[0];
-  return found ? found.text : null;
 }
 
 export async function renderPlan() {
@@ -103,7 +95,7 @@ export async function renderPlan() {
     section.append(el("p", "empty", "today-no-plan"));
     return section;
   }
-  const { plan, questionnaire_titles: titles, call_now: callNow } = view;
+  const { plan, questionnaire_titles: titles, call_now: callNow, colours, medicines: listed } = view;
   if (plan.title) {
     const p = el("p", "plan-title");
     p.textContent = plan.title;
@@ -119,7 +111,7 @@ export async function renderPlan() {
     linkButton("plan-summary", "#/summary"));
   section.append(contacts(plan, callNow));
   if (plan.goals.length > 0) section.append(goals(plan.goals));
-  if (plan.medicines.some((m) => !m.colour)) section.append(medicines(plan.medicines));
+  if (listed.length > 0) section.append(medicines(listed));
   for (const a of plan.activities) {
     const card = el("article", "plan-activity");
     card.dataset.activity = a.id;
@@ -143,39 +135,39 @@ export async function renderPlan() {
       how.append(summary, renderBlocks(a.description, 3));
       card.append(how);
     }
-    const light = a.traffic_light;
-    for (const colour of COLOURS) {
-      const limits = light.limits.filter((l) => l.colour === colour);
-      const advice = adviceFor(light, colour);
-      const whom = light.calls.filter(([c]) => c === colour).map(([, call]) => call);
-      const meds = plan.medicines.filter((m) => m.colour === colour);
-      const material = light.material.filter(([c]) => c === colour)
-        .map(([, id]) => plan.material.find((m) => m.id === id)).filter(Boolean);
-      if (limits.length === 0 && !advice && whom.length === 0) continue;
-      const block = el("div", `plan-colour plan-colour--${colour}`);
+    for (const c of colours[a.id] || []) {
+      const block = el("div", `plan-colour plan-colour--${c.colour}`);
+      block.dataset.colour = c.colour;
+      if (c.direction) block.dataset.direction = c.direction;
       const h = el("h3");
       const sign = el("span", "result-sign");
-      sign.textContent = SIGN[colour];
+      sign.textContent = SIGN[c.colour];
       sign.setAttribute("aria-hidden", "true");
-      h.append(sign, " ", el("span", null, `colour-${colour}`));
+      h.append(sign, " ", el("span", null, `colour-${c.colour}`));
+      if (c.direction) h.append(" ", el("span", "plan-side", `plan-side-${c.direction}`));
       block.append(h);
-      for (const l of limits) {
+      for (const l of c.limits) {
         const p = el("p", "plan-limit");
         p.textContent = limitText(l);
         block.append(p);
       }
-      if (advice) {
+      for (const tr of c.trends) {
+        block.append(el("p", "plan-trend", `plan-trend-${tr.direction || "either"}`,
+          { what: t(`manual-field-${tr.code}`), change: formatValue(tr.change, tr.unit), days: tr.days }));
+      }
+      if (c.advice) {
         const p = el("p", "plan-advice");
-        p.textContent = advice;
+        p.dataset.serviceText = JSON.stringify(c.advice);
+        p.textContent = pick(c.advice);
         block.append(p);
       }
-      if (meds.length > 0) {
+      if (c.medicines.length > 0) {
         const ul = el("ul", "medicines");
-        for (const m of meds) ul.append(medicineItem(m));
-        block.append(el("h4", null, `help-medicines-${colour}`), ul);
+        for (const m of c.medicines) ul.append(medicineItem(m));
+        block.append(el("h4", null, `help-medicines-${c.colour}`), ul);
       }
-      for (const m of material) block.append(materialLink(m));
-      for (const call of whom) {
+      for (const m of c.material) block.append(materialLink(m));
+      for (const call of c.calls) {
         block.append(call === "service"
           ? el("p", "result-call", "latest-call-service", { phone: plan.service.phone })
           : el("p", "result-call result-call--113", "latest-call-113"));

@@ -204,6 +204,9 @@ export async function renderQuestionnaire(params, status) {
     h.tabIndex = -1;
     inner.append(h, el("span", "result-colour", `colour-${colour}`));
     if (r.score !== null) inner.append(el("span", "result-score", "questionnaire-score", { score: r.score }));
+    for (const question of r.flagged) {
+      inner.append(el("p", "result-cause result-cause--answer", "result-cause-answer", { question: pick(question) }));
+    }
     if (r.advice) inner.append(serviceText("p", "result-advice", r.advice));
     const first = colour === "red" && hasCalls(r.help.whom)
       ? [el("h2", null, "call-now-heading"), whomNow(r.help.whom, { phone: status.phone })]

@@ -84,6 +84,15 @@ export function renderRecovery() {
   nurse.href = "#/nurse";
   nurse.id = "recovery-nurse";
   section.append(heading("recovery-heading"), el("p", "recovery-text", "recovery-text"), el("p", null, "recovery-kept"), nurse);
+  // The plan cannot be read now: the national numbers, for what cannot wait.
+  const help = el("div", "call-now recovery-calls");
+  help.id = "recovery-calls";
+  const legevakt = el("a", "result-call result-call--out-of-hours", "recovery-call-legevakt");
+  legevakt.href = "tel:116117";
+  const emergency = el("a", "result-call result-call--113", "latest-call-113");
+  emergency.href = "tel:113";
+  help.append(el("p", null, "recovery-call-intro"), legevakt, emergency);
+  section.append(help);
   return section;
 }
 

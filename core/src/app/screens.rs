@@ -57,6 +57,11 @@ pub struct PlanView {
     /// Whom to call now if it cannot wait: the service while it is open,
     /// else the out-of-hours route, and when the service opens again.
     pub call_now: crate::contacts::WhomNow,
+    /// Each activity's colours as Min plan shows them, by activity id.
+    pub colours: BTreeMap<String, Vec<crate::plan::ColourBlock>>,
+    /// The medicines listed on their own (daily ones, and a colour's that
+    /// no activity names).
+    pub medicines: Vec<crate::plan::Medicine>,
 }
 
 impl<P: Platform, M: CallMedia> App<P, M> {
@@ -173,7 +178,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 now,
                 &self.clock().time_zone(),
             );
-            Ok(Some(PlanView { plan, questionnaire_titles: titles, call_now }))
+            let colours = plan.activities.iter().map(|a| (a.id.clone(), plan.colour_blocks(a))).collect();
+            let medicines = plan.listed_medicines();
+            Ok(Some(PlanView { plan, questionnaire_titles: titles, call_now, colours, medicines }))
         })
     }
 

@@ -20,6 +20,7 @@ use serde_json::{json, Map, Value as Json};
 use super::canonical;
 use crate::{
     store::readings::{StoredComponent, StoredReading},
+    traffic_light::{Cause, Colour, Direction, Judgement, Rule},
     vocabulary::{loinc, Decimal, EnteredBy, Special},
 };
 
@@ -42,20 +43,48 @@ const SPO2_BY_OXIMETRY: &str = "59408-5";
 /// mm[Hg] per kPa (1 mm[Hg] = 133.322387415 Pa).
 const MMHG_PER_KPA: f64 = 1000.0 / 133.322_387_415;
 
-/// The traffic-light colour as FHIR says it: Heima's own code (green,
+/// The traffic-light judgement as FHIR says it: Heima's own code (green,
 /// yellow, red) and the HL7 interpretation beside it (normal, abnormal,
-/// critical). "Not judged" has none.
-pub(crate) fn colour_concept(colour: Option<&str>) -> Option<Json> {
-    let (hl7, display) = match colour? {
-        "green" => ("N", "Normal"),
-        "yellow" => ("A", "Abnormal"),
-        "red" => ("AA", "Critical abnormal"),
-        _ => return None,
+/// critical), with the rule that set it in `text` ("29463-7 above its band
+/// (weight)"). "Not judged" has none. This is the judgement stored when
+/// the reading was recorded, the one the screens show.
+pub(crate) fn judgement_concept(judgement: &Judgement) -> Option<Json> {
+    let colour = judgement.colour()?;
+    let (hl7, display) = match colour {
+        Colour::Green => ("N", "Normal"),
+        Colour::Yellow => ("A", "Abnormal"),
+        Colour::Red => ("AA", "Critical abnormal"),
     };
-    Some(json!({ "coding": [
-        { "system": canonical::TRAFFIC_LIGHT_CODES, "code": colour? },
+    let mut concept = json!({ "coding": [
+        { "system": canonical::TRAFFIC_LIGHT_CODES, "code": colour.as_str() },
         { "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", "code": hl7, "display": display }
-    ] }))
+    ] });
+    let rules: Vec<String> = judgement.causes().iter().map(rule_text).collect();
+    if !rules.is_empty() {
+        concept["text"] = Json::String(format!("{}: {}", colour.as_str(), rules.join("; ")));
+    }
+    Some(concept)
+}
+
+/// One cause in words a service's system can show as they are.
+fn rule_text(cause: &Cause) -> String {
+    let what = match &cause.rule {
+        Rule::Band => {
+            let side = match cause.direction {
+                Some(Direction::Below) => "below",
+                Some(Direction::Above) => "above",
+                None => "in",
+            };
+            format!("{} {side} its band", cause.code)
+        }
+        Rule::Trend { change, unit, days, from } => {
+            let way = if cause.direction == Some(Direction::Below) { "down" } else { "up" };
+            format!("{} {way} {change} {unit} in {days} days (from {from})", cause.code)
+        }
+        Rule::Answer { link_id } => format!("answer to {link_id}"),
+        Rule::Score => "total score".to_string(),
+    };
+    format!("{what} ({})", cause.activity)
 }
 
 /// The plan version that judged a reading or answers, as an extension
@@ -215,7 +244,7 @@ pub fn observations(reading: &StoredReading, subject: Option<&str>, plan: Option
     let (pulse, own): (Vec<&StoredComponent>, Vec<&StoredComponent>) =
         reading.components.iter().partition(|c| c.code == loinc::HEART_RATE && reading.code != loinc::HEART_RATE);
     let mut main = common(reading, subject, &reading.code);
-    if let Some(concept) = colour_concept(reading.colour.as_deref()) {
+    if let Some(concept) = judgement_concept(&reading.judgement) {
         main.insert("interpretation".into(), json!([concept]));
     }
     if let (Some(plan), Some(Json::Array(extensions))) = (plan, main.get_mut("extension")) {
@@ -427,18 +456,40 @@ mod tests {
         );
     }
 
-    /// The colour goes out in standard FHIR, with the plan version that
-    /// judged it.
+    /// The stored judgement goes out in standard FHIR, with the rule that
+    /// set it and the plan version that judged it.
     #[test]
     fn the_colour_and_the_judging_plan_go_with_the_reading() {
+        use crate::traffic_light::{Cause, Colour, Direction, Judgement, NotJudged, Rule};
         let mut r =
             reading(MeasurementKind::Pulse, "8867-4", vec![component("8867-4", "131", "/min")], EnteredBy::Patient);
-        for (colour, hl7) in [("green", Some("N")), ("yellow", Some("A")), ("red", Some("AA")), ("not-judged", None)] {
-            r.colour = Some(colour.into());
+        let cause = |direction, rule| Cause { code: "8867-4".into(), activity: "pulse".into(), direction, rule };
+        let band = |colour| Judgement::Judged { colour, causes: vec![cause(Some(Direction::Above), Rule::Band)] };
+        let cases = [
+            (Judgement::Judged { colour: Colour::Green, causes: vec![cause(None, Rule::Band)] }, Some("N"), Some("green: 8867-4 in its band (pulse)")),
+            (band(Colour::Yellow), Some("A"), Some("yellow: 8867-4 above its band (pulse)")),
+            (band(Colour::Red), Some("AA"), Some("red: 8867-4 above its band (pulse)")),
+            (
+                Judgement::Judged {
+                    colour: Colour::Yellow,
+                    causes: vec![cause(
+                        Some(Direction::Above),
+                        Rule::Trend { change: "21".into(), unit: "/min".into(), days: 2, from: "2026-11-28".into() },
+                    )],
+                },
+                Some("A"),
+                Some("yellow: 8867-4 up 21 /min in 2 days (from 2026-11-28) (pulse)"),
+            ),
+            (Judgement::Judged { colour: Colour::Green, causes: vec![] }, Some("N"), None),
+            (Judgement::NotJudged(NotJudged::OutsideBands { code: "8867-4".into() }), None, None),
+        ];
+        for (judgement, hl7, text) in cases {
+            r.judgement = judgement.clone();
             let o = &observations(&r, Some("Patient/p1"), Some("CarePlan/cp1/_history/3"))[0].resource;
-            assert_eq!(o["interpretation"][0]["coding"][1]["code"].as_str(), hl7, "{colour}");
-            if hl7.is_some() {
-                assert_eq!(o["interpretation"][0]["coding"][0]["code"], colour);
+            assert_eq!(o["interpretation"][0]["coding"][1]["code"].as_str(), hl7, "{judgement:?}");
+            assert_eq!(o["interpretation"][0]["text"].as_str(), text, "{judgement:?}");
+            if let Some(colour) = judgement.colour() {
+                assert_eq!(o["interpretation"][0]["coding"][0]["code"], colour.as_str());
             }
             let by = o["extension"].as_array().unwrap().iter().find(|e| e["url"] == canonical::JUDGED_BY_EXTENSION);
             assert_eq!(by.unwrap()["valueReference"]["reference"], "CarePlan/cp1/_history/3");

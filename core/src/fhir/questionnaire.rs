@@ -331,7 +331,7 @@ pub fn response_to_send(
     // The colour the answers got, and the plan version that judged them
     // (a QuestionnaireResponse has no `interpretation`).
     let mut extensions: Vec<Json> = q["extension"].as_array().cloned().unwrap_or_default();
-    if let Some(concept) = super::observation::colour_concept(r.colour.as_deref()) {
+    if let Some(concept) = super::observation::judgement_concept(&r.judgement) {
         extensions.push(json!({ "url": super::canonical::JUDGEMENT_EXTENSION, "valueCodeableConcept": concept }));
     }
     if let Some(plan) = plan {
