@@ -141,7 +141,9 @@ impl OpeningHours {
     fn around_the_clock(&self) -> bool {
         use Weekday::*;
         [Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday].iter().all(|day| {
-            self.open.iter().any(|o| o.days.contains(day) && o.from.is_none_or(|f| f == Time::midnight()) && o.until.is_none())
+            self.open
+                .iter()
+                .any(|o| o.days.contains(day) && o.from.is_none_or(|f| f == Time::midnight()) && o.until.is_none())
         })
     }
 

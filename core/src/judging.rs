@@ -55,7 +55,11 @@ pub fn judge_answers(plan: &CarePlan, q: &Questionnaire, answers: &Answers) -> J
     let light = &activity.traffic_light;
     let mut judgement = match (q.score(answers), light.limits.first()) {
         (Some(score), Some(limit)) => {
-            let mut j = judge_by(&activity.id, light, &[Judgeable { code: &limit.code, value: Some(score), unit: &limit.unit }]);
+            let mut j = judge_by(
+                &activity.id,
+                light,
+                &[Judgeable { code: &limit.code, value: Some(score), unit: &limit.unit }],
+            );
             if let Judgement::Judged { causes, .. } = &mut j {
                 causes.iter_mut().for_each(|c| c.rule = Rule::Score);
             }
@@ -118,7 +122,10 @@ fn trend(
     }
     let lowest = days.iter().min_by(|a, b| a.1.total_cmp(b.1));
     let highest = days.iter().max_by(|a, b| a.1.total_cmp(b.1));
-    let candidates = [(Direction::Above, lowest.map(|(d, v)| (*d, now_value - v))), (Direction::Below, highest.map(|(d, v)| (*d, v - now_value)))];
+    let candidates = [
+        (Direction::Above, lowest.map(|(d, v)| (*d, now_value - v))),
+        (Direction::Below, highest.map(|(d, v)| (*d, v - now_value))),
+    ];
     let threshold = rule.change.to_f64();
     let decimals = rule.change.decimals().max(1) as usize;
     let fired = candidates

@@ -211,11 +211,11 @@ impl CarePlan {
             if let Some(a) = own.filter(has) {
                 return Some(Rules { activity: &a.id, light: &a.traffic_light, borrowed: false });
             }
-            self.activities
-                .iter()
-                .filter(|a| matches!(a.kind, ActivityKind::Measure { .. }))
-                .find(has)
-                .map(|a| Rules { activity: &a.id, light: &a.traffic_light, borrowed: true })
+            self.activities.iter().filter(|a| matches!(a.kind, ActivityKind::Measure { .. })).find(has).map(|a| Rules {
+                activity: &a.id,
+                light: &a.traffic_light,
+                borrowed: true,
+            })
         };
         judge(&values, &rules_for)
     }
@@ -337,7 +337,11 @@ impl CarePlan {
                         .collect(),
                     calls: light.calls(colour),
                 };
-                if block.limits.is_empty() && block.trends.is_empty() && block.advice.is_none() && block.calls.is_empty() {
+                if block.limits.is_empty()
+                    && block.trends.is_empty()
+                    && block.advice.is_none()
+                    && block.calls.is_empty()
+                {
                     continue;
                 }
                 out.push(block);

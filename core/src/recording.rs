@@ -48,7 +48,8 @@ pub fn record_manual(
     let judged = match &plan {
         Some(p) => Some((
             p.version,
-            crate::judging::judge_reading(store, p, &m, &clock.time_zone()).map_err(|e| EntryRefused::Failed(e.into()))?,
+            crate::judging::judge_reading(store, p, &m, &clock.time_zone())
+                .map_err(|e| EntryRefused::Failed(e.into()))?,
         )),
         None => None,
     };

@@ -156,6 +156,91 @@ fn plans_that_cannot_be_understood_are_refused() {
             },
             "no Bokmål advice",
         ),
+        (
+            "a side without advice",
+            |p| {
+                // The weight's falling side loses its Bokmål advice.
+                let ext = light(p, 0);
+                ext.retain(|e| {
+                    !(e["url"] == "advice"
+                        && e["extension"][1]["valueCode"] == "below"
+                        && e["extension"][2]["valueCode"] == "nb")
+                });
+            },
+            "(below) but no Bokmål advice",
+        ),
+        (
+            "unknown side",
+            |p| {
+                light(p, 0)[1]["extension"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!({ "url": "direction", "valueCode": "left" }))
+            },
+            "unknown direction",
+        ),
+        (
+            "a change over no days",
+            |p| {
+                let trend = light(p, 0).iter_mut().find(|e| e["url"] == "trend").unwrap();
+                trend["extension"][4]["valueInteger"] = json!(0);
+            },
+            "days must be",
+        ),
+        (
+            "a change of nothing",
+            |p| {
+                let trend = light(p, 0).iter_mut().find(|e| e["url"] == "trend").unwrap();
+                trend["extension"][3]["valueQuantity"]["value"] = json!(0);
+            },
+            "above zero",
+        ),
+        (
+            "a medicine the plan does not carry",
+            |p| {
+                let m = light(p, 0).iter_mut().find(|e| e["url"] == "medicine").unwrap();
+                m["extension"][2]["valueReference"]["reference"] = json!("#missing");
+            },
+            "does not carry",
+        ),
+        (
+            "a course for another colour",
+            |p| {
+                let spo2 = p["activity"]
+                    .as_array_mut()
+                    .unwrap()
+                    .iter_mut()
+                    .find(|a| a["extension"][0]["valueId"] == "spo2")
+                    .unwrap();
+                let m = spo2["extension"][1]["extension"]
+                    .as_array_mut()
+                    .unwrap()
+                    .iter_mut()
+                    .find(|e| e["url"] == "medicine")
+                    .unwrap();
+                m["extension"][0]["valueCode"] = json!("red");
+            },
+            "for another colour",
+        ),
+        (
+            "an answer rule without a value",
+            |p| {
+                let hf = p["activity"]
+                    .as_array_mut()
+                    .unwrap()
+                    .iter_mut()
+                    .find(|a| a["extension"][0]["valueId"] == "heart-failure-check")
+                    .unwrap();
+                let rule = hf["extension"][1]["extension"]
+                    .as_array_mut()
+                    .unwrap()
+                    .iter_mut()
+                    .find(|e| e["url"] == "answer")
+                    .unwrap();
+                rule["extension"].as_array_mut().unwrap().retain(|e| e["url"] != "value");
+            },
+            "value missing",
+        ),
     ];
     for (name, edit, expected) in cases {
         let mut plan = demo_plan_json();
@@ -164,6 +249,11 @@ fn plans_that_cannot_be_understood_are_refused() {
         assert_eq!(error.code, "plan-invalid", "{name}");
         assert!(error.detail.contains(expected), "{name}: {}", error.detail);
     }
+}
+
+/// The traffic light's parts of activity `index`, to edit.
+fn light(plan: &mut Value, index: usize) -> &mut Vec<Value> {
+    plan["activity"][index]["extension"][1]["extension"].as_array_mut().unwrap()
 }
 
 /// The contained resource with this id, to edit.
@@ -189,7 +279,10 @@ fn the_demo_plan_carries_medicines_team_hours_and_material() {
     );
     assert_eq!(plan.medicines[0].dosage, ["2 inhalasjoner hver morgen"]);
     // A colour's medicines belong to the activities that name them.
-    assert_eq!(plan.medicine_uses("prednisolone"), [("spo2".into(), Colour::Yellow), ("copd-check".into(), Colour::Yellow)]);
+    assert_eq!(
+        plan.medicine_uses("prednisolone"),
+        [("spo2".into(), Colour::Yellow), ("copd-check".into(), Colour::Yellow)]
+    );
     assert_eq!(plan.medicine_uses("diuretic"), [("weight".into(), Colour::Yellow)]);
     assert!(plan.medicine_uses("inhaler").is_empty());
     let team: Vec<(&str, Option<&str>, Option<&str>)> =
@@ -226,8 +319,10 @@ fn the_demo_plan_carries_medicines_team_hours_and_material() {
     assert_eq!(plan.phase, Phase::Active { since: date(2026, 1, 1), until: None });
 }
 
-/// Without hours the service counts as open and the out-of-hours route is
-/// the national legevakt number; a medicine no longer in use is left out.
+/// Without hours when the service answers is unknown (a red result offers
+/// the service and the legevakt), the out-of-hours route is the national
+/// legevakt number; a medicine no longer in use is left out, also where an
+/// activity names it.
 #[test]
 fn defaults_when_the_plan_says_less() {
     let mut json = demo_plan_json();
@@ -237,6 +332,25 @@ fn defaults_when_the_plan_says_less() {
     assert_eq!(plan.service.hours, None);
     assert_eq!(plan.service.out_of_hours.phone, heima_core::contacts::LEGEVAKT_PHONE);
     assert!(plan.medicines.iter().all(|m| m.name != "Furosemid 40 mg"));
+    let whom = heima_core::contacts::whom_now(
+        &plan.service,
+        Colour::Red,
+        &[Call::Service],
+        "2026-11-30T21:00:00Z".parse().unwrap(),
+        &oslo(),
+    );
+    assert!(whom.hours_unknown);
+    assert!(matches!(
+        whom.now.as_slice(),
+        [heima_core::contacts::Callee::Service(_), heima_core::contacts::Callee::OutOfHours(_)]
+    ));
+    let weight = plan.activity("weight").unwrap();
+    let yellow_above = plan
+        .colour_blocks(weight)
+        .into_iter()
+        .find(|b| b.colour == Colour::Yellow && b.direction == Some(Direction::Above))
+        .unwrap();
+    assert!(yellow_above.medicines.is_empty(), "a stopped medicine is not shown");
 }
 
 /// The phase from status, the trial category and the period.
@@ -313,8 +427,9 @@ fn demo_readings_are_judged_with_the_plans_limits() {
             ],
         )
     };
-    let one =
-        |id: &str, code: &str, value: &str, unit: &str| judge_by(id, light(id), &[Judgeable { code, value: d(value), unit }]);
+    let one = |id: &str, code: &str, value: &str, unit: &str| {
+        judge_by(id, light(id), &[Judgeable { code, value: d(value), unit }])
+    };
     // (what, judgement, expected colour)
     let cases: Vec<(&str, Judgement, Option<Colour>)> = vec![
         ("bp 128/82", bp("128", "82"), Some(Colour::Green)),
@@ -574,8 +689,12 @@ fn plan_updates_replace_from_their_start_and_history_remains() {
     assert_eq!((nov.version, dec.version), (1, 2));
     // SpO2 93 %: green under v1, not green under v2 (which judged it is kept per reading).
     let spo2 = |p: &heima_core::plan::CarePlan| {
-        judge_by("spo2", &p.activity("spo2").unwrap().traffic_light, &[Judgeable { code: "2708-6", value: d("93"), unit: "%" }])
-            .colour()
+        judge_by(
+            "spo2",
+            &p.activity("spo2").unwrap().traffic_light,
+            &[Judgeable { code: "2708-6", value: d("93"), unit: "%" }],
+        )
+        .colour()
     };
     assert_eq!(spo2(&nov), Some(Colour::Green));
     assert_eq!(spo2(&dec), Some(Colour::Yellow));

@@ -32,7 +32,13 @@ fn typed(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
-fn record(store: &mut Store, when: &str, kind: MeasurementKind, values: &[(&str, &str)], by: EnteredBy) -> LatestResult {
+fn record(
+    store: &mut Store,
+    when: &str,
+    kind: MeasurementKind,
+    values: &[(&str, &str)],
+    by: EnteredBy,
+) -> LatestResult {
     let clock = FixedClock::oslo(at(when));
     record_manual(store, &clock, kind, &typed(values), &Recorder::new(by)).unwrap()
 }
@@ -68,16 +74,30 @@ fn store() -> Store {
 fn weight_trends() {
     use Colour::*;
     use Direction::*;
-    type Case<'a> = (&'a str, Vec<(&'a str, &'a str, bool)>, (&'a str, &'a str), Result<(Colour, Vec<(String, Option<Direction>, Rule)>), NotJudged>);
+    type Case<'a> = (
+        &'a str,
+        Vec<(&'a str, &'a str, bool)>,
+        (&'a str, &'a str),
+        Result<(Colour, Vec<(String, Option<Direction>, Rule)>), NotJudged>,
+    );
     let band = |colour, d| Ok((colour, vec![("29463-7".to_string(), d, Rule::Band)]));
     let by_trend = |change: &str, days, from: &str| {
         Ok((Yellow, vec![("29463-7".to_string(), Some(Above), trend(change, days, from))]))
     };
     let cases: Vec<Case> = vec![
-        ("steady", vec![("2027-05-10T07:30", "71.0", false), ("2027-05-11T07:30", "71.2", false)], ("2027-05-12T07:30", "71.5"), band(Green, None)),
+        (
+            "steady",
+            vec![("2027-05-10T07:30", "71.0", false), ("2027-05-11T07:30", "71.2", false)],
+            ("2027-05-12T07:30", "71.5"),
+            band(Green, None),
+        ),
         (
             "up 2.4 kg in three days, still in the green band",
-            vec![("2027-05-10T07:30", "71.0", false), ("2027-05-11T07:30", "72.1", false), ("2027-05-12T07:30", "72.9", false)],
+            vec![
+                ("2027-05-10T07:30", "71.0", false),
+                ("2027-05-11T07:30", "72.1", false),
+                ("2027-05-12T07:30", "72.9", false),
+            ],
             ("2027-05-13T07:30", "73.4"),
             by_trend("2.4", 3, "2027-05-10"),
         ),
@@ -89,7 +109,11 @@ fn weight_trends() {
         ),
         (
             "a dip in between is the base",
-            vec![("2027-05-10T07:30", "72.0", false), ("2027-05-11T07:30", "71.0", false), ("2027-05-12T07:30", "72.0", false)],
+            vec![
+                ("2027-05-10T07:30", "72.0", false),
+                ("2027-05-11T07:30", "71.0", false),
+                ("2027-05-12T07:30", "72.0", false),
+            ],
             ("2027-05-13T07:30", "73.2"),
             by_trend("2.2", 2, "2027-05-11"),
         ),
@@ -128,7 +152,13 @@ fn weight_trends() {
             "band and trend the same colour: both named",
             vec![("2027-05-11T07:30", "74.5", false)],
             ("2027-05-13T07:30", "76.6"),
-            Ok((Yellow, vec![("29463-7".to_string(), Some(Above), Rule::Band), ("29463-7".to_string(), Some(Above), trend("2.1", 2, "2027-05-11"))])),
+            Ok((
+                Yellow,
+                vec![
+                    ("29463-7".to_string(), Some(Above), Rule::Band),
+                    ("29463-7".to_string(), Some(Above), trend("2.1", 2, "2027-05-11")),
+                ],
+            )),
         ),
         (
             "a red band beats a yellow trend",
@@ -167,7 +197,13 @@ fn advice_and_medicines_follow_the_direction() {
     let names: Vec<&str> = rising.help.medicines.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(names, ["Furosemid 40 mg"]);
     // A yellow oxygen saturation gets the COPD course, a yellow weight never.
-    let spo2 = record(&mut store, "2027-05-14T09:00", MeasurementKind::OxygenSaturation, &[("2708-6", "90")], EnteredBy::Patient);
+    let spo2 = record(
+        &mut store,
+        "2027-05-14T09:00",
+        MeasurementKind::OxygenSaturation,
+        &[("2708-6", "90")],
+        EnteredBy::Patient,
+    );
     let names: Vec<&str> = spo2.help.medicines.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(names, ["Prednisolon 5 mg (kur)", "Ventoline inhalasjonsvæske"]);
 }
@@ -196,7 +232,13 @@ fn the_cuffs_pulse_is_judged() {
         EnteredBy::Patient,
     );
     assert_eq!(fine.judgement.colour(), Some(Colour::Green));
-    let without = record(&mut store, "2027-05-12T21:00", MeasurementKind::BloodPressure, &[("8480-6", "124"), ("8462-4", "78")], EnteredBy::Patient);
+    let without = record(
+        &mut store,
+        "2027-05-12T21:00",
+        MeasurementKind::BloodPressure,
+        &[("8480-6", "124"), ("8462-4", "78")],
+        EnteredBy::Patient,
+    );
     assert_eq!(without.judgement.colour(), Some(Colour::Green), "no pulse sent: judged on the pressure");
 }
 
@@ -239,7 +281,13 @@ fn a_red_flag_answer_is_red_on_its_own() {
 #[test]
 fn a_red_on_17_may_goes_to_the_legevakt() {
     let mut store = store();
-    let r = record(&mut store, "2027-05-17T10:00", MeasurementKind::OxygenSaturation, &[("2708-6", "85")], EnteredBy::Patient);
+    let r = record(
+        &mut store,
+        "2027-05-17T10:00",
+        MeasurementKind::OxygenSaturation,
+        &[("2708-6", "85")],
+        EnteredBy::Patient,
+    );
     assert_eq!(r.judgement.colour(), Some(Colour::Red));
     let whom = &r.help.whom;
     assert!(whom.service_closed && whom.holiday, "{whom:?}");
@@ -247,7 +295,13 @@ fn a_red_on_17_may_goes_to_the_legevakt() {
     assert!(!whom.now.iter().any(|c| matches!(c, Callee::Service(_))));
     assert_eq!(whom.opens, Some("2027-05-18T08:00".parse().unwrap()));
     // The day after, the service answers.
-    let r = record(&mut store, "2027-05-18T10:00", MeasurementKind::OxygenSaturation, &[("2708-6", "85")], EnteredBy::Patient);
+    let r = record(
+        &mut store,
+        "2027-05-18T10:00",
+        MeasurementKind::OxygenSaturation,
+        &[("2708-6", "85")],
+        EnteredBy::Patient,
+    );
     assert!(r.help.whom.now.iter().any(|c| matches!(c, Callee::Service(_))));
 }
 
@@ -258,18 +312,20 @@ fn a_later_plan_never_recolours_the_past() {
     let tz = heima_core::clock::oslo();
     let mut store = store();
     // SpO2 91 %: yellow under the demo plan (yellow 88–92).
-    let before = record(&mut store, "2027-05-12T08:00", MeasurementKind::OxygenSaturation, &[("2708-6", "91")], EnteredBy::Patient);
+    let before = record(
+        &mut store,
+        "2027-05-12T08:00",
+        MeasurementKind::OxygenSaturation,
+        &[("2708-6", "91")],
+        EnteredBy::Patient,
+    );
     assert_eq!(before.judgement.colour(), Some(Colour::Yellow));
     // Version 2 from 13 May: green from 90.
     let mut plan: serde_json::Value = serde_json::from_str(heima_core::demo::CAREPLAN_JSON).unwrap();
     plan["meta"]["versionId"] = "2".into();
     plan["period"]["start"] = "2027-05-13".into();
-    let spo2 = plan["activity"]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|a| a["extension"][0]["valueId"] == "spo2")
-        .unwrap();
+    let spo2 =
+        plan["activity"].as_array_mut().unwrap().iter_mut().find(|a| a["extension"][0]["valueId"] == "spo2").unwrap();
     for limit in spo2["extension"][1]["extension"].as_array_mut().unwrap() {
         if limit["url"] == "limit" {
             let colour = limit["extension"][1]["valueCode"].as_str().unwrap().to_string();
@@ -286,7 +342,13 @@ fn a_later_plan_never_recolours_the_past() {
     let shown = reading_result(&store, &later, before.id).unwrap().unwrap();
     assert_eq!(shown.judgement, before.judgement, "still yellow, as judged by version 1");
     assert_eq!(shown.advice, before.advice, "with version 1's advice");
-    let after = record(&mut store, "2027-05-13T12:00", MeasurementKind::OxygenSaturation, &[("2708-6", "91")], EnteredBy::Patient);
+    let after = record(
+        &mut store,
+        "2027-05-13T12:00",
+        MeasurementKind::OxygenSaturation,
+        &[("2708-6", "91")],
+        EnteredBy::Patient,
+    );
     assert_eq!(after.judgement.colour(), Some(Colour::Green), "the new plan judges new readings");
 }
 
@@ -308,7 +370,8 @@ fn a_closure_is_closed_through_its_last_day() {
     let with_closure = |end: &str| {
         let mut plan: serde_json::Value = serde_json::from_str(heima_core::demo::CAREPLAN_JSON).unwrap();
         let hours = plan["contained"].as_array_mut().unwrap().iter_mut().find(|c| c["id"] == "hours").unwrap();
-        hours["notAvailable"] = serde_json::json!([{ "description": "Stengt", "during": { "start": "2027-05-19", "end": end } }]);
+        hours["notAvailable"] =
+            serde_json::json!([{ "description": "Stengt", "during": { "start": "2027-05-19", "end": end } }]);
         heima_core::fhir::careplan::parse(&plan, &tz).unwrap().service.hours.unwrap()
     };
     let cases = [
@@ -332,7 +395,9 @@ fn min_plan_shows_each_side_with_what_applies_there() {
     let blocks = plan.colour_blocks(weight);
     let shape: Vec<(Colour, Option<Direction>, usize, usize, Vec<&str>)> = blocks
         .iter()
-        .map(|b| (b.colour, b.direction, b.limits.len(), b.trends.len(), b.medicines.iter().map(|m| m.id.as_str()).collect()))
+        .map(|b| {
+            (b.colour, b.direction, b.limits.len(), b.trends.len(), b.medicines.iter().map(|m| m.id.as_str()).collect())
+        })
         .collect();
     use Colour::*;
     use Direction::*;

@@ -10,7 +10,6 @@ use std::{
 
 use fluent_syntax::{ast, parser};
 use heima_core::{
-    traffic_light::Direction,
     app::call_line::CallEnded,
     call::signalling::CallEnd,
     devices::UnavailableReason,
@@ -20,6 +19,7 @@ use heima_core::{
     schedule::TaskState,
     settings::TextSize,
     traffic_light::Colour,
+    traffic_light::Direction,
 };
 
 fn repo() -> PathBuf {

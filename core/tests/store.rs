@@ -302,10 +302,15 @@ fn frozen_old_schemas_upgrade_to_the_newest() {
         }
         if version == 9 {
             // Judged before the whole judgement was kept: its colour, no causes.
-            let r = upgraded.readings(heima_core::plan::MeasurementKind::BodyWeight, jiff::Timestamp::MIN, jiff::Timestamp::MAX).unwrap();
+            let r = upgraded
+                .readings(heima_core::plan::MeasurementKind::BodyWeight, jiff::Timestamp::MIN, jiff::Timestamp::MAX)
+                .unwrap();
             assert_eq!(
                 r[0].judgement,
-                heima_core::traffic_light::Judgement::Judged { colour: heima_core::traffic_light::Colour::Green, causes: vec![] }
+                heima_core::traffic_light::Judgement::Judged {
+                    colour: heima_core::traffic_light::Colour::Green,
+                    causes: vec![]
+                }
             );
         }
         // The queued reading was named the old way; it is matched both ways when sent.
@@ -339,7 +344,9 @@ fn export_is_a_fhir_collection_bundle_without_training_readings() {
     assert_eq!(o["identifier"][0]["value"], a.identifier.as_str());
     assert_eq!(o["device"]["identifier"]["value"], "aa:bb");
     // Practice never counts as the patient's: the nurse's training message stays out.
-    store.send_message("Øving", "msg-training", now(), &heima_core::vocabulary::Recorder::new(EnteredBy::NurseTraining)).unwrap();
+    store
+        .send_message("Øving", "msg-training", now(), &heima_core::vocabulary::Recorder::new(EnteredBy::NurseTraining))
+        .unwrap();
     store.send_message("Hei", "msg-real", now(), &heima_core::vocabulary::Recorder::new(EnteredBy::Patient)).unwrap();
     let bundle = heima_core::fhir::export_bundle(&store, Some("Patient/p1"), now()).unwrap();
     let sent: Vec<&str> = bundle["entry"]

@@ -16,8 +16,8 @@ use crate::{
     locale::Locale,
     material::blocks,
     plan::{Activity, ActivityKind, CarePlan, Phase, ServiceContact, Timing},
-    store::{plans::PlanUpdate, Store, StoreError},
     questionnaire::Answer,
+    store::{plans::PlanUpdate, Store, StoreError},
     traffic_light::{Advice, AnswerRule, Call, Colour, Direction, Limit, Pointer, TrafficLight, TrendRule},
     vocabulary::{Decimal, MeasurementKind},
 };
@@ -255,7 +255,8 @@ fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError>
         list.iter().any(|a| a.colour == c && a.direction == d && a.locale == Locale::Bokmal)
     };
     for (colour, direction) in needed {
-        let covered = direction.is_some_and(|d| has_nb(&out.advice, colour, Some(d))) || has_nb(&out.advice, colour, None);
+        let covered =
+            direction.is_some_and(|d| has_nb(&out.advice, colour, Some(d))) || has_nb(&out.advice, colour, None);
         if !covered {
             let side = direction.map_or(String::new(), |d| format!(" ({d:?})").to_lowercase());
             return Err(invalid(path, format!("limits for {}{side} but no Bokmål advice", colour.as_str())));
@@ -382,10 +383,16 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
                     && matches!(str_at(c, "resourceType"), Some("MedicationRequest" | "MedicationStatement"))
             });
             if !carried {
-                return Err(invalid(&format!("activity {}", a.id), format!("names medicine #{} the plan does not carry", p.id)));
+                return Err(invalid(
+                    &format!("activity {}", a.id),
+                    format!("names medicine #{} the plan does not carry", p.id),
+                ));
             }
             if medicines.iter().any(|m| m.id == p.id && m.colour.is_some_and(|c| c != p.colour)) {
-                return Err(invalid(&format!("activity {}", a.id), format!("medicine #{} is for another colour", p.id)));
+                return Err(invalid(
+                    &format!("activity {}", a.id),
+                    format!("medicine #{} is for another colour", p.id),
+                ));
             }
         }
     }

@@ -466,7 +466,11 @@ mod tests {
         let cause = |direction, rule| Cause { code: "8867-4".into(), activity: "pulse".into(), direction, rule };
         let band = |colour| Judgement::Judged { colour, causes: vec![cause(Some(Direction::Above), Rule::Band)] };
         let cases = [
-            (Judgement::Judged { colour: Colour::Green, causes: vec![cause(None, Rule::Band)] }, Some("N"), Some("green: 8867-4 in its band (pulse)")),
+            (
+                Judgement::Judged { colour: Colour::Green, causes: vec![cause(None, Rule::Band)] },
+                Some("N"),
+                Some("green: 8867-4 in its band (pulse)"),
+            ),
             (band(Colour::Yellow), Some("A"), Some("yellow: 8867-4 above its band (pulse)")),
             (band(Colour::Red), Some("AA"), Some("red: 8867-4 above its band (pulse)")),
             (

@@ -6,10 +6,7 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{outbox, Store, StoreError};
-use crate::{
-    traffic_light::{Judgement, NotJudged},
-    vocabulary::{ComponentValue, Decimal, Measurement, MeasurementKind, Special},
-};
+use crate::vocabulary::{ComponentValue, Decimal, Judgement, Measurement, MeasurementKind, NotJudged, Special};
 pub use crate::vocabulary::{EnteredBy, Recorder};
 
 /// A measurement and how it was entered, ready to store.
@@ -166,7 +163,7 @@ pub(crate) fn stored_judgement(
     if let Some(json) = judgement {
         return serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("judgement: {e}")));
     }
-    Ok(match colour.and_then(crate::traffic_light::Colour::parse) {
+    Ok(match colour.and_then(crate::vocabulary::Colour::parse) {
         Some(colour) => Judgement::Judged { colour, causes: vec![] },
         None => Judgement::NotJudged(NotJudged::NoLimits),
     })

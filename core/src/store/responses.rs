@@ -11,7 +11,7 @@ use super::{
     readings::{stored_judgement, EnteredBy},
     ts, Store, StoreError,
 };
-use crate::traffic_light::Judgement;
+use crate::vocabulary::Judgement;
 
 /// A stored answer set, for history and for sending.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -106,11 +106,11 @@ impl Store {
         let mut out = vec![];
         for row in rows {
             type Row = (i64, String, String, i64, String, Option<String>, String, Option<String>);
-            let ((id, identifier, questionnaire, authored, resource, score, entered_by, colour), plan_version, judgement): (
-                Row,
-                Option<i64>,
-                Option<String>,
-            ) = row?;
+            let (
+                (id, identifier, questionnaire, authored, resource, score, entered_by, colour),
+                plan_version,
+                judgement,
+            ): (Row, Option<i64>, Option<String>) = row?;
             out.push(StoredResponse {
                 id,
                 identifier,

@@ -3,7 +3,9 @@
 //! domain, so every other module may import it (a tidy test keeps this).
 
 mod decimal;
+mod judgement;
 mod reading;
 
 pub use decimal::{Decimal, Special};
+pub use judgement::{Cause, Colour, Direction, Judgement, NotJudged, Rule};
 pub use reading::{loinc, Component, ComponentValue, EnteredBy, Measurement, MeasurementKind, Recorder};

@@ -184,3 +184,30 @@ fn one_command_list() {
     assert_eq!(allowed, registered, "capabilities/main.json and lib.rs's generate_handler! differ");
     assert_eq!(defined, registered, "#[tauri::command] functions and lib.rs's generate_handler! differ");
 }
+
+/// The hazard log (and the threat model, where there is one) names the
+/// test that proves each control as `path.rs::test_name`; each such file
+/// exists and has that test function, so the lists cannot go stale.
+#[test]
+fn hazard_log_names_tests_that_exist() {
+    let mut missing = Vec::new();
+    let mut named = 0;
+    for doc in ["docs/hazards.md", "docs/threat-model.md"] {
+        let Ok(text) = fs::read_to_string(repo_root().join(doc)) else {
+            assert_ne!(doc, "docs/hazards.md", "the hazard log is missing");
+            continue;
+        };
+        for quoted in text.split('`').skip(1).step_by(2) {
+            let Some((file, test)) = quoted.split_once(".rs::") else { continue };
+            named += 1;
+            let path = format!("{file}.rs");
+            let source = fs::read_to_string(repo_root().join(&path)).unwrap_or_default();
+            let has = source.contains(&format!("fn {test}(")) || source.contains(&format!("async fn {test}("));
+            if !has {
+                missing.push(format!("{doc}: {path}::{test}"));
+            }
+        }
+    }
+    assert!(named >= 10, "the hazard log names only {named} tests");
+    assert!(missing.is_empty(), "named in the hazard log but no such test:\n{}", missing.join("\n"));
+}
