@@ -47,8 +47,11 @@ fn weight(store: &mut Store, when: &str, kg: &str) -> LatestResult {
     record(store, when, MeasurementKind::BodyWeight, &[("29463-7", kg)], EnteredBy::Patient)
 }
 
-/// `(colour, [(code, direction, rule)])`, or why it was not judged.
-fn seen(j: &Judgement) -> Result<(Colour, Vec<(String, Option<Direction>, Rule)>), NotJudged> {
+/// A judgement as `(colour, [(code, direction, rule)])`.
+type Seen = (Colour, Vec<(String, Option<Direction>, Rule)>);
+
+/// What a judgement says, or why it was not judged.
+fn seen(j: &Judgement) -> Result<Seen, NotJudged> {
     match j {
         Judgement::Judged { colour, causes } => {
             Ok((*colour, causes.iter().map(|c| (c.code.clone(), c.direction, c.rule.clone())).collect()))
@@ -393,7 +396,8 @@ fn min_plan_shows_each_side_with_what_applies_there() {
     let plan = heima_core::demo::sample_plan(&FixedClock::oslo(at("2027-05-12T10:00")));
     let weight = plan.activity("weight").unwrap();
     let blocks = plan.colour_blocks(weight);
-    let shape: Vec<(Colour, Option<Direction>, usize, usize, Vec<&str>)> = blocks
+    type Shape<'a> = (Colour, Option<Direction>, usize, usize, Vec<&'a str>);
+    let shape: Vec<Shape> = blocks
         .iter()
         .map(|b| {
             (b.colour, b.direction, b.limits.len(), b.trends.len(), b.medicines.iter().map(|m| m.id.as_str()).collect())
