@@ -25,6 +25,32 @@ impl Clock for SystemClock {
     }
 }
 
+/// Another clock moved by a fixed amount: it runs on from a chosen
+/// instant. For the end-to-end tests of days the tests cannot wait for (a
+/// week of weighings, 17 May); debug builds only, set by a variable.
+#[derive(Clone)]
+pub struct ShiftedClock {
+    pub base: std::sync::Arc<dyn Clock>,
+    pub shift: jiff::SignedDuration,
+}
+
+impl ShiftedClock {
+    /// `base`, moved so that it says `now` at this moment.
+    pub fn starting_at(base: std::sync::Arc<dyn Clock>, now: Timestamp) -> ShiftedClock {
+        let shift = now.duration_since(base.now());
+        ShiftedClock { base, shift }
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> Timestamp {
+        self.base.now().checked_add(self.shift).unwrap_or(Timestamp::MAX)
+    }
+    fn time_zone(&self) -> TimeZone {
+        self.base.time_zone()
+    }
+}
+
 /// A clock that always says the same instant; for tests and benchmarks.
 #[derive(Debug, Clone)]
 pub struct FixedClock {

@@ -454,3 +454,96 @@ async fn acknowledgement_plan_change_and_pause_come_down() {
     assert!(view.tasks.is_empty(), "nothing due while paused");
     assert!(!view.when_needed.is_empty(), "readings are still possible");
 }
+
+/// What the server gets is what the screens show, reading by reading,
+/// across a plan change: each reading keeps the judgement of the plan in
+/// force when it was taken, with the rule that set it.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_servers_interpretation_is_the_screens_across_a_plan_change() {
+    use std::collections::BTreeMap;
+
+    use heima_core::{
+        clock::{oslo, FixedClock},
+        demo,
+        fhir::careplan,
+        recording::{reading_result, record_manual},
+        store::readings::Recorder,
+    };
+    use serde_json::json;
+    let hfs = Hfs::start().await;
+    let client = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
+    let tz = oslo();
+    let patient = client.post("Patient", &json!({ "resourceType": "Patient" })).await.unwrap();
+    let subject = format!("Patient/{}", patient["id"].as_str().unwrap());
+    let mut store = Store::open_in_memory(&StoreKey::from_bytes([9; 32])).unwrap();
+    let plan: serde_json::Value = serde_json::from_str(demo::CAREPLAN_JSON).unwrap();
+    careplan::accept(&store, &plan, Timestamp::UNIX_EPOCH, &tz).unwrap();
+    let at = |s: &str| s.parse::<Timestamp>().unwrap();
+    let record = |store: &mut Store, when: &str, kind, values: &[(&str, &str)]| {
+        let typed: BTreeMap<String, String> = values.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        record_manual(store, &FixedClock::oslo(at(when)), kind, &typed, &Recorder::new(EnteredBy::Patient)).unwrap().id
+    };
+    let mut ids = vec![
+        record(&mut store, "2027-05-10T06:00:00Z", MeasurementKind::OxygenSaturation, &[("2708-6", "91")]),
+        record(&mut store, "2027-05-10T06:05:00Z", MeasurementKind::BodyWeight, &[("29463-7", "71.0")]),
+        record(&mut store, "2027-05-12T06:05:00Z", MeasurementKind::BodyWeight, &[("29463-7", "73.2")]),
+        record(
+            &mut store,
+            "2027-05-12T06:10:00Z",
+            MeasurementKind::BloodPressure,
+            &[("8480-6", "124"), ("8462-4", "78"), ("8867-4", "38")],
+        ),
+    ];
+    // Version 2 from 11 May: oxygen saturation green from 90 %.
+    let mut v2 = plan.clone();
+    v2["meta"]["versionId"] = json!("2");
+    v2["period"]["start"] = json!("2027-05-11");
+    let spo2 = v2["activity"].as_array_mut().unwrap().iter_mut().find(|a| a["extension"][0]["valueId"] == "spo2");
+    for part in spo2.unwrap()["extension"][1]["extension"].as_array_mut().unwrap() {
+        if part["url"] == "limit" {
+            let colour = part["extension"][1]["valueCode"].as_str().unwrap().to_string();
+            match colour.as_str() {
+                "green" => part["extension"][2]["valueRange"]["low"]["value"] = json!(90),
+                "yellow" => part["extension"][2]["valueRange"]["high"]["value"] = json!(90),
+                _ => {}
+            }
+        }
+    }
+    careplan::accept(&store, &v2, at("2027-05-11T00:00:00Z"), &tz).unwrap();
+    ids.push(record(&mut store, "2027-05-12T06:00:00Z", MeasurementKind::OxygenSaturation, &[("2708-6", "91")]));
+
+    Drain { client: &client, subject: Some(&subject), national_id: None, batch_size: 10 }
+        .run(&mut store, Timestamp::now, || 0.5, &mut |_| {})
+        .await
+        .unwrap();
+    let later = FixedClock::oslo(at("2027-06-01T10:00:00Z"));
+    let mut colours = vec![];
+    for id in ids {
+        let shown = reading_result(&store, &later, id).unwrap().unwrap();
+        let stored = store.reading_by_id(id).unwrap().unwrap();
+        let query = format!("Observation?identifier=https://fhir.heima.no/sid/observation%7C{}", stored.identifier);
+        let found = client.search_all(&query).await.unwrap();
+        assert_eq!(found.len(), 1, "{query}");
+        let on_server = found[0]["interpretation"][0]["coding"][0]["code"].as_str().map(str::to_string);
+        let on_screen = shown.judgement.colour().map(|c| c.as_str().to_string());
+        assert_eq!(on_server, on_screen, "{}", stored.identifier);
+        let version = found[0]["extension"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["url"] == "https://fhir.heima.no/StructureDefinition/judged-by")
+            .and_then(|e| e["valueReference"]["reference"].as_str())
+            .map(|r| r.rsplit('/').next().unwrap().to_string());
+        assert_eq!(version, stored.plan_version.map(|v| v.to_string()), "judged by the version in force then");
+        colours.push((on_screen.unwrap(), found[0]["interpretation"][0]["text"].as_str().unwrap().to_string()));
+    }
+    let expected = [
+        ("yellow", "yellow: 2708-6 below its band (spo2)"),
+        ("green", "green: 29463-7 in its band (weight)"),
+        ("yellow", "yellow: 29463-7 up 2.2 kg in 2 days (from 2027-05-10) (weight)"),
+        ("red", "red: 8867-4 below its band (pulse)"),
+        ("green", "green: 2708-6 in its band (spo2)"),
+    ];
+    let colours: Vec<(&str, &str)> = colours.iter().map(|(c, t)| (c.as_str(), t.as_str())).collect();
+    assert_eq!(colours, expected);
+}

@@ -61,6 +61,9 @@ pub enum Variable {
     /// `relay`: calls use the service's TURN relay only (as behind a
     /// carrier-grade NAT; tests of the relay path).
     IceTransports,
+    /// An instant (RFC 3339) the app's clock starts from and runs on, for
+    /// tests of days they cannot wait for (a week's weighings, 17 May).
+    TestClock,
 }
 
 impl Variable {
@@ -73,6 +76,7 @@ impl Variable {
             Variable::AllowLoopbackHttp => "HEIMA_ALLOW_LOOPBACK_HTTP",
             Variable::CallSource => "HEIMA_CALL_SOURCE",
             Variable::IceTransports => "HEIMA_ICE_TRANSPORTS",
+            Variable::TestClock => "HEIMA_TEST_CLOCK",
         }
     }
 }
@@ -110,6 +114,17 @@ impl AppConfig {
                 Trust { loopback_http: loopback, ..Trust::default() }
             });
         trust.services.extend(installation.trusted.iter().cloned());
+        let clock: Arc<dyn Clock> = match get(Variable::TestClock).map(|t| t.parse::<jiff::Timestamp>()) {
+            None => clock,
+            Some(Ok(start)) => Arc::new(crate::clock::ShiftedClock::starting_at(clock, start)),
+            Some(Err(e)) => {
+                notices.push(CoreError::new(
+                    crate::error::ErrorCode::ConfigInvalid,
+                    format!("{}: {e}", Variable::TestClock.name()),
+                ));
+                clock
+            }
+        };
         AppConfig {
             clock,
             runtime,
@@ -179,6 +194,13 @@ mod tests {
         assert_eq!(config.call_source, None);
         assert_eq!(config.trust.services[0].name, "Testkommunen");
         assert_eq!(config.trust.loopback_http, LoopbackHttp::Allowed);
+
+        let (config, notices) = read(&[(Variable::TestClock, "2027-05-17T08:00:00Z")]);
+        assert!(notices.is_empty());
+        let moved = config.clock.now().duration_since("2027-05-17T08:00:00Z".parse().unwrap());
+        assert!(moved >= jiff::SignedDuration::ZERO && moved < jiff::SignedDuration::from_secs(60), "{moved:?}");
+        let (_, notices) = read(&[(Variable::TestClock, "17 May")]);
+        assert_eq!(notices.len(), 1, "a clock that cannot be read is told");
 
         let (config, notices) = read(&[(Variable::TrustedServices, "no name here"), (Variable::NurseCode, "")]);
         assert_eq!(notices.len(), 1, "a broken list is told");

@@ -374,20 +374,13 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
         })
         .transpose()?;
     let medicines = parts::medicines(careplan)?;
-    // A colour's medicine must be one the plan carries; one no longer in
-    // use (stopped) is simply not shown.
-    for a in &activities {
+    // A colour's medicine for another colour than the medicine's own is a
+    // contradiction: refused. One the plan no longer carries, or no longer
+    // uses (stopped), is simply not shown — a plan that drops a medicine
+    // must not be refused for it, or the old plan would stay in force.
+    let mut activities = activities;
+    for a in &mut activities {
         for p in &a.traffic_light.medicines {
-            let carried = array(careplan, "contained").iter().any(|c| {
-                str_at(c, "id") == Some(p.id.as_str())
-                    && matches!(str_at(c, "resourceType"), Some("MedicationRequest" | "MedicationStatement"))
-            });
-            if !carried {
-                return Err(invalid(
-                    &format!("activity {}", a.id),
-                    format!("names medicine #{} the plan does not carry", p.id),
-                ));
-            }
             if medicines.iter().any(|m| m.id == p.id && m.colour.is_some_and(|c| c != p.colour)) {
                 return Err(invalid(
                     &format!("activity {}", a.id),
@@ -395,6 +388,7 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
                 ));
             }
         }
+        a.traffic_light.medicines.retain(|p| medicines.iter().any(|m| m.id == p.id));
     }
     Ok(CarePlan {
         id,

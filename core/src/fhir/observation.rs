@@ -269,6 +269,20 @@ pub fn observations(reading: &StoredReading, subject: Option<&str>, plan: Option
     for c in pulse {
         let mut heart_rate = common(reading, subject, loinc::HEART_RATE);
         put_value(&mut heart_rate, c);
+        // Where the pulse set the reading's colour, its own Observation
+        // says so too (the same colour, the pulse's rule).
+        if let Judgement::Judged { colour, causes } = &reading.judgement {
+            let own: Vec<Cause> = causes.iter().filter(|k| k.code == loinc::HEART_RATE).cloned().collect();
+            if !own.is_empty() {
+                let pulse_judgement = Judgement::Judged { colour: *colour, causes: own };
+                if let Some(concept) = judgement_concept(&pulse_judgement) {
+                    heart_rate.insert("interpretation".into(), json!([concept]));
+                }
+                if let (Some(plan), Some(Json::Array(extensions))) = (plan, heart_rate.get_mut("extension")) {
+                    extensions.push(judged_by(plan));
+                }
+            }
+        }
         out.push(with_identifier(heart_rate, &format!("{}/{}", reading.identifier, loinc::HEART_RATE)));
     }
     out
