@@ -37,7 +37,7 @@ pub struct OpeningHours {
     /// without dates is only shown, it closes nothing.
     pub closed: Vec<Closure>,
     /// Open on Norwegian public holidays as on other days (the plan says
-    /// so); otherwise closed on them, unless open around the clock.
+    /// so); otherwise closed on them, unless open on every day of the week.
     #[serde(default)]
     pub open_on_holidays: bool,
 }
@@ -137,27 +137,26 @@ impl OpeningHours {
         })
     }
 
-    /// Open around the clock on every day of the week.
-    fn around_the_clock(&self) -> bool {
+    /// Open on every day of the week (a rota service, such as home care,
+    /// that works on public holidays too).
+    fn every_day(&self) -> bool {
         use Weekday::*;
-        [Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday].iter().all(|day| {
-            self.open
-                .iter()
-                .any(|o| o.days.contains(day) && o.from.is_none_or(|f| f == Time::midnight()) && o.until.is_none())
-        })
+        [Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday]
+            .iter()
+            .all(|day| self.open.iter().any(|o| o.days.contains(day)))
     }
 
     /// Whether `day` is a public holiday the service is closed for.
     pub fn closed_for_holiday(&self, day: jiff::civil::Date) -> bool {
-        !self.open_on_holidays && !self.around_the_clock() && crate::holidays::holiday(day).is_some()
+        !self.open_on_holidays && !self.every_day() && crate::holidays::holiday(day).is_some()
     }
 
-    /// The next time the service opens after `at`, within a week, found
-    /// by the quarter hour.
+    /// The next time the service opens after `at`, within 16 days (past a
+    /// Christmas closure), found by the quarter hour.
     pub fn next_opening(&self, at: Timestamp, tz: &TimeZone) -> Option<DateTime> {
         let start = at.to_zoned(tz.clone());
         let mut t = start.clone();
-        let end = start.checked_add(8.days()).ok()?;
+        let end = start.checked_add(16.days()).ok()?;
         while t < end {
             t = t.checked_add(15.minutes()).ok()?;
             if self.is_open(t.timestamp(), tz) {
@@ -173,6 +172,12 @@ impl OpeningHours {
     }
 }
 
+/// Open at every hour of every day.
+fn every_hour() -> OpenTime {
+    use Weekday::*;
+    OpenTime { days: vec![Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday], from: None, until: None }
+}
+
 /// Whom to call now for a result of `colour` whose plan asks for `calls`.
 /// Red: 113 first where the plan says so, then the service if it is open,
 /// else the out-of-hours route. Yellow or green with the service closed:
@@ -184,24 +189,32 @@ pub fn whom_now(service: &ServiceContact, colour: Colour, calls: &[Call], at: Ti
     }
     if calls.contains(&Call::Service) {
         let route = PhoneRoute { name: service.name.clone(), phone: service.phone.clone() };
-        match &service.hours {
-            Some(hours) if !hours.is_open(at, tz) => {
-                out.service_closed = true;
-                out.holiday = hours.closed_for_holiday(at.to_zoned(tz.clone()).date());
-                out.opens = hours.next_opening(at, tz);
-                if colour == Colour::Red {
-                    out.now.push(Callee::OutOfHours(service.out_of_hours.clone()));
-                }
+        // No opening times given: when it answers is unknown (a dated
+        // closure in force still closes it).
+        let known = service.hours.as_ref().filter(|h| !h.open.is_empty());
+        let closed_now = match (&service.hours, known) {
+            (_, Some(hours)) => !hours.is_open(at, tz),
+            (Some(hours), None) => !OpeningHours { open: vec![every_hour()], ..hours.clone() }.is_open(at, tz),
+            (None, None) => false,
+        };
+        if closed_now {
+            out.service_closed = true;
+            out.holiday = known.is_some_and(|h| h.closed_for_holiday(at.to_zoned(tz.clone()).date()));
+            out.opens = known.and_then(|h| h.next_opening(at, tz));
+            // Red: the out-of-hours route now. Yellow: call when it opens —
+            // unless nobody can say when, then the out-of-hours route too.
+            if colour == Colour::Red || out.opens.is_none() {
+                out.now.push(Callee::OutOfHours(service.out_of_hours.clone()));
             }
-            Some(_) => out.now.push(Callee::Service(route)),
+        } else if known.is_some() {
+            out.now.push(Callee::Service(route));
+        } else {
             // Nobody has said when it answers: offer it, and for red the
             // out-of-hours route too, rather than trust it is open.
-            None => {
-                out.hours_unknown = true;
-                out.now.push(Callee::Service(route));
-                if colour == Colour::Red {
-                    out.now.push(Callee::OutOfHours(service.out_of_hours.clone()));
-                }
+            out.hours_unknown = true;
+            out.now.push(Callee::Service(route));
+            if colour == Colour::Red {
+                out.now.push(Callee::OutOfHours(service.out_of_hours.clone()));
             }
         }
     }
@@ -369,5 +382,60 @@ mod tests {
     fn unknown_hours_are_said() {
         let whom = whom_now(&service(None), Colour::Red, &[Call::Service], at("2026-11-30T22:00"), &oslo());
         assert!(whom.hours_unknown && !whom.service_closed);
+        // A service given without opening times is unknown too, not closed.
+        let no_times = OpeningHours { open: vec![], closed: vec![], open_on_holidays: false };
+        let whom = whom_now(
+            &service(Some(no_times.clone())),
+            Colour::Yellow,
+            &[Call::Service],
+            at("2026-11-30T10:00"),
+            &oslo(),
+        );
+        assert!(whom.hours_unknown && !whom.service_closed, "{whom:?}");
+        assert!(matches!(whom.now.as_slice(), [Callee::Service(_)]));
+        // But a dated closure in force still closes it.
+        let mut closed = no_times;
+        closed.closed.push(Closure {
+            description: "Stengt".into(),
+            from: Some(at("2026-11-30T00:00")),
+            until: Some(at("2026-12-01T00:00")),
+        });
+        let whom = whom_now(&service(Some(closed)), Colour::Yellow, &[Call::Service], at("2026-11-30T10:00"), &oslo());
+        assert!(whom.service_closed && matches!(whom.now.as_slice(), [Callee::OutOfHours(_)]), "{whom:?}");
+    }
+
+    /// A service open every day works on public holidays; a long closure
+    /// is looked past, and yellow with no reopening in sight gets the
+    /// out-of-hours route.
+    #[test]
+    fn rota_services_and_long_closures() {
+        use Weekday::*;
+        let rota = OpeningHours {
+            open: vec![OpenTime {
+                days: vec![Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday],
+                from: Some(Time::constant(7, 0, 0, 0)),
+                until: Some(Time::constant(22, 0, 0, 0)),
+            }],
+            closed: vec![],
+            open_on_holidays: false,
+        };
+        assert!(rota.is_open(at("2027-05-17T10:00"), &oslo()), "home care works on 17 May");
+        let mut christmas = weekdays_8_to_15_30();
+        christmas.closed.push(Closure {
+            description: "Stengt romjulen".into(),
+            from: Some(at("2026-12-24T00:00")),
+            until: Some(at("2027-01-03T00:00")),
+        });
+        assert_eq!(christmas.next_opening(at("2026-12-24T10:00"), &oslo()), Some("2027-01-04T08:00".parse().unwrap()));
+        let mut sabbatical = weekdays_8_to_15_30();
+        sabbatical.closed.push(Closure {
+            description: "Stengt".into(),
+            from: Some(at("2026-11-30T00:00")),
+            until: Some(at("2027-01-30T00:00")),
+        });
+        let whom =
+            whom_now(&service(Some(sabbatical)), Colour::Yellow, &[Call::Service], at("2026-11-30T10:00"), &oslo());
+        assert_eq!(whom.opens, None);
+        assert!(matches!(whom.now.as_slice(), [Callee::OutOfHours(_)]), "{whom:?}");
     }
 }

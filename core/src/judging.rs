@@ -148,24 +148,32 @@ fn trend(
     }))
 }
 
-/// The advice and help for a stored judgement: from the plan version that
-/// judged it (`plan_version`, the app's number), at `at`. Before any plan,
-/// or when that version no longer reads, there is none.
+/// The advice and help for a stored judgement: the advice from the plan
+/// version that judged it (`plan_version`, the app's number), whom to call
+/// and the medicines as the plan in force (`in_force`) says at `at`. When
+/// that version no longer reads, the plan in force gives both.
 pub fn help(
     store: &Store,
     plan_version: Option<i64>,
     judgement: &Judgement,
+    in_force: Option<&CarePlan>,
     at: Timestamp,
     tz: &TimeZone,
 ) -> Result<(Option<Text>, Help), StoreError> {
     if judgement.colour().is_none() {
         return Ok((None, Help::default()));
     }
-    let Some(version) = plan_version.and_then(|v| u32::try_from(v).ok()) else { return Ok((None, Help::default())) };
-    let Some(plan) = crate::fhir::careplan::saved_version(store, version, tz)? else {
-        return Ok((None, Help::default()));
+    let judging = match plan_version.and_then(|v| u32::try_from(v).ok()) {
+        Some(v) if in_force.is_some_and(|p| p.version == v) => None,
+        Some(v) => crate::fhir::careplan::saved_version(store, v, tz)?,
+        None => None,
     };
-    Ok(plan.help(judgement, at, tz))
+    Ok(match (judging.as_ref(), in_force) {
+        (Some(judging), Some(now)) => judging.help_now(now, judgement, at, tz),
+        (Some(judging), None) => judging.help(judgement, at, tz),
+        (None, Some(now)) => now.help(judgement, at, tz),
+        (None, None) => (None, Help::default()),
+    })
 }
 
 /// "Not judged — no plan yet", for a reading or answers taken before any

@@ -224,36 +224,65 @@ impl CarePlan {
         self.activities.iter().find(|a| a.id == id)
     }
 
-    /// The advice and the help for a stored judgement, from this plan (the
-    /// version that judged it) at `at`: for each activity and direction
-    /// that set the colour, its advice, what happens next, its material and
-    /// the medicines it names; whom to call from all of them. Nothing
-    /// without a colour.
+    /// The advice and the help for a judgement this plan made, while it is
+    /// still the plan in force (see [`CarePlan::help_now`]).
     pub fn help(&self, judgement: &Judgement, at: Timestamp, tz: &TimeZone) -> (Option<Text>, Help) {
+        self.help_now(self, judgement, at, tz)
+    }
+
+    /// The advice and the help for a stored judgement this plan (the
+    /// version that judged it) made, shown at `at` while `now` is the plan
+    /// in force: for each activity and side that set the colour, this
+    /// plan's advice, what happens next and material, and the medicines it
+    /// named that `now` still gives; whom to call from this plan's calls
+    /// for the colour, reached as `now` says (its phone, hours, closures).
+    /// A judgement without causes (stored before they were kept) offers
+    /// the service for yellow, and 113 and the service for red. Nothing
+    /// without a colour.
+    pub fn help_now(
+        &self,
+        now: &CarePlan,
+        judgement: &Judgement,
+        at: Timestamp,
+        tz: &TimeZone,
+    ) -> (Option<Text>, Help) {
+        use crate::traffic_light::{Call, Rule};
         let Some(colour) = judgement.colour() else { return (None, Help::default()) };
         let mut sides: Vec<(&Activity, Option<Direction>)> = vec![];
+        let mut answer_advice: Vec<Text> = vec![];
         for cause in judgement.causes() {
-            if let Some(a) = self.activity(&cause.activity) {
-                if !sides.iter().any(|(s, d)| s.id == a.id && *d == cause.direction) {
-                    sides.push((a, cause.direction));
+            let Some(a) = self.activity(&cause.activity) else { continue };
+            if let Rule::Answer { link_id } = &cause.rule {
+                let own = a.traffic_light.answers.iter().find(|r| &r.link_id == link_id && r.colour == colour);
+                if let Some(text) = own.and_then(|r| r.advice.clone()) {
+                    answer_advice.push(text);
                 }
+            }
+            if !sides.iter().any(|(s, d)| s.id == a.id && *d == cause.direction) {
+                sides.push((a, cause.direction));
             }
         }
         let mut advice: Option<Text> = None;
+        let mut add = |text: Text| {
+            advice = Some(match advice.take() {
+                Some(before) if before != text => join(before, text),
+                Some(before) => before,
+                None => text,
+            });
+        };
+        // An answer's own advice first ("Har du brystsmerter nå: ring 113").
+        answer_advice.into_iter().for_each(&mut add);
         let mut help = Help::default();
         let mut calls = vec![];
         for (activity, direction) in sides {
             let light = &activity.traffic_light;
             if let Some(text) = light.advice_for(colour, direction) {
-                advice = Some(match advice {
-                    Some(before) if before != text => join(before, text),
-                    Some(before) => before,
-                    None => text,
-                });
+                add(text);
             }
             help.next = help.next.or_else(|| light.next_for(colour, direction));
             for id in light.medicines_for(colour, direction) {
-                if let Some(m) = self.medicines.iter().find(|m| m.id == id) {
+                // Only what the plan in force still gives.
+                if let Some(m) = now.medicines.iter().find(|m| m.id == id) {
                     if !help.medicines.contains(m) {
                         help.medicines.push(m.clone());
                     }
@@ -273,11 +302,18 @@ impl CarePlan {
                 }
             }
         }
+        if judgement.causes().is_empty() {
+            calls = match colour {
+                Colour::Red => vec![Call::Emergency113, Call::Service],
+                Colour::Yellow => vec![Call::Service],
+                Colour::Green => vec![],
+            };
+        }
         calls.sort_by_key(|c| match c {
-            crate::traffic_light::Call::Emergency113 => 0,
-            crate::traffic_light::Call::Service => 1,
+            Call::Emergency113 => 0,
+            Call::Service => 1,
         });
-        help.whom = whom_now(&self.service, colour, &calls, at, tz);
+        help.whom = whom_now(&now.service, colour, &calls, at, tz);
         (advice, help)
     }
 

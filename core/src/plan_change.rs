@@ -35,12 +35,12 @@ pub fn changes(before: &CarePlan, after: &CarePlan) -> Vec<PlanChange> {
                 if old.timing != a.timing {
                     out.push(PlanChange::TimingChanged { kind: a.kind.clone(), timing: a.timing.clone() });
                 }
-                if old.traffic_light.limits != a.traffic_light.limits {
+                let (was, is) = (&old.traffic_light, &a.traffic_light);
+                // Bands, change rules and answer rules all decide colours.
+                if was.limits != is.limits || was.trends != is.trends || was.answers != is.answers {
                     out.push(PlanChange::LimitsChanged { kind: a.kind.clone() });
                 }
-                if old.traffic_light.advice != a.traffic_light.advice
-                    || old.traffic_light.calls != a.traffic_light.calls
-                {
+                if was.advice != is.advice || was.calls != is.calls || was.medicines != is.medicines {
                     out.push(PlanChange::AdviceChanged { kind: a.kind.clone() });
                 }
             }
@@ -118,5 +118,15 @@ mod tests {
             timing: before.activity("weight").unwrap().timing.clone()
         }));
         assert!(added.contains(&PlanChange::MedicineAdded { name: "Furosemid 40 mg".into() }));
+        // A change rule is a limit; a medicine tied to a colour is advice.
+        let weight = ActivityKind::Measure { measurement: MeasurementKind::BodyWeight };
+        let mut after = before.clone();
+        let w = after.activities.iter_mut().find(|a| a.id == "weight").unwrap();
+        w.traffic_light.trends[0].change = crate::vocabulary::Decimal::new(15, -1);
+        w.traffic_light.medicines.clear();
+        assert_eq!(
+            changes(&before, &after),
+            vec![PlanChange::LimitsChanged { kind: weight.clone() }, PlanChange::AdviceChanged { kind: weight }]
+        );
     }
 }

@@ -105,10 +105,7 @@ impl LatestResult {
         clock: &dyn Clock,
     ) -> Result<LatestResult, StoreError> {
         let (now, tz) = (clock.now(), clock.time_zone());
-        let (advice, help) = match in_force.filter(|p| r.plan_version == Some(i64::from(p.version))) {
-            Some(plan) => plan.help(&r.judgement, now, &tz),
-            None => crate::judging::help(store, r.plan_version, &r.judgement, now, &tz)?,
-        };
+        let (advice, help) = crate::judging::help(store, r.plan_version, &r.judgement, in_force, now, &tz)?;
         Ok(LatestResult {
             id: r.id,
             kind: r.kind,

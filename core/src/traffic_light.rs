@@ -12,7 +12,8 @@
 //! 3. Otherwise, if a value that has limits could not be judged, the reading
 //!    is not judged — never green by default. A value judged by another
 //!    activity's limits (the pulse a cuff sends, judged by the plan's pulse
-//!    limits) that the device did not send is left out, not a failure.
+//!    limits) that cannot be judged (not sent, between bands, another
+//!    unit) is left out, not a failure; when it can, its colour counts.
 //! 4. Otherwise the worst colour wins; the values with that colour are
 //!    named as its cause, each with the activity whose rule set it and the
 //!    band's direction. Values without any limits are ignored.
@@ -71,6 +72,10 @@ pub struct AnswerRule {
     pub link_id: String,
     pub answer: Answer,
     pub colour: Colour,
+    /// What to do, in the plan's words, for this answer ("Har du
+    /// brystsmerter nå: ring 113"); shown before the colour's advice.
+    #[serde(default)]
+    pub advice: Option<Text>,
 }
 
 /// Who the patient should call for a colour.
@@ -240,8 +245,9 @@ pub fn judge<'a>(values: &[Judgeable<'_>], rules_for: &dyn Fn(&str) -> Option<Ru
                 Cause { code: v.code.to_string(), activity: rules.activity.to_string(), direction, rule: Rule::Band },
             )),
             One::Unlimited => {}
-            // The device did not send a value another activity judges.
-            One::Failed(NotJudged::ValueAbsent { .. }) if rules.borrowed => {}
+            // A value another activity's limits judge (the cuff's pulse)
+            // that could not be judged leaves the reading to its own values.
+            One::Failed(_) if rules.borrowed => {}
             One::Failed(reason) => {
                 failure.get_or_insert(reason);
             }

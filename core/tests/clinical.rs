@@ -265,6 +265,7 @@ fn the_demo_plan_carries_medicines_team_hours_and_material() {
         [
             ("Spiriva Respimat 2,5 mikrogram", None),
             ("Furosemid 40 mg", None),
+            ("Furosemid 40 mg (ekstra dose)", Some(Colour::Yellow)),
             ("Prednisolon 5 mg (kur)", Some(Colour::Yellow)),
             ("Ventoline inhalasjonsvæske", Some(Colour::Yellow)),
         ]
@@ -275,7 +276,8 @@ fn the_demo_plan_carries_medicines_team_hours_and_material() {
         plan.medicine_uses("prednisolone"),
         [("spo2".into(), Colour::Yellow), ("copd-check".into(), Colour::Yellow)]
     );
-    assert_eq!(plan.medicine_uses("diuretic"), [("weight".into(), Colour::Yellow)]);
+    assert_eq!(plan.medicine_uses("extra-diuretic"), [("weight".into(), Colour::Yellow)]);
+    assert!(plan.medicine_uses("diuretic").is_empty(), "the daily dose is no colour's medicine");
     assert!(plan.medicine_uses("inhaler").is_empty());
     let team: Vec<(&str, Option<&str>, Option<&str>)> =
         plan.team.iter().map(|m| (m.name.as_str(), m.role.as_deref(), m.phone.as_deref())).collect();
@@ -320,6 +322,7 @@ fn defaults_when_the_plan_says_less() {
     let mut json = demo_plan_json();
     json["contained"].as_array_mut().unwrap().retain(|c| c["resourceType"] != "HealthcareService");
     contained(&mut json, "diuretic")["status"] = json!("stopped");
+    contained(&mut json, "extra-diuretic")["status"] = json!("stopped");
     let plan = careplan::parse(&json, &oslo()).unwrap();
     assert_eq!(plan.service.hours, None);
     assert_eq!(plan.service.out_of_hours.phone, heima_core::contacts::LEGEVAKT_PHONE);
@@ -345,8 +348,8 @@ fn defaults_when_the_plan_says_less() {
     assert!(yellow_above.medicines.is_empty(), "a stopped medicine is not shown");
     // Nor one the plan no longer carries; the plan is not refused for it.
     let mut json = demo_plan_json();
-    json["contained"].as_array_mut().unwrap().retain(|c| c["id"] != "diuretic");
-    json["activity"].as_array_mut().unwrap().retain(|a| a["reference"]["reference"] != "#diuretic");
+    json["contained"].as_array_mut().unwrap().retain(|c| c["id"] != "extra-diuretic");
+    json["activity"].as_array_mut().unwrap().retain(|a| a["reference"]["reference"] != "#extra-diuretic");
     let plan = careplan::parse(&json, &oslo()).unwrap();
     assert!(plan.activity("weight").unwrap().traffic_light.medicines.is_empty());
 }

@@ -198,7 +198,7 @@ fn advice_and_medicines_follow_the_direction() {
     let rising = weight(&mut store, "2027-05-14T07:30", "77.0");
     assert!(rising.advice.unwrap().nb.contains("Ta en ekstra vanndrivende"));
     let names: Vec<&str> = rising.help.medicines.iter().map(|m| m.name.as_str()).collect();
-    assert_eq!(names, ["Furosemid 40 mg"]);
+    assert_eq!(names, ["Furosemid 40 mg (ekstra dose)"]);
     // A yellow oxygen saturation gets the COPD course, a yellow weight never.
     let spo2 = record(
         &mut store,
@@ -410,7 +410,7 @@ fn min_plan_shows_each_side_with_what_applies_there() {
         [
             (Green, None, 1, 0, vec![]),
             (Yellow, Some(Below), 1, 0, vec![]),
-            (Yellow, Some(Above), 1, 1, vec!["diuretic"]),
+            (Yellow, Some(Above), 1, 1, vec!["extra-diuretic"]),
             (Red, Some(Below), 1, 0, vec![]),
             (Red, Some(Above), 1, 0, vec![]),
         ]

@@ -188,17 +188,17 @@ summary-count = { $count ->
 measure-taken-by-other-relative = Another relative, for me
 
 # The side of the limits and the change over days that set a colour.
-result-cause-below = { $what } { $value } is below your limit. That is why it has this colour.
-result-cause-above = { $what } { $value } is above your limit. That is why it has this colour.
-result-cause-trend-above = { $what } has gone up { $change } in { $days ->
+result-cause-below = { $what }: { $value } – below your limit.
+result-cause-above = { $what }: { $value } – above your limit.
+result-cause-trend-above = { $what }: up { $change } in { $days ->
     [one] one day
    *[other] { $days } days
-}. That is why it has this colour.
-result-cause-trend-below = { $what } has gone down { $change } in { $days ->
+}.
+result-cause-trend-below = { $what }: down { $change } in { $days ->
     [one] one day
    *[other] { $days } days
-}. That is why it has this colour.
-result-cause-answer = Your answer to “{ $question }” is why it has this colour.
+}.
+result-cause-answer = You answered “{ $question }”. That is why your answers have this colour.
 plan-side-below = – too low
 plan-side-above = – too high
 plan-trend-above = { $what }: up { $change } or more in { $days } days

@@ -188,23 +188,23 @@ summary-count = { $count ->
 measure-taken-by-other-relative = En annen pårørende for meg
 
 # The side of the limits and the change over days that set a colour.
-result-cause-below = { $what } { $value } er under grensen din. Det er grunnen til fargen.
-result-cause-above = { $what } { $value } er over grensen din. Det er grunnen til fargen.
-result-cause-trend-above = { $what } har gått opp { $change } på { $days ->
+result-cause-below = { $what }: { $value } – under grensen din.
+result-cause-above = { $what }: { $value } – over grensen din.
+result-cause-trend-above = { $what }: opp { $change } på { $days ->
     [one] ett døgn
    *[other] { $days } dager
-}. Det er grunnen til fargen.
-result-cause-trend-below = { $what } har gått ned { $change } på { $days ->
+}.
+result-cause-trend-below = { $what }: ned { $change } på { $days ->
     [one] ett døgn
    *[other] { $days } dager
-}. Det er grunnen til fargen.
-result-cause-answer = Svaret ditt på «{ $question }» er grunnen til fargen.
+}.
+result-cause-answer = Du svarte på «{ $question }». Derfor har svaret denne fargen.
 plan-side-below = – for lav
 plan-side-above = – for høy
 plan-trend-above = { $what }: opp { $change } eller mer på { $days } dager
 plan-trend-below = { $what }: ned { $change } eller mer på { $days } dager
 plan-trend-either = { $what }: endret { $change } eller mer på { $days } dager
-service-not-for-urgent = Ikke for det som haster. Meldinger og videosamtaler blir bare besvart når tjenesten er åpen.
+service-not-for-urgent = Ikke for det som haster. Vi svarer på meldinger og videosamtaler bare når tjenesten er åpen.
 service-open-now = Oppfølgingstjenesten er åpen nå.
 service-closed-now = Oppfølgingstjenesten er stengt nå.
 service-urgent-out-of-hours = Haster det og tjenesten er stengt: ring { $name }, { $phone }

@@ -93,7 +93,7 @@ plan-change-phase-changed = Ny fase i oppfølgingen.
 phase-active = I oppfølging siden { $since }
 latest-by-named = Tatt av { $name }
 
-call-now-holiday = Oppfølgingstjenesten er stengt i dag fordi det er helligdag.
-call-now-hours-unknown = Planen sier ikke når oppfølgingstjenesten svarer. Svarer de ikke og det haster, ring legevakt.
-recovery-call-intro = Haster det, ring legevakt. Ved fare for liv: ring 113.
-recovery-call-legevakt = Ring legevakt: 116 117
+call-now-holiday = Oppfølgingstjenesten er stengt i dag fordi det er helligdag (rød dag).
+call-now-hours-unknown = Planen sier ikke når oppfølgingstjenesten svarer. Svarer de ikke og det haster, ring legevakten.
+recovery-call-intro = Haster det, ring legevakten. Ved fare for liv: ring 113.
+recovery-call-legevakt = Ring legevakten: 116 117

@@ -188,23 +188,23 @@ summary-count = { $count ->
 measure-taken-by-other-relative = Ein annan pårørande for meg
 
 # The side of the limits and the change over days that set a colour.
-result-cause-below = { $what } { $value } er under grensa di. Det er grunnen til fargen.
-result-cause-above = { $what } { $value } er over grensa di. Det er grunnen til fargen.
-result-cause-trend-above = { $what } har gått opp { $change } på { $days ->
+result-cause-below = { $what }: { $value } – under grensa di.
+result-cause-above = { $what }: { $value } – over grensa di.
+result-cause-trend-above = { $what }: opp { $change } på { $days ->
     [one] eitt døgn
    *[other] { $days } dagar
-}. Det er grunnen til fargen.
-result-cause-trend-below = { $what } har gått ned { $change } på { $days ->
+}.
+result-cause-trend-below = { $what }: ned { $change } på { $days ->
     [one] eitt døgn
    *[other] { $days } dagar
-}. Det er grunnen til fargen.
-result-cause-answer = Svaret ditt på «{ $question }» er grunnen til fargen.
+}.
+result-cause-answer = Du svarte på «{ $question }». Difor har svaret denne fargen.
 plan-side-below = – for låg
 plan-side-above = – for høg
 plan-trend-above = { $what }: opp { $change } eller meir på { $days } dagar
 plan-trend-below = { $what }: ned { $change } eller meir på { $days } dagar
 plan-trend-either = { $what }: endra { $change } eller meir på { $days } dagar
-service-not-for-urgent = Ikkje for det som hastar. Meldingar og videosamtalar blir berre svara på når tenesta er open.
+service-not-for-urgent = Ikkje for det som hastar. Vi svarar på meldingar og videosamtalar berre når tenesta er open.
 service-open-now = Oppfølgingstenesta er open no.
 service-closed-now = Oppfølgingstenesta er stengd no.
 service-urgent-out-of-hours = Hastar det og tenesta er stengd: ring { $name }, { $phone }

@@ -93,7 +93,7 @@ plan-change-phase-changed = Ny fase i oppfølginga.
 phase-active = I oppfølging sidan { $since }
 latest-by-named = Teken av { $name }
 
-call-now-holiday = Oppfølgingstenesta er stengd i dag fordi det er heilagdag.
-call-now-hours-unknown = Planen seier ikkje når oppfølgingstenesta svarar. Svarar dei ikkje og det hastar, ring legevakt.
-recovery-call-intro = Hastar det, ring legevakt. Ved fare for liv: ring 113.
-recovery-call-legevakt = Ring legevakt: 116 117
+call-now-holiday = Oppfølgingstenesta er stengd i dag fordi det er heilagdag (raud dag).
+call-now-hours-unknown = Planen seier ikkje når oppfølgingstenesta svarar. Svarar dei ikkje og det hastar, ring legevakta.
+recovery-call-intro = Hastar det, ring legevakta. Ved fare for liv: ring 113.
+recovery-call-legevakt = Ring legevakta: 116 117

@@ -45,7 +45,7 @@ export async function renderMessages(_params, status) {
   call.id = "call-open";
   call.classList.add("button--big", "call-open");
   // Not for what is urgent, and when the service answers.
-  section.append(call, serviceAnswers(await invoke("plan")));
+  section.append(call, serviceAnswers(await invoke("plan").catch(() => null)));
   let messages = await invoke("messages");
   const area = el("div", "message-area");
   area.append(messages.length ? thread(messages, demo) : el("p", "empty", "messages-empty"));

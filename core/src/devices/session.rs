@@ -65,14 +65,23 @@ impl ReadingSink for StoreSink<'_> {
     fn store(&mut self, measurements: &[Measurement], sequence: Option<u16>) -> Result<(), CoreError> {
         let now = self.clock.now();
         let tz = self.clock.time_zone();
-        let judgements = measurements
-            .iter()
-            .map(|m| {
-                self.plan
-                    .map(|p| Ok::<_, CoreError>((p.version, crate::judging::judge_reading(self.store, p, m, &tz)?)))
-                    .transpose()
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        // Each by the plan in force when it was taken (a record fetched
+        // later from the device's memory by the plan of its own day).
+        let mut judgements = Vec::with_capacity(measurements.len());
+        for m in measurements {
+            let earlier;
+            let plan = match self.plan {
+                Some(p) if p.valid_from <= m.effective => Some(p),
+                _ => {
+                    earlier = crate::fhir::careplan::in_force(self.store, m.effective, &tz)?;
+                    earlier.as_ref()
+                }
+            };
+            judgements.push(match plan {
+                Some(p) => Some((p.version, crate::judging::judge_reading(self.store, p, m, &tz)?)),
+                None => None,
+            });
+        }
         let readings: Vec<NewReading<'_>> = measurements
             .iter()
             .zip(&judgements)

@@ -16,7 +16,7 @@ use crate::{
     locale::Locale,
     material::blocks,
     plan::{Activity, ActivityKind, CarePlan, Phase, ServiceContact, Timing},
-    questionnaire::Answer,
+    questionnaire::{Answer, Text},
     store::{plans::PlanUpdate, Store, StoreError},
     traffic_light::{Advice, AnswerRule, Call, Colour, Direction, Limit, Pointer, TrafficLight, TrendRule},
     vocabulary::{Decimal, MeasurementKind},
@@ -211,7 +211,25 @@ fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError>
             } else {
                 return Err(invalid(&path, "value must be valueBoolean or valueCoding"));
             };
-            out.answers.push(AnswerRule { link_id: link_id.to_string(), answer, colour: colour(rule, &path)? });
+            // The answer's own advice, per language (Bokmål required).
+            let mut texts: Vec<(Locale, String)> = vec![];
+            for (j, a) in sub(rule, "advice").enumerate() {
+                let path = format!("{path}.advice[{j}]");
+                let tag = sub(a, "language").next().and_then(|e| str_at(e, "valueCode")).unwrap_or_default();
+                let locale = Locale::from_tag(tag).map_err(|_| invalid(&path, format!("unknown language {tag:?}")))?;
+                let text = sub(a, "text")
+                    .next()
+                    .and_then(|e| str_at(e, "valueString"))
+                    .ok_or_else(|| invalid(&path, "text missing"))?;
+                texts.push((locale, text.to_string()));
+            }
+            let pick = |l: Locale| texts.iter().find(|(t, _)| *t == l).map(|(_, text)| text.clone());
+            let advice = match pick(Locale::Bokmal) {
+                Some(nb) => Some(Text { nb, nn: pick(Locale::Nynorsk), en: pick(Locale::English) }),
+                None if texts.is_empty() => None,
+                None => return Err(invalid(&path, "advice without Bokmål")),
+            };
+            out.answers.push(AnswerRule { link_id: link_id.to_string(), answer, colour: colour(rule, &path)?, advice });
         }
         for (i, medicine) in sub(ext, "medicine").enumerate() {
             let path = format!("{path}.medicine[{i}]");

@@ -160,8 +160,10 @@ pub(crate) fn stored_judgement(
     if plan_version.is_none() {
         return Ok(Judgement::NotJudged(NotJudged::NoPlan));
     }
-    if let Some(json) = judgement {
-        return serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("judgement: {e}")));
+    // One row that does not read never hides the others: it falls back
+    // to its colour.
+    if let Some(Ok(judged)) = judgement.map(serde_json::from_str::<Judgement>) {
+        return Ok(judged);
     }
     Ok(match colour.and_then(crate::vocabulary::Colour::parse) {
         Some(colour) => Judgement::Judged { colour, causes: vec![] },

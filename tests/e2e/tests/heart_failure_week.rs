@@ -130,10 +130,10 @@ async fn a_heart_failure_week_judged_alike_on_the_screens_and_the_server() {
     let app = morning(data.path(), &service, "2027-05-16T05:30:00Z").await;
     let (colour, id) = typed(&app, "body-weight", &[("29463-7", "73,4")]).await;
     assert_eq!(colour, "yellow");
-    app.wait_for_text("#result", "Vekt har gått opp 2,4 kg på 3 dager").await;
+    app.wait_for_text("#result", "Vekt: opp 2,4 kg på 3 dager").await;
     app.wait_for_text("#result", "Ta en ekstra vanndrivende tablett").await;
     app.wait_for_text("#result .help-medicines", "Furosemid 40 mg").await;
-    result_in_both(&app, id, "week-weight-up", "Vekt har gått opp 2,4 kg på 3 dagar").await;
+    result_in_both(&app, id, "week-weight-up", "Vekt: opp 2,4 kg på 3 dagar").await;
     shown.push(("2027-05-16", "73.4", colour));
     app.close().await;
 
@@ -141,7 +141,7 @@ async fn a_heart_failure_week_judged_alike_on_the_screens_and_the_server() {
     let app = morning(data.path(), &service, "2027-05-17T05:30:00Z").await;
     let (colour, id) = typed(&app, "body-weight", &[("29463-7", "69,5")]).await;
     assert_eq!(colour, "yellow");
-    app.wait_for_text("#result", "er under grensen din").await;
+    app.wait_for_text("#result", "Vekt: 69,5 kg – under grensen din").await;
     app.wait_for_text("#result", "Ikke ta ekstra vanndrivende").await;
     assert!(app.texts("#result .help-medicines").await.is_empty(), "no diuretic for a falling weight");
     result_in_both(&app, id, "week-weight-down", "Ikkje ta ekstra vassdrivande").await;
@@ -149,7 +149,7 @@ async fn a_heart_failure_week_judged_alike_on_the_screens_and_the_server() {
 
     let (colour, id) = typed(&app, "blood-pressure", &[("8480-6", "124"), ("8462-4", "78"), ("8867-4", "38")]).await;
     assert_eq!(colour, "red");
-    app.wait_for_text("#result", "Puls 38 /min er under grensen din").await;
+    app.wait_for_text("#result", "Puls: 38 /min – under grensen din").await;
     app.wait_for_text("#result .call-now", "stengt i dag fordi det er helligdag").await;
     let calls = app.texts("#result .call-now .result-call").await;
     assert!(calls[0].contains("113") && calls[1].contains("116 117"), "113, then the legevakt: {calls:?}");
@@ -185,7 +185,8 @@ async fn a_heart_failure_week_judged_alike_on_the_screens_and_the_server() {
     app.wait_for_js("return !!document.getElementById('questionnaire-summary')").await;
     app.click("#questionnaire-summary .button--big").await;
     app.wait_for_js("return document.getElementById('questionnaire-result')?.dataset.colour === 'red'").await;
-    app.wait_for_text("#questionnaire", "Svaret ditt på «Har du brystsmerter nå?» er grunnen til fargen").await;
+    app.wait_for_text("#questionnaire", "Du svarte på «Har du brystsmerter nå?»").await;
+    app.wait_for_text("#questionnaire .result-advice", "Har du brystsmerter nå: ring 113.").await;
     app.wait_for_text("#questionnaire .call-now", "116 117").await;
     app.check_screen("week-chest-pain-red-nb").await;
 
