@@ -76,8 +76,8 @@ export function causeLine(cause, values) {
 
 /** When the service answers messages and calls, and that it is not for
  * what is urgent: open or closed now, when it opens, or that the plan does
- * not say; 113 and the legevakt for what cannot wait. `view` is the plan
- * view (null before any plan). */
+ * not say (the hours themselves are in Min plan); 113 and the legevakt for
+ * what cannot wait. `view` is the plan view (null before any plan). */
 export function serviceAnswers(view) {
   const box = el("div", "service-answers");
   box.id = "service-answers";
@@ -90,7 +90,6 @@ export function serviceAnswers(view) {
       box.append(el("p", "service-closed", whom.holiday ? "call-now-holiday" : "service-closed-now"));
       if (whom.opens) box.append(el("p", "call-opens", "call-now-opens", { when: whenLocal(whom.opens) }));
     } else box.append(el("p", "service-open", "service-open-now"));
-    if (hours) box.append(el("h3", null, "plan-hours-heading"), hoursList(hours));
     const route = view.plan.service.out_of_hours;
     const a = el("a", "result-call result-call--out-of-hours", "service-urgent-out-of-hours", { name: route.name, phone: route.phone });
     a.href = `tel:${String(route.phone).replace(/[^+0-9]/g, "")}`;

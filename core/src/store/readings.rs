@@ -302,3 +302,32 @@ impl Store {
         Ok(self.readings(kind, at, next)?.into_iter().find(|r| r.id == id))
     }
 }
+
+#[cfg(test)]
+mod judgement_tests {
+    use super::*;
+    use crate::vocabulary::Colour;
+
+    /// Before any plan: not judged, whatever else the row says; a row from
+    /// before schema 10, or one whose judgement does not read, falls back
+    /// to its colour, so one bad row never hides the others.
+    #[test]
+    fn a_stored_judgement_reads_back_or_falls_back_to_its_colour() {
+        let green = Judgement::Judged { colour: Colour::Green, causes: vec![] };
+        let cases = [
+            (None, Some("red"), None, Judgement::NotJudged(NotJudged::NoPlan)),
+            (Some(1), Some("green"), None, green.clone()),
+            (Some(1), Some("green"), Some("{not json"), green),
+            (Some(1), Some("not-judged"), Some("[]"), Judgement::NotJudged(NotJudged::NoLimits)),
+            (
+                Some(1),
+                Some("yellow"),
+                Some(r#"{"result":"not-judged","reason":"outside-bands","code":"x"}"#),
+                Judgement::NotJudged(NotJudged::OutsideBands { code: "x".into() }),
+            ),
+        ];
+        for (version, colour, json, expected) in cases {
+            assert_eq!(stored_judgement(version, colour, json).unwrap(), expected, "{version:?} {colour:?} {json:?}");
+        }
+    }
+}

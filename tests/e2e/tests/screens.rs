@@ -56,7 +56,7 @@ async fn today_measure_result_and_a_typo() {
         first.iter().any(|t| t.contains("+47 22 00 00 00") || t.contains("116 117")),
         "whom to call comes first: {first:?}"
     );
-    app.wait_for_text("#result", "Vekt 79,6 kg er grunnen til fargen").await;
+    app.wait_for_text("#result", "Vekt: 79,6 kg – over grensen din").await;
     app.check_screen("result-red-nb").await;
 
     // The today screen now shows the weighing done.
