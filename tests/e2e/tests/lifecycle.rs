@@ -243,6 +243,9 @@ async fn a_lost_key_shows_the_recovery_screen_and_touches_nothing() {
     let app = App::start(Launch { data_dir: Some(data.path()), env, ..Launch::default() }).await;
     app.wait_for_text("#recovery", "Spør sykepleieren din").await;
     app.wait_for_text("#recovery", "Ingenting er slettet").await;
+    // The plan cannot be read: the national numbers, for what cannot wait.
+    let calls = app.texts("#recovery-calls .result-call").await;
+    assert!(calls[0].contains("116 117") && calls[1].contains("113"), "{calls:?}");
     app.check_screen("recovery-nb").await;
     assert_eq!(app.texts("nav a:not([hidden])").await, ["I dag", "Innstillinger"], "only tabs that lead somewhere");
     // Only the nurse's way out is offered.

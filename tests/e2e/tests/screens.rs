@@ -166,6 +166,10 @@ async fn messages_nurse_pairing_training_and_nynorsk() {
     app.wait_for_text("main h1", "I dag").await;
     app.click("nav a[data-route=messages]").await;
     app.wait_for_text("main h1", "Meldinger").await;
+    // Not for what is urgent: the legevakt and 113 are at hand.
+    app.wait_for_text("#service-answers", "Ikke for det som haster").await;
+    let calls = app.texts("#service-answers .result-call").await;
+    assert!(calls[0].contains("116 117") && calls[1].contains("113"), "{calls:?}");
     // A relative writes for the patient; the record says so.
     app.wait_for_text("#message-form", "Hvem skriver?").await;
     app.click("label.choice:has(#taken-by-relative)").await;
