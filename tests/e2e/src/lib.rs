@@ -365,6 +365,21 @@ impl App {
         self.wait_for_text("#service-status", "Koblet til").await;
     }
 
+    /// In a questionnaire: waits until the question on the screen is the
+    /// item `link_id` (the screen is redrawn after each answer).
+    pub async fn wait_for_question(&self, link_id: &str) {
+        self.wait_for_js(&format!(
+            "const q = document.querySelector('.question'); return !!q && q.dataset.linkId === '{link_id}'"
+        ))
+        .await
+    }
+
+    /// In a questionnaire: taps the `n`th answer button (1 is the first;
+    /// for yes/no, 1 is yes).
+    pub async fn answer(&self, n: usize) {
+        self.click(&format!(".answer-choices button.answer:nth-child({n})")).await
+    }
+
     /// Types into the element matching `css`.
     pub async fn type_into(&self, css: &str, text: &str) {
         let field = self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));

@@ -159,29 +159,16 @@ async fn a_heart_failure_week_judged_alike_on_the_screens_and_the_server() {
 
     // The heart-failure questions: "yes" to chest pain is red on its own.
     app.go("#/questionnaire/heart-failure-check").await;
-    let at = |link: &'static str| {
-        let app = &app;
-        async move {
-            app.wait_for_js(&format!(
-                "const q = document.querySelector('.question'); return !!q && q.dataset.linkId === '{link}'"
-            ))
-            .await
-        }
-    };
-    let answer = |n: usize| {
-        let app = &app;
-        async move { app.click(&format!(".answer-choices button.answer:nth-child({n})")).await }
-    };
-    at("chest-pain").await;
-    answer(1).await; // yes
-    at("mmrc").await;
-    answer(1).await;
-    at("swelling").await;
-    answer(1).await; // none
-    at("sleep").await;
-    answer(1).await; // as usual
-    at("dizzy").await;
-    answer(2).await; // no
+    app.wait_for_question("chest-pain").await;
+    app.answer(1).await; // yes
+    app.wait_for_question("mmrc").await;
+    app.answer(1).await;
+    app.wait_for_question("swelling").await;
+    app.answer(1).await; // none
+    app.wait_for_question("sleep").await;
+    app.answer(1).await; // as usual
+    app.wait_for_question("dizzy").await;
+    app.answer(2).await; // no
     app.wait_for_js("return !!document.getElementById('questionnaire-summary')").await;
     app.click("#questionnaire-summary .button--big").await;
     app.wait_for_js("return document.getElementById('questionnaire-result')?.dataset.colour === 'red'").await;

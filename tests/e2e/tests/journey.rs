@@ -78,24 +78,17 @@ async fn feel_worse_to_red(app: &App, who: &str, shot: &str) {
     app.go("#/today").await;
     app.click("#feel-worse").await;
     app.wait_for_js("return !!document.querySelector('.question')").await;
-    let at = |link: &'static str| async move {
-        app.wait_for_js(&format!(
-            "const q = document.querySelector('.question'); return !!q && q.dataset.linkId === '{link}'"
-        ))
-        .await
-    };
-    let answer = |n: usize| async move { app.click(&format!(".answer-choices button.answer:nth-child({n})")).await };
-    at("breath").await;
-    answer(3).await; // much worse
-    at("cough").await;
-    answer(3).await; // much more
-    at("sputum").await;
-    answer(1).await; // yes
-    at("sputum-colour").await;
-    answer(3).await; // green
-    at("extra-medicine").await;
-    answer(2).await; // no
-    at("comment").await;
+    app.wait_for_question("breath").await;
+    app.answer(3).await; // much worse
+    app.wait_for_question("cough").await;
+    app.answer(3).await; // much more
+    app.wait_for_question("sputum").await;
+    app.answer(1).await; // yes
+    app.wait_for_question("sputum-colour").await;
+    app.answer(3).await; // green
+    app.wait_for_question("extra-medicine").await;
+    app.answer(2).await; // no
+    app.wait_for_question("comment").await;
     app.click(".answer-choices button").await;
     app.wait_for_js("return !!document.getElementById('questionnaire-summary')").await;
     app.click(who).await;

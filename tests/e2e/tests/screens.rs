@@ -84,32 +84,19 @@ async fn a_questionnaire_one_question_at_a_time_then_plan_and_history() {
     app.check_screen("questionnaire-nb").await;
     // Big answer buttons; each answer moves on (wait for the next question
     // before the next click: the screen is redrawn after each answer).
-    let at = |link: &'static str| {
-        let app = &app;
-        async move {
-            app.wait_for_js(&format!(
-                "const q = document.querySelector('.question'); return !!q && q.dataset.linkId === '{link}'"
-            ))
-            .await
-        }
-    };
-    let answer = |n: usize| {
-        let app = &app;
-        async move { app.click(&format!(".answer-choices button.answer:nth-child({n})")).await }
-    };
-    answer(1).await; // breath: as usual
-    at("cough").await;
+    app.answer(1).await; // breath: as usual
+    app.wait_for_question("cough").await;
     app.click(".question-nav button").await; // back
-    at("breath").await;
+    app.wait_for_question("breath").await;
     app.wait_for_js("return document.querySelector('.answer[aria-pressed=true]') !== null").await;
-    answer(3).await; // breath: much worse
-    at("cough").await;
-    answer(1).await;
-    at("sputum").await;
-    answer(2).await; // no phlegm
-    at("extra-medicine").await;
-    answer(2).await; // no extra medicine
-    at("comment").await;
+    app.answer(3).await; // breath: much worse
+    app.wait_for_question("cough").await;
+    app.answer(1).await;
+    app.wait_for_question("sputum").await;
+    app.answer(2).await; // no phlegm
+    app.wait_for_question("extra-medicine").await;
+    app.answer(2).await; // no extra medicine
+    app.wait_for_question("comment").await;
     app.click(".answer-choices button").await; // next, no comment
     app.wait_for_text("#questionnaire-summary", "Sjekk svarene").await;
     // Who answers is asked, not silently taken from the last measurement.
