@@ -512,8 +512,9 @@ async fn the_servers_interpretation_is_the_screens_across_a_plan_change() {
     careplan::accept(&store, &v2, at("2027-05-11T00:00:00Z"), &tz).unwrap();
     ids.push(record(&mut store, "2027-05-12T06:00:00Z", MeasurementKind::OxygenSaturation, &[("2708-6", "91")]));
 
+    // Sent on 1 June 2027 (the outbox's clock is the tablet's).
     Drain { client: &client, subject: Some(&subject), national_id: None, batch_size: 10 }
-        .run(&mut store, Timestamp::now, || 0.5, &mut |_| {})
+        .run(&mut store, || at("2027-06-01T09:00:00Z"), || 0.5, &mut |_| {})
         .await
         .unwrap();
     let later = FixedClock::oslo(at("2027-06-01T10:00:00Z"));
