@@ -43,11 +43,10 @@ async fn typed(app: &App, kind: &str, values: &[(&str, &str)]) -> (String, i64) 
     (colour.as_str().unwrap().to_string(), id.as_str().unwrap().parse().unwrap())
 }
 
-/// Photographs the result screen `#/result/<id>` in Bokmål, then in
-/// Nynorsk (waiting for `nn_text`), and goes back to Bokmål.
+/// Photographs the result screen `#/result/<id>`, shown now, in Bokmål,
+/// then in Nynorsk (waiting for `nn_text`), and goes back to Bokmål.
 async fn result_in_both(app: &App, id: i64, name: &str, nn_text: &str) {
     let route = format!("#/result/{id}");
-    app.go(&route).await;
     app.check_screen(&format!("{name}-nb")).await;
     set_language(app, "nn").await;
     app.go(&route).await;
