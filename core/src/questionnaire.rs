@@ -50,12 +50,29 @@ pub struct AnswerOption {
 pub enum ItemKind {
     Group,
     Display,
-    Boolean,
-    Choice { options: Vec<AnswerOption> },
-    Integer { min: Option<i64>, max: Option<i64> },
-    Decimal { min: Option<Decimal>, max: Option<Decimal> },
-    String { max_length: Option<usize> },
-    Date { min: Option<Date>, max: Option<Date> },
+    /// A yes/no question; `score`: what "yes" adds to the total score.
+    Boolean {
+        #[serde(default)]
+        score: Option<Decimal>,
+    },
+    Choice {
+        options: Vec<AnswerOption>,
+    },
+    Integer {
+        min: Option<i64>,
+        max: Option<i64>,
+    },
+    Decimal {
+        min: Option<Decimal>,
+        max: Option<Decimal>,
+    },
+    String {
+        max_length: Option<usize>,
+    },
+    Date {
+        min: Option<Date>,
+        max: Option<Date>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -247,7 +264,7 @@ impl Questionnaire {
         let problem = |code| Err(AnswerProblem { link_id: link_id.to_string(), code });
         let Some(item) = self.item(link_id) else { return problem(ErrorCode::AnswerUnknownItem) };
         match (&item.kind, answer) {
-            (ItemKind::Boolean, Answer::Boolean(_)) => Ok(()),
+            (ItemKind::Boolean { .. }, Answer::Boolean(_)) => Ok(()),
             (ItemKind::Choice { options }, Answer::Coding { system, code }) => {
                 if options.iter().any(|o| &o.code == code && (system.is_none() || o.system == *system)) {
                     Ok(())
@@ -322,24 +339,34 @@ impl Questionnaire {
         }
     }
 
-    /// Sum of the ordinal values of the chosen options of enabled items;
-    /// `None` when the questionnaire scores nothing.
+    /// Sum of the ordinal values of the chosen options, and of the "yes"
+    /// scores of yes/no items answered yes, among enabled items; `None`
+    /// when the questionnaire scores nothing.
     pub fn score(&self, answers: &Answers) -> Option<Decimal> {
         let effective = self.effective_answers(answers);
         let mut scored = false;
         let mut total = 0.0f64;
         let mut decimals = 0u32;
         for item in self.all_items() {
-            let ItemKind::Choice { options } = &item.kind else { continue };
-            if options.iter().all(|o| o.score.is_none()) {
-                continue;
-            }
-            scored = true;
-            if let Some(Answer::Coding { code, .. }) = effective.get(&item.link_id) {
-                if let Some(s) = options.iter().find(|o| &o.code == code).and_then(|o| o.score) {
-                    total += s.to_f64();
-                    decimals = decimals.max(s.decimals());
+            let given = match &item.kind {
+                ItemKind::Choice { options } if options.iter().any(|o| o.score.is_some()) => {
+                    scored = true;
+                    match effective.get(&item.link_id) {
+                        Some(Answer::Coding { code, .. }) => {
+                            options.iter().find(|o| &o.code == code).and_then(|o| o.score)
+                        }
+                        _ => None,
+                    }
                 }
+                ItemKind::Boolean { score: Some(yes) } => {
+                    scored = true;
+                    (effective.get(&item.link_id) == Some(&Answer::Boolean(true))).then_some(*yes)
+                }
+                _ => None,
+            };
+            if let Some(s) = given {
+                total += s.to_f64();
+                decimals = decimals.max(s.decimals());
             }
         }
         scored.then(|| {

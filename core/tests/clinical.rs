@@ -557,6 +557,9 @@ fn heart_failure_check_with_any_behaviour_and_not_equal() {
     assert!(shown(&a).contains(&"call-reminder".to_string()));
     a.insert("dizzy".into(), Answer::Boolean(false));
     assert_eq!(q.score(&a), d("5"));
+    a.insert("dizzy".into(), Answer::Boolean(true));
+    assert_eq!(q.score(&a), d("6"), "a yes to a scored yes/no question adds its score");
+    a.insert("dizzy".into(), Answer::Boolean(false));
     assert!(q.check_complete(&a).is_err(), "the red-flag question must be answered");
     a.insert("chest-pain".into(), Answer::Boolean(false));
     q.check_complete(&a).unwrap();

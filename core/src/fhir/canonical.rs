@@ -24,6 +24,8 @@ pub const DEVICE_TIME_EXTENSION: &str = "https://fhir.heima.no/StructureDefiniti
 pub const ENTERED_BY_EXTENSION: &str = "https://fhir.heima.no/StructureDefinition/entered-by";
 pub const ORIGINAL_VALUE_EXTENSION: &str = "https://fhir.heima.no/StructureDefinition/original-value";
 pub const TOTAL_SCORE_EXTENSION: &str = "https://fhir.heima.no/StructureDefinition/total-score";
+/// On a Questionnaire's boolean item: what a "yes" adds to the total score.
+pub const YES_SCORE_EXTENSION: &str = "https://fhir.heima.no/StructureDefinition/yes-score";
 pub const TRAFFIC_LIGHT_EXTENSION: &str = "https://fhir.heima.no/StructureDefinition/traffic-light";
 pub const ACTIVITY_ID_EXTENSION: &str = "https://fhir.heima.no/StructureDefinition/activity-id";
 pub const REMINDER_TEXT_EXTENSION: &str = "https://fhir.heima.no/StructureDefinition/reminder-text";
@@ -57,6 +59,7 @@ pub const ALL: &[&str] = &[
     ENTERED_BY_EXTENSION,
     ORIGINAL_VALUE_EXTENSION,
     TOTAL_SCORE_EXTENSION,
+    YES_SCORE_EXTENSION,
     TRAFFIC_LIGHT_EXTENSION,
     ACTIVITY_ID_EXTENSION,
     REMINDER_TEXT_EXTENSION,

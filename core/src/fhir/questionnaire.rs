@@ -105,7 +105,11 @@ fn item(j: &Json, path: &str) -> Result<Item, CoreError> {
     let kind = match str_at(j, "type").ok_or_else(|| invalid(&path, "type missing"))? {
         "group" => ItemKind::Group,
         "display" => ItemKind::Display,
-        "boolean" => ItemKind::Boolean,
+        "boolean" => ItemKind::Boolean {
+            score: extension(j, super::canonical::YES_SCORE_EXTENSION)
+                .and_then(|e| e.get("valueDecimal"))
+                .and_then(number),
+        },
         "choice" => {
             let options = array(j, "answerOption")
                 .iter()
