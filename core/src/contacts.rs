@@ -37,7 +37,7 @@ pub struct OpeningHours {
     /// without dates is only shown, it closes nothing.
     pub closed: Vec<Closure>,
     /// Open on Norwegian public holidays as on other days (the plan says
-    /// so); otherwise closed on them, unless open on every day of the week.
+    /// so); otherwise a holiday keeps the service's Sunday hours.
     #[serde(default)]
     pub open_on_holidays: bool,
 }
@@ -98,13 +98,13 @@ pub struct WhomNow {
     pub now: Vec<Callee>,
     /// The service is closed now (and the plan asked for it).
     pub service_closed: bool,
-    /// When it opens again, local time (`YYYY-MM-DDTHH:MM:SS`), within a week.
+    /// When it opens again, local time (`YYYY-MM-DDTHH:MM:SS`), within 16 days.
     pub opens: Option<DateTime>,
     /// The plan does not say when the service answers: it is offered, and
     /// for red the out-of-hours route beside it.
     #[serde(default)]
     pub hours_unknown: bool,
-    /// Today is a public holiday and the service is closed for it.
+    /// Today is a public holiday, and the service is closed now.
     #[serde(default)]
     pub holiday: bool,
 }
@@ -120,13 +120,12 @@ impl OpeningHours {
             return false;
         }
         let local = at.to_zoned(tz.clone()).datetime();
-        if self.closed_for_holiday(local.date()) {
-            return false;
-        }
-        let yesterday = local.date().yesterday().map(|d| d.weekday()).unwrap_or(local.weekday());
+        // A public holiday keeps the service's Sunday hours.
+        let weekday = self.hours_of(local.date());
+        let yesterday = local.date().yesterday().map(|d| self.hours_of(d)).unwrap_or(weekday);
         self.open.iter().any(|o| {
             let (from, until) = (o.from.unwrap_or(Time::midnight()), o.until);
-            let today = o.days.contains(&local.weekday());
+            let today = o.days.contains(&weekday);
             match until {
                 None => today && local.time() >= from,
                 Some(until) if from < until => today && local.time() >= from && local.time() < until,
@@ -137,18 +136,22 @@ impl OpeningHours {
         })
     }
 
-    /// Open on every day of the week (a rota service, such as home care,
-    /// that works on public holidays too).
-    fn every_day(&self) -> bool {
-        use Weekday::*;
-        [Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday]
-            .iter()
-            .all(|day| self.open.iter().any(|o| o.days.contains(day)))
+    /// Whose hours `day` keeps: its own weekday's, or on a Norwegian public
+    /// holiday Sunday's (none for an office closed on Sundays; a rota
+    /// service such as home care works as on a Sunday) — unless the plan
+    /// says the service is open on public holidays as on other days.
+    fn hours_of(&self, day: jiff::civil::Date) -> Weekday {
+        if !self.open_on_holidays && crate::holidays::holiday(day).is_some() {
+            Weekday::Sunday
+        } else {
+            day.weekday()
+        }
     }
 
-    /// Whether `day` is a public holiday the service is closed for.
+    /// Whether `day` is a public holiday that the service keeps Sunday
+    /// hours on (closed all day when it has none).
     pub fn closed_for_holiday(&self, day: jiff::civil::Date) -> bool {
-        !self.open_on_holidays && !self.every_day() && crate::holidays::holiday(day).is_some()
+        !self.open_on_holidays && crate::holidays::holiday(day).is_some()
     }
 
     /// The next time the service opens after `at`, within 16 days (past a
@@ -181,7 +184,9 @@ fn every_hour() -> OpenTime {
 /// Whom to call now for a result of `colour` whose plan asks for `calls`.
 /// Red: 113 first where the plan says so, then the service if it is open,
 /// else the out-of-hours route. Yellow or green with the service closed:
-/// call it when it opens.
+/// call it when it opens; yellow with no reopening within 16 days: the
+/// out-of-hours route. Hours not given: the service, and for red the
+/// out-of-hours route too.
 pub fn whom_now(service: &ServiceContact, colour: Colour, calls: &[Call], at: Timestamp, tz: &TimeZone) -> WhomNow {
     let mut out = WhomNow::default();
     if calls.contains(&Call::Emergency113) {
@@ -191,7 +196,7 @@ pub fn whom_now(service: &ServiceContact, colour: Colour, calls: &[Call], at: Ti
         let route = PhoneRoute { name: service.name.clone(), phone: service.phone.clone() };
         // No opening times given: when it answers is unknown (a dated
         // closure in force still closes it).
-        let known = service.hours.as_ref().filter(|h| !h.open.is_empty());
+        let known = service.hours.as_ref().filter(|h| h.open.iter().any(|o| !o.days.is_empty()));
         let closed_now = match (&service.hours, known) {
             (_, Some(hours)) => !hours.is_open(at, tz),
             (Some(hours), None) => !OpeningHours { open: vec![every_hour()], ..hours.clone() }.is_open(at, tz),
@@ -203,7 +208,7 @@ pub fn whom_now(service: &ServiceContact, colour: Colour, calls: &[Call], at: Ti
             out.opens = known.and_then(|h| h.next_opening(at, tz));
             // Red: the out-of-hours route now. Yellow: call when it opens —
             // unless nobody can say when, then the out-of-hours route too.
-            if colour == Colour::Red || out.opens.is_none() {
+            if colour == Colour::Red || (colour == Colour::Yellow && out.opens.is_none()) {
                 out.now.push(Callee::OutOfHours(service.out_of_hours.clone()));
             }
         } else if known.is_some() {
@@ -393,6 +398,14 @@ mod tests {
         );
         assert!(whom.hours_unknown && !whom.service_closed, "{whom:?}");
         assert!(matches!(whom.now.as_slice(), [Callee::Service(_)]));
+        // Times without days say no more.
+        let no_days = OpeningHours {
+            open: vec![OpenTime { days: vec![], from: Some(Time::constant(8, 0, 0, 0)), until: None }],
+            closed: vec![],
+            open_on_holidays: false,
+        };
+        let whom = whom_now(&service(Some(no_days)), Colour::Yellow, &[Call::Service], at("2026-11-30T10:00"), &oslo());
+        assert!(whom.hours_unknown && !whom.service_closed, "{whom:?}");
         // But a dated closure in force still closes it.
         let mut closed = no_times;
         closed.closed.push(Closure {
@@ -420,6 +433,16 @@ mod tests {
             open_on_holidays: false,
         };
         assert!(rota.is_open(at("2027-05-17T10:00"), &oslo()), "home care works on 17 May");
+        // A holiday keeps Sunday's hours: an office with an hour on weekends
+        // is open that hour on Christmas Day (a Friday), not all day.
+        let mut office = weekdays_8_to_15_30();
+        office.open.push(OpenTime {
+            days: vec![Saturday, Sunday],
+            from: Some(Time::constant(9, 0, 0, 0)),
+            until: Some(Time::constant(10, 0, 0, 0)),
+        });
+        assert!(office.is_open(at("2026-12-25T09:30"), &oslo()));
+        assert!(!office.is_open(at("2026-12-25T12:00"), &oslo()));
         let mut christmas = weekdays_8_to_15_30();
         christmas.closed.push(Closure {
             description: "Stengt romjulen".into(),

@@ -74,7 +74,10 @@ pub fn judge_answers(plan: &CarePlan, q: &Questionnaire, answers: &Answers) -> J
                 code: rule.link_id.clone(),
                 activity: activity.id.clone(),
                 direction: None,
-                rule: Rule::Answer { link_id: rule.link_id.clone() },
+                rule: Rule::Answer {
+                    link_id: rule.link_id.clone(),
+                    value: crate::questionnaire::answer_word(&rule.answer),
+                },
             };
             judgement = judgement.worst(Judgement::Judged { colour: rule.colour, causes: vec![cause] });
         }

@@ -236,9 +236,9 @@ impl CarePlan {
     /// plan's advice, what happens next and material, and the medicines it
     /// named that `now` still gives; whom to call from this plan's calls
     /// for the colour, reached as `now` says (its phone, hours, closures).
-    /// A judgement without causes (stored before they were kept) offers
-    /// the service for yellow, and 113 and the service for red. Nothing
-    /// without a colour.
+    /// A judgement with no cause this plan knows (stored before causes were
+    /// kept, or its activity since dropped) offers the service for yellow,
+    /// and 113 and the service for red. Nothing without a colour.
     pub fn help_now(
         &self,
         now: &CarePlan,
@@ -252,8 +252,12 @@ impl CarePlan {
         let mut answer_advice: Vec<Text> = vec![];
         for cause in judgement.causes() {
             let Some(a) = self.activity(&cause.activity) else { continue };
-            if let Rule::Answer { link_id } = &cause.rule {
-                let own = a.traffic_light.answers.iter().find(|r| &r.link_id == link_id && r.colour == colour);
+            if let Rule::Answer { link_id, value } = &cause.rule {
+                let own = a.traffic_light.answers.iter().find(|r| {
+                    &r.link_id == link_id
+                        && r.colour == colour
+                        && (value.is_empty() || crate::questionnaire::answer_word(&r.answer) == *value)
+                });
                 if let Some(text) = own.and_then(|r| r.advice.clone()) {
                     answer_advice.push(text);
                 }
@@ -270,10 +274,11 @@ impl CarePlan {
                 None => text,
             });
         };
-        // An answer's own advice first ("Har du brystsmerter nå: ring 113").
+        // An answer's own advice first ("Ring 113 nå").
         answer_advice.into_iter().for_each(&mut add);
         let mut help = Help::default();
         let mut calls = vec![];
+        let matched = !sides.is_empty();
         for (activity, direction) in sides {
             let light = &activity.traffic_light;
             if let Some(text) = light.advice_for(colour, direction) {
@@ -302,7 +307,9 @@ impl CarePlan {
                 }
             }
         }
-        if judgement.causes().is_empty() {
+        // No cause this plan knows (stored before causes were kept, or its
+        // activity since dropped): the service, and 113 for red.
+        if !matched {
             calls = match colour {
                 Colour::Red => vec![Call::Emergency113, Call::Service],
                 Colour::Yellow => vec![Call::Service],

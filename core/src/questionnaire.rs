@@ -146,6 +146,19 @@ pub struct AnswerProblem {
     pub code: ErrorCode,
 }
 
+/// An answer as a short word for a stored rule: `true`, `false`, a
+/// coding's code, or the value as written.
+pub fn answer_word(answer: &Answer) -> String {
+    match answer {
+        Answer::Boolean(b) => b.to_string(),
+        Answer::Coding { code, .. } => code.clone(),
+        Answer::Integer(i) => i.to_string(),
+        Answer::Decimal(d) => d.to_string(),
+        Answer::String(s) => s.clone(),
+        Answer::Date(d) => d.to_string(),
+    }
+}
+
 /// Whether an answer given is the answer a rule names (codings by code,
 /// and by system where both have one).
 pub fn same_answer(given: &Answer, wanted: &Answer) -> bool {

@@ -143,7 +143,7 @@ pub fn submit_answers(
         .causes()
         .iter()
         .filter_map(|c| match &c.rule {
-            crate::traffic_light::Rule::Answer { link_id } => q.item(link_id).map(|i| i.text.clone()),
+            crate::traffic_light::Rule::Answer { link_id, .. } => q.item(link_id).map(|i| i.text.clone()),
             _ => None,
         })
         .collect();

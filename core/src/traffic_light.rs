@@ -12,8 +12,8 @@
 //! 3. Otherwise, if a value that has limits could not be judged, the reading
 //!    is not judged — never green by default. A value judged by another
 //!    activity's limits (the pulse a cuff sends, judged by the plan's pulse
-//!    limits) that cannot be judged (not sent, between bands, another
-//!    unit) is left out, not a failure; when it can, its colour counts.
+//!    limits) that was not sent or is in another unit is left out, not a
+//!    failure; one outside every band is; when judged, its colour counts.
 //! 4. Otherwise the worst colour wins; the values with that colour are
 //!    named as its cause, each with the activity whose rule set it and the
 //!    band's direction. Values without any limits are ignored.
@@ -72,8 +72,8 @@ pub struct AnswerRule {
     pub link_id: String,
     pub answer: Answer,
     pub colour: Colour,
-    /// What to do, in the plan's words, for this answer ("Har du
-    /// brystsmerter nå: ring 113"); shown before the colour's advice.
+    /// What to do, in the plan's words, for this answer ("Ring 113 nå");
+    /// shown before the colour's advice.
     #[serde(default)]
     pub advice: Option<Text>,
 }
@@ -246,8 +246,9 @@ pub fn judge<'a>(values: &[Judgeable<'_>], rules_for: &dyn Fn(&str) -> Option<Ru
             )),
             One::Unlimited => {}
             // A value another activity's limits judge (the cuff's pulse)
-            // that could not be judged leaves the reading to its own values.
-            One::Failed(_) if rules.borrowed => {}
+            // that the device did not send, or in another unit, leaves the
+            // reading to its own values; one outside every band does not.
+            One::Failed(NotJudged::ValueAbsent { .. } | NotJudged::UnitMismatch { .. }) if rules.borrowed => {}
             One::Failed(reason) => {
                 failure.get_or_insert(reason);
             }
@@ -562,6 +563,12 @@ mod tests {
         assert_eq!(j.causes()[0].activity, "pulse");
         values[3].value = None;
         assert_eq!(seen(&judge(&values, &rules)), judged(Green, &[("8480-6", None), ("8462-4", None)]));
+        values[3].unit = "{beats}/min";
+        values[3].value = Some(d("72"));
+        assert_eq!(seen(&judge(&values, &rules)), judged(Green, &[("8480-6", None), ("8462-4", None)]), "another unit");
+        // Outside every band (a gap between 40 and 50): never green by default.
+        values[3] = Judgeable { code: "8867-4", value: Some(d("45")), unit: "/min" };
+        assert_eq!(seen(&judge(&values, &rules)), Err(NotJudged::OutsideBands { code: "8867-4".into() }));
     }
 
     /// Worst wins; equal colours keep both causes; "not judged" is never

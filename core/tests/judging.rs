@@ -272,7 +272,10 @@ fn a_red_flag_answer_is_red_on_its_own() {
     let pain = submit_answers(&mut store, &clock, &q, &hf_answers(true), &by, "hf-2").unwrap();
     assert_eq!(
         seen(&pain.judgement),
-        Ok((Colour::Red, vec![("chest-pain".into(), None, Rule::Answer { link_id: "chest-pain".into() })]))
+        Ok((
+            Colour::Red,
+            vec![("chest-pain".into(), None, Rule::Answer { link_id: "chest-pain".into(), value: "true".into() })]
+        ))
     );
     assert!(matches!(pain.help.whom.now.first(), Some(Callee::Emergency113)));
     let stored = store.response_by_id(pain.id).unwrap().unwrap();
@@ -419,4 +422,24 @@ fn min_plan_shows_each_side_with_what_applies_there() {
     let listed = plan.listed_medicines();
     let listed: Vec<&str> = listed.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(listed, ["inhaler", "diuretic"], "the daily ones; the courses only where an activity names them");
+}
+
+/// A stored colour whose cause the plan no longer knows (its activity
+/// dropped, or stored before causes were kept) still offers whom to call:
+/// 113 and the service for red, the service for yellow.
+#[test]
+fn a_colour_without_a_known_cause_still_says_whom_to_call() {
+    use heima_core::traffic_light::Cause;
+    let plan = heima_core::demo::sample_plan(&FixedClock::oslo(at("2027-05-12T10:00")));
+    let gone = |colour| Judgement::Judged {
+        colour,
+        causes: vec![Cause { code: "x".into(), activity: "gone".into(), direction: None, rule: Rule::Band }],
+    };
+    let (_, help) = plan.help(&gone(Colour::Red), at("2027-05-12T10:00"), &heima_core::clock::oslo());
+    assert!(matches!(help.whom.now.as_slice(), [Callee::Emergency113, Callee::Service(_)]), "{:?}", help.whom);
+    let (_, help) = plan.help(&gone(Colour::Yellow), at("2027-05-12T10:00"), &heima_core::clock::oslo());
+    assert!(matches!(help.whom.now.as_slice(), [Callee::Service(_)]), "{:?}", help.whom);
+    let legacy = Judgement::Judged { colour: Colour::Red, causes: vec![] };
+    let (_, help) = plan.help(&legacy, at("2027-05-12T10:00"), &heima_core::clock::oslo());
+    assert!(matches!(help.whom.now.first(), Some(Callee::Emergency113)));
 }

@@ -198,7 +198,7 @@ result-cause-trend-below = { $what }: ned { $change } på { $days ->
     [one] ett døgn
    *[other] { $days } dager
 }.
-result-cause-answer = Du svarte på «{ $question }». Derfor har svaret denne fargen.
+result-cause-answer = Du svarte på «{ $question }». Derfor har svarene dine denne fargen.
 plan-side-below = – for lav
 plan-side-above = – for høy
 plan-trend-above = { $what }: opp { $change } eller mer på { $days } dager

@@ -198,7 +198,7 @@ result-cause-trend-below = { $what }: ned { $change } på { $days ->
     [one] eitt døgn
    *[other] { $days } dagar
 }.
-result-cause-answer = Du svarte på «{ $question }». Difor har svaret denne fargen.
+result-cause-answer = Du svarte på «{ $question }». Difor har svara dine denne fargen.
 plan-side-below = – for låg
 plan-side-above = – for høg
 plan-trend-above = { $what }: opp { $change } eller meir på { $days } dagar

@@ -73,8 +73,10 @@ impl ReadingSink for StoreSink<'_> {
             let plan = match self.plan {
                 Some(p) if p.valid_from <= m.effective => Some(p),
                 _ => {
-                    earlier = crate::fhir::careplan::in_force(self.store, m.effective, &tz)?;
-                    earlier.as_ref()
+                    // An earlier plan that no longer reads: the plan in force
+                    // judges, rather than the record blocking the transfer.
+                    earlier = crate::fhir::careplan::in_force(self.store, m.effective, &tz).unwrap_or(None);
+                    earlier.as_ref().or(self.plan)
                 }
             };
             judgements.push(match plan {

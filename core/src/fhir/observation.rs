@@ -81,7 +81,7 @@ fn rule_text(cause: &Cause) -> String {
             let way = if cause.direction == Some(Direction::Below) { "down" } else { "up" };
             format!("{} {way} {change} {unit} in {days} days (from {from})", cause.code)
         }
-        Rule::Answer { link_id } => format!("answer to {link_id}"),
+        Rule::Answer { link_id, value } => format!("answer {value} to {link_id}"),
         Rule::Score => "total score".to_string(),
     };
     format!("{what} ({})", cause.activity)

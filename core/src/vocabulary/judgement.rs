@@ -77,8 +77,13 @@ pub enum Rule {
     /// The value changed by `change` (`unit`) over `days` days, from the
     /// reading of `from` (local date) to this one.
     Trend { change: String, unit: String, days: u16, from: String },
-    /// An answer to the questionnaire item `link_id` sets the colour.
-    Answer { link_id: String },
+    /// The answer `value` (`true`, `false`, or a coding's code) to the
+    /// questionnaire item `link_id` sets the colour.
+    Answer {
+        link_id: String,
+        #[serde(default)]
+        value: String,
+    },
     /// The questionnaire's total score lies in one of the bands.
     Score,
 }
