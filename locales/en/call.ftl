@@ -1,6 +1,6 @@
-call-open = Call the follow-up service
+call-open = Video call with the follow-up service
 call-heading = Video call
-call-start = Call the follow-up service
+call-start = Video call with the follow-up service
 call-not-available = Your follow-up service does not take video calls here. Send a message, or phone them.
 call-demo-note = Demo: a demo nurse answers with a test picture.
 call-phone = You can also phone: { $phone }

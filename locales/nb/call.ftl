@@ -1,6 +1,6 @@
-call-open = Ring oppfølgingstjenesten
+call-open = Videosamtale med oppfølgingstjenesten
 call-heading = Videosamtale
-call-start = Ring oppfølgingstjenesten
+call-start = Videosamtale med oppfølgingstjenesten
 call-not-available = Oppfølgingstjenesten din tar ikke imot videosamtaler her. Send en melding, eller ring dem på telefon.
 call-demo-note = Demo: en demosykepleier svarer med et testbilde.
 call-phone = Du kan også ringe på telefon: { $phone }

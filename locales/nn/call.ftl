@@ -1,6 +1,6 @@
-call-open = Ring oppfølgingstenesta
+call-open = Videosamtale med oppfølgingstenesta
 call-heading = Videosamtale
-call-start = Ring oppfølgingstenesta
+call-start = Videosamtale med oppfølgingstenesta
 call-not-available = Oppfølgingstenesta di tek ikkje imot videosamtalar her. Send ei melding, eller ring dei på telefon.
 call-demo-note = Demo: ein demosjukepleiar svarar med eit testbilete.
 call-phone = Du kan òg ringje på telefon: { $phone }

@@ -41,7 +41,7 @@ async fn a_relay_only_call_with_expired_then_fresh_credentials() {
 
     // Expired credentials (asked twice): a clear message, no call.
     app.go("#/call").await;
-    app.wait_for_text("#call-start", "Ring oppfølgingstjenesten").await;
+    app.wait_for_text("#call-start", "Videosamtale med oppfølgingstjenesten").await;
     app.click("#call-start").await;
     let told = app.wait_for_text("main", "tilgangen til samtaletjenesten har gått ut").await;
     assert!(told.contains("ring oppfølgingstjenesten på telefon"), "{told}");
@@ -61,7 +61,7 @@ async fn a_relay_only_call_with_expired_then_fresh_credentials() {
     nurse.client.execute(&format!("window.rtcConfig = {config};"), vec![]).await.unwrap();
     app.go("#/today").await;
     app.go("#/call").await;
-    app.wait_for_text("#call-start", "Ring oppfølgingstjenesten").await;
+    app.wait_for_text("#call-start", "Videosamtale med oppfølgingstjenesten").await;
     app.click("#call-start").await;
     app.wait_for_text("#call-calling", "Ringer").await;
     let answered = run(&nurse.client, "window.answerNextCall()").await;

@@ -73,7 +73,7 @@ async fn in_a_call_the_patient_sees_herself_and_can_mute_and_turn_the_camera_off
     app.click("label.choice:has(#language-nn)").await;
     app.wait_for_text("main h1", "Innstillingar").await;
     app.go("#/call").await;
-    app.wait_for_text("#call-start", "Ring oppfølgingstenesta").await;
+    app.wait_for_text("#call-start", "Videosamtale med oppfølgingstenesta").await;
     app.click("#call-start").await;
     app.wait_for_text("#call-calling", "Ringjer").await;
     app.wait_for_call_pictures(10).await;

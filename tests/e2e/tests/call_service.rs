@@ -45,7 +45,7 @@ async fn an_enrolled_tablet_calls_the_service_and_answers_the_nurse() {
     // ringing at the service.
     let nurse = nurse_browser(&desk.nurse_page()).await;
     app.go("#/call").await;
-    app.wait_for_text("#call-start", "Ring oppfølgingstjenesten").await;
+    app.wait_for_text("#call-start", "Videosamtale med oppfølgingstjenesten").await;
     app.click("#call-start").await;
     app.wait_for_text("#call-calling", "Ringer").await;
     let started = std::time::Instant::now();
@@ -65,7 +65,7 @@ async fn an_enrolled_tablet_calls_the_service_and_answers_the_nurse() {
     }
 
     // The patient calls again; the nurse answers in her browser.
-    app.wait_for_text("#call-start", "Ring oppfølgingstjenesten").await;
+    app.wait_for_text("#call-start", "Videosamtale med oppfølgingstjenesten").await;
     app.click("#call-start").await;
     app.wait_for_text("#call-calling", "Ringer").await;
     let answered = run(&nurse.client, "window.answerNextCall()").await;
