@@ -180,6 +180,21 @@ fn plans_that_cannot_be_understood_are_refused() {
             "unknown direction",
         ),
         (
+            "a limit without a code",
+            |p| {
+                light(p, 0)[0]["extension"].as_array_mut().unwrap().retain(|e| e["url"] != "code");
+            },
+            "code missing",
+        ),
+        (
+            "a change rule without a change",
+            |p| {
+                let trend = light(p, 0).iter_mut().find(|e| e["url"] == "trend").unwrap();
+                trend["extension"].as_array_mut().unwrap().retain(|e| e["url"] != "change");
+            },
+            "change missing",
+        ),
+        (
             "a change over no days",
             |p| {
                 let trend = light(p, 0).iter_mut().find(|e| e["url"] == "trend").unwrap();

@@ -67,6 +67,17 @@ fn sub<'a>(ext: &'a Json, url: &str) -> impl Iterator<Item = &'a Json> + 'a {
     array(ext, "extension").iter().filter(move |e| str_at(e, "url") == Some(url.as_str()))
 }
 
+/// The `key` value (`valueCoding`, `valueRange` …) of the sub-extension
+/// `name`; missing: the plan is refused naming it.
+fn part<'a>(ext: &'a Json, name: &str, key: &str, path: &str) -> Result<&'a Json, CoreError> {
+    sub(ext, name).next().and_then(|e| e.get(key)).ok_or_else(|| invalid(path, format!("{name} missing")))
+}
+
+/// The code of the sub-extension `code`'s `valueCoding` (a LOINC code).
+fn loinc_code<'a>(ext: &'a Json, path: &str) -> Result<&'a str, CoreError> {
+    str_at(part(ext, "code", "valueCoding", path)?, "code").ok_or_else(|| invalid(path, "code missing"))
+}
+
 fn colour(ext: &Json, path: &str) -> Result<Colour, CoreError> {
     let code = sub(ext, "colour")
         .next()
@@ -106,15 +117,8 @@ fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError>
     {
         for (i, limit) in sub(ext, "limit").enumerate() {
             let path = format!("{path}.limit[{i}]");
-            let code = sub(limit, "code")
-                .next()
-                .and_then(|e| e.get("valueCoding"))
-                .and_then(|c| str_at(c, "code"))
-                .ok_or_else(|| invalid(&path, "code missing"))?;
-            let range = sub(limit, "range")
-                .next()
-                .and_then(|e| e.get("valueRange"))
-                .ok_or_else(|| invalid(&path, "range missing"))?;
+            let code = loinc_code(limit, &path)?;
+            let range = part(limit, "range", "valueRange", &path)?;
             let mut unit: Option<&str> = None;
             let mut end = |key: &str| -> Result<Option<Decimal>, CoreError> {
                 let Some(q) = range.get(key) else { return Ok(None) };
@@ -164,15 +168,8 @@ fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError>
         }
         for (i, trend) in sub(ext, "trend").enumerate() {
             let path = format!("{path}.trend[{i}]");
-            let code = sub(trend, "code")
-                .next()
-                .and_then(|e| e.get("valueCoding"))
-                .and_then(|c| str_at(c, "code"))
-                .ok_or_else(|| invalid(&path, "code missing"))?;
-            let change = sub(trend, "change")
-                .next()
-                .and_then(|e| e.get("valueQuantity"))
-                .ok_or_else(|| invalid(&path, "change missing"))?;
+            let code = loinc_code(trend, &path)?;
+            let change = part(trend, "change", "valueQuantity", &path)?;
             let unit = str_at(change, "code").ok_or_else(|| invalid(&path, "change has no UCUM code"))?;
             let amount = decimal(change.get("value").unwrap_or(&Json::Null), &format!("{path}.change"))?;
             if amount.to_f64() <= 0.0 {
