@@ -14,6 +14,18 @@ export function localeTag() {
   return current;
 }
 
+/** The BCP 47 tag dates and numbers are formatted with: the app's
+ * language, never the process locale (which may be `C` on a kiosk). */
+export function formatTag() {
+  return { nb: "nb-NO", nn: "nn-NO", en: "en-GB" }[current] || "nb-NO";
+}
+
+/** A moment (ISO 8601, UTC) as a date and time in the app's language and
+ * the tablet's time zone: "3. des. 2026, 08:01". */
+export function formatMoment(iso) {
+  return new Date(iso).toLocaleString(formatTag(), { dateStyle: "medium", timeStyle: "short" });
+}
+
 /** Picks a service-provided text ({nb, nn, en}) in the language in use. */
 export function pick(text) {
   if (!text) return "";

@@ -5,7 +5,7 @@
 // material, the material's own blocks (built from text nodes only: the
 // service's words never become HTML), and the opening hours.
 
-import { pick, t, localeTag } from "../i18n.js";
+import { pick, t, localeTag, formatTag } from "../i18n.js";
 import { el, formatValue } from "../dom.js";
 
 /** A `tel:` link around a message, so a tap on a tablet with a phone app calls. */
@@ -18,13 +18,13 @@ function callLink(id, args, phone, className = "result-call") {
 /** "mandag 1. desember kl. 08:00" from a local `YYYY-MM-DDTHH:MM:SS`. */
 export function whenLocal(civil) {
   const [date, time] = String(civil).split("T");
-  const day = new Date(`${date}T12:00:00`).toLocaleDateString(localeTag(), { weekday: "long", day: "numeric", month: "long" });
+  const day = new Date(`${date}T12:00:00`).toLocaleDateString(formatTag(), { weekday: "long", day: "numeric", month: "long" });
   return `${day} ${localeTag() === "en" ? "at" : "kl."} ${time.slice(0, 5)}`;
 }
 
 /** "1. desember 2026" from `YYYY-MM-DD`. */
 export function dateLocal(date) {
-  return new Date(`${date}T12:00:00`).toLocaleDateString(localeTag(), { day: "numeric", month: "long", year: "numeric" });
+  return new Date(`${date}T12:00:00`).toLocaleDateString(formatTag(), { day: "numeric", month: "long", year: "numeric" });
 }
 
 /** Whom to call now, in order, and when the service opens again; nothing

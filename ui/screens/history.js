@@ -4,7 +4,7 @@
 // and whether the service has each one.
 
 import { invoke } from "../ipc.js";
-import { t } from "../i18n.js";
+import { formatTag, t } from "../i18n.js";
 import { el, heading, formatValue, SIGN } from "../dom.js";
 
 const KINDS = ["blood-pressure", "oxygen-saturation", "body-weight", "body-temperature", "pulse", "blood-glucose"];
@@ -43,7 +43,7 @@ function usableLanguageTag() {
   try {
     new Intl.NumberFormat(navigator.language);
   } catch {
-    Object.defineProperty(navigator, "language", { value: { nb: "nb-NO", nn: "nn-NO", en: "en-GB" }[document.documentElement.lang] || "nb-NO", configurable: true });
+    Object.defineProperty(navigator, "language", { value: formatTag(), configurable: true });
   }
 }
 

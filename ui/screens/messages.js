@@ -3,17 +3,11 @@
 // new one. Opening the screen marks replies as read.
 
 import { invoke } from "../ipc.js";
-import { t } from "../i18n.js";
+import { formatMoment, t } from "../i18n.js";
 import { el, heading, linkButton, showError, clearErrors, announce } from "../dom.js";
 import { refreshChrome } from "../shell.js";
 import { takenBy } from "./measure.js";
 import { serviceAnswers } from "./help.js";
-
-function when(iso) {
-  const d = new Date(iso);
-  const tag = { nb: "nb-NO", nn: "nn-NO", en: "en-GB" }[document.documentElement.lang] || "nb-NO";
-  return d.toLocaleString(tag, { dateStyle: "medium", timeStyle: "short" });
-}
 
 function thread(messages, demo) {
   const list = el("ol", "messages");
@@ -26,7 +20,7 @@ function thread(messages, demo) {
     const body = el("p", "message-body");
     body.textContent = m.body;
     const meta = el("p", "message-meta");
-    meta.textContent = when(m.sent);
+    meta.textContent = formatMoment(m.sent);
     item.append(who, body, meta);
     if (m.direction === "to-service" && !demo && m.delivered !== null) {
       item.append(el("p", "result-sent", m.delivered ? "latest-sent-sent" : "latest-sent-waiting"));

@@ -4,7 +4,7 @@
 // devices and Bluetooth's state. The nurse's screen opens from here.
 
 import { invoke } from "../ipc.js";
-import { loadLocale, t, errorText } from "../i18n.js";
+import { loadLocale, t, errorText, formatMoment } from "../i18n.js";
 import { el, heading, radioChoice, showError, announce, linkButton, deviceItem } from "../dom.js";
 import { app, retranslateData } from "../shell.js";
 
@@ -169,7 +169,7 @@ export function pairedList(devices) {
   for (const d of devices) {
     const li = deviceItem("paired-device", d);
     if (d.battery_percent !== null) li.append(el("span", "device-battery", "devices-battery", { percent: d.battery_percent }));
-    li.append(el("span", "device-seen", d.last_seen ? "devices-seen" : "devices-never-seen", d.last_seen ? { when: new Date(d.last_seen).toLocaleString() } : undefined));
+    li.append(el("span", "device-seen", d.last_seen ? "devices-seen" : "devices-never-seen", d.last_seen ? { when: formatMoment(d.last_seen) } : undefined));
     list.append(li);
   }
   return list;
