@@ -97,14 +97,11 @@ impl DemoService {
             crate::fhir::questionnaire::accept(store, &q, clock.now())?;
         }
         // Judged as any reading is, by the plan in force when it was taken.
-        let mut judged = vec![];
-        for m in &self.readings {
-            let plan = crate::fhir::careplan::in_force(store, m.effective, &tz)?;
-            judged.push(match plan {
-                Some(plan) => Some((plan.version, crate::judging::judge_reading(store, &plan, m, &tz)?)),
-                None => None,
-            });
-        }
+        let judged = self
+            .readings
+            .iter()
+            .map(|m| crate::judging::judge_at_its_time(store, m, &tz, None))
+            .collect::<Result<Vec<_>, _>>()?;
         let rows: Vec<NewReading<'_>> = self
             .readings
             .iter()

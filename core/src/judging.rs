@@ -27,6 +27,42 @@ use crate::{
     vocabulary::{ComponentValue, Measurement},
 };
 
+/// The plan version that judges a new reading and its judgement: the plan
+/// in force when it was taken (`current`, the plan in force now, when it
+/// already was then), none when it was taken before any plan. An earlier
+/// plan that no longer reads leaves `current` to judge, so a back-filled
+/// record never blocks a device's transfer; without `current` its error
+/// is returned.
+pub fn judge_at_its_time(
+    store: &Store,
+    m: &Measurement,
+    tz: &TimeZone,
+    current: Option<&CarePlan>,
+) -> Result<Option<(u32, Judgement)>, StoreError> {
+    let earlier;
+    let plan = match current {
+        Some(p) if p.valid_from <= m.effective => Some(p),
+        _ => {
+            earlier = match crate::fhir::careplan::in_force(store, m.effective, tz) {
+                Ok(plan) => plan,
+                Err(_) if current.is_some() => return judged_by(store, current, m, tz),
+                Err(e) => return Err(e),
+            };
+            earlier.as_ref()
+        }
+    };
+    judged_by(store, plan, m, tz)
+}
+
+fn judged_by(
+    store: &Store,
+    plan: Option<&CarePlan>,
+    m: &Measurement,
+    tz: &TimeZone,
+) -> Result<Option<(u32, Judgement)>, StoreError> {
+    plan.map(|p| Ok((p.version, judge_reading(store, p, m, tz)?))).transpose()
+}
+
 /// Judges a new reading by `plan` (the plan in force when it was taken):
 /// bands and trends, the worst winning.
 pub fn judge_reading(store: &Store, plan: &CarePlan, m: &Measurement, tz: &TimeZone) -> Result<Judgement, StoreError> {

@@ -43,16 +43,8 @@ pub fn record_manual(
 ) -> Result<LatestResult, EntryRefused> {
     let now = clock.now();
     let m = manual::measurement(kind, typed, now).map_err(EntryRefused::Typed)?;
-    let plan =
-        crate::fhir::careplan::in_force(store, now, &clock.time_zone()).map_err(|e| EntryRefused::Failed(e.into()))?;
-    let judged = match &plan {
-        Some(p) => Some((
-            p.version,
-            crate::judging::judge_reading(store, p, &m, &clock.time_zone())
-                .map_err(|e| EntryRefused::Failed(e.into()))?,
-        )),
-        None => None,
-    };
+    let judged = crate::judging::judge_at_its_time(store, &m, &clock.time_zone(), None)
+        .map_err(|e| EntryRefused::Failed(e.into()))?;
     let row = NewReading {
         measurement: &m,
         entered_by: by.by,

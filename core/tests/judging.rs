@@ -443,3 +443,22 @@ fn a_colour_without_a_known_cause_still_says_whom_to_call() {
     let (_, help) = plan.help(&legacy, at("2027-05-12T10:00"), &heima_core::clock::oslo());
     assert!(matches!(help.whom.now.first(), Some(Callee::Emergency113)));
 }
+
+/// A record fetched later from a device's memory is judged by the plan of
+/// its own time: one taken before any plan stays not judged, even while a
+/// plan is in force now.
+#[test]
+fn a_back_filled_record_is_judged_by_the_plan_of_its_time() {
+    let tz = heima_core::clock::oslo();
+    let store = store();
+    let now = heima_core::fhir::careplan::in_force(&store, at("2027-05-12T10:00"), &tz).unwrap().unwrap();
+    let weight =
+        |when: &str| heima_test_support::readings::weight(74_000, at(when), "aa:bb:cc:dd:ee:ff", &format!("bf-{when}"));
+    let before_any_plan = weight("2025-06-01T07:30");
+    let judged = heima_core::judging::judge_at_its_time(&store, &before_any_plan, &tz, Some(&now)).unwrap();
+    assert_eq!(judged, None, "taken before the demo plan's start (1 January 2026)");
+    let in_time = weight("2027-05-11T07:30");
+    let (version, judgement) =
+        heima_core::judging::judge_at_its_time(&store, &in_time, &tz, Some(&now)).unwrap().unwrap();
+    assert_eq!((version, judgement.colour()), (now.version, Some(Colour::Green)));
+}

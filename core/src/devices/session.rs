@@ -67,23 +67,10 @@ impl ReadingSink for StoreSink<'_> {
         let tz = self.clock.time_zone();
         // Each by the plan in force when it was taken (a record fetched
         // later from the device's memory by the plan of its own day).
-        let mut judgements = Vec::with_capacity(measurements.len());
-        for m in measurements {
-            let earlier;
-            let plan = match self.plan {
-                Some(p) if p.valid_from <= m.effective => Some(p),
-                _ => {
-                    // An earlier plan that no longer reads: the plan in force
-                    // judges, rather than the record blocking the transfer.
-                    earlier = crate::fhir::careplan::in_force(self.store, m.effective, &tz).unwrap_or(None);
-                    earlier.as_ref().or(self.plan)
-                }
-            };
-            judgements.push(match plan {
-                Some(p) => Some((p.version, crate::judging::judge_reading(self.store, p, m, &tz)?)),
-                None => None,
-            });
-        }
+        let judgements = measurements
+            .iter()
+            .map(|m| crate::judging::judge_at_its_time(self.store, m, &tz, self.plan))
+            .collect::<Result<Vec<_>, _>>()?;
         let readings: Vec<NewReading<'_>> = measurements
             .iter()
             .zip(&judgements)
