@@ -113,10 +113,7 @@ impl OpeningHours {
     /// Whether the service is open at `at`. Times are local; an opening
     /// that ends before it starts runs past midnight.
     pub fn is_open(&self, at: Timestamp, tz: &TimeZone) -> bool {
-        // A closure without dates only describes (e.g. "closed on public
-        // holidays"); it cannot say when, so it closes nothing.
-        let dated = |c: &&Closure| c.from.is_some() || c.until.is_some();
-        if self.closed.iter().filter(dated).any(|c| c.from.is_none_or(|f| f <= at) && c.until.is_none_or(|u| at < u)) {
+        if self.closed_by_closure(at) {
             return false;
         }
         let local = at.to_zoned(tz.clone()).datetime();
@@ -136,12 +133,20 @@ impl OpeningHours {
         })
     }
 
+    /// Whether a dated closure (`notAvailable`) covers `at`. A closure
+    /// without dates only describes (e.g. "closed on public holidays"); it
+    /// cannot say when, so it closes nothing.
+    fn closed_by_closure(&self, at: Timestamp) -> bool {
+        let dated = |c: &&Closure| c.from.is_some() || c.until.is_some();
+        self.closed.iter().filter(dated).any(|c| c.from.is_none_or(|f| f <= at) && c.until.is_none_or(|u| at < u))
+    }
+
     /// Whose hours `day` keeps: its own weekday's, or on a Norwegian public
     /// holiday Sunday's (none for an office closed on Sundays; a rota
     /// service such as home care works as on a Sunday) — unless the plan
     /// says the service is open on public holidays as on other days.
     fn hours_of(&self, day: jiff::civil::Date) -> Weekday {
-        if !self.open_on_holidays && crate::holidays::holiday(day).is_some() {
+        if self.closed_for_holiday(day) {
             Weekday::Sunday
         } else {
             day.weekday()
@@ -149,7 +154,8 @@ impl OpeningHours {
     }
 
     /// Whether `day` is a public holiday that the service keeps Sunday
-    /// hours on (closed all day when it has none).
+    /// hours on (closed all day when it has none). Named for what the
+    /// patient is told: "closed today because it is a public holiday".
     pub fn closed_for_holiday(&self, day: jiff::civil::Date) -> bool {
         !self.open_on_holidays && crate::holidays::holiday(day).is_some()
     }
@@ -175,12 +181,6 @@ impl OpeningHours {
     }
 }
 
-/// Open at every hour of every day.
-fn every_hour() -> OpenTime {
-    use Weekday::*;
-    OpenTime { days: vec![Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday], from: None, until: None }
-}
-
 /// Whom to call now for a result of `colour` whose plan asks for `calls`.
 /// Red: 113 first where the plan says so, then the service if it is open,
 /// else the out-of-hours route. Yellow or green with the service closed:
@@ -199,7 +199,7 @@ pub fn whom_now(service: &ServiceContact, colour: Colour, calls: &[Call], at: Ti
         let known = service.hours.as_ref().filter(|h| h.open.iter().any(|o| !o.days.is_empty()));
         let closed_now = match (&service.hours, known) {
             (_, Some(hours)) => !hours.is_open(at, tz),
-            (Some(hours), None) => !OpeningHours { open: vec![every_hour()], ..hours.clone() }.is_open(at, tz),
+            (Some(hours), None) => hours.closed_by_closure(at),
             (None, None) => false,
         };
         if closed_now {

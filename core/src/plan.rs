@@ -293,12 +293,9 @@ impl CarePlan {
                     }
                 }
             }
-            for id in light.material_for(colour, direction) {
-                if let Some(m) = self.material.iter().find(|m| m.id == id) {
-                    let link = MaterialLink { id: m.id.clone(), title: m.title.clone() };
-                    if !help.material.contains(&link) {
-                        help.material.push(link);
-                    }
+            for link in light.material_for(colour, direction).iter().filter_map(|id| self.material_link(id)) {
+                if !help.material.contains(&link) {
+                    help.material.push(link);
                 }
             }
             for call in light.calls(colour) {
@@ -375,8 +372,7 @@ impl CarePlan {
                     material: light
                         .material_for(colour, direction)
                         .iter()
-                        .filter_map(|id| self.material.iter().find(|m| &m.id == id))
-                        .map(|m| MaterialLink { id: m.id.clone(), title: m.title.clone() })
+                        .filter_map(|id| self.material_link(id))
                         .collect(),
                     calls: light.calls(colour),
                 };
@@ -413,9 +409,9 @@ impl CarePlan {
         out
     }
 
-    /// The light of the activity that asks for `kind`, if any.
-    pub fn light_for(&self, kind: MeasurementKind) -> Option<&TrafficLight> {
-        self.activity_for(kind).map(|a| &a.traffic_light)
+    /// A link to the plan's material `id`, if the plan carries it.
+    fn material_link(&self, id: &str) -> Option<MaterialLink> {
+        self.material.iter().find(|m| m.id == id).map(|m| MaterialLink { id: m.id.clone(), title: m.title.clone() })
     }
 
     /// Whether reminders and due tasks are off (a pause or the end).
