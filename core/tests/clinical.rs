@@ -230,6 +230,28 @@ fn plans_that_cannot_be_understood_are_refused() {
             "for another colour",
         ),
         (
+            "an answer's advice without Bokmål",
+            |p| {
+                let hf = p["activity"]
+                    .as_array_mut()
+                    .unwrap()
+                    .iter_mut()
+                    .find(|a| a["extension"][0]["valueId"] == "heart-failure-check")
+                    .unwrap();
+                let rule = hf["extension"][1]["extension"]
+                    .as_array_mut()
+                    .unwrap()
+                    .iter_mut()
+                    .find(|e| e["url"] == "answer")
+                    .unwrap();
+                rule["extension"]
+                    .as_array_mut()
+                    .unwrap()
+                    .retain(|e| !(e["url"] == "advice" && e["extension"][0]["valueCode"] == "nb"));
+            },
+            "advice without Bokmål",
+        ),
+        (
             "an answer rule without a value",
             |p| {
                 let hf = p["activity"]

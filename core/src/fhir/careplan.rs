@@ -95,18 +95,20 @@ fn direction(ext: &Json, path: &str) -> Result<Option<Direction>, CoreError> {
 
 /// A colour's text in one language (`advice`, `next`).
 fn localised(ext: &Json, path: &str) -> Result<Advice, CoreError> {
+    let (locale, text) = language_text(ext, path)?;
+    Ok(Advice { colour: colour(ext, path)?, direction: direction(ext, path)?, locale, text })
+}
+
+/// A text's `language` and `text` sub-extensions.
+fn language_text(ext: &Json, path: &str) -> Result<(Locale, String), CoreError> {
     let tag = sub(ext, "language")
         .next()
         .and_then(|e| str_at(e, "valueCode"))
         .ok_or_else(|| invalid(path, "language missing"))?;
     let text =
         sub(ext, "text").next().and_then(|e| str_at(e, "valueString")).ok_or_else(|| invalid(path, "text missing"))?;
-    Ok(Advice {
-        colour: colour(ext, path)?,
-        direction: direction(ext, path)?,
-        locale: Locale::from_tag(tag).map_err(|_| invalid(path, format!("unknown language {tag:?}")))?,
-        text: text.to_string(),
-    })
+    let locale = Locale::from_tag(tag).map_err(|_| invalid(path, format!("unknown language {tag:?}")))?;
+    Ok((locale, text.to_string()))
 }
 
 fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError> {
@@ -209,17 +211,10 @@ fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError>
                 return Err(invalid(&path, "value must be valueBoolean or valueCoding"));
             };
             // The answer's own advice, per language (Bokmål required).
-            let mut texts: Vec<(Locale, String)> = vec![];
-            for (j, a) in sub(rule, "advice").enumerate() {
-                let path = format!("{path}.advice[{j}]");
-                let tag = sub(a, "language").next().and_then(|e| str_at(e, "valueCode")).unwrap_or_default();
-                let locale = Locale::from_tag(tag).map_err(|_| invalid(&path, format!("unknown language {tag:?}")))?;
-                let text = sub(a, "text")
-                    .next()
-                    .and_then(|e| str_at(e, "valueString"))
-                    .ok_or_else(|| invalid(&path, "text missing"))?;
-                texts.push((locale, text.to_string()));
-            }
+            let texts = sub(rule, "advice")
+                .enumerate()
+                .map(|(j, a)| language_text(a, &format!("{path}.advice[{j}]")))
+                .collect::<Result<Vec<_>, _>>()?;
             let pick = |l: Locale| texts.iter().find(|(t, _)| *t == l).map(|(_, text)| text.clone());
             let advice = match pick(Locale::Bokmal) {
                 Some(nb) => Some(Text { nb, nn: pick(Locale::Nynorsk), en: pick(Locale::English) }),
