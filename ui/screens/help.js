@@ -9,7 +9,7 @@ import { pick, t, localeTag, formatTag } from "../i18n.js";
 import { el, formatValue } from "../dom.js";
 
 /** A `tel:` link around a message, so a tap on a tablet with a phone app calls. */
-function callLink(id, args, phone, className = "result-call") {
+export function callLink(id, args, phone, className = "result-call") {
   const a = el("a", className, id, args);
   a.href = `tel:${String(phone).replace(/[^+0-9]/g, "")}`;
   return a;
@@ -91,13 +91,9 @@ export function serviceAnswers(view) {
       if (whom.opens) box.append(el("p", "call-opens", "call-now-opens", { when: whenLocal(whom.opens) }));
     } else box.append(el("p", "service-open", "service-open-now"));
     const route = view.plan.service.out_of_hours;
-    const a = el("a", "result-call result-call--out-of-hours", "service-urgent-out-of-hours", { name: route.name, phone: route.phone });
-    a.href = `tel:${String(route.phone).replace(/[^+0-9]/g, "")}`;
-    box.append(a);
+    box.append(callLink("service-urgent-out-of-hours", { name: route.name, phone: route.phone }, route.phone, "result-call result-call--out-of-hours"));
   }
-  const a113 = el("a", "result-call result-call--113", "latest-call-113");
-  a113.href = "tel:113";
-  box.append(a113);
+  box.append(callLink("latest-call-113", undefined, "113", "result-call result-call--113"));
   return box;
 }
 

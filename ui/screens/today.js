@@ -8,7 +8,7 @@ import { invoke } from "../ipc.js";
 import { pick, t } from "../i18n.js";
 import { el, heading, button, linkButton, announce } from "../dom.js";
 import { resultCard } from "./measure.js";
-import { activityText, dateLocal, timingText } from "./help.js";
+import { activityText, callLink, dateLocal, timingText } from "./help.js";
 
 const STATE_MARK = { "to-do": "○", done: "✓", missed: "!" };
 
@@ -87,11 +87,9 @@ export function renderRecovery() {
   // The plan cannot be read now: the national numbers, for what cannot wait.
   const help = el("div", "call-now recovery-calls");
   help.id = "recovery-calls";
-  const legevakt = el("a", "result-call result-call--out-of-hours", "recovery-call-legevakt");
-  legevakt.href = "tel:116117";
-  const emergency = el("a", "result-call result-call--113", "latest-call-113");
-  emergency.href = "tel:113";
-  help.append(el("p", null, "recovery-call-intro"), legevakt, emergency);
+  help.append(el("p", null, "recovery-call-intro"),
+    callLink("recovery-call-legevakt", undefined, "116 117", "result-call result-call--out-of-hours"),
+    callLink("latest-call-113", undefined, "113", "result-call result-call--113"));
   section.append(help);
   return section;
 }
