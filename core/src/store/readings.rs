@@ -152,23 +152,19 @@ fn insert_one(tx: &rusqlite::Transaction<'_>, r: &NewReading<'_>) -> Result<Inse
 
 /// The judgement as stored: none without a plan version (recorded before
 /// any plan came); a row from before schema 10 has only its colour.
-pub(crate) fn stored_judgement(
-    plan_version: Option<i64>,
-    colour: Option<&str>,
-    judgement: Option<&str>,
-) -> Result<Judgement, StoreError> {
+pub(crate) fn stored_judgement(plan_version: Option<i64>, colour: Option<&str>, judgement: Option<&str>) -> Judgement {
     if plan_version.is_none() {
-        return Ok(Judgement::NotJudged(NotJudged::NoPlan));
+        return Judgement::NotJudged(NotJudged::NoPlan);
     }
     // One row that does not read never hides the others: it falls back
     // to its colour.
     if let Some(Ok(judged)) = judgement.map(serde_json::from_str::<Judgement>) {
-        return Ok(judged);
+        return judged;
     }
-    Ok(match colour.and_then(crate::vocabulary::Colour::parse) {
+    match colour.and_then(crate::vocabulary::Colour::parse) {
         Some(colour) => Judgement::Judged { colour, causes: vec![] },
         None => Judgement::NotJudged(NotJudged::NoLimits),
-    })
+    }
 }
 
 impl Store {
@@ -261,7 +257,7 @@ impl Store {
                 device_id,
                 entered_by: EnteredBy::parse(&entered_by)
                     .ok_or_else(|| StoreError::Corrupt(format!("entered_by {entered_by:?}")))?,
-                judgement: stored_judgement(plan_version, colour.as_deref(), judgement.as_deref())?,
+                judgement: stored_judgement(plan_version, colour.as_deref(), judgement.as_deref()),
                 plan_version,
                 colour,
                 sent: queued.then_some(sent),
@@ -327,7 +323,7 @@ mod judgement_tests {
             ),
         ];
         for (version, colour, json, expected) in cases {
-            assert_eq!(stored_judgement(version, colour, json).unwrap(), expected, "{version:?} {colour:?} {json:?}");
+            assert_eq!(stored_judgement(version, colour, json), expected, "{version:?} {colour:?} {json:?}");
         }
     }
 }

@@ -120,7 +120,7 @@ impl Store {
                 score,
                 entered_by: EnteredBy::parse(&entered_by)
                     .ok_or_else(|| StoreError::Corrupt(format!("entered_by {entered_by:?}")))?,
-                judgement: stored_judgement(plan_version, colour.as_deref(), judgement.as_deref())?,
+                judgement: stored_judgement(plan_version, colour.as_deref(), judgement.as_deref()),
                 plan_version,
                 colour,
             });
