@@ -4,12 +4,13 @@
 // #/measure[/<kind>], #/result/<id>, #/questionnaire/<id>, #/plan,
 // #/history[/<kind>/<days>], #/messages, #/call, #/devices, #/settings,
 // #/nurse, #/material/<id>, #/summary. When someone calls, the call screen
-// comes up by itself; after a panic, the restart screen does.
+// comes up by itself; after a panic, the restart screen does. The core
+// tells what changes (ipc.js listenToChanges): screens re-render on it.
 
-import { invoke } from "./ipc.js";
+import { invoke, listenToChanges } from "./ipc.js";
 import { loadLocale } from "./i18n.js";
-import { button, el, heading, showError, showErrors } from "./dom.js";
-import { app, registerScreens, route } from "./shell.js";
+import { button, el, heading, showError, showErrors, showNotice } from "./dom.js";
+import { app, refreshChrome, registerScreens, route } from "./shell.js";
 import { renderToday } from "./screens/today.js";
 import { renderMeasure, renderResult } from "./screens/measure.js";
 import { renderQuestionnaire } from "./screens/questionnaire.js";
@@ -66,12 +67,32 @@ async function start() {
     });
   }
   await followLink().catch(showError);
+  await listenToChanges(onChange).catch(showError);
   await route();
   // After the first screen is drawn (drawing one clears the notices).
   showErrors(notices);
   watchForAttention();
   // For the start-up benchmark (does nothing unless it is measuring).
   invoke("ui_ready").catch(() => {});
+}
+
+/** What the core tells: a red reading from the background opens its
+ * result at once; training ended by the lock says so; the banners follow
+ * every change, and the screen on show does what it wants with it. */
+async function onChange(change) {
+  if (change.change === "show-reading") {
+    location.hash = `#/result/${change.id}`;
+    return;
+  }
+  if (change.change === "training" && !change.on && change.why === "nurse-locked") {
+    showNotice("training-ended-locked", "training-ended");
+  }
+  try {
+    if (change.change !== "remind") await refreshChrome();
+    if (app.onChange) await app.onChange(change);
+  } catch (error) {
+    console.error(error);
+  }
 }
 
 /** "Heima må starte på nytt": after a panic, a plain message and a

@@ -62,6 +62,14 @@ export function showError(error) {
   document.getElementById("notices").replaceChildren(errorNotice(error));
 }
 
+/** A notice in the user's language (not an error) where errors show,
+ * read out by screen readers; `code` names it for tests. */
+export function showNotice(messageId, code) {
+  const p = el("p", "notice notice--warn", messageId);
+  p.dataset.code = code;
+  document.getElementById("notices").replaceChildren(p);
+}
+
 /** Everything found at start-up that the user should be told, together. */
 export function showErrors(errors) {
   if (errors.length > 0) document.getElementById("notices").replaceChildren(...errors.map(errorNotice));

@@ -4,3 +4,11 @@
 export function invoke(command, args) {
   return window.__TAURI__.core.invoke(command, args);
 }
+
+/** Calls `handler` with each change the core tells (a reading stored, a
+ * plan changed, sync, training...), from now on, over a Tauri channel. */
+export function listenToChanges(handler) {
+  const channel = new window.__TAURI__.core.Channel();
+  channel.onmessage = handler;
+  return invoke("listen_changes", { channel });
+}

@@ -7,7 +7,9 @@ import { invoke } from "./ipc.js";
 import { pick, setMessage } from "./i18n.js";
 import { formatValue, showError, clearErrors } from "./dom.js";
 
-export const app = { settings: null, status: null };
+/** `onChange`: what the screen on show does when the core tells a change
+ * (each screen sets its own when it is drawn; none: nothing). */
+export const app = { settings: null, status: null, onChange: null };
 
 const main = () => document.getElementById("main");
 let screens = {};
@@ -52,6 +54,7 @@ export async function route() {
       link.hidden = !!only && !only.includes(link.dataset.route);
     }
     document.querySelector("nav").hidden = status.mode === "ended";
+    app.onChange = null;
     const screen = await screens[name](parts.slice(1), status);
     main().replaceChildren(screen);
     main().dataset.screen = name;

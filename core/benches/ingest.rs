@@ -8,9 +8,10 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use heima_core::{
     clock::{oslo, FixedClock},
     demo::sample_plan,
-    devices::session::{ReadingSink, StoreSink},
+    devices::session::ReadingSink,
     gatt::{decode, Characteristic},
     measurement::{from_decoded, ClockCorrection, ReadingContext},
+    recording::StoreSink,
     store::{
         readings::{EnteredBy, Recorder},
         Store, StoreKey,

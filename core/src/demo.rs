@@ -234,6 +234,26 @@ pub mod devices {
         })
     }
 
+    /// The demo's device that sends by itself, as a real one does when the
+    /// patient uses it with the app closed: the oximeter, with a low
+    /// saturation (86 %, red by the demo plan) and pulse 96, so the demo
+    /// shows what a red reading from the background does.
+    pub fn background_device() -> SimulatedDevice {
+        let (id, service, characteristic, name) = identity(MeasurementKind::OxygenSaturation).expect("a demo oximeter");
+        SimulatedDevice {
+            id: id.into(),
+            name: name.into(),
+            services: vec![service],
+            characteristics: vec![characteristic, 0x2A19],
+            battery_percent: Some(90),
+            live: vec![Notification {
+                characteristic,
+                bytes: [vec![0x00], sfloat(86).to_vec(), sfloat(96).to_vec()].concat(),
+            }],
+            ..SimulatedDevice::default()
+        }
+    }
+
     /// The simulated device for a kind, ready to send one reading.
     pub fn device(kind: MeasurementKind, wobble: u16) -> Option<SimulatedDevice> {
         let (id, service, characteristic, name) = identity(kind)?;
@@ -254,7 +274,7 @@ pub mod devices {
         use crate::{
             clock::FixedClock,
             devices::{
-                session::{self, SessionConfig, StoreSink},
+                session::{self, SessionConfig},
                 simulator::SimulatedLink,
             },
             store::readings::EnteredBy,
@@ -280,7 +300,7 @@ pub mod devices {
                         set_clock: false,
                         wait: std::time::Duration::from_millis(5),
                     };
-                    let mut sink = StoreSink {
+                    let mut sink = crate::recording::StoreSink {
                         store: &mut store,
                         device_id: id,
                         recorder: &crate::store::readings::Recorder::new(EnteredBy::Patient),

@@ -127,6 +127,19 @@ impl Serialize for ErrorCode {
     }
 }
 
+/// Read back from its wire name (a code the store kept); an unknown name
+/// is an error, never another code.
+impl<'de> serde::Deserialize<'de> for ErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<ErrorCode, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        ErrorCode::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown error code {name:?}")))
+    }
+}
+
 /// Lets tests and logs compare a code with its wire name.
 impl PartialEq<&str> for ErrorCode {
     fn eq(&self, other: &&str) -> bool {

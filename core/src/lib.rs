@@ -29,6 +29,7 @@ pub mod plan_change;
 pub mod questionnaire;
 pub mod recording;
 pub mod reminders;
+pub mod results;
 pub mod schedule;
 pub mod settings;
 pub mod store;

@@ -10,18 +10,20 @@ use serde::Serialize;
 
 use crate::{
     clock::Clock,
+    devices::session::{ReadingSink, SessionReport},
     error::{CoreError, ErrorCode},
     fhir::questionnaire::{response, Respondent},
     manual::{self, EntryProblem},
-    plan::{Help, MeasurementKind},
-    questionnaire::{AnswerProblem, Answers, Questionnaire, Text},
+    measurement::Measurement,
+    plan::{CarePlan, MeasurementKind},
+    questionnaire::{AnswerProblem, Answers, Questionnaire},
+    results::{answers_result, QuestionnaireResult, ReadingResult},
     store::{
         readings::{EnteredBy, Inserted, NewReading, Recorder},
         responses::NewResponse,
         Store,
     },
-    today::LatestResult,
-    traffic_light::Judgement,
+    vocabulary::Colour,
 };
 
 /// Why a manual reading was not stored.
@@ -40,7 +42,7 @@ pub fn record_manual(
     kind: MeasurementKind,
     typed: &BTreeMap<String, String>,
     by: &Recorder,
-) -> Result<LatestResult, EntryRefused> {
+) -> Result<ReadingResult, EntryRefused> {
     let now = clock.now();
     let m = manual::measurement(kind, typed, now).map_err(EntryRefused::Typed)?;
     let judged = crate::judging::judge_at_its_time(store, &m, &clock.time_zone(), None)
@@ -64,26 +66,10 @@ pub fn record_manual(
 /// One stored reading as the result screen shows it, with the judgement
 /// made when it was recorded (before the service had sent a plan: saved,
 /// not judged).
-pub fn reading_result(store: &Store, clock: &dyn Clock, id: i64) -> Result<Option<LatestResult>, CoreError> {
+pub fn reading_result(store: &Store, clock: &dyn Clock, id: i64) -> Result<Option<ReadingResult>, CoreError> {
     let Some(reading) = store.reading_by_id(id).map_err(CoreError::from)? else { return Ok(None) };
     let plan = crate::fhir::careplan::in_force(store, clock.now(), &clock.time_zone()).map_err(CoreError::from)?;
-    Ok(Some(LatestResult::new(store, plan.as_ref(), &reading, clock).map_err(CoreError::from)?))
-}
-
-/// The result of an answered questionnaire.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct QuestionnaireResult {
-    pub id: i64,
-    pub questionnaire: String,
-    pub title: Text,
-    /// Total score, exact, when the questionnaire scores.
-    pub score: Option<String>,
-    pub judgement: Judgement,
-    pub advice: Option<Text>,
-    /// Whom to call now, medicines, what happens next, material.
-    pub help: Help,
-    /// The questions whose answers set the colour on their own.
-    pub flagged: Vec<Text>,
+    Ok(Some(ReadingResult::new(store, plan.as_ref(), &reading, clock).map_err(CoreError::from)?))
 }
 
 /// Why answers were not stored.
@@ -115,10 +101,6 @@ pub fn submit_answers(
         Some(plan) => crate::judging::judge_answers(plan, q, answers),
         None => crate::judging::no_plan(),
     };
-    let (advice, help) = match &plan {
-        Some(plan) => plan.help(&judgement, now, &clock.time_zone()),
-        None => (None, Help::default()),
-    };
     let resource = response(q, answers, now, identifier, &Respondent { patient: None, by });
     let id = store
         .save_response(&NewResponse {
@@ -131,24 +113,10 @@ pub fn submit_answers(
             judged: plan.as_ref().map(|p| (i64::from(p.version), &judgement)),
         })
         .map_err(|e| AnswersRefused::Failed(e.into()))?;
-    let flagged = judgement
-        .causes()
-        .iter()
-        .filter_map(|c| match &c.rule {
-            crate::traffic_light::Rule::Answer { link_id, .. } => q.item(link_id).map(|i| i.text.clone()),
-            _ => None,
-        })
-        .collect();
-    Ok(QuestionnaireResult {
-        flagged,
-        id,
-        questionnaire: q.id.clone(),
-        title: q.title.clone(),
-        score: score.map(|s| s.to_string()),
-        judgement,
-        advice,
-        help,
-    })
+    let stored = store.response_by_id(id).map_err(|e| AnswersRefused::Failed(e.into()))?;
+    let stored =
+        stored.ok_or_else(|| AnswersRefused::Failed(CoreError::new(ErrorCode::StoreFailed, "answers gone")))?;
+    answers_result(store, plan.as_ref(), Some(q), &stored, clock).map_err(|e| AnswersRefused::Failed(e.into()))
 }
 
 /// Readings of a kind over a period, for the history plot, with the
@@ -202,4 +170,75 @@ pub fn history(store: &Store, clock: &dyn Clock, kind: MeasurementKind, days: u1
     let limits =
         plan.as_ref().and_then(|p| p.activity_for(kind)).map(|a| a.traffic_light.limits.clone()).unwrap_or_default();
     Ok(History { kind, from, to, points, limits })
+}
+
+/// Judges readings against the plan in force, stores them (with the
+/// judgement) in the encrypted store, and advances the device's sequence
+/// number in the registry.
+pub struct StoreSink<'a> {
+    pub store: &'a mut Store,
+    pub device_id: &'a str,
+    pub recorder: &'a Recorder,
+    pub clock: &'a dyn Clock,
+    pub plan: Option<&'a CarePlan>,
+}
+
+impl StoreSink<'_> {
+    /// Judges and stores `measurements` in one transaction; the readings
+    /// that were new, with the colour each got.
+    pub fn store_new(
+        &mut self,
+        measurements: &[Measurement],
+        sequence: Option<u16>,
+    ) -> Result<Vec<(i64, Option<Colour>)>, CoreError> {
+        let now = self.clock.now();
+        let tz = self.clock.time_zone();
+        // Each by the plan in force when it was taken (a record fetched
+        // later from the device's memory by the plan of its own day).
+        let judgements = measurements
+            .iter()
+            .map(|m| crate::judging::judge_at_its_time(self.store, m, &tz, self.plan))
+            .collect::<Result<Vec<_>, _>>()?;
+        let readings: Vec<NewReading<'_>> = measurements
+            .iter()
+            .zip(&judgements)
+            .map(|(m, judged)| NewReading {
+                measurement: m,
+                entered_by: self.recorder.by,
+                relative: self.recorder.relative.as_deref(),
+                manual: false,
+                received_at: now,
+                judged: judged.as_ref().map(|(v, j)| (*v, j)),
+            })
+            .collect();
+        let inserted = self.store.insert_readings(&readings)?;
+        self.store.device_seen(self.device_id, now, None, sequence)?;
+        Ok(inserted
+            .iter()
+            .zip(&judgements)
+            .filter_map(|(inserted, judged)| match inserted {
+                Inserted::New { id } => Some((*id, judged.as_ref().and_then(|(_, j)| j.colour()))),
+                Inserted::Duplicate { .. } => None,
+            })
+            .collect())
+    }
+}
+
+impl ReadingSink for StoreSink<'_> {
+    fn store(&mut self, measurements: &[Measurement], sequence: Option<u16>) -> Result<(), CoreError> {
+        self.store_new(measurements, sequence).map(|_| ())
+    }
+}
+
+/// Writes what a session learnt about the device into the registry: when
+/// it was seen, its battery, and the highest record number stored.
+pub fn remember_device(
+    store: &Store,
+    device_id: &str,
+    report: &SessionReport,
+    now: jiff::Timestamp,
+) -> Result<(), crate::store::StoreError> {
+    store.device_seen(device_id, now, report.battery_percent, report.last_sequence)?;
+    store.device_info_seen(device_id, &report.device_info, now)?;
+    Ok(())
 }

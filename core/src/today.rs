@@ -1,8 +1,9 @@
 //! The "today" screen, read from the store: the tasks of the plan in force
 //! with their state (done from today's readings and answers; training
-//! never counts), and the latest reading of each kind today, judged by the
-//! plan, with whether the service has it yet. The same code serves demo
-//! mode (a store seeded by [`crate::demo`]) and a real service.
+//! never counts), the yellow and red results still open from any day
+//! (`results::open_results`), and the latest reading of each kind today,
+//! with whether the service has it yet. The same code serves demo mode (a
+//! store seeded by [`crate::demo`]) and a real service.
 
 use std::collections::BTreeMap;
 
@@ -11,15 +12,12 @@ use serde::Serialize;
 
 use crate::{
     clock::Clock,
-    plan::{ActivityKind, CarePlan, Help, MeasurementKind, Phase, ServiceContact},
+    plan::{ActivityKind, CarePlan, MeasurementKind, Phase, ServiceContact},
     plan_change::{changes, PlanChange},
     questionnaire::Text,
+    results::{open_results, OpenResult, ReadingResult},
     schedule::{tasks_for_today, Completion, Task},
-    store::{
-        readings::{EnteredBy, StoredReading},
-        Store, StoreError,
-    },
-    traffic_light::Judgement,
+    store::{readings::EnteredBy, Store, StoreError},
 };
 
 /// What the "today" screen shows.
@@ -34,8 +32,12 @@ pub struct TodayView {
     pub tasks: Vec<Task>,
     /// Titles of the questionnaires the tasks name, by id.
     pub questionnaire_titles: BTreeMap<String, Text>,
+    /// Yellow and red results not dealt with yet, newest first, red or
+    /// yellow from any day of the last [`OPEN_FOR`] (see
+    /// [`open_results`]); they are not repeated in `latest`.
+    pub open: Vec<OpenResult>,
     /// The latest reading of each kind taken today, judged by the plan.
-    pub latest: Vec<LatestResult>,
+    pub latest: Vec<ReadingResult>,
     /// The plan's activities done when needed, in the plan's order.
     pub when_needed: Vec<WhenNeeded>,
     /// What "Jeg føler meg dårligere" opens: the plan's first when-needed
@@ -68,64 +70,6 @@ fn when_needed(plan: &crate::plan::CarePlan) -> (Vec<WhenNeeded>, Option<Activit
     let questionnaire = listed.iter().find(|w| matches!(w.kind, ActivityKind::Questionnaire { .. }));
     let feel_worse = questionnaire.or(listed.first()).map(|w| w.kind.clone());
     (listed, feel_worse)
-}
-
-/// A reading as the screens show it, with its traffic-light result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LatestResult {
-    pub id: i64,
-    pub kind: MeasurementKind,
-    /// `(LOINC code, exact value, UCUM unit)` of each value with a number.
-    pub values: Vec<(String, String, String)>,
-    /// Local `HH:MM`.
-    pub at_local: String,
-    pub judgement: Judgement,
-    /// The plan's advice for the colour, in each language it has.
-    pub advice: Option<Text>,
-    /// Whom to call now, medicines, what happens next, material.
-    pub help: Help,
-    pub entered_by: EnteredBy,
-    /// Has the follow-up service got it (`None`: training, never sent).
-    pub sent: Option<bool>,
-    /// When a nurse at the service saw it, local time (`HH:MM`).
-    pub seen_local: Option<String>,
-    /// The name of the relative who took it, when the plan names them.
-    pub relative_name: Option<String>,
-}
-
-impl LatestResult {
-    /// The reading as the screens show it: the judgement stored when it
-    /// was recorded, with the advice of the plan version that made it and
-    /// whom to call now. `in_force` is the plan in force now (for the
-    /// relatives' names, and to spare reading the same version again).
-    pub fn new(
-        store: &Store,
-        in_force: Option<&CarePlan>,
-        r: &StoredReading,
-        clock: &dyn Clock,
-    ) -> Result<LatestResult, StoreError> {
-        let (now, tz) = (clock.now(), clock.time_zone());
-        let (advice, help) = crate::judging::help(store, r.plan_version, &r.judgement, in_force, now, &tz)?;
-        Ok(LatestResult {
-            id: r.id,
-            kind: r.kind,
-            values: r
-                .components
-                .iter()
-                .filter_map(|c| c.value.clone().map(|v| (c.code.clone(), v, c.unit.clone())))
-                .collect(),
-            at_local: r.effective.to_zoned(tz.clone()).strftime("%H:%M").to_string(),
-            judgement: r.judgement.clone(),
-            advice,
-            help,
-            entered_by: r.entered_by,
-            seen_local: r.seen.as_ref().map(|s| s.at.to_zoned(tz.clone()).strftime("%H:%M").to_string()),
-            relative_name: r.relative.as_ref().and_then(|reference| {
-                in_force?.relatives.iter().find(|k| &k.reference == reference).map(|k| k.name.clone())
-            }),
-            sent: r.sent,
-        })
-    }
 }
 
 /// A new version of the plan and what changed, shown once.
@@ -217,10 +161,14 @@ pub fn view(
         }
     }
     let start_of_day = now.to_zoned(tz.clone()).start_of_day().map(|z| z.timestamp()).unwrap_or(now);
+    let open = open_results(store, Some(&plan), clock)?;
+    let is_open = |id: i64| open.iter().any(|o| matches!(o, OpenResult::Reading(r) if r.id == id));
     let mut latest = vec![];
     for kind in MeasurementKind::ALL {
         if let Some(r) = store.readings(kind, start_of_day, now)?.into_iter().max_by_key(|r| (r.effective, r.id)) {
-            latest.push(LatestResult::new(store, Some(&plan), &r, clock)?);
+            if !is_open(r.id) {
+                latest.push(ReadingResult::new(store, Some(&plan), &r, clock)?);
+            }
         }
     }
     let (when_needed, feel_worse) = when_needed(&plan);
@@ -236,6 +184,7 @@ pub fn view(
         plan_version: plan.version,
         tasks,
         questionnaire_titles: titles,
+        open,
         latest,
     }))
 }
@@ -378,5 +327,68 @@ mod tests {
         let clock = FixedClock::oslo("2026-11-23T11:00:00Z".parse().unwrap());
         let store = Store::open_in_memory(&crate::store::StoreKey::from_bytes([1; 32])).unwrap();
         assert_eq!(view(&store, &clock, false, None).unwrap(), None);
+    }
+
+    /// What stays on the today screen: a red until the service has seen
+    /// it, from any day within `OPEN_FOR`; a yellow until then or until
+    /// the patient has read it; never training; red first, each newest
+    /// first; an open one is not repeated among today's latest.
+    #[test]
+    fn yellow_and_red_stay_until_seen_or_read() {
+        use crate::{results::OpenResult, store::readings::Seen, vocabulary::ResultItem};
+        let clock = FixedClock::oslo("2026-11-23T11:00:00Z".parse().unwrap());
+        let mut store = demo_store(&clock);
+        let plan = crate::fhir::careplan::in_force(&store, clock.now, &clock.time_zone()).unwrap().unwrap();
+        // (hours before now, SpO2, who) → the row id; 85 is red, 90 yellow, 96 green.
+        let mut put = |hours: i64, value: i32, by: EnteredBy| {
+            let m = spo2(clock.now - SignedDuration::from_hours(hours), value);
+            let judged = crate::judging::judge_reading(&store, &plan, &m, &clock.time_zone()).unwrap();
+            let row = NewReading {
+                measurement: &m,
+                entered_by: by,
+                relative: None,
+                manual: false,
+                received_at: m.effective,
+                judged: Some((plan.version, &judged)),
+            };
+            match store.insert_reading(&row).unwrap() {
+                crate::store::readings::Inserted::New { id } => (id, m.identifier.clone()),
+                other => panic!("{other:?}"),
+            }
+        };
+        let red_three_days_ago = put(72, 85, EnteredBy::Patient);
+        let yellow_yesterday = put(20, 90, EnteredBy::Relative);
+        let red_today = put(2, 86, EnteredBy::Patient);
+        let _training_red = put(1, 80, EnteredBy::NurseTraining);
+        let _green = put(3, 96, EnteredBy::Patient);
+        let _red_too_old = put(24 * 15, 85, EnteredBy::Patient);
+        let shown = |store: &Store| {
+            let view = view(store, &clock, true, None).unwrap().unwrap();
+            let open: Vec<i64> = view
+                .open
+                .iter()
+                .map(|o| match o {
+                    OpenResult::Reading(r) => r.id,
+                    OpenResult::Answers(a) => a.id,
+                })
+                .collect();
+            let latest: Vec<i64> = view.latest.iter().map(|r| r.id).collect();
+            (open, latest)
+        };
+        let (open, latest) = shown(&store);
+        assert_eq!(open, [red_today.0, red_three_days_ago.0, yellow_yesterday.0], "red first, newest first");
+        assert!(!latest.contains(&red_today.0), "not twice on the screen");
+
+        // Reading a red's advice does not clear it; reading a yellow's does.
+        for id in [red_today.0, yellow_yesterday.0] {
+            assert!(store.mark_result_read(ResultItem::Reading { id }, clock.now).unwrap());
+        }
+        assert!(!store.mark_result_read(ResultItem::Reading { id: 9999 }, clock.now).unwrap());
+        assert_eq!(shown(&store).0, [red_today.0, red_three_days_ago.0]);
+
+        // The service has seen the older red.
+        let seen = Seen { at: clock.now, by: None };
+        store.save_acknowledgements(&[(red_three_days_ago.1.clone(), seen)]).unwrap();
+        assert_eq!(shown(&store).0, [red_today.0]);
     }
 }

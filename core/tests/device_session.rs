@@ -6,7 +6,7 @@ use std::time::Duration;
 use heima_core::{
     clock::{oslo, FixedClock},
     devices::{
-        session::{self, Ended, SessionConfig, SessionReport, StoreSink, Transfer},
+        session::{self, Ended, SessionConfig, SessionReport, Transfer},
         simulator::{SimulatedDevice, SimulatedLink, SimulatedScanner, StoredRecord},
         transport::{Notification, Scanner, HEALTH_SERVICES},
     },
@@ -69,10 +69,16 @@ fn connect(device: &SimulatedDevice, store: &mut Store, set_clock: bool) -> (Ses
     let mut link = SimulatedLink::new(device.clone());
     let plan = heima_core::demo::sample_plan(&clock);
     let patient = Recorder::new(EnteredBy::Patient);
-    let mut sink = StoreSink { store, device_id: &device.id, recorder: &patient, clock: &clock, plan: Some(&plan) };
+    let mut sink = heima_core::recording::StoreSink {
+        store,
+        device_id: &device.id,
+        recorder: &patient,
+        clock: &clock,
+        plan: Some(&plan),
+    };
     let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
     let report = runtime.block_on(session::run(&mut link, &config, &mut sink));
-    session::remember(store, &device.id, &report, now()).unwrap();
+    heima_core::recording::remember_device(store, &device.id, &report, now()).unwrap();
     (report, link)
 }
 

@@ -16,7 +16,7 @@ use heima_core::{
     clock::{oslo, FixedClock},
     demo::{self, demo_store},
     devices::{
-        session::{self, SessionConfig, StoreSink},
+        session::{self, SessionConfig},
         simulator::{SimulatedDevice, SimulatedLink, StoredRecord},
     },
     questionnaire::{Answer, Answers},
@@ -47,7 +47,7 @@ fn session_with(store: &mut Store, device: &SimulatedDevice, clock: &FixedClock)
         wait: Duration::from_millis(10),
     };
     let plan = demo::sample_plan(clock);
-    let mut sink = StoreSink {
+    let mut sink = heima_core::recording::StoreSink {
         store,
         device_id: &device.id,
         recorder: &Recorder::new(EnteredBy::Patient),
@@ -58,7 +58,7 @@ fn session_with(store: &mut Store, device: &SimulatedDevice, clock: &FixedClock)
     let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
     let report = runtime.block_on(session::run(&mut link, &config, &mut sink));
     assert!(report.measurements_stored >= 1, "{} stored nothing: {report:?}", device.id);
-    session::remember(store, &device.id, &report, clock.now).unwrap();
+    heima_core::recording::remember_device(store, &device.id, &report, clock.now).unwrap();
 }
 
 /// A glucose meter with two records, mg/dL and mmol/L.

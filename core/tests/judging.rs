@@ -14,11 +14,11 @@ use heima_core::{
     plan::MeasurementKind,
     questionnaire::{Answer, Answers},
     recording::{reading_result, record_manual, submit_answers},
+    results::ReadingResult,
     store::{
         readings::{EnteredBy, Recorder},
         Store,
     },
-    today::LatestResult,
     traffic_light::{Colour, Direction, Judgement, NotJudged, Rule},
 };
 use jiff::Timestamp;
@@ -38,12 +38,12 @@ fn record(
     kind: MeasurementKind,
     values: &[(&str, &str)],
     by: EnteredBy,
-) -> LatestResult {
+) -> ReadingResult {
     let clock = FixedClock::oslo(at(when));
     record_manual(store, &clock, kind, &typed(values), &Recorder::new(by)).unwrap()
 }
 
-fn weight(store: &mut Store, when: &str, kg: &str) -> LatestResult {
+fn weight(store: &mut Store, when: &str, kg: &str) -> ReadingResult {
     record(store, when, MeasurementKind::BodyWeight, &[("29463-7", kg)], EnteredBy::Patient)
 }
 

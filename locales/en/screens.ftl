@@ -4,7 +4,7 @@ nav-messages = Messages
 nav-unread = { $count } new
 training-banner = Training mode – readings and answers do not count and are not sent
 training-note = Training mode: this does not count and is not sent.
-latest-training = Training
+latest-training = Training – does not count and is not sent
 answer-yes = Yes
 answer-no = No
 measure-heading = Take a reading
@@ -208,3 +208,5 @@ service-not-for-urgent = Not for anything urgent. Messages and video calls are o
 service-open-now = The follow-up service is open now.
 service-closed-now = The follow-up service is closed now.
 service-urgent-out-of-hours = If it is urgent and the service is closed: call { $name }, { $phone }
+
+training-ended-locked = Training mode is off because the nurse pages locked. Readings and answers now count and are sent.

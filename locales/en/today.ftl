@@ -97,3 +97,14 @@ call-now-holiday = The follow-up service is closed today because it is a public 
 call-now-hours-unknown = Your plan does not say when the follow-up service answers. If they do not answer and it is urgent, call the out-of-hours doctor (legevakt).
 recovery-call-intro = If it is urgent, call the out-of-hours doctor (legevakt). If life is in danger: call 113.
 recovery-call-legevakt = Call the out-of-hours doctor: 116 117
+
+# Results still open: red until the service has seen it, yellow until read.
+today-open-heading = Needs your attention
+open-when = { $when }
+open-red-until-seen = This stays here until the follow-up service has seen it.
+open-read = I have read the advice
+plan-refused-heading = The new plan could not be read
+plan-refused-text = The follow-up service sent a new plan that Heima could not read. The old plan still applies. Call the follow-up service and they will sort it out.
+plan-refused-call = Call the follow-up service: { $phone }
+notify-reading-title = Heima
+notify-reading-body = A new reading needs your attention. Open Heima.

@@ -7,7 +7,7 @@ nav-unread = { $count ->
 }
 training-banner = Øvingsmodus – målinger og svar teller ikke og sendes ikke
 training-note = Øvingsmodus: dette teller ikke og sendes ikke.
-latest-training = Øving
+latest-training = Øving – teller ikke og sendes ikke
 answer-yes = Ja
 answer-no = Nei
 measure-heading = Ta en måling
@@ -208,3 +208,5 @@ service-not-for-urgent = Ikke for det som haster. Vi svarer på meldinger og vid
 service-open-now = Oppfølgingstjenesten er åpen nå.
 service-closed-now = Oppfølgingstjenesten er stengt nå.
 service-urgent-out-of-hours = Haster det og tjenesten er stengt: ring { $name }, { $phone }
+
+training-ended-locked = Øvingsmodus er slått av fordi sykepleiersidene ble låst. Målinger og svar teller nå og sendes.

@@ -97,3 +97,14 @@ call-now-holiday = Oppfølgingstjenesten er stengt i dag fordi det er helligdag 
 call-now-hours-unknown = Planen sier ikke når oppfølgingstjenesten svarer. Svarer de ikke og det haster, ring legevakten.
 recovery-call-intro = Haster det, ring legevakten. Ved fare for liv: ring 113.
 recovery-call-legevakt = Ring legevakten: 116 117
+
+# Results still open: red until the service has seen it, yellow until read.
+today-open-heading = Trenger oppmerksomheten din
+open-when = { $when }
+open-red-until-seen = Dette står her til oppfølgingstjenesten har sett det.
+open-read = Jeg har lest rådet
+plan-refused-heading = Den nye planen kunne ikke leses
+plan-refused-text = Oppfølgingstjenesten sendte en ny plan som Heima ikke kunne lese. Den gamle planen gjelder fortsatt. Ring oppfølgingstjenesten, så ordner de det.
+plan-refused-call = Ring oppfølgingstjenesten: { $phone }
+notify-reading-title = Heima
+notify-reading-body = En ny måling trenger oppmerksomheten din. Åpne Heima.

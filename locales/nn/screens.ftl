@@ -7,7 +7,7 @@ nav-unread = { $count ->
 }
 training-banner = Øvingsmodus – målingar og svar tel ikkje og blir ikkje sende
 training-note = Øvingsmodus: dette tel ikkje og blir ikkje sendt.
-latest-training = Øving
+latest-training = Øving – tel ikkje og blir ikkje sendt
 answer-yes = Ja
 answer-no = Nei
 measure-heading = Ta ei måling
@@ -208,3 +208,5 @@ service-not-for-urgent = Ikkje for det som hastar. Vi svarar på meldingar og vi
 service-open-now = Oppfølgingstenesta er open no.
 service-closed-now = Oppfølgingstenesta er stengd no.
 service-urgent-out-of-hours = Hastar det og tenesta er stengd: ring { $name }, { $phone }
+
+training-ended-locked = Øvingsmodus er slått av fordi sjukepleiarsidene vart låste. Målingar og svar tel no og blir sende.

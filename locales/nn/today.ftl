@@ -97,3 +97,14 @@ call-now-holiday = Oppfølgingstenesta er stengd i dag fordi det er heilagdag (r
 call-now-hours-unknown = Planen seier ikkje når oppfølgingstenesta svarar. Svarar dei ikkje og det hastar, ring legevakta.
 recovery-call-intro = Hastar det, ring legevakta. Ved fare for liv: ring 113.
 recovery-call-legevakt = Ring legevakta: 116 117
+
+# Results still open: red until the service has seen it, yellow until read.
+today-open-heading = Treng merksemda di
+open-when = { $when }
+open-red-until-seen = Dette står her til oppfølgingstenesta har sett det.
+open-read = Eg har lese rådet
+plan-refused-heading = Den nye planen kunne ikkje lesast
+plan-refused-text = Oppfølgingstenesta sende ein ny plan som Heima ikkje kunne lese. Den gamle planen gjeld framleis. Ring oppfølgingstenesta, så ordnar dei det.
+plan-refused-call = Ring oppfølgingstenesta: { $phone }
+notify-reading-title = Heima
+notify-reading-body = Ei ny måling treng merksemda di. Opne Heima.

@@ -152,10 +152,6 @@ impl BtleLink {
         let uuid = uuid16(short);
         self.characteristics.iter().find(|c| c.uuid == uuid).ok_or(TransportError::NotOffered(short))
     }
-
-    pub async fn disconnect(&mut self) {
-        let _ = self.peripheral.disconnect().await;
-    }
 }
 
 impl Transport for BtleLink {
@@ -179,6 +175,10 @@ impl Transport for BtleLink {
     async fn write(&mut self, characteristic: u16, bytes: &[u8]) -> Result<(), TransportError> {
         let c = self.characteristic(characteristic)?.clone();
         self.peripheral.write(&c, bytes, WriteType::WithResponse).await.map_err(transport_error)
+    }
+
+    async fn disconnect(&mut self) {
+        let _ = self.peripheral.disconnect().await;
     }
 
     async fn next_notification(&mut self, wait: Duration) -> Result<Option<Notification>, TransportError> {

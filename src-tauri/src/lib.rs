@@ -1,21 +1,18 @@
 //! Heima's Tauri shell. It only wires: it builds the core's
 //! [`heima_core::app::App`] with the OS adapters ([`platform`],
 //! [`bluetooth`], GStreamer media), registers the commands (each a state
-//! lookup and one core call, in [`commands`]) and starts the loops' timers.
+//! lookup and one core call, in [`commands`]), spawns the core's loops on
+//! Tauri's runtime and hands the core's changes on ([`changes`]).
 
 pub mod bluetooth;
-pub mod call_watch;
+pub mod changes;
 pub mod commands;
 pub mod crash;
-pub mod device_watch;
 pub mod identity;
 pub mod installation_file;
 pub mod platform;
-pub mod push_loop;
-pub mod reminder_loop;
 pub mod settings_file;
 pub mod startup;
-pub mod sync_loop;
 pub mod webview_env;
 
 use std::{path::PathBuf, sync::Arc};
@@ -198,18 +195,31 @@ pub fn run() {
             app.manage(AppState::start(platform, Arc::new(Gstreamer), config, settings, notices));
             log::info!("started; mode: {:?}", app.state::<AppState>().mode());
             watch_links(app);
-            tauri::async_runtime::spawn(call_watch::run(app.handle().clone()));
-            tauri::async_runtime::spawn(sync_loop::run(app.handle().clone()));
-            tauri::async_runtime::spawn(push_loop::run(app.handle().clone()));
-            tauri::async_runtime::spawn(reminder_loop::run(app.handle().clone()));
+            tauri::async_runtime::spawn(changes::notify(app.handle().clone()));
+            // The core's loops, each on Tauri's runtime for as long as the app runs.
+            macro_rules! spawn_loop {
+                ($run:ident) => {{
+                    let handle = app.handle().clone();
+                    tauri::async_runtime::spawn(async move { handle.state::<AppState>().$run().await });
+                }};
+            }
+            spawn_loop!(run_sync);
+            spawn_loop!(run_push);
+            spawn_loop!(run_reminders);
+            spawn_loop!(run_call_watch);
+            spawn_loop!(run_nurse_lock);
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 let status = bluetooth::probe().await;
                 log::info!("bluetooth: {status:?}");
                 let available = matches!(status, BluetoothStatus::Available { .. });
                 handle.state::<AppState>().set_bluetooth(status);
-                if available {
-                    device_watch::watch(handle).await;
+                if !available {
+                    return;
+                }
+                match bluetooth::BtleScanner::new().await {
+                    Ok(scanner) => handle.state::<AppState>().run_device_watch(scanner).await,
+                    Err(e) => log::info!("device watch not started: {}", e.kind()),
                 }
             });
             Ok(())
@@ -229,6 +239,7 @@ pub fn run() {
             commands::sync_now,
             commands::arrived_link,
             commands::attention,
+            commands::listen_changes,
             commands::restart,
             commands::recording::measure_fields,
             commands::recording::set_taken_by,
@@ -243,6 +254,8 @@ pub fn run() {
             commands::recording::plan,
             commands::recording::measuring,
             commands::recording::plan_change_seen,
+            commands::recording::mark_result_read,
+            commands::recording::demo_background_reading,
             commands::recording::save_export,
             commands::recording::history,
             commands::messages::messages,

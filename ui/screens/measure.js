@@ -5,6 +5,7 @@
 // whom to call.
 
 import { invoke } from "../ipc.js";
+import { app, route } from "../shell.js";
 import { pick, t } from "../i18n.js";
 import { el, heading, button, linkButton, radioChoice, formatValue, showError, clearErrors, announce, SIGN, colourOf } from "../dom.js";
 import { causeLine, hasCalls, helpBlock, whomNow } from "./help.js";
@@ -227,6 +228,17 @@ export async function renderResult(params, status) {
     section.append(el("p", "result-cause", `result-not-judged-${r.judgement.reason || "no-limits"}`));
   }
   section.append(helpBlock(r.help, colour));
+  // A yellow leaves the today screen once she has read its advice.
+  if (colour === "yellow" && r.entered_by !== "nurse-training") {
+    const read = button("open-read", async () => {
+      await invoke("mark_result_read", { item: { item: "reading", id: r.id } });
+      location.hash = "#/today";
+    }, "button button--big");
+    read.id = "result-read";
+    section.append(read);
+  }
   section.append(linkButton("result-to-today", "#/today"), linkButton("result-to-history", `#/history/${r.kind}/7`));
+  // The service's "seen" and "sent" show as they come.
+  app.onChange = (change) => { if (["sync", "acknowledged", "missed"].includes(change.change)) return route(); };
   return section;
 }

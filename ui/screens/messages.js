@@ -5,7 +5,7 @@
 import { invoke } from "../ipc.js";
 import { formatMoment, t } from "../i18n.js";
 import { el, heading, linkButton, showError, clearErrors, announce } from "../dom.js";
-import { refreshChrome } from "../shell.js";
+import { app, refreshChrome } from "../shell.js";
 import { takenBy } from "./measure.js";
 import { serviceAnswers } from "./help.js";
 
@@ -63,7 +63,6 @@ export async function renderMessages(_params, status) {
       text.value = "";
       area.replaceChildren(thread(messages, demo));
       announce(t("message-sent"));
-      if (demo) setTimeout(() => { if (section.isConnected) refreshThread(); }, 3500);
     } catch (error) {
       showError(error);
     } finally {
@@ -81,6 +80,8 @@ export async function renderMessages(_params, status) {
     }
   }
   section.append(area, form);
+  // A reply shows as it comes (the draft in the box stays as it is).
+  app.onChange = (change) => { if (["messages", "missed"].includes(change.change)) return refreshThread(); };
   if (status.unread > 0) {
     await invoke("mark_messages_read");
     refreshChrome().catch(showError);

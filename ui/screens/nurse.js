@@ -243,6 +243,9 @@ export async function renderNurse(_params, status) {
   }
   if (status.mode !== "demo") section.append(ending());
   section.append(lockButton());
-  watchServiceStatus();
+  // Locked by the core (left idle): the lock screen comes back at once.
+  watchServiceStatus((change) => {
+    if (change.change === "nurse-lock" && !change.unlocked) return route();
+  });
   return section;
 }

@@ -212,8 +212,19 @@ export async function renderQuestionnaire(params, status) {
       ? [el("h2", null, "call-now-heading"), whomNow(r.help.whom, { phone: status.phone })]
       : [];
     if (colour !== "red" && hasCalls(r.help.whom)) inner.append(whomNow(r.help.whom, { phone: status.phone }));
+    if (r.entered_by === "nurse-training") inner.append(el("span", "result-by", "latest-training"));
     box.append(sign, inner);
-    body.replaceChildren(...first, box, helpBlock(r.help, colour), linkButton("result-to-today", "#/today"));
+    const after = [];
+    // A yellow leaves the today screen once she has read its advice.
+    if (colour === "yellow" && r.entered_by !== "nurse-training") {
+      const read = button("open-read", async () => {
+        await invoke("mark_result_read", { item: { item: "answers", id: r.id } });
+        location.hash = "#/today";
+      }, "button button--big");
+      read.id = "questionnaire-read";
+      after.push(read);
+    }
+    body.replaceChildren(...first, box, helpBlock(r.help, colour), ...after, linkButton("result-to-today", "#/today"));
     announce(t("questionnaire-sent"));
     h.focus();
   }

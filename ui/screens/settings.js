@@ -5,7 +5,7 @@
 
 import { invoke } from "../ipc.js";
 import { loadLocale, t, errorText, formatMoment } from "../i18n.js";
-import { el, heading, radioChoice, showError, announce, linkButton, deviceItem } from "../dom.js";
+import { el, heading, button, radioChoice, showError, announce, linkButton, deviceItem } from "../dom.js";
 import { app, retranslateData } from "../shell.js";
 
 const LANGUAGES = ["nb", "nn", "en"];
@@ -106,31 +106,26 @@ export function renderServiceStatus(status) {
   return box;
 }
 
-let statusTimer = null;
-
-/** Keeps the status block current while it is on screen. */
-export function watchServiceStatus() {
-  clearInterval(statusTimer);
-  statusTimer = setInterval(async () => {
+/** Keeps the status block current while it is on screen: it is drawn
+ * afresh when the core tells of sync (and of anything else the screen
+ * wants to follow, by `also`). */
+export function watchServiceStatus(also = () => {}) {
+  app.onChange = async (change) => {
+    if (!["sync", "missed", "training", "nurse-lock"].includes(change.change)) return also(change);
     const old = document.getElementById("service-status");
-    if (!old) {
-      clearInterval(statusTimer);
-      return;
-    }
-    try {
-      const status = await invoke("service_status");
-      const text = JSON.stringify(status);
-      // Replace only on a change, so keyboard focus stays put.
-      if (old.dataset.status === text) return;
+    if (!old) return also(change);
+    const status = await invoke("service_status");
+    const text = JSON.stringify(status);
+    // Replace only on a change, so keyboard focus stays put.
+    if (old.dataset.status !== text) {
       const fresh = renderServiceStatus(status);
       fresh.dataset.status = text;
       const focused = document.activeElement && document.activeElement.id;
       old.replaceWith(fresh);
       if (focused && fresh.querySelector(`#${focused}`)) document.getElementById(focused).focus();
-    } catch (error) {
-      console.error(error);
     }
-  }, 1000);
+    return also(change);
+  };
 }
 
 export async function renderSettings(_params, status) {
@@ -175,17 +170,31 @@ export function pairedList(devices) {
   return list;
 }
 
-export async function renderDevices() {
+/** Demo only: the demo's oximeter sends a reading by itself in a moment,
+ * as a device used with the app closed does; the app brings it up. */
+function demoBackground() {
+  const box = el("section", "demo-background");
+  const send = button("demo-background-send", async () => {
+    invoke("demo_background_reading").catch(showError);
+    announce(t("demo-background-started"));
+    location.hash = "#/today";
+  }, "button button--secondary");
+  send.id = "demo-background-send";
+  box.append(el("h2", null, "demo-background-heading"), el("p", null, "demo-background-intro"), send);
+  return box;
+}
+
+export async function renderDevices(_params, appStatus) {
   const section = el("section", "screen screen--devices");
   const status = el("div", "bluetooth-status");
   status.id = "bluetooth-status";
   section.append(heading("devices-heading"), status, el("h2", null, "devices-paired-heading"), pairedList(await invoke("paired_devices")));
+  if (appStatus && appStatus.mode === "demo") section.append(demoBackground());
   const show = async () => {
     const bt = await invoke("bluetooth_status");
     status.dataset.state = bt.state;
     if (bt.state === "checking") {
       status.replaceChildren(el("p", null, "bluetooth-checking"));
-      setTimeout(() => { if (section.isConnected) show().catch(showError); }, 500);
     } else if (bt.state === "available") {
       status.replaceChildren(el("p", "notice notice--ok", "bluetooth-available"));
     } else {
@@ -196,5 +205,7 @@ export async function renderDevices() {
     }
   };
   await show();
+  // The check at start ends: the core tells.
+  app.onChange = (change) => { if (["bluetooth", "missed"].includes(change.change)) return show(); };
   return section;
 }

@@ -1,14 +1,16 @@
 // I dag: the phase (trial, paused; an ended follow-up has its own screen
-// with the copy of the patient's data), what changed in the plan (once),
-// today's tasks with their state (each one opens its screen), the
+// with the copy of the patient's data), a plan the app could not read,
+// what changed in the plan (once), the yellow and red results still open
+// from any day, today's tasks with their state (each one opens its screen), the
 // latest reading of each kind with its colour in words and a sign,
 // whether the service has it and whether a nurse has seen it.
 
 import { invoke } from "../ipc.js";
-import { pick, t } from "../i18n.js";
-import { el, heading, button, linkButton, announce } from "../dom.js";
+import { formatMoment, pick, t } from "../i18n.js";
+import { el, heading, button, linkButton, announce, colourOf, SIGN } from "../dom.js";
+import { app, route } from "../shell.js";
 import { resultCard } from "./measure.js";
-import { activityText, callLink, dateLocal, timingText } from "./help.js";
+import { activityText, callLink, dateLocal, hasCalls, timingText, whomNow } from "./help.js";
 
 const STATE_MARK = { "to-do": "○", done: "✓", missed: "!" };
 
@@ -182,7 +184,83 @@ function renderEnded(phase) {
   return section;
 }
 
+/** "Den nye planen kunne ikke leses": the old plan still holds; call. */
+function planRefused(status) {
+  const box = el("section", "notice notice--warn plan-refused");
+  box.id = "plan-refused";
+  box.setAttribute("role", "status");
+  box.append(el("h2", null, "plan-refused-heading"), el("p", null, "plan-refused-text"));
+  if (status.phone) box.append(callLink("plan-refused-call", { phone: status.phone }, status.phone));
+  return box;
+}
+
+/** An answered questionnaire as a card: its title, colour, score, the
+ * answers that set the colour, the advice and whom to call. */
+function answersCard(r, phone) {
+  const colour = colourOf(r.judgement);
+  const item = el("li", `result result--${colour}`);
+  item.dataset.colour = colour;
+  const sign = el("span", "result-sign");
+  sign.textContent = SIGN[colour];
+  sign.setAttribute("aria-hidden", "true");
+  const body = el("div", "result-body");
+  const title = el("span", "result-kind");
+  title.dataset.serviceText = JSON.stringify(r.title);
+  title.textContent = pick(r.title);
+  body.append(title, el("span", "result-colour", `colour-${colour}`));
+  if (r.score !== null) body.append(el("span", "result-score", "questionnaire-score", { score: r.score }));
+  for (const question of r.flagged) {
+    body.append(el("p", "result-cause result-cause--answer", "result-cause-answer", { question: pick(question) }));
+  }
+  if (r.advice) {
+    const advice = el("p", "result-advice");
+    advice.dataset.serviceText = JSON.stringify(r.advice);
+    advice.textContent = pick(r.advice);
+    body.append(advice);
+  }
+  if (hasCalls(r.help.whom)) body.append(whomNow(r.help.whom, { phone }));
+  item.append(sign, body);
+  return item;
+}
+
+/** "Trenger oppmerksomhet": every yellow and red result not dealt with
+ * yet, from any day (the core decides which and in what order), each with
+ * its advice and whom to call. A red stays until the service has seen it;
+ * a yellow until then or until the patient says she has read the advice. */
+function openResults(open, view) {
+  const box = el("section", "open-results");
+  box.id = "open-results";
+  box.append(el("h2", null, "today-open-heading"));
+  const list = el("ul", "results");
+  for (const o of open) {
+    const card = o.item === "reading"
+      ? resultCard(o, view.service.phone, view.demo, { tag: "li" })
+      : answersCard(o, view.service.phone);
+    card.classList.add("open-result");
+    card.dataset.item = o.item;
+    card.dataset.id = o.id;
+    const body = card.querySelector(".result-body");
+    body.prepend(el("span", "result-when", "open-when", { when: formatMoment(o.at) }));
+    if (card.dataset.colour === "red") {
+      body.append(el("p", "open-until", "open-red-until-seen"));
+    } else {
+      const read = button("open-read", async () => {
+        await invoke("mark_result_read", { item: { item: o.item, id: o.id } });
+      }, "button button--secondary open-read");
+      read.id = `open-read-${o.item}-${o.id}`;
+      body.append(read);
+    }
+    list.append(card);
+  }
+  box.append(list);
+  return box;
+}
+
+/** What makes the today screen draw itself afresh. */
+const TODAY_CHANGES = new Set(["recorded", "result-read", "acknowledged", "plan-changed", "plan-refused", "sync", "training", "missed"]);
+
 export async function renderToday(_params, status) {
+  app.onChange = (change) => { if (TODAY_CHANGES.has(change.change)) return route(); };
   if (status.mode === "ended") return renderGoodbye();
   if (status.mode === "recovery") return renderRecovery();
   if (status.mode === "revoked") return renderRevoked(status);
@@ -191,6 +269,7 @@ export async function renderToday(_params, status) {
   const section = el("section", "screen screen--today");
   section.append(heading("today-heading"));
   if (!view) {
+    if (status.plan_refused) section.append(planRefused(status));
     section.append(el("p", "empty", "today-no-plan"));
     return section;
   }
@@ -199,7 +278,9 @@ export async function renderToday(_params, status) {
     : el("p", "greeting", "today-greeting-plain"));
   const phase = phaseNotice(view.phase);
   if (phase) section.append(phase);
+  if (status.plan_refused) section.append(planRefused(status));
   if (view.plan_changed) section.append(planChanged(view.plan_changed, view.questionnaire_titles));
+  if (view.open.length > 0) section.append(openResults(view.open, view));
   if (view.feel_worse) section.append(feelWorse(view.feel_worse));
   section.append(el("h2", null, "today-tasks-heading"));
   if (view.tasks.length === 0) {

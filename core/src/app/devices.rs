@@ -9,20 +9,21 @@ use std::{future::Future, time::Duration};
 
 use serde::Serialize;
 
-use super::{App, Mode, Platform};
+use super::{App, Change, Mode, Notification, Platform};
 use crate::{
     call::media::CallMedia,
     demo,
     devices::{
         scan_plan::{scan_now, ScanContext, ScanReason},
-        session::{self, ReadingSink, SessionConfig, SessionReport, StoreSink},
+        session::{self, ReadingSink, SessionConfig, SessionReport},
         simulator::SimulatedLink,
         transport::{Scanner, Transport, TransportError, HEALTH_SERVICES},
     },
     error::{CoreError, ErrorCode},
     measurement::Measurement,
     plan::{CarePlan, MeasurementKind},
-    today::LatestResult,
+    results::ReadingResult,
+    vocabulary::{Colour, ResultItem},
 };
 
 /// How long the Mål screen waits for a real device's reading.
@@ -36,6 +37,8 @@ const WATCH_QUIET_AFTER: Duration = Duration::from_secs(20);
 const DEMO_QUIET_AFTER: Duration = Duration::from_millis(50);
 /// How long a nurse's search for devices listens.
 const SCAN_FOR: Duration = Duration::from_secs(8);
+/// The demo's device that sends by itself does so this long after asked.
+const DEMO_BACKGROUND_AFTER: Duration = Duration::from_secs(4);
 /// The demo's search takes a moment too, as a real one would.
 const DEMO_SCAN: Duration = Duration::from_millis(800);
 
@@ -64,31 +67,50 @@ fn bluetooth_unavailable(e: TransportError) -> CoreError {
 }
 
 /// Stores through the app's shared store, locking it only per record, for
-/// whoever records now (training overrides), and wakes sync.
+/// whoever records now (training overrides), tells the screens and wakes
+/// sync.
 struct AppSink<'a, P: Platform, M: CallMedia> {
     app: &'a App<P, M>,
     device_id: &'a str,
     /// The plan in force; `None` when an enrolled tablet has none yet.
     plan: Option<&'a CarePlan>,
+    /// The newest red reading stored in this session, if any.
+    newest_red: Option<i64>,
 }
 
 impl<P: Platform, M: CallMedia> ReadingSink for AppSink<'_, P, M> {
     fn store(&mut self, measurements: &[Measurement], sequence: Option<u16>) -> Result<(), CoreError> {
-        let recorder = self.app.recorder();
-        self.app.with_store_mut(|store| {
-            StoreSink {
+        let recorder = self.app.recording_by();
+        let stored = self.app.with_store_mut(|store| {
+            crate::recording::StoreSink {
                 store,
                 device_id: self.device_id,
                 recorder: &recorder,
                 clock: self.app.clock(),
                 plan: self.plan,
             }
-            .store(measurements, sequence)
+            .store_new(measurements, sequence)
         })?;
+        for (id, colour) in stored {
+            if colour == Some(Colour::Red) {
+                self.newest_red = self.newest_red.max(Some(id));
+            }
+            self.app.recorded(ResultItem::Reading { id }, colour);
+        }
         self.app.device_readings.send_modify(|n| *n += 1);
         self.app.sync_soon();
         Ok(())
     }
+}
+
+/// Who started a device session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionOrigin {
+    /// The patient, on the measure screen, which shows the result itself.
+    MeasureScreen,
+    /// The device watch, with nobody looking: a red it stores is shown at
+    /// once (with a notification when the window is hidden).
+    Background,
 }
 
 /// When the app started, the measure screen was last opened and the device
@@ -176,7 +198,13 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
     /// Runs a device session over `link` into the store (clock, stored
     /// records, live readings) and remembers what it learnt about the device.
-    pub async fn take_readings<T: Transport>(&self, link: &mut T, device_id: &str, with: SessionWith) -> SessionReport {
+    pub async fn take_readings<T: Transport>(
+        &self,
+        link: &mut T,
+        device_id: &str,
+        with: SessionWith,
+        origin: SessionOrigin,
+    ) -> SessionReport {
         let plan = self.plan_in_force();
         let tz = self.clock.time_zone();
         let (last_sequence, set_clock, wait) = match with {
@@ -184,17 +212,45 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             SessionWith::Demo => (None, false, DEMO_QUIET_AFTER),
         };
         let config = SessionConfig { device_id, time_zone: &tz, clock: self.clock(), last_sequence, set_clock, wait };
-        let mut sink = AppSink { app: self, device_id, plan: plan.as_ref() };
+        let mut sink = AppSink { app: self, device_id, plan: plan.as_ref(), newest_red: None };
         let report = session::run(link, &config, &mut sink).await;
+        if let (Some(id), SessionOrigin::Background) = (sink.newest_red, origin) {
+            let locale = self.settings().locale;
+            let notification = Notification {
+                title: crate::locale::format(locale, "notify-reading-title", &[]),
+                body: crate::locale::format(locale, "notify-reading-body", &[]),
+            };
+            self.tell(Change::ShowReading { id, notification });
+        }
         let now = self.clock.now();
-        if let Err(e) = self.with_store(|store| Ok(session::remember(store, device_id, &report, now)?)) {
+        if let Err(e) = self.with_store(|store| Ok(crate::recording::remember_device(store, device_id, &report, now)?))
+        {
             log::warn!("registry update failed: {e}");
         }
         report
     }
 
+    /// Demo only: in a few seconds the demo's oximeter sends a reading by
+    /// itself, red, as a device used with the app closed does — through
+    /// the same session, judging and telling as a real background reading.
+    pub async fn demo_background_reading(&self) -> Result<(), CoreError> {
+        if self.mode() != Mode::Demo {
+            return Err(CoreError::new(ErrorCode::MeasureNoDevice, "only in demo mode"));
+        }
+        tokio::time::sleep(DEMO_BACKGROUND_AFTER).await;
+        let device = demo::devices::background_device();
+        let (id, service, name) = (device.id.clone(), device.services[0], device.name.clone());
+        self.with_store(|s| Ok(s.pair_device(&id, &format!("{service:04x}"), &name, self.clock.now())?))?;
+        let mut link = SimulatedLink::new(device);
+        let report = self.take_readings(&mut link, &id, SessionWith::Demo, SessionOrigin::Background).await;
+        match report.store_failures.into_iter().next() {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+
     /// Takes a reading of `kind` with a device, for the Mål screen.
-    pub async fn measure_with_device(&self, kind: MeasurementKind) -> Result<LatestResult, CoreError> {
+    pub async fn measure_with_device(&self, kind: MeasurementKind) -> Result<ReadingResult, CoreError> {
         let started = self.clock.now();
         let mut stored = self.device_readings.subscribe();
         if self.mode() == Mode::Demo {
@@ -205,7 +261,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             let (id, service, _, name) = demo::devices::identity(kind).expect("a demo device exists");
             self.with_store(|s| Ok(s.pair_device(id, &format!("{service:04x}"), name, started)?))?;
             let mut link = SimulatedLink::new(device);
-            let report = self.take_readings(&mut link, id, SessionWith::Demo).await;
+            let report = self.take_readings(&mut link, id, SessionWith::Demo, SessionOrigin::MeasureScreen).await;
             if let Some((_, error)) = report.bad_packets.first() {
                 return Err(CoreError::new(error.code(), error.to_string()));
             }

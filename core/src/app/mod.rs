@@ -7,10 +7,12 @@
 
 pub mod call_line;
 mod calls;
+mod changes;
 mod config;
 mod devices;
 mod ending;
 mod installation;
+mod loops;
 mod nurse;
 mod push;
 mod screens;
@@ -19,16 +21,19 @@ mod service;
 use std::{
     path::{Path, PathBuf},
     sync::{Arc, Mutex},
+    time::Duration,
 };
 
 use jiff::Timestamp;
 use serde::Serialize;
 
 pub use calls::{CallRoute, CallScreen};
+pub use changes::{Change, Listener, Notification, NotifyWhen, TrainingSwitch};
 pub use config::{AppConfig, Variable};
-pub use devices::{FoundDevice, SessionWith};
+pub use devices::{FoundDevice, SessionOrigin, SessionWith};
 pub use ending::{EndWith, Ended};
 pub use installation::Installation;
+pub use loops::{DEVICE_ASK_EVERY, REMINDER_EVERY};
 pub use nurse::{Recorders, DEMO_NURSE_CODE};
 pub use screens::{AnswersOutcome, EntryOutcome, Export, PlanView};
 pub use service::{EnrolmentToConfirm, ServiceStatus, SyncStatus, REVOKED_SETTING};
@@ -46,6 +51,7 @@ use crate::{
         readings::{EnteredBy, Recorder},
         Store, StoreKey, StoreNotice,
     },
+    vocabulary::{Colour, ResultItem},
 };
 
 use call_line::CallLine;
@@ -109,6 +115,9 @@ pub enum Mode {
     Ended,
 }
 
+/// How long the demo's nurse takes to see a yellow or red result.
+pub const DEMO_SEEN_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_mins(2);
+
 /// Which store file: the demo's data never mixes with real data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StoreFile {
@@ -170,6 +179,10 @@ pub struct App<P: Platform, M: CallMedia> {
     attention: tokio::sync::watch::Sender<u64>,
     /// Counts readings stored from devices, for whoever waits for one.
     device_readings: tokio::sync::watch::Sender<u64>,
+    /// What the core tells the screen ([`Change`]).
+    changes: changes::Changes,
+    /// Wakes the nurse-lock loop: the screens opened or training switched.
+    nurse_lock_changed: tokio::sync::Notify,
     people: Mutex<People>,
     calls: CallLine<M, CallRoute<M>>,
     demo_nurse: DemoNurse<M>,
@@ -262,6 +275,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             push_wake: tokio::sync::Notify::new(),
             attention: tokio::sync::watch::Sender::new(0),
             device_readings: tokio::sync::watch::Sender::new(0),
+            changes: changes::Changes::new(),
+            nurse_lock_changed: tokio::sync::Notify::new(),
             people: Mutex::new(People {
                 taken_by: Recorder::new(EnteredBy::Patient),
                 training: false,
@@ -326,6 +341,44 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         }
     }
 
+    /// Listens to what changes from now on ([`Change`]).
+    pub fn listen(&self) -> Listener {
+        self.changes.listen()
+    }
+
+    /// Tells the screens what changed.
+    fn tell(&self, change: Change) {
+        self.changes.tell(change);
+    }
+
+    /// A reading or answers were stored and judged: tells the screens. In
+    /// demo mode the demo's nurse sees a yellow or red one after
+    /// [`DEMO_SEEN_AFTER`], as a service's would, so it leaves the today
+    /// screen there too.
+    fn recorded(&self, item: ResultItem, colour: Option<Colour>) {
+        self.tell(Change::Recorded { item, colour });
+        if self.mode() != Mode::Demo || !matches!(colour, Some(Colour::Yellow | Colour::Red)) {
+            return;
+        }
+        let (store, changes) = (self.store.clone(), self.changes.clone());
+        let seen = crate::store::readings::Seen { at: self.clock.now() + DEMO_SEEN_AFTER, by: None };
+        self.runtime.spawn(async move {
+            tokio::time::sleep(Duration::try_from(DEMO_SEEN_AFTER).unwrap_or_default()).await;
+            let guard = store.lock().unwrap();
+            let Some(store) = guard.as_ref() else { return };
+            let identifier = match item {
+                ResultItem::Reading { id } => store.reading_by_id(id).map(|r| r.map(|r| r.identifier)),
+                ResultItem::Answers { id } => store.response_by_id(id).map(|r| r.map(|r| r.identifier)),
+            };
+            match identifier.and_then(|i| {
+                store.save_acknowledgements(&i.into_iter().map(|i| (i, seen.clone())).collect::<Vec<_>>())
+            }) {
+                Ok(_) => changes.tell(Change::Acknowledged),
+                Err(e) => log::warn!("the demo's acknowledgement not stored: {e}"),
+            }
+        });
+    }
+
     /// Waits until something should be sent at once.
     pub async fn sync_wanted(&self) {
         self.sync_wake.notified().await
@@ -353,6 +406,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         change(&mut changed);
         self.platform.save_settings(&changed)?;
         *settings = changed.clone();
+        drop(settings);
+        self.tell(Change::Settings);
         Ok(changed)
     }
 
@@ -376,6 +431,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
     pub fn set_bluetooth(&self, status: BluetoothStatus) {
         *self.bluetooth.lock().unwrap() = status;
+        self.tell(Change::Bluetooth);
     }
 
     /// The plan in force now, read from `store`.

@@ -11,7 +11,7 @@
 
 use jiff::{SignedDuration, Timestamp};
 
-use super::{App, Mode, Platform};
+use super::{App, Change, Mode, Platform, TrainingSwitch};
 use crate::{
     call::media::CallMedia,
     error::{CoreError, ErrorCode},
@@ -31,6 +31,11 @@ pub struct Recorders {
 pub const DEMO_NURSE_CODE: &str = "2468";
 /// The nurse screens lock themselves after this long without use.
 pub const NURSE_IDLE_LOCK: SignedDuration = SignedDuration::from_mins(5);
+/// During training the nurse walks the patient through the other screens,
+/// so a reading, answer or message in training counts as use too; after
+/// this long without any, the screens lock and training ends (with a
+/// notice), so practice never goes on unattended.
+pub const TRAINING_IDLE_LOCK: SignedDuration = SignedDuration::from_mins(15);
 /// Wrong codes allowed before waits begin.
 const FREE_GUESSES: u32 = 5;
 /// The file in the data folder that keeps wrong guesses across restarts
@@ -141,6 +146,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             let mut people = self.people.lock().unwrap();
             people.nurse_unlocked = true;
             people.nurse_active_at = Some(now);
+            drop(people);
+            self.tell(Change::NurseLock { unlocked: true });
+            self.nurse_lock_changed.notify_one();
             return Ok(true);
         }
         let failures = failures + 1;
@@ -151,34 +159,63 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     }
 
     /// The nurse left her page: it locks — unless training is on, which
-    /// goes on (with its banner) until she switches it off there.
+    /// goes on (with its banner) while she walks the patient through the
+    /// other screens, until she switches it off or the lock closes.
     pub fn nurse_page_left(&self) {
         let mut people = self.people.lock().unwrap();
-        if !people.training {
+        if !people.training && people.nurse_unlocked {
             people.nurse_unlocked = false;
+            drop(people);
+            self.tell(Change::NurseLock { unlocked: false });
         }
     }
 
     /// Closes the nurse screens (and ends training).
     pub fn nurse_lock(&self) {
+        self.close_nurse_lock();
+    }
+
+    /// Locks the nurse screens and ends training, telling the screens.
+    fn close_nurse_lock(&self) {
         let mut people = self.people.lock().unwrap();
+        let (was_unlocked, was_training) = (people.nurse_unlocked, people.training);
         people.nurse_unlocked = false;
         people.training = false;
+        drop(people);
+        if was_unlocked {
+            self.tell(Change::NurseLock { unlocked: false });
+        }
+        if was_training {
+            log::info!("training ended: the nurse screens locked");
+            self.tell(Change::Training { on: false, why: TrainingSwitch::NurseLocked });
+        }
+    }
+
+    /// When the nurse screens lock by themselves if nothing happens: after
+    /// [`NURSE_IDLE_LOCK`] without use, [`TRAINING_IDLE_LOCK`] in
+    /// training; `None` while they are locked.
+    pub(crate) fn nurse_lock_due(&self) -> Option<Timestamp> {
+        let people = self.people.lock().unwrap();
+        if !people.nurse_unlocked {
+            return None;
+        }
+        let idle = if people.training { TRAINING_IDLE_LOCK } else { NURSE_IDLE_LOCK };
+        Some(people.nurse_active_at.and_then(|at| at.checked_add(idle).ok()).unwrap_or(Timestamp::MIN))
+    }
+
+    /// Locks the nurse screens (ending training) if their time is up.
+    pub(crate) fn lock_nurse_screens_if_idle(&self) {
+        if self.nurse_lock_due().is_some_and(|due| self.clock.now() >= due) {
+            self.close_nurse_lock();
+        }
     }
 
     /// Are the nurse screens open? They lock themselves after
-    /// [`NURSE_IDLE_LOCK`] without use — but not during training, when the
-    /// nurse walks the patient through the other screens (training ends
-    /// only when she switches it off, with its banner on every screen
-    /// until then; silently ending it would count practice as real).
+    /// [`NURSE_IDLE_LOCK`] without use ([`TRAINING_IDLE_LOCK`] in
+    /// training), and training ends with them.
     pub fn nurse_unlocked(&self) -> bool {
-        let now = self.clock.now();
-        let mut people = self.people.lock().unwrap();
-        let idle = people.nurse_active_at.is_none_or(|at| now.duration_since(at) >= NURSE_IDLE_LOCK);
-        if people.nurse_unlocked && idle && !people.training {
-            people.nurse_unlocked = false;
-        }
-        people.nurse_unlocked
+        self.lock_nurse_screens_if_idle();
+        self.people.lock().unwrap().nurse_unlocked
     }
 
     /// Fails with `nurse-locked` unless the nurse screens are open; a use
@@ -197,7 +234,11 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         if on {
             self.require_nurse()?;
         }
-        self.people.lock().unwrap().training = on;
+        let was = std::mem::replace(&mut self.people.lock().unwrap().training, on);
+        if was != on {
+            self.tell(Change::Training { on, why: TrainingSwitch::ByNurse });
+            self.nurse_lock_changed.notify_one();
+        }
         Ok(on)
     }
 
@@ -222,7 +263,19 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         Ok(())
     }
 
-    /// Who a reading or answer recorded now is entered by.
+    /// Who the reading, answer or message being recorded now is entered
+    /// by; in training, recording counts as use of the nurse screens.
+    pub(crate) fn recording_by(&self) -> Recorder {
+        let mut people = self.people.lock().unwrap();
+        if people.training {
+            people.nurse_active_at = Some(self.clock.now());
+            Recorder::new(EnteredBy::NurseTraining)
+        } else {
+            people.taken_by.clone()
+        }
+    }
+
+    /// Who a reading or answer recorded now would be entered by.
     pub fn recorder(&self) -> Recorder {
         let people = self.people.lock().unwrap();
         if people.training {
@@ -379,15 +432,17 @@ mod tests {
         t.app.nurse_page_left();
         assert!(!t.app.nurse_unlocked());
 
-        // Training: the nurse shows the other screens; nothing locks or
-        // ends it behind her back, leaving the page neither.
+        // Training: the nurse shows the other screens; leaving the page
+        // neither locks it nor ends training, and it is kept open longer.
         t.app.nurse_unlock("2468").unwrap();
         t.app.set_training(true).unwrap();
         t.app.nurse_page_left();
-        clock.set(clock.start() + SignedDuration::from_mins(60));
+        clock.set(clock.start() + SignedDuration::from_mins(9 + 14));
         assert!(t.app.nurse_unlocked() && t.app.training());
-        t.app.set_training(false).unwrap();
-        assert!(!t.app.nurse_unlocked(), "idle since long, once training is off");
+        // Left alone for the training's idle time: it locks, and training ends.
+        clock.set(clock.start() + SignedDuration::from_mins(9 + 16));
+        assert!(!t.app.nurse_unlocked());
+        assert!(!t.app.training(), "practice never goes on unattended");
     }
 
     #[test]
@@ -404,5 +459,46 @@ mod tests {
         assert!(t.app.nurse_unlock("9753").unwrap());
         let t = TestApp::enrolled();
         assert_eq!(t.app.nurse_unlock("2468").unwrap_err().code, "nurse-no-code");
+    }
+
+    /// The nurse-lock loop, over a clock that moves with tokio's paused
+    /// time: training left on ends when the lock closes, at that moment and
+    /// told on the change stream; recording in training keeps it going.
+    #[tokio::test(start_paused = true)]
+    async fn training_left_on_ends_by_itself_when_the_lock_closes() {
+        use crate::app::{testing::TokioClock, Change, TrainingSwitch};
+        let clock = TokioClock::at("2026-11-30T08:00:00Z");
+        let t = TestApp::demo_with(|c| c.clock = std::sync::Arc::new(clock.clone()));
+        let mut changes = t.app.listen();
+        let lock_loop = t.app.run_nurse_lock();
+        tokio::pin!(lock_loop);
+        let minutes = |n: u64| std::time::Duration::from_secs(60 * n);
+        let story = async {
+            t.app.nurse_unlock("2468").unwrap();
+            t.app.set_training(true).unwrap();
+            t.app.nurse_page_left();
+            tokio::time::sleep(minutes(10)).await;
+            t.app.send_message("Øvingsmelding").unwrap();
+            tokio::time::sleep(minutes(14)).await;
+            assert!(t.app.training(), "a message in training ten minutes in kept it going");
+            tokio::time::sleep(minutes(2)).await;
+            assert!(!t.app.training(), "ended by the loop, without anyone asking");
+        };
+        tokio::select! {
+            _ = &mut lock_loop => unreachable!("the loop runs for as long as the app"),
+            _ = story => {}
+        }
+        let told: Vec<Change> = std::iter::from_fn(|| changes.try_next())
+            .filter(|c| matches!(c, Change::Training { .. } | Change::NurseLock { .. }))
+            .collect();
+        assert_eq!(
+            told,
+            [
+                Change::NurseLock { unlocked: true },
+                Change::Training { on: true, why: TrainingSwitch::ByNurse },
+                Change::NurseLock { unlocked: false },
+                Change::Training { on: false, why: TrainingSwitch::NurseLocked },
+            ]
+        );
     }
 }

@@ -8,17 +8,19 @@ use std::{collections::BTreeMap, time::Duration};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::{App, Mode, Platform};
+use super::{App, Change, Mode, Platform};
 use crate::{
     call::media::CallMedia,
     error::{CoreError, ErrorCode},
     locale, manual,
     plan::{ActivityKind, CarePlan, MeasurementKind},
     questionnaire::{Answer, AnswerProblem, Answers, Item, Questionnaire, Text},
-    recording::{self, AnswersRefused, EntryRefused, History, QuestionnaireResult},
+    recording::{self, AnswersRefused, EntryRefused, History},
     reminders::{self, Reminder},
+    results::{QuestionnaireResult, ReadingResult},
     store::messages::{IncomingMessage, Message},
-    today::{self, LatestResult, TodayView},
+    today::{self, TodayView},
+    vocabulary::ResultItem,
 };
 
 /// How long the demo nurse takes to answer a message.
@@ -37,7 +39,7 @@ pub struct Export {
 #[derive(Debug, Serialize)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum EntryOutcome {
-    Stored { result: Box<LatestResult> },
+    Stored { result: Box<ReadingResult> },
     Refused { problems: Vec<manual::EntryProblem> },
 }
 
@@ -99,7 +101,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     }
 
     /// One stored reading, judged, for the result screen.
-    pub fn reading(&self, id: i64) -> Result<LatestResult, CoreError> {
+    pub fn reading(&self, id: i64) -> Result<ReadingResult, CoreError> {
         self.with_store(|store| recording::reading_result(store, self.clock(), id))?
             .ok_or_else(|| CoreError::new(ErrorCode::StoreFailed, "no plan to judge by"))
     }
@@ -110,7 +112,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         kind: MeasurementKind,
         values: &BTreeMap<String, String>,
     ) -> Result<EntryOutcome, CoreError> {
-        let entered_by = self.recorder();
+        let entered_by = self.recording_by();
         let outcome = self.with_store_mut(|store| {
             match recording::record_manual(store, self.clock(), kind, values, &entered_by) {
                 Ok(result) => Ok(EntryOutcome::Stored { result: Box::new(result) }),
@@ -118,7 +120,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 Err(EntryRefused::Failed(error)) => Err(error),
             }
         })?;
-        if matches!(outcome, EntryOutcome::Stored { .. }) {
+        if let EntryOutcome::Stored { result } = &outcome {
+            self.recorded(ResultItem::Reading { id: result.id }, result.judgement.colour());
             self.sync_soon();
         }
         Ok(outcome)
@@ -143,7 +146,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// Stores the answers (after the summary) and sends them on.
     pub fn submit_answers(&self, id: &str, answers: &Answers) -> Result<AnswersOutcome, CoreError> {
         let questionnaire = self.questionnaire(id)?;
-        let entered_by = self.recorder();
+        let entered_by = self.recording_by();
         let identifier = self.new_identifier("response")?;
         let outcome = self.with_store_mut(|store| {
             match recording::submit_answers(store, self.clock(), &questionnaire, answers, &entered_by, &identifier) {
@@ -152,8 +155,22 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 Err(AnswersRefused::Failed(error)) => Err(error),
             }
         })?;
-        self.sync_soon();
+        if let AnswersOutcome::Stored { result } = &outcome {
+            self.recorded(ResultItem::Answers { id: result.id }, result.judgement.colour());
+            self.sync_soon();
+        }
         Ok(outcome)
+    }
+
+    /// The patient has read the advice of a result (a yellow one then
+    /// leaves the today screen; a red one stays until the service has seen
+    /// it).
+    pub fn mark_result_read(&self, item: ResultItem) -> Result<(), CoreError> {
+        let now = self.clock.now();
+        if self.with_store(|store| Ok(store.mark_result_read(item, now)?))? {
+            self.tell(Change::ResultRead { item });
+        }
+        Ok(())
     }
 
     /// The self-care plan in force, with its questionnaires' titles.
@@ -214,7 +231,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     pub fn send_message(&self, text: &str) -> Result<Vec<Message>, CoreError> {
         let identifier = self.new_identifier("message")?;
         let now = self.clock.now();
-        let by = self.recorder();
+        let by = self.recording_by();
         self.with_store_mut(|store| Ok(store.send_message(text, &identifier, now, &by)?))?;
         self.sync_soon();
         if self.mode() == Mode::Demo {
@@ -224,11 +241,13 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 body: locale::format(self.settings.lock().unwrap().locale, "demo-reply", &[]),
             };
             let store = self.store.clone();
+            let changes = self.changes.clone();
             self.runtime.spawn(async move {
                 tokio::time::sleep(DEMO_REPLY_AFTER).await;
                 if let Some(store) = store.lock().unwrap().as_mut() {
-                    if let Err(e) = store.receive_messages(&[reply]) {
-                        log::warn!("demo reply not stored: {e}");
+                    match store.receive_messages(&[reply]) {
+                        Ok(_) => changes.tell(Change::Messages),
+                        Err(e) => log::warn!("demo reply not stored: {e}"),
                     }
                 }
             });

@@ -8,7 +8,7 @@ use std::time::Duration;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
-use super::{App, Mode, Platform};
+use super::{App, Change, Mode, Platform};
 use crate::{
     call::media::CallMedia,
     enrolment::{authorize_url, parse_activation, Enrolment, Pkce},
@@ -93,6 +93,9 @@ pub struct ServiceStatus {
     pub nurse_unlocked: bool,
     /// Demo mode's nurse code, shown on the nurse lock screen (demo only).
     pub demo_nurse_code: Option<&'static str>,
+    /// When the service's newest plan was refused (the plan in force
+    /// before it still holds; the patient is asked to call).
+    pub plan_refused: Option<Timestamp>,
 }
 
 impl<P: Platform, M: CallMedia> App<P, M> {
@@ -101,9 +104,12 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     pub fn service_status(&self) -> ServiceStatus {
         let mode = self.mode();
         let sync = self.sync.lock().unwrap().clone();
-        let (outbox, plan, unread) = self
-            .with_store(|store| Ok((store.outbox_status()?, self.plan_now(store)?, store.unread_messages()?)))
-            .unwrap_or((OutboxStatus { waiting: 0, sent: 0 }, None, 0));
+        let (outbox, plan, unread, refused) = self
+            .with_store(|store| {
+                let refused = store.refused_plan()?.map(|r| r.at);
+                Ok((store.outbox_status()?, self.plan_now(store)?, store.unread_messages()?, refused))
+            })
+            .unwrap_or((OutboxStatus { waiting: 0, sent: 0 }, None, 0, None));
         // The demo sends nothing: its outbox is not the patient's.
         let outbox = if mode == Mode::Demo { OutboxStatus { waiting: 0, sent: 0 } } else { outbox };
         let enrolled_name = match mode {
@@ -126,6 +132,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             training: self.training(),
             nurse_unlocked: self.nurse_unlocked(),
             demo_nurse_code: self.demo_nurse_code(),
+            plan_refused: refused,
         }
     }
 
@@ -294,6 +301,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             }
         };
         self.sync.lock().unwrap().running = true;
+        self.tell(Change::Sync);
         let tz = self.clock.time_zone();
         let mut progress = |p: Progress| self.sync.lock().unwrap().progress = Some(p);
         let clock = self.clock.clone();
@@ -330,6 +338,20 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 // Something refused (403) waits for its later try; say so.
                 sync.last_error = (report.upload.forbidden > 0).then_some(ErrorCode::SyncForbidden);
                 sync.last_success = Some(self.clock.now());
+                let download = &report.download;
+                for (happened, change) in [
+                    (download.plans_accepted > 0, Change::PlanChanged),
+                    (download.plans_refused > 0, Change::PlanRefused),
+                    (download.messages_new > 0, Change::Messages),
+                    (download.acknowledgements_new > 0, Change::Acknowledged),
+                ] {
+                    if happened {
+                        self.tell(change);
+                    }
+                }
+                if download.plans_refused > 0 {
+                    log::warn!("a plan from the service was refused; the plan in force still holds");
+                }
             }
             Err(error) => {
                 log::warn!("sync round failed: {}", error.code());
@@ -344,6 +366,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 sync.last_error = Some(error.code());
             }
         }
+        drop(sync);
+        self.tell(Change::Sync);
     }
 
     /// The service accepts this tablet (again): remembered in `store`, and

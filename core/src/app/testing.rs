@@ -57,6 +57,30 @@ impl crate::clock::Clock for TestClock {
     }
 }
 
+/// A clock that moves with tokio's time, so a test with paused time
+/// (`start_paused`) moves the app's clock and its loops' sleeps together.
+#[derive(Clone)]
+pub(crate) struct TokioClock {
+    start: Timestamp,
+    base: tokio::time::Instant,
+}
+
+impl TokioClock {
+    pub fn at(text: &str) -> TokioClock {
+        TokioClock { start: text.parse().unwrap(), base: tokio::time::Instant::now() }
+    }
+}
+
+impl crate::clock::Clock for TokioClock {
+    fn now(&self) -> Timestamp {
+        let elapsed = jiff::SignedDuration::try_from(self.base.elapsed()).unwrap();
+        self.start + elapsed
+    }
+    fn time_zone(&self) -> jiff::tz::TimeZone {
+        crate::clock::oslo()
+    }
+}
+
 /// What the fake platform holds (shared across a restart).
 #[derive(Default)]
 pub(crate) struct Vault {

@@ -35,12 +35,7 @@ use crate::{
         Characteristic, DecodeError, Decoded,
     },
     measurement::{from_decoded, ClockCorrection, Measurement, MeasurementError, ReadingContext},
-    plan::CarePlan,
-    store::{
-        devices::DeviceInfo,
-        readings::{NewReading, Recorder},
-        Store,
-    },
+    vocabulary::DeviceInfo,
 };
 
 /// Where readings go; the app's sink stores them durably.
@@ -48,57 +43,6 @@ pub trait ReadingSink {
     /// Stores the measurements of one record; `sequence` is its record
     /// number when the device numbers records. Returns only once durable.
     fn store(&mut self, measurements: &[Measurement], sequence: Option<u16>) -> Result<(), CoreError>;
-}
-
-/// Judges readings against the plan in force, stores them (with the
-/// judgement) in the encrypted store, and advances the device's sequence
-/// number in the registry.
-pub struct StoreSink<'a> {
-    pub store: &'a mut Store,
-    pub device_id: &'a str,
-    pub recorder: &'a Recorder,
-    pub clock: &'a dyn Clock,
-    pub plan: Option<&'a CarePlan>,
-}
-
-impl ReadingSink for StoreSink<'_> {
-    fn store(&mut self, measurements: &[Measurement], sequence: Option<u16>) -> Result<(), CoreError> {
-        let now = self.clock.now();
-        let tz = self.clock.time_zone();
-        // Each by the plan in force when it was taken (a record fetched
-        // later from the device's memory by the plan of its own day).
-        let judgements = measurements
-            .iter()
-            .map(|m| crate::judging::judge_at_its_time(self.store, m, &tz, self.plan))
-            .collect::<Result<Vec<_>, _>>()?;
-        let readings: Vec<NewReading<'_>> = measurements
-            .iter()
-            .zip(&judgements)
-            .map(|(m, judged)| NewReading {
-                measurement: m,
-                entered_by: self.recorder.by,
-                relative: self.recorder.relative.as_deref(),
-                manual: false,
-                received_at: now,
-                judged: judged.as_ref().map(|(v, j)| (*v, j)),
-            })
-            .collect();
-        self.store.insert_readings(&readings)?;
-        Ok(self.store.device_seen(self.device_id, now, None, sequence)?)
-    }
-}
-
-/// Writes what a session learnt about the device into the registry: when
-/// it was seen, its battery, and the highest record number stored.
-pub fn remember(
-    store: &Store,
-    device_id: &str,
-    report: &SessionReport,
-    now: jiff::Timestamp,
-) -> Result<(), crate::store::StoreError> {
-    store.device_seen(device_id, now, report.battery_percent, report.last_sequence)?;
-    store.device_info_seen(device_id, &report.device_info, now)?;
-    Ok(())
 }
 
 /// A Device Information Service string: UTF-8, trailing NULs and spaces

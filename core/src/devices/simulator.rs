@@ -195,6 +195,10 @@ impl Transport for SimulatedLink {
         }
     }
 
+    async fn disconnect(&mut self) {
+        self.disconnected = true;
+    }
+
     async fn next_notification(&mut self, _wait: Duration) -> Result<Option<Notification>, TransportError> {
         self.check()?;
         if self.device.disconnect_after == Some(self.pushed) {

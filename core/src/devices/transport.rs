@@ -100,6 +100,9 @@ pub trait Transport {
     async fn write(&mut self, characteristic: u16, bytes: &[u8]) -> Result<(), TransportError>;
     /// The next pushed value, or `None` when nothing came within `wait`.
     async fn next_notification(&mut self, wait: Duration) -> Result<Option<Notification>, TransportError>;
+    /// Ends the connection (the device may sleep again); errors are of no
+    /// use to the caller and are dropped.
+    async fn disconnect(&mut self);
 }
 
 /// Finds and connects devices.

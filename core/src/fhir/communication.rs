@@ -7,7 +7,10 @@ use serde_json::{json, Value as Json};
 
 use super::canonical::{MESSAGE_IDENTIFIER, NOTICE_IDENTIFIER};
 use crate::{
-    store::messages::{Direction, Message},
+    store::{
+        messages::{Direction, Message},
+        plans::RefusedPlan,
+    },
     vocabulary::EnteredBy,
 };
 
@@ -45,17 +48,36 @@ pub fn message(m: &Message, subject: Option<&str>, recipient: Option<&Json>) -> 
 }
 
 /// A notice to the service (e.g. the local database was quarantined),
-/// without health data; `queued` is when it was queued.
-pub fn notice(identifier: &str, subject: Option<&str>, queued: Timestamp) -> Json {
+/// without health data; `queued` is when it was queued. A `plan-refused`
+/// notice names the refused plan (`about`) and the reason, so the service
+/// can send one the app reads.
+pub fn notice(identifier: &str, subject: Option<&str>, queued: Timestamp, refused: Option<&RefusedPlan>) -> Json {
     let event = identifier.split('/').nth(1).unwrap_or("notice");
+    let text = match refused.filter(|_| event == "plan-refused") {
+        Some(r) => format!(
+            "Heima: {event}: {} version {}: {} ({}). The plan in force before it still holds on the tablet.",
+            r.plan,
+            r.version.as_deref().unwrap_or("-"),
+            r.reason.as_str(),
+            r.detail
+        ),
+        None => format!("Heima: {event}"),
+    };
     let mut c = json!({
         "resourceType": "Communication",
         "identifier": [{ "system": NOTICE_IDENTIFIER, "value": identifier }],
         "status": "completed",
         "category": [{ "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/communication-category", "code": "alert" }] }],
         "sent": queued.to_string(),
-        "payload": [{ "contentString": format!("Heima: {event}") }],
+        "payload": [{ "contentString": text }],
     });
+    if let Some(r) = refused.filter(|r| event == "plan-refused" && r.plan.contains('/')) {
+        let reference = match &r.version {
+            Some(v) => format!("{}/_history/{v}", r.plan),
+            None => r.plan.clone(),
+        };
+        c["about"] = json!([{ "reference": reference }]);
+    }
     if let Some(s) = subject {
         c["subject"] = json!({ "reference": s });
     }

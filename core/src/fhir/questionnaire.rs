@@ -322,6 +322,13 @@ pub fn load(store: &Store, id: &str) -> Result<Option<Questionnaire>, StoreError
     parse(&json).map(Some).map_err(|e| StoreError::Corrupt(e.detail))
 }
 
+/// The newest saved version of the questionnaire with this canonical URL.
+pub fn load_by_url(store: &Store, url: &str) -> Result<Option<Questionnaire>, StoreError> {
+    let Some(resource) = store.questionnaire_resource_by_url(url)? else { return Ok(None) };
+    let json: Json = serde_json::from_str(&resource).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    parse(&json).map(Some).map_err(|e| StoreError::Corrupt(e.detail))
+}
+
 /// A stored `QuestionnaireResponse` as it is sent and exported: with the
 /// subject, its colour and judging plan (`plan`, a versioned reference),
 /// and who answered — the patient, or a relative as a contained

@@ -8,14 +8,7 @@ use serde::Serialize;
 
 use super::{ts, Store, StoreError};
 
-/// What a device says of itself (Device Information Service), when it
-/// offers it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct DeviceInfo {
-    pub manufacturer: Option<String>,
-    pub model: Option<String>,
-    pub serial: Option<String>,
-}
+pub use crate::vocabulary::DeviceInfo;
 
 /// A paired device as the registry knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -12,6 +12,7 @@ pub mod acknowledgements;
 pub mod devices;
 pub mod messages;
 mod migrations;
+pub mod open_results;
 pub mod outbox;
 pub mod plans;
 pub mod readings;

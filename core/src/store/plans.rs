@@ -10,9 +10,27 @@
 
 use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::{Store, StoreError};
+use super::{outbox, Store, StoreError};
+use crate::error::ErrorCode;
+
+/// The setting that remembers the last plan refused ([`RefusedPlan`]).
+const PLAN_REFUSED: &str = "plan.refused";
+
+/// A plan the service sent that the app could not read: the plan in force
+/// before it still holds. Named by the service's id and version, with the
+/// reason (the error code, and a detail naming fields, never values).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedPlan {
+    /// `CarePlan/<id>` as the service named it (`CarePlan` without an id).
+    pub plan: String,
+    pub version: Option<String>,
+    pub reason: ErrorCode,
+    pub detail: String,
+    /// When it was first refused.
+    pub at: Timestamp,
+}
 
 /// What happened to a plan the service sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -54,6 +72,37 @@ impl Store {
         let version = self.conn().last_insert_rowid() as u32;
         self.audit(now, "down", "plan-accepted", Some(&version.to_string()), None)?;
         Ok(PlanUpdate::Accepted { version, valid_from })
+    }
+
+    /// Remembers a refused plan, and the first time this plan version is
+    /// refused queues a notice to the service (`notice/plan-refused/…`),
+    /// in one transaction. `true` when it was new.
+    pub fn remember_refused_plan(&mut self, refused: &RefusedPlan) -> Result<bool, StoreError> {
+        if self.refused_plan()?.is_some_and(|r| r.plan == refused.plan && r.version == refused.version) {
+            return Ok(false);
+        }
+        let text = serde_json::to_string(refused).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
+            "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [PLAN_REFUSED, &text],
+        )?;
+        outbox::enqueue_notice(&tx, "plan-refused", refused.at)?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// The last plan refused, until a plan is accepted after it.
+    pub fn refused_plan(&self) -> Result<Option<RefusedPlan>, StoreError> {
+        self.setting(PLAN_REFUSED)?
+            .map(|text| serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .transpose()
+    }
+
+    /// A plan was accepted: no refusal stands any more.
+    pub fn forget_refused_plan(&self) -> Result<(), StoreError> {
+        self.conn().execute("DELETE FROM setting WHERE key = ?1", [PLAN_REFUSED])?;
+        Ok(())
     }
 
     /// The service's id and version of the plan the app numbered `version`.
@@ -106,6 +155,19 @@ impl Store {
             .query_row(
                 "SELECT resource FROM questionnaire WHERE id = ?1 ORDER BY received_utc DESC LIMIT 1",
                 [id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The newest saved version of the questionnaire with this canonical
+    /// URL, as sent (answers name their questionnaire by it).
+    pub fn questionnaire_resource_by_url(&self, url: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT resource FROM questionnaire WHERE url = ?1 ORDER BY received_utc DESC LIMIT 1",
+                [url],
                 |r| r.get(0),
             )
             .optional()?)

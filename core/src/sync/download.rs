@@ -11,7 +11,7 @@ use super::{
     bundle::incoming_message,
     client::{FhirClient, Search, SyncError},
 };
-use crate::store::{outbox::DOWNLOADED_UNTIL, Store};
+use crate::store::{outbox::DOWNLOADED_UNTIL, plans::RefusedPlan, Store};
 
 /// What one download did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -19,6 +19,8 @@ pub struct DownloadReport {
     pub messages_new: usize,
     pub plans_accepted: usize,
     pub plans_refused: usize,
+    /// A plan version refused for the first time (the service is told).
+    pub refused_plan_new: bool,
     pub questionnaires_new: usize,
     pub questionnaires_refused: usize,
     /// Readings and answers the service newly says a nurse has seen.
@@ -87,6 +89,9 @@ pub async fn download(
         ),
         None => (Search::default(), Search::default()),
     };
+    // A refused plan is fetched again next round: the watermark stays at
+    // or before it.
+    let mut refused: Option<(RefusedPlan, Option<Timestamp>)> = None;
     for plan in &plans.resources {
         if !plan_is_for(plan, subject) {
             report.not_for_this_patient += 1;
@@ -95,8 +100,27 @@ pub async fn download(
         match crate::fhir::careplan::accept(store, plan, now, tz) {
             Ok(crate::store::plans::PlanUpdate::Accepted { .. }) => report.plans_accepted += 1,
             Ok(_) => {}
-            Err(_) => report.plans_refused += 1,
+            Err(error) => {
+                report.plans_refused += 1;
+                let updated = plan["meta"]["lastUpdated"].as_str().and_then(|s| s.parse::<Timestamp>().ok());
+                let named = match plan["id"].as_str() {
+                    Some(id) => format!("CarePlan/{id}"),
+                    None => "CarePlan".to_string(),
+                };
+                let version = plan["meta"]["versionId"].as_str().map(str::to_string);
+                let this = RefusedPlan { plan: named, version, reason: error.code, detail: error.detail, at: now };
+                let earliest = match &refused {
+                    Some((_, before)) => (*before).min(updated).or(*before).or(updated),
+                    None => updated,
+                };
+                refused = Some((this, earliest));
+            }
         }
+    }
+    match &refused {
+        Some((plan, _)) => report.refused_plan_new = store.remember_refused_plan(plan)?,
+        None if report.plans_accepted > 0 => store.forget_refused_plan()?,
+        None => {}
     }
     for questionnaire in &questionnaires.resources {
         match crate::fhir::questionnaire::accept(store, questionnaire, now) {
@@ -136,7 +160,15 @@ pub async fn download(
         .chain(&tasks.resources)
         .collect();
     let previous: Option<Timestamp> = since.as_deref().and_then(|s| s.parse().ok());
-    if let Some(t) = newest_updated(&all, server_time) {
+    let newest = newest_updated(&all, server_time);
+    let newest = match refused.as_ref().map(|(_, at)| *at) {
+        // Not past the refused plan (`ge` fetches it again); one without a
+        // date holds the watermark where it was.
+        Some(Some(at)) => newest.map(|t| t.min(at)),
+        Some(None) => None,
+        None => newest,
+    };
+    if let Some(t) = newest {
         if previous.is_none_or(|p| t > p) {
             store.set_setting(DOWNLOADED_UNTIL, &t.to_string())?;
         }

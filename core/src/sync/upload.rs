@@ -113,7 +113,9 @@ fn entries_for(
             None => vec![],
         },
         ("Communication", None) => {
-            own(fhir::communication::notice(&item.identifier, subject, item.created), canonical::NOTICE_IDENTIFIER)
+            let refused = store.refused_plan()?;
+            let notice = fhir::communication::notice(&item.identifier, subject, item.created, refused.as_ref());
+            own(notice, canonical::NOTICE_IDENTIFIER)
         }
         ("QuestionnaireResponse", Some(id)) => match store.response_by_id(id)? {
             Some(r) => {

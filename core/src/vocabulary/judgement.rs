@@ -101,6 +101,15 @@ pub struct Cause {
     pub rule: Rule,
 }
 
+/// A judged item the screens name: a stored reading or one answered
+/// questionnaire, by its row id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "item", rename_all = "kebab-case")]
+pub enum ResultItem {
+    Reading { id: i64 },
+    Answers { id: i64 },
+}
+
 /// The result for one reading or answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "result", rename_all = "kebab-case")]

@@ -7,5 +7,5 @@ mod judgement;
 mod reading;
 
 pub use decimal::{Decimal, Special};
-pub use judgement::{Cause, Colour, Direction, Judgement, NotJudged, Rule};
-pub use reading::{loinc, Component, ComponentValue, EnteredBy, Measurement, MeasurementKind, Recorder};
+pub use judgement::{Cause, Colour, Direction, Judgement, NotJudged, ResultItem, Rule};
+pub use reading::{loinc, Component, ComponentValue, DeviceInfo, EnteredBy, Measurement, MeasurementKind, Recorder};

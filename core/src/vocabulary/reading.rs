@@ -145,3 +145,12 @@ impl EnteredBy {
         })
     }
 }
+
+/// What a device says of itself (Device Information Service), when it
+/// offers it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DeviceInfo {
+    pub manufacturer: Option<String>,
+    pub model: Option<String>,
+    pub serial: Option<String>,
+}

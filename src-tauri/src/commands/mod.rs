@@ -112,6 +112,13 @@ pub async fn attention(state: State<'_, AppState>, seen: u64) -> Result<Attentio
     }
 }
 
+/// Opens the stream of the core's changes to the window (once per page
+/// load): each change goes out over `channel` as it happens.
+#[tauri::command]
+pub fn listen_changes(app: tauri::AppHandle, channel: tauri::ipc::Channel<heima_core::app::Change>) {
+    tauri::async_runtime::spawn(crate::changes::to_window(app, channel));
+}
+
 /// Restarts the app (the "Heima must restart" button).
 #[tauri::command]
 pub fn restart(app: tauri::AppHandle) {

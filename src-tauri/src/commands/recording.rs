@@ -10,8 +10,9 @@ use heima_core::{
     plan::MeasurementKind,
     questionnaire::{Answer, AnswerProblem, Answers, Item, Questionnaire},
     recording::History,
+    results::ReadingResult,
     store::readings::EnteredBy,
-    today::LatestResult,
+    vocabulary::ResultItem,
 };
 use tauri::State;
 
@@ -48,7 +49,10 @@ pub fn measuring(state: State<'_, AppState>) {
 
 /// Takes a reading with a device (the demo's simulated one in demo mode).
 #[tauri::command]
-pub async fn measure_with_device(state: State<'_, AppState>, kind: MeasurementKind) -> Result<LatestResult, CoreError> {
+pub async fn measure_with_device(
+    state: State<'_, AppState>,
+    kind: MeasurementKind,
+) -> Result<ReadingResult, CoreError> {
     state.measure_with_device(kind).await
 }
 
@@ -64,7 +68,7 @@ pub fn enter_reading(
 
 /// One stored reading for the result screen.
 #[tauri::command(async)]
-pub fn reading(state: State<'_, AppState>, id: i64) -> Result<LatestResult, CoreError> {
+pub fn reading(state: State<'_, AppState>, id: i64) -> Result<ReadingResult, CoreError> {
     state.reading(id)
 }
 
@@ -106,6 +110,18 @@ pub fn plan(state: State<'_, AppState>) -> Result<Option<PlanView>, CoreError> {
 #[tauri::command(async)]
 pub fn plan_change_seen(state: State<'_, AppState>, version: u32) -> Result<(), CoreError> {
     state.plan_change_seen(version)
+}
+
+/// The patient has read the advice of a result.
+#[tauri::command(async)]
+pub fn mark_result_read(state: State<'_, AppState>, item: ResultItem) -> Result<(), CoreError> {
+    state.mark_result_read(item)
+}
+
+/// Demo only: the demo's oximeter sends a reading by itself in a moment.
+#[tauri::command]
+pub async fn demo_background_reading(state: State<'_, AppState>) -> Result<(), CoreError> {
+    state.demo_background_reading().await
 }
 
 /// Saves the patient's own record (a FHIR Bundle) in their documents

@@ -1,0 +1,175 @@
+//! What the core tells the screen: one stream of [`Change`]s. Whatever
+//! changes what a screen shows — a reading stored and judged (from a
+//! screen or a device in the background), a result read, a plan changed
+//! or refused, a message, the service's acknowledgement, sync, training,
+//! the nurse lock — is told here once, by the code that changed it. The
+//! shell forwards each change to the window as a Tauri event; the screens
+//! re-render on them instead of asking again and again.
+
+use serde::Serialize;
+
+use crate::vocabulary::{Colour, ResultItem};
+
+/// How many changes a slow listener may fall behind before it is told
+/// [`Change::Missed`] (and shows everything afresh).
+pub const BACKLOG: usize = 256;
+
+/// One change, as the window gets it (`{"change": "recorded", ...}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "change", rename_all = "kebab-case")]
+pub enum Change {
+    /// A reading or answered questionnaire was stored and judged.
+    Recorded { item: ResultItem, colour: Option<Colour> },
+    /// A reading came in the background (a device the patient used
+    /// without opening the app's measure screen) and needs the patient
+    /// now: the window shows its result at once, and the shell shows
+    /// `notification` when the window is hidden.
+    ShowReading { id: i64, notification: Notification },
+    /// The patient has read the advice of a result.
+    ResultRead { item: ResultItem },
+    /// A new plan has come; the patient is told what changed.
+    PlanChanged,
+    /// The service sent a plan the app could not read: the old plan still
+    /// holds; the patient is told to call, the service gets a notice.
+    PlanRefused,
+    /// New messages from the service.
+    Messages,
+    /// The service says a nurse has seen readings or answers.
+    Acknowledged,
+    /// Sync started or ended (what is waiting, sent, the last error).
+    Sync,
+    /// Training mode went on or off, and why.
+    Training { on: bool, why: TrainingSwitch },
+    /// The nurse screens opened or locked.
+    NurseLock { unlocked: bool },
+    /// The language or the display settings changed.
+    Settings,
+    /// What the app knows of Bluetooth changed (checked at start).
+    Bluetooth,
+    /// A task of the plan fell due and is not done: the shell shows the
+    /// notification.
+    Remind { notification: Notification },
+    /// A call rings: the call screen comes up, and the shell shows the
+    /// notification for when the app is not in front.
+    Ringing { notification: Notification },
+    /// The listener fell behind and missed changes: show everything afresh.
+    Missed,
+}
+
+/// When the shell shows a change's notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotifyWhen {
+    /// Whether or not the window is in front (a reminder, a call).
+    Always,
+    /// Only when the window is hidden, minimised or behind another: in
+    /// front, the screen shows it already.
+    WindowHidden,
+}
+
+impl Change {
+    /// The desktop notification this change carries, if any, and when the
+    /// shell shows it.
+    pub fn notification(&self) -> Option<(&Notification, NotifyWhen)> {
+        match self {
+            Change::Remind { notification } | Change::Ringing { notification } => {
+                Some((notification, NotifyWhen::Always))
+            }
+            Change::ShowReading { notification, .. } => Some((notification, NotifyWhen::WindowHidden)),
+            _ => None,
+        }
+    }
+}
+
+/// Why training mode went on or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TrainingSwitch {
+    /// The nurse switched it on her page.
+    ByNurse,
+    /// The nurse screens locked (left idle, or locked by hand): practice
+    /// never goes on unattended, and the screen says so.
+    NurseLocked,
+}
+
+/// A desktop notification, in the patient's language. It names no value,
+/// colour or kind: what it is about is shown in the app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notification {
+    pub title: String,
+    pub body: String,
+}
+
+/// The sending side, held by the app (a clone tells the same listeners).
+#[derive(Clone)]
+pub(crate) struct Changes {
+    sender: tokio::sync::broadcast::Sender<Change>,
+}
+
+impl Changes {
+    pub(crate) fn new() -> Changes {
+        Changes { sender: tokio::sync::broadcast::Sender::new(BACKLOG) }
+    }
+
+    /// Tells every listener; nobody listening is fine.
+    pub(crate) fn tell(&self, change: Change) {
+        let _ = self.sender.send(change);
+    }
+
+    pub(crate) fn listen(&self) -> Listener {
+        Listener { receiver: self.sender.subscribe() }
+    }
+}
+
+/// One listener's place in the stream.
+pub struct Listener {
+    receiver: tokio::sync::broadcast::Receiver<Change>,
+}
+
+impl Listener {
+    /// The next change; [`Change::Missed`] when this listener fell behind;
+    /// `None` when the app is gone.
+    pub async fn next(&mut self) -> Option<Change> {
+        use tokio::sync::broadcast::error::RecvError;
+        match self.receiver.recv().await {
+            Ok(change) => Some(change),
+            Err(RecvError::Lagged(_)) => Some(Change::Missed),
+            Err(RecvError::Closed) => None,
+        }
+    }
+
+    /// The next change if one is waiting (tests).
+    pub fn try_next(&mut self) -> Option<Change> {
+        use tokio::sync::broadcast::error::TryRecvError;
+        match self.receiver.try_recv() {
+            Ok(change) => Some(change),
+            Err(TryRecvError::Lagged(_)) => Some(Change::Missed),
+            Err(TryRecvError::Empty | TryRecvError::Closed) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn every_listener_hears_each_change_and_a_slow_one_is_told_it_missed_some() {
+        let changes = Changes::new();
+        let mut quick = changes.listen();
+        let mut slow = changes.listen();
+        changes.tell(Change::Messages);
+        assert_eq!(quick.next().await, Some(Change::Messages));
+        for _ in 0..BACKLOG + 1 {
+            changes.tell(Change::Sync);
+        }
+        assert_eq!(slow.next().await, Some(Change::Missed));
+        assert_eq!(slow.next().await, Some(Change::Sync), "then it goes on from where the backlog starts");
+        assert_eq!(
+            serde_json::to_value(Change::Training { on: false, why: TrainingSwitch::NurseLocked }).unwrap(),
+            serde_json::json!({ "change": "training", "on": false, "why": "nurse-locked" })
+        );
+        drop(changes);
+        while quick.try_next().is_some() {}
+        assert_eq!(quick.next().await, None, "the app is gone");
+    }
+}

@@ -1,0 +1,249 @@
+//! The app's loops, as tasks in the core: sync rounds, the push channel,
+//! plan reminders, the call watch, the nurse lock and the device watch.
+//! Each waits on the app's own wake-ups or on the time the core says, and
+//! tells what it finds as [`Change`]s; the clock that says what is due is
+//! the injected one. The shell only spawns them on its runtime (giving the
+//! device watch its Bluetooth scanner) and shows the notifications the
+//! changes carry.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use super::{App, Change, Notification, Platform, SessionOrigin, SessionWith};
+use crate::{
+    call::media::CallMedia,
+    devices::transport::{Scanner, Transport},
+};
+
+/// How often the reminder loop looks for tasks that fell due.
+pub const REMINDER_EVERY: Duration = Duration::from_secs(30);
+/// With push working, the call watch waits for nothing but the channel.
+const CALL_QUIET: Duration = Duration::from_secs(24 * 60 * 60);
+/// How often the device watch asks whether to scan (`devices::scan_plan`).
+pub const DEVICE_ASK_EVERY: Duration = Duration::from_secs(15);
+/// How long one scan of the device watch listens.
+const DEVICE_SCAN_FOR: Duration = Duration::from_secs(8);
+/// A nurse lock with nothing to wait for is looked at again after this.
+const NURSE_LOCK_IDLE: Duration = Duration::from_secs(60 * 60);
+
+/// How long until `at` by `now`; zero when it has passed.
+fn until(now: Timestamp, at: Timestamp) -> Duration {
+    Duration::try_from(at.duration_since(now)).unwrap_or(Duration::ZERO)
+}
+
+impl<P: Platform, M: CallMedia> App<P, M> {
+    /// Sync rounds: one at start, then when woken (enrolment, "send now",
+    /// a new reading, the push channel) or as often as the core says
+    /// (hourly with push, every 15 minutes without, sooner when something
+    /// waiting to be sent is due).
+    pub async fn run_sync(&self) {
+        loop {
+            self.sync_round().await;
+            tokio::select! {
+                _ = self.sync_wanted() => {}
+                _ = tokio::time::sleep(self.sync_every()) => {}
+            }
+        }
+    }
+
+    /// Keeps the push channel up: one session after another, waiting
+    /// between them as long as the core says (backoff after a failure,
+    /// hours when the service offers no subscriptions), or until an
+    /// enrolment wants a fresh start.
+    pub async fn run_push(&self) {
+        loop {
+            let wait = self.push_session().await;
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = self.push_wanted() => {}
+            }
+        }
+    }
+
+    /// Reminds of the plan's tasks as they fall due and are not done
+    /// ([`Change::Remind`], which the shell shows as a notification).
+    pub async fn run_reminders(&self) {
+        let mut last = self.clock.now();
+        loop {
+            tokio::time::sleep(REMINDER_EVERY).await;
+            let now = self.clock.now();
+            for reminder in self.reminders_due(last, now) {
+                let notification = Notification { title: reminder.title, body: reminder.body };
+                self.tell(Change::Remind { notification });
+            }
+            last = now;
+        }
+    }
+
+    /// Looks for an incoming call when the push channel announces one (or,
+    /// without push, as often as the core says), and tells when one rings.
+    pub async fn run_call_watch(&self) {
+        loop {
+            tokio::select! {
+                _ = self.call_check_wanted() => {}
+                _ = tokio::time::sleep(self.call_poll_every().unwrap_or(CALL_QUIET)) => {}
+            }
+            if self.call_poll_incoming().await {
+                let locale = self.settings().locale;
+                let title = crate::locale::format(locale, "call-incoming", &[]);
+                self.tell(Change::Ringing { notification: Notification { title, body: String::new() } });
+            }
+        }
+    }
+
+    /// Locks the nurse screens when their idle time is up (ending training,
+    /// with a notice), at that moment rather than at the next tap.
+    pub async fn run_nurse_lock(&self) {
+        loop {
+            let wait = match self.nurse_lock_due() {
+                Some(due) => until(self.clock.now(), due),
+                None => NURSE_LOCK_IDLE,
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = self.nurse_lock_changed.notified() => {}
+            }
+            self.lock_nurse_screens_if_idle();
+        }
+    }
+
+    /// Brings readings in without the patient doing anything but measuring:
+    /// when the scan plan says a scan is useful, scans for the paired
+    /// devices' services, connects to those in range and runs a device
+    /// session into the store ([`SessionOrigin::Background`]: a red is shown
+    /// at once). Only counts and kinds of failure are logged.
+    pub async fn run_device_watch<S: Scanner>(&self, mut scanner: S) {
+        loop {
+            tokio::time::sleep(DEVICE_ASK_EVERY).await;
+            let Ok(paired) = self.paired_devices() else { continue };
+            if paired.is_empty() || self.scan_wanted().is_none() {
+                continue;
+            }
+            let services: Vec<u16> = paired.iter().filter_map(|d| u16::from_str_radix(&d.service, 16).ok()).collect();
+            let in_range = match scanner.scan(&services, DEVICE_SCAN_FOR).await {
+                Ok(found) => found,
+                Err(e) => {
+                    log::warn!("scan failed: {}", e.kind());
+                    continue;
+                }
+            };
+            for device in paired.iter().filter(|d| in_range.iter().any(|a| a.id == d.id)) {
+                let mut link = match scanner.connect(&device.id).await {
+                    Ok(link) => link,
+                    Err(e) => {
+                        log::warn!("connect failed: {}", e.kind());
+                        continue;
+                    }
+                };
+                let offered = link.characteristics().len();
+                let with = SessionWith::Paired { last_sequence: device.last_sequence };
+                let report = self.take_readings(&mut link, &device.id, with, SessionOrigin::Background).await;
+                log::info!(
+                    "device session: {offered} characteristics, {} readings stored, {} duplicates, {} bad packets, transfer {:?}, ended {:?}",
+                    report.measurements_stored,
+                    report.duplicates_skipped,
+                    report.bad_packets.len(),
+                    report.transfer,
+                    report.ended
+                );
+                link.disconnect().await;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{sync::Arc, time::Duration};
+
+    use crate::{
+        app::{
+            testing::{TestApp, TokioClock},
+            Change,
+        },
+        devices::simulator::SimulatedScanner,
+        vocabulary::{Colour, ResultItem},
+    };
+
+    /// The device watch, over a clock that moves with tokio's paused time:
+    /// a paired oximeter in range sends a red reading with nobody looking;
+    /// it is stored, judged and told, and its result is asked onto the
+    /// screen with a notification that names nothing of it.
+    #[tokio::test(start_paused = true)]
+    async fn a_red_from_a_device_in_the_background_is_shown_at_once() {
+        let clock = TokioClock::at("2026-11-30T08:00:00Z");
+        let t = TestApp::demo_with(|c| c.clock = Arc::new(clock.clone()));
+        let device = crate::demo::devices::background_device();
+        t.app.nurse_unlock("2468").unwrap();
+        t.app.pair_device(&device.id, "1822", &device.name).unwrap();
+        t.app.nurse_lock();
+        let mut changes = t.app.listen();
+        let watch = t.app.run_device_watch(SimulatedScanner { devices: vec![device] });
+        tokio::pin!(watch);
+        let shown = async {
+            loop {
+                if let Some(Change::ShowReading { id, notification }) = changes.next().await {
+                    return (id, notification);
+                }
+            }
+        };
+        let (id, notification) = tokio::select! {
+            _ = &mut watch => unreachable!("the watch runs for as long as the app"),
+            shown = tokio::time::timeout(Duration::from_secs(120), shown) => shown.expect("shown within two minutes"),
+        };
+        let reading = t.app.reading(id).unwrap();
+        assert_eq!(reading.judgement.colour(), Some(Colour::Red));
+        let open = t.app.today().unwrap().unwrap().open;
+        assert!(
+            open.iter().any(|o| matches!(o, crate::results::OpenResult::Reading(r) if r.id == id)),
+            "and it stays on the today screen"
+        );
+        for text in [&notification.title, &notification.body] {
+            assert!(!text.chars().any(|c| c.is_ascii_digit()), "no value in the notification: {text}");
+            assert!(!text.to_lowercase().contains("rød") && !text.contains("SpO"), "nor colour or kind: {text}");
+        }
+        assert!(!notification.body.is_empty());
+        let _ = ResultItem::Reading { id };
+    }
+
+    /// The reminder loop over the same clock: a task that falls due and is
+    /// not done is told once, as a notification in the patient's language.
+    #[tokio::test(start_paused = true)]
+    async fn a_task_falling_due_is_reminded_once() {
+        // The demo's morning weighing is due at 08:00 Oslo time (07:00 UTC).
+        let clock = TokioClock::at("2026-11-30T06:59:00Z");
+        let t = TestApp::demo_with(|c| c.clock = Arc::new(clock.clone()));
+        let mut changes = t.app.listen();
+        let reminders = t.app.run_reminders();
+        tokio::pin!(reminders);
+        let mut reminded = |minutes: u64| {
+            let told: Vec<Change> = std::iter::from_fn(|| changes.try_next()).collect();
+            let bodies: Vec<String> = told
+                .into_iter()
+                .filter_map(|c| match c {
+                    Change::Remind { notification } => Some(notification.body),
+                    _ => None,
+                })
+                .collect();
+            (minutes, bodies)
+        };
+        tokio::select! {
+            _ = &mut reminders => unreachable!(),
+            _ = tokio::time::sleep(Duration::from_secs(30)) => {}
+        }
+        assert_eq!(reminded(0), (0, vec![]), "nothing before it is due");
+        tokio::select! {
+            _ = &mut reminders => unreachable!(),
+            _ = tokio::time::sleep(Duration::from_secs(10 * 60)) => {}
+        }
+        let (_, due) = reminded(10);
+        assert!(!due.is_empty() && due.iter().all(|b| b.contains("08:00")), "{due:?}");
+        tokio::select! {
+            _ = &mut reminders => unreachable!(),
+            _ = tokio::time::sleep(Duration::from_secs(60 * 60)) => {}
+        }
+        let (_, later) = reminded(70);
+        assert!(later.iter().all(|b| !b.contains("08:00")), "the 08:00 tasks are reminded once: {later:?}");
+    }
+}

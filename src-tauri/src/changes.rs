@@ -1,0 +1,46 @@
+//! Hands the core's changes on: to the window over the Tauri channel it
+//! opened with `listen_changes`, and to the desktop as the notifications
+//! some changes carry (shown when the core says: always, or only when the
+//! window is not in front).
+
+use heima_core::app::{Change, NotifyWhen};
+use tauri::{ipc::Channel, AppHandle, Manager};
+use tauri_plugin_notification::NotificationExt;
+
+use crate::AppState;
+
+/// Sends each change to the window until the window's channel closes (a
+/// reload opens a new one).
+pub async fn to_window(app: AppHandle, channel: Channel<Change>) {
+    let mut listener = app.state::<AppState>().listen();
+    while let Some(change) = listener.next().await {
+        if channel.send(change).is_err() {
+            return;
+        }
+    }
+}
+
+/// Whether the main window is shown, not minimised and has the focus.
+fn window_in_front(app: &AppHandle) -> bool {
+    app.get_webview_window("main").is_some_and(|w| {
+        w.is_visible().unwrap_or(false) && !w.is_minimized().unwrap_or(true) && w.is_focused().unwrap_or(false)
+    })
+}
+
+/// Shows the notifications the changes carry, for as long as the app runs.
+pub async fn notify(app: AppHandle) {
+    let mut listener = app.state::<AppState>().listen();
+    while let Some(change) = listener.next().await {
+        let Some((notification, when)) = change.notification() else { continue };
+        if when == NotifyWhen::WindowHidden && window_in_front(&app) {
+            continue;
+        }
+        let mut builder = app.notification().builder().title(&notification.title);
+        if !notification.body.is_empty() {
+            builder = builder.body(&notification.body);
+        }
+        if let Err(e) = builder.show() {
+            log::warn!("notification not shown: {e}");
+        }
+    }
+}
