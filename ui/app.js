@@ -9,8 +9,8 @@
 
 import { invoke, listenToChanges } from "./ipc.js";
 import { loadLocale } from "./i18n.js";
-import { button, el, heading, showError, showErrors, showNotice } from "./dom.js";
-import { app, refreshChrome, registerScreens, route } from "./shell.js";
+import { button, el, heading, showError, showErrors } from "./dom.js";
+import { app, refreshChrome, registerScreens, route, tellNotice } from "./shell.js";
 import { renderToday } from "./screens/today.js";
 import { renderMeasure, renderResult } from "./screens/measure.js";
 import { renderQuestionnaire } from "./screens/questionnaire.js";
@@ -76,16 +76,31 @@ async function start() {
   invoke("ui_ready").catch(() => {});
 }
 
+/** Screens where someone may be typing or answering: a background result
+ * does not take them away. */
+const BUSY_SCREENS = new Set(["measure", "questionnaire", "messages", "nurse", "call"]);
+
 /** What the core tells: a red reading from the background opens its
  * result at once; training ended by the lock says so; the banners follow
  * every change, and the screen on show does what it wants with it. */
 async function onChange(change) {
   if (change.change === "show-reading") {
-    location.hash = `#/result/${change.id}`;
+    // In the middle of typing or answering, nothing is lost: a notice
+    // with the way to the result instead (it stays on the today screen).
+    if (BUSY_SCREENS.has(document.getElementById("main").dataset.screen)) {
+      const notice = el("p", "notice notice--warn", "background-result-waiting");
+      notice.dataset.code = "background-result";
+      const open = el("a", "button button--secondary", "background-result-open");
+      open.href = `#/result/${change.id}`;
+      notice.append(" ", open);
+      document.getElementById("notices").replaceChildren(notice);
+    } else {
+      location.hash = `#/result/${change.id}`;
+    }
     return;
   }
   if (change.change === "training" && !change.on && change.why === "nurse-locked") {
-    showNotice("training-ended-locked", "training-ended");
+    tellNotice("training-ended-locked", "training-ended");
   }
   try {
     if (change.change !== "remind") await refreshChrome();

@@ -5,11 +5,19 @@
 
 import { invoke } from "./ipc.js";
 import { pick, setMessage } from "./i18n.js";
-import { formatValue, showError, clearErrors } from "./dom.js";
+import { formatValue, showError, showNotice, clearErrors } from "./dom.js";
 
 /** `onChange`: what the screen on show does when the core tells a change
- * (each screen sets its own when it is drawn; none: nothing). */
-export const app = { settings: null, status: null, onChange: null };
+ * (each screen sets its own when it is drawn; none: nothing). `notice`:
+ * a notice shown now that stays through the next move. */
+export const app = { settings: null, status: null, onChange: null, notice: null };
+
+/** Shows a notice (a Fluent id, and a code for tests) that stays on the
+ * screen through the next move. */
+export function tellNotice(id, code) {
+  app.notice = { id, code, keep: true };
+  showNotice(id, code);
+}
 
 const main = () => document.getElementById("main");
 let screens = {};
@@ -36,10 +44,25 @@ export async function refreshChrome() {
   return status;
 }
 
-export async function route() {
+/** The screen on show drawn afresh after a change the core told: what
+ * the notices say stays. */
+export function redraw() {
+  return route({ fresh: false });
+}
+
+/** Draws the screen the address names; a move (`fresh`, the default)
+ * clears the notices of the screen before. */
+export async function route({ fresh = true } = {}) {
   const parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
   let name = screens[parts[0]] ? parts[0] : "today";
-  clearErrors();
+  if (fresh) {
+    clearErrors();
+    // A notice the core just gave survives the move it may have caused.
+    if (app.notice && app.notice.keep) {
+      showNotice(app.notice.id, app.notice.code);
+      app.notice = { ...app.notice, keep: false };
+    }
+  }
   try {
     // Leaving the nurse's page: the core locks it (unless training is on).
     if (main().dataset.screen === "nurse" && name !== "nurse") await invoke("nurse_page_left");

@@ -146,17 +146,47 @@ async fn plans_and_questionnaires_come_down_by_polling() {
     let mut changed = created.clone();
     changed["title"] = serde_json::json!("Egenbehandlingsplan (revidert)");
     hfs.update(&changed).await;
-    // And posts a broken plan, which is refused without harm.
+    // And posts a draft, which is not for the patient yet, and a broken
+    // plan, which is refused without harm: remembered, with a notice for
+    // the service queued once, and fetched again by the next poll.
+    let mut draft = plan.clone();
+    draft["status"] = serde_json::json!("draft");
+    client.post("CarePlan", &draft).await.unwrap();
     let mut broken = plan.clone();
-    broken["status"] = serde_json::json!("draft");
-    client.post("CarePlan", &broken).await.unwrap();
+    broken["period"] = serde_json::json!({});
+    let broken = client.post("CarePlan", &broken).await.unwrap();
 
     let report = download(&mut store, &client, None, now, &tz).await.unwrap();
-    assert_eq!((report.plans_accepted, report.plans_refused), (1, 1), "{report:?}");
+    assert_eq!((report.plans_accepted, report.plans_refused, report.plans_not_in_use), (1, 1, 1), "{report:?}");
+    assert!(report.refused_plan_new);
     assert_eq!(store.plan_versions().unwrap().len(), 2);
     let newest = heima_core::fhir::careplan::in_force(&store, now, &tz).unwrap().unwrap();
     assert_eq!(newest.version, 2);
     assert_eq!(newest.title.as_deref(), Some("Egenbehandlingsplan (revidert)"));
+    let refused = store.refused_plan().unwrap().expect("the refusal is remembered");
+    assert_eq!(refused.plan, format!("CarePlan/{}", broken["id"].as_str().unwrap()));
+    assert_eq!(refused.reason.as_str(), "plan-invalid");
+    let notices = |store: &Store| {
+        store
+            .outbox_due(Timestamp::MAX, 50)
+            .unwrap()
+            .into_iter()
+            .filter(|i| i.identifier.contains("plan-refused"))
+            .count()
+    };
+    assert_eq!(notices(&store), 1);
+
+    let report = download(&mut store, &client, None, now, &tz).await.unwrap();
+    assert_eq!((report.plans_refused, report.refused_plan_new), (1, false), "fetched again, told once: {report:?}");
+    assert_eq!(notices(&store), 1);
+
+    // The service mends it: accepted, and the refusal is over.
+    let mut mended = broken.clone();
+    mended["period"] = plan["period"].clone();
+    hfs.update(&mended).await;
+    let report = download(&mut store, &client, None, now, &tz).await.unwrap();
+    assert_eq!((report.plans_accepted, report.plans_refused), (1, 0), "{report:?}");
+    assert_eq!(store.refused_plan().unwrap(), None);
 }
 
 /// The server-assigned id of a questionnaire, looked up by its name.

@@ -108,3 +108,5 @@ plan-refused-text = The follow-up service sent a new plan that Heima could not r
 plan-refused-call = Call the follow-up service: { $phone }
 notify-reading-title = Heima
 notify-reading-body = A new reading needs your attention. Open Heima.
+background-result-waiting = A new reading needs your attention.
+background-result-open = See the reading

@@ -108,3 +108,5 @@ plan-refused-text = Oppfølgingstjenesten sendte en ny plan som Heima ikke kunne
 plan-refused-call = Ring oppfølgingstjenesten: { $phone }
 notify-reading-title = Heima
 notify-reading-body = En ny måling trenger oppmerksomheten din. Åpne Heima.
+background-result-waiting = En ny måling trenger oppmerksomheten din.
+background-result-open = Se målingen

@@ -108,3 +108,5 @@ plan-refused-text = Oppfølgingstenesta sende ein ny plan som Heima ikkje kunne 
 plan-refused-call = Ring oppfølgingstenesta: { $phone }
 notify-reading-title = Heima
 notify-reading-body = Ei ny måling treng merksemda di. Opne Heima.
+background-result-waiting = Ei ny måling treng merksemda di.
+background-result-open = Sjå målinga

@@ -6,7 +6,7 @@
 import { invoke } from "../ipc.js";
 import { formatTag, t } from "../i18n.js";
 import { el, heading, formatValue, SIGN } from "../dom.js";
-import { app, route } from "../shell.js";
+import { app, redraw } from "../shell.js";
 
 const KINDS = ["blood-pressure", "oxygen-saturation", "body-weight", "body-temperature", "pulse", "blood-glucose"];
 const PERIODS = [7, 30, 90];
@@ -111,7 +111,7 @@ export async function renderHistory(params, status) {
   const days = PERIODS.includes(Number(params[1])) ? Number(params[1]) : 30;
   const section = el("section", "screen screen--history");
   section.append(heading("history-heading"));
-  app.onChange = (change) => { if (["recorded", "acknowledged", "sync", "missed"].includes(change.change)) return route(); };
+  app.onChange = (change) => { if (["recorded", "acknowledged", "sync", "missed"].includes(change.change)) return redraw(); };
   const kinds = el("div", "segmented");
   kinds.setAttribute("role", "group");
   kinds.setAttribute("aria-label", t("history-choose-kind"));

@@ -5,7 +5,7 @@
 // whom to call.
 
 import { invoke } from "../ipc.js";
-import { app, route } from "../shell.js";
+import { app, redraw } from "../shell.js";
 import { pick, t } from "../i18n.js";
 import { el, heading, button, linkButton, radioChoice, formatValue, showError, clearErrors, announce, SIGN, colourOf } from "../dom.js";
 import { causeLine, hasCalls, helpBlock, whomNow } from "./help.js";
@@ -239,6 +239,6 @@ export async function renderResult(params, status) {
   }
   section.append(linkButton("result-to-today", "#/today"), linkButton("result-to-history", `#/history/${r.kind}/7`));
   // The service's "seen" and "sent" show as they come.
-  app.onChange = (change) => { if (["sync", "acknowledged", "missed"].includes(change.change)) return route(); };
+  app.onChange = (change) => { if (["sync", "acknowledged", "missed"].includes(change.change)) return redraw(); };
   return section;
 }

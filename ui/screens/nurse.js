@@ -8,7 +8,7 @@
 import { invoke } from "../ipc.js";
 import { t } from "../i18n.js";
 import { el, heading, button, clearErrors, announce, deviceItem, fieldForm, showError } from "../dom.js";
-import { refreshChrome, route } from "../shell.js";
+import { redraw, refreshChrome, route } from "../shell.js";
 import { pairedList, renderServiceStatus, watchServiceStatus } from "./settings.js";
 
 function lockScreen(status) {
@@ -245,7 +245,7 @@ export async function renderNurse(_params, status) {
   section.append(lockButton());
   // Locked by the core (left idle): the lock screen comes back at once.
   watchServiceStatus((change) => {
-    if (change.change === "nurse-lock" && !change.unlocked) return route();
+    if (change.change === "nurse-lock" && !change.unlocked) return redraw();
   });
   return section;
 }

@@ -8,7 +8,7 @@
 import { invoke } from "../ipc.js";
 import { formatMoment, pick, t } from "../i18n.js";
 import { el, heading, button, linkButton, announce, colourOf, SIGN } from "../dom.js";
-import { app, route } from "../shell.js";
+import { app, redraw } from "../shell.js";
 import { resultCard } from "./measure.js";
 import { activityText, callLink, dateLocal, hasCalls, timingText, whomNow } from "./help.js";
 
@@ -240,6 +240,8 @@ function openResults(open, view) {
     card.dataset.item = o.item;
     card.dataset.id = o.id;
     const body = card.querySelector(".result-body");
+    // The day too: it may be from an earlier one.
+    card.querySelector(".task-due")?.remove();
     body.prepend(el("span", "result-when", "open-when", { when: formatMoment(o.at) }));
     if (card.dataset.colour === "red") {
       body.append(el("p", "open-until", "open-red-until-seen"));
@@ -260,7 +262,7 @@ function openResults(open, view) {
 const TODAY_CHANGES = new Set(["recorded", "result-read", "acknowledged", "plan-changed", "plan-refused", "sync", "training", "missed"]);
 
 export async function renderToday(_params, status) {
-  app.onChange = (change) => { if (TODAY_CHANGES.has(change.change)) return route(); };
+  app.onChange = (change) => { if (TODAY_CHANGES.has(change.change)) return redraw(); };
   if (status.mode === "ended") return renderGoodbye();
   if (status.mode === "recovery") return renderRecovery();
   if (status.mode === "revoked") return renderRevoked(status);

@@ -352,6 +352,11 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 if download.plans_refused > 0 {
                     log::warn!("a plan from the service was refused; the plan in force still holds");
                 }
+                // The notice about a plan refused for the first time goes
+                // with the next round, now (it fetches the plan again, too).
+                if download.refused_plan_new {
+                    self.sync_soon();
+                }
             }
             Err(error) => {
                 log::warn!("sync round failed: {}", error.code());

@@ -21,6 +21,8 @@ pub struct DownloadReport {
     pub plans_refused: usize,
     /// A plan version refused for the first time (the service is told).
     pub refused_plan_new: bool,
+    /// Drafts and plans entered in error, left alone.
+    pub plans_not_in_use: usize,
     pub questionnaires_new: usize,
     pub questionnaires_refused: usize,
     /// Readings and answers the service newly says a nurse has seen.
@@ -95,6 +97,12 @@ pub async fn download(
     for plan in &plans.resources {
         if !plan_is_for(plan, subject) {
             report.not_for_this_patient += 1;
+            continue;
+        }
+        // A draft (or one entered in error) is not for the patient yet:
+        // neither taken nor refused.
+        if matches!(plan["status"].as_str(), Some("draft" | "entered-in-error")) {
+            report.plans_not_in_use += 1;
             continue;
         }
         match crate::fhir::careplan::accept(store, plan, now, tz) {
