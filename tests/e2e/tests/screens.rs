@@ -199,7 +199,7 @@ async fn messages_nurse_pairing_training_and_nynorsk() {
     app.wait_for_text("main", "Øvingsmodus: dette teller ikke").await;
     app.type_into("#manual-2708-6", "97").await;
     app.click("#manual-form button[type=submit]").await;
-    app.wait_for_text("#result", "Øving").await;
+    app.wait_for_text("#result", "Øving – teller ikke og sendes ikke").await;
     app.check_screen("training-result-nb").await;
     app.click("nav a[data-route=today]").await;
     app.wait_for_text("#training-banner", "Øvingsmodus").await;

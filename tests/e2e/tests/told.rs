@@ -116,7 +116,7 @@ async fn a_changed_plan_and_a_refused_one_are_told_without_a_tap() {
         .await;
     app.wait_for_text("#plan-refused", "Den gamle planen gjelder fortsatt").await;
     app.wait_for_js("return !!document.querySelector('#plan-refused a[href^=\"tel:\"]')").await;
-    assert!(app.texts("li.task").await.len() > 0, "the old plan's tasks are still there");
+    assert!(!app.texts("li.task").await.is_empty(), "the old plan's tasks are still there");
     app.check_screen("today-plan-refused-nb").await;
     let started = Instant::now();
     let told = loop {
