@@ -131,15 +131,20 @@ fn completions(store: &Store, plan: &CarePlan, from: Timestamp, to: Timestamp) -
 /// today screen (for reminders and the device watch); `None` while no plan
 /// has come. Paused or ended: nothing is due, nothing is missed.
 pub fn tasks_now(store: &Store, clock: &dyn Clock) -> Result<Option<(CarePlan, Vec<Task>)>, StoreError> {
-    let now = clock.now();
-    let Some(plan) = crate::fhir::careplan::in_force(store, now, &clock.time_zone())? else { return Ok(None) };
-    if plan.is_resting() {
-        return Ok(Some((plan, vec![])));
-    }
-    // A week back, for "n times a week" progress.
-    let done = completions(store, &plan, now - SignedDuration::from_hours(24 * 8), now)?;
-    let tasks = tasks_for_today(&plan, &done, clock);
+    let Some(plan) = crate::fhir::careplan::in_force(store, clock.now(), &clock.time_zone())? else { return Ok(None) };
+    let tasks = tasks_of(store, &plan, clock)?;
     Ok(Some((plan, tasks)))
+}
+
+/// Today's tasks of `plan`, the plan in force (the app keeps it read).
+pub fn tasks_of(store: &Store, plan: &CarePlan, clock: &dyn Clock) -> Result<Vec<Task>, StoreError> {
+    if plan.is_resting() {
+        return Ok(vec![]);
+    }
+    let now = clock.now();
+    // A week back, for "n times a week" progress.
+    let done = completions(store, plan, now - SignedDuration::from_hours(24 * 8), now)?;
+    Ok(tasks_for_today(plan, &done, clock))
 }
 
 /// The today screen, or `None` while no plan has come from the service.
@@ -149,9 +154,22 @@ pub fn view(
     demo: bool,
     patient_name: Option<&str>,
 ) -> Result<Option<TodayView>, StoreError> {
+    let plan = crate::fhir::careplan::in_force(store, clock.now(), &clock.time_zone())?;
+    view_of(store, plan, clock, demo, patient_name)
+}
+
+/// The today screen of `plan`, the plan in force (the app keeps it read).
+pub fn view_of(
+    store: &Store,
+    plan: Option<CarePlan>,
+    clock: &dyn Clock,
+    demo: bool,
+    patient_name: Option<&str>,
+) -> Result<Option<TodayView>, StoreError> {
     let now = clock.now();
     let tz = clock.time_zone();
-    let Some((plan, tasks)) = tasks_now(store, clock)? else { return Ok(None) };
+    let Some(plan) = plan else { return Ok(None) };
+    let tasks = tasks_of(store, &plan, clock)?;
     let mut titles = BTreeMap::new();
     for activity in &plan.activities {
         if let ActivityKind::Questionnaire { questionnaire } = &activity.kind {

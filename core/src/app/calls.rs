@@ -101,8 +101,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             }
             Mode::Enrolled => {
                 let enrolment = self
-                    .platform
-                    .load_enrolment()
+                    .enrolment()
                     .ok()
                     .flatten()
                     .ok_or_else(|| CallError::new(ErrorCode::CallNotOffered, "not enrolled"))?;
@@ -131,7 +130,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 answer
             }
             _ => {
-                let answer = self.platform.load_enrolment().ok().flatten().is_some_and(|e| e.call_endpoint.is_some());
+                let answer = self.enrolment().ok().flatten().is_some_and(|e| e.call_endpoint.is_some());
                 *known = Some((Instant::now(), answer));
                 answer
             }

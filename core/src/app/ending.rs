@@ -84,7 +84,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             }
         }
         self.push_forget().await;
-        let tokens_revoked = match self.platform.load_enrolment() {
+        let tokens_revoked = match self.enrolment() {
             Ok(Some(enrolment)) => match enrol::revoke(&enrolment, REVOKE_TIMEOUT).await {
                 Ok(revoked) => revoked,
                 Err(error) => {
@@ -111,14 +111,14 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         // Ended first, so no new round or screen opens the store; a round
         // already under way (the sync loop's) finishes before files go.
         self.life.lock().unwrap().ended = true;
-        let started = std::time::Instant::now();
-        while self.sync.lock().unwrap().running && started.elapsed() < ROUND_WAIT {
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let _round = tokio::time::timeout(ROUND_WAIT, self.round.lock()).await;
         drop(self.store.lock().unwrap().take());
+        *self.plan.lock().unwrap() = None;
+        *self.enrolment.lock().unwrap() = None;
         *self.pending_enrolment.lock().unwrap() = None;
         *self.takes_calls.lock().unwrap() = None;
         let mut failures = Vec::new();
+        self.forget_real_key();
         if let Err(error) = self.platform.forget_store_key() {
             failures.push(format!("store key: {error}"));
         }
@@ -126,7 +126,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         for file in [StoreFile::Real, StoreFile::Demo] {
             failures.extend(remove_database(&file.path(dir)));
         }
-        if let Err(error) = self.platform.forget_enrolment() {
+        if let Err(error) = self.drop_enrolment() {
             failures.push(format!("enrolment: {error}"));
         }
         failures.extend(remove_folder_contents(dir));

@@ -246,4 +246,62 @@ mod tests {
         let (_, later) = reminded(70);
         assert!(later.iter().all(|b| !b.contains("08:00")), "the 08:00 tasks are reminded once: {later:?}");
     }
+
+    /// An idle enrolled hour, over a clock that moves with tokio's paused
+    /// time: every loop of the app runs (the service refuses connections,
+    /// a device is paired but never in range), and a window on the today
+    /// screen does what the UI does — draws the chrome and the screen at
+    /// start and again on each change told. Counts what the hour costs:
+    /// keyring reads of the enrolment after start and plan reads from FHIR.
+    /// `cargo nextest run -p heima-core idle_enrolled_hour --no-capture`
+    /// prints them (`IDLE_HOUR {...}`, in `bench/RESULTS.md`).
+    #[tokio::test(start_paused = true)]
+    async fn an_idle_enrolled_hour() {
+        use crate::{app::testing::NoScanner, fhir::careplan};
+        let clock = TokioClock::at("2026-11-30T09:00:00Z");
+        let enrolment = TestApp::enrolment("https://127.0.0.1:9/r4");
+        let t = TestApp::enrolled_with_config(enrolment, |c| c.clock = Arc::new(clock.clone()));
+        let plan: serde_json::Value = serde_json::from_str(crate::demo::CAREPLAN_JSON).unwrap();
+        t.app
+            .with_store(|s| {
+                careplan::accept(s, &plan, jiff::Timestamp::UNIX_EPOCH, &crate::clock::oslo())?;
+                Ok(s.pair_device("aa:bb", "1822", "Oksymeter", jiff::Timestamp::UNIX_EPOCH)?)
+            })
+            .unwrap();
+        let mut changes = t.app.listen();
+        // The window opens on the today screen.
+        let _ = (t.app.settings(), t.app.service_status(), t.app.today().unwrap());
+        let (reads_at_start, parses_at_start) = (t.platform().keyring_reads(), careplan::parse_count());
+        let window = async {
+            let mut told = 0;
+            while let Some(change) = changes.next().await {
+                told += 1;
+                if !matches!(change, Change::Remind { .. }) {
+                    let _ = (t.app.service_status(), t.app.today());
+                }
+            }
+            told
+        };
+        tokio::pin!(window);
+        let hour = async {
+            tokio::join!(
+                t.app.run_sync(),
+                t.app.run_push(),
+                t.app.run_reminders(),
+                t.app.run_call_watch(),
+                t.app.run_nurse_lock(),
+                t.app.run_device_watch(NoScanner),
+            )
+        };
+        tokio::select! {
+            _ = hour => unreachable!("the loops run for as long as the app"),
+            _ = &mut window => unreachable!("the app is there"),
+            _ = tokio::time::sleep(Duration::from_secs(60 * 60)) => {}
+        }
+        let reads = t.platform().keyring_reads() - reads_at_start;
+        let parses = careplan::parse_count() - parses_at_start;
+        println!("IDLE_HOUR {{\"keyring_reads\": {reads}, \"plan_parses\": {parses}}}");
+        assert_eq!(reads, 0, "the enrolment and the store key are read once, at start");
+        assert!(parses <= 1, "one plan version, read at most once: {parses}");
+    }
 }

@@ -166,6 +166,9 @@ pub struct App<P: Platform, M: CallMedia> {
     /// reason is among the notices).
     store: Arc<Mutex<Option<Store>>>,
     sync: Mutex<SyncStatus>,
+    /// Held by a sync round while it runs (ending the follow-up waits for
+    /// it instead of asking again and again).
+    round: tokio::sync::Mutex<()>,
     /// Wakes the sync loop at once (enrolment, "send now", a new reading).
     sync_wake: tokio::sync::Notify,
     /// Where the push channel stands (`app/push.rs`).
@@ -188,6 +191,14 @@ pub struct App<P: Platform, M: CallMedia> {
     demo_nurse: DemoNurse<M>,
     /// Where background work (a demo reply) runs.
     runtime: tokio::runtime::Handle,
+    /// The real store's key, read from the keyring once (sync rounds open
+    /// their own connection with it).
+    real_key: Mutex<Option<StoreKey>>,
+    /// The enrolment as the keyring holds it, read once (`None`: not read
+    /// yet) and written through ([`App::enrolment`]).
+    enrolment: Mutex<Option<Option<Enrolment>>>,
+    /// The plan in force, parsed once per version ([`App::plan_now`]).
+    plan: Mutex<Option<crate::plan::CarePlan>>,
     /// An enrolment the nurse has not confirmed yet.
     pending_enrolment: Mutex<Option<Enrolment>>,
     /// A `heima-enrol:` link that opened the app, for the enrolment form.
@@ -243,7 +254,11 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let started = clock.now();
         let demo = DemoService::new(&*clock);
         let file = if settings.is_demo() { StoreFile::Demo } else { StoreFile::Real };
-        let store = open_store(&platform, &config.data_dir, file, clock.now(), &mut notices);
+        let opened = open_store(&platform, &config.data_dir, file, clock.now(), &mut notices);
+        let (store, real_key) = match opened {
+            Some((store, key)) => (Some(store), (file == StoreFile::Real).then_some(key)),
+            None => (None, None),
+        };
         let key_missing = file == StoreFile::Real && notices.iter().any(|n| n.code == ErrorCode::StoreKeyMissing);
         let store = store.map(|mut store| {
             if file == StoreFile::Demo {
@@ -269,6 +284,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             bluetooth: Mutex::new(BluetoothStatus::Checking),
             store: Arc::new(Mutex::new(store)),
             sync: Mutex::new(sync),
+            round: tokio::sync::Mutex::new(()),
             sync_wake: tokio::sync::Notify::new(),
             push: Mutex::new(crate::sync::push::PushState::Off),
             call_wake: tokio::sync::Notify::new(),
@@ -287,6 +303,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             calls,
             demo_nurse,
             runtime,
+            real_key: Mutex::new(real_key),
+            enrolment: Mutex::new(None),
+            plan: Mutex::new(None),
             pending_enrolment: Mutex::new(None),
             arrived_link: Mutex::new(None),
             scans: Mutex::new(devices::Scans::new(started)),
@@ -434,9 +453,46 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         self.tell(Change::Bluetooth);
     }
 
-    /// The plan in force now, read from `store`.
+    /// The plan in force now in `store`: which version is asked of the
+    /// store each time, and a version is read from FHIR only once.
     fn plan_now(&self, store: &Store) -> Result<Option<crate::plan::CarePlan>, crate::store::StoreError> {
-        crate::fhir::careplan::in_force(store, self.clock.now(), &self.clock.time_zone())
+        let Some(version) = store.plan_version_in_force(self.clock.now())? else { return Ok(None) };
+        let mut kept = self.plan.lock().unwrap();
+        if let Some(plan) = kept.as_ref().filter(|p| p.version == version) {
+            return Ok(Some(plan.clone()));
+        }
+        let plan = crate::fhir::careplan::saved_version(store, version, &self.clock.time_zone())?
+            .ok_or_else(|| crate::store::StoreError::Corrupt("the plan in force does not read".into()))?;
+        *kept = Some(plan.clone());
+        Ok(Some(plan))
+    }
+
+    /// The enrolment: read from the keyring the first time, kept after
+    /// that (every change to it goes through [`App::keep_enrolment`] and
+    /// [`App::drop_enrolment`]).
+    fn enrolment(&self) -> Result<Option<Enrolment>, SecretError> {
+        let mut kept = self.enrolment.lock().unwrap();
+        if let Some(enrolment) = kept.as_ref() {
+            return Ok(enrolment.clone());
+        }
+        let read = self.platform.load_enrolment()?;
+        *kept = Some(read.clone());
+        Ok(read)
+    }
+
+    /// Saves the enrolment to the keyring, then keeps it.
+    fn keep_enrolment(&self, enrolment: &Enrolment) -> Result<(), SecretError> {
+        self.platform.save_enrolment(enrolment)?;
+        *self.enrolment.lock().unwrap() = Some(Some(enrolment.clone()));
+        Ok(())
+    }
+
+    /// Removes the enrolment from the keyring and forgets it; if the
+    /// keyring fails, the next use reads it again.
+    fn drop_enrolment(&self) -> Result<(), SecretError> {
+        let removed = self.platform.forget_enrolment();
+        *self.enrolment.lock().unwrap() = if removed.is_ok() { Some(None) } else { None };
+        removed
     }
 
     /// Runs `f` on the open store.
@@ -476,7 +532,21 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// The store key for a store file; demo mode keeps its key in the data
     /// folder when there is no keyring (demo data is not patient data).
     fn store_key(&self, file: StoreFile) -> Result<StoreKey, CoreError> {
-        store_key(&self.platform, &self.config.data_dir, file)
+        let mut kept = self.real_key.lock().unwrap();
+        match (file, kept.as_ref()) {
+            (StoreFile::Real, Some(key)) => Ok(key.clone()),
+            (StoreFile::Real, None) => {
+                let key = store_key(&self.platform, &self.config.data_dir, file)?;
+                *kept = Some(key.clone());
+                Ok(key)
+            }
+            (StoreFile::Demo, _) => store_key(&self.platform, &self.config.data_dir, file),
+        }
+    }
+
+    /// The real store's key is gone (the follow-up ended): not kept either.
+    fn forget_real_key(&self) {
+        *self.real_key.lock().unwrap() = None;
     }
 
     /// Closes the store (tests compare the file's bytes afterwards).
@@ -568,7 +638,7 @@ fn open_store(
     file: StoreFile,
     now: Timestamp,
     notices: &mut Vec<CoreError>,
-) -> Option<Store> {
+) -> Option<(Store, StoreKey)> {
     let key = match store_key(platform, data_dir, file) {
         Ok(key) => key,
         Err(error) => {
@@ -583,7 +653,7 @@ fn open_store(
                 log::warn!("damaged database moved to {}", moved_to.display());
                 notices.push(CoreError::new(ErrorCode::StoreQuarantined, moved_to.display().to_string()));
             }
-            Some(opened.store)
+            Some((opened.store, key))
         }
         Err(error) => {
             log::error!("store did not open: {error}");

@@ -97,7 +97,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         if self.mode() == Mode::Demo {
             return configured.or_else(|| Some(NurseCode::Plain(DEMO_NURSE_CODE.into())));
         }
-        let tablet = self.platform.load_enrolment().ok().flatten().and_then(|e| e.nurse_code_hash);
+        let tablet = self.enrolment().ok().flatten().and_then(|e| e.nurse_code_hash);
         tablet.map(NurseCode::Hashed).or(configured)
     }
 

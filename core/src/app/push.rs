@@ -98,7 +98,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// subscription if needed), reads notifications until the connection
     /// ends, and returns how long to wait before the next session.
     pub async fn push_session(&self) -> Duration {
-        let enrolment = match (self.mode(), self.platform.load_enrolment()) {
+        let enrolment = match (self.mode(), self.enrolment()) {
             (Mode::Enrolled, Ok(Some(enrolment))) => enrolment,
             _ => {
                 self.set_push_state(PushState::Off);
@@ -193,7 +193,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// pushed for a tablet that is gone.
     pub(crate) async fn push_forget(&self) {
         let Some(known) = self.known_subscription() else { return };
-        let Ok(Some(enrolment)) = self.platform.load_enrolment() else { return };
+        let Ok(Some(enrolment)) = self.enrolment() else { return };
         if enrolment.fhir_base != known.base {
             return;
         }

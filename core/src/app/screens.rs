@@ -72,7 +72,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     pub fn today(&self) -> Result<Option<TodayView>, CoreError> {
         let demo = self.mode() == Mode::Demo;
         let name = demo.then_some(self.demo.patient_name.as_str());
-        self.with_store(|store| Ok(today::view(store, self.clock(), demo, name)?))
+        self.with_store(|store| Ok(today::view_of(store, self.plan_now(store)?, self.clock(), demo, name)?))
     }
 
     /// The patient has been told that the plan changed up to `version`.
@@ -97,13 +97,20 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// The plan in force and today's tasks, without the rest of the today
     /// screen.
     pub(crate) fn tasks_now(&self) -> Result<Option<(CarePlan, Vec<crate::schedule::Task>)>, CoreError> {
-        self.with_store(|store| Ok(today::tasks_now(store, self.clock())?))
+        self.with_store(|store| {
+            let Some(plan) = self.plan_now(store)? else { return Ok(None) };
+            let tasks = today::tasks_of(store, &plan, self.clock())?;
+            Ok(Some((plan, tasks)))
+        })
     }
 
     /// One stored reading, judged, for the result screen.
     pub fn reading(&self, id: i64) -> Result<ReadingResult, CoreError> {
-        self.with_store(|store| recording::reading_result(store, self.clock(), id))?
-            .ok_or_else(|| CoreError::new(ErrorCode::StoreFailed, "no plan to judge by"))
+        self.with_store(|store| {
+            let Some(reading) = store.reading_by_id(id)? else { return Ok(None) };
+            Ok(Some(ReadingResult::new(store, self.plan_now(store)?.as_ref(), &reading, self.clock())?))
+        })?
+        .ok_or_else(|| CoreError::new(ErrorCode::StoreFailed, "no such reading"))
     }
 
     /// Stores a reading typed by hand (values by LOINC code, as typed).
@@ -205,7 +212,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// answers, messages, devices), pretty-printed, to take along when the
     /// follow-up ends; the subject is the service's patient when enrolled.
     pub fn export_record(&self) -> Result<Export, CoreError> {
-        let patient = self.platform.load_enrolment().ok().flatten().map(|e| e.patient);
+        let patient = self.enrolment().ok().flatten().map(|e| e.patient);
         self.with_store(|store| {
             let now = self.clock().now();
             let bundle = crate::fhir::export_bundle(store, patient.as_deref(), now)?;

@@ -115,7 +115,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let enrolled_name = match mode {
             Mode::Demo | Mode::Ended => None,
             Mode::Enrolled | Mode::Revoked | Mode::Recovery => {
-                self.platform.load_enrolment().ok().flatten().and_then(|e| e.service_name)
+                self.enrolment().ok().flatten().and_then(|e| e.service_name)
             }
         };
         ServiceStatus {
@@ -142,11 +142,13 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     pub fn finish_enrolment(&self, enrolment: &Enrolment) -> Result<(), CoreError> {
         let mut store = self.open_real_store()?;
         store.begin_service(&enrolment.service_patient(), self.clock.now())?;
-        self.platform.save_enrolment(enrolment)?;
+        self.keep_enrolment(enrolment)?;
         self.lift_revocation(&store)?;
         let base_url = enrolment.fhir_base.clone();
         self.change_settings(|s| s.service = Some(ServiceEnrolment { base_url }))?;
         *self.store.lock().unwrap() = Some(store);
+        // Plan versions are numbered per store: none of the old one is kept.
+        *self.plan.lock().unwrap() = None;
         self.sync_soon();
         log::info!("enrolled with a follow-up service");
         Ok(())
@@ -279,7 +281,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             Mode::Revoked if !self.refresh_while_revoked().await => return,
             Mode::Revoked | Mode::Enrolled => {}
         }
-        let enrolment = match self.platform.load_enrolment() {
+        let enrolment = match self.enrolment() {
             Ok(Some(e)) => e,
             Ok(None) => {
                 log::warn!("enrolled in the settings, but no enrolment secret found");
@@ -292,6 +294,11 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 return;
             }
         };
+        // One round at a time; the ending waits for it, then none starts.
+        let _round = self.round.lock().await;
+        if self.mode() == Mode::Ended {
+            return;
+        }
         let mut store = match self.connect_real_store() {
             Ok(store) => store,
             Err(error) => {
@@ -317,7 +324,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         )
         .await;
         if let Some(refreshed) = &result.refreshed {
-            if let Err(error) = self.platform.save_enrolment(refreshed) {
+            if let Err(error) = self.keep_enrolment(refreshed) {
                 log::error!("refreshed tokens not saved: {error}");
             }
         }
@@ -394,10 +401,10 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         if self.sync.lock().unwrap().next_refresh_try.is_some_and(|at| now < at) {
             return false;
         }
-        let Ok(Some(enrolment)) = self.platform.load_enrolment() else { return false };
+        let Ok(Some(enrolment)) = self.enrolment() else { return false };
         match enrol::refresh(&enrolment, NETWORK_TIMEOUT, now).await {
             Ok(refreshed) => {
-                if let Err(error) = self.platform.save_enrolment(&refreshed) {
+                if let Err(error) = self.keep_enrolment(&refreshed) {
                     log::error!("refreshed tokens not saved: {error}");
                     return false;
                 }
@@ -499,7 +506,9 @@ mod tests {
         assert!(!status.running && status.progress.is_none());
         assert_eq!(t.app.mode(), Mode::Enrolled, "being offline is not being revoked");
 
+        // The keyring lost the enrolment (read once, at the next start).
         t.platform().forget_enrolment();
+        let t = t.restart();
         t.app.sync_round().await;
         assert_eq!(t.app.sync_status().last_error.map(|c| c.as_str()), Some("sync-revoked"));
     }

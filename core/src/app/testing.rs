@@ -90,6 +90,10 @@ pub(crate) struct Vault {
     /// The keyring lost the store key.
     key_forgotten: AtomicBool,
     key_created: AtomicBool,
+    /// How often the enrolment was read from the keyring.
+    enrolment_reads: AtomicUsize,
+    /// How often the store key was read from the keyring.
+    key_reads: AtomicUsize,
 }
 
 /// The keyring and settings file, in memory.
@@ -112,6 +116,11 @@ impl FakePlatform {
     pub fn created_a_key(&self) -> bool {
         self.0.key_created.load(Ordering::SeqCst)
     }
+    /// How often the app read the keyring (the enrolment, the store key)
+    /// so far.
+    pub fn keyring_reads(&self) -> usize {
+        self.0.enrolment_reads.load(Ordering::SeqCst) + self.0.key_reads.load(Ordering::SeqCst)
+    }
     pub fn fail_settings_save(&self) {
         self.0.fail_settings.store(true, Ordering::SeqCst);
     }
@@ -119,6 +128,7 @@ impl FakePlatform {
 
 impl Platform for FakePlatform {
     fn load_store_key(&self) -> Result<Option<StoreKey>, SecretError> {
+        self.0.key_reads.fetch_add(1, Ordering::SeqCst);
         let forgotten = self.0.key_forgotten.load(Ordering::SeqCst);
         Ok((!forgotten).then(|| StoreKey::from_bytes([7; 32])))
     }
@@ -131,6 +141,7 @@ impl Platform for FakePlatform {
         Err(SecretError { detail: "no files in tests".into() })
     }
     fn load_enrolment(&self) -> Result<Option<Enrolment>, SecretError> {
+        self.0.enrolment_reads.fetch_add(1, Ordering::SeqCst);
         Ok(self.enrolment())
     }
     fn save_enrolment(&self, enrolment: &Enrolment) -> Result<(), SecretError> {
@@ -344,8 +355,14 @@ impl TestApp {
 
     /// An app enrolled with `enrolment`.
     pub fn enrolled_with(enrolment: Enrolment) -> TestApp {
+        TestApp::enrolled_with_config(enrolment, |_| {})
+    }
+
+    /// An app enrolled with `enrolment`, set up with `change`.
+    pub fn enrolled_with_config(enrolment: Enrolment, change: impl FnOnce(&mut AppConfig)) -> TestApp {
         let dir = Arc::new(tempfile::tempdir().unwrap());
-        let config = TestApp::config(dir.path());
+        let mut config = TestApp::config(dir.path());
+        change(&mut config);
         let platform = FakePlatform::default();
         platform.save_enrolment(&enrolment).unwrap();
         let settings =

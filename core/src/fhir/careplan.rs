@@ -319,8 +319,18 @@ fn activity(a: &Json, index: usize) -> Result<Activity, CoreError> {
     })
 }
 
+/// How many plans were read from FHIR in this process (the idle-hour
+/// measurement counts them: a plan version is read once).
+static PARSES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many plans were read from FHIR in this process so far.
+pub fn parse_count() -> u64 {
+    PARSES.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Parses and validates a CarePlan. `tz` places times without an offset.
 pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
+    PARSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     if str_at(careplan, "resourceType") != Some("CarePlan") {
         return Err(invalid("resourceType", "not a CarePlan"));
     }

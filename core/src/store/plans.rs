@@ -116,6 +116,20 @@ impl Store {
             .optional()?)
     }
 
+    /// The version of the plan in force at `at`: the newest version whose
+    /// `valid_from` is not after `at`.
+    pub fn plan_version_in_force(&self, at: Timestamp) -> Result<Option<u32>, StoreError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT version FROM care_plan WHERE valid_from_utc <= ?1
+                 ORDER BY valid_from_utc DESC, version DESC LIMIT 1",
+                [at.as_millisecond()],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// The plan in force at `at` as `(version, resource)`: the newest
     /// version whose `valid_from` is not after `at`.
     pub fn plan_resource_in_force(&self, at: Timestamp) -> Result<Option<(u32, String)>, StoreError> {
