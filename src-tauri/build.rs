@@ -28,7 +28,6 @@ const COMMANDS: &[&str] = &[
     "plan",
     "measuring",
     "arrived_link",
-    "attention",
     "listen_changes",
     "restart",
     "plan_change_seen",

@@ -5,7 +5,8 @@
 // #/history[/<kind>/<days>], #/messages, #/call, #/devices, #/settings,
 // #/nurse, #/material/<id>, #/summary. When someone calls, the call screen
 // comes up by itself; after a panic, the restart screen does. The core
-// tells what changes (ipc.js listenToChanges): screens re-render on it.
+// tells what changes (ipc.js listenToChanges): screens re-render on it,
+// and nothing asks the core again and again.
 
 import { invoke, listenToChanges } from "./ipc.js";
 import { loadLocale } from "./i18n.js";
@@ -71,7 +72,6 @@ async function start() {
   await route();
   // After the first screen is drawn (drawing one clears the notices).
   showErrors(notices);
-  watchForAttention();
   // For the start-up benchmark (does nothing unless it is measuring).
   invoke("ui_ready").catch(() => {});
 }
@@ -84,6 +84,21 @@ const BUSY_SCREENS = new Set(["measure", "questionnaire", "messages", "nurse", "
  * result at once; training ended by the lock says so; the banners follow
  * every change, and the screen on show does what it wants with it. */
 async function onChange(change) {
+  // A call rings: its screen comes up. A link arrived: the nurse's page.
+  // A panic: the restart screen instead of a screen that may not work.
+  if (change.change === "ringing") {
+    ringing = true;
+    if (document.getElementById("main").dataset.screen !== "call") location.hash = "#/call";
+    return;
+  }
+  if (change.change === "link-arrived") {
+    await followLink().catch(showError);
+    return;
+  }
+  if (change.change === "restart-needed") {
+    showRestart();
+    return;
+  }
   if (change.change === "show-reading") {
     // In the middle of typing or answering, nothing is lost: a notice
     // with the way to the result instead (it stays on the today screen).
@@ -134,34 +149,7 @@ async function followLink() {
   }
 }
 
-/** Brings up the call screen when the service (or the demo nurse) calls,
- * the nurse's page when an enrolment link arrives, and the restart screen
- * after a panic. The shell answers `attention` only when one of these
- * happens (or after ten minutes), so nothing is asked again and again. */
+/** A call rang and has not been seen to stop ringing. */
 let ringing = false;
-async function watchForAttention() {
-  let seen = 0;
-  for (;;) {
-    try {
-      const attention = await invoke("attention", { seen });
-      seen = attention.number;
-      if (attention.restart_needed) {
-        showRestart();
-        return;
-      }
-      if (attention.link && attention.link !== linkShown) {
-        linkShown = attention.link;
-        if (location.hash !== "#/nurse") location.hash = "#/nurse";
-      }
-      ringing = attention.ringing;
-      if (ringing && document.getElementById("main").dataset.screen !== "call") {
-        location.hash = "#/call";
-      }
-    } catch (error) {
-      console.error(error);
-      await new Promise((done) => setTimeout(done, 5000));
-    }
-  }
-}
 
 start();

@@ -1,8 +1,8 @@
-//! The one way Heima replaces a small file (settings, the enrolment beside
-//! a key file, a key file, the store's key fingerprint): write a temporary
-//! file beside it, fsync it, rename it over the old one, fsync the folder.
-//! A crash leaves the old file or the new one, never half of either, and a
-//! confirmed write survives a power cut.
+//! The one way Heima replaces a small file (settings, the enrolment beside a
+//! key file, a key file, the store's key fingerprint): write a temporary
+//! file beside it (owner-only for secrets), fsync it, rename it over the old
+//! one, fsync the folder. A crash leaves the old file or the new one, never
+//! half of either, and a confirmed write survives a power cut.
 
 use std::{
     fs,

@@ -1,5 +1,9 @@
 //! The injected clock. Core code never asks the operating system for the
-//! time; it takes a [`Clock`] so that tests can fix "now".
+//! time; it takes a [`Clock`] so that tests can fix "now": [`SystemClock`]
+//! (the tablet's time zone, else Europe/Oslo from jiff's bundled tz
+//! database), [`ShiftedClock`] (runs on from a chosen instant, for
+//! end-to-end tests; debug builds) and [`FixedClock`]. Also weekdays as FHIR
+//! codes.
 
 use jiff::{tz::TimeZone, Timestamp};
 

@@ -1,10 +1,12 @@
-//! Whom the patient can reach: the follow-up service with its opening
-//! hours, the out-of-hours route (the plan's, else the national legevakt
-//! number 116 117), the care team — and whom to call *now* for a colour,
-//! given the time of day: 113 first where the plan says so for red, the
-//! service while it is open, the out-of-hours route when it is closed or
-//! on a public holiday, and both when the plan does not say when it is
-//! open.
+//! Whom the patient can reach: the follow-up service with its opening hours
+//! (weekdays, hours past midnight, closures), the out-of-hours route (the
+//! plan's, else the national legevakt number 116 117), the care team — and
+//! [`whom_now`]: whom to call *now* for a colour at a given time: 113 first
+//! where the plan says so for red, the service while it is open, the
+//! out-of-hours route for red when it is closed, and when the service opens
+//! again. A public holiday keeps the service's Sunday hours (unless the plan
+//! says it is open on holidays). No hours given means *unknown*: the service
+//! is offered, and for red the out-of-hours route too. Data-driven tests.
 
 use jiff::{
     civil::{DateTime, Time, Weekday},

@@ -1,7 +1,11 @@
 //! The in-process demo follow-up service, used when no real service is
-//! configured: a sample patient, the self-care plan and questionnaires as
-//! FHIR resources (`core/demo/*.json`, read through the same parsers as a
+//! configured: a sample patient, the self-care plan and two questionnaires
+//! as FHIR resources (`core/demo/*.json`, read through the same parsers as a
 //! real service's), and a day's history, so that every screen has content.
+//! [`DemoService::seed`] puts them into the demo's own store file
+//! (`demo.db`), so demo mode and a real service are read the same way.
+//! [`devices`] are simulated Bluetooth devices (one per kind) that send
+//! byte-exact GATT packets through the real decoders and session.
 
 use jiff::civil::time;
 

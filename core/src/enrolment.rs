@@ -1,8 +1,11 @@
-//! Enrolment with a follow-up service, the pure part: reading the
-//! activation code the nurse reads out or shows as a QR code, PKCE for the
-//! SMART on FHIR standalone launch, the authorization URL, and the token
-//! set with its expiry. The HTTP side is [`crate::sync::enrol`]; the
-//! protocol is written down in `docs/enrolment.md`.
+//! Enrolment with a follow-up service, the pure part: reading the activation
+//! code the nurse reads out or shows as a QR code (Crockford base-32 with a
+//! check character that catches every single typo and every swap of
+//! neighbours; QR text `heima-enrol:?endpoint=…&code=…`), PKCE (S256) for
+//! the SMART on FHIR standalone launch, the authorization URL, and the
+//! [`Enrolment`] (addresses, patient, tokens and their expiry) with when to
+//! refresh. The HTTP side is [`crate::sync::enrol`]; the protocol is written
+//! down in `docs/enrolment.md`.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use jiff::{SignedDuration, Timestamp};

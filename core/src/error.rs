@@ -1,7 +1,10 @@
 //! Error codes that cross to the UI. Every code is a variant of one enum,
-//! [`ErrorCode`], written kebab-case on the wire; the UI looks each up as
-//! the Fluent message `error-<code>`, so the user reads it in their own
-//! language, and a test checks every code has text in every locale.
+//! [`ErrorCode`], written kebab-case on the wire; a [`CoreError`] carries
+//! the code, a detail for logs and support that never reaches the UI, and
+//! args (values such as a line number, never personal data) the message may
+//! show. The UI looks each code up as the Fluent message `error-<code>`, so
+//! the user reads it in their own language, and a test checks every code has
+//! text in every locale.
 
 use serde::{Serialize, Serializer};
 

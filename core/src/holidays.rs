@@ -1,9 +1,10 @@
-//! Norwegian public holidays (*helligdager* and the two national days, as
-//! in lov om helligdager og helligdagsfred and lov om 1. og 17. mai som
-//! høgtidsdager): the fixed dates and those counted from Easter Sunday.
-//! A follow-up service with opening hours counts as closed on them
-//! (`contacts`), so a red result on 17 May sends the patient to the
-//! legevakt, not to a closed office.
+//! Norwegian public holidays (*helligdager* and the two national days, as in
+//! lov om helligdager og helligdagsfred and lov om 1. og 17. mai som
+//! høgtidsdager): the fixed dates and those counted from Easter Sunday
+//! (computed; tested 2026–2035 against the almanac). A follow-up service
+//! with opening hours keeps its Sunday hours on them (`contacts`), so a red
+//! result on 17 May sends the patient to the legevakt, not to a closed
+//! office.
 
 use jiff::civil::{date, Date};
 use serde::Serialize;

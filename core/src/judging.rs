@@ -1,19 +1,20 @@
-//! The one judgement of a reading, made once, when it is recorded, by the
-//! plan version in force then: its bands (every value, by its own
-//! activity's limits or the plan's limits for that code elsewhere) and the
-//! activity's change rules over the stored readings, the worst winning.
-//! What this returns is stored beside the reading and is what every screen
-//! shows and what the service gets; a later plan never judges it again.
-//! [`help`] gives the advice and whom to call for a stored judgement from
-//! the plan version that made it.
+//! The one judgement of a reading or answers, made once, when it is
+//! recorded, by the plan version in force then: a reading's bands (every
+//! value, by its own activity's limits or the plan's limits for that code
+//! elsewhere) and the activity's change rules over the stored readings, or
+//! the answers' score and answer rules; the worst winning. What this returns
+//! is stored beside the reading and is what every screen shows and what the
+//! service gets; a later plan never judges it again. [`help`] gives the
+//! advice and whom to call for a stored judgement from the plan version that
+//! made it.
 //!
 //! Trends: each earlier local day counts by its first reading (a morning
 //! weight, as heart-failure plans ask); days without a reading are skipped.
-//! The new reading is compared with the lowest (for a rise) and the
-//! highest (for a fall) of those days within the rule's window, so a gap
-//! or a dip in between never hides a change. Times are the reading's own
-//! (the device's time, corrected), so a back-filled record is judged
-//! against the days before it. Training readings never count.
+//! The new reading is compared with the lowest (for a rise) and the highest
+//! (for a fall) of those days within the rule's window, so a gap or a dip in
+//! between never hides a change. Times are the reading's own (the device's
+//! time, corrected), so a back-filled record is judged against the days
+//! before it. Training readings never count.
 
 use std::collections::BTreeMap;
 

@@ -1,8 +1,10 @@
-//! The app's languages and their Fluent resources.
+//! The app's languages ([`Locale`]: Bokmål, the default, Nynorsk and
+//! English) and their Fluent resources.
 //!
 //! The `.ftl` files under `locales/{nb,nn,en}/` are compiled into the binary
-//! here, so the UI needs no file access: it asks for a locale's sources and
-//! formats them with Fluent. Bokmål is the default.
+//! here (`include_str!`), so the UI needs no file access: it asks for a
+//! locale's sources and formats them with Fluent. [`format()`] words the texts
+//! the Rust side shows itself (notifications).
 
 use serde::{Deserialize, Serialize};
 

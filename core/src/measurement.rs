@@ -1,7 +1,8 @@
 //! Decoded device packets become domain [`Measurement`]s: LOINC-coded
-//! components with UCUM units, the device's own time kept beside the
-//! corrected UTC time, and a PHD-style identifier (device + type + device
-//! time) so a re-sent record is recognised as the same reading.
+//! components with UCUM units, the device's own time kept beside the UTC
+//! time corrected by a [`ClockCorrection`], and a PHD-style identifier
+//! (device/code/device time, or the glucose meter's sequence number) so a
+//! re-sent record is recognised as the same reading.
 
 use jiff::{civil, tz::TimeZone, SignedDuration, Timestamp};
 use serde::Serialize;

@@ -1,9 +1,10 @@
-//! How the core makes HTTP clients: rustls with the ring crypto provider,
-//! the operating system's trust store (rustls-platform-verifier, so a
-//! hospital's or municipality's own CA works once the machine trusts it),
-//! and no redirects (a request goes where it was sent, and a token with
-//! it, or nowhere). Every client of the FHIR service, the authorisation
-//! server and the call endpoint starts here.
+//! How the core makes HTTP clients: reqwest 0.13 (the version Tauri uses, so
+//! one is built) on rustls with the ring crypto provider, the operating
+//! system's trust store (rustls-platform-verifier, so a hospital's or
+//! municipality's own CA works once the machine trusts it), and no redirects
+//! (a request goes where it was sent, and a token with it, or nowhere).
+//! Every client of the FHIR service, the authorisation server and the call
+//! endpoint starts here.
 
 use std::sync::Once;
 

@@ -1,7 +1,18 @@
 //! The self-care plan (egenbehandlingsplan) as plain data: what the patient
-//! measures or answers, when, and the traffic-light limits and advice for
-//! each. [`crate::fhir::careplan`] reads it from the service's FHIR
+//! measures (a `MeasurementKind`) or answers (a questionnaire), when (daily
+//! at times, weekdays at times, n times a week, when needed), how to do it,
+//! and each activity's traffic-light limits and advice; goals, medicines
+//! (daily, or per colour and shown only with the activities that name them),
+//! the care team, learning material and the phase (trial, active, paused,
+//! ended). [`crate::fhir::careplan`] reads it from the service's FHIR
 //! `CarePlan` (profile: `docs/careplan-profile.md`).
+//!
+//! [`CarePlan::judge`] judges a reading's bands, each value by its own
+//! activity's limits or the plan's limits for its code elsewhere (the cuff's
+//! pulse); [`CarePlan::help`] gives what a stored judgement brings (advice
+//! and [`Help`]: whom to call now, medicines, what happens next, material)
+//! from the activities and sides that set it; [`CarePlan::colour_blocks`]
+//! gives Min plan's colours per side.
 
 use jiff::{
     civil::{Date, Time, Weekday},

@@ -1,7 +1,8 @@
 //! What changed between two versions of the self-care plan, in items the
 //! today screen can say in plain words once ("Planen din er endret: …"):
 //! activities added or removed, new times, new limits or advice, medicines
-//! added, removed or changed, new goals, new contacts, a new phase.
+//! added, removed or changed, new goals, new contacts, new material, a new
+//! phase.
 
 use serde::Serialize;
 

@@ -1,9 +1,10 @@
 //! Questionnaires as plain data and the logic that runs them: which items
-//! are enabled (`enableWhen` with every operator and `enableBehavior`),
-//! whether an answer is allowed (type, min/max, options), whether the
-//! response is complete (`required`), and the total score (sum of the
-//! chosen options' ordinal values). [`crate::fhir::questionnaire`] reads
-//! FHIR `Questionnaire` and writes `QuestionnaireResponse`.
+//! are enabled (`enableWhen` with every operator and `enableBehavior`), the
+//! effective answers, the one-item-per-screen order, whether an answer is
+//! allowed (type, min/max, options, length), whether the response is
+//! complete (`required`), and the total score (sum of the chosen options'
+//! ordinal values). [`crate::fhir::questionnaire`] reads FHIR
+//! `Questionnaire` and writes `QuestionnaireResponse`.
 
 use std::collections::BTreeMap;
 

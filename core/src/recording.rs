@@ -1,7 +1,11 @@
 //! What the patient (or a relative, or the nurse in training) records, and
-//! the result the screens show right after: a reading typed by hand or
-//! from a device, judged by the plan in force and stored with its outbox
-//! row; an answered questionnaire, checked, scored, judged and stored.
+//! the result the screens show right after: a reading typed by hand or from
+//! a device ([`record_manual`]; [`StoreSink`] for a device session), judged
+//! once by the plan in force (`judging`) and stored with its judgement and
+//! outbox row; [`reading_result`], the stored judgement with advice and whom
+//! to call; an answered questionnaire ([`submit_answers`]), checked, scored,
+//! judged by score and answer rules and stored; and [`history`], a kind's
+//! readings over a period with the patient's limits, training left out.
 
 use std::collections::BTreeMap;
 

@@ -1,6 +1,7 @@
 //! Reminders at the planned time: which of today's tasks fell due since the
-//! last check and are still to do, and the notification text for each in
-//! the patient's language (that there is a task, never which).
+//! last check and are still to do, and the notification text for each in the
+//! patient's language, or in the plan's own words (that there is a task,
+//! never which).
 
 use jiff::Timestamp;
 use serde::Serialize;

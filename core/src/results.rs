@@ -1,10 +1,11 @@
-//! Results as the screens show them, one card per judged item: a
-//! reading ([`ReadingResult`]) or answered questionnaire
-//! ([`QuestionnaireResult`]) with the judgement stored when it was
-//! recorded, the advice of the plan version that made it and whom to call
-//! now; and the yellow and red results that still ask for attention
-//! ([`open_results`]), which the today screen keeps in view until they
-//! are dealt with.
+//! Results as the screens show them, one card per judged item: a reading
+//! ([`ReadingResult`]) or answered questionnaire ([`QuestionnaireResult`])
+//! with the judgement stored when it was recorded, the advice of the plan
+//! version that made it and whom to call now; and the yellow and red results
+//! that still ask for attention ([`open_results`]: from the last 14 days,
+//! never training, red first; a red until the service acknowledges it, a
+//! yellow until then or until the patient has read it), which the today
+//! screen keeps in view until they are dealt with.
 
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;

@@ -1,5 +1,7 @@
-//! Today's task list, laid out from the plan's timing in the patient's time
-//! zone. A task not done in time is shown as missed, never hidden.
+//! Today's task list ([`tasks_for_today`]), laid out from the plan's timing
+//! on the patient's local day: each task to do, done or missed. A task not
+//! done in time is shown as missed, never hidden. Data-driven tests cover
+//! time zones and summer time.
 
 use jiff::{civil::Date, SignedDuration, Timestamp};
 use serde::Serialize;

@@ -1,9 +1,15 @@
 //! The "today" screen, read from the store: the tasks of the plan in force
-//! with their state (done from today's readings and answers; training
-//! never counts), the yellow and red results still open from any day
+//! with their state (done from today's readings and answers; training never
+//! counts), the when-needed activities and what "Jeg føler meg dårligere"
+//! opens (the first when-needed questionnaire, else a measurement), the
+//! yellow and red results still open from the last 14 days
 //! (`results::open_results`), and the latest reading of each kind today,
-//! with whether the service has it yet. The same code serves demo mode (a
-//! store seeded by [`crate::demo`]) and a real service.
+//! judged, with who took it, whether the service has it yet (`sent`) and
+//! when a nurse saw it. Also the phase (paused or ended: nothing due, no
+//! reminders) and what changed in the plan since the version before, until
+//! told ([`PLAN_SEEN`]); [`tasks_now`] gives the plan and today's tasks
+//! alone, for the reminders and the device watch. The same code serves demo
+//! mode (a store seeded by [`crate::demo`]) and a real service.
 
 use std::collections::BTreeMap;
 

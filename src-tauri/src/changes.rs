@@ -10,11 +10,20 @@ use tauri_plugin_notification::NotificationExt;
 use crate::AppState;
 
 /// Sends each change to the window until the window's channel closes (a
-/// reload opens a new one).
+/// reload opens a new one); after a panic, that the app must restart.
 pub async fn to_window(app: AppHandle, channel: Channel<Change>) {
     let mut listener = app.state::<AppState>().listen();
-    while let Some(change) = listener.next().await {
-        if channel.send(change).is_err() {
+    let mut restart = std::pin::pin!(crate::crash::restart_needed());
+    loop {
+        let change = tokio::select! {
+            change = listener.next() => match change {
+                Some(change) => change,
+                None => return,
+            },
+            () = &mut restart => Change::RestartNeeded,
+        };
+        let restarting = change == Change::RestartNeeded;
+        if channel.send(change).is_err() || restarting {
             return;
         }
     }

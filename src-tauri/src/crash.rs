@@ -1,7 +1,8 @@
 //! A panic anywhere in the app: written to the log (where it happened and
 //! the code's own words, never the values it was handling), and the window
 //! asked to show "Heima must restart" with a restart button
-//! (the `attention` command says so at once, and `restart`).
+//! (`changes::to_window` tells it `Change::RestartNeeded` at once, and
+//! `restart` restarts).
 
 use std::{panic::PanicHookInfo, sync::LazyLock};
 

@@ -238,7 +238,6 @@ pub fn run() {
             commands::cancel_enrolment,
             commands::sync_now,
             commands::arrived_link,
-            commands::attention,
             commands::listen_changes,
             commands::restart,
             commands::recording::measure_fields,

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{
     call_line::{CallView, Picture},
-    App, Mode, Platform,
+    App, Change, Mode, Notification, Platform,
 };
 use crate::{
     call::{
@@ -203,7 +203,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     async fn look_for_call(&self, route: &CallRoute<M>) -> bool {
         let rings = self.calls.poll(route).await;
         if rings {
-            self.call_attention();
+            let title = crate::locale::format(self.settings().locale, "call-incoming", &[]);
+            self.tell(Change::Ringing { notification: Notification { title, body: String::new() } });
         }
         rings
     }

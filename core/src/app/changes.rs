@@ -50,8 +50,13 @@ pub enum Change {
     /// notification.
     Remind { notification: Notification },
     /// A call rings: the call screen comes up, and the shell shows the
-    /// notification for when the app is not in front.
+    /// notification when the app is not in front.
     Ringing { notification: Notification },
+    /// A `heima-enrol:` link opened the app: the nurse's page comes up
+    /// (`arrived_link` gives it to her form).
+    LinkArrived,
+    /// The app must restart (a panic; the shell knows and tells).
+    RestartNeeded,
     /// The listener fell behind and missed changes: show everything afresh.
     Missed,
 }
@@ -71,10 +76,10 @@ impl Change {
     /// shell shows it.
     pub fn notification(&self) -> Option<(&Notification, NotifyWhen)> {
         match self {
-            Change::Remind { notification } | Change::Ringing { notification } => {
-                Some((notification, NotifyWhen::Always))
+            Change::Remind { notification } => Some((notification, NotifyWhen::Always)),
+            Change::ShowReading { notification, .. } | Change::Ringing { notification } => {
+                Some((notification, NotifyWhen::WindowHidden))
             }
-            Change::ShowReading { notification, .. } => Some((notification, NotifyWhen::WindowHidden)),
             _ => None,
         }
     }

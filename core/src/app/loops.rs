@@ -84,11 +84,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 _ = self.call_check_wanted() => {}
                 _ = tokio::time::sleep(self.call_poll_every().unwrap_or(CALL_QUIET)) => {}
             }
-            if self.call_poll_incoming().await {
-                let locale = self.settings().locale;
-                let title = crate::locale::format(locale, "call-incoming", &[]);
-                self.tell(Change::Ringing { notification: Notification { title, body: String::new() } });
-            }
+            // A call that rings is told (`Change::Ringing`).
+            self.call_poll_incoming().await;
         }
     }
 

@@ -177,9 +177,6 @@ pub struct App<P: Platform, M: CallMedia> {
     push_wake: tokio::sync::Notify,
     /// Wakes the call loop: the push channel announced a call.
     call_wake: tokio::sync::Notify,
-    /// Counts what needs the screen at once (a call rings, a link arrived):
-    /// the window waits on it instead of asking again and again.
-    attention: tokio::sync::watch::Sender<u64>,
     /// Counts readings stored from devices, for whoever waits for one.
     device_readings: tokio::sync::watch::Sender<u64>,
     /// What the core tells the screen ([`Change`]).
@@ -210,26 +207,6 @@ pub struct App<P: Platform, M: CallMedia> {
     /// Where the tablet is in its life beyond the settings: its
     /// database's key lost, or its follow-up ended.
     life: Mutex<Life>,
-}
-
-/// What needs the screen at once ([`App::attention`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Attention {
-    /// Ask again with this number.
-    pub number: u64,
-    /// A call rings: the call screen comes up.
-    pub ringing: bool,
-    /// A `heima-enrol:` link waits for the nurse's form.
-    pub link: Option<String>,
-    /// The app must restart (a panic; the shell knows).
-    pub restart_needed: bool,
-}
-
-impl Attention {
-    /// The app must restart.
-    pub fn restart_needed() -> Attention {
-        Attention { number: 0, ringing: false, link: None, restart_needed: true }
-    }
 }
 
 /// See [`Mode::Recovery`] and [`Mode::Ended`].
@@ -289,7 +266,6 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             push: Mutex::new(crate::sync::push::PushState::Off),
             call_wake: tokio::sync::Notify::new(),
             push_wake: tokio::sync::Notify::new(),
-            attention: tokio::sync::watch::Sender::new(0),
             device_readings: tokio::sync::watch::Sender::new(0),
             changes: changes::Changes::new(),
             nurse_lock_changed: tokio::sync::Notify::new(),
@@ -337,27 +313,6 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
     pub fn platform(&self) -> &P {
         &self.platform
-    }
-
-    /// Something needs the screen at once.
-    fn call_attention(&self) {
-        self.attention.send_modify(|n| *n += 1);
-    }
-
-    /// Waits until something needs the screen after the one numbered
-    /// `seen` (at most `within`), then says what: a call ringing, a
-    /// `heima-enrol:` link for the nurse's form. The window asks again
-    /// with the number it got.
-    pub async fn attention(&self, seen: u64, within: std::time::Duration) -> Attention {
-        let mut changes = self.attention.subscribe();
-        let _ = tokio::time::timeout(within, changes.wait_for(|n| *n > seen)).await;
-        let number = *changes.borrow();
-        Attention {
-            number,
-            ringing: self.call_screen().line.phase == "incoming",
-            link: self.arrived_link(),
-            restart_needed: false,
-        }
     }
 
     /// Listens to what changes from now on ([`Change`]).

@@ -205,7 +205,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let readable = text.starts_with(crate::enrolment::QR_SCHEME) && parse_activation(text).is_ok();
         if readable {
             *self.arrived_link.lock().unwrap() = Some(text.to_string());
-            self.call_attention();
+            self.tell(Change::LinkArrived);
         }
         readable
     }

@@ -1,6 +1,7 @@
-//! Exact decimal numbers as devices and people give them, and the reasons a
-//! value can be absent. Shared by the decoders, the store, FHIR and manual
-//! entry; `0xF014` is 20 × 10⁻¹, shown as `2.0`, not `2`.
+//! Exact decimal numbers as devices and people give them ([`Decimal`]), and
+//! the reasons a value can be absent ([`Special`]). Shared by the decoders,
+//! the store, FHIR and manual entry; `0xF014` is 20 × 10⁻¹, shown as `2.0`,
+//! not `2`.
 
 use std::fmt;
 

@@ -1,8 +1,8 @@
-//! The traffic-light judgement as plain data: the colours, the side of
-//! the patient's normal, why something was not judged, and the judgement
-//! itself with the value, activity, side and rule that set it. The store
-//! keeps it as it was made; the traffic light and the judging module make
-//! it.
+//! The traffic-light judgement as plain data: the colours ([`Colour`]), the
+//! side of the patient's normal ([`Direction`]), why something was not
+//! judged, and the [`Judgement`] itself with the [`Cause`]s — value,
+//! activity, side and [`Rule`] — that set it. The store keeps it as it was
+//! made; the traffic light and the judging module make it.
 
 use serde::{Deserialize, Serialize};
 

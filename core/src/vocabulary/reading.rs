@@ -1,5 +1,8 @@
-//! What a reading is, in the words every part of the app shares: its kind,
-//! its LOINC-coded components with UCUM units, and who entered it.
+//! What a reading is, in the words every part of the app shares: its kind
+//! ([`MeasurementKind`]), its LOINC-coded components with UCUM units (a
+//! [`Measurement`] with its [`Component`]s), and who entered it
+//! ([`EnteredBy`]; a [`Recorder`] is who, and for a relative the service
+//! knows, their reference).
 
 use jiff::{civil, Timestamp};
 use serde::{Deserialize, Serialize};

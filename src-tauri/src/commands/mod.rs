@@ -9,7 +9,7 @@ pub mod nurse;
 pub mod recording;
 
 use heima_core::{
-    app::{Attention, EnrolmentToConfirm, ServiceStatus, SettingsView},
+    app::{EnrolmentToConfirm, ServiceStatus, SettingsView},
     devices::BluetoothStatus,
     error::{CoreError, ErrorCode},
     locale::Locale,
@@ -99,17 +99,6 @@ pub fn set_display(
 #[tauri::command(async)]
 pub fn arrived_link(state: State<'_, AppState>) -> Option<String> {
     state.arrived_link()
-}
-
-/// Waits (at most ten minutes) until something needs the screen after the
-/// one numbered `seen`: a call rings, a `heima-enrol:` link arrived, or a
-/// panic means the app must restart. The window asks again at once.
-#[tauri::command]
-pub async fn attention(state: State<'_, AppState>, seen: u64) -> Result<Attention, ()> {
-    tokio::select! {
-        attention = state.attention(seen, std::time::Duration::from_secs(600)) => Ok(attention),
-        _ = crate::crash::restart_needed() => Ok(Attention::restart_needed()),
-    }
 }
 
 /// Opens the stream of the core's changes to the window (once per page
