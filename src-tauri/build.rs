@@ -32,6 +32,7 @@ const COMMANDS: &[&str] = &[
     "restart",
     "plan_change_seen",
     "mark_result_read",
+    "measurement_kinds",
     "demo_background_reading",
     "save_export",
     "history",

@@ -1,12 +1,13 @@
-// Heima's UI entry: registers the screens (screens/) with the router
-// (shell.js) and starts. Every text comes from the Fluent files through
-// i18n.js; data comes from the core through ipc.js. Routes: #/today,
-// #/measure[/<kind>], #/result/<id>, #/questionnaire/<id>, #/plan,
-// #/history[/<kind>/<days>], #/messages, #/call, #/devices, #/settings,
-// #/nurse, #/material/<id>, #/summary. When someone calls, the call screen
-// comes up by itself; after a panic, the restart screen does. The core
-// tells what changes (ipc.js listenToChanges): screens re-render on it,
-// and nothing asks the core again and again.
+// Heima's UI entry: loads the settings and the language, registers the
+// screens (screens/) with the router (shell.js) and starts. Every text comes
+// from the Fluent files through i18n.js; data comes from the core through
+// ipc.js. Routes: #/today, #/measure[/<kind>], #/result/<id>,
+// #/questionnaire/<id>, #/plan, #/history[/<kind>/<days>], #/messages,
+// #/call, #/devices, #/settings, #/nurse, #/material/<id>, #/summary. When
+// someone calls, the call screen comes up by itself; a `heima-enrol:` link
+// brings up the nurse's page; after a panic, the restart screen comes up.
+// The core tells what changes (ipc.js listenToChanges): screens re-render on
+// it, and nothing asks the core again and again.
 
 import { invoke, listenToChanges } from "./ipc.js";
 import { loadLocale } from "./i18n.js";

@@ -1,5 +1,7 @@
-// Small DOM helpers shared by the screens. Every text goes through a
-// Fluent message id (see i18n.js); nothing here holds words of its own.
+// Small DOM helpers shared by the screens: elements, buttons and forms,
+// notices and errors, value formatting with units, and the colour signs.
+// Every text goes through a Fluent message id (see i18n.js); nothing here
+// holds words of its own.
 
 import { setMessage, errorText, localeTag } from "./i18n.js";
 

@@ -1,7 +1,9 @@
 // Fluent in the webview: the core hands over a locale's .ftl sources and
-// this module formats them. Elements carry `data-l10n-id` (and optionally
-// `data-l10n-args` as JSON and `data-l10n-attr` to fill an attribute
-// instead of the text), so a language switch re-translates the page.
+// this module formats them with the vendored `@fluent/bundle` (0.19.1,
+// Apache-2.0, its ESM files copied unchanged into vendor/fluent-bundle).
+// Elements carry `data-l10n-id` (and optionally `data-l10n-args` as JSON and
+// `data-l10n-attr` to fill an attribute instead of the text), so a language
+// switch re-translates the page.
 
 import { FluentBundle, FluentResource } from "./vendor/fluent-bundle/index.js";
 import { invoke } from "./ipc.js";

@@ -1,7 +1,9 @@
 // The app's shared state and chrome, kept apart from the screens so the
 // screens can use it without an import cycle: the settings and service
-// status, the banners and unread badge, and the router (whose screens
-// app.js registers).
+// status, the banners and unread badge (refreshChrome), and the router
+// (whose screens app.js registers). The core says which screens a mode
+// allows: in recovery only today's (the recovery screen), settings and the
+// nurse's page; after the end only the goodbye.
 
 import { invoke } from "./ipc.js";
 import { pick, setMessage } from "./i18n.js";
@@ -23,9 +25,6 @@ const main = () => document.getElementById("main");
 let screens = {};
 /** The tab each screen belongs to. */
 const TAB = { result: "measure", history: "measure", questionnaire: "today", nurse: "settings", devices: "settings", call: "messages", material: "plan", summary: "plan" };
-/** Modes in which only some screens make sense (the rest show today's,
- * which then is the recovery screen or the goodbye). */
-const ONLY = { recovery: ["today", "settings", "nurse"], ended: ["today"] };
 
 export function registerScreens(table) {
   screens = table;
@@ -67,7 +66,8 @@ export async function route({ fresh = true } = {}) {
     // Leaving the nurse's page: the core locks it (unless training is on).
     if (main().dataset.screen === "nurse" && name !== "nurse") await invoke("nurse_page_left");
     const status = await refreshChrome();
-    const only = ONLY[status.mode];
+    // The core says which screens this mode allows (the rest show today's).
+    const only = status.only_screens;
     if (only && !only.includes(name)) name = "today";
     const tab = TAB[name] || name;
     for (const link of document.querySelectorAll("nav a")) {
@@ -98,6 +98,6 @@ export function retranslateData() {
     span.textContent = pick(JSON.parse(span.dataset.serviceText));
   }
   for (const span of document.querySelectorAll("[data-values]")) {
-    span.textContent = JSON.parse(span.dataset.values).map(([, v, u]) => formatValue(v, u)).join(" / ");
+    span.textContent = JSON.parse(span.dataset.values).map((x) => formatValue(x.value, x.unit)).join(" / ");
   }
 }

@@ -1,5 +1,6 @@
-//! Decoder throughput: a mix of real-world packets, one decode each.
-//! Goal (issue 3): at least 5 million packets per second per core.
+//! Decoder throughput (criterion): a mix of real-world packets, one decode
+//! each. Goal (issue 3): at least 5 million packets per second per core.
+//! Figures in `bench/RESULTS.md`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use heima_core::gatt::{decode, Characteristic};

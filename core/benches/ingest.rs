@@ -1,8 +1,8 @@
-//! From notification bytes to a stored, traffic-light-judged reading
-//! (issue 3): decode a blood-pressure packet, make the coded measurements
-//! (blood pressure and pulse), judge them against the demo plan and store
-//! them durably (SQLCipher, WAL, synchronous = FULL) in a file. Goal: under
-//! 5 ms median.
+//! From notification bytes to a stored, traffic-light-judged reading (issue
+//! 3): decode a blood-pressure packet, make the coded measurements (blood
+//! pressure and pulse), judge them against the demo plan and store them
+//! durably (SQLCipher, WAL, synchronous = FULL) in a file. Goal: under 5 ms
+//! median. Figures in `bench/RESULTS.md`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use heima_core::{

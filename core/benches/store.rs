@@ -1,6 +1,7 @@
 //! Store speed (issue 4): 100,000 readings stored in batches (goal < 3 s),
 //! and the last 90 days of one measurement type read out of five years of
-//! data, about 40,000 rows (goal < 10 ms median).
+//! data, about 40,000 rows (goal < 10 ms median). Figures in
+//! `bench/RESULTS.md`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use heima_core::{

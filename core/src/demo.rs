@@ -161,7 +161,8 @@ mod tests {
         let clock = FixedClock::oslo("2026-03-10T11:00:00Z".parse().unwrap());
         let view = crate::today::view(&demo_store(&clock), &clock, true, None).unwrap().unwrap();
         let [latest] = &view.latest[..] else { panic!("{:?}", view.latest) };
-        assert_eq!(latest.values, vec![("29463-7".into(), "73.450".into(), "kg".into())]);
+        let shown = crate::vocabulary::ShownValue { code: "29463-7".into(), value: "73.450".into(), unit: "kg".into() };
+        assert_eq!(latest.values, vec![shown]);
         assert_eq!(latest.judgement.colour(), Some(crate::traffic_light::Colour::Green));
         assert_eq!(latest.advice.as_ref().unwrap().nn.as_deref(), Some("Alt ser bra ut. Hald fram som vanleg."));
         assert_eq!(latest.at_local, "07:34");

@@ -1,10 +1,17 @@
-//! `heima-core`: everything Heima knows, as plain data and pure functions.
+//! `heima-core`: everything Heima knows, as plain data and functions, with
+//! no Tauri, no webview and no OS device or codec library. `lib.rs` names
+//! the modules; they import each other in no cycle (`tests/tidy` keeps this
+//! and the leaves).
 //!
-//! This crate has no Tauri, no webview and no I/O of its own: the clock is
-//! passed in (see [`clock`]), and the shell (`src-tauri`) reads and writes
-//! files, talks to Bluetooth and the network, and hands the results here.
-//! Every type that crosses to the UI is plain `serde` data; errors are codes
-//! (see [`error`]) that the UI turns into words from the Fluent files.
+//! Wall-clock time comes from an injected clock (see [`clock`]) and
+//! randomness from the shell. The core's own I/O is the encrypted store file
+//! and the app's data folder (`store`, `atomic_file`, `app`), HTTP to the
+//! follow-up service (`net`, `sync`, `call::signalling`) and a call's WebRTC
+//! sockets (`call`), each behind its own type; the shell (`src-tauri`) does
+//! the rest — the keyring, the settings file, Bluetooth, notifications — and
+//! hands the results here. Every type that crosses to the UI is plain
+//! `serde` data; errors are codes (see [`error`]) that the UI turns into
+//! words from the Fluent files.
 
 pub mod app;
 pub mod atomic_file;

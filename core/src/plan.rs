@@ -133,6 +133,9 @@ pub struct MaterialLink {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Help {
     pub whom: WhomNow,
+    /// Whom to call comes before anything else on the screen (red, with
+    /// someone to call).
+    pub calls_first: bool,
     pub medicines: Vec<Medicine>,
     pub next: Option<Text>,
     pub material: Vec<MaterialLink>,
@@ -329,6 +332,7 @@ impl CarePlan {
             Call::Service => 1,
         });
         help.whom = whom_now(&now.service, colour, &calls, at, tz);
+        help.calls_first = colour == Colour::Red && (!help.whom.now.is_empty() || help.whom.service_closed);
         (advice, help)
     }
 
@@ -436,6 +440,37 @@ impl CarePlan {
     }
 }
 
+/// A kind of reading the measure and history screens offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct KindChoice {
+    pub kind: MeasurementKind,
+    /// The plan asks for it.
+    pub planned: bool,
+}
+
+/// Every kind of reading, those `plan` asks for first (in the plan's
+/// order), then the rest.
+pub fn kinds_to_offer(plan: Option<&CarePlan>) -> Vec<KindChoice> {
+    let planned: Vec<MeasurementKind> = plan
+        .map(|p| {
+            p.activities
+                .iter()
+                .filter_map(|a| match a.kind {
+                    ActivityKind::Measure { measurement } => Some(measurement),
+                    ActivityKind::Questionnaire { .. } => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out: Vec<KindChoice> = vec![];
+    for kind in planned.iter().chain(MeasurementKind::ALL.iter()) {
+        if !out.iter().any(|c| c.kind == *kind) {
+            out.push(KindChoice { kind: *kind, planned: planned.contains(kind) });
+        }
+    }
+    out
+}
+
 /// Two texts one after the other, in each language.
 fn join(a: Text, b: Text) -> Text {
     let both = |x: Option<String>, y: Option<String>, nb_x: &str, nb_y: &str| -> Option<String> {
@@ -445,4 +480,26 @@ fn join(a: Text, b: Text) -> Text {
         }
     };
     Text { nn: both(a.nn, b.nn, &a.nb, &b.nb), en: both(a.en, b.en, &a.nb, &b.nb), nb: format!("{}\n\n{}", a.nb, b.nb) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The plan's kinds first in its order, each once, then every other
+    /// kind; without a plan, every kind in the core's order.
+    #[test]
+    fn kinds_offered_follow_the_plan() {
+        let clock = crate::clock::FixedClock::oslo("2026-11-23T09:00:00Z".parse().unwrap());
+        let plan = crate::demo::sample_plan(&clock);
+        let offered = kinds_to_offer(Some(&plan));
+        let planned: Vec<MeasurementKind> = offered.iter().filter(|c| c.planned).map(|c| c.kind).collect();
+        let first: Vec<MeasurementKind> = offered.iter().take(planned.len()).map(|c| c.kind).collect();
+        assert_eq!(first, planned, "the planned ones come first");
+        assert!(!planned.is_empty() && !planned.contains(&MeasurementKind::BloodGlucose));
+        assert_eq!(offered.len(), MeasurementKind::ALL.len(), "every kind, once");
+        let none = kinds_to_offer(None);
+        assert_eq!(none.iter().map(|c| c.kind).collect::<Vec<_>>(), MeasurementKind::ALL);
+        assert!(none.iter().all(|c| !c.planned));
+    }
 }

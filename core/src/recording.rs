@@ -23,11 +23,11 @@ use crate::{
     questionnaire::{AnswerProblem, Answers, Questionnaire},
     results::{answers_result, QuestionnaireResult, ReadingResult},
     store::{
-        readings::{EnteredBy, Inserted, NewReading, Recorder},
+        readings::{EnteredBy, Inserted, NewReading, Recorder, StoredComponent},
         responses::NewResponse,
         Store,
     },
-    vocabulary::Colour,
+    vocabulary::{Colour, ShownValue},
 };
 
 /// Why a manual reading was not stored.
@@ -141,9 +141,8 @@ pub struct HistoryPoint {
     pub at: Timestamp,
     /// Local date and time, `YYYY-MM-DD HH:MM`.
     pub at_local: String,
-    /// `(LOINC code, exact value, UCUM unit)`.
-    pub values: Vec<(String, String, String)>,
-    pub colour: Option<String>,
+    pub values: Vec<ShownValue>,
+    pub colour: Option<Colour>,
     pub sent: Option<bool>,
 }
 
@@ -162,12 +161,8 @@ pub fn history(store: &Store, clock: &dyn Clock, kind: MeasurementKind, days: u1
             id: r.id,
             at: r.effective,
             at_local: r.effective.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string(),
-            values: r
-                .components
-                .iter()
-                .filter_map(|c| c.value.clone().map(|v| (c.code.clone(), v, c.unit.clone())))
-                .collect(),
-            colour: r.colour.clone(),
+            values: r.components.iter().filter_map(StoredComponent::shown).collect(),
+            colour: r.judgement.colour(),
             sent: r.sent,
         })
         .collect();

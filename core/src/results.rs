@@ -15,12 +15,12 @@ use crate::{
     plan::{CarePlan, Help, MeasurementKind},
     questionnaire::{Questionnaire, Text},
     store::{
-        readings::{EnteredBy, StoredReading},
+        readings::{EnteredBy, StoredComponent, StoredReading},
         responses::StoredResponse,
         Store, StoreError,
     },
     traffic_light::Judgement,
-    vocabulary::ResultItem,
+    vocabulary::{ResultItem, ShownValue},
 };
 
 /// A reading as the screens show it, with its traffic-light result.
@@ -28,8 +28,8 @@ use crate::{
 pub struct ReadingResult {
     pub id: i64,
     pub kind: MeasurementKind,
-    /// `(LOINC code, exact value, UCUM unit)` of each value with a number.
-    pub values: Vec<(String, String, String)>,
+    /// Each value with a number.
+    pub values: Vec<ShownValue>,
     /// Local `HH:MM`.
     pub at_local: String,
     /// When it was taken (the screens show the date of an earlier day).
@@ -64,11 +64,7 @@ impl ReadingResult {
         Ok(ReadingResult {
             id: r.id,
             kind: r.kind,
-            values: r
-                .components
-                .iter()
-                .filter_map(|c| c.value.clone().map(|v| (c.code.clone(), v, c.unit.clone())))
-                .collect(),
+            values: r.components.iter().filter_map(StoredComponent::shown).collect(),
             at_local: r.effective.to_zoned(tz.clone()).strftime("%H:%M").to_string(),
             at: r.effective,
             judgement: r.judgement.clone(),

@@ -1,6 +1,8 @@
-//! The self-care plan from FHIR, the traffic-light model on real readings,
-//! and the questionnaire engine — data-driven over the demo resources and
-//! small hand-made ones.
+//! The self-care plan from FHIR (read completely, refused with a reason,
+//! defaults, phases, updates that replace from their start), the
+//! traffic-light model on the demo plan's readings, and the questionnaire
+//! engine and its responses (every `enableWhen` operator, scores, checks,
+//! refusals) — data-driven over the demo resources and small hand-made ones.
 
 use heima_core::{
     clock::oslo,

@@ -1,6 +1,14 @@
 //! Enrolment, tokens, messages and hand-over against a real FHIR server
-//! (hfs) behind a test authorisation gateway (`support/auth.rs`; hfs has no
-//! authorisation of its own).
+//! (hfs) behind the test authorisation gateway (`heima-test-support`'s
+//! `auth`; hfs has no authorisation of its own): an activation code (typed
+//! and QR, single use), the SMART standalone launch with PKCE and a loopback
+//! redirect at a real, independent OpenID provider (oidc-provider), an
+//! authorization response from another issuer refused, a 403 on one resource
+//! type holding back only that kind, a 401 after a refresh not taken for a
+//! revocation, the call endpoint's own token (RFC 8707), everything uploaded
+//! with the patient as subject and performer, refresh and revocation keeping
+//! local data, replies downloaded once, and a hand-over between two servers
+//! (another person refused).
 
 use std::time::Duration;
 

@@ -1,11 +1,14 @@
 //! Every resource the app writes, checked by independent validators
 //! (`tests/fhir-validator/`: the official R4 JSON schema with ajv, and
 //! Medplum's validator with the R4 StructureDefinitions and vital-signs
-//! profiles, their fixed values and required slices read off the profiles).
+//! profiles, their fixed values and required slices read off the profiles):
+//! no findings, with the counts per type and profile printed; and a broken
+//! Observation of each kind of mistake is found, so the validators really
+//! look.
 //!
 //! Built from a real store: readings of every kind from simulated devices
-//! (byte-exact GATT packets through the decoders and a session) and typed
-//! by hand, by the patient and by a relative (training left out), answered
+//! (byte-exact GATT packets through the decoders and a session) and typed by
+//! hand, by the patient and by a relative (training left out), answered
 //! questionnaires, messages, a notice, the paired devices; the export; the
 //! demo CarePlan and Questionnaires; the push channel's Subscription;
 //! everything under `docs/fhir/`.

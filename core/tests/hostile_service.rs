@@ -1,7 +1,10 @@
 //! A hostile or broken service gets nowhere (issue 17). Each test is an
 //! attack — a tampering proxy in front of a real hfs, or a server that
 //! misbehaves — and checks that the app refuses it, changes nothing it
-//! should not, and keeps working with the honest service.
+//! should not, and keeps working with the honest service: a `next` link to
+//! another origin (no token arrives there), a `meta.lastUpdated` in the
+//! future, another patient's plan and messages, a huge answer, a redirect
+//! from the token endpoint.
 
 use std::{
     sync::{atomic::Ordering, Arc},

@@ -1,9 +1,9 @@
 //! The one judgement of a reading or answers, data-driven over the demo
-//! plan: direction (advice and medicines for a falling weight are not
-//! those for a rising one), trends over days with gaps, several readings a
-//! day and training left out, the worst of band and trend, the pulse a cuff
-//! sends, a red-flag answer, a plan change that never recolours the past,
-//! and whom to call on a public holiday or a closure's last day.
+//! plan: direction (advice and medicines for a falling weight are not those
+//! for a rising one), trends over days with gaps, several readings a day and
+//! training left out, the worst of band and trend, the pulse a cuff sends, a
+//! red-flag answer, a plan change that never recolours the past, whom to
+//! call on a public holiday or a closure's last day, and Min plan's sides.
 
 use std::collections::BTreeMap;
 

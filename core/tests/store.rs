@@ -1,7 +1,8 @@
-//! The encrypted store: durability and de-duplication, the outbox, the
-//! device registry, encryption at rest, wrong keys, newer databases,
-//! quarantine of damaged files, migrations from frozen old schemas, and the
-//! FHIR export.
+//! The encrypted store: durability and de-duplication, the outbox (never
+//! holding training), the device registry, no plaintext on disk, wrong keys,
+//! newer databases, quarantine of damaged files (and a locked one left
+//! alone), migrations from the frozen old schemas in `tests/schemas/vN.sql`,
+//! and the FHIR export.
 
 use std::{fs, path::Path};
 

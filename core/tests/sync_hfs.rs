@@ -1,5 +1,14 @@
 //! Sync against a real FHIR server: helios-hfs (`hfs`), started here on a
-//! free port with its own data folder. No mock of the server.
+//! free port with its own data folder. No mock of the server. Readings reach
+//! it exactly once (counted on the server) even when sent twice, with
+//! exactly the digits given (70.000 kg, a typed 132); a queue written under
+//! the old identifier names is drained without duplicates; a device that
+//! tells more is updated, not duplicated; an unreachable server means a
+//! retry later and nothing lost; paging and `_lastUpdated`; plans,
+//! questionnaires, acknowledgements and a pause come down, a changed plan as
+//! a new version and a broken one refused; and through a fault-injection
+//! proxy (drops, 500, 429, delays, answers lost after the server committed)
+//! every reading ends on the server exactly once.
 
 use std::{net::TcpListener, time::Duration};
 

@@ -1,14 +1,27 @@
-//! The media of a call, on GStreamer: the patient's camera and microphone
-//! encoded to RTP (VP8, Opus) for [`heima_core::call::OutgoingMedia`], and
-//! the nurse's RTP decoded into pictures for the screen and sound for the
-//! speaker ([`Playback`], an [`heima_core::call::IncomingMedia`]).
+//! The media of a call, on GStreamer (gstreamer-rs 0.24 over Debian's
+//! GStreamer 1.22): the patient's camera and microphone encoded to RTP (VP8,
+//! Opus) for [`heima_core::call::OutgoingMedia`], and the nurse's RTP
+//! decoded into pictures for the screen and sound for the speaker
+//! ([`Playback`], an [`heima_core::call::IncomingMedia`]).
 //!
-//! GStreamer (through gstreamer-rs) because Debian ships it with every
-//! piece needed — V4L2 and PulseAudio capture, libvpx's VP8 and libopus
-//! encoders and decoders, RTP payloaders with a jitter buffer, JPEG for the
-//! webview — and it is the maintained, widely used way to do this on Linux.
-//! This crate is the only one that knows GStreamer; the core only moves
-//! RTP packets.
+//! - [`Capture`]: the camera ([`CAMERA_SOURCE`]: V4L2 on Linux, the
+//!   platform's source elsewhere, `docs/platforms.md`) and the microphone
+//!   (autoaudiosrc), or a test pattern, → 640×480 at 15 fps in VP8 and Opus
+//!   → RTP payloaders → the core, plus a small JPEG self view; mute
+//!   (`volume`) and camera off (an `input-selector` switches to black and
+//!   the camera source is stopped, so the camera is really off). A missing
+//!   camera or microphone is reported, not an error.
+//! - [`Playback`]: the core's RTP → jitter buffers → VP8 and Opus decoders →
+//!   JPEG pictures for the screen and the speaker (autoaudiosink), with
+//!   counters for tests.
+//! - [`Ringer`]: the ringing tone of an incoming call.
+//! - [`Gstreamer`] implements the core's `CallMedia` with these.
+//!
+//! GStreamer because Debian ships it with every piece needed — V4L2 and
+//! PulseAudio capture, libvpx's VP8 and libopus encoders and decoders, RTP
+//! payloaders with a jitter buffer, JPEG for the webview — and it is the
+//! maintained, widely used way to do this on Linux. This crate is the only
+//! one that knows GStreamer; the core only moves RTP packets.
 
 use std::sync::{
     atomic::{AtomicU64, Ordering},

@@ -1,5 +1,8 @@
-//! The btleplug adapter. For now it finds out whether Bluetooth can be used
-//! at all; a missing system bus or BlueZ daemon must never stop the app.
+//! The btleplug adapter: the probe that finds out whether Bluetooth can be
+//! used at all, with a timeout (a missing system bus or BlueZ daemon gives
+//! "unavailable" and must never stop the app), and [`BtleScanner`] and
+//! [`BtleLink`], the real [`Scanner`] and [`Transport`] of the core's device
+//! session.
 
 use std::time::Duration;
 

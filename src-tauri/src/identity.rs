@@ -1,13 +1,15 @@
-//! The app's identifier and the one-time move from the one before.
+//! The app's identifier (`no.heima.patient`, as in `tauri.conf.json`) and
+//! the one-time move from the one before.
 //!
 //! Heima was `no.heima.app` until the identifier had to stop ending in
-//! `.app` (the Tauri bundler refuses it on macOS). The identifier names
-//! the data folder and the keyring entries, so at the first start under
-//! the new one the old data folder is renamed to the new name and the
-//! keyring's secrets are copied to the new service name, then removed from
-//! the old one. Nothing is lost on the way: a folder is only renamed (one
-//! step on one file system), never copied; a secret is removed from the
-//! old entry only after the new entry reads back the same.
+//! `.app` (the Tauri bundler refuses it on macOS). The identifier names the
+//! data folder and the keyring entries, so at the first start under the new
+//! one, before the webview starts, the old data folder is renamed to the new
+//! name and the keyring's secrets are copied to the new service name, then
+//! removed from the old one. Nothing is lost on the way: a folder is only
+//! renamed (one step on one file system, never over data already there),
+//! never copied; a secret is removed from the old entry only after the new
+//! entry reads back the same.
 
 use std::{io, path::Path};
 

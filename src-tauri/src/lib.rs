@@ -1,8 +1,23 @@
-//! Heima's Tauri shell. It only wires: it builds the core's
-//! [`heima_core::app::App`] with the OS adapters ([`platform`],
-//! [`bluetooth`], GStreamer media), registers the commands (each a state
-//! lookup and one core call, in [`commands`]), spawns the core's loops on
-//! Tauri's runtime and hands the core's changes on ([`changes`]).
+//! Heima's Tauri shell. It knows Tauri, holds no logic of its own and only
+//! wires: it builds the core's [`heima_core::app::App`] ([`AppState`], with
+//! the OS adapters: [`platform`], [`bluetooth`], GStreamer media), registers
+//! the commands (each a state lookup and one core call, in [`commands`]) and
+//! the plugins, spawns the core's loops on Tauri's runtime (giving the
+//! device watch its Bluetooth scanner) and the Bluetooth probe, and hands
+//! the core's changes on ([`changes`]).
+//!
+//! Also here: one running copy per data folder
+//! (tauri-plugin-single-instance: a second start brings the window forward
+//! and hands over its arguments, then exits); `heima-enrol:` links
+//! (tauri-plugin-deep-link, at start and from a second start), handed to the
+//! core for the nurse's enrolment form; the log (tauri-plugin-log: standard
+//! error and a rotating file, 1 MB × 5, in the platform's log folder, or
+//! `HEIMA_DATA_DIR/logs`); the data folder (`HEIMA_DATA_DIR`, else the
+//! platform's); the core's configuration from the installation's files and,
+//! in debug builds only, the environment. The crate is also a `staticlib`
+//! and `cdylib` and [`run`] is the mobile entry point, as Tauri's mobile
+//! targets need; the keyring's backend is chosen per target in `Cargo.toml`
+//! (`docs/platforms.md`).
 
 pub mod bluetooth;
 pub mod changes;
@@ -254,6 +269,7 @@ pub fn run() {
             commands::recording::measuring,
             commands::recording::plan_change_seen,
             commands::recording::mark_result_read,
+            commands::recording::measurement_kinds,
             commands::recording::demo_background_reading,
             commands::recording::save_export,
             commands::recording::history,

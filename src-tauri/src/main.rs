@@ -1,4 +1,7 @@
-//! The `heima` binary: starts the Tauri app. All wiring is in the library.
+//! The `heima` binary. While the process has one thread, it marks the
+//! process start (`startup.rs`), sets WebKit's switches (`webview_env.rs`)
+//! and takes the secrets out of the environment; then it runs the app. All
+//! wiring is in the library.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 

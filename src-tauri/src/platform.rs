@@ -1,11 +1,12 @@
 //! The operating system, as the core's [`Platform`] sees it. Secrets (the
-//! store key, and the enrolment with its OAuth tokens) live in the OS
-//! keyring (Secret Service on Linux), created on first use. Tests (debug
-//! builds only) name a key file with `HEIMA_KEY_FILE` instead; the
-//! enrolment then sits next to it in `<key file>.service.json`, both mode
-//! 0600. Nothing falls back to a file silently: only demo mode may, and
-//! the core decides that. Settings go to `settings.json`; randomness comes
-//! from the OS.
+//! store key, and the enrolment with its OAuth tokens and the nurse code's
+//! hash) live in the OS keyring (Secret Service on Linux), created on first
+//! use and removed again when the follow-up ends. Tests (debug builds only)
+//! name a key file with `HEIMA_KEY_FILE` instead (a key file others may read
+//! is refused); the enrolment then sits next to it in `<key
+//! file>.service.json`, both mode 0600. Nothing falls back to a file
+//! silently: only demo mode may, and the core decides that. Settings go to
+//! `settings.json` (`settings_file.rs`); randomness comes from the OS.
 
 use std::{
     fs,

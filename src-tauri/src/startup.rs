@@ -1,8 +1,9 @@
 //! Start-up measurement for `bench/cold_start.sh`: the time from process
-//! start to the today screen being interactive (the UI reports it once),
-//! and the memory of the app with its WebKit processes at that moment.
-//! Only active when `HEIMA_MEASURE_STARTUP` is set; then one line
-//! `HEIMA_STARTUP {json}` goes to stdout and the app exits.
+//! start to the today screen being interactive (the UI reports it once, with
+//! the `ui_ready` command), and the memory of the app with its WebKit
+//! processes at that moment. Only active when `HEIMA_MEASURE_STARTUP` is
+//! set; then one line `HEIMA_STARTUP {json}` goes to stdout and the app
+//! exits.
 
 use std::{sync::OnceLock, time::Instant};
 

@@ -61,10 +61,10 @@ export function causeLine(cause, values) {
     line = el("p", "result-cause", `result-cause-trend-${cause.direction === "below" ? "below" : "above"}`,
       { what, change: formatValue(cause.change, cause.unit), days: Number(cause.days) });
   } else if (cause.rule === "band") {
-    const value = values.find(([c]) => c === cause.code);
+    const value = values.find((x) => x.code === cause.code);
     if (!value) return null;
     const id = cause.direction ? `result-cause-${cause.direction}` : "result-cause";
-    line = el("p", "result-cause", id, { what, value: formatValue(value[1], value[2]) });
+    line = el("p", "result-cause", id, { what, value: formatValue(value.value, value.unit) });
   }
   if (line) {
     line.dataset.code = cause.code;

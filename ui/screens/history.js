@@ -1,14 +1,14 @@
 // Historikk: each measurement over 1 week, 1 month or 3 months as a plot
-// with the patient's own limits drawn as coloured bands (uPlot, vendored
-// in vendor/uplot), and the same readings as a table — with colour in words
-// and whether the service has each one.
+// with the patient's own limits drawn as coloured bands (uPlot 1.6.32, MIT,
+// vendored unchanged in vendor/uplot and loaded by this screen only), and
+// the same readings as a table — with colour in words and whether the
+// service has each one.
 
 import { invoke } from "../ipc.js";
 import { formatTag, t } from "../i18n.js";
 import { el, heading, formatValue, SIGN } from "../dom.js";
 import { app, redraw } from "../shell.js";
 
-const KINDS = ["blood-pressure", "oxygen-saturation", "body-weight", "body-temperature", "pulse", "blood-glucose"];
 const PERIODS = [7, 30, 90];
 const BAND = { green: "rgba(22, 122, 52, 0.16)", yellow: "rgba(214, 170, 0, 0.22)", red: "rgba(178, 34, 34, 0.16)" };
 const LINE = ["#0b5563", "#6b2c91", "#8a4b08"];
@@ -49,13 +49,13 @@ function usableLanguageTag() {
 }
 
 function plot(uPlot, history, host) {
-  const codes = [...new Set(history.points.flatMap((p) => p.values.map(([c]) => c)))];
+  const codes = [...new Set(history.points.flatMap((p) => p.values.map((x) => x.code)))];
   // Pulse from a blood-pressure monitor has no band on this plot; keep it off.
   const plotted = history.kind === "blood-pressure" ? codes.filter((c) => c !== "8867-4") : codes;
   const xs = history.points.map((p) => Date.parse(p.at) / 1000);
   const series = plotted.map((code) => history.points.map((p) => {
-    const v = p.values.find(([c]) => c === code);
-    return v ? Number(v[1]) : null;
+    const v = p.values.find((x) => x.code === code);
+    return v ? Number(v.value) : null;
   }));
   const values = series.flat().filter((v) => v !== null);
   const bandValues = history.limits.filter((l) => plotted.includes(l.code)).flatMap((l) => [l.low, l.high]).filter((v) => v !== null).map(Number);
@@ -91,7 +91,7 @@ function table(history, demo) {
     time.textContent = p.at_local;
     const value = el("td");
     value.dataset.values = JSON.stringify(p.values);
-    value.textContent = p.values.map(([, v, u]) => formatValue(v, u)).join(" / ");
+    value.textContent = p.values.map((x) => formatValue(x.value, x.unit)).join(" / ");
     const colour = p.colour || "not-judged";
     const c = el("td", `history-colour history-colour--${colour}`);
     const sign = el("span", "result-sign");
@@ -107,7 +107,9 @@ function table(history, demo) {
 }
 
 export async function renderHistory(params, status) {
-  const kind = KINDS.includes(params[0]) ? params[0] : null;
+  // Which kinds, and in what order (the plan's first): the core's list.
+  const choices = await invoke("measurement_kinds");
+  const kind = choices.some((c) => c.kind === params[0]) ? params[0] : null;
   const days = PERIODS.includes(Number(params[1])) ? Number(params[1]) : 30;
   const section = el("section", "screen screen--history");
   section.append(heading("history-heading"));
@@ -115,9 +117,7 @@ export async function renderHistory(params, status) {
   const kinds = el("div", "segmented");
   kinds.setAttribute("role", "group");
   kinds.setAttribute("aria-label", t("history-choose-kind"));
-  const view = await invoke("plan");
-  const planned = view ? view.plan.activities.filter((a) => a.kind.type === "measure").map((a) => a.kind.measurement) : [];
-  const shownKinds = [...new Set([...planned, ...KINDS])];
+  const shownKinds = choices.map((c) => c.kind);
   const chosen = kind || shownKinds[0];
   for (const k of shownKinds) {
     const a = el("a", "segment", `measurement-${k}`);

@@ -10,7 +10,6 @@ import { pick, t } from "../i18n.js";
 import { el, heading, button, linkButton, radioChoice, formatValue, showError, clearErrors, announce, SIGN, colourOf } from "../dom.js";
 import { causeLine, hasCalls, helpBlock, whomNow } from "./help.js";
 
-const KINDS = ["blood-pressure", "oxygen-saturation", "body-weight", "body-temperature", "pulse", "blood-glucose"];
 
 /** One reading with its colour in words and a sign (never colour alone),
  * who took it, whether the service has it and whether a nurse saw it;
@@ -25,7 +24,7 @@ export function resultCard(r, phone, demo, { tag = "div", withCalls = true } = {
   const body = el("div", "result-body");
   const value = el("span", "result-value");
   value.dataset.values = JSON.stringify(r.values);
-  value.textContent = r.values.map(([, v, u]) => formatValue(v, u)).join(" / ");
+  value.textContent = r.values.map((x) => formatValue(x.value, x.unit)).join(" / ");
   body.append(el("span", "result-kind", `measurement-${r.kind}`), value, el("span", "result-colour", `colour-${colour}`),
     el("span", "task-due", "task-due", { time: r.at_local }));
   if (r.entered_by === "relative") {
@@ -90,19 +89,18 @@ export async function renderMeasure(params, status) {
   // The device watch looks for devices while the patient measures.
   invoke("measuring").catch(() => {});
   const kind = params[0];
-  if (kind && KINDS.includes(kind)) return renderMeasureKind(kind, status);
+  // Which kinds, and in what order (the plan's first): the core's list.
+  const choices = await invoke("measurement_kinds");
+  if (kind && choices.some((c) => c.kind === kind)) return renderMeasureKind(kind, status);
   const section = el("section", "screen screen--measure");
   section.append(heading("measure-heading"), takenBy(status), el("h2", null, "measure-choose"));
-  const view = await invoke("plan");
-  const planned = view ? view.plan.activities.filter((a) => a.kind.type === "measure").map((a) => a.kind.measurement) : [];
-  const order = [...new Set([...planned, ...KINDS])];
   const list = el("ul", "big-choices");
-  for (const k of order) {
+  for (const { kind: k, planned } of choices) {
     const li = el("li");
     const a = el("a", "big-choice", `task-measure-${k}`);
     a.href = `#/measure/${k}`;
     a.dataset.kind = k;
-    if (planned.includes(k)) a.classList.add("big-choice--planned");
+    if (planned) a.classList.add("big-choice--planned");
     li.append(a);
     list.append(li);
   }
@@ -216,7 +214,7 @@ export async function renderResult(params, status) {
   section.dataset.colour = colour;
   section.append(heading(`result-heading-${colour}`));
   // Red first: whom to call comes before anything else.
-  const callsFirst = colour === "red" && hasCalls(r.help.whom);
+  const callsFirst = r.help.calls_first;
   if (callsFirst) section.append(el("h2", null, "call-now-heading"), whomNow(r.help.whom, { phone: status.phone }));
   section.append(resultCard(r, status.phone, status.mode === "demo", { withCalls: !callsFirst }));
   if (r.judgement.result === "judged") {

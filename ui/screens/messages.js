@@ -1,6 +1,6 @@
-// Meldinger: the conversation with the follow-up service, newest last,
-// with each own message's state (sent or waiting) and a box to write a
-// new one. Opening the screen marks replies as read.
+// Meldinger: the conversation with the follow-up service, newest last, with
+// each own message's state (sent or waiting), a box to write a new one and
+// the way to the video call. Opening the screen marks replies as read.
 
 import { invoke } from "../ipc.js";
 import { formatMoment, t } from "../i18n.js";

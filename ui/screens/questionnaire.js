@@ -208,10 +208,10 @@ export async function renderQuestionnaire(params, status) {
       inner.append(el("p", "result-cause result-cause--answer", "result-cause-answer", { question: pick(question) }));
     }
     if (r.advice) inner.append(serviceText("p", "result-advice", r.advice));
-    const first = colour === "red" && hasCalls(r.help.whom)
+    const first = r.help.calls_first
       ? [el("h2", null, "call-now-heading"), whomNow(r.help.whom, { phone: status.phone })]
       : [];
-    if (colour !== "red" && hasCalls(r.help.whom)) inner.append(whomNow(r.help.whom, { phone: status.phone }));
+    if (!r.help.calls_first && hasCalls(r.help.whom)) inner.append(whomNow(r.help.whom, { phone: status.phone }));
     if (r.entered_by === "nurse-training") inner.append(el("span", "result-by", "latest-training"));
     box.append(sign, inner);
     const after = [];

@@ -21,7 +21,7 @@ function readings(history) {
     const when = document.createElement("td");
     when.textContent = p.at_local;
     const value = document.createElement("td");
-    value.textContent = p.values.map(([, v, u]) => formatValue(v, u)).join(" / ");
+    value.textContent = p.values.map((x) => formatValue(x.value, x.unit)).join(" / ");
     const colour = document.createElement("td");
     const c = p.colour || "not-judged";
     colour.textContent = `${SIGN[c] || ""} ${t(`colour-${c}`)}`;

@@ -1,9 +1,11 @@
 // I dag: the phase (trial, paused; an ended follow-up has its own screen
-// with the copy of the patient's data), a plan the app could not read,
-// what changed in the plan (once), the yellow and red results still open
-// from any day, today's tasks with their state (each one opens its screen), the
-// latest reading of each kind with its colour in words and a sign,
-// whether the service has it and whether a nurse has seen it.
+// with the copy of the patient's data), a plan the app could not read, what
+// changed in the plan (once), the yellow and red results still open from the
+// last 14 days, today's tasks with their state (each one opens its screen),
+// "Jeg føler meg dårligere" and the when-needed activities, the latest
+// reading of each kind with its colour in words and a sign, whether the
+// service has it and whether a nurse has seen it. Also the revoked, recovery
+// and goodbye screens.
 
 import { invoke } from "../ipc.js";
 import { formatMoment, pick, t } from "../i18n.js";

@@ -1,11 +1,15 @@
 //! The app's one call line, as a state machine: idle → calling (the
 //! patient's call rings at the other end) or incoming (someone rings the
-//! patient) → active → ended. It is generic over the media
-//! ([`CallMedia`]: GStreamer in the app, fakes in tests) and the signalling
+//! patient) → active → ended. It is generic over the media ([`CallMedia`]:
+//! GStreamer in the app, fakes in tests) and the signalling
 //! ([`CallSignalling`]: the follow-up service, or the demo nurse). Each new
-//! call bumps a generation, so a late result of an old call never
-//! overwrites a newer one; giving up while it rings stops the ringing
-//! request at once. Runs its background work on the runtime it is given.
+//! call bumps a generation, so a late result of an old call never overwrites
+//! a newer one; giving up while it rings stops the ringing request at once.
+//! It judges the network per window. Runs its background work on the runtime
+//! it is given.
+//!
+//! Unit tests with fake media and the demo nurse: place, give up, ring,
+//! answer, decline, missed, hang up on either side, poor network.
 
 use std::{
     sync::{
@@ -113,11 +117,22 @@ impl CallEnded {
     }
 }
 
+/// Where the call is, as the call screen shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CallPhase {
+    Idle,
+    Calling,
+    Incoming,
+    Connecting,
+    Connected,
+    Ended,
+}
+
 /// What the call screen shows of the line.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CallView {
-    /// `idle`, `calling`, `incoming`, `connecting`, `connected`, `ended`.
-    pub phase: &'static str,
+    pub phase: CallPhase,
     /// Why it ended: `hung-up-here`, `hung-up-there`, `connection-lost`,
     /// or a `call-…`/`media-…` error code (`call-missed` among them).
     pub ended: Option<CallEnded>,
@@ -296,7 +311,7 @@ impl<M: CallMedia, S: CallSignalling> CallLine<M, S> {
     /// What the call screen shows now; judges the network once a window.
     pub fn view(&self) -> CallView {
         let mut view = CallView {
-            phase: "idle",
+            phase: CallPhase::Idle,
             ended: None,
             muted: false,
             camera_on: true,
@@ -309,10 +324,10 @@ impl<M: CallMedia, S: CallSignalling> CallLine<M, S> {
         let mut phase = self.line.phase.lock().unwrap();
         match &mut *phase {
             Phase::Idle => {}
-            Phase::Calling => view.phase = "calling",
-            Phase::Incoming { .. } => view.phase = "incoming",
+            Phase::Calling => view.phase = CallPhase::Calling,
+            Phase::Incoming { .. } => view.phase = CallPhase::Incoming,
             Phase::Ended(why) => {
-                view.phase = "ended";
+                view.phase = CallPhase::Ended;
                 view.ended = Some(*why);
             }
             Phase::Active(call) => {
@@ -322,12 +337,12 @@ impl<M: CallMedia, S: CallSignalling> CallLine<M, S> {
                     call.window_started = Instant::now();
                 }
                 view.phase = match call.peer.state() {
-                    CallState::Connecting => "connecting",
+                    CallState::Connecting => CallPhase::Connecting,
                     CallState::Disconnected => {
                         call.poor_network = true;
-                        "connected"
+                        CallPhase::Connected
                     }
-                    _ => "connected",
+                    _ => CallPhase::Connected,
                 };
                 view.muted = call.muted;
                 view.camera_on = call.camera_on;
@@ -483,7 +498,7 @@ impl<M: CallMedia, S: CallSignalling> Line<M, S> {
 mod tests {
     use std::{sync::Arc, time::Duration};
 
-    use super::{CallLine, CallTimings, CallView};
+    use super::{CallLine, CallPhase, CallTimings, CallView};
     use crate::{
         app::testing::{FakeMedia, TestApp},
         call::{demo_nurse::DemoNurse, media::Source, signalling::CallSignalling},
@@ -527,11 +542,11 @@ mod tests {
     }
 
     async fn connected(line: &Line) -> CallView {
-        until(line, "connected with pictures", |v| v.phase == "connected" && v.frame > 0).await
+        until(line, "connected with pictures", |v| v.phase == CallPhase::Connected && v.frame > 0).await
     }
 
     fn ended(why: &'static str) -> impl Fn(&CallView) -> bool {
-        move |v| v.phase == "ended" && v.ended.map(|e| e.as_str()) == Some(why)
+        move |v| v.phase == CallPhase::Ended && v.ended.map(|e| e.as_str()) == Some(why)
     }
 
     async fn rung(line: &Line, nurse: &DemoNurse<FakeMedia>) {
@@ -542,9 +557,9 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_patient_places_a_call_and_hangs_up() {
         let (line, nurse, _) = line(Duration::from_millis(200));
-        assert_eq!(line.view().phase, "idle");
+        assert_eq!(line.view().phase, CallPhase::Idle);
         line.start(nurse.clone()).unwrap();
-        assert_eq!(line.view().phase, "calling");
+        assert_eq!(line.view().phase, CallPhase::Calling);
         assert_eq!(line.start(nurse.clone()).unwrap_err().code, "call-busy");
         let view = connected(&line).await;
         assert!(view.camera_missing && !view.microphone_missing, "the fake capture has a microphone only");
@@ -561,7 +576,7 @@ mod tests {
         let (line, nurse, _) = line(Duration::from_secs(60));
         line.start(nurse.clone()).unwrap();
         tokio::time::sleep(Duration::from_millis(300)).await;
-        assert_eq!(line.view().phase, "calling");
+        assert_eq!(line.view().phase, CallPhase::Calling);
         line.hang_up().await;
         assert!(ended("hung-up-here")(&line.view()));
         tokio::time::sleep(Duration::from_millis(300)).await;
@@ -578,7 +593,7 @@ mod tests {
     async fn the_nurse_rings_and_the_patient_answers() {
         let (line, nurse, media) = line(Duration::from_millis(100));
         rung(&line, &nurse).await;
-        assert_eq!(line.view().phase, "incoming");
+        assert_eq!(line.view().phase, CallPhase::Incoming);
         assert_eq!(media.ringing(), 1, "the tablet rings");
         assert!(!line.poll(&nurse).await, "one call rings at a time");
         line.answer().unwrap();
@@ -635,13 +650,13 @@ mod tests {
         let screen = demo.app.call_screen();
         assert!(screen.available && screen.demo);
         demo.app.call_start().unwrap();
-        until(&demo.app.calls, "connected to the demo nurse", |v| v.phase == "connected").await;
+        until(&demo.app.calls, "connected to the demo nurse", |v| v.phase == CallPhase::Connected).await;
         demo.app.call_hang_up().await;
 
         demo.app.call_demo_ring().await.unwrap();
-        assert_eq!(demo.app.call_screen().line.phase, "incoming");
+        assert_eq!(demo.app.call_screen().line.phase, CallPhase::Incoming);
         demo.app.call_answer().unwrap();
-        until(&demo.app.calls, "connected to the ringing demo nurse", |v| v.phase == "connected").await;
+        until(&demo.app.calls, "connected to the ringing demo nurse", |v| v.phase == CallPhase::Connected).await;
         demo.app.call_hang_up().await;
 
         let enrolled = TestApp::enrolled();

@@ -1,6 +1,7 @@
-//! The app's video calls: who the patient calls (the enrolled service's
-//! call endpoint, or the demo nurse in demo mode) and what the call screen
-//! shows. The call itself is [`super::call_line`].
+//! The app's video calls: who the patient calls ([`CallRoute`]: the enrolled
+//! service's call endpoint, or the demo nurse in demo mode) and what the
+//! call screen shows ([`CallScreen`]). The call itself is
+//! [`super::call_line`].
 
 use std::time::{Duration, Instant};
 

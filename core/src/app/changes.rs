@@ -1,10 +1,14 @@
 //! What the core tells the screen: one stream of [`Change`]s. Whatever
-//! changes what a screen shows — a reading stored and judged (from a
-//! screen or a device in the background), a result read, a plan changed
-//! or refused, a message, the service's acknowledgement, sync, training,
-//! the nurse lock — is told here once, by the code that changed it. The
-//! shell forwards each change to the window as a Tauri event; the screens
-//! re-render on them instead of asking again and again.
+//! changes what a screen shows — a reading stored and judged (from a screen
+//! or a device in the background; a red from the background to show now), a
+//! result read, a plan changed or refused, messages, the service's
+//! acknowledgement, sync, training and why it ended, the nurse lock,
+//! settings, Bluetooth, a reminder, a call ringing, a `heima-enrol:` link
+//! arriving — is told here once, by the code that changed it. A listener
+//! that falls behind is told [`Change::Missed`]. The shell forwards each
+//! change to the window over a Tauri channel and shows the notifications
+//! some changes carry; the screens re-render on them instead of asking again
+//! and again.
 
 use serde::Serialize;
 

@@ -1,9 +1,12 @@
 //! How the app is set up at start: `AppConfig`, from the installation's
 //! configuration file (`installation.rs`) and, for tests and development,
-//! variables (the environment in debug builds; the shell passes a lookup).
-//! Which variables there are, what they mean and what a bad value does are
-//! decided here; a bad value is told to the user and the app starts with
-//! the safe default.
+//! variables ([`Variable`]: the nurse code, the activation endpoint, the
+//! trusted services, plain http to loopback, what a call sends instead of
+//! the camera, relay-only calls, a test clock), read through a lookup the
+//! shell passes (the environment, in debug builds only). Which variables
+//! there are, what they mean and what a bad value does are decided here; a
+//! bad value is told to the user and the app starts with the safe default.
+//! Also the settings a new tablet starts with.
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 

@@ -1,9 +1,12 @@
-//! Readings from devices: finding and pairing them (the demo's simulated
-//! ones in demo mode), a device session into the shared store (the
-//! background device watch), and the Mål screen's "measure with the
-//! device", which in demo mode runs a simulated device through the real
-//! decoders and session and otherwise waits for the paired device's next
-//! reading.
+//! Readings from devices: whether the device watch should scan now
+//! ([`App::scan_wanted`], by [`crate::devices::scan_plan`];
+//! [`App::measuring`] when the measure screen opens), finding and pairing
+//! devices (the demo's simulated ones in demo mode, else a scanner the shell
+//! gives), a device session into the shared store (the background device
+//! watch; the store is locked only per record), and the Mål screen's
+//! "measure with the device", which in demo mode runs a simulated device
+//! through the real decoders and session and otherwise waits for the device
+//! watch's next reading.
 
 use std::{future::Future, time::Duration};
 
@@ -310,7 +313,7 @@ mod tests {
         t.app.set_taken_by(EnteredBy::Relative, None).unwrap();
         let result = t.app.measure_with_device(MeasurementKind::BloodPressure).await.unwrap();
         assert_eq!(result.kind, MeasurementKind::BloodPressure);
-        assert!(result.values.iter().any(|(code, _, _)| code == "8480-6"), "systolic is there: {:?}", result.values);
+        assert!(result.values.iter().any(|v| v.code == "8480-6"), "systolic is there: {:?}", result.values);
         let paired = t.app.paired_devices().unwrap();
         assert_eq!(paired.len(), 1, "the demo cuff is paired on first use");
     }

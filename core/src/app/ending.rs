@@ -1,11 +1,12 @@
 //! Ending the follow-up on this tablet ("Avslutt oppfølgingen", on the
 //! nurse's page): what has not reached the service is sent first — or, on
-//! the nurse's explicit word, given up with a notice to the service (when
-//! it can still be sent) — the tokens are revoked at the service (RFC
-//! 7009), and every secret and file of the app is removed, the store key
-//! first. The patient sees a goodbye; the next start is a new tablet's.
-//! Reached from the recovery screen too (the database's key lost): then
-//! nothing can be sent, and ending gives it up.
+//! the nurse's explicit word, given up with a notice to the service (when it
+//! can still be sent) — the tokens are revoked at the service (RFC 7009),
+//! and every secret and file of the app is removed, the store key first. The
+//! patient sees a goodbye ([`super::Mode::Ended`]); the next start is a new
+//! tablet's. Reached from the recovery screen too
+//! ([`super::Mode::Recovery`]: the database's key lost, the file untouched):
+//! then nothing can be sent, and ending gives it up.
 
 use std::{path::Path, time::Duration};
 

@@ -3,9 +3,9 @@
 //! mode, and the language and text size a new tablet starts with. TOML, read
 //! by the `toml` crate (its errors carry where they are). The shell reads
 //! the system-wide file and the user's own; the user's values replace the
-//! system's key by key. A file that cannot be read is told with its line,
-//! and its values are not used (the safe defaults are). Example and places:
-//! README.md, "Managed installations".
+//! system's key by key. A file that cannot be read is told with its file and
+//! line (the error's args), and its values are not used (the safe defaults
+//! are). Example and places: README.md, "Managed installations".
 
 use serde::Deserialize;
 

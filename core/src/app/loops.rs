@@ -1,10 +1,12 @@
 //! The app's loops, as tasks in the core: sync rounds, the push channel,
-//! plan reminders, the call watch, the nurse lock and the device watch.
-//! Each waits on the app's own wake-ups or on the time the core says, and
-//! tells what it finds as [`Change`]s; the clock that says what is due is
-//! the injected one. The shell only spawns them on its runtime (giving the
-//! device watch its Bluetooth scanner) and shows the notifications the
-//! changes carry.
+//! plan reminders, the call watch, the nurse lock (training ends when the
+//! lock closes, at that moment) and the device watch (a red from the
+//! background is shown at once). Each waits on the app's own wake-ups or on
+//! the time the core says, and tells what it finds as [`Change`]s; the clock
+//! that says what is due is the injected one. The shell only spawns them on
+//! its runtime (giving the device watch its Bluetooth scanner) and shows the
+//! notifications the changes carry. Tested with a clock that moves with
+//! tokio's paused time.
 
 use std::time::Duration;
 

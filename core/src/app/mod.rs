@@ -1,9 +1,12 @@
-//! The app itself, without Tauri: its mode (demo, enrolled, revoked), the
-//! store handle, what sync is doing, who is recording, the nurse lock and
-//! the call line. The shell (`src-tauri`) holds one [`App`], asks it, and
-//! does what only the operating system can ([`Platform`]: the keyring, the
-//! settings file, randomness) — demo versus real is decided here, in
-//! [`App::mode`], and nowhere else.
+//! The app itself, without Tauri: its mode ([`Mode`]: demo, enrolled,
+//! revoked, recovery, ended), the store handle and the store file per mode
+//! (`demo.db`, `heima.db`), what sync is doing, who is recording, the nurse
+//! lock and the call line. The data folder is made private at every start
+//! (folders 0700, files 0600); a settings change is saved before it counts;
+//! what start-up found is told as notices. The shell (`src-tauri`) holds one
+//! [`App`], asks it, and does what only the operating system can
+//! ([`Platform`]: the keyring, the settings file, randomness) — demo versus
+//! real is decided here, in [`App::mode`], and nowhere else.
 
 pub mod call_line;
 mod calls;
@@ -117,6 +120,28 @@ pub enum Mode {
 
 /// How long the demo's nurse takes to see a yellow or red result.
 pub const DEMO_SEEN_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_mins(2);
+
+/// A screen a mode may limit the app to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Screen {
+    Today,
+    Settings,
+    Nurse,
+}
+
+impl Mode {
+    /// The only screens that make sense in this mode (the rest show the
+    /// today screen, which then is the recovery screen or the goodbye);
+    /// `None`: every screen.
+    pub fn only_screens(self) -> Option<&'static [Screen]> {
+        match self {
+            Mode::Recovery => Some(&[Screen::Today, Screen::Settings, Screen::Nurse]),
+            Mode::Ended => Some(&[Screen::Today]),
+            Mode::Demo | Mode::Enrolled | Mode::Revoked => None,
+        }
+    }
+}
 
 /// Which store file: the demo's data never mixes with real data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

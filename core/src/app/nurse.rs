@@ -1,13 +1,20 @@
-//! Who records, and the nurse's lock: the nurse code opens the nurse
-//! screens (enrolment, pairing, training, ending the follow-up); training
-//! marks everything recorded as the nurse's practice, never sent or
-//! counted. The code is the tablet's own, issued by the service with the
-//! enrolment and kept only as an Argon2id hash with the enrolment in the
-//! keyring; in demo mode it is [`DEMO_NURSE_CODE`] (or the installation's,
-//! for tests). Wrong codes slow down (after the first 5, a wait of 6
-//! minutes doubling to an hour, kept in a file of the data folder across
-//! restarts, whatever the mode), and the screens lock themselves after
-//! [`NURSE_IDLE_LOCK`] without use.
+//! Who records, and the nurse's lock. Who records: the patient, a relative
+//! (by name and reference when the plan's care team names them, checked
+//! here), or the nurse's practice in training, which overrides both.
+//!
+//! The nurse code opens the nurse screens (enrolment, pairing, training,
+//! ending the follow-up); training marks everything recorded as the nurse's
+//! practice, never sent or counted. The code is the tablet's own, issued by
+//! the service with the enrolment and kept only as an Argon2id hash with the
+//! enrolment in the keyring; in demo mode it is [`DEMO_NURSE_CODE`] (or the
+//! installation's, for tests: `HEIMA_NURSE_CODE`). Wrong codes slow down
+//! (after the first 5, a wait of 6 minutes doubling to an hour, kept in
+//! `nurse-guesses.json` in the data folder across restarts, whatever the
+//! mode). The screens lock themselves after [`NURSE_IDLE_LOCK`] without use
+//! and when the nurse leaves her page — unless training is on: then after
+//! [`TRAINING_IDLE_LOCK`] without a use of the nurse page or a recording in
+//! training, and training ends with the lock (told as a change). Pairing
+//! devices is here too.
 
 use jiff::{SignedDuration, Timestamp};
 

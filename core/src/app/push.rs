@@ -1,10 +1,19 @@
-//! The push channel as the app runs it: one session at a time (the
-//! shell's loop calls [`App::push_session`] again after the wait it
-//! returns). A session finds or creates the tablet's subscription on the
-//! enrolled service, binds a WebSocket, and turns notifications into a
-//! sync round and a look for a call. The state decides how often the sync
-//! and call loops still ask on their own ([`App::sync_every`],
-//! [`App::call_poll_every`]). Policy: `sync::push`; I/O: `sync::channel`.
+//! The push channel as the app runs it: one session at a time (the push loop
+//! in `loops.rs` calls [`App::push_session`] again after the wait it
+//! returns). A session finds the tablet's subscription in the store or
+//! creates it on the enrolled service, asks for a binding token, binds a
+//! WebSocket, and turns notifications into a sync round and a look for a
+//! call. The state ([`App::push_state`]) decides how often the sync and call
+//! loops still ask on their own: [`App::sync_every`] (hourly with push,
+//! every 15 minutes without, sooner for a waiting item that is due, never
+//! below a minute) and [`App::call_poll_every`] (only when announced with
+//! push, once a minute without). Policy: `sync::push`; I/O: `sync::channel`.
+//!
+//! Tests against hfs with subscriptions: a message, a plan and a call
+//! announcement wake the tablet within a second, another patient's do not; a
+//! write while the network is cut (`heima_test_support::relay`) arrives
+//! after it is back; a server without subscriptions is asked every 15
+//! minutes.
 
 use std::time::Duration;
 

@@ -1,7 +1,8 @@
-//! What the patient's screens ask: the day's tasks, readings and their
-//! results, questionnaires, the plan, history and messages. Whoever is
-//! recording comes from the app's state ([`App::recorder`]), never from
-//! the webview alone.
+//! What the patient's screens ask: the day's tasks, readings typed by hand
+//! and their results, questionnaires, the plan, history and messages (in
+//! demo mode the demo nurse replies), and the reminders due in an interval.
+//! Whoever is recording comes from the app's state ([`App::recorder`]),
+//! never from the webview alone.
 
 use std::{collections::BTreeMap, time::Duration};
 
@@ -178,6 +179,12 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             self.tell(Change::ResultRead { item });
         }
         Ok(())
+    }
+
+    /// The kinds of reading the measure and history screens offer, the
+    /// plan's first.
+    pub fn measurement_kinds(&self) -> Result<Vec<crate::plan::KindChoice>, CoreError> {
+        self.with_store(|store| Ok(crate::plan::kinds_to_offer(self.plan_now(store)?.as_ref())))
     }
 
     /// The self-care plan in force, with its questionnaires' titles.

@@ -1,7 +1,14 @@
-//! The connection with the follow-up service: its status for the screens,
-//! enrolment (an activation code, or a login at the service) and its
-//! finish, and one sync round with what it means for the app (a revoked
-//! tablet stops trying and says "ask your nurse", across restarts).
+//! The connection with the follow-up service: its status for the screens
+//! ([`ServiceStatus`], [`SyncStatus`]); a `heima-enrol:` link that opened
+//! the app, kept for the nurse's form ([`App::link_arrived`]); enrolment (an
+//! activation code, or a login at the service in the browser the shell
+//! opens; every address checked against [`crate::trust`], and held as an
+//! [`EnrolmentToConfirm`] until the nurse confirms the service's trusted
+//! name and host) and its finish; and one sync round with what its outcome
+//! means for the app. A revocation is remembered in the store, across
+//! restarts, and the tablet says "ask your nurse"; a revoked tablet tries
+//! its refresh token again after 15 minutes, doubling to 6 hours, and a
+//! refresh that works lifts the revocation.
 
 use std::time::Duration;
 
@@ -77,6 +84,8 @@ pub struct EnrolmentToConfirm {
 #[derive(Debug, Serialize)]
 pub struct ServiceStatus {
     pub mode: Mode,
+    /// The only screens this mode allows (`None`: all).
+    pub only_screens: Option<&'static [super::Screen]>,
     pub service_name: Option<String>,
     /// The service's phone number from the plan in force.
     pub phone: Option<String>,
@@ -120,6 +129,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         };
         ServiceStatus {
             mode,
+            only_screens: mode.only_screens(),
             service_name: enrolled_name.or_else(|| plan.as_ref().map(|p| p.service.name.clone())),
             phone: plan.map(|p| p.service.phone),
             waiting: outbox.waiting,

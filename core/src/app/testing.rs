@@ -1,6 +1,8 @@
-//! Test doubles for the app room: a platform in memory, media that sends
-//! numbered RTP packets instead of a camera's, and a [`TestApp`] in a
-//! temporary data folder.
+//! Test doubles for the app room: a platform in memory (`FakePlatform`),
+//! media that sends numbered RTP packets instead of a camera's
+//! (`FakeMedia`), clocks for tests (`TestClock`, and `TokioClock`, which
+//! moves with tokio's paused time), and a [`TestApp`] in a temporary data
+//! folder.
 
 use std::{
     path::Path,

@@ -1,8 +1,8 @@
-//! The demo nurse: the other end of a call in demo mode, inside the app.
-//! She answers the patient's call after a short ring, rings the patient
-//! when asked (from the nurse page), and sends a test pattern with a soft
-//! tick. She speaks the same [`CallSignalling`] as the real service, so
-//! the call line has one path for both.
+//! The demo nurse ([`DemoNurse`]): the other end of a call in demo mode,
+//! inside the app. She answers the patient's call after a short ring, rings
+//! the patient when asked (from the nurse page), and sends a test pattern
+//! with a soft tick. She speaks the same [`CallSignalling`] as the real
+//! service, so the call line has one path for both.
 
 use std::{
     collections::BTreeMap,

@@ -1,8 +1,10 @@
-//! The seam between a call and the machine's media: what the call line
-//! needs from a camera, a microphone, a speaker and a screen, as traits the
-//! `heima-media` crate implements with GStreamer and the tests implement
-//! with fakes. The plain data that crosses the seam (pictures, which
-//! devices exist) lives here so the core can hold it without GStreamer.
+//! The seam between a call and the machine's media: what the call line needs
+//! from a camera, a microphone, a speaker and a screen, as the
+//! [`CallMedia`], [`PlaybackMedia`] and [`CaptureMedia`] traits, which the
+//! `heima-media` crate implements with GStreamer and `app/testing.rs` with
+//! fakes. The plain data that crosses the seam ([`Frame`]: pictures;
+//! [`Source`], [`Speaker`], [`Devices`]: which devices exist) lives here so
+//! the core can hold it without GStreamer.
 
 use std::sync::Arc;
 

@@ -1,15 +1,18 @@
 //! Video calls with the follow-up service: a WebRTC peer in the core,
 //! because Debian's WebKitGTK has no `RTCPeerConnection`. Built on the
-//! `webrtc` crate 0.21 (the async layer over the sans-I/O `rtc` crate),
-//! with VP8 video and Opus audio, the codecs every browser has.
+//! `webrtc` crate 0.21 (the async layer over the sans-I/O `rtc` crate), with
+//! VP8 video and Opus audio, the codecs every browser has.
 //!
-//! The peer moves RTP only: the patient's camera and microphone arrive as
-//! RTP packets through [`OutgoingMedia`] and the nurse's packets leave
-//! through [`IncomingMedia`]; encoding, decoding, capture and playback live
-//! in the `heima-media` crate (GStreamer), so this crate knows no codec
-//! library. Offers and answers are plain SDP with every candidate in them
-//! (no trickle), as in WHIP/WHEP; [`signalling`] carries them to the
-//! service (`docs/calls.md`).
+//! [`CallPeer`] offers or answers and moves RTP only: the patient's camera
+//! and microphone arrive as encoded RTP packets through [`OutgoingMedia`]
+//! (the SSRC and the payload type the other side chose are set here) and the
+//! nurse's packets leave through [`IncomingMedia`]; encoding, decoding,
+//! capture and playback live in the `heima-media` crate (GStreamer), so this
+//! crate knows no codec library. The peer also asks for key frames, counts
+//! the traffic ([`Traffic`]), judges the network per window
+//! ([`NetworkWindow`]) and hangs up. Offers and answers are plain SDP with
+//! every candidate in them (no trickle), as in WHIP/WHEP; [`signalling`]
+//! carries them to the service (`docs/calls.md`).
 
 pub mod demo_nurse;
 pub mod media;

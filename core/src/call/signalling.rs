@@ -1,8 +1,10 @@
 //! Call signalling with the follow-up service over HTTPS, in the manner of
 //! WHIP (RFC 9725): SDP offers and answers as `application/sdp` bodies, the
 //! call as a resource whose `DELETE` hangs up, STUN/TURN servers in `Link`
-//! headers. The protocol, including the parts WHIP has no word for
-//! (ringing, incoming calls, the other side hanging up), is in
+//! headers. [`CallService`] speaks it (ICE servers, place, incoming, answer,
+//! is-on, hang up); [`follow`] ends a call when the other side hung up or
+//! the connection failed. The protocol, including the parts WHIP has no word
+//! for (ringing, incoming calls, the other side hanging up), is in
 //! `docs/calls.md`.
 
 use std::{future::Future, net::IpAddr, time::Duration};

@@ -1,7 +1,10 @@
-//! Bluetooth health devices: whether Bluetooth can be used at all (as the
-//! device screen shows it), the [`transport::Transport`] seam between the
-//! session logic and a radio, the session itself ([`session`]) and a
-//! simulated peripheral ([`simulator`]) that speaks byte-exact payloads.
+//! Bluetooth health devices: whether Bluetooth can be used at all
+//! ([`BluetoothStatus`], as the device screen shows it), the
+//! [`transport::Transport`] seam between the session logic and a radio, the
+//! session itself ([`session`]), when the device watch scans ([`scan_plan`])
+//! and a simulated peripheral ([`simulator`]) that speaks byte-exact
+//! payloads. It imports nothing of the store: a session hands each record to
+//! a sink (`recording::StoreSink` judges and stores it).
 
 pub mod scan_plan;
 pub mod session;

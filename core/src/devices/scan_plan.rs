@@ -1,13 +1,15 @@
 //! When the device watch looks for the paired devices: when it is useful,
 //! not on a fixed duty cycle. Most health devices advertise only for a
 //! minute or two after a measurement, so the watch scans
-//! - just after the app starts (a reading taken while it was closed),
-//! - while the measure screen is open (the patient is measuring now),
+//! - just after the app starts (a reading taken while it was closed) and
+//!   while the measure screen is open (the patient is measuring now), each
+//!   time the watch asks (every 15 s, `app/loops.rs`),
 //! - around a measuring task that is not done (from a quarter of an hour
 //!   before it is due until three hours after), once a minute,
-//! - and otherwise now and then, to catch a reading taken at another time.
+//! - and otherwise every ten minutes, to catch a reading taken at another
+//!   time.
 //!
-//! Pure: the caller passes the times and today's tasks.
+//! Pure: the caller passes the times and today's tasks; data-driven tests.
 
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;

@@ -1,20 +1,22 @@
 //! One connection to a paired health device, from "connected" to "quiet" or
-//! "disconnected": read the battery, read and correct the device's clock
-//! (and set it where Current Time is writable), subscribe to every health
-//! measurement it offers, fetch the records stored while the tablet was off
-//! with the Record Access Control Point ("greater than the last sequence
-//! number"), then take live readings until the device goes quiet.
+//! "disconnected": read the battery and the Device Information Service's
+//! manufacturer, model and serial number (clean text only), read and correct
+//! the device's clock (and set it where Current Time is writable), subscribe
+//! to every health measurement it offers, fetch the records stored while the
+//! tablet was off with the Record Access Control Point ("greater than the
+//! last sequence number"), then take live readings until the device goes
+//! quiet. Duplicates are skipped.
 //!
-//! Every reading is handed to a [`ReadingSink`] as soon as it arrives, so
-//! a disconnect mid-transfer keeps what came; the sequence number advances
+//! Every reading is handed to a [`ReadingSink`] as soon as it arrives, so a
+//! disconnect mid-transfer keeps what came; the sequence number advances
 //! only after the sink has stored the record, so the next connection asks
 //! for exactly what is missing and nothing arrives twice.
 //!
-//! Clock correction: records stamped before the moment the clock was set
-//! (in the device's old time) are corrected by the offset measured at
-//! connect; later ones carry the new, correct time. A live reading taken
-//! within one offset of connecting to a fast device may be misplaced by
-//! that offset — the price of devices that report no "clock was set" flag.
+//! Clock correction: records stamped before the moment the clock was set (in
+//! the device's old time) are corrected by the offset measured at connect;
+//! later ones carry the new, correct time. A live reading taken within one
+//! offset of connecting to a fast device may be misplaced by that offset —
+//! the price of devices that report no "clock was set" flag.
 
 use std::time::Duration;
 

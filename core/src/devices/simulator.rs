@@ -1,9 +1,10 @@
 //! A simulated peripheral that speaks byte-exact GATT payloads: it answers
-//! reads (Current Time, battery), accepts writes (the clock, the Record
-//! Access Control Point), keeps stored records and replays them for RACP
-//! requests, pushes live readings, and can misbehave the ways real devices
-//! do: disconnect in the middle of a transfer, send every record twice,
-//! refuse indications until bonded, or send a broken packet.
+//! reads (Current Time, battery, Device Information), accepts writes (the
+//! clock, the Record Access Control Point), keeps stored records and replays
+//! them for RACP requests, pushes live readings, and can misbehave the ways
+//! real devices do: disconnect in the middle of a transfer, send every
+//! record twice, refuse indications until bonded, refuse RACP requests, or
+//! send a broken packet.
 
 use std::{collections::VecDeque, time::Duration};
 

@@ -1,6 +1,8 @@
-//! The seam between the device session and a Bluetooth stack. The shell
-//! implements it with btleplug; [`super::simulator`] implements it in
-//! memory. Characteristics are named by their 16-bit assigned numbers.
+//! The seam between the device session and a Bluetooth stack: the
+//! [`Scanner`] and [`Transport`] traits and [`TransportError`] (including
+//! [`TransportError::NeedsBonding`]). The shell implements them with
+//! btleplug; [`super::simulator`] implements them in memory. Characteristics
+//! are named by their 16-bit assigned numbers.
 
 use std::time::Duration;
 

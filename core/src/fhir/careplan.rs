@@ -1,6 +1,8 @@
 //! Reads the self-care plan from a FHIR R4 `CarePlan` (profile and example:
 //! `docs/careplan-profile.md`) and refuses a plan it cannot understand, with
-//! a reason, so the plan in force stays.
+//! a reason, so the plan in force stays. [`accept`] saves a plan it could
+//! read; [`in_force`] reads the plan in force back, [`saved_version`] a
+//! saved version.
 
 use jiff::{civil, tz::TimeZone, Timestamp};
 use serde_json::Value as Json;

@@ -6,7 +6,9 @@
 //! traffic-light codes), the care team (`careTeam` → `CareTeam`), the
 //! service's opening hours and the out-of-hours route (`HealthcareService`),
 //! learning material (`supportingInfo` → `DocumentReference` with inline
-//! attachments) and the phase (status, the `trial` category, period).
+//! attachments) and the phase (status, the `trial` category, period). Also
+//! the readers the plan's parts share (dates, decimals, weekdays, the
+//! refusal).
 
 use base64::{engine::general_purpose::STANDARD, Engine};
 use jiff::{civil, tz::TimeZone, Timestamp};

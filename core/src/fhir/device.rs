@@ -1,7 +1,10 @@
-//! The paired devices as FHIR `Device`s, the PHD guide's way: the
-//! Bluetooth address in its `00-E5-DE-AD-77-C3` form under HL7's
-//! `eui-48/bluetooth` system, typed BTMAC; a peripheral the operating
-//! system names only by its own id (macOS) under Heima's own system.
+//! The paired devices as FHIR `Device`s, the PHD guide's way: the type and
+//! its 11073 specialisation coded; manufacturer, model and serial number
+//! when the device told them; the Bluetooth address in its
+//! `00-E5-DE-AD-77-C3` form under HL7's `eui-48/bluetooth` system, typed
+//! BTMAC; a peripheral the operating system names only by its own id (macOS)
+//! under Heima's own system. A `Device` is sent as a conditional update, so
+//! it changes in place.
 
 use serde_json::{json, Value as Json};
 

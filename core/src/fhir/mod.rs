@@ -1,9 +1,13 @@
-//! HL7 FHIR R4 JSON for what the app sends or exports: [`observation`]
-//! writes readings as the vital-signs profiles want them; [`careplan`]
-//! reads the self-care plan; [`questionnaire`] reads questionnaires and
-//! writes responses; [`communication`] messages and notices; [`device`]
-//! the paired devices; [`canonical`] names what Heima defines. Here: the
-//! export, and the caps on what a service sends.
+//! HL7 FHIR R4 JSON for what the app sends, reads or exports:
+//! [`observation`] writes readings as the vital-signs profiles want them;
+//! [`careplan`] reads the self-care plan and [`careplan_parts`] what it
+//! carries besides its activities; [`questionnaire`] reads questionnaires
+//! and writes responses; [`communication`] messages and notices; [`device`]
+//! the paired devices; [`acknowledgement`] a nurse's "seen";
+//! [`subscription`] the push channel's FHIR; [`canonical`] names what Heima
+//! defines. Here: the export ([`export_bundle`]: readings, answers, messages
+//! and devices, each with the subject; training left out), and the caps on
+//! what a service sends.
 
 pub mod acknowledgement;
 pub mod canonical;

@@ -1,17 +1,18 @@
-//! Observations as a receiving service checks them. Each reading goes out
-//! as the HL7 R4 vital-signs profiles want it, to the letter: category,
-//! LOINC code, UCUM unit, subject, effective time, and `meta.profile`
-//! where a profile applies.
+//! Observations as a receiving service checks them. Each reading goes out as
+//! the HL7 R4 vital-signs profiles want it, to the letter: category, LOINC
+//! code, UCUM unit, subject, effective time, and `meta.profile` where a
+//! profile applies.
 //!
 //! - The blood-pressure panel is in mm[Hg]; a cuff's kPa value is kept
 //!   beside it in the `original-value` extension.
-//! - Heart rate and SpO2 are their own Observations with `valueQuantity`.
-//!   A pulse taken with another reading goes out as its own heart-rate
+//! - Heart rate and SpO2 are their own Observations with `valueQuantity`. A
+//!   pulse taken with another reading goes out as its own heart-rate
 //!   Observation (identifier `<reading>/8867-4`), from a device or typed
 //!   alike.
 //! - Glucose is a laboratory Observation coded for a meter (capillary
 //!   blood), in the unit the meter used.
-//! - Numbers carry exactly the digits the device or the patient gave.
+//! - Numbers carry exactly the digits the device or the patient gave
+//!   (serde_json's `arbitrary_precision`).
 //! - Who took it: the patient as performer, or a relative as a contained
 //!   `RelatedPerson`.
 

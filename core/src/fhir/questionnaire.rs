@@ -1,8 +1,9 @@
-//! FHIR R4 `Questionnaire` in, `QuestionnaireResponse` out. Texts are
-//! Bokmål with Nynorsk and English through the standard `translation`
-//! extension on `_text`, `_title` and `_display`; scores through the
-//! `ordinalValue` extension on `answerOption` (or its `valueCoding`);
-//! limits through `minValue`/`maxValue`/`maxLength`.
+//! FHIR R4 `Questionnaire` in ([`parse`]; [`accept`] saves, [`load`] reads
+//! back), `QuestionnaireResponse` out (a relative as a contained
+//! `RelatedPerson`). Texts are Bokmål with Nynorsk and English through the
+//! standard `translation` extension on `_text`, `_title` and `_display`;
+//! scores through the `ordinalValue` extension on `answerOption` (or its
+//! `valueCoding`); limits through `minValue`/`maxValue`/`maxLength`.
 
 use jiff::{civil::Date, Timestamp};
 use serde_json::{json, Value as Json};

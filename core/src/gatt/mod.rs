@@ -1,12 +1,19 @@
-//! Byte-exact decoders for the Bluetooth SIG health profiles.
+//! Byte-exact decoders for the Bluetooth SIG health profiles, one module per
+//! characteristic: `blood_pressure` (0x2A35/0x2A36), `temperature` (0x2A1C),
+//! `weight` (0x2A9D), `body_composition` (0x2A9C), `glucose`
+//! (0x2A18/0x2A34), `racp` (0x2A52, both directions), `plx` (0x2A5E/0x2A5F),
+//! `heart_rate` (0x2A37) and `time` (0x2A08/0x2A2B); `ieee11073` has the
+//! SFLOAT/FLOAT numbers, `date_time` the 7-byte Date Time field and `reader`
+//! the field-naming cursor. It imports nothing of the domain but the shared
+//! vocabulary and error codes.
 //!
-//! One parser per characteristic, each `fn(&[u8]) -> Result<_, DecodeError>`
-//! and each with byte-level tests built from the specification's field
-//! tables. A short packet, bytes left over after the last field the flags
-//! announce, or a value outside its defined range is an error that names the
-//! field; a value the device marks as "not a number" (IEEE-11073 NaN, NRes,
-//! ±INF, reserved) is [`Value::Absent`], never zero. Numbers keep the
-//! precision the device sent (see [`ieee11073::Decimal`]).
+//! Each parser is a `fn(&[u8]) -> Result<_, DecodeError>` with byte-level
+//! tests for every flag combination and every truncation, built from the
+//! specification's field tables. A short packet, bytes left over after the
+//! last field the flags announce, or a value outside its defined range is an
+//! error that names the field; a value the device marks as "not a number"
+//! (IEEE-11073 NaN, NRes, ±INF, reserved) is [`Value::Absent`], never zero.
+//! Numbers keep the precision the device sent (see [`ieee11073::Decimal`]).
 //!
 //! [`decode`] dispatches on the characteristic's UUID; `heima-cli decode`
 //! prints its result as JSON.

@@ -1,7 +1,7 @@
-//! The service's acknowledgements: a nurse has seen a reading or answers
-//! (read from a FHIR `Task` by `fhir::acknowledgement`), kept by the
-//! item's identifier as sent. The first word counts; a repeat changes
-//! nothing.
+//! The service's acknowledgements (schema v8): a nurse has seen a reading or
+//! answers (read from a FHIR `Task` by `fhir::acknowledgement`), kept by the
+//! item's identifier as sent; readings carry it as `seen`. The first word
+//! counts; a repeat changes nothing.
 
 use jiff::Timestamp;
 use rusqlite::params;

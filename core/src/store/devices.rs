@@ -1,6 +1,7 @@
 //! The registry of paired devices: what the nurse paired, the last record
-//! sequence number fetched (so stored records arrive once), when each was
-//! last seen and its battery. Forgetting keeps the row for history.
+//! sequence number fetched (never lowered, so stored records arrive once),
+//! when each was last seen, its battery and what it told of itself.
+//! Forgetting keeps the row for history.
 
 use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension};

@@ -1,6 +1,8 @@
 //! Messages between the patient and the follow-up service (FHIR
-//! `Communication`): the patient's own go through the outbox; replies come
-//! down with sync and stay unread until shown.
+//! `Communication`): who wrote them (with the reference of a relative the
+//! service knows); the patient's own go through the outbox (training's
+//! never) and show whether they were delivered; replies come down with sync
+//! and stay unread until shown (the unread count).
 
 use jiff::Timestamp;
 use rusqlite::params;

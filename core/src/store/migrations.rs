@@ -1,6 +1,8 @@
-//! Schema migrations, in one place. Each step is a `.sql` file under
-//! `sql/`; `PRAGMA user_version` says how many have run. A database from a
-//! newer app version is refused before anything is written to it.
+//! Schema migrations, in one place. Each step is a `.sql` file under `sql/`
+//! (`000N_*.sql`), and steps are only appended; `PRAGMA user_version` says
+//! how many have run. A database from a newer app version is refused before
+//! anything is written to it. Every shipped schema is frozen under
+//! `core/tests/schemas/` and must upgrade to the newest (`tests/store.rs`).
 
 use rusqlite::Connection;
 

@@ -1,12 +1,16 @@
 //! The encrypted local store: everything the patient records lives here
 //! first. SQLite with SQLCipher (rusqlite), WAL journal and `synchronous =
 //! FULL`, so a write is durable when the call returns — only then is a
-//! reading acknowledged to the UI.
+//! reading acknowledged to the UI. A leaf: it knows the shared vocabulary
+//! and nothing of FHIR, sync or what a plan means (`tests/tidy` keeps this).
 //!
 //! The key comes from the shell (the OS keyring, or a file the tests name);
 //! a fingerprint of it beside the database tells a wrong key (refused, file
 //! untouched) from a damaged file (moved aside into `quarantine/`, never
-//! deleted, and reported to the user and the service).
+//! deleted, and reported to the user and the service). The start-up check
+//! runs once per start ([`Store::open`]; other connections use
+//! [`Store::connect_again`]); the busy timeout comes first, so a file that
+//! is only locked is never taken for damage.
 
 pub mod acknowledgements;
 pub mod devices;

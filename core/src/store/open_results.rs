@@ -1,8 +1,9 @@
-//! Results that still ask for attention: real (not training) readings and
-//! answers judged yellow or red that the service has not acknowledged,
-//! and, for yellow, that the patient has not marked as read. The today
-//! screen keeps them in view (`today::open_results`); a red can only be
-//! cleared by the service's acknowledgement.
+//! Results that still ask for attention (schema v11): real (not training)
+//! readings and answers judged yellow or red that the service has not
+//! acknowledged, and, for yellow, that the patient has not marked as read
+//! ("I have read the advice"). The today screen keeps them in view
+//! (`results::open_results`); a red can only be cleared by the service's
+//! acknowledgement.
 
 use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension};

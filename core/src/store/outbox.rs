@@ -1,6 +1,14 @@
 //! The outbox: what must still reach the follow-up service, with attempts,
 //! the last error and when to try next. Rows are added in the same
 //! transaction as what they send; the sync client drains them.
+//!
+//! Also whose data this is (schema v4: `person_key`, and `outbox.person` set
+//! when an item is queued; only the current person's items are due),
+//! [`Store::begin_service`] (a hand-over to a new service, for the same
+//! person only — the same service reference or the same national identity
+//! number, else refused: history kept, waiting items and paired devices go
+//! to the new service, polling restarts), what is unsent by kind, giving it
+//! up at the end, and the download watermark's key.
 
 use jiff::Timestamp;
 use rusqlite::{params, Connection};

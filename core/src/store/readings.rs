@@ -1,12 +1,17 @@
-//! Stored measurements: insert (one or a batch, each with its outbox row in
-//! the same transaction), and read back by kind and time.
+//! Stored measurements: insert (one or a batch, each with its judgement and
+//! its outbox row in the same transaction; training never queued;
+//! de-duplicated by identifier), and read back by kind and time. A reading
+//! keeps who took it, with the reference of a relative the service knows
+//! (schema v9), and whether a nurse has seen it (`seen`).
 
 use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{outbox, Store, StoreError};
-use crate::vocabulary::{ComponentValue, Decimal, Judgement, Measurement, MeasurementKind, NotJudged, Special};
+use crate::vocabulary::{
+    ComponentValue, Decimal, Judgement, Measurement, MeasurementKind, NotJudged, ShownValue, Special,
+};
 pub use crate::vocabulary::{EnteredBy, Recorder};
 
 /// A measurement and how it was entered, ready to store.
@@ -54,6 +59,12 @@ pub struct StoredComponent {
 }
 
 impl StoredComponent {
+    /// The value as the screens show it; `None` when it is absent.
+    pub fn shown(&self) -> Option<ShownValue> {
+        let value = self.value.clone()?;
+        Some(ShownValue { code: self.code.clone(), value, unit: self.unit.clone() })
+    }
+
     /// The exact decimal, when there is a value.
     pub fn decimal(&self) -> Option<Decimal> {
         self.value.as_deref().and_then(|v| v.parse().ok())

@@ -1,8 +1,11 @@
-//! The FHIR exchange sync does, as pure functions (the resources
-//! themselves are `fhir`'s): a `transaction` Bundle where every entry is a conditional
-//! create on its identifier (`ifNoneExist`), so a retry after a lost
-//! response never makes a duplicate; the transaction-response read per
-//! entry; and messages from the service. No store, no network.
+//! The FHIR exchange sync does, as pure functions (the resources themselves
+//! are `fhir`'s): a `transaction` Bundle where every entry is a conditional
+//! create on its identifier (`ifNoneExist`; or on either name for an item
+//! queued before the canonical names), so a retry after a lost response
+//! never makes a duplicate — a `Device`, which changes, is a conditional
+//! update on it instead; one item may be two entries (a reading and the
+//! pulse taken with it); the transaction-response read per entry; and
+//! messages from the service. No store, no network.
 
 use serde_json::{json, Value as Json};
 

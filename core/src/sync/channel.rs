@@ -1,9 +1,10 @@
 //! The push channel's I/O: the tablet's `Subscription` created on the
 //! service, a binding token asked for (`$get-ws-binding-token`), and the
-//! WebSocket it binds (reqwest-websocket over the app's own reqwest
-//! client: the same TLS, trust store and no redirects). The binding token
-//! goes only to the FHIR base's own origin, like the access token. What a
-//! notification means is [`super::push`]'s.
+//! WebSocket it binds ([`PushSocket`], on reqwest-websocket over the app's
+//! own reqwest client: the same TLS, trust store and no redirects; frames of
+//! at most 256 kB, pinged when quiet). The binding token goes only to the
+//! FHIR base's own origin, like the access token. What a notification means
+//! is [`super::push`]'s.
 
 use std::time::Duration;
 

@@ -1,6 +1,9 @@
-//! The HTTP side of sync: a small FHIR REST client on reqwest (rustls)
-//! and why a request failed. What to send and what to keep is the
-//! policy's (`upload`, `download`).
+//! The HTTP side of sync: a small FHIR REST client on reqwest (rustls) —
+//! search with paging, count, transaction — and why a request failed
+//! ([`SyncError`]). Its token goes only to the base's origin (a `next` link
+//! elsewhere is refused), it follows no redirects, and it reads at most 8
+//! MiB an answer and 200 pages a search. What to send and what to keep is
+//! the policy's (`upload`, `download`).
 
 use std::time::Duration;
 

@@ -1,7 +1,9 @@
 //! The download policy: poll the service for CarePlans, Questionnaires,
-//! Communications to the patient and completed Tasks for them (a nurse
-//! has seen a reading) changed since the last poll, and save what can be
-//! understood (through `fhir`), counting what was refused.
+//! Communications to the patient and completed Tasks for them (a nurse has
+//! seen a reading) changed since the newest `meta.lastUpdated` seen — never
+//! later than the server's own `Date` — and save what can be understood
+//! (through `fhir`), counting what was refused. Plans and messages naming
+//! another patient are left alone.
 
 use jiff::Timestamp;
 use serde::Serialize;

@@ -1,7 +1,9 @@
 //! The HTTP side of enrolment (see [`crate::enrolment`] for the pure part
-//! and `docs/enrolment.md` for the protocol): exchanging an activation
-//! code, SMART discovery, the loopback redirect of the standalone launch,
-//! the authorization-code exchange with PKCE, and token refresh.
+//! and `docs/enrolment.md` for the protocol): exchanging an activation code,
+//! SMART discovery, the loopback redirect of the standalone launch, the
+//! authorization-code exchange with PKCE, and token refresh. No redirects;
+//! only `invalid_grant` means the service revoked the tablet
+//! (`SyncError::Revoked`).
 
 use std::time::Duration;
 

@@ -1,9 +1,10 @@
 //! The push channel's policy, pure: where the channel stands
-//! ([`PushState`]), how long to wait before connecting again (backoff with
-//! the random part passed in), how often the app still asks the service
-//! when push works and when it does not ([`PushState::poll_every`]), and
-//! what a notification asks the app to do ([`reaction`]). The socket is
-//! [`super::channel`]'s, the loop the shell's.
+//! ([`PushState`]), how long to wait before connecting again (backoff from 2
+//! s doubling to 5 minutes, with the random part passed in), how often the
+//! app still asks the service when push works and when it does not
+//! ([`PushState::poll_every`]), and what a notification asks the app to do
+//! ([`reaction`]). The socket is [`super::channel`]'s, the session
+//! `app/push.rs`'s. Protocol: `docs/fhir-server.md`.
 
 use std::time::Duration;
 

@@ -1,8 +1,9 @@
-//! One sync round with the enrolled service, as the app runs it: refresh
-//! the token if it is due, drain the outbox, poll for changes. A 401 gets
-//! one refresh and one more try; only a refresh token refused with
-//! `invalid_grant` means the service no longer accepts this tablet
-//! ([`SyncError::Revoked`]). Local data always stays.
+//! One sync round with the enrolled service, as the app runs it: refresh the
+//! token if it is due, drain the outbox, poll for changes. A 401 gets one
+//! refresh and one more try; a second 401 fails the round, it does not
+//! revoke. Only a refresh token refused with `invalid_grant` means the
+//! service no longer accepts this tablet ([`SyncError::Revoked`]). Local
+//! data always stays.
 
 use std::time::Duration;
 

@@ -8,4 +8,6 @@ mod reading;
 
 pub use decimal::{Decimal, Special};
 pub use judgement::{Cause, Colour, Direction, Judgement, NotJudged, ResultItem, Rule};
-pub use reading::{loinc, Component, ComponentValue, DeviceInfo, EnteredBy, Measurement, MeasurementKind, Recorder};
+pub use reading::{
+    loinc, Component, ComponentValue, DeviceInfo, EnteredBy, Measurement, MeasurementKind, Recorder, ShownValue,
+};

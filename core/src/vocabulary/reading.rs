@@ -157,3 +157,12 @@ pub struct DeviceInfo {
     pub model: Option<String>,
     pub serial: Option<String>,
 }
+
+/// A value as the screens show it: its LOINC code, the exact decimal as
+/// it was measured or typed, and its UCUM unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShownValue {
+    pub code: String,
+    pub value: String,
+    pub unit: String,
+}

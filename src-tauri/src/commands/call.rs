@@ -1,4 +1,6 @@
-//! The video call commands, over the core's call line.
+//! The video call commands, over the core's call line: status, start,
+//! answer, hang up, mute, camera, a picture as a `data:` URL (`call_frame`)
+//! and the demo nurse's ring.
 
 use base64::Engine;
 use heima_core::{

@@ -1,7 +1,16 @@
-//! The commands the webview may call: each looks up the app state, makes
-//! one core call and returns; errors go out as [`CoreError`] codes.
-//! `tests/tidy` checks the list agrees with `build.rs` and
+//! The commands the webview may call: each looks up the app state, makes one
+//! core call and returns; errors go out as [`CoreError`] codes. Every
+//! command that uses the state runs off the main thread (`async fn` or
+//! `#[tauri::command(async)]`, on the async runtime's workers), so a slow
+//! disk, a locked keyring or a busy store never freezes the screen.
+//! `tests/tidy` checks this, and that the list agrees with `build.rs` and
 //! `capabilities/main.json`.
+//!
+//! Here: today, the settings, language and display, the locale sources,
+//! Bluetooth's status, the service's status, enrolment (by code, or by login
+//! in the system browser through tauri-plugin-opener; then confirmed or
+//! cancelled), sync now, the link that arrived, the stream of changes and
+//! restart. The screens' own commands are in the submodules.
 
 pub mod call;
 pub mod messages;

@@ -1,6 +1,7 @@
-//! Commands of the nurse's onboarding screen, behind the nurse code:
-//! training mode, finding and pairing devices, ending the follow-up
-//! (enrolment is in `mod.rs`).
+//! Commands of the nurse's onboarding screen, behind the nurse code: the
+//! nurse lock (unlock, lock, the page left), training mode, finding devices
+//! (the core gets a btleplug scanner) and pairing them, what is still
+//! unsent, and ending the follow-up (enrolment is in `mod.rs`).
 
 use heima_core::{
     app::{EndWith, Ended, FoundDevice},

@@ -1,5 +1,8 @@
 //! Commands of the measuring, result, questionnaire, plan and history
-//! screens, over `heima_core::app`.
+//! screens (Mål, Resultat, Spørsmål, Min plan, Historikk), over
+//! `heima_core::app`: who measures, measuring with a device or by hand,
+//! results, questionnaires, the plan, and `save_export` (the patient's
+//! record as a FHIR file in their documents folder, owner-only).
 
 use std::collections::BTreeMap;
 
@@ -110,6 +113,12 @@ pub fn plan(state: State<'_, AppState>) -> Result<Option<PlanView>, CoreError> {
 #[tauri::command(async)]
 pub fn plan_change_seen(state: State<'_, AppState>, version: u32) -> Result<(), CoreError> {
     state.plan_change_seen(version)
+}
+
+/// The kinds of reading the measure and history screens offer, in order.
+#[tauri::command(async)]
+pub fn measurement_kinds(state: State<'_, AppState>) -> Result<Vec<heima_core::plan::KindChoice>, CoreError> {
+    state.measurement_kinds()
 }
 
 /// The patient has read the advice of a result.

@@ -1,5 +1,6 @@
-//! The short crash test for the test suite (`HEIMA_CRASH_KILLS`, default
-//! 20); `bench/crash.sh` runs the full 200.
+//! The short crash test for the test suite (`HEIMA_CRASH_KILLS`, default 20
+//! kills of `crash-writer`, each followed by `integrity_check` and a look
+//! for every acknowledged reading); `bench/crash.sh` runs the full 200.
 
 #[test]
 fn every_acknowledged_reading_survives_sigkill() {

@@ -2,7 +2,14 @@
 //!
 //! Each [`App`] starts its own `tauri-driver` (which starts WebKitWebDriver,
 //! which starts the app) on free ports, with the app's data in a folder the
-//! test owns. The tests run under Xvfb (`scripts/test.sh` sees to that).
+//! test owns (`HEIMA_DATA_DIR`). The tests run under Xvfb (`scripts/test.sh`
+//! sees to that). Also here: waits; axe-core (vendored in
+//! `vendor/axe-core/`, WCAG 2.1 A/AA) and the 48 px target check;
+//! screenshots to `target/e2e/` after two animation frames (while a
+//! transparent 1 px element keeps the page painting: WebKitWebDriver takes
+//! the picture after the next paint, and a CPU-painted page with nothing to
+//! paint never has one); [`Launch::log_to`] to capture the app's log; and
+//! [`ServiceEnv`], the environment for enrolling with a test service.
 
 use std::{
     net::TcpListener,

@@ -1,13 +1,14 @@
 //! A stand-in for the follow-up service's call endpoint, for the interop
 //! tests: it speaks the patient's half of `docs/calls.md` exactly as a
-//! service must (`/call/…`), and gives the nurse's browser page a small
-//! desk API to see ringing calls, answer, call the patient and hang up
-//! (`/desk/…`, test-only: a real service has its own nurse application).
-//! It also serves the nurse page, so the page and the desk share an origin.
-//! It relays SDP; the media go straight between the peers. With
-//! `announce`, a call the nurse makes is announced on the FHIR server as
-//! `docs/calls.md` says (a `Communication` in progress, completed when the
-//! call is over), so the tablet hears of it through its push channel.
+//! service must (`/call/…`), and gives the nurse's browser page a small desk
+//! API to see ringing calls, answer, call the patient and hang up
+//! (`/desk/…`, test-only: a real service has its own nurse application). It
+//! also serves the nurse page (`nurse/nurse.html`), so the page and the desk
+//! share an origin, and runs a minimal STUN server. It relays SDP; the media
+//! go straight between the peers. With `announce`, a call the nurse makes is
+//! announced on the FHIR server as `docs/calls.md` says (a `Communication`
+//! in progress, completed when the call is over), so the tablet hears of it
+//! through its push channel.
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
 

@@ -1,7 +1,7 @@
-//! A follow-up service for the end-to-end tests and benchmarks: a real
-//! hfs (with push) and a patient on it, the test gateway in front, and a
-//! fresh activation code for that patient; a plan and a call desk when a
-//! test wants them.
+//! A follow-up service for the end-to-end tests and benchmarks
+//! ([`TestService`]): a real hfs (with push) and a patient on it, the test
+//! gateway in front, and a fresh activation code for that patient; a plan
+//! and a call desk when a test wants them.
 
 use std::time::Duration;
 

@@ -1,7 +1,13 @@
-//! The foundation's end-to-end checks on the real app: the today screen in
-//! Bokmål with the demo tasks, a switch to Nynorsk that is remembered after
-//! a restart (also across the move from the old identifier's folder), the
-//! device screen without Bluetooth, and the security setup.
+//! The foundation's end-to-end checks on the real app, under Xvfb: the today
+//! screen in Bokmål with the demo tasks, a switch to Nynorsk that is
+//! remembered after a restart (also data made under the old identifier,
+//! found through `XDG_DATA_HOME`, opening under the new one), the
+//! installation's file (through `XDG_CONFIG_HOME`), the device screen
+//! without Bluetooth, text size and high contrast (at once, and remembered),
+//! the security setup (the webview may call only the app's own commands and
+//! runs no inline script), a panic and the restart screen, and a second
+//! start handing its `heima-enrol:` link to the first copy (over a session
+//! bus of the test's own).
 
 use heima_e2e::{App, Launch};
 use serde_json::Value;

@@ -1,13 +1,14 @@
 //! A heart-failure week in the real app, enrolled with a real FHIR server
-//! (hfs) behind the test gateway, on the demo plan: the app is started
-//! each morning of 13–17 May 2027 on a test clock. The weight goes up
-//! 2.4 kg in three days while every reading is in its band (yellow, by the
-//! change rule, with the diuretic), then falls below the band (yellow,
-//! "no extra diuretic"); a cuff pulse of 38 is red; a "yes" to "Har du
-//! brystsmerter nå?" is red; on 17 May, a Monday the office would be open,
-//! the holiday closes it and red sends the patient to the legevakt. Each
-//! result is photographed in Bokmål and Nynorsk with axe-core, and what
-//! the server holds agrees with the screens, reading by reading.
+//! (hfs) behind the test gateway, on the demo plan: the app is started each
+//! morning of 13–17 May 2027 on a test clock (`HEIMA_TEST_CLOCK`, debug
+//! builds). The weight goes up 2.4 kg in three days while every reading is
+//! in its band (yellow, by the change rule, with the diuretic), then falls
+//! below the band (yellow, "no extra diuretic"); a cuff pulse of 38 is red;
+//! a "yes" to "Har du brystsmerter nå?" is red; on 17 May, a Monday the
+//! office would be open, the holiday closes it and red sends the patient to
+//! the legevakt. Each result is photographed in Bokmål and Nynorsk with
+//! axe-core, and what the server holds agrees with the screens, reading by
+//! reading.
 
 use std::time::{Duration, Instant};
 

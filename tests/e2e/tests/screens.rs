@@ -1,10 +1,10 @@
-//! Every screen's main path in demo mode through the real app, each
-//! checked with axe-core (WCAG 2.1 A/AA) and for 48 px touch targets, with
-//! a screenshot under `target/e2e/`: measure with the simulated device and
-//! see the colour and advice, a typo in a typed reading, a red reading that
-//! says whom to call, a questionnaire one question at a time, the plan, the
-//! history plot, messages with the demo nurse's reply, and the nurse's page
-//! with pairing and training mode.
+//! Every screen's main path in demo mode through the real app, each checked
+//! with axe-core (WCAG 2.1 A/AA), for 48 px touch targets and for
+//! keyboard-only entry, with a screenshot under `target/e2e/`: measure with
+//! the simulated device and see the colour and advice, a typo in a typed
+//! reading, a red reading that says whom to call, a questionnaire one
+//! question at a time, the plan, the history plot, messages with the demo
+//! nurse's reply, and the nurse's page with pairing and training mode.
 
 use heima_e2e::{App, Launch};
 

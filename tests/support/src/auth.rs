@@ -1,13 +1,16 @@
 //! A small OAuth 2 / SMART authorisation server and token-checking gateway
-//! in front of a real hfs, for the enrolment tests. hfs has no
-//! authorisation of its own; this stands in for the service's identity
-//! provider (the FHIR data still lives in hfs, reached through the gateway).
+//! in front of a real hfs, for the enrolment tests. hfs has no authorisation
+//! of its own; this stands in for the service's identity provider (the FHIR
+//! data still lives in hfs, reached through the gateway). It also lets a
+//! patient's token subscribe to that patient's events only, and tunnels the
+//! push channel's WebSocket.
 //!
 //! Paths: `POST /activate` (activation-code grant), `GET /authorize` (logs
 //! the user in at once and redirects with a code), `POST /token`
-//! (authorization_code with PKCE S256, refresh_token), `POST /revoke`
-//! (RFC 7009), and `/fhir/...`
-//! (needs a valid bearer token; forwarded to hfs; serves
+//! (authorization_code with PKCE S256, refresh_token; a token for the call
+//! endpoint as its own resource, RFC 8707), `POST /revoke` (RFC 7009), and
+//! `/fhir/...` (needs a valid bearer token, checked itself or by the OpenID
+//! provider's introspection; forwarded to hfs; serves
 //! `.well-known/smart-configuration`).
 
 use std::{

@@ -1,5 +1,6 @@
 //! Starts a real FHIR server, helios-hfs (`hfs`), on a free port with its
-//! own data folder, for the sync tests and the sync benchmark.
+//! own data folder, for the sync tests, the e2e tests and the benchmarks:
+//! with subscriptions and Heima's topic, or without ([`Push`]).
 
 use std::{
     net::TcpListener,

@@ -1,7 +1,8 @@
 //! A hostile service for the trust tests: a proxy in front of a real hfs
-//! that rewrites what passes (the request target, the answer's body) the
-//! way a tampered or broken server would, and a listener that counts who
-//! comes knocking (to check a token never reaches another origin).
+//! that rewrites what passes (the request target, the answer's body) the way
+//! a tampered or broken server would, a listener that counts who comes
+//! knocking (to check a token never reaches another origin), a server that
+//! floods (a huge answer of unstated length) and one that only redirects.
 
 use std::sync::{
     atomic::{AtomicUsize, Ordering},

@@ -1,7 +1,10 @@
 //! Tidy checks in the manner of rust-analyzer's `tidy.rs`: they read the
 //! repository as text (no build of the checked crates needed) and fail with
 //! a list of what is wrong. The checks themselves are in `tests/tidy.rs`;
-//! this library holds the reading parts so they have tests of their own.
+//! this library holds the reading parts (the repository and its files,
+//! Markdown sections, a file's leading comment and whether it says a
+//! sentence, and in [`modules`] the core's module graph) so they have tests
+//! of their own.
 
 pub mod modules;
 
@@ -51,6 +54,45 @@ pub fn markdown_section<'a>(text: &'a str, heading: &str) -> Option<&'a str> {
     Some(&text[from..to])
 }
 
+/// The comment a file starts with: its first non-blank lines that begin
+/// with `marker` (`//!` for a Rust module, `//` for a script), without the
+/// marker, one line each; `None` when the file starts with anything else.
+pub fn leading_comment(text: &str, marker: &str) -> Option<Vec<String>> {
+    let lines: Vec<String> = text
+        .lines()
+        .skip_while(|l| l.trim().is_empty())
+        .map_while(|l| l.strip_prefix(marker).map(|rest| rest.trim().to_string()))
+        .collect();
+    (!lines.is_empty()).then_some(lines)
+}
+
+/// Whether a comment's first paragraph holds a full sentence: it starts
+/// with a capital letter, a digit, a quote or a `code` span, and at least
+/// three words in, a `.`, `?` or `!` outside code ends a sentence.
+pub fn says_a_sentence(comment: &[String]) -> bool {
+    let paragraph: Vec<&str> = comment.iter().map(String::as_str).take_while(|l| !l.is_empty()).collect();
+    let text = paragraph.join(" ");
+    let starts_well = text.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "`\"*".contains(c));
+    if !starts_well {
+        return false;
+    }
+    let mut in_code = false;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (i, &(at, c)) in chars.iter().enumerate() {
+        match c {
+            '`' => in_code = !in_code,
+            '.' | '?' | '!' if !in_code => {
+                let ends = chars.get(i + 1).is_none_or(|(_, next)| next.is_whitespace());
+                if ends && text[..at].split_whitespace().count() >= 3 {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,5 +104,32 @@ mod tests {
         assert_eq!(markdown_section(text, "### C"), Some("### C\nc text\n"));
         assert_eq!(markdown_section(text, "## D"), Some("## D\nd text\n"));
         assert_eq!(markdown_section(text, "## E"), None);
+    }
+
+    #[test]
+    fn a_leading_comment_is_read_and_needs_a_sentence() {
+        let rust = "\n//! The one door to the Rust side. More.\n//!\n//! Details.\nuse x;\n";
+        let comment = leading_comment(rust, "//!").unwrap();
+        assert_eq!(comment, ["The one door to the Rust side. More.", "", "Details."]);
+        assert!(says_a_sentence(&comment));
+        assert_eq!(leading_comment("use x;\n//! Late.\n", "//!"), None);
+        assert_eq!(leading_comment("// A plain comment.\n", "//!"), None);
+        let js = leading_comment("// Meldinger: the conversation with the service.\nimport x;\n", "//").unwrap();
+        assert!(says_a_sentence(&js));
+        for (text, sentence) in [
+            ("`heima-cli`: a thin command line over `heima-core` for support staff.", true),
+            ("Blood Pressure Measurement (0x2A35), Blood Pressure Service 1.1.", true),
+            ("Ten thousand tablets against one hfs (with subscriptions), on loopback,\nbounded in time.", true),
+            ("TODO", false),
+            ("Helpers.", false),
+            ("helpers for the tests, in lower case.", false),
+            ("A title without an end", false),
+            ("Calls `a.b` and `c. d` without end", false),
+        ] {
+            let lines: Vec<String> = text.lines().map(str::to_string).collect();
+            assert_eq!(says_a_sentence(&lines), sentence, "{text}");
+        }
+        let second_paragraph_only = ["A title".to_string(), String::new(), "The sentence is here.".to_string()];
+        assert!(!says_a_sentence(&second_paragraph_only), "the first paragraph must say it");
     }
 }
