@@ -1,6 +1,6 @@
 //! Two peers of the core call each other on loopback with real media: each
-//! side sends a GStreamer test pattern and tick (VP8 + Opus) and decodes the
-//! other's. Checks pictures and sound arrive both ways, that mute and
+//! side sends a GStreamer test pattern and tick (VP8 + Opus) and decodes
+//! the other's. Checks pictures and sound arrive both ways, that mute and
 //! camera-off change what goes out, and that hang-up stops the flow.
 
 use std::{

@@ -1,7 +1,7 @@
 //! Readings from devices: whether the device watch should scan now
 //! ([`App::scan_wanted`], by [`crate::devices::scan_plan`];
-//! [`App::measuring`] when the measure screen opens), finding and pairing
-//! devices (the demo's simulated ones in demo mode, else a scanner the shell
+//! [`App::measuring`] when the measure screen opens), finding devices to
+//! pair (the demo's simulated ones in demo mode, else a scanner the shell
 //! gives), a device session into the shared store (the background device
 //! watch; the store is locked only per record), and the Mål screen's
 //! "measure with the device", which in demo mode runs a simulated device
