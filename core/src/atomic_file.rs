@@ -2,7 +2,9 @@
 //! key file, a key file, the store's key fingerprint): write a temporary
 //! file beside it (owner-only for secrets), fsync it, rename it over the old
 //! one, fsync the folder. A crash leaves the old file or the new one, never
-//! half of either, and a confirmed write survives a power cut.
+//! half of either, and a confirmed write survives a power cut. Reading such
+//! a file back, and keeping the data folder private, are here too: with the
+//! store and the ending, the only places the core touches files.
 
 use std::{
     fs,
@@ -66,6 +68,39 @@ mod tests {
             write(&path, b"secret", access).unwrap();
             let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode == 0o600, private, "{access:?}: {mode:o}");
+        }
+    }
+}
+
+/// A small file written here before, read whole; `None` when it is not
+/// there or cannot be read.
+pub fn read(path: &Path) -> Option<Vec<u8>> {
+    fs::read(path).ok()
+}
+
+/// Makes the data folder private to the user: the folder (and any below
+/// it) mode 0700, every file 0600 — the database, its WAL, the settings
+/// (they name the service), quarantined copies. Checked at every start, so
+/// files from an older version or a careless copy are mended too.
+pub fn keep_private(data_dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fn walk(dir: &Path) -> io::Result<()> {
+            fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+            for entry in fs::read_dir(dir)? {
+                let entry = entry?;
+                let kind = entry.file_type()?;
+                if kind.is_dir() {
+                    walk(&entry.path())?;
+                } else if kind.is_file() {
+                    fs::set_permissions(entry.path(), fs::Permissions::from_mode(0o600))?;
+                }
+            }
+            Ok(())
+        }
+        if let Err(e) = fs::create_dir_all(data_dir).and_then(|()| walk(data_dir)) {
+            log::warn!("data folder not made private: {e}");
         }
     }
 }

@@ -110,3 +110,4 @@ notify-reading-title = Heima
 notify-reading-body = A new reading needs your attention. Open Heima.
 background-result-waiting = A new reading needs your attention.
 background-result-open = See the reading
+when-day-at = { $day } at { $time }

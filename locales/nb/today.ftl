@@ -110,3 +110,4 @@ notify-reading-title = Heima
 notify-reading-body = En ny måling trenger oppmerksomheten din. Åpne Heima.
 background-result-waiting = En ny måling trenger oppmerksomheten din.
 background-result-open = Se målingen
+when-day-at = { $day } kl. { $time }

@@ -110,3 +110,4 @@ notify-reading-title = Heima
 notify-reading-body = Ei ny måling treng merksemda di. Opne Heima.
 background-result-waiting = Ei ny måling treng merksemda di.
 background-result-open = Sjå målinga
+when-day-at = { $day } kl. { $time }

@@ -5,7 +5,7 @@
 // material, the material's own blocks (built from text nodes only: the
 // service's words never become HTML), and the opening hours.
 
-import { pick, t, localeTag, formatTag } from "../i18n.js";
+import { pick, t, formatTag } from "../i18n.js";
 import { el, formatValue } from "../dom.js";
 
 /** A `tel:` link around a message, so a tap on a tablet with a phone app calls. */
@@ -19,7 +19,7 @@ export function callLink(id, args, phone, className = "result-call") {
 export function whenLocal(civil) {
   const [date, time] = String(civil).split("T");
   const day = new Date(`${date}T12:00:00`).toLocaleDateString(formatTag(), { weekday: "long", day: "numeric", month: "long" });
-  return `${day} ${localeTag() === "en" ? "at" : "kl."} ${time.slice(0, 5)}`;
+  return t("when-day-at", { day, time: time.slice(0, 5) });
 }
 
 /** "1. desember 2026" from `YYYY-MM-DD`. */

@@ -272,7 +272,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             store
         });
         // Once, with the store's own files (database, WAL, key check) there.
-        keep_private(&config.data_dir);
+        crate::atomic_file::keep_private(&config.data_dir);
         let sync = SyncStatus::at_start(store.as_ref());
         let calls = CallLine::new(media.clone(), config.call_source, config.call_timings, runtime.clone());
         let demo_nurse = DemoNurse::new(media, config.demo_ring);
@@ -540,7 +540,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     fn open_real_store(&self) -> Result<Store, CoreError> {
         let key = self.store_key(StoreFile::Real)?;
         let store = Store::open(&StoreFile::Real.path(&self.config.data_dir), &key, self.clock.now())?.store;
-        keep_private(&self.config.data_dir);
+        crate::atomic_file::keep_private(&self.config.data_dir);
         Ok(store)
     }
 
@@ -558,33 +558,6 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 pub struct SettingsView {
     pub settings: Settings,
     pub notices: Vec<CoreError>,
-}
-
-/// Makes the data folder private to the user: the folder (and any below
-/// it) mode 0700, every file 0600 — the database, its WAL, the settings
-/// (they name the service), quarantined copies. Checked at every start, so
-/// files from an older version or a careless copy are mended too.
-fn keep_private(data_dir: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fn walk(dir: &Path) -> std::io::Result<()> {
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-            for entry in std::fs::read_dir(dir)? {
-                let entry = entry?;
-                let kind = entry.file_type()?;
-                if kind.is_dir() {
-                    walk(&entry.path())?;
-                } else if kind.is_file() {
-                    std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(0o600))?;
-                }
-            }
-            Ok(())
-        }
-        if let Err(e) = std::fs::create_dir_all(data_dir).and_then(|()| walk(data_dir)) {
-            log::warn!("data folder not made private: {e}");
-        }
-    }
 }
 
 fn hex(bytes: &[u8]) -> String {

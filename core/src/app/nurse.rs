@@ -117,8 +117,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// Wrong guesses so far and when the next guess is allowed: the file's
     /// or, when it cannot be read, what this run remembers (never fewer).
     fn guesses(&self) -> Guesses {
-        let kept = std::fs::read(self.config.data_dir.join(GUESSES_FILE))
-            .ok()
+        let kept = crate::atomic_file::read(&self.config.data_dir.join(GUESSES_FILE))
             .and_then(|bytes| serde_json::from_slice::<Guesses>(&bytes).ok());
         let remembered = self.people.lock().unwrap().guesses;
         match kept {

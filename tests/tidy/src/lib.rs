@@ -93,6 +93,87 @@ pub fn says_a_sentence(comment: &[String]) -> bool {
     false
 }
 
+/// The string literals of a JavaScript source ("…", '…' and `…`, a
+/// template's `${…}` left out), with their line numbers; comments skipped.
+pub fn js_literals(source: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut chars = source.chars().peekable();
+    let mut line = 1;
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => line += 1,
+            '/' if chars.peek() == Some(&'/') => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        line += 1;
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut last = ' ';
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        line += 1;
+                    }
+                    if last == '*' && c == '/' {
+                        break;
+                    }
+                    last = c;
+                }
+            }
+            '"' | '\'' | '`' => {
+                let (quote, at) = (c, line);
+                let mut text = String::new();
+                let mut escaped = false;
+                let mut depth = 0;
+                while let Some(c) = chars.next() {
+                    if c == '\n' {
+                        line += 1;
+                    }
+                    if escaped {
+                        escaped = false;
+                    } else if c == '\\' {
+                        escaped = true;
+                    } else if quote == '`' && c == '$' && chars.peek() == Some(&'{') {
+                        depth += 1;
+                    } else if depth > 0 {
+                        if c == '}' {
+                            depth -= 1;
+                        }
+                    } else if c == quote {
+                        break;
+                    } else {
+                        text.push(c);
+                    }
+                }
+                out.push((at, text));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether a literal reads as words a person would read: a Norwegian
+/// letter, or two words or more with nothing in it that code uses (a
+/// class list has hyphens, a selector `#` or `[`, a path `/`).
+pub fn reads_as_words(literal: &str) -> bool {
+    if literal.chars().any(|c| "æøåÆØÅ".contains(c)) {
+        return true;
+    }
+    let code_like = literal.chars().any(|c| "-_#[]=/(){}$<>@:".contains(c));
+    let words = literal
+        .split_whitespace()
+        .filter(|w| {
+            let w = w.trim_end_matches(['.', ',', '!', '?']);
+            w.chars().count() >= 2 && w.chars().all(char::is_alphabetic)
+        })
+        .count();
+    !code_like && words >= 2
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,5 +212,26 @@ mod tests {
         }
         let second_paragraph_only = ["A title".to_string(), String::new(), "The sentence is here.".to_string()];
         assert!(!says_a_sentence(&second_paragraph_only), "the first paragraph must say it");
+    }
+
+    #[test]
+    fn javascript_literals_and_which_read_as_words() {
+        let source = "// \"Ikke dette\"\nconst a = \"button button--big\";\n/* 'Heller ikke' */\nel('p', 'Se målingen');\nconst b = `#/result/${id}`;\nx.textContent = \"Klokka er ti\";";
+        let found = js_literals(source);
+        assert_eq!(
+            found,
+            vec![
+                (2, "button button--big".to_string()),
+                (4, "p".to_string()),
+                (4, "Se målingen".to_string()),
+                (5, "#/result/".to_string()),
+                (6, "Klokka er ti".to_string()),
+            ]
+        );
+        let words: Vec<bool> = found.iter().map(|(_, l)| reads_as_words(l)).collect();
+        assert_eq!(words, [false, false, true, false, true]);
+        for (literal, expected) in [("kl.", false), ("Sendt til tjenesten.", true), ("a b", false), ("ok", false)] {
+            assert_eq!(reads_as_words(literal), expected, "{literal}");
+        }
     }
 }

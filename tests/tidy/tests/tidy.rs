@@ -6,7 +6,11 @@
 
 use std::{collections::BTreeSet, fs};
 
-use heima_tidy::{files_under, leading_comment, markdown_section, modules::Graph, repo_root, says_a_sentence};
+use heima_tidy::{
+    files_under, js_literals, leading_comment, markdown_section,
+    modules::{code_only, Graph},
+    reads_as_words, repo_root, says_a_sentence,
+};
 
 fn read(relative: &str) -> String {
     fs::read_to_string(repo_root().join(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
@@ -271,4 +275,47 @@ fn hazard_log_names_tests_that_exist() {
     }
     assert!(named >= 10, "the hazard log names only {named} tests");
     assert!(missing.is_empty(), "named as a test, but no such test:\n{}", missing.join("\n"));
+}
+
+/// Only the store, the atomic writer and the ending touch files in the
+/// core; every other module says what to keep and leaves the how to them
+/// (tests are left out).
+#[test]
+fn the_core_touches_files_only_in_the_store_the_writer_and_the_ending() {
+    let allowed = |f: &str| f.starts_with("store/") || f == "atomic_file.rs" || f == "app/ending.rs";
+    let touches = |code: &str| {
+        ["std::fs", "tokio::fs", " fs::", "(fs::", "File::open", "File::create", "OpenOptions"]
+            .iter()
+            .any(|needle| code.contains(needle))
+    };
+    assert!(touches("let x = std::fs::read(p);") && !touches("let fs = 1;"), "the rule can tell");
+    let src = repo_root().join("core/src");
+    let wrong: Vec<String> = files_under(&src, &[".rs"])
+        .into_iter()
+        .filter(|f| !allowed(f) && touches(&code_only(&fs::read_to_string(src.join(f)).unwrap())))
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "files touched outside the store, atomic_file.rs and app/ending.rs:\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// The UI's JavaScript has no words of its own: every text a person reads
+/// comes from `locales/` through Fluent (the vendored libraries aside;
+/// what goes to the developer console is not read by patients).
+#[test]
+fn the_uis_javascript_has_no_words_of_its_own() {
+    let ui = repo_root().join("ui");
+    let mut wrong = Vec::new();
+    for file in files_under(&ui, &[".js"]).into_iter().filter(|f| !f.starts_with("vendor/")) {
+        let text = fs::read_to_string(ui.join(&file)).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (line, literal) in js_literals(&text) {
+            if reads_as_words(&literal) && !lines[line - 1].contains("console.") {
+                wrong.push(format!("ui/{file}:{line}: {literal:?}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "words in the UI's code instead of locales/:\n{}", wrong.join("\n"));
 }
