@@ -43,35 +43,6 @@ pub fn write(path: &Path, bytes: &[u8], access: Access) -> io::Result<()> {
     fs::File::open(dir)?.sync_all()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn replaces_contents_and_leaves_no_temporary_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("nested/settings.json");
-        write(&path, b"old", Access::Default).unwrap();
-        write(&path, b"new", Access::Default).unwrap();
-        assert_eq!(fs::read(&path).unwrap(), b"new");
-        let names: Vec<_> = fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(names, ["settings.json"]);
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn owner_only_files_are_private() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        for (access, private) in [(Access::OwnerOnly, true), (Access::Default, false)] {
-            let path = dir.path().join(format!("{access:?}"));
-            write(&path, b"secret", access).unwrap();
-            let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-            assert_eq!(mode == 0o600, private, "{access:?}: {mode:o}");
-        }
-    }
-}
-
 /// A small file written here before, read whole; `None` when it is not
 /// there or cannot be read.
 pub fn read(path: &Path) -> Option<Vec<u8>> {
@@ -101,6 +72,35 @@ pub fn keep_private(data_dir: &Path) {
         }
         if let Err(e) = fs::create_dir_all(data_dir).and_then(|()| walk(data_dir)) {
             log::warn!("data folder not made private: {e}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_contents_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/settings.json");
+        write(&path, b"old", Access::Default).unwrap();
+        write(&path, b"new", Access::Default).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        let names: Vec<_> = fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["settings.json"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn owner_only_files_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        for (access, private) in [(Access::OwnerOnly, true), (Access::Default, false)] {
+            let path = dir.path().join(format!("{access:?}"));
+            write(&path, b"secret", access).unwrap();
+            let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode == 0o600, private, "{access:?}: {mode:o}");
         }
     }
 }
