@@ -54,7 +54,7 @@ const COMMANDS: &[&str] = &[
     "call_hang_up",
     "call_set_muted",
     "call_set_camera",
-    "call_frame",
+    "call_pictures",
     "call_demo_ring",
     "ui_ready",
 ];

@@ -223,6 +223,7 @@ pub fn run() {
             spawn_loop!(run_reminders);
             spawn_loop!(run_call_watch);
             spawn_loop!(run_nurse_lock);
+            spawn_loop!(run_call_screen);
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 let status = bluetooth::probe().await;
@@ -291,7 +292,7 @@ pub fn run() {
             commands::call::call_hang_up,
             commands::call::call_set_muted,
             commands::call::call_set_camera,
-            commands::call::call_frame,
+            commands::call::call_pictures,
             commands::call::call_demo_ring,
             startup::ui_ready,
         ])

@@ -1,6 +1,7 @@
 // Videosamtale: call the follow-up service, or answer when it calls. The
-// call itself runs in the core (WebKitGTK has no WebRTC); this screen polls
-// its state, shows the nurse's picture and the self view as JPEG frames,
+// call itself runs in the core (WebKitGTK has no WebRTC); the core tells
+// this screen each change of the call, and sends the nurse's picture and
+// the self view as JPEG bytes over a channel,
 // and has three big controls: mute, camera, hang up. Plain messages say
 // when there is no camera or microphone, or the network is too poor.
 
@@ -8,8 +9,7 @@ import { invoke } from "../ipc.js";
 import { hasMessage, setMessage, t } from "../i18n.js";
 import { el, button, heading, showError, announce } from "../dom.js";
 import { serviceAnswers } from "./help.js";
-
-const POLL_MS = 200;
+import { app } from "../shell.js";
 
 /** The message for how a call ended (or why it was not made): its own
  * words where the locale has them, else the general ones. */
@@ -138,52 +138,65 @@ export async function renderCall(_params, status) {
     }
   }
 
-  async function fetchFrames(view) {
-    if (!controls) return;
-    if (view.frame > frames.remote) {
-      const f = await invoke("call_frame", { own: false, after: frames.remote });
-      if (f) { frames.remote = f.number; controls.remote.src = f.url; controls.remote.dataset.frame = String(f.number); }
-    }
-    if (view.preview > frames.own && view.camera_on) {
-      const f = await invoke("call_frame", { own: true, after: frames.own });
-      if (f) { frames.own = f.number; controls.own.src = f.url; controls.own.hidden = false; }
-    }
-    if (!view.camera_on) controls.own.hidden = true;
+  /** The pictures, as the core sends them over a channel (JPEG bytes
+   * after one byte: 0 the other side, 1 the self view). */
+  let cameraOn = true;
+  const urls = [null, null];
+  function picturesCome() {
+    const channel = new window.__TAURI__.core.Channel();
+    channel.onmessage = (data) => {
+      if (!controls) return;
+      const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : Uint8Array.from(data);
+      const whose = bytes[0];
+      const img = whose === 0 ? controls.remote : controls.own;
+      if (!img.isConnected) return;
+      const url = URL.createObjectURL(new Blob([bytes.subarray(1)], { type: "image/jpeg" }));
+      img.src = url;
+      if (urls[whose]) URL.revokeObjectURL(urls[whose]);
+      urls[whose] = url;
+      if (whose === 0) {
+        frames.remote += 1;
+        img.dataset.frame = String(frames.remote);
+      } else {
+        img.hidden = !cameraOn;
+      }
+    };
+    invoke("call_pictures", { channel }).catch(showError);
   }
 
-  let busy = false;
-  async function tick() {
-    if (busy || !section.isConnected && shown !== null) return;
-    busy = true;
-    try {
-      const view = await invoke("call_status");
-      const group = view.phase === "connecting" || view.phase === "connected" ? "active" : view.phase;
-      if (group !== shown) {
-        controls = null;
-        frames = { remote: 0, own: 0 };
-        const parts = group === "active" ? inCall(view) : group === "calling" ? calling() : group === "incoming" ? incoming() : idle(view);
-        body.replaceChildren(...parts);
-        section.dataset.phase = group;
-        if (shown !== null) {
-          const first = body.querySelector("button");
-          if (first) first.focus({ preventScroll: true });
-        }
-        shown = group;
+  /** Draws the call as the core says it is now. */
+  function show(view) {
+    const group = view.phase === "connecting" || view.phase === "connected" ? "active" : view.phase;
+    if (group !== shown) {
+      controls = null;
+      frames = { remote: 0, own: 0 };
+      const parts = group === "active" ? inCall(view) : group === "calling" ? calling() : group === "incoming" ? incoming() : idle(view);
+      body.replaceChildren(...parts);
+      section.dataset.phase = group;
+      if (shown !== null) {
+        const first = body.querySelector("button");
+        if (first) first.focus({ preventScroll: true });
       }
-      section.dataset.state = view.phase;
-      update(view);
-      await fetchFrames(view);
+      shown = group;
+      if (group === "active") picturesCome();
+    }
+    section.dataset.state = view.phase;
+    cameraOn = view.camera_on;
+    if (controls && !view.camera_on) controls.own.hidden = true;
+    update(view);
+  }
+
+  /** Asks the core how the call is (at the start, and after a tap). */
+  async function tick() {
+    try {
+      show(await invoke("call_status"));
     } catch (error) {
       showError(error);
-    } finally {
-      busy = false;
     }
   }
 
   await tick();
-  const timer = setInterval(() => {
-    if (!section.isConnected) { clearInterval(timer); return; }
-    tick();
-  }, POLL_MS);
+  // Then the core tells each change of the call.
+  app.onChange = (change) => { if (change.change === "call") show(change.screen); };
   return section;
 }

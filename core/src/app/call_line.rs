@@ -129,8 +129,15 @@ pub enum CallPhase {
     Ended,
 }
 
+impl CallPhase {
+    /// A call is ringing, being made or running.
+    pub fn is_on(self) -> bool {
+        !matches!(self, CallPhase::Idle | CallPhase::Ended)
+    }
+}
+
 /// What the call screen shows of the line.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CallView {
     pub phase: CallPhase,
     /// Why it ended: `hung-up-here`, `hung-up-there`, `connection-lost`,

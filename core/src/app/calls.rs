@@ -78,8 +78,19 @@ impl<M: CallMedia> CallSignalling for CallRoute<M> {
     }
 }
 
+/// How often the call's state and pictures are looked at while a call is
+/// on (pictures come at up to 15 a second).
+pub const CALL_LOOK_EVERY: std::time::Duration = std::time::Duration::from_millis(66);
+
+/// The numbers of the newest pictures a window has.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PicturesSeen {
+    pub theirs: u64,
+    pub own: u64,
+}
+
 /// What the call screen shows.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CallScreen {
     /// Video calls are possible (demo mode, or a service with a call endpoint).
     pub available: bool,
@@ -152,31 +163,55 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// The patient calls the service (or the demo nurse).
     pub fn call_start(&self) -> Result<(), CoreError> {
         let route = self.call_route().map_err(call_error)?;
-        self.calls.start(route).map_err(call_error)
+        let started = self.calls.start(route).map_err(call_error);
+        self.call_changed.notify_one();
+        started
     }
 
     /// The patient answers the call that rings.
     pub fn call_answer(&self) -> Result<(), CoreError> {
-        self.calls.answer().map_err(call_error)
+        let answered = self.calls.answer().map_err(call_error);
+        self.call_changed.notify_one();
+        answered
     }
 
     /// Hangs up, declines a ringing call, or stops calling.
     pub async fn call_hang_up(&self) {
-        self.calls.hang_up().await
+        self.calls.hang_up().await;
+        self.call_changed.notify_one();
     }
 
     pub fn call_set_muted(&self, muted: bool) {
-        self.calls.set_muted(muted)
+        self.calls.set_muted(muted);
+        self.call_changed.notify_one();
     }
 
     pub fn call_set_camera(&self, on: bool) {
-        self.calls.set_camera_on(on)
+        self.calls.set_camera_on(on);
+        self.call_changed.notify_one();
     }
 
-    /// The other side's latest picture, or the self view, if newer than
-    /// the picture numbered `after`.
-    pub fn call_frame(&self, picture: Picture, after: u64) -> Option<Frame> {
-        self.calls.frame(picture).filter(|f| f.number > after)
+    /// The pictures newer than those numbered in `seen` (the other side's,
+    /// then the self view), once there are any: looked for every
+    /// [`CALL_LOOK_EVERY`] while a call is on. `None` when no call is on
+    /// (nothing more will come).
+    pub async fn next_pictures(&self, seen: &mut PicturesSeen) -> Option<Vec<(Picture, Frame)>> {
+        loop {
+            if !self.calls.view().phase.is_on() {
+                return None;
+            }
+            let mut new = vec![];
+            for (picture, after) in [(Picture::Theirs, &mut seen.theirs), (Picture::Own, &mut seen.own)] {
+                if let Some(frame) = self.calls.frame(picture).filter(|f| f.number > *after) {
+                    *after = frame.number;
+                    new.push((picture, frame));
+                }
+            }
+            if !new.is_empty() {
+                return Some(new);
+            }
+            tokio::time::sleep(CALL_LOOK_EVERY).await;
+        }
     }
 
     /// Demo mode: the demo nurse rings the patient (from the nurse page).
@@ -204,6 +239,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     async fn look_for_call(&self, route: &CallRoute<M>) -> bool {
         let rings = self.calls.poll(route).await;
         if rings {
+            self.call_changed.notify_one();
             let title = crate::locale::format(self.settings().locale, "call-incoming", &[]);
             self.tell(Change::Ringing { notification: Notification { title, body: String::new() } });
         }

@@ -56,6 +56,10 @@ pub enum Change {
     /// A call rings: the call screen comes up, and the shell shows the
     /// notification when the app is not in front.
     Ringing { notification: Notification },
+    /// The call changed (its phase, mute, camera, network): what the call
+    /// screen shows now. Its pictures go their own way (binary, to the
+    /// window that asks).
+    Call { screen: super::CallScreen },
     /// A `heima-enrol:` link opened the app: the nurse's page comes up
     /// (`arrived_link` gives it to her form).
     LinkArrived,

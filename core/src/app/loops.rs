@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
-use super::{App, Change, Notification, Platform, SessionOrigin, SessionWith};
+use super::{App, Change, Notification, Platform, SessionOrigin, SessionWith, CALL_LOOK_EVERY};
 use crate::{
     call::media::CallMedia,
     devices::transport::{Scanner, Transport},
@@ -88,6 +88,32 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             }
             // A call that rings is told (`Change::Ringing`).
             self.call_poll_incoming().await;
+        }
+    }
+
+    /// Tells the call screen what changes in a call (`Change::Call`):
+    /// looked at every [`CALL_LOOK_EVERY`] while a call rings or runs (the
+    /// other side may hang up, the network fade), otherwise only when the
+    /// line is touched. The pictures' numbers are left out: the pictures
+    /// go to the window themselves ([`App::next_pictures`]).
+    pub async fn run_call_screen(&self) {
+        let mut told: Option<super::CallScreen> = None;
+        loop {
+            let mut screen = self.call_screen();
+            (screen.line.frame, screen.line.preview) = (0, 0);
+            let on = screen.line.phase.is_on();
+            if told.as_ref() != Some(&screen) {
+                told = Some(screen.clone());
+                self.tell(Change::Call { screen });
+            }
+            if on {
+                tokio::time::sleep(CALL_LOOK_EVERY).await;
+            } else {
+                tokio::select! {
+                    _ = self.call_changed.notified() => {}
+                    _ = tokio::time::sleep(CALL_QUIET) => {}
+                }
+            }
         }
     }
 

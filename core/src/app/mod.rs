@@ -30,7 +30,7 @@ use std::{
 use jiff::Timestamp;
 use serde::Serialize;
 
-pub use calls::{CallRoute, CallScreen};
+pub use calls::{CallRoute, CallScreen, PicturesSeen, CALL_LOOK_EVERY};
 pub use changes::{Change, Listener, Notification, NotifyWhen, TrainingSwitch};
 pub use config::{AppConfig, Variable};
 pub use devices::{FoundDevice, SessionOrigin, SessionWith};
@@ -206,6 +206,9 @@ pub struct App<P: Platform, M: CallMedia> {
     device_readings: tokio::sync::watch::Sender<u64>,
     /// What the core tells the screen ([`Change`]).
     changes: changes::Changes,
+    /// Wakes the call-screen loop: a call started, rang, was answered,
+    /// hung up, muted or its camera switched.
+    call_changed: tokio::sync::Notify,
     /// Wakes the nurse-lock loop: the screens opened or training switched.
     nurse_lock_changed: tokio::sync::Notify,
     people: Mutex<People>,
@@ -294,6 +297,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             device_readings: tokio::sync::watch::Sender::new(0),
             changes: changes::Changes::new(),
             nurse_lock_changed: tokio::sync::Notify::new(),
+            call_changed: tokio::sync::Notify::new(),
             people: Mutex::new(People {
                 taken_by: Recorder::new(EnteredBy::Patient),
                 training: false,

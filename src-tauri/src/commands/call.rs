@@ -1,14 +1,15 @@
 //! The video call commands, over the core's call line: status, start,
-//! answer, hang up, mute, camera, a picture as a `data:` URL (`call_frame`)
-//! and the demo nurse's ring.
+//! answer, hang up, mute, camera, the pictures as binary over a channel
+//! (`call_pictures`) and the demo nurse's ring.
 
-use base64::Engine;
 use heima_core::{
-    app::{call_line::Picture, CallScreen},
+    app::{call_line::Picture, CallScreen, PicturesSeen},
     error::CoreError,
 };
-use serde::Serialize;
-use tauri::State;
+use tauri::{
+    ipc::{Channel, InvokeResponseBody},
+    Manager, State,
+};
 
 use crate::AppState;
 
@@ -44,20 +45,28 @@ pub fn call_set_camera(state: State<'_, AppState>, on: bool) {
     state.call_set_camera(on);
 }
 
-/// A picture for the call screen as a `data:` URL.
-#[derive(Serialize)]
-pub struct FrameView {
-    pub number: u64,
-    pub url: String,
-}
-
-/// The nurse's latest picture (or with `own`, the self view), if newer
-/// than `after`.
-#[tauri::command(async)]
-pub fn call_frame(state: State<'_, AppState>, own: bool, after: u64) -> Option<FrameView> {
-    let frame = state.call_frame(if own { Picture::Own } else { Picture::Theirs }, after)?;
-    let url = format!("data:image/jpeg;base64,{}", base64::engine::general_purpose::STANDARD.encode(&*frame.jpeg));
-    Some(FrameView { number: frame.number, url })
+/// Sends the call's pictures to the window over `channel` as they come,
+/// each as its JPEG bytes after one byte saying whose (0: the other side,
+/// 1: the self view), until the call is over or the window is gone.
+#[tauri::command]
+pub fn call_pictures(app: tauri::AppHandle, channel: Channel<InvokeResponseBody>) {
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        let mut seen = PicturesSeen::default();
+        while let Some(pictures) = state.next_pictures(&mut seen).await {
+            for (picture, frame) in pictures {
+                let mut bytes = Vec::with_capacity(frame.jpeg.len() + 1);
+                bytes.push(match picture {
+                    Picture::Theirs => 0,
+                    Picture::Own => 1,
+                });
+                bytes.extend_from_slice(&frame.jpeg);
+                if channel.send(InvokeResponseBody::Raw(bytes)).is_err() {
+                    return;
+                }
+            }
+        }
+    });
 }
 
 /// Demo mode: the demo nurse rings the patient (from the nurse page).
