@@ -10,7 +10,7 @@
 // it, and nothing asks the core again and again.
 
 import { invoke, listenToChanges } from "./ipc.js";
-import { loadLocale } from "./i18n.js";
+import { loadLocale, setMessage } from "./i18n.js";
 import { button, el, heading, showError, showErrors } from "./dom.js";
 import { app, refreshChrome, registerScreens, route, tellNotice } from "./shell.js";
 import { renderToday } from "./screens/today.js";
@@ -117,6 +117,11 @@ async function onChange(change) {
   }
   if (change.change === "training" && !change.on && change.why === "nurse-locked") {
     tellNotice("training-ended-locked", "training-ended");
+    // A form open in training says so no longer: what is sent now counts.
+    for (const note of document.querySelectorAll("[data-l10n-id=training-note]")) {
+      note.className = "notice notice--error";
+      setMessage(note, "training-ended-locked");
+    }
   }
   try {
     if (change.change !== "remind") await refreshChrome();

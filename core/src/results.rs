@@ -2,9 +2,10 @@
 //! ([`ReadingResult`]) or answered questionnaire ([`QuestionnaireResult`])
 //! with the judgement stored when it was recorded, the advice of the plan
 //! version that made it and whom to call now; and the yellow and red results
-//! that still ask for attention ([`open_results`]: from the last 14 days,
-//! never training, red first; a red until the service acknowledges it, a
-//! yellow until then or until the patient has read it), which the today
+//! that still ask for attention ([`open_results`]: never training, red
+//! first; a red until the service acknowledges it, however old, a yellow
+//! from the last 14 days until then or until the patient has read it),
+//! which the today
 //! screen keeps in view until they are dealt with.
 
 use jiff::{SignedDuration, Timestamp};
@@ -144,8 +145,9 @@ pub fn answers_result(
     })
 }
 
-/// How far back a result stays open on the today screen. Older ones are
-/// in the history; the service has them all.
+/// How far back a yellow result stays open on the today screen (a red
+/// stays until the service acknowledges it). Older ones are in the
+/// history; the service has them all.
 pub const OPEN_FOR: SignedDuration = SignedDuration::from_hours(14 * 24);
 
 /// A yellow or red result that still asks for attention.
@@ -159,7 +161,8 @@ pub enum OpenResult {
 /// The results that stay on the today screen until they are dealt with: a
 /// real reading or answered questionnaire judged red, until the service
 /// acknowledges it; judged yellow, until then or until the patient has
-/// read its advice. Newest first, from the last [`OPEN_FOR`]; each with
+/// read its advice (a yellow from the last [`OPEN_FOR`]). Red first, each
+/// newest first; each with
 /// the advice of the plan version that judged it and whom to call now.
 pub fn open_results(
     store: &Store,

@@ -2,7 +2,8 @@
 //! with their state (done from today's readings and answers; training never
 //! counts), the when-needed activities and what "Jeg føler meg dårligere"
 //! opens (the first when-needed questionnaire, else a measurement), the
-//! yellow and red results still open from the last 14 days
+//! red results the service has not seen, the yellow ones still open from
+//! the last 14 days
 //! (`results::open_results`), and the latest reading of each kind today,
 //! judged, with who took it, whether the service has it yet (`sent`) and
 //! when a nurse saw it. Also the phase (paused or ended: nothing due, no
@@ -38,9 +39,8 @@ pub struct TodayView {
     pub tasks: Vec<Task>,
     /// Titles of the questionnaires the tasks name, by id.
     pub questionnaire_titles: BTreeMap<String, Text>,
-    /// Yellow and red results not dealt with yet, newest first, red or
-    /// yellow from any day of the last [`OPEN_FOR`] (see
-    /// [`open_results`]); they are not repeated in `latest`.
+    /// Yellow and red results not dealt with yet (see [`open_results`]):
+    /// red first; they are not repeated in `latest`.
     pub open: Vec<OpenResult>,
     /// The latest reading of each kind taken today, judged by the plan.
     pub latest: Vec<ReadingResult>,
@@ -354,7 +354,7 @@ mod tests {
     }
 
     /// What stays on the today screen: a red until the service has seen
-    /// it, from any day within `OPEN_FOR`; a yellow until then or until
+    /// it, however old; a yellow within `OPEN_FOR`, until then or until
     /// the patient has read it; never training; red first, each newest
     /// first; an open one is not repeated among today's latest.
     #[test]
@@ -385,7 +385,8 @@ mod tests {
         let red_today = put(2, 86, EnteredBy::Patient);
         let _training_red = put(1, 80, EnteredBy::NurseTraining);
         let _green = put(3, 96, EnteredBy::Patient);
-        let _red_too_old = put(24 * 15, 85, EnteredBy::Patient);
+        let red_long_ago = put(24 * 15, 85, EnteredBy::Patient);
+        let _yellow_too_old = put(24 * 15 + 1, 90, EnteredBy::Patient);
         let shown = |store: &Store| {
             let view = view(store, &clock, true, None).unwrap().unwrap();
             let open: Vec<i64> = view
@@ -400,7 +401,11 @@ mod tests {
             (open, latest)
         };
         let (open, latest) = shown(&store);
-        assert_eq!(open, [red_today.0, red_three_days_ago.0, yellow_yesterday.0], "red first, newest first");
+        assert_eq!(
+            open,
+            [red_today.0, red_three_days_ago.0, red_long_ago.0, yellow_yesterday.0],
+            "red first, newest first; a red however old, a yellow from the last two weeks"
+        );
         assert!(!latest.contains(&red_today.0), "not twice on the screen");
 
         // Reading a red's advice does not clear it; reading a yellow's does.
@@ -408,11 +413,13 @@ mod tests {
             assert!(store.mark_result_read(ResultItem::Reading { id }, clock.now).unwrap());
         }
         assert!(!store.mark_result_read(ResultItem::Reading { id: 9999 }, clock.now).unwrap());
-        assert_eq!(shown(&store).0, [red_today.0, red_three_days_ago.0]);
+        assert_eq!(shown(&store).0, [red_today.0, red_three_days_ago.0, red_long_ago.0]);
 
         // The service has seen the older red.
         let seen = Seen { at: clock.now, by: None };
-        store.save_acknowledgements(&[(red_three_days_ago.1.clone(), seen)]).unwrap();
+        store
+            .save_acknowledgements(&[(red_three_days_ago.1.clone(), seen.clone()), (red_long_ago.1.clone(), seen)])
+            .unwrap();
         assert_eq!(shown(&store).0, [red_today.0]);
     }
 }

@@ -189,7 +189,26 @@ async fn plans_and_questionnaires_come_down_by_polling() {
     assert_eq!((report.plans_refused, report.refused_plan_new), (1, false), "fetched again, told once: {report:?}");
     assert_eq!(notices(&store), 1);
 
-    // The service mends it: accepted, and the refusal is over.
+    // The service sends a readable plan under another id and leaves the
+    // broken one: the refusal is over, and not told again.
+    let mut another = plan.clone();
+    another["title"] = serde_json::json!("Egenbehandlingsplan (ny)");
+    client.post("CarePlan", &another).await.unwrap();
+    let report = download(&mut store, &client, None, now, &tz).await.unwrap();
+    assert_eq!(report.plans_accepted, 1, "{report:?}");
+    assert_eq!(store.refused_plan().unwrap(), None);
+    let report = download(&mut store, &client, None, now, &tz).await.unwrap();
+    assert!(!report.refused_plan_new, "fetched or not, it is not told again: {report:?}");
+    assert_eq!(store.refused_plan().unwrap(), None);
+    assert_eq!(notices(&store), 1);
+
+    // A new broken version is told; mended, it is taken and the refusal is over.
+    let mut broken_again = broken.clone();
+    broken_again["title"] = serde_json::json!("Still broken");
+    hfs.update(&broken_again).await;
+    let report = download(&mut store, &client, None, now, &tz).await.unwrap();
+    assert!(report.refused_plan_new, "{report:?}");
+    assert!(store.refused_plan().unwrap().is_some());
     let mut mended = broken.clone();
     mended["period"] = plan["period"].clone();
     hfs.update(&mended).await;

@@ -209,4 +209,4 @@ service-open-now = The follow-up service is open now.
 service-closed-now = The follow-up service is closed now.
 service-urgent-out-of-hours = If it is urgent and the service is closed: call { $name }, { $phone }
 
-training-ended-locked = Training mode is off because the nurse pages locked. Readings and answers now count and are sent.
+training-ended-locked = Training mode is off. Readings and answers now count and are sent to the follow-up service.

@@ -111,3 +111,4 @@ notify-reading-body = A new reading needs your attention. Open Heima.
 background-result-waiting = A new reading needs your attention.
 background-result-open = See the reading
 when-day-at = { $day } at { $time }
+plan-refused-text-first = The follow-up service sent a plan that Heima could not read. Call the follow-up service and they will sort it out. If it is urgent, call the out-of-hours service on 116 117, or 113 if life is in danger.

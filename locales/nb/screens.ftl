@@ -209,4 +209,4 @@ service-open-now = Oppfølgingstjenesten er åpen nå.
 service-closed-now = Oppfølgingstjenesten er stengt nå.
 service-urgent-out-of-hours = Haster det og tjenesten er stengt: ring { $name }, { $phone }
 
-training-ended-locked = Øvingsmodus er slått av fordi sykepleiersidene ble låst. Målinger og svar teller nå og sendes.
+training-ended-locked = Øvingsmodus er slått av. Målinger og svar teller nå og sendes til oppfølgingstjenesten.

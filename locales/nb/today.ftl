@@ -111,3 +111,4 @@ notify-reading-body = En ny måling trenger oppmerksomheten din. Åpne Heima.
 background-result-waiting = En ny måling trenger oppmerksomheten din.
 background-result-open = Se målingen
 when-day-at = { $day } kl. { $time }
+plan-refused-text-first = Oppfølgingstjenesten sendte en plan som Heima ikke kunne lese. Ring oppfølgingstjenesten, så ordner de det. Haster det, ring legevakten på 116 117, eller 113 ved fare for liv.

@@ -209,4 +209,4 @@ service-open-now = Oppfølgingstenesta er open no.
 service-closed-now = Oppfølgingstenesta er stengd no.
 service-urgent-out-of-hours = Hastar det og tenesta er stengd: ring { $name }, { $phone }
 
-training-ended-locked = Øvingsmodus er slått av fordi sjukepleiarsidene vart låste. Målingar og svar tel no og blir sende.
+training-ended-locked = Øvingsmodus er slått av. Målingar og svar tel no og blir sende til oppfølgingstenesta.

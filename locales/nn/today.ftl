@@ -111,3 +111,4 @@ notify-reading-body = Ei ny måling treng merksemda di. Opne Heima.
 background-result-waiting = Ei ny måling treng merksemda di.
 background-result-open = Sjå målinga
 when-day-at = { $day } kl. { $time }
+plan-refused-text-first = Oppfølgingstenesta sende ein plan som Heima ikkje kunne lese. Ring oppfølgingstenesta, så ordnar dei det. Hastar det, ring legevakta på 116 117, eller 113 ved fare for liv.

@@ -9,9 +9,22 @@ use tauri_plugin_notification::NotificationExt;
 
 use crate::AppState;
 
-/// Sends each change to the window until the window's channel closes (a
-/// reload opens a new one); after a panic, that the app must restart.
-pub async fn to_window(app: AppHandle, channel: Channel<Change>) {
+/// The task that forwards to the window's current channel.
+static FORWARDING: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<()>>> = std::sync::Mutex::new(None);
+
+/// Forwards the changes to `channel`, the window's newest (a reload opens a
+/// new one, and a channel whose page is gone does not always say so): the
+/// task for the one before stops.
+pub fn listen(app: AppHandle, channel: Channel<Change>) {
+    let task = tauri::async_runtime::spawn(to_window(app, channel));
+    if let Some(before) = FORWARDING.lock().unwrap().replace(task) {
+        before.abort();
+    }
+}
+
+/// Sends each change to the window until the window's channel closes;
+/// after a panic, that the app must restart.
+async fn to_window(app: AppHandle, channel: Channel<Change>) {
     let mut listener = app.state::<AppState>().listen();
     let mut restart = std::pin::pin!(crate::crash::restart_needed());
     loop {

@@ -1,7 +1,7 @@
 // I dag: the phase (trial, paused; an ended follow-up has its own screen
 // with the copy of the patient's data), a plan the app could not read, what
-// changed in the plan (once), the yellow and red results still open from the
-// last 14 days, today's tasks with their state (each one opens its screen),
+// changed in the plan (once), the red results the service has not seen
+// and the yellow ones still open, today's tasks with their state (each one opens its screen),
 // "Jeg føler meg dårligere" and the when-needed activities, the latest
 // reading of each kind with its colour in words and a sign, whether the
 // service has it and whether a nurse has seen it. Also the revoked, recovery
@@ -187,11 +187,11 @@ function renderEnded(phase) {
 }
 
 /** "Den nye planen kunne ikke leses": the old plan still holds; call. */
-function planRefused(status) {
+function planRefused(status, hasPlan) {
   const box = el("section", "notice notice--warn plan-refused");
   box.id = "plan-refused";
   box.setAttribute("role", "status");
-  box.append(el("h2", null, "plan-refused-heading"), el("p", null, "plan-refused-text"));
+  box.append(el("h2", null, "plan-refused-heading"), el("p", null, hasPlan ? "plan-refused-text" : "plan-refused-text-first"));
   if (status.phone) box.append(callLink("plan-refused-call", { phone: status.phone }, status.phone));
   return box;
 }
@@ -273,7 +273,7 @@ export async function renderToday(_params, status) {
   const section = el("section", "screen screen--today");
   section.append(heading("today-heading"));
   if (!view) {
-    if (status.plan_refused) section.append(planRefused(status));
+    if (status.plan_refused) section.append(planRefused(status, false));
     section.append(el("p", "empty", "today-no-plan"));
     return section;
   }
@@ -282,7 +282,7 @@ export async function renderToday(_params, status) {
     : el("p", "greeting", "today-greeting-plain"));
   const phase = phaseNotice(view.phase);
   if (phase) section.append(phase);
-  if (status.plan_refused) section.append(planRefused(status));
+  if (status.plan_refused) section.append(planRefused(status, true));
   if (view.plan_changed) section.append(planChanged(view.plan_changed, view.questionnaire_titles));
   if (view.open.length > 0) section.append(openResults(view.open, view));
   if (view.feel_worse) section.append(feelWorse(view.feel_worse));

@@ -79,11 +79,16 @@ struct AppSink<'a, P: Platform, M: CallMedia> {
     plan: Option<&'a CarePlan>,
     /// The newest red reading stored in this session, if any.
     newest_red: Option<i64>,
+    origin: SessionOrigin,
 }
 
 impl<P: Platform, M: CallMedia> ReadingSink for AppSink<'_, P, M> {
     fn store(&mut self, measurements: &[Measurement], sequence: Option<u16>) -> Result<(), CoreError> {
-        let recorder = self.app.recording_by();
+        // Readings a device sends by itself are no use of the nurse screens.
+        let recorder = match self.origin {
+            SessionOrigin::MeasureScreen => self.app.recording_by(),
+            SessionOrigin::Background => self.app.recorder(),
+        };
         let stored = self.app.with_store_mut(|store| {
             crate::recording::StoreSink {
                 store,
@@ -215,7 +220,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             SessionWith::Demo => (None, false, DEMO_QUIET_AFTER),
         };
         let config = SessionConfig { device_id, time_zone: &tz, clock: self.clock(), last_sequence, set_clock, wait };
-        let mut sink = AppSink { app: self, device_id, plan: plan.as_ref(), newest_red: None };
+        let mut sink = AppSink { app: self, device_id, plan: plan.as_ref(), newest_red: None, origin };
         let report = session::run(link, &config, &mut sink).await;
         if let (Some(id), SessionOrigin::Background) = (sink.newest_red, origin) {
             let locale = self.settings().locale;
@@ -241,6 +246,10 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             return Err(CoreError::new(ErrorCode::MeasureNoDevice, "only in demo mode"));
         }
         tokio::time::sleep(DEMO_BACKGROUND_AFTER).await;
+        // Enrolled meanwhile: the demo's reading never goes into a real record.
+        if self.mode() != Mode::Demo {
+            return Err(CoreError::new(ErrorCode::MeasureNoDevice, "no longer in demo mode"));
+        }
         let device = demo::devices::background_device();
         let (id, service, name) = (device.id.clone(), device.services[0], device.name.clone());
         self.with_store(|s| Ok(s.pair_device(&id, &format!("{service:04x}"), &name, self.clock.now())?))?;

@@ -156,9 +156,13 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         self.lift_revocation(&store)?;
         let base_url = enrolment.fhir_base.clone();
         self.change_settings(|s| s.service = Some(ServiceEnrolment { base_url }))?;
-        *self.store.lock().unwrap() = Some(store);
-        // Plan versions are numbered per store: none of the old one is kept.
-        *self.plan.lock().unwrap() = None;
+        {
+            let mut open = self.store.lock().unwrap();
+            *open = Some(store);
+            // Plan versions are numbered per store: none of the old one is
+            // kept (cleared under the store's lock, which readers take first).
+            *self.plan.lock().unwrap() = None;
+        }
         self.sync_soon();
         log::info!("enrolled with a follow-up service");
         Ok(())
@@ -371,7 +375,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 }
                 // The notice about a plan refused for the first time goes
                 // with the next round, now (it fetches the plan again, too).
-                if download.refused_plan_new {
+                if download.refusal_notice_queued {
                     self.sync_soon();
                 }
             }

@@ -22,22 +22,23 @@ pub struct OpenRow {
 }
 
 impl Store {
-    /// The open results taken or answered at `since` or later: red before
-    /// yellow, each newest first.
+    /// The open results: every red not acknowledged, and the yellow ones
+    /// taken or answered at `since` or later; red before yellow, each
+    /// newest first.
     pub fn open_results(&self, since: Timestamp) -> Result<Vec<OpenRow>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT 'reading', m.id, m.identifier, m.effective_utc, m.colour FROM measurement m
                LEFT JOIN acknowledgement a ON a.identifier = m.identifier
                LEFT JOIN result_read r ON r.identifier = m.identifier
               WHERE m.colour IN ('yellow', 'red') AND m.entered_by != 'nurse-training'
-                AND m.effective_utc >= ?1 AND a.identifier IS NULL
+                AND (m.colour = 'red' OR m.effective_utc >= ?1) AND a.identifier IS NULL
                 AND (m.colour = 'red' OR r.identifier IS NULL)
              UNION ALL
              SELECT 'answers', q.id, q.identifier, q.authored_utc, q.colour FROM questionnaire_response q
                LEFT JOIN acknowledgement a ON a.identifier = q.identifier
                LEFT JOIN result_read r ON r.identifier = q.identifier
               WHERE q.colour IN ('yellow', 'red') AND q.entered_by != 'nurse-training'
-                AND q.authored_utc >= ?1 AND a.identifier IS NULL
+                AND (q.colour = 'red' OR q.authored_utc >= ?1) AND a.identifier IS NULL
                 AND (q.colour = 'red' OR r.identifier IS NULL)
 ",
         )?;

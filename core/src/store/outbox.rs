@@ -75,14 +75,15 @@ pub(crate) fn enqueue(
 
 /// Queues a notice to the service (no health data), e.g. that the local
 /// database was damaged and quarantined.
-pub(crate) fn enqueue_notice(conn: &Connection, event: &str, now: Timestamp) -> Result<(), StoreError> {
+pub(crate) fn enqueue_notice(conn: &Connection, event: &str, now: Timestamp) -> Result<String, StoreError> {
+    let identifier = format!("notice/{event}/{}", now.as_millisecond());
     conn.execute(
         "INSERT INTO outbox (resource_type, identifier, created_utc, next_try_utc, person)
          VALUES ('Communication', ?1, ?2, ?2, (SELECT value FROM setting WHERE key = 'person'))
          ON CONFLICT (identifier) DO NOTHING",
-        params![format!("notice/{event}/{}", now.as_millisecond()), now.as_millisecond()],
+        params![identifier, now.as_millisecond()],
     )?;
-    Ok(())
+    Ok(identifier)
 }
 
 /// Queues a paired device's `Device` resource (identifier `device/<id>`);

@@ -17,6 +17,24 @@ use crate::error::ErrorCode;
 
 /// The setting that remembers the last plan refused ([`RefusedPlan`]).
 const PLAN_REFUSED: &str = "plan.refused";
+/// The plans and versions refused before (`CarePlan/<id>|<version>`), so a
+/// refusal is told once, not every round.
+const PLANS_REFUSED_BEFORE: &str = "plan.refused-before";
+/// How many refused plan versions are remembered.
+const REFUSALS_KEPT: usize = 50;
+/// When the last `plan-refused` notice was queued.
+const PLAN_REFUSED_NOTICE_AT: &str = "plan.refused-notice-at";
+/// The words of a queued notice, by the notice's identifier.
+const NOTICE_WORDS: &str = "notice.words:";
+
+/// What remembering a refused plan did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refusal {
+    /// This plan version was refused for the first time: the patient is told.
+    pub new: bool,
+    /// A notice to the service was queued.
+    pub notice_queued: bool,
+}
 
 /// A plan the service sent that the app could not read: the plan in force
 /// before it still holds. Named by the service's id and version, with the
@@ -74,22 +92,45 @@ impl Store {
         Ok(PlanUpdate::Accepted { version, valid_from })
     }
 
-    /// Remembers a refused plan, and the first time this plan version is
-    /// refused queues a notice to the service (`notice/plan-refused/…`),
-    /// in one transaction. `true` when it was new.
-    pub fn remember_refused_plan(&mut self, refused: &RefusedPlan) -> Result<bool, StoreError> {
-        if self.refused_plan()?.is_some_and(|r| r.plan == refused.plan && r.version == refused.version) {
-            return Ok(false);
+    /// Remembers a refused plan. The first time this plan and version are
+    /// refused it becomes the refusal the patient is told of, and a notice
+    /// to the service is queued with its words (at most one an hour, so a
+    /// server that changes its answer every time cannot flood the outbox),
+    /// in one transaction.
+    pub fn remember_refused_plan(&mut self, refused: &RefusedPlan) -> Result<Refusal, StoreError> {
+        let key = format!("{}|{}", refused.plan, refused.version.as_deref().unwrap_or(""));
+        let mut told: Vec<String> =
+            self.setting(PLANS_REFUSED_BEFORE)?.and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default();
+        if told.contains(&key) {
+            return Ok(Refusal { new: false, notice_queued: false });
         }
+        told.push(key);
+        let keep_from = told.len().saturating_sub(REFUSALS_KEPT);
+        let told = serde_json::to_string(&told[keep_from..]).expect("strings serialise");
         let text = serde_json::to_string(refused).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let last_notice: Option<Timestamp> = self.setting(PLAN_REFUSED_NOTICE_AT)?.and_then(|t| t.parse().ok());
+        let notice_due =
+            last_notice.is_none_or(|at| refused.at.duration_since(at) >= jiff::SignedDuration::from_hours(1));
+        let set =
+            "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
         let tx = self.conn_mut().transaction()?;
-        tx.execute(
-            "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [PLAN_REFUSED, &text],
-        )?;
-        outbox::enqueue_notice(&tx, "plan-refused", refused.at)?;
+        tx.execute(set, [PLAN_REFUSED, &text])?;
+        tx.execute(set, [PLANS_REFUSED_BEFORE, &told])?;
+        if notice_due {
+            let identifier = outbox::enqueue_notice(&tx, "plan-refused", refused.at)?;
+            // The notice says what was refused when it was queued.
+            tx.execute(set, [&format!("{NOTICE_WORDS}{identifier}"), &text])?;
+            tx.execute(set, [PLAN_REFUSED_NOTICE_AT, &refused.at.to_string()])?;
+        }
         tx.commit()?;
-        Ok(true)
+        Ok(Refusal { new: true, notice_queued: notice_due })
+    }
+
+    /// The refused plan a queued `plan-refused` notice tells of.
+    pub fn refusal_of_notice(&self, identifier: &str) -> Result<Option<RefusedPlan>, StoreError> {
+        self.setting(&format!("{NOTICE_WORDS}{identifier}"))?
+            .map(|text| serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .transpose()
     }
 
     /// The last plan refused, until a plan is accepted after it.

@@ -21,8 +21,10 @@ pub struct DownloadReport {
     pub messages_new: usize,
     pub plans_accepted: usize,
     pub plans_refused: usize,
-    /// A plan version refused for the first time (the service is told).
+    /// A plan version refused for the first time (the patient is told).
     pub refused_plan_new: bool,
+    /// A notice about it was queued for the service.
+    pub refusal_notice_queued: bool,
     /// Drafts and plans entered in error, left alone.
     pub plans_not_in_use: usize,
     pub questionnaires_new: usize,
@@ -31,6 +33,12 @@ pub struct DownloadReport {
     pub acknowledgements_new: usize,
     /// Plans and messages for someone else than this patient, left alone.
     pub not_for_this_patient: usize,
+}
+
+/// Whether `id` is a FHIR id (`[A-Za-z0-9\-\.]{1,64}`): safe to put in a
+/// query.
+fn is_fhir_id(id: &str) -> bool {
+    (1..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
 }
 
 /// Whether `reference` (a FHIR `Reference`) names `patient` (`Patient/<id>`),
@@ -93,10 +101,26 @@ pub async fn download(
         ),
         None => (Search::default(), Search::default()),
     };
-    // A refused plan is fetched again next round: the watermark stays at
-    // or before it.
-    let mut refused: Option<(RefusedPlan, Option<Timestamp>)> = None;
-    for plan in &plans.resources {
+    // The plan the patient was told could not be read is asked for again
+    // by its id each round (the watermark is not held back for it): mended,
+    // it is taken; gone or no longer in use, the refusal is over.
+    let mut plans_seen: Vec<&Json> = plans.resources.iter().collect();
+    let again = match store.refused_plan()?.as_ref().and_then(|r| r.plan.strip_prefix("CarePlan/").map(str::to_string))
+    {
+        Some(id) if is_fhir_id(&id) && !plans.resources.iter().any(|p| p["id"].as_str() == Some(id.as_str())) => {
+            let found = client.search(&format!("CarePlan?_id={id}{subject_filter}")).await?;
+            let in_use =
+                found.resources.iter().any(|p| !matches!(p["status"].as_str(), Some("draft" | "entered-in-error")));
+            if !in_use {
+                store.forget_refused_plan()?;
+            }
+            found.resources
+        }
+        _ => vec![],
+    };
+    plans_seen.extend(again.iter());
+    let mut refused: Option<RefusedPlan> = None;
+    for plan in plans_seen {
         if !plan_is_for(plan, subject) {
             report.not_for_this_patient += 1;
             continue;
@@ -112,25 +136,25 @@ pub async fn download(
             Ok(_) => {}
             Err(error) => {
                 report.plans_refused += 1;
-                let updated = plan["meta"]["lastUpdated"].as_str().and_then(|s| s.parse::<Timestamp>().ok());
                 let named = match plan["id"].as_str() {
                     Some(id) => format!("CarePlan/{id}"),
                     None => "CarePlan".to_string(),
                 };
                 let version = plan["meta"]["versionId"].as_str().map(str::to_string);
-                let this = RefusedPlan { plan: named, version, reason: error.code, detail: error.detail, at: now };
-                let earliest = match &refused {
-                    Some((_, before)) => (*before).min(updated).or(*before).or(updated),
-                    None => updated,
-                };
-                refused = Some((this, earliest));
+                refused = Some(RefusedPlan { plan: named, version, reason: error.code, detail: error.detail, at: now });
             }
         }
     }
-    match &refused {
-        Some((plan, _)) => report.refused_plan_new = store.remember_refused_plan(plan)?,
-        None if report.plans_accepted > 0 => store.forget_refused_plan()?,
-        None => {}
+    // A plan taken after a refusal ends it: the service has acted, and the
+    // plan in force is its newest readable one. A refusal already told is
+    // not told again.
+    if report.plans_accepted > 0 {
+        store.forget_refused_plan()?;
+    }
+    if let Some(plan) = &refused {
+        let refusal = store.remember_refused_plan(plan)?;
+        report.refused_plan_new = refusal.new;
+        report.refusal_notice_queued = refusal.notice_queued;
     }
     for questionnaire in &questionnaires.resources {
         match crate::fhir::questionnaire::accept(store, questionnaire, now) {
@@ -170,15 +194,7 @@ pub async fn download(
         .chain(&tasks.resources)
         .collect();
     let previous: Option<Timestamp> = since.as_deref().and_then(|s| s.parse().ok());
-    let newest = newest_updated(&all, server_time);
-    let newest = match refused.as_ref().map(|(_, at)| *at) {
-        // Not past the refused plan (`ge` fetches it again); one without a
-        // date holds the watermark where it was.
-        Some(Some(at)) => newest.map(|t| t.min(at)),
-        Some(None) => None,
-        None => newest,
-    };
-    if let Some(t) = newest {
+    if let Some(t) = newest_updated(&all, server_time) {
         if previous.is_none_or(|p| t > p) {
             store.set_setting(DOWNLOADED_UNTIL, &t.to_string())?;
         }

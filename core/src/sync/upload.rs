@@ -113,7 +113,7 @@ fn entries_for(
             None => vec![],
         },
         ("Communication", None) => {
-            let refused = store.refused_plan()?;
+            let refused = store.refusal_of_notice(&item.identifier)?;
             let notice = fhir::communication::notice(&item.identifier, subject, item.created, refused.as_ref());
             own(notice, canonical::NOTICE_IDENTIFIER)
         }

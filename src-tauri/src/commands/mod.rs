@@ -114,7 +114,7 @@ pub fn arrived_link(state: State<'_, AppState>) -> Option<String> {
 /// load): each change goes out over `channel` as it happens.
 #[tauri::command]
 pub fn listen_changes(app: tauri::AppHandle, channel: tauri::ipc::Channel<heima_core::app::Change>) {
-    tauri::async_runtime::spawn(crate::changes::to_window(app, channel));
+    crate::changes::listen(app, channel);
 }
 
 /// Restarts the app (the "Heima must restart" button).
