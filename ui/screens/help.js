@@ -5,8 +5,9 @@
 // material, the material's own blocks (built from text nodes only: the
 // service's words never become HTML), and the opening hours.
 
+import { invoke } from "../ipc.js";
 import { pick, t, formatTag } from "../i18n.js";
-import { el, formatValue } from "../dom.js";
+import { button, colourOf, el, formatValue } from "../dom.js";
 
 /** A `tel:` link around a message, so a tap on a tablet with a phone app calls. */
 export function callLink(id, args, phone, className = "result-call") {
@@ -226,4 +227,18 @@ export function activityText(kind, titles) {
   if (kind.type === "measure") return t(`task-measure-${kind.measurement}`);
   const title = titles[kind.questionnaire];
   return title ? pick(title) : t("task-questionnaire");
+}
+
+/** "Jeg har lest rådet" under a yellow result of `item` ("reading" or
+ * "answers"): pressed, the result leaves the today screen and the patient
+ * goes there (a red stays until the service has seen it; practice never
+ * waits there). `null` where there is none. */
+export function readButton(r, item, id) {
+  if (colourOf(r.judgement) !== "yellow" || r.entered_by === "nurse-training") return null;
+  const read = button("open-read", async () => {
+    await invoke("mark_result_read", { item: { item, id: r.id } });
+    location.hash = "#/today";
+  }, "button button--big");
+  read.id = id;
+  return read;
 }

@@ -8,7 +8,7 @@ import { invoke } from "../ipc.js";
 import { app, redraw } from "../shell.js";
 import { pick, t } from "../i18n.js";
 import { el, heading, button, linkButton, radioChoice, formatValue, showError, clearErrors, announce, SIGN, colourOf } from "../dom.js";
-import { causeLine, hasCalls, helpBlock, whomNow } from "./help.js";
+import { causeLine, hasCalls, helpBlock, readButton, whomNow } from "./help.js";
 
 
 /** One reading with its colour in words and a sign (never colour alone),
@@ -16,12 +16,7 @@ import { causeLine, hasCalls, helpBlock, whomNow } from "./help.js";
  * whom to call, unless the screen says it first (`withCalls: false`). */
 export function resultCard(r, phone, demo, { tag = "div", withCalls = true } = {}) {
   const colour = colourOf(r.judgement);
-  const item = el(tag, `result result--${colour}`);
-  item.dataset.colour = colour;
-  const sign = el("span", "result-sign");
-  sign.textContent = SIGN[colour];
-  sign.setAttribute("aria-hidden", "true");
-  const body = el("div", "result-body");
+  const [item, body] = cardFrame(colour, tag);
   const value = el("span", "result-value");
   value.dataset.values = JSON.stringify(r.values);
   value.textContent = r.values.map((x) => formatValue(x.value, x.unit)).join(" / ");
@@ -48,8 +43,19 @@ export function resultCard(r, phone, demo, { tag = "div", withCalls = true } = {
     body.append(advice);
   }
   if (withCalls && hasCalls(r.help.whom)) body.append(whomNow(r.help.whom, { phone }));
-  item.append(sign, body);
   return item;
+}
+
+/** A result card's frame in its colour: the sign, and the body to fill. */
+export function cardFrame(colour, tag = "div") {
+  const item = el(tag, `result result--${colour}`);
+  item.dataset.colour = colour;
+  const sign = el("span", "result-sign");
+  sign.textContent = SIGN[colour];
+  sign.setAttribute("aria-hidden", "true");
+  const body = el("div", "result-body");
+  item.append(sign, body);
+  return [item, body];
 }
 
 /** Patient or relative: the record says who did it ("Hvem måler?",
@@ -226,15 +232,8 @@ export async function renderResult(params, status) {
     section.append(el("p", "result-cause", `result-not-judged-${r.judgement.reason || "no-limits"}`));
   }
   section.append(helpBlock(r.help, colour));
-  // A yellow leaves the today screen once she has read its advice.
-  if (colour === "yellow" && r.entered_by !== "nurse-training") {
-    const read = button("open-read", async () => {
-      await invoke("mark_result_read", { item: { item: "reading", id: r.id } });
-      location.hash = "#/today";
-    }, "button button--big");
-    read.id = "result-read";
-    section.append(read);
-  }
+  const read = readButton(r, "reading", "result-read");
+  if (read) section.append(read);
   section.append(linkButton("result-to-today", "#/today"), linkButton("result-to-history", `#/history/${r.kind}/7`));
   // The service's "seen" and "sent" show as they come.
   app.onChange = (change) => { if (["sync", "acknowledged", "missed"].includes(change.change)) return redraw(); };

@@ -6,7 +6,7 @@ import { invoke } from "../ipc.js";
 import { pick, t } from "../i18n.js";
 import { el, heading, button, linkButton, showError, clearErrors, announce, SIGN, colourOf } from "../dom.js";
 import { takenBy } from "./measure.js";
-import { hasCalls, helpBlock, whomNow } from "./help.js";
+import { hasCalls, helpBlock, readButton, whomNow } from "./help.js";
 
 function serviceText(tag, className, text) {
   const e = el(tag, className);
@@ -214,17 +214,8 @@ export async function renderQuestionnaire(params, status) {
     if (!r.help.calls_first && hasCalls(r.help.whom)) inner.append(whomNow(r.help.whom, { phone: status.phone }));
     if (r.entered_by === "nurse-training") inner.append(el("span", "result-by", "latest-training"));
     box.append(sign, inner);
-    const after = [];
-    // A yellow leaves the today screen once she has read its advice.
-    if (colour === "yellow" && r.entered_by !== "nurse-training") {
-      const read = button("open-read", async () => {
-        await invoke("mark_result_read", { item: { item: "answers", id: r.id } });
-        location.hash = "#/today";
-      }, "button button--big");
-      read.id = "questionnaire-read";
-      after.push(read);
-    }
-    body.replaceChildren(...first, box, helpBlock(r.help, colour), ...after, linkButton("result-to-today", "#/today"));
+    const read = readButton(r, "answers", "questionnaire-read");
+    body.replaceChildren(...first, box, helpBlock(r.help, colour), ...(read ? [read] : []), linkButton("result-to-today", "#/today"));
     announce(t("questionnaire-sent"));
     h.focus();
   }

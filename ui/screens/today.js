@@ -9,9 +9,9 @@
 
 import { invoke } from "../ipc.js";
 import { formatMoment, pick, t } from "../i18n.js";
-import { el, heading, button, linkButton, announce, colourOf, SIGN } from "../dom.js";
+import { el, heading, button, linkButton, announce, colourOf } from "../dom.js";
 import { app, redraw } from "../shell.js";
-import { resultCard } from "./measure.js";
+import { cardFrame, resultCard } from "./measure.js";
 import { activityText, callLink, dateLocal, hasCalls, timingText, whomNow } from "./help.js";
 
 const STATE_MARK = { "to-do": "○", done: "✓", missed: "!" };
@@ -200,12 +200,7 @@ function planRefused(status, hasPlan) {
  * answers that set the colour, the advice and whom to call. */
 function answersCard(r, phone) {
   const colour = colourOf(r.judgement);
-  const item = el("li", `result result--${colour}`);
-  item.dataset.colour = colour;
-  const sign = el("span", "result-sign");
-  sign.textContent = SIGN[colour];
-  sign.setAttribute("aria-hidden", "true");
-  const body = el("div", "result-body");
+  const [item, body] = cardFrame(colour, "li");
   const title = el("span", "result-kind");
   title.dataset.serviceText = JSON.stringify(r.title);
   title.textContent = pick(r.title);
@@ -221,7 +216,6 @@ function answersCard(r, phone) {
     body.append(advice);
   }
   if (hasCalls(r.help.whom)) body.append(whomNow(r.help.whom, { phone }));
-  item.append(sign, body);
   return item;
 }
 
