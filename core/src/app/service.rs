@@ -672,4 +672,35 @@ mod tests {
         assert_eq!(error.code, "settings-unwritable");
         assert_eq!(t.app.mode(), Mode::Demo);
     }
+
+    /// The follow-up's life, as the caches see it: the demo's plan (kept
+    /// read, version 1 of the demo's store) never shows once the tablet is
+    /// enrolled (version 1 of the real store is another plan), the
+    /// enrolment is read from the keyring once and kept through, and a
+    /// restart reads each again once.
+    #[tokio::test]
+    async fn what_is_kept_read_follows_the_follow_up() {
+        use crate::fhir::careplan;
+        let t = TestApp::demo();
+        assert_eq!(t.app.today().unwrap().unwrap().plan_version, 1, "the demo's plan, kept read");
+        let enrolment = TestApp::enrolment("https://127.0.0.1:9/r4");
+        t.app.finish_enrolment(&enrolment).unwrap();
+        assert_eq!(t.app.mode(), Mode::Enrolled);
+        assert!(t.app.today().unwrap().is_none(), "no plan from the service yet: not the demo's");
+        let mut plan: serde_json::Value = serde_json::from_str(crate::demo::CAREPLAN_JSON).unwrap();
+        plan["title"] = serde_json::json!("Tjenestens plan");
+        t.app
+            .with_store(|s| Ok(careplan::accept(s, &plan, jiff::Timestamp::UNIX_EPOCH, &crate::clock::oslo())?))
+            .unwrap();
+        let view = t.app.plan().unwrap().unwrap();
+        assert_eq!((view.plan.version, view.plan.title.as_deref()), (1, Some("Tjenestens plan")));
+        let reads = t.platform().keyring_reads();
+        t.app.sync_round().await;
+        let _ = (t.app.service_status(), t.app.sync_round().await);
+        assert_eq!(t.platform().keyring_reads(), reads, "the enrolment and key are kept");
+        let t = t.restart();
+        assert_eq!(t.app.plan().unwrap().unwrap().plan.title.as_deref(), Some("Tjenestens plan"));
+        t.app.sync_round().await;
+        assert!(t.platform().keyring_reads() > reads, "a new start reads them again, once");
+    }
 }
