@@ -19,7 +19,7 @@ use crate::{
     devices::{
         scan_plan::{scan_now, ScanContext, ScanReason},
         session::{self, ReadingSink, SessionConfig, SessionReport},
-        simulator::SimulatedLink,
+        simulator::{SimulatedDevice, SimulatedLink},
         transport::{Scanner, Transport, TransportError, HEALTH_SERVICES},
     },
     error::{CoreError, ErrorCode},
@@ -250,11 +250,20 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         if self.mode() != Mode::Demo {
             return Err(CoreError::new(ErrorCode::MeasureNoDevice, "no longer in demo mode"));
         }
-        let device = demo::devices::background_device();
+        self.run_demo_device(demo::devices::background_device(), SessionOrigin::Background).await
+    }
+
+    /// Runs one of the demo's simulated devices through the real session
+    /// (paired on first use); its first bad packet or failed store is the
+    /// error.
+    async fn run_demo_device(&self, device: SimulatedDevice, origin: SessionOrigin) -> Result<(), CoreError> {
         let (id, service, name) = (device.id.clone(), device.services[0], device.name.clone());
         self.with_store(|s| Ok(s.pair_device(&id, &format!("{service:04x}"), &name, self.clock.now())?))?;
         let mut link = SimulatedLink::new(device);
-        let report = self.take_readings(&mut link, &id, SessionWith::Demo, SessionOrigin::Background).await;
+        let report = self.take_readings(&mut link, &id, SessionWith::Demo, origin).await;
+        if let Some((_, error)) = report.bad_packets.first() {
+            return Err(CoreError::new(error.code(), error.to_string()));
+        }
         match report.store_failures.into_iter().next() {
             Some(error) => Err(error),
             None => Ok(()),
@@ -270,16 +279,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             let device = demo::devices::device(kind, wobble)
                 .ok_or_else(|| CoreError::new(ErrorCode::MeasureNoDevice, format!("{kind:?}")))?;
             tokio::time::sleep(DEMO_SETTLE).await;
-            let (id, service, _, name) = demo::devices::identity(kind).expect("a demo device exists");
-            self.with_store(|s| Ok(s.pair_device(id, &format!("{service:04x}"), name, started)?))?;
-            let mut link = SimulatedLink::new(device);
-            let report = self.take_readings(&mut link, id, SessionWith::Demo, SessionOrigin::MeasureScreen).await;
-            if let Some((_, error)) = report.bad_packets.first() {
-                return Err(CoreError::new(error.code(), error.to_string()));
-            }
-            if let Some(error) = report.store_failures.into_iter().next() {
-                return Err(error);
-            }
+            self.run_demo_device(device, SessionOrigin::MeasureScreen).await?;
         }
         let deadline = tokio::time::Instant::now() + MEASURE_WAIT;
         loop {

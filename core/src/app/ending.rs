@@ -115,7 +115,6 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let _round = tokio::time::timeout(ROUND_WAIT, self.round.lock()).await;
         drop(self.store.lock().unwrap().take());
         *self.plan.lock().unwrap() = None;
-        *self.enrolment.lock().unwrap() = None;
         *self.pending_enrolment.lock().unwrap() = None;
         *self.takes_calls.lock().unwrap() = None;
         let mut failures = Vec::new();

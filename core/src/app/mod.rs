@@ -365,12 +365,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         }
         // The item's identifier now: two minutes on, the store may be
         // another one (an enrolment), and a row id there is another item.
-        let identifier = self.with_store(|store| {
-            Ok(match item {
-                ResultItem::Reading { id } => store.reading_by_id(id)?.map(|r| r.identifier),
-                ResultItem::Answers { id } => store.response_by_id(id)?.map(|r| r.identifier),
-            })
-        });
+        let identifier = self.with_store(|store| Ok(store.result_identifier(item)?));
         let Ok(Some(identifier)) = identifier else { return };
         let (store, changes) = (self.store.clone(), self.changes.clone());
         let seen = crate::store::readings::Seen { at: self.clock.now() + DEMO_SEEN_AFTER, by: None };
@@ -378,10 +373,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             tokio::time::sleep(Duration::try_from(DEMO_SEEN_AFTER).unwrap_or_default()).await;
             let guard = store.lock().unwrap();
             let Some(store) = guard.as_ref() else { return };
-            // Only where that item is (a demo identifier is never a real one).
-            let here = store.has_reading(&identifier).unwrap_or(false)
-                || matches!(item, ResultItem::Answers { id } if store.response_by_id(id).ok().flatten().is_some_and(|r| r.identifier == identifier));
-            if !here {
+            // Only where that item still is (a demo identifier is never a real one).
+            if store.result_identifier(item).ok().flatten().as_ref() != Some(&identifier) {
                 return;
             }
             match store.save_acknowledgements(&[(identifier, seen)]) {

@@ -66,19 +66,24 @@ impl Store {
     /// The patient has read the advice of `item`; `false` when there is no
     /// such item. Reading it again changes nothing.
     pub fn mark_result_read(&self, item: ResultItem, at: Timestamp) -> Result<bool, StoreError> {
-        let (table, id) = match item {
-            ResultItem::Reading { id } => ("measurement", id),
-            ResultItem::Answers { id } => ("questionnaire_response", id),
-        };
-        let identifier: Option<String> = self
-            .conn()
-            .query_row(&format!("SELECT identifier FROM {table} WHERE id = ?1"), [id], |r| r.get(0))
-            .optional()?;
-        let Some(identifier) = identifier else { return Ok(false) };
+        let Some(identifier) = self.result_identifier(item)? else { return Ok(false) };
         self.conn().execute(
             "INSERT INTO result_read (identifier, read_utc) VALUES (?1, ?2) ON CONFLICT (identifier) DO NOTHING",
             params![identifier, at.as_millisecond()],
         )?;
         Ok(true)
+    }
+
+    /// The identifier (as sent, and as the service acknowledges it) of a
+    /// reading or answered questionnaire, if there is one by that row id.
+    pub fn result_identifier(&self, item: ResultItem) -> Result<Option<String>, StoreError> {
+        let (table, id) = match item {
+            ResultItem::Reading { id } => ("measurement", id),
+            ResultItem::Answers { id } => ("questionnaire_response", id),
+        };
+        Ok(self
+            .conn()
+            .query_row(&format!("SELECT identifier FROM {table} WHERE id = ?1"), [id], |r| r.get(0))
+            .optional()?)
     }
 }
