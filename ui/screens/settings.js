@@ -111,10 +111,11 @@ export function renderServiceStatus(status) {
  * wants to follow, by `also`). */
 export function watchServiceStatus(also = () => {}) {
   app.onChange = async (change) => {
-    if (!["sync", "missed", "training", "nurse-lock"].includes(change.change)) return also(change);
+    if (!["sync", "sync-progress", "missed", "training", "nurse-lock"].includes(change.change)) return also(change);
     const old = document.getElementById("service-status");
     if (!old) return also(change);
-    const status = await invoke("service_status");
+    // The chrome has just asked for it (app.js, before the screen's turn).
+    const status = app.status;
     const text = JSON.stringify(status);
     // Replace only on a change, so keyboard focus stays put.
     if (old.dataset.status !== text) {

@@ -42,6 +42,8 @@ pub enum Change {
     Acknowledged,
     /// Sync started or ended (what is waiting, sent, the last error).
     Sync,
+    /// A sync round sent a batch (its progress bar moves).
+    SyncProgress,
     /// Training mode went on or off, and why.
     Training { on: bool, why: TrainingSwitch },
     /// The nurse screens opened or locked.

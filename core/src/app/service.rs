@@ -324,7 +324,11 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         self.sync.lock().unwrap().running = true;
         self.tell(Change::Sync);
         let tz = self.clock.time_zone();
-        let mut progress = |p: Progress| self.sync.lock().unwrap().progress = Some(p);
+        // Each batch's progress is told, so the bar moves as they go.
+        let mut progress = |p: Progress| {
+            self.sync.lock().unwrap().progress = Some(p);
+            self.tell(Change::SyncProgress);
+        };
         let clock = self.clock.clone();
         let now = move || clock.now();
         let result = round::run(

@@ -210,26 +210,42 @@ impl App {
         }
     }
 
-    /// The visible text of every element matching `css`.
+    /// The visible text of every element matching `css`. A screen the core
+    /// redraws meanwhile (a change it told) is read again.
     pub async fn texts(&self, css: &str) -> Vec<String> {
-        let mut out = vec![];
-        for element in self.client.find_all(Locator::Css(css)).await.unwrap() {
-            out.push(element.text().await.unwrap());
+        let started = Instant::now();
+        'again: loop {
+            let mut out = vec![];
+            for element in self.client.find_all(Locator::Css(css)).await.unwrap() {
+                match element.text().await {
+                    Ok(text) => out.push(text),
+                    Err(e) if e.is_stale_element_reference() && started.elapsed() < WAIT => continue 'again,
+                    Err(e) => panic!("{css}: {e}"),
+                }
+            }
+            return out;
         }
-        out
     }
 
     /// Clicks the element matching `css`, once it is there (screens fill
-    /// some parts after the core answers).
+    /// some parts after the core answers); if the core redrew the screen
+    /// between finding and clicking, the new one is clicked.
     pub async fn click(&self, css: &str) {
-        let element = self
-            .client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("{css}: {e}"));
-        element.click().await.unwrap();
+        let started = Instant::now();
+        loop {
+            let element = self
+                .client
+                .wait()
+                .at_most(WAIT)
+                .for_element(Locator::Css(css))
+                .await
+                .unwrap_or_else(|e| panic!("{css}: {e}"));
+            match element.click().await {
+                Ok(()) => return,
+                Err(e) if e.is_stale_element_reference() && started.elapsed() < WAIT => continue,
+                Err(e) => panic!("{css}: {e}"),
+            }
+        }
     }
 
     /// Saves a screenshot as `target/e2e/<name>.png`, after two animation
