@@ -143,6 +143,7 @@ function showRestart() {
   section.append(heading("restart-heading"), el("p", null, "restart-text"), again);
   main.replaceChildren(section);
   main.dataset.screen = "restart";
+  document.body.dataset.ready = "true";
 }
 
 /** The nurse's page, once for each heima-enrol: link that opens the app. */

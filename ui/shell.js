@@ -49,9 +49,14 @@ export function redraw() {
   return route({ fresh: false });
 }
 
+/** The newest draw asked for: a slower one that started before it does
+ * not cover it when it ends. */
+let drawing = 0;
+
 /** Draws the screen the address names; a move (`fresh`, the default)
  * clears the notices of the screen before. */
 export async function route({ fresh = true } = {}) {
+  const mine = ++drawing;
   const parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
   let name = screens[parts[0]] ? parts[0] : "today";
   if (fresh) {
@@ -62,6 +67,7 @@ export async function route({ fresh = true } = {}) {
       app.notice = { ...app.notice, keep: false };
     }
   }
+  if (main().dataset.screen === "restart") return;
   try {
     // Leaving the nurse's page: the core locks it (unless training is on).
     if (main().dataset.screen === "nurse" && name !== "nurse") await invoke("nurse_page_left");
@@ -79,6 +85,9 @@ export async function route({ fresh = true } = {}) {
     document.querySelector("nav").hidden = status.mode === "ended";
     app.onChange = null;
     const screen = await screens[name](parts.slice(1), status);
+    // After a panic the restart screen stays, even if it came up while
+    // this one was being drawn.
+    if (main().dataset.screen === "restart" || mine !== drawing) return;
     main().replaceChildren(screen);
     main().dataset.screen = name;
     // After a move, the new screen's heading is where a screen reader starts.

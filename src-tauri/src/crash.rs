@@ -10,8 +10,9 @@ use std::{panic::PanicHookInfo, sync::LazyLock};
 static RESTART_NEEDED: LazyLock<tokio::sync::watch::Sender<bool>> =
     LazyLock::new(|| tokio::sync::watch::Sender::new(false));
 
-/// Debug builds only: `HEIMA_PANIC_FOR_TEST=1` panics a thread shortly
-/// after start, for the end-to-end test of this path.
+/// Debug builds only: `HEIMA_PANIC_FOR_TEST=<ms>` panics a thread that
+/// many milliseconds after start (`0`: before the window has drawn its
+/// first screen), for the end-to-end test of this path.
 pub const PANIC_FOR_TEST_ENV: &str = "HEIMA_PANIC_FOR_TEST";
 
 /// What a panic says, without the values it was handling: an `expect`'s
@@ -36,9 +37,10 @@ pub fn install_hook() {
         RESTART_NEEDED.send_replace(true);
         default(info);
     }));
-    if cfg!(debug_assertions) && std::env::var_os(PANIC_FOR_TEST_ENV).is_some() {
-        std::thread::spawn(|| {
-            std::thread::sleep(std::time::Duration::from_millis(500));
+    let delay = std::env::var(PANIC_FOR_TEST_ENV).ok().and_then(|ms| ms.parse().ok());
+    if let (true, Some(ms)) = (cfg!(debug_assertions), delay) {
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(ms));
             panic!("a panic the test asked for");
         });
     }

@@ -297,22 +297,30 @@ async fn the_installations_file_sets_up_a_new_tablet_and_a_broken_one_is_told() 
 
 /// The log goes to a file as well (here under the data folder's `logs`),
 /// and a panic is written there while the window says "Heima må starte på
-/// nytt" with a restart button.
+/// nytt" with a restart button — also when the panic comes before the
+/// first screen is drawn (that screen must not cover the restart one).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_panic_is_logged_and_the_window_asks_for_a_restart() {
-    let data = tempfile::tempdir().unwrap();
-    let app = App::start(Launch {
-        data_dir: Some(data.path()),
-        env: vec![("HEIMA_PANIC_FOR_TEST", "1")],
-        ..Launch::default()
-    })
-    .await;
-    app.wait_for_text("#restart", "Heima må starte på nytt").await;
-    app.check_screen("restart-nb").await;
-    app.close().await;
-    let log = std::fs::read_to_string(data.path().join("logs/heima.log")).expect("the log file");
-    assert!(log.contains("started; mode: Demo"), "{log}");
-    assert!(log.contains("panic at src-tauri/src/crash.rs") && log.contains("a panic the test asked for"), "{log}");
+    for (delay, check) in [("500", true), ("0", false)] {
+        let data = tempfile::tempdir().unwrap();
+        let app = App::start(Launch {
+            data_dir: Some(data.path()),
+            env: vec![("HEIMA_PANIC_FOR_TEST", delay)],
+            ..Launch::default()
+        })
+        .await;
+        app.wait_for_text("#restart", "Heima må starte på nytt").await;
+        // The first screen, drawn after, has not covered it.
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        app.wait_for_text("#restart", "Heima må starte på nytt").await;
+        if check {
+            app.check_screen("restart-nb").await;
+        }
+        app.close().await;
+        let log = std::fs::read_to_string(data.path().join("logs/heima.log")).expect("the log file");
+        assert!(log.contains("started; mode: Demo"), "{log}");
+        assert!(log.contains("panic at src-tauri/src/crash.rs") && log.contains("a panic the test asked for"), "{log}");
+    }
 }
 
 /// One running copy: a second start (as when the camera app opens a
