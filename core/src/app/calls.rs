@@ -3,8 +3,6 @@
 //! call screen shows ([`CallScreen`]). The call itself is
 //! [`super::call_line`].
 
-use std::time::{Duration, Instant};
-
 use serde::Serialize;
 
 use super::{
@@ -20,9 +18,6 @@ use crate::{
     },
     error::{CoreError, ErrorCode},
 };
-
-/// How long whether the service takes calls is trusted.
-const TAKES_CALLS_RECHECK: Duration = Duration::from_secs(30);
 
 /// The other end of the patient's calls.
 pub enum CallRoute<M: CallMedia> {
@@ -130,23 +125,10 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         }
     }
 
-    /// Does the enrolled service take calls? Read from the keyring at most
-    /// every half minute (the call screen asks five times a second); a "no"
-    /// is re-read sooner, as an enrolment may just have happened.
+    /// Does the enrolled service take calls? (The follow-up keeps its
+    /// enrolment: asking costs no keyring read.)
     fn service_takes_calls(&self) -> bool {
-        let mut known = self.takes_calls.lock().unwrap();
-        match *known {
-            Some((when, answer))
-                if when.elapsed() < if answer { TAKES_CALLS_RECHECK } else { TAKES_CALLS_RECHECK / 10 } =>
-            {
-                answer
-            }
-            _ => {
-                let answer = self.enrolment().ok().flatten().is_some_and(|e| e.call_endpoint.is_some());
-                *known = Some((Instant::now(), answer));
-                answer
-            }
-        }
+        self.enrolment().ok().flatten().is_some_and(|e| e.call_endpoint.is_some())
     }
 
     /// What the call screen shows now.

@@ -164,7 +164,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
     /// The plan in force now, if any.
     pub(crate) fn plan_in_force(&self) -> Option<CarePlan> {
-        self.with_store(|store| Ok(self.plan_now(store)?)).ok().flatten()
+        self.with_plan(|_, plan| Ok(plan)).ok().flatten()
     }
 
     /// Looks for health devices nearby (nurse only): the demo's simulated

@@ -12,7 +12,7 @@ use std::{path::Path, time::Duration};
 
 use serde::{Deserialize, Serialize};
 
-use super::{App, Life, Mode, Platform, StoreFile};
+use super::{App, Mode, Platform, StoreFile};
 use crate::{
     call::media::CallMedia,
     error::{CoreError, ErrorCode},
@@ -104,21 +104,21 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         Ok(Ended { given_up, tokens_revoked })
     }
 
-    /// Removes every secret and file of the app: the store key first, then
-    /// the databases with their WAL and key checks, the enrolment, then
-    /// everything else in the data folder (settings, quarantine, logs,
-    /// the nurse guesses). The app then shows the goodbye.
+    /// Removes every secret and file of the app: the follow-up taken away
+    /// and dropped, the store key first, then the databases with their WAL
+    /// and key checks, the enrolment, then everything else in the data
+    /// folder (settings, quarantine, logs, the nurse guesses). The app
+    /// then shows the goodbye.
     async fn remove_everything(&self) -> Result<(), CoreError> {
-        // Ended first, so no new round or screen opens the store; a round
+        // Taken first, so no new round or screen opens the store; a round
         // already under way (the sync loop's) finishes before files go.
-        self.life.lock().unwrap().ended = true;
-        let _round = tokio::time::timeout(ROUND_WAIT, self.round.lock()).await;
-        drop(self.store.lock().unwrap().take());
-        *self.plan.lock().unwrap() = None;
+        let follow_up = self.follow_up.lock().unwrap().take();
+        if let Some(follow_up) = follow_up {
+            let _round = tokio::time::timeout(ROUND_WAIT, follow_up.round.lock()).await;
+            drop(follow_up.close_store());
+        }
         *self.pending_enrolment.lock().unwrap() = None;
-        *self.takes_calls.lock().unwrap() = None;
         let mut failures = Vec::new();
-        self.forget_real_key();
         if let Err(error) = self.platform.forget_store_key() {
             failures.push(format!("store key: {error}"));
         }
@@ -126,19 +126,17 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         for file in [StoreFile::Real, StoreFile::Demo] {
             failures.extend(remove_database(&file.path(dir)));
         }
-        if let Err(error) = self.drop_enrolment() {
+        if let Err(error) = self.platform.forget_enrolment() {
             failures.push(format!("enrolment: {error}"));
         }
         failures.extend(remove_folder_contents(dir));
         let locale = self.settings.lock().unwrap().locale;
         *self.settings.lock().unwrap() = Settings { locale, ..Settings::default() };
-        *self.sync.lock().unwrap() = super::SyncStatus::default();
         {
             let mut people = self.people.lock().unwrap();
             (people.nurse_unlocked, people.training, people.nurse_active_at) = (false, false, None);
             people.guesses = super::nurse::Guesses::default();
         }
-        *self.life.lock().unwrap() = Life { key_missing: false, ended: true };
         if failures.is_empty() {
             Ok(())
         } else {

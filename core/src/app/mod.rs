@@ -1,12 +1,15 @@
-//! The app itself, without Tauri: its mode ([`Mode`]: demo, enrolled,
-//! revoked, recovery, ended), the store handle and the store file per mode
-//! (`demo.db`, `heima.db`), what sync is doing, who is recording, the nurse
-//! lock and the call line. The data folder is made private at every start
-//! (folders 0700, files 0600); a settings change is saved before it counts;
-//! what start-up found is told as notices. The shell (`src-tauri`) holds one
-//! [`App`], asks it, and does what only the operating system can
-//! ([`Platform`]: the keyring, the settings file, randomness) — demo versus
-//! real is decided here, in [`App::mode`], and nowhere else.
+//! The app itself, without Tauri: what lives for the whole program (the
+//! settings, clock, platform, installation, who is recording, the nurse
+//! lock, the call line, the change stream) and at most one follow-up
+//! (`follow_up.rs`: its route — demo or a real service — with the store
+//! file per route, `demo.db` or `heima.db`, the enrolment, the plan, sync
+//! and push). Its mode ([`Mode`]: demo, enrolled, revoked, recovery,
+//! ended) is the follow-up's, or ended when there is none. The data
+//! folder is made private at every start (folders 0700, files 0600); a
+//! settings change is saved before it counts; what start-up found is told
+//! as notices. The shell (`src-tauri`) holds one [`App`], asks it, and does
+//! what only the operating system can ([`Platform`]: the keyring, the
+//! settings file, randomness).
 
 pub mod call_line;
 mod calls;
@@ -14,6 +17,7 @@ mod changes;
 mod config;
 mod devices;
 mod ending;
+mod follow_up;
 mod installation;
 mod loops;
 mod nurse;
@@ -35,16 +39,16 @@ pub use changes::{Change, Listener, Notification, NotifyWhen, TrainingSwitch};
 pub use config::{AppConfig, Variable};
 pub use devices::{FoundDevice, SessionOrigin, SessionWith};
 pub use ending::{EndWith, Ended};
+pub use follow_up::{SyncStatus, REVOKED_SETTING};
 pub use installation::Installation;
 pub use loops::{DEVICE_ASK_EVERY, REMINDER_EVERY};
 pub use nurse::{Recorders, DEMO_NURSE_CODE};
 pub use screens::{AnswersOutcome, EntryOutcome, Export, PlanView};
-pub use service::{EnrolmentToConfirm, ServiceStatus, SyncStatus, REVOKED_SETTING};
+pub use service::{EnrolmentToConfirm, ServiceStatus};
 
 use crate::{
     call::{demo_nurse::DemoNurse, media::CallMedia},
     clock::Clock,
-    demo::DemoService,
     devices::BluetoothStatus,
     enrolment::Enrolment,
     error::{CoreError, ErrorCode},
@@ -52,12 +56,13 @@ use crate::{
     settings::{Settings, TextSize},
     store::{
         readings::{EnteredBy, Recorder},
-        Store, StoreKey, StoreNotice,
+        Store, StoreKey,
     },
     vocabulary::{Colour, ResultItem},
 };
 
 use call_line::CallLine;
+use follow_up::FollowUp;
 
 /// Why the platform could not hand over a secret (the store key or the
 /// enrolment). The detail is for the log; it never holds the secret.
@@ -185,19 +190,12 @@ pub struct App<P: Platform, M: CallMedia> {
     settings: Mutex<Settings>,
     /// Problems found at start-up that the user should hear about once.
     notices: Mutex<Vec<CoreError>>,
-    demo: DemoService,
     bluetooth: Mutex<BluetoothStatus>,
-    /// The mode's encrypted store; `None` when it could not be opened (the
-    /// reason is among the notices).
-    store: Arc<Mutex<Option<Store>>>,
-    sync: Mutex<SyncStatus>,
-    /// Held by a sync round while it runs (ending the follow-up waits for
-    /// it instead of asking again and again).
-    round: tokio::sync::Mutex<()>,
+    /// The follow-up (its route, store, enrolment, plan, sync and push);
+    /// `None` once it has ended ([`Mode::Ended`]).
+    follow_up: Mutex<Option<Arc<FollowUp>>>,
     /// Wakes the sync loop at once (enrolment, "send now", a new reading).
     sync_wake: tokio::sync::Notify,
-    /// Where the push channel stands (`app/push.rs`).
-    push: Mutex<crate::sync::push::PushState>,
     /// Starts the push channel afresh: an enrolment (or a new service).
     push_wake: tokio::sync::Notify,
     /// Wakes the call loop: the push channel announced a call.
@@ -216,32 +214,12 @@ pub struct App<P: Platform, M: CallMedia> {
     demo_nurse: DemoNurse<M>,
     /// Where background work (a demo reply) runs.
     runtime: tokio::runtime::Handle,
-    /// The real store's key, read from the keyring once (sync rounds open
-    /// their own connection with it).
-    real_key: Mutex<Option<StoreKey>>,
-    /// The enrolment as the keyring holds it, read once (`None`: not read
-    /// yet) and written through ([`App::enrolment`]).
-    enrolment: Mutex<Option<Option<Enrolment>>>,
-    /// The plan in force, parsed once per version ([`App::plan_now`]).
-    plan: Mutex<Option<crate::plan::CarePlan>>,
     /// An enrolment the nurse has not confirmed yet.
     pending_enrolment: Mutex<Option<Enrolment>>,
     /// A `heima-enrol:` link that opened the app, for the enrolment form.
     arrived_link: Mutex<Option<String>>,
     /// What the device watch's scan plan needs to know.
     scans: Mutex<devices::Scans>,
-    /// Whether the service takes calls, and when that was read.
-    takes_calls: Mutex<Option<(std::time::Instant, bool)>>,
-    /// Where the tablet is in its life beyond the settings: its
-    /// database's key lost, or its follow-up ended.
-    life: Mutex<Life>,
-}
-
-/// See [`Mode::Recovery`] and [`Mode::Ended`].
-#[derive(Debug, Clone, Copy, Default)]
-struct Life {
-    key_missing: bool,
-    ended: bool,
 }
 
 impl<P: Platform, M: CallMedia> App<P, M> {
@@ -257,26 +235,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     ) -> App<P, M> {
         let (clock, runtime) = (config.clock.clone(), config.runtime.clone());
         let started = clock.now();
-        let demo = DemoService::new(&*clock);
-        let file = if settings.is_demo() { StoreFile::Demo } else { StoreFile::Real };
-        let opened = open_store(&platform, &config.data_dir, file, clock.now(), &mut notices);
-        let (store, real_key) = match opened {
-            Some((store, key)) => (Some(store), (file == StoreFile::Real).then_some(key)),
-            None => (None, None),
-        };
-        let key_missing = file == StoreFile::Real && notices.iter().any(|n| n.code == ErrorCode::StoreKeyMissing);
-        let store = store.map(|mut store| {
-            if file == StoreFile::Demo {
-                if let Err(error) = demo.seed(&mut store, &*clock) {
-                    log::error!("demo content not seeded: {error}");
-                    notices.push(error);
-                }
-            }
-            store
-        });
+        let follow_up = FollowUp::at_start(&platform, &config.data_dir, settings.is_demo(), &*clock, &mut notices);
         // Once, with the store's own files (database, WAL, key check) there.
         crate::atomic_file::keep_private(&config.data_dir);
-        let sync = SyncStatus::at_start(store.as_ref());
         let calls = CallLine::new(media.clone(), config.call_source, config.call_timings, runtime.clone());
         let demo_nurse = DemoNurse::new(media, config.demo_ring);
         App {
@@ -285,13 +246,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             config,
             settings: Mutex::new(settings),
             notices: Mutex::new(notices),
-            demo,
             bluetooth: Mutex::new(BluetoothStatus::Checking),
-            store: Arc::new(Mutex::new(store)),
-            sync: Mutex::new(sync),
-            round: tokio::sync::Mutex::new(()),
+            follow_up: Mutex::new(Some(Arc::new(follow_up))),
             sync_wake: tokio::sync::Notify::new(),
-            push: Mutex::new(crate::sync::push::PushState::Off),
             call_wake: tokio::sync::Notify::new(),
             push_wake: tokio::sync::Notify::new(),
             device_readings: tokio::sync::watch::Sender::new(0),
@@ -308,32 +265,27 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             calls,
             demo_nurse,
             runtime,
-            real_key: Mutex::new(real_key),
-            enrolment: Mutex::new(None),
-            plan: Mutex::new(None),
             pending_enrolment: Mutex::new(None),
             arrived_link: Mutex::new(None),
             scans: Mutex::new(devices::Scans::new(started)),
-            takes_calls: Mutex::new(None),
-            life: Mutex::new(Life { key_missing, ended: false }),
         }
     }
 
-    /// Demo, enrolled, revoked, recovery or ended: the one place this is
-    /// decided.
+    /// Demo, enrolled, revoked, recovery or ended: the follow-up's route
+    /// and state decide ([`FollowUp::mode`]); none is the end.
     pub fn mode(&self) -> Mode {
-        let life = *self.life.lock().unwrap();
-        if life.ended {
-            Mode::Ended
-        } else if self.settings.lock().unwrap().is_demo() {
-            Mode::Demo
-        } else if life.key_missing {
-            Mode::Recovery
-        } else if self.sync.lock().unwrap().revoked {
-            Mode::Revoked
-        } else {
-            Mode::Enrolled
-        }
+        self.follow_up().map_or(Mode::Ended, |f| f.mode())
+    }
+
+    /// The follow-up now (`None`: it has ended). A task that keeps it
+    /// keeps this one, even if an enrolment replaces it meanwhile.
+    fn follow_up(&self) -> Option<Arc<FollowUp>> {
+        self.follow_up.lock().unwrap().clone()
+    }
+
+    /// Whether `follow_up` is still the app's (not replaced or ended).
+    fn is_current(&self, follow_up: &Arc<FollowUp>) -> bool {
+        self.follow_up.lock().unwrap().as_ref().is_some_and(|now| Arc::ptr_eq(now, follow_up))
     }
 
     pub fn clock(&self) -> &dyn Clock {
@@ -363,20 +315,18 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         if self.mode() != Mode::Demo || !matches!(colour, Some(Colour::Yellow | Colour::Red)) {
             return;
         }
-        // The item's identifier now: two minutes on, the store may be
-        // another one (an enrolment), and a row id there is another item.
-        let identifier = self.with_store(|store| Ok(store.result_identifier(item)?));
-        let Ok(Some(identifier)) = identifier else { return };
-        let (store, changes) = (self.store.clone(), self.changes.clone());
+        // Only in this follow-up's store: two minutes on, the app may
+        // have enrolled, and a row id there is another item.
+        let Some(follow_up) = self.follow_up() else { return };
+        let follow_up = Arc::downgrade(&follow_up);
+        let changes = self.changes.clone();
         let seen = crate::store::readings::Seen { at: self.clock.now() + DEMO_SEEN_AFTER, by: None };
         self.runtime.spawn(async move {
             tokio::time::sleep(Duration::try_from(DEMO_SEEN_AFTER).unwrap_or_default()).await;
-            let guard = store.lock().unwrap();
+            let Some(follow_up) = follow_up.upgrade() else { return };
+            let guard = follow_up.store.lock().unwrap();
             let Some(store) = guard.as_ref() else { return };
-            // Only where that item still is (a demo identifier is never a real one).
-            if store.result_identifier(item).ok().flatten().as_ref() != Some(&identifier) {
-                return;
-            }
+            let Ok(Some(identifier)) = store.result_identifier(item) else { return };
             match store.save_acknowledgements(&[(identifier, seen)]) {
                 Ok(_) => changes.tell(Change::Acknowledged),
                 Err(e) => log::warn!("the demo's acknowledgement not stored: {e}"),
@@ -439,60 +389,37 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         self.tell(Change::Bluetooth);
     }
 
-    /// The plan in force now in `store`: which version is asked of the
-    /// store each time, and a version is read from FHIR only once.
-    fn plan_now(&self, store: &Store) -> Result<Option<crate::plan::CarePlan>, crate::store::StoreError> {
-        let Some(version) = store.plan_version_in_force(self.clock.now())? else { return Ok(None) };
-        let mut kept = self.plan.lock().unwrap();
-        if let Some(plan) = kept.as_ref().filter(|p| p.version == version) {
-            return Ok(Some(plan.clone()));
-        }
-        let plan = crate::fhir::careplan::saved_version(store, version, &self.clock.time_zone())?
-            .ok_or_else(|| crate::store::StoreError::Corrupt("the plan in force does not read".into()))?;
-        *kept = Some(plan.clone());
-        Ok(Some(plan))
+    /// Runs `f` on the open store with the plan in force in it (parsed
+    /// once per version by the store's own follow-up).
+    fn with_plan<T>(
+        &self,
+        f: impl FnOnce(&Store, Option<crate::plan::CarePlan>) -> Result<T, CoreError>,
+    ) -> Result<T, CoreError> {
+        let follow_up = self.follow_up().ok_or_else(not_open)?;
+        let guard = follow_up.store.lock().unwrap();
+        let store = guard.as_ref().ok_or_else(not_open)?;
+        let plan = follow_up.plan_now(store, self.clock())?;
+        f(store, plan)
     }
 
-    /// The enrolment: read from the keyring the first time, kept after
-    /// that (every change to it goes through [`App::keep_enrolment`] and
-    /// [`App::drop_enrolment`]).
+    /// The enrolment, as the follow-up keeps it (read from the keyring
+    /// once); none in demo, or after the end.
     fn enrolment(&self) -> Result<Option<Enrolment>, SecretError> {
-        let mut kept = self.enrolment.lock().unwrap();
-        if let Some(enrolment) = kept.as_ref() {
-            return Ok(enrolment.clone());
-        }
-        let read = self.platform.load_enrolment()?;
-        *kept = Some(read.clone());
-        Ok(read)
-    }
-
-    /// Saves the enrolment to the keyring, then keeps it.
-    fn keep_enrolment(&self, enrolment: &Enrolment) -> Result<(), SecretError> {
-        self.platform.save_enrolment(enrolment)?;
-        *self.enrolment.lock().unwrap() = Some(Some(enrolment.clone()));
-        Ok(())
-    }
-
-    /// Removes the enrolment from the keyring and forgets it; if the
-    /// keyring fails, the next use reads it again.
-    fn drop_enrolment(&self) -> Result<(), SecretError> {
-        let removed = self.platform.forget_enrolment();
-        *self.enrolment.lock().unwrap() = if removed.is_ok() { Some(None) } else { None };
-        removed
+        self.follow_up().map_or(Ok(None), |f| f.enrolment(&self.platform))
     }
 
     /// Runs `f` on the open store.
     pub fn with_store<T>(&self, f: impl FnOnce(&Store) -> Result<T, CoreError>) -> Result<T, CoreError> {
-        let guard = self.store.lock().unwrap();
-        let store = guard.as_ref().ok_or_else(|| CoreError::new(ErrorCode::StoreFailed, "the store is not open"))?;
-        f(store)
+        let follow_up = self.follow_up().ok_or_else(not_open)?;
+        let guard = follow_up.store.lock().unwrap();
+        f(guard.as_ref().ok_or_else(not_open)?)
     }
 
     /// Runs `f` on the open store, mutably.
     pub fn with_store_mut<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, CoreError>) -> Result<T, CoreError> {
-        let mut guard = self.store.lock().unwrap();
-        let store = guard.as_mut().ok_or_else(|| CoreError::new(ErrorCode::StoreFailed, "the store is not open"))?;
-        f(store)
+        let follow_up = self.follow_up().ok_or_else(not_open)?;
+        let mut guard = follow_up.store.lock().unwrap();
+        f(guard.as_mut().ok_or_else(not_open)?)
     }
 
     fn random_bytes<const N: usize>(&self) -> Result<[u8; N], CoreError> {
@@ -515,48 +442,15 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         Ok(format!("{prefix}/{}", hex(&self.random_bytes::<16>()?)))
     }
 
-    /// The store key for a store file; demo mode keeps its key in the data
-    /// folder when there is no keyring (demo data is not patient data).
-    fn store_key(&self, file: StoreFile) -> Result<StoreKey, CoreError> {
-        let mut kept = self.real_key.lock().unwrap();
-        match (file, kept.as_ref()) {
-            (StoreFile::Real, Some(key)) => Ok(key.clone()),
-            (StoreFile::Real, None) => {
-                let key = store_key(&self.platform, &self.config.data_dir, file)?;
-                *kept = Some(key.clone());
-                Ok(key)
-            }
-            (StoreFile::Demo, _) => store_key(&self.platform, &self.config.data_dir, file),
-        }
-    }
-
-    /// The real store's key is gone (the follow-up ended): not kept either.
-    fn forget_real_key(&self) {
-        *self.real_key.lock().unwrap() = None;
-    }
-
     /// Closes the store (tests compare the file's bytes afterwards).
     #[cfg(test)]
     pub(crate) fn take_store_for_tests(&self) -> Option<Store> {
-        self.store.lock().unwrap().take()
+        self.follow_up().and_then(|f| f.close_store())
     }
+}
 
-    /// Opens the real store (enrolment: its first open in this run, with
-    /// the start-up check); its new files are made private.
-    fn open_real_store(&self) -> Result<Store, CoreError> {
-        let key = self.store_key(StoreFile::Real)?;
-        let store = Store::open(&StoreFile::Real.path(&self.config.data_dir), &key, self.clock.now())?.store;
-        crate::atomic_file::keep_private(&self.config.data_dir);
-        Ok(store)
-    }
-
-    /// Another connection to the real store the app has open (sync rounds
-    /// use their own, so the screens never wait for the network); the
-    /// start-up check is not run again.
-    fn connect_real_store(&self) -> Result<Store, CoreError> {
-        let key = self.store_key(StoreFile::Real)?;
-        Ok(Store::connect_again(&StoreFile::Real.path(&self.config.data_dir), &key)?)
-    }
+fn not_open() -> CoreError {
+    CoreError::new(ErrorCode::StoreFailed, "the store is not open")
 }
 
 /// Settings plus anything found at start-up that the user should be told.
@@ -568,58 +462,6 @@ pub struct SettingsView {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The key of a store file. A database that exists never gets a new key
-/// silently (it could never be read again, and what waits to be sent
-/// would be lost): without its key the app says so and leaves the file
-/// untouched.
-fn store_key(platform: &impl Platform, data_dir: &Path, file: StoreFile) -> Result<StoreKey, CoreError> {
-    match platform.load_store_key() {
-        Ok(Some(key)) => Ok(key),
-        Ok(None) if file.path(data_dir).exists() => {
-            log::error!("the store's key is missing; the database is left untouched");
-            Err(CoreError::new(ErrorCode::StoreKeyMissing, "no key for the existing database"))
-        }
-        Ok(None) => Ok(platform.create_store_key()?),
-        Err(error) if file == StoreFile::Demo => {
-            log::warn!("keyring unavailable ({error}); demo mode keeps its key in the data folder");
-            Ok(platform.store_key_in_file(&data_dir.join("demo-store.key"))?)
-        }
-        Err(error) => Err(error.into()),
-    }
-}
-
-/// Opens a store file; problems become notices.
-fn open_store(
-    platform: &impl Platform,
-    data_dir: &Path,
-    file: StoreFile,
-    now: Timestamp,
-    notices: &mut Vec<CoreError>,
-) -> Option<(Store, StoreKey)> {
-    let key = match store_key(platform, data_dir, file) {
-        Ok(key) => key,
-        Err(error) => {
-            notices.push(error);
-            return None;
-        }
-    };
-    match Store::open(&file.path(data_dir), &key, now) {
-        Ok(opened) => {
-            for notice in opened.notices {
-                let StoreNotice::Quarantined { moved_to, .. } = notice;
-                log::warn!("damaged database moved to {}", moved_to.display());
-                notices.push(CoreError::new(ErrorCode::StoreQuarantined, moved_to.display().to_string()));
-            }
-            Some((opened.store, key))
-        }
-        Err(error) => {
-            log::error!("store did not open: {error}");
-            notices.push(CoreError::new(error.code(), error.to_string()));
-            None
-        }
-    }
 }
 
 #[cfg(test)]

@@ -51,14 +51,15 @@ enum Setup {
 impl<P: Platform, M: CallMedia> App<P, M> {
     /// Where the push channel stands.
     pub fn push_state(&self) -> PushState {
-        *self.push.lock().unwrap()
+        self.follow_up().map_or(PushState::Off, |f| *f.push.lock().unwrap())
     }
 
     /// A new state; when the sync or call loop's pace changes with it,
     /// that loop is woken to look once and take up the new pace (the sync
     /// loop may be in the middle of an hour's sleep when push goes down).
     fn set_push_state(&self, state: PushState) {
-        let before = std::mem::replace(&mut *self.push.lock().unwrap(), state);
+        let Some(follow_up) = self.follow_up() else { return };
+        let before = std::mem::replace(&mut *follow_up.push.lock().unwrap(), state);
         if before.call_poll_every() != state.call_poll_every() {
             self.call_wake.notify_one();
         }

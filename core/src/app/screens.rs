@@ -9,7 +9,7 @@ use std::{collections::BTreeMap, time::Duration};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::{App, Change, Mode, Platform};
+use super::{App, Change, Platform};
 use crate::{
     call::media::CallMedia,
     error::{CoreError, ErrorCode},
@@ -71,9 +71,13 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// The today screen: the plan's tasks for the patient's current day, or
     /// `None` while the service has sent no plan yet.
     pub fn today(&self) -> Result<Option<TodayView>, CoreError> {
-        let demo = self.mode() == Mode::Demo;
-        let name = demo.then_some(self.demo.patient_name.as_str());
-        self.with_store(|store| Ok(today::view_of(store, self.plan_now(store)?, self.clock(), demo, name)?))
+        let follow_up = self.follow_up().ok_or_else(super::not_open)?;
+        let demo = follow_up.demo();
+        let name = demo.map(|demo| demo.patient_name.as_str());
+        let store = follow_up.store.lock().unwrap();
+        let store = store.as_ref().ok_or_else(super::not_open)?;
+        let plan = follow_up.plan_now(store, self.clock())?;
+        Ok(today::view_of(store, plan, self.clock(), demo.is_some(), name)?)
     }
 
     /// The patient has been told that the plan changed up to `version`.
@@ -98,8 +102,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// The plan in force and today's tasks, without the rest of the today
     /// screen.
     pub(crate) fn tasks_now(&self) -> Result<Option<(CarePlan, Vec<crate::schedule::Task>)>, CoreError> {
-        self.with_store(|store| {
-            let Some(plan) = self.plan_now(store)? else { return Ok(None) };
+        self.with_plan(|store, plan| {
+            let Some(plan) = plan else { return Ok(None) };
             let tasks = today::tasks_of(store, &plan, self.clock())?;
             Ok(Some((plan, tasks)))
         })
@@ -107,9 +111,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
     /// One stored reading, judged, for the result screen.
     pub fn reading(&self, id: i64) -> Result<ReadingResult, CoreError> {
-        self.with_store(|store| {
+        self.with_plan(|store, plan| {
             let Some(reading) = store.reading_by_id(id)? else { return Ok(None) };
-            Ok(Some(ReadingResult::new(store, self.plan_now(store)?.as_ref(), &reading, self.clock())?))
+            Ok(Some(ReadingResult::new(store, plan.as_ref(), &reading, self.clock())?))
         })?
         .ok_or_else(|| CoreError::new(ErrorCode::StoreFailed, "no such reading"))
     }
@@ -184,13 +188,13 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// The kinds of reading the measure and history screens offer, the
     /// plan's first.
     pub fn measurement_kinds(&self) -> Result<Vec<crate::plan::KindChoice>, CoreError> {
-        self.with_store(|store| Ok(crate::plan::kinds_to_offer(self.plan_now(store)?.as_ref())))
+        self.with_plan(|_, plan| Ok(crate::plan::kinds_to_offer(plan.as_ref())))
     }
 
     /// The self-care plan in force, with its questionnaires' titles.
     pub fn plan(&self) -> Result<Option<PlanView>, CoreError> {
-        self.with_store(|store| {
-            let Some(plan) = self.plan_now(store)? else {
+        self.with_plan(|store, plan| {
+            let Some(plan) = plan else {
                 return Ok(None);
             };
             let mut titles = BTreeMap::new();
@@ -248,21 +252,24 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let by = self.recording_by();
         self.with_store_mut(|store| Ok(store.send_message(text, &identifier, now, &by)?))?;
         self.sync_soon();
-        if self.mode() == Mode::Demo {
+        let follow_up = self.follow_up().filter(|f| f.demo().is_some());
+        if let Some(follow_up) = follow_up {
             let reply = IncomingMessage {
                 identifier: format!("demo-reply/{identifier}"),
                 sent: now + DEMO_REPLY_AFTER,
                 body: locale::format(self.settings.lock().unwrap().locale, "demo-reply", &[]),
             };
-            let store = self.store.clone();
+            // Into this demo's store only, if it is still there.
+            let follow_up = std::sync::Arc::downgrade(&follow_up);
             let changes = self.changes.clone();
             self.runtime.spawn(async move {
                 tokio::time::sleep(DEMO_REPLY_AFTER).await;
-                if let Some(store) = store.lock().unwrap().as_mut() {
-                    match store.receive_messages(&[reply]) {
-                        Ok(_) => changes.tell(Change::Messages),
-                        Err(e) => log::warn!("demo reply not stored: {e}"),
-                    }
+                let Some(follow_up) = follow_up.upgrade() else { return };
+                let mut store = follow_up.store.lock().unwrap();
+                let Some(store) = store.as_mut() else { return };
+                match store.receive_messages(&[reply]) {
+                    Ok(_) => changes.tell(Change::Messages),
+                    Err(e) => log::warn!("demo reply not stored: {e}"),
                 }
             });
         }

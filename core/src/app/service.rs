@@ -15,7 +15,10 @@ use std::time::Duration;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
-use super::{App, Change, Mode, Platform};
+use super::{
+    follow_up::{FollowUp, SyncStatus, REVOKED_SETTING},
+    App, Change, Mode, Platform,
+};
 use crate::{
     call::media::CallMedia,
     enrolment::{authorize_url, parse_activation, Enrolment, Pkce},
@@ -31,28 +34,9 @@ use crate::{
     },
 };
 
-/// Store setting that remembers a revoked enrolment across restarts.
-pub const REVOKED_SETTING: &str = "sync.revoked";
 const NETWORK_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long the login page in the browser may take.
 const LOGIN_TIMEOUT: Duration = Duration::from_secs(600);
-
-/// What sync is doing, for the UI.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct SyncStatus {
-    /// The service no longer accepts this tablet.
-    pub revoked: bool,
-    /// The running drain's progress, for large uploads.
-    pub progress: Option<Progress>,
-    pub running: bool,
-    /// The last round's error code, if it failed.
-    pub last_error: Option<ErrorCode>,
-    pub last_success: Option<Timestamp>,
-    /// While revoked, when a token refresh is tried again (long backoff),
-    /// and how many have failed.
-    pub next_refresh_try: Option<Timestamp>,
-    pub refresh_failures: u32,
-}
 
 /// The first wait before a revoked tablet tries its refresh token again;
 /// doubles per failure up to [`REFRESH_RETRY_CAP`].
@@ -62,13 +46,6 @@ const REFRESH_RETRY_CAP: SignedDuration = SignedDuration::from_hours(6);
 fn refresh_retry_after(failures: u32) -> SignedDuration {
     let minutes = REFRESH_RETRY_BASE.as_mins() << failures.saturating_sub(1).min(10);
     SignedDuration::from_mins(minutes).min(REFRESH_RETRY_CAP)
-}
-
-impl SyncStatus {
-    pub fn at_start(store: Option<&Store>) -> SyncStatus {
-        let revoked = store.and_then(|s| s.setting(REVOKED_SETTING).ok().flatten()).is_some_and(|v| v == "true");
-        SyncStatus { revoked, ..SyncStatus::default() }
-    }
 }
 
 /// An enrolment that waits for the nurse's yes: which service (by the
@@ -112,11 +89,11 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// start-up notices) the screens still get one: nothing sent or waiting.
     pub fn service_status(&self) -> ServiceStatus {
         let mode = self.mode();
-        let sync = self.sync.lock().unwrap().clone();
+        let sync = self.sync_status();
         let (outbox, plan, unread, refused) = self
-            .with_store(|store| {
+            .with_plan(|store, plan| {
                 let refused = store.refused_plan()?.map(|r| r.at);
-                Ok((store.outbox_status()?, self.plan_now(store)?, store.unread_messages()?, refused))
+                Ok((store.outbox_status()?, plan, store.unread_messages()?, refused))
             })
             .unwrap_or((OutboxStatus { waiting: 0, sent: 0 }, None, 0, None));
         // The demo sends nothing: its outbox is not the patient's.
@@ -146,23 +123,17 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         }
     }
 
-    /// Keeps a new enrolment: tokens to the keyring, the real store opened
-    /// (the demo's is left behind), local history kept and what waits sent
-    /// to the new service, then a sync round at once.
+    /// Keeps a new enrolment: a new follow-up in place of the one before
+    /// (the demo's store is left behind; nothing of the old caches, sync
+    /// or push state goes on) — tokens to the keyring, the real store
+    /// opened, local history kept and what waits sent to the new service,
+    /// then a sync round at once.
     pub fn finish_enrolment(&self, enrolment: &Enrolment) -> Result<(), CoreError> {
-        let mut store = self.open_real_store()?;
-        store.begin_service(&enrolment.service_patient(), self.clock.now())?;
-        self.keep_enrolment(enrolment)?;
-        self.lift_revocation(&store)?;
+        let follow_up = FollowUp::enrolled(&self.platform, &self.config.data_dir, self.clock.now(), enrolment)?;
+        follow_up.with_store(|store| Ok(self.lift_revocation(&follow_up, store)?))?;
         let base_url = enrolment.fhir_base.clone();
         self.change_settings(|s| s.service = Some(ServiceEnrolment { base_url }))?;
-        {
-            let mut open = self.store.lock().unwrap();
-            *open = Some(store);
-            // Plan versions are numbered per store: none of the old one is
-            // kept (cleared under the store's lock, which readers take first).
-            *self.plan.lock().unwrap() = None;
-        }
+        *self.follow_up.lock().unwrap() = Some(std::sync::Arc::new(follow_up));
         self.sync_soon();
         log::info!("enrolled with a follow-up service");
         Ok(())
@@ -290,43 +261,44 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// tokens are saved; a revocation is remembered. Nothing about
     /// readings is logged.
     pub async fn sync_round(&self) {
-        match self.mode() {
+        let Some(follow_up) = self.follow_up() else { return };
+        match follow_up.mode() {
             Mode::Demo | Mode::Recovery | Mode::Ended => return,
-            Mode::Revoked if !self.refresh_while_revoked().await => return,
+            Mode::Revoked if !self.refresh_while_revoked(&follow_up).await => return,
             Mode::Revoked | Mode::Enrolled => {}
         }
-        let enrolment = match self.enrolment() {
+        let enrolment = match follow_up.enrolment(&self.platform) {
             Ok(Some(e)) => e,
             Ok(None) => {
                 log::warn!("enrolled in the settings, but no enrolment secret found");
-                self.sync.lock().unwrap().last_error = Some(ErrorCode::SyncRevoked);
+                follow_up.sync.lock().unwrap().last_error = Some(ErrorCode::SyncRevoked);
                 return;
             }
             Err(error) => {
                 log::error!("enrolment secret unreadable: {error}");
-                self.sync.lock().unwrap().last_error = Some(ErrorCode::StoreKeyUnavailable);
+                follow_up.sync.lock().unwrap().last_error = Some(ErrorCode::StoreKeyUnavailable);
                 return;
             }
         };
         // One round at a time; the ending waits for it, then none starts.
-        let _round = self.round.lock().await;
-        if self.mode() == Mode::Ended {
+        let _round = follow_up.round.lock().await;
+        if !self.is_current(&follow_up) {
             return;
         }
-        let mut store = match self.connect_real_store() {
+        let mut store = match follow_up.connect_again(&self.config.data_dir) {
             Ok(store) => store,
             Err(error) => {
                 log::error!("sync could not open the store: {error}");
-                self.sync.lock().unwrap().last_error = Some(ErrorCode::StoreFailed);
+                follow_up.sync.lock().unwrap().last_error = Some(ErrorCode::StoreFailed);
                 return;
             }
         };
-        self.sync.lock().unwrap().running = true;
+        follow_up.sync.lock().unwrap().running = true;
         self.tell(Change::Sync);
         let tz = self.clock.time_zone();
         // Each batch's progress is told, so the bar moves as they go.
         let mut progress = |p: Progress| {
-            self.sync.lock().unwrap().progress = Some(p);
+            follow_up.sync.lock().unwrap().progress = Some(p);
             self.tell(Change::SyncProgress);
         };
         let clock = self.clock.clone();
@@ -342,11 +314,11 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         )
         .await;
         if let Some(refreshed) = &result.refreshed {
-            if let Err(error) = self.keep_enrolment(refreshed) {
+            if let Err(error) = follow_up.keep_enrolment(&self.platform, refreshed) {
                 log::error!("refreshed tokens not saved: {error}");
             }
         }
-        let mut sync = self.sync.lock().unwrap();
+        let mut sync = follow_up.sync.lock().unwrap();
         sync.running = false;
         sync.progress = None;
         match result.outcome {
@@ -402,9 +374,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
     /// The service accepts this tablet (again): remembered in `store`, and
     /// the sync status forgets the revocation and its retries.
-    fn lift_revocation(&self, store: &Store) -> Result<(), crate::store::StoreError> {
+    fn lift_revocation(&self, follow_up: &FollowUp, store: &Store) -> Result<(), crate::store::StoreError> {
         store.set_setting(REVOKED_SETTING, "false")?;
-        let mut sync = self.sync.lock().unwrap();
+        let mut sync = follow_up.sync.lock().unwrap();
         (sync.revoked, sync.refresh_failures, sync.next_refresh_try, sync.last_error) = (false, 0, None, None);
         // Enrolled (again, or with another service): the push channel starts afresh.
         self.push_wake.notify_one();
@@ -414,26 +386,26 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// A revoked tablet tries its refresh token again now and then (long
     /// backoff): the service may have withdrawn access by mistake. When a
     /// refresh works the revocation is lifted. Returns whether it was.
-    async fn refresh_while_revoked(&self) -> bool {
+    async fn refresh_while_revoked(&self, follow_up: &FollowUp) -> bool {
         let now = self.clock.now();
-        if self.sync.lock().unwrap().next_refresh_try.is_some_and(|at| now < at) {
+        if follow_up.sync.lock().unwrap().next_refresh_try.is_some_and(|at| now < at) {
             return false;
         }
-        let Ok(Some(enrolment)) = self.enrolment() else { return false };
+        let Ok(Some(enrolment)) = follow_up.enrolment(&self.platform) else { return false };
         match enrol::refresh(&enrolment, NETWORK_TIMEOUT, now).await {
             Ok(refreshed) => {
-                if let Err(error) = self.keep_enrolment(&refreshed) {
+                if let Err(error) = follow_up.keep_enrolment(&self.platform, &refreshed) {
                     log::error!("refreshed tokens not saved: {error}");
                     return false;
                 }
-                if let Err(error) = self.with_store(|s| Ok(self.lift_revocation(s)?)) {
+                if let Err(error) = follow_up.with_store(|s| Ok(self.lift_revocation(follow_up, s)?)) {
                     log::error!("revocation not lifted in the store: {error}");
                 }
                 log::info!("the service accepts this tablet again");
                 true
             }
             Err(error) => {
-                let mut sync = self.sync.lock().unwrap();
+                let mut sync = follow_up.sync.lock().unwrap();
                 sync.refresh_failures += 1;
                 sync.next_refresh_try = now.checked_add(refresh_retry_after(sync.refresh_failures)).ok();
                 log::info!("still not accepted by the service: {}", error.code());
@@ -444,7 +416,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
     /// What sync is doing.
     pub fn sync_status(&self) -> SyncStatus {
-        self.sync.lock().unwrap().clone()
+        self.follow_up().map(|f| f.sync.lock().unwrap().clone()).unwrap_or_default()
     }
 }
 

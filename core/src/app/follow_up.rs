@@ -1,0 +1,334 @@
+//! One follow-up: what lives while this tablet follows its patient along
+//! one route — the in-process demo service, or a real follow-up service —
+//! and nothing longer. Its store, the real store's key and the enrolment
+//! (each read from the keyring once, the enrolment written through), the
+//! plan in force (parsed once per version), what sync and push are doing.
+//! [`super::App`] holds at most one: starting opens one, an enrolment
+//! replaces it with a new one (nothing of the old one's caches survives),
+//! and ending the follow-up takes it away and drops it. Whether the app is
+//! in demo is decided by the route, here, once.
+
+use std::{path::Path, sync::Mutex};
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::{Mode, Platform, SecretError, StoreFile};
+use crate::{
+    clock::Clock,
+    demo::DemoService,
+    enrolment::Enrolment,
+    error::{CoreError, ErrorCode},
+    plan::CarePlan,
+    store::{Store, StoreError, StoreKey, StoreNotice},
+    sync::{push::PushState, upload::Progress},
+};
+
+/// Store setting that remembers a revoked enrolment across restarts.
+pub const REVOKED_SETTING: &str = "sync.revoked";
+
+/// What sync is doing, for the UI.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncStatus {
+    /// The service no longer accepts this tablet.
+    pub revoked: bool,
+    /// The running drain's progress, for large uploads.
+    pub progress: Option<Progress>,
+    pub running: bool,
+    /// The last round's error code, if it failed.
+    pub last_error: Option<ErrorCode>,
+    pub last_success: Option<Timestamp>,
+    /// While revoked, when a token refresh is tried again (long backoff),
+    /// and how many have failed.
+    pub next_refresh_try: Option<Timestamp>,
+    pub refresh_failures: u32,
+}
+
+impl SyncStatus {
+    pub fn at_start(store: Option<&Store>) -> SyncStatus {
+        let revoked = store.and_then(|s| s.setting(REVOKED_SETTING).ok().flatten()).is_some_and(|v| v == "true");
+        SyncStatus { revoked, ..SyncStatus::default() }
+    }
+}
+
+/// Where the follow-up's data goes and its answers come from.
+pub(super) enum Route {
+    /// No service configured: the in-process demo answers.
+    Demo(DemoService),
+    /// A follow-up service over FHIR.
+    Service(Box<ServiceRoute>),
+}
+
+/// A real service's secrets, each read once.
+pub(super) struct ServiceRoute {
+    /// The store's key (sync rounds open their own connection with it);
+    /// `None` when the keyring had none for an existing database.
+    key: Option<StoreKey>,
+    /// The store's key is gone and the database is kept untouched
+    /// ([`Mode::Recovery`]).
+    key_missing: bool,
+    /// The enrolment as the keyring holds it (`None`: not read yet).
+    enrolment: Mutex<Option<Option<Enrolment>>>,
+}
+
+/// The follow-up now; see the module.
+pub(super) struct FollowUp {
+    pub route: Route,
+    /// The open store; `None` when it could not be opened (the reason is
+    /// among the start-up notices).
+    pub store: Mutex<Option<Store>>,
+    /// The plan in force, parsed once per version ([`FollowUp::plan_now`]).
+    plan: Mutex<Option<CarePlan>>,
+    pub sync: Mutex<SyncStatus>,
+    /// Held by a sync round while it runs (ending the follow-up waits for
+    /// it instead of asking again and again).
+    pub round: tokio::sync::Mutex<()>,
+    /// Where the push channel stands (`app/push.rs`).
+    pub push: Mutex<PushState>,
+}
+
+impl FollowUp {
+    /// The follow-up the settings name at start: its store opened (the
+    /// demo's seeded); problems become notices.
+    pub fn at_start(
+        platform: &impl Platform,
+        data_dir: &Path,
+        demo: bool,
+        clock: &dyn Clock,
+        notices: &mut Vec<CoreError>,
+    ) -> FollowUp {
+        let now = clock.now();
+        if demo {
+            let service = DemoService::new(clock);
+            let store = open_store(platform, data_dir, StoreFile::Demo, now, notices).map(|(mut store, _)| {
+                if let Err(error) = service.seed(&mut store, clock) {
+                    log::error!("demo content not seeded: {error}");
+                    notices.push(error);
+                }
+                store
+            });
+            return FollowUp::new(Route::Demo(service), store);
+        }
+        let (store, key) = open_store(platform, data_dir, StoreFile::Real, now, notices).unzip();
+        let key_missing = notices.iter().any(|n| n.code == ErrorCode::StoreKeyMissing);
+        let route = ServiceRoute { key, key_missing, enrolment: Mutex::new(None) };
+        FollowUp::new(Route::Service(Box::new(route)), store)
+    }
+
+    /// A new enrolment's follow-up: the real store opened (its first open
+    /// in this run, with the start-up check) and the person in it checked
+    /// and kept, the enrolment saved to the keyring.
+    pub fn enrolled(
+        platform: &impl Platform,
+        data_dir: &Path,
+        now: Timestamp,
+        enrolment: &Enrolment,
+    ) -> Result<FollowUp, CoreError> {
+        let key = store_key(platform, data_dir, StoreFile::Real)?;
+        let mut store = Store::open(&StoreFile::Real.path(data_dir), &key, now)?.store;
+        crate::atomic_file::keep_private(data_dir);
+        store.begin_service(&enrolment.service_patient(), now)?;
+        platform.save_enrolment(enrolment)?;
+        let route =
+            ServiceRoute { key: Some(key), key_missing: false, enrolment: Mutex::new(Some(Some(enrolment.clone()))) };
+        Ok(FollowUp::new(Route::Service(Box::new(route)), Some(store)))
+    }
+
+    fn new(route: Route, store: Option<Store>) -> FollowUp {
+        FollowUp {
+            sync: Mutex::new(SyncStatus::at_start(store.as_ref())),
+            route,
+            store: Mutex::new(store),
+            plan: Mutex::new(None),
+            round: tokio::sync::Mutex::new(()),
+            push: Mutex::new(PushState::Off),
+        }
+    }
+
+    /// Demo, enrolled, revoked or recovery (ended is no follow-up at all).
+    pub fn mode(&self) -> Mode {
+        match &self.route {
+            Route::Demo(_) => Mode::Demo,
+            Route::Service(service) if service.key_missing => Mode::Recovery,
+            Route::Service(_) if self.sync.lock().unwrap().revoked => Mode::Revoked,
+            Route::Service(_) => Mode::Enrolled,
+        }
+    }
+
+    /// The demo service, on the demo's route.
+    pub fn demo(&self) -> Option<&DemoService> {
+        match &self.route {
+            Route::Demo(demo) => Some(demo),
+            Route::Service(_) => None,
+        }
+    }
+
+    /// The plan in force now in `store` (this follow-up's): which version
+    /// is asked of the store each time, and a version is read from FHIR
+    /// only once.
+    pub fn plan_now(&self, store: &Store, clock: &dyn Clock) -> Result<Option<CarePlan>, StoreError> {
+        let Some(version) = store.plan_version_in_force(clock.now())? else { return Ok(None) };
+        let mut kept = self.plan.lock().unwrap();
+        if let Some(plan) = kept.as_ref().filter(|p| p.version == version) {
+            return Ok(Some(plan.clone()));
+        }
+        let plan = crate::fhir::careplan::saved_version(store, version, &clock.time_zone())?
+            .ok_or_else(|| StoreError::Corrupt("the plan in force does not read".into()))?;
+        *kept = Some(plan.clone());
+        Ok(Some(plan))
+    }
+
+    /// The enrolment: read from the keyring the first time, kept after
+    /// that (changes go through [`FollowUp::keep_enrolment`]); the demo
+    /// has none.
+    pub fn enrolment(&self, platform: &impl Platform) -> Result<Option<Enrolment>, SecretError> {
+        let Route::Service(service) = &self.route else { return Ok(None) };
+        let mut kept = service.enrolment.lock().unwrap();
+        if let Some(enrolment) = kept.as_ref() {
+            return Ok(enrolment.clone());
+        }
+        let read = platform.load_enrolment()?;
+        *kept = Some(read.clone());
+        Ok(read)
+    }
+
+    /// Saves a changed enrolment (refreshed tokens) to the keyring, then
+    /// keeps it.
+    pub fn keep_enrolment(&self, platform: &impl Platform, enrolment: &Enrolment) -> Result<(), SecretError> {
+        let Route::Service(service) = &self.route else { return Ok(()) };
+        platform.save_enrolment(enrolment)?;
+        *service.enrolment.lock().unwrap() = Some(Some(enrolment.clone()));
+        Ok(())
+    }
+
+    /// Another connection to this follow-up's real store (sync rounds use
+    /// their own, so the screens never wait for the network); the start-up
+    /// check is not run again.
+    pub fn connect_again(&self, data_dir: &Path) -> Result<Store, CoreError> {
+        let key = match &self.route {
+            Route::Service(service) => service.key.as_ref(),
+            Route::Demo(_) => None,
+        };
+        let key = key.ok_or_else(|| CoreError::new(ErrorCode::StoreFailed, "no real store on this route"))?;
+        Ok(Store::connect_again(&StoreFile::Real.path(data_dir), key)?)
+    }
+
+    /// Runs `f` on this follow-up's open store.
+    pub fn with_store<T>(&self, f: impl FnOnce(&Store) -> Result<T, CoreError>) -> Result<T, CoreError> {
+        let guard = self.store.lock().unwrap();
+        f(guard.as_ref().ok_or_else(super::not_open)?)
+    }
+
+    /// Closes the store (the ending, before the files go; tests).
+    pub fn close_store(&self) -> Option<Store> {
+        self.store.lock().unwrap().take()
+    }
+}
+
+/// The key of a store file. A database that exists never gets a new key
+/// silently (it could never be read again, and what waits to be sent
+/// would be lost): without its key the app says so and leaves the file
+/// untouched.
+fn store_key(platform: &impl Platform, data_dir: &Path, file: StoreFile) -> Result<StoreKey, CoreError> {
+    match platform.load_store_key() {
+        Ok(Some(key)) => Ok(key),
+        Ok(None) if file.path(data_dir).exists() => {
+            log::error!("the store's key is missing; the database is left untouched");
+            Err(CoreError::new(ErrorCode::StoreKeyMissing, "no key for the existing database"))
+        }
+        Ok(None) => Ok(platform.create_store_key()?),
+        Err(error) if file == StoreFile::Demo => {
+            log::warn!("keyring unavailable ({error}); demo mode keeps its key in the data folder");
+            Ok(platform.store_key_in_file(&data_dir.join("demo-store.key"))?)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Opens a store file; problems become notices.
+fn open_store(
+    platform: &impl Platform,
+    data_dir: &Path,
+    file: StoreFile,
+    now: Timestamp,
+    notices: &mut Vec<CoreError>,
+) -> Option<(Store, StoreKey)> {
+    let key = match store_key(platform, data_dir, file) {
+        Ok(key) => key,
+        Err(error) => {
+            notices.push(error);
+            return None;
+        }
+    };
+    match Store::open(&file.path(data_dir), &key, now) {
+        Ok(opened) => {
+            for notice in opened.notices {
+                let StoreNotice::Quarantined { moved_to, .. } = notice;
+                log::warn!("damaged database moved to {}", moved_to.display());
+                notices.push(CoreError::new(ErrorCode::StoreQuarantined, moved_to.display().to_string()));
+            }
+            Some((opened.store, key))
+        }
+        Err(error) => {
+            log::error!("store did not open: {error}");
+            notices.push(CoreError::new(error.code(), error.to_string()));
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crate::app::{testing::TestApp, EndWith, Mode};
+
+    /// One run of the app, one follow-up after another: the demo, an
+    /// enrolment that replaces it (nothing of the demo's store, plan or
+    /// late replies reaches the real one), the end (the follow-up dropped,
+    /// its files gone, nothing waits), and after the next start an
+    /// enrolment again — each follow-up reading the keyring once, if at all.
+    #[tokio::test(start_paused = true)]
+    async fn the_follow_ups_life_demo_enrolled_ended_enrolled_again() {
+        let t = TestApp::demo_with(|c| c.nurse_code = Some("9753".into()));
+        assert_eq!(t.app.mode(), Mode::Demo);
+        assert!(t.app.today().unwrap().is_some(), "the demo's plan");
+        assert!(t.app.demo_nurse_code().is_none(), "a configured code is not shown");
+        // The demo's nurse answers in a few seconds; the tablet is enrolled before.
+        t.app.send_message("Hei").unwrap();
+
+        let enrolment = TestApp::enrolment("https://127.0.0.1:9/r4");
+        t.app.finish_enrolment(&enrolment).unwrap();
+        assert_eq!(t.app.mode(), Mode::Enrolled);
+        assert_eq!(t.platform().enrolment(), Some(enrolment.clone()), "written through to the keyring");
+        assert!(t.app.today().unwrap().is_none(), "no plan: the demo's is not carried over");
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        assert!(t.app.messages().unwrap().is_empty(), "neither the demo's message nor its late reply");
+        assert!(!t.app.sync_status().revoked);
+        let reads = t.platform().keyring_reads();
+        for _ in 0..20 {
+            let _ = (t.app.service_status(), t.app.call_screen(), t.app.today());
+        }
+        assert_eq!(t.platform().keyring_reads(), reads, "the enrolment is kept, not read again");
+
+        t.app.send_message("Hei fra det nye nettbrettet").unwrap();
+        t.app.nurse_unlock("9753").unwrap();
+        let ended = t.app.end_follow_up(EndWith::GivingUpUnsent).await.unwrap();
+        assert_eq!(ended.given_up.total(), 1, "the message that could not be sent");
+        assert_eq!(t.app.mode(), Mode::Ended);
+        assert_eq!(t.app.today().unwrap_err().code, "store-failed", "no store after the end");
+        assert_eq!(t.app.sync_status().last_success, None);
+        assert!(t.platform().enrolment().is_none());
+        assert_eq!(std::fs::read_dir(t.data_dir()).unwrap().count(), 0, "nothing left");
+        t.app.sync_round().await;
+        assert_eq!(std::fs::read_dir(t.data_dir()).unwrap().count(), 0, "a round after the end opens nothing");
+
+        let t = t.restart();
+        assert_eq!(t.app.mode(), Mode::Demo, "the next start is a new tablet's");
+        let again = TestApp::enrolment("https://127.0.0.1:9/r4");
+        t.app.finish_enrolment(&again).unwrap();
+        assert_eq!(t.app.mode(), Mode::Enrolled);
+        assert!(t.app.messages().unwrap().is_empty(), "the new store is empty");
+        assert_eq!(t.app.service_status().service_name.as_deref(), Some("Testkommunen"));
+    }
+}
