@@ -33,7 +33,9 @@ fn bench(c: &mut Criterion) {
     let plan = sample_plan(&clock);
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("heima.db"), &StoreKey::from_bytes([9; 32]), clock.now).unwrap().store;
-    store.pair_device("b9:00:00:00:00:01", "1810", "Cuff", clock.now).unwrap();
+    store
+        .pair_device("b9:00:00:00:00:01", heima_core::vocabulary::HealthService::BloodPressure, "Cuff", clock.now)
+        .unwrap();
     let mut n = 0u32;
     c.bench_function("ingest/notification-to-stored-judged-reading", |b| {
         b.iter(|| {

@@ -49,8 +49,17 @@ fn glucose_meter(records: u16) -> SimulatedDevice {
 
 fn store() -> Store {
     let store = Store::open_in_memory(&StoreKey::from_bytes([3; 32])).unwrap();
-    store.pair_device("c0:ff:ee:00:00:01", "1808", "Glucose meter", now()).unwrap();
-    store.pair_device("b9:00:00:00:00:01", "1810", "Blood pressure monitor", now()).unwrap();
+    store
+        .pair_device("c0:ff:ee:00:00:01", heima_core::vocabulary::HealthService::Glucose, "Glucose meter", now())
+        .unwrap();
+    store
+        .pair_device(
+            "b9:00:00:00:00:01",
+            heima_core::vocabulary::HealthService::BloodPressure,
+            "Blood pressure monitor",
+            now(),
+        )
+        .unwrap();
     store
 }
 

@@ -98,7 +98,7 @@ async fn an_activation_code_enrols_and_everything_reaches_the_service_with_the_p
             judged: None,
         })
         .unwrap();
-    store.pair_device("aa:bb:cc:dd:ee:01", "181d", "Vekt", now).unwrap();
+    store.pair_device("aa:bb:cc:dd:ee:01", heima_core::vocabulary::HealthService::WeightScale, "Vekt", now).unwrap();
 
     // A code read out and typed sloppily, without an endpoint, needs one configured.
     let typed = parse_activation(&code.to_lowercase().replace('-', " ")).unwrap();
@@ -227,7 +227,7 @@ async fn a_hand_over_keeps_the_history_and_sends_on_to_the_new_service() {
     let (municipality, municipality_auth, new_patient, municipality_code) = service_for(Some("01017012345")).await;
     let now = Timestamp::now();
     let mut store = Store::open_in_memory(&StoreKey::from_bytes([7; 32])).unwrap();
-    store.pair_device("aa:bb:cc:dd:ee:01", "181d", "Vekt", now).unwrap();
+    store.pair_device("aa:bb:cc:dd:ee:01", heima_core::vocabulary::HealthService::WeightScale, "Vekt", now).unwrap();
 
     let a = activate_and_identify(&hospital_auth, &hospital_code, now).await;
     assert_eq!(a.national_id.as_deref(), Some("urn:oid:2.16.578.1.12.4.1.4.1|01017012345"));
@@ -300,7 +300,7 @@ async fn a_403_on_one_resource_type_holds_back_only_that_kind() {
     let mut store = Store::open_in_memory(&StoreKey::from_bytes([2; 32])).unwrap();
     store.begin_service(&e.service_patient(), now).unwrap();
     add_readings(&mut store, 0..5, EnteredBy::Patient);
-    store.pair_device("aa:bb:cc:dd:ee:01", "181d", "Vekt", now).unwrap();
+    store.pair_device("aa:bb:cc:dd:ee:01", heima_core::vocabulary::HealthService::WeightScale, "Vekt", now).unwrap();
     store.send_message("Hei", "msg-403", now, &Recorder::new(EnteredBy::Patient)).unwrap();
     server.state.lock().unwrap().forbidden_types.push("Device".into());
 

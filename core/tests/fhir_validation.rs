@@ -40,7 +40,8 @@ fn clock() -> FixedClock {
 /// One session with a simulated device, into the store.
 fn session_with(store: &mut Store, device: &SimulatedDevice, clock: &FixedClock) {
     let tz = oslo();
-    store.pair_device(&device.id, &format!("{:04x}", device.services[0]), &device.name, clock.now).unwrap();
+    let service = heima_core::vocabulary::HealthService::from_uuid16(device.services[0]).unwrap();
+    store.pair_device(&device.id, service, &device.name, clock.now).unwrap();
     let config = SessionConfig {
         device_id: &device.id,
         time_zone: &tz,

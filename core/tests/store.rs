@@ -104,21 +104,25 @@ fn outbox_tracks_attempts_and_never_holds_training_readings() {
 #[test]
 fn device_registry_pairs_forgets_and_never_lowers_the_sequence() {
     let store = Store::open_in_memory(&key()).unwrap();
-    store.pair_device("aa:bb", "1808", "Glucose meter", now()).unwrap();
-    store.pair_device("cc:dd", "1810", "Blood pressure monitor", now()).unwrap();
+    store.pair_device("aa:bb", heima_core::vocabulary::HealthService::Glucose, "Glucose meter", now()).unwrap();
+    store
+        .pair_device("cc:dd", heima_core::vocabulary::HealthService::BloodPressure, "Blood pressure monitor", now())
+        .unwrap();
     store.device_seen("aa:bb", now(), Some(80), Some(42)).unwrap();
     store.device_seen("aa:bb", now(), None, Some(17)).unwrap(); // an old re-send
     let d = store.paired_device("aa:bb").unwrap().unwrap();
     assert_eq!((d.last_sequence, d.battery_percent), (Some(42), Some(80)));
     // The nurse replaces the blood-pressure monitor with a new one.
-    store.pair_device("ee:ff", "1810", "New blood pressure monitor", now()).unwrap();
+    store
+        .pair_device("ee:ff", heima_core::vocabulary::HealthService::BloodPressure, "New blood pressure monitor", now())
+        .unwrap();
     assert!(store.forget_device("cc:dd", Some("ee:ff"), now()).unwrap());
     assert!(!store.forget_device("cc:dd", None, now()).unwrap(), "already forgotten");
     let names: Vec<_> = store.paired_devices().unwrap().into_iter().map(|d| d.id).collect();
     assert_eq!(names, vec!["aa:bb", "ee:ff"]);
     // Re-pairing the meter keeps what was fetched, so nothing arrives twice.
     store.forget_device("aa:bb", None, now()).unwrap();
-    store.pair_device("aa:bb", "1808", "Glucose meter", now()).unwrap();
+    store.pair_device("aa:bb", heima_core::vocabulary::HealthService::Glucose, "Glucose meter", now()).unwrap();
     assert_eq!(store.device_last_sequence("aa:bb").unwrap(), Some(42));
 }
 

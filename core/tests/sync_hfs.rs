@@ -368,7 +368,9 @@ async fn items_queued_under_the_old_names_are_not_sent_twice() {
     let hfs = Hfs::start().await;
     let client = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
     let mut store = store_with(6);
-    store.pair_device("aa:bb:cc:dd:ee:ff", "181d", "Vekt", Timestamp::now()).unwrap();
+    store
+        .pair_device("aa:bb:cc:dd:ee:ff", heima_core::vocabulary::HealthService::WeightScale, "Vekt", Timestamp::now())
+        .unwrap();
     // What schema v5's migration records for a queue written before it.
     let queued = store.outbox_due(Timestamp::MAX, 100).unwrap();
     let last = queued.iter().map(|i| i.id).max().unwrap();
@@ -404,7 +406,14 @@ async fn a_device_is_updated_not_duplicated_when_it_tells_more() {
     let hfs = Hfs::start().await;
     let client = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
     let mut store = Store::open_in_memory(&StoreKey::from_bytes([8; 32])).unwrap();
-    store.pair_device("c0:ff:ee:00:00:01", "1808", "Blodsukkermåler", Timestamp::now()).unwrap();
+    store
+        .pair_device(
+            "c0:ff:ee:00:00:01",
+            heima_core::vocabulary::HealthService::Glucose,
+            "Blodsukkermåler",
+            Timestamp::now(),
+        )
+        .unwrap();
     let drain = Drain { client: &client, subject: Some("Patient/p1"), national_id: None, batch_size: 10 };
     drain.run(&mut store, Timestamp::now, || 0.5, &mut |_| {}).await.unwrap();
     let info = heima_core::store::devices::DeviceInfo {

@@ -26,6 +26,7 @@ use crate::{
     measurement::Measurement,
     plan::{CarePlan, MeasurementKind},
     results::ReadingResult,
+    vocabulary::HealthService,
     vocabulary::{Colour, ResultItem},
 };
 
@@ -59,8 +60,7 @@ pub enum SessionWith {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FoundDevice {
     pub id: String,
-    /// The health service, 4 hex digits.
-    pub service: String,
+    pub service: HealthService,
     pub name: String,
     pub paired: bool,
 }
@@ -175,13 +175,15 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     ) -> Result<Vec<FoundDevice>, CoreError> {
         self.require_nurse()?;
         let paired: Vec<String> = self.paired_devices()?.into_iter().map(|d| d.id).collect();
-        let found: Vec<(String, String, String)> = match self.mode() {
+        let found: Vec<(String, HealthService, String)> = match self.mode() {
             Mode::Demo => {
                 tokio::time::sleep(DEMO_SCAN).await;
                 MeasurementKind::ALL
                     .iter()
                     .filter_map(|k| demo::devices::identity(*k))
-                    .map(|(id, service, _, name)| (id.to_string(), format!("{service:04x}"), name.to_string()))
+                    .filter_map(|(id, service, _, name)| {
+                        Some((id.to_string(), HealthService::from_uuid16(service)?, name.to_string()))
+                    })
                     .collect()
             }
             Mode::Enrolled | Mode::Revoked | Mode::Recovery | Mode::Ended => {
@@ -193,7 +195,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                     .into_iter()
                     .filter_map(|a| {
                         let name = a.name.clone().unwrap_or_else(|| a.id.clone());
-                        a.services.first().map(|s| (a.id.clone(), format!("{s:04x}"), name))
+                        // The first health service it offers (it may list others first).
+                        let service = a.services.iter().find_map(|s| HealthService::from_uuid16(*s))?;
+                        Some((a.id.clone(), service, name))
                     })
                     .collect()
             }
@@ -257,8 +261,10 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// (paired on first use); its first bad packet or failed store is the
     /// error.
     async fn run_demo_device(&self, device: SimulatedDevice, origin: SessionOrigin) -> Result<(), CoreError> {
-        let (id, service, name) = (device.id.clone(), device.services[0], device.name.clone());
-        self.with_store(|s| Ok(s.pair_device(&id, &format!("{service:04x}"), &name, self.clock.now())?))?;
+        let (id, name) = (device.id.clone(), device.name.clone());
+        let service = device.services.iter().find_map(|s| HealthService::from_uuid16(*s));
+        let service = service.ok_or_else(|| CoreError::new(ErrorCode::MeasureNoDevice, "no health service"))?;
+        self.with_store(|s| Ok(s.pair_device(&id, service, &name, self.clock.now())?))?;
         let mut link = SimulatedLink::new(device);
         let report = self.take_readings(&mut link, &id, SessionWith::Demo, origin).await;
         if let Some((_, error)) = report.bad_packets.first() {
@@ -345,7 +351,7 @@ mod tests {
             MeasurementKind::ALL.iter().filter(|k| crate::demo::devices::identity(**k).is_some()).count();
         assert_eq!(found.len(), demo_devices, "the demo's simulated devices, no scanner needed");
         let cuff = &found[0];
-        let paired = t.app.pair_device(&cuff.id, &cuff.service, &cuff.name).unwrap();
+        let paired = t.app.pair_device(&cuff.id, cuff.service, &cuff.name).unwrap();
         assert_eq!(paired.len(), 1);
         let again = t.app.find_devices(crate::app::testing::no_scanner).await.unwrap();
         assert!(again.iter().any(|d| d.id == cuff.id && d.paired));

@@ -145,7 +145,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             if paired.is_empty() || self.scan_wanted().is_none() {
                 continue;
             }
-            let services: Vec<u16> = paired.iter().filter_map(|d| u16::from_str_radix(&d.service, 16).ok()).collect();
+            let services: Vec<u16> = paired.iter().map(|d| d.service.uuid16()).collect();
             let in_range = match scanner.scan(&services, DEVICE_SCAN_FOR).await {
                 Ok(found) => found,
                 Err(e) => {
@@ -201,7 +201,7 @@ mod tests {
         let t = TestApp::demo_with(|c| c.clock = Arc::new(clock.clone()));
         let device = crate::demo::devices::background_device();
         t.app.nurse_unlock("2468").unwrap();
-        t.app.pair_device(&device.id, "1822", &device.name).unwrap();
+        t.app.pair_device(&device.id, crate::vocabulary::HealthService::PulseOximeter, &device.name).unwrap();
         t.app.nurse_lock();
         let mut changes = t.app.listen();
         let watch = t.app.run_device_watch(SimulatedScanner { devices: vec![device] });
@@ -290,7 +290,12 @@ mod tests {
         t.app
             .with_store(|s| {
                 careplan::accept(s, &plan, jiff::Timestamp::UNIX_EPOCH, &crate::clock::oslo())?;
-                Ok(s.pair_device("aa:bb", "1822", "Oksymeter", jiff::Timestamp::UNIX_EPOCH)?)
+                Ok(s.pair_device(
+                    "aa:bb",
+                    crate::vocabulary::HealthService::PulseOximeter,
+                    "Oksymeter",
+                    jiff::Timestamp::UNIX_EPOCH,
+                )?)
             })
             .unwrap();
         let mut changes = t.app.listen();

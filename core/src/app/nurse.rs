@@ -25,6 +25,7 @@ use crate::{
     plan::KnownRelative,
     store::devices::PairedDevice,
     store::readings::{EnteredBy, Recorder},
+    vocabulary::HealthService,
 };
 
 /// Who may record: who does now, and the relatives the plan names.
@@ -299,7 +300,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     }
 
     /// Pairs a device the nurse chose (nurse only).
-    pub fn pair_device(&self, id: &str, service: &str, name: &str) -> Result<Vec<PairedDevice>, CoreError> {
+    pub fn pair_device(&self, id: &str, service: HealthService, name: &str) -> Result<Vec<PairedDevice>, CoreError> {
         self.require_nurse()?;
         let now = self.clock.now();
         self.with_store(|s| {
@@ -362,7 +363,10 @@ mod tests {
         app.nurse_lock();
         assert!(!app.training());
         assert_eq!(app.recorder().by, EnteredBy::Relative);
-        assert_eq!(app.pair_device("a", "1810", "cuff").unwrap_err().code, "nurse-locked");
+        assert_eq!(
+            app.pair_device("a", crate::vocabulary::HealthService::BloodPressure, "cuff").unwrap_err().code,
+            "nurse-locked"
+        );
     }
 
     /// A tablet enrolled with the service's nurse code for it (its
@@ -431,7 +435,10 @@ mod tests {
         assert!(t.app.nurse_unlocked(), "a use four minutes ago keeps them open");
         clock.set(clock.start() + SignedDuration::from_mins(9));
         assert!(!t.app.nurse_unlocked(), "five minutes without use lock them");
-        assert_eq!(t.app.pair_device("a", "1810", "cuff").unwrap_err().code, "nurse-locked");
+        assert_eq!(
+            t.app.pair_device("a", crate::vocabulary::HealthService::BloodPressure, "cuff").unwrap_err().code,
+            "nurse-locked"
+        );
 
         // Leaving the page locks it.
         t.app.nurse_unlock("2468").unwrap();

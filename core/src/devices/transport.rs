@@ -8,16 +8,18 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::vocabulary::HealthService;
+
 /// Health services the app scans for (16-bit assigned numbers).
-pub const HEALTH_SERVICES: [u16; 7] = [
-    0x1810, // Blood Pressure
-    0x1809, // Health Thermometer
-    0x181D, // Weight Scale
-    0x181B, // Body Composition
-    0x1808, // Glucose
-    0x1822, // Pulse Oximeter
-    0x180D, // Heart Rate
-];
+pub const HEALTH_SERVICES: [u16; 7] = {
+    let mut numbers = [0; 7];
+    let mut i = 0;
+    while i < numbers.len() {
+        numbers[i] = HealthService::ALL[i].uuid16();
+        i += 1;
+    }
+    numbers
+};
 
 /// Characteristics the session subscribes to when a device offers them.
 pub const MEASUREMENT_CHARACTERISTICS: [u16; 10] =

@@ -9,7 +9,7 @@
 use serde_json::{json, Value as Json};
 
 use super::canonical;
-use crate::store::devices::PairedDevice;
+use crate::{store::devices::PairedDevice, vocabulary::HealthService};
 
 /// The Bluetooth address identifier system (HL7 terminology's
 /// `eui-48/bluetooth`), with the PHD guide's identifier type.
@@ -49,14 +49,14 @@ const MDC: &str = "urn:iso:std:iso:11073:10101";
 /// The IEEE 11073-10101 device specialisation (the PHD guide's
 /// `DeviceTypes11073MDC`) of a Bluetooth health service, where one is
 /// defined for it.
-fn specialisation(service: &str) -> Option<(&'static str, &'static str)> {
-    Some(match service.to_ascii_lowercase().as_str() {
-        "1810" => ("528391", "MDC_DEV_SPEC_PROFILE_BP"),
-        "1822" => ("528388", "MDC_DEV_SPEC_PROFILE_PULS_OXIM"),
-        "1809" => ("528392", "MDC_DEV_SPEC_PROFILE_TEMP"),
-        "181d" => ("528399", "MDC_DEV_SPEC_PROFILE_SCALE"),
-        "1808" => ("528401", "MDC_DEV_SPEC_PROFILE_GLUCOSE"),
-        _ => return None,
+fn specialisation(service: HealthService) -> Option<(&'static str, &'static str)> {
+    Some(match service {
+        HealthService::BloodPressure => ("528391", "MDC_DEV_SPEC_PROFILE_BP"),
+        HealthService::PulseOximeter => ("528388", "MDC_DEV_SPEC_PROFILE_PULS_OXIM"),
+        HealthService::HealthThermometer => ("528392", "MDC_DEV_SPEC_PROFILE_TEMP"),
+        HealthService::WeightScale => ("528399", "MDC_DEV_SPEC_PROFILE_SCALE"),
+        HealthService::Glucose => ("528401", "MDC_DEV_SPEC_PROFILE_GLUCOSE"),
+        HealthService::BodyComposition | HealthService::HeartRate => return None,
     })
 }
 
@@ -72,10 +72,10 @@ pub fn device(d: &PairedDevice, subject: Option<&str>) -> Json {
         "deviceName": [{ "name": d.name, "type": "user-friendly-name" }],
         "type": {
             "coding": [{ "system": MDC, "code": "65573", "display": "MDC_MOC_VMS_MDS_SIMP" }],
-            "text": format!("Bluetooth health service 0x{}", d.service)
+            "text": format!("Bluetooth health service 0x{}", d.service.hex())
         },
     });
-    if let Some((code, display)) = specialisation(&d.service) {
+    if let Some((code, display)) = specialisation(d.service) {
         j["specialization"] =
             json!([{ "systemType": { "coding": [{ "system": MDC, "code": code, "display": display }] } }]);
     }

@@ -10,13 +10,14 @@ use serde::Serialize;
 use super::{ts, Store, StoreError};
 
 pub use crate::vocabulary::DeviceInfo;
+use crate::vocabulary::HealthService;
 
 /// A paired device as the registry knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PairedDevice {
     pub id: String,
-    /// The health service it was paired for, as 4 hex digits (e.g. `1810`).
-    pub service: String,
+    /// The health service it was paired for (kept as 4 hex digits, `1810`).
+    pub service: HealthService,
     pub name: String,
     pub paired: Timestamp,
     pub last_sequence: Option<u16>,
@@ -28,13 +29,13 @@ pub struct PairedDevice {
 impl Store {
     /// Adds (or re-pairs) a device.
     /// The service hears of it through the outbox (a FHIR `Device`).
-    pub fn pair_device(&self, id: &str, service: &str, name: &str, now: Timestamp) -> Result<(), StoreError> {
+    pub fn pair_device(&self, id: &str, service: HealthService, name: &str, now: Timestamp) -> Result<(), StoreError> {
         let tx = self.conn().unchecked_transaction()?;
         tx.execute(
             "INSERT INTO device (id, service, name, paired_utc) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (id) DO UPDATE SET service = excluded.service, name = excluded.name,
                  paired_utc = excluded.paired_utc, forgotten_utc = NULL, replaced_by = NULL",
-            params![id, service, name, now.as_millisecond()],
+            params![id, service.hex(), name, now.as_millisecond()],
         )?;
         super::outbox::enqueue_device(&tx, id, now)?;
         tx.commit()?;
@@ -49,18 +50,22 @@ impl Store {
              FROM device WHERE forgotten_utc IS NULL ORDER BY name, id",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok(PairedDevice {
+            let service: String = r.get(1)?;
+            // Only health services are ever paired; a row that says otherwise
+            // names no device the app can use, and stays where it is.
+            let Some(service) = HealthService::from_hex(&service) else { return Ok(None) };
+            Ok(Some(PairedDevice {
                 id: r.get(0)?,
-                service: r.get(1)?,
+                service,
                 name: r.get(2)?,
                 paired: ts(r.get(3)?)?,
                 last_sequence: r.get(4)?,
                 last_seen: r.get::<_, Option<i64>>(5)?.map(ts).transpose()?,
                 battery_percent: r.get(6)?,
                 info: DeviceInfo { manufacturer: r.get(7)?, model: r.get(8)?, serial: r.get(9)? },
-            })
+            }))
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        Ok(rows.filter_map(Result::transpose).collect::<Result<_, _>>()?)
     }
 
     pub fn paired_device(&self, id: &str) -> Result<Option<PairedDevice>, StoreError> {

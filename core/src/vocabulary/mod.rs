@@ -3,10 +3,12 @@
 //! domain, so every other module may import it (a tidy test keeps this).
 
 mod decimal;
+mod health_service;
 mod judgement;
 mod reading;
 
 pub use decimal::{Decimal, Special};
+pub use health_service::HealthService;
 pub use judgement::{Cause, Colour, Direction, Judgement, NotJudged, ResultItem, Rule};
 pub use reading::{
     loinc, Component, ComponentValue, DeviceInfo, EnteredBy, Measurement, MeasurementKind, Recorder, ShownValue,

@@ -7,6 +7,7 @@ use heima_core::{
     app::{EndWith, Ended, FoundDevice},
     error::CoreError,
     store::{devices::PairedDevice, outbox::Unsent},
+    vocabulary::HealthService,
 };
 use tauri::State;
 
@@ -46,10 +47,10 @@ pub async fn find_devices(state: State<'_, AppState>) -> Result<Vec<FoundDevice>
 pub fn pair_device(
     state: State<'_, AppState>,
     id: String,
-    service: String,
+    service: HealthService,
     name: String,
 ) -> Result<Vec<PairedDevice>, CoreError> {
-    state.pair_device(&id, &service, &name)
+    state.pair_device(&id, service, &name)
 }
 
 #[tauri::command(async)]
