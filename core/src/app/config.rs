@@ -40,6 +40,8 @@ pub struct AppConfig {
     pub call_timings: CallTimings,
     /// How long the demo nurse lets a call ring.
     pub demo_ring: Duration,
+    /// How long the demo's nurse takes to see a yellow or red result.
+    pub demo_seen_after: Duration,
     /// Full screen without window controls (lent tablets).
     pub kiosk: bool,
     /// The language and text size a new tablet starts with.
@@ -67,6 +69,9 @@ pub enum Variable {
     /// An instant (RFC 3339) the app's clock starts from and runs on, for
     /// tests of days they cannot wait for (a week's weighings, 17 May).
     TestClock,
+    /// Seconds the demo's nurse takes to see a yellow or red result
+    /// (tests of a red leaving the today screen; the default is 2 minutes).
+    DemoSeenAfter,
 }
 
 impl Variable {
@@ -80,6 +85,7 @@ impl Variable {
             Variable::CallSource => "HEIMA_CALL_SOURCE",
             Variable::IceTransports => "HEIMA_ICE_TRANSPORTS",
             Variable::TestClock => "HEIMA_TEST_CLOCK",
+            Variable::DemoSeenAfter => "HEIMA_DEMO_SEEN_AFTER",
         }
     }
 }
@@ -146,6 +152,17 @@ impl AppConfig {
             trust,
             call_timings: CallTimings::default(),
             demo_ring: DEMO_RING,
+            demo_seen_after: match get(Variable::DemoSeenAfter).map(|s| s.parse::<u64>()) {
+                Some(Ok(seconds)) => Duration::from_secs(seconds),
+                None => super::DEMO_SEEN_AFTER,
+                Some(Err(e)) => {
+                    notices.push(CoreError::new(
+                        crate::error::ErrorCode::ConfigInvalid,
+                        format!("{}: {e}", Variable::DemoSeenAfter.name()),
+                    ));
+                    super::DEMO_SEEN_AFTER
+                }
+            },
             kiosk: installation.kiosk,
             default_locale: installation.language,
             default_text_size: installation.text_size,
@@ -204,6 +221,10 @@ mod tests {
         assert!(moved >= jiff::SignedDuration::ZERO && moved < jiff::SignedDuration::from_secs(60), "{moved:?}");
         let (_, notices) = read(&[(Variable::TestClock, "17 May")]);
         assert_eq!(notices.len(), 1, "a clock that cannot be read is told");
+        assert_eq!(read(&[]).0.demo_seen_after, crate::app::DEMO_SEEN_AFTER);
+        assert_eq!(read(&[(Variable::DemoSeenAfter, "3")]).0.demo_seen_after, Duration::from_secs(3));
+        let (config, notices) = read(&[(Variable::DemoSeenAfter, "soon")]);
+        assert_eq!((config.demo_seen_after, notices.len()), (crate::app::DEMO_SEEN_AFTER, 1));
 
         let (config, notices) = read(&[(Variable::TrustedServices, "no name here"), (Variable::NurseCode, "")]);
         assert_eq!(notices.len(), 1, "a broken list is told");

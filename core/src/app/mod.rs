@@ -124,7 +124,7 @@ pub enum Mode {
 }
 
 /// How long the demo's nurse takes to see a yellow or red result.
-pub const DEMO_SEEN_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_mins(2);
+pub const DEMO_SEEN_AFTER: Duration = Duration::from_secs(120);
 
 /// A screen a mode may limit the app to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -308,7 +308,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
     /// A reading or answers were stored and judged: tells the screens. In
     /// demo mode the demo's nurse sees a yellow or red one after
-    /// [`DEMO_SEEN_AFTER`], as a service's would, so it leaves the today
+    /// [`AppConfig::demo_seen_after`], as a service's would, so it leaves the today
     /// screen there too.
     fn recorded(&self, item: ResultItem, colour: Option<Colour>) {
         self.tell(Change::Recorded { item, colour });
@@ -320,9 +320,11 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let Some(follow_up) = self.follow_up() else { return };
         let follow_up = Arc::downgrade(&follow_up);
         let changes = self.changes.clone();
-        let seen = crate::store::readings::Seen { at: self.clock.now() + DEMO_SEEN_AFTER, by: None };
+        let after = self.config.demo_seen_after;
+        let at = self.clock.now() + jiff::SignedDuration::try_from(after).unwrap_or_default();
+        let seen = crate::store::readings::Seen { at, by: None };
         self.runtime.spawn(async move {
-            tokio::time::sleep(Duration::try_from(DEMO_SEEN_AFTER).unwrap_or_default()).await;
+            tokio::time::sleep(after).await;
             let Some(follow_up) = follow_up.upgrade() else { return };
             let guard = follow_up.store.lock().unwrap();
             let Some(store) = guard.as_ref() else { return };

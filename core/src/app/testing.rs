@@ -321,6 +321,7 @@ impl TestApp {
                 network_window: Duration::from_millis(300),
             },
             demo_ring: Duration::from_millis(100),
+            demo_seen_after: crate::app::DEMO_SEEN_AFTER,
             kiosk: false,
             default_locale: None,
             default_text_size: None,

@@ -1,7 +1,7 @@
 //! The app tells the screen, in the real app: a red reading a device sends
 //! in the background comes onto the screen with its advice and whom to
 //! call without a tap, and stays on the today screen until the service
-//! has seen it; training left on ends when the nurse pages lock, with a
+//! has seen it (a yellow until she has read it); training left on ends when the nurse pages lock, with a
 //! notice; against a real service (hfs behind the test gateway), a plan
 //! the service changes shows its notice without a tap, and a plan the app
 //! cannot read is told on the screen and to the service.
@@ -105,6 +105,46 @@ async fn a_background_red_comes_on_screen_and_training_ends_with_the_lock() {
     )
     .await;
     app.wait_for_text("#notices", "Øvingsmodus er slått av").await;
+    app.close().await;
+}
+
+/// A yellow and a red typed in the demo stay on the today screen; the
+/// yellow leaves when the patient says she has read its advice, the red
+/// only when the (demo's) nurse has seen it — each without another tap.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_read_yellow_and_a_seen_red_leave_the_today_screen() {
+    let data = tempfile::tempdir().unwrap();
+    let app = App::start(Launch {
+        data_dir: Some(data.path()),
+        env: vec![("HEIMA_DEMO_SEEN_AFTER", "20")],
+        ..Launch::default()
+    })
+    .await;
+    // 77 kg is yellow in the demo plan, 79.6 kg red.
+    let mut ids = Vec::new();
+    for typed in ["77", "79,6"] {
+        app.go("#/measure/body-weight").await;
+        app.type_into("#manual-29463-7", typed).await;
+        app.click("#manual-form button[type=submit]").await;
+        app.wait_for_js("return !!document.getElementById('result')").await;
+        ids.push(app.client.execute("return location.hash.split('/')[2]", vec![]).await.unwrap());
+    }
+    let card = |id: &Value| {
+        format!("document.querySelector('#open-results [data-item=reading][data-id=\"{}\"]')", id.as_str().unwrap())
+    };
+    let (yellow, red) = (card(&ids[0]), card(&ids[1]));
+    app.go("#/today").await;
+    app.wait_for_js(&format!("return {yellow}?.dataset.colour === 'yellow' && {red}?.dataset.colour === 'red'")).await;
+    app.wait_for_js(&format!("return !!{yellow}.querySelector('.open-read') && !{red}.querySelector('.open-read')"))
+        .await;
+    app.check_screen("today-open-yellow-and-red-nb").await;
+    // "I have read it": the yellow goes, the red stays.
+    let button = app.client.execute(&format!("return {yellow}.querySelector('.open-read').id"), vec![]).await.unwrap();
+    app.click(&format!("#{}", button.as_str().unwrap())).await;
+    until(&app, &format!("return !{yellow} && !!{red}"), Duration::from_secs(10), "the read yellow left").await;
+    // The nurse has seen the red (20 s after it was taken): it goes by itself.
+    until(&app, &format!("return !{red}"), Duration::from_secs(40), "the seen red left").await;
+    assert_eq!(app.client.execute("return location.hash", vec![]).await.unwrap(), "#/today", "no tap moved the screen");
     app.close().await;
 }
 
