@@ -14,6 +14,12 @@ import { formatValue, showError, showNotice, clearErrors } from "./dom.js";
  * a notice shown now that stays through the next move. */
 export const app = { settings: null, status: null, onChange: null, notice: null };
 
+/** What a form drawn with `status` is for: practice in training, else
+ * real (the core refuses it, `training-changed`, if that has changed). */
+export function formFor(status) {
+  return status && status.training ? "training" : "real";
+}
+
 /** Shows a notice (a Fluent id, and a code for tests) that stays on the
  * screen through the next move. */
 export function tellNotice(id, code) {

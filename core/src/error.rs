@@ -89,6 +89,9 @@ error_codes! {
     MeasureNoDevice = "measure-no-device",
     MeasureTimeout = "measure-timeout",
     NurseLocked = "nurse-locked",
+    /// Training was switched on or off while a form was open: nothing is
+    /// stored, the form is sent again as what it is now.
+    TrainingChanged = "training-changed",
     NurseNoCode = "nurse-no-code",
     NurseWrongCode = "nurse-wrong-code",
     /// Too many wrong nurse codes: wait before the next try.

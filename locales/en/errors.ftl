@@ -25,6 +25,7 @@ error-enrol-service-unsupported = The follow-up service answered in a way the ap
 error-message-length = The message is empty or too long (at most 2000 characters).
 error-measure-no-device = There is no device for this reading. Type it in yourself.
 error-measure-timeout = No reading came from the device. Check that it is on and near the tablet, and try again.
+error-training-changed = Training mode was switched on or off while you were filling in. Nothing was saved. Check and send again.
 error-nurse-locked = Only the nurse can do this. Open the nurse's page first.
 error-nurse-no-code = No nurse code is set up on this tablet.
 error-nurse-wrong-code = Wrong code. Try again.

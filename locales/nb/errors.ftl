@@ -25,6 +25,7 @@ error-enrol-service-unsupported = Oppfølgingstjenesten svarte på en måte appe
 error-message-length = Meldingen er tom eller for lang (høyst 2000 tegn).
 error-measure-no-device = Det finnes ikke noe apparat for denne målingen. Skriv den inn selv.
 error-measure-timeout = Fikk ingen måling fra apparatet. Sjekk at det er slått på og nær nettbrettet, og prøv igjen.
+error-training-changed = Øvingsmodus ble slått av eller på mens du fylte ut. Ingenting er lagret. Se over og send igjen.
 error-nurse-locked = Dette kan bare sykepleieren gjøre. Åpne sykepleiersiden først.
 error-nurse-no-code = Ingen sykepleierkode er satt opp på dette nettbrettet.
 error-nurse-wrong-code = Feil kode. Prøv igjen.

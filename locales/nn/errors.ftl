@@ -25,6 +25,7 @@ error-enrol-service-unsupported = Oppfølgingstenesta svarte på ein måte appen
 error-message-length = Meldinga er tom eller for lang (høgst 2000 teikn).
 error-measure-no-device = Det finst ikkje noko apparat for denne målinga. Skriv ho inn sjølv.
 error-measure-timeout = Fekk inga måling frå apparatet. Sjekk at det er slått på og nær nettbrettet, og prøv igjen.
+error-training-changed = Øvingsmodus vart slått av eller på medan du fylte ut. Ingenting er lagra. Sjå over og send igjen.
 error-nurse-locked = Dette kan berre sjukepleiaren gjere. Opne sjukepleiarsida først.
 error-nurse-no-code = Ingen sjukepleiarkode er sett opp på dette nettbrettet.
 error-nurse-wrong-code = Feil kode. Prøv igjen.

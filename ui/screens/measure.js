@@ -5,7 +5,7 @@
 // whom to call.
 
 import { invoke } from "../ipc.js";
-import { app, redraw } from "../shell.js";
+import { app, formFor, redraw, refreshChrome } from "../shell.js";
 import { pick, t } from "../i18n.js";
 import { el, heading, button, linkButton, radioChoice, formatValue, showError, clearErrors, announce, SIGN, colourOf } from "../dom.js";
 import { causeLine, hasCalls, helpBlock, readButton, whomNow } from "./help.js";
@@ -142,12 +142,14 @@ async function renderMeasureKind(kind, status) {
     }
   }, "button button--big");
   section.append(el("p", "measure-hint", "measure-device-hint"), deviceButton, progress);
-  section.append(el("h2", null, "measure-manual-heading"), await manualForm(kind));
+  section.append(el("h2", null, "measure-manual-heading"), await manualForm(kind, status));
   return section;
 }
 
-async function manualForm(kind) {
+async function manualForm(kind, status) {
   const fields = await invoke("measure_fields", { kind });
+  // Training switched meanwhile: told once, then what it is now is sent.
+  let opened = formFor(status);
   const form = document.createElement("form");
   form.id = "manual-form";
   form.noValidate = true;
@@ -184,7 +186,7 @@ async function manualForm(kind) {
     const values = Object.fromEntries(Object.entries(inputs).map(([code, { input }]) => [code, input.value]));
     submit.disabled = true;
     try {
-      const outcome = await invoke("enter_reading", { kind, values });
+      const outcome = await invoke("enter_reading", { kind, values, formFor: opened });
       if (outcome.outcome === "stored") {
         location.hash = `#/result/${outcome.result.id}`;
         return;
@@ -203,6 +205,7 @@ async function manualForm(kind) {
       if (first) first.focus();
       announce(t("manual-check"));
     } catch (error) {
+      if (error && error.code === "training-changed") opened = formFor(await refreshChrome());
       showError(error);
     } finally {
       submit.disabled = false;

@@ -6,6 +6,7 @@ import { invoke } from "../ipc.js";
 import { pick, t } from "../i18n.js";
 import { el, heading, button, linkButton, showError, clearErrors, announce, SIGN, colourOf } from "../dom.js";
 import { takenBy } from "./measure.js";
+import { formFor, refreshChrome } from "../shell.js";
 import { hasCalls, helpBlock, readButton, whomNow } from "./help.js";
 
 function serviceText(tag, className, text) {
@@ -37,6 +38,8 @@ export async function renderQuestionnaire(params, status) {
   const q = await invoke("questionnaire", { id });
   const answers = {};
   let index = 0;
+  // Training switched meanwhile: told once, then what it is now is sent.
+  let opened = formFor(status);
   const section = el("section", "screen screen--questionnaire");
   section.id = "questionnaire";
   const title = serviceText("h1", null, q.title);
@@ -172,7 +175,7 @@ export async function renderQuestionnaire(params, status) {
     nav.append(button("questionnaire-send", async (b) => {
       b.disabled = true;
       try {
-        const outcome = await invoke("submit_answers", { id, answers });
+        const outcome = await invoke("submit_answers", { id, answers, formFor: opened });
         if (outcome.outcome === "refused") {
           const first = outcome.problems[0];
           const at = items.findIndex((i) => i.link_id === first.link_id);
@@ -182,6 +185,9 @@ export async function renderQuestionnaire(params, status) {
           return;
         }
         result(outcome.result);
+      } catch (error) {
+        if (error && error.code === "training-changed") opened = formFor(await refreshChrome());
+        throw error;
       } finally {
         b.disabled = false;
       }

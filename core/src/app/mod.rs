@@ -42,7 +42,7 @@ pub use ending::{EndWith, Ended};
 pub use follow_up::{SyncStatus, REVOKED_SETTING};
 pub use installation::Installation;
 pub use loops::{DEVICE_ASK_EVERY, REMINDER_EVERY};
-pub use nurse::{Recorders, DEMO_NURSE_CODE};
+pub use nurse::{FormFor, Recorders, DEMO_NURSE_CODE};
 pub use screens::{AnswersOutcome, EntryOutcome, Export, PlanView};
 pub use service::{EnrolmentToConfirm, ServiceStatus};
 

@@ -28,6 +28,15 @@ use crate::{
     vocabulary::HealthService,
 };
 
+/// What a form (a typed reading, a questionnaire) was opened as: with
+/// the training note on it, or for real.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FormFor {
+    Real,
+    Training,
+}
+
 /// Who may record: who does now, and the relatives the plan names.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Recorders {
@@ -279,6 +288,25 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             Recorder::new(EnteredBy::NurseTraining)
         } else {
             people.taken_by.clone()
+        }
+    }
+
+    /// Who records a form that was opened `form` (its training note shown
+    /// or not): refused with `training-changed` when training has been
+    /// switched since, so practice values are never sent as real, nor a
+    /// real reading kept as practice. Touches the nurse lock as
+    /// [`App::recording_by`] does.
+    pub(crate) fn recording_for(&self, form: FormFor) -> Result<Recorder, CoreError> {
+        let mut people = self.people.lock().unwrap();
+        match (people.training, form) {
+            (true, FormFor::Training) => {
+                people.nurse_active_at = Some(self.clock.now());
+                Ok(Recorder::new(EnteredBy::NurseTraining))
+            }
+            (false, FormFor::Real) => Ok(people.taken_by.clone()),
+            (true, FormFor::Real) | (false, FormFor::Training) => {
+                Err(CoreError::new(ErrorCode::TrainingChanged, "training was switched while the form was open"))
+            }
         }
     }
 

@@ -9,7 +9,7 @@ use std::{collections::BTreeMap, time::Duration};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::{App, Change, Platform};
+use super::{App, Change, FormFor, Platform};
 use crate::{
     call::media::CallMedia,
     error::{CoreError, ErrorCode},
@@ -123,8 +123,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         &self,
         kind: MeasurementKind,
         values: &BTreeMap<String, String>,
+        form: FormFor,
     ) -> Result<EntryOutcome, CoreError> {
-        let entered_by = self.recording_by();
+        let entered_by = self.recording_for(form)?;
         let outcome = self.with_store_mut(|store| {
             match recording::record_manual(store, self.clock(), kind, values, &entered_by) {
                 Ok(result) => Ok(EntryOutcome::Stored { result: Box::new(result) }),
@@ -156,9 +157,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     }
 
     /// Stores the answers (after the summary) and sends them on.
-    pub fn submit_answers(&self, id: &str, answers: &Answers) -> Result<AnswersOutcome, CoreError> {
+    pub fn submit_answers(&self, id: &str, answers: &Answers, form: FormFor) -> Result<AnswersOutcome, CoreError> {
         let questionnaire = self.questionnaire(id)?;
-        let entered_by = self.recording_by();
+        let entered_by = self.recording_for(form)?;
         let identifier = self.new_identifier("response")?;
         let outcome = self.with_store_mut(|store| {
             match recording::submit_answers(store, self.clock(), &questionnaire, answers, &entered_by, &identifier) {
@@ -288,7 +289,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use crate::{
-        app::{testing::TestApp, EntryOutcome},
+        app::{testing::TestApp, EntryOutcome, FormFor},
         plan::MeasurementKind,
         schedule::TaskState,
         store::readings::EnteredBy,
@@ -301,13 +302,51 @@ mod tests {
         assert!(t.app.today().unwrap().is_some(), "the demo has a plan");
         t.app.set_taken_by(EnteredBy::Relative, None).unwrap();
         let values = BTreeMap::from([("8867-4".to_string(), "72".to_string())]);
-        let EntryOutcome::Stored { result } = t.app.enter_reading(MeasurementKind::Pulse, &values).unwrap() else {
+        let EntryOutcome::Stored { result } =
+            t.app.enter_reading(MeasurementKind::Pulse, &values, FormFor::Real).unwrap()
+        else {
             panic!("refused")
         };
         let stored = t.app.reading(result.id).unwrap();
         assert_eq!(stored.id, result.id);
         let typo = BTreeMap::from([("8867-4".to_string(), "7x2".to_string())]);
-        assert!(matches!(t.app.enter_reading(MeasurementKind::Pulse, &typo).unwrap(), EntryOutcome::Refused { .. }));
+        assert!(matches!(
+            t.app.enter_reading(MeasurementKind::Pulse, &typo, FormFor::Real).unwrap(),
+            EntryOutcome::Refused { .. }
+        ));
+    }
+
+    /// A form opened in training and sent after training ended (the lock
+    /// closed meanwhile), or opened for real and sent in training, is not
+    /// stored as the other: the patient is told and sends again.
+    #[tokio::test]
+    async fn a_form_sent_after_training_switched_is_refused_and_nothing_stored() {
+        let t = TestApp::demo();
+        let values = BTreeMap::from([("8867-4".to_string(), "72".to_string())]);
+        let far = jiff::Timestamp::MAX;
+        let count =
+            || t.app.with_store(|s| Ok(s.readings(MeasurementKind::Pulse, jiff::Timestamp::MIN, far)?.len())).unwrap();
+        let before = count();
+        t.app.nurse_unlock(crate::app::DEMO_NURSE_CODE).unwrap();
+        t.app.set_training(true).unwrap();
+        let refused = t.app.enter_reading(MeasurementKind::Pulse, &values, FormFor::Real).unwrap_err();
+        assert_eq!(refused.code, "training-changed");
+        let EntryOutcome::Stored { result } =
+            t.app.enter_reading(MeasurementKind::Pulse, &values, FormFor::Training).unwrap()
+        else {
+            panic!("refused")
+        };
+        assert_eq!(
+            t.app.with_store(|s| Ok(s.reading_by_id(result.id)?)).unwrap().unwrap().entered_by,
+            EnteredBy::NurseTraining
+        );
+        t.app.set_training(false).unwrap();
+        let refused = t.app.enter_reading(MeasurementKind::Pulse, &values, FormFor::Training).unwrap_err();
+        assert_eq!(refused.code, "training-changed");
+        let answers = crate::questionnaire::Answers::default();
+        let refused = t.app.submit_answers("daily-copd-check", &answers, FormFor::Training).unwrap_err();
+        assert_eq!(refused.code, "training-changed");
+        assert_eq!(count(), before + 1, "only the practice reading sent as practice was stored");
     }
 
     #[tokio::test]
@@ -348,7 +387,9 @@ mod tests {
         let t = TestApp::enrolled();
         assert!(t.app.today().unwrap().is_none(), "no plan yet");
         let values = BTreeMap::from([("8867-4".to_string(), "72".to_string())]);
-        let EntryOutcome::Stored { result } = t.app.enter_reading(MeasurementKind::Pulse, &values).unwrap() else {
+        let EntryOutcome::Stored { result } =
+            t.app.enter_reading(MeasurementKind::Pulse, &values, FormFor::Real).unwrap()
+        else {
             panic!("refused")
         };
         assert_eq!(result.judgement, Judgement::NotJudged(crate::traffic_light::NotJudged::NoPlan));

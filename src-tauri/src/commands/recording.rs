@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use heima_core::{
-    app::{AnswersOutcome, EntryOutcome, PlanView, Recorders},
+    app::{AnswersOutcome, EntryOutcome, FormFor, PlanView, Recorders},
     error::{CoreError, ErrorCode},
     manual::{self, Field},
     plan::MeasurementKind,
@@ -65,8 +65,9 @@ pub fn enter_reading(
     state: State<'_, AppState>,
     kind: MeasurementKind,
     values: BTreeMap<String, String>,
+    form_for: FormFor,
 ) -> Result<EntryOutcome, CoreError> {
-    state.enter_reading(kind, &values)
+    state.enter_reading(kind, &values, form_for)
 }
 
 /// One stored reading for the result screen.
@@ -99,8 +100,13 @@ pub fn check_answer(
 
 /// Sends the answers (after the summary).
 #[tauri::command(async)]
-pub fn submit_answers(state: State<'_, AppState>, id: String, answers: Answers) -> Result<AnswersOutcome, CoreError> {
-    state.submit_answers(&id, &answers)
+pub fn submit_answers(
+    state: State<'_, AppState>,
+    id: String,
+    answers: Answers,
+    form_for: FormFor,
+) -> Result<AnswersOutcome, CoreError> {
+    state.submit_answers(&id, &answers, form_for)
 }
 
 /// The self-care plan in force, with the questionnaires' titles.
