@@ -210,6 +210,29 @@ async fn messages_nurse_pairing_training_and_nynorsk() {
     app.click("#training button").await;
     app.wait_for_js("return document.getElementById('training-banner').hidden").await;
 
+    // A form opened in training and sent after training was switched off
+    // (here by a second hand on the core): refused, nothing stored; sent
+    // again, it counts.
+    app.click("#training button").await;
+    app.wait_for_js("return !document.getElementById('training-banner').hidden").await;
+    app.go("#/measure/oxygen-saturation").await;
+    app.wait_for_text("main", "Øvingsmodus: dette teller ikke").await;
+    app.type_into("#manual-2708-6", "96").await;
+    app.client
+        .execute_async(
+            "const done = arguments[0]; window.__TAURI__.core.invoke('set_training', { on: false }).then(done)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    app.wait_for_js("return document.getElementById('training-banner').hidden").await;
+    app.click("#manual-form button[type=submit]").await;
+    app.wait_for_text("#notices", "Øvingsmodus ble slått av eller på mens du fylte ut").await;
+    assert_eq!(app.client.execute("return location.hash", vec![]).await.unwrap(), "#/measure/oxygen-saturation");
+    app.click("#manual-form button[type=submit]").await;
+    let result = app.wait_for_text("#result", "96").await;
+    assert!(!result.contains("Øving"), "sent again, it counts: {result}");
+
     // Nynorsk on every screen's headings.
     app.click("nav a[data-route=settings]").await;
     app.click("label.choice:has(#language-nn)").await;
