@@ -8,11 +8,11 @@
 //! through the real decoders and session and otherwise waits for the device
 //! watch's next reading.
 
-use std::{future::Future, time::Duration};
+use std::{future::Future, sync::Arc, time::Duration};
 
 use serde::Serialize;
 
-use super::{App, Change, Mode, Notification, Platform};
+use super::{follow_up::FollowUp, App, Change, Mode, Notification, Platform};
 use crate::{
     call::media::CallMedia,
     demo,
@@ -69,11 +69,14 @@ fn bluetooth_unavailable(e: TransportError) -> CoreError {
     CoreError::new(ErrorCode::BluetoothUnavailable, e.to_string())
 }
 
-/// Stores through the app's shared store, locking it only per record, for
-/// whoever records now (training overrides), tells the screens and wakes
-/// sync.
+/// Stores into the store of the follow-up the session began in, locking
+/// it only per record, for whoever records now (training overrides),
+/// tells the screens and wakes sync. An enrolment or the end meanwhile
+/// stops it: a reading judged by one follow-up's plan never goes into
+/// another's record.
 struct AppSink<'a, P: Platform, M: CallMedia> {
     app: &'a App<P, M>,
+    follow_up: Option<Arc<FollowUp>>,
     device_id: &'a str,
     /// The plan in force; `None` when an enrolled tablet has none yet.
     plan: Option<&'a CarePlan>,
@@ -89,7 +92,11 @@ impl<P: Platform, M: CallMedia> ReadingSink for AppSink<'_, P, M> {
             SessionOrigin::MeasureScreen => self.app.recording_by(),
             SessionOrigin::Background => self.app.recorder(),
         };
-        let stored = self.app.with_store_mut(|store| {
+        let follow_up =
+            self.follow_up.as_ref().filter(|f| self.app.is_current(f)).ok_or_else(|| {
+                CoreError::new(ErrorCode::StoreFailed, "the follow-up changed during the device session")
+            })?;
+        let stored = follow_up.with_store_mut(|store| {
             crate::recording::StoreSink {
                 store,
                 device_id: self.device_id,
@@ -217,14 +224,22 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         with: SessionWith,
         origin: SessionOrigin,
     ) -> SessionReport {
-        let plan = self.plan_in_force();
+        let follow_up = self.follow_up();
+        let plan = follow_up.as_ref().and_then(|f| f.with_store(|s| Ok(f.plan_now(s, self.clock())?)).ok().flatten());
         let tz = self.clock.time_zone();
         let (last_sequence, set_clock, wait) = match with {
             SessionWith::Paired { last_sequence } => (last_sequence, true, WATCH_QUIET_AFTER),
             SessionWith::Demo => (None, false, DEMO_QUIET_AFTER),
         };
         let config = SessionConfig { device_id, time_zone: &tz, clock: self.clock(), last_sequence, set_clock, wait };
-        let mut sink = AppSink { app: self, device_id, plan: plan.as_ref(), newest_red: None, origin };
+        let mut sink = AppSink {
+            app: self,
+            follow_up: follow_up.clone(),
+            device_id,
+            plan: plan.as_ref(),
+            newest_red: None,
+            origin,
+        };
         let report = session::run(link, &config, &mut sink).await;
         if let (Some(id), SessionOrigin::Background) = (sink.newest_red, origin) {
             let locale = self.settings().locale;
@@ -235,8 +250,10 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             self.tell(Change::ShowReading { id, notification });
         }
         let now = self.clock.now();
-        if let Err(e) = self.with_store(|store| Ok(crate::recording::remember_device(store, device_id, &report, now)?))
-        {
+        let remembered = follow_up
+            .filter(|f| self.is_current(f))
+            .map(|f| f.with_store(|store| Ok(crate::recording::remember_device(store, device_id, &report, now)?)));
+        if let Some(Err(e)) = remembered {
             log::warn!("registry update failed: {e}");
         }
         report
@@ -331,6 +348,37 @@ mod tests {
         assert!(result.values.iter().any(|v| v.code == "8480-6"), "systolic is there: {:?}", result.values);
         let paired = t.app.paired_devices().unwrap();
         assert_eq!(paired.len(), 1, "the demo cuff is paired on first use");
+    }
+
+    /// A device session that began in the demo and is still running when
+    /// the tablet is enrolled stores nothing more, into neither store: a
+    /// reading judged by the demo's plan never enters the real record.
+    #[tokio::test]
+    async fn a_session_stores_only_into_the_follow_up_it_began_in() {
+        use crate::devices::session::ReadingSink;
+        let t = TestApp::demo();
+        let now = t.app.clock().now();
+        let typed = std::collections::BTreeMap::from([("29463-7".to_string(), "79,6".to_string())]);
+        let weight = crate::manual::measurement(MeasurementKind::BodyWeight, &typed, now).unwrap();
+        let plan = t.app.plan_in_force();
+        let count = |t: &TestApp| {
+            let (from, to) = (jiff::Timestamp::MIN, jiff::Timestamp::MAX);
+            t.app.with_store(|s| Ok(s.readings(MeasurementKind::BodyWeight, from, to)?.len())).unwrap()
+        };
+        let mut sink = super::AppSink {
+            app: &t.app,
+            follow_up: t.app.follow_up(),
+            device_id: "demo-scale",
+            plan: plan.as_ref(),
+            newest_red: None,
+            origin: super::SessionOrigin::Background,
+        };
+        let before = count(&t);
+        sink.store(std::slice::from_ref(&weight), None).unwrap();
+        assert_eq!(count(&t), before + 1, "stored while the demo is the follow-up");
+        t.app.finish_enrolment(&TestApp::enrolment("https://127.0.0.1:9/r4")).unwrap();
+        assert_eq!(sink.store(std::slice::from_ref(&weight), None).unwrap_err().code, "store-failed");
+        assert_eq!(count(&t), 0, "nothing in the real store");
     }
 
     #[tokio::test(start_paused = true)]

@@ -219,6 +219,12 @@ impl FollowUp {
         f(guard.as_ref().ok_or_else(super::not_open)?)
     }
 
+    /// Runs `f` on this follow-up's open store, mutably.
+    pub fn with_store_mut<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, CoreError>) -> Result<T, CoreError> {
+        let mut guard = self.store.lock().unwrap();
+        f(guard.as_mut().ok_or_else(super::not_open)?)
+    }
+
     /// Closes the store (the ending, before the files go; tests).
     pub fn close_store(&self) -> Option<Store> {
         self.store.lock().unwrap().take()
