@@ -5,7 +5,7 @@
 // whom to call.
 
 import { invoke } from "../ipc.js";
-import { app, formFor, redraw, refreshChrome } from "../shell.js";
+import { app, formFor, redraw } from "../shell.js";
 import { pick, t } from "../i18n.js";
 import { el, heading, button, linkButton, radioChoice, formatValue, showError, clearErrors, announce, SIGN, colourOf } from "../dom.js";
 import { causeLine, hasCalls, helpBlock, readButton, whomNow } from "./help.js";
@@ -148,8 +148,9 @@ async function renderMeasureKind(kind, status) {
 
 async function manualForm(kind, status) {
   const fields = await invoke("measure_fields", { kind });
-  // Training switched meanwhile: told once, then what it is now is sent.
-  let opened = formFor(status);
+  // Training switched meanwhile: the core refuses it, and the form comes
+  // back empty, as what it is now (practice values are never sent).
+  const opened = formFor(status);
   const form = document.createElement("form");
   form.id = "manual-form";
   form.noValidate = true;
@@ -205,8 +206,8 @@ async function manualForm(kind, status) {
       if (first) first.focus();
       announce(t("manual-check"));
     } catch (error) {
-      if (error && error.code === "training-changed") opened = formFor(await refreshChrome());
       showError(error);
+      if (error && error.code === "training-changed") await redraw();
     } finally {
       submit.disabled = false;
     }

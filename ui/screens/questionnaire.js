@@ -6,7 +6,7 @@ import { invoke } from "../ipc.js";
 import { pick, t } from "../i18n.js";
 import { el, heading, button, linkButton, showError, clearErrors, announce, SIGN, colourOf } from "../dom.js";
 import { takenBy } from "./measure.js";
-import { formFor, refreshChrome } from "../shell.js";
+import { formFor, redraw } from "../shell.js";
 import { hasCalls, helpBlock, readButton, whomNow } from "./help.js";
 
 function serviceText(tag, className, text) {
@@ -38,8 +38,9 @@ export async function renderQuestionnaire(params, status) {
   const q = await invoke("questionnaire", { id });
   const answers = {};
   let index = 0;
-  // Training switched meanwhile: told once, then what it is now is sent.
-  let opened = formFor(status);
+  // Training switched meanwhile: the core refuses it, and the questions
+  // start again, as what they are now (practice answers are never sent).
+  const opened = formFor(status);
   const section = el("section", "screen screen--questionnaire");
   section.id = "questionnaire";
   const title = serviceText("h1", null, q.title);
@@ -186,8 +187,9 @@ export async function renderQuestionnaire(params, status) {
         }
         result(outcome.result);
       } catch (error) {
-        if (error && error.code === "training-changed") opened = formFor(await refreshChrome());
-        throw error;
+        if (error && error.code !== "training-changed") throw error;
+        showError(error);
+        await redraw();
       } finally {
         b.disabled = false;
       }

@@ -126,7 +126,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     }
 
     /// Does the enrolled service take calls? (The follow-up keeps its
-    /// enrolment: asking costs no keyring read.)
+    /// enrolment once read: asking costs no keyring read.)
     fn service_takes_calls(&self) -> bool {
         self.enrolment().ok().flatten().is_some_and(|e| e.call_endpoint.is_some())
     }

@@ -2,8 +2,8 @@
 //! ([`App::scan_wanted`], by [`crate::devices::scan_plan`];
 //! [`App::measuring`] when the measure screen opens), finding devices to
 //! pair (the demo's simulated ones in demo mode, else a scanner the shell
-//! gives), a device session into the shared store (the background device
-//! watch; the store is locked only per record), and the Mål screen's
+//! gives), a device session into the store of the follow-up it began in
+//! (the background device watch; the store is locked only per record), and the Mål screen's
 //! "measure with the device", which in demo mode runs a simulated device
 //! through the real decoders and session and otherwise waits for the device
 //! watch's next reading.
@@ -224,7 +224,18 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         with: SessionWith,
         origin: SessionOrigin,
     ) -> SessionReport {
-        let follow_up = self.follow_up();
+        self.session_in(self.follow_up(), link, device_id, with, origin).await
+    }
+
+    /// A device session into `follow_up` (see [`AppSink`]).
+    async fn session_in<T: Transport>(
+        &self,
+        follow_up: Option<Arc<FollowUp>>,
+        link: &mut T,
+        device_id: &str,
+        with: SessionWith,
+        origin: SessionOrigin,
+    ) -> SessionReport {
         let plan = follow_up.as_ref().and_then(|f| f.with_store(|s| Ok(f.plan_now(s, self.clock())?)).ok().flatten());
         let tz = self.clock.time_zone();
         let (last_sequence, set_clock, wait) = match with {
@@ -263,27 +274,38 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// itself, red, as a device used with the app closed does — through
     /// the same session, judging and telling as a real background reading.
     pub async fn demo_background_reading(&self) -> Result<(), CoreError> {
-        if self.mode() != Mode::Demo {
-            return Err(CoreError::new(ErrorCode::MeasureNoDevice, "only in demo mode"));
-        }
+        let demo = self.demo_follow_up()?;
         tokio::time::sleep(DEMO_BACKGROUND_AFTER).await;
-        // Enrolled meanwhile: the demo's reading never goes into a real record.
-        if self.mode() != Mode::Demo {
-            return Err(CoreError::new(ErrorCode::MeasureNoDevice, "no longer in demo mode"));
-        }
-        self.run_demo_device(demo::devices::background_device(), SessionOrigin::Background).await
+        self.run_demo_device(&demo, demo::devices::background_device(), SessionOrigin::Background).await
+    }
+
+    /// The follow-up now, if it is the demo's (a demo device runs into it
+    /// only, even if the tablet is enrolled meanwhile).
+    fn demo_follow_up(&self) -> Result<Arc<FollowUp>, CoreError> {
+        self.follow_up()
+            .filter(|f| f.demo().is_some())
+            .ok_or_else(|| CoreError::new(ErrorCode::MeasureNoDevice, "only in demo mode"))
     }
 
     /// Runs one of the demo's simulated devices through the real session
     /// (paired on first use); its first bad packet or failed store is the
     /// error.
-    async fn run_demo_device(&self, device: SimulatedDevice, origin: SessionOrigin) -> Result<(), CoreError> {
+    async fn run_demo_device(
+        &self,
+        demo: &Arc<FollowUp>,
+        device: SimulatedDevice,
+        origin: SessionOrigin,
+    ) -> Result<(), CoreError> {
+        // Enrolled meanwhile: the demo's reading never goes into a real record.
+        if !self.is_current(demo) {
+            return Err(CoreError::new(ErrorCode::MeasureNoDevice, "no longer in demo mode"));
+        }
         let (id, name) = (device.id.clone(), device.name.clone());
         let service = device.services.iter().find_map(|s| HealthService::from_uuid16(*s));
         let service = service.ok_or_else(|| CoreError::new(ErrorCode::MeasureNoDevice, "no health service"))?;
-        self.with_store(|s| Ok(s.pair_device(&id, service, &name, self.clock.now())?))?;
+        demo.with_store(|s| Ok(s.pair_device(&id, service, &name, self.clock.now())?))?;
         let mut link = SimulatedLink::new(device);
-        let report = self.take_readings(&mut link, &id, SessionWith::Demo, origin).await;
+        let report = self.session_in(Some(demo.clone()), &mut link, &id, SessionWith::Demo, origin).await;
         if let Some((_, error)) = report.bad_packets.first() {
             return Err(CoreError::new(error.code(), error.to_string()));
         }
@@ -297,12 +319,12 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     pub async fn measure_with_device(&self, kind: MeasurementKind) -> Result<ReadingResult, CoreError> {
         let started = self.clock.now();
         let mut stored = self.device_readings.subscribe();
-        if self.mode() == Mode::Demo {
+        if let Ok(demo) = self.demo_follow_up() {
             let wobble = u16::from_le_bytes(self.random_bytes::<2>()?);
             let device = demo::devices::device(kind, wobble)
                 .ok_or_else(|| CoreError::new(ErrorCode::MeasureNoDevice, format!("{kind:?}")))?;
             tokio::time::sleep(DEMO_SETTLE).await;
-            self.run_demo_device(device, SessionOrigin::MeasureScreen).await?;
+            self.run_demo_device(&demo, device, SessionOrigin::MeasureScreen).await?;
         }
         let deadline = tokio::time::Instant::now() + MEASURE_WAIT;
         loop {

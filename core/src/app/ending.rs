@@ -111,9 +111,12 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// then shows the goodbye.
     async fn remove_everything(&self) -> Result<(), CoreError> {
         // Taken first, so no new round or screen opens the store; a round
-        // already under way (the sync loop's) finishes before files go.
+        // already under way (the sync loop's, its token refresh included)
+        // finishes before files go, or is given up after a minute (closed,
+        // it can no longer write the enrolment back).
         let follow_up = self.follow_up.lock().unwrap().take();
         if let Some(follow_up) = follow_up {
+            follow_up.close();
             let _round = tokio::time::timeout(ROUND_WAIT, follow_up.round.lock()).await;
             drop(follow_up.close_store());
         }

@@ -6,9 +6,15 @@
 //! [`super::App`] holds at most one: starting opens one, an enrolment
 //! replaces it with a new one (nothing of the old one's caches survives),
 //! and ending the follow-up takes it away and drops it. Whether the app is
-//! in demo is decided by the route, here, once.
+//! in demo is decided by the route, here; [`super::App::mode`] reads it.
 
-use std::{path::Path, sync::Mutex};
+use std::{
+    path::Path,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Mutex,
+    },
+};
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -59,7 +65,8 @@ pub(super) enum Route {
     Service(Box<ServiceRoute>),
 }
 
-/// A real service's secrets, each read once.
+/// A real service's secrets, each read once (a failed read is tried
+/// again at the next use).
 pub(super) struct ServiceRoute {
     /// The store's key (sync rounds open their own connection with it);
     /// `None` when the keyring had none for an existing database.
@@ -85,6 +92,9 @@ pub(super) struct FollowUp {
     pub round: tokio::sync::Mutex<()>,
     /// Where the push channel stands (`app/push.rs`).
     pub push: Mutex<PushState>,
+    /// Replaced by an enrolment or ended: it writes no secret any more
+    /// (a round still under way cannot put its tokens back).
+    closed: AtomicBool,
 }
 
 impl FollowUp {
@@ -142,7 +152,13 @@ impl FollowUp {
             plan: Mutex::new(None),
             round: tokio::sync::Mutex::new(()),
             push: Mutex::new(PushState::Off),
+            closed: AtomicBool::new(false),
         }
+    }
+
+    /// It is no longer the app's (replaced or ended).
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
     }
 
     /// Demo, enrolled, revoked or recovery (ended is no follow-up at all).
@@ -193,9 +209,13 @@ impl FollowUp {
     }
 
     /// Saves a changed enrolment (refreshed tokens) to the keyring, then
-    /// keeps it.
+    /// keeps it; once closed, it is dropped instead (the keyring holds the
+    /// next follow-up's enrolment, or none after the end).
     pub fn keep_enrolment(&self, platform: &impl Platform, enrolment: &Enrolment) -> Result<(), SecretError> {
         let Route::Service(service) = &self.route else { return Ok(()) };
+        if self.closed.load(Ordering::SeqCst) {
+            return Ok(());
+        }
         platform.save_enrolment(enrolment)?;
         *service.enrolment.lock().unwrap() = Some(Some(enrolment.clone()));
         Ok(())
@@ -302,6 +322,7 @@ mod tests {
         assert!(t.app.demo_nurse_code().is_none(), "a configured code is not shown");
         // The demo's nurse answers in a few seconds; the tablet is enrolled before.
         t.app.send_message("Hei").unwrap();
+        t.app.set_taken_by(crate::store::readings::EnteredBy::Relative, Some("RelatedPerson/demo-daughter")).unwrap();
 
         let enrolment = TestApp::enrolment("https://127.0.0.1:9/r4");
         t.app.finish_enrolment(&enrolment).unwrap();
@@ -311,6 +332,7 @@ mod tests {
         tokio::time::sleep(Duration::from_secs(10)).await;
         assert!(t.app.messages().unwrap().is_empty(), "neither the demo's message nor its late reply");
         assert!(!t.app.sync_status().revoked);
+        assert_eq!(t.app.recorder().by, crate::store::readings::EnteredBy::Patient, "the demo's relative is not kept");
         let reads = t.platform().keyring_reads();
         for _ in 0..20 {
             let _ = (t.app.service_status(), t.app.call_screen(), t.app.today());
@@ -319,12 +341,17 @@ mod tests {
 
         t.app.send_message("Hei fra det nye nettbrettet").unwrap();
         t.app.nurse_unlock("9753").unwrap();
+        let enrolled = t.app.follow_up().unwrap();
         let ended = t.app.end_follow_up(EndWith::GivingUpUnsent).await.unwrap();
         assert_eq!(ended.given_up.total(), 1, "the message that could not be sent");
         assert_eq!(t.app.mode(), Mode::Ended);
         assert_eq!(t.app.today().unwrap_err().code, "store-failed", "no store after the end");
         assert_eq!(t.app.sync_status().last_success, None);
         assert!(t.platform().enrolment().is_none());
+        // A round still under way when it ended cannot put its tokens back.
+        enrolled.keep_enrolment(t.platform(), &enrolment).unwrap();
+        assert!(t.platform().enrolment().is_none(), "an ended follow-up writes no secret");
+        drop(enrolled);
         assert_eq!(std::fs::read_dir(t.data_dir()).unwrap().count(), 0, "nothing left");
         t.app.sync_round().await;
         assert_eq!(std::fs::read_dir(t.data_dir()).unwrap().count(), 0, "a round after the end opens nothing");

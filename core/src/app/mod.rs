@@ -223,8 +223,8 @@ pub struct App<P: Platform, M: CallMedia> {
 }
 
 impl<P: Platform, M: CallMedia> App<P, M> {
-    /// Starts the app: opens the mode's store (seeding the demo in demo
-    /// mode). Problems found (and `notices` from before) are told to the
+    /// Starts the app: opens the follow-up the settings name, with its
+    /// store (seeding the demo's). Problems found (and `notices` from before) are told to the
     /// user once; they never stop the start.
     pub fn start(
         platform: P,
@@ -312,16 +312,17 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// screen there too.
     fn recorded(&self, item: ResultItem, colour: Option<Colour>) {
         self.tell(Change::Recorded { item, colour });
-        if self.mode() != Mode::Demo || !matches!(colour, Some(Colour::Yellow | Colour::Red)) {
+        if !matches!(colour, Some(Colour::Yellow | Colour::Red)) {
             return;
         }
-        // Only in this follow-up's store: two minutes on, the app may
-        // have enrolled, and a row id there is another item.
-        let Some(follow_up) = self.follow_up() else { return };
+        // Only in the demo's store, if it is the follow-up now: two minutes
+        // on, the app may have enrolled, and a row id there is another item.
+        let Some(follow_up) = self.follow_up().filter(|f| f.demo().is_some()) else { return };
         let follow_up = Arc::downgrade(&follow_up);
         let changes = self.changes.clone();
         let after = self.config.demo_seen_after;
-        let at = self.clock.now() + jiff::SignedDuration::try_from(after).unwrap_or_default();
+        let after_signed = jiff::SignedDuration::try_from(after).unwrap_or(jiff::SignedDuration::MAX);
+        let Ok(at) = self.clock.now().checked_add(after_signed) else { return };
         let seen = crate::store::readings::Seen { at, by: None };
         self.runtime.spawn(async move {
             tokio::time::sleep(after).await;

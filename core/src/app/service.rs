@@ -25,7 +25,11 @@ use crate::{
     error::{CoreError, ErrorCode},
     locale,
     settings::ServiceEnrolment,
-    store::{outbox::OutboxStatus, Store},
+    store::{
+        outbox::OutboxStatus,
+        readings::{EnteredBy, Recorder},
+        Store,
+    },
     sync::{
         client::SyncError,
         enrol,
@@ -133,7 +137,14 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         follow_up.with_store(|store| Ok(self.lift_revocation(&follow_up, store)?))?;
         let base_url = enrolment.fhir_base.clone();
         self.change_settings(|s| s.service = Some(ServiceEnrolment { base_url }))?;
-        *self.follow_up.lock().unwrap() = Some(std::sync::Arc::new(follow_up));
+        let before = self.follow_up.lock().unwrap().replace(std::sync::Arc::new(follow_up));
+        if let Some(before) = before {
+            before.close();
+        }
+        // Who records is the patient until told otherwise: a relative the
+        // old plan named is not one of the new record.
+        self.people.lock().unwrap().taken_by = Recorder::new(EnteredBy::Patient);
+        self.push_wake.notify_one();
         self.sync_soon();
         log::info!("enrolled with a follow-up service");
         Ok(())
@@ -262,10 +273,18 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// readings is logged.
     pub async fn sync_round(&self) {
         let Some(follow_up) = self.follow_up() else { return };
-        match follow_up.mode() {
-            Mode::Demo | Mode::Recovery | Mode::Ended => return,
-            Mode::Revoked if !self.refresh_while_revoked(&follow_up).await => return,
-            Mode::Revoked | Mode::Enrolled => {}
+        if matches!(follow_up.mode(), Mode::Demo | Mode::Recovery | Mode::Ended) {
+            return;
+        }
+        // One round of this follow-up at a time, its token refresh included;
+        // the ending waits for it, and a follow-up replaced or ended
+        // meanwhile starts none.
+        let _round = follow_up.round.lock().await;
+        if !self.is_current(&follow_up) {
+            return;
+        }
+        if follow_up.mode() == Mode::Revoked && !self.refresh_while_revoked(&follow_up).await {
+            return;
         }
         let enrolment = match follow_up.enrolment(&self.platform) {
             Ok(Some(e)) => e,
@@ -280,11 +299,6 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 return;
             }
         };
-        // One round at a time; the ending waits for it, then none starts.
-        let _round = follow_up.round.lock().await;
-        if !self.is_current(&follow_up) {
-            return;
-        }
         let mut store = match follow_up.connect_again(&self.config.data_dir) {
             Ok(store) => store,
             Err(error) => {

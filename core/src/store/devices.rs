@@ -51,9 +51,13 @@ impl Store {
         )?;
         let rows = stmt.query_map([], |r| {
             let service: String = r.get(1)?;
-            // Only health services are ever paired; a row that says otherwise
-            // names no device the app can use, and stays where it is.
-            let Some(service) = HealthService::from_hex(&service) else { return Ok(None) };
+            // Only health services are paired since they are typed; a row
+            // from before with another service (a device that listed one
+            // first) stays where it is, and the nurse pairs the device again.
+            let Some(service) = HealthService::from_hex(&service) else {
+                log::warn!("a paired device without a health service is left out; pair it again");
+                return Ok(None);
+            };
             Ok(Some(PairedDevice {
                 id: r.get(0)?,
                 service,

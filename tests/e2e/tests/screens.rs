@@ -211,8 +211,8 @@ async fn messages_nurse_pairing_training_and_nynorsk() {
     app.wait_for_js("return document.getElementById('training-banner').hidden").await;
 
     // A form opened in training and sent after training was switched off
-    // (here by a second hand on the core): refused, nothing stored; sent
-    // again, it counts.
+    // (here by a second hand on the core): refused, nothing stored, the
+    // form empty again; typed and sent again, it counts.
     app.click("#training button").await;
     app.wait_for_js("return !document.getElementById('training-banner').hidden").await;
     app.go("#/measure/oxygen-saturation").await;
@@ -229,6 +229,13 @@ async fn messages_nurse_pairing_training_and_nynorsk() {
     app.click("#manual-form button[type=submit]").await;
     app.wait_for_text("#notices", "Øvingsmodus ble slått av eller på mens du fylte ut").await;
     assert_eq!(app.client.execute("return location.hash", vec![]).await.unwrap(), "#/measure/oxygen-saturation");
+    // The form comes back empty, without the training note: nothing
+    // practised is sent unless typed again.
+    app.wait_for_js(
+        "return document.getElementById('manual-2708-6').value === '' && !document.querySelector('main [data-l10n-id=training-note]')",
+    )
+    .await;
+    app.type_into("#manual-2708-6", "96").await;
     app.click("#manual-form button[type=submit]").await;
     let result = app.wait_for_text("#result", "96").await;
     assert!(!result.contains("Øving"), "sent again, it counts: {result}");
