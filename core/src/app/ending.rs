@@ -64,6 +64,10 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         self.require_nurse()?;
         let mode = self.mode();
         let mut given_up = Unsent::default();
+        // What waits after the last round (the given-up notice, if the
+        // service no longer listens): anything beyond it at the close was
+        // stored while the end was under way.
+        let mut settled = Unsent::default();
         match mode {
             Mode::Ended => return Ok(Ended { given_up, tokens_revoked: false }),
             Mode::Demo => {}
@@ -82,6 +86,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                     // The notice of what was given up, when the service still listens.
                     self.sync_round().await;
                 }
+                settled = self.with_store(|s| Ok(s.unsent()?))?;
             }
         }
         self.push_forget().await;
@@ -99,7 +104,19 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 false
             }
         };
-        self.remove_everything().await?;
+        let late = self.remove_everything().await?;
+        // Stored while the end was under way (after its last round): gone
+        // with the rest, and said so.
+        if matches!(mode, Mode::Enrolled | Mode::Revoked) {
+            let more = |at_close: i64, before: i64| (at_close - before).max(0);
+            given_up.readings += more(late.readings, settled.readings);
+            given_up.answers += more(late.answers, settled.answers);
+            given_up.messages += more(late.messages, settled.messages);
+            given_up.other += more(late.other, settled.other);
+            if more(late.total(), settled.total()) > 0 {
+                log::warn!("items stored while the follow-up ended were not sent");
+            }
+        }
         log::info!("follow-up ended on this tablet");
         Ok(Ended { given_up, tokens_revoked })
     }
@@ -108,17 +125,21 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// and dropped, the store key first, then the databases with their WAL
     /// and key checks, the enrolment, then everything else in the data
     /// folder (settings, quarantine, logs, the nurse guesses). The app
-    /// then shows the goodbye.
-    async fn remove_everything(&self) -> Result<(), CoreError> {
+    /// then shows the goodbye. Returns what its store still held unsent
+    /// when it was closed.
+    async fn remove_everything(&self) -> Result<Unsent, CoreError> {
         // Taken first, so no new round or screen opens the store; a round
         // already under way (the sync loop's, its token refresh included)
         // finishes before files go, or is given up after a minute (closed,
         // it can no longer write the enrolment back).
         let follow_up = self.follow_up.lock().unwrap().take();
+        let mut late = Unsent::default();
         if let Some(follow_up) = follow_up {
             follow_up.close();
             let _round = tokio::time::timeout(ROUND_WAIT, follow_up.round.lock()).await;
-            drop(follow_up.close_store());
+            if let Some(store) = follow_up.close_store() {
+                late = store.unsent().unwrap_or_default();
+            }
         }
         *self.pending_enrolment.lock().unwrap() = None;
         let mut failures = Vec::new();
@@ -141,7 +162,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             people.guesses = super::nurse::Guesses::default();
         }
         if failures.is_empty() {
-            Ok(())
+            Ok(late)
         } else {
             log::error!("the end of the follow-up left something behind: {}", failures.join("; "));
             Err(CoreError::new(ErrorCode::EndIncomplete, failures.join("; ")))
