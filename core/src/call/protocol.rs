@@ -5,12 +5,18 @@
 
 use serde::Serialize;
 
-/// A STUN or TURN server for ICE.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// A STUN or TURN server for ICE. `Debug` leaves the credential out.
+#[derive(Clone, Default, PartialEq, Eq, Serialize)]
 pub struct IceServer {
     pub urls: Vec<String>,
     pub username: String,
     pub credential: String,
+}
+
+impl std::fmt::Debug for IceServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IceServer").field("urls", &self.urls).finish_non_exhaustive()
+    }
 }
 
 /// When a TURN server's credentials stop working, if they are the TURN
@@ -148,6 +154,19 @@ mod tests {
     use super::*;
 
     const CHROMIUM_OFFER: &str = "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111 63 9 0 8\r\na=rtpmap:111 opus/48000/2\r\na=rtpmap:63 red/48000/2\r\nm=video 9 UDP/TLS/RTP/SAVPF 96 97 102\r\na=rtpmap:96 VP8/90000\r\na=rtpmap:97 rtx/90000\r\na=rtpmap:102 H264/90000\r\n";
+
+    /// A log line or a panic that prints an ICE server shows no credential.
+    #[test]
+    fn an_ice_servers_debug_shows_no_credential() {
+        let server = IceServer {
+            urls: vec!["turn:turn.example.no:3478".into()],
+            username: "1764500000:heima".into(),
+            credential: "s3cr3t-credential".into(),
+        };
+        let shown = format!("{server:?} {:?}", vec![server.clone()]);
+        assert!(shown.contains("turn.example.no"), "{shown}");
+        assert!(!shown.contains("s3cr3t-credential") && !shown.contains("1764500000"), "{shown}");
+    }
 
     #[test]
     fn payload_types_come_from_the_other_sides_sdp() {

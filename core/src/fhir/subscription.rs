@@ -52,12 +52,21 @@ fn refuse(why: impl Into<String>) -> PushFormatError {
 }
 
 /// What `$get-ws-binding-token` gave: a single-use token, when it expires,
-/// and where to connect.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// and where to connect. `Debug` leaves the token out.
+#[derive(Clone, PartialEq, Eq)]
 pub struct BindingToken {
     pub token: String,
     pub expires: Option<Timestamp>,
     pub websocket_url: String,
+}
+
+impl std::fmt::Debug for BindingToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BindingToken")
+            .field("expires", &self.expires)
+            .field("websocket_url", &self.websocket_url)
+            .finish_non_exhaustive()
+    }
 }
 
 impl BindingToken {
@@ -196,6 +205,19 @@ pub fn read_notification(text: &str) -> Result<Notification, PushFormatError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A log line or a panic that prints a binding token shows no token.
+    #[test]
+    fn a_binding_tokens_debug_shows_no_token() {
+        let token = BindingToken {
+            token: "single-use-token-123".into(),
+            expires: None,
+            websocket_url: "wss://fhir.example.no/ws".into(),
+        };
+        let shown = format!("{token:?}");
+        assert!(shown.contains("wss://fhir.example.no/ws"), "{shown}");
+        assert!(!shown.contains("single-use-token-123"), "{shown}");
+    }
 
     fn status(kind: &str, since: &str, events: &[(&str, &str)]) -> String {
         let mut parameters = vec![
