@@ -236,7 +236,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         with: SessionWith,
         origin: SessionOrigin,
     ) -> SessionReport {
-        let plan = follow_up.as_ref().and_then(|f| f.with_store(|s| Ok(f.plan_now(s, self.clock())?)).ok().flatten());
+        let plan = follow_up.as_ref().and_then(|f| f.with_plan(self.clock(), |_, plan| Ok(plan)).ok().flatten());
         let tz = self.clock.time_zone();
         let (last_sequence, set_clock, wait) = match with {
             SessionWith::Paired { last_sequence } => (last_sequence, true, WATCH_QUIET_AFTER),

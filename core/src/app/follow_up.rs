@@ -182,7 +182,7 @@ impl FollowUp {
     /// The plan in force now in `store` (this follow-up's): which version
     /// is asked of the store each time, and a version is read from FHIR
     /// only once.
-    pub fn plan_now(&self, store: &Store, clock: &dyn Clock) -> Result<Option<CarePlan>, StoreError> {
+    fn plan_now(&self, store: &Store, clock: &dyn Clock) -> Result<Option<CarePlan>, StoreError> {
         let Some(version) = store.plan_version_in_force(clock.now())? else { return Ok(None) };
         let mut kept = self.plan.lock().unwrap();
         if let Some(plan) = kept.as_ref().filter(|p| p.version == version) {
@@ -243,6 +243,16 @@ impl FollowUp {
     pub fn with_store_mut<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, CoreError>) -> Result<T, CoreError> {
         let mut guard = self.store.lock().unwrap();
         f(guard.as_mut().ok_or_else(super::not_open)?)
+    }
+
+    /// Runs `f` on this follow-up's open store with the plan in force in
+    /// it ([`FollowUp::plan_now`]).
+    pub fn with_plan<T>(
+        &self,
+        clock: &dyn Clock,
+        f: impl FnOnce(&Store, Option<CarePlan>) -> Result<T, CoreError>,
+    ) -> Result<T, CoreError> {
+        self.with_store(|store| f(store, self.plan_now(store, clock)?))
     }
 
     /// Closes the store (the ending, before the files go; tests).

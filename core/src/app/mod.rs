@@ -398,11 +398,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         &self,
         f: impl FnOnce(&Store, Option<crate::plan::CarePlan>) -> Result<T, CoreError>,
     ) -> Result<T, CoreError> {
-        let follow_up = self.follow_up().ok_or_else(not_open)?;
-        let guard = follow_up.store.lock().unwrap();
-        let store = guard.as_ref().ok_or_else(not_open)?;
-        let plan = follow_up.plan_now(store, self.clock())?;
-        f(store, plan)
+        self.follow_up().ok_or_else(not_open)?.with_plan(self.clock(), f)
     }
 
     /// The enrolment, as the follow-up keeps it (read from the keyring
@@ -413,16 +409,12 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
     /// Runs `f` on the open store.
     pub fn with_store<T>(&self, f: impl FnOnce(&Store) -> Result<T, CoreError>) -> Result<T, CoreError> {
-        let follow_up = self.follow_up().ok_or_else(not_open)?;
-        let guard = follow_up.store.lock().unwrap();
-        f(guard.as_ref().ok_or_else(not_open)?)
+        self.follow_up().ok_or_else(not_open)?.with_store(f)
     }
 
     /// Runs `f` on the open store, mutably.
     pub fn with_store_mut<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, CoreError>) -> Result<T, CoreError> {
-        let follow_up = self.follow_up().ok_or_else(not_open)?;
-        let mut guard = follow_up.store.lock().unwrap();
-        f(guard.as_mut().ok_or_else(not_open)?)
+        self.follow_up().ok_or_else(not_open)?.with_store_mut(f)
     }
 
     fn random_bytes<const N: usize>(&self) -> Result<[u8; N], CoreError> {

@@ -74,10 +74,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let follow_up = self.follow_up().ok_or_else(super::not_open)?;
         let demo = follow_up.demo();
         let name = demo.map(|demo| demo.patient_name.as_str());
-        let store = follow_up.store.lock().unwrap();
-        let store = store.as_ref().ok_or_else(super::not_open)?;
-        let plan = follow_up.plan_now(store, self.clock())?;
-        Ok(today::view_of(store, plan, self.clock(), demo.is_some(), name)?)
+        follow_up
+            .with_plan(self.clock(), |store, plan| Ok(today::view_of(store, plan, self.clock(), demo.is_some(), name)?))
     }
 
     /// The patient has been told that the plan changed up to `version`.
