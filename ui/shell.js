@@ -10,8 +10,9 @@ import { pick, setMessage } from "./i18n.js";
 import { formatValue, showError, showNotice, clearErrors } from "./dom.js";
 
 /** `onChange`: what the screen on show does when the core tells a change
- * (each screen sets its own when it is drawn; none: nothing). `notice`:
- * a notice shown now that stays through the next move. */
+ * (the router sets it from `listen` when it shows a screen; none:
+ * nothing). `notice`: a notice shown now that stays through the next
+ * move. */
 export const app = { settings: null, status: null, onChange: null, notice: null };
 
 /** What a form drawn with `status` is for: practice in training, else
@@ -25,6 +26,20 @@ export function formFor(status) {
 export function tellNotice(id, code) {
   app.notice = { id, code, keep: true };
   showNotice(id, code);
+}
+
+/** What each drawn screen does when it is shown and when the core tells
+ * a change (`listen`), kept with the screen's element. */
+const listeners = new WeakMap();
+
+/** Says what `screen` does while it is on show: `changed(change)` when the
+ * core tells a change, `shown()` once it is in the window. The router
+ * hands them over only for the draw it shows, so a slower draw that a
+ * newer one overtook never hears a change nor starts anything. Returns
+ * `screen`. */
+export function listen(screen, { changed = null, shown = null } = {}) {
+  listeners.set(screen, { changed, shown });
+  return screen;
 }
 
 const main = () => document.getElementById("main");
@@ -96,6 +111,9 @@ export async function route({ fresh = true } = {}) {
     if (main().dataset.screen === "restart" || mine !== drawing) return;
     main().replaceChildren(screen);
     main().dataset.screen = name;
+    const on = listeners.get(screen);
+    app.onChange = on ? on.changed : null;
+    if (on && on.shown) on.shown();
     // After a move, the new screen's heading is where a screen reader starts.
     if (document.activeElement && document.activeElement.closest("nav")) {
       const h = document.getElementById("screen-heading");

@@ -9,7 +9,7 @@ import { invoke } from "../ipc.js";
 import { hasMessage, setMessage, t } from "../i18n.js";
 import { el, button, heading, showError, announce } from "../dom.js";
 import { serviceAnswers } from "./help.js";
-import { app } from "../shell.js";
+import { listen } from "../shell.js";
 
 /** The message for how a call ended (or why it was not made): its own
  * words where the locale has them, else the general ones. */
@@ -178,7 +178,7 @@ export async function renderCall(_params, status) {
         if (first) first.focus({ preventScroll: true });
       }
       shown = group;
-      if (group === "active") picturesCome();
+      if (group === "active" && section.isConnected) picturesCome();
     }
     section.dataset.state = view.phase;
     cameraOn = view.camera_on;
@@ -196,7 +196,10 @@ export async function renderCall(_params, status) {
   }
 
   await tick();
-  // Then the core tells each change of the call.
-  app.onChange = (change) => { if (change.change === "call") show(change.screen); };
-  return section;
+  // Then the core tells each change of the call; the pictures come only
+  // to the screen on show.
+  return listen(section, {
+    changed: (change) => { if (change.change === "call") show(change.screen); },
+    shown: () => { if (shown === "active") picturesCome(); },
+  });
 }

@@ -7,7 +7,7 @@
 import { invoke } from "../ipc.js";
 import { formatTag, t } from "../i18n.js";
 import { el, heading, formatValue, SIGN } from "../dom.js";
-import { app, redraw } from "../shell.js";
+import { listen, redraw } from "../shell.js";
 
 const PERIODS = [7, 30, 90];
 const BAND = { green: "rgba(22, 122, 52, 0.16)", yellow: "rgba(214, 170, 0, 0.22)", red: "rgba(178, 34, 34, 0.16)" };
@@ -106,14 +106,22 @@ function table(history, demo) {
   return tableEl;
 }
 
+/** What makes the history draw itself afresh. */
+const HISTORY_CHANGES = new Set(["recorded", "acknowledged", "sync", "missed"]);
+
 export async function renderHistory(params, status) {
+  return listen(await drawHistory(params, status), {
+    changed: (change) => { if (HISTORY_CHANGES.has(change.change)) return redraw(); },
+  });
+}
+
+async function drawHistory(params, status) {
   // Which kinds, and in what order (the plan's first): the core's list.
   const choices = await invoke("measurement_kinds");
   const kind = choices.some((c) => c.kind === params[0]) ? params[0] : null;
   const days = PERIODS.includes(Number(params[1])) ? Number(params[1]) : 30;
   const section = el("section", "screen screen--history");
   section.append(heading("history-heading"));
-  app.onChange = (change) => { if (["recorded", "acknowledged", "sync", "missed"].includes(change.change)) return redraw(); };
   const kinds = el("div", "segmented");
   kinds.setAttribute("role", "group");
   kinds.setAttribute("aria-label", t("history-choose-kind"));

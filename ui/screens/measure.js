@@ -5,7 +5,7 @@
 // whom to call.
 
 import { invoke } from "../ipc.js";
-import { app, formFor, redraw } from "../shell.js";
+import { formFor, listen, redraw } from "../shell.js";
 import { pick, t } from "../i18n.js";
 import { el, heading, button, linkButton, radioChoice, formatValue, showError, clearErrors, announce, SIGN, colourOf } from "../dom.js";
 import { causeLine, hasCalls, helpBlock, readButton, whomNow } from "./help.js";
@@ -240,6 +240,5 @@ export async function renderResult(params, status) {
   if (read) section.append(read);
   section.append(linkButton("result-to-today", "#/today"), linkButton("result-to-history", `#/history/${r.kind}/7`));
   // The service's "seen" and "sent" show as they come.
-  app.onChange = (change) => { if (["sync", "acknowledged", "missed"].includes(change.change)) return redraw(); };
-  return section;
+  return listen(section, { changed: (change) => { if (["sync", "acknowledged", "missed"].includes(change.change)) return redraw(); } });
 }

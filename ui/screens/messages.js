@@ -5,7 +5,7 @@
 import { invoke } from "../ipc.js";
 import { formatMoment, t } from "../i18n.js";
 import { el, heading, linkButton, showError, clearErrors, announce } from "../dom.js";
-import { app, refreshChrome } from "../shell.js";
+import { listen, refreshChrome } from "../shell.js";
 import { takenBy } from "./measure.js";
 import { serviceAnswers } from "./help.js";
 
@@ -81,10 +81,9 @@ export async function renderMessages(_params, status) {
   }
   section.append(area, form);
   // A reply shows as it comes (the draft in the box stays as it is).
-  app.onChange = (change) => { if (["messages", "missed"].includes(change.change)) return refreshThread(); };
   if (status.unread > 0) {
     await invoke("mark_messages_read");
     refreshChrome().catch(showError);
   }
-  return section;
+  return listen(section, { changed: (change) => { if (["messages", "missed"].includes(change.change)) return refreshThread(); } });
 }

@@ -8,8 +8,8 @@
 import { invoke } from "../ipc.js";
 import { t } from "../i18n.js";
 import { el, heading, button, clearErrors, announce, deviceItem, fieldForm, showError } from "../dom.js";
-import { redraw, refreshChrome, route } from "../shell.js";
-import { pairedList, renderServiceStatus, watchServiceStatus } from "./settings.js";
+import { listen, redraw, refreshChrome, route } from "../shell.js";
+import { pairedList, renderServiceStatus, serviceStatusWatch } from "./settings.js";
 
 function lockScreen(status) {
   const section = el("section", "screen screen--nurse");
@@ -244,8 +244,9 @@ export async function renderNurse(_params, status) {
   if (status.mode !== "demo") section.append(ending());
   section.append(lockButton());
   // Locked by the core (left idle): the lock screen comes back at once.
-  watchServiceStatus((change) => {
-    if (change.change === "nurse-lock" && !change.unlocked) return redraw();
+  return listen(section, {
+    changed: serviceStatusWatch((change) => {
+      if (change.change === "nurse-lock" && !change.unlocked) return redraw();
+    }),
   });
-  return section;
 }

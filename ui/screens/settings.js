@@ -6,7 +6,7 @@
 import { invoke } from "../ipc.js";
 import { loadLocale, t, errorText, formatMoment } from "../i18n.js";
 import { el, heading, button, radioChoice, showError, announce, linkButton, deviceItem } from "../dom.js";
-import { app, retranslateData } from "../shell.js";
+import { app, listen, retranslateData } from "../shell.js";
 
 const LANGUAGES = ["nb", "nn", "en"];
 const TEXT_SIZES = ["normal", "large", "largest"];
@@ -106,11 +106,11 @@ export function renderServiceStatus(status) {
   return box;
 }
 
-/** Keeps the status block current while it is on screen: it is drawn
- * afresh when the core tells of sync (and of anything else the screen
- * wants to follow, by `also`). */
-export function watchServiceStatus(also = () => {}) {
-  app.onChange = async (change) => {
+/** What keeps the status block current while it is on screen (for
+ * `listen`): it is drawn afresh when the core tells of sync (and of
+ * anything else the screen wants to follow, by `also`). */
+export function serviceStatusWatch(also = () => {}) {
+  return async (change) => {
     if (!["sync", "sync-progress", "missed", "training", "nurse-lock"].includes(change.change)) return also(change);
     const old = document.getElementById("service-status");
     if (!old) return also(change);
@@ -149,8 +149,7 @@ export async function renderSettings(_params, status) {
   const nurse = el("section", "nurse-entry");
   nurse.append(el("h2", null, "nurse-entry-heading"), linkButton("nurse-open", "#/nurse"));
   section.append(nurse);
-  watchServiceStatus();
-  return section;
+  return listen(section, { changed: serviceStatusWatch() });
 }
 
 /** Paired devices with battery and when last seen. */
@@ -207,6 +206,5 @@ export async function renderDevices(_params, appStatus) {
   };
   await show();
   // The check at start ends: the core tells.
-  app.onChange = (change) => { if (["bluetooth", "missed"].includes(change.change)) return show(); };
-  return section;
+  return listen(section, { changed: (change) => { if (["bluetooth", "missed"].includes(change.change)) return show(); } });
 }

@@ -10,7 +10,7 @@
 import { invoke } from "../ipc.js";
 import { formatMoment, pick, t } from "../i18n.js";
 import { el, heading, button, linkButton, announce, colourOf } from "../dom.js";
-import { app, redraw } from "../shell.js";
+import { listen, redraw } from "../shell.js";
 import { cardFrame, resultCard } from "./measure.js";
 import { activityText, callLink, dateLocal, hasCalls, timingText, whomNow } from "./help.js";
 
@@ -257,8 +257,13 @@ function openResults(open, view) {
 /** What makes the today screen draw itself afresh. */
 const TODAY_CHANGES = new Set(["recorded", "result-read", "acknowledged", "plan-changed", "plan-refused", "sync", "training", "missed"]);
 
-export async function renderToday(_params, status) {
-  app.onChange = (change) => { if (TODAY_CHANGES.has(change.change)) return redraw(); };
+export async function renderToday(params, status) {
+  return listen(await drawToday(params, status), {
+    changed: (change) => { if (TODAY_CHANGES.has(change.change)) return redraw(); },
+  });
+}
+
+async function drawToday(_params, status) {
   if (status.mode === "ended") return renderGoodbye();
   if (status.mode === "recovery") return renderRecovery();
   if (status.mode === "revoked") return renderRevoked(status);

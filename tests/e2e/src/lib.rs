@@ -423,11 +423,25 @@ impl App {
 
     /// On the call screen: waits until the nurse's picture has been
     /// replaced `count` times and is a real 640×480 picture.
+    /// On a timeout it says how far the pictures came.
     pub async fn wait_for_call_pictures(&self, count: u32) {
-        self.wait_for_js(&format!(
-            "const img = document.getElementById('call-remote'); return !!img && Number(img.dataset.frame || 0) >= {count} && img.complete && img.naturalWidth === 640 && img.naturalHeight === 480"
-        ))
-        .await;
+        let script = "const img = document.getElementById('call-remote'); \
+            return img ? [Number(img.dataset.frame || 0), img.complete ? img.naturalWidth : -1, img.naturalHeight] : null";
+        let started = Instant::now();
+        loop {
+            let seen = self.client.execute(script, vec![]).await;
+            if let Ok(Value::Array(seen)) = &seen {
+                let seen: Vec<i64> = seen.iter().map(|v| v.as_i64().unwrap_or(-2)).collect();
+                if seen[0] >= i64::from(count) && seen[1] == 640 && seen[2] == 480 {
+                    return;
+                }
+            }
+            assert!(
+                started.elapsed() < WAIT,
+                "no {count} pictures of 640×480 from the other side: [frames, width, height] {seen:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Checks a screen: no axe violations, every target at least 48 px,

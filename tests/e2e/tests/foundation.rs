@@ -7,7 +7,8 @@
 //! the security setup (the webview may call only the app's own commands and
 //! runs no inline script), a panic and the restart screen, and a second
 //! start handing its `heima-enrol:` link to the first copy (over a session
-//! bus of the test's own).
+//! bus of the test's own), and the router keeping only the shown draw's
+//! listener.
 
 use heima_e2e::{App, Launch};
 use serde_json::Value;
@@ -366,4 +367,43 @@ async fn a_second_start_hands_its_link_to_the_first_copy() {
     assert!(app.texts("#enrol-confirm-question").await.iter().all(|t| t.is_empty()), "nothing sent yet");
     app.close().await;
     drop(bus);
+}
+
+/// Two draws of one screen overlap and the first ends last (a change the
+/// core told redraws the screen while the move to it is still drawing, as
+/// when a call rings during a sync): only the draw on show hears the
+/// changes and is told it is shown, so an overtaken call screen never
+/// takes the call's pictures or its changes.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_overtaken_draw_never_hears_the_changes() {
+    let data = tempfile::tempdir().unwrap();
+    let app = App::start(Launch { data_dir: Some(data.path()), ..Launch::default() }).await;
+    let script = r##"
+        const done = arguments[arguments.length - 1];
+        (async () => {
+          const shell = await import("./shell.js");
+          const heard = [], shown = [];
+          let draws = 0;
+          shell.registerScreens({
+            today: async () => document.createElement("section"),
+            plan: async () => {
+              const n = ++draws;
+              // The first draw is slow: the second overtakes it.
+              if (n === 1) await new Promise((r) => setTimeout(r, 400));
+              const section = document.createElement("section");
+              section.dataset.draw = String(n);
+              return shell.listen(section, { changed: () => heard.push(n), shown: () => shown.push(n) });
+            },
+          });
+          location.hash = "#/plan";
+          await new Promise((r) => setTimeout(r, 50));
+          await shell.redraw();
+          await new Promise((r) => setTimeout(r, 800));
+          if (shell.app.onChange) await shell.app.onChange({ change: "sync" });
+          done({ heard, shown, on_show: document.querySelector("#main > section").dataset.draw });
+        })().catch((e) => done({ error: String(e) }));
+    "##;
+    let answer = app.client.execute_async(script, vec![]).await.unwrap();
+    assert_eq!(answer, serde_json::json!({ "heard": [2], "shown": [2], "on_show": "2" }), "{answer}");
+    app.close().await;
 }
