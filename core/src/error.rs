@@ -49,6 +49,9 @@ error_codes! {
     /// The installation's configuration file cannot be read (names the
     /// file and line); the app starts with safe defaults.
     ConfigInvalid = "config-invalid",
+    /// The user's configuration file sets what only the system-wide one may
+    /// (whom the tablet trusts, kiosk): not used (args: file, line, key).
+    ConfigSystemOnly = "config-system-only",
     /// A relative chosen to record who is not in the plan's care team.
     RelativeUnknown = "relative-unknown",
     DecodeTooShort = "decode-too-short",

@@ -66,3 +66,4 @@ error-end-incomplete = Not everything could be removed from the tablet. Restart 
 error-export-failed = Your data could not be saved as a file. Try again, or ask your nurse.
 error-relative-unknown = This relative is not in your plan. Choose "Another relative".
 error-config-invalid = The settings file { $file } has an error on line { $line }. Heima uses safe defaults until it is fixed. Tell your IT department.
+error-config-system-only = The settings file { $file } sets { $key } on line { $line }. Only the settings file for the whole machine may set that, so Heima does not use it. Tell your IT department.

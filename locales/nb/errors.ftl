@@ -66,3 +66,4 @@ error-end-incomplete = Ikke alt kunne slettes fra nettbrettet. Start appen på n
 error-export-failed = Dataene kunne ikke lagres som fil. Prøv igjen, eller spør sykepleieren.
 error-relative-unknown = Denne pårørende står ikke i planen din. Velg «En annen pårørende».
 error-config-invalid = Innstillingsfilen { $file } har en feil på linje { $line }. Heima bruker trygge standardverdier til feilen er rettet. Si fra til IT-avdelingen.
+error-config-system-only = Innstillingsfilen { $file } setter { $key } på linje { $line }. Bare innstillingsfilen for hele maskinen kan sette det, så Heima bruker det ikke. Si fra til IT-avdelingen.

@@ -66,3 +66,4 @@ error-end-incomplete = Ikkje alt kunne slettast frå nettbrettet. Start appen p�
 error-export-failed = Dataa kunne ikkje lagrast som fil. Prøv igjen, eller spør sjukepleiaren.
 error-relative-unknown = Denne pårørande står ikkje i planen din. Vel «Ein annan pårørande».
 error-config-invalid = Innstillingsfila { $file } har ein feil på linje { $line }. Heima brukar trygge standardverdiar til feilen er retta. Sei frå til IT-avdelinga.
+error-config-system-only = Innstillingsfila { $file } set { $key } på linje { $line }. Berre innstillingsfila for heile maskina kan setje det, så Heima brukar det ikkje. Sei frå til IT-avdelinga.

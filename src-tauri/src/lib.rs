@@ -186,7 +186,9 @@ pub fn run() {
                 platform::move_old_secrets();
             }
             let data_dir = data_dir(app)?;
-            let (installation, mut notices) = installation_file::read();
+            let system_config =
+                variable(Variable::SystemConfig).map(PathBuf::from).unwrap_or_else(installation_file::system_path);
+            let (installation, mut notices) = installation_file::read(system_config);
             let lookup = variable;
             let runtime = tauri::async_runtime::handle().inner().clone();
             let config = AppConfig::from_installation(

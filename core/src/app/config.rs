@@ -2,8 +2,9 @@
 //! configuration file (`installation.rs`) and, for tests and development,
 //! variables ([`Variable`]: the nurse code, the activation endpoint, the
 //! trusted services, plain http to loopback, what a call sends instead of
-//! the camera, relay-only calls, a test clock), read through a lookup the
-//! shell passes (the environment, in debug builds only). Which variables
+//! the camera, relay-only calls, a test clock, the system-wide file's
+//! place), read through a lookup the shell passes (the environment, in
+//! debug builds only). Which variables
 //! there are, what they mean and what a bad value does are decided here; a
 //! bad value is told to the user and the app starts with the safe default.
 //! Also the settings a new tablet starts with.
@@ -72,6 +73,9 @@ pub enum Variable {
     /// Seconds the demo's nurse takes to see a yellow or red result
     /// (tests of a red leaving the today screen; the default is 2 minutes).
     DemoSeenAfter,
+    /// Where the system-wide configuration file is read from instead of
+    /// its place (tests of what only that file may set).
+    SystemConfig,
 }
 
 impl Variable {
@@ -86,6 +90,7 @@ impl Variable {
             Variable::IceTransports => "HEIMA_ICE_TRANSPORTS",
             Variable::TestClock => "HEIMA_TEST_CLOCK",
             Variable::DemoSeenAfter => "HEIMA_DEMO_SEEN_AFTER",
+            Variable::SystemConfig => "HEIMA_SYSTEM_CONFIG",
         }
     }
 }

@@ -2,10 +2,14 @@
 //! hands out: the trusted services, the default activation endpoint, kiosk
 //! mode, and the language and text size a new tablet starts with. TOML, read
 //! by the `toml` crate (its errors carry where they are). The shell reads
-//! the system-wide file and the user's own; the user's values replace the
-//! system's key by key. A file that cannot be read is told with its file and
-//! line (the error's args), and its values are not used (the safe defaults
-//! are). Example and places: README.md, "Managed installations".
+//! the system-wide file (the administrator's) and the user's own. Only the
+//! system-wide file may set what decides whom the tablet trusts or how it is
+//! locked down (trusted services, activation endpoint, kiosk): the user's
+//! file may set only personal preferences (language, text size), replacing
+//! the system's key by key, and a key it may not set is told and not used.
+//! A file that cannot be read is told with its file and line (the error's
+//! args), and its values are not used (the safe defaults are). Example and
+//! places: README.md, "Managed installations".
 
 use serde::Deserialize;
 
@@ -36,6 +40,41 @@ struct File {
     trusted_service: Option<Vec<TrustedEntry>>,
 }
 
+/// Whose file it is: the administrator's, system-wide (it may set
+/// everything), or the user's own (personal preferences only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigSource {
+    System,
+    User,
+}
+
+/// One configuration file as read: whose, its name (for messages) and text.
+#[derive(Debug, Clone, Copy)]
+pub struct ConfigFile<'a> {
+    pub source: ConfigSource,
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+/// The keys only the system-wide file may set: each widens whom the tablet
+/// trusts or loosens how it is locked down. A key added later that does so
+/// belongs here (`File::system_only_keys` is checked against it).
+const SYSTEM_ONLY_KEYS: [&str; 3] = ["activation_endpoint", "kiosk", "trusted_service"];
+
+impl File {
+    /// The system-only keys this file sets.
+    fn system_only_keys(&self) -> Vec<&'static str> {
+        let File { activation_endpoint, kiosk, language: _, text_size: _, trusted_service } = self;
+        let set = [activation_endpoint.is_some(), kiosk.is_some(), trusted_service.is_some()];
+        SYSTEM_ONLY_KEYS.into_iter().zip(set).filter(|(_, set)| *set).map(|(key, _)| key).collect()
+    }
+
+    /// The file with only its personal preferences.
+    fn personal_only(self) -> File {
+        File { language: self.language, text_size: self.text_size, ..File::default() }
+    }
+}
+
 /// The installation, both files merged.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Installation {
@@ -60,13 +99,19 @@ fn problem(name: &str, line: usize, what: impl std::fmt::Display) -> CoreError {
         .with_arg("line", line.to_string())
 }
 
+/// The 1-based line where `key` is set, or its table begins
+/// (`[[trusted_service]]`), in `text` (1 if not found).
+fn line_with(text: &str, key: &str) -> usize {
+    text.lines().position(|l| l.trim_start().trim_start_matches('[').starts_with(key)).map_or(1, |i| i + 1)
+}
+
 /// Reads one file (`name` for messages); every value is checked.
 fn read(name: &str, text: &str) -> Result<File, CoreError> {
     let file: File = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
         problem(name, line, e.message())
     })?;
-    let line_with = |key: &str| text.lines().position(|l| l.trim_start().starts_with(key)).map_or(1, |i| i + 1);
+    let line_with = |key: &str| line_with(text, key);
     if let Some(tag) = &file.language {
         Locale::from_tag(tag).map_err(|_| problem(name, line_with("language"), format!("unknown language {tag:?}")))?;
     }
@@ -86,16 +131,37 @@ fn read(name: &str, text: &str) -> Result<File, CoreError> {
 }
 
 impl Installation {
-    /// Reads the files in order (system-wide first, then the user's), as
-    /// `(name, text)`; later values replace earlier ones key by key. A file
-    /// with a problem is left out and its problem returned (naming the file
-    /// and the line).
-    pub fn from_files(files: &[(&str, &str)]) -> (Installation, Vec<CoreError>) {
+    /// Reads the files in order (system-wide first, then the user's);
+    /// later values replace earlier ones key by key. A file with a problem
+    /// is left out and its problem returned (naming the file and the
+    /// line); a key the user's file may not set is left out and told
+    /// (`config-system-only`, naming the file, the line and the key).
+    pub fn from_files(files: &[ConfigFile]) -> (Installation, Vec<CoreError>) {
         let mut merged = File::default();
         let mut problems = vec![];
-        for (name, text) in files {
+        for &ConfigFile { source, name, text } in files {
             match read(name, text) {
                 Ok(file) => {
+                    let file = match source {
+                        ConfigSource::System => file,
+                        ConfigSource::User => {
+                            for key in file.system_only_keys() {
+                                problems.push(
+                                    CoreError::new(
+                                        ErrorCode::ConfigSystemOnly,
+                                        format!(
+                                            "{name}, line {}: {key} is read from the system-wide file only",
+                                            line_with(text, key)
+                                        ),
+                                    )
+                                    .with_arg("file", name)
+                                    .with_arg("line", line_with(text, key).to_string())
+                                    .with_arg("key", key),
+                                );
+                            }
+                            file.personal_only()
+                        }
+                    };
                     merged.activation_endpoint = file.activation_endpoint.or(merged.activation_endpoint);
                     merged.kiosk = file.kiosk.or(merged.kiosk);
                     merged.language = file.language.or(merged.language);
@@ -140,9 +206,17 @@ origin = "https://dho.heimbas.kommune.no"
 name = "Heimbas kommune"
 "#;
 
+    fn system(text: &str) -> ConfigFile<'_> {
+        ConfigFile { source: ConfigSource::System, name: "system", text }
+    }
+
+    fn user(text: &str) -> ConfigFile<'_> {
+        ConfigFile { source: ConfigSource::User, name: "user", text }
+    }
+
     #[test]
     fn the_system_file_sets_up_the_installation() {
-        let (installation, problems) = Installation::from_files(&[("/etc/heima/config.toml", SYSTEM)]);
+        let (installation, problems) = Installation::from_files(&[system(SYSTEM)]);
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(
             installation,
@@ -160,13 +234,64 @@ name = "Heimbas kommune"
     }
 
     #[test]
-    fn the_users_file_replaces_key_by_key() {
-        let user = "kiosk = false\nlanguage = \"nb\"\n";
-        let (installation, problems) = Installation::from_files(&[("system", SYSTEM), ("user", user)]);
+    fn the_users_file_replaces_preferences_key_by_key() {
+        let (installation, problems) = Installation::from_files(&[system(SYSTEM), user("language = \"nb\"\n")]);
         assert!(problems.is_empty());
-        assert_eq!((installation.kiosk, installation.language), (false, Some(Locale::Bokmal)));
+        assert_eq!(installation.language, Some(Locale::Bokmal));
+        assert_eq!(installation.text_size, Some(TextSize::Large), "kept from the system file");
         assert_eq!(installation.trusted.len(), 1, "kept from the system file");
-        assert_eq!(installation.text_size, Some(TextSize::Large));
+    }
+
+    /// A previous borrower of a lent tablet writes the user's file to
+    /// trust a service of their own, send typed activation codes there, or
+    /// leave kiosk mode: none of it counts, each key is told with its line,
+    /// and the file's own preferences still apply.
+    #[test]
+    fn the_users_file_cannot_widen_trust_or_leave_kiosk() {
+        let hostile = r#"text_size = "largest"
+activation_endpoint = "https://codes.attacker.example/activate"
+kiosk = false
+
+[[trusted_service]]
+origin = "https://fhir.attacker.example"
+name = "Heimbas kommune"
+"#;
+        for files in [vec![system(SYSTEM), user(hostile)], vec![user(hostile)]] {
+            let (installation, problems) = Installation::from_files(&files);
+            let told: Vec<(&str, &str)> = problems
+                .iter()
+                .map(|p| {
+                    assert_eq!(p.code, ErrorCode::ConfigSystemOnly);
+                    assert_eq!(p.args["file"], "user");
+                    (p.args["key"].as_str(), p.args["line"].as_str())
+                })
+                .collect();
+            assert_eq!(told, [("activation_endpoint", "2"), ("kiosk", "3"), ("trusted_service", "5")]);
+            assert!(installation.trusted.iter().all(|t| !t.origin.contains("attacker")), "{:?}", installation.trusted);
+            assert!(installation.activation_endpoint.as_deref().is_none_or(|e| !e.contains("attacker")));
+            assert_eq!(installation.text_size, Some(TextSize::Largest), "a preference still counts");
+            if files.len() == 2 {
+                assert!(installation.kiosk, "kiosk stays on");
+                assert_eq!(installation.trusted.len(), 1);
+            }
+        }
+    }
+
+    /// Every key of the file is either personal or listed as system-only,
+    /// so a key added later is decided on, not let through by default.
+    #[test]
+    fn every_key_is_personal_or_system_only() {
+        let all_set = File {
+            activation_endpoint: Some(String::new()),
+            kiosk: Some(true),
+            language: Some(String::new()),
+            text_size: Some(TextSize::Large),
+            trusted_service: Some(vec![]),
+        };
+        assert_eq!(all_set.system_only_keys(), SYSTEM_ONLY_KEYS);
+        let personal = all_set.personal_only();
+        assert!(personal.system_only_keys().is_empty());
+        assert!(personal.language.is_some() && personal.text_size.is_some());
     }
 
     /// Each broken file is told with its line, and none of its values is used.
@@ -182,7 +307,7 @@ name = "Heimbas kommune"
             ("[[trusted_service]]\norigin = \"https://x.example.no\"\n", 1, "name"),
         ];
         for (text, line, says) in cases {
-            let (installation, problems) = Installation::from_files(&[("system", SYSTEM), ("user", text)]);
+            let (installation, problems) = Installation::from_files(&[system(SYSTEM), user(text)]);
             assert_eq!(problems.len(), 1, "{text:?}");
             let p = &problems[0];
             assert_eq!(p.code, ErrorCode::ConfigInvalid);

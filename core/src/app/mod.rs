@@ -40,7 +40,7 @@ pub use config::{AppConfig, Variable};
 pub use devices::{FoundDevice, SessionOrigin, SessionWith};
 pub use ending::{EndWith, Ended};
 pub use follow_up::{SyncStatus, REVOKED_SETTING};
-pub use installation::Installation;
+pub use installation::{ConfigFile, ConfigSource, Installation};
 pub use loops::{DEVICE_ASK_EVERY, REMINDER_EVERY};
 pub use nurse::{FormFor, Recorders, DEMO_NURSE_CODE};
 pub use screens::{AnswersOutcome, EntryOutcome, Export, PlanView};

@@ -253,33 +253,53 @@ async fn data_under_the_old_identifier_opens_under_the_new_one() {
 }
 
 /// A managed installation's configuration file: a new tablet starts in the
-/// language and text size it names, in kiosk mode (full screen, no window
-/// controls), trusting its service; a broken file is told with its line and
-/// the app starts with the safe defaults.
+/// language and text size the system-wide file names, in kiosk mode (full
+/// screen, no window controls), trusting its service; the user's own file
+/// may change preferences only (trust and kiosk are told and not used); a
+/// broken file is told with its line and the app starts with the safe
+/// defaults.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_installations_file_sets_up_a_new_tablet_and_a_broken_one_is_told() {
     let config = tempfile::tempdir().unwrap();
-    let file = config.path().join("heima/config.toml");
-    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-    let config_text = config.path().display().to_string();
+    let system = config.path().join("system.toml");
     std::fs::write(
-        &file,
+        &system,
         "language = \"nn\"\ntext_size = \"large\"\nkiosk = true\n\n[[trusted_service]]\norigin = \"https://dho.heimbas.kommune.no\"\nname = \"Heimbas kommune\"\n",
     )
     .unwrap();
+    let system_text = system.display().to_string();
+    let file = config.path().join("heima/config.toml");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let config_text = config.path().display().to_string();
+    let env = vec![("HEIMA_SYSTEM_CONFIG", system_text.as_str()), ("XDG_CONFIG_HOME", config_text.as_str())];
     let data = tempfile::tempdir().unwrap();
     let log = data.path().join("app.log");
-    let app = App::start(Launch {
-        data_dir: Some(data.path()),
-        env: vec![("XDG_CONFIG_HOME", &config_text)],
-        log_to: Some(&log),
-    })
-    .await;
+    let app = App::start(Launch { data_dir: Some(data.path()), env: env.clone(), log_to: Some(&log) }).await;
     app.wait_for_text("main h2", "Oppgåver for i dag").await;
     app.wait_for_js("return document.body.dataset.textSize === 'large'").await;
     app.close().await;
     // Kiosk: Xvfb has no window manager to show a full screen; the window was told.
     assert!(std::fs::read_to_string(&log).unwrap().contains("kiosk: full screen"));
+
+    // The user's own file (a previous borrower's) tries to trust a service
+    // of its own and to leave kiosk mode: each key is told with its line
+    // and not used; its text size, a personal preference, still counts.
+    std::fs::write(
+        &file,
+        "text_size = \"largest\"\nkiosk = false\n\n[[trusted_service]]\norigin = \"https://fhir.attacker.example\"\nname = \"Heimbas kommune\"\n",
+    )
+    .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let log = data.path().join("app.log");
+    let app = App::start(Launch { data_dir: Some(data.path()), env, log_to: Some(&log) }).await;
+    app.wait_for_text("#notices", "kiosk på linje 2").await;
+    let notices = app.wait_for_text("#notices", "trusted_service på linje 4").await;
+    assert!(notices.contains("Berre innstillingsfila for heile maskina"), "{notices}");
+    app.wait_for_js("return document.body.dataset.textSize === 'largest'").await;
+    app.close().await;
+    let log = std::fs::read_to_string(&log).unwrap();
+    assert!(log.contains("kiosk: full screen"), "kiosk stays on");
+    assert!(!log.contains("attacker"), "the hostile origin is not even logged");
 
     // A typo on line 3: told with the file and the line; defaults apply.
     std::fs::write(&file, "language = \"nn\"\n\nkisok = true\n").unwrap();
