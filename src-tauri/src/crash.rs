@@ -1,5 +1,7 @@
-//! A panic anywhere in the app: written to the log (where it happened and
-//! the code's own words, never the values it was handling), and the window
+//! A panic anywhere in the app: written to the log and to standard error
+//! (where it happened and the code's own words, never the values it was
+//! handling: the default hook, which prints the whole message, does not
+//! run), and the window
 //! asked to show "Heima must restart" with a restart button
 //! (`changes::to_window` tells it `Change::RestartNeeded` at once, and
 //! `restart` restarts).
@@ -29,19 +31,23 @@ fn summary(info: &PanicHookInfo<'_>) -> String {
     format!("panic at {place}: {words}")
 }
 
-/// Logs every panic and marks the app as needing a restart.
+/// Logs every panic and marks the app as needing a restart. It replaces
+/// the default hook, whose whole message could carry a value.
 pub fn install_hook() {
-    let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        log::error!("{}", summary(info));
+        let summary = summary(info);
+        log::error!("{summary}");
+        eprintln!("heima: {summary}");
         RESTART_NEEDED.send_replace(true);
-        default(info);
     }));
     let delay = std::env::var(PANIC_FOR_TEST_ENV).ok().and_then(|ms| ms.parse().ok());
     if let (true, Some(ms)) = (cfg!(debug_assertions), delay) {
         std::thread::spawn(move || {
             std::thread::sleep(std::time::Duration::from_millis(ms));
-            panic!("a panic the test asked for");
+            // With a value after the words, as an `expect` on a bad
+            // reading would show it: the value must not come out.
+            let value = "120/80 mmHg";
+            panic!("a panic the test asked for: {value}");
         });
     }
 }

@@ -81,6 +81,19 @@ fn unreachable(e: reqwest::Error) -> CallError {
     CallError::new(ErrorCode::CallUnreachable, e.without_url().to_string())
 }
 
+/// The largest SDP offer or answer read (a browser's is a few kB).
+const MAX_SDP: usize = 64 * 1024;
+
+/// Reads an SDP body, at most [`MAX_SDP`]; `too_large` is what a larger
+/// one is (a bad offer or a bad answer).
+async fn sdp(response: reqwest::Response, too_large: ErrorCode) -> Result<String, CallError> {
+    match crate::net::read_body(response, MAX_SDP).await {
+        Ok(body) => Ok(String::from_utf8_lossy(&body).into_owned()),
+        Err(crate::net::BodyError::TooLarge) => Err(CallError::new(too_large, "the SDP is too large")),
+        Err(crate::net::BodyError::Network(e)) => Err(CallError::new(ErrorCode::CallUnreachable, e)),
+    }
+}
+
 fn status_error(status: StatusCode) -> CallError {
     let code = match status {
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ErrorCode::CallRefused,
@@ -207,7 +220,7 @@ impl CallService {
             return Err(status_error(response.status()));
         }
         let call = self.resolve(response.headers().get(header::LOCATION), &url)?;
-        let answer = response.text().await.map_err(unreachable)?;
+        let answer = sdp(response, ErrorCode::CallBadAnswer).await?;
         if !answer.starts_with("v=0") {
             return Err(CallError::new(ErrorCode::CallBadAnswer, "the answer is not SDP"));
         }
@@ -228,7 +241,7 @@ impl CallService {
             StatusCode::NO_CONTENT | StatusCode::NOT_FOUND => Ok(None),
             StatusCode::OK => {
                 let call = self.resolve(response.headers().get(header::LOCATION), &url)?;
-                let offer = response.text().await.map_err(unreachable)?;
+                let offer = sdp(response, ErrorCode::CallBadOffer).await?;
                 if !offer.starts_with("v=0") {
                     return Err(CallError::new(ErrorCode::CallBadOffer, "the offer is not SDP"));
                 }

@@ -80,6 +80,14 @@ impl From<StoreError> for SyncError {
 /// The largest answer read from the service (a plan with its material is
 /// far smaller); a larger one is refused, not read into memory.
 pub const MAX_ANSWER_BYTES: usize = 8 * 1024 * 1024;
+
+/// A body that could not be read, as a sync error.
+pub(crate) fn body_error(e: crate::net::BodyError) -> SyncError {
+    match e {
+        crate::net::BodyError::TooLarge => SyncError::BadResponse("the answer is too large".into()),
+        crate::net::BodyError::Network(e) => SyncError::Network(e),
+    }
+}
 /// The most pages one search follows.
 pub const MAX_PAGES: usize = 200;
 
@@ -174,18 +182,9 @@ impl FhirClient {
     }
 
     async fn send(&self, request: reqwest::RequestBuilder) -> Result<Answer, SyncError> {
-        let mut response = self.answer(request).await?;
+        let response = self.answer(request).await?;
         let date = response.headers().get(reqwest::header::DATE).and_then(|d| d.to_str().ok()).and_then(http_date);
-        if response.content_length().is_some_and(|n| n > MAX_ANSWER_BYTES as u64) {
-            return Err(SyncError::BadResponse("the answer is too large".into()));
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| SyncError::Network(e.without_url().to_string()))? {
-            if body.len() + chunk.len() > MAX_ANSWER_BYTES {
-                return Err(SyncError::BadResponse("the answer is too large".into()));
-            }
-            body.extend_from_slice(&chunk);
-        }
+        let body = crate::net::read_body(response, MAX_ANSWER_BYTES).await.map_err(body_error)?;
         let json = serde_json::from_slice(&body).map_err(|e| SyncError::BadResponse(e.to_string()))?;
         Ok(Answer { json, date })
     }

@@ -19,8 +19,8 @@ use crate::enrolment::{ActivationCode, Enrolment, SmartConfiguration, TokenRespo
 /// Grant type of the activation-code exchange (an extension grant, RFC 6749 §4.5).
 pub const ACTIVATION_GRANT: &str = "urn:heima:params:oauth:grant-type:activation-code";
 
-/// The largest token answer read.
-const MAX_TOKEN_ANSWER: usize = 64 * 1024;
+/// The largest token or discovery answer read.
+const MAX_ANSWER: usize = 64 * 1024;
 
 /// A client for the authorisation server: no redirects (a token request
 /// goes where it was sent, or nowhere).
@@ -41,13 +41,8 @@ async fn token_request(endpoint: &str, form: &[(&str, &str)], timeout: Duration)
         .await
         .map_err(|e| SyncError::Network(e.without_url().to_string()))?;
     let status = response.status().as_u16();
-    if response.content_length().is_some_and(|n| n > MAX_TOKEN_ANSWER as u64) {
-        return Err(SyncError::BadResponse("the token answer is too large".into()));
-    }
-    let body = response.text().await.map_err(|e| SyncError::Network(e.without_url().to_string()))?;
-    if body.len() > MAX_TOKEN_ANSWER {
-        return Err(SyncError::BadResponse("the token answer is too large".into()));
-    }
+    let body = crate::net::read_body(response, MAX_ANSWER).await.map_err(super::client::body_error)?;
+    let body = String::from_utf8_lossy(&body);
     if status == 400 || status == 401 {
         let error =
             serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|j| j["error"].as_str().map(str::to_string));
@@ -93,7 +88,8 @@ pub async fn discover(fhir_base: &str, timeout: Duration) -> Result<SmartConfigu
     if !(200..300).contains(&status) {
         return Err(SyncError::Status { status });
     }
-    response.json().await.map_err(|e| SyncError::BadResponse(format!("smart-configuration: {e}")))
+    let body = crate::net::read_body(response, MAX_ANSWER).await.map_err(super::client::body_error)?;
+    serde_json::from_slice(&body).map_err(|e| SyncError::BadResponse(format!("smart-configuration: {e}")))
 }
 
 /// The loopback listener that receives the browser's redirect (RFC 8252 §7.3).

@@ -301,6 +301,32 @@ fn the_core_touches_files_only_in_the_store_the_writer_and_the_ending() {
     );
 }
 
+/// Every answer from a server is read through `net::read_body`, with a
+/// limit: a hostile or broken server cannot make the tablet read without
+/// end (the core and the shell; tests are left out).
+#[test]
+fn answers_are_read_only_with_a_size_limit() {
+    let unbounded = |code: &str| {
+        [".text().await", ".json().await", ".bytes().await", ".chunk().await", ".json::<"]
+            .iter()
+            .any(|needle| code.contains(needle))
+    };
+    assert!(unbounded("let b = r.text().await?;") && !unbounded("read_body(r, 1).await"), "the rule can tell");
+    let mut wrong = Vec::new();
+    for dir in ["core/src", "src-tauri/src"] {
+        let root = repo_root().join(dir);
+        for f in files_under(&root, &[".rs"]) {
+            if dir == "core/src" && f == "net.rs" {
+                continue;
+            }
+            if unbounded(&code_only(&fs::read_to_string(root.join(&f)).unwrap())) {
+                wrong.push(format!("{dir}/{f}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "answers read without a limit (use net::read_body):\n{}", wrong.join("\n"));
+}
+
 /// The UI's JavaScript has no words of its own: every text a person reads
 /// comes from `locales/` through Fluent (the vendored libraries aside;
 /// what goes to the developer console is not read by patients).
