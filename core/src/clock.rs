@@ -13,6 +13,10 @@ pub trait Clock: Send + Sync {
     fn now(&self) -> Timestamp;
     /// The patient's time zone, used to lay out the day's schedule.
     fn time_zone(&self) -> TimeZone;
+    /// Time since a fixed point in this run that nobody can set: it only
+    /// moves on (waits that setting the tablet's clock must not shorten or
+    /// stretch, such as the nurse code's after wrong guesses).
+    fn monotonic(&self) -> std::time::Duration;
 }
 
 /// The real clock, in the tablet's time zone (falling back to Europe/Oslo
@@ -26,6 +30,10 @@ impl Clock for SystemClock {
     }
     fn time_zone(&self) -> TimeZone {
         TimeZone::try_system().unwrap_or_else(|_| oslo())
+    }
+    fn monotonic(&self) -> std::time::Duration {
+        static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+        START.get_or_init(std::time::Instant::now).elapsed()
     }
 }
 
@@ -53,6 +61,9 @@ impl Clock for ShiftedClock {
     fn time_zone(&self) -> TimeZone {
         self.base.time_zone()
     }
+    fn monotonic(&self) -> std::time::Duration {
+        self.base.monotonic()
+    }
 }
 
 /// A clock that always says the same instant; for tests and benchmarks.
@@ -75,6 +86,9 @@ impl Clock for FixedClock {
     }
     fn time_zone(&self) -> TimeZone {
         self.time_zone.clone()
+    }
+    fn monotonic(&self) -> std::time::Duration {
+        std::time::Duration::ZERO
     }
 }
 

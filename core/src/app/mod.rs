@@ -210,6 +210,8 @@ pub struct App<P: Platform, M: CallMedia> {
     /// Wakes the nurse-lock loop: the screens opened or training switched.
     nurse_lock_changed: tokio::sync::Notify,
     people: Mutex<People>,
+    /// Held through one try of the nurse code, so tries count one by one.
+    nurse_tries: Mutex<()>,
     calls: CallLine<M, CallRoute<M>>,
     demo_nurse: DemoNurse<M>,
     /// Where background work (a demo reply) runs.
@@ -255,6 +257,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             changes: changes::Changes::new(),
             nurse_lock_changed: tokio::sync::Notify::new(),
             call_changed: tokio::sync::Notify::new(),
+            nurse_tries: Mutex::new(()),
             people: Mutex::new(People {
                 taken_by: Recorder::new(EnteredBy::Patient),
                 training: false,

@@ -8,9 +8,13 @@
 //! the service with the enrolment and kept only as an Argon2id hash with the
 //! enrolment in the keyring; in demo mode it is [`DEMO_NURSE_CODE`] (or the
 //! installation's, for tests: `HEIMA_NURSE_CODE`). Wrong codes slow down
-//! (after the first 5, a wait of 6 minutes doubling to an hour, kept in
-//! `nurse-guesses.json` in the data folder across restarts, whatever the
-//! mode). The screens lock themselves after [`NURSE_IDLE_LOCK`] without use
+//! (after the first 5, a wait of 6 minutes doubling to an hour). Tries are
+//! taken one at a time, each counted before the code is checked, so
+//! parallel tries count one by one. The wait runs on the clock's monotonic
+//! time, which setting the tablet's clock does not move; the count and the
+//! wait's end are kept in `nurse-guesses.json` in the data folder across
+//! restarts, whatever the mode (after a restart the wait left is taken from
+//! the wall clock, but never more than the wait itself). The screens lock themselves after [`NURSE_IDLE_LOCK`] without use
 //! and when the nurse leaves her page — unless training is on: then after
 //! [`TRAINING_IDLE_LOCK`] without a use of the nurse page or a recording in
 //! training, and training ends with the lock (told as a change). Pairing
@@ -59,11 +63,15 @@ const FREE_GUESSES: u32 = 5;
 /// (a count and a time; no secret).
 const GUESSES_FILE: &str = "nurse-guesses.json";
 
-/// Wrong guesses so far and when the next guess is allowed.
+/// Wrong guesses so far and when the next guess is allowed: as kept (the
+/// wall clock's instant), and in this run (the clock's monotonic time,
+/// once known; not kept).
 #[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 pub(super) struct Guesses {
     failures: u32,
     next_try: Option<Timestamp>,
+    #[serde(skip)]
+    next_try_monotonic: Option<std::time::Duration>,
 }
 
 /// The code that opens the nurse screens.
@@ -124,14 +132,16 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         (self.config.nurse_code.is_none() && self.mode() == Mode::Demo).then_some(DEMO_NURSE_CODE)
     }
 
-    /// Wrong guesses so far and when the next guess is allowed: the file's
-    /// or, when it cannot be read, what this run remembers (never fewer).
+    /// Wrong guesses so far and when the next guess is allowed: what this
+    /// run remembers (with the wait on monotonic time), or the file's when
+    /// it counts more (the first try after a start). Never fewer than
+    /// either.
     fn guesses(&self) -> Guesses {
         let kept = crate::atomic_file::read(&self.config.data_dir.join(GUESSES_FILE))
             .and_then(|bytes| serde_json::from_slice::<Guesses>(&bytes).ok());
         let remembered = self.people.lock().unwrap().guesses;
         match kept {
-            Some(kept) if kept.failures >= remembered.failures => kept,
+            Some(kept) if kept.failures > remembered.failures => kept,
             _ => remembered,
         }
     }
@@ -147,16 +157,33 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
     /// Opens the nurse screens with the nurse code. While a wait after
     /// wrong guesses runs, every code (the right one too) is refused with
-    /// `nurse-wait`, and does not count.
+    /// `nurse-wait`, and does not count. One try at a time: each is
+    /// counted as wrong before the code is checked, and forgiven when it
+    /// was right.
     pub fn nurse_unlock(&self, code: &str) -> Result<bool, CoreError> {
         let Some(expected) = self.nurse_code() else {
             return Err(CoreError::new(ErrorCode::NurseNoCode, "no nurse code is configured"));
         };
-        let now = self.clock.now();
-        let Guesses { failures, next_try } = self.guesses();
-        if next_try.is_some_and(|at| now < at) {
+        let _one_at_a_time = self.nurse_tries.lock().unwrap_or_else(|e| e.into_inner());
+        let (now, running) = (self.clock.now(), self.clock.monotonic());
+        let Guesses { failures, next_try, next_try_monotonic } = self.guesses();
+        // The wait's end in this run: known, or (first try after a
+        // start) what the wall clock says is left, at most the wait.
+        let wait_ends = next_try_monotonic.or_else(|| {
+            let left = next_try?.duration_since(now).clamp(SignedDuration::ZERO, wait_after(failures)?);
+            Some(running + std::time::Duration::try_from(left).ok()?)
+        });
+        if wait_ends.is_some_and(|end| running < end) {
+            self.remember_guesses(Guesses { failures, next_try, next_try_monotonic: wait_ends });
             return Err(CoreError::new(ErrorCode::NurseWait, "too many wrong codes; wait"));
         }
+        let failures = failures + 1;
+        let wait = wait_after(failures);
+        self.remember_guesses(Guesses {
+            failures,
+            next_try: wait.and_then(|w| now.checked_add(w).ok()),
+            next_try_monotonic: wait.and_then(|w| Some(running + std::time::Duration::try_from(w).ok()?)),
+        });
         if expected.matches(code) {
             self.remember_guesses(Guesses::default());
             let mut people = self.people.lock().unwrap();
@@ -167,9 +194,6 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             self.nurse_lock_changed.notify_one();
             return Ok(true);
         }
-        let failures = failures + 1;
-        let next_try = wait_after(failures).and_then(|w| now.checked_add(w).ok());
-        self.remember_guesses(Guesses { failures, next_try });
         self.people.lock().unwrap().nurse_unlocked = false;
         Err(CoreError::new(ErrorCode::NurseWrongCode, "wrong nurse code"))
     }
@@ -435,6 +459,57 @@ mod tests {
         assert!(t.app.nurse_unlock("583920").unwrap());
         // The count starts again after the right code.
         assert_eq!(t.app.nurse_unlock("000000").unwrap_err().code, "nurse-wrong-code");
+    }
+
+    /// Someone sets the tablet's clock: forward does not end the wait,
+    /// back does not lock the nurse out for longer than the wait — in a
+    /// run, and after a restart with the clock set back a year.
+    #[tokio::test]
+    async fn setting_the_clock_neither_skips_nor_stretches_the_wait() {
+        let clock = TestClock::at("2026-11-30T08:00:00Z");
+        let t = enrolled_with_code("583920", &clock);
+        for n in 0..6 {
+            assert_eq!(t.app.nurse_unlock(&format!("{:06}", n)).unwrap_err().code, "nurse-wrong-code");
+        }
+        assert_eq!(t.app.nurse_unlock("583920").unwrap_err().code, "nurse-wait");
+        // Forward a day: the wait of 6 minutes still runs.
+        clock.set_wall_clock(clock.start() + SignedDuration::from_hours(24));
+        assert_eq!(t.app.nurse_unlock("583920").unwrap_err().code, "nurse-wait");
+        // Back a year: after the 6 minutes have passed, the code works.
+        clock.set_wall_clock(clock.start() - SignedDuration::from_hours(24 * 365));
+        clock.set(clock.start() - SignedDuration::from_hours(24 * 365) + SignedDuration::from_mins(5));
+        assert_eq!(t.app.nurse_unlock("583920").unwrap_err().code, "nurse-wait");
+        clock.set(clock.start() - SignedDuration::from_hours(24 * 365) + SignedDuration::from_mins(7));
+        assert!(t.app.nurse_unlock("583920").unwrap());
+
+        // Six wrong again, then a restart with the clock set back a year:
+        // the wait left is at most the wait (6 minutes again), not a year.
+        for n in 0..6 {
+            let _ = t.app.nurse_unlock(&format!("{:06}", n));
+        }
+        assert_eq!(t.app.nurse_unlock("583920").unwrap_err().code, "nurse-wait");
+        let t = t.restart();
+        clock.set_wall_clock(clock.start() - SignedDuration::from_hours(2 * 24 * 365));
+        assert_eq!(t.app.nurse_unlock("583920").unwrap_err().code, "nurse-wait");
+        clock.set(clock.start() - SignedDuration::from_hours(2 * 24 * 365) + SignedDuration::from_mins(7));
+        assert!(t.app.nurse_unlock("583920").unwrap());
+    }
+
+    /// Eight wrong codes sent at once (as a script could) count one by
+    /// one: the five free ones and the sixth are tried, the rest wait.
+    #[tokio::test]
+    async fn parallel_tries_count_one_by_one() {
+        let clock = TestClock::at("2026-11-30T08:00:00Z");
+        let t = enrolled_with_code("583920", &clock);
+        let app = &t.app;
+        let answers: Vec<String> = std::thread::scope(|s| {
+            let tries: Vec<_> =
+                (0..8).map(|n| s.spawn(move || app.nurse_unlock(&format!("{:06}", n)).unwrap_err().code)).collect();
+            tries.into_iter().map(|t| t.join().unwrap().as_str().to_string()).collect()
+        });
+        let wrong = answers.iter().filter(|a| *a == "nurse-wrong-code").count();
+        let waits = answers.iter().filter(|a| *a == "nurse-wait").count();
+        assert_eq!((wrong, waits), (6, 2), "{answers:?}");
     }
 
     /// The tablet's own code opens it; the demo's and an installation's

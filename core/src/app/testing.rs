@@ -34,28 +34,41 @@ use crate::{
 #[derive(Clone)]
 pub(crate) struct TestClock {
     start: Timestamp,
-    now: Arc<Mutex<Timestamp>>,
+    /// The wall clock, and the time that has really passed.
+    now: Arc<Mutex<(Timestamp, std::time::Duration)>>,
 }
 
 impl TestClock {
     pub fn at(text: &str) -> TestClock {
         let start: Timestamp = text.parse().unwrap();
-        TestClock { start, now: Arc::new(Mutex::new(start)) }
+        TestClock { start, now: Arc::new(Mutex::new((start, std::time::Duration::ZERO))) }
     }
     pub fn start(&self) -> Timestamp {
         self.start
     }
+    /// Time passes until `now` (a `now` before the clock's is only the
+    /// clock set back: no time passes).
     pub fn set(&self, now: Timestamp) {
-        *self.now.lock().unwrap() = now;
+        let mut clock = self.now.lock().unwrap();
+        let passed = now.duration_since(clock.0);
+        clock.1 += std::time::Duration::try_from(passed).unwrap_or_default();
+        clock.0 = now;
+    }
+    /// Someone sets the tablet's clock to `now`: no time passes.
+    pub fn set_wall_clock(&self, now: Timestamp) {
+        self.now.lock().unwrap().0 = now;
     }
 }
 
 impl crate::clock::Clock for TestClock {
     fn now(&self) -> Timestamp {
-        *self.now.lock().unwrap()
+        self.now.lock().unwrap().0
     }
     fn time_zone(&self) -> jiff::tz::TimeZone {
         crate::clock::oslo()
+    }
+    fn monotonic(&self) -> std::time::Duration {
+        self.now.lock().unwrap().1
     }
 }
 
@@ -80,6 +93,9 @@ impl crate::clock::Clock for TokioClock {
     }
     fn time_zone(&self) -> jiff::tz::TimeZone {
         crate::clock::oslo()
+    }
+    fn monotonic(&self) -> std::time::Duration {
+        self.base.elapsed()
     }
 }
 
