@@ -224,7 +224,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         if first.kind != crate::fhir::subscription::NotificationKind::Handshake {
             return Err(SyncError::BadResponse("the channel did not begin with a handshake".into()));
         }
-        self.set_push_state(PushState::Connected { since: self.clock.now() });
+        self.set_push_state(self.push_state().connected_at(self.clock.now()));
         log::info!("push: connected");
         let mut notification = first;
         loop {

@@ -36,6 +36,10 @@ pub mod pace {
     /// Backoff between tries to connect: the first wait, and the longest.
     pub const RETRY_FIRST: Duration = Duration::from_secs(2);
     pub const RETRY_MOST: Duration = Duration::from_secs(5 * 60);
+    /// A connection that ends sooner than this after its handshake counts
+    /// as one more failure, not as a new start: a service that closes the
+    /// socket after each handshake gets the backoff, not a round every 2 s.
+    pub const STABLE_AFTER: Duration = Duration::from_secs(60);
     /// While a call is on, the call endpoint is asked this often whether it
     /// still is (the channel tells sooner when the nurse hangs up).
     pub const CALL_FOLLOW_WITH_PUSH: Duration = Duration::from_secs(10);
@@ -49,8 +53,9 @@ pub enum PushState {
     Off,
     /// Connecting for the first time since start.
     Starting,
-    /// Bound to the subscription; notifications arrive.
-    Connected { since: Timestamp },
+    /// Bound to the subscription; notifications arrive. `after_failures`:
+    /// the failures before it, which count on if it does not last.
+    Connected { since: Timestamp, after_failures: u32 },
     /// Lost or refused; trying again after a backoff.
     Down { failures: u32, since: Timestamp },
     /// The service offers no subscriptions (or not to this patient).
@@ -80,10 +85,28 @@ impl PushState {
         }
     }
 
-    /// The state after a failed try (`Down`, one more failure).
+    /// The state once the channel's handshake came at `now`.
+    pub fn connected_at(self, now: Timestamp) -> PushState {
+        let after_failures = match self {
+            PushState::Down { failures, .. } => failures,
+            PushState::Connected { after_failures, .. } => after_failures,
+            _ => 0,
+        };
+        PushState::Connected { since: now, after_failures }
+    }
+
+    /// The state after a failed try, or a lost connection, at `now`
+    /// (`Down`, one more failure; a connection that lasted less than
+    /// [`pace::STABLE_AFTER`] goes on from the failures before it).
     pub fn failed(self, now: Timestamp) -> PushState {
         match self {
             PushState::Down { failures, since } => PushState::Down { failures: failures.saturating_add(1), since },
+            PushState::Connected { since, after_failures }
+                if now.duration_since(since)
+                    < jiff::SignedDuration::try_from(pace::STABLE_AFTER).unwrap_or_default() =>
+            {
+                PushState::Down { failures: after_failures.saturating_add(1), since: now }
+            }
             _ => PushState::Down { failures: 1, since: now },
         }
     }
@@ -158,7 +181,7 @@ mod tests {
     fn polling_is_rare_with_push_and_at_most_every_15_minutes_without() {
         let now: Timestamp = "2026-11-30T12:00:00Z".parse().unwrap();
         let cases = [
-            (PushState::Connected { since: now }, 3600, None),
+            (PushState::Connected { since: now, after_failures: 0 }, 3600, None),
             (PushState::Down { failures: 3, since: now }, 900, Some(60)),
             (PushState::NotOffered { since: now }, 900, Some(60)),
             (PushState::Starting, 900, Some(60)),
@@ -172,6 +195,28 @@ mod tests {
         assert_eq!(down, PushState::Down { failures: 2, since: now });
         assert_eq!(down.wait(0.5), Duration::from_secs(4));
         assert_eq!(PushState::NotOffered { since: now }.wait(0.5), pace::NOT_OFFERED_RECHECK);
+    }
+
+    /// A service that closes the socket right after each handshake: each
+    /// short connection counts as one more failure, so the tries (and the
+    /// round each handshake brings) back off to one in 5 minutes instead of
+    /// one every 2 s. A connection that lasted starts the count afresh.
+    #[test]
+    fn a_socket_closed_after_each_handshake_backs_off() {
+        let start: Timestamp = "2026-11-30T12:00:00Z".parse().unwrap();
+        let (mut state, mut now, mut handshakes) = (PushState::Starting, start, 0);
+        while now < start + jiff::SignedDuration::from_hours(1) {
+            state = state.connected_at(now);
+            handshakes += 1;
+            now += jiff::SignedDuration::from_millis(100);
+            state = state.failed(now);
+            now += jiff::SignedDuration::try_from(state.wait(0.5)).unwrap();
+        }
+        assert!(handshakes <= 20, "{handshakes} handshakes (and rounds) in an hour");
+        assert!(matches!(state, PushState::Down { failures, .. } if failures >= 10), "{state:?}");
+        // Connected for longer than STABLE_AFTER: a drop is a first failure.
+        let lasted = state.connected_at(now).failed(now + jiff::SignedDuration::from_mins(5));
+        assert!(matches!(lasted, PushState::Down { failures: 1, .. }), "{lasted:?}");
     }
 
     #[test]
