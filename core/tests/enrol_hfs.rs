@@ -23,7 +23,7 @@ use heima_core::{
     sync::{
         client::{FhirClient, SyncError},
         enrol,
-        round::{self, RoundSettings},
+        round::{self, RoundHooks, RoundSettings},
     },
 };
 use jiff::{SignedDuration, Timestamp};
@@ -74,7 +74,16 @@ fn qr(server: &AuthServer, code: &str) -> String {
 }
 
 async fn run(store: &mut Store, e: &heima_core::enrolment::Enrolment, now: Timestamp) -> round::RoundResult {
-    round::run(store, e, RoundSettings { batch_size: 10, timeout: T }, || now, || 0.5, &oslo(), &mut |_| {}).await
+    round::run(
+        store,
+        e,
+        RoundSettings { batch_size: 10, timeout: T },
+        || now,
+        || 0.5,
+        &oslo(),
+        RoundHooks { progress: &mut |_| {}, keep_tokens: &mut |_| {} },
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -17,7 +17,7 @@ use heima_core::{
     sync::{
         client::{FhirClient, SyncError},
         enrol,
-        round::{self, RoundSettings},
+        round::{self, RoundHooks, RoundSettings},
     },
 };
 use heima_test_support::{
@@ -69,7 +69,16 @@ async fn a_service_signed_by_a_ca_in_the_machines_store_is_trusted() {
     let weight = readings::weight(72_400, now, "aa:bb:cc:dd:ee:09", "tls-1");
     readings::store_unjudged(&mut store, &[weight], EnteredBy::Patient);
     let settings = RoundSettings { batch_size: 10, timeout: T };
-    let result = round::run(&mut store, &enrolment, settings, || now, || 0.5, &oslo(), &mut |_| {}).await;
+    let result = round::run(
+        &mut store,
+        &enrolment,
+        settings,
+        || now,
+        || 0.5,
+        &oslo(),
+        RoundHooks { progress: &mut |_| {}, keep_tokens: &mut |_| {} },
+    )
+    .await;
     assert_eq!(result.outcome.unwrap().upload.created, 1);
     assert_eq!(direct.count("Observation").await.unwrap(), 1, "over HTTPS, counted at the server");
 }

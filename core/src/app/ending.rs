@@ -89,6 +89,18 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 settled = self.with_store(|s| Ok(s.unsent()?))?;
             }
         }
+        // The end proper begins: no round starts any more, one under way
+        // finishes first (at most a minute), and no token is written back
+        // from here on; the newest tokens, as a last refresh left them, are
+        // the ones revoked.
+        let ending = self.follow_up();
+        let round = match &ending {
+            Some(follow_up) => {
+                follow_up.close();
+                Some(tokio::time::timeout(ROUND_WAIT, follow_up.round.lock()).await)
+            }
+            None => None,
+        };
         self.push_forget().await;
         let tokens_revoked = match self.enrolment() {
             Ok(Some(enrolment)) => match enrol::revoke(&enrolment, REVOKE_TIMEOUT).await {
@@ -104,6 +116,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 false
             }
         };
+        drop(round);
         let late = self.remove_everything().await?;
         // Stored while the end was under way (after its last round): gone
         // with the rest, and said so.

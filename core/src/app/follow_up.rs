@@ -8,13 +8,7 @@
 //! and ending the follow-up takes it away and drops it. Whether the app is
 //! in demo is decided by the route, here; [`super::App::mode`] reads it.
 
-use std::{
-    path::Path,
-    sync::{
-        atomic::{AtomicBool, Ordering},
-        Mutex,
-    },
-};
+use std::{path::Path, sync::Mutex};
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -93,8 +87,9 @@ pub(super) struct FollowUp {
     /// Where the push channel stands (`app/push.rs`).
     pub push: Mutex<PushState>,
     /// Replaced by an enrolment or ended: it writes no secret any more
-    /// (a round still under way cannot put its tokens back).
-    closed: AtomicBool,
+    /// (a round still under way cannot put its tokens back). Held through
+    /// each write of the enrolment, so none is under way once it is set.
+    closed: Mutex<bool>,
 }
 
 impl FollowUp {
@@ -152,13 +147,20 @@ impl FollowUp {
             plan: Mutex::new(None),
             round: tokio::sync::Mutex::new(()),
             push: Mutex::new(PushState::Off),
-            closed: AtomicBool::new(false),
+            closed: Mutex::new(false),
         }
     }
 
-    /// It is no longer the app's (replaced or ended).
+    /// It is no longer the app's (replaced or ended), or its end has
+    /// begun: from now on it writes no secret and starts no round. A write
+    /// of the enrolment under way finishes first.
     pub fn close(&self) {
-        self.closed.store(true, Ordering::SeqCst);
+        *self.closed.lock().unwrap_or_else(|e| e.into_inner()) = true;
+    }
+
+    /// Whether [`FollowUp::close`] was called.
+    pub fn is_closed(&self) -> bool {
+        *self.closed.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Demo, enrolled, revoked or recovery (ended is no follow-up at all).
@@ -209,14 +211,15 @@ impl FollowUp {
     }
 
     /// Saves a changed enrolment (refreshed tokens) to the keyring, then
-    /// keeps it; once closed, it is dropped instead (the keyring holds the
-    /// next follow-up's enrolment, or none after the end).
+    /// keeps it. Once closed, the keyring is not written (it holds the next
+    /// follow-up's enrolment, or none after the end); the newest tokens are
+    /// still kept in memory, so the end revokes the ones the service holds.
     pub fn keep_enrolment(&self, platform: &impl Platform, enrolment: &Enrolment) -> Result<(), SecretError> {
         let Route::Service(service) = &self.route else { return Ok(()) };
-        if self.closed.load(Ordering::SeqCst) {
-            return Ok(());
+        let closed = self.closed.lock().unwrap_or_else(|e| e.into_inner());
+        if !*closed {
+            platform.save_enrolment(enrolment)?;
         }
-        platform.save_enrolment(enrolment)?;
         *service.enrolment.lock().unwrap() = Some(Some(enrolment.clone()));
         Ok(())
     }

@@ -33,7 +33,7 @@ use crate::{
     sync::{
         client::SyncError,
         enrol,
-        round::{self, RoundSettings},
+        round::{self, RoundHooks, RoundSettings},
         upload::Progress,
     },
 };
@@ -280,7 +280,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         // the ending waits for it, and a follow-up replaced or ended
         // meanwhile starts none.
         let _round = follow_up.round.lock().await;
-        if !self.is_current(&follow_up) {
+        if !self.is_current(&follow_up) || follow_up.is_closed() {
             return;
         }
         if follow_up.mode() == Mode::Revoked && !self.refresh_while_revoked(&follow_up).await {
@@ -317,21 +317,16 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         };
         let clock = self.clock.clone();
         let now = move || clock.now();
-        let result = round::run(
-            &mut store,
-            &enrolment,
-            RoundSettings::default(),
-            now,
-            || self.random_unit(),
-            &tz,
-            &mut progress,
-        )
-        .await;
-        if let Some(refreshed) = &result.refreshed {
+        // New tokens are kept the moment they come (a rotated refresh
+        // token is single-use), whatever the round does after.
+        let mut keep_tokens = |refreshed: &Enrolment| {
             if let Err(error) = follow_up.keep_enrolment(&self.platform, refreshed) {
                 log::error!("refreshed tokens not saved: {error}");
             }
-        }
+        };
+        let hooks = RoundHooks { progress: &mut progress, keep_tokens: &mut keep_tokens };
+        let result =
+            round::run(&mut store, &enrolment, RoundSettings::default(), now, || self.random_unit(), &tz, hooks).await;
         let mut sync = follow_up.sync.lock().unwrap();
         sync.running = false;
         sync.progress = None;
@@ -556,6 +551,42 @@ mod tests {
         assert_eq!(t.app.mode(), Mode::Enrolled);
         assert_eq!(t.app.with_store(|s| Ok(s.setting(super::REVOKED_SETTING)?)).unwrap().as_deref(), Some("false"));
         assert_eq!(t.app.sync_status().last_error, None, "the round after went through");
+    }
+
+    /// The app is killed right after the token endpoint rotated its
+    /// refresh token (here: the round cut short while the FHIR server is
+    /// slow): the new tokens are in the keyring already, so after a restart
+    /// the next round goes through instead of reading as a withdrawal.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn rotated_tokens_are_kept_the_moment_the_refresh_answers() {
+        use heima_test_support::{auth::AuthServer, hfs::Hfs};
+        let hfs = Hfs::start().await;
+        let direct = crate::sync::client::FhirClient::new(&hfs.base, NETWORK_TIMEOUT, None).unwrap();
+        let patient = direct.post("Patient", &serde_json::json!({ "resourceType": "Patient" })).await.unwrap();
+        let server = AuthServer::start(&hfs.base).await;
+        let code = crate::enrolment::new_code(&[6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6]);
+        server.state.lock().unwrap().activation_codes.insert(code.clone(), patient["id"].as_str().unwrap().into());
+        let typed = crate::enrolment::parse_activation(&code).unwrap();
+        let now = jiff::Timestamp::now();
+        let mut enrolment =
+            enrol::activate(&typed, Some(&server.activation_endpoint()), NETWORK_TIMEOUT, now).await.unwrap();
+        let first = enrolment.refresh_token.clone().unwrap();
+        enrolment.expires_at = Some(now - SignedDuration::from_mins(1));
+        let t = TestApp::enrolled_with(enrolment);
+
+        server.state.lock().unwrap().fhir_delay_ms = 20_000;
+        let cut = tokio::time::timeout(std::time::Duration::from_secs(3), t.app.sync_round()).await;
+        assert!(cut.is_err(), "the round was cut short");
+        assert_eq!(server.state.lock().unwrap().refreshes, 1, "the refresh token was used, and rotated");
+        let kept = t.platform().enrolment().unwrap().refresh_token.unwrap();
+        assert_ne!(kept, first, "the new refresh token is in the keyring");
+        assert!(server.state.lock().unwrap().refresh_tokens.contains_key(&kept));
+
+        server.state.lock().unwrap().fhir_delay_ms = 0;
+        let t = t.restart();
+        t.app.sync_round().await;
+        assert_eq!(t.app.mode(), Mode::Enrolled);
+        assert_eq!(t.app.sync_status().last_error, None, "the round after a restart went through");
     }
 
     /// A service for the enrolment tests: hfs with a patient, the test

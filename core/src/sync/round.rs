@@ -3,7 +3,10 @@
 //! refresh and one more try; a second 401 fails the round, it does not
 //! revoke. Only a refresh token refused with `invalid_grant` means the
 //! service no longer accepts this tablet ([`SyncError::Revoked`]). Local
-//! data always stays.
+//! data always stays. New tokens are handed to the caller to keep the
+//! moment the token endpoint answers ([`RoundHooks::keep_tokens`]), before
+//! anything else is sent: a rotated refresh token is single-use, so a round
+//! cut short after a refresh (a crash, a kill) must not lose it.
 
 use std::time::Duration;
 
@@ -29,7 +32,7 @@ pub struct RoundReport {
 }
 
 /// How a round ended, and the enrolment with new tokens if they changed
-/// (the caller saves it, even when the round failed later).
+/// (already handed to [`RoundHooks::keep_tokens`]).
 pub struct RoundResult {
     pub outcome: Result<RoundReport, SyncError>,
     pub refreshed: Option<Enrolment>,
@@ -48,6 +51,14 @@ impl Default for RoundSettings {
     }
 }
 
+/// What the caller hears while a round runs.
+pub struct RoundHooks<'a> {
+    /// Each batch sent.
+    pub progress: &'a mut (dyn FnMut(Progress) + Send),
+    /// New tokens, the moment the token endpoint gave them: keep them now.
+    pub keep_tokens: &'a mut (dyn FnMut(&Enrolment) + Send),
+}
+
 /// Runs one round. `now` and `unit` (random in `[0, 1)`) are injected.
 /// An enrolment whose patient is not the store's person gets nothing: not
 /// one item is sent, nothing is fetched.
@@ -58,8 +69,9 @@ pub async fn run(
     now: impl Fn() -> Timestamp,
     mut unit: impl FnMut() -> f64,
     tz: &TimeZone,
-    progress: &mut (dyn FnMut(Progress) + Send),
+    hooks: RoundHooks<'_>,
 ) -> RoundResult {
+    let RoundHooks { progress, keep_tokens } = hooks;
     match store.check_person(&enrolment.service_patient()) {
         Ok(()) => {}
         Err(StoreError::Invalid(code)) => {
@@ -72,6 +84,7 @@ pub async fn run(
     if current.needs_refresh(now()) {
         match enrol::refresh(&current, settings.timeout, now()).await {
             Ok(e) => {
+                keep_tokens(&e);
                 current = e;
                 refreshed = true;
             }
@@ -84,10 +97,13 @@ pub async fn run(
     if current.call_token_due(now()) {
         match enrol::call_token(&current, settings.timeout, now()).await {
             Ok(e) => {
+                keep_tokens(&e);
                 current = e;
                 refreshed = true;
             }
-            Err(SyncError::Revoked) => return RoundResult { outcome: Err(SyncError::Revoked), refreshed: None },
+            Err(SyncError::Revoked) => {
+                return RoundResult { outcome: Err(SyncError::Revoked), refreshed: refreshed.then_some(current) }
+            }
             // A service without resource indicators: the call endpoint gets no token.
             Err(error) => log::info!("no call token: {}", error.code()),
         }
@@ -111,6 +127,7 @@ pub async fn run(
                 tried_refresh = true;
                 match enrol::refresh(&current, settings.timeout, now()).await {
                     Ok(e) => {
+                        keep_tokens(&e);
                         current = e;
                         refreshed = true;
                     }
