@@ -315,6 +315,17 @@ pub fn national_identity(patient: &serde_json::Value, reference: &str) -> Option
     })
 }
 
+/// Who the service says the enrolled patient is: the national identity
+/// number (`<system>|<value>`, kept with the enrolment for the store's
+/// check), and the name and birth date the nurse is shown before she says
+/// yes (not kept).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PatientShown {
+    pub national_id: Option<String>,
+    pub name: Option<String>,
+    pub birth_date: Option<jiff::civil::Date>,
+}
+
 /// Refresh this long before the access token runs out.
 pub const REFRESH_MARGIN: SignedDuration = SignedDuration::from_secs(120);
 

@@ -75,6 +75,9 @@ error_codes! {
     EnrolInsecure = "enrol-insecure",
     /// "Confirm" with no enrolment waiting.
     EnrolNothingToConfirm = "enrol-nothing-to-confirm",
+    /// "Confirm" for an enrolment that another (a login or code that ended
+    /// later) replaced: neither is kept.
+    EnrolReplaced = "enrol-replaced",
     /// The new service's patient is another person than this tablet's.
     EnrolOtherPerson = "enrol-other-person",
     /// The new service does not say who its patient is, so a hand-over

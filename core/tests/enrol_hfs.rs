@@ -226,7 +226,7 @@ async fn messages_from_the_service_come_down_once_and_stay_unread_until_seen() {
 /// the app does before the nurse confirms.
 async fn activate_and_identify(server: &AuthServer, code: &str, now: Timestamp) -> heima_core::enrolment::Enrolment {
     let mut e = enrol::activate(&parse_activation(&qr(server, code)).unwrap(), None, T, now).await.unwrap();
-    e.national_id = enrol::national_identity(&e, T).await.unwrap();
+    e.national_id = enrol::patient_shown(&e, T).await.unwrap().national_id;
     e
 }
 

@@ -57,6 +57,7 @@ error-sync-forbidden = The follow-up service did not accept some of what was sen
 error-enrol-untrusted = This follow-up service is not approved on this tablet. Check the QR code or the address, or contact IT.
 error-enrol-insecure = The service address is not secure (it must start with https). The tablet was not connected.
 error-enrol-nothing-to-confirm = No connection is waiting to be confirmed. Start again with the code.
+error-enrol-replaced = Another connection came in while you were deciding, so nothing was connected. Start again with the code or the login.
 error-nurse-wait = Too many wrong codes. Wait a few minutes before trying again.
 error-store-key-missing = The key to the data on this tablet is missing, so it cannot be opened. Nothing has been deleted. Ask your nurse.
 error-enrol-other-person = This tablet is in use for another person's follow-up. End the follow-up on the tablet before connecting it for a new patient.

@@ -57,6 +57,7 @@ error-sync-forbidden = Oppfølgingstjenesten tok ikke imot en del av det som ble
 error-enrol-untrusted = Denne oppfølgingstjenesten er ikke godkjent på dette nettbrettet. Sjekk QR-koden eller adressen, eller kontakt IT-ansvarlig.
 error-enrol-insecure = Adressen til tjenesten er ikke sikker (den må begynne med https). Nettbrettet ble ikke koblet til.
 error-enrol-nothing-to-confirm = Det er ingen tilkobling som venter på å bli bekreftet. Start på nytt med koden.
+error-enrol-replaced = En annen tilkobling kom inn mens du bestemte deg, så ingenting ble koblet til. Start på nytt med koden eller innloggingen.
 error-nurse-wait = For mange feil koder. Vent noen minutter før du prøver igjen.
 error-store-key-missing = Nøkkelen til dataene på dette nettbrettet mangler, så de kan ikke åpnes. Ingenting er slettet. Spør sykepleieren din.
 error-enrol-other-person = Dette nettbrettet brukes i oppfølgingen av en annen person. Avslutt oppfølgingen på nettbrettet før det kobles til en ny pasient.

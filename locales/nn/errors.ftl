@@ -57,6 +57,7 @@ error-sync-forbidden = Oppfølgingstenesta tok ikkje imot ein del av det som var
 error-enrol-untrusted = Denne oppfølgingstenesta er ikkje godkjend på dette nettbrettet. Sjekk QR-koden eller adressa, eller kontakt IT-ansvarleg.
 error-enrol-insecure = Adressa til tenesta er ikkje sikker (ho må byrje med https). Nettbrettet vart ikkje kopla til.
 error-enrol-nothing-to-confirm = Det er inga tilkopling som ventar på å bli stadfesta. Start på nytt med koden.
+error-enrol-replaced = Ei anna tilkopling kom inn medan du bestemte deg, så ingenting vart kopla til. Start på nytt med koden eller innlogginga.
 error-nurse-wait = For mange feil kodar. Vent nokre minutt før du prøver igjen.
 error-store-key-missing = Nøkkelen til dataa på dette nettbrettet manglar, så dei kan ikkje opnast. Ingenting er sletta. Spør sjukepleiaren din.
 error-enrol-other-person = Dette nettbrettet blir brukt i oppfølginga av ein annan person. Avslutt oppfølginga på nettbrettet før det blir kopla til ein ny pasient.

@@ -6,7 +6,7 @@
 // nurse's explicit word, gives it up) and wipes the tablet.
 
 import { invoke } from "../ipc.js";
-import { t } from "../i18n.js";
+import { formatTag, t } from "../i18n.js";
 import { el, heading, button, clearErrors, announce, deviceItem, fieldForm, showError } from "../dom.js";
 import { listen, redraw, refreshChrome, route } from "../shell.js";
 import { pairedList, renderServiceStatus, serviceStatusWatch } from "./settings.js";
@@ -48,8 +48,25 @@ function enrolment() {
     confirm.replaceChildren();
     const question = el("p", "enrol-confirm-question", "enrol-confirm-question", { name: service.service_name, host: service.host });
     question.id = "enrol-confirm-question";
+    // Whom the service names, so the nurse knows it is this patient's record.
+    const born = service.patient_birth_date
+      ? new Date(`${service.patient_birth_date}T12:00:00Z`).toLocaleDateString(formatTag(), { dateStyle: "long", timeZone: "UTC" })
+      : null;
+    const patient = !service.patient_name
+      ? el("p", "enrol-confirm-patient notice notice--warn", "enrol-confirm-patient-unknown")
+      : born
+        ? el("p", "enrol-confirm-patient", "enrol-confirm-patient", { name: service.patient_name, born })
+        : el("p", "enrol-confirm-patient", "enrol-confirm-patient-no-birth", { name: service.patient_name });
+    patient.id = "enrol-confirm-patient";
     const yes = button("enrol-confirm-yes", async () => {
-      await invoke("confirm_enrolment");
+      try {
+        await invoke("confirm_enrolment", { ticket: service.ticket });
+      } catch (error) {
+        // Nothing was kept (another came in meanwhile): the question goes.
+        confirm.hidden = true;
+        confirm.replaceChildren();
+        throw error;
+      }
       clearErrors();
       announce(t("enrol-done"));
       await route();
@@ -62,9 +79,9 @@ function enrolment() {
       announce(t("enrol-cancelled"));
     });
     no.id = "enrol-confirm-no";
-    confirm.append(question, yes, no);
+    confirm.append(question, patient, yes, no);
     confirm.hidden = false;
-    announce(t("enrol-confirm-question", { name: service.service_name, host: service.host }));
+    announce(`${t("enrol-confirm-question", { name: service.service_name, host: service.host })} ${patient.textContent}`);
     yes.focus();
   };
   const code = fieldForm({

@@ -264,8 +264,8 @@ mod tests {
     /// unlocks with the tablet's own code from the service.
     async fn enrol(t: &TestApp, qr: &str, nurse_code: &str) {
         t.app.nurse_unlock(crate::app::DEMO_NURSE_CODE).unwrap();
-        t.app.enrol_with_code(qr).await.unwrap();
-        t.app.confirm_enrolment().unwrap();
+        let shown = t.app.enrol_with_code(qr).await.unwrap();
+        t.app.confirm_enrolment(&shown.ticket).unwrap();
         t.app.nurse_lock();
         t.app.nurse_unlock(nurse_code).unwrap();
     }

@@ -217,7 +217,7 @@ pub struct App<P: Platform, M: CallMedia> {
     /// Where background work (a demo reply) runs.
     runtime: tokio::runtime::Handle,
     /// An enrolment the nurse has not confirmed yet.
-    pending_enrolment: Mutex<Option<Enrolment>>,
+    pending_enrolment: Mutex<Option<service::PendingEnrolment>>,
     /// A `heima-enrol:` link that opened the app, for the enrolment form.
     arrived_link: Mutex<Option<String>>,
     /// What the device watch's scan plan needs to know.

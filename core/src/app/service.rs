@@ -53,11 +53,22 @@ fn refresh_retry_after(failures: u32) -> SignedDuration {
 }
 
 /// An enrolment that waits for the nurse's yes: which service (by the
-/// installation's name for it) on which host.
+/// installation's name for it) on which host, for which patient (as the
+/// service names them, when it does), and the ticket her yes must carry:
+/// a yes counts only for the enrolment she was shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EnrolmentToConfirm {
     pub service_name: String,
     pub host: String,
+    pub patient_name: Option<String>,
+    pub patient_birth_date: Option<jiff::civil::Date>,
+    pub ticket: String,
+}
+
+/// An enrolment held for the nurse's yes, with the ticket she was shown.
+pub(crate) struct PendingEnrolment {
+    ticket: String,
+    enrolment: Enrolment,
 }
 
 /// The connection with the follow-up service, for the settings screen and
@@ -161,7 +172,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         for address in [&enrolment.call_endpoint, &enrolment.revocation_endpoint].into_iter().flatten() {
             trust.service_for(address)?;
         }
-        enrolment.national_id = enrol::national_identity(&enrolment, NETWORK_TIMEOUT).await?;
+        let patient = enrol::patient_shown(&enrolment, NETWORK_TIMEOUT).await?;
+        enrolment.national_id = patient.national_id;
         if matches!(self.mode(), Mode::Enrolled | Mode::Revoked) {
             self.with_store(|store| Ok(store.check_person(&enrolment.service_patient())?))?;
         }
@@ -171,18 +183,29 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let to_confirm = EnrolmentToConfirm {
             service_name: service.name.clone(),
             host: crate::trust::host_of(&enrolment.fhir_base),
+            patient_name: patient.name,
+            patient_birth_date: patient.birth_date,
+            ticket: super::hex(&self.random_bytes::<16>()?),
         };
-        *self.pending_enrolment.lock().unwrap() = Some(enrolment);
+        // A newer one replaces it: a yes to the one before is then refused.
+        *self.pending_enrolment.lock().unwrap() =
+            Some(PendingEnrolment { ticket: to_confirm.ticket.clone(), enrolment });
         Ok(to_confirm)
     }
 
-    /// The nurse confirms the service shown: the enrolment is kept.
-    pub fn confirm_enrolment(&self) -> Result<(), CoreError> {
+    /// The nurse confirms the service and patient shown with `ticket`: that
+    /// enrolment is kept. A yes to another one (a login or code that ended
+    /// later replaced it) is refused, and both are forgotten
+    /// (`enrol-replaced`): she starts again and sees what she says yes to.
+    pub fn confirm_enrolment(&self, ticket: &str) -> Result<(), CoreError> {
         self.require_nurse()?;
         let pending = self.pending_enrolment.lock().unwrap().take();
-        let enrolment = pending
+        let pending = pending
             .ok_or_else(|| CoreError::new(ErrorCode::EnrolNothingToConfirm, "no enrolment waits for confirmation"))?;
-        self.finish_enrolment(&enrolment)
+        if pending.ticket != ticket {
+            return Err(CoreError::new(ErrorCode::EnrolReplaced, "another enrolment came in meanwhile"));
+        }
+        self.finish_enrolment(&pending.enrolment)
     }
 
     /// The nurse says no: the enrolment is forgotten.
@@ -598,7 +621,9 @@ mod tests {
         use heima_test_support::{auth::AuthServer, hfs::Hfs};
         let hfs = Hfs::start().await;
         let direct = crate::sync::client::FhirClient::new(&hfs.base, NETWORK_TIMEOUT, None).unwrap();
-        let patient = direct.post("Patient", &serde_json::json!({ "resourceType": "Patient" })).await.unwrap();
+        let patient = serde_json::json!({ "resourceType": "Patient",
+            "name": [{ "given": ["Kari"], "family": "Nordmann" }], "birthDate": "1944-03-12" });
+        let patient = direct.post("Patient", &patient).await.unwrap();
         let server = AuthServer::start(&hfs.base).await;
         let code = crate::enrolment::new_code(&[5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5]);
         {
@@ -618,19 +643,39 @@ mod tests {
         (hfs, server, qr, t)
     }
 
-    /// The nurse is shown the trusted name and host, and only her yes
-    /// keeps the enrolment.
+    /// The nurse is shown the trusted name and host and the patient the
+    /// service names, and only her yes keeps the enrolment.
     #[tokio::test(flavor = "multi_thread")]
     async fn an_enrolment_waits_for_the_nurse_to_confirm_the_service() {
         let (_hfs, server, qr, t) = enrolment_service().await;
-        assert_eq!(t.app.confirm_enrolment().unwrap_err().code, "enrol-nothing-to-confirm");
+        assert_eq!(t.app.confirm_enrolment("").unwrap_err().code, "enrol-nothing-to-confirm");
         let shown = t.app.enrol_with_code(&qr).await.unwrap();
         assert_eq!(shown.service_name, "Testkommunen");
         assert_eq!(shown.host, crate::trust::host_of(&server.base));
+        assert_eq!(shown.patient_name.as_deref(), Some("Kari Nordmann"));
+        assert_eq!(shown.patient_birth_date, Some(jiff::civil::date(1944, 3, 12)));
         assert_eq!(t.app.mode(), Mode::Demo, "nothing is kept before the nurse says yes");
         assert!(t.platform().enrolment().is_none());
         t.app.cancel_enrolment();
-        assert_eq!(t.app.confirm_enrolment().unwrap_err().code, "enrol-nothing-to-confirm");
+        assert_eq!(t.app.confirm_enrolment("").unwrap_err().code, "enrol-nothing-to-confirm");
+    }
+
+    /// A login or a code that ends later replaces the enrolment the nurse
+    /// is looking at: her yes to the one she saw is refused, and neither is
+    /// kept (she starts again and sees what she says yes to).
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_yes_counts_only_for_the_enrolment_the_nurse_saw() {
+        let (_hfs, server, qr, t) = enrolment_service().await;
+        let seen = t.app.enrol_with_code(&qr).await.unwrap();
+        let later = crate::enrolment::new_code(&[7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7]);
+        let patient = server.state.lock().unwrap().login_patient.clone();
+        server.state.lock().unwrap().activation_codes.insert(later.clone(), patient);
+        let replacing = t.app.enrol_with_code(&qr.replace(qr.rsplit("code=").next().unwrap(), &later)).await.unwrap();
+        assert_ne!(seen.ticket, replacing.ticket);
+        assert_eq!(t.app.confirm_enrolment(&seen.ticket).unwrap_err().code, "enrol-replaced");
+        assert_eq!(t.app.confirm_enrolment(&replacing.ticket).unwrap_err().code, "enrol-nothing-to-confirm");
+        assert_eq!(t.app.mode(), Mode::Demo);
+        assert!(t.platform().enrolment().is_none(), "nothing was kept");
     }
 
     /// Attacks on enrolment that must fail, each before anything is kept.
@@ -646,7 +691,7 @@ mod tests {
         // The token answer names a FHIR base on another origin.
         server.state.lock().unwrap().fhir_base_override = Some("http://127.0.0.1:9/fhir".into());
         assert_eq!(t.app.enrol_with_code(&qr).await.unwrap_err().code, "enrol-untrusted");
-        assert_eq!(t.app.confirm_enrolment().unwrap_err().code, "enrol-nothing-to-confirm");
+        assert_eq!(t.app.confirm_enrolment("").unwrap_err().code, "enrol-nothing-to-confirm");
         server.state.lock().unwrap().fhir_base_override = None;
 
         // Discovery names an http authorization endpoint: the browser is never opened.
@@ -674,8 +719,8 @@ mod tests {
         let patient = server.state.lock().unwrap().login_patient.clone();
         server.state.lock().unwrap().activation_codes.insert(fresh.clone(), patient);
         let qr = qr.replace(qr.rsplit("code=").next().unwrap(), &fresh);
-        t.app.enrol_with_code(&qr).await.unwrap();
-        t.app.confirm_enrolment().unwrap();
+        let shown = t.app.enrol_with_code(&qr).await.unwrap();
+        t.app.confirm_enrolment(&shown.ticket).unwrap();
         assert_eq!(t.app.mode(), Mode::Enrolled);
     }
 

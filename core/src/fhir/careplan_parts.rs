@@ -203,7 +203,7 @@ pub(super) fn medicines(careplan: &Json) -> Result<Vec<Medicine>, CoreError> {
 
 /// A person's or organisation's name: `name` as text, or a HumanName's
 /// `text`, else its given and family names.
-fn name_of(resource: &Json) -> Option<String> {
+pub(crate) fn name_of(resource: &Json) -> Option<String> {
     if let Some(name) = str_at(resource, "name") {
         return Some(name.to_string());
     }

@@ -14,7 +14,7 @@ use tokio::{
 };
 
 use super::client::SyncError;
-use crate::enrolment::{ActivationCode, Enrolment, SmartConfiguration, TokenResponse, CLIENT_ID};
+use crate::enrolment::{ActivationCode, Enrolment, PatientShown, SmartConfiguration, TokenResponse, CLIENT_ID};
 
 /// Grant type of the activation-code exchange (an extension grant, RFC 6749 §4.5).
 pub const ACTIVATION_GRANT: &str = "urn:heima:params:oauth:grant-type:activation-code";
@@ -186,18 +186,38 @@ pub async fn exchange_code(
     Ok(enrolment)
 }
 
-/// Who the service says its patient is: the national identity number
-/// from the patient's own `Patient` resource
-/// ([`crate::enrolment::national_identity`]). A service that does not
-/// share it (401, 403, 404, 410) or names none gives `None`; a network
+/// Who the service says its patient is, from the patient's own `Patient`
+/// resource: the national identity number
+/// ([`crate::enrolment::national_identity`]) for the store's check, and the
+/// name and birth date for the nurse's question. A service that does not
+/// share it (401, 403, 404, 410) or names none gives nothing; a network
 /// failure is an error (the enrolment can be tried again).
-pub async fn national_identity(enrolment: &Enrolment, timeout: Duration) -> Result<Option<String>, SyncError> {
+pub async fn patient_shown(enrolment: &Enrolment, timeout: Duration) -> Result<PatientShown, SyncError> {
     let client = super::client::FhirClient::new(&enrolment.fhir_base, timeout, Some(enrolment.access_token.clone()))?;
     match client.get(&enrolment.patient).await {
-        Ok(patient) => Ok(crate::enrolment::national_identity(&patient, &enrolment.patient)),
-        Err(SyncError::Unauthorized(_) | SyncError::Forbidden | SyncError::Status { status: 404 | 410 }) => Ok(None),
+        Ok(patient) => Ok(shown(&patient, &enrolment.patient)),
+        Err(SyncError::Unauthorized(_) | SyncError::Forbidden | SyncError::Status { status: 404 | 410 }) => {
+            Ok(PatientShown::default())
+        }
         Err(error) => Err(error),
     }
+}
+
+/// What a `Patient` resource says of the patient asked for (`reference`);
+/// nothing of any other resource.
+fn shown(patient: &serde_json::Value, reference: &str) -> PatientShown {
+    let national_id = crate::enrolment::national_identity(patient, reference);
+    if national_id.is_none()
+        && (patient["resourceType"] != "Patient" || patient["id"].as_str() != reference.strip_prefix("Patient/"))
+    {
+        return PatientShown::default();
+    }
+    // Shown to the nurse: a name of reasonable length, without controls.
+    let name = crate::fhir::careplan_parts::name_of(patient)
+        .map(|n| n.chars().filter(|c| !c.is_control()).take(100).collect::<String>())
+        .filter(|n| !n.trim().is_empty());
+    let birth_date = patient["birthDate"].as_str().and_then(|d| d.parse::<jiff::civil::Date>().ok());
+    PatientShown { national_id, name, birth_date }
 }
 
 /// Revokes the tablet's tokens at the service (RFC 7009): the refresh

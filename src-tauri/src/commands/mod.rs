@@ -63,10 +63,10 @@ pub async fn enrol_with_login(
     state.enrol_with_login(&fhir_base, open_browser).await
 }
 
-/// The nurse confirms the service she was shown.
+/// The nurse confirms the service and patient she was shown (`ticket`).
 #[tauri::command(async)]
-pub fn confirm_enrolment(state: State<'_, AppState>) -> Result<(), CoreError> {
-    state.confirm_enrolment()
+pub fn confirm_enrolment(state: State<'_, AppState>, ticket: String) -> Result<(), CoreError> {
+    state.confirm_enrolment(&ticket)
 }
 
 /// The nurse says no to the service she was shown.

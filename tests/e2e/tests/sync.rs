@@ -33,7 +33,9 @@ fn weights(now: Timestamp) -> Vec<Measurement> {
 async fn enrol_with_a_code_send_with_progress_and_ask_the_nurse_when_revoked() {
     let hfs = hfs::Hfs::start().await;
     let direct = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
-    let patient = direct.post("Patient", &json!({ "resourceType": "Patient" })).await.unwrap();
+    let patient = json!({ "resourceType": "Patient",
+        "name": [{ "given": ["Kari"], "family": "Nordmann" }], "birthDate": "1944-03-12" });
+    let patient = direct.post("Patient", &patient).await.unwrap();
     let patient_id = patient["id"].as_str().unwrap().to_string();
     let mut plan: serde_json::Value = serde_json::from_str(heima_core::demo::CAREPLAN_JSON).unwrap();
     plan.as_object_mut().unwrap().remove("meta");
@@ -74,6 +76,8 @@ async fn enrol_with_a_code_send_with_progress_and_ask_the_nurse_when_revoked() {
     let host = gateway.base.trim_start_matches("http://").to_string();
     app.wait_for_text("#enrol-confirm-question", "Testkommunen").await;
     app.wait_for_text("#enrol-confirm-question", &host).await;
+    // And the patient the service names, so she knows it is this record.
+    app.wait_for_text("#enrol-confirm-patient", "Kari Nordmann, født 12. mars 1944").await;
     app.check_screen("nurse-enrol-confirm-nb").await;
     app.click("#enrol-confirm-yes").await;
     app.wait_for_text("#service-status", "Koblet til Test service").await;
