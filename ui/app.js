@@ -12,7 +12,7 @@
 import { invoke, listenToChanges } from "./ipc.js";
 import { loadLocale, setMessage } from "./i18n.js";
 import { button, el, heading, showError, showErrors } from "./dom.js";
-import { app, refreshChrome, registerScreens, route, tellNotice } from "./shell.js";
+import { app, refreshChrome, registerScreens, route, stopDrawing, tellNotice } from "./shell.js";
 import { renderToday } from "./screens/today.js";
 import { renderMeasure, renderResult } from "./screens/measure.js";
 import { renderQuestionnaire } from "./screens/questionnaire.js";
@@ -136,6 +136,8 @@ async function onChange(change) {
 function showRestart() {
   const main = document.getElementById("main");
   if (main.dataset.screen === "restart") return;
+  // No draw or screen acts any more (they may not work).
+  stopDrawing();
   const section = el("section", "screen screen--restart");
   section.id = "restart";
   const again = button("restart-button", () => invoke("restart"), "button button--big");

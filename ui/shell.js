@@ -73,6 +73,19 @@ export function redraw() {
 /** The newest draw asked for: a slower one that started before it does
  * not cover it when it ends. */
 let drawing = 0;
+/** What the screen on show does with a change (kept while another draws,
+ * so a draw that fails leaves it listening). */
+let onShow = null;
+/** A change the core told while a screen was being drawn: the screen
+ * hears it (as `missed`) once it is shown. */
+let missedWhileDrawing = false;
+
+/** After a panic: the restart screen stays, and nothing listens. */
+export function stopDrawing() {
+  drawing += 1;
+  onShow = null;
+  app.onChange = null;
+}
 
 /** Draws the screen the address names; a move (`fresh`, the default)
  * clears the notices of the screen before. */
@@ -104,7 +117,9 @@ export async function route({ fresh = true } = {}) {
       link.hidden = !!only && !only.includes(link.dataset.route);
     }
     document.querySelector("nav").hidden = status.mode === "ended";
-    app.onChange = null;
+    // While it draws, a change is noted for the screen to come.
+    missedWhileDrawing = false;
+    app.onChange = () => { missedWhileDrawing = true; };
     const screen = await screens[name](parts.slice(1), status);
     // After a panic the restart screen stays, even if it came up while
     // this one was being drawn.
@@ -112,14 +127,21 @@ export async function route({ fresh = true } = {}) {
     main().replaceChildren(screen);
     main().dataset.screen = name;
     const on = listeners.get(screen);
-    app.onChange = on ? on.changed : null;
+    onShow = on ? on.changed : null;
+    app.onChange = onShow;
     if (on && on.shown) on.shown();
+    if (missedWhileDrawing && onShow) Promise.resolve(onShow({ change: "missed" })).catch(showError);
     // After a move, the new screen's heading is where a screen reader starts.
     if (document.activeElement && document.activeElement.closest("nav")) {
       const h = document.getElementById("screen-heading");
       if (h) h.focus({ preventScroll: true });
     }
   } catch (error) {
+    // The screen before stays on show, and listening.
+    if (mine === drawing && main().dataset.screen !== "restart") {
+      app.onChange = onShow;
+      if (missedWhileDrawing && onShow) Promise.resolve(onShow({ change: "missed" })).catch(console.error);
+    }
     showError(error);
   }
   document.body.dataset.ready = "true";

@@ -445,7 +445,12 @@ async fn a_smart_login_at_an_independent_openid_provider_enrols_and_sends() {
     // A stray request with another state does not end the wait.
     let stray = reqwest::get(format!("{redirect}?code=x&state=other")).await.unwrap();
     assert_eq!(stray.status(), 404);
-    reqwest::get(&back).await.unwrap();
+    // Another local program connects and sends nothing: the browser's
+    // redirect still gets through at once.
+    let port = redirect.trim_start_matches("http://127.0.0.1:").split('/').next().unwrap().to_string();
+    let _silent = tokio::net::TcpStream::connect(format!("127.0.0.1:{port}")).await.unwrap();
+    let answered = tokio::time::timeout(std::time::Duration::from_secs(5), reqwest::get(&back)).await;
+    assert!(answered.expect("the redirect is answered while a silent connection is open").is_ok());
     let code = waiting.await.unwrap().unwrap();
     // A wrong PKCE verifier is refused by the provider.
     let wrong = Pkce::new(&[12; 32]);

@@ -17,18 +17,16 @@ static RESTART_NEEDED: LazyLock<tokio::sync::watch::Sender<bool>> =
 /// first screen), for the end-to-end test of this path.
 pub const PANIC_FOR_TEST_ENV: &str = "HEIMA_PANIC_FOR_TEST";
 
-/// What a panic says, without the values it was handling: an `expect`'s
-/// own message up to where it shows the error, or a literal.
+/// What a panic says, without the values it was handling: where it
+/// happened, and its message only when that is a literal in the code (a
+/// message made at run time, by `format!`, an `expect` or the standard
+/// library, may carry a value anywhere in it, a name or a reading).
 fn summary(info: &PanicHookInfo<'_>) -> String {
     let place = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
-    let words = if let Some(text) = info.payload().downcast_ref::<&'static str>() {
-        (*text).to_string()
-    } else if let Some(text) = info.payload().downcast_ref::<String>() {
-        text.split(": ").next().unwrap_or_default().chars().take(120).collect()
-    } else {
-        String::new()
-    };
-    format!("panic at {place}: {words}")
+    match info.payload().downcast_ref::<&'static str>() {
+        Some(text) => format!("panic at {place}: {text}"),
+        None => format!("panic at {place} (its message is left out: it may hold a value)"),
+    }
 }
 
 /// Logs every panic and marks the app as needing a restart. It replaces
@@ -37,17 +35,18 @@ pub fn install_hook() {
     std::panic::set_hook(Box::new(move |info| {
         let summary = summary(info);
         log::error!("{summary}");
-        eprintln!("heima: {summary}");
+        // Never a panic in the hook: a closed standard error is fine.
+        let _ = std::io::Write::write_fmt(&mut std::io::stderr(), format_args!("heima: {summary}\n"));
         RESTART_NEEDED.send_replace(true);
     }));
     let delay = std::env::var(PANIC_FOR_TEST_ENV).ok().and_then(|ms| ms.parse().ok());
     if let (true, Some(ms)) = (cfg!(debug_assertions), delay) {
         std::thread::spawn(move || {
             std::thread::sleep(std::time::Duration::from_millis(ms));
-            // With a value after the words, as an `expect` on a bad
-            // reading would show it: the value must not come out.
+            // With a value in its message, as an `expect` on a bad reading
+            // would show it: the value must not come out.
             let value = "120/80 mmHg";
-            panic!("a panic the test asked for: {value}");
+            panic!("a panic the test asked for, at {value}");
         });
     }
 }

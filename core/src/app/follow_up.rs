@@ -210,17 +210,19 @@ impl FollowUp {
         Ok(read)
     }
 
-    /// Saves a changed enrolment (refreshed tokens) to the keyring, then
-    /// keeps it. Once closed, the keyring is not written (it holds the next
+    /// Keeps a changed enrolment (refreshed tokens) in memory at once, so
+    /// the next use takes the newest even when the keyring cannot be
+    /// written, then saves it to the keyring (a failure comes back to be
+    /// told). Once closed, the keyring is not written (it holds the next
     /// follow-up's enrolment, or none after the end); the newest tokens are
     /// still kept in memory, so the end revokes the ones the service holds.
     pub fn keep_enrolment(&self, platform: &impl Platform, enrolment: &Enrolment) -> Result<(), SecretError> {
         let Route::Service(service) = &self.route else { return Ok(()) };
         let closed = self.closed.lock().unwrap_or_else(|e| e.into_inner());
+        *service.enrolment.lock().unwrap() = Some(Some(enrolment.clone()));
         if !*closed {
             platform.save_enrolment(enrolment)?;
         }
-        *service.enrolment.lock().unwrap() = Some(Some(enrolment.clone()));
         Ok(())
     }
 

@@ -660,6 +660,26 @@ mod tests {
         assert_eq!(t.app.confirm_enrolment("").unwrap_err().code, "enrol-nothing-to-confirm");
     }
 
+    /// Without the nurse code nobody enrols the tablet or says yes: not by
+    /// a code, not by a login, not to an enrolment already waiting.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn enrolling_and_confirming_need_the_nurse_code() {
+        let (_hfs, server, qr, t) = enrolment_service().await;
+        let shown = t.app.enrol_with_code(&qr).await.unwrap();
+        t.app.nurse_lock();
+        assert_eq!(t.app.confirm_enrolment(&shown.ticket).unwrap_err().code, "nurse-locked");
+        assert_eq!(t.app.enrol_with_code(&qr).await.unwrap_err().code, "nurse-locked");
+        let opened = std::sync::atomic::AtomicBool::new(false);
+        let open = |_: &str| {
+            opened.store(true, std::sync::atomic::Ordering::SeqCst);
+            Ok(())
+        };
+        assert_eq!(t.app.enrol_with_login(&server.fhir_base, open).await.unwrap_err().code, "nurse-locked");
+        assert!(!opened.load(std::sync::atomic::Ordering::SeqCst), "no login page was opened");
+        assert_eq!(t.app.mode(), Mode::Demo);
+        assert!(t.platform().enrolment().is_none());
+    }
+
     /// A login or a code that ends later replaces the enrolment the nurse
     /// is looking at: her yes to the one she saw is refused, and neither is
     /// kept (she starts again and sees what she says yes to).

@@ -202,12 +202,15 @@ pub(super) fn medicines(careplan: &Json) -> Result<Vec<Medicine>, CoreError> {
 }
 
 /// A person's or organisation's name: `name` as text, or a HumanName's
-/// `text`, else its given and family names.
+/// (the official one, else the usual, else the first) `text`, else its
+/// given and family names.
 pub(crate) fn name_of(resource: &Json) -> Option<String> {
     if let Some(name) = str_at(resource, "name") {
         return Some(name.to_string());
     }
-    let human = array(resource, "name").first()?;
+    let names = array(resource, "name");
+    let by_use = |wanted: &str| names.iter().find(|n| str_at(n, "use") == Some(wanted));
+    let human = by_use("official").or_else(|| by_use("usual")).or_else(|| names.first())?;
     str_at(human, "text").map(str::to_string).or_else(|| {
         let given: Vec<&str> = array(human, "given").iter().filter_map(Json::as_str).collect();
         let words: Vec<&str> = given.into_iter().chain(str_at(human, "family")).collect();

@@ -109,8 +109,11 @@ impl Loopback {
     /// Waits for the redirect with our `state` and returns its code. The
     /// browser is shown `page` (an HTML document telling the user to go back
     /// to the app). Requests without our state (or for other paths) are
-    /// answered 404 and waited past. When the server promised to name
-    /// itself (`issuer`, RFC 9207), an answer without that `iss` is refused.
+    /// answered 404 and waited past. Each connection is read on its own, for
+    /// at most [`LOOPBACK_READ`]: another local program that connects and
+    /// sends nothing cannot hold the redirect up. When the server promised
+    /// to name itself (`issuer`, RFC 9207), an answer without that `iss` is
+    /// refused.
     pub async fn wait(
         self,
         state: &str,
@@ -119,33 +122,21 @@ impl Loopback {
         timeout: Duration,
     ) -> Result<String, SyncError> {
         let wait = async {
+            let mut connections = tokio::task::JoinSet::new();
             loop {
-                let (mut stream, _) = self.listener.accept().await.map_err(|e| SyncError::Network(e.to_string()))?;
-                let mut buf = vec![0u8; 8192];
-                let mut len = 0;
-                while !buf[..len].windows(4).any(|w| w == b"\r\n\r\n") && len < buf.len() {
-                    match stream.read(&mut buf[len..]).await {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => len += n,
+                let pairs = tokio::select! {
+                    accepted = self.listener.accept() => {
+                        let (stream, _) = accepted.map_err(|e| SyncError::Network(e.to_string()))?;
+                        let (state, page) = (state.to_string(), page.to_string());
+                        connections.spawn(tokio::time::timeout(LOOPBACK_READ, redirect(stream, state, page)));
+                        continue;
                     }
-                }
-                let head = String::from_utf8_lossy(&buf[..len]);
-                let target = head.split_whitespace().nth(1).unwrap_or("");
-                let parsed = url::Url::parse(&format!("http://127.0.0.1{target}")).ok();
-                let pairs: std::collections::HashMap<String, String> =
-                    parsed.as_ref().map(|u| u.query_pairs().into_owned().collect()).unwrap_or_default();
-                let ours = parsed.as_ref().is_some_and(|u| u.path() == "/callback")
-                    && pairs.get("state").map(String::as_str) == Some(state);
-                let (status, body) = if ours { ("200 OK", page) } else { ("404 Not Found", "") };
-                let answer = format!(
-                    "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = stream.write_all(answer.as_bytes()).await;
-                let _ = stream.shutdown().await;
-                if !ours {
-                    continue;
-                }
+                    // (None: no connection is being read; the accept waits.)
+                    Some(read) = connections.join_next() => match read {
+                        Ok(Ok(Some(pairs))) => pairs,
+                        _ => continue,
+                    },
+                };
                 if issuer.is_some_and(|expected| pairs.get("iss").map(String::as_str) != Some(expected)) {
                     return Err(SyncError::Refused("the answer came from another authorisation server".into()));
                 }
@@ -160,6 +151,43 @@ impl Loopback {
             .await
             .map_err(|_| SyncError::Network("no answer from the browser in time".into()))?
     }
+}
+
+/// How long one connection to the loopback listener may take to send its
+/// request.
+const LOOPBACK_READ: Duration = Duration::from_secs(10);
+
+/// Reads one request to the loopback listener and answers it: `page` for
+/// the redirect with our `state` (its query pairs come back), 404 for
+/// anything else (`None`).
+async fn redirect(
+    mut stream: tokio::net::TcpStream,
+    state: String,
+    page: String,
+) -> Option<std::collections::HashMap<String, String>> {
+    let mut buf = vec![0u8; 8192];
+    let mut len = 0;
+    while !buf[..len].windows(4).any(|w| w == b"\r\n\r\n") && len < buf.len() {
+        match stream.read(&mut buf[len..]).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => len += n,
+        }
+    }
+    let head = String::from_utf8_lossy(&buf[..len]);
+    let target = head.split_whitespace().nth(1).unwrap_or("");
+    let parsed = url::Url::parse(&format!("http://127.0.0.1{target}")).ok();
+    let pairs: std::collections::HashMap<String, String> =
+        parsed.as_ref().map(|u| u.query_pairs().into_owned().collect()).unwrap_or_default();
+    let ours = parsed.as_ref().is_some_and(|u| u.path() == "/callback")
+        && pairs.get("state").map(String::as_str) == Some(state.as_str());
+    let (status, body) = if ours { ("200 OK", page.as_str()) } else { ("404 Not Found", "") };
+    let answer = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.write_all(answer.as_bytes()).await;
+    let _ = stream.shutdown().await;
+    ours.then_some(pairs)
 }
 
 /// Exchanges the authorization code (with the PKCE verifier) for tokens.
@@ -212,9 +240,11 @@ fn shown(patient: &serde_json::Value, reference: &str) -> PatientShown {
     {
         return PatientShown::default();
     }
-    // Shown to the nurse: a name of reasonable length, without controls.
+    // Shown to the nurse: a name of reasonable length, without controls or
+    // marks that turn text around (bidi overrides and isolates).
+    let turns = |c: &char| matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     let name = crate::fhir::careplan_parts::name_of(patient)
-        .map(|n| n.chars().filter(|c| !c.is_control()).take(100).collect::<String>())
+        .map(|n| n.chars().filter(|c| !c.is_control() && !turns(c)).take(100).collect::<String>())
         .filter(|n| !n.trim().is_empty());
     let birth_date = patient["birthDate"].as_str().and_then(|d| d.parse::<jiff::civil::Date>().ok());
     PatientShown { national_id, name, birth_date }
