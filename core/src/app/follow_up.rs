@@ -51,6 +51,14 @@ impl SyncStatus {
     }
 }
 
+/// What the settings say the tablet is at start (the data folder has the
+/// last word: [`FollowUp::at_start`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SettingsSay {
+    Demo,
+    Service,
+}
+
 /// Where the follow-up's data goes and its answers come from.
 pub(super) enum Route {
     /// No service configured: the in-process demo answers.
@@ -93,17 +101,25 @@ pub(super) struct FollowUp {
 }
 
 impl FollowUp {
-    /// The follow-up the settings name at start: its store opened (the
-    /// demo's seeded); problems become notices.
+    /// The follow-up at start: its store opened (the demo's seeded);
+    /// problems become notices. What is on disk decides, not the settings
+    /// alone: a real store in the data folder is this tablet's follow-up
+    /// even when the settings say demo (a lost or damaged settings file
+    /// must not turn an enrolled tablet into the demo, whose readings are
+    /// never sent and whose nurse code is public).
     pub fn at_start(
         platform: &impl Platform,
         data_dir: &Path,
-        demo: bool,
+        settings_say: SettingsSay,
         clock: &dyn Clock,
         notices: &mut Vec<CoreError>,
     ) -> FollowUp {
         let now = clock.now();
-        if demo {
+        let real_store = Store::exists_at(&StoreFile::Real.path(data_dir));
+        if settings_say == SettingsSay::Demo && real_store {
+            log::warn!("the settings say demo, but this tablet has a real store: it is opened");
+        }
+        if settings_say == SettingsSay::Demo && !real_store {
             let service = DemoService::new(clock);
             let store = open_store(platform, data_dir, StoreFile::Demo, now, notices).map(|(mut store, _)| {
                 if let Err(error) = service.seed(&mut store, clock) {
@@ -323,6 +339,25 @@ mod tests {
     use std::time::Duration;
 
     use crate::app::{testing::TestApp, EndWith, Mode};
+
+    /// The settings file is lost or damaged on an enrolled tablet: it
+    /// starts as the same enrolled tablet, not as the demo (whose public
+    /// nurse code would open the nurse's page and whose readings are
+    /// never sent). A revoked one stays revoked; a tablet without a real
+    /// store is the demo.
+    #[tokio::test]
+    async fn a_lost_settings_file_does_not_make_an_enrolled_tablet_the_demo() {
+        let t = TestApp::enrolled();
+        let t = t.restart_without_settings();
+        assert_eq!(t.app.mode(), Mode::Enrolled);
+        assert!(t.app.nurse_unlock(crate::app::DEMO_NURSE_CODE).is_err(), "the demo's code opens nothing");
+        assert_eq!(t.app.service_status().demo_nurse_code, None);
+        t.app.with_store(|s| Ok(s.set_setting(super::REVOKED_SETTING, "true")?)).unwrap();
+        assert_eq!(t.restart_without_settings().app.mode(), Mode::Revoked);
+
+        let demo = TestApp::demo().restart_without_settings();
+        assert_eq!(demo.app.mode(), Mode::Demo);
+    }
 
     /// One run of the app, one follow-up after another: the demo, an
     /// enrolment that replaces it (nothing of the demo's store, plan or

@@ -62,7 +62,7 @@ use crate::{
 };
 
 use call_line::CallLine;
-use follow_up::FollowUp;
+use follow_up::{FollowUp, SettingsSay};
 
 /// Why the platform could not hand over a secret (the store key or the
 /// enrolment). The detail is for the log; it never holds the secret.
@@ -237,7 +237,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     ) -> App<P, M> {
         let (clock, runtime) = (config.clock.clone(), config.runtime.clone());
         let started = clock.now();
-        let follow_up = FollowUp::at_start(&platform, &config.data_dir, settings.is_demo(), &*clock, &mut notices);
+        let settings_say = if settings.is_demo() { SettingsSay::Demo } else { SettingsSay::Service };
+        let follow_up = FollowUp::at_start(&platform, &config.data_dir, settings_say, &*clock, &mut notices);
         // Once, with the store's own files (database, WAL, key check) there.
         crate::atomic_file::keep_private(&config.data_dir);
         let calls = CallLine::new(media.clone(), config.call_source, config.call_timings, runtime.clone());

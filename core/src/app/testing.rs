@@ -401,6 +401,11 @@ impl TestApp {
         TestApp::build(self.dir.clone(), config, self.app.platform().clone(), self.app.settings())
     }
 
+    /// Started again with the settings lost (a new tablet's).
+    pub fn restart_without_settings(&self) -> TestApp {
+        TestApp::build(self.dir.clone(), self.config.clone(), self.app.platform().clone(), Settings::default())
+    }
+
     pub fn platform(&self) -> &FakePlatform {
         self.app.platform()
     }

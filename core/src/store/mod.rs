@@ -325,6 +325,11 @@ impl Store {
         Ok(())
     }
 
+    /// Whether a database file is at `path` (whether it opens or not).
+    pub fn exists_at(path: &Path) -> bool {
+        path.exists()
+    }
+
     /// The schema as `(type, name, sql)` rows, for comparing databases.
     pub fn schema(&self) -> Result<Vec<(String, String, String)>, StoreError> {
         let mut stmt = self.conn.prepare(

@@ -80,6 +80,11 @@ async fn enrol(app: &App, code: &str) {
     app.wait_for_text("#service-status", "Koblet til Test service").await;
 }
 
+/// Whether the demo banner is hidden.
+async fn demo_banner_hidden(app: &App) -> bool {
+    app.client.execute("return document.getElementById('demo-banner').hidden", vec![]).await.unwrap() == true
+}
+
 /// Every regular file under `dir`, with its contents.
 fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = vec![];
@@ -154,6 +159,19 @@ async fn a_lent_tablet_goes_from_one_patient_to_the_next() {
     let settings_written = std::fs::read(data.path().join("settings.json")).unwrap();
     // The log file (in the data folder's `logs` here), before the end removes it.
     let file_log = std::fs::read(data.path().join("logs/heima.log")).expect("the app logs to a file");
+
+    // The settings file is lost: the tablet starts as the same enrolled
+    // tablet (its readings wait to be sent), not as the demo, and the
+    // demo's code opens nothing.
+    app.close().await;
+    std::fs::remove_file(data.path().join("settings.json")).unwrap();
+    let app = App::start(Launch { data_dir: Some(data.path()), env: env.clone(), log_to: Some(&log) }).await;
+    assert!(demo_banner_hidden(&app).await, "not the demo");
+    open_nurse_page(&app, "2468").await;
+    app.wait_for_text("#notices", "Feil kode").await;
+    type_code(&app, "#nurse-code", TABLET_CODE).await;
+    app.click("#nurse-code-form button").await;
+    app.wait_for_text("#service-status", "Test service").await;
     app.click("#end-open").await;
     app.wait_for_text("#end-panel", "Ikke sendt ennå: 3 målinger").await;
     app.check_screen("nurse-end-nb").await;
