@@ -46,7 +46,7 @@ const COMMANDS: &[&str] = &[
     "find_devices",
     "pair_device",
     "paired_devices",
-    "unsent_items",
+    "end_checklist",
     "end_follow_up",
     "call_status",
     "call_start",

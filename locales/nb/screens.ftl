@@ -140,6 +140,11 @@ end-intro = Når oppfølgingen er over: det som ikke er sendt, sendes først. S�
 end-open = Avslutt oppfølgingen …
 end-unreadable = Dataene på nettbrettet kan ikke leses, så det som ikke er sendt, kan ikke sendes.
 end-all-sent = Alt er sendt til oppfølgingstjenesten.
+end-copies = { $count ->
+    [one] En kopi av journalen er lagret på nettbrettet. Den slettes når oppfølgingen avsluttes, så flytt den først hvis pasienten vil beholde den:
+   *[other] { $count } kopier av journalen er lagret på nettbrettet. De slettes når oppfølgingen avsluttes, så flytt dem først hvis pasienten vil beholde dem:
+}
+end-copy = { $file } i { $folder }
 end-waiting = Ikke sendt ennå: { $readings ->
     [one] { $readings } måling
    *[other] { $readings } målinger

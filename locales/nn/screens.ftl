@@ -140,6 +140,11 @@ end-intro = Når oppfølginga er over: det som ikkje er sendt, blir sendt først
 end-open = Avslutt oppfølginga …
 end-unreadable = Dataa på nettbrettet kan ikkje lesast, så det som ikkje er sendt, kan ikkje sendast.
 end-all-sent = Alt er sendt til oppfølgingstenesta.
+end-copies = { $count ->
+    [one] Ein kopi av journalen er lagra på nettbrettet. Han blir sletta når oppfølginga blir avslutta, så flytt han først om pasienten vil ta vare på han:
+   *[other] { $count } kopiar av journalen er lagra på nettbrettet. Dei blir sletta når oppfølginga blir avslutta, så flytt dei først om pasienten vil ta vare på dei:
+}
+end-copy = { $file } i { $folder }
 end-waiting = Ikkje sendt enno: { $readings ->
     [one] { $readings } måling
    *[other] { $readings } målingar

@@ -286,7 +286,7 @@ pub fn run() {
             commands::nurse::find_devices,
             commands::nurse::pair_device,
             commands::nurse::paired_devices,
-            commands::nurse::unsent_items,
+            commands::nurse::end_checklist,
             commands::nurse::end_follow_up,
             commands::call::call_status,
             commands::call::call_start,

@@ -177,6 +177,20 @@ function unsentText(unsent) {
   return el("p", "end-unsent", "end-waiting", { readings: unsent.readings, answers: unsent.answers, messages: unsent.messages, other: unsent.other });
 }
 
+/** The patient's copies of the record saved on the tablet, which the end
+ * removes: named, so the nurse can have them moved off it first. */
+function copiesText(copies) {
+  if (copies.length === 0) return [];
+  const intro = el("p", "end-copies notice notice--warn", "end-copies", { count: copies.length });
+  intro.id = "end-copies";
+  const list = el("ul", "end-copies-list");
+  for (const copy of copies) {
+    const item = el("li", null, "end-copy", { file: copy.file_name, folder: copy.folder });
+    list.append(item);
+  }
+  return [intro, list];
+}
+
 /** Ending the follow-up: first what is not sent yet, then send and end;
  * giving up unsent items needs a tick of its own. */
 function ending() {
@@ -193,7 +207,7 @@ function ending() {
     return ended;
   };
   const open = button("end-open", async (b) => {
-    const unsent = await invoke("unsent_items");
+    const { unsent, copies } = await invoke("end_checklist");
     const send = button("end-send", async () => {
       await finish(await invoke("end_follow_up", { with: "sending-first" }));
     }, "button button--big");
@@ -211,7 +225,7 @@ function ending() {
     consent.addEventListener("change", () => { giveUp.disabled = !consent.checked; });
     const giveUpBox = el("div", "end-give-up");
     giveUpBox.append(consent, label, giveUp);
-    panel.replaceChildren(unsentText(unsent), el("p", null, "end-what-happens"));
+    panel.replaceChildren(unsentText(unsent), ...copiesText(copies), el("p", null, "end-what-happens"));
     if (unsent !== null) panel.append(send);
     panel.append(giveUpBox);
     panel.hidden = false;

@@ -7,8 +7,17 @@
 //! tablet's. Reached from the recovery screen too
 //! ([`super::Mode::Recovery`]: the database's key lost, the file untouched):
 //! then nothing can be sent, and ending gives it up.
+//!
+//! The patient's own copy of the record, saved as a file on the tablet
+//! ([`App::save_copy`]), is noted in the store: the end's checklist names
+//! each one (so the nurse can tell the patient to move it off the tablet
+//! first) and the end removes them with the rest, so the next borrower of a
+//! lent tablet finds nothing.
 
-use std::{path::Path, time::Duration};
+use std::{
+    path::{Path, PathBuf},
+    time::Duration,
+};
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +31,32 @@ use crate::{
 };
 
 const REVOKE_TIMEOUT: Duration = Duration::from_secs(15);
+/// Store setting: the copies of the record saved on this tablet (a JSON
+/// list of paths).
+const SAVED_COPIES_SETTING: &str = "export.saved";
+
+/// What the nurse is told before she ends the follow-up: what has not
+/// reached the service (`None`: the database cannot be read), and the
+/// copies of the record saved on the tablet, which the end removes.
+#[derive(Debug, Clone, Serialize)]
+pub struct EndChecklist {
+    pub unsent: Option<Unsent>,
+    /// Each copy's file name and folder.
+    pub copies: Vec<SavedCopy>,
+}
+
+/// A copy of the record saved on this tablet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SavedCopy {
+    pub file_name: String,
+    pub folder: String,
+}
+
+/// Whether `path` names a copy this app writes (`heima-<date>.json`): only
+/// such a file is ever removed as a copy.
+fn is_copy(path: &Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("heima-") && n.ends_with(".json"))
+}
 /// The longest wait for a sync round under way before files are removed.
 const ROUND_WAIT: Duration = Duration::from_secs(60);
 
@@ -48,6 +83,43 @@ pub struct Ended {
 }
 
 impl<P: Platform, M: CallMedia> App<P, M> {
+    /// Saves the patient's own record ([`App::export_record`]) in `folder`
+    /// (the shell's documents folder), readable by the owner only, and
+    /// notes it so the end removes it. Returns where it is.
+    pub fn save_copy(&self, folder: &Path) -> Result<PathBuf, CoreError> {
+        let export = self.export_record()?;
+        let path = folder.join(&export.file_name);
+        let failed = |e: &dyn std::fmt::Display| CoreError::new(ErrorCode::ExportFailed, e.to_string());
+        // Noted first: a copy written is always one the end knows of.
+        self.with_store(|store| {
+            let mut saved = saved_copies(store);
+            if !saved.contains(&path) {
+                saved.push(path.clone());
+            }
+            let text = serde_json::to_string(&saved).map_err(|e| failed(&e))?;
+            Ok(store.set_setting(SAVED_COPIES_SETTING, &text)?)
+        })?;
+        crate::atomic_file::write(&path, export.text.as_bytes(), crate::atomic_file::Access::OwnerOnly)
+            .map_err(|e| failed(&e))?;
+        Ok(path)
+    }
+
+    /// What the nurse is told before she ends the follow-up (nurse only).
+    pub fn end_checklist(&self) -> Result<EndChecklist, CoreError> {
+        let unsent = self.unsent()?;
+        let copies = self
+            .with_store(|store| Ok(saved_copies(store)))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| p.exists())
+            .map(|p| SavedCopy {
+                file_name: p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                folder: p.parent().map(|d| d.display().to_string()).unwrap_or_default(),
+            })
+            .collect();
+        Ok(EndChecklist { unsent, copies })
+    }
+
     /// What has not reached the service yet (nurse only). Without an open
     /// database (recovery) nothing can be counted: `None`.
     pub fn unsent(&self) -> Result<Option<Unsent>, CoreError> {
@@ -147,11 +219,13 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         // it can no longer write the enrolment back).
         let follow_up = self.follow_up.lock().unwrap().take();
         let mut late = Unsent::default();
+        let mut copies = vec![];
         if let Some(follow_up) = follow_up {
             follow_up.close();
             let _round = tokio::time::timeout(ROUND_WAIT, follow_up.round.lock()).await;
             if let Some(store) = follow_up.close_store() {
                 late = store.unsent().unwrap_or_default();
+                copies = saved_copies(&store);
             }
         }
         *self.pending_enrolment.lock().unwrap() = None;
@@ -167,6 +241,11 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             failures.push(format!("enrolment: {error}"));
         }
         failures.extend(remove_folder_contents(dir));
+        // The patient's copies saved on the tablet.
+        let is_file = |p: &PathBuf| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file());
+        for copy in copies.iter().filter(|p| is_copy(p) && is_file(p)) {
+            failures.extend(remove(copy));
+        }
         let locale = self.settings.lock().unwrap().locale;
         *self.settings.lock().unwrap() = Settings { locale, ..Settings::default() };
         {
@@ -181,6 +260,12 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             Err(CoreError::new(ErrorCode::EndIncomplete, failures.join("; ")))
         }
     }
+}
+
+/// The copies of the record noted in `store`.
+fn saved_copies(store: &crate::store::Store) -> Vec<PathBuf> {
+    let text = store.setting(SAVED_COPIES_SETTING).ok().flatten().unwrap_or_default();
+    serde_json::from_str(&text).unwrap_or_default()
 }
 
 /// Removes a database file and its companions (WAL, shared memory, key

@@ -38,7 +38,7 @@ pub use calls::{CallRoute, CallScreen, PicturesSeen, CALL_LOOK_EVERY};
 pub use changes::{Change, Listener, Notification, NotifyWhen, TrainingSwitch};
 pub use config::{AppConfig, Variable};
 pub use devices::{FoundDevice, SessionOrigin, SessionWith};
-pub use ending::{EndWith, Ended};
+pub use ending::{EndChecklist, EndWith, Ended, SavedCopy};
 pub use follow_up::{SyncStatus, REVOKED_SETTING};
 pub use installation::{ConfigFile, ConfigSource, Installation};
 pub use loops::{DEVICE_ASK_EVERY, REMINDER_EVERY};

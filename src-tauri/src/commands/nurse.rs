@@ -4,9 +4,9 @@
 //! unsent, and ending the follow-up (enrolment is in `mod.rs`).
 
 use heima_core::{
-    app::{EndWith, Ended, FoundDevice},
+    app::{EndChecklist, EndWith, Ended, FoundDevice},
     error::CoreError,
-    store::{devices::PairedDevice, outbox::Unsent},
+    store::devices::PairedDevice,
     vocabulary::HealthService,
 };
 use tauri::State;
@@ -58,10 +58,11 @@ pub fn paired_devices(state: State<'_, AppState>) -> Result<Vec<PairedDevice>, C
     state.paired_devices()
 }
 
-/// What has not reached the service yet (`null`: it cannot be read).
+/// What the nurse is told before the end: what has not reached the
+/// service yet, and the copies of the record saved on the tablet.
 #[tauri::command(async)]
-pub fn unsent_items(state: State<'_, AppState>) -> Result<Option<Unsent>, CoreError> {
-    state.unsent()
+pub fn end_checklist(state: State<'_, AppState>) -> Result<EndChecklist, CoreError> {
+    state.end_checklist()
 }
 
 /// Ends the follow-up on this tablet and removes everything of it.

@@ -140,18 +140,14 @@ pub async fn demo_background_reading(state: State<'_, AppState>) -> Result<(), C
 }
 
 /// Saves the patient's own record (a FHIR Bundle) in their documents
-/// folder, owner-only; returns where.
+/// folder, owner-only (the core notes it, and the end removes it);
+/// returns where.
 #[tauri::command(async)]
 pub fn save_export(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<String, CoreError> {
     use tauri::Manager;
-    let export = state.export_record()?;
     let failed = |e: &dyn std::fmt::Display| CoreError::new(ErrorCode::ExportFailed, e.to_string());
     let dir = app.path().document_dir().or_else(|_| app.path().home_dir()).map_err(|e| failed(&e))?;
-    std::fs::create_dir_all(&dir).map_err(|e| failed(&e))?;
-    let path = dir.join(&export.file_name);
-    heima_core::atomic_file::write(&path, export.text.as_bytes(), heima_core::atomic_file::Access::OwnerOnly)
-        .map_err(|e| failed(&e))?;
-    Ok(path.display().to_string())
+    Ok(state.save_copy(&dir)?.display().to_string())
 }
 
 /// Readings of a kind over the last `days` days, with the patient's limits.

@@ -265,10 +265,24 @@ async fn the_patients_journey_from_plan_to_the_end() {
     app.go("#/today").await;
     app.click("#ended-export").await;
     let saved = app.wait_for_text("#export-saved", "Dataene er lagret i").await;
-    let path = saved.trim_start_matches("Dataene er lagret i").trim();
+    assert!(saved.contains("slettes fra nettbrettet når oppfølgingen avsluttes"), "{saved}");
+    let path = saved.trim_start_matches("Dataene er lagret i").split(". Flytt").next().unwrap().trim().to_string();
     assert!(path.starts_with(&home_path), "{path}");
-    let bundle: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let bundle: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!((bundle["resourceType"].as_str(), bundle["type"].as_str()), (Some("Bundle"), Some("collection")));
     assert!(bundle.to_string().contains("29463-7"), "the weight is in the patient's copy");
+
+    // A lent tablet: the nurse's end names the copy (to be moved off the
+    // tablet first), and the end removes it with the rest.
+    let file_name = std::path::Path::new(&path).file_name().unwrap().to_string_lossy().into_owned();
+    app.go("#/nurse").await;
+    app.type_into("#nurse-code", "7531").await;
+    app.click("#nurse-code-form button").await;
+    app.click("#end-open").await;
+    app.wait_for_text("#end-copies", "En kopi av journalen er lagret på nettbrettet").await;
+    app.wait_for_text("#end-panel", &file_name).await;
+    app.click("#end-send").await;
+    app.wait_for_text("#goodbye", "Oppfølgingen er avsluttet").await;
+    assert!(!std::path::Path::new(&path).exists(), "the copy went with the end: {path}");
     app.close().await;
 }
