@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "listen_changes",
     "restart",
     "plan_change_seen",
+    "privacy_notice_read",
     "mark_result_read",
     "measurement_kinds",
     "demo_background_reading",

@@ -24,6 +24,7 @@ import { renderSettings, renderDevices, applyDisplay } from "./screens/settings.
 import { renderNurse } from "./screens/nurse.js";
 import { renderMaterial } from "./screens/material.js";
 import { renderSummary } from "./screens/summary.js";
+import { renderPrivacy } from "./screens/privacy.js";
 
 registerScreens({
   today: renderToday,
@@ -39,6 +40,7 @@ registerScreens({
   nurse: renderNurse,
   material: renderMaterial,
   summary: renderSummary,
+  privacy: renderPrivacy,
 });
 
 async function start() {

@@ -81,7 +81,7 @@ pub fn format(locale: Locale, id: &str, args: &[(&str, &str)]) -> String {
 
 /// The `.ftl` files each locale has, in load order.
 pub const FTL_FILES: &[&str] =
-    &["app.ftl", "today.ftl", "devices.ftl", "settings.ftl", "errors.ftl", "screens.ftl", "call.ftl"];
+    &["app.ftl", "today.ftl", "devices.ftl", "settings.ftl", "errors.ftl", "screens.ftl", "call.ftl", "privacy.ftl"];
 
 macro_rules! ftl {
     ($tag:literal) => {
@@ -93,6 +93,7 @@ macro_rules! ftl {
             ("errors.ftl", include_str!(concat!("../../locales/", $tag, "/errors.ftl"))),
             ("screens.ftl", include_str!(concat!("../../locales/", $tag, "/screens.ftl"))),
             ("call.ftl", include_str!(concat!("../../locales/", $tag, "/call.ftl"))),
+            ("privacy.ftl", include_str!(concat!("../../locales/", $tag, "/privacy.ftl"))),
         ]
     };
 }

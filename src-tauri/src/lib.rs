@@ -271,6 +271,7 @@ pub fn run() {
             commands::recording::plan,
             commands::recording::measuring,
             commands::recording::plan_change_seen,
+            commands::recording::privacy_notice_read,
             commands::recording::mark_result_read,
             commands::recording::measurement_kinds,
             commands::recording::demo_background_reading,

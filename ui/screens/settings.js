@@ -146,9 +146,13 @@ export async function renderSettings(_params, status) {
   const devices = linkButton("settings-to-devices", "#/devices");
   devices.id = "settings-to-devices";
   section.append(devices);
+  const privacy = el("section", "privacy-entry");
+  const privacyOpen = linkButton("privacy-ask-open", "#/privacy");
+  privacyOpen.id = "privacy-open";
+  privacy.append(el("h2", null, "privacy-open"), el("p", null, "privacy-ask"), privacyOpen);
   const nurse = el("section", "nurse-entry");
   nurse.append(el("h2", null, "nurse-entry-heading"), linkButton("nurse-open", "#/nurse"));
-  section.append(nurse);
+  section.append(privacy, nurse);
   return listen(section, { changed: serviceStatusWatch() });
 }
 

@@ -254,6 +254,17 @@ function openResults(open, view) {
   return box;
 }
 
+/** A new follow-up: the patient is asked to read the privacy notice
+ * (until they say they have). */
+function privacyAsk() {
+  const box = el("div", "notice privacy-ask");
+  box.id = "privacy-ask";
+  const open = linkButton("privacy-ask-open", "#/privacy");
+  open.id = "privacy-ask-open";
+  box.append(el("p", null, "privacy-ask"), open);
+  return box;
+}
+
 /** What makes the today screen draw itself afresh. */
 const TODAY_CHANGES = new Set(["recorded", "result-read", "acknowledged", "plan-changed", "plan-refused", "sync", "training", "missed"]);
 
@@ -281,6 +292,7 @@ async function drawToday(_params, status) {
     : el("p", "greeting", "today-greeting-plain"));
   const phase = phaseNotice(view.phase);
   if (phase) section.append(phase);
+  if (status.privacy_unread) section.append(privacyAsk());
   if (status.plan_refused) section.append(planRefused(status, true));
   if (view.plan_changed) section.append(planChanged(view.plan_changed, view.questionnaire_titles));
   if (view.open.length > 0) section.append(openResults(view.open, view));

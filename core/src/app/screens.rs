@@ -27,6 +27,19 @@ use crate::{
 /// How long the demo nurse takes to answer a message.
 const DEMO_REPLY_AFTER: Duration = Duration::from_secs(3);
 
+/// The privacy notice's version (its words are in `locales/*/privacy.ftl`):
+/// raised when they change in a way the patient must read again.
+pub const PRIVACY_NOTICE_VERSION: u32 = 1;
+/// Store setting: the version of the privacy notice read on this follow-up.
+const PRIVACY_READ: &str = "privacy.read-version";
+
+/// Whether this version of the privacy notice has been read (with this
+/// store: each follow-up's patient reads it).
+pub(crate) fn privacy_read(store: &crate::store::Store) -> bool {
+    let read = store.setting(PRIVACY_READ).ok().flatten().and_then(|v| v.parse::<u32>().ok());
+    read.is_some_and(|v| v >= PRIVACY_NOTICE_VERSION)
+}
+
 /// The patient's record to save as a file.
 #[derive(Debug)]
 pub struct Export {
@@ -76,6 +89,12 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let name = demo.map(|demo| demo.patient_name.as_str());
         follow_up
             .with_plan(self.clock(), |store, plan| Ok(today::view_of(store, plan, self.clock(), demo.is_some(), name)?))
+    }
+
+    /// The patient (or a relative) has read the privacy notice: the today
+    /// screen stops asking, until the notice's version goes up.
+    pub fn privacy_notice_read(&self) -> Result<(), CoreError> {
+        self.with_store(|store| Ok(store.set_setting(PRIVACY_READ, &PRIVACY_NOTICE_VERSION.to_string())?))
     }
 
     /// The patient has been told that the plan changed up to `version`.

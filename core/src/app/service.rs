@@ -97,6 +97,10 @@ pub struct ServiceStatus {
     /// When the service's newest plan was refused (the plan in force
     /// before it still holds; the patient is asked to call).
     pub plan_refused: Option<Timestamp>,
+    /// The privacy notice (this version of it) has not been read in this
+    /// follow-up with a service yet: the today screen asks the patient to
+    /// read it (the demo's is in the settings, unasked).
+    pub privacy_unread: bool,
 }
 
 impl<P: Platform, M: CallMedia> App<P, M> {
@@ -105,12 +109,13 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     pub fn service_status(&self) -> ServiceStatus {
         let mode = self.mode();
         let sync = self.sync_status();
-        let (outbox, plan, unread, refused) = self
+        let (outbox, plan, unread, refused, privacy_read) = self
             .with_plan(|store, plan| {
                 let refused = store.refused_plan()?.map(|r| r.at);
-                Ok((store.outbox_status()?, plan, store.unread_messages()?, refused))
+                let privacy_read = super::screens::privacy_read(store);
+                Ok((store.outbox_status()?, plan, store.unread_messages()?, refused, privacy_read))
             })
-            .unwrap_or((OutboxStatus { waiting: 0, sent: 0 }, None, 0, None));
+            .unwrap_or((OutboxStatus { waiting: 0, sent: 0 }, None, 0, None, true));
         // The demo sends nothing: its outbox is not the patient's.
         let outbox = if mode == Mode::Demo { OutboxStatus { waiting: 0, sent: 0 } } else { outbox };
         let enrolled_name = match mode {
@@ -135,6 +140,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             nurse_unlocked: self.nurse_unlocked(),
             demo_nurse_code: self.demo_nurse_code(),
             plan_refused: refused,
+            privacy_unread: !privacy_read && matches!(mode, Mode::Enrolled | Mode::Revoked),
         }
     }
 
@@ -502,6 +508,18 @@ mod tests {
         assert_eq!(status.demo_nurse_code, None);
         assert!(t.data_dir().join("heima.db").exists(), "the real store was opened");
         assert_eq!(t.app.today().unwrap().map(|v| v.tasks.len()), None, "the demo's plan stays behind");
+    }
+
+    /// A new follow-up's patient is asked to read the privacy notice until
+    /// they have; the demo does not ask.
+    #[tokio::test]
+    async fn the_privacy_notice_is_asked_for_until_it_is_read() {
+        assert!(!TestApp::demo().app.service_status().privacy_unread);
+        let t = TestApp::enrolled();
+        assert!(t.app.service_status().privacy_unread);
+        t.app.privacy_notice_read().unwrap();
+        assert!(!t.app.service_status().privacy_unread);
+        assert!(!t.restart().app.service_status().privacy_unread, "remembered");
     }
 
     #[tokio::test]

@@ -150,6 +150,12 @@ pub fn save_export(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<
     Ok(state.save_copy(&dir)?.display().to_string())
 }
 
+/// The privacy notice was read.
+#[tauri::command(async)]
+pub fn privacy_notice_read(state: State<'_, AppState>) -> Result<(), CoreError> {
+    state.privacy_notice_read()
+}
+
 /// Readings of a kind over the last `days` days, with the patient's limits.
 #[tauri::command(async)]
 pub fn history(state: State<'_, AppState>, kind: MeasurementKind, days: u16) -> Result<History, CoreError> {

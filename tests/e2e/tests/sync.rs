@@ -94,6 +94,20 @@ async fn enrol_with_a_code_send_with_progress_and_ask_the_nurse_when_revoked() {
     }
     assert!(app.texts("#demo-banner:not([hidden])").await.is_empty(), "no demo banner once enrolled");
 
+    // The new follow-up's patient is asked to read the privacy notice,
+    // which names the service responsible; once read, it is not asked
+    // again, and the settings lead back to it.
+    app.click("#privacy-ask-open").await;
+    app.wait_for_text("#privacy", "Test service har ansvaret for opplysningene dine").await;
+    app.wait_for_text("#privacy", "Hvor lenge").await;
+    app.check_screen("privacy-nb").await;
+    app.click("#privacy-read").await;
+    app.wait_for_js("return document.getElementById('main').dataset.screen === 'today'").await;
+    app.wait_for_js("return !document.getElementById('privacy-ask') && document.body.dataset.ready === 'true'").await;
+    app.click("nav a[data-route=settings]").await;
+    app.click("#privacy-open").await;
+    app.wait_for_text("#privacy-back", "Tilbake til innstillingene").await;
+
     // 400 readings wait (stored while offline, straight into the app's
     // database); the network is slow.
     let key = StoreKey::from_hex(&std::fs::read_to_string(data.path().join("test-store.key")).unwrap()).unwrap();

@@ -1,0 +1,23 @@
+# The privacy notice (ui/screens/privacy.js): what Heima does with the
+# patient's information. Raise PRIVACY_NOTICE_VERSION (core/src/app/screens.rs)
+# when a change here must be read again. Facts: docs/privacy.md.
+
+privacy-heading = Personvern i Heima
+privacy-intro = Her står hva som skjer med opplysningene dine når du bruker Heima.
+privacy-who-heading = Hvem har ansvaret
+privacy-who = { $service } har ansvaret for opplysningene dine (behandlingsansvarlig). Spørsmål om personvern stiller du til dem.
+privacy-who-unknown = Oppfølgingstjenesten som følger deg opp, har ansvaret for opplysningene dine (behandlingsansvarlig). Spørsmål om personvern stiller du til dem.
+privacy-what-heading = Hva Heima tar vare på
+privacy-what = Målingene dine, svarene dine på spørsmålene, meldingene mellom deg og tjenesten, planen din og hvilke måleapparater som er koblet til. Heima skriver også ned om det var du eller en pårørende som målte eller svarte.
+privacy-where-heading = Hvor det er
+privacy-where = Opplysningene lagres kryptert på nettbrettet. Målinger, svar og meldinger sendes over en sikker forbindelse til tjenesten, som tar dem inn i journalen din. Heima sender ingenting til andre, heller ikke til dem som har laget appen.
+privacy-call = Videosamtaler går bare mellom deg og tjenesten, og tas ikke opp.
+privacy-how-long-heading = Hvor lenge
+privacy-how-long = På nettbrettet til oppfølgingen avsluttes. Da sletter sykepleieren alt om deg fra nettbrettet. Hos tjenesten gjelder reglene for pasientjournaler.
+privacy-copy-heading = Kopi av opplysningene
+privacy-copy = Når oppfølgingen er over, kan du lagre en kopi som fil i Heima. Du kan også be tjenesten om innsyn i journalen din og en kopi av den.
+privacy-read = Jeg har lest dette
+privacy-open = Personvern
+privacy-ask = Les hva Heima gjør med opplysningene dine.
+privacy-ask-open = Les om personvern
+privacy-back = Tilbake til innstillingene

@@ -1,0 +1,23 @@
+# The privacy notice (ui/screens/privacy.js): what Heima does with the
+# patient's information. Raise PRIVACY_NOTICE_VERSION (core/src/app/screens.rs)
+# when a change here must be read again. Facts: docs/privacy.md.
+
+privacy-heading = Personvern i Heima
+privacy-intro = Her står det kva som skjer med opplysningane dine når du brukar Heima.
+privacy-who-heading = Kven har ansvaret
+privacy-who = { $service } har ansvaret for opplysningane dine (behandlingsansvarleg). Spørsmål om personvern stiller du til dei.
+privacy-who-unknown = Oppfølgingstenesta som følgjer deg opp, har ansvaret for opplysningane dine (behandlingsansvarleg). Spørsmål om personvern stiller du til dei.
+privacy-what-heading = Kva Heima tek vare på
+privacy-what = Målingane dine, svara dine på spørsmåla, meldingane mellom deg og tenesta, planen din og kva måleapparat som er kopla til. Heima skriv også ned om det var du eller ein pårørande som målte eller svarte.
+privacy-where-heading = Kvar det er
+privacy-where = Opplysningane blir lagra kryptert på nettbrettet. Målingar, svar og meldingar blir sende over ei trygg tilkopling til tenesta, som tek dei inn i journalen din. Heima sender ingenting til andre, heller ikkje til dei som har laga appen.
+privacy-call = Videosamtalar går berre mellom deg og tenesta, og blir ikkje tekne opp.
+privacy-how-long-heading = Kor lenge
+privacy-how-long = På nettbrettet til oppfølginga blir avslutta. Då slettar sjukepleiaren alt om deg frå nettbrettet. Hos tenesta gjeld reglane for pasientjournalar.
+privacy-copy-heading = Kopi av opplysningane
+privacy-copy = Når oppfølginga er over, kan du lagre ein kopi som fil i Heima. Du kan også be tenesta om innsyn i journalen din og ein kopi av han.
+privacy-read = Eg har lese dette
+privacy-open = Personvern
+privacy-ask = Les kva Heima gjer med opplysningane dine.
+privacy-ask-open = Les om personvern
+privacy-back = Tilbake til innstillingane
