@@ -440,6 +440,28 @@ mod tests {
         assert_eq!(std::fs::read_dir(t.data_dir()).unwrap().count(), 0);
     }
 
+    /// The keyring is lost (the store key and the enrolment with the nurse
+    /// code's hash), in a release build (no configured code): the tablet's
+    /// own nurse code still opens the nurse's page from the recovery
+    /// screen, from the hash kept in the data folder, and the nurse ends.
+    #[tokio::test]
+    async fn a_lost_keyring_still_lets_the_nurse_end_with_the_tablets_code() {
+        let t = TestApp::demo();
+        let mut enrolment = TestApp::enrolment("https://fhir.invalid/r4");
+        enrolment.nurse_code_hash = Some(crate::app::nurse::hash_nurse_code("583920", &[5; 16]).unwrap());
+        t.app.finish_enrolment(&enrolment).unwrap();
+        drop(t.app.take_store_for_tests());
+        t.platform().forget_store_key();
+        t.platform().forget_enrolment();
+        let t = t.restart_with(|c| c.nurse_code = None);
+        assert_eq!(t.app.mode(), Mode::Recovery);
+        assert_eq!(t.app.nurse_unlock("000000").unwrap_err().code, "nurse-wrong-code");
+        assert!(t.app.nurse_unlock("583920").unwrap());
+        t.app.end_follow_up(EndWith::GivingUpUnsent).await.unwrap();
+        assert_eq!(t.app.mode(), Mode::Ended);
+        assert_eq!(std::fs::read_dir(t.data_dir()).unwrap().count(), 0, "the hash went with the rest");
+    }
+
     /// The database's key is lost: the recovery mode; the nurse can end
     /// the follow-up from there (giving up what the file holds).
     #[tokio::test]

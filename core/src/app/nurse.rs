@@ -57,6 +57,30 @@ pub const NURSE_IDLE_LOCK: SignedDuration = SignedDuration::from_mins(5);
 /// this long without any, the screens lock and training ends (with a
 /// notice), so practice never goes on unattended.
 pub const TRAINING_IDLE_LOCK: SignedDuration = SignedDuration::from_mins(15);
+/// The file in the data folder that keeps the tablet's nurse code hash
+/// beside the keyring's copy: when the keyring is lost (the recovery
+/// screen), the nurse can still open her page and end the follow-up in a
+/// release build. An Argon2id hash, owner-only, removed by the end like
+/// everything in the folder.
+const NURSE_CODE_FILE: &str = "nurse-code.json";
+
+/// Keeps the tablet's nurse code hash in the data folder (see
+/// [`NURSE_CODE_FILE`]); a failure is logged (the keyring still has it).
+pub(crate) fn keep_nurse_code_hash(data_dir: &std::path::Path, hash: &str) {
+    let json = serde_json::json!({ "hash": hash }).to_string();
+    let path = data_dir.join(NURSE_CODE_FILE);
+    if let Err(e) = crate::atomic_file::write(&path, json.as_bytes(), crate::atomic_file::Access::OwnerOnly) {
+        log::warn!("the nurse code hash is not kept in the data folder: {e}");
+    }
+}
+
+/// The nurse code hash kept in the data folder, if any.
+fn kept_nurse_code_hash(data_dir: &std::path::Path) -> Option<String> {
+    let bytes = crate::atomic_file::read(&data_dir.join(NURSE_CODE_FILE))?;
+    let json: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    json["hash"].as_str().filter(|h| h.starts_with("$argon2id$")).map(str::to_string)
+}
+
 /// Wrong codes allowed before waits begin.
 const FREE_GUESSES: u32 = 5;
 /// The file in the data folder that keeps wrong guesses across restarts
@@ -122,7 +146,13 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         if self.mode() == Mode::Demo {
             return configured.or_else(|| Some(NurseCode::Plain(DEMO_NURSE_CODE.into())));
         }
-        let tablet = self.enrolment().ok().flatten().and_then(|e| e.nurse_code_hash);
+        // The keyring's, else the data folder's (the keyring lost).
+        let tablet = self
+            .enrolment()
+            .ok()
+            .flatten()
+            .and_then(|e| e.nurse_code_hash)
+            .or_else(|| kept_nurse_code_hash(&self.config.data_dir));
         tablet.map(NurseCode::Hashed).or(configured)
     }
 

@@ -154,6 +154,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         follow_up.with_store(|store| Ok(self.lift_revocation(&follow_up, store)?))?;
         let base_url = enrolment.fhir_base.clone();
         self.change_settings(|s| s.service = Some(ServiceEnrolment { base_url }))?;
+        if let Some(hash) = &enrolment.nurse_code_hash {
+            super::nurse::keep_nurse_code_hash(&self.config.data_dir, hash);
+        }
         let before = self.follow_up.lock().unwrap().replace(std::sync::Arc::new(follow_up));
         if let Some(before) = before {
             before.close();
