@@ -556,22 +556,32 @@ mod tests {
         assert_eq!(t.app.sync_status().last_error.map(|c| c.as_str()), Some("sync-revoked"));
     }
 
-    /// A revoked tablet tries its refresh token again, rarely; when the
-    /// service takes it again, the revocation is lifted. Against a real
-    /// hfs behind the test authorisation gateway.
-    #[tokio::test(flavor = "multi_thread")]
-    async fn a_revoked_tablet_retries_rarely_and_recovers_when_the_service_says_yes() {
+    /// A tablet activated at the test gateway in front of a real hfs with
+    /// a patient (the code made from `seed`): the servers and the enrolment.
+    async fn activated(
+        seed: u8,
+    ) -> (heima_test_support::hfs::Hfs, heima_test_support::auth::AuthServer, crate::enrolment::Enrolment) {
         use heima_test_support::{auth::AuthServer, hfs::Hfs};
         let hfs = Hfs::start().await;
         let direct = crate::sync::client::FhirClient::new(&hfs.base, NETWORK_TIMEOUT, None).unwrap();
         let patient = direct.post("Patient", &serde_json::json!({ "resourceType": "Patient" })).await.unwrap();
         let server = AuthServer::start(&hfs.base).await;
-        let code = crate::enrolment::new_code(&[4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4]);
+        let code = crate::enrolment::new_code(&[seed; 11]);
         server.state.lock().unwrap().activation_codes.insert(code.clone(), patient["id"].as_str().unwrap().into());
         let typed = crate::enrolment::parse_activation(&code).unwrap();
         let now = jiff::Timestamp::now();
         let enrolment =
             enrol::activate(&typed, Some(&server.activation_endpoint()), NETWORK_TIMEOUT, now).await.unwrap();
+        (hfs, server, enrolment)
+    }
+
+    /// A revoked tablet tries its refresh token again, rarely; when the
+    /// service takes it again, the revocation is lifted. Against a real
+    /// hfs behind the test authorisation gateway.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_revoked_tablet_retries_rarely_and_recovers_when_the_service_says_yes() {
+        let (_hfs, server, enrolment) = activated(4).await;
+        let now = jiff::Timestamp::now();
         let refresh_token = enrolment.refresh_token.clone().unwrap();
 
         let t = TestApp::enrolled_with(enrolment);
@@ -603,17 +613,8 @@ mod tests {
     /// the next round goes through instead of reading as a withdrawal.
     #[tokio::test(flavor = "multi_thread")]
     async fn rotated_tokens_are_kept_the_moment_the_refresh_answers() {
-        use heima_test_support::{auth::AuthServer, hfs::Hfs};
-        let hfs = Hfs::start().await;
-        let direct = crate::sync::client::FhirClient::new(&hfs.base, NETWORK_TIMEOUT, None).unwrap();
-        let patient = direct.post("Patient", &serde_json::json!({ "resourceType": "Patient" })).await.unwrap();
-        let server = AuthServer::start(&hfs.base).await;
-        let code = crate::enrolment::new_code(&[6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6]);
-        server.state.lock().unwrap().activation_codes.insert(code.clone(), patient["id"].as_str().unwrap().into());
-        let typed = crate::enrolment::parse_activation(&code).unwrap();
+        let (_hfs, server, mut enrolment) = activated(6).await;
         let now = jiff::Timestamp::now();
-        let mut enrolment =
-            enrol::activate(&typed, Some(&server.activation_endpoint()), NETWORK_TIMEOUT, now).await.unwrap();
         let first = enrolment.refresh_token.clone().unwrap();
         enrolment.expires_at = Some(now - SignedDuration::from_mins(1));
         let t = TestApp::enrolled_with(enrolment);
