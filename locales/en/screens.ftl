@@ -138,8 +138,8 @@ end-open = End the follow-up …
 end-unreadable = The data on the tablet cannot be read, so what has not been sent cannot be sent.
 end-all-sent = Everything has been sent to the follow-up service.
 end-copies = { $count ->
-    [one] A copy of the record is saved on the tablet. It is deleted when the follow-up ends, so move it first if the patient wants to keep it:
-   *[other] { $count } copies of the record are saved on the tablet. They are deleted when the follow-up ends, so move them first if the patient wants to keep them:
+    [one] A file with the patient's data is saved on the tablet. It is deleted when the follow-up ends, so move it first if the patient wants to keep it:
+   *[other] { $count } files with the patient's data are saved on the tablet. They are deleted when the follow-up ends, so move them first if the patient wants to keep them:
 }
 end-copy = { $file } in { $folder }
 end-waiting = Not sent yet: { $readings ->

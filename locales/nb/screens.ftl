@@ -141,8 +141,8 @@ end-open = Avslutt oppfølgingen …
 end-unreadable = Dataene på nettbrettet kan ikke leses, så det som ikke er sendt, kan ikke sendes.
 end-all-sent = Alt er sendt til oppfølgingstjenesten.
 end-copies = { $count ->
-    [one] En kopi av journalen er lagret på nettbrettet. Den slettes når oppfølgingen avsluttes, så flytt den først hvis pasienten vil beholde den:
-   *[other] { $count } kopier av journalen er lagret på nettbrettet. De slettes når oppfølgingen avsluttes, så flytt dem først hvis pasienten vil beholde dem:
+    [one] En fil med pasientens data er lagret på nettbrettet. Den slettes når oppfølgingen avsluttes, så flytt den først hvis pasienten vil beholde den:
+   *[other] { $count } filer med pasientens data er lagret på nettbrettet. De slettes når oppfølgingen avsluttes, så flytt dem først hvis pasienten vil beholde dem:
 }
 end-copy = { $file } i { $folder }
 end-waiting = Ikke sendt ennå: { $readings ->

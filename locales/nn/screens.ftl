@@ -141,8 +141,8 @@ end-open = Avslutt oppfølginga …
 end-unreadable = Dataa på nettbrettet kan ikkje lesast, så det som ikkje er sendt, kan ikkje sendast.
 end-all-sent = Alt er sendt til oppfølgingstenesta.
 end-copies = { $count ->
-    [one] Ein kopi av journalen er lagra på nettbrettet. Han blir sletta når oppfølginga blir avslutta, så flytt han først om pasienten vil ta vare på han:
-   *[other] { $count } kopiar av journalen er lagra på nettbrettet. Dei blir sletta når oppfølginga blir avslutta, så flytt dei først om pasienten vil ta vare på dei:
+    [one] Ei fil med dataa til pasienten er lagra på nettbrettet. Ho blir sletta når oppfølginga blir avslutta, så flytt ho først om pasienten vil ta vare på ho:
+   *[other] { $count } filer med dataa til pasienten er lagra på nettbrettet. Dei blir sletta når oppfølginga blir avslutta, så flytt dei først om pasienten vil ta vare på dei:
 }
 end-copy = { $file } i { $folder }
 end-waiting = Ikkje sendt enno: { $readings ->

@@ -240,7 +240,12 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         if let Err(error) = self.platform.forget_enrolment() {
             failures.push(format!("enrolment: {error}"));
         }
-        failures.extend(remove_folder_contents(dir));
+        // While the real database is still there (it could not be
+        // removed), its nurse code stays too: the end can be tried again
+        // from the recovery screen.
+        let real_left = crate::store::Store::exists_at(&StoreFile::Real.path(dir));
+        let keep = real_left.then_some(super::nurse::NURSE_CODE_FILE);
+        failures.extend(remove_folder_contents(dir, keep));
         // The patient's copies saved on the tablet.
         let is_file = |p: &PathBuf| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file());
         for copy in copies.iter().filter(|p| is_copy(p) && is_file(p)) {
@@ -282,13 +287,17 @@ fn remove_database(path: &Path) -> Vec<String> {
 }
 
 /// Removes everything inside the data folder; the folder stays, private.
-fn remove_folder_contents(dir: &Path) -> Vec<String> {
+fn remove_folder_contents(dir: &Path, keep: Option<&str>) -> Vec<String> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
         Err(e) => return vec![format!("{}: {e}", dir.display())],
     };
-    entries.flatten().filter_map(|entry| remove(&entry.path())).collect()
+    entries
+        .flatten()
+        .filter(|entry| keep.is_none_or(|name| entry.file_name() != name))
+        .filter_map(|entry| remove(&entry.path()))
+        .collect()
 }
 
 fn remove(path: &Path) -> Option<String> {

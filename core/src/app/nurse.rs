@@ -62,11 +62,12 @@ pub const TRAINING_IDLE_LOCK: SignedDuration = SignedDuration::from_mins(15);
 /// screen), the nurse can still open her page and end the follow-up in a
 /// release build. An Argon2id hash, owner-only, removed by the end like
 /// everything in the folder.
-const NURSE_CODE_FILE: &str = "nurse-code.json";
+pub(super) const NURSE_CODE_FILE: &str = "nurse-code.json";
 
 /// Keeps the tablet's nurse code hash in the data folder (see
-/// [`NURSE_CODE_FILE`]); a failure is logged (the keyring still has it).
-pub(crate) fn keep_nurse_code_hash(data_dir: &std::path::Path, hash: &str) {
+/// [`NURSE_CODE_FILE`]), or that there is none; a failure is logged (the
+/// keyring still has it).
+pub(crate) fn keep_nurse_code_hash(data_dir: &std::path::Path, hash: Option<&str>) {
     let json = serde_json::json!({ "hash": hash }).to_string();
     let path = data_dir.join(NURSE_CODE_FILE);
     if let Err(e) = crate::atomic_file::write(&path, json.as_bytes(), crate::atomic_file::Access::OwnerOnly) {
@@ -112,8 +113,14 @@ impl NurseCode {
         let typed = typed.trim();
         match self {
             NurseCode::Plain(code) => typed == code,
-            NurseCode::Hashed(phc) => PasswordHash::new(phc)
-                .is_ok_and(|hash| Argon2::default().verify_password(typed.as_bytes(), &hash).is_ok()),
+            // Only a hash made with the app's own parameters: a planted one
+            // asking for huge memory or time is refused, not computed.
+            NurseCode::Hashed(phc) => PasswordHash::new(phc).is_ok_and(|hash| {
+                let ours = argon2::Params::default();
+                argon2::Params::try_from(&hash).is_ok_and(|p| {
+                    (p.m_cost(), p.t_cost(), p.p_cost()) == (ours.m_cost(), ours.t_cost(), ours.p_cost())
+                }) && Argon2::default().verify_password(typed.as_bytes(), &hash).is_ok()
+            }),
         }
     }
 }
@@ -146,13 +153,12 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         if self.mode() == Mode::Demo {
             return configured.or_else(|| Some(NurseCode::Plain(DEMO_NURSE_CODE.into())));
         }
-        // The keyring's, else the data folder's (the keyring lost).
-        let tablet = self
-            .enrolment()
-            .ok()
-            .flatten()
-            .and_then(|e| e.nurse_code_hash)
-            .or_else(|| kept_nurse_code_hash(&self.config.data_dir));
+        // The keyring's enrolment decides when it can be read; the data
+        // folder's copy only when it cannot (the keyring lost).
+        let tablet = match self.enrolment() {
+            Ok(Some(enrolment)) => enrolment.nurse_code_hash,
+            Ok(None) | Err(_) => kept_nurse_code_hash(&self.config.data_dir),
+        };
         tablet.map(NurseCode::Hashed).or(configured)
     }
 

@@ -33,11 +33,13 @@ pub const PRIVACY_NOTICE_VERSION: u32 = 1;
 /// Store setting: the version of the privacy notice read on this follow-up.
 const PRIVACY_READ: &str = "privacy.read-version";
 
-/// Whether this version of the privacy notice has been read (with this
-/// store: each follow-up's patient reads it).
-pub(crate) fn privacy_read(store: &crate::store::Store) -> bool {
-    let read = store.setting(PRIVACY_READ).ok().flatten().and_then(|v| v.parse::<u32>().ok());
-    read.is_some_and(|v| v >= PRIVACY_NOTICE_VERSION)
+/// Whether this version of the privacy notice has been read in this
+/// store for the service at `service` (its FHIR base; after a hand-over the
+/// notice names another service, and is asked for again).
+pub(crate) fn privacy_read(store: &crate::store::Store, service: &str) -> bool {
+    let read = store.setting(PRIVACY_READ).ok().flatten().unwrap_or_default();
+    let (version, base) = read.split_once('|').unwrap_or((&read, ""));
+    version.parse::<u32>().is_ok_and(|v| v >= PRIVACY_NOTICE_VERSION) && base == service
 }
 
 /// The patient's record to save as a file.
@@ -94,7 +96,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// The patient (or a relative) has read the privacy notice: the today
     /// screen stops asking, until the notice's version goes up.
     pub fn privacy_notice_read(&self) -> Result<(), CoreError> {
-        self.with_store(|store| Ok(store.set_setting(PRIVACY_READ, &PRIVACY_NOTICE_VERSION.to_string())?))
+        let service = self.enrolment().ok().flatten().map(|e| e.fhir_base).unwrap_or_default();
+        let read = format!("{PRIVACY_NOTICE_VERSION}|{service}");
+        self.with_store(|store| Ok(store.set_setting(PRIVACY_READ, &read)?))
     }
 
     /// The patient has been told that the plan changed up to `version`.

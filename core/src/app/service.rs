@@ -109,10 +109,14 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     pub fn service_status(&self) -> ServiceStatus {
         let mode = self.mode();
         let sync = self.sync_status();
+        let service_base = match mode {
+            Mode::Enrolled | Mode::Revoked => self.enrolment().ok().flatten().map(|e| e.fhir_base),
+            _ => None,
+        };
         let (outbox, plan, unread, refused, privacy_read) = self
             .with_plan(|store, plan| {
                 let refused = store.refused_plan()?.map(|r| r.at);
-                let privacy_read = super::screens::privacy_read(store);
+                let privacy_read = super::screens::privacy_read(store, service_base.as_deref().unwrap_or_default());
                 Ok((store.outbox_status()?, plan, store.unread_messages()?, refused, privacy_read))
             })
             .unwrap_or((OutboxStatus { waiting: 0, sent: 0 }, None, 0, None, true));
@@ -150,13 +154,14 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// opened, local history kept and what waits sent to the new service,
     /// then a sync round at once.
     pub fn finish_enrolment(&self, enrolment: &Enrolment) -> Result<(), CoreError> {
+        // First, so a tablet left half-enrolled (a real store, no
+        // enrolment) still has its nurse code; a service that issues none
+        // leaves none from the service before.
+        super::nurse::keep_nurse_code_hash(&self.config.data_dir, enrolment.nurse_code_hash.as_deref());
         let follow_up = FollowUp::enrolled(&self.platform, &self.config.data_dir, self.clock.now(), enrolment)?;
         follow_up.with_store(|store| Ok(self.lift_revocation(&follow_up, store)?))?;
         let base_url = enrolment.fhir_base.clone();
         self.change_settings(|s| s.service = Some(ServiceEnrolment { base_url }))?;
-        if let Some(hash) = &enrolment.nurse_code_hash {
-            super::nurse::keep_nurse_code_hash(&self.config.data_dir, hash);
-        }
         let before = self.follow_up.lock().unwrap().replace(std::sync::Arc::new(follow_up));
         if let Some(before) = before {
             before.close();
@@ -522,7 +527,12 @@ mod tests {
         assert!(t.app.service_status().privacy_unread);
         t.app.privacy_notice_read().unwrap();
         assert!(!t.app.service_status().privacy_unread);
-        assert!(!t.restart().app.service_status().privacy_unread, "remembered");
+        let t = t.restart();
+        assert!(!t.app.service_status().privacy_unread, "remembered");
+        // A hand-over: the notice names another service, and is asked for again.
+        crate::app::Platform::save_enrolment(t.platform(), &TestApp::enrolment("https://fhir.other.example/r4"))
+            .unwrap();
+        assert!(t.restart().app.service_status().privacy_unread);
     }
 
     #[tokio::test]

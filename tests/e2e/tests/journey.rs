@@ -279,7 +279,7 @@ async fn the_patients_journey_from_plan_to_the_end() {
     app.type_into("#nurse-code", "7531").await;
     app.click("#nurse-code-form button").await;
     app.click("#end-open").await;
-    app.wait_for_text("#end-copies", "En kopi av journalen er lagret på nettbrettet").await;
+    app.wait_for_text("#end-copies", "En fil med pasientens data er lagret på nettbrettet").await;
     app.wait_for_text("#end-panel", &file_name).await;
     app.click("#end-send").await;
     app.wait_for_text("#goodbye", "Oppfølgingen er avsluttet").await;
