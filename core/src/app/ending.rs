@@ -52,11 +52,6 @@ pub struct SavedCopy {
     pub folder: String,
 }
 
-/// Whether `path` names a copy this app writes (`heima-<date>.json`): only
-/// such a file is ever removed as a copy.
-fn is_copy(path: &Path) -> bool {
-    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("heima-") && n.ends_with(".json"))
-}
 /// The longest wait for a sync round under way before files are removed.
 const ROUND_WAIT: Duration = Duration::from_secs(60);
 
@@ -111,7 +106,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             .with_store(|store| Ok(saved_copies(store)))
             .unwrap_or_default()
             .into_iter()
-            .filter(|p| p.exists())
+            .filter(|p| is_copy_on_disk(p))
             .map(|p| SavedCopy {
                 file_name: p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
                 folder: p.parent().map(|d| d.display().to_string()).unwrap_or_default(),
@@ -247,8 +242,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let keep = real_left.then_some(super::nurse::NURSE_CODE_FILE);
         failures.extend(remove_folder_contents(dir, keep));
         // The patient's copies saved on the tablet.
-        let is_file = |p: &PathBuf| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file());
-        for copy in copies.iter().filter(|p| is_copy(p) && is_file(p)) {
+        for copy in copies.iter().filter(|p| is_copy_on_disk(p)) {
             failures.extend(remove(copy));
         }
         let locale = self.settings.lock().unwrap().locale;
@@ -265,6 +259,15 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             Err(CoreError::new(ErrorCode::EndIncomplete, failures.join("; ")))
         }
     }
+}
+
+/// Whether `path` is a copy as this app writes it, still there: a regular
+/// file named `heima-<date>.json`. Only such a file is named at the end and
+/// removed as a copy.
+fn is_copy_on_disk(path: &Path) -> bool {
+    let named =
+        path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("heima-") && n.ends_with(".json"));
+    named && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
 }
 
 /// The copies of the record noted in `store`.

@@ -109,25 +109,22 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     pub fn service_status(&self) -> ServiceStatus {
         let mode = self.mode();
         let sync = self.sync_status();
-        let service_base = match mode {
-            Mode::Enrolled | Mode::Revoked => self.enrolment().ok().flatten().map(|e| e.fhir_base),
-            _ => None,
+        // Read once (cached): the service's name and whose notice was read.
+        let enrolment = match mode {
+            Mode::Demo | Mode::Ended => None,
+            Mode::Enrolled | Mode::Revoked | Mode::Recovery => self.enrolment().ok().flatten(),
         };
+        let service_base = enrolment.as_ref().map(|e| e.fhir_base.as_str()).unwrap_or_default();
         let (outbox, plan, unread, refused, privacy_read) = self
             .with_plan(|store, plan| {
                 let refused = store.refused_plan()?.map(|r| r.at);
-                let privacy_read = super::screens::privacy_read(store, service_base.as_deref().unwrap_or_default());
+                let privacy_read = super::screens::privacy_read(store, service_base);
                 Ok((store.outbox_status()?, plan, store.unread_messages()?, refused, privacy_read))
             })
             .unwrap_or((OutboxStatus { waiting: 0, sent: 0 }, None, 0, None, true));
         // The demo sends nothing: its outbox is not the patient's.
         let outbox = if mode == Mode::Demo { OutboxStatus { waiting: 0, sent: 0 } } else { outbox };
-        let enrolled_name = match mode {
-            Mode::Demo | Mode::Ended => None,
-            Mode::Enrolled | Mode::Revoked | Mode::Recovery => {
-                self.enrolment().ok().flatten().and_then(|e| e.service_name)
-            }
-        };
+        let enrolled_name = enrolment.as_ref().and_then(|e| e.service_name.clone());
         ServiceStatus {
             mode,
             only_screens: mode.only_screens(),

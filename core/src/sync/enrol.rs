@@ -234,12 +234,10 @@ pub async fn patient_shown(enrolment: &Enrolment, timeout: Duration) -> Result<P
 /// What a `Patient` resource says of the patient asked for (`reference`);
 /// nothing of any other resource.
 fn shown(patient: &serde_json::Value, reference: &str) -> PatientShown {
-    let national_id = crate::enrolment::national_identity(patient, reference);
-    if national_id.is_none()
-        && (patient["resourceType"] != "Patient" || patient["id"].as_str() != reference.strip_prefix("Patient/"))
-    {
+    if patient["resourceType"] != "Patient" || patient["id"].as_str() != reference.strip_prefix("Patient/") {
         return PatientShown::default();
     }
+    let national_id = crate::enrolment::national_identity(patient, reference);
     // Shown to the nurse: a name of reasonable length, without controls or
     // marks that turn text around (bidi overrides and isolates).
     let turns = |c: &char| matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
