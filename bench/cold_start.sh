@@ -9,11 +9,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-10}"
-# HEIMA_APP_BIN measures another program (e.g. the installed /usr/bin/heima).
+# HEIMA_APP_BIN measures another program built with the startup-bench
+# feature (a shipped release reads no HEIMA_* variable: src-tauri/src/environment.rs).
 if [ -n "${HEIMA_APP_BIN:-}" ]; then
   bin="$HEIMA_APP_BIN"
 else
-  cargo build --release -p heima-app
+  cargo build --release -p heima-app --features startup-bench
   bin="${CARGO_TARGET_DIR:-target}/release/heima"
 fi
 data="$(mktemp -d)"

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The package test: bundles the .deb and .rpm with the Tauri bundler
-# (debug build, as the other tests use), installs the .deb with apt,
-# runs tests/e2e/tests/package.rs against the installed /usr/bin/heima
-# (today screen; a heima-enrol: link opened with xdg-open fills in the
-# nurse's form), then removes the package and checks nothing is left.
+# The package test: bundles the release .deb and .rpm with the Tauri
+# bundler (as shipped: a release build reads no HEIMA_* variable),
+# installs the .deb with apt, runs tests/e2e/tests/package.rs against the
+# installed /usr/bin/heima with a real Secret Service (today screen; the
+# key in the keyring; a heima-enrol: link opened with xdg-open fills in the
+# nurse's form; a restart with hostile HEIMA_* variables changes nothing),
+# then removes the package and checks nothing is left.
 # Prints the package sizes. Called by scripts/test.sh after the other tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,9 +13,11 @@ source scripts/setup.sh
 ensure_package_tools
 
 target="${CARGO_TARGET_DIR:-target}"
-tests/package/node_modules/.bin/tauri build --debug --bundles deb,rpm --ci
-deb=$(ls "$target"/debug/bundle/deb/*.deb)
-rpm=$(ls "$target"/debug/bundle/rpm/*.rpm)
+started=$SECONDS
+tests/package/node_modules/.bin/tauri build --bundles deb,rpm --ci
+echo "package-test: release build and bundles in $((SECONDS - started)) s"
+deb=$(ls "$target"/release/bundle/deb/*.deb)
+rpm=$(ls "$target"/release/bundle/rpm/*.rpm)
 echo "package sizes: deb $(stat -c %s "$deb") bytes, rpm $(stat -c %s "$rpm") bytes"
 
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$(realpath "$deb")" >/dev/null

@@ -109,7 +109,7 @@ setup_tests() {
 # registry, pinned by tests/package/package-lock.json; no 10-minute build)
 # and what installs and opens a desktop entry's scheme.
 ensure_package_tools() {
-  ensure_apt desktop-file-utils xdg-utils dbus
+  ensure_apt desktop-file-utils xdg-utils dbus gnome-keyring
   ensure_npm_ci tests/package "the Tauri CLI"
 }
 

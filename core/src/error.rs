@@ -87,6 +87,9 @@ error_codes! {
     EndUnsent = "end-unsent",
     /// Ending the follow-up: something could not be removed.
     EndIncomplete = "end-incomplete",
+    /// Ending from the recovery screen: a key an earlier version of the
+    /// app kept may still open the data, so nothing is removed.
+    EndOldKeyWaits = "end-old-key-waits",
     MessageLength = "message-length",
     /// The service sent a self-care plan the app cannot follow.
     PlanInvalid = "plan-invalid",

@@ -241,9 +241,53 @@ async fn a_hand_over_keeps_the_history_and_sends_on_to_the_new_service() {
     let a = activate_and_identify(&hospital_auth, &hospital_code, now).await;
     assert_eq!(a.national_id.as_deref(), Some("urn:oid:2.16.578.1.12.4.1.4.1|01017012345"));
     store.begin_service(&a.service_patient(), now).unwrap();
-    add_readings(&mut store, 0..5, EnteredBy::Patient);
+    // The hospital's plan names its own ids: the plan, the author, a relative.
+    let old_ids = ["hospital-plan-1", "Organization/hospital-org-7", "RelatedPerson/hospital-rel-9"];
+    let plan = json!({ "resourceType": "CarePlan", "id": "hospital-plan-1", "author": { "reference": old_ids[1] } });
+    let judged_by = match store.save_plan("hospital-plan-1", "3", now, &plan.to_string(), now).unwrap() {
+        heima_core::store::plans::PlanUpdate::Accepted { version, .. } => version,
+        other => panic!("{other:?}"),
+    };
+    add_readings(&mut store, 0..4, EnteredBy::Patient);
+    let by_relative = Recorder { by: EnteredBy::Relative, relative: Some(old_ids[2].to_string()) };
+    let relatives_reading = |store: &mut Store, n: usize| {
+        let at = Timestamp::from_second(1_795_420_800 + n as i64 * 60).unwrap();
+        let m = readings::weight(80_000 + n as i32 * 100, at, "aa:bb:cc:dd:ee:01", &format!("enrol-{n}"));
+        let judgement = heima_core::judging::no_plan();
+        let row = heima_core::store::readings::NewReading {
+            relative: by_relative.relative.as_deref(),
+            judged: Some((judged_by, &judgement)),
+            ..heima_core::store::readings::NewReading::unjudged(&m, EnteredBy::Relative, at)
+        };
+        store.insert_readings(&[row]).unwrap();
+    };
+    relatives_reading(&mut store, 4);
     run(&mut store, &a, now).await.outcome.unwrap();
-    add_readings(&mut store, 5..7, EnteredBy::Patient); // taken while moving over, not yet sent
+    let at = |h: &Hfs| FhirClient::new(&h.base, T, None).unwrap();
+    let text_at = |resources: Vec<serde_json::Value>| serde_json::to_string(&resources).unwrap();
+    let at_hospital = text_at(at(&hospital).search_all("Observation").await.unwrap());
+    assert!(
+        at_hospital.contains("CarePlan/hospital-plan-1/_history/3") && at_hospital.contains(old_ids[2]),
+        "the hospital's own references go to the hospital: {at_hospital}"
+    );
+    // Taken, answered and written while moving over, not yet sent: under
+    // the hospital's plan, by the relative the hospital knows.
+    relatives_reading(&mut store, 5);
+    add_readings(&mut store, 6..7, EnteredBy::Patient);
+    store.send_message("Det går bra", "msg-over", now, &by_relative).unwrap();
+    let answered = json!({ "resourceType": "QuestionnaireResponse", "questionnaire": "urn:test:q", "status": "completed", "authored": now.to_string(), "author": { "reference": old_ids[2] }, "item": [] });
+    let judgement = heima_core::judging::no_plan();
+    store
+        .save_response(&NewResponse {
+            identifier: "qr-over",
+            questionnaire: "urn:test:q",
+            authored: now,
+            resource: &answered,
+            score: None,
+            entered_by: EnteredBy::Relative,
+            judged: Some((i64::from(judged_by), &judgement)),
+        })
+        .unwrap();
 
     let b = activate_and_identify(&municipality_auth, &municipality_code, now).await;
     store.check_person(&b.service_patient()).unwrap();
@@ -252,9 +296,20 @@ async fn a_hand_over_keeps_the_history_and_sends_on_to_the_new_service() {
     add_readings(&mut store, 7..9, EnteredBy::Patient);
     run(&mut store, &b, now).await.outcome.unwrap();
 
-    let at = |h: &Hfs| FhirClient::new(&h.base, T, None).unwrap();
     assert_eq!(at(&hospital).count("Observation").await.unwrap(), 5);
     assert_eq!(at(&municipality).count("Observation").await.unwrap(), 4);
+    // The new service got the relative's reading, message and answers, and
+    // none of the hospital's ids: no plan, author or relative of its.
+    let mut everything = vec![];
+    for kind in ["Observation", "Communication", "QuestionnaireResponse", "Device"] {
+        everything.extend(at(&municipality).search_all(kind).await.unwrap());
+    }
+    let there = text_at(everything);
+    assert!(there.contains("Det går bra") && there.contains("qr-over"), "{there}");
+    for old in old_ids {
+        assert!(!there.contains(old), "the municipality got the hospital's {old}: {there}");
+    }
+    assert!(there.contains("#relative"), "the relative is still told, without the hospital's id: {there}");
     assert_eq!(at(&municipality).count("Device").await.unwrap(), 1, "the paired scale is announced to the new service");
     let sent = at(&municipality).search_all("Observation").await.unwrap();
     assert!(sent.iter().all(|o| o["subject"]["reference"] == new_patient.as_str()));

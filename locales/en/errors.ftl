@@ -64,6 +64,7 @@ error-enrol-other-person = This tablet is in use for another person's follow-up.
 error-enrol-person-unconfirmed = The service does not say who the patient is, so the tablet cannot move the follow-up there. End the follow-up first, or ask the service to send the patient's national identity number.
 error-end-unsent = Something has not been sent yet. Try again when the tablet is online, or end without sending.
 error-end-incomplete = Not everything could be removed from the tablet. Restart the app and try again.
+error-end-old-key-waits = The data on the tablet may still open with a key from an earlier version of Heima, so nothing was removed. Restart the tablet, log in so the keyring unlocks, and try again.
 error-export-failed = Your data could not be saved as a file. Try again, or ask your nurse.
 error-relative-unknown = This relative is not in your plan. Choose "Another relative".
 error-config-invalid = The settings file { $file } has an error on line { $line }. Heima uses safe defaults until it is fixed. Tell your IT department.

@@ -64,6 +64,7 @@ error-enrol-other-person = Dette nettbrettet brukes i oppfølgingen av en annen 
 error-enrol-person-unconfirmed = Tjenesten sier ikke hvem pasienten er, så nettbrettet kan ikke flytte oppfølgingen dit. Avslutt oppfølgingen først, eller be tjenesten sende pasientens fødselsnummer.
 error-end-unsent = Noe er ikke sendt ennå. Prøv igjen når nettbrettet er på nett, eller avslutt uten å sende.
 error-end-incomplete = Ikke alt kunne slettes fra nettbrettet. Start appen på nytt og prøv igjen.
+error-end-old-key-waits = Dataene på nettbrettet kan kanskje fortsatt åpnes med en nøkkel fra en eldre versjon av Heima, så ingenting er slettet. Start nettbrettet på nytt, logg inn slik at nøkkelringen låses opp, og prøv igjen.
 error-export-failed = Dataene kunne ikke lagres som fil. Prøv igjen, eller spør sykepleieren.
 error-relative-unknown = Denne pårørende står ikke i planen din. Velg «En annen pårørende».
 error-config-invalid = Innstillingsfilen { $file } har en feil på linje { $line }. Heima bruker trygge standardverdier til feilen er rettet. Si fra til IT-avdelingen.

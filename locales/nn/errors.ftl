@@ -64,6 +64,7 @@ error-enrol-other-person = Dette nettbrettet blir brukt i oppfølginga av ein an
 error-enrol-person-unconfirmed = Tenesta seier ikkje kven pasienten er, så nettbrettet kan ikkje flytte oppfølginga dit. Avslutt oppfølginga først, eller be tenesta sende fødselsnummeret til pasienten.
 error-end-unsent = Noko er ikkje sendt enno. Prøv igjen når nettbrettet er på nett, eller avslutt utan å sende.
 error-end-incomplete = Ikkje alt kunne slettast frå nettbrettet. Start appen på nytt og prøv igjen.
+error-end-old-key-waits = Dataa på nettbrettet kan kanskje framleis opnast med ein nøkkel frå ein eldre versjon av Heima, så ingenting er sletta. Start nettbrettet på nytt, logg inn slik at nøkkelringen blir låst opp, og prøv igjen.
 error-export-failed = Dataa kunne ikkje lagrast som fil. Prøv igjen, eller spør sjukepleiaren.
 error-relative-unknown = Denne pårørande står ikkje i planen din. Vel «Ein annan pårørande».
 error-config-invalid = Innstillingsfila { $file } har ein feil på linje { $line }. Heima brukar trygge standardverdiar til feilen er retta. Sei frå til IT-avdelinga.

@@ -12,11 +12,6 @@ use std::{panic::PanicHookInfo, sync::LazyLock};
 static RESTART_NEEDED: LazyLock<tokio::sync::watch::Sender<bool>> =
     LazyLock::new(|| tokio::sync::watch::Sender::new(false));
 
-/// Debug builds only: `HEIMA_PANIC_FOR_TEST=<ms>` panics a thread that
-/// many milliseconds after start (`0`: before the window has drawn its
-/// first screen), for the end-to-end test of this path.
-pub const PANIC_FOR_TEST_ENV: &str = "HEIMA_PANIC_FOR_TEST";
-
 /// What a panic says, without the values it was handling: where it
 /// happened, and its message only when that is a literal in the code (a
 /// message made at run time, by `format!`, an `expect` or the standard
@@ -31,6 +26,9 @@ fn summary(info: &PanicHookInfo<'_>) -> String {
 
 /// Logs every panic and marks the app as needing a restart. It replaces
 /// the default hook, whose whole message could carry a value.
+/// Debug builds only: `HEIMA_PANIC_FOR_TEST=<ms>` panics a thread that
+/// many milliseconds after start (`0`: before the window has drawn its
+/// first screen), for the end-to-end test of this path.
 pub fn install_hook() {
     std::panic::set_hook(Box::new(move |info| {
         let summary = summary(info);
@@ -39,8 +37,9 @@ pub fn install_hook() {
         let _ = std::io::Write::write_fmt(&mut std::io::stderr(), format_args!("heima: {summary}\n"));
         RESTART_NEEDED.send_replace(true);
     }));
-    let delay = std::env::var(PANIC_FOR_TEST_ENV).ok().and_then(|ms| ms.parse().ok());
-    if let (true, Some(ms)) = (cfg!(debug_assertions), delay) {
+    let delay = crate::environment::shell_variable(crate::environment::ShellVariable::PanicForTest)
+        .and_then(|ms| ms.to_str()?.parse().ok());
+    if let Some(ms) = delay {
         std::thread::spawn(move || {
             std::thread::sleep(std::time::Duration::from_millis(ms));
             // With a value in its message, as an `expect` on a bad reading

@@ -5,8 +5,10 @@
 //! `.app` (the Tauri bundler refuses it on macOS). The identifier names the
 //! data folder and the keyring entries, so at the first start under the new
 //! one, before the webview starts, the old data folder is renamed to the new
-//! name and the keyring's secrets are copied to the new service name, then
-//! removed from the old one. Nothing is lost on the way: a folder is only
+//! name; the keyring's secrets are copied to the new service name, then
+//! removed from the old one, tried at every start until none is left (a
+//! locked keyring moves nothing, and the end refuses to remove data an old
+//! key might still open: `end-old-key-waits`). Nothing is lost on the way: a folder is only
 //! renamed (one step on one file system, never over data already there),
 //! never copied; a secret is removed from the old entry only after the new
 //! entry reads back the same.
@@ -119,6 +121,40 @@ mod tests {
             self.0.borrow_mut().remove(&(service.into(), user.into()));
             Ok(())
         }
+    }
+
+    /// A keyring locked at one start (every call fails) keeps the old
+    /// secrets where they are; the next start moves them.
+    #[test]
+    fn a_locked_keyring_moves_nothing_and_the_next_start_does() {
+        struct Locked<'a>(&'a Map, bool);
+        impl Secrets for Locked<'_> {
+            type Error = String;
+            fn get(&self, service: &str, user: &str) -> Result<Option<String>, String> {
+                if self.1 {
+                    return Err("locked".into());
+                }
+                self.0.get(service, user)
+            }
+            fn set(&self, service: &str, user: &str, secret: &str) -> Result<(), String> {
+                if self.1 {
+                    return Err("locked".into());
+                }
+                self.0.set(service, user, secret)
+            }
+            fn delete(&self, service: &str, user: &str) -> Result<(), String> {
+                if self.1 {
+                    return Err("locked".into());
+                }
+                self.0.delete(service, user)
+            }
+        }
+        let map = Map::default();
+        map.set(OLD_IDENTIFIER, "store-key", "k1").unwrap();
+        assert!(move_secrets(&Locked(&map, true), &["store-key"]).is_err());
+        assert_eq!(map.get(OLD_IDENTIFIER, "store-key").unwrap().as_deref(), Some("k1"), "kept where it was");
+        assert_eq!(move_secrets(&Locked(&map, false), &["store-key"]).unwrap(), 1);
+        assert_eq!(map.get(IDENTIFIER, "store-key").unwrap().as_deref(), Some("k1"));
     }
 
     #[test]

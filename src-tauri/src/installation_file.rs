@@ -13,12 +13,12 @@ use heima_core::{
 
 /// The system-wide file: `/etc/heima/config.toml` on Linux,
 /// `/Library/Application Support/Heima/config.toml` on macOS,
-/// `%ProgramData%\Heima\config.toml` on Windows.
+/// `C:\ProgramData\Heima\config.toml` on Windows.
 pub fn system_path() -> PathBuf {
     if cfg!(target_os = "windows") {
-        let base =
-            std::env::var_os("ProgramData").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(r"C:\ProgramData"));
-        base.join("Heima").join("config.toml")
+        // Not `%ProgramData%`: the user can set that variable, and the
+        // system file must be the administrator's.
+        PathBuf::from(r"C:\ProgramData\Heima\config.toml")
     } else if cfg!(target_os = "macos") {
         PathBuf::from("/Library/Application Support/Heima/config.toml")
     } else {

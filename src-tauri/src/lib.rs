@@ -14,7 +14,8 @@
 //! error and a rotating file, 1 MB × 5, in the platform's log folder, or
 //! `HEIMA_DATA_DIR/logs`); the data folder (`HEIMA_DATA_DIR`, else the
 //! platform's); the core's configuration from the installation's files and,
-//! in debug builds only, the environment. The crate is also a `staticlib`
+//! in debug builds only, the environment ([`environment`]: a release build
+//! reads no `HEIMA_*` variable). The crate is also a `staticlib`
 //! and `cdylib` and [`run`] is the mobile entry point, as Tauri's mobile
 //! targets need; the keyring's backend is chosen per target in `Cargo.toml`
 //! (`docs/platforms.md`).
@@ -23,6 +24,7 @@ pub mod bluetooth;
 pub mod changes;
 pub mod commands;
 pub mod crash;
+pub mod environment;
 pub mod identity;
 pub mod installation_file;
 pub mod platform;
@@ -32,6 +34,7 @@ pub mod webview_env;
 
 use std::{path::PathBuf, sync::Arc};
 
+use environment::{shell_variable, variable, ShellVariable};
 use heima_core::{
     app::{App, AppConfig, Variable},
     clock::SystemClock,
@@ -43,41 +46,10 @@ use tauri::Manager;
 /// The app's state: the core's app with the OS platform and GStreamer media.
 pub type AppState = App<platform::OsPlatform, Gstreamer>;
 
-/// Environment variable that points the app at another data folder; the
-/// end-to-end tests use it to start from a clean slate.
-pub const DATA_DIR_ENV: &str = "HEIMA_DATA_DIR";
-
-/// The nurse code from the environment, taken out of it at start so that
-/// no program the app starts (the login browser) inherits it.
-static NURSE_CODE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
-
-/// Takes the secrets out of the environment. Call first thing in `main`,
-/// while the process has one thread (changing the environment is not safe
-/// with threads that may read it).
-pub fn take_secrets_from_environment() {
-    let name = Variable::NurseCode.name();
-    let _ = NURSE_CODE.set(std::env::var(name).ok());
-    std::env::remove_var(name);
-}
-
-/// The installation's variables, for tests and development only (debug
-/// builds): the environment, the nurse code from where
-/// [`take_secrets_from_environment`] put it. A release build is set up by
-/// the configuration file alone.
-fn variable(v: Variable) -> Option<String> {
-    if !cfg!(debug_assertions) {
-        return None;
-    }
-    match v {
-        Variable::NurseCode => NURSE_CODE.get().cloned().flatten(),
-        _ => std::env::var(v.name()).ok(),
-    }
-}
-
 /// The data folder: `HEIMA_DATA_DIR`, else the platform's folder for the
 /// app's identifier.
 fn data_dir(app: &tauri::App) -> Result<PathBuf, Box<dyn std::error::Error>> {
-    if let Some(dir) = std::env::var_os(DATA_DIR_ENV) {
+    if let Some(dir) = shell_variable(ShellVariable::DataDir) {
         return Ok(PathBuf::from(dir));
     }
     Ok(app.path().app_data_dir()?)
@@ -85,17 +57,15 @@ fn data_dir(app: &tauri::App) -> Result<PathBuf, Box<dyn std::error::Error>> {
 
 /// Moves the old identifier's data folder to the new one, before the
 /// webview makes its own files in the new folder. What it did is logged
-/// once the log is up; `true` when the folder moved (then its secrets
-/// follow, in `setup`: no keyring call at every start).
-fn move_from_old_identifier() -> (bool, Vec<(log::Level, String)>) {
+/// once the log is up. Its secrets follow in `setup`, tried at every start
+/// until none is left under the old name.
+fn move_from_old_identifier() -> Vec<(log::Level, String)> {
     let mut said = vec![];
-    let mut moved = false;
-    if std::env::var_os(DATA_DIR_ENV).is_none() {
+    if shell_variable(ShellVariable::DataDir).is_none() {
         if let Some(platform_data) = dirs::data_dir() {
             let (old, new) = (platform_data.join(identity::OLD_IDENTIFIER), platform_data.join(identity::IDENTIFIER));
             match identity::move_data_folder(&old, &new) {
                 Ok(identity::FolderMove::Moved) => {
-                    moved = true;
                     said.push((log::Level::Info, "data folder moved to the new identifier".to_string()))
                 }
                 Ok(identity::FolderMove::BothKept) => {
@@ -106,7 +76,7 @@ fn move_from_old_identifier() -> (bool, Vec<(log::Level, String)>) {
             }
         }
     }
-    (moved, said)
+    said
 }
 
 /// One running copy per data folder: a second start brings the first
@@ -121,7 +91,7 @@ fn one_copy() -> tauri::plugin::TauriPlugin<tauri::Wry> {
             let _ = window.set_focus();
         }
     });
-    if let Some(dir) = std::env::var_os(DATA_DIR_ENV) {
+    if let Some(dir) = shell_variable(ShellVariable::DataDir) {
         use std::hash::{Hash, Hasher};
         let mut hash = std::collections::hash_map::DefaultHasher::new();
         dir.hash(&mut hash);
@@ -151,7 +121,7 @@ fn watch_links(app: &tauri::App) {
 /// platform's log folder — in `HEIMA_DATA_DIR/logs` when that is set.
 fn log_plugin() -> tauri::plugin::TauriPlugin<tauri::Wry> {
     use tauri_plugin_log::{RotationStrategy, Target, TargetKind};
-    let file = match std::env::var_os(DATA_DIR_ENV) {
+    let file = match shell_variable(ShellVariable::DataDir) {
         Some(dir) => TargetKind::Folder { path: PathBuf::from(dir).join("logs"), file_name: Some("heima".into()) },
         None => TargetKind::LogDir { file_name: Some("heima".into()) },
     };
@@ -170,7 +140,7 @@ fn log_plugin() -> tauri::plugin::TauriPlugin<tauri::Wry> {
 /// tablet OS, the entry point the mobile shell calls).
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
-    let (folder_moved, moved) = move_from_old_identifier();
+    let moved = move_from_old_identifier();
     tauri::Builder::default()
         .plugin(one_copy())
         .plugin(tauri_plugin_deep_link::init())
@@ -182,9 +152,8 @@ pub fn run() {
             for (level, said) in &moved {
                 log::log!(*level, "{said}");
             }
-            if folder_moved {
-                platform::move_old_secrets();
-            }
+            // Every start, until nothing is left under the old name.
+            platform::move_old_secrets();
             let data_dir = data_dir(app)?;
             let system_config =
                 variable(Variable::SystemConfig).map(PathBuf::from).unwrap_or_else(installation_file::system_path);

@@ -9,6 +9,6 @@ fn main() {
     heima_app::startup::mark_process_start();
     // SAFETY: first thing in `main`, before any other thread exists.
     unsafe { heima_app::webview_env::apply() };
-    heima_app::take_secrets_from_environment();
+    heima_app::environment::take_secrets();
     heima_app::run();
 }

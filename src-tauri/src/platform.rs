@@ -24,9 +24,6 @@ use heima_core::{
 
 use crate::{identity::Secrets, settings_file};
 
-/// Environment variable naming a key file to use instead of the keyring.
-pub const KEY_FILE_ENV: &str = "HEIMA_KEY_FILE";
-
 const KEYRING_SERVICE: &str = crate::identity::IDENTIFIER;
 
 /// The platform of a Tauri app whose data lives in `data_dir`.
@@ -83,8 +80,10 @@ impl Secrets for Keyring {
     }
 }
 
-/// Moves the secrets kept under the old identifier to the new one (once);
-/// with a key file (tests) there is nothing in the keyring to move.
+/// Moves the secrets kept under the old identifier to the new one; tried at
+/// every start until nothing is left there (a keyring locked at one start
+/// is tried again at the next); with a key file (tests) there is nothing in
+/// the keyring to move.
 pub fn move_old_secrets() {
     if key_file().is_some() {
         return;
@@ -127,11 +126,7 @@ fn read_file(path: &Path) -> Result<Option<String>, SecretError> {
 /// The key file named by `HEIMA_KEY_FILE`: only in debug builds (the
 /// ones the tests use); a release build always uses the keyring.
 fn key_file() -> Option<PathBuf> {
-    if cfg!(debug_assertions) {
-        std::env::var_os(KEY_FILE_ENV).map(PathBuf::from)
-    } else {
-        None
-    }
+    crate::environment::shell_variable(crate::environment::ShellVariable::KeyFile).map(PathBuf::from)
 }
 
 fn enrolment_file(key_file: &Path) -> PathBuf {
@@ -180,7 +175,7 @@ impl Platform for OsPlatform {
     fn load_store_key(&self) -> Result<Option<StoreKey>, SecretError> {
         let text = match key_file() {
             Some(path) => {
-                log::info!("store key from the file named by {KEY_FILE_ENV}");
+                log::info!("store key from the file named by HEIMA_KEY_FILE");
                 check_private(&path)?;
                 read_file(&path)?
             }
@@ -228,6 +223,13 @@ impl Platform for OsPlatform {
             Some(key_file) => delete_file(&enrolment_file(&key_file)),
             None => delete_keyring(Secret::Enrolment),
         }
+    }
+    fn old_store_key_waits(&self) -> Result<bool, SecretError> {
+        if key_file().is_some() {
+            return Ok(false);
+        }
+        let user = Secret::StoreKey.keyring_user();
+        Ok(Keyring.get(crate::identity::OLD_IDENTIFIER, user).map_err(secret_error)?.is_some())
     }
     fn save_settings(&self, settings: &Settings) -> Result<(), CoreError> {
         settings_file::save(&self.data_dir, settings)

@@ -2,16 +2,14 @@
 //! start to the today screen being interactive (the UI reports it once, with
 //! the `ui_ready` command), and the memory of the app with its WebKit
 //! processes at that moment. Only active when `HEIMA_MEASURE_STARTUP` is
-//! set; then one line `HEIMA_STARTUP {json}` goes to stdout and the app
+//! set (read by debug builds and the `startup-bench` feature's release,
+//! `environment.rs`); then one line `HEIMA_STARTUP {json}` goes to stdout and the app
 //! exits.
 
 use std::{sync::OnceLock, time::Instant};
 
 use serde::Serialize;
 use tauri::AppHandle;
-
-/// Set to measure start-up (and exit once the first screen is ready).
-pub const MEASURE_ENV: &str = "HEIMA_MEASURE_STARTUP";
 
 static STARTED: OnceLock<Instant> = OnceLock::new();
 
@@ -72,7 +70,7 @@ fn kib(path: String, key: &str) -> u64 {
 /// The UI's first screen is ready: report and exit when measuring.
 #[tauri::command]
 pub fn ui_ready(app: AppHandle) {
-    if std::env::var_os(MEASURE_ENV).is_none() {
+    if crate::environment::shell_variable(crate::environment::ShellVariable::MeasureStartup).is_none() {
         return;
     }
     let ready_ms = STARTED.get().map_or(0, |s| s.elapsed().as_millis());

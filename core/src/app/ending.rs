@@ -6,7 +6,9 @@
 //! patient sees a goodbye ([`super::Mode::Ended`]); the next start is a new
 //! tablet's. Reached from the recovery screen too
 //! ([`super::Mode::Recovery`]: the database's key lost, the file untouched):
-//! then nothing can be sent, and ending gives it up.
+//! then nothing can be sent, and ending gives it up — refused while a key
+//! an earlier version of the app kept might still open it
+//! (`end-old-key-waits`).
 //!
 //! The patient's own copy of the record, saved as a file on the tablet
 //! ([`App::save_copy`]), is noted in the store: the end's checklist names
@@ -30,7 +32,7 @@ use crate::{
     sync::enrol,
 };
 
-const REVOKE_TIMEOUT: Duration = Duration::from_secs(15);
+pub(crate) const REVOKE_TIMEOUT: Duration = Duration::from_secs(15);
 /// Store setting: the copies of the record saved on this tablet (a JSON
 /// list of paths).
 const SAVED_COPIES_SETTING: &str = "export.saved";
@@ -141,7 +143,13 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             Mode::Recovery if with == EndWith::SendingFirst => {
                 return Err(CoreError::new(ErrorCode::EndUnsent, "the database cannot be read"));
             }
-            Mode::Recovery => {}
+            Mode::Recovery => {
+                // A key an earlier version kept may still open the data:
+                // nothing is removed while it might.
+                if self.platform.old_store_key_waits().unwrap_or(true) {
+                    return Err(CoreError::new(ErrorCode::EndOldKeyWaits, "a key under the old identifier"));
+                }
+            }
             Mode::Enrolled | Mode::Revoked => {
                 self.sync_round().await;
                 let unsent = self.with_store(|s| Ok(s.unsent()?))?;
@@ -475,7 +483,8 @@ mod tests {
     }
 
     /// The database's key is lost: the recovery mode; the nurse can end
-    /// the follow-up from there (giving up what the file holds).
+    /// the follow-up from there (giving up what the file holds), but not
+    /// while a key an earlier version kept might still open it.
     #[tokio::test]
     async fn the_recovery_screen_leads_to_the_end() {
         let t = TestApp::enrolled();
@@ -488,6 +497,16 @@ mod tests {
         t.app.nurse_unlock("9753").unwrap();
         assert_eq!(t.app.unsent().unwrap(), None, "the file cannot be read");
         assert_eq!(t.app.end_follow_up(EndWith::SendingFirst).await.unwrap_err().code, "end-unsent");
+        // A key an earlier version kept (not moved: the keyring was locked),
+        // or a keyring that cannot tell: nothing is given up.
+        for old_key in [Some(true), None] {
+            t.platform().set_old_store_key(old_key);
+            let refused = t.app.end_follow_up(EndWith::GivingUpUnsent).await.unwrap_err();
+            assert_eq!(refused.code, "end-old-key-waits");
+            assert_eq!(t.app.mode(), Mode::Recovery);
+            assert!(t.data_dir().join("heima.db").exists());
+        }
+        t.platform().set_old_store_key(Some(false));
         t.app.end_follow_up(EndWith::GivingUpUnsent).await.unwrap();
         assert_eq!(t.app.mode(), Mode::Ended);
         assert!(!t.data_dir().join("heima.db").exists());

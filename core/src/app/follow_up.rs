@@ -100,6 +100,16 @@ pub(super) struct FollowUp {
     closed: Mutex<bool>,
 }
 
+/// Where refreshed tokens went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokensKept {
+    /// To the keyring (and memory): the follow-up goes on with them.
+    Saved,
+    /// The follow-up was closed (replaced or ending): memory only, and no
+    /// one will use them; they are to be revoked.
+    Closed,
+}
+
 impl FollowUp {
     /// The follow-up at start: its store opened (the demo's seeded);
     /// problems become notices. What is on disk decides, not the settings
@@ -231,15 +241,18 @@ impl FollowUp {
     /// written, then saves it to the keyring (a failure comes back to be
     /// told). Once closed, the keyring is not written (it holds the next
     /// follow-up's enrolment, or none after the end); the newest tokens are
-    /// still kept in memory, so the end revokes the ones the service holds.
-    pub fn keep_enrolment(&self, platform: &impl Platform, enrolment: &Enrolment) -> Result<(), SecretError> {
-        let Route::Service(service) = &self.route else { return Ok(()) };
+    /// still kept in memory, so the end revokes the ones the service holds,
+    /// and the caller revokes them at once (`Closed`): they may have come
+    /// after the end's revocation.
+    pub fn keep_enrolment(&self, platform: &impl Platform, enrolment: &Enrolment) -> Result<TokensKept, SecretError> {
+        let Route::Service(service) = &self.route else { return Ok(TokensKept::Saved) };
         let closed = self.closed.lock().unwrap_or_else(|e| e.into_inner());
         *service.enrolment.lock().unwrap() = Some(Some(enrolment.clone()));
-        if !*closed {
-            platform.save_enrolment(enrolment)?;
+        if *closed {
+            return Ok(TokensKept::Closed);
         }
-        Ok(())
+        platform.save_enrolment(enrolment)?;
+        Ok(TokensKept::Saved)
     }
 
     /// Another connection to this follow-up's real store (sync rounds use

@@ -16,7 +16,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use super::{
-    follow_up::{FollowUp, SyncStatus, REVOKED_SETTING},
+    follow_up::{FollowUp, SyncStatus, TokensKept, REVOKED_SETTING},
     App, Change, Mode, Platform,
 };
 use crate::{
@@ -353,10 +353,10 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let now = move || clock.now();
         // New tokens are kept the moment they come (a rotated refresh
         // token is single-use), whatever the round does after.
-        let mut keep_tokens = |refreshed: &Enrolment| {
-            if let Err(error) = follow_up.keep_enrolment(&self.platform, refreshed) {
-                log::error!("refreshed tokens not saved: {error}");
-            }
+        let mut keep_tokens = |refreshed: &Enrolment| match follow_up.keep_enrolment(&self.platform, refreshed) {
+            Ok(TokensKept::Saved) => {}
+            Ok(TokensKept::Closed) => self.revoke_unkept(refreshed.clone()),
+            Err(error) => log::error!("refreshed tokens not saved: {error}"),
         };
         let hooks = RoundHooks { progress: &mut progress, keep_tokens: &mut keep_tokens };
         let result =
@@ -426,6 +426,18 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         Ok(())
     }
 
+    /// Revokes, in the background, tokens a round got after its follow-up
+    /// was closed (replaced, or the end under way): no one keeps them, and
+    /// they may have come after the end revoked the ones it knew.
+    fn revoke_unkept(&self, tokens: Enrolment) {
+        self.config.runtime.spawn(async move {
+            match enrol::revoke(&tokens, super::ending::REVOKE_TIMEOUT).await {
+                Ok(_) => log::info!("tokens refreshed after the follow-up closed were revoked"),
+                Err(error) => log::warn!("tokens refreshed after the follow-up closed not revoked: {}", error.code()),
+            }
+        });
+    }
+
     /// A revoked tablet tries its refresh token again now and then (long
     /// backoff): the service may have withdrawn access by mistake. When a
     /// refresh works the revocation is lifted. Returns whether it was.
@@ -437,9 +449,16 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let Ok(Some(enrolment)) = follow_up.enrolment(&self.platform) else { return false };
         match enrol::refresh(&enrolment, NETWORK_TIMEOUT, now).await {
             Ok(refreshed) => {
-                if let Err(error) = follow_up.keep_enrolment(&self.platform, &refreshed) {
-                    log::error!("refreshed tokens not saved: {error}");
-                    return false;
+                match follow_up.keep_enrolment(&self.platform, &refreshed) {
+                    Ok(TokensKept::Saved) => {}
+                    Ok(TokensKept::Closed) => {
+                        self.revoke_unkept(refreshed);
+                        return false;
+                    }
+                    Err(error) => {
+                        log::error!("refreshed tokens not saved: {error}");
+                        return false;
+                    }
                 }
                 if let Err(error) = follow_up.with_store(|s| Ok(self.lift_revocation(follow_up, s)?)) {
                     log::error!("revocation not lifted in the store: {error}");
@@ -639,6 +658,35 @@ mod tests {
         t.app.sync_round().await;
         assert_eq!(t.app.mode(), Mode::Enrolled);
         assert_eq!(t.app.sync_status().last_error, None, "the round after a restart went through");
+    }
+
+    /// A round's refresh answers after its follow-up was closed (as when
+    /// the end's wait for the round runs out and it revokes the tokens it
+    /// knew): the tokens that come are never written, and are revoked at
+    /// the service at once, so none stays valid there.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn tokens_that_come_after_the_close_are_revoked_at_once() {
+        let (_hfs, server, mut enrolment) = activated(8).await;
+        let now = jiff::Timestamp::now();
+        enrolment.expires_at = Some(now - SignedDuration::from_mins(1));
+        let first = enrolment.refresh_token.clone();
+        let t = TestApp::enrolled_with(enrolment);
+        server.state.lock().unwrap().refresh_delay_ms = 2_000;
+        let follow_up = t.app.follow_up().unwrap();
+        let close = async {
+            while server.state.lock().unwrap().refreshes == 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            follow_up.close();
+        };
+        tokio::join!(t.app.sync_round(), close);
+        assert_eq!(t.platform().enrolment().unwrap().refresh_token, first, "nothing written after the close");
+        let started = std::time::Instant::now();
+        while !server.state.lock().unwrap().refresh_tokens.is_empty() {
+            assert!(started.elapsed() < std::time::Duration::from_secs(20), "the late tokens were not revoked");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(server.state.lock().unwrap().revocations, 1);
     }
 
     /// A service for the enrolment tests: hfs with a patient, the test

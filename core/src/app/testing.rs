@@ -112,6 +112,8 @@ pub(crate) struct Vault {
     enrolment_reads: AtomicUsize,
     /// How often the store key was read from the keyring.
     key_reads: AtomicUsize,
+    /// A key under the old identifier: 0 none, 1 there, 2 cannot be told.
+    old_key: AtomicUsize,
 }
 
 /// The keyring and settings file, in memory.
@@ -138,6 +140,18 @@ impl FakePlatform {
     /// so far.
     pub fn keyring_reads(&self) -> usize {
         self.0.enrolment_reads.load(Ordering::SeqCst) + self.0.key_reads.load(Ordering::SeqCst)
+    }
+    /// A store key waits under the old identifier (`Some(true)`), or the
+    /// keyring cannot tell (`None`).
+    pub fn set_old_store_key(&self, waits: Option<bool>) {
+        self.0.old_key.store(
+            match waits {
+                Some(false) => 0,
+                Some(true) => 1,
+                None => 2,
+            },
+            Ordering::SeqCst,
+        );
     }
     pub fn fail_settings_save(&self) {
         self.0.fail_settings.store(true, Ordering::SeqCst);
@@ -173,6 +187,13 @@ impl Platform for FakePlatform {
     fn forget_enrolment(&self) -> Result<(), SecretError> {
         FakePlatform::forget_enrolment(self);
         Ok(())
+    }
+    fn old_store_key_waits(&self) -> Result<bool, SecretError> {
+        match self.0.old_key.load(Ordering::SeqCst) {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(SecretError { detail: "the keyring is locked".into() }),
+        }
     }
     fn save_settings(&self, settings: &Settings) -> Result<(), CoreError> {
         if self.0.fail_settings.load(Ordering::SeqCst) {

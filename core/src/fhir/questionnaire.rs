@@ -302,6 +302,15 @@ pub fn response(
     Json::Object(r)
 }
 
+/// Leaves a relative the service knew unnamed: `author` says only that a
+/// relative answered (a reference from an earlier service's plan could
+/// name someone else at this one).
+pub fn forget_known_relative(resource: &mut Json) {
+    if known_relative(&resource["author"]).is_some() {
+        resource["author"] = json!({ "display": "Pårørende / relative" });
+    }
+}
+
 /// A relative's reference as the app wrote it into `author` when the
 /// service knows them (`RelatedPerson/<id>`).
 fn known_relative(author: &Json) -> Option<String> {

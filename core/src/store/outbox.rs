@@ -104,6 +104,11 @@ pub const SERVICE_SETTING: &str = "sync.service";
 /// identifier systems got their canonical names (schema v5).
 pub const NAMED_BEFORE_SETTING: &str = "outbox.named-before";
 
+/// Setting: the app's number of the first plan from the service the tablet
+/// follows now (plans before it came from an earlier one); none: every plan
+/// is this service's.
+pub const FIRST_PLAN_SETTING: &str = "sync.first-plan";
+
 /// Setting naming the person whose follow-up this store holds.
 pub const PERSON_SETTING: &str = "person";
 
@@ -178,8 +183,10 @@ impl Store {
     /// person is refused (`enrol-other-person`); a person the new service
     /// does not name is refused too (`enrol-person-unconfirmed`): the
     /// follow-up must be ended first. For the same person, local history
-    /// stays; what is still waiting goes to the new service; the paired
-    /// devices are announced to it again; polling starts from scratch.
+    /// stays; what is still waiting goes to the new service, without what
+    /// the earlier service's plans name ([`Store::plan_of_this_service`]);
+    /// the paired devices are announced to it again; polling starts from
+    /// scratch.
     /// Returns true if the service changed. Enrolling again with the same
     /// service changes nothing.
     pub fn begin_service(&mut self, who: &ServicePatient, now: Timestamp) -> Result<bool, StoreError> {
@@ -224,6 +231,12 @@ impl Store {
             params![SERVICE_SETTING, name],
         )?;
         tx.execute("DELETE FROM setting WHERE key = ?1", [DOWNLOADED_UNTIL])?;
+        // What the earlier service's plans name stays with it.
+        tx.execute(
+            "INSERT INTO setting (key, value) SELECT ?1, COALESCE(MAX(version), 0) + 1 FROM care_plan WHERE true
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [FIRST_PLAN_SETTING],
+        )?;
         tx.execute(
             "INSERT INTO sync_audit (at_utc, direction, event, identifier, detail) VALUES (?1, 'local', 'service-changed', NULL, ?2)",
             params![now.as_millisecond(), who.fhir_base],

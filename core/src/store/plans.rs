@@ -146,6 +146,26 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the plan the app numbered `version` came from the service
+    /// the tablet follows now (`None`, no plan: false). Plans are numbered
+    /// in the order they came, and a hand-over notes the first number of
+    /// the new service ([`Store::begin_service`]); what a plan of an
+    /// earlier service names (its id, its relatives, its author) could name
+    /// someone else at this one.
+    pub fn plan_of_this_service(&self, version: Option<i64>) -> Result<bool, StoreError> {
+        let Some(version) = version else { return Ok(false) };
+        use rusqlite::OptionalExtension;
+        let first: Option<String> = self
+            .conn()
+            .query_row("SELECT value FROM setting WHERE key = ?1", [super::outbox::FIRST_PLAN_SETTING], |r| r.get(0))
+            .optional()?;
+        let first = match first {
+            Some(text) => text.parse::<i64>().map_err(|e| StoreError::Corrupt(format!("first plan: {e}")))?,
+            None => 0,
+        };
+        Ok(version >= first)
+    }
+
     /// The service's id and version of the plan the app numbered `version`.
     pub fn plan_identity(&self, version: i64) -> Result<Option<(String, String)>, StoreError> {
         use rusqlite::OptionalExtension;

@@ -73,6 +73,17 @@ fn matches(system: &str, value: &str, legacy: Option<(String, String)>) -> Vec<(
     std::iter::once((system.to_string(), value.to_string())).chain(legacy).collect()
 }
 
+/// The reference of the plan that judged a row, when that plan came from
+/// the service the tablet follows now; otherwise none, and the row's
+/// relative (chosen from that plan's) is left unnamed too: after a
+/// hand-over, the earlier service's ids could name someone else here.
+fn plan_of_this_service(store: &Store, version: Option<i64>) -> Result<Option<String>, StoreError> {
+    match store.plan_of_this_service(version)? {
+        true => fhir::plan_reference(store, version),
+        false => Ok(None),
+    }
+}
+
 /// The transaction entries for one outbox item (a reading with a pulse is
 /// two Observations); empty when its local data is gone.
 fn entries_for(
@@ -96,18 +107,31 @@ fn entries_for(
     };
     Ok(match (item.resource_type.as_str(), item.local_id) {
         ("Observation", Some(id)) => match store.reading_by_id(id)? {
-            Some(r) => fhir::observations(&r, subject, fhir::plan_reference(store, r.plan_version)?.as_deref())
-                .into_iter()
-                .map(|o| {
-                    let legacy = legacy_of(canonical::OBSERVATION_IDENTIFIER, &o.identifier);
-                    entry(o.resource, canonical::OBSERVATION_IDENTIFIER, &o.identifier, legacy)
-                })
-                .collect(),
+            Some(mut r) => {
+                let plan = plan_of_this_service(store, r.plan_version)?;
+                if plan.is_none() {
+                    r.relative = None;
+                }
+                fhir::observations(&r, subject, plan.as_deref())
+            }
+            .into_iter()
+            .map(|o| {
+                let legacy = legacy_of(canonical::OBSERVATION_IDENTIFIER, &o.identifier);
+                entry(o.resource, canonical::OBSERVATION_IDENTIFIER, &o.identifier, legacy)
+            })
+            .collect(),
             None => vec![],
         },
         ("Communication", Some(id)) => match store.message_by_id(id)? {
-            Some(m) => {
-                let recipient = fhir::careplan::message_recipient(store, item.created)?;
+            Some(mut m) => {
+                let in_force = store.plan_version_in_force(item.created)?.map(i64::from);
+                let recipient = match store.plan_of_this_service(in_force)? {
+                    true => fhir::careplan::message_recipient(store, item.created)?,
+                    false => {
+                        m.relative = None;
+                        None
+                    }
+                };
                 own(fhir::communication::message(&m, subject, recipient.as_ref()), canonical::MESSAGE_IDENTIFIER)
             }
             None => vec![],
@@ -118,8 +142,11 @@ fn entries_for(
             own(notice, canonical::NOTICE_IDENTIFIER)
         }
         ("QuestionnaireResponse", Some(id)) => match store.response_by_id(id)? {
-            Some(r) => {
-                let plan = fhir::plan_reference(store, r.plan_version)?;
+            Some(mut r) => {
+                let plan = plan_of_this_service(store, r.plan_version)?;
+                if plan.is_none() {
+                    fhir::questionnaire::forget_known_relative(&mut r.resource);
+                }
                 own(fhir::questionnaire::response_to_send(&r, subject, plan.as_deref()), canonical::RESPONSE_IDENTIFIER)
             }
             None => vec![],

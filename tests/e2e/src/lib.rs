@@ -90,6 +90,111 @@ impl Drop for SessionBus {
     }
 }
 
+/// A fresh home: its folder and the XDG folders in it.
+pub struct Home {
+    _dir: tempfile::TempDir,
+    pub home: String,
+    pub data: String,
+    pub config: String,
+}
+
+impl Home {
+    pub fn new() -> Home {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().to_str().unwrap().to_string();
+        Home { data: format!("{home}/.local/share"), config: format!("{home}/.config"), home, _dir: dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        Path::new(&self.home)
+    }
+}
+
+impl Default for Home {
+    fn default() -> Home {
+        Home::new()
+    }
+}
+
+/// A real Secret Service (gnome-keyring's) on the test's own session bus,
+/// its keyrings in a fresh home, unlocked with a password the test gives;
+/// gone when dropped.
+pub struct SecretService {
+    daemon: Child,
+    bus: String,
+    runtime: tempfile::TempDir,
+}
+
+impl SecretService {
+    const PASSWORD: &'static str = "heima-test-keyring";
+
+    /// Starts it for `home` and waits until it owns its name on the bus.
+    pub fn start(bus: &SessionBus, home: &Path) -> SecretService {
+        use std::io::Write;
+        let runtime = tempfile::tempdir().unwrap();
+        let mut daemon = Command::new("gnome-keyring-daemon")
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+            .env("HOME", home)
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("XDG_RUNTIME_DIR", runtime.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("gnome-keyring-daemon (scripts/setup.sh installs gnome-keyring)");
+        let mut stdin = daemon.stdin.take().unwrap();
+        stdin.write_all(Self::PASSWORD.as_bytes()).unwrap();
+        drop(stdin);
+        let service = SecretService { daemon, bus: bus.address.clone(), runtime };
+        let started = Instant::now();
+        while !service.on_the_bus() {
+            assert!(started.elapsed() < WAIT, "the Secret Service did not come up");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        service
+    }
+
+    fn on_the_bus(&self) -> bool {
+        let out = Command::new("dbus-send")
+            .args(["--session", "--dest=org.freedesktop.DBus", "--print-reply", "/org/freedesktop/DBus"])
+            .args(["org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+            .output()
+            .expect("dbus-send");
+        String::from_utf8_lossy(&out.stdout).contains("boolean true")
+    }
+
+    /// Whether its default collection holds at least one item.
+    pub fn holds_an_item(&self) -> bool {
+        let out = Command::new("dbus-send")
+            .args(["--session", "--dest=org.freedesktop.secrets", "--print-reply"])
+            .args(["/org/freedesktop/secrets/aliases/default", "org.freedesktop.DBus.Properties.Get"])
+            .args(["string:org.freedesktop.Secret.Collection", "string:Items"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+            .output()
+            .expect("dbus-send");
+        String::from_utf8_lossy(&out.stdout).contains("object path")
+    }
+
+    /// The environment of a program in `home` that uses it.
+    pub fn env<'a>(&'a self, home: &'a Home) -> Vec<(&'a str, &'a str)> {
+        vec![
+            ("HOME", home.home.as_str()),
+            ("XDG_DATA_HOME", home.data.as_str()),
+            ("XDG_CONFIG_HOME", home.config.as_str()),
+            ("DBUS_SESSION_BUS_ADDRESS", self.bus.as_str()),
+            ("XDG_RUNTIME_DIR", self.runtime.path().to_str().unwrap()),
+        ]
+    }
+}
+
+impl Drop for SecretService {
+    fn drop(&mut self) {
+        let _ = self.daemon.kill();
+        let _ = self.daemon.wait();
+    }
+}
+
 /// A running app with a WebDriver session on it.
 pub struct App {
     pub client: Client,
@@ -151,6 +256,12 @@ impl App {
                 ),
                 None => Stdio::inherit(),
             });
+        // Only the variables the test names reach the app.
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("HEIMA_") {
+                command.env_remove(name);
+            }
+        }
         if let Some(dir) = launch.data_dir {
             command.env("HEIMA_DATA_DIR", dir);
             // Headless: no keyring daemon, so the key lives in a file the test names.

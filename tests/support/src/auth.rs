@@ -46,6 +46,9 @@ pub struct AuthState {
     pub login_patient: String,
     /// Added before each FHIR request is forwarded (a slow network).
     pub fhir_delay_ms: u64,
+    /// Added before a refresh is answered (after the old refresh token is
+    /// used up and the new ones issued).
+    pub refresh_delay_ms: u64,
     /// The service's call endpoint, given out with the tokens.
     pub call_endpoint: Option<String>,
     /// Resource types this patient may not write: a transaction holding
@@ -192,6 +195,49 @@ async fn introspect(provider: &Provider, token: &str) -> bool {
     }
 }
 
+/// The token endpoint: its answer, and how long to wait before giving it.
+fn token_endpoint(body: &str, state: &Mutex<AuthState>, fhir_base: &str, base: &str) -> (Vec<u8>, u64) {
+    let invalid_grant = || json_answer("400 Bad Request", json!({ "error": "invalid_grant" }));
+    let f = form(body);
+    let mut s = state.lock().unwrap();
+    match f.get("grant_type").map(String::as_str) {
+        Some("authorization_code") => {
+            let Some((challenge, redirect, patient)) = f.get("code").and_then(|c| s.codes.remove(c)) else {
+                return (invalid_grant(), 0);
+            };
+            let verifier = f.get("code_verifier").cloned().unwrap_or_default();
+            if URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) != challenge
+                || f.get("redirect_uri") != Some(&redirect)
+            {
+                return (invalid_grant(), 0);
+            }
+            let mut t = token_response(&mut s, &patient, fhir_base, base);
+            t.as_object_mut().unwrap().remove("fhir_base_url");
+            (json_answer("200 OK", t), 0)
+        }
+        Some("refresh_token") => {
+            s.refresh_attempts += 1;
+            // RFC 8707: a token for another resource than the FHIR
+            // base, here only the call endpoint this server knows.
+            let resource = f.get("resource").cloned();
+            if resource.as_ref().is_some_and(|r| Some(r) != s.call_endpoint.as_ref()) {
+                return (json_answer("400 Bad Request", json!({ "error": "invalid_target" })), 0);
+            }
+            let Some(patient) = f.get("refresh_token").and_then(|r| s.refresh_tokens.remove(r)) else {
+                return (invalid_grant(), 0);
+            };
+            s.refreshes += 1;
+            let answer = token_response(&mut s, &patient, fhir_base, base);
+            if let Some(resource) = resource {
+                s.audiences.insert(answer["access_token"].as_str().unwrap().to_string(), resource);
+            }
+            let delay = s.refresh_delay_ms;
+            (json_answer("200 OK", answer), delay)
+        }
+        _ => (json_answer("400 Bad Request", json!({ "error": "unsupported_grant_type" })), 0),
+    }
+}
+
 async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base: &str, upstream: &str) -> Vec<u8> {
     let (method, target, head, body) = parts(request);
     let path = target.split('?').next().unwrap_or("").to_string();
@@ -253,43 +299,10 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
             answer("302 Found", "text/plain", &format!("Location: {location}\r\n"), "")
         }
         ("POST", "/token") => {
-            let f = form(&body);
-            let mut s = state.lock().unwrap();
-            match f.get("grant_type").map(String::as_str) {
-                Some("authorization_code") => {
-                    let Some((challenge, redirect, patient)) = f.get("code").and_then(|c| s.codes.remove(c)) else {
-                        return invalid_grant();
-                    };
-                    let verifier = f.get("code_verifier").cloned().unwrap_or_default();
-                    if URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) != challenge
-                        || f.get("redirect_uri") != Some(&redirect)
-                    {
-                        return invalid_grant();
-                    }
-                    let mut t = token_response(&mut s, &patient, fhir_base, base);
-                    t.as_object_mut().unwrap().remove("fhir_base_url");
-                    json_answer("200 OK", t)
-                }
-                Some("refresh_token") => {
-                    s.refresh_attempts += 1;
-                    // RFC 8707: a token for another resource than the FHIR
-                    // base, here only the call endpoint this server knows.
-                    let resource = f.get("resource").cloned();
-                    if resource.as_ref().is_some_and(|r| Some(r) != s.call_endpoint.as_ref()) {
-                        return json_answer("400 Bad Request", json!({ "error": "invalid_target" }));
-                    }
-                    let Some(patient) = f.get("refresh_token").and_then(|r| s.refresh_tokens.remove(r)) else {
-                        return invalid_grant();
-                    };
-                    s.refreshes += 1;
-                    let answer = token_response(&mut s, &patient, fhir_base, base);
-                    if let Some(resource) = resource {
-                        s.audiences.insert(answer["access_token"].as_str().unwrap().to_string(), resource);
-                    }
-                    json_answer("200 OK", answer)
-                }
-                _ => json_answer("400 Bad Request", json!({ "error": "unsupported_grant_type" })),
-            }
+            // The answer waits (a slow token endpoint) without the state locked.
+            let (answer, delay) = token_endpoint(&body, state, fhir_base, base);
+            tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+            answer
         }
         (_, "/fhir/.well-known/smart-configuration") if state.lock().unwrap().provider.is_some() => {
             let p = state.lock().unwrap().provider.clone().unwrap();

@@ -329,6 +329,29 @@ fn answers_are_read_only_with_a_size_limit() {
     assert!(wrong.is_empty(), "answers read without a limit (use net::read_body):\n{}", wrong.join("\n"));
 }
 
+/// Only `src-tauri/src/environment.rs` reads the environment (it decides
+/// which build reads which `HEIMA_*` variable: a release build none), and
+/// WebKit's own switches in `webview_env.rs`; the core and the media crate
+/// read none (tests are left out).
+#[test]
+fn the_environment_is_read_in_one_place() {
+    let reads =
+        |code: &str| ["env::var", "env::vars", "option_env!", "var_os("].iter().any(|needle| code.contains(needle));
+    assert!(reads("let v = std::env::var_os(\"X\");") && !reads("let environment = 1;"), "the rule can tell");
+    let allowed = ["src-tauri/src/environment.rs", "src-tauri/src/webview_env.rs"];
+    let mut wrong = Vec::new();
+    for dir in ["core/src", "media/src", "src-tauri/src"] {
+        let root = repo_root().join(dir);
+        for f in files_under(&root, &[".rs"]) {
+            let place = format!("{dir}/{f}");
+            if !allowed.contains(&place.as_str()) && reads(&code_only(&fs::read_to_string(root.join(&f)).unwrap())) {
+                wrong.push(place);
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "the environment read outside environment.rs:\n{}", wrong.join("\n"));
+}
+
 /// The UI's JavaScript has no words of its own: every text a person reads
 /// comes from `locales/` through Fluent (the vendored libraries aside;
 /// what goes to the developer console is not read by patients).
