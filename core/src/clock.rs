@@ -13,10 +13,21 @@ pub trait Clock: Send + Sync {
     fn now(&self) -> Timestamp;
     /// The patient's time zone, used to lay out the day's schedule.
     fn time_zone(&self) -> TimeZone;
-    /// Time since a fixed point in this run that nobody can set: it only
-    /// moves on (waits that setting the tablet's clock must not shorten or
-    /// stretch, such as the nurse code's after wrong guesses).
-    fn monotonic(&self) -> std::time::Duration;
+    /// Time since the tablet started that nobody can set and that runs
+    /// on while it sleeps, with the start it counts from: waits that
+    /// setting the tablet's clock must not shorten or stretch, kept across
+    /// restarts of the app, such as the nurse code's after wrong guesses.
+    fn since_boot(&self) -> SinceBoot;
+}
+
+/// Time since a start of the tablet (see [`Clock::since_boot`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SinceBoot {
+    /// Names this start (on Linux the kernel's boot id); another name: the
+    /// tablet has started again since, and times of the old one mean
+    /// nothing.
+    pub boot: String,
+    pub elapsed: std::time::Duration,
 }
 
 /// The real clock, in the tablet's time zone (falling back to Europe/Oslo
@@ -31,9 +42,15 @@ impl Clock for SystemClock {
     fn time_zone(&self) -> TimeZone {
         TimeZone::try_system().unwrap_or_else(|_| oslo())
     }
-    fn monotonic(&self) -> std::time::Duration {
-        static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-        START.get_or_init(std::time::Instant::now).elapsed()
+    /// Without the platform's boot clock, each run counts as a start of
+    /// its own (from the process start, not counting sleep): a wait kept
+    /// by an earlier run starts over (the shell gives the real one).
+    fn since_boot(&self) -> SinceBoot {
+        static START: std::sync::OnceLock<(std::time::Instant, String)> = std::sync::OnceLock::new();
+        let (start, boot) = START.get_or_init(|| {
+            (std::time::Instant::now(), format!("run-{}-{}", std::process::id(), Timestamp::now().as_nanosecond()))
+        });
+        SinceBoot { boot: boot.clone(), elapsed: start.elapsed() }
     }
 }
 
@@ -61,8 +78,8 @@ impl Clock for ShiftedClock {
     fn time_zone(&self) -> TimeZone {
         self.base.time_zone()
     }
-    fn monotonic(&self) -> std::time::Duration {
-        self.base.monotonic()
+    fn since_boot(&self) -> SinceBoot {
+        self.base.since_boot()
     }
 }
 
@@ -87,8 +104,8 @@ impl Clock for FixedClock {
     fn time_zone(&self) -> TimeZone {
         self.time_zone.clone()
     }
-    fn monotonic(&self) -> std::time::Duration {
-        std::time::Duration::ZERO
+    fn since_boot(&self) -> SinceBoot {
+        SinceBoot { boot: "fixed".into(), elapsed: std::time::Duration::ZERO }
     }
 }
 

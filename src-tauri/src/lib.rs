@@ -37,7 +37,6 @@ use std::{path::PathBuf, sync::Arc};
 use environment::{shell_variable, variable, ShellVariable};
 use heima_core::{
     app::{App, AppConfig, Variable},
-    clock::SystemClock,
     devices::BluetoothStatus,
 };
 use heima_media::Gstreamer;
@@ -164,7 +163,7 @@ pub fn run() {
                 &installation,
                 lookup,
                 data_dir.clone(),
-                Arc::new(SystemClock),
+                Arc::new(platform::OsClock),
                 runtime,
                 &mut notices,
             );

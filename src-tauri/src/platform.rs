@@ -16,6 +16,7 @@ use std::{
 use heima_core::{
     app::{Platform, SecretError},
     atomic_file::{self, Access},
+    clock::{Clock, SinceBoot, SystemClock},
     enrolment::Enrolment,
     error::{CoreError, ErrorCode},
     settings::Settings,
@@ -23,6 +24,30 @@ use heima_core::{
 };
 
 use crate::{identity::Secrets, settings_file};
+
+/// The real clock, with the tablet's boot clock: on Linux
+/// `CLOCK_BOOTTIME` (it runs on while the tablet sleeps, and nobody can set
+/// it) with the kernel's boot id; elsewhere each run of the app counts as
+/// a start of its own (a kept wait starts over).
+pub struct OsClock;
+
+impl Clock for OsClock {
+    fn now(&self) -> jiff::Timestamp {
+        SystemClock.now()
+    }
+    fn time_zone(&self) -> jiff::tz::TimeZone {
+        SystemClock.time_zone()
+    }
+    fn since_boot(&self) -> SinceBoot {
+        #[cfg(target_os = "linux")]
+        if let Ok(boot) = fs::read_to_string("/proc/sys/kernel/random/boot_id") {
+            let t = rustix::time::clock_gettime(rustix::time::ClockId::Boottime);
+            let elapsed = std::time::Duration::new(t.tv_sec.max(0) as u64, t.tv_nsec.clamp(0, 999_999_999) as u32);
+            return SinceBoot { boot: boot.trim().to_string(), elapsed };
+        }
+        SystemClock.since_boot()
+    }
+}
 
 const KEYRING_SERVICE: &str = crate::identity::IDENTIFIER;
 
@@ -242,6 +267,20 @@ impl Platform for OsPlatform {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// On Linux the boot clock is the kernel's: one boot id for every run
+    /// of the app, and a time at least as long as this process has run.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_boot_clock_is_the_kernels_and_runs_on() {
+        let started = std::time::Instant::now();
+        let (a, b) = (OsClock.since_boot(), OsClock.since_boot());
+        let kernel = fs::read_to_string("/proc/sys/kernel/random/boot_id").unwrap();
+        assert_eq!((a.boot.as_str(), b.boot.as_str()), (kernel.trim(), kernel.trim()));
+        assert!(b.elapsed >= a.elapsed && a.elapsed >= started.elapsed());
+        let uptime: f64 = fs::read_to_string("/proc/uptime").unwrap().split(' ').next().unwrap().parse().unwrap();
+        assert!(a.elapsed.as_secs_f64() + 1.0 >= uptime, "since the boot, not since the process started");
+    }
 
     #[test]
     fn key_file_is_created_private_and_read_back() {

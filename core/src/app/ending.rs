@@ -460,6 +460,35 @@ mod tests {
         assert_eq!(std::fs::read_dir(t.data_dir()).unwrap().count(), 0);
     }
 
+    /// A reading stored while the end is under way (after its last round,
+    /// before the store closes: here while the service takes its time to
+    /// answer the revocation) cannot be sent any more: it goes with the
+    /// rest, and the nurse is told it was given up.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_reading_stored_while_the_end_runs_is_counted_as_given_up() {
+        let hfs = Hfs::start().await;
+        let server = AuthServer::start(&hfs.base).await;
+        server.state.lock().unwrap().nurse_code = Some("583920".into());
+        let (_, qr) = patient(&hfs, &server, "01017012345", 3).await;
+        let trust = format!("{}=Testkommunen", server.base);
+        let t = TestApp::demo_with(|c| c.trust = Trust::parse(&trust, LoopbackHttp::Allowed).unwrap());
+        enrol(&t, &qr, "583920").await;
+        weigh(&t, 80_100);
+        server.state.lock().unwrap().revoke_delay_ms = 1_500;
+        let late = async {
+            while !server.state.lock().unwrap().requests.iter().any(|r| r == "POST /revoke") {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            weigh(&t, 80_200);
+        };
+        let (ended, ()) = tokio::join!(t.app.end_follow_up(EndWith::SendingFirst), late);
+        let ended = ended.unwrap();
+        assert_eq!((ended.given_up.readings, ended.given_up.total()), (1, 1), "the late one, told");
+        let direct = FhirClient::new(&hfs.base, T, None).unwrap();
+        assert_eq!(direct.count("Observation").await.unwrap(), 1, "the one before the end was sent");
+        assert_eq!(std::fs::read_dir(t.data_dir()).unwrap().count(), 0, "nothing left");
+    }
+
     /// The keyring is lost (the store key and the enrolment with the nurse
     /// code's hash), in a release build (no configured code): the tablet's
     /// own nurse code still opens the nurse's page from the recovery

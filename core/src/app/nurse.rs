@@ -10,11 +10,14 @@
 //! installation's, for tests: `HEIMA_NURSE_CODE`). Wrong codes slow down
 //! (after the first 5, a wait of 6 minutes doubling to an hour). Tries are
 //! taken one at a time, each counted before the code is checked, so
-//! parallel tries count one by one. The wait runs on the clock's monotonic
-//! time, which setting the tablet's clock does not move; the count and the
-//! wait's end are kept in `nurse-guesses.json` in the data folder across
-//! restarts, whatever the mode (after a restart the wait left is taken from
-//! the wall clock, but never more than the wait itself). The screens lock themselves after [`NURSE_IDLE_LOCK`] without use
+//! parallel tries count one by one. The wait runs on the time since the
+//! tablet started ([`crate::clock::Clock::since_boot`]), which setting the
+//! tablet's clock does not move and which runs on while it sleeps; the
+//! count and the wait's end (with the start it counts from) are kept in
+//! `nurse-guesses.json` in the data folder across restarts of the app,
+//! whatever the mode. After the tablet itself has started again, a wait
+//! that was due starts over from then (the wall clock could have been set).
+//! The screens lock themselves after [`NURSE_IDLE_LOCK`] without use
 //! and when the nurse leaves her page — unless training is on: then after
 //! [`TRAINING_IDLE_LOCK`] without a use of the nurse page or a recording in
 //! training, and training ends with the lock (told as a change). Pairing
@@ -88,15 +91,15 @@ const FREE_GUESSES: u32 = 5;
 /// (a count and a time; no secret).
 const GUESSES_FILE: &str = "nurse-guesses.json";
 
-/// Wrong guesses so far and when the next guess is allowed: as kept (the
-/// wall clock's instant), and in this run (the clock's monotonic time,
-/// once known; not kept).
-#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
+/// Wrong guesses so far and when the next guess is allowed: the end of
+/// the wait on the clock of the tablet's start named `boot`.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(super) struct Guesses {
     failures: u32,
-    next_try: Option<Timestamp>,
-    #[serde(skip)]
-    next_try_monotonic: Option<std::time::Duration>,
+    #[serde(default)]
+    boot: Option<String>,
+    #[serde(default)]
+    wait_ends: Option<std::time::Duration>,
 }
 
 /// The code that opens the nurse screens.
@@ -169,13 +172,12 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     }
 
     /// Wrong guesses so far and when the next guess is allowed: what this
-    /// run remembers (with the wait on monotonic time), or the file's when
-    /// it counts more (the first try after a start). Never fewer than
-    /// either.
+    /// run remembers, or the file's when it counts more (the first try
+    /// after a start). Never fewer than either.
     fn guesses(&self) -> Guesses {
         let kept = crate::atomic_file::read(&self.config.data_dir.join(GUESSES_FILE))
             .and_then(|bytes| serde_json::from_slice::<Guesses>(&bytes).ok());
-        let remembered = self.people.lock().unwrap().guesses;
+        let remembered = self.people.lock().unwrap().guesses.clone();
         match kept {
             Some(kept) if kept.failures > remembered.failures => kept,
             _ => remembered,
@@ -183,9 +185,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     }
 
     fn remember_guesses(&self, guesses: Guesses) {
+        let json = serde_json::to_vec(&guesses).unwrap_or_default();
         self.people.lock().unwrap().guesses = guesses;
         let path = self.config.data_dir.join(GUESSES_FILE);
-        let json = serde_json::to_vec(&guesses).unwrap_or_default();
         if let Err(e) = crate::atomic_file::write(&path, &json, crate::atomic_file::Access::OwnerOnly) {
             log::warn!("nurse code guesses not kept: {e}");
         }
@@ -201,25 +203,23 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             return Err(CoreError::new(ErrorCode::NurseNoCode, "no nurse code is configured"));
         };
         let _one_at_a_time = self.nurse_tries.lock().unwrap_or_else(|e| e.into_inner());
-        let (now, running) = (self.clock.now(), self.clock.monotonic());
-        let Guesses { failures, next_try, next_try_monotonic } = self.guesses();
-        // The wait's end in this run: known, or (first try after a
-        // start) what the wall clock says is left, at most the wait.
-        let wait_ends = next_try_monotonic.or_else(|| {
-            let left = next_try?.duration_since(now).clamp(SignedDuration::ZERO, wait_after(failures)?);
-            Some(running + std::time::Duration::try_from(left).ok()?)
-        });
-        if wait_ends.is_some_and(|end| running < end) {
-            self.remember_guesses(Guesses { failures, next_try, next_try_monotonic: wait_ends });
+        let (now, clock) = (self.clock.now(), self.clock.since_boot());
+        let Guesses { failures, boot, wait_ends } = self.guesses();
+        let after = |wait: SignedDuration| Some(clock.elapsed + std::time::Duration::try_from(wait).ok()?);
+        // The wait's end on this start's clock; one kept on an earlier
+        // start of the tablet means nothing now: the whole wait, from now.
+        let wait_ends = match wait_ends {
+            Some(end) if boot.as_deref() == Some(clock.boot.as_str()) => Some(end),
+            Some(_) => wait_after(failures).and_then(after),
+            None => None,
+        };
+        if wait_ends.is_some_and(|end| clock.elapsed < end) {
+            self.remember_guesses(Guesses { failures, boot: Some(clock.boot), wait_ends });
             return Err(CoreError::new(ErrorCode::NurseWait, "too many wrong codes; wait"));
         }
         let failures = failures + 1;
-        let wait = wait_after(failures);
-        self.remember_guesses(Guesses {
-            failures,
-            next_try: wait.and_then(|w| now.checked_add(w).ok()),
-            next_try_monotonic: wait.and_then(|w| Some(running + std::time::Duration::try_from(w).ok()?)),
-        });
+        let wait_ends = wait_after(failures).and_then(after);
+        self.remember_guesses(Guesses { failures, boot: Some(clock.boot), wait_ends });
         if expected.matches(code) {
             self.remember_guesses(Guesses::default());
             let mut people = self.people.lock().unwrap();
@@ -499,7 +499,8 @@ mod tests {
 
     /// Someone sets the tablet's clock: forward does not end the wait,
     /// back does not lock the nurse out for longer than the wait — in a
-    /// run, and after a restart with the clock set back a year.
+    /// run, and after a restart of the app; after a restart of the tablet
+    /// the wait starts over.
     #[tokio::test]
     async fn setting_the_clock_neither_skips_nor_stretches_the_wait() {
         let clock = TestClock::at("2026-11-30T08:00:00Z");
@@ -518,16 +519,36 @@ mod tests {
         clock.set(clock.start() - SignedDuration::from_hours(24 * 365) + SignedDuration::from_mins(7));
         assert!(t.app.nurse_unlock("583920").unwrap());
 
-        // Six wrong again, then a restart with the clock set back a year:
-        // the wait left is at most the wait (6 minutes again), not a year.
+        // Six wrong again, then the clock set forward a day and the app
+        // restarted: the wait still runs (it is kept on the tablet's boot
+        // clock); set back two years and restarted: not a minute longer.
         for n in 0..6 {
             let _ = t.app.nurse_unlock(&format!("{:06}", n));
         }
-        assert_eq!(t.app.nurse_unlock("583920").unwrap_err().code, "nurse-wait");
+        let wrong_at = crate::clock::Clock::now(&clock);
+        clock.set_wall_clock(wrong_at + SignedDuration::from_hours(24));
         let t = t.restart();
-        clock.set_wall_clock(clock.start() - SignedDuration::from_hours(2 * 24 * 365));
         assert_eq!(t.app.nurse_unlock("583920").unwrap_err().code, "nurse-wait");
-        clock.set(clock.start() - SignedDuration::from_hours(2 * 24 * 365) + SignedDuration::from_mins(7));
+        clock.set_wall_clock(wrong_at - SignedDuration::from_hours(2 * 24 * 365));
+        let t = t.restart();
+        assert_eq!(t.app.nurse_unlock("583920").unwrap_err().code, "nurse-wait");
+        clock.set(wrong_at - SignedDuration::from_hours(2 * 24 * 365) + SignedDuration::from_mins(7));
+        assert!(t.app.nurse_unlock("583920").unwrap());
+
+        // Six wrong, then the tablet itself restarts (with its clock set
+        // forward a day): the wait starts over from the start.
+        for n in 0..6 {
+            let _ = t.app.nurse_unlock(&format!("{:06}", n));
+        }
+        let wrong_at = crate::clock::Clock::now(&clock);
+        clock.set(wrong_at + SignedDuration::from_mins(1));
+        clock.reboot();
+        clock.set_wall_clock(wrong_at + SignedDuration::from_hours(24));
+        let t = t.restart();
+        assert_eq!(t.app.nurse_unlock("583920").unwrap_err().code, "nurse-wait");
+        clock.set(wrong_at + SignedDuration::from_hours(24) + SignedDuration::from_mins(5));
+        assert_eq!(t.app.nurse_unlock("583920").unwrap_err().code, "nurse-wait", "5 of the 6 minutes");
+        clock.set(wrong_at + SignedDuration::from_hours(24) + SignedDuration::from_mins(7));
         assert!(t.app.nurse_unlock("583920").unwrap());
     }
 

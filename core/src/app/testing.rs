@@ -36,12 +36,18 @@ pub(crate) struct TestClock {
     start: Timestamp,
     /// The wall clock, and the time that has really passed.
     now: Arc<Mutex<(Timestamp, std::time::Duration)>>,
+    /// The tablet's starts so far, and the time passed at the last.
+    boots: Arc<Mutex<(u32, std::time::Duration)>>,
 }
 
 impl TestClock {
     pub fn at(text: &str) -> TestClock {
         let start: Timestamp = text.parse().unwrap();
-        TestClock { start, now: Arc::new(Mutex::new((start, std::time::Duration::ZERO))) }
+        TestClock {
+            start,
+            now: Arc::new(Mutex::new((start, std::time::Duration::ZERO))),
+            boots: Arc::new(Mutex::new((0, std::time::Duration::ZERO))),
+        }
     }
     pub fn start(&self) -> Timestamp {
         self.start
@@ -58,6 +64,12 @@ impl TestClock {
     pub fn set_wall_clock(&self, now: Timestamp) {
         self.now.lock().unwrap().0 = now;
     }
+    /// The tablet starts again: its boot clock starts from zero.
+    pub fn reboot(&self) {
+        let passed = self.now.lock().unwrap().1;
+        let mut boots = self.boots.lock().unwrap();
+        *boots = (boots.0 + 1, passed);
+    }
 }
 
 impl crate::clock::Clock for TestClock {
@@ -67,8 +79,10 @@ impl crate::clock::Clock for TestClock {
     fn time_zone(&self) -> jiff::tz::TimeZone {
         crate::clock::oslo()
     }
-    fn monotonic(&self) -> std::time::Duration {
-        self.now.lock().unwrap().1
+    fn since_boot(&self) -> crate::clock::SinceBoot {
+        let passed = self.now.lock().unwrap().1;
+        let (boot, at) = *self.boots.lock().unwrap();
+        crate::clock::SinceBoot { boot: format!("boot-{boot}"), elapsed: passed.saturating_sub(at) }
     }
 }
 
@@ -94,8 +108,8 @@ impl crate::clock::Clock for TokioClock {
     fn time_zone(&self) -> jiff::tz::TimeZone {
         crate::clock::oslo()
     }
-    fn monotonic(&self) -> std::time::Duration {
-        self.base.elapsed()
+    fn since_boot(&self) -> crate::clock::SinceBoot {
+        crate::clock::SinceBoot { boot: "tokio".into(), elapsed: self.base.elapsed() }
     }
 }
 

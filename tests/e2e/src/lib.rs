@@ -195,6 +195,33 @@ impl Drop for SecretService {
     }
 }
 
+/// Kills (SIGKILL, as a crash or a pulled battery would) the app process
+/// started with this data folder, and waits until it is gone. Linux only:
+/// it finds the process by its `HEIMA_DATA_DIR` in `/proc`.
+pub fn kill_app_process(data_dir: &Path) {
+    let wanted = format!("HEIMA_DATA_DIR={}", data_dir.display());
+    let binary = std::fs::canonicalize(app_binary()).unwrap();
+    let pids: Vec<u32> = std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == binary))
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.split(|b| *b == 0).any(|var| var == wanted.as_bytes()))
+        })
+        .collect();
+    assert_eq!(pids.len(), 1, "one app process for {}", data_dir.display());
+    let pid = pids[0];
+    let killed = Command::new("kill").args(["-KILL", &pid.to_string()]).status().unwrap();
+    assert!(killed.success());
+    let started = Instant::now();
+    while std::path::Path::new(&format!("/proc/{pid}/exe")).exists() {
+        assert!(started.elapsed() < WAIT, "the app did not die");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// A running app with a WebDriver session on it.
 pub struct App {
     pub client: Client,

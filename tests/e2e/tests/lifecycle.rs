@@ -1,9 +1,14 @@
 //! The tablet's life in the real app, against a real FHIR server (hfs)
 //! behind the test authorisation gateway: patient A is enrolled, the nurse
-//! opens her page with the tablet's own code, readings wait while the
-//! service is out of reach, the nurse ends the follow-up (they are sent
-//! first), A's tokens are refused afterwards and the data folder is empty;
-//! patient B is enrolled on the same tablet and sees nothing of A's. What
+//! opens her page with the tablet's own code, the app is killed right after
+//! a token refresh (the next round after a restart still goes through),
+//! A's settings file is lost (still A's enrolled tablet), A saves a copy
+//! of their data in Documents, readings wait while the service is out of
+//! reach, the nurse ends the follow-up (they are sent first; the copy is
+//! named and removed), A's tokens are refused afterwards and the data
+//! folder is empty; A leaves a hostile configuration file of their own,
+//! which the next start tells and does not use; patient B is enrolled on
+//! the same tablet and sees nothing of A's. What
 //! the app wrote meanwhile (its log, its settings) holds no token,
 //! identity number, name, Bluetooth address or reading value. And a lost
 //! key: the recovery screen, the database's bytes untouched.
@@ -16,7 +21,7 @@ use heima_core::{
     store::{readings::EnteredBy, Store, StoreKey},
     sync::client::FhirClient,
 };
-use heima_e2e::{App, Launch};
+use heima_e2e::{App, Home, Launch};
 use heima_test_support::{auth::AuthServer, hfs::Hfs};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
@@ -28,9 +33,14 @@ const FNR_B: &str = "02028054321";
 const SCALE: &str = "aa:bb:cc:00:00:07";
 const TABLET_CODE: &str = "583920";
 
-/// A patient with a name and a fødselsnummer on hfs, their plan, and an
-/// activation code for them at the gateway.
-async fn patient(direct: &FhirClient, gateway: &AuthServer, fnr: &str, seed: u8) -> (String, String) {
+/// A patient with a name and a fødselsnummer on hfs, their plan (returned
+/// as stored), and an activation code for them at the gateway.
+async fn patient(
+    direct: &FhirClient,
+    gateway: &AuthServer,
+    fnr: &str,
+    seed: u8,
+) -> (String, String, serde_json::Value) {
     let resource = json!({
         "resourceType": "Patient",
         "name": [{ "text": NAME }],
@@ -40,10 +50,10 @@ async fn patient(direct: &FhirClient, gateway: &AuthServer, fnr: &str, seed: u8)
     let mut plan: serde_json::Value = serde_json::from_str(heima_core::demo::CAREPLAN_JSON).unwrap();
     plan.as_object_mut().unwrap().remove("meta");
     plan["subject"] = json!({ "reference": format!("Patient/{id}") });
-    direct.post("CarePlan", &plan).await.unwrap();
+    let plan = direct.post("CarePlan", &plan).await.unwrap();
     let code = heima_core::enrolment::new_code(&[seed; 11]);
     gateway.state.lock().unwrap().activation_codes.insert(code.clone(), id.clone());
-    (format!("Patient/{id}"), code)
+    (format!("Patient/{id}"), code, plan)
 }
 
 /// The installation's variables for a tablet that trusts `gateway`.
@@ -110,14 +120,21 @@ async fn a_lent_tablet_goes_from_one_patient_to_the_next() {
     let hfs = Hfs::start().await;
     let direct = FhirClient::new(&hfs.base, T, None).unwrap();
     let gateway = AuthServer::start(&hfs.base).await;
-    gateway.state.lock().unwrap().nurse_code = Some(TABLET_CODE.into());
-    let (patient_a, code_a) = patient(&direct, &gateway, FNR_A, 3).await;
-    let (patient_b, code_b) = patient(&direct, &gateway, FNR_B, 4).await;
+    {
+        let mut state = gateway.state.lock().unwrap();
+        state.nurse_code = Some(TABLET_CODE.into());
+        // Access tokens that live a minute: every round refreshes first.
+        state.expires_in = 60;
+    }
+    let (patient_a, code_a, mut plan_a) = patient(&direct, &gateway, FNR_A, 3).await;
+    let (patient_b, code_b, _) = patient(&direct, &gateway, FNR_B, 4).await;
 
     let data = tempfile::tempdir().unwrap();
+    let home = Home::new();
     let log = data.path().with_extension("log");
     let service = service_env(&gateway);
-    let env = service.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>();
+    let mut env = service.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>();
+    env.extend([("HOME", home.home.as_str()), ("XDG_CONFIG_HOME", home.config.as_str())]);
     let app = App::start(Launch { data_dir: Some(data.path()), env: env.clone(), log_to: Some(&log) }).await;
 
     // Before enrolment, the demo's code opens the nurse's page.
@@ -141,6 +158,63 @@ async fn a_lent_tablet_goes_from_one_patient_to_the_next() {
     type_code(&app, "#nurse-code", TABLET_CODE).await;
     app.click("#nurse-code-form button").await;
     app.wait_for_text("#ending", "Avslutt oppfølgingen").await;
+
+    // A crash right after a token refresh (the round still under way): the
+    // rotated tokens were kept the moment they came, so after a restart the
+    // next round refreshes with them instead of reading as a withdrawal.
+    let service_file = data.path().join("test-store.key.service.json");
+    let refresh_token = |file: &Path| -> String {
+        let e: Enrolment = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+        e.refresh_token.unwrap()
+    };
+    let spent = refresh_token(&service_file);
+    gateway.state.lock().unwrap().fhir_delay_ms = 30_000;
+    app.go("#/settings").await;
+    app.click("#sync-now").await;
+    let started = std::time::Instant::now();
+    while refresh_token(&service_file) == spent {
+        assert!(started.elapsed() < heima_e2e::WAIT, "the rotated refresh token was not kept");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    heima_e2e::kill_app_process(data.path());
+    app.close().await;
+    let refreshes = {
+        let mut state = gateway.state.lock().unwrap();
+        state.fhir_delay_ms = 0;
+        state.refreshes
+    };
+    let app = App::start(Launch { data_dir: Some(data.path()), env: env.clone(), log_to: Some(&log) }).await;
+    app.go("#/settings").await;
+    app.wait_for_text("#service-status", "Test service").await;
+    app.click("#sync-now").await;
+    let started = std::time::Instant::now();
+    while gateway.state.lock().unwrap().refreshes == refreshes {
+        assert!(started.elapsed() < heima_e2e::WAIT, "no round refreshed after the crash");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // The service ends A's plan; the patient saves a copy of their data in
+    // Documents (the end must not leave it for the next borrower).
+    plan_a["status"] = json!("completed");
+    plan_a["period"]["end"] =
+        json!((Timestamp::now() - SignedDuration::from_hours(24)).strftime("%Y-%m-%d").to_string());
+    hfs.update(&plan_a).await;
+    app.go("#/today").await;
+    let started = std::time::Instant::now();
+    loop {
+        app.go("#/settings").await;
+        app.click("#sync-now").await;
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        app.go("#/today").await;
+        if app.client.find(Locator::Css("#ended-export")).await.is_ok() {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "the end of the plan did not arrive");
+    }
+    app.click("#ended-export").await;
+    let saved = app.wait_for_text("#export-saved", "Dataene er lagret i").await;
+    let copy = saved.trim_start_matches("Dataene er lagret i").split(". Flytt").next().unwrap().trim().to_string();
+    assert!(copy.starts_with(&home.home) && Path::new(&copy).exists(), "{copy}");
 
     // Readings taken while the service is out of reach: they wait.
     gateway.state.lock().unwrap().reject_all_fhir = true;
@@ -174,6 +248,7 @@ async fn a_lent_tablet_goes_from_one_patient_to_the_next() {
     app.wait_for_text("#service-status", "Test service").await;
     app.click("#end-open").await;
     app.wait_for_text("#end-panel", "Ikke sendt ennå: 3 målinger").await;
+    app.wait_for_text("#end-copies", "En fil med pasientens data er lagret på nettbrettet").await;
     app.check_screen("nurse-end-nb").await;
     // Back in reach: the nurse sends and ends.
     gateway.state.lock().unwrap().reject_all_fhir = false;
@@ -193,6 +268,7 @@ async fn a_lent_tablet_goes_from_one_patient_to_the_next() {
     // Nothing is left on the tablet.
     let left: Vec<String> = files_under(data.path()).into_iter().map(|(f, _)| f).collect();
     assert!(left.is_empty(), "left behind: {left:?}");
+    assert!(!Path::new(&copy).exists(), "the copy in Documents went with the end");
     app.close().await;
 
     // What the app wrote holds nothing personal or secret.
@@ -220,11 +296,42 @@ async fn a_lent_tablet_goes_from_one_patient_to_the_next() {
         }
     }
 
+    // A left a configuration file of their own: it names an activation
+    // endpoint and a "trusted" service of A's choosing (a listener that
+    // must never hear from the tablet).
+    let hostile = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    hostile.set_nonblocking(true).unwrap();
+    let hostile_origin = format!("https://127.0.0.1:{}", hostile.local_addr().unwrap().port());
+    let user_file = Path::new(&home.config).join("heima/config.toml");
+    std::fs::create_dir_all(user_file.parent().unwrap()).unwrap();
+    std::fs::write(
+        &user_file,
+        format!("activation_endpoint = \"{hostile_origin}/activate\"\n\n[[trusted_service]]\norigin = \"{hostile_origin}\"\nname = \"Testkommunen\"\n"),
+    )
+    .unwrap();
+
     // The next patient on the same tablet: a new start, nothing of A's.
+    // This installation names no activation endpoint: a typed code needs
+    // the QR code's.
+    env.retain(|(k, _)| *k != "HEIMA_ENROL_ENDPOINT");
     let app = App::start(Launch { data_dir: Some(data.path()), env, log_to: Some(&log) }).await;
     app.wait_for_js("return !document.getElementById('demo-banner').hidden").await;
+    app.wait_for_text("#notices", "activation_endpoint på linje 1").await;
+    app.wait_for_text("#notices", "trusted_service på linje 3").await;
     open_nurse_page(&app, "2468").await;
-    enrol(&app, &code_b).await;
+    app.wait_for_text("#enrolment", "Aktiveringskode").await;
+    type_code(&app, "#enrol-code", &code_b).await;
+    app.click("#enrol-code-form button").await;
+    app.wait_for_text("#notices", "Appen vet ikke hvor koden skal sendes").await;
+    let endpoint: String = url::form_urlencoded::byte_serialize(gateway.activation_endpoint().as_bytes()).collect();
+    enrol(&app, &format!("heima-enrol:?endpoint={endpoint}&code={code_b}")).await;
+    assert!(hostile.accept().is_err(), "the user's file sent the tablet to its own endpoint");
+    let copies: Vec<String> = files_under(home.path())
+        .into_iter()
+        .map(|(f, _)| f)
+        .filter(|f| f.contains("heima-") && f.ends_with(".json"))
+        .collect();
+    assert!(copies.is_empty(), "a copy of A's data is left in the home: {copies:?}");
     app.click("#nurse-lock").await;
     app.click("nav a[data-route=today]").await;
     app.wait_for_text("main h1", "I dag").await;
@@ -245,7 +352,7 @@ async fn a_lost_key_shows_the_recovery_screen_and_touches_nothing() {
     let hfs = Hfs::start().await;
     let direct = FhirClient::new(&hfs.base, T, None).unwrap();
     let gateway = AuthServer::start(&hfs.base).await;
-    let (_, code) = patient(&direct, &gateway, FNR_A, 5).await;
+    let (_, code, _) = patient(&direct, &gateway, FNR_A, 5).await;
     let data = tempfile::tempdir().unwrap();
     let service = service_env(&gateway);
     let mut env = service.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>();

@@ -49,6 +49,8 @@ pub struct AuthState {
     /// Added before a refresh is answered (after the old refresh token is
     /// used up and the new ones issued).
     pub refresh_delay_ms: u64,
+    /// Added before a revocation is answered (after it took effect).
+    pub revoke_delay_ms: u64,
     /// The service's call endpoint, given out with the tokens.
     pub call_endpoint: Option<String>,
     /// Resource types this patient may not write: a transaction holding
@@ -259,17 +261,21 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
         ("POST", "/revoke") => {
             // RFC 7009: the token is gone whatever its kind; an unknown one is answered 200 too.
             let f = form(&body);
-            let mut s = state.lock().unwrap();
-            if let Some(token) = f.get("token") {
-                let patient = s.refresh_tokens.remove(token).or_else(|| s.access_tokens.remove(token));
-                if let Some(patient) = patient {
-                    s.revocations += 1;
-                    // Revoking the refresh token ends the grant: its access tokens too.
-                    if f.get("token_type_hint").map(String::as_str) == Some("refresh_token") {
-                        s.access_tokens.retain(|_, p| *p != patient);
+            let delay = {
+                let mut s = state.lock().unwrap();
+                if let Some(token) = f.get("token") {
+                    let patient = s.refresh_tokens.remove(token).or_else(|| s.access_tokens.remove(token));
+                    if let Some(patient) = patient {
+                        s.revocations += 1;
+                        // Revoking the refresh token ends the grant: its access tokens too.
+                        if f.get("token_type_hint").map(String::as_str) == Some("refresh_token") {
+                            s.access_tokens.retain(|_, p| *p != patient);
+                        }
                     }
                 }
-            }
+                s.revoke_delay_ms
+            };
+            tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
             answer("200 OK", "application/json", "", "{}")
         }
         ("GET", "/authorize") => {
