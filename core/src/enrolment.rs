@@ -326,6 +326,20 @@ pub struct PatientShown {
     pub birth_date: Option<jiff::civil::Date>,
 }
 
+/// Whether `phc` is a nurse code hash the app will check a code against:
+/// an Argon2id PHC string made with the app's parameters (the argon2
+/// crate's defaults: 19 MiB, 2 passes, 1 lane). A planted one asking for
+/// huge memory or time is refused, not computed.
+pub fn is_nurse_code_hash(phc: &str) -> bool {
+    use argon2::password_hash::PasswordHash;
+    let ours = argon2::Params::default();
+    PasswordHash::new(phc).is_ok_and(|hash| {
+        hash.algorithm.as_str() == "argon2id"
+            && argon2::Params::try_from(&hash)
+                .is_ok_and(|p| (p.m_cost(), p.t_cost(), p.p_cost()) == (ours.m_cost(), ours.t_cost(), ours.p_cost()))
+    })
+}
+
 /// Refresh this long before the access token runs out.
 pub const REFRESH_MARGIN: SignedDuration = SignedDuration::from_secs(120);
 

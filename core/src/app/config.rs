@@ -28,8 +28,11 @@ pub struct AppConfig {
     pub runtime: tokio::runtime::Handle,
     /// Where the store and the settings live.
     pub data_dir: PathBuf,
-    /// The nurse code, if one is configured.
+    /// The nurse code, if one is configured (tests and development).
     pub nurse_code: Option<String>,
+    /// The installation's nurse code, as an Argon2id hash (the system-wide
+    /// file's `nurse_code_hash`): for a service that issues none.
+    pub installation_nurse_code_hash: Option<String>,
     /// What the patient's side of a call sends (`None`: nothing).
     pub call_source: Option<Source>,
     /// Which ICE candidates calls use (relay only: to test the TURN path).
@@ -144,6 +147,7 @@ impl AppConfig {
             runtime,
             data_dir,
             nurse_code: get(Variable::NurseCode),
+            installation_nurse_code_hash: installation.nurse_code_hash.clone(),
             call_source: match get(Variable::CallSource).as_deref() {
                 Some("test-pattern") => Some(Source::TestPattern),
                 Some("none") => None,

@@ -35,6 +35,7 @@ struct File {
     activation_endpoint: Option<String>,
     kiosk: Option<bool>,
     language: Option<String>,
+    nurse_code_hash: Option<String>,
     text_size: Option<TextSize>,
     #[serde(default)]
     trusted_service: Option<Vec<TrustedEntry>>,
@@ -59,13 +60,14 @@ pub struct ConfigFile<'a> {
 /// The keys only the system-wide file may set: each widens whom the tablet
 /// trusts or loosens how it is locked down. A key added later that does so
 /// belongs here (`File::system_only_keys` is checked against it).
-const SYSTEM_ONLY_KEYS: [&str; 3] = ["activation_endpoint", "kiosk", "trusted_service"];
+const SYSTEM_ONLY_KEYS: [&str; 4] = ["activation_endpoint", "kiosk", "nurse_code_hash", "trusted_service"];
 
 impl File {
     /// The system-only keys this file sets.
     fn system_only_keys(&self) -> Vec<&'static str> {
-        let File { activation_endpoint, kiosk, language: _, text_size: _, trusted_service } = self;
-        let set = [activation_endpoint.is_some(), kiosk.is_some(), trusted_service.is_some()];
+        let File { activation_endpoint, kiosk, language: _, nurse_code_hash, text_size: _, trusted_service } = self;
+        let set =
+            [activation_endpoint.is_some(), kiosk.is_some(), nurse_code_hash.is_some(), trusted_service.is_some()];
         SYSTEM_ONLY_KEYS.into_iter().zip(set).filter(|(_, set)| *set).map(|(key, _)| key).collect()
     }
 
@@ -83,6 +85,9 @@ pub struct Installation {
     pub kiosk: bool,
     /// The language a new tablet starts in.
     pub language: Option<Locale>,
+    /// The installation's nurse code as an Argon2id hash, for a service
+    /// that issues none (and the recovery screen of such a tablet).
+    pub nurse_code_hash: Option<String>,
     /// The text size a new tablet starts with.
     pub text_size: Option<TextSize>,
     pub trusted: Vec<TrustedService>,
@@ -120,6 +125,9 @@ fn read(name: &str, text: &str) -> Result<File, CoreError> {
         if url.scheme() != "https" {
             return Err(problem(name, line_with("activation_endpoint"), "must be https"));
         }
+    }
+    if file.nurse_code_hash.as_deref().is_some_and(|h| !crate::enrolment::is_nurse_code_hash(h)) {
+        return Err(problem(name, line_with("nurse_code_hash"), "must be an Argon2id hash with m=19456, t=2, p=1"));
     }
     for entry in file.trusted_service.iter().flatten() {
         let url = url::Url::parse(&entry.origin).map_err(|e| problem(name, line_with("origin"), e))?;
@@ -165,6 +173,7 @@ impl Installation {
                     merged.activation_endpoint = file.activation_endpoint.or(merged.activation_endpoint);
                     merged.kiosk = file.kiosk.or(merged.kiosk);
                     merged.language = file.language.or(merged.language);
+                    merged.nurse_code_hash = file.nurse_code_hash.or(merged.nurse_code_hash);
                     merged.text_size = file.text_size.or(merged.text_size);
                     merged.trusted_service = file.trusted_service.or(merged.trusted_service);
                 }
@@ -175,6 +184,7 @@ impl Installation {
             activation_endpoint: merged.activation_endpoint,
             kiosk: merged.kiosk.unwrap_or(false),
             language: merged.language.and_then(|t| Locale::from_tag(&t).ok()),
+            nurse_code_hash: merged.nurse_code_hash,
             text_size: merged.text_size,
             trusted: merged
                 .trusted_service
@@ -224,6 +234,7 @@ name = "Heimbas kommune"
                 activation_endpoint: Some("https://dho.heimbas.kommune.no/heima/activate".into()),
                 kiosk: true,
                 language: Some(Locale::Nynorsk),
+                nurse_code_hash: None,
                 text_size: Some(TextSize::Large),
                 trusted: vec![TrustedService {
                     origin: "https://dho.heimbas.kommune.no".into(),
@@ -277,6 +288,38 @@ name = "Heimbas kommune"
         }
     }
 
+    /// The installation's nurse code (for a service that issues none) is a
+    /// hash with the app's Argon2id parameters, set by the system-wide file
+    /// only: the user's is told and not used, and a hash with other
+    /// parameters (one that would make every try cost a gigabyte) or of
+    /// another kind is refused with its line.
+    #[test]
+    fn only_the_system_file_sets_the_nurse_code_hash_and_only_the_apps_kind() {
+        let hash = crate::app::nurse::hash_nurse_code("864200", &[3; 16]).unwrap();
+        let text = format!("nurse_code_hash = \"{hash}\"\n");
+        let (installation, problems) = Installation::from_files(&[system(&text)]);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(installation.nurse_code_hash.as_deref(), Some(hash.as_str()));
+        let (installation, problems) = Installation::from_files(&[user(&text)]);
+        assert_eq!(
+            (problems[0].code, problems[0].args["key"].as_str()),
+            (ErrorCode::ConfigSystemOnly, "nurse_code_hash")
+        );
+        assert_eq!(installation.nurse_code_hash, None);
+
+        use argon2::{password_hash::SaltString, Algorithm, Argon2, PasswordHasher, Version};
+        let salt = SaltString::encode_b64(&[3; 16]).unwrap();
+        let costly = Argon2::new(Algorithm::Argon2id, Version::V0x13, argon2::Params::new(65_536, 3, 1, None).unwrap());
+        let argon2i = Argon2::new(Algorithm::Argon2i, Version::V0x13, argon2::Params::default());
+        for other in [&costly, &argon2i] {
+            let bad = other.hash_password(b"864200", &salt).unwrap().to_string();
+            let (installation, problems) =
+                Installation::from_files(&[system(&format!("language = \"nn\"\nnurse_code_hash = \"{bad}\"\n"))]);
+            assert_eq!((problems[0].code, problems[0].args["line"].as_str()), (ErrorCode::ConfigInvalid, "2"), "{bad}");
+            assert_eq!((installation.nurse_code_hash, installation.language), (None, None), "the file is left out");
+        }
+    }
+
     /// Every key of the file is either personal or listed as system-only,
     /// so a key added later is decided on, not let through by default.
     #[test]
@@ -285,6 +328,7 @@ name = "Heimbas kommune"
             activation_endpoint: Some(String::new()),
             kiosk: Some(true),
             language: Some(String::new()),
+            nurse_code_hash: Some(String::new()),
             text_size: Some(TextSize::Large),
             trusted_service: Some(vec![]),
         };

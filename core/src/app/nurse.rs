@@ -118,12 +118,11 @@ impl NurseCode {
             NurseCode::Plain(code) => typed == code,
             // Only a hash made with the app's own parameters: a planted one
             // asking for huge memory or time is refused, not computed.
-            NurseCode::Hashed(phc) => PasswordHash::new(phc).is_ok_and(|hash| {
-                let ours = argon2::Params::default();
-                argon2::Params::try_from(&hash).is_ok_and(|p| {
-                    (p.m_cost(), p.t_cost(), p.p_cost()) == (ours.m_cost(), ours.t_cost(), ours.p_cost())
-                }) && Argon2::default().verify_password(typed.as_bytes(), &hash).is_ok()
-            }),
+            NurseCode::Hashed(phc) => {
+                crate::enrolment::is_nurse_code_hash(phc)
+                    && PasswordHash::new(phc)
+                        .is_ok_and(|hash| Argon2::default().verify_password(typed.as_bytes(), &hash).is_ok())
+            }
         }
     }
 }
@@ -149,12 +148,15 @@ fn wait_after(failures: u32) -> Option<SignedDuration> {
 
 impl<P: Platform, M: CallMedia> App<P, M> {
     /// The code that opens the nurse screens: in demo mode the configured
-    /// one or [`DEMO_NURSE_CODE`]; otherwise the tablet's own from the
-    /// enrolment, or (a service that issued none) the configured one.
+    /// one, the installation's, or [`DEMO_NURSE_CODE`]; otherwise the
+    /// tablet's own from the enrolment, or (a service that issued none)
+    /// the configured one or the installation's (`nurse_code_hash` in the
+    /// system-wide file: a release build's way in without a service code).
     fn nurse_code(&self) -> Option<NurseCode> {
         let configured = self.config.nurse_code.clone().map(NurseCode::Plain);
+        let installation = self.config.installation_nurse_code_hash.clone().map(NurseCode::Hashed);
         if self.mode() == Mode::Demo {
-            return configured.or_else(|| Some(NurseCode::Plain(DEMO_NURSE_CODE.into())));
+            return configured.or(installation).or_else(|| Some(NurseCode::Plain(DEMO_NURSE_CODE.into())));
         }
         // The keyring's enrolment decides when it can be read; the data
         // folder's copy only when it cannot (the keyring lost).
@@ -162,13 +164,14 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             Ok(Some(enrolment)) => enrolment.nurse_code_hash,
             Ok(None) | Err(_) => kept_nurse_code_hash(&self.config.data_dir),
         };
-        tablet.map(NurseCode::Hashed).or(configured)
+        tablet.map(NurseCode::Hashed).or(configured).or(installation)
     }
 
     /// The demo's nurse code when it is the one in force (shown on the lock
     /// screen so anyone can try the nurse screens).
     pub fn demo_nurse_code(&self) -> Option<&'static str> {
-        (self.config.nurse_code.is_none() && self.mode() == Mode::Demo).then_some(DEMO_NURSE_CODE)
+        let none_configured = self.config.nurse_code.is_none() && self.config.installation_nurse_code_hash.is_none();
+        (none_configured && self.mode() == Mode::Demo).then_some(DEMO_NURSE_CODE)
     }
 
     /// Wrong guesses so far and when the next guess is allowed: what this
@@ -632,6 +635,33 @@ mod tests {
         assert!(t.app.nurse_unlock("9753").unwrap());
         let t = TestApp::enrolled();
         assert_eq!(t.app.nurse_unlock("2468").unwrap_err().code, "nurse-no-code");
+    }
+
+    /// A release build (no code from the environment) on a service that
+    /// issues no nurse code: the installation's (`nurse_code_hash` in the
+    /// system-wide file) opens the demo's page instead of the public demo
+    /// code, the enrolled tablet's, and its recovery screen's when the
+    /// keyring is lost.
+    #[tokio::test]
+    async fn the_installations_code_opens_a_tablet_whose_service_issues_none() {
+        // Made as the README says, with the argon2 command line tool.
+        let installation = Some(
+            "$argon2id$v=19$m=19456,t=2,p=1$UmRuWTFYM1dGYmRSSWdQN3VjbDVPZz09$95Cxmtap9FQUbVPoWoK6gw2mEm49BAdi9FcNklcFAL4"
+                .to_string(),
+        );
+        let t = TestApp::demo_with(|c| c.installation_nurse_code_hash = installation.clone());
+        assert_eq!(t.app.demo_nurse_code(), None, "the public demo code is not offered");
+        assert_eq!(t.app.nurse_unlock("2468").unwrap_err().code, "nurse-wrong-code");
+        assert!(t.app.nurse_unlock("864200").unwrap());
+        let t = TestApp::enrolled().restart_with(|c| c.installation_nurse_code_hash = installation.clone());
+        assert!(t.platform().enrolment().unwrap().nurse_code_hash.is_none(), "the service issued none");
+        assert!(t.app.nurse_unlock("864200").unwrap());
+        drop(t.app.take_store_for_tests());
+        t.platform().forget_store_key();
+        t.platform().forget_enrolment();
+        let t = t.restart_with(|c| c.installation_nurse_code_hash = installation.clone());
+        assert_eq!(t.app.mode(), crate::app::Mode::Recovery);
+        assert!(t.app.nurse_unlock("864200").unwrap());
     }
 
     /// The nurse-lock loop, over a clock that moves with tokio's paused

@@ -363,6 +363,7 @@ impl TestApp {
             runtime: tokio::runtime::Handle::current(),
             data_dir: dir.to_path_buf(),
             nurse_code: None,
+            installation_nurse_code_hash: None,
             call_source: Some(Source::Devices),
             ice_transports: crate::call::IceTransports::All,
             enrol_endpoint: None,
