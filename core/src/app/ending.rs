@@ -36,6 +36,10 @@ pub(crate) const REVOKE_TIMEOUT: Duration = Duration::from_secs(15);
 /// Store setting: the copies of the record saved on this tablet (a JSON
 /// list of paths).
 const SAVED_COPIES_SETTING: &str = "export.saved";
+/// The same list in the data folder (paths only, owner-only), so an end
+/// from the recovery screen, which cannot read the store, still finds and
+/// removes the copies.
+const SAVED_COPIES_FILE: &str = "saved-copies.json";
 
 /// What the nurse is told before she ends the follow-up: what has not
 /// reached the service (`None`: the database cannot be read), and the
@@ -87,13 +91,20 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let export = self.export_record()?;
         let path = folder.join(&export.file_name);
         let failed = |e: &dyn std::fmt::Display| CoreError::new(ErrorCode::ExportFailed, e.to_string());
-        // Noted first: a copy written is always one the end knows of.
+        // Noted first, in the store and in the data folder: a copy written
+        // is always one the end knows of.
         self.with_store(|store| {
             let mut saved = saved_copies(store);
             if !saved.contains(&path) {
                 saved.push(path.clone());
             }
             let text = serde_json::to_string(&saved).map_err(|e| failed(&e))?;
+            crate::atomic_file::write(
+                &self.config.data_dir.join(SAVED_COPIES_FILE),
+                text.as_bytes(),
+                crate::atomic_file::Access::OwnerOnly,
+            )
+            .map_err(|e| failed(&e))?;
             Ok(store.set_setting(SAVED_COPIES_SETTING, &text)?)
         })?;
         crate::atomic_file::write(&path, export.text.as_bytes(), crate::atomic_file::Access::OwnerOnly)
@@ -104,9 +115,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// What the nurse is told before she ends the follow-up (nurse only).
     pub fn end_checklist(&self) -> Result<EndChecklist, CoreError> {
         let unsent = self.unsent()?;
-        let copies = self
-            .with_store(|store| Ok(saved_copies(store)))
-            .unwrap_or_default()
+        let in_store = self.with_store(|store| Ok(saved_copies(store))).unwrap_or_default();
+        let copies = known_copies(in_store, &self.config.data_dir)
             .into_iter()
             .filter(|p| is_copy_on_disk(p))
             .map(|p| SavedCopy {
@@ -232,6 +242,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             }
         }
         *self.pending_enrolment.lock().unwrap() = None;
+        let copies = known_copies(copies, &self.config.data_dir);
         let mut failures = Vec::new();
         if let Err(error) = self.platform.forget_store_key() {
             failures.push(format!("store key: {error}"));
@@ -276,6 +287,21 @@ fn is_copy_on_disk(path: &Path) -> bool {
     let named =
         path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("heima-") && n.ends_with(".json"));
     named && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+}
+
+/// The copies noted in the store (`in_store`; none when it cannot be read)
+/// and in the data folder's list, each once.
+fn known_copies(in_store: Vec<PathBuf>, data_dir: &Path) -> Vec<PathBuf> {
+    let listed: Vec<PathBuf> = crate::atomic_file::read(&data_dir.join(SAVED_COPIES_FILE))
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default();
+    let mut all = in_store;
+    for path in listed {
+        if !all.contains(&path) {
+            all.push(path);
+        }
+    }
+    all
 }
 
 /// The copies of the record noted in `store`.
@@ -513,11 +539,14 @@ mod tests {
 
     /// The database's key is lost: the recovery mode; the nurse can end
     /// the follow-up from there (giving up what the file holds), but not
-    /// while a key an earlier version kept might still open it.
+    /// while a key an earlier version kept might still open it; the copy
+    /// of the record saved before is named and removed all the same.
     #[tokio::test]
     async fn the_recovery_screen_leads_to_the_end() {
         let t = TestApp::enrolled();
         t.app.with_store(|s| Ok(s.set_setting("probe", "kept")?)).unwrap();
+        let documents = tempfile::tempdir().unwrap();
+        let copy = t.app.save_copy(documents.path()).unwrap();
         drop(t.app.take_store_for_tests());
         t.platform().forget_store_key();
         let t = t.restart_with(|c| c.nurse_code = Some("9753".into()));
@@ -536,7 +565,11 @@ mod tests {
             assert!(t.data_dir().join("heima.db").exists());
         }
         t.platform().set_old_store_key(Some(false));
+        // The store cannot be read, yet the copy of the record is named.
+        let named: Vec<String> = t.app.end_checklist().unwrap().copies.into_iter().map(|c| c.file_name).collect();
+        assert_eq!(named, [copy.file_name().unwrap().to_string_lossy().into_owned()]);
         t.app.end_follow_up(EndWith::GivingUpUnsent).await.unwrap();
+        assert!(!copy.exists(), "the copy went with the end");
         assert_eq!(t.app.mode(), Mode::Ended);
         assert!(!t.data_dir().join("heima.db").exists());
     }
