@@ -4,6 +4,7 @@
 
 privacy-heading = Privacy in Heima
 privacy-intro = This is what happens to your information when you use Heima.
+privacy-demo = This is the Heima demo: what you do here stays on the tablet and is not sent to anyone. The text below applies once the tablet is connected to the service that follows you up.
 privacy-who-heading = Who is responsible
 privacy-who = { $service } is responsible for your information (the data controller). Ask them your questions about privacy.
 privacy-who-unknown = The service that follows you up is responsible for your information (the data controller). Ask them your questions about privacy.

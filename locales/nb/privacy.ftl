@@ -4,6 +4,7 @@
 
 privacy-heading = Personvern i Heima
 privacy-intro = Her står det hva som skjer med opplysningene dine når du bruker Heima.
+privacy-demo = Dette er demoen av Heima: det du gjør her, blir bare på nettbrettet og sendes ikke til noen. Teksten under gjelder når nettbrettet er koblet til tjenesten som følger deg opp.
 privacy-who-heading = Hvem har ansvaret
 privacy-who = { $service } har ansvaret for opplysningene dine (behandlingsansvarlig). Spørsmål om personvern stiller du til dem.
 privacy-who-unknown = Tjenesten som følger deg opp, har ansvaret for opplysningene dine (behandlingsansvarlig). Spørsmål om personvern stiller du til dem.

@@ -4,6 +4,7 @@
 
 privacy-heading = Personvern i Heima
 privacy-intro = Her står det kva som skjer med opplysningane dine når du brukar Heima.
+privacy-demo = Dette er demoen av Heima: det du gjer her, blir berre på nettbrettet og blir ikkje sendt til nokon. Teksten under gjeld når nettbrettet er kopla til tenesta som følgjer deg opp.
 privacy-who-heading = Kven har ansvaret
 privacy-who = { $service } har ansvaret for opplysningane dine (behandlingsansvarleg). Spørsmål om personvern stiller du til dei.
 privacy-who-unknown = Tenesta som følgjer deg opp, har ansvaret for opplysningane dine (behandlingsansvarleg). Spørsmål om personvern stiller du til dei.

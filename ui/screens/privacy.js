@@ -12,6 +12,9 @@ export async function renderPrivacy(_params, status) {
   const section = el("section", "screen screen--privacy");
   section.id = "privacy";
   section.append(heading("privacy-heading"), el("p", null, "privacy-intro"));
+  // The demo sends nothing anywhere: said first, before the words that
+  // hold once a service follows the patient.
+  if (status.mode === "demo") section.append(el("p", "notice", "privacy-demo"));
   const part = (headingId, ...texts) => {
     section.append(el("h2", null, headingId), ...texts);
   };

@@ -50,6 +50,10 @@ async fn enrol_with_a_code_send_with_progress_and_ask_the_nurse_when_revoked() {
     let app = App::start(Launch { data_dir: Some(data.path()), env: service.vars(), ..Launch::default() }).await;
     app.click("nav a[data-route=settings]").await;
     app.wait_for_text("#service-status", "Demo").await;
+    // The demo's privacy notice says first that nothing leaves the tablet.
+    app.click("#privacy-open").await;
+    app.wait_for_text("#privacy", "Dette er demoen av Heima").await;
+    app.click("#privacy-back").await;
     // Enrolment is the nurse's, behind the nurse code.
     app.click("a[href='#/nurse']").await;
     app.wait_for_text("main h1", "Sykepleiersiden").await;
@@ -100,6 +104,7 @@ async fn enrol_with_a_code_send_with_progress_and_ask_the_nurse_when_revoked() {
     app.click("#privacy-ask-open").await;
     app.wait_for_text("#privacy", "Test service har ansvaret for opplysningene dine").await;
     app.wait_for_text("#privacy", "Hvor lenge").await;
+    assert!(app.texts("#privacy .notice").await.is_empty(), "not the demo's words once enrolled");
     app.check_screen("privacy-nb").await;
     app.click("#privacy-read").await;
     app.wait_for_js("return document.getElementById('main').dataset.screen === 'today'").await;
