@@ -162,15 +162,19 @@ impl SmartConfiguration {
 
 /// The app's OAuth client id, registered with each service.
 pub const CLIENT_ID: &str = "heima";
-/// SMART v2 scopes, only what the app uses: it creates readings, answers,
-/// messages and devices, reads and searches its plan, questionnaires and
-/// messages, reads and searches the Tasks that say a nurse has seen a
-/// reading, reads the patient's own `Patient` (who they are, checked at
-/// a hand-over), and needs a refresh token that outlives the app being
-/// closed. No `openid`: the app checks no id_token, so it asks for none.
+/// SMART v2 scopes, only what the app uses: it creates readings, answers
+/// and messages, creates and updates its devices (a device tells more
+/// later: a conditional update), reads and searches its plan,
+/// questionnaires and messages, reads and searches the Tasks that say a
+/// nurse has seen a reading, reads the patient's own `Patient` (who they
+/// are, checked at a hand-over), creates, reads (its binding token) and
+/// deletes (at the end) its push channel's `Subscription`, and needs a
+/// refresh token that outlives the app being closed. No `openid`: the app
+/// checks no id_token, so it asks for none. The test gateway enforces
+/// these, so a call the scopes do not cover fails the tests.
 pub const SCOPE: &str = "launch/patient offline_access patient/Observation.c patient/QuestionnaireResponse.c \
-                         patient/Communication.crs patient/Device.c patient/CarePlan.rs patient/Questionnaire.rs \
-                         patient/Task.rs patient/Patient.r";
+                         patient/Communication.crs patient/Device.cu patient/CarePlan.rs patient/Questionnaire.rs \
+                         patient/Task.rs patient/Patient.r patient/Subscription.crd";
 
 /// The URL to open in the system browser for a SMART standalone launch.
 pub fn authorize_url(
@@ -560,13 +564,14 @@ mod tests {
                 "patient/Observation.c",
                 "patient/QuestionnaireResponse.c",
                 "patient/Communication.crs",
-                "patient/Device.c",
+                "patient/Device.cu",
                 "patient/CarePlan.rs",
                 "patient/Questionnaire.rs",
                 "patient/Task.rs",
-                "patient/Patient.r"
+                "patient/Patient.r",
+                "patient/Subscription.crd"
             ],
-            "least privilege: no wildcard, no update or delete, no openid"
+            "least privilege: no wildcard, updates only of devices, deletes only of the push channel, no openid"
         );
         let plain_only = SmartConfiguration { code_challenge_methods_supported: vec!["plain".into()], ..smart };
         assert_eq!(authorize_url(&plain_only, "x", "y", "z", &pkce).unwrap_err().code, "enrol-service-unsupported");

@@ -265,6 +265,14 @@ async fn a_lent_tablet_goes_from_one_patient_to_the_next() {
     assert_eq!(with_a.count("Observation").await.unwrap_err().code(), "sync-unauthorised");
     let refresh = heima_core::sync::enrol::refresh(&enrolment, T, Timestamp::now()).await.unwrap_err();
     assert_eq!(refresh.code(), "sync-revoked");
+    // The push channel was set up and removed through the gateway, and
+    // every call the app made was covered by the scopes it asked for.
+    {
+        let state = gateway.state.lock().unwrap();
+        assert!(state.requests.iter().any(|r| r == "POST /fhir/Subscription"), "push set up");
+        assert!(state.requests.iter().any(|r| r.starts_with("DELETE /fhir/Subscription/")), "push removed at the end");
+        assert!(state.scope_refusals.is_empty(), "calls outside the scopes: {:?}", state.scope_refusals);
+    }
     // Nothing is left on the tablet.
     let left: Vec<String> = files_under(data.path()).into_iter().map(|(f, _)| f).collect();
     assert!(left.is_empty(), "left behind: {left:?}");

@@ -56,8 +56,10 @@ pub struct AuthState {
     /// Resource types this patient may not write: a transaction holding
     /// one is answered 403 (as a service's access policy would).
     pub forbidden_types: Vec<String>,
-    /// Requests answered 403 for a forbidden type.
+    /// Requests answered 403 for a forbidden type or a missing scope.
     pub forbidden_requests: usize,
+    /// The interactions (`<type>.<c|r|u|d|s>`) refused for want of a scope.
+    pub scope_refusals: Vec<String>,
     /// Every FHIR request is answered 401, whatever its token (a gateway
     /// that has lost its token store).
     pub reject_all_fhir: bool,
@@ -179,6 +181,47 @@ fn token_response(state: &mut AuthState, patient: &str, fhir_base: &str, base: &
         "token_endpoint": format!("{base}/token"),
         "service_name": "Test service", "call_endpoint": state.call_endpoint,
         "revocation_endpoint": format!("{base}/revoke"), "nurse_code": state.nurse_code
+    })
+}
+
+/// The FHIR interactions of one request, as SMART v2 scopes name them:
+/// `(resource type, c|r|u|d|s)`; each entry of a transaction counts.
+fn interactions(method: &str, path: &str, body: &str) -> Vec<(String, char)> {
+    fn one(method: &str, url: &str) -> Option<(String, char)> {
+        let (resource_path, query) = url.split_once('?').map_or((url, None), |(p, q)| (p, Some(q)));
+        let mut segments = resource_path.trim_matches('/').split('/');
+        let resource = segments.next().filter(|r| r.chars().next().is_some_and(|c| c.is_ascii_uppercase()))?;
+        let id = segments.next();
+        let what = match (method, id, query) {
+            ("GET", None, _) => 's',
+            ("GET", Some(_), _) => 'r',
+            ("POST", None, _) => 'c',
+            ("POST", Some(_), _) => 'r', // an operation on one resource
+            ("PUT" | "PATCH", _, _) => 'u',
+            ("DELETE", _, _) => 'd',
+            _ => return None,
+        };
+        Some((resource.to_string(), what))
+    }
+    let url = path.strip_prefix("/fhir").unwrap_or(path);
+    if method == "POST" && url.trim_matches('/').is_empty() {
+        let bundle: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+        return bundle["entry"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| one(e["request"]["method"].as_str()?, e["request"]["url"].as_str()?))
+            .collect();
+    }
+    one(method, url).into_iter().collect()
+}
+
+/// Whether `scope` grants `what` on `resource` (`patient/<type>.<letters>`).
+fn granted(scope: &str, resource: &str, what: char) -> bool {
+    scope.split(' ').any(|s| {
+        s.strip_prefix("patient/")
+            .and_then(|s| s.split_once('.'))
+            .is_some_and(|(r, letters)| r == resource && letters.contains(what))
     })
 }
 
@@ -347,6 +390,7 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
                 .find_map(|l| l.to_ascii_lowercase().starts_with("authorization:").then(|| l[14..].trim().to_string()))
                 .and_then(|v| v.strip_prefix("Bearer ").map(str::to_string));
             let provider = state.lock().unwrap().provider.clone();
+            let provider_none = provider.is_none();
             let bearer_patient = bearer.clone();
             let allowed = match (provider, bearer) {
                 (Some(p), Some(token)) => introspect(&p, &token).await,
@@ -361,6 +405,21 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
                 return answer("401 Unauthorized", "application/json", "WWW-Authenticate: Bearer\r\n", "{}");
             }
             let (_, _, _, body) = parts(request);
+            // SMART v2 scopes, as a service's policy enforces them: each
+            // interaction needs the scope the tokens were granted.
+            if provider_none {
+                let missing: Vec<String> = interactions(&method, &path, &body)
+                    .into_iter()
+                    .filter(|(resource, what)| !granted(heima_core::enrolment::SCOPE, resource, *what))
+                    .map(|(resource, what)| format!("{resource}.{what}"))
+                    .collect();
+                if !missing.is_empty() {
+                    let mut s = state.lock().unwrap();
+                    s.forbidden_requests += 1;
+                    s.scope_refusals.extend(missing);
+                    return answer("403 Forbidden", "application/json", "", "{}");
+                }
+            }
             // A patient's token subscribes to that patient's events only (as
             // a service's access policy must), and binds only such a
             // subscription.
