@@ -243,14 +243,20 @@ async fn a_hand_over_keeps_the_history_and_sends_on_to_the_new_service() {
     store.begin_service(&a.service_patient(), now).unwrap();
     // The hospital's plan names its own ids: the plan, the author, a relative.
     let old_ids = ["hospital-plan-1", "Organization/hospital-org-7", "RelatedPerson/hospital-rel-9"];
-    let plan = json!({ "resourceType": "CarePlan", "id": "hospital-plan-1", "author": { "reference": old_ids[1] } });
+    let plan = json!({
+        "resourceType": "CarePlan", "id": "hospital-plan-1", "author": { "reference": old_ids[1] },
+        "contained": [{ "resourceType": "CareTeam", "id": "team", "participant": [
+            { "role": [{ "text": "Datter" }], "member": { "reference": old_ids[2], "display": "Kari" } }
+        ] }],
+        "careTeam": [{ "reference": "#team" }]
+    });
     let judged_by = match store.save_plan("hospital-plan-1", "3", now, &plan.to_string(), now).unwrap() {
         heima_core::store::plans::PlanUpdate::Accepted { version, .. } => version,
         other => panic!("{other:?}"),
     };
     add_readings(&mut store, 0..4, EnteredBy::Patient);
     let by_relative = Recorder { by: EnteredBy::Relative, relative: Some(old_ids[2].to_string()) };
-    let relatives_reading = |store: &mut Store, n: usize| {
+    let relatives_reading = |store: &mut Store, n: usize, judged_by: u32| {
         let at = Timestamp::from_second(1_795_420_800 + n as i64 * 60).unwrap();
         let m = readings::weight(80_000 + n as i32 * 100, at, "aa:bb:cc:dd:ee:01", &format!("enrol-{n}"));
         let judgement = heima_core::judging::no_plan();
@@ -261,7 +267,7 @@ async fn a_hand_over_keeps_the_history_and_sends_on_to_the_new_service() {
         };
         store.insert_readings(&[row]).unwrap();
     };
-    relatives_reading(&mut store, 4);
+    relatives_reading(&mut store, 4, judged_by);
     run(&mut store, &a, now).await.outcome.unwrap();
     let at = |h: &Hfs| FhirClient::new(&h.base, T, None).unwrap();
     let text_at = |resources: Vec<serde_json::Value>| serde_json::to_string(&resources).unwrap();
@@ -272,7 +278,7 @@ async fn a_hand_over_keeps_the_history_and_sends_on_to_the_new_service() {
     );
     // Taken, answered and written while moving over, not yet sent: under
     // the hospital's plan, by the relative the hospital knows.
-    relatives_reading(&mut store, 5);
+    relatives_reading(&mut store, 5, judged_by);
     add_readings(&mut store, 6..7, EnteredBy::Patient);
     store.send_message("Det går bra", "msg-over", now, &by_relative).unwrap();
     let answered = json!({ "resourceType": "QuestionnaireResponse", "questionnaire": "urn:test:q", "status": "completed", "authored": now.to_string(), "author": { "reference": old_ids[2] }, "item": [] });
@@ -293,7 +299,15 @@ async fn a_hand_over_keeps_the_history_and_sends_on_to_the_new_service() {
     store.check_person(&b.service_patient()).unwrap();
     assert!(store.begin_service(&b.service_patient(), now).unwrap());
     assert!(!store.begin_service(&b.service_patient(), now).unwrap(), "the same service again changes nothing");
-    add_readings(&mut store, 7..9, EnteredBy::Patient);
+    add_readings(&mut store, 7..8, EnteredBy::Patient);
+    // The municipality's plan comes, naming no relative of the hospital's;
+    // the relative chosen before still records one reading, judged by it.
+    let plan_b = json!({ "resourceType": "CarePlan", "id": "municipality-plan-1" });
+    let judged_by_b = match store.save_plan("municipality-plan-1", "1", now, &plan_b.to_string(), now).unwrap() {
+        heima_core::store::plans::PlanUpdate::Accepted { version, .. } => version,
+        other => panic!("{other:?}"),
+    };
+    relatives_reading(&mut store, 8, judged_by_b);
     run(&mut store, &b, now).await.outcome.unwrap();
 
     assert_eq!(at(&hospital).count("Observation").await.unwrap(), 5);
@@ -310,6 +324,11 @@ async fn a_hand_over_keeps_the_history_and_sends_on_to_the_new_service() {
         assert!(!there.contains(old), "the municipality got the hospital's {old}: {there}");
     }
     assert!(there.contains("#relative"), "the relative is still told, without the hospital's id: {there}");
+    // Every call of the app was within the scopes it asked for.
+    for gateway in [&hospital_auth, &municipality_auth] {
+        let refused = gateway.state.lock().unwrap().scope_refusals.clone();
+        assert!(refused.is_empty(), "calls outside the scopes: {refused:?}");
+    }
     assert_eq!(at(&municipality).count("Device").await.unwrap(), 1, "the paired scale is announced to the new service");
     let sent = at(&municipality).search_all("Observation").await.unwrap();
     assert!(sent.iter().all(|o| o["subject"]["reference"] == new_patient.as_str()));
@@ -320,6 +339,40 @@ async fn a_hand_over_keeps_the_history_and_sends_on_to_the_new_service() {
         (Some(heima_core::enrolment::FNR_SYSTEM), Some("01017012345"))
     );
     assert_eq!(store.reading_count().unwrap(), 9, "the local history stays");
+}
+
+/// A round of the old service still waiting on the network when the
+/// hand-over is confirmed (on another connection, as the app's screens and
+/// rounds have): what it fetched is not saved, so the old service's plan
+/// never becomes the new service's plan in force.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_round_of_the_old_service_saves_nothing_after_the_hand_over() {
+    let (hospital, hospital_auth, hospital_patient, hospital_code) = service_for(Some("01017012345")).await;
+    let (_municipality, municipality_auth, _, municipality_code) = service_for(Some("01017012345")).await;
+    let direct = FhirClient::new(&hospital.base, T, None).unwrap();
+    let mut plan: serde_json::Value = serde_json::from_str(heima_core::demo::CAREPLAN_JSON).unwrap();
+    plan.as_object_mut().unwrap().remove("meta");
+    plan["subject"] = json!({ "reference": hospital_patient });
+    direct.post("CarePlan", &plan).await.unwrap();
+    let now = Timestamp::now();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("heima.db");
+    let key = StoreKey::from_bytes([8; 32]);
+    let mut store = Store::open(&path, &key, now).unwrap().store;
+    let a = activate_and_identify(&hospital_auth, &hospital_code, now).await;
+    store.begin_service(&a.service_patient(), now).unwrap();
+    let b = activate_and_identify(&municipality_auth, &municipality_code, now).await;
+
+    hospital_auth.state.lock().unwrap().fhir_delay_ms = 1_500;
+    let hand_over = async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let mut other = Store::connect_again(&path, &key).unwrap();
+        assert!(other.begin_service(&b.service_patient(), now).unwrap());
+    };
+    let (round, ()) = tokio::join!(run(&mut store, &a, now), hand_over);
+    round.outcome.unwrap();
+    assert_eq!(store.plan_version_in_force(Timestamp::MAX).unwrap(), None, "the hospital's plan was not kept");
+    assert_eq!(store.setting(heima_core::store::outbox::DOWNLOADED_UNTIL).unwrap(), None);
 }
 
 /// A hand-over to a service whose patient is another person (another

@@ -1,5 +1,5 @@
 //! The app's identifier (`no.heima.patient`, as in `tauri.conf.json`) and
-//! the one-time move from the one before.
+//! the move from the one before.
 //!
 //! Heima was `no.heima.app` until the identifier had to stop ending in
 //! `.app` (the Tauri bundler refuses it on macOS). The identifier names the
@@ -8,10 +8,11 @@
 //! name; the keyring's secrets are copied to the new service name, then
 //! removed from the old one, tried at every start until none is left (a
 //! locked keyring moves nothing, and the end refuses to remove data an old
-//! key might still open: `end-old-key-waits`). Nothing is lost on the way: a folder is only
-//! renamed (one step on one file system, never over data already there),
-//! never copied; a secret is removed from the old entry only after the new
-//! entry reads back the same.
+//! key might still open: `end-old-key-waits`). Nothing is lost on the way:
+//! a folder is only renamed (one step on one file system, never over data
+//! already there), never copied; a secret is removed from the old entry
+//! only when the new entry reads back the same, and an old entry whose new
+//! one holds another value (both folders kept) stays.
 
 use std::{io, path::Path};
 
@@ -56,17 +57,24 @@ pub trait Secrets {
 }
 
 /// Moves each of `users`' secrets from the old service name to the new
-/// one, unless the new one already has it; returns how many moved.
+/// one; returns how many moved. The old entry is removed only once the new
+/// one reads back the same. When the new name already holds another value
+/// (both data folders kept), both stay: the old one may be the only key to
+/// the old folder's data.
 pub fn move_secrets<S: Secrets>(secrets: &S, users: &[&str]) -> Result<usize, S::Error> {
     let mut moved = 0;
     for user in users {
         let Some(old) = secrets.get(OLD_IDENTIFIER, user)? else { continue };
-        if secrets.get(IDENTIFIER, user)?.is_none() {
-            secrets.set(IDENTIFIER, user, &old)?;
-            if secrets.get(IDENTIFIER, user)?.as_deref() != Some(old.as_str()) {
-                continue;
+        match secrets.get(IDENTIFIER, user)? {
+            Some(new) if new != old => continue,
+            Some(_) => {}
+            None => {
+                secrets.set(IDENTIFIER, user, &old)?;
+                if secrets.get(IDENTIFIER, user)?.as_deref() != Some(old.as_str()) {
+                    continue;
+                }
+                moved += 1;
             }
-            moved += 1;
         }
         secrets.delete(OLD_IDENTIFIER, user)?;
     }
@@ -166,7 +174,16 @@ mod tests {
         assert_eq!(move_secrets(&map, &["store-key", "service-enrolment"]).unwrap(), 1);
         assert_eq!(map.get(IDENTIFIER, "store-key").unwrap().as_deref(), Some("k1"));
         assert_eq!(map.get(IDENTIFIER, "service-enrolment").unwrap().as_deref(), Some("e-new"), "newer kept");
-        assert!(map.0.borrow().keys().all(|(service, _)| service == IDENTIFIER), "nothing left under the old name");
+        assert_eq!(
+            map.get(OLD_IDENTIFIER, "service-enrolment").unwrap().as_deref(),
+            Some("e-old"),
+            "another value under the old name is never removed"
+        );
+        assert_eq!(map.get(OLD_IDENTIFIER, "store-key").unwrap(), None, "a moved one is gone from the old name");
         assert_eq!(move_secrets(&map, &["store-key", "service-enrolment"]).unwrap(), 0, "once");
+        // The same value under both names: the old entry goes.
+        map.set(OLD_IDENTIFIER, "store-key", "k1").unwrap();
+        assert_eq!(move_secrets(&map, &["store-key"]).unwrap(), 0);
+        assert_eq!(map.get(OLD_IDENTIFIER, "store-key").unwrap(), None);
     }
 }

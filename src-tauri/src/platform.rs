@@ -249,12 +249,12 @@ impl Platform for OsPlatform {
             None => delete_keyring(Secret::Enrolment),
         }
     }
-    fn old_store_key_waits(&self) -> Result<bool, SecretError> {
+    fn old_store_key(&self) -> Result<Option<StoreKey>, SecretError> {
         if key_file().is_some() {
-            return Ok(false);
+            return Ok(None);
         }
         let user = Secret::StoreKey.keyring_user();
-        Ok(Keyring.get(crate::identity::OLD_IDENTIFIER, user).map_err(secret_error)?.is_some())
+        Keyring.get(crate::identity::OLD_IDENTIFIER, user).map_err(secret_error)?.map(|t| parse_key(&t)).transpose()
     }
     fn save_settings(&self, settings: &Settings) -> Result<(), CoreError> {
         settings_file::save(&self.data_dir, settings)

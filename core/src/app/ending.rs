@@ -155,8 +155,15 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             }
             Mode::Recovery => {
                 // A key an earlier version kept may still open the data:
-                // nothing is removed while it might.
-                if self.platform.old_store_key_waits().unwrap_or(true) {
+                // nothing is removed while it might (or the keyring cannot
+                // tell). One whose key check names another key cannot.
+                let real = StoreFile::Real.path(&self.config.data_dir);
+                let might_open = match self.platform.old_store_key() {
+                    Ok(None) => false,
+                    Ok(Some(old)) => crate::store::Store::key_may_open(&real, &old),
+                    Err(_) => true,
+                };
+                if might_open {
                     return Err(CoreError::new(ErrorCode::EndOldKeyWaits, "a key under the old identifier"));
                 }
             }
@@ -257,13 +264,17 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         // While the real database is still there (it could not be
         // removed), its nurse code stays too: the end can be tried again
         // from the recovery screen.
+        // The patient's copies saved on the tablet, before the list of
+        // them in the data folder goes. Their paths stay out of the log
+        // (a home folder may carry the patient's name).
+        for copy in copies.iter().filter(|p| is_copy_on_disk(p)) {
+            if remove(copy).is_some() {
+                failures.push("a saved copy of the record could not be removed".to_string());
+            }
+        }
         let real_left = crate::store::Store::exists_at(&StoreFile::Real.path(dir));
         let keep = real_left.then_some(super::nurse::NURSE_CODE_FILE);
         failures.extend(remove_folder_contents(dir, keep));
-        // The patient's copies saved on the tablet.
-        for copy in copies.iter().filter(|p| is_copy_on_disk(p)) {
-            failures.extend(remove(copy));
-        }
         let locale = self.settings.lock().unwrap().locale;
         *self.settings.lock().unwrap() = Settings { locale, ..Settings::default() };
         {
@@ -379,6 +390,17 @@ mod tests {
         (format!("Patient/{id}"), format!("heima-enrol:?endpoint={endpoint}&code={code}"))
     }
 
+    /// hfs behind the test gateway (issuing the tablet's nurse code
+    /// `583920`), and a demo tablet that trusts it.
+    async fn service_and_tablet() -> (Hfs, AuthServer, TestApp) {
+        let hfs = Hfs::start().await;
+        let server = AuthServer::start(&hfs.base).await;
+        server.state.lock().unwrap().nurse_code = Some("583920".into());
+        let trust = format!("{}=Testkommunen", server.base);
+        let t = TestApp::demo_with(|c| c.trust = Trust::parse(&trust, LoopbackHttp::Allowed).unwrap());
+        (hfs, server, t)
+    }
+
     /// A weight typed in, queued (no plan is needed to keep it).
     fn weigh(app: &TestApp, grams: i32) {
         // One a minute back per 100 g, so no two are the same reading.
@@ -407,13 +429,9 @@ mod tests {
     /// nothing of A's carries B's name on the server.
     #[tokio::test(flavor = "multi_thread")]
     async fn a_lent_tablet_ends_one_follow_up_and_starts_the_next_empty() {
-        let hfs = Hfs::start().await;
-        let server = AuthServer::start(&hfs.base).await;
-        server.state.lock().unwrap().nurse_code = Some("583920".into());
+        let (hfs, server, t) = service_and_tablet().await;
         let (patient_a, qr_a) = patient(&hfs, &server, "01017012345", 1).await;
         let (patient_b, qr_b) = patient(&hfs, &server, "02028054321", 2).await;
-        let trust = format!("{}=Testkommunen", server.base);
-        let t = TestApp::demo_with(|c| c.trust = Trust::parse(&trust, LoopbackHttp::Allowed).unwrap());
 
         enrol(&t, &qr_a, "583920").await;
         let a = t.platform().enrolment().unwrap();
@@ -492,12 +510,8 @@ mod tests {
     /// rest, and the nurse is told it was given up.
     #[tokio::test(flavor = "multi_thread")]
     async fn a_reading_stored_while_the_end_runs_is_counted_as_given_up() {
-        let hfs = Hfs::start().await;
-        let server = AuthServer::start(&hfs.base).await;
-        server.state.lock().unwrap().nurse_code = Some("583920".into());
+        let (hfs, server, t) = service_and_tablet().await;
         let (_, qr) = patient(&hfs, &server, "01017012345", 3).await;
-        let trust = format!("{}=Testkommunen", server.base);
-        let t = TestApp::demo_with(|c| c.trust = Trust::parse(&trust, LoopbackHttp::Allowed).unwrap());
         enrol(&t, &qr, "583920").await;
         weigh(&t, 80_100);
         server.state.lock().unwrap().revoke_delay_ms = 1_500;
@@ -557,14 +571,15 @@ mod tests {
         assert_eq!(t.app.end_follow_up(EndWith::SendingFirst).await.unwrap_err().code, "end-unsent");
         // A key an earlier version kept (not moved: the keyring was locked),
         // or a keyring that cannot tell: nothing is given up.
-        for old_key in [Some(true), None] {
+        for old_key in [Some(Ok([7; 32])), Some(Err(()))] {
             t.platform().set_old_store_key(old_key);
             let refused = t.app.end_follow_up(EndWith::GivingUpUnsent).await.unwrap_err();
             assert_eq!(refused.code, "end-old-key-waits");
             assert_eq!(t.app.mode(), Mode::Recovery);
             assert!(t.data_dir().join("heima.db").exists());
         }
-        t.platform().set_old_store_key(Some(false));
+        // An old key the database's key check does not name cannot open it.
+        t.platform().set_old_store_key(Some(Ok([9; 32])));
         // The store cannot be read, yet the copy of the record is named.
         let named: Vec<String> = t.app.end_checklist().unwrap().copies.into_iter().map(|c| c.file_name).collect();
         assert_eq!(named, [copy.file_name().unwrap().to_string_lossy().into_owned()]);

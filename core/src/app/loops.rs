@@ -118,13 +118,20 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     }
 
     /// Locks the nurse screens when their idle time is up (ending training,
-    /// with a notice), at that moment rather than at the next tap.
+    /// with a notice), at that moment rather than at the next tap; and
+    /// forgets a wait after wrong nurse codes once it has run out.
     pub async fn run_nurse_lock(&self) {
         loop {
-            let wait = match self.nurse_lock_due() {
+            // A wait after wrong codes that has ended is forgotten, so a
+            // restart of the tablet later does not start it over.
+            self.forget_an_ended_wait();
+            let mut wait = match self.nurse_lock_due() {
                 Some(due) => until(self.clock.now(), due),
                 None => NURSE_LOCK_IDLE,
             };
+            if let Some(left) = self.nurse_wait_left() {
+                wait = wait.min(left + Duration::from_secs(1));
+            }
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
                 _ = self.nurse_lock_changed.notified() => {}

@@ -98,12 +98,12 @@ pub trait Platform: Send + Sync + 'static {
     /// Removes the enrolment (tokens, nurse code hash) and any other
     /// secret the app keeps.
     fn forget_enrolment(&self) -> Result<(), SecretError>;
-    /// Whether a store key may still wait where an earlier version of the
-    /// app kept it (its old identifier's keyring entry, not moved yet, as
-    /// when the keyring was locked at the start that should have moved it):
-    /// then a database the current key cannot open may still be read. An
-    /// error: it cannot be told (a locked keyring).
-    fn old_store_key_waits(&self) -> Result<bool, SecretError>;
+    /// A store key still kept where an earlier version of the app kept it
+    /// (its old identifier's keyring entry, not moved: the keyring was
+    /// locked at the start that should have moved it, or both identifiers
+    /// had one). A database the current key cannot open may open with it.
+    /// An error: it cannot be told (a locked keyring).
+    fn old_store_key(&self) -> Result<Option<StoreKey>, SecretError>;
     /// Saves the settings durably.
     fn save_settings(&self, settings: &Settings) -> Result<(), CoreError>;
     /// Fills `bytes` with random bytes from the operating system.

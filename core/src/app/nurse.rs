@@ -196,6 +196,28 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         }
     }
 
+    /// How long the wait after wrong codes still runs on this start's
+    /// clock (`None`: no wait runs), for the loop that forgets it when over.
+    pub(crate) fn nurse_wait_left(&self) -> Option<std::time::Duration> {
+        let clock = self.clock.since_boot();
+        let guesses = self.guesses();
+        let end = guesses.wait_ends.filter(|_| guesses.boot.as_deref() == Some(clock.boot.as_str()))?;
+        end.checked_sub(clock.elapsed).filter(|left| !left.is_zero())
+    }
+
+    /// Forgets a wait after wrong codes that has ended on this start's
+    /// clock (the count of wrong codes stays), so a later restart of the
+    /// tablet does not start an old wait over. Run by the nurse-lock loop.
+    pub(crate) fn forget_an_ended_wait(&self) {
+        let _one_at_a_time = self.nurse_tries.lock().unwrap_or_else(|e| e.into_inner());
+        let clock = self.clock.since_boot();
+        let guesses = self.guesses();
+        let this_start = guesses.boot.as_deref() == Some(clock.boot.as_str());
+        if guesses.wait_ends.is_some_and(|end| this_start && clock.elapsed >= end) {
+            self.remember_guesses(Guesses { wait_ends: None, ..guesses });
+        }
+    }
+
     /// Opens the nurse screens with the nurse code. While a wait after
     /// wrong guesses runs, every code (the right one too) is refused with
     /// `nurse-wait`, and does not count. One try at a time: each is
@@ -552,6 +574,22 @@ mod tests {
         clock.set(wrong_at + SignedDuration::from_hours(24) + SignedDuration::from_mins(5));
         assert_eq!(t.app.nurse_unlock("583920").unwrap_err().code, "nurse-wait", "5 of the 6 minutes");
         clock.set(wrong_at + SignedDuration::from_hours(24) + SignedDuration::from_mins(7));
+        assert!(t.app.nurse_unlock("583920").unwrap());
+
+        // Six wrong, the wait runs out while the app runs (its loop
+        // forgets it), and the tablet restarts the next night: the nurse is
+        // not locked out again.
+        for n in 0..6 {
+            let _ = t.app.nurse_unlock(&format!("{:06}", n));
+        }
+        assert!(t.app.nurse_wait_left().is_some_and(|left| left <= std::time::Duration::from_secs(360)));
+        let wrong_at = crate::clock::Clock::now(&clock);
+        clock.set(wrong_at + SignedDuration::from_mins(7));
+        assert_eq!(t.app.nurse_wait_left(), None);
+        t.app.forget_an_ended_wait();
+        clock.set(wrong_at + SignedDuration::from_hours(12));
+        clock.reboot();
+        let t = t.restart();
         assert!(t.app.nurse_unlock("583920").unwrap());
     }
 

@@ -126,8 +126,8 @@ pub(crate) struct Vault {
     enrolment_reads: AtomicUsize,
     /// How often the store key was read from the keyring.
     key_reads: AtomicUsize,
-    /// A key under the old identifier: 0 none, 1 there, 2 cannot be told.
-    old_key: AtomicUsize,
+    /// A key under the old identifier (`Err`: the keyring cannot tell).
+    old_key: Mutex<Option<Result<StoreKey, ()>>>,
 }
 
 /// The keyring and settings file, in memory.
@@ -155,17 +155,10 @@ impl FakePlatform {
     pub fn keyring_reads(&self) -> usize {
         self.0.enrolment_reads.load(Ordering::SeqCst) + self.0.key_reads.load(Ordering::SeqCst)
     }
-    /// A store key waits under the old identifier (`Some(true)`), or the
-    /// keyring cannot tell (`None`).
-    pub fn set_old_store_key(&self, waits: Option<bool>) {
-        self.0.old_key.store(
-            match waits {
-                Some(false) => 0,
-                Some(true) => 1,
-                None => 2,
-            },
-            Ordering::SeqCst,
-        );
+    /// The key kept under the old identifier: none, one (the store's
+    /// own is `[7; 32]`), or `Err`: the keyring cannot tell.
+    pub fn set_old_store_key(&self, key: Option<Result<[u8; 32], ()>>) {
+        *self.0.old_key.lock().unwrap() = key.map(|k| k.map(StoreKey::from_bytes));
     }
     pub fn fail_settings_save(&self) {
         self.0.fail_settings.store(true, Ordering::SeqCst);
@@ -202,11 +195,11 @@ impl Platform for FakePlatform {
         FakePlatform::forget_enrolment(self);
         Ok(())
     }
-    fn old_store_key_waits(&self) -> Result<bool, SecretError> {
-        match self.0.old_key.load(Ordering::SeqCst) {
-            0 => Ok(false),
-            1 => Ok(true),
-            _ => Err(SecretError { detail: "the keyring is locked".into() }),
+    fn old_store_key(&self) -> Result<Option<StoreKey>, SecretError> {
+        match self.0.old_key.lock().unwrap().clone() {
+            None => Ok(None),
+            Some(Ok(key)) => Ok(Some(key)),
+            Some(Err(())) => Err(SecretError { detail: "the keyring is locked".into() }),
         }
     }
     fn save_settings(&self, settings: &Settings) -> Result<(), CoreError> {

@@ -444,6 +444,13 @@ pub fn accept(store: &Store, resource: &Json, now: Timestamp, tz: &TimeZone) -> 
     Ok(store.save_plan(&plan.id, &plan.version.to_string(), plan.valid_from, &resource.to_string(), now)?)
 }
 
+/// Whether the plan `resource` (as received) names `relative`
+/// (`RelatedPerson/<id>`) among its care team's relatives.
+pub fn names_relative(resource: &str, relative: &str) -> bool {
+    serde_json::from_str::<Json>(resource)
+        .is_ok_and(|plan| parts::team(&plan).1.iter().any(|known| known.reference == relative))
+}
+
 /// Whom the patient's messages go to: the author of the plan in force at
 /// `at` (the follow-up service) — its reference when the plan names an
 /// outside resource, else the contained organisation's name.

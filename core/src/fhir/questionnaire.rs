@@ -313,7 +313,7 @@ pub fn forget_known_relative(resource: &mut Json) {
 
 /// A relative's reference as the app wrote it into `author` when the
 /// service knows them (`RelatedPerson/<id>`).
-fn known_relative(author: &Json) -> Option<String> {
+pub fn known_relative(author: &Json) -> Option<String> {
     author["reference"].as_str().filter(|r| r.starts_with("RelatedPerson/")).map(str::to_string)
 }
 

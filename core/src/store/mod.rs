@@ -255,6 +255,16 @@ impl Store {
         Ok(Opened { store, notices })
     }
 
+    /// Whether `key` may open the database at `path`: its key check names
+    /// this key, or there is no key check to tell (only that file is read;
+    /// the database is not touched).
+    pub fn key_may_open(path: &Path, key: &StoreKey) -> bool {
+        match fs::read_to_string(keycheck_path(path)) {
+            Ok(stored) => stored.trim() == key.fingerprint(),
+            Err(_) => true,
+        }
+    }
+
     /// Another connection to a store that [`Store::open`] has opened (and
     /// checked and migrated) in this run: no health check, no quarantine,
     /// no migration — the start-up check runs once per start.

@@ -13,7 +13,11 @@ use super::{
     bundle::incoming_message,
     client::{FhirClient, Search, SyncError},
 };
-use crate::store::{outbox::DOWNLOADED_UNTIL, plans::RefusedPlan, Store};
+use crate::store::{
+    outbox::{DOWNLOADED_UNTIL, SERVICE_SETTING},
+    plans::RefusedPlan,
+    Store,
+};
 
 /// What one download did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -86,6 +90,9 @@ pub async fn download(
     now: Timestamp,
     tz: &jiff::tz::TimeZone,
 ) -> Result<DownloadReport, SyncError> {
+    // The service the store follows as the round began: a hand-over while
+    // this round waited on the network leaves what it fetched unsaved.
+    let service = store.setting(SERVICE_SETTING)?;
     let since = store.setting(DOWNLOADED_UNTIL)?;
     // `ge`, not `gt`: resources sharing the newest instant are fetched again
     // and recognised as known, so none is missed.
@@ -101,6 +108,9 @@ pub async fn download(
         ),
         None => (Search::default(), Search::default()),
     };
+    if store.setting(SERVICE_SETTING)? != service {
+        return Ok(report);
+    }
     // The plan the patient was told could not be read is asked for again
     // by its id each round (the watermark is not held back for it): mended,
     // it is taken; gone or no longer in use, the refusal is over.
@@ -119,6 +129,9 @@ pub async fn download(
         _ => vec![],
     };
     plans_seen.extend(again.iter());
+    if store.setting(SERVICE_SETTING)? != service {
+        return Ok(report);
+    }
     let mut refused: Option<RefusedPlan> = None;
     for plan in plans_seen {
         if !plan_is_for(plan, subject) {

@@ -74,14 +74,31 @@ fn matches(system: &str, value: &str, legacy: Option<(String, String)>) -> Vec<(
 }
 
 /// The reference of the plan that judged a row, when that plan came from
-/// the service the tablet follows now; otherwise none, and the row's
-/// relative (chosen from that plan's) is left unnamed too: after a
-/// hand-over, the earlier service's ids could name someone else here.
+/// the service the tablet follows now; otherwise none: after a hand-over,
+/// the earlier service's ids could name someone else here.
 fn plan_of_this_service(store: &Store, version: Option<i64>) -> Result<Option<String>, StoreError> {
     match store.plan_of_this_service(version)? {
         true => fhir::plan_reference(store, version),
         false => Ok(None),
     }
+}
+
+/// Whether a row's relative (`RelatedPerson/<id>`) may be named to the
+/// service: the plan the row goes with (`version`) is this service's
+/// (`this_service`) and names them. A relative chosen from another plan
+/// (an earlier service's, still in force when they were chosen) is told
+/// without the reference. No relative: nothing to leave out.
+fn relative_named(
+    store: &Store,
+    version: Option<i64>,
+    this_service: bool,
+    relative: Option<&str>,
+) -> Result<bool, StoreError> {
+    let (Some(relative), Some(version), true) = (relative, version, this_service) else {
+        return Ok(relative.is_none());
+    };
+    let Ok(version) = u32::try_from(version) else { return Ok(false) };
+    Ok(store.plan_resource(version)?.is_some_and(|plan| fhir::careplan::names_relative(&plan, relative)))
 }
 
 /// The transaction entries for one outbox item (a reading with a pulse is
@@ -109,7 +126,7 @@ fn entries_for(
         ("Observation", Some(id)) => match store.reading_by_id(id)? {
             Some(mut r) => {
                 let plan = plan_of_this_service(store, r.plan_version)?;
-                if plan.is_none() {
+                if !relative_named(store, r.plan_version, plan.is_some(), r.relative.as_deref())? {
                     r.relative = None;
                 }
                 fhir::observations(&r, subject, plan.as_deref())
@@ -125,12 +142,13 @@ fn entries_for(
         ("Communication", Some(id)) => match store.message_by_id(id)? {
             Some(mut m) => {
                 let in_force = store.plan_version_in_force(item.created)?.map(i64::from);
-                let recipient = match store.plan_of_this_service(in_force)? {
+                let this_service = store.plan_of_this_service(in_force)?;
+                if !relative_named(store, in_force, this_service, m.relative.as_deref())? {
+                    m.relative = None;
+                }
+                let recipient = match this_service {
                     true => fhir::careplan::message_recipient(store, item.created)?,
-                    false => {
-                        m.relative = None;
-                        None
-                    }
+                    false => None,
                 };
                 own(fhir::communication::message(&m, subject, recipient.as_ref()), canonical::MESSAGE_IDENTIFIER)
             }
@@ -144,7 +162,8 @@ fn entries_for(
         ("QuestionnaireResponse", Some(id)) => match store.response_by_id(id)? {
             Some(mut r) => {
                 let plan = plan_of_this_service(store, r.plan_version)?;
-                if plan.is_none() {
+                let relative = fhir::questionnaire::known_relative(&r.resource["author"]);
+                if !relative_named(store, r.plan_version, plan.is_some(), relative.as_deref())? {
                     fhir::questionnaire::forget_known_relative(&mut r.resource);
                 }
                 own(fhir::questionnaire::response_to_send(&r, subject, plan.as_deref()), canonical::RESPONSE_IDENTIFIER)

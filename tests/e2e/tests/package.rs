@@ -9,8 +9,9 @@
 //! second start and the one-copy handover — and fills in the nurse's
 //! enrolment form behind the demo's nurse code. A restart with hostile
 //! `HEIMA_*` variables (another data folder, a key file, a nurse code)
-//! changes nothing: the same store opens with the keyring's key, and only
-//! the demo's code opens the nurse's page. Not part of the plain test run:
+//! changes nothing: the same store opens with the keyring's key (no key
+//! file is made), nothing goes to the other folder, only the demo's code
+//! opens the nurse's page, and a typed code goes nowhere (no endpoint). Not part of the plain test run:
 //! it needs the package installed.
 
 use std::{
@@ -75,8 +76,15 @@ async fn the_installed_release_keeps_its_key_in_the_keyring_and_ignores_heima_va
     let key_file = elsewhere.path().join("planted.key");
     let (elsewhere_str, key_file_str) =
         (elsewhere.path().to_str().unwrap().to_string(), key_file.to_str().unwrap().to_string());
+    // An activation endpoint of the user's own: a listener that must never
+    // hear from the app.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let own_endpoint = format!("http://{}/activate", listener.local_addr().unwrap());
     let mut hostile = env.clone();
     hostile.extend([
+        ("HEIMA_ENROL_ENDPOINT", own_endpoint.as_str()),
+        ("HEIMA_ALLOW_LOOPBACK_HTTP", "1"),
         ("HEIMA_DATA_DIR", elsewhere_str.as_str()),
         ("HEIMA_KEY_FILE", key_file_str.as_str()),
         ("HEIMA_NURSE_CODE", "7531"),
@@ -97,7 +105,14 @@ async fn the_installed_release_keeps_its_key_in_the_keyring_and_ignores_heima_va
     app.type_into("#nurse-code", heima_core::app::DEMO_NURSE_CODE).await;
     app.click("#nurse-code-form button").await;
     app.wait_for_js("return !!document.getElementById('enrol-code')").await;
+    // A code typed by hand: the release has no endpoint for it (the
+    // variable's is not read), so nothing is sent anywhere.
+    app.type_into("#enrol-code", &code).await;
+    app.click("#enrol-code-form button").await;
+    app.wait_for_text("#notices", "Appen vet ikke hvor koden skal sendes").await;
     app.close().await;
+    assert!(listener.accept().is_err(), "HEIMA_ENROL_ENDPOINT was used");
+    assert!(!key_file.exists(), "HEIMA_KEY_FILE was used");
     drop(keyring);
     drop(bus);
 }

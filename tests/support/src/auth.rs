@@ -60,6 +60,9 @@ pub struct AuthState {
     pub forbidden_requests: usize,
     /// The interactions (`<type>.<c|r|u|d|s>`) refused for want of a scope.
     pub scope_refusals: Vec<String>,
+    /// The scopes granted with the tokens (and enforced); none: the app's
+    /// own request, `heima_core::enrolment::SCOPE`.
+    pub granted_scope: Option<String>,
     /// Every FHIR request is answered 401, whatever its token (a gateway
     /// that has lost its token store).
     pub reject_all_fhir: bool,
@@ -176,7 +179,7 @@ fn token_response(state: &mut AuthState, patient: &str, fhir_base: &str, base: &
     let (access, refresh) = state.issue(patient);
     json!({
         "access_token": access, "token_type": "Bearer", "expires_in": state.expires_in,
-        "refresh_token": refresh, "scope": heima_core::enrolment::SCOPE,
+        "refresh_token": refresh, "scope": state.granted_scope.as_deref().unwrap_or(heima_core::enrolment::SCOPE),
         "patient": patient, "fhir_base_url": state.fhir_base_override.as_deref().unwrap_or(fhir_base),
         "token_endpoint": format!("{base}/token"),
         "service_name": "Test service", "call_endpoint": state.call_endpoint,
@@ -185,7 +188,10 @@ fn token_response(state: &mut AuthState, patient: &str, fhir_base: &str, base: &
 }
 
 /// The FHIR interactions of one request, as SMART v2 scopes name them:
-/// `(resource type, c|r|u|d|s)`; each entry of a transaction counts.
+/// `(resource type, c|r|u|d|s)`; each entry of a transaction counts. What
+/// cannot be read as one (an absolute URL, a search across all types)
+/// comes back as `("?", '?')`, which no scope grants. The server's
+/// `metadata` needs none.
 fn interactions(method: &str, path: &str, body: &str) -> Vec<(String, char)> {
     fn one(method: &str, url: &str) -> Option<(String, char)> {
         let (resource_path, query) = url.split_once('?').map_or((url, None), |(p, q)| (p, Some(q)));
@@ -203,17 +209,25 @@ fn interactions(method: &str, path: &str, body: &str) -> Vec<(String, char)> {
         };
         Some((resource.to_string(), what))
     }
+    let unknown = || ("?".to_string(), '?');
     let url = path.strip_prefix("/fhir").unwrap_or(path);
+    if url.trim_matches('/') == "metadata" {
+        return vec![];
+    }
     if method == "POST" && url.trim_matches('/').is_empty() {
         let bundle: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
         return bundle["entry"]
             .as_array()
             .into_iter()
             .flatten()
-            .filter_map(|e| one(e["request"]["method"].as_str()?, e["request"]["url"].as_str()?))
+            .map(|e| {
+                let request = &e["request"];
+                one(request["method"].as_str().unwrap_or(""), request["url"].as_str().unwrap_or(""))
+                    .unwrap_or_else(unknown)
+            })
             .collect();
     }
-    one(method, url).into_iter().collect()
+    vec![one(method, url).unwrap_or_else(unknown)]
 }
 
 /// Whether `scope` grants `what` on `resource` (`patient/<type>.<letters>`).
@@ -408,9 +422,11 @@ async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base:
             // SMART v2 scopes, as a service's policy enforces them: each
             // interaction needs the scope the tokens were granted.
             if provider_none {
+                let granted_scope = state.lock().unwrap().granted_scope.clone();
+                let granted_scope = granted_scope.as_deref().unwrap_or(heima_core::enrolment::SCOPE);
                 let missing: Vec<String> = interactions(&method, &path, &body)
                     .into_iter()
-                    .filter(|(resource, what)| !granted(heima_core::enrolment::SCOPE, resource, *what))
+                    .filter(|(resource, what)| !granted(granted_scope, resource, *what))
                     .map(|(resource, what)| format!("{resource}.{what}"))
                     .collect();
                 if !missing.is_empty() {
