@@ -2,20 +2,28 @@
 //! one is built) on rustls with the ring crypto provider, the operating
 //! system's trust store (rustls-platform-verifier, so a hospital's or
 //! municipality's own CA works once the machine trusts it), and no redirects
-//! (a request goes where it was sent, and a token with it, or nowhere).
+//! (a request goes where it was sent, and a token with it, or nowhere), and
+//! the app's name and version as the `User-Agent` of every request.
 //! Every client of the FHIR service, the authorisation server and the call
 //! endpoint starts here.
 
 use std::sync::Once;
 
-/// A client builder with the app's TLS and redirect rules.
+/// What the app calls itself on every request, so a service can tell
+/// which build a tablet runs: `Heima/<version> (<os>)`.
+pub fn user_agent() -> String {
+    format!("Heima/{} ({})", env!("CARGO_PKG_VERSION"), std::env::consts::OS)
+}
+
+/// A client builder with the app's TLS and redirect rules and its
+/// [`user_agent`].
 pub fn client_builder() -> reqwest::ClientBuilder {
     static PROVIDER: Once = Once::new();
     PROVIDER.call_once(|| {
         // Already installed (by the embedding process) is fine too.
         let _ = rustls::crypto::ring::default_provider().install_default();
     });
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none())
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).user_agent(user_agent())
 }
 
 /// Why an answer's body was not read.

@@ -272,6 +272,10 @@ async fn a_lent_tablet_goes_from_one_patient_to_the_next() {
         assert!(state.requests.iter().any(|r| r == "POST /fhir/Subscription"), "push set up");
         assert!(state.requests.iter().any(|r| r.starts_with("DELETE /fhir/Subscription/")), "push removed at the end");
         assert!(state.scope_refusals.is_empty(), "calls outside the scopes: {:?}", state.scope_refusals);
+        // Each request says which build sent it.
+        let expected = format!("Heima/{} (linux)", env!("CARGO_PKG_VERSION"));
+        let others: Vec<&String> = state.user_agents.iter().filter(|ua| **ua != expected).collect();
+        assert!(others.is_empty(), "requests without {expected:?}: {others:?}");
     }
     // Nothing is left on the tablet.
     let left: Vec<String> = files_under(data.path()).into_iter().map(|(f, _)| f).collect();

@@ -83,6 +83,8 @@ pub struct AuthState {
     /// Every request that reached the gateway: method and path (no query),
     /// for the benchmarks that count what an idle tablet asks.
     pub requests: Vec<String>,
+    /// The `User-Agent` of each of them (empty when none was sent).
+    pub user_agents: Vec<String>,
     next: usize,
 }
 
@@ -300,7 +302,16 @@ fn token_endpoint(body: &str, state: &Mutex<AuthState>, fhir_base: &str, base: &
 async fn handle(request: &[u8], state: &Mutex<AuthState>, base: &str, fhir_base: &str, upstream: &str) -> Vec<u8> {
     let (method, target, head, body) = parts(request);
     let path = target.split('?').next().unwrap_or("").to_string();
-    state.lock().unwrap().requests.push(format!("{method} {path}"));
+    let user_agent = head
+        .lines()
+        .find_map(|l| l.split_once(':').filter(|(name, _)| name.eq_ignore_ascii_case("user-agent")))
+        .map(|(_, value)| value.trim().to_string())
+        .unwrap_or_default();
+    {
+        let mut s = state.lock().unwrap();
+        s.requests.push(format!("{method} {path}"));
+        s.user_agents.push(user_agent);
+    }
     let invalid_grant = || json_answer("400 Bad Request", json!({ "error": "invalid_grant" }));
     match (method.as_str(), path.as_str()) {
         ("POST", "/activate") => {
