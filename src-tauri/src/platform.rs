@@ -121,9 +121,12 @@ pub fn move_old_secrets() {
     }
 }
 
-/// Removes a secret from the keyring; one that is not there is fine.
+/// Removes a secret from the keyring, under the app's identifier and the
+/// one before (an old entry the move kept: the end leaves none behind);
+/// one that is not there is fine.
 fn delete_keyring(secret: Secret) -> Result<(), SecretError> {
-    Keyring.delete(KEYRING_SERVICE, secret.keyring_user()).map_err(secret_error)
+    Keyring.delete(KEYRING_SERVICE, secret.keyring_user()).map_err(secret_error)?;
+    Keyring.delete(crate::identity::OLD_IDENTIFIER, secret.keyring_user()).map_err(secret_error)
 }
 
 /// Removes a file; one that is not there is fine.

@@ -267,14 +267,18 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         // The patient's copies saved on the tablet, before the list of
         // them in the data folder goes. Their paths stay out of the log
         // (a home folder may carry the patient's name).
+        let mut keep = vec![];
         for copy in copies.iter().filter(|p| is_copy_on_disk(p)) {
             if remove(copy).is_some() {
                 failures.push("a saved copy of the record could not be removed".to_string());
+                // The list stays, so the end tried again still finds it.
+                keep.push(SAVED_COPIES_FILE);
             }
         }
-        let real_left = crate::store::Store::exists_at(&StoreFile::Real.path(dir));
-        let keep = real_left.then_some(super::nurse::NURSE_CODE_FILE);
-        failures.extend(remove_folder_contents(dir, keep));
+        if crate::store::Store::exists_at(&StoreFile::Real.path(dir)) {
+            keep.push(super::nurse::NURSE_CODE_FILE);
+        }
+        failures.extend(remove_folder_contents(dir, &keep));
         let locale = self.settings.lock().unwrap().locale;
         *self.settings.lock().unwrap() = Settings { locale, ..Settings::default() };
         {
@@ -335,7 +339,7 @@ fn remove_database(path: &Path) -> Vec<String> {
 }
 
 /// Removes everything inside the data folder; the folder stays, private.
-fn remove_folder_contents(dir: &Path, keep: Option<&str>) -> Vec<String> {
+fn remove_folder_contents(dir: &Path, keep: &[&str]) -> Vec<String> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
@@ -343,7 +347,7 @@ fn remove_folder_contents(dir: &Path, keep: Option<&str>) -> Vec<String> {
     };
     entries
         .flatten()
-        .filter(|entry| keep.is_none_or(|name| entry.file_name() != name))
+        .filter(|entry| !keep.iter().any(|name| entry.file_name() == *name))
         .filter_map(|entry| remove(&entry.path()))
         .collect()
 }

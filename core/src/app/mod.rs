@@ -176,6 +176,8 @@ struct People {
     /// Who is taking readings and answering (patient or relative, and
     /// which relative when the service knows them).
     taken_by: Recorder,
+    /// The plan (the app's number) a relative was chosen from.
+    taken_by_plan: Option<u32>,
     /// The nurse's training mode: everything recorded is marked as
     /// training, shown with a banner, never sent or counted.
     training: bool,
@@ -267,6 +269,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             nurse_tries: Mutex::new(()),
             people: Mutex::new(People {
                 taken_by: Recorder::new(EnteredBy::Patient),
+                taken_by_plan: None,
                 training: false,
                 nurse_unlocked: false,
                 nurse_active_at: None,

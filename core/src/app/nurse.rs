@@ -245,6 +245,10 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let failures = failures + 1;
         let wait_ends = wait_after(failures).and_then(after);
         self.remember_guesses(Guesses { failures, boot: Some(clock.boot), wait_ends });
+        if wait_ends.is_some() {
+            // The nurse-lock loop wakes when it has run out, to forget it.
+            self.nurse_lock_changed.notify_one();
+        }
         if expected.matches(code) {
             self.remember_guesses(Guesses::default());
             let mut people = self.people.lock().unwrap();
@@ -354,26 +358,46 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         if taken_by == EnteredBy::NurseTraining {
             return Err(CoreError::new(ErrorCode::NurseLocked, "training is switched on in the nurse screen"));
         }
+        let plan = self.plan_in_force();
         if let Some(reference) = relative {
-            let known = self.plan_in_force().is_some_and(|p| p.relatives.iter().any(|r| r.reference == reference));
+            let known = plan.as_ref().is_some_and(|p| p.relatives.iter().any(|r| r.reference == reference));
             if taken_by != EnteredBy::Relative || !known {
                 return Err(CoreError::new(ErrorCode::RelativeUnknown, "not a relative the plan names"));
             }
         }
-        self.people.lock().unwrap().taken_by = Recorder { by: taken_by, relative: relative.map(str::to_string) };
+        let mut people = self.people.lock().unwrap();
+        people.taken_by = Recorder { by: taken_by, relative: relative.map(str::to_string) };
+        people.taken_by_plan = plan.map(|p| p.version);
         Ok(())
+    }
+
+    /// `recorder` as it may be named now: a relative by reference only
+    /// while the plan in force names them and they were chosen from a plan
+    /// of the service followed now (after a hand-over, an earlier
+    /// service's id could be someone else's here); otherwise a relative
+    /// the service does not know.
+    fn still_named(&self, mut recorder: Recorder, chosen_from: Option<u32>) -> Recorder {
+        let Some(reference) = recorder.relative.clone() else { return recorder };
+        let chosen_here = self.with_store(|s| Ok(s.plan_of_this_service(chosen_from.map(i64::from))?)).unwrap_or(false);
+        let named = self.plan_in_force().is_some_and(|p| p.relatives.iter().any(|k| k.reference == reference));
+        if !(chosen_here && named) {
+            recorder.relative = None;
+        }
+        recorder
     }
 
     /// Who the reading, answer or message being recorded now is entered
     /// by; in training, recording counts as use of the nurse screens.
     pub(crate) fn recording_by(&self) -> Recorder {
-        let mut people = self.people.lock().unwrap();
-        if people.training {
-            people.nurse_active_at = Some(self.clock.now());
-            Recorder::new(EnteredBy::NurseTraining)
-        } else {
-            people.taken_by.clone()
-        }
+        let (recorder, chosen_from) = {
+            let mut people = self.people.lock().unwrap();
+            if people.training {
+                people.nurse_active_at = Some(self.clock.now());
+                return Recorder::new(EnteredBy::NurseTraining);
+            }
+            (people.taken_by.clone(), people.taken_by_plan)
+        };
+        self.still_named(recorder, chosen_from)
     }
 
     /// Who records a form that was opened `form` (its training note shown
@@ -388,7 +412,11 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 people.nurse_active_at = Some(self.clock.now());
                 Ok(Recorder::new(EnteredBy::NurseTraining))
             }
-            (false, FormFor::Real) => Ok(people.taken_by.clone()),
+            (false, FormFor::Real) => {
+                let (recorder, chosen_from) = (people.taken_by.clone(), people.taken_by_plan);
+                drop(people);
+                Ok(self.still_named(recorder, chosen_from))
+            }
             (true, FormFor::Real) | (false, FormFor::Training) => {
                 Err(CoreError::new(ErrorCode::TrainingChanged, "training was switched while the form was open"))
             }
@@ -397,12 +425,14 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
     /// Who a reading or answer recorded now would be entered by.
     pub fn recorder(&self) -> Recorder {
-        let people = self.people.lock().unwrap();
-        if people.training {
-            Recorder::new(EnteredBy::NurseTraining)
-        } else {
-            people.taken_by.clone()
-        }
+        let (recorder, chosen_from) = {
+            let people = self.people.lock().unwrap();
+            if people.training {
+                return Recorder::new(EnteredBy::NurseTraining);
+            }
+            (people.taken_by.clone(), people.taken_by_plan)
+        };
+        self.still_named(recorder, chosen_from)
     }
 
     /// Who may record ("Hvem måler?"): who records now, and the relatives
@@ -741,5 +771,66 @@ mod tests {
                 Change::Training { on: false, why: TrainingSwitch::NurseLocked },
             ]
         );
+    }
+
+    /// A relative chosen from an earlier service's plan (still in force
+    /// just after a hand-over) is not named by that id once the new
+    /// service's plan comes, even when the new plan uses the same id (for
+    /// someone else): the reading says only that a relative took it.
+    #[tokio::test]
+    async fn a_relative_chosen_from_an_earlier_services_plan_is_not_named() {
+        let t = TestApp::demo();
+        let daughter = "RelatedPerson/demo-daughter";
+        t.app.set_taken_by(EnteredBy::Relative, Some(daughter)).unwrap();
+        assert_eq!(t.app.recording_by().relative.as_deref(), Some(daughter));
+        let now = t.app.clock().now();
+        let mut plan: serde_json::Value = serde_json::from_str(crate::demo::CAREPLAN_JSON).unwrap();
+        plan["id"] = "another-services-plan".into();
+        let new_plan = |hand_over: bool| {
+            t.app
+                .with_store(|s| {
+                    if hand_over {
+                        let first = s.plan_version_in_force(jiff::Timestamp::MAX)?.unwrap_or(0) + 1;
+                        s.set_setting(crate::store::outbox::FIRST_PLAN_SETTING, &first.to_string())?;
+                    }
+                    s.save_plan(plan["id"].as_str().unwrap(), &format!("{hand_over}"), now, &plan.to_string(), now)?;
+                    Ok(())
+                })
+                .unwrap()
+        };
+        // A new version from the same service still names her.
+        new_plan(false);
+        assert_eq!(t.app.recording_by().relative.as_deref(), Some(daughter));
+        // After a hand-over: the same id in the new plan is not her.
+        new_plan(true);
+        let recorder = t.app.recording_by();
+        assert_eq!((recorder.by, recorder.relative), (EnteredBy::Relative, None));
+        assert_eq!(t.app.recorder().relative, None);
+    }
+
+    /// The nurse-lock loop forgets a wait after wrong codes within seconds
+    /// of its end (the count stays), so a restart of the tablet after it
+    /// never locks the nurse out again.
+    #[tokio::test(start_paused = true)]
+    async fn the_loop_forgets_a_wait_soon_after_it_ends() {
+        use crate::app::testing::TokioClock;
+        let clock = TokioClock::at("2026-11-30T08:00:00Z");
+        let t = TestApp::demo_with(|c| c.clock = std::sync::Arc::new(clock.clone()));
+        let kept = || std::fs::read_to_string(t.data_dir().join("nurse-guesses.json")).unwrap();
+        let lock_loop = t.app.run_nurse_lock();
+        tokio::pin!(lock_loop);
+        let story = async {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            for n in 0..6 {
+                let _ = t.app.nurse_unlock(&format!("{:04}", n));
+            }
+            assert!(kept().contains("\"wait_ends\":{"), "{}", kept());
+            tokio::time::sleep(std::time::Duration::from_secs(6 * 60 + 5)).await;
+            assert!(kept().contains("\"wait_ends\":null") && kept().contains("\"failures\":6"), "{}", kept());
+        };
+        tokio::select! {
+            _ = &mut lock_loop => unreachable!("the loop runs for as long as the app"),
+            _ = story => {}
+        }
     }
 }

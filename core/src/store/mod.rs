@@ -124,6 +124,11 @@ pub struct Store {
     path: Option<PathBuf>,
 }
 
+/// The setting that remembers the last plan refused
+/// ([`plans::RefusedPlan`]); a hand-over clears it (it was the earlier
+/// service's plan).
+pub(crate) const PLAN_REFUSED: &str = "plan.refused";
+
 /// The result of [`Store::open`].
 pub struct Opened {
     pub store: Store,

@@ -231,6 +231,8 @@ impl Store {
             params![SERVICE_SETTING, name],
         )?;
         tx.execute("DELETE FROM setting WHERE key = ?1", [DOWNLOADED_UNTIL])?;
+        // A refusal of the earlier service's plan is not asked of this one.
+        tx.execute("DELETE FROM setting WHERE key = ?1", [super::PLAN_REFUSED])?;
         // What the earlier service's plans name stays with it.
         tx.execute(
             "INSERT INTO setting (key, value) SELECT ?1, COALESCE(MAX(version), 0) + 1 FROM care_plan WHERE true

@@ -12,11 +12,9 @@ use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::{outbox, Store, StoreError};
+use super::{outbox, Store, StoreError, PLAN_REFUSED};
 use crate::error::ErrorCode;
 
-/// The setting that remembers the last plan refused ([`RefusedPlan`]).
-const PLAN_REFUSED: &str = "plan.refused";
 /// The plans and versions refused before (`CarePlan/<id>|<version>`), so a
 /// refusal is told once, not every round.
 const PLANS_REFUSED_BEFORE: &str = "plan.refused-before";

@@ -90,9 +90,12 @@ pub async fn download(
     now: Timestamp,
     tz: &jiff::tz::TimeZone,
 ) -> Result<DownloadReport, SyncError> {
-    // The service the store follows as the round began: a hand-over while
-    // this round waited on the network leaves what it fetched unsaved.
+    // The service the store follows as the round began: after a hand-over
+    // (noted on another connection while this round waited on the
+    // network), nothing more of what it fetched is saved. Checked before
+    // each write.
     let service = store.setting(SERVICE_SETTING)?;
+    let still_ours = |store: &Store| -> Result<bool, SyncError> { Ok(store.setting(SERVICE_SETTING)? == service) };
     let since = store.setting(DOWNLOADED_UNTIL)?;
     // `ge`, not `gt`: resources sharing the newest instant are fetched again
     // and recognised as known, so none is missed.
@@ -108,7 +111,7 @@ pub async fn download(
         ),
         None => (Search::default(), Search::default()),
     };
-    if store.setting(SERVICE_SETTING)? != service {
+    if !still_ours(store)? {
         return Ok(report);
     }
     // The plan the patient was told could not be read is asked for again
@@ -121,7 +124,7 @@ pub async fn download(
             let found = client.search(&format!("CarePlan?_id={id}{subject_filter}")).await?;
             let in_use =
                 found.resources.iter().any(|p| !matches!(p["status"].as_str(), Some("draft" | "entered-in-error")));
-            if !in_use {
+            if !in_use && still_ours(store)? {
                 store.forget_refused_plan()?;
             }
             found.resources
@@ -129,9 +132,6 @@ pub async fn download(
         _ => vec![],
     };
     plans_seen.extend(again.iter());
-    if store.setting(SERVICE_SETTING)? != service {
-        return Ok(report);
-    }
     let mut refused: Option<RefusedPlan> = None;
     for plan in plans_seen {
         if !plan_is_for(plan, subject) {
@@ -143,6 +143,9 @@ pub async fn download(
         if matches!(plan["status"].as_str(), Some("draft" | "entered-in-error")) {
             report.plans_not_in_use += 1;
             continue;
+        }
+        if !still_ours(store)? {
+            return Ok(report);
         }
         match crate::fhir::careplan::accept(store, plan, now, tz) {
             Ok(crate::store::plans::PlanUpdate::Accepted { .. }) => report.plans_accepted += 1,
@@ -161,6 +164,9 @@ pub async fn download(
     // A plan taken after a refusal ends it: the service has acted, and the
     // plan in force is its newest readable one. A refusal already told is
     // not told again.
+    if !still_ours(store)? {
+        return Ok(report);
+    }
     if report.plans_accepted > 0 {
         store.forget_refused_plan()?;
     }
@@ -184,6 +190,9 @@ pub async fn download(
             report.not_for_this_patient += 1;
         }
     }
+    if !still_ours(store)? {
+        return Ok(report);
+    }
     report.messages_new = store.receive_messages(&incoming)?;
     let mut seen = vec![];
     for task in &tasks.resources {
@@ -192,6 +201,9 @@ pub async fn download(
         } else {
             report.not_for_this_patient += 1;
         }
+    }
+    if !still_ours(store)? {
+        return Ok(report);
     }
     report.acknowledgements_new = store.save_acknowledgements(&seen)?;
     let server_time = [plans.server_time, questionnaires.server_time, messages.server_time, tasks.server_time]
@@ -208,7 +220,7 @@ pub async fn download(
         .collect();
     let previous: Option<Timestamp> = since.as_deref().and_then(|s| s.parse().ok());
     if let Some(t) = newest_updated(&all, server_time) {
-        if previous.is_none_or(|p| t > p) {
+        if previous.is_none_or(|p| t > p) && still_ours(store)? {
             store.set_setting(DOWNLOADED_UNTIL, &t.to_string())?;
         }
     }

@@ -218,12 +218,23 @@ impl Drain<'_> {
         progress: &mut (dyn FnMut(Progress) + Send),
     ) -> Result<UploadReport, SyncError> {
         let mut report = UploadReport::default();
+        // The service the store follows as the drain began: after a
+        // hand-over (noted on another connection), no further batch goes,
+        // and one under way is not marked sent (what waits goes to the new
+        // service).
+        let service = store.setting(crate::store::outbox::SERVICE_SETTING)?;
+        let still_ours = |store: &Store| -> Result<bool, StoreError> {
+            Ok(store.setting(crate::store::outbox::SERVICE_SETTING)? == service)
+        };
         let total = store.outbox_status()?.waiting as usize;
         let mut done = 0;
         if total > 0 {
             progress(Progress { done, total });
         }
         loop {
+            if !still_ours(store)? {
+                return Ok(report);
+            }
             let at = now();
             let mut items = store.outbox_due(at, self.batch_size)?;
             let Some(first) = items.first().map(|i| i.resource_type.clone()) else { return Ok(report) };
@@ -271,6 +282,9 @@ impl Drain<'_> {
                 }
                 Err(error) => return Err(fail_all(store, &carried, at, &mut unit, error)?),
             };
+            if !still_ours(store)? {
+                return Ok(report);
+            }
             let mut sent = vec![];
             for (item, outcome) in carried.iter().zip(&outcomes) {
                 match outcome {
