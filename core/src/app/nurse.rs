@@ -102,6 +102,14 @@ pub(super) struct Guesses {
     wait_ends: Option<std::time::Duration>,
 }
 
+impl Guesses {
+    /// The wait's end if it was kept on this start of the tablet's clock
+    /// (one kept on an earlier start means nothing now).
+    fn wait_ends_on(&self, clock: &crate::clock::SinceBoot) -> Option<std::time::Duration> {
+        self.wait_ends.filter(|_| self.boot.as_deref() == Some(clock.boot.as_str()))
+    }
+}
+
 /// The code that opens the nurse screens.
 enum NurseCode {
     /// Demo mode's, or the installation's (tests and development).
@@ -201,7 +209,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     pub(crate) fn nurse_wait_left(&self) -> Option<std::time::Duration> {
         let clock = self.clock.since_boot();
         let guesses = self.guesses();
-        let end = guesses.wait_ends.filter(|_| guesses.boot.as_deref() == Some(clock.boot.as_str()))?;
+        let end = guesses.wait_ends_on(&clock)?;
         end.checked_sub(clock.elapsed).filter(|left| !left.is_zero())
     }
 
@@ -212,8 +220,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let _one_at_a_time = self.nurse_tries.lock().unwrap_or_else(|e| e.into_inner());
         let clock = self.clock.since_boot();
         let guesses = self.guesses();
-        let this_start = guesses.boot.as_deref() == Some(clock.boot.as_str());
-        if guesses.wait_ends.is_some_and(|end| this_start && clock.elapsed >= end) {
+        if guesses.wait_ends_on(&clock).is_some_and(|end| clock.elapsed >= end) {
             self.remember_guesses(Guesses { wait_ends: None, ..guesses });
         }
     }
@@ -229,14 +236,15 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         };
         let _one_at_a_time = self.nurse_tries.lock().unwrap_or_else(|e| e.into_inner());
         let (now, clock) = (self.clock.now(), self.clock.since_boot());
-        let Guesses { failures, boot, wait_ends } = self.guesses();
+        let guesses = self.guesses();
+        let failures = guesses.failures;
         let after = |wait: SignedDuration| Some(clock.elapsed + std::time::Duration::try_from(wait).ok()?);
         // The wait's end on this start's clock; one kept on an earlier
         // start of the tablet means nothing now: the whole wait, from now.
-        let wait_ends = match wait_ends {
-            Some(end) if boot.as_deref() == Some(clock.boot.as_str()) => Some(end),
-            Some(_) => wait_after(failures).and_then(after),
-            None => None,
+        let wait_ends = match (guesses.wait_ends_on(&clock), guesses.wait_ends) {
+            (Some(end), _) => Some(end),
+            (None, Some(_)) => wait_after(failures).and_then(after),
+            (None, None) => None,
         };
         if wait_ends.is_some_and(|end| clock.elapsed < end) {
             self.remember_guesses(Guesses { failures, boot: Some(clock.boot), wait_ends });

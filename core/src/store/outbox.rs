@@ -169,6 +169,12 @@ fn person_of(conn: &Connection, who: &ServicePatient) -> Result<Option<String>, 
 }
 
 impl Store {
+    /// The service the outbox sends to now ([`SERVICE_SETTING`]); a round
+    /// compares it with the one it began with, to stop at a hand-over.
+    pub fn service_followed(&self) -> Result<Option<String>, StoreError> {
+        self.setting(SERVICE_SETTING)
+    }
+
     /// Checks, without changing anything, that `who` is the person this
     /// store holds (or that it holds no one yet); see [`Store::begin_service`].
     pub fn check_person(&self, who: &ServicePatient) -> Result<(), StoreError> {

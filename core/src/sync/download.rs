@@ -13,11 +13,7 @@ use super::{
     bundle::incoming_message,
     client::{FhirClient, Search, SyncError},
 };
-use crate::store::{
-    outbox::{DOWNLOADED_UNTIL, SERVICE_SETTING},
-    plans::RefusedPlan,
-    Store,
-};
+use crate::store::{outbox::DOWNLOADED_UNTIL, plans::RefusedPlan, Store};
 
 /// What one download did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -94,8 +90,8 @@ pub async fn download(
     // (noted on another connection while this round waited on the
     // network), nothing more of what it fetched is saved. Checked before
     // each write.
-    let service = store.setting(SERVICE_SETTING)?;
-    let still_ours = |store: &Store| -> Result<bool, SyncError> { Ok(store.setting(SERVICE_SETTING)? == service) };
+    let service = store.service_followed()?;
+    let still_ours = |store: &Store| -> Result<bool, SyncError> { Ok(store.service_followed()? == service) };
     let since = store.setting(DOWNLOADED_UNTIL)?;
     // `ge`, not `gt`: resources sharing the newest instant are fetched again
     // and recognised as known, so none is missed.

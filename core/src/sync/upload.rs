@@ -222,10 +222,8 @@ impl Drain<'_> {
         // hand-over (noted on another connection), no further batch goes,
         // and one under way is not marked sent (what waits goes to the new
         // service).
-        let service = store.setting(crate::store::outbox::SERVICE_SETTING)?;
-        let still_ours = |store: &Store| -> Result<bool, StoreError> {
-            Ok(store.setting(crate::store::outbox::SERVICE_SETTING)? == service)
-        };
+        let service = store.service_followed()?;
+        let still_ours = |store: &Store| -> Result<bool, StoreError> { Ok(store.service_followed()? == service) };
         let total = store.outbox_status()?.waiting as usize;
         let mut done = 0;
         if total > 0 {
