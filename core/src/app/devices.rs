@@ -317,7 +317,10 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
     /// Takes a reading of `kind` with a device, for the Mål screen.
     pub async fn measure_with_device(&self, kind: MeasurementKind) -> Result<ReadingResult, CoreError> {
-        let started = self.clock.now();
+        // At the store's precision (it keeps milliseconds): a reading
+        // stored within the same millisecond counts as after the start.
+        let now = self.clock.now();
+        let started = jiff::Timestamp::from_millisecond(now.as_millisecond()).unwrap_or(now);
         let mut stored = self.device_readings.subscribe();
         if let Ok(demo) = self.demo_follow_up() {
             let wobble = u16::from_le_bytes(self.random_bytes::<2>()?);
