@@ -105,11 +105,23 @@ setup_tests() {
   ensure_test_fhir_validator
 }
 
+# The supply-chain step's tools (scripts/supply-chain.sh), pinned: cargo-deny
+# (about 2 minutes to build once), cargo-about (3), cargo-cyclonedx (1);
+# jq and Python for the lock files; the npm registry for the vendored UI
+# libraries; appstreamcli for the package's metainfo.
+ensure_supply_chain_tools() {
+  ensure_apt jq python3 git appstream
+  export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+  ensure_cargo_tool cargo-deny cargo-deny 0.20.2
+  ensure_cargo_tool cargo-about cargo-about 0.9.3 --features cli
+  ensure_cargo_tool cargo-cyclonedx cargo-cyclonedx 0.5.9
+}
+
 # The package test's tools: the Tauri CLI (its prebuilt binary from the npm
 # registry, pinned by tests/package/package-lock.json; no 10-minute build)
 # and what installs and opens a desktop entry's scheme.
 ensure_package_tools() {
-  ensure_apt desktop-file-utils xdg-utils dbus gnome-keyring
+  ensure_apt desktop-file-utils xdg-utils dbus gnome-keyring jq appstream
   ensure_npm_ci tests/package "the Tauri CLI"
 }
 

@@ -2,7 +2,8 @@
 # Installs what is missing and runs every test: formatting, clippy (no
 # warnings), the tidy checks, unit and data-driven tests of the core, the
 # locale checks, the end-to-end tests of the real app under a virtual
-# display, and the package test (the .deb installed, run and removed).
+# display, the supply chain (cargo deny, third-party notices, SBOM), and
+# the package test (the release .deb installed, run and removed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -11,6 +12,10 @@ setup_tests
 # Style first: it is quick and says what is wrong before the long part.
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
+
+# What Heima is made of: advisories, licences, duplicates, sources; the
+# notices and the SBOM the package installs.
+scripts/supply-chain.sh
 
 # The end-to-end tests drive the real binary, so build it first.
 cargo build -p heima-app --bin heima
