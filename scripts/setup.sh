@@ -16,8 +16,9 @@ APP_PACKAGES=(
 # Extra packages for the tests: a virtual display, WebKit's WebDriver,
 # Chromium with its driver (the nurse's side of the call interop test), and
 # a D-Bus daemon (a session bus of the test's own for the one-copy test),
-# and coturn (the TURN relay of the relay-only call test).
-TEST_PACKAGES=(xvfb xauth webkit2gtk-driver chromium chromium-driver dbus coturn)
+# coturn (the TURN relay of the relay-only call test), and GNOME's
+# notification-daemon (the server the hidden-window test's reminder reaches).
+TEST_PACKAGES=(xvfb xauth webkit2gtk-driver chromium chromium-driver dbus coturn notification-daemon)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

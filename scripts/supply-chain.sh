@@ -19,6 +19,9 @@ ensure_supply_chain_tools
 out=target/third-party
 mkdir -p "$out"
 step() { echo "supply-chain: $*"; }
+# Every crate of the lock file, for every platform (a build fetches only
+# this one's): the checks below run offline.
+cargo fetch --locked --quiet
 
 # 1. cargo deny, offline. cargo-deny reads a database as a git repository
 # (for its date) in a folder named after its URL: the snapshot becomes one

@@ -1,7 +1,8 @@
 //! Hands the core's changes on: to the window over the Tauri channel it
 //! opened with `listen_changes`, and to the desktop as the notifications
 //! some changes carry (shown when the core says: always, or only when the
-//! window is not in front).
+//! window is not in front); a hidden window comes forward when the core
+//! says (a call rings).
 
 use heima_core::app::{Change, NotifyWhen};
 use tauri::{ipc::Channel, AppHandle, Manager};
@@ -49,12 +50,26 @@ fn window_in_front(app: &AppHandle) -> bool {
     })
 }
 
-/// Shows the notifications the changes carry, for as long as the app runs.
+/// Shows, unminimises and focuses the main window.
+pub fn bring_forward(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+/// Shows the notifications the changes carry, and brings the window
+/// forward for those that cannot wait, for as long as the app runs.
 pub async fn notify(app: AppHandle) {
     let mut listener = app.state::<AppState>().listen();
     while let Some(change) = listener.next().await {
         let Some((notification, when)) = change.notification() else { continue };
-        if when == NotifyWhen::WindowHidden && window_in_front(&app) {
+        let in_front = window_in_front(&app);
+        if change.brings_window_forward() && !in_front {
+            bring_forward(&app);
+        }
+        if when == NotifyWhen::WindowHidden && in_front {
             continue;
         }
         let mut builder = app.notification().builder().title(&notification.title);

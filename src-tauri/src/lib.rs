@@ -36,7 +36,7 @@ use std::{path::PathBuf, sync::Arc};
 
 use environment::{shell_variable, variable, ShellVariable};
 use heima_core::{
-    app::{App, AppConfig, Variable},
+    app::{App, AppConfig, Variable, WindowClose},
     devices::BluetoothStatus,
 };
 use heima_media::Gstreamer;
@@ -83,13 +83,8 @@ fn move_from_old_identifier() -> Vec<(log::Level, String)> {
 /// on to the deep-link plugin), then exits. With `HEIMA_DATA_DIR` (tests)
 /// the name is the folder's, so separate test apps do not meet.
 fn one_copy() -> tauri::plugin::TauriPlugin<tauri::Wry> {
-    let mut builder = tauri_plugin_single_instance::Builder::new().callback(|app, _argv, _cwd| {
-        if let Some(window) = app.get_webview_window("main") {
-            let _ = window.unminimize();
-            let _ = window.show();
-            let _ = window.set_focus();
-        }
-    });
+    let mut builder =
+        tauri_plugin_single_instance::Builder::new().callback(|app, _argv, _cwd| changes::bring_forward(app));
     if let Some(dir) = shell_variable(ShellVariable::DataDir) {
         use std::hash::{Hash, Hasher};
         let mut hash = std::collections::hash_map::DefaultHasher::new();
@@ -97,6 +92,22 @@ fn one_copy() -> tauri::plugin::TauriPlugin<tauri::Wry> {
         builder = builder.dbus_id(format!("{}.t{:016x}", identity::IDENTIFIER, hash.finish()));
     }
     builder.build()
+}
+
+/// Makes the desktop start Heima at login, or no longer, as the core says.
+fn start_at_login(app: &tauri::App, wanted: bool) {
+    use tauri_plugin_autostart::ManagerExt;
+    let autostart = app.autolaunch();
+    let result = match (wanted, autostart.is_enabled()) {
+        (true, Ok(false)) => autostart.enable(),
+        (false, Ok(true)) => autostart.disable(),
+        (_, Ok(_)) => Ok(()),
+        (_, Err(e)) => Err(e),
+    };
+    match result {
+        Ok(()) => log::info!("start at login: {wanted}"),
+        Err(e) => log::warn!("start at login not set: {e}"),
+    }
 }
 
 /// Hands `heima-enrol:` links (at start, or later through a second start)
@@ -146,6 +157,21 @@ pub fn run() {
         .plugin(log_plugin())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_autostart::Builder::new().build())
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                let close = window.try_state::<AppState>().map_or(WindowClose::Quit, |app| app.window_close());
+                log::info!("window closed: {close:?}");
+                match close {
+                    WindowClose::Quit => {}
+                    WindowClose::Hide => {
+                        api.prevent_close();
+                        let _ = window.hide();
+                    }
+                    WindowClose::Stay => api.prevent_close(),
+                }
+            }
+        })
         .setup(move |app| {
             crash::install_hook();
             for (level, said) in &moved {
@@ -179,6 +205,7 @@ pub fn run() {
             let platform = platform::OsPlatform { data_dir };
             app.manage(AppState::start(platform, Arc::new(Gstreamer), config, settings, notices));
             log::info!("started; mode: {:?}", app.state::<AppState>().mode());
+            start_at_login(app, app.state::<AppState>().starts_at_login());
             watch_links(app);
             tauri::async_runtime::spawn(changes::notify(app.handle().clone()));
             // The core's loops, each on Tauri's runtime for as long as the app runs.

@@ -93,6 +93,13 @@ impl Change {
             _ => None,
         }
     }
+
+    /// Whether the shell brings a hidden or minimised window forward: a
+    /// call rings, or a reading came in that the patient must see now. A
+    /// reminder only notifies (the patient opens Heima when ready).
+    pub fn brings_window_forward(&self) -> bool {
+        matches!(self, Change::Ringing { .. } | Change::ShowReading { .. })
+    }
 }
 
 /// Why training mode went on or off.
@@ -186,5 +193,22 @@ mod tests {
         drop(changes);
         while quick.try_next().is_some() {}
         assert_eq!(quick.next().await, None, "the app is gone");
+    }
+
+    /// A hidden window comes back for what cannot wait, and only for that.
+    #[test]
+    fn a_call_and_a_reading_to_see_now_bring_the_window_forward() {
+        let notification = Notification { title: "t".into(), body: String::new() };
+        let cases = [
+            (Change::Ringing { notification: notification.clone() }, true),
+            (Change::ShowReading { id: 1, notification: notification.clone() }, true),
+            (Change::Remind { notification }, false),
+            (Change::Messages, false),
+            (Change::PlanChanged, false),
+            (Change::Sync, false),
+        ];
+        for (change, forward) in cases {
+            assert_eq!(change.brings_window_forward(), forward, "{change:?}");
+        }
     }
 }

@@ -4,7 +4,8 @@
 //! by the `toml` crate (its errors carry where they are). The shell reads
 //! the system-wide file (the administrator's) and the user's own. Only the
 //! system-wide file may set what decides whom the tablet trusts or how it is
-//! locked down (trusted services, activation endpoint, kiosk): the user's
+//! locked down (trusted services, activation endpoint, kiosk, autostart,
+//! the nurse code's hash): the user's
 //! file may set only personal preferences (language, text size), replacing
 //! the system's key by key, and a key it may not set is told and not used.
 //! A file that cannot be read is told with its file and line (the error's
@@ -33,6 +34,7 @@ struct TrustedEntry {
 #[serde(deny_unknown_fields)]
 struct File {
     activation_endpoint: Option<String>,
+    autostart: Option<bool>,
     kiosk: Option<bool>,
     language: Option<String>,
     nurse_code_hash: Option<String>,
@@ -60,14 +62,20 @@ pub struct ConfigFile<'a> {
 /// The keys only the system-wide file may set: each widens whom the tablet
 /// trusts or loosens how it is locked down. A key added later that does so
 /// belongs here (`File::system_only_keys` is checked against it).
-const SYSTEM_ONLY_KEYS: [&str; 4] = ["activation_endpoint", "kiosk", "nurse_code_hash", "trusted_service"];
+const SYSTEM_ONLY_KEYS: [&str; 5] = ["activation_endpoint", "autostart", "kiosk", "nurse_code_hash", "trusted_service"];
 
 impl File {
     /// The system-only keys this file sets.
     fn system_only_keys(&self) -> Vec<&'static str> {
-        let File { activation_endpoint, kiosk, language: _, nurse_code_hash, text_size: _, trusted_service } = self;
-        let set =
-            [activation_endpoint.is_some(), kiosk.is_some(), nurse_code_hash.is_some(), trusted_service.is_some()];
+        let File { activation_endpoint, autostart, kiosk, language: _, nurse_code_hash, text_size: _, trusted_service } =
+            self;
+        let set = [
+            activation_endpoint.is_some(),
+            autostart.is_some(),
+            kiosk.is_some(),
+            nurse_code_hash.is_some(),
+            trusted_service.is_some(),
+        ];
         SYSTEM_ONLY_KEYS.into_iter().zip(set).filter(|(_, set)| *set).map(|(key, _)| key).collect()
     }
 
@@ -83,6 +91,9 @@ pub struct Installation {
     pub activation_endpoint: Option<String>,
     /// Full screen without window controls (lent tablets).
     pub kiosk: bool,
+    /// The app starts at login: the system-wide file's `autostart`, on by
+    /// default in kiosk.
+    pub starts_at_login: bool,
     /// The language a new tablet starts in.
     pub language: Option<Locale>,
     /// The installation's nurse code as an Argon2id hash, for a service
@@ -171,6 +182,7 @@ impl Installation {
                         }
                     };
                     merged.activation_endpoint = file.activation_endpoint.or(merged.activation_endpoint);
+                    merged.autostart = file.autostart.or(merged.autostart);
                     merged.kiosk = file.kiosk.or(merged.kiosk);
                     merged.language = file.language.or(merged.language);
                     merged.nurse_code_hash = file.nurse_code_hash.or(merged.nurse_code_hash);
@@ -183,6 +195,7 @@ impl Installation {
         let installation = Installation {
             activation_endpoint: merged.activation_endpoint,
             kiosk: merged.kiosk.unwrap_or(false),
+            starts_at_login: merged.autostart.unwrap_or(merged.kiosk.unwrap_or(false)),
             language: merged.language.and_then(|t| Locale::from_tag(&t).ok()),
             nurse_code_hash: merged.nurse_code_hash,
             text_size: merged.text_size,
@@ -233,6 +246,7 @@ name = "Heimbas kommune"
             Installation {
                 activation_endpoint: Some("https://dho.heimbas.kommune.no/heima/activate".into()),
                 kiosk: true,
+                starts_at_login: true,
                 language: Some(Locale::Nynorsk),
                 nurse_code_hash: None,
                 text_size: Some(TextSize::Large),
@@ -262,6 +276,7 @@ name = "Heimbas kommune"
         let hostile = r#"text_size = "largest"
 activation_endpoint = "https://codes.attacker.example/activate"
 kiosk = false
+autostart = false
 
 [[trusted_service]]
 origin = "https://fhir.attacker.example"
@@ -277,12 +292,16 @@ name = "Heimbas kommune"
                     (p.args["key"].as_str(), p.args["line"].as_str())
                 })
                 .collect();
-            assert_eq!(told, [("activation_endpoint", "2"), ("kiosk", "3"), ("trusted_service", "5")]);
+            assert_eq!(
+                told,
+                [("activation_endpoint", "2"), ("autostart", "4"), ("kiosk", "3"), ("trusted_service", "6")]
+            );
             assert!(installation.trusted.iter().all(|t| !t.origin.contains("attacker")), "{:?}", installation.trusted);
             assert!(installation.activation_endpoint.as_deref().is_none_or(|e| !e.contains("attacker")));
             assert_eq!(installation.text_size, Some(TextSize::Largest), "a preference still counts");
             if files.len() == 2 {
                 assert!(installation.kiosk, "kiosk stays on");
+                assert!(installation.starts_at_login, "and so does its start at login");
                 assert_eq!(installation.trusted.len(), 1);
             }
         }
@@ -320,12 +339,31 @@ name = "Heimbas kommune"
         }
     }
 
+    /// The app starts at login when the system-wide file says so, and in
+    /// kiosk unless it says not to; otherwise it does not.
+    #[test]
+    fn the_app_starts_at_login_as_the_system_file_says_and_in_kiosk_by_default() {
+        let cases = [
+            ("", false),
+            ("autostart = true\n", true),
+            ("kiosk = true\n", true),
+            ("kiosk = true\nautostart = false\n", false),
+            ("kiosk = false\nautostart = true\n", true),
+        ];
+        for (text, starts) in cases {
+            let (installation, problems) = Installation::from_files(&[system(text)]);
+            assert!(problems.is_empty(), "{problems:?}");
+            assert_eq!(installation.starts_at_login, starts, "{text:?}");
+        }
+    }
+
     /// Every key of the file is either personal or listed as system-only,
     /// so a key added later is decided on, not let through by default.
     #[test]
     fn every_key_is_personal_or_system_only() {
         let all_set = File {
             activation_endpoint: Some(String::new()),
+            autostart: Some(true),
             kiosk: Some(true),
             language: Some(String::new()),
             nurse_code_hash: Some(String::new()),

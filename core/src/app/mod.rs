@@ -24,6 +24,7 @@ mod nurse;
 mod push;
 mod screens;
 mod service;
+mod window;
 
 use std::{
     path::{Path, PathBuf},
@@ -45,6 +46,7 @@ pub use loops::{DEVICE_ASK_EVERY, REMINDER_EVERY};
 pub use nurse::{FormFor, Recorders, DEMO_NURSE_CODE};
 pub use screens::{AnswersOutcome, EntryOutcome, Export, PlanView};
 pub use service::{EnrolmentToConfirm, ServiceStatus};
+pub use window::{Lockdown, WindowClose};
 
 use crate::{
     call::{demo_nurse::DemoNurse, media::CallMedia},

@@ -368,6 +368,7 @@ impl TestApp {
             demo_ring: Duration::from_millis(100),
             demo_seen_after: crate::app::DEMO_SEEN_AFTER,
             kiosk: false,
+            starts_at_login: false,
             default_locale: None,
             default_text_size: None,
         }

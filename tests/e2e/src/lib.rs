@@ -26,6 +26,7 @@ pub use fantoccini;
 
 pub mod nurse_desk;
 pub mod service;
+pub mod x11;
 
 /// Bare HTTP/1.1 plumbing shared with the core's test servers.
 use heima_test_support::http;
@@ -195,10 +196,9 @@ impl Drop for SecretService {
     }
 }
 
-/// Kills (SIGKILL, as a crash or a pulled battery would) the app process
-/// started with this data folder, and waits until it is gone. Linux only:
-/// it finds the process by its `HEIMA_DATA_DIR` in `/proc`.
-pub fn kill_app_process(data_dir: &Path) {
+/// The process of the app started with this data folder. Linux only: it
+/// finds the process by its `HEIMA_DATA_DIR` in `/proc`.
+pub fn app_pid(data_dir: &Path) -> u32 {
     let wanted = format!("HEIMA_DATA_DIR={}", data_dir.display());
     let binary = std::fs::canonicalize(app_binary()).unwrap();
     let pids: Vec<u32> = std::fs::read_dir("/proc")
@@ -212,7 +212,82 @@ pub fn kill_app_process(data_dir: &Path) {
         })
         .collect();
     assert_eq!(pids.len(), 1, "one app process for {}", data_dir.display());
-    let pid = pids[0];
+    pids[0]
+}
+
+/// A real notification server (GNOME's notification-daemon, on the
+/// display) on a test's session bus, and what the app asked it to show
+/// (`dbus-monitor` listening to its `Notify` calls); gone when dropped.
+pub struct NotificationServer {
+    daemon: Child,
+    monitor: Child,
+    seen: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl NotificationServer {
+    const DAEMON: &'static str = "/usr/lib/notification-daemon/notification-daemon";
+
+    /// Starts both and waits until the server owns its name on the bus.
+    pub fn start(bus: &SessionBus) -> NotificationServer {
+        use std::io::Read;
+        let daemon = Command::new(Self::DAEMON)
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("notification-daemon (scripts/setup.sh installs it)");
+        let mut monitor = Command::new("dbus-monitor")
+            .args(["--address", &bus.address])
+            .arg("type='method_call',interface='org.freedesktop.Notifications',member='Notify'")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-monitor (scripts/setup.sh installs dbus)");
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let (mut out, into) = (monitor.stdout.take().unwrap(), seen.clone());
+        std::thread::spawn(move || {
+            let mut buffer = [0; 4096];
+            while let Ok(n @ 1..) = out.read(&mut buffer) {
+                into.lock().unwrap().push_str(&String::from_utf8_lossy(&buffer[..n]));
+            }
+        });
+        let server = NotificationServer { daemon, monitor, seen };
+        let started = Instant::now();
+        loop {
+            let out = Command::new("dbus-send")
+                .args(["--session", "--dest=org.freedesktop.DBus", "--print-reply", "/org/freedesktop/DBus"])
+                .args(["org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.Notifications"])
+                .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+                .output()
+                .expect("dbus-send");
+            if String::from_utf8_lossy(&out.stdout).contains("boolean true") {
+                return server;
+            }
+            assert!(started.elapsed() < WAIT, "the notification server did not come up");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Everything the app has asked to show so far (each call's strings).
+    pub fn asked(&self) -> String {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+impl Drop for NotificationServer {
+    fn drop(&mut self) {
+        for child in [&mut self.monitor, &mut self.daemon] {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Kills (SIGKILL, as a crash or a pulled battery would) the app process
+/// started with this data folder, and waits until it is gone. Linux only:
+/// it finds the process by its `HEIMA_DATA_DIR` in `/proc`.
+pub fn kill_app_process(data_dir: &Path) {
+    let pid = app_pid(data_dir);
     let killed = Command::new("kill").args(["-KILL", &pid.to_string()]).status().unwrap();
     assert!(killed.success());
     let started = Instant::now();
