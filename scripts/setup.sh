@@ -122,7 +122,7 @@ ensure_supply_chain_tools() {
 # registry, pinned by tests/package/package-lock.json; no 10-minute build)
 # and what installs and opens a desktop entry's scheme.
 ensure_package_tools() {
-  ensure_apt desktop-file-utils xdg-utils dbus gnome-keyring jq appstream
+  ensure_apt desktop-file-utils xdg-utils dbus gnome-keyring jq appstream ca-certificates
   ensure_npm_ci tests/package "the Tauri CLI"
 }
 

@@ -104,6 +104,9 @@ fn a_full_day() -> Store {
         }
     }
     session_with(&mut store, &glucose_meter(), &clock);
+    // The app as the gateway its Observations name.
+    let eui64 = heima_core::fhir::device::gateway_eui64([7; 8]);
+    store.announce_gateway(&eui64, heima_core::fhir::device::APP_VERSION, clock.now).unwrap();
     type Typed = (MeasurementKind, &'static [(&'static str, &'static str)], Recorder);
     // A relative the service knows, named by its RelatedPerson.
     let known = Recorder { by: EnteredBy::Relative, relative: Some("RelatedPerson/daughter".into()) };

@@ -3,7 +3,9 @@
 //! it exactly once (counted on the server) even when sent twice, with
 //! exactly the digits given (70.000 kg, a typed 132); a queue written under
 //! the old identifier names is drained without duplicates; a device that
-//! tells more is updated, not duplicated; an unreachable server means a
+//! tells more is updated, not duplicated; the app is named as the
+//! gateway of each Observation and its `Device` (with its version) sent once
+//! per version; an unreachable server means a
 //! retry later and nothing lost; paging and `_lastUpdated`; plans,
 //! questionnaires, acknowledgements and a pause come down, a changed plan as
 //! a new version and a broken one refused; and through a fault-injection
@@ -432,6 +434,45 @@ async fn a_device_is_updated_not_duplicated_when_it_tells_more() {
     assert_eq!(d["identifier"][0]["value"], "C0-FF-EE-00-00-01");
     assert_eq!(d["identifier"][0]["type"]["coding"][0]["code"], "BTMAC");
     assert_eq!(d["specialization"][0]["systemType"]["coding"][0]["code"], "528401");
+}
+
+/// The app is the PHD guide's gateway: each Observation names it (the core
+/// `observation-gatewayDevice` extension, by its EUI-64), and its `Device`
+/// on the server says which version sent them. It is made once: a new
+/// version updates the same `Device`, and the same version queues nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_app_is_named_as_the_gateway_with_its_version() {
+    use heima_core::fhir::device::{gateway_eui64, APP_VERSION, EUI64_SYSTEM, GATEWAY_EXTENSION};
+    let hfs = Hfs::start().await;
+    let client = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
+    let mut store = store_with(2);
+    let eui64 = store.announce_gateway(&gateway_eui64([0x51, 1, 2, 3, 4, 5, 6, 7]), "0.0.9", Timestamp::now()).unwrap();
+    assert_eq!(eui64, "52-01-02-03-04-05-06-07", "locally administered, unicast");
+    let again = store.announce_gateway(&gateway_eui64([9; 8]), "0.0.9", Timestamp::now()).unwrap();
+    assert_eq!(again, eui64, "made once");
+    let drain = Drain { client: &client, subject: Some("Patient/p1"), national_id: None, batch_size: 10 };
+    drain.run(&mut store, Timestamp::now, || 0.5, &mut |_| {}).await.unwrap();
+    let observations = client.search_all("Observation").await.unwrap();
+    assert_eq!(observations.len(), 2);
+    for o in &observations {
+        let named = o["extension"].as_array().unwrap().iter().find(|e| e["url"] == GATEWAY_EXTENSION).unwrap();
+        assert_eq!(named["valueReference"]["identifier"]["system"], EUI64_SYSTEM, "{o}");
+        assert_eq!(named["valueReference"]["identifier"]["value"], eui64.as_str(), "{o}");
+    }
+    let devices = client.search_all("Device").await.unwrap();
+    assert_eq!(devices.len(), 1, "{devices:?}");
+    assert_eq!(devices[0]["identifier"][0]["value"], eui64.as_str());
+    assert_eq!(devices[0]["type"]["coding"][0]["code"], "531981");
+    assert_eq!(devices[0]["version"][0]["value"], APP_VERSION);
+    assert_eq!(store.outbox_status().unwrap().waiting, 0);
+
+    // The same version again queues nothing; a new one sends the Device again.
+    store.announce_gateway(&eui64, "0.0.9", Timestamp::now()).unwrap();
+    assert_eq!(store.outbox_status().unwrap().waiting, 0);
+    store.announce_gateway(&eui64, "0.1.0-new", Timestamp::now()).unwrap();
+    assert_eq!(store.outbox_status().unwrap().waiting, 1);
+    drain.run(&mut store, Timestamp::now, || 0.5, &mut |_| {}).await.unwrap();
+    assert_eq!(client.search_all("Device").await.unwrap().len(), 1, "updated, not duplicated");
 }
 
 /// The service's side of the journey, on a real server: a nurse marks an

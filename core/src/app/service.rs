@@ -341,6 +341,18 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 return;
             }
         };
+        // The app as the gateway its readings name: made once, sent
+        // again with each new version.
+        match self.random_bytes::<8>() {
+            Ok(random) => {
+                let eui64 = crate::fhir::device::gateway_eui64(random);
+                let version = crate::fhir::device::APP_VERSION;
+                if let Err(error) = store.announce_gateway(&eui64, version, self.clock.now()) {
+                    log::warn!("the gateway device is not queued: {error}");
+                }
+            }
+            Err(error) => log::warn!("no randomness for the gateway id: {}", error.code.as_str()),
+        }
         follow_up.sync.lock().unwrap().running = true;
         self.tell(Change::Sync);
         let tz = self.clock.time_zone();

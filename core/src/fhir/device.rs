@@ -46,6 +46,65 @@ pub fn device_system_value(id: &str) -> (&'static str, String) {
 
 const MDC: &str = "urn:iso:std:iso:11073:10101";
 
+/// The IEEE EUI-64 system identifier's system (the PHD guide's PHG).
+pub const EUI64_SYSTEM: &str = "urn:oid:1.2.840.10004.1.1.1.0.0.1.0.0.1.2680";
+/// The core extension on an Observation naming the gateway it came through.
+pub const GATEWAY_EXTENSION: &str = "http://hl7.org/fhir/StructureDefinition/observation-gatewayDevice";
+/// The app's version, as its gateway `Device` and its User-Agent give it.
+pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// An EUI-64 made from `random`: locally administered (bit 1 of the first
+/// octet set), unicast (bit 0 clear), written as the guide writes it
+/// (`02-5E-10-FF-FE-00-00-01`).
+pub fn gateway_eui64(random: [u8; 8]) -> String {
+    let mut bytes = random;
+    bytes[0] = (bytes[0] | 0x02) & !0x01;
+    bytes.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join("-")
+}
+
+/// The gateway's identifier, as its Observations name it.
+fn gateway_identifier(eui64: &str) -> Json {
+    json!({
+        "system": EUI64_SYSTEM,
+        "value": eui64,
+        "type": { "coding": [{ "system": DEVICE_IDENTIFIER_TYPES, "code": "SYSID" }] }
+    })
+}
+
+/// The app as the guide's gateway: its system id, type, maker, name and
+/// software version; `subject`'s, as the patient-scoped access requires.
+pub fn gateway(eui64: &str, subject: Option<&str>) -> Json {
+    let mut j = json!({
+        "resourceType": "Device",
+        "identifier": [gateway_identifier(eui64)],
+        "status": "active",
+        "manufacturer": "Heima",
+        "deviceName": [{ "name": "Heima", "type": "manufacturer-name" }],
+        "type": { "coding": [{ "system": MDC, "code": "531981", "display": "MDC_MOC_VMS_MDS_AHD" }] },
+        "version": [{
+            "type": { "coding": [{ "system": MDC, "code": "531975", "display": "MDC_ID_PROD_SPEC_SW" }] },
+            "value": APP_VERSION
+        }],
+    });
+    if let Some(s) = subject {
+        j["patient"] = json!({ "reference": s });
+    }
+    j
+}
+
+/// Names the gateway `eui64` on an Observation (`resource`), by its
+/// identifier as `device` names the measuring device.
+pub fn name_gateway(resource: &mut Json, eui64: &str) {
+    let extension = json!({
+        "url": GATEWAY_EXTENSION,
+        "valueReference": { "identifier": { "system": EUI64_SYSTEM, "value": eui64 } }
+    });
+    match resource["extension"].as_array_mut() {
+        Some(extensions) => extensions.push(extension),
+        None => resource["extension"] = json!([extension]),
+    }
+}
+
 /// The IEEE 11073-10101 device specialisation (the PHD guide's
 /// `DeviceTypes11073MDC`) of a Bluetooth health service, where one is
 /// defined for it.

@@ -98,6 +98,13 @@ pub(crate) fn enqueue_device(conn: &Connection, device_id: &str, now: Timestamp)
     Ok(())
 }
 
+/// Setting: the tablet's EUI-64 as the PHD guide's gateway (made once).
+pub const GATEWAY_SETTING: &str = "gateway.eui64";
+/// Setting: the app version the gateway `Device` was last queued with.
+pub const GATEWAY_VERSION_SETTING: &str = "gateway.version";
+/// The outbox identifier of the gateway's `Device`.
+pub const GATEWAY_ITEM: &str = "gateway";
+
 /// Setting naming the service the outbox sends to (its FHIR base and patient).
 pub const SERVICE_SETTING: &str = "sync.service";
 /// Setting: outbox items with ids up to this were queued before the app's
@@ -251,6 +258,44 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(true)
+    }
+
+    /// Keeps the app's identity as the PHD guide's gateway: its EUI-64,
+    /// made from `eui64` the first time (kept after that), and its
+    /// `Device` queued (again) when `version` is not the one it was last
+    /// queued with. A hand-over sends it anew with the paired devices.
+    /// Returns the EUI-64.
+    pub fn announce_gateway(&mut self, eui64: &str, version: &str, now: Timestamp) -> Result<String, StoreError> {
+        use rusqlite::OptionalExtension;
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
+            "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
+            params![GATEWAY_SETTING, eui64],
+        )?;
+        let kept: String = tx.query_row("SELECT value FROM setting WHERE key = ?1", [GATEWAY_SETTING], |r| r.get(0))?;
+        let announced: Option<String> = tx
+            .query_row("SELECT value FROM setting WHERE key = ?1", [GATEWAY_VERSION_SETTING], |r| r.get(0))
+            .optional()?;
+        if announced.as_deref() != Some(version) {
+            tx.execute(
+                "INSERT INTO outbox (resource_type, identifier, created_utc, next_try_utc, person)
+                 VALUES ('Device', ?1, ?2, ?2, (SELECT value FROM setting WHERE key = 'person'))
+                 ON CONFLICT (identifier) DO UPDATE SET sent_utc = NULL, attempts = 0, last_error = NULL,
+                   next_try_utc = excluded.next_try_utc",
+                params![GATEWAY_ITEM, now.as_millisecond()],
+            )?;
+            tx.execute(
+                "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![GATEWAY_VERSION_SETTING, version],
+            )?;
+        }
+        tx.commit()?;
+        Ok(kept)
+    }
+
+    /// The tablet's EUI-64 as the gateway, once made.
+    pub fn gateway_eui64(&self) -> Result<Option<String>, StoreError> {
+        self.setting(GATEWAY_SETTING)
     }
 
     /// Whether the outbox item for a local row has reached the service

@@ -110,6 +110,7 @@ fn entries_for(
     named_before: i64,
 ) -> Result<Vec<Entry>, StoreError> {
     let old = item.id <= named_before;
+    let gateway = store.gateway_eui64()?;
     let legacy_of =
         |system: &str, value: &str| canonical::legacy(system).filter(|_| old).map(|system| (system, value.to_string()));
     let entry = |resource: Json, system: &str, value: &str, legacy: Option<(String, String)>| Entry {
@@ -132,7 +133,10 @@ fn entries_for(
                 fhir::observations(&r, subject, plan.as_deref())
             }
             .into_iter()
-            .map(|o| {
+            .map(|mut o| {
+                if let Some(gateway) = &gateway {
+                    fhir::device::name_gateway(&mut o.resource, gateway);
+                }
                 let legacy = legacy_of(canonical::OBSERVATION_IDENTIFIER, &o.identifier);
                 entry(o.resource, canonical::OBSERVATION_IDENTIFIER, &o.identifier, legacy)
             })
@@ -167,6 +171,15 @@ fn entries_for(
                     fhir::questionnaire::forget_known_relative(&mut r.resource);
                 }
                 own(fhir::questionnaire::response_to_send(&r, subject, plan.as_deref()), canonical::RESPONSE_IDENTIFIER)
+            }
+            None => vec![],
+        },
+        ("Device", None) if item.identifier == crate::store::outbox::GATEWAY_ITEM => match &gateway {
+            Some(eui64) => {
+                let mut e = entry(fhir::device::gateway(eui64, subject), fhir::device::EUI64_SYSTEM, eui64, None);
+                e.identifier = item.identifier.clone();
+                e.updates = true;
+                vec![e]
             }
             None => vec![],
         },

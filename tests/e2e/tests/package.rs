@@ -11,8 +11,16 @@
 //! `HEIMA_*` variables (another data folder, a key file, a nurse code)
 //! changes nothing: the same store opens with the keyring's key (no key
 //! file is made), nothing goes to the other folder, only the demo's code
-//! opens the nurse's page, and a typed code goes nowhere (no endpoint). Not part of the plain test run:
-//! it needs the package installed.
+//! opens the nurse's page, and a typed code goes nowhere (no endpoint).
+//! Then, as a municipality installs it: `/etc/heima/config.toml` trusts
+//! the service (hfs behind the test gateway, behind an HTTPS front whose
+//! certificate authority the machine's store is given with
+//! `update-ca-certificates`) and turns on the start at login; a
+//! `heima-enrol:` link through `xdg-open` enrols the tablet, a weight typed
+//! in arrives on the server, and a restart opens the same store with the
+//! keyring's key, still enrolled. The test takes out the CA and the file
+//! again. Not part of the plain test run: it needs the package installed,
+//! and root (or sudo without a password) for `/etc`.
 
 use std::{
     path::Path,
@@ -20,7 +28,76 @@ use std::{
     time::{Duration, Instant},
 };
 
-use heima_e2e::{app_binary, App, Home, Launch, SecretService, SessionBus, WAIT};
+use fantoccini::Locator;
+use heima_e2e::{app_binary, service::TestService, App, Home, Launch, SecretService, SessionBus, WAIT};
+use heima_test_support::tls::{https_front, TestPki};
+
+/// Runs `command` as root: itself when the test is root, else through
+/// `sudo -n` (the package test's apt steps need the same).
+fn as_root(command: &[&str]) {
+    let root = Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+    let (program, args) = if root { (command[0], &command[1..]) } else { ("sudo", &["-n"][..]) };
+    let mut run = Command::new(program);
+    run.args(args);
+    if !root {
+        run.args(command);
+    }
+    let status = run.status().unwrap_or_else(|e| panic!("{command:?}: {e}"));
+    assert!(status.success(), "{command:?}: {status}");
+}
+
+/// What the municipality's installation puts on the machine, taken out
+/// again when dropped: a CA in the system's trust store and the
+/// system-wide configuration file.
+struct Installed {
+    made_etc_heima: bool,
+}
+
+impl Installed {
+    const CA: &'static str = "/usr/local/share/ca-certificates/heima-package-test.crt";
+    const CONFIG: &'static str = "/etc/heima/config.toml";
+
+    fn new(pki: &TestPki, config: &str) -> Installed {
+        let made_etc_heima = !Path::new("/etc/heima").exists();
+        assert!(!Path::new(Self::CONFIG).exists(), "{} is this machine's own; not replaced", Self::CONFIG);
+        let staged = tempfile::tempdir().unwrap();
+        let (ca, toml) = (staged.path().join("ca.crt"), staged.path().join("config.toml"));
+        std::fs::write(&ca, &pki.ca_pem).unwrap();
+        std::fs::write(&toml, config).unwrap();
+        as_root(&["install", "-m", "644", ca.to_str().unwrap(), Self::CA]);
+        as_root(&["update-ca-certificates"]);
+        as_root(&["install", "-D", "-m", "644", toml.to_str().unwrap(), Self::CONFIG]);
+        Installed { made_etc_heima }
+    }
+}
+
+impl Drop for Installed {
+    fn drop(&mut self) {
+        as_root(&["rm", "-f", Self::CA, Self::CONFIG]);
+        as_root(&["update-ca-certificates", "--fresh"]);
+        if self.made_etc_heima {
+            as_root(&["rmdir", "/etc/heima"]);
+        }
+    }
+}
+
+/// Opens `link` with `xdg-open` in the environment `env` (no `HEIMA_*`).
+async fn open_link(link: &str, env: &[(&str, &str)]) {
+    let mut open = Command::new("xdg-open");
+    for (name, _) in std::env::vars_os().filter(|(name, _)| name.to_string_lossy().starts_with("HEIMA_")) {
+        open.env_remove(name);
+    }
+    let mut open = open.arg(link).envs(env.iter().copied()).spawn().expect("xdg-open");
+    let started = Instant::now();
+    let opened = loop {
+        if let Some(status) = open.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < WAIT, "xdg-open did not return");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(opened.success(), "xdg-open found no handler for heima-enrol: {opened}");
+}
 
 /// The data folder of the installed app in the home `home`.
 fn data_folder(home: &Path) -> std::path::PathBuf {
@@ -50,20 +127,7 @@ async fn the_installed_release_keeps_its_key_in_the_keyring_and_ignores_heima_va
 
     let code = heima_core::enrolment::new_code(&[5, 5, 3, 2, 1, 8, 9, 1, 2, 3, 4]);
     let link = format!("heima-enrol:?endpoint=https%3A%2F%2Fdho.heimbas.kommune.no%2Factivate&code={code}");
-    let mut open = Command::new("xdg-open");
-    for (name, _) in std::env::vars_os().filter(|(name, _)| name.to_string_lossy().starts_with("HEIMA_")) {
-        open.env_remove(name);
-    }
-    let mut open = open.arg(&link).envs(env.iter().copied()).spawn().expect("xdg-open");
-    let started = Instant::now();
-    let opened = loop {
-        if let Some(status) = open.try_wait().unwrap() {
-            break status;
-        }
-        assert!(started.elapsed() < WAIT, "xdg-open did not return");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
-    assert!(opened.success(), "xdg-open found no handler for heima-enrol: {opened}");
+    open_link(&link, &env).await;
     app.wait_for_text("main h1", "Sykepleiersiden").await;
     app.type_into("#nurse-code", heima_core::app::DEMO_NURSE_CODE).await;
     app.click("#nurse-code-form button").await;
@@ -113,6 +177,67 @@ async fn the_installed_release_keeps_its_key_in_the_keyring_and_ignores_heima_va
     app.close().await;
     assert!(listener.accept().is_err(), "HEIMA_ENROL_ENDPOINT was used");
     assert!(!key_file.exists(), "HEIMA_KEY_FILE was used");
+
+    // The municipality's installation: its service trusted, over HTTPS
+    // with its own CA in the machine's store; start at login.
+    let service = TestService::start([8, 6, 4, 2, 0, 9, 7, 5, 3, 1, 8]).await;
+    service.post_plan(heima_core::demo::CAREPLAN_JSON).await;
+    let pki = TestPki::new();
+    let front = https_front(service.gateway.base.trim_start_matches("http://").to_string(), &pki).await;
+    {
+        let mut gateway = service.gateway.state.lock().unwrap();
+        gateway.fhir_base_override = Some(format!("{front}/fhir"));
+        gateway.public_base = Some(front.clone());
+    }
+    let installed = Installed::new(
+        &pki,
+        &format!("autostart = true\n\n[[trusted_service]]\norigin = \"{front}\"\nname = \"Testkommunen\"\n"),
+    );
+    let app = App::start(Launch { env: env.clone(), ..Launch::default() }).await;
+    app.wait_for_text("main h1", "I dag").await;
+    let endpoint: String = url::form_urlencoded::byte_serialize(format!("{front}/activate").as_bytes()).collect();
+    open_link(&format!("heima-enrol:?endpoint={endpoint}&code={}", service.code), &env).await;
+    app.wait_for_text("main h1", "Sykepleiersiden").await;
+    app.type_into("#nurse-code", heima_core::app::DEMO_NURSE_CODE).await;
+    app.click("#nurse-code-form button").await;
+    app.wait_for_js("return (document.getElementById('enrol-code')?.value || '').startsWith('heima-enrol:')").await;
+    app.click("#enrol-code-form button").await;
+    app.click("#enrol-confirm-yes").await;
+    app.wait_for_text("#service-status", "Koblet til").await;
+    let enrolled = data_folder(home.path()).join("heima.db");
+    assert!(enrolled.exists(), "the follow-up's store: {}", enrolled.display());
+
+    // A weight typed in reaches the server.
+    app.go("#/measure/body-weight").await;
+    app.type_into("#manual-29463-7", "72,4").await;
+    app.click("#manual-form button[type=submit]").await;
+    app.wait_for_js("return !!document.getElementById('result')").await;
+    let started = Instant::now();
+    loop {
+        let observations = service.direct().search_all("Observation").await.unwrap();
+        if observations.iter().any(|o| o["valueQuantity"]["value"].as_f64() == Some(72.4)) {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(90), "the weight never reached the server: {observations:?}");
+        app.go("#/settings").await;
+        if let Ok(button) = app.client.find(Locator::Css("#sync-now")).await {
+            let _ = button.click().await;
+        }
+        tokio::time::sleep(Duration::from_millis(700)).await;
+    }
+    app.close().await;
+
+    // A restart: the same store, opened with the keyring's key, enrolled.
+    let before = inode(&enrolled);
+    let app = App::start(Launch { env: env.clone(), ..Launch::default() }).await;
+    app.go("#/settings").await;
+    app.wait_for_text("#service-status", "Koblet til").await;
+    assert_eq!(inode(&enrolled), before, "the same store opened");
+    app.close().await;
+    let autostart = home.path().join(".config/autostart/Heima.desktop");
+    let entry = std::fs::read_to_string(&autostart).unwrap_or_else(|e| panic!("{}: {e}", autostart.display()));
+    assert!(entry.contains("Exec=/usr/bin/heima"), "{entry}");
+    drop(installed);
     drop(keyring);
     drop(bus);
 }

@@ -71,6 +71,10 @@ pub struct AuthState {
     pub iss_in_redirect: Option<String>,
     /// A tampered token answer names this FHIR base instead of its own.
     pub fhir_base_override: Option<String>,
+    /// The gateway's address as the tablet reaches it (an HTTPS front,
+    /// `tls::https_front`): its answers name its token and revocation
+    /// endpoints there.
+    pub public_base: Option<String>,
     /// A tampered discovery names this authorization endpoint.
     pub authorize_endpoint_override: Option<String>,
     /// The tablet's nurse code the service issues with the tokens.
@@ -178,6 +182,7 @@ impl AuthServer {
 }
 
 fn token_response(state: &mut AuthState, patient: &str, fhir_base: &str, base: &str) -> serde_json::Value {
+    let base = state.public_base.clone().unwrap_or_else(|| base.to_string());
     let (access, refresh) = state.issue(patient);
     json!({
         "access_token": access, "token_type": "Bearer", "expires_in": state.expires_in,
