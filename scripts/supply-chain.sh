@@ -27,9 +27,12 @@ cargo fetch --locked --quiet
 # (for its date) in a folder named after its URL: the snapshot becomes one
 # commit carrying the snapshot's date.
 started=$SECONDS
+# The copy beside the checkout (../shared/advisory-db), or another one
+# named by HEIMA_ADVISORY_DB.
 snapshot="${HEIMA_ADVISORY_DB:-../shared/advisory-db}"
 if [ ! -f "$snapshot/SNAPSHOT.txt" ] || [ ! -d "$snapshot/crates" ]; then
-  echo "supply-chain: no advisory database at $snapshot (a copy of rustsec/advisory-db with SNAPSHOT.txt)" >&2
+  echo "supply-chain: no advisory database at $snapshot (a copy of rustsec/advisory-db with SNAPSHOT.txt;" \
+    "set HEIMA_ADVISORY_DB to its folder)" >&2
   exit 1
 fi
 snapshot_date=$(grep -oE '[0-9]{4}-[0-9]{2}-[0-9]{2}' "$snapshot/SNAPSHOT.txt" | head -1)
