@@ -254,7 +254,8 @@ async fn data_under_the_old_identifier_opens_under_the_new_one() {
 
 /// A managed installation's configuration file: a new tablet starts in the
 /// language and text size the system-wide file names, in kiosk mode (full
-/// screen, no window controls), trusting its service; the user's own file
+/// screen, no window controls, a window that does not close, a start at
+/// login), trusting its service; the user's own file
 /// may change preferences only (trust and kiosk are told and not used); a
 /// broken file is told with its line and the app starts with the safe
 /// defaults.
@@ -271,12 +272,28 @@ async fn the_installations_file_sets_up_a_new_tablet_and_a_broken_one_is_told() 
     let file = config.path().join("heima/config.toml");
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();
     let config_text = config.path().display().to_string();
-    let env = vec![("HEIMA_SYSTEM_CONFIG", system_text.as_str()), ("XDG_CONFIG_HOME", config_text.as_str())];
+    // A home of its own: the start at login goes into its ~/.config.
+    let home = heima_e2e::Home::new();
+    let env = vec![
+        ("HEIMA_SYSTEM_CONFIG", system_text.as_str()),
+        ("XDG_CONFIG_HOME", config_text.as_str()),
+        ("HOME", home.home.as_str()),
+    ];
     let data = tempfile::tempdir().unwrap();
     let log = data.path().join("app.log");
     let app = App::start(Launch { data_dir: Some(data.path()), env: env.clone(), log_to: Some(&log) }).await;
     app.wait_for_text("main h2", "Oppgåver for i dag").await;
     app.wait_for_js("return document.body.dataset.textSize === 'large'").await;
+    // A kiosk's window does not close, and the app starts at login (the
+    // desktop's autostart entry, in ~/.config/autostart: auto-launch puts
+    // it there whatever XDG_CONFIG_HOME says).
+    let pid = heima_e2e::app_pid(data.path());
+    assert!(heima_e2e::x11::close_windows(pid) > 0);
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert!(heima_e2e::x11::window_shown(pid), "the kiosk's window stays");
+    let autostart = home.path().join(".config/autostart/Heima.desktop");
+    let entry = std::fs::read_to_string(&autostart).unwrap_or_else(|e| panic!("{}: {e}", autostart.display()));
+    assert!(entry.contains(&format!("Exec={}", heima_e2e::app_binary().display())), "{entry}");
     app.close().await;
     // Kiosk: Xvfb has no window manager to show a full screen; the window was told.
     assert!(std::fs::read_to_string(&log).unwrap().contains("kiosk: full screen"));

@@ -5,6 +5,7 @@
 //! server (GNOME's notification-daemon on the test's session bus), and
 //! starting Heima again brings the window back. Enrolled with hfs behind
 //! the test gateway, on a test clock just before the plan's 07:30 task.
+//! The demo has nothing to go on with: closing its window ends it.
 
 use std::{
     process::{Command, Stdio},
@@ -64,7 +65,7 @@ async fn a_hidden_window_still_gets_pushes_and_reminders_and_comes_back() {
     assert!(x11::close_windows(pid) > 0, "the app has a window to close");
     until("the window hides", Duration::from_secs(10), || !x11::window_shown(pid)).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
-    assert!(std::path::Path::new(&format!("/proc/{pid}")).exists(), "the app still runs");
+    assert!(std::fs::read_link(format!("/proc/{pid}/exe")).is_ok(), "the app still runs");
     assert!(!x11::window_shown(pid), "and its window stays hidden");
 
     // The service changes the plan: the push reaches the hidden app, and
@@ -103,4 +104,15 @@ async fn a_hidden_window_still_gets_pushes_and_reminders_and_comes_back() {
     until("the window comes back", Duration::from_secs(10), || x11::window_shown(pid)).await;
     app.wait_for_js("return !!document.getElementById('plan-changed')").await;
     app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn closing_the_demos_window_ends_the_app() {
+    let data = tempfile::tempdir().unwrap();
+    let app = App::start(Launch { data_dir: Some(data.path()), ..Launch::default() }).await;
+    app.wait_for_text("main h1", "I dag").await;
+    let pid = heima_e2e::app_pid(data.path());
+    assert!(x11::close_windows(pid) > 0);
+    // A process that has ended has no program any more (a zombie keeps its pid).
+    until("the app ends", Duration::from_secs(15), || std::fs::read_link(format!("/proc/{pid}/exe")).is_err()).await;
 }
