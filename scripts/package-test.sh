@@ -6,8 +6,12 @@
 # tests/e2e/tests/package.rs against the installed /usr/bin/heima with a
 # real Secret Service (today screen; the key in the keyring; a heima-enrol:
 # link opened with xdg-open fills in the nurse's form; a restart with
-# hostile HEIMA_* variables changes nothing),
-# then removes the package and checks nothing is left.
+# hostile HEIMA_* variables changes nothing; then, with a loopback-only test
+# CA in the system's store and /etc/heima/config.toml trusting hfs behind
+# the test gateway over HTTPS, a heima-enrol: link enrols it, a typed weight
+# reaches the server, a restart finds the same store, and the start at login
+# is set), then removes the package and checks nothing is left. Needs root
+# or sudo without a password.
 # Prints the package sizes. Called by scripts/test.sh after the other tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +29,24 @@ rpm=$(ls "$target"/release/bundle/rpm/*.rpm)
 echo "package sizes: deb $(stat -c %s "$deb") bytes, rpm $(stat -c %s "$rpm") bytes"
 
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$(realpath "$deb")" >/dev/null
-trap 'as_root apt-get remove -y heima >/dev/null 2>&1 || true' EXIT
+# What the test installs for the municipality's setup (a loopback-only test
+# CA and /etc/heima/config.toml) goes again whatever happens to the test.
+test_ca=/usr/local/share/ca-certificates/heima-package-test.crt
+leftovers() {
+  if [ -e "$test_ca" ]; then
+    as_root rm -f "$test_ca"
+    as_root update-ca-certificates >/dev/null
+    echo "package-test: the test CA was left behind; taken out" >&2
+    return 1
+  fi
+  [ ! -e /etc/heima/config.toml ] || ! grep -q Testkommunen /etc/heima/config.toml || {
+    as_root rm -f /etc/heima/config.toml
+    as_root rmdir /etc/heima 2>/dev/null || true
+    echo "package-test: the test's /etc/heima/config.toml was left behind; taken out" >&2
+    return 1
+  }
+}
+trap 'as_root apt-get remove -y heima >/dev/null 2>&1 || true; leftovers || true' EXIT
 test -x /usr/bin/heima
 metainfo=/usr/share/metainfo/no.heima.patient.metainfo.xml
 appstreamcli validate --no-net "$metainfo"
@@ -45,6 +66,7 @@ HEIMA_APP_BIN=/usr/bin/heima xvfb-run --auto-servernum --server-args="-screen 0 
 
 as_root apt-get remove -y heima >/dev/null
 trap - EXIT
+leftovers
 if [ -e /usr/bin/heima ] || [ -e /usr/share/applications/Heima.desktop ] || [ -e "$metainfo" ] \
   || [ -e /usr/share/doc/heima ] || dpkg -s heima >/dev/null 2>&1; then
   echo "package-test: heima was not removed cleanly" >&2

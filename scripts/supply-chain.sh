@@ -40,23 +40,31 @@ db="target/advisory-dbs/advisory-db-3157b0e258782691"
 rm -rf "$db"
 mkdir -p "$db"
 cp -r "$snapshot/." "$db/"
+# Nothing of a repository the copy may carry (its hooks, its config) runs.
+rm -rf "$db/.git"
 (
   cd "$db"
   git init -q
-  git add -A
+  git -c core.hooksPath=/dev/null add -A
   GIT_AUTHOR_DATE="${snapshot_date}T00:00:00Z" GIT_COMMITTER_DATE="${snapshot_date}T00:00:00Z" \
     git -c user.name=heima -c user.email=supply-chain@heima.invalid -c commit.gpgsign=false \
-    commit -q -m "$(head -1 SNAPSHOT.txt)"
+    -c core.hooksPath=/dev/null commit -q --no-verify -m "$(head -1 SNAPSHOT.txt)"
+  # cargo-deny dates the database by the later of its commit and the time
+  # .git/HEAD was written: the snapshot's date, so its age counts.
+  touch -d "${snapshot_date}T00:00:00Z" .git/HEAD
 )
+age_days=$(( ($(date -u +%s) - $(date -u -d "${snapshot_date}T00:00:00Z" +%s)) / 86400 ))
 advisories=$(find "$db/crates" -name 'RUSTSEC-*.md' | wc -l)
 commit=$(grep -oE 'commit [0-9a-f]{12}' "$snapshot/SNAPSHOT.txt" | head -1 || true)
-step "advisory database: rustsec/advisory-db of $snapshot_date (${commit:-no commit named}), $advisories advisories, offline"
+step "advisory database: rustsec/advisory-db of $snapshot_date ($age_days days old; ${commit:-no commit named}), $advisories advisories, offline"
 cargo deny --offline --color never check --show-stats --hide-inclusion-graph 2>&1 | tee "$out/deny.txt" | grep -vE '^\s*$' | tail -8
 step "cargo deny in $((SECONDS - started)) s"
 
 # 2. The vendored UI libraries are what the lock file names.
 started=$SECONDS
-ensure_npm_ci third-party "the vendored UI libraries, to check them"
+# Installed fresh from the lock (npm checks each package's integrity),
+# with no install scripts run.
+npm ci --prefix third-party --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
 modules=third-party/node_modules
 for file in ui/vendor/fluent-bundle/*.js; do
   cmp -s "$file" "$modules/@fluent/bundle/esm/$(basename "$file")" || {
@@ -64,6 +72,10 @@ for file in ui/vendor/fluent-bundle/*.js; do
     exit 1
   }
 done
+cmp -s ui/vendor/uplot/LICENSE "$modules/uplot/LICENSE" || {
+  echo "supply-chain: ui/vendor/uplot/LICENSE is not uplot's LICENSE" >&2
+  exit 1
+}
 cmp -s ui/vendor/uplot/uPlot.esm.js "$modules/uplot/dist/uPlot.esm.js" || {
   echo "supply-chain: ui/vendor/uplot/uPlot.esm.js is not uplot's dist/uPlot.esm.js" >&2
   exit 1

@@ -126,7 +126,8 @@ async function onChange(change) {
     }
   }
   try {
-    if (change.change !== "remind") await refreshChrome();
+    // Only the desktop shows these; the screens hear what they are about.
+    if (change.change !== "remind" && change.change !== "attention") await refreshChrome();
     if (app.onChange) await app.onChange(change);
   } catch (error) {
     console.error(error);

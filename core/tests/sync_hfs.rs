@@ -446,9 +446,10 @@ async fn the_app_is_named_as_the_gateway_with_its_version() {
     let hfs = Hfs::start().await;
     let client = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
     let mut store = store_with(2);
-    let eui64 = store.announce_gateway(&gateway_eui64([0x51, 1, 2, 3, 4, 5, 6, 7]), "0.0.9", Timestamp::now()).unwrap();
+    let eui64 =
+        store.announce_gateway(&gateway_eui64([0x51, 1, 2, 3, 4, 5, 6, 7]), APP_VERSION, Timestamp::now()).unwrap();
     assert_eq!(eui64, "52-01-02-03-04-05-06-07", "locally administered, unicast");
-    let again = store.announce_gateway(&gateway_eui64([9; 8]), "0.0.9", Timestamp::now()).unwrap();
+    let again = store.announce_gateway(&gateway_eui64([9; 8]), APP_VERSION, Timestamp::now()).unwrap();
     assert_eq!(again, eui64, "made once");
     let drain = Drain { client: &client, subject: Some("Patient/p1"), national_id: None, batch_size: 10 };
     drain.run(&mut store, Timestamp::now, || 0.5, &mut |_| {}).await.unwrap();
@@ -467,9 +468,9 @@ async fn the_app_is_named_as_the_gateway_with_its_version() {
     assert_eq!(store.outbox_status().unwrap().waiting, 0);
 
     // The same version again queues nothing; a new one sends the Device again.
-    store.announce_gateway(&eui64, "0.0.9", Timestamp::now()).unwrap();
+    store.announce_gateway(&eui64, APP_VERSION, Timestamp::now()).unwrap();
     assert_eq!(store.outbox_status().unwrap().waiting, 0);
-    store.announce_gateway(&eui64, "0.1.0-new", Timestamp::now()).unwrap();
+    store.announce_gateway(&eui64, "99.0.0", Timestamp::now()).unwrap();
     assert_eq!(store.outbox_status().unwrap().waiting, 1);
     drain.run(&mut store, Timestamp::now, || 0.5, &mut |_| {}).await.unwrap();
     assert_eq!(client.search_all("Device").await.unwrap().len(), 1, "updated, not duplicated");

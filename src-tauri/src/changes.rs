@@ -24,7 +24,8 @@ pub fn listen(app: AppHandle, channel: Channel<Change>) {
 }
 
 /// Sends each change to the window until the window's channel closes;
-/// after a panic, that the app must restart.
+/// after a panic, that the app must restart. A hidden window comes
+/// forward first for what cannot wait (a call, a reading, a restart).
 async fn to_window(app: AppHandle, channel: Channel<Change>) {
     let mut listener = app.state::<AppState>().listen();
     let mut restart = std::pin::pin!(crate::crash::restart_needed());
@@ -37,6 +38,9 @@ async fn to_window(app: AppHandle, channel: Channel<Change>) {
             () = &mut restart => Change::RestartNeeded,
         };
         let restarting = change == Change::RestartNeeded;
+        if change.brings_window_forward() && !window_in_front(&app) {
+            bring_forward(&app);
+        }
         if channel.send(change).is_err() || restarting {
             return;
         }
@@ -59,17 +63,12 @@ pub fn bring_forward(app: &AppHandle) {
     }
 }
 
-/// Shows the notifications the changes carry, and brings the window
-/// forward for those that cannot wait, for as long as the app runs.
+/// Shows the notifications the changes carry, for as long as the app runs.
 pub async fn notify(app: AppHandle) {
     let mut listener = app.state::<AppState>().listen();
     while let Some(change) = listener.next().await {
         let Some((notification, when)) = change.notification() else { continue };
-        let in_front = window_in_front(&app);
-        if change.brings_window_forward() && !in_front {
-            bring_forward(&app);
-        }
-        if when == NotifyWhen::WindowHidden && in_front {
+        if when == NotifyWhen::WindowHidden && window_in_front(&app) {
             continue;
         }
         let mut builder = app.notification().builder().title(&notification.title);

@@ -36,7 +36,7 @@ use std::{path::PathBuf, sync::Arc};
 
 use environment::{shell_variable, variable, ShellVariable};
 use heima_core::{
-    app::{App, AppConfig, Variable, WindowClose},
+    app::{App, AppConfig, StartAtLogin, Variable, WindowClose},
     devices::BluetoothStatus,
 };
 use heima_media::Gstreamer;
@@ -94,18 +94,22 @@ fn one_copy() -> tauri::plugin::TauriPlugin<tauri::Wry> {
     builder.build()
 }
 
-/// Makes the desktop start Heima at login, or no longer, as the core says.
-fn start_at_login(app: &tauri::App, wanted: bool) {
+/// Makes the desktop start Heima at login, or no longer, as the core says;
+/// the entry is written anew at each start that wants it (a user's edit
+/// does not keep it off).
+fn start_at_login(app: &tauri::App, wanted: StartAtLogin) {
     use tauri_plugin_autostart::ManagerExt;
     let autostart = app.autolaunch();
-    let result = match (wanted, autostart.is_enabled()) {
-        (true, Ok(false)) => autostart.enable(),
-        (false, Ok(true)) => autostart.disable(),
-        (_, Ok(_)) => Ok(()),
-        (_, Err(e)) => Err(e),
+    let result = match wanted {
+        StartAtLogin::Yes => autostart.enable(),
+        StartAtLogin::No => match autostart.is_enabled() {
+            Ok(true) => autostart.disable(),
+            other => other.map(|_| ()),
+        },
+        StartAtLogin::UsersChoice => Ok(()),
     };
     match result {
-        Ok(()) => log::info!("start at login: {wanted}"),
+        Ok(()) => log::info!("start at login: {wanted:?}"),
         Err(e) => log::warn!("start at login not set: {e}"),
     }
 }
@@ -146,8 +150,9 @@ fn log_plugin() -> tauri::plugin::TauriPlugin<tauri::Wry> {
         .build()
 }
 
-/// Starts the app and blocks until its window closes (on a phone or
-/// tablet OS, the entry point the mobile shell calls).
+/// Starts the app and blocks until it ends: its window closed when nothing
+/// is waiting for the patient (on a phone or tablet OS, the entry point the
+/// mobile shell calls).
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     let moved = move_from_old_identifier();
@@ -167,6 +172,8 @@ pub fn run() {
                     WindowClose::Hide => {
                         api.prevent_close();
                         let _ = window.hide();
+                        let handle = window.app_handle().clone();
+                        tauri::async_runtime::spawn(async move { handle.state::<AppState>().window_hidden().await });
                     }
                     WindowClose::Stay => api.prevent_close(),
                 }
@@ -205,7 +212,7 @@ pub fn run() {
             let platform = platform::OsPlatform { data_dir };
             app.manage(AppState::start(platform, Arc::new(Gstreamer), config, settings, notices));
             log::info!("started; mode: {:?}", app.state::<AppState>().mode());
-            start_at_login(app, app.state::<AppState>().starts_at_login());
+            start_at_login(app, app.state::<AppState>().start_at_login());
             watch_links(app);
             tauri::async_runtime::spawn(changes::notify(app.handle().clone()));
             // The core's loops, each on Tauri's runtime for as long as the app runs.

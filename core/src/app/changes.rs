@@ -58,6 +58,10 @@ pub enum Change {
     /// A call rings: the call screen comes up, and the shell shows the
     /// notification when the app is not in front.
     Ringing { notification: Notification },
+    /// Something from the service needs the patient (new messages, a plan
+    /// the app could not read; the screens hear those changes too): the
+    /// shell shows the notification when the window is not in front.
+    Attention { notification: Notification },
     /// The call changed (its phase, mute, camera, network): what the call
     /// screen shows now. Its pictures go their own way (binary, to the
     /// window that asks).
@@ -87,18 +91,19 @@ impl Change {
     pub fn notification(&self) -> Option<(&Notification, NotifyWhen)> {
         match self {
             Change::Remind { notification } => Some((notification, NotifyWhen::Always)),
-            Change::ShowReading { notification, .. } | Change::Ringing { notification } => {
-                Some((notification, NotifyWhen::WindowHidden))
-            }
+            Change::ShowReading { notification, .. }
+            | Change::Ringing { notification }
+            | Change::Attention { notification } => Some((notification, NotifyWhen::WindowHidden)),
             _ => None,
         }
     }
 
     /// Whether the shell brings a hidden or minimised window forward: a
-    /// call rings, or a reading came in that the patient must see now. A
-    /// reminder only notifies (the patient opens Heima when ready).
+    /// call rings, a reading came in that the patient must see now, or the
+    /// app must restart. A reminder or a message only notifies (the
+    /// patient opens Heima when ready).
     pub fn brings_window_forward(&self) -> bool {
-        matches!(self, Change::Ringing { .. } | Change::ShowReading { .. })
+        matches!(self, Change::Ringing { .. } | Change::ShowReading { .. } | Change::RestartNeeded)
     }
 }
 
@@ -202,6 +207,8 @@ mod tests {
         let cases = [
             (Change::Ringing { notification: notification.clone() }, true),
             (Change::ShowReading { id: 1, notification: notification.clone() }, true),
+            (Change::RestartNeeded, true),
+            (Change::Attention { notification: notification.clone() }, false),
             (Change::Remind { notification }, false),
             (Change::Messages, false),
             (Change::PlanChanged, false),

@@ -48,8 +48,8 @@ pub struct AppConfig {
     pub demo_seen_after: Duration,
     /// Full screen without window controls (lent tablets).
     pub kiosk: bool,
-    /// The app starts when the user logs in.
-    pub starts_at_login: bool,
+    /// Whether the app starts when the user logs in.
+    pub start_at_login: super::StartAtLogin,
     /// The language and text size a new tablet starts with.
     pub default_locale: Option<crate::locale::Locale>,
     pub default_text_size: Option<crate::settings::TextSize>,
@@ -175,7 +175,7 @@ impl AppConfig {
                 }
             },
             kiosk: installation.kiosk,
-            starts_at_login: installation.starts_at_login,
+            start_at_login: installation.start_at_login,
             default_locale: installation.language,
             default_text_size: installation.text_size,
         }

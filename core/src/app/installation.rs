@@ -14,6 +14,7 @@
 
 use serde::Deserialize;
 
+use super::StartAtLogin;
 use crate::{
     error::{CoreError, ErrorCode},
     locale::Locale,
@@ -91,9 +92,9 @@ pub struct Installation {
     pub activation_endpoint: Option<String>,
     /// Full screen without window controls (lent tablets).
     pub kiosk: bool,
-    /// The app starts at login: the system-wide file's `autostart`, on by
-    /// default in kiosk.
-    pub starts_at_login: bool,
+    /// Whether the app starts at login: the system-wide file's
+    /// `autostart`, on by default in kiosk; otherwise the user's choice.
+    pub start_at_login: StartAtLogin,
     /// The language a new tablet starts in.
     pub language: Option<Locale>,
     /// The installation's nurse code as an Argon2id hash, for a service
@@ -195,7 +196,11 @@ impl Installation {
         let installation = Installation {
             activation_endpoint: merged.activation_endpoint,
             kiosk: merged.kiosk.unwrap_or(false),
-            starts_at_login: merged.autostart.unwrap_or(merged.kiosk.unwrap_or(false)),
+            start_at_login: match (merged.autostart, merged.kiosk) {
+                (Some(true), _) | (None, Some(true)) => StartAtLogin::Yes,
+                (Some(false), _) => StartAtLogin::No,
+                (None, _) => StartAtLogin::UsersChoice,
+            },
             language: merged.language.and_then(|t| Locale::from_tag(&t).ok()),
             nurse_code_hash: merged.nurse_code_hash,
             text_size: merged.text_size,
@@ -246,7 +251,7 @@ name = "Heimbas kommune"
             Installation {
                 activation_endpoint: Some("https://dho.heimbas.kommune.no/heima/activate".into()),
                 kiosk: true,
-                starts_at_login: true,
+                start_at_login: StartAtLogin::Yes,
                 language: Some(Locale::Nynorsk),
                 nurse_code_hash: None,
                 text_size: Some(TextSize::Large),
@@ -301,7 +306,7 @@ name = "Heimbas kommune"
             assert_eq!(installation.text_size, Some(TextSize::Largest), "a preference still counts");
             if files.len() == 2 {
                 assert!(installation.kiosk, "kiosk stays on");
-                assert!(installation.starts_at_login, "and so does its start at login");
+                assert_eq!(installation.start_at_login, StartAtLogin::Yes, "and so does its start at login");
                 assert_eq!(installation.trusted.len(), 1);
             }
         }
@@ -340,20 +345,23 @@ name = "Heimbas kommune"
     }
 
     /// The app starts at login when the system-wide file says so, and in
-    /// kiosk unless it says not to; otherwise it does not.
+    /// kiosk unless it says not to; a file that says nothing leaves the
+    /// user's own choice alone.
     #[test]
     fn the_app_starts_at_login_as_the_system_file_says_and_in_kiosk_by_default() {
         let cases = [
-            ("", false),
-            ("autostart = true\n", true),
-            ("kiosk = true\n", true),
-            ("kiosk = true\nautostart = false\n", false),
-            ("kiosk = false\nautostart = true\n", true),
+            ("", StartAtLogin::UsersChoice),
+            ("kiosk = false\n", StartAtLogin::UsersChoice),
+            ("autostart = true\n", StartAtLogin::Yes),
+            ("autostart = false\n", StartAtLogin::No),
+            ("kiosk = true\n", StartAtLogin::Yes),
+            ("kiosk = true\nautostart = false\n", StartAtLogin::No),
+            ("kiosk = false\nautostart = true\n", StartAtLogin::Yes),
         ];
         for (text, starts) in cases {
             let (installation, problems) = Installation::from_files(&[system(text)]);
             assert!(problems.is_empty(), "{problems:?}");
-            assert_eq!(installation.starts_at_login, starts, "{text:?}");
+            assert_eq!(installation.start_at_login, starts, "{text:?}");
         }
     }
 

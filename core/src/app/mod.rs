@@ -46,7 +46,7 @@ pub use loops::{DEVICE_ASK_EVERY, REMINDER_EVERY};
 pub use nurse::{FormFor, Recorders, DEMO_NURSE_CODE};
 pub use screens::{AnswersOutcome, EntryOutcome, Export, PlanView};
 pub use service::{EnrolmentToConfirm, ServiceStatus};
-pub use window::{Lockdown, WindowClose};
+pub use window::{Lockdown, StartAtLogin, WindowClose};
 
 use crate::{
     call::{demo_nurse::DemoNurse, media::CallMedia},

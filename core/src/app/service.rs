@@ -401,6 +401,14 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                         self.tell(change);
                     }
                 }
+                if download.plans_refused > 0 || download.messages_new > 0 {
+                    // Told on the desktop too when the window is hidden,
+                    // naming nothing of what came.
+                    let locale = self.settings().locale;
+                    let title = crate::locale::format(locale, "notify-service-title", &[]);
+                    let body = crate::locale::format(locale, "notify-service-body", &[]);
+                    self.tell(Change::Attention { notification: super::Notification { title, body } });
+                }
                 if download.plans_refused > 0 {
                     log::warn!("a plan from the service was refused; the plan in force still holds");
                 }

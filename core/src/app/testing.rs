@@ -368,7 +368,7 @@ impl TestApp {
             demo_ring: Duration::from_millis(100),
             demo_seen_after: crate::app::DEMO_SEEN_AFTER,
             kiosk: false,
-            starts_at_login: false,
+            start_at_login: crate::app::StartAtLogin::UsersChoice,
             default_locale: None,
             default_text_size: None,
         }

@@ -1,9 +1,10 @@
 //! The app outlives its window while a follow-up is active: closing the
 //! window (as a window manager's close button does) only hides it; the
 //! service's push (a changed plan) still reaches the app and its screen,
-//! a reminder that falls due still reaches the desktop's notification
-//! server (GNOME's notification-daemon on the test's session bus), and
-//! starting Heima again brings the window back. Enrolled with hfs behind
+//! a nurse's message and a reminder that falls due still reach the
+//! desktop's notification server (GNOME's notification-daemon on the
+//! test's session bus) without naming what they are about, and starting
+//! Heima again brings the window back. Enrolled with hfs behind
 //! the test gateway, on a test clock just before the plan's 07:30 task.
 //! The demo has nothing to go on with: closing its window ends it.
 
@@ -79,6 +80,27 @@ async fn a_hidden_window_still_gets_pushes_and_reminders_and_comes_back() {
     until_page(&app, "return !!document.getElementById('plan-changed')", Duration::from_secs(30), "the pushed plan")
         .await;
     assert!(!x11::window_shown(pid), "a changed plan does not pull the window up");
+
+    // A nurse's message: the desktop tells that the service has something
+    // (naming nothing of it), and the window stays where the patient left it.
+    let patient = format!("Patient/{}", service.patient_id);
+    let message = serde_json::json!({
+        "resourceType": "Communication", "status": "completed", "recipient": [{ "reference": patient }],
+        "subject": { "reference": patient }, "sent": "2027-05-13T05:28:00Z",
+        "payload": [{ "contentString": "Hei! Vi ringjer deg i ettermiddag." }]
+    });
+    direct.post("Communication", &message).await.unwrap();
+    let started = Instant::now();
+    while !notifications.asked().contains("Oppfølgingstjenesten har noe til deg") {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no notice of the message; asked: {}",
+            notifications.asked()
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    assert!(!notifications.asked().contains("ringjer deg"), "the message itself is not on the desktop");
+    assert!(!x11::window_shown(pid), "a message does not pull the window up");
 
     // The 07:30 task falls due: its reminder reaches the notification
     // server while the window is hidden.

@@ -1,11 +1,14 @@
 //! HTTPS for the trust tests: a private certificate authority made for
-//! the test (rcgen), a server certificate it signs, and a TLS front
+//! the test (rcgen), limited to loopback names, a server certificate it signs, and a TLS front
 //! (tokio-rustls) that terminates HTTPS on loopback and forwards plain
 //! HTTP to a test server behind it.
 
 use std::{path::PathBuf, sync::Arc};
 
-use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
+use rcgen::{
+    BasicConstraints, CertificateParams, CertifiedIssuer, CidrSubnet, DnType, GeneralSubtree, IsCa, KeyPair,
+    NameConstraints,
+};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::{io::AsyncWriteExt, net::TcpListener};
 use tokio_rustls::TlsAcceptor;
@@ -29,6 +32,16 @@ impl TestPki {
         let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
         ca_params.distinguished_name.push(DnType::CommonName, "Heima test CA");
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        // It may vouch for loopback only: a machine that trusts it (the
+        // package test puts it in the system's store for a while) trusts
+        // nothing else because of it.
+        ca_params.name_constraints = Some(NameConstraints {
+            permitted_subtrees: vec![
+                GeneralSubtree::DnsName("localhost".into()),
+                GeneralSubtree::IpAddress(CidrSubnet::V4([127, 0, 0, 1], [255, 255, 255, 255])),
+            ],
+            excluded_subtrees: vec![],
+        });
         let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
         let server_key = KeyPair::generate().unwrap();
         let mut params = CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()]).unwrap();

@@ -2,7 +2,8 @@
 //! everything that breaks its rule, so one run shows all of it: the core's
 //! modules import in no cycle and its leaves only what they may; every file
 //! says what it is at its top and ARCHITECTURE.md stays a short map; the
-//! command lists agree; every test a document names exists.
+//! command lists agree; every test a document names exists; the version
+//! is one.
 
 use std::{collections::BTreeSet, fs};
 
@@ -369,4 +370,21 @@ fn the_uis_javascript_has_no_words_of_its_own() {
         }
     }
     assert!(wrong.is_empty(), "words in the UI's code instead of locales/:\n{}", wrong.join("\n"));
+}
+
+/// The version a build says it is (Cargo's, sent as the User-Agent and the
+/// gateway Device's version), the one the bundler puts on the packages,
+/// and the newest release in the AppStream metainfo are one.
+#[test]
+fn the_version_is_the_same_everywhere() {
+    let first_quoted = |text: &str, after: &str| -> String {
+        let rest = &text[text.find(after).unwrap_or_else(|| panic!("{after} not found")) + after.len()..];
+        rest.split('"').nth(1).unwrap_or_default().to_string()
+    };
+    let cargo = read("Cargo.toml");
+    let workspace = first_quoted(&cargo[cargo.find("[workspace.package]").unwrap()..], "version =");
+    let bundler = first_quoted(&read("src-tauri/tauri.conf.json"), "\"version\":");
+    let metainfo = first_quoted(&read("packaging/linux/no.heima.patient.metainfo.xml"), "<release version=");
+    assert!(!workspace.is_empty(), "the workspace's version was read");
+    assert_eq!((bundler.as_str(), metainfo.as_str()), (workspace.as_str(), workspace.as_str()));
 }
