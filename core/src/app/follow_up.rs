@@ -406,7 +406,11 @@ mod tests {
         t.app.nurse_unlock("9753").unwrap();
         let enrolled = t.app.follow_up().unwrap();
         let ended = t.app.end_follow_up(EndWith::GivingUpUnsent).await.unwrap();
-        assert_eq!(ended.given_up.total(), 1, "the message that could not be sent");
+        assert_eq!(
+            (ended.given_up.messages, ended.given_up.other),
+            (1, 1),
+            "the message that could not be sent, and the app's gateway Device"
+        );
         assert_eq!(t.app.mode(), Mode::Ended);
         assert_eq!(t.app.today().unwrap_err().code, "store-failed", "no store after the end");
         assert_eq!(t.app.sync_status().last_success, None);

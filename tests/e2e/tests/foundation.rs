@@ -151,7 +151,7 @@ async fn webview_may_call_only_the_apps_own_commands_and_no_inline_script() {
     let own = app.client.execute_async(&call("bluetooth_status"), vec![]).await.unwrap();
     assert_eq!(own, "allowed");
     // ... a core plugin command that no capability grants does not.
-    for command in ["plugin:app|version", "plugin:window|close", "plugin:event|listen"] {
+    for command in ["plugin:app|version", "plugin:window|close", "plugin:event|listen", "plugin:autostart|disable"] {
         let answer = app.client.execute_async(&call(command), vec![]).await.unwrap();
         let answer = answer.as_str().unwrap().to_string();
         assert!(answer.starts_with("refused"), "{command}: {answer}");
