@@ -84,6 +84,26 @@ impl SessionBus {
     }
 }
 
+impl SessionBus {
+    /// Waits until `name` has an owner on this bus (`what`, for the message).
+    fn wait_for_name(&self, name: &str, what: &str) {
+        let started = Instant::now();
+        loop {
+            let out = Command::new("dbus-send")
+                .args(["--session", "--dest=org.freedesktop.DBus", "--print-reply", "/org/freedesktop/DBus"])
+                .args(["org.freedesktop.DBus.NameHasOwner", &format!("string:{name}")])
+                .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+                .output()
+                .expect("dbus-send");
+            if String::from_utf8_lossy(&out.stdout).contains("boolean true") {
+                return;
+            }
+            assert!(started.elapsed() < WAIT, "{what} did not come up");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
 impl Drop for SessionBus {
     fn drop(&mut self) {
         let _ = self.daemon.kill();
@@ -147,22 +167,8 @@ impl SecretService {
         stdin.write_all(Self::PASSWORD.as_bytes()).unwrap();
         drop(stdin);
         let service = SecretService { daemon, bus: bus.address.clone(), runtime };
-        let started = Instant::now();
-        while !service.on_the_bus() {
-            assert!(started.elapsed() < WAIT, "the Secret Service did not come up");
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        bus.wait_for_name("org.freedesktop.secrets", "the Secret Service");
         service
-    }
-
-    fn on_the_bus(&self) -> bool {
-        let out = Command::new("dbus-send")
-            .args(["--session", "--dest=org.freedesktop.DBus", "--print-reply", "/org/freedesktop/DBus"])
-            .args(["org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets"])
-            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
-            .output()
-            .expect("dbus-send");
-        String::from_utf8_lossy(&out.stdout).contains("boolean true")
     }
 
     /// Whether its default collection holds at least one item.
@@ -252,20 +258,8 @@ impl NotificationServer {
             }
         });
         let server = NotificationServer { daemon, monitor, seen };
-        let started = Instant::now();
-        loop {
-            let out = Command::new("dbus-send")
-                .args(["--session", "--dest=org.freedesktop.DBus", "--print-reply", "/org/freedesktop/DBus"])
-                .args(["org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.Notifications"])
-                .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-                .output()
-                .expect("dbus-send");
-            if String::from_utf8_lossy(&out.stdout).contains("boolean true") {
-                return server;
-            }
-            assert!(started.elapsed() < WAIT, "the notification server did not come up");
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        bus.wait_for_name("org.freedesktop.Notifications", "the notification server");
+        server
     }
 
     /// Everything the app has asked to show so far (each call's strings).
