@@ -401,9 +401,10 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                         self.tell(change);
                     }
                 }
-                if download.plans_refused > 0 || download.messages_new > 0 {
+                if download.refused_plan_new || download.messages_new > 0 {
                     // Told on the desktop too when the window is hidden,
-                    // naming nothing of what came.
+                    // naming nothing of what came; a refused plan once (it
+                    // is asked for again each round until it reads).
                     let locale = self.settings().locale;
                     let title = crate::locale::format(locale, "notify-service-title", &[]);
                     let body = crate::locale::format(locale, "notify-service-body", &[]);
