@@ -118,6 +118,17 @@ ensure_supply_chain_tools() {
   ensure_cargo_tool cargo-cyclonedx cargo-cyclonedx 0.5.9
 }
 
+# The Windows step's tools (scripts/windows-test.sh): the Rust target, the
+# MinGW-w64 cross compiler (SQLCipher and OpenSSL are C) and Wine to run
+# the tests.
+ensure_windows_tools() {
+  ensure_apt gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 wine64
+  if command -v rustup >/dev/null 2>&1 && ! rustup target list --installed | grep -qx x86_64-pc-windows-gnu; then
+    echo "setup: adding the x86_64-pc-windows-gnu target" >&2
+    rustup target add x86_64-pc-windows-gnu
+  fi
+}
+
 # The package test's tools: the Tauri CLI (its prebuilt binary from the npm
 # registry, pinned by tests/package/package-lock.json; no 10-minute build)
 # and what installs and opens a desktop entry's scheme.

@@ -1,8 +1,9 @@
-//! The one way Heima replaces a small file (settings, the enrolment beside a
-//! key file, a key file, the store's key fingerprint): write a temporary
-//! file beside it (owner-only for secrets), fsync it, rename it over the old
-//! one, fsync the folder. A crash leaves the old file or the new one, never
-//! half of either, and a confirmed write survives a power cut. Reading such
+//! The one way Heima replaces a small file (settings, a key file, the
+//! store's key fingerprint, the nurse code's hash): write a temporary file
+//! beside it (owner-only for secrets), fsync it, rename it over the old
+//! one, fsync the folder (on Unix; Windows journals the rename). A crash
+//! leaves the old file or the new one, never half of either, and a
+//! confirmed write survives a power cut. Reading such
 //! a file back, and keeping the data folder private, are here too: with the
 //! store and the ending, the only places the core touches files.
 
@@ -34,13 +35,30 @@ pub fn write(path: &Path, bytes: &[u8], access: Access) -> io::Result<()> {
     if access == Access::OwnerOnly {
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     }
+    // Elsewhere the folder's own permissions decide: Windows' local app
+    // data is the user's alone (its ACL is inherited by every file).
+    #[cfg(not(unix))]
+    let _ = access;
     let mut file = options.open(&tmp)?;
     file.write_all(bytes)?;
     file.sync_all()?;
     drop(file);
     fs::rename(&tmp, path)?;
-    // The rename itself is durable only once the folder is synced.
-    fs::File::open(dir)?.sync_all()
+    sync_folder(dir)
+}
+
+/// Makes a rename in `dir` durable. On Unix that is an fsync of the folder
+/// itself. Windows cannot open a folder as a file (and refuses to flush
+/// one); NTFS journals the rename as part of its metadata, so there is
+/// nothing more to do.
+fn sync_folder(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    return fs::File::open(dir)?.sync_all();
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
 }
 
 /// A small file written here before, read whole; `None` when it is not
@@ -52,8 +70,12 @@ pub fn read(path: &Path) -> Option<Vec<u8>> {
 /// Makes the data folder private to the user: the folder (and any below
 /// it) mode 0700, every file 0600 — the database, its WAL, the settings
 /// (they name the service), quarantined copies. Checked at every start, so
-/// files from an older version or a careless copy are mended too.
+/// files from an older version or a careless copy are mended too. On
+/// Windows the local app data folder is already the user's alone (its ACL,
+/// inherited by what is made in it), and there is nothing to mend.
 pub fn keep_private(data_dir: &Path) {
+    #[cfg(not(unix))]
+    let _ = data_dir;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

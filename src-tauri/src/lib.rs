@@ -45,13 +45,15 @@ use tauri::Manager;
 /// The app's state: the core's app with the OS platform and GStreamer media.
 pub type AppState = App<platform::OsPlatform, Gstreamer>;
 
-/// The data folder: `HEIMA_DATA_DIR`, else the platform's folder for the
-/// app's identifier.
+/// The data folder: `HEIMA_DATA_DIR`, else the platform's local (never
+/// roaming) folder for the app's identifier: a patient's database stays on
+/// this tablet, not in a Windows profile copied to other machines. On Linux
+/// and macOS local and roaming are the same folder.
 fn data_dir(app: &tauri::App) -> Result<PathBuf, Box<dyn std::error::Error>> {
     if let Some(dir) = shell_variable(ShellVariable::DataDir) {
         return Ok(PathBuf::from(dir));
     }
-    Ok(app.path().app_data_dir()?)
+    Ok(app.path().app_local_data_dir()?)
 }
 
 /// Moves the old identifier's data folder to the new one, before the
@@ -61,7 +63,7 @@ fn data_dir(app: &tauri::App) -> Result<PathBuf, Box<dyn std::error::Error>> {
 fn move_from_old_identifier() -> Vec<(log::Level, String)> {
     let mut said = vec![];
     if shell_variable(ShellVariable::DataDir).is_none() {
-        if let Some(platform_data) = dirs::data_dir() {
+        if let Some(platform_data) = dirs::data_local_dir() {
             let (old, new) = (platform_data.join(identity::OLD_IDENTIFIER), platform_data.join(identity::IDENTIFIER));
             match identity::move_data_folder(&old, &new) {
                 Ok(identity::FolderMove::Moved) => {

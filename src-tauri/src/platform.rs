@@ -1,11 +1,14 @@
-//! The operating system, as the core's [`Platform`] sees it. Secrets (the
-//! store key, and the enrolment with its OAuth tokens and the nurse code's
-//! hash) live in the OS keyring (Secret Service on Linux), created on first
-//! use and removed again when the follow-up ends. Tests (debug builds only)
-//! name a key file with `HEIMA_KEY_FILE` instead (a key file others may read
-//! is refused); the enrolment then sits next to it in `<key
-//! file>.service.json`, both mode 0600. Nothing falls back to a file
-//! silently: only demo mode may, and the core decides that. Settings go to
+//! The operating system, as the core's [`Platform`] sees it. The one
+//! secret, the store key, lives in the OS keyring (Secret Service on Linux,
+//! Credential Manager on Windows), created on first use and removed again
+//! when the follow-up ends; the enrolment with its tokens lives in the
+//! encrypted store. Earlier versions kept the enrolment in the keyring too
+//! (too big for Credential Manager's 2,560 bytes): that copy is read once,
+//! for the core to move, and then removed. Tests (debug builds only) name a
+//! key file with `HEIMA_KEY_FILE` instead (a key file others may read is
+//! refused; mode 0600); an earlier version's enrolment sat next to it in
+//! `<key file>.service.json`. Nothing falls back to a file silently: only
+//! demo mode may, and the core decides that. Settings go to
 //! `settings.json` (`settings_file.rs`); randomness comes from the OS.
 
 use std::{
@@ -56,7 +59,8 @@ pub struct OsPlatform {
     pub data_dir: PathBuf,
 }
 
-/// A secret in the keyring.
+/// A secret in the keyring: the store key, and the enrolment an earlier
+/// version kept there (only read, to be moved, and removed).
 #[derive(Debug, Clone, Copy)]
 enum Secret {
     StoreKey,
@@ -174,7 +178,10 @@ fn new_key() -> Result<StoreKey, SecretError> {
 }
 
 /// A key file others may read is refused: the key is not a secret any more.
+/// (On Unix by its mode; elsewhere the folder's ACL decides, unchecked.)
 fn check_private(path: &Path) -> Result<(), SecretError> {
+    #[cfg(not(unix))]
+    let _ = path;
     #[cfg(unix)]
     if let Ok(meta) = fs::metadata(path) {
         use std::os::unix::fs::PermissionsExt;
@@ -224,21 +231,12 @@ impl Platform for OsPlatform {
     fn store_key_in_file(&self, path: &Path) -> Result<StoreKey, SecretError> {
         key_from_file(path)
     }
-    fn load_enrolment(&self) -> Result<Option<Enrolment>, SecretError> {
+    fn old_enrolment(&self) -> Result<Option<Enrolment>, SecretError> {
         let text = match key_file() {
             Some(key_file) => read_file(&enrolment_file(&key_file))?,
             None => read_keyring(Secret::Enrolment)?,
         };
         text.map(|t| serde_json::from_str(&t).map_err(secret_error)).transpose()
-    }
-    fn save_enrolment(&self, enrolment: &Enrolment) -> Result<(), SecretError> {
-        let text = serde_json::to_string(enrolment).map_err(secret_error)?;
-        match key_file() {
-            Some(key_file) => {
-                atomic_file::write(&enrolment_file(&key_file), text.as_bytes(), Access::OwnerOnly).map_err(secret_error)
-            }
-            None => keyring_entry(Secret::Enrolment)?.set_password(&text).map_err(secret_error),
-        }
     }
     fn forget_store_key(&self) -> Result<(), SecretError> {
         match key_file() {
@@ -246,7 +244,7 @@ impl Platform for OsPlatform {
             None => delete_keyring(Secret::StoreKey),
         }
     }
-    fn forget_enrolment(&self) -> Result<(), SecretError> {
+    fn forget_old_enrolment(&self) -> Result<(), SecretError> {
         match key_file() {
             Some(key_file) => delete_file(&enrolment_file(&key_file)),
             None => delete_keyring(Secret::Enrolment),

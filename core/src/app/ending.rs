@@ -228,7 +228,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
     /// Removes every secret and file of the app: the follow-up taken away
     /// and dropped, the store key first, then the databases with their WAL
-    /// and key checks, the enrolment, then everything else in the data
+    /// and key checks (the enrolment in it), any old copy of the enrolment
+    /// in the keyring, then everything else in the data
     /// folder (settings, quarantine, logs, the nurse guesses). The app
     /// then shows the goodbye. Returns what its store still held unsent
     /// when it was closed.
@@ -258,7 +259,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         for file in [StoreFile::Real, StoreFile::Demo] {
             failures.extend(remove_database(&file.path(dir)));
         }
-        if let Err(error) = self.platform.forget_enrolment() {
+        // The enrolment went with the database; a copy an earlier
+        // version left in the keyring goes too.
+        if let Err(error) = self.platform.forget_old_enrolment() {
             failures.push(format!("enrolment: {error}"));
         }
         // While the real database is still there (it could not be
@@ -438,7 +441,7 @@ mod tests {
         let (patient_b, qr_b) = patient(&hfs, &server, "02028054321", 2).await;
 
         enrol(&t, &qr_a, "583920").await;
-        let a = t.platform().enrolment().unwrap();
+        let a = t.kept_enrolment().unwrap();
         assert_eq!(a.national_id.as_deref(), Some("urn:oid:2.16.578.1.12.4.1.4.1|01017012345"));
         for grams in [80_100, 80_200, 80_300] {
             weigh(&t, grams);
@@ -446,7 +449,7 @@ mod tests {
         t.app.send_message("Hei fra A").unwrap();
         // B's code while A is enrolled: refused before anything is kept.
         assert_eq!(t.app.enrol_with_code(&qr_b).await.unwrap_err().code, "enrol-other-person");
-        assert_eq!(t.platform().enrolment().unwrap().patient, patient_a, "A's enrolment stays");
+        assert_eq!(t.kept_enrolment().unwrap().patient, patient_a, "A's enrolment stays");
         // That code is used up (single use); the service gives a new one.
         let fresh = crate::enrolment::new_code(&[9; 11]);
         let b_id = patient_b.trim_start_matches("Patient/").to_string();
@@ -472,7 +475,7 @@ mod tests {
         let refused = crate::sync::enrol::refresh(&a, T, jiff::Timestamp::now()).await.unwrap_err();
         assert_eq!(refused.code(), "sync-revoked");
         // Nothing is left on the tablet.
-        assert!(t.platform().enrolment().is_none());
+        assert!(t.kept_enrolment().is_none());
         assert!(t.platform().load_store_key().unwrap().is_none(), "the store key is gone");
         assert_eq!(std::fs::read_dir(t.data_dir()).unwrap().count(), 0, "the data folder is empty");
 
@@ -493,8 +496,9 @@ mod tests {
     /// says what waits; the nurse's explicit give-up ends it anyway.
     #[tokio::test(flavor = "multi_thread")]
     async fn unsent_items_are_given_up_only_on_the_nurses_word() {
-        let t = TestApp::enrolled_at("http://127.0.0.1:9/fhir");
-        let t = t.restart_with(|c| c.nurse_code = Some("9753".into()));
+        // The first start's app is dropped with its connection (Windows
+        // removes no open file).
+        let t = TestApp::enrolled_at("http://127.0.0.1:9/fhir").restart_with(|c| c.nurse_code = Some("9753".into()));
         t.app.nurse_unlock("9753").unwrap();
         weigh(&t, 64_000);
         let refused = t.app.end_follow_up(EndWith::SendingFirst).await.unwrap_err();

@@ -1,8 +1,11 @@
 //! One follow-up: what lives while this tablet follows its patient along
 //! one route — the in-process demo service, or a real follow-up service —
 //! and nothing longer. Its store, the real store's key and the enrolment
-//! (each read from the keyring once, the enrolment written through), the
+//! (each read once, the enrolment written through to the store), the
 //! plan in force (parsed once per version), what sync and push are doing.
+//! The enrolment (addresses, tokens, the nurse code's hash) lives in the
+//! encrypted store; only the store's key is in the OS keyring. An enrolment
+//! an earlier version left in the keyring is moved into the store once.
 //! [`super::App`] holds at most one: starting opens one, an enrolment
 //! replaces it with a new one (nothing of the old one's caches survives),
 //! and ending the follow-up takes it away and drops it. Whether the app is
@@ -26,6 +29,14 @@ use crate::{
 
 /// Store setting that remembers a revoked enrolment across restarts.
 pub const REVOKED_SETTING: &str = "sync.revoked";
+
+/// Store setting holding the enrolment as JSON (inside the encrypted
+/// store, like the patient's data it opens).
+pub const ENROLMENT_SETTING: &str = "service.enrolment";
+
+/// Store setting saying the copy an earlier version kept in the OS keyring
+/// is gone ("true"); until then each start tries to remove it again.
+const OLD_ENROLMENT_GONE_SETTING: &str = "service.enrolment.old-copy-removed";
 
 /// What sync is doing, for the UI.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -76,7 +87,7 @@ pub(super) struct ServiceRoute {
     /// The store's key is gone and the database is kept untouched
     /// ([`Mode::Recovery`]).
     key_missing: bool,
-    /// The enrolment as the keyring holds it (`None`: not read yet).
+    /// The enrolment as the store holds it (`None`: not read yet).
     enrolment: Mutex<Option<Option<Enrolment>>>,
 }
 
@@ -148,7 +159,7 @@ impl FollowUp {
 
     /// A new enrolment's follow-up: the real store opened (its first open
     /// in this run, with the start-up check) and the person in it checked
-    /// and kept, the enrolment saved to the keyring.
+    /// and kept, the enrolment saved in it.
     pub fn enrolled(
         platform: &impl Platform,
         data_dir: &Path,
@@ -159,7 +170,7 @@ impl FollowUp {
         let mut store = Store::open(&StoreFile::Real.path(data_dir), &key, now)?.store;
         crate::atomic_file::keep_private(data_dir);
         store.begin_service(&enrolment.service_patient(), now)?;
-        platform.save_enrolment(enrolment)?;
+        save_enrolment(&store, enrolment)?;
         let route =
             ServiceRoute { key: Some(key), key_missing: false, enrolment: Mutex::new(Some(Some(enrolment.clone()))) };
         Ok(FollowUp::new(Route::Service(Box::new(route)), Some(store)))
@@ -222,36 +233,47 @@ impl FollowUp {
         Ok(Some(plan))
     }
 
-    /// The enrolment: read from the keyring the first time, kept after
-    /// that (changes go through [`FollowUp::keep_enrolment`]); the demo
-    /// has none.
+    /// The enrolment: read from the store the first time, kept after that
+    /// (changes go through [`FollowUp::keep_enrolment`]); the demo has
+    /// none. A copy an earlier version kept in the OS keyring is moved
+    /// into the store at the first read (and removed from the keyring once
+    /// the store holds it). Without an open store (recovery) the keyring's
+    /// old copy, if any, is read as it is.
     pub fn enrolment(&self, platform: &impl Platform) -> Result<Option<Enrolment>, SecretError> {
         let Route::Service(service) = &self.route else { return Ok(None) };
         let mut kept = service.enrolment.lock().unwrap();
         if let Some(enrolment) = kept.as_ref() {
             return Ok(enrolment.clone());
         }
-        let read = platform.load_enrolment()?;
+        let read = {
+            let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+            match store.as_ref() {
+                Some(store) => enrolment_in_store(platform, store)?,
+                None => platform.old_enrolment()?,
+            }
+        };
         *kept = Some(read.clone());
         Ok(read)
     }
 
     /// Keeps a changed enrolment (refreshed tokens) in memory at once, so
-    /// the next use takes the newest even when the keyring cannot be
-    /// written, then saves it to the keyring (a failure comes back to be
-    /// told). Once closed, the keyring is not written (it holds the next
+    /// the next use takes the newest even when the store cannot be
+    /// written, then saves it in the store (a failure comes back to be
+    /// told). Once closed, the store is not written (it holds the next
     /// follow-up's enrolment, or none after the end); the newest tokens are
     /// still kept in memory, so the end revokes the ones the service holds,
     /// and the caller revokes them at once (`Closed`): they may have come
     /// after the end's revocation.
-    pub fn keep_enrolment(&self, platform: &impl Platform, enrolment: &Enrolment) -> Result<TokensKept, SecretError> {
+    pub fn keep_enrolment(&self, enrolment: &Enrolment) -> Result<TokensKept, SecretError> {
         let Route::Service(service) = &self.route else { return Ok(TokensKept::Saved) };
         let closed = self.closed.lock().unwrap_or_else(|e| e.into_inner());
         *service.enrolment.lock().unwrap() = Some(Some(enrolment.clone()));
         if *closed {
             return Ok(TokensKept::Closed);
         }
-        platform.save_enrolment(enrolment)?;
+        let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        let store = store.as_ref().ok_or_else(|| SecretError { detail: "no store to keep the tokens in".into() })?;
+        save_enrolment(store, enrolment)?;
         Ok(TokensKept::Saved)
     }
 
@@ -316,6 +338,39 @@ fn store_key(platform: &impl Platform, data_dir: &Path, file: StoreFile) -> Resu
 }
 
 /// Opens a store file; problems become notices.
+/// Writes the enrolment into the store (replacing any).
+fn save_enrolment(store: &Store, enrolment: &Enrolment) -> Result<(), SecretError> {
+    let json = serde_json::to_string(enrolment).map_err(|e| SecretError { detail: e.to_string() })?;
+    store.set_setting(ENROLMENT_SETTING, &json).map_err(|e| SecretError { detail: format!("store: {e}") })
+}
+
+/// The enrolment the store holds; one an earlier version left in the OS
+/// keyring moves into the store first, and the keyring's copy is removed
+/// once the store has it (tried again at each start until it is gone).
+fn enrolment_in_store(platform: &impl Platform, store: &Store) -> Result<Option<Enrolment>, SecretError> {
+    let store_error = |e: StoreError| SecretError { detail: format!("store: {e}") };
+    let saved = match store.setting(ENROLMENT_SETTING).map_err(store_error)? {
+        Some(json) => Some(
+            serde_json::from_str::<Enrolment>(&json)
+                .map_err(|e| SecretError { detail: format!("the stored enrolment does not read: {e}") })?,
+        ),
+        None => platform.old_enrolment()?.inspect(|old| {
+            if let Err(error) = save_enrolment(store, old) {
+                log::warn!("the enrolment was not moved into the store: {error}");
+            }
+        }),
+    };
+    let in_store = store.setting(ENROLMENT_SETTING).map_err(store_error)?.is_some();
+    let old_gone = store.setting(OLD_ENROLMENT_GONE_SETTING).map_err(store_error)?.is_some_and(|v| v == "true");
+    if in_store && !old_gone {
+        match platform.forget_old_enrolment() {
+            Ok(()) => store.set_setting(OLD_ENROLMENT_GONE_SETTING, "true").map_err(store_error)?,
+            Err(error) => log::warn!("the keyring's old copy of the enrolment stays for now: {error}"),
+        }
+    }
+    Ok(saved)
+}
+
 fn open_store(
     platform: &impl Platform,
     data_dir: &Path,
@@ -372,6 +427,34 @@ mod tests {
         assert_eq!(demo.app.mode(), Mode::Demo);
     }
 
+    /// An earlier version kept the enrolment (tokens, the nurse code's
+    /// hash) in the keyring, where Windows' Credential Manager has no room
+    /// for it: the first read moves it into the encrypted store, and the
+    /// keyring's copy is removed (tried again at each start while the
+    /// keyring refuses). After that the keyring is never asked for it.
+    #[tokio::test]
+    async fn an_enrolment_in_the_keyring_moves_into_the_store_once() {
+        let t = TestApp::enrolled();
+        let old = t.platform().enrolment().expect("an earlier version's copy");
+        t.platform().stick_old_enrolment(true);
+        assert_eq!(t.app.enrolment().unwrap(), Some(old.clone()));
+        assert_eq!(t.kept_enrolment(), Some(old.clone()), "moved into the store");
+        assert_eq!(t.platform().enrolment(), Some(old.clone()), "the keyring refused to let it go");
+
+        let t = t.restart();
+        t.platform().stick_old_enrolment(false);
+        assert_eq!(t.app.enrolment().unwrap(), Some(old.clone()));
+        assert_eq!(t.platform().enrolment(), None, "removed at the next start");
+
+        // Even an old copy coming back (a restored keyring) is not read.
+        t.platform().keep_old_enrolment(&TestApp::enrolment("https://fhir.other.example/r4"));
+        let t = t.restart();
+        let reads = t.platform().old_enrolment_reads();
+        assert_eq!(t.app.enrolment().unwrap(), Some(old), "the store's");
+        assert_eq!(t.platform().old_enrolment_reads(), reads, "the keyring is not asked");
+        assert_eq!(t.app.mode(), Mode::Enrolled);
+    }
+
     /// One run of the app, one follow-up after another: the demo, an
     /// enrolment that replaces it (nothing of the demo's store, plan or
     /// late replies reaches the real one), the end (the follow-up dropped,
@@ -390,7 +473,8 @@ mod tests {
         let enrolment = TestApp::enrolment("https://127.0.0.1:9/r4");
         t.app.finish_enrolment(&enrolment).unwrap();
         assert_eq!(t.app.mode(), Mode::Enrolled);
-        assert_eq!(t.platform().enrolment(), Some(enrolment.clone()), "written through to the keyring");
+        assert_eq!(t.kept_enrolment(), Some(enrolment.clone()), "written through to the store");
+        assert_eq!(t.platform().enrolment(), None, "nothing in the keyring");
         assert!(t.app.today().unwrap().is_none(), "no plan: the demo's is not carried over");
         tokio::time::sleep(Duration::from_secs(10)).await;
         assert!(t.app.messages().unwrap().is_empty(), "neither the demo's message nor its late reply");
@@ -414,10 +498,11 @@ mod tests {
         assert_eq!(t.app.mode(), Mode::Ended);
         assert_eq!(t.app.today().unwrap_err().code, "store-failed", "no store after the end");
         assert_eq!(t.app.sync_status().last_success, None);
-        assert!(t.platform().enrolment().is_none());
+        assert!(t.kept_enrolment().is_none());
         // A round still under way when it ended cannot put its tokens back.
-        enrolled.keep_enrolment(t.platform(), &enrolment).unwrap();
-        assert!(t.platform().enrolment().is_none(), "an ended follow-up writes no secret");
+        enrolled.keep_enrolment(&enrolment).unwrap();
+        assert!(t.kept_enrolment().is_none(), "an ended follow-up writes no secret");
+        assert!(t.platform().enrolment().is_none());
         drop(enrolled);
         assert_eq!(std::fs::read_dir(t.data_dir()).unwrap().count(), 0, "nothing left");
         t.app.sync_round().await;

@@ -90,16 +90,18 @@ pub trait Platform: Send + Sync + 'static {
     fn create_store_key(&self) -> Result<StoreKey, SecretError>;
     /// A key kept in a file, created on first use (demo mode without a keyring).
     fn store_key_in_file(&self, path: &Path) -> Result<StoreKey, SecretError>;
-    /// The saved enrolment with the follow-up service, if any.
-    fn load_enrolment(&self) -> Result<Option<Enrolment>, SecretError>;
-    /// Saves (replaces) the enrolment.
-    fn save_enrolment(&self, enrolment: &Enrolment) -> Result<(), SecretError>;
+    /// The enrolment where earlier versions kept it (the OS keyring,
+    /// or the file beside a named key file), if it is still there. Today
+    /// the enrolment lives in the encrypted store (its tokens and the nurse
+    /// code's hash are too big for some OS stores, and one secret there is
+    /// enough); the follow-up moves an old copy into the store once.
+    fn old_enrolment(&self) -> Result<Option<Enrolment>, SecretError>;
     /// Removes the store key (ending the follow-up: the key goes first, so
     /// whatever of the database might be left can never be read).
     fn forget_store_key(&self) -> Result<(), SecretError>;
-    /// Removes the enrolment (tokens, nurse code hash) and any other
-    /// secret the app keeps.
-    fn forget_enrolment(&self) -> Result<(), SecretError>;
+    /// Removes the enrolment where earlier versions kept it
+    /// ([`Platform::old_enrolment`]), if it is there.
+    fn forget_old_enrolment(&self) -> Result<(), SecretError>;
     /// A store key still kept where an earlier version of the app kept it
     /// (its old identifier's keyring entry, not moved: the keyring was
     /// locked at the start that should have moved it, or both identifiers

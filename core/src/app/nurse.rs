@@ -470,10 +470,7 @@ mod tests {
     use jiff::SignedDuration;
 
     use crate::{
-        app::{
-            testing::{TestApp, TestClock},
-            Platform,
-        },
+        app::testing::{TestApp, TestClock},
         store::readings::EnteredBy,
     };
 
@@ -659,8 +656,9 @@ mod tests {
         assert_eq!(t.app.nurse_unlock("2468").unwrap_err().code, "nurse-wrong-code");
         assert_eq!(t.app.nurse_unlock("9753").unwrap_err().code, "nurse-wrong-code");
         assert!(t.app.nurse_unlock(" 583920 ").unwrap());
-        let kept = serde_json::to_string(&t.platform().load_enrolment().unwrap().unwrap()).unwrap();
+        let kept = serde_json::to_string(&t.kept_enrolment().unwrap()).unwrap();
         assert!(kept.contains("$argon2id$") && !kept.contains("583920"), "{kept}");
+        assert!(t.platform().enrolment().is_none(), "moved out of the keyring");
     }
 
     #[tokio::test]
@@ -730,7 +728,7 @@ mod tests {
         assert_eq!(t.app.nurse_unlock("2468").unwrap_err().code, "nurse-wrong-code");
         assert!(t.app.nurse_unlock("864200").unwrap());
         let t = TestApp::enrolled().restart_with(|c| c.installation_nurse_code_hash = installation.clone());
-        assert!(t.platform().enrolment().unwrap().nurse_code_hash.is_none(), "the service issued none");
+        assert!(t.app.enrolment().unwrap().unwrap().nurse_code_hash.is_none(), "the service issued none");
         assert!(t.app.nurse_unlock("864200").unwrap());
         drop(t.app.take_store_for_tests());
         t.platform().forget_store_key();

@@ -365,7 +365,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let now = move || clock.now();
         // New tokens are kept the moment they come (a rotated refresh
         // token is single-use), whatever the round does after.
-        let mut keep_tokens = |refreshed: &Enrolment| match follow_up.keep_enrolment(&self.platform, refreshed) {
+        let mut keep_tokens = |refreshed: &Enrolment| match follow_up.keep_enrolment(refreshed) {
             Ok(TokensKept::Saved) => {}
             Ok(TokensKept::Closed) => self.revoke_unkept(refreshed.clone()),
             Err(error) => log::error!("refreshed tokens not saved: {error}"),
@@ -470,7 +470,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let Ok(Some(enrolment)) = follow_up.enrolment(&self.platform) else { return false };
         match enrol::refresh(&enrolment, NETWORK_TIMEOUT, now).await {
             Ok(refreshed) => {
-                match follow_up.keep_enrolment(&self.platform, &refreshed) {
+                match follow_up.keep_enrolment(&refreshed) {
                     Ok(TokensKept::Saved) => {}
                     Ok(TokensKept::Closed) => {
                         self.revoke_unkept(refreshed);
@@ -546,7 +546,7 @@ mod tests {
         assert_eq!(t.app.mode(), Mode::Enrolled);
         assert!(t.app.settings().service.is_some());
         assert!(t.platform().saved_settings().unwrap().service.is_some(), "the settings were saved");
-        assert_eq!(t.platform().enrolment().unwrap().fhir_base, "https://fhir.example.no/r4");
+        assert_eq!(t.kept_enrolment().unwrap().fhir_base, "https://fhir.example.no/r4");
         let status = t.app.service_status();
         assert_eq!(status.mode, Mode::Enrolled);
         assert_eq!(status.service_name.as_deref(), Some("Testkommunen"));
@@ -567,8 +567,8 @@ mod tests {
         let t = t.restart();
         assert!(!t.app.service_status().privacy_unread, "remembered");
         // A hand-over: the notice names another service, and is asked for again.
-        crate::app::Platform::save_enrolment(t.platform(), &TestApp::enrolment("https://fhir.other.example/r4"))
-            .unwrap();
+        let other = serde_json::to_string(&TestApp::enrolment("https://fhir.other.example/r4")).unwrap();
+        t.app.with_store(|s| Ok(s.set_setting(crate::app::follow_up::ENROLMENT_SETTING, &other)?)).unwrap();
         assert!(t.restart().app.service_status().privacy_unread);
     }
 
@@ -596,7 +596,9 @@ mod tests {
         assert!(!status.running && status.progress.is_none());
         assert_eq!(t.app.mode(), Mode::Enrolled, "being offline is not being revoked");
 
-        // The keyring lost the enrolment (read once, at the next start).
+        // An earlier version's tablet whose keyring lost the enrolment
+        // before it was moved into the store.
+        let t = TestApp::enrolled_at("http://127.0.0.1:9/fhir");
         t.platform().forget_enrolment();
         let t = t.restart();
         t.app.sync_round().await;
@@ -670,7 +672,7 @@ mod tests {
         let cut = tokio::time::timeout(std::time::Duration::from_secs(3), t.app.sync_round()).await;
         assert!(cut.is_err(), "the round was cut short");
         assert_eq!(server.state.lock().unwrap().refreshes, 1, "the refresh token was used, and rotated");
-        let kept = t.platform().enrolment().unwrap().refresh_token.unwrap();
+        let kept = t.kept_enrolment().unwrap().refresh_token.unwrap();
         assert_ne!(kept, first, "the new refresh token is in the keyring");
         assert!(server.state.lock().unwrap().refresh_tokens.contains_key(&kept));
 
@@ -701,7 +703,7 @@ mod tests {
             follow_up.close();
         };
         tokio::join!(t.app.sync_round(), close);
-        assert_eq!(t.platform().enrolment().unwrap().refresh_token, first, "nothing written after the close");
+        assert_eq!(t.kept_enrolment().unwrap().refresh_token, first, "nothing written after the close");
         let started = std::time::Instant::now();
         while !server.state.lock().unwrap().refresh_tokens.is_empty() {
             assert!(started.elapsed() < std::time::Duration::from_secs(20), "the late tokens were not revoked");
@@ -753,7 +755,7 @@ mod tests {
         assert_eq!(shown.patient_name.as_deref(), Some("Kari Nordmann"));
         assert_eq!(shown.patient_birth_date, Some(jiff::civil::date(1944, 3, 12)));
         assert_eq!(t.app.mode(), Mode::Demo, "nothing is kept before the nurse says yes");
-        assert!(t.platform().enrolment().is_none());
+        assert!(t.kept_enrolment().is_none());
         t.app.cancel_enrolment();
         assert_eq!(t.app.confirm_enrolment("").unwrap_err().code, "enrol-nothing-to-confirm");
     }
@@ -775,7 +777,7 @@ mod tests {
         assert_eq!(t.app.enrol_with_login(&server.fhir_base, open).await.unwrap_err().code, "nurse-locked");
         assert!(!opened.load(std::sync::atomic::Ordering::SeqCst), "no login page was opened");
         assert_eq!(t.app.mode(), Mode::Demo);
-        assert!(t.platform().enrolment().is_none());
+        assert!(t.kept_enrolment().is_none());
     }
 
     /// A login or a code that ends later replaces the enrolment the nurse
@@ -793,7 +795,7 @@ mod tests {
         assert_eq!(t.app.confirm_enrolment(&seen.ticket).unwrap_err().code, "enrol-replaced");
         assert_eq!(t.app.confirm_enrolment(&replacing.ticket).unwrap_err().code, "enrol-nothing-to-confirm");
         assert_eq!(t.app.mode(), Mode::Demo);
-        assert!(t.platform().enrolment().is_none(), "nothing was kept");
+        assert!(t.kept_enrolment().is_none(), "nothing was kept");
     }
 
     /// Attacks on enrolment that must fail, each before anything is kept.
@@ -829,7 +831,7 @@ mod tests {
         );
 
         assert_eq!(t.app.mode(), Mode::Demo);
-        assert!(t.platform().enrolment().is_none(), "no secret was kept");
+        assert!(t.kept_enrolment().is_none(), "no secret was kept");
 
         // The honest service, with a fresh code (the tampered answer used
         // up the first), confirmed, enrols.

@@ -124,6 +124,8 @@ pub(crate) struct Vault {
     key_created: AtomicBool,
     /// How often the enrolment was read from the keyring.
     enrolment_reads: AtomicUsize,
+    /// The keyring refuses to remove the old enrolment.
+    keep_old_enrolment_stuck: AtomicBool,
     /// How often the store key was read from the keyring.
     key_reads: AtomicUsize,
     /// A key under the old identifier (`Err`: the keyring cannot tell).
@@ -135,14 +137,28 @@ pub(crate) struct Vault {
 pub(crate) struct FakePlatform(Arc<Vault>);
 
 impl FakePlatform {
+    /// The enrolment where earlier versions kept it (the keyring).
     pub fn enrolment(&self) -> Option<Enrolment> {
         self.0.enrolment.lock().unwrap().clone()
+    }
+    /// Puts an enrolment where earlier versions kept it (the keyring).
+    pub fn keep_old_enrolment(&self, enrolment: &Enrolment) {
+        *self.0.enrolment.lock().unwrap() = Some(enrolment.clone());
     }
     pub fn saved_settings(&self) -> Option<Settings> {
         self.0.settings.lock().unwrap().clone()
     }
     pub fn forget_enrolment(&self) {
         *self.0.enrolment.lock().unwrap() = None;
+    }
+    /// How often the app looked for the enrolment where earlier versions
+    /// kept it.
+    pub fn old_enrolment_reads(&self) -> usize {
+        self.0.enrolment_reads.load(Ordering::SeqCst)
+    }
+    /// Removing the old enrolment from the keyring fails (`true`) or works.
+    pub fn stick_old_enrolment(&self, stuck: bool) {
+        self.0.keep_old_enrolment_stuck.store(stuck, Ordering::SeqCst);
     }
     pub fn forget_store_key(&self) {
         self.0.key_forgotten.store(true, Ordering::SeqCst);
@@ -179,19 +195,18 @@ impl Platform for FakePlatform {
     fn store_key_in_file(&self, _: &Path) -> Result<StoreKey, SecretError> {
         Err(SecretError { detail: "no files in tests".into() })
     }
-    fn load_enrolment(&self) -> Result<Option<Enrolment>, SecretError> {
+    fn old_enrolment(&self) -> Result<Option<Enrolment>, SecretError> {
         self.0.enrolment_reads.fetch_add(1, Ordering::SeqCst);
         Ok(self.enrolment())
-    }
-    fn save_enrolment(&self, enrolment: &Enrolment) -> Result<(), SecretError> {
-        *self.0.enrolment.lock().unwrap() = Some(enrolment.clone());
-        Ok(())
     }
     fn forget_store_key(&self) -> Result<(), SecretError> {
         FakePlatform::forget_store_key(self);
         Ok(())
     }
-    fn forget_enrolment(&self) -> Result<(), SecretError> {
+    fn forget_old_enrolment(&self) -> Result<(), SecretError> {
+        if self.0.keep_old_enrolment_stuck.load(Ordering::SeqCst) {
+            return Err(SecretError { detail: "the keyring is locked".into() });
+        }
         FakePlatform::forget_enrolment(self);
         Ok(())
     }
@@ -413,10 +428,23 @@ impl TestApp {
         let mut config = TestApp::config(dir.path());
         change(&mut config);
         let platform = FakePlatform::default();
-        platform.save_enrolment(&enrolment).unwrap();
+        // Where earlier versions kept it: the first read moves it into the store.
+        platform.keep_old_enrolment(&enrolment);
         let settings =
             Settings { service: Some(ServiceEnrolment { base_url: enrolment.fhir_base }), ..Settings::default() };
         TestApp::build(dir, config, platform, settings)
+    }
+
+    /// The enrolment the real store in the data folder holds (read
+    /// through its own connection), if there is one.
+    pub fn kept_enrolment(&self) -> Option<Enrolment> {
+        let path = crate::app::StoreFile::Real.path(self.data_dir());
+        if !crate::store::Store::exists_at(&path) {
+            return None;
+        }
+        let store = crate::store::Store::connect_again(&path, &StoreKey::from_bytes([7; 32])).ok()?;
+        let json = store.setting(crate::app::follow_up::ENROLMENT_SETTING).unwrap()?;
+        Some(serde_json::from_str(&json).unwrap())
     }
 
     /// The same data folder and platform, started again.

@@ -388,3 +388,19 @@ fn the_version_is_the_same_everywhere() {
     assert!(!workspace.is_empty(), "the workspace's version was read");
     assert_eq!((bundler.as_str(), metainfo.as_str()), (workspace.as_str(), workspace.as_str()));
 }
+
+/// The patient's data stays on the tablet: the shell finds its folders
+/// with the platform's *local* data folder, never the roaming one (a
+/// Windows profile copied to other machines); on Linux and macOS the two
+/// are the same folder.
+#[test]
+fn the_data_folder_is_local_never_roaming() {
+    let roams = |code: &str| ["app_data_dir(", "dirs::data_dir("].iter().any(|n| code.contains(n));
+    assert!(roams("app.path().app_data_dir()?") && !roams("app.path().app_local_data_dir()?"), "the rule can tell");
+    let root = repo_root().join("src-tauri/src");
+    let wrong: Vec<String> = files_under(&root, &[".rs"])
+        .into_iter()
+        .filter(|f| roams(&code_only(&fs::read_to_string(root.join(f)).unwrap())))
+        .collect();
+    assert!(wrong.is_empty(), "a roaming folder used for the app's data:\n{}", wrong.join("\n"));
+}
