@@ -16,9 +16,10 @@ APP_PACKAGES=(
 # Extra packages for the tests: a virtual display, WebKit's WebDriver,
 # Chromium with its driver (the nurse's side of the call interop test), and
 # a D-Bus daemon (a session bus of the test's own for the one-copy test),
-# coturn (the TURN relay of the relay-only call test), and GNOME's
-# notification-daemon (the server the hidden-window test's reminder reaches).
-TEST_PACKAGES=(xvfb xauth webkit2gtk-driver chromium chromium-driver dbus coturn notification-daemon)
+# coturn (the TURN relay of the relay-only call test), GNOME's
+# notification-daemon (the server the hidden-window test's reminder reaches),
+# and python-dbusmock (BlueZ simulated at its D-Bus API, tests/bluez/).
+TEST_PACKAGES=(xvfb xauth webkit2gtk-driver chromium chromium-driver dbus coturn notification-daemon python3-dbusmock)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

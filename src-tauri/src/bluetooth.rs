@@ -186,7 +186,14 @@ impl Transport for BtleLink {
 
     async fn next_notification(&mut self, wait: Duration) -> Result<Option<Notification>, TransportError> {
         match tokio::time::timeout(wait, self.notifications.next()).await {
-            Err(_) => Ok(None),
+            // Quiet, or gone: btleplug's stream does not end when the
+            // device drops the link, so a quiet link is asked whether it is
+            // still there (a transfer cut short is then told as such).
+            Err(_) => match self.peripheral.is_connected().await {
+                Ok(true) => Ok(None),
+                Ok(false) => Err(TransportError::Disconnected),
+                Err(error) => Err(transport_error(error)),
+            },
             Ok(None) => Err(TransportError::Disconnected),
             Ok(Some(n)) => match short_uuid(&n.uuid.to_string()) {
                 Some(characteristic) => Ok(Some(Notification { characteristic, bytes: n.value })),

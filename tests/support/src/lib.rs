@@ -4,9 +4,11 @@
 //! provider ([`oidc`]), bare HTTP plumbing for
 //! test servers ([`http`]), sample readings ([`readings`]), a hostile
 //! service for the trust tests ([`tamper`]), HTTPS with a test CA ([`tls`])
-//! a TCP relay a test can cut ([`relay`]) and a TURN server, coturn ([`turn`]).
+//! a TCP relay a test can cut ([`relay`]), a TURN server, coturn
+//! ([`turn`]), and BlueZ simulated at its D-Bus API ([`bluez`]).
 
 pub mod auth;
+pub mod bluez;
 pub mod hfs;
 pub mod http;
 pub mod oidc;
