@@ -1,8 +1,8 @@
 //! The btleplug adapter: the probe that finds out whether Bluetooth can be
 //! used at all, with a timeout (a missing system bus or BlueZ daemon gives
-//! "unavailable" and must never stop the app), and [`BtleScanner`] and
-//! [`BtleLink`], the real [`Scanner`] and [`Transport`] of the core's device
-//! session.
+//! "unavailable" and must never stop the app), and [`BtleRadio`],
+//! [`BtleScanner`] and [`BtleLink`], the real `Radio`, [`Scanner`] and
+//! [`Transport`] of the core's device watch and session.
 
 use std::time::Duration;
 
@@ -75,6 +75,20 @@ fn device_id(peripheral: &Peripheral) -> String {
         peripheral.id().to_string()
     } else {
         address.to_string()
+    }
+}
+
+/// The OS's Bluetooth for the core's device watch: the probe, and a
+/// scanner on the first adapter (opened anew after BlueZ came back).
+pub struct BtleRadio;
+
+impl heima_core::devices::transport::Radio for BtleRadio {
+    type Scanner = BtleScanner;
+    async fn status(&mut self) -> BluetoothStatus {
+        probe().await
+    }
+    async fn open(&mut self) -> Result<BtleScanner, TransportError> {
+        BtleScanner::new().await
     }
 }
 

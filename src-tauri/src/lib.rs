@@ -35,10 +35,7 @@ pub mod webview_env;
 use std::{path::PathBuf, sync::Arc};
 
 use environment::{shell_variable, variable, ShellVariable};
-use heima_core::{
-    app::{App, AppConfig, StartAtLogin, Variable, WindowClose},
-    devices::BluetoothStatus,
-};
+use heima_core::app::{App, AppConfig, StartAtLogin, Variable, WindowClose};
 use heima_media::Gstreamer;
 use tauri::Manager;
 
@@ -230,19 +227,11 @@ pub fn run() {
             spawn_loop!(run_call_watch);
             spawn_loop!(run_nurse_lock);
             spawn_loop!(run_call_screen);
+            // The device watch probes Bluetooth itself, at once and again
+            // after it failed, so BlueZ may come and go.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
-                let status = bluetooth::probe().await;
-                log::info!("bluetooth: {status:?}");
-                let available = matches!(status, BluetoothStatus::Available { .. });
-                handle.state::<AppState>().set_bluetooth(status);
-                if !available {
-                    return;
-                }
-                match bluetooth::BtleScanner::new().await {
-                    Ok(scanner) => handle.state::<AppState>().run_device_watch(scanner).await,
-                    Err(e) => log::info!("device watch not started: {}", e.kind()),
-                }
+                handle.state::<AppState>().run_device_watch(bluetooth::BtleRadio).await;
             });
             Ok(())
         })

@@ -21,6 +21,7 @@ use crate::{
         session::{self, ReadingSink, SessionConfig, SessionReport},
         simulator::{SimulatedDevice, SimulatedLink},
         transport::{Scanner, Transport, TransportError, HEALTH_SERVICES},
+        BluetoothStatus,
     },
     error::{CoreError, ErrorCode},
     measurement::Measurement,
@@ -32,6 +33,8 @@ use crate::{
 
 /// How long the Mål screen waits for a real device's reading.
 const MEASURE_WAIT: Duration = Duration::from_secs(180);
+/// How often that wait looks whether Bluetooth has gone meanwhile.
+const MEASURE_LOOK_EVERY: Duration = Duration::from_secs(1);
 /// The demo's cuff pumps, its scale settles: a moment before the value comes.
 const DEMO_SETTLE: Duration = Duration::from_millis(1200);
 /// A paired device in range may take this long between packets before
@@ -347,8 +350,14 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             if self.mode() == Mode::Demo {
                 return Err(CoreError::new(ErrorCode::MeasureTimeout, "the demo device sent nothing"));
             }
+            // Nothing can come while Bluetooth is gone: said at once, not
+            // after the wait (the device watch finds out and tells).
+            if matches!(self.bluetooth(), BluetoothStatus::Unavailable { .. }) {
+                return Err(CoreError::new(ErrorCode::BluetoothUnavailable, "bluetooth is not there"));
+            }
             // The device watch stores the paired device's next reading.
-            if tokio::time::timeout_at(deadline, stored.changed()).await.is_err() {
+            let tick = (tokio::time::Instant::now() + MEASURE_LOOK_EVERY).min(deadline);
+            if tokio::time::timeout_at(tick, stored.changed()).await.is_err() && tick == deadline {
                 return Err(CoreError::new(ErrorCode::MeasureTimeout, "no reading from the device in time"));
             }
         }

@@ -15,7 +15,10 @@ use jiff::Timestamp;
 use super::{App, Change, Notification, Platform, SessionOrigin, SessionWith, CALL_LOOK_EVERY};
 use crate::{
     call::media::CallMedia,
-    devices::transport::{Scanner, Transport},
+    devices::{
+        transport::{Radio, Scanner, Transport},
+        BluetoothStatus,
+    },
 };
 
 /// How often the reminder loop looks for tasks that fell due.
@@ -144,24 +147,41 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// when the scan plan says a scan is useful, scans for the paired
     /// devices' services, connects to those in range and runs a device
     /// session into the store ([`SessionOrigin::Background`]: a red is shown
-    /// at once). Only counts and kinds of failure are logged.
-    pub async fn run_device_watch<S: Scanner>(&self, mut scanner: S) {
+    /// at once). It also keeps [`App::bluetooth`] true: asked at start, and
+    /// again whenever a scan fails (BlueZ stopped, the adapter gone) and
+    /// then at every turn until Bluetooth can be used again, when a new
+    /// scanner is opened; each change is told. Only counts and kinds of
+    /// failure are logged.
+    pub async fn run_device_watch<R: Radio>(&self, mut radio: R) {
+        let mut scanner: Option<R::Scanner> = None;
+        let mut first = true;
         loop {
-            tokio::time::sleep(DEVICE_ASK_EVERY).await;
+            if !first {
+                tokio::time::sleep(DEVICE_ASK_EVERY).await;
+            }
+            first = false;
+            if scanner.is_none() {
+                scanner = self.open_radio(&mut radio).await;
+            }
+            let Some(open) = scanner.as_mut() else { continue };
             let Ok(paired) = self.paired_devices() else { continue };
             if paired.is_empty() || self.scan_wanted().is_none() {
                 continue;
             }
             let services: Vec<u16> = paired.iter().map(|d| d.service.uuid16()).collect();
-            let in_range = match scanner.scan(&services, DEVICE_SCAN_FOR).await {
+            let in_range = match open.scan(&services, DEVICE_SCAN_FOR).await {
                 Ok(found) => found,
                 Err(e) => {
                     log::warn!("scan failed: {}", e.kind());
+                    // Asked again: the screens say so if it is gone.
+                    scanner = None;
+                    let status = radio.status().await;
+                    self.set_bluetooth_if_changed(status);
                     continue;
                 }
             };
             for device in paired.iter().filter(|d| in_range.iter().any(|a| a.id == d.id)) {
-                let mut link = match scanner.connect(&device.id).await {
+                let mut link = match open.connect(&device.id).await {
                     Ok(link) => link,
                     Err(e) => {
                         log::warn!("connect failed: {}", e.kind());
@@ -183,6 +203,35 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             }
         }
     }
+
+    /// Asks the radio whether Bluetooth can be used (telling a change) and,
+    /// when it can, opens a scanner.
+    async fn open_radio<R: Radio>(&self, radio: &mut R) -> Option<R::Scanner> {
+        let status = radio.status().await;
+        let available = matches!(status, BluetoothStatus::Available { .. });
+        if !available {
+            self.set_bluetooth_if_changed(status);
+            return None;
+        }
+        match radio.open().await {
+            Ok(scanner) => {
+                self.set_bluetooth_if_changed(status);
+                Some(scanner)
+            }
+            Err(e) => {
+                log::info!("no scanner: {}", e.kind());
+                None
+            }
+        }
+    }
+
+    /// Sets the Bluetooth status, telling the screens only when it changed.
+    fn set_bluetooth_if_changed(&self, status: BluetoothStatus) {
+        if self.bluetooth() != status {
+            log::info!("bluetooth: {status:?}");
+            self.set_bluetooth(status);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -194,8 +243,8 @@ mod tests {
             testing::{TestApp, TokioClock},
             Change,
         },
-        devices::simulator::SimulatedScanner,
-        vocabulary::{Colour, ResultItem},
+        devices::simulator::SimulatedRadio,
+        vocabulary::{Colour, HealthService, ResultItem},
     };
 
     /// The device watch, over a clock that moves with tokio's paused time:
@@ -211,7 +260,7 @@ mod tests {
         t.app.pair_device(&device.id, crate::vocabulary::HealthService::PulseOximeter, &device.name).unwrap();
         t.app.nurse_lock();
         let mut changes = t.app.listen();
-        let watch = t.app.run_device_watch(SimulatedScanner { devices: vec![device] });
+        let watch = t.app.run_device_watch(SimulatedRadio::new(vec![device]));
         tokio::pin!(watch);
         let shown = async {
             loop {
@@ -237,6 +286,80 @@ mod tests {
         }
         assert!(!notification.body.is_empty());
         let _ = ResultItem::Reading { id };
+    }
+
+    /// The OS's Bluetooth service stops while the patient measures: the
+    /// watch's scan fails, Bluetooth is told unavailable (the settings
+    /// screen says so) and the measure screen says it at once instead of
+    /// waiting three minutes; when the service is back the watch opens a
+    /// new scanner by itself, tells it, and the next reading arrives.
+    #[tokio::test(start_paused = true)]
+    async fn bluetooth_going_away_is_told_and_the_watch_recovers_by_itself() {
+        use crate::devices::{BluetoothStatus, UnavailableReason};
+        let clock = TokioClock::at("2026-11-30T08:00:00Z");
+        let t = TestApp::enrolled_with_config(TestApp::enrolment("https://fhir.invalid/r4"), |c| {
+            c.clock = Arc::new(clock.clone())
+        });
+        let oximeter = crate::demo::devices::background_device();
+        t.app
+            .with_store(|s| {
+                Ok(s.pair_device(
+                    &oximeter.id,
+                    HealthService::PulseOximeter,
+                    "Oksymeter",
+                    crate::clock::Clock::now(&clock),
+                )?)
+            })
+            .unwrap();
+        let radio = SimulatedRadio::new(vec![]);
+        let watch = t.app.run_device_watch(radio.clone());
+        tokio::pin!(watch);
+        let mut changes = t.app.listen();
+        let until_told = |wanted: BluetoothStatus| {
+            let app = &t.app;
+            async move {
+                while app.bluetooth() != wanted {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        };
+        tokio::select! {
+            _ = &mut watch => unreachable!(),
+            _ = until_told(BluetoothStatus::Available { adapters: 1 }) => {}
+        }
+        assert!(std::iter::from_fn(|| changes.try_next()).any(|c| c == Change::Bluetooth), "the change is told");
+
+        radio.go_away();
+        t.app.measuring();
+        tokio::select! {
+            _ = &mut watch => unreachable!(),
+            r = tokio::time::timeout(
+                Duration::from_secs(60),
+                until_told(BluetoothStatus::Unavailable { reason: UnavailableReason::NoService }),
+            ) => r.expect("told within a minute"),
+        }
+        let started = tokio::time::Instant::now();
+        let refused = t.app.measure_with_device(crate::plan::MeasurementKind::OxygenSaturation).await.unwrap_err();
+        assert_eq!(refused.code, "bluetooth-unavailable");
+        assert!(started.elapsed() < Duration::from_secs(2), "said at once");
+
+        // Back, with the oximeter in range holding a reading.
+        radio.bring(oximeter);
+        radio.come_back();
+        let measured = async {
+            t.app.measuring();
+            t.app.measure_with_device(crate::plan::MeasurementKind::OxygenSaturation).await
+        };
+        let reading = tokio::select! {
+            _ = &mut watch => unreachable!(),
+            r = async {
+                until_told(BluetoothStatus::Available { adapters: 1 }).await;
+                measured.await
+            } => r,
+        };
+        let reading = reading.expect("a reading after the service came back");
+        assert_eq!(reading.kind, crate::plan::MeasurementKind::OxygenSaturation);
+        assert_eq!(t.app.bluetooth(), BluetoothStatus::Available { adapters: 1 });
     }
 
     /// The reminder loop over the same clock: a task that falls due and is

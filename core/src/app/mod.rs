@@ -40,7 +40,7 @@ pub use changes::{Change, Listener, Notification, NotifyWhen, TrainingSwitch};
 pub use config::{AppConfig, Variable};
 pub use devices::{FoundDevice, SessionOrigin, SessionWith};
 pub use ending::{EndChecklist, EndWith, Ended, SavedCopy};
-pub use follow_up::{SyncStatus, REVOKED_SETTING};
+pub use follow_up::{SyncStatus, ENROLMENT_SETTING, REVOKED_SETTING};
 pub use installation::{ConfigFile, ConfigSource, Installation};
 pub use loops::{DEVICE_ASK_EVERY, REMINDER_EVERY};
 pub use nurse::{FormFor, Recorders, DEMO_NURSE_CODE};

@@ -568,7 +568,7 @@ mod tests {
         assert!(!t.app.service_status().privacy_unread, "remembered");
         // A hand-over: the notice names another service, and is asked for again.
         let other = serde_json::to_string(&TestApp::enrolment("https://fhir.other.example/r4")).unwrap();
-        t.app.with_store(|s| Ok(s.set_setting(crate::app::follow_up::ENROLMENT_SETTING, &other)?)).unwrap();
+        t.app.with_store(|s| Ok(s.set_setting(crate::app::ENROLMENT_SETTING, &other)?)).unwrap();
         assert!(t.restart().app.service_status().privacy_unread);
     }
 

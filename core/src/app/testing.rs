@@ -347,6 +347,17 @@ pub(crate) async fn no_scanner() -> Result<NoScanner, TransportError> {
 
 pub(crate) struct NoScanner;
 
+/// No Bluetooth adapter at all.
+impl crate::devices::transport::Radio for NoScanner {
+    type Scanner = NoScanner;
+    async fn status(&mut self) -> crate::devices::BluetoothStatus {
+        crate::devices::BluetoothStatus::Unavailable { reason: crate::devices::UnavailableReason::NoAdapter }
+    }
+    async fn open(&mut self) -> Result<NoScanner, TransportError> {
+        Err(TransportError::Disconnected)
+    }
+}
+
 impl Scanner for NoScanner {
     type Link = crate::devices::simulator::SimulatedLink;
     async fn scan(&mut self, _: &[u16], _: Duration) -> Result<Vec<Advertisement>, TransportError> {
@@ -443,7 +454,7 @@ impl TestApp {
             return None;
         }
         let store = crate::store::Store::connect_again(&path, &StoreKey::from_bytes([7; 32])).ok()?;
-        let json = store.setting(crate::app::follow_up::ENROLMENT_SETTING).unwrap()?;
+        let json = store.setting(crate::app::ENROLMENT_SETTING).unwrap()?;
         Some(serde_json::from_str(&json).unwrap())
     }
 

@@ -4,13 +4,24 @@
 //! them for RACP requests, pushes live readings, and can misbehave the ways
 //! real devices do: disconnect in the middle of a transfer, send every
 //! record twice, refuse indications until bonded, refuse RACP requests, or
-//! send a broken packet.
+//! send a broken packet. [`SimulatedRadio`] is the OS's Bluetooth around
+//! them, which can go away and come back (BlueZ stopping).
 
-use std::{collections::VecDeque, time::Duration};
+use std::{
+    collections::VecDeque,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 
-use super::transport::{
-    Advertisement, Notification, Scanner, Transport, TransportError, BATTERY_LEVEL, CURRENT_TIME,
-    RECORD_ACCESS_CONTROL_POINT,
+use super::{
+    transport::{
+        Advertisement, Notification, Radio, Scanner, Transport, TransportError, BATTERY_LEVEL, CURRENT_TIME,
+        RECORD_ACCESS_CONTROL_POINT,
+    },
+    BluetoothStatus, UnavailableReason,
 };
 use crate::gatt::racp::{Filter, OpCode, RacpMessage, ResponseValue, Selection};
 
@@ -247,5 +258,71 @@ impl Scanner for SimulatedScanner {
             .find(|d| d.id == id)
             .ok_or_else(|| TransportError::Other(format!("{id} not in range")))?;
         Ok(SimulatedLink::new(device.clone()))
+    }
+}
+/// The OS's Bluetooth with simulated devices in range; it can go away
+/// (the service stops: it says so, and its scanners fail) and come back.
+/// Clones share the room and whether it is there.
+#[derive(Debug, Clone, Default)]
+pub struct SimulatedRadio {
+    devices: Arc<std::sync::Mutex<Vec<SimulatedDevice>>>,
+    away: Arc<AtomicBool>,
+}
+
+impl SimulatedRadio {
+    pub fn new(devices: Vec<SimulatedDevice>) -> SimulatedRadio {
+        SimulatedRadio { devices: Arc::new(std::sync::Mutex::new(devices)), away: Arc::default() }
+    }
+    /// A device comes into range.
+    pub fn bring(&self, device: SimulatedDevice) {
+        self.devices.lock().unwrap().push(device);
+    }
+    fn room(&self) -> SimulatedScanner {
+        SimulatedScanner { devices: self.devices.lock().unwrap().clone() }
+    }
+    /// The Bluetooth service stops.
+    pub fn go_away(&self) {
+        self.away.store(true, Ordering::SeqCst);
+    }
+    /// It runs again.
+    pub fn come_back(&self) {
+        self.away.store(false, Ordering::SeqCst);
+    }
+    fn is_away(&self) -> bool {
+        self.away.load(Ordering::SeqCst)
+    }
+}
+
+impl Radio for SimulatedRadio {
+    type Scanner = SimulatedRadio;
+    async fn status(&mut self) -> BluetoothStatus {
+        if self.is_away() {
+            BluetoothStatus::Unavailable { reason: UnavailableReason::NoService }
+        } else {
+            BluetoothStatus::Available { adapters: 1 }
+        }
+    }
+    async fn open(&mut self) -> Result<SimulatedRadio, TransportError> {
+        if self.is_away() {
+            return Err(TransportError::Disconnected);
+        }
+        Ok(self.clone())
+    }
+}
+
+/// Its scanner: the room's devices while the radio is there.
+impl Scanner for SimulatedRadio {
+    type Link = SimulatedLink;
+    async fn scan(&mut self, services: &[u16], wait: Duration) -> Result<Vec<Advertisement>, TransportError> {
+        if self.is_away() {
+            return Err(TransportError::Disconnected);
+        }
+        self.room().scan(services, wait).await
+    }
+    async fn connect(&mut self, id: &str) -> Result<SimulatedLink, TransportError> {
+        if self.is_away() {
+            return Err(TransportError::Disconnected);
+        }
+        self.room().connect(id).await
     }
 }

@@ -109,6 +109,18 @@ pub trait Transport {
     async fn disconnect(&mut self);
 }
 
+/// The OS's Bluetooth as the device watch sees it: whether it can be used
+/// now (asked again after a scan fails, and until it can), and a scanner
+/// once it can. BlueZ may stop and start again while the app runs.
+#[allow(async_fn_in_trait)]
+pub trait Radio {
+    type Scanner: Scanner;
+    /// Whether Bluetooth can be used now (never waits long).
+    async fn status(&mut self) -> super::BluetoothStatus;
+    /// A scanner on the first adapter.
+    async fn open(&mut self) -> Result<Self::Scanner, TransportError>;
+}
+
 /// Finds and connects devices.
 #[allow(async_fn_in_trait)]
 pub trait Scanner {

@@ -202,6 +202,17 @@ impl Drop for SecretService {
     }
 }
 
+/// The enrolment the app keeps in its encrypted store (in `data_dir`,
+/// opened with the test's key file), read through a connection of the
+/// test's own; `None` when there is none yet.
+pub fn kept_enrolment(data_dir: &Path) -> Option<heima_core::enrolment::Enrolment> {
+    let key = std::fs::read_to_string(data_dir.join("test-store.key")).ok()?;
+    let key = heima_core::store::StoreKey::from_hex(key.trim())?;
+    let store = heima_core::store::Store::connect_again(&data_dir.join("heima.db"), &key).ok()?;
+    let json = store.setting(heima_core::app::ENROLMENT_SETTING).ok()??;
+    Some(serde_json::from_str(&json).expect("the kept enrolment reads"))
+}
+
 /// The process of the app started with this data folder. Linux only: it
 /// finds the process by its `HEIMA_DATA_DIR` in `/proc`.
 pub fn app_pid(data_dir: &Path) -> u32 {

@@ -147,8 +147,8 @@ async fn a_lent_tablet_goes_from_one_patient_to_the_next() {
             assert_eq!(mode(Path::new(&file)), 0o600, "{file}");
         }
     }
-    let enrolment: Enrolment =
-        serde_json::from_slice(&std::fs::read(data.path().join("test-store.key.service.json")).unwrap()).unwrap();
+    let enrolment: Enrolment = heima_e2e::kept_enrolment(data.path()).expect("kept in the encrypted store");
+    assert!(!data.path().join("test-store.key.service.json").exists(), "nothing beside the key");
     assert_eq!(enrolment.national_id.as_deref(), Some(&*format!("urn:oid:2.16.578.1.12.4.1.4.1|{FNR_A}")));
 
     // Once enrolled, only the tablet's own code opens the page.
@@ -162,17 +162,13 @@ async fn a_lent_tablet_goes_from_one_patient_to_the_next() {
     // A crash right after a token refresh (the round still under way): the
     // rotated tokens were kept the moment they came, so after a restart the
     // next round refreshes with them instead of reading as a withdrawal.
-    let service_file = data.path().join("test-store.key.service.json");
-    let refresh_token = |file: &Path| -> String {
-        let e: Enrolment = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
-        e.refresh_token.unwrap()
-    };
-    let spent = refresh_token(&service_file);
+    let refresh_token = || -> String { heima_e2e::kept_enrolment(data.path()).unwrap().refresh_token.unwrap() };
+    let spent = refresh_token();
     gateway.state.lock().unwrap().fhir_delay_ms = 30_000;
     app.go("#/settings").await;
     app.click("#sync-now").await;
     let started = std::time::Instant::now();
-    while refresh_token(&service_file) == spent {
+    while refresh_token() == spent {
         assert!(started.elapsed() < heima_e2e::WAIT, "the rotated refresh token was not kept");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }

@@ -134,6 +134,14 @@ impl Bluez {
         );
     }
 
+    /// Values a peripheral sends once its notifications are on (a new
+    /// reading taken on the device): (characteristic, bytes).
+    pub fn add_live(&self, path: &str, values: &[(u16, Vec<u8>)]) {
+        let values: Vec<Value> =
+            values.iter().map(|(c, b)| json!({ "characteristic": format!("{c:04x}"), "bytes": hex(b) })).collect();
+        self.call("AddLiveValues", &[path, &Value::from(values).to_string()]);
+    }
+
     /// What the simulated BlueZ was asked, in order (dbusmock's log).
     pub fn calls(&self) -> String {
         std::fs::read_to_string(self.log.path()).unwrap_or_default()
