@@ -57,6 +57,7 @@ fn window_in_front(app: &AppHandle) -> bool {
 /// Shows, unminimises and focuses the main window.
 pub fn bring_forward(app: &AppHandle) {
     if let Some(window) = app.get_webview_window("main") {
+        #[cfg(desktop)]
         let _ = window.unminimize();
         let _ = window.show();
         let _ = window.set_focus();

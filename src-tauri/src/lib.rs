@@ -81,6 +81,7 @@ fn move_from_old_identifier() -> Vec<(log::Level, String)> {
 /// window forward and hands over its arguments (a `heima-enrol:` link goes
 /// on to the deep-link plugin), then exits. With `HEIMA_DATA_DIR` (tests)
 /// the name is the folder's, so separate test apps do not meet.
+#[cfg(desktop)]
 fn one_copy() -> tauri::plugin::TauriPlugin<tauri::Wry> {
     let mut builder =
         tauri_plugin_single_instance::Builder::new().callback(|app, _argv, _cwd| changes::bring_forward(app));
@@ -95,7 +96,12 @@ fn one_copy() -> tauri::plugin::TauriPlugin<tauri::Wry> {
 
 /// Makes the desktop start Heima at login, or no longer, as the core says;
 /// the entry is written anew at each start that wants it (a user's edit
-/// does not keep it off).
+/// does not keep it off). A phone or tablet OS has no such thing: there
+/// the OS starts the app for its notifications.
+#[cfg(mobile)]
+fn start_at_login(_app: &tauri::App, _wanted: StartAtLogin) {}
+
+#[cfg(desktop)]
 fn start_at_login(app: &tauri::App, wanted: StartAtLogin) {
     use tauri_plugin_autostart::ManagerExt;
     let autostart = app.autolaunch();
@@ -155,13 +161,14 @@ fn log_plugin() -> tauri::plugin::TauriPlugin<tauri::Wry> {
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     let moved = move_from_old_identifier();
-    tauri::Builder::default()
-        .plugin(one_copy())
+    let builder = tauri::Builder::default();
+    #[cfg(desktop)]
+    let builder = builder.plugin(one_copy()).plugin(tauri_plugin_autostart::Builder::new().build());
+    builder
         .plugin(tauri_plugin_deep_link::init())
         .plugin(log_plugin())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
-        .plugin(tauri_plugin_autostart::Builder::new().build())
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
                 let close = window.try_state::<AppState>().map_or(WindowClose::Quit, |app| app.window_close());
@@ -201,6 +208,9 @@ pub fn run() {
             );
             let (settings, notice) = settings_file::load(&data_dir, config.new_tablet_settings());
             notices.extend(notice);
+            // A kiosk desktop: full screen without window controls (a
+            // mobile OS's kiosk is its own: screen pinning, guided access).
+            #[cfg(desktop)]
             if config.kiosk {
                 if let Some(window) = app.get_webview_window("main") {
                     window.set_fullscreen(true)?;

@@ -76,6 +76,39 @@ impl Secret {
     }
 }
 
+/// Android has no keyring yet (keyring v3 has no backend there; the plan is
+/// a Tauri plugin over Android Keystore, `docs/platforms.md`): every secret
+/// is refused with a reason, so a real store cannot be opened and the
+/// screens say the key is unavailable.
+#[cfg(target_os = "android")]
+mod keyring {
+    #[derive(Debug)]
+    pub enum Error {
+        NoEntry,
+        NoStore,
+    }
+    impl std::fmt::Display for Error {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("no secret store on Android yet")
+        }
+    }
+    pub struct Entry;
+    impl Entry {
+        pub fn new(_service: &str, _user: &str) -> Result<Entry, Error> {
+            Err(Error::NoStore)
+        }
+        pub fn get_password(&self) -> Result<String, Error> {
+            Err(Error::NoEntry)
+        }
+        pub fn set_password(&self, _secret: &str) -> Result<(), Error> {
+            Err(Error::NoStore)
+        }
+        pub fn delete_credential(&self) -> Result<(), Error> {
+            Err(Error::NoEntry)
+        }
+    }
+}
+
 fn secret_error(e: impl std::fmt::Display) -> SecretError {
     SecretError { detail: e.to_string() }
 }
