@@ -12,25 +12,36 @@ use heima_core::devices::{BluetoothStatus, UnavailableReason};
 /// How long to wait for the OS Bluetooth service before calling it absent.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Asks the OS for Bluetooth adapters.
+/// Asks the OS for Bluetooth adapters and whether the first is switched
+/// on. Asked again and again while Bluetooth is away, so it logs at debug
+/// level only (the device watch logs each change).
 pub async fn probe() -> BluetoothStatus {
     match tokio::time::timeout(PROBE_TIMEOUT, adapters()).await {
-        Ok(Ok(0)) => BluetoothStatus::Unavailable { reason: UnavailableReason::NoAdapter },
-        Ok(Ok(adapters)) => BluetoothStatus::Available { adapters },
+        Ok(Ok((0, _))) => BluetoothStatus::Unavailable { reason: UnavailableReason::NoAdapter },
+        Ok(Ok((_, CentralState::PoweredOff))) => {
+            BluetoothStatus::Unavailable { reason: UnavailableReason::SwitchedOff }
+        }
+        Ok(Ok((adapters, _))) => BluetoothStatus::Available { adapters },
         Ok(Err(e)) => {
-            log::warn!("bluetooth service not reachable: {e}");
+            log::debug!("bluetooth service not reachable: {e}");
             BluetoothStatus::Unavailable { reason: UnavailableReason::NoService }
         }
         Err(_) => {
-            log::warn!("bluetooth service did not answer within {PROBE_TIMEOUT:?}");
+            log::debug!("bluetooth service did not answer within {PROBE_TIMEOUT:?}");
             BluetoothStatus::Unavailable { reason: UnavailableReason::NoService }
         }
     }
 }
 
-async fn adapters() -> Result<usize, btleplug::Error> {
+/// How many adapters, and the first one's state.
+async fn adapters() -> Result<(usize, CentralState), btleplug::Error> {
     let manager = btleplug::platform::Manager::new().await?;
-    Ok(manager.adapters().await?.len())
+    let adapters = manager.adapters().await?;
+    let state = match adapters.first() {
+        Some(adapter) => adapter.adapter_state().await?,
+        None => CentralState::Unknown,
+    };
+    Ok((adapters.len(), state))
 }
 
 // ---------------------------------------------------------------------------
@@ -40,7 +51,7 @@ async fn adapters() -> Result<usize, btleplug::Error> {
 use std::{collections::BTreeSet, pin::Pin};
 
 use btleplug::api::{
-    Central, CharPropFlags, Characteristic, Peripheral as _, ScanFilter, ValueNotification, WriteType,
+    Central, CentralState, CharPropFlags, Characteristic, Peripheral as _, ScanFilter, ValueNotification, WriteType,
 };
 use btleplug::platform::{Adapter, Peripheral};
 use futures::{Stream, StreamExt};

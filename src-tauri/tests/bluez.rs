@@ -248,8 +248,8 @@ async fn an_unknown_service_on_a_health_device_is_ignored() {
     assert_eq!(readings(&store, MeasurementKind::BloodPressure).len(), 1);
 }
 
-/// BlueZ stops (its name leaves the bus): the probe says the service is
-/// gone and a scan fails; once it is back, a new scanner finds the device
+/// The adapter switched off is told as such. BlueZ stops (its name leaves
+/// the bus): the probe says the service is gone and a scan fails; once it is back, a new scanner finds the device
 /// again.
 #[tokio::test(flavor = "multi_thread")]
 async fn bluez_going_away_is_seen_and_it_is_found_again_when_back() {
@@ -258,6 +258,11 @@ async fn bluez_going_away_is_seen_and_it_is_found_again_when_back() {
     bluez.add_device("C0:FF:EE:00:00:01", &cuff);
     let mut scanner = BtleScanner::new().await.unwrap();
     assert_eq!(scanner.scan(&HEALTH_SERVICES, SCAN).await.unwrap().len(), 1);
+
+    // Switched off in the tablet's settings: said so.
+    bluez.set_powered(false);
+    assert_eq!(bluetooth::probe().await, BluetoothStatus::Unavailable { reason: UnavailableReason::SwitchedOff });
+    bluez.set_powered(true);
 
     bluez.stop_daemon();
     assert!(scanner.scan(&HEALTH_SERVICES, SCAN).await.is_err(), "no BlueZ, no scan");

@@ -310,3 +310,10 @@ def AddLiveValues(self, device_path, values_json):
     reading on the device).'''
     p = mockobject.objects[device_path].health_peripheral
     p.live.extend(json.loads(values_json))
+
+
+@dbus.service.method(BLUEZ_MOCK_IFACE, in_signature='sb', out_signature='')
+def SetPowered(self, adapter_device_name, powered):
+    '''Switches an adapter on or off (the tablet's Bluetooth setting).'''
+    mockobject.objects['/org/bluez/' + adapter_device_name].UpdateProperties(
+        'org.bluez.Adapter1', {'Powered': dbus.Boolean(powered, variant_level=1)})

@@ -114,7 +114,7 @@ pub(super) struct FollowUp {
 /// Where refreshed tokens went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokensKept {
-    /// To the keyring (and memory): the follow-up goes on with them.
+    /// To the store (and memory): the follow-up goes on with them.
     Saved,
     /// The follow-up was closed (replaced or ending): memory only, and no
     /// one will use them; they are to be revoked.
@@ -245,15 +245,52 @@ impl FollowUp {
         if let Some(enrolment) = kept.as_ref() {
             return Ok(enrolment.clone());
         }
-        let read = {
-            let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
-            match store.as_ref() {
-                Some(store) => enrolment_in_store(platform, store)?,
-                None => platform.old_enrolment()?,
-            }
-        };
+        let read = self.enrolment_from_store(platform)?;
         *kept = Some(read.clone());
         Ok(read)
+    }
+
+    /// The enrolment the store holds; one an earlier version left in the
+    /// OS keyring moves into the store first, and the keyring's copy is
+    /// removed once the store has it (tried again at each start until it
+    /// is gone). The store is locked only to read and write it, never
+    /// while the keyring is asked (an unlock prompt must not stop the
+    /// screens). Without an open store (recovery) the keyring's old copy,
+    /// if any, is read as it is.
+    fn enrolment_from_store(&self, platform: &impl Platform) -> Result<Option<Enrolment>, SecretError> {
+        let store_error = |e: StoreError| SecretError { detail: format!("store: {e}") };
+        let on_store = |f: &dyn Fn(&Store) -> Result<Option<String>, StoreError>| {
+            let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+            store.as_ref().map(|s| f(s).map_err(store_error)).transpose()
+        };
+        let Some(json) = on_store(&|s| s.setting(ENROLMENT_SETTING))? else {
+            return platform.old_enrolment();
+        };
+        let saved = match json {
+            Some(json) => Some(read_enrolment(&json)?),
+            None => match platform.old_enrolment()? {
+                Some(old) => {
+                    let json = serde_json::to_string(&old).map_err(|_| SecretError { detail: "not written".into() })?;
+                    if let Err(error) = on_store(&|s| s.set_setting(ENROLMENT_SETTING, &json).map(|()| None)) {
+                        // Read from the keyring again next start.
+                        log::warn!("the enrolment was not moved into the store: {error}");
+                        return Ok(Some(old));
+                    }
+                    Some(old)
+                }
+                None => return Ok(None),
+            },
+        };
+        let old_gone = on_store(&|s| s.setting(OLD_ENROLMENT_GONE_SETTING))?.flatten().is_some_and(|v| v == "true");
+        if !old_gone {
+            match platform.forget_old_enrolment() {
+                Ok(()) => {
+                    on_store(&|s| s.set_setting(OLD_ENROLMENT_GONE_SETTING, "true").map(|()| None))?;
+                }
+                Err(error) => log::warn!("the keyring's old copy of the enrolment stays for now: {error}"),
+            }
+        }
+        Ok(saved)
     }
 
     /// Keeps a changed enrolment (refreshed tokens) in memory at once, so
@@ -337,40 +374,42 @@ fn store_key(platform: &impl Platform, data_dir: &Path, file: StoreFile) -> Resu
     }
 }
 
-/// Opens a store file; problems become notices.
 /// Writes the enrolment into the store (replacing any).
 fn save_enrolment(store: &Store, enrolment: &Enrolment) -> Result<(), SecretError> {
-    let json = serde_json::to_string(enrolment).map_err(|e| SecretError { detail: e.to_string() })?;
+    let json = serde_json::to_string(enrolment).map_err(|_| SecretError { detail: "not written".into() })?;
     store.set_setting(ENROLMENT_SETTING, &json).map_err(|e| SecretError { detail: format!("store: {e}") })
 }
 
-/// The enrolment the store holds; one an earlier version left in the OS
-/// keyring moves into the store first, and the keyring's copy is removed
-/// once the store has it (tried again at each start until it is gone).
-fn enrolment_in_store(platform: &impl Platform, store: &Store) -> Result<Option<Enrolment>, SecretError> {
-    let store_error = |e: StoreError| SecretError { detail: format!("store: {e}") };
-    let saved = match store.setting(ENROLMENT_SETTING).map_err(store_error)? {
-        Some(json) => Some(
-            serde_json::from_str::<Enrolment>(&json)
-                .map_err(|e| SecretError { detail: format!("the stored enrolment does not read: {e}") })?,
+/// An enrolment as the store keeps it. What does not read is said by its
+/// place only: serde's message may quote a value (a token).
+fn read_enrolment(json: &str) -> Result<Enrolment, SecretError> {
+    serde_json::from_str(json).map_err(|e| SecretError {
+        detail: format!(
+            "the stored enrolment does not read ({:?} at line {}, column {})",
+            e.classify(),
+            e.line(),
+            e.column()
         ),
-        None => platform.old_enrolment()?.inspect(|old| {
-            if let Err(error) = save_enrolment(store, old) {
-                log::warn!("the enrolment was not moved into the store: {error}");
-            }
-        }),
-    };
-    let in_store = store.setting(ENROLMENT_SETTING).map_err(store_error)?.is_some();
-    let old_gone = store.setting(OLD_ENROLMENT_GONE_SETTING).map_err(store_error)?.is_some_and(|v| v == "true");
-    if in_store && !old_gone {
-        match platform.forget_old_enrolment() {
-            Ok(()) => store.set_setting(OLD_ENROLMENT_GONE_SETTING, "true").map_err(store_error)?,
-            Err(error) => log::warn!("the keyring's old copy of the enrolment stays for now: {error}"),
-        }
-    }
-    Ok(saved)
+    })
 }
 
+/// A damaged store was moved aside and a new one made: the enrolment (the
+/// tablet's tokens) is read out of the damaged file if it still can be,
+/// so the tablet goes on sending (and tells the service what happened)
+/// instead of reading as withdrawn.
+fn rescue_enrolment(damaged: &Path, key: &StoreKey, store: &Store) {
+    let rescued =
+        Store::setting_in_damaged(damaged, key, ENROLMENT_SETTING).filter(|json| read_enrolment(json).is_ok());
+    match rescued {
+        Some(json) => match store.set_setting(ENROLMENT_SETTING, &json) {
+            Ok(()) => log::info!("the enrolment was read out of the damaged database"),
+            Err(error) => log::error!("the rescued enrolment was not kept: {error}"),
+        },
+        None => log::warn!("the enrolment could not be read out of the damaged database"),
+    }
+}
+
+/// Opens a store file; problems become notices.
 fn open_store(
     platform: &impl Platform,
     data_dir: &Path,
@@ -390,6 +429,9 @@ fn open_store(
             for notice in opened.notices {
                 let StoreNotice::Quarantined { moved_to, .. } = notice;
                 log::warn!("damaged database moved to {}", moved_to.display());
+                if file == StoreFile::Real {
+                    rescue_enrolment(&moved_to, &key, &opened.store);
+                }
                 notices.push(CoreError::new(ErrorCode::StoreQuarantined, moved_to.display().to_string()));
             }
             Some((opened.store, key))
@@ -406,7 +448,10 @@ fn open_store(
 mod tests {
     use std::time::Duration;
 
-    use crate::app::{testing::TestApp, EndWith, Mode};
+    use crate::{
+        app::{testing::TestApp, EndWith, Mode},
+        store::{Store, StoreKey},
+    };
 
     /// The settings file is lost or damaged on an enrolled tablet: it
     /// starts as the same enrolled tablet, not as the demo (whose public
@@ -453,6 +498,46 @@ mod tests {
         assert_eq!(t.app.enrolment().unwrap(), Some(old), "the store's");
         assert_eq!(t.platform().old_enrolment_reads(), reads, "the keyring is not asked");
         assert_eq!(t.app.mode(), Mode::Enrolled);
+    }
+
+    /// The database is damaged and moved aside, and the tokens were in it.
+    /// A damaged file that still reads gives its enrolment to the new
+    /// store; one that reads no more leaves the tablet withdrawn after its
+    /// next round ("ask your nurse"), not silently unsent.
+    #[tokio::test]
+    async fn a_damaged_store_gives_its_enrolment_back_or_the_tablet_reads_as_withdrawn() {
+        let t = TestApp::enrolled();
+        let enrolment = t.app.enrolment().unwrap().expect("moved into the store");
+        assert!(t.platform().enrolment().is_none(), "no keyring copy left");
+        drop(t.app.take_store_for_tests());
+        let path = crate::app::StoreFile::Real.path(t.data_dir());
+
+        // A copy that still reads: its enrolment is rescued.
+        let readable = t.data_dir().join("readable.db");
+        std::fs::copy(&path, &readable).unwrap();
+        let wal = |p: &std::path::Path| std::path::PathBuf::from(format!("{}-wal", p.display()));
+        if wal(&path).exists() {
+            std::fs::copy(wal(&path), wal(&readable)).unwrap();
+        }
+        let fresh = Store::open_in_memory(&StoreKey::from_bytes([1; 32])).unwrap();
+        super::rescue_enrolment(&readable, &StoreKey::from_bytes([7; 32]), &fresh);
+        let rescued = fresh.setting(super::ENROLMENT_SETTING).unwrap().expect("rescued");
+        assert_eq!(serde_json::from_str::<crate::enrolment::Enrolment>(&rescued).unwrap(), enrolment);
+        for file in [readable.clone(), wal(&readable)] {
+            let _ = std::fs::remove_file(file);
+        }
+
+        // The file itself damaged beyond reading: quarantined, a new one made.
+        let mut bytes = std::fs::read(&path).unwrap();
+        for b in bytes.iter_mut().take(4096).skip(100) {
+            *b ^= 0x5A;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        let t = t.restart();
+        assert_eq!(t.app.mode(), Mode::Enrolled);
+        t.app.sync_round().await;
+        assert_eq!(t.app.mode(), Mode::Revoked, "the patient is asked to call, not left unsent");
+        assert_eq!(t.restart().app.mode(), Mode::Revoked, "and it is remembered");
     }
 
     /// One run of the app, one follow-up after another: the demo, an

@@ -220,6 +220,10 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             }
             Err(e) => {
                 log::info!("no scanner: {}", e.kind());
+                // Never left "checking": without a scanner it cannot be used.
+                self.set_bluetooth_if_changed(BluetoothStatus::Unavailable {
+                    reason: crate::devices::UnavailableReason::NoService,
+                });
                 None
             }
         }

@@ -166,8 +166,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         if self.mode() == Mode::Demo {
             return configured.or(installation).or_else(|| Some(NurseCode::Plain(DEMO_NURSE_CODE.into())));
         }
-        // The keyring's enrolment decides when it can be read; the data
-        // folder's copy only when it cannot (the keyring lost).
+        // The stored enrolment decides when it can be read; the data
+        // folder's copy only when it cannot (the store's key lost).
         let tablet = match self.enrolment() {
             Ok(Some(enrolment)) => enrolment.nurse_code_hash,
             Ok(None) | Err(_) => kept_nurse_code_hash(&self.config.data_dir),

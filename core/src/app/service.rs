@@ -147,8 +147,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
     /// Keeps a new enrolment: a new follow-up in place of the one before
     /// (the demo's store is left behind; nothing of the old caches, sync
-    /// or push state goes on) — tokens to the keyring, the real store
-    /// opened, local history kept and what waits sent to the new service,
+    /// or push state goes on) — the real store opened, the tokens kept in
+    /// it, local history kept and what waits sent to the new service,
     /// then a sync round at once.
     pub fn finish_enrolment(&self, enrolment: &Enrolment) -> Result<(), CoreError> {
         // First, so a tablet left half-enrolled (a real store, no
@@ -159,9 +159,14 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         follow_up.with_store(|store| Ok(self.lift_revocation(&follow_up, store)?))?;
         let base_url = enrolment.fhir_base.clone();
         self.change_settings(|s| s.service = Some(ServiceEnrolment { base_url }))?;
-        let before = self.follow_up.lock().unwrap().replace(std::sync::Arc::new(follow_up));
+        let follow_up = std::sync::Arc::new(follow_up);
+        let before = self.follow_up.lock().unwrap().replace(follow_up.clone());
         if let Some(before) = before {
             before.close();
+            // A round of the one before may have kept its refreshed tokens
+            // in the same store just before the close: the new enrolment
+            // is written again, now that nothing else writes it.
+            follow_up.keep_enrolment(enrolment)?;
         }
         // Who records is the patient until told otherwise: a relative the
         // old plan named is not one of the new record.
@@ -323,8 +328,18 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let enrolment = match follow_up.enrolment(&self.platform) {
             Ok(Some(e)) => e,
             Ok(None) => {
-                log::warn!("enrolled in the settings, but no enrolment secret found");
-                follow_up.sync.lock().unwrap().last_error = Some(ErrorCode::SyncRevoked);
+                // No tokens anywhere (a damaged store they could not be
+                // read out of, an old keyring that lost them): this tablet
+                // cannot send until the nurse enrols it again, and the
+                // patient is told so, as when the service withdrew it.
+                log::warn!("enrolled, but no enrolment found: the tablet reads as withdrawn");
+                let mut sync = follow_up.sync.lock().unwrap();
+                (sync.revoked, sync.last_error) = (true, Some(ErrorCode::SyncRevoked));
+                drop(sync);
+                if let Err(error) = follow_up.with_store(|s| Ok(s.set_setting(REVOKED_SETTING, "true")?)) {
+                    log::error!("the withdrawal was not remembered: {error}");
+                }
+                self.tell(Change::Sync);
                 return;
             }
             Err(error) => {
@@ -658,7 +673,7 @@ mod tests {
 
     /// The app is killed right after the token endpoint rotated its
     /// refresh token (here: the round cut short while the FHIR server is
-    /// slow): the new tokens are in the keyring already, so after a restart
+    /// slow): the new tokens are in the store already, so after a restart
     /// the next round goes through instead of reading as a withdrawal.
     #[tokio::test(flavor = "multi_thread")]
     async fn rotated_tokens_are_kept_the_moment_the_refresh_answers() {
@@ -673,7 +688,7 @@ mod tests {
         assert!(cut.is_err(), "the round was cut short");
         assert_eq!(server.state.lock().unwrap().refreshes, 1, "the refresh token was used, and rotated");
         let kept = t.kept_enrolment().unwrap().refresh_token.unwrap();
-        assert_ne!(kept, first, "the new refresh token is in the keyring");
+        assert_ne!(kept, first, "the new refresh token is in the store");
         assert!(server.state.lock().unwrap().refresh_tokens.contains_key(&kept));
 
         server.state.lock().unwrap().fhir_delay_ms = 0;
@@ -862,7 +877,7 @@ mod tests {
     /// The follow-up's life, as the caches see it: the demo's plan (kept
     /// read, version 1 of the demo's store) never shows once the tablet is
     /// enrolled (version 1 of the real store is another plan), the
-    /// enrolment is read from the keyring once and kept through, and a
+    /// enrolment is read from the store once and kept through, and a
     /// restart reads each again once.
     #[tokio::test]
     async fn what_is_kept_read_follows_the_follow_up() {

@@ -34,4 +34,6 @@ pub enum UnavailableReason {
     NoService,
     /// The service answered, but there is no adapter.
     NoAdapter,
+    /// There is an adapter, switched off (the tablet's Bluetooth setting).
+    SwitchedOff,
 }

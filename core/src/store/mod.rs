@@ -284,6 +284,18 @@ impl Store {
         Ok(Store { conn, path: Some(path.to_path_buf()) })
     }
 
+    /// One setting read out of a database moved to quarantine (damaged:
+    /// its other pages may not read), read-only and without the checks of
+    /// [`Store::open`]; `None` when it is not there or does not read.
+    pub fn setting_in_damaged(path: &Path, key: &StoreKey, name: &str) -> Option<String> {
+        use rusqlite::OptionalExtension;
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .ok()?;
+        apply_key(&conn, key).ok()?;
+        conn.query_row("SELECT value FROM setting WHERE key = ?1", [name], |r| r.get(0)).optional().ok()?
+    }
+
     /// An encrypted in-memory store, for tests and the demo.
     pub fn open_in_memory(key: &StoreKey) -> Result<Store, StoreError> {
         let mut conn = Connection::open_in_memory()?;

@@ -142,6 +142,18 @@ impl Bluez {
         self.call("AddLiveValues", &[path, &Value::from(values).to_string()]);
     }
 
+    /// Switches the adapter on or off, as the tablet's Bluetooth setting does.
+    pub fn set_powered(&self, on: bool) {
+        let out = Command::new("dbus-send")
+            .args(["--system", "--print-reply", "--dest=org.bluez", "/", "org.bluez.Mock.SetPowered"])
+            .arg(format!("string:{ADAPTER}"))
+            .arg(format!("boolean:{on}"))
+            .env("DBUS_SYSTEM_BUS_ADDRESS", &self.address)
+            .output()
+            .expect("dbus-send");
+        assert!(out.status.success(), "SetPowered: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
     /// What the simulated BlueZ was asked, in order (dbusmock's log).
     pub fn calls(&self) -> String {
         std::fs::read_to_string(self.log.path()).unwrap_or_default()
