@@ -182,7 +182,7 @@ fn keys_built_from_core_values() -> Vec<String> {
     for state in [TaskState::ToDo, TaskState::Done, TaskState::Missed] {
         keys.push(format!("task-state-{}", name(serde_json::to_value(state).unwrap())));
     }
-    for reason in [UnavailableReason::NoService, UnavailableReason::NoAdapter] {
+    for reason in [UnavailableReason::NoService, UnavailableReason::NoAdapter, UnavailableReason::SwitchedOff] {
         keys.push(format!("bluetooth-unavailable-{}", name(serde_json::to_value(reason).unwrap())));
     }
     for locale in Locale::ALL {

@@ -269,7 +269,11 @@ impl Platform for OsPlatform {
             Some(key_file) => read_file(&enrolment_file(&key_file))?,
             None => read_keyring(Secret::Enrolment)?,
         };
-        text.map(|t| serde_json::from_str(&t).map_err(secret_error)).transpose()
+        // serde's message may quote a value (a token): only where it broke.
+        let unreadable = |e: serde_json::Error| {
+            secret_error(format!("the old enrolment does not read ({:?} at {}:{})", e.classify(), e.line(), e.column()))
+        };
+        text.map(|t| serde_json::from_str(&t).map_err(unreadable)).transpose()
     }
     fn forget_store_key(&self) -> Result<(), SecretError> {
         match key_file() {

@@ -241,13 +241,14 @@ impl FollowUp {
     /// old copy, if any, is read as it is.
     pub fn enrolment(&self, platform: &impl Platform) -> Result<Option<Enrolment>, SecretError> {
         let Route::Service(service) = &self.route else { return Ok(None) };
-        let mut kept = service.enrolment.lock().unwrap();
-        if let Some(enrolment) = kept.as_ref() {
+        if let Some(enrolment) = service.enrolment.lock().unwrap().as_ref() {
             return Ok(enrolment.clone());
         }
-        let read = self.enrolment_from_store(platform)?;
-        *kept = Some(read.clone());
-        Ok(read)
+        // Read with no lock held (the keyring may ask to be unlocked);
+        // tokens kept meanwhile by a round are newer and win.
+        let read = self.enrolment_from_store(platform, service.key_missing)?;
+        let mut kept = service.enrolment.lock().unwrap();
+        Ok(kept.get_or_insert(read).clone())
     }
 
     /// The enrolment the store holds; one an earlier version left in the
@@ -257,14 +258,23 @@ impl FollowUp {
     /// while the keyring is asked (an unlock prompt must not stop the
     /// screens). Without an open store (recovery) the keyring's old copy,
     /// if any, is read as it is.
-    fn enrolment_from_store(&self, platform: &impl Platform) -> Result<Option<Enrolment>, SecretError> {
+    fn enrolment_from_store(
+        &self,
+        platform: &impl Platform,
+        key_missing: bool,
+    ) -> Result<Option<Enrolment>, SecretError> {
         let store_error = |e: StoreError| SecretError { detail: format!("store: {e}") };
         let on_store = |f: &dyn Fn(&Store) -> Result<Option<String>, StoreError>| {
             let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
             store.as_ref().map(|s| f(s).map_err(store_error)).transpose()
         };
         let Some(json) = on_store(&|s| s.setting(ENROLMENT_SETTING))? else {
-            return platform.old_enrolment();
+            // No store: its key is lost (recovery: an old copy may still
+            // revoke), or it did not open (locked, failing): not "none".
+            return match key_missing {
+                true => platform.old_enrolment(),
+                false => Err(SecretError { detail: "the store is not open".into() }),
+            };
         };
         let saved = match json {
             Some(json) => Some(read_enrolment(&json)?),
@@ -281,11 +291,21 @@ impl FollowUp {
                 None => return Ok(None),
             },
         };
-        let old_gone = on_store(&|s| s.setting(OLD_ENROLMENT_GONE_SETTING))?.flatten().is_some_and(|v| v == "true");
+        // Bookkeeping only: a failure here is logged, never in the way.
+        let old_gone = match on_store(&|s| s.setting(OLD_ENROLMENT_GONE_SETTING)) {
+            Ok(flag) => flag.flatten().is_some_and(|v| v == "true"),
+            Err(error) => {
+                log::warn!("whether the keyring's old copy is gone is not known: {error}");
+                true
+            }
+        };
         if !old_gone {
             match platform.forget_old_enrolment() {
                 Ok(()) => {
-                    on_store(&|s| s.set_setting(OLD_ENROLMENT_GONE_SETTING, "true").map(|()| None))?;
+                    if let Err(error) = on_store(&|s| s.set_setting(OLD_ENROLMENT_GONE_SETTING, "true").map(|()| None))
+                    {
+                        log::warn!("the old copy's removal is not remembered: {error}");
+                    }
                 }
                 Err(error) => log::warn!("the keyring's old copy of the enrolment stays for now: {error}"),
             }

@@ -166,7 +166,10 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             // A round of the one before may have kept its refreshed tokens
             // in the same store just before the close: the new enrolment
             // is written again, now that nothing else writes it.
-            follow_up.keep_enrolment(enrolment)?;
+            if let Err(error) = follow_up.keep_enrolment(enrolment) {
+                // In memory it is kept; the next refresh writes it again.
+                log::error!("the new enrolment was not written again: {error}");
+            }
         }
         // Who records is the patient until told otherwise: a relative the
         // old plan named is not one of the new record.
@@ -336,8 +339,11 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                 let mut sync = follow_up.sync.lock().unwrap();
                 (sync.revoked, sync.last_error) = (true, Some(ErrorCode::SyncRevoked));
                 drop(sync);
-                if let Err(error) = follow_up.with_store(|s| Ok(s.set_setting(REVOKED_SETTING, "true")?)) {
-                    log::error!("the withdrawal was not remembered: {error}");
+                // Not once replaced: the new enrolment's store is the same file.
+                if !follow_up.is_closed() {
+                    if let Err(error) = follow_up.with_store(|s| Ok(s.set_setting(REVOKED_SETTING, "true")?)) {
+                        log::error!("the withdrawal was not remembered: {error}");
+                    }
                 }
                 self.tell(Change::Sync);
                 return;
