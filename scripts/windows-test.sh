@@ -32,6 +32,14 @@ if [ ! -f "$dll" ] || [ scripts/windows/bcryptprimitives.c -nt "$dll" ]; then
     scripts/windows/bcryptprimitives.c scripts/windows/bcryptprimitives.def -ladvapi32
 fi
 
+# A Linux hfs started from Wine outlives the Windows test that started it
+# (Wine cannot end a Unix process): ended here, with Wine, whatever happens.
+stop_wine() {
+  pkill -KILL -f '^Z:.*[\\/]hfs ' || true
+  WINEPREFIX="$WINEPREFIX" /usr/lib/wine/wineserver -k 2>/dev/null || true
+}
+trap stop_wine EXIT
+
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=/usr/lib/wine/wine64
 hfs="${CARGO_HOME:-$HOME/.cargo}/bin/hfs"
 export HEIMA_HFS="Z:${hfs//\//\\}"
