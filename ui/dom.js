@@ -94,7 +94,7 @@ export function radioChoice(name, value, checked, messageId, onChange) {
   return label;
 }
 
-export const UNITS = { "mm[Hg]": "mmHg", Cel: "°C", "[degF]": "°F", "[lb_av]": "lb", "%": "%", kg: "kg", "/min": "/min", "mmol/L": "mmol/L", "mg/dL": "mg/dL", "{score}": "" };
+export const UNITS = { "mm[Hg]": "mmHg", Cel: "°C", "[degF]": "°F", "[lb_av]": "lb", "%": "%", kg: "kg", "/min": "/min", "mmol/L": "mmol/L", "mg/dL": "mg/dL", "L/min": "L/min", L: "L", "{score}": "" };
 
 /** "73,450 kg" in Norwegian, "73.450 kg" in English. */
 export function formatValue(value, unit) {

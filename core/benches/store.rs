@@ -37,6 +37,7 @@ fn measurement(n: usize, at: Timestamp) -> Measurement {
         effective: at,
         identifier: format!("bench/{n}"),
         device_id: "bench".into(),
+        meal: None,
     }
 }
 

@@ -69,6 +69,7 @@ fn demo_weight(at: jiff::Timestamp) -> Measurement {
         effective: at,
         identifier: format!("demo-scale/29463-7/{}", at.as_second()),
         device_id: "demo-scale".into(),
+        meal: None,
     }
 }
 
@@ -206,7 +207,7 @@ pub mod devices {
             MeasurementKind::BodyWeight => ("demo-scale", 0x181D, 0x2A9D, "Demo vekt"),
             MeasurementKind::BodyTemperature => ("demo-thermometer", 0x1809, 0x2A1C, "Demo termometer"),
             MeasurementKind::Pulse => ("demo-heart-rate", 0x180D, 0x2A37, "Demo pulsbelte"),
-            MeasurementKind::BloodGlucose => return None,
+            MeasurementKind::BloodGlucose | MeasurementKind::PeakFlow | MeasurementKind::Fev1 => return None,
         })
     }
 
@@ -235,7 +236,7 @@ pub mod devices {
             }
             // Heart rate, u8 format.
             MeasurementKind::Pulse => vec![0x00, (60 + w % 30) as u8],
-            MeasurementKind::BloodGlucose => return None,
+            MeasurementKind::BloodGlucose | MeasurementKind::PeakFlow | MeasurementKind::Fev1 => return None,
         })
     }
 

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::{
     measurement::{loinc, Component, ComponentValue, Measurement},
     plan::MeasurementKind,
-    vocabulary::Decimal,
+    vocabulary::{Decimal, Meal},
 };
 
 /// One field of the manual entry form.
@@ -50,14 +50,43 @@ pub fn fields(kind: MeasurementKind) -> Vec<Field> {
         MeasurementKind::BodyTemperature => vec![field(loinc::BODY_TEMPERATURE, "Cel", 30.0, 44.0, 1, true)],
         MeasurementKind::BodyWeight => vec![field(loinc::BODY_WEIGHT, "kg", 2.0, 350.0, 2, true)],
         MeasurementKind::BloodGlucose => vec![field(loinc::GLUCOSE_MOLAR, "mmol/L", 0.5, 40.0, 1, true)],
+        // A peak-flow meter's scale runs 60–800 (adult) or 50–400 L/min
+        // (low range); a spirometer shows FEV1 in litres with two decimals.
+        MeasurementKind::PeakFlow => vec![field(loinc::PEAK_FLOW, "L/min", 30.0, 900.0, 0, true)],
+        MeasurementKind::Fev1 => vec![field(loinc::FEV1, "L", 0.1, 8.0, 2, true)],
     }
+}
+
+/// The key of the typed meal context among the typed values.
+pub const MEAL_KEY: &str = "meal";
+
+/// The meal contexts the form offers for a kind (blood sugar: before or
+/// after a meal, or fasting); none for the others. Answering is optional.
+pub fn meal_choices(kind: MeasurementKind) -> &'static [Meal] {
+    match kind {
+        MeasurementKind::BloodGlucose => &[Meal::BeforeMeal, Meal::AfterMeal, Meal::Fasting],
+        _ => &[],
+    }
+}
+
+/// The manual entry form for a kind: its number fields, and the meal
+/// contexts to choose from (empty: not asked).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntryForm {
+    pub fields: Vec<Field>,
+    pub meals: &'static [Meal],
+}
+
+pub fn form(kind: MeasurementKind) -> EntryForm {
+    EntryForm { fields: fields(kind), meals: meal_choices(kind) }
 }
 
 /// Why a typed value was refused; the UI's message is `manual-<code>`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EntryProblem {
     /// `missing`, `not-a-number`, `too-many-decimals`, `implausible`,
-    /// `systolic-below-diastolic`.
+    /// `systolic-below-diastolic`, `unknown-choice` (a meal context the
+    /// form does not offer).
     pub code: &'static str,
     /// The field (LOINC code).
     pub field: &'static str,
@@ -121,6 +150,23 @@ pub fn measurement(
             problems.push(problem("systolic-below-diastolic", &f, &typed[loinc::SYSTOLIC]));
         }
     }
+    let meal = match typed.get(MEAL_KEY).map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        None => None,
+        Some(text) => match Meal::parse(text).filter(|m| meal_choices(kind).contains(m)) {
+            Some(meal) => Some(meal),
+            None => {
+                problems.push(EntryProblem {
+                    code: "unknown-choice",
+                    field: MEAL_KEY,
+                    typed: text.to_string(),
+                    min: 0.0,
+                    max: 0.0,
+                    unit: "",
+                });
+                None
+            }
+        },
+    };
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -136,6 +182,7 @@ pub fn measurement(
         effective: now,
         identifier: format!("manual/{code}/{}", now.as_millisecond()),
         device_id: "manual".into(),
+        meal,
     })
 }
 
@@ -165,6 +212,16 @@ mod tests {
         assert_eq!(bp.code, "85354-9");
         assert_eq!(bp.components.len(), 2, "the optional pulse left out");
         assert!(bp.identifier.starts_with("manual/85354-9/"));
+        let pef = measurement(MeasurementKind::PeakFlow, &typed(&[("19935-6", "310")]), now()).unwrap();
+        assert_eq!((pef.code, pef.components[0].unit), ("19935-6", "L/min"));
+        let sugar =
+            measurement(MeasurementKind::BloodGlucose, &typed(&[("15074-8", "7,9"), ("meal", "after-meal")]), now());
+        assert_eq!(sugar.unwrap().meal, Some(Meal::AfterMeal));
+        let unsaid = measurement(MeasurementKind::BloodGlucose, &typed(&[("15074-8", "5,2"), ("meal", "")]), now());
+        assert_eq!(unsaid.unwrap().meal, None, "the meal is asked, not required");
+        let fev1 = measurement(MeasurementKind::Fev1, &typed(&[("20150-9", "1,85")]), now()).unwrap();
+        assert_eq!(fev1.components[0].value, ComponentValue::Value("1.85".parse().unwrap()));
+        assert_eq!((fev1.code, fev1.components[0].unit), ("20150-9", "L"));
     }
 
     /// Typos and impossible values, each with the code the UI words.
@@ -183,10 +240,26 @@ mod tests {
             (MeasurementKind::BloodGlucose, &[("15074-8", "abc")], "not-a-number"),
             (MeasurementKind::BloodPressure, &[("8480-6", "80"), ("8462-4", "120")], "systolic-below-diastolic"),
             (MeasurementKind::BloodPressure, &[("8480-6", "1400"), ("8462-4", "90")], "implausible"),
+            // A peak flow typed in L/s (5,5) or with a zero too many.
+            (MeasurementKind::PeakFlow, &[("19935-6", "5,5")], "too-many-decimals"),
+            (MeasurementKind::PeakFlow, &[("19935-6", "4200")], "implausible"),
+            (MeasurementKind::PeakFlow, &[("19935-6", "12")], "implausible"),
+            // FEV1 typed in millilitres, or as a percentage of predicted.
+            (MeasurementKind::Fev1, &[("20150-9", "2150")], "implausible"),
+            (MeasurementKind::Fev1, &[("20150-9", "1,234")], "too-many-decimals"),
         ];
         for (kind, values, code) in cases {
             let problems = measurement(*kind, &typed(values), now()).unwrap_err();
             assert_eq!(problems[0].code, *code, "{kind:?} {values:?}");
+        }
+        // A meal the form does not offer (or on a weight) is refused.
+        for (kind, values) in [
+            (MeasurementKind::BloodGlucose, &[("15074-8", "6,0"), ("meal", "brunch")]),
+            (MeasurementKind::BloodGlucose, &[("15074-8", "6,0"), ("meal", "bedtime")]),
+            (MeasurementKind::BodyWeight, &[("29463-7", "70"), ("meal", "fasting")]),
+        ] {
+            let problems = measurement(kind, &typed(values), now()).unwrap_err();
+            assert_eq!((problems[0].code, problems[0].field), ("unknown-choice", "meal"), "{values:?}");
         }
         let problems =
             measurement(MeasurementKind::BloodPressure, &typed(&[("8480-6", "x"), ("8462-4", "")]), now()).unwrap_err();

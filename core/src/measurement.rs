@@ -143,6 +143,7 @@ fn build_at(
         effective,
         identifier: format!("{}/{code}/{when}", ctx.device_id),
         device_id: ctx.device_id.to_string(),
+        meal: None,
     }
 }
 

@@ -20,7 +20,7 @@ use crate::{
     manual::{self, EntryProblem},
     measurement::Measurement,
     plan::{CarePlan, MeasurementKind},
-    questionnaire::{AnswerProblem, Answers, Questionnaire},
+    questionnaire::{AnswerProblem, Answers, Questionnaire, Text},
     results::{answers_result, QuestionnaireResult, ReadingResult},
     store::{
         readings::{EnteredBy, Inserted, NewReading, Recorder, StoredComponent},
@@ -144,6 +144,8 @@ pub struct HistoryPoint {
     pub values: Vec<ShownValue>,
     pub colour: Option<Colour>,
     pub sent: Option<bool>,
+    /// A blood sugar's meal context, when said.
+    pub meal: Option<crate::vocabulary::Meal>,
 }
 
 /// The history of one kind over the last `days` days.
@@ -164,11 +166,72 @@ pub fn history(store: &Store, clock: &dyn Clock, kind: MeasurementKind, days: u1
             values: r.components.iter().filter_map(StoredComponent::shown).collect(),
             colour: r.judgement.colour(),
             sent: r.sent,
+            meal: r.meal,
         })
         .collect();
     let limits =
         plan.as_ref().and_then(|p| p.activity_for(kind)).map(|a| a.traffic_light.limits.clone()).unwrap_or_default();
     Ok(History { kind, from, to, points, limits })
+}
+
+/// Answers to one questionnaire over the last `days` days, as the history
+/// screen shows readings: each total score (code 74465-6, `{score}`) with
+/// the colour it got when it was answered, and the plan's score limits.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnswersHistory {
+    /// The questionnaire's id.
+    pub questionnaire: String,
+    pub title: Text,
+    pub from: Timestamp,
+    pub to: Timestamp,
+    /// Oldest first; training left out. A questionnaire without a score
+    /// has points without values (the colour only).
+    pub points: Vec<HistoryPoint>,
+    pub limits: Vec<crate::traffic_light::Limit>,
+}
+
+/// The LOINC code and unit a questionnaire's total score is judged by.
+const SCORE: (&str, &str) = ("74465-6", "{score}");
+
+/// The answers to questionnaire `id` over the last `days` days.
+pub fn answers_history(store: &Store, clock: &dyn Clock, id: &str, days: u16) -> Result<AnswersHistory, CoreError> {
+    let to = clock.now();
+    let from = to - jiff::SignedDuration::from_hours(24 * i64::from(days));
+    let tz = clock.time_zone();
+    let q = crate::fhir::questionnaire::load(store, id)
+        .map_err(CoreError::from)?
+        .ok_or_else(|| CoreError::new(ErrorCode::QuestionnaireInvalid, format!("no questionnaire {id}")))?;
+    let mut points = vec![];
+    for r in store.responses(&q.url).map_err(CoreError::from)? {
+        if r.entered_by == EnteredBy::NurseTraining || r.authored < from || r.authored >= to {
+            continue;
+        }
+        let sent = store.outbox_sent_for("QuestionnaireResponse", r.id).map_err(CoreError::from)?;
+        points.push(HistoryPoint {
+            id: r.id,
+            at: r.authored,
+            at_local: r.authored.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string(),
+            values: r
+                .score
+                .map(|value| ShownValue { code: SCORE.0.into(), value, unit: SCORE.1.into() })
+                .into_iter()
+                .collect(),
+            colour: r.judgement.colour(),
+            sent,
+            meal: None,
+        });
+    }
+    let plan = crate::fhir::careplan::in_force(store, to, &tz).map_err(CoreError::from)?;
+    let limits = plan
+        .as_ref()
+        .and_then(|p| {
+            p.activities.iter().find(|a| {
+                matches!(&a.kind, crate::plan::ActivityKind::Questionnaire { questionnaire } if questionnaire == id)
+            })
+        })
+        .map(|a| a.traffic_light.limits.iter().filter(|l| l.code == SCORE.0).cloned().collect())
+        .unwrap_or_default();
+    Ok(AnswersHistory { questionnaire: id.to_string(), title: q.title, from, to, points, limits })
 }
 
 /// Judges readings against the plan in force, stores them (with the

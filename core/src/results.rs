@@ -21,7 +21,7 @@ use crate::{
         Store, StoreError,
     },
     traffic_light::Judgement,
-    vocabulary::{ResultItem, ShownValue},
+    vocabulary::{Meal, ResultItem, ShownValue},
 };
 
 /// A reading as the screens show it, with its traffic-light result.
@@ -47,6 +47,8 @@ pub struct ReadingResult {
     pub seen_local: Option<String>,
     /// The name of the relative who took it, when the plan names them.
     pub relative_name: Option<String>,
+    /// A blood sugar's meal context, when said.
+    pub meal: Option<Meal>,
 }
 
 impl ReadingResult {
@@ -77,6 +79,7 @@ impl ReadingResult {
                 in_force?.relatives.iter().find(|k| &k.reference == reference).map(|k| k.name.clone())
             }),
             sent: r.sent,
+            meal: r.meal,
         })
     }
 }

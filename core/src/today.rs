@@ -238,6 +238,7 @@ mod tests {
             effective: at,
             identifier: format!("ox/2708-6/{}", at.as_second()),
             device_id: "ox".into(),
+            meal: None,
         }
     }
 
@@ -248,7 +249,7 @@ mod tests {
         let clock = FixedClock::oslo("2026-11-23T09:00:00Z".parse().unwrap());
         let view = view(&demo_store(&clock), &clock, true, None).unwrap().unwrap();
         let ids: Vec<&str> = view.when_needed.iter().map(|w| w.activity_id.as_str()).collect();
-        assert_eq!(ids, ["temperature", "pulse", "feel-worse"]);
+        assert_eq!(ids, ["temperature", "pulse", "peak-flow", "feel-worse"]);
         assert_eq!(view.feel_worse, Some(ActivityKind::Questionnaire { questionnaire: "daily-copd-check".into() }));
         assert!(view.tasks.iter().all(|t| !ids.contains(&t.activity_id.as_str())), "not among the timed tasks");
         let mut plan = crate::demo::sample_plan(&clock);

@@ -46,6 +46,34 @@ pub struct Limit {
     /// The plan's own direction for the band; none: from its place.
     #[serde(default)]
     pub direction: Option<Direction>,
+    /// Where the plan gave the band in % of the patient's personal best
+    /// (peak flow, FEV1): those percentages and the best. `low` and `high`
+    /// are then their exact product, in the best's unit, and judge.
+    #[serde(default)]
+    pub of_best: Option<OfBest>,
+}
+
+/// A band given in % of the patient's personal best, as the plan wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfBest {
+    pub low: Option<Decimal>,
+    pub high: Option<Decimal>,
+    /// The personal best, in the band's unit.
+    pub best: Decimal,
+}
+
+impl OfBest {
+    /// `percent` % of `best`, exactly (trailing zeros dropped); `None` when
+    /// the digits do not fit.
+    pub fn share(percent: Decimal, best: Decimal) -> Option<Decimal> {
+        let mut mantissa = percent.mantissa.checked_mul(best.mantissa)?;
+        let mut exponent = percent.exponent.checked_add(best.exponent)?.checked_sub(2)?;
+        while exponent < 0 && mantissa % 10 == 0 {
+            mantissa /= 10;
+            exponent += 1;
+        }
+        Some(Decimal::new(mantissa, exponent))
+    }
 }
 
 /// A change rule: a value of `code` that has moved by at least `change`
@@ -345,7 +373,15 @@ mod tests {
     }
 
     fn band(code: &str, colour: Colour, low: Option<&str>, high: Option<&str>, unit: &str) -> Limit {
-        Limit { code: code.into(), colour, low: low.map(d), high: high.map(d), unit: unit.into(), direction: None }
+        Limit {
+            code: code.into(),
+            colour,
+            low: low.map(d),
+            high: high.map(d),
+            unit: unit.into(),
+            direction: None,
+            of_best: None,
+        }
     }
 
     /// Blood pressure: systolic green 100–139, yellow 140–159 and 90–99, red
@@ -599,5 +635,17 @@ mod tests {
         assert_eq!(back, j);
         let n = Judgement::NotJudged(NotJudged::OutsideBands { code: "x".into() });
         assert_eq!(serde_json::from_str::<Judgement>(&serde_json::to_string(&n).unwrap()).unwrap(), n);
+    }
+
+    /// A share of the personal best is exact: 80 % of 400 L/min is 320,
+    /// 52,5 % of 455 is 238,875, and what does not fit is refused.
+    #[test]
+    fn a_share_of_the_best_is_exact() {
+        let cases = [("80", "400", Some("320")), ("52.5", "455", Some("238.875")), ("100", "2.85", Some("2.85"))];
+        for (percent, best, want) in cases {
+            let got = OfBest::share(d(percent), d(best)).map(|x| x.to_string());
+            assert_eq!(got.as_deref(), want, "{percent} % of {best}");
+        }
+        assert_eq!(OfBest::share(Decimal::new(i32::MAX, 0), d("400")), None);
     }
 }

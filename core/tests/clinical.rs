@@ -34,6 +34,13 @@ fn the_demo_plan_reads_completely() {
     assert!(bp.traffic_light.advice(Colour::Red, Locale::Nynorsk).unwrap().contains("oppfølgingstenesta"));
     assert_eq!(plan.activity("heart-failure-check").unwrap().timing, Timing::TimesPerWeek { count: 3 });
     assert_eq!(plan.activity("temperature").unwrap().timing, Timing::WhenNeeded);
+    // Peak flow's bands are in % of the personal best (400 L/min), judged
+    // in L/min: 80 % is 320, 50 % is 200.
+    let pef = &plan.activity("peak-flow").unwrap().traffic_light;
+    let green = pef.limits.iter().find(|l| l.colour == Colour::Green).unwrap();
+    assert_eq!((green.low, green.high, green.unit.as_str()), (Some(Decimal::new(320, 0)), None, "L/min"));
+    let of_best = green.of_best.as_ref().unwrap();
+    assert_eq!((of_best.low, of_best.best), (Some(Decimal::new(80, 0)), Decimal::new(400, 0)));
     assert_eq!(
         plan.activity("copd-check").unwrap().kind,
         ActivityKind::Questionnaire { questionnaire: "daily-copd-check".into() }
@@ -273,7 +280,27 @@ fn plans_that_cannot_be_understood_are_refused() {
             "value missing",
         ),
     ];
-    for (name, edit, expected) in cases {
+    let lung: Vec<(&str, Edit, &str)> = vec![
+        (
+            "a band in % of the best without a best",
+            |p| peak_flow_light(p).retain(|e| e["url"] != "best"),
+            "no best for its code",
+        ),
+        (
+            "a best given as a percentage",
+            |p| peak_flow_light(p)[0]["extension"][1]["valueQuantity"]["code"] = json!("%"),
+            "not a percentage",
+        ),
+        (
+            "two bests",
+            |p| {
+                let best = peak_flow_light(p)[0].clone();
+                peak_flow_light(p).push(best);
+            },
+            "two bests",
+        ),
+    ];
+    for (name, edit, expected) in cases.into_iter().chain(lung) {
         let mut plan = demo_plan_json();
         edit(&mut plan);
         let error = careplan::parse(&plan, &oslo()).expect_err(name);
@@ -285,6 +312,18 @@ fn plans_that_cannot_be_understood_are_refused() {
 /// The traffic light's parts of activity `index`, to edit.
 fn light(plan: &mut Value, index: usize) -> &mut Vec<Value> {
     plan["activity"][index]["extension"][1]["extension"].as_array_mut().unwrap()
+}
+
+/// The traffic light's parts of the demo's peak-flow activity, to edit
+/// (its first part is the personal best).
+fn peak_flow_light(plan: &mut Value) -> &mut Vec<Value> {
+    let activity = plan["activity"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|a| a["extension"][0]["valueId"] == "peak-flow")
+        .unwrap();
+    activity["extension"][1]["extension"].as_array_mut().unwrap()
 }
 
 /// The contained resource with this id, to edit.
@@ -313,7 +352,7 @@ fn the_demo_plan_carries_medicines_team_hours_and_material() {
     // A colour's medicines belong to the activities that name them.
     assert_eq!(
         plan.medicine_uses("prednisolone"),
-        [("spo2".into(), Colour::Yellow), ("copd-check".into(), Colour::Yellow)]
+        [("spo2".into(), Colour::Yellow), ("copd-check".into(), Colour::Yellow), ("peak-flow".into(), Colour::Yellow)]
     );
     assert_eq!(plan.medicine_uses("extra-diuretic"), [("weight".into(), Colour::Yellow)]);
     assert!(plan.medicine_uses("diuretic").is_empty(), "the daily dose is no colour's medicine");
@@ -487,6 +526,13 @@ fn demo_readings_are_judged_with_the_plans_limits() {
         ("score 0", one("copd-check", "74465-6", "0", "{score}"), Some(Colour::Green)),
         ("score 5", one("copd-check", "74465-6", "5", "{score}"), Some(Colour::Red)),
         ("pulse: no limits", one("bp", "8867-4", "72", "/min"), None),
+        // Peak flow in % of the best, 400 L/min: green from 80 %, yellow
+        // 50–80 %, red up to 50 %; a shared edge is the worse colour.
+        ("pef 330 L/min (82,5 %)", one("peak-flow", "19935-6", "330", "L/min"), Some(Colour::Green)),
+        ("pef 320 L/min (80 %) is yellow", one("peak-flow", "19935-6", "320", "L/min"), Some(Colour::Yellow)),
+        ("pef 250 L/min", one("peak-flow", "19935-6", "250", "L/min"), Some(Colour::Yellow)),
+        ("pef 190 L/min (47,5 %)", one("peak-flow", "19935-6", "190", "L/min"), Some(Colour::Red)),
+        ("pef in L/s cannot be judged", one("peak-flow", "19935-6", "5", "L/s"), None),
     ];
     for (name, judgement, colour) in cases {
         assert_eq!(judgement.colour(), colour, "{name}: {judgement:?}");

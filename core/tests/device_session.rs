@@ -16,6 +16,7 @@ use heima_core::{
         readings::{EnteredBy, Recorder},
         Store, StoreKey,
     },
+    vocabulary::Meal,
 };
 use jiff::{civil::date, Timestamp};
 
@@ -126,6 +127,65 @@ fn stored_records_arrive_once_across_connections() {
     let ids = glucose_identifiers(&store);
     assert_eq!(ids.len(), 7);
     assert!(ids.iter().all(|id| id.starts_with("c0:ff:ee:00:00:01/15074-8/seq-")));
+}
+
+/// A glucose record with "context follows" (flag 0x10) and, where given,
+/// its Glucose Measurement Context with the meal field (1 before, 2 after
+/// a meal, 3 fasting) for `context_sequence`.
+fn with_context(sequence: u16, minute: u8, context: Option<(u16, u8)>) -> Vec<StoredRecord> {
+    let mut record = glucose_record(sequence, minute);
+    record.bytes[0] |= 0x10;
+    let mut out = vec![record];
+    if let Some((of, meal)) = context {
+        let mut bytes = vec![0x02];
+        bytes.extend(of.to_le_bytes());
+        bytes.push(meal);
+        out.push(StoredRecord { sequence, characteristic: 0x2A34, bytes });
+    }
+    out
+}
+
+fn glucose_meals(store: &Store) -> Vec<Option<Meal>> {
+    store
+        .readings(MeasurementKind::BloodGlucose, Timestamp::MIN, Timestamp::MAX)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.meal)
+        .collect()
+}
+
+/// The meter's meal context reaches the reading it belongs to; a context
+/// that never comes, or names another record, leaves the reading without
+/// one, and every record is stored once — also when the link drops
+/// between a record and its context.
+#[test]
+fn a_glucose_records_meal_context_is_kept_with_it() {
+    let mut store = store();
+    let mut meter = glucose_meter(0);
+    meter.stored = [
+        with_context(1, 1, Some((1, 2))),
+        with_context(2, 2, None),
+        vec![glucose_record(3, 3)],
+        with_context(4, 4, Some((9, 1))),
+        with_context(5, 5, Some((5, 3))),
+    ]
+    .concat();
+    let (report, _) = connect(&meter, &mut store, false);
+    assert_eq!(
+        (report.transfer.clone(), report.measurements_stored, report.last_sequence),
+        (Transfer::Complete, 5, Some(5))
+    );
+    assert!(report.bad_packets.is_empty(), "{:?}", report.bad_packets);
+    assert_eq!(glucose_meals(&store), [Some(Meal::AfterMeal), None, None, None, Some(Meal::Fasting)]);
+
+    // The link drops after a record, before its context: stored without.
+    let mut store = self::store();
+    let mut meter = glucose_meter(0);
+    meter.stored = with_context(1, 1, Some((1, 2)));
+    meter.disconnect_after = Some(1);
+    let (report, _) = connect(&meter, &mut store, false);
+    assert_eq!((report.ended, report.measurements_stored, report.last_sequence), (Ended::Disconnected, 1, Some(1)));
+    assert_eq!(glucose_meals(&store), [None]);
 }
 
 #[test]

@@ -84,8 +84,13 @@ fn glucose_meter() -> SimulatedDevice {
             (0x2A24, b"Accu-Chek Guide".to_vec()),
             (0x2A25, b"92345678".to_vec()),
         ],
-        // 0.00104 kg/L (104 mg/dL), then 5.5 mmol/L (0.0055 mol/L).
-        stored: vec![record(1, 0, [0x68, 0xB0]), record(2, 0x04, [0x37, 0xC0])],
+        // 0.00104 kg/L (104 mg/dL), then 5.5 mmol/L (0.0055 mol/L) before
+        // a meal (its Glucose Measurement Context follows: meal 1).
+        stored: vec![
+            record(1, 0, [0x68, 0xB0]),
+            record(2, 0x04 | 0x10, [0x37, 0xC0]),
+            StoredRecord { sequence: 2, characteristic: 0x2A34, bytes: vec![0x02, 2, 0, 1] },
+        ],
         ..SimulatedDevice::default()
     }
 }
@@ -110,7 +115,7 @@ fn a_full_day() -> Store {
     type Typed = (MeasurementKind, &'static [(&'static str, &'static str)], Recorder);
     // A relative the service knows, named by its RelatedPerson.
     let known = Recorder { by: EnteredBy::Relative, relative: Some("RelatedPerson/daughter".into()) };
-    let by_hand: [Typed; 8] = [
+    let by_hand: [Typed; 10] = [
         (
             MeasurementKind::BloodPressure,
             &[("8480-6", "132"), ("8462-4", "84"), ("8867-4", "66")],
@@ -121,6 +126,8 @@ fn a_full_day() -> Store {
         (MeasurementKind::BodyTemperature, &[("8310-5", "37,2")], Recorder::new(EnteredBy::Patient)),
         (MeasurementKind::BodyWeight, &[("29463-7", "80,4")], Recorder::new(EnteredBy::Relative)),
         (MeasurementKind::BloodGlucose, &[("15074-8", "6,1")], Recorder::new(EnteredBy::Patient)),
+        (MeasurementKind::PeakFlow, &[("19935-6", "190")], Recorder::new(EnteredBy::Patient)),
+        (MeasurementKind::Fev1, &[("20150-9", "1,42")], Recorder::new(EnteredBy::Patient)),
         (MeasurementKind::BodyWeight, &[("29463-7", "79,9")], Recorder::new(EnteredBy::NurseTraining)),
         (MeasurementKind::BodyWeight, &[("29463-7", "80,1")], known.clone()),
     ];
@@ -185,6 +192,16 @@ fn every_resource_the_app_writes_passes_the_schema_and_the_profiles() {
     assert_eq!(message["recipient"][0]["display"], "Heima demo-oppfølging", "{message}");
     let meter = resources.iter().find(|r| r["resourceType"] == "Device" && r["manufacturer"].is_string());
     assert_eq!(meter.map(|d| d["modelNumber"].clone()), Some(json!("Accu-Chek Guide")), "the meter told its model");
+    // The meter's meal context, as the PHD IG's coded enumeration derived
+    // from its glucose; a typed peak flow as an exam.
+    let meal = resources.iter().find(|r| r["code"]["coding"][0]["code"] == "8417864").expect("the meal context");
+    assert_eq!(meal["valueCodeableConcept"]["coding"][0]["code"], "8417868", "before a meal");
+    assert!(meal["derivedFrom"][0]["identifier"]["value"].as_str().unwrap().ends_with("/15074-8/seq-2"), "{meal}");
+    let pef = resources.iter().find(|r| r["code"]["coding"][0]["code"] == "19935-6").expect("a typed peak flow");
+    assert_eq!(
+        (pef["category"][0]["coding"][0]["code"].clone(), pef["valueQuantity"]["code"].clone()),
+        (json!("exam"), json!("L/min"))
+    );
     // A notice (what is queued when the follow-up ends with items given up).
     let mut ended = Store::open_in_memory(&heima_core::store::StoreKey::from_bytes([5; 32])).unwrap();
     ended.give_up_unsent(clock().now).unwrap();

@@ -206,8 +206,13 @@ fn keys_built_from_core_values() -> Vec<String> {
             keys.push(format!("manual-field-{}", field.code));
         }
     }
-    for problem in ["missing", "not-a-number", "too-many-decimals", "implausible", "systolic-below-diastolic"] {
+    for problem in
+        ["missing", "not-a-number", "too-many-decimals", "implausible", "systolic-below-diastolic", "unknown-choice"]
+    {
         keys.push(format!("manual-{problem}"));
+    }
+    for meal in heima_core::vocabulary::Meal::ALL {
+        keys.push(format!("meal-{}", meal.as_str()));
     }
     // Codes the plan's limits and a judgement's causes name.
     for code in ["8478-0", "74465-6", "2339-0"] {

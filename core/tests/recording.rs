@@ -139,3 +139,50 @@ fn history_has_the_points_and_the_patients_limits() {
     assert!(h.limits.iter().any(|l| l.colour == Colour::Red));
     assert!(h.from < h.to && h.to == clock.now);
 }
+
+/// A questionnaire's history: each total score with the colour it got,
+/// oldest first, training left out, the plan's score limits, and answers
+/// from before the period not shown; an unknown questionnaire is an error.
+#[test]
+fn answers_history_has_scores_colours_and_the_score_limits() {
+    let clock = clock();
+    let mut store = demo_store(&clock);
+    let q = heima_core::fhir::questionnaire::load(&store, "daily-copd-check").unwrap().unwrap();
+    let coding = |code: &str| Answer::Coding {
+        system: Some("https://fhir.heima.no/demo/CodeSystem/daily-copd-check".into()),
+        code: code.into(),
+    };
+    // (days ago, breath, who): as usual, much worse, training, too old.
+    let cases = [
+        (2, "usual", EnteredBy::Patient),
+        (1, "much-worse", EnteredBy::Patient),
+        (1, "much-worse", EnteredBy::NurseTraining),
+        (40, "much-worse", EnteredBy::Patient),
+    ];
+    let answers_with = |breath: &str| {
+        let mut answers = Answers::new();
+        answers.insert("breath".into(), coding(breath));
+        answers.insert("cough".into(), coding("no"));
+        answers.insert("sputum".into(), Answer::Boolean(false));
+        answers.insert("extra-medicine".into(), Answer::Boolean(false));
+        answers
+    };
+    for (n, (days, breath, by)) in cases.into_iter().enumerate() {
+        let answers = answers_with(breath);
+        let then = FixedClock::oslo(clock.now - jiff::SignedDuration::from_hours(24 * days));
+        submit_answers(&mut store, &then, &q, &answers, &Recorder::new(by), &format!("resp-{n}")).unwrap();
+    }
+    let h = heima_core::recording::answers_history(&store, &clock, "daily-copd-check", 30).unwrap();
+    assert_eq!(h.title.nb, q.title.nb);
+    let seen: Vec<(String, Option<Colour>)> = h.points.iter().map(|p| (p.values[0].value.clone(), p.colour)).collect();
+    let expected = |breath: &str| q.score(&answers_with(breath)).unwrap().to_string();
+    assert_eq!(seen.len(), 2, "training and the 40-day-old answers left out: {seen:?}");
+    assert_eq!(seen[0].0, expected("usual"));
+    assert_eq!(seen[1].0, expected("much-worse"));
+    assert!(seen[0].1.is_some() && seen[1].1 >= seen[0].1, "{seen:?}");
+    assert!(h.points.iter().all(|p| p.values[0].code == "74465-6" && p.values[0].unit == "{score}"));
+    assert!(h.points.iter().all(|p| p.sent == Some(false)), "queued, not sent yet");
+    assert!(!h.limits.is_empty() && h.limits.iter().all(|l| l.code == "74465-6"), "{:?}", h.limits);
+    let unknown = heima_core::recording::answers_history(&store, &clock, "no-such", 30).unwrap_err();
+    assert_eq!(unknown.code, "questionnaire-invalid");
+}

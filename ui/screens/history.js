@@ -1,11 +1,12 @@
-// Historikk: each measurement over 1 week, 1 month or 3 months as a plot
-// with the patient's own limits drawn as coloured bands (uPlot 1.6.32, MIT,
+// Historikk: each measurement, and each of the plan's questionnaires (its
+// total score), over 1 week, 1 month or 3 months as a plot with the
+// patient's own limits drawn as coloured bands (uPlot 1.6.32, MIT,
 // vendored unchanged in vendor/uplot and loaded by this screen only), and
-// the same readings as a table — with colour in words and whether the
-// service has each one.
+// the same readings or answers as a table — with colour in words and
+// whether the service has each one.
 
 import { invoke } from "../ipc.js";
-import { formatTag, t } from "../i18n.js";
+import { formatTag, pick, t } from "../i18n.js";
 import { el, heading, formatValue, SIGN } from "../dom.js";
 import { listen, redraw } from "../shell.js";
 
@@ -92,6 +93,7 @@ function table(history, demo) {
     const value = el("td");
     value.dataset.values = JSON.stringify(p.values);
     value.textContent = p.values.map((x) => formatValue(x.value, x.unit)).join(" / ");
+    if (p.meal) value.append(" ", el("span", "history-meal", `meal-${p.meal}`));
     const colour = p.colour || "not-judged";
     const c = el("td", `history-colour history-colour--${colour}`);
     const sign = el("span", "result-sign");
@@ -115,21 +117,31 @@ export async function renderHistory(params, status) {
   });
 }
 
+/** A questionnaire's history is at `#/history/answers:<id>/<days>`. */
+const ANSWERS = "answers:";
+
 async function drawHistory(params, status) {
-  // Which kinds, and in what order (the plan's first): the core's list.
-  const choices = await invoke("measurement_kinds");
-  const kind = choices.some((c) => c.kind === params[0]) ? params[0] : null;
+  // Which kinds, and in what order (the plan's first): the core's list;
+  // then the plan's questionnaires, by their titles.
+  const [choices, view] = await Promise.all([invoke("measurement_kinds"), invoke("plan")]);
+  const titles = view ? view.questionnaire_titles : {};
+  const routes = [...choices.map((c) => c.kind), ...Object.keys(titles).map((id) => ANSWERS + id)];
   const days = PERIODS.includes(Number(params[1])) ? Number(params[1]) : 30;
   const section = el("section", "screen screen--history");
   section.append(heading("history-heading"));
   const kinds = el("div", "segmented");
   kinds.setAttribute("role", "group");
   kinds.setAttribute("aria-label", t("history-choose-kind"));
-  const shownKinds = choices.map((c) => c.kind);
-  const chosen = kind || shownKinds[0];
-  for (const k of shownKinds) {
-    const a = el("a", "segment", `measurement-${k}`);
+  const chosen = routes.includes(params[0]) ? params[0] : routes[0];
+  for (const k of routes) {
+    const a = k.startsWith(ANSWERS) ? el("a", "segment") : el("a", "segment", `measurement-${k}`);
+    if (k.startsWith(ANSWERS)) {
+      const title = titles[k.slice(ANSWERS.length)];
+      a.dataset.serviceText = JSON.stringify(title);
+      a.textContent = pick(title);
+    }
     a.href = `#/history/${k}/${days}`;
+    a.dataset.route = k;
     if (k === chosen) a.setAttribute("aria-current", "true");
     kinds.append(a);
   }
@@ -143,17 +155,26 @@ async function drawHistory(params, status) {
     periods.append(a);
   }
   section.append(kinds, periods);
-  const history = await invoke("history", { kind: chosen, days });
-  const title = el("h2", null, "history-plot-title", { what: t(`measurement-${chosen}`), days });
+  const answers = chosen.startsWith(ANSWERS);
+  const history = answers
+    ? await invoke("answers_history", { questionnaire: chosen.slice(ANSWERS.length), days })
+    : await invoke("history", { kind: chosen, days });
+  const what = answers ? pick(history.title) : t(`measurement-${chosen}`);
+  const title = el("h2", null, "history-plot-title", { what, days });
   section.append(title);
   if (history.points.length === 0) {
     section.append(el("p", "empty", "history-empty"));
     return section;
   }
+  // A questionnaire without a score has colours only: the table says it all.
+  if (history.points.every((p) => p.values.length === 0)) {
+    section.append(table(history, status.mode === "demo"));
+    return section;
+  }
   const host = el("figure", "history-plot");
   host.id = "history-plot";
   host.setAttribute("role", "img");
-  host.setAttribute("aria-label", t("history-plot-label", { what: t(`measurement-${chosen}`), count: history.points.length }));
+  host.setAttribute("aria-label", t("history-plot-label", { what, count: history.points.length }));
   section.append(host, el("p", "history-legend", "history-legend"), table(history, status.mode === "demo"));
   // The chart library loads with the screen, so a problem in it can only
   // cost the plot (the table stays); drawn once the figure has a width.

@@ -22,6 +22,7 @@ export function resultCard(r, phone, demo, { tag = "div", withCalls = true } = {
   value.textContent = r.values.map((x) => formatValue(x.value, x.unit)).join(" / ");
   body.append(el("span", "result-kind", `measurement-${r.kind}`), value, el("span", "result-colour", `colour-${colour}`),
     el("span", "task-due", "task-due", { time: r.at_local }));
+  if (r.meal) body.append(el("span", "result-meal", `meal-${r.meal}`));
   if (r.entered_by === "relative") {
     body.append(r.relative_name
       ? el("span", "result-by", "latest-by-named", { name: r.relative_name })
@@ -147,7 +148,7 @@ async function renderMeasureKind(kind, status) {
 }
 
 async function manualForm(kind, status) {
-  const fields = await invoke("measure_fields", { kind });
+  const { fields, meals } = await invoke("measure_form", { kind });
   // Training switched meanwhile: the core refuses it, and the form comes
   // back empty, as what it is now (practice values are never sent).
   const opened = formFor(status);
@@ -174,6 +175,17 @@ async function manualForm(kind, status) {
     form.append(label, row, problem);
     inputs[f.code] = { input, problem, field: f };
   }
+  // Blood sugar: when it was taken, in relation to a meal (optional).
+  let mealProblem = null;
+  if (meals.length > 0) {
+    const box = el("fieldset", "choices meal-choices");
+    box.id = "manual-meal";
+    box.append(el("legend", null, "manual-meal-legend"));
+    for (const meal of meals) box.append(radioChoice("manual-meal", meal, false, `meal-${meal}`, () => {}));
+    mealProblem = el("p", "field-problem");
+    mealProblem.id = "manual-meal-problem";
+    form.append(box, mealProblem);
+  }
   const submit = el("button", "button button--big", "measure-manual-save");
   submit.type = "submit";
   form.append(submit);
@@ -185,6 +197,9 @@ async function manualForm(kind, status) {
       input.removeAttribute("aria-invalid");
     }
     const values = Object.fromEntries(Object.entries(inputs).map(([code, { input }]) => [code, input.value]));
+    const meal = form.querySelector("input[name=manual-meal]:checked");
+    if (meal) values.meal = meal.value;
+    if (mealProblem) mealProblem.textContent = "";
     submit.disabled = true;
     try {
       const outcome = await invoke("enter_reading", { kind, values, formFor: opened });
@@ -194,6 +209,10 @@ async function manualForm(kind, status) {
       }
       let first = null;
       for (const p of outcome.problems) {
+        if (p.field === "meal" && mealProblem) {
+          mealProblem.textContent = t(`manual-${p.code}`);
+          continue;
+        }
         const target = inputs[p.field];
         if (!target) continue;
         const min = formatValue(p.min, p.unit);

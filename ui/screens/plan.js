@@ -135,6 +135,13 @@ export async function renderPlan() {
       how.append(summary, renderBlocks(a.description, 3));
       card.append(how);
     }
+    // Bands the plan gave in % of the patient's best are shown in the
+    // reading's own unit; the best they come from is said once.
+    const ofBest = (colours[a.id] || []).flatMap((c) => c.limits).find((l) => l.of_best);
+    if (ofBest) {
+      card.append(el("p", "plan-best", "plan-best",
+        { what: t(`manual-field-${ofBest.code}`), value: formatValue(ofBest.of_best.best, ofBest.unit) }));
+    }
     for (const c of colours[a.id] || []) {
       const block = el("div", `plan-colour plan-colour--${c.colour}`);
       block.dataset.colour = c.colour;

@@ -16,7 +16,7 @@ use crate::{
     locale, manual,
     plan::{ActivityKind, CarePlan, MeasurementKind},
     questionnaire::{Answer, AnswerProblem, Answers, Item, Questionnaire, Text},
-    recording::{self, AnswersRefused, EntryRefused, History},
+    recording::{self, AnswersHistory, AnswersRefused, EntryRefused, History},
     reminders::{self, Reminder},
     results::{QuestionnaireResult, ReadingResult},
     store::messages::{IncomingMessage, Message},
@@ -260,6 +260,12 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// patient's limits.
     pub fn history(&self, kind: MeasurementKind, days: u16) -> Result<History, CoreError> {
         self.with_store(|store| recording::history(store, self.clock(), kind, days.clamp(1, 366)))
+    }
+
+    /// Answers to one of the plan's questionnaires over the last `days`
+    /// days (1 to 366): scores and colours, with the score's limits.
+    pub fn answers_history(&self, questionnaire: &str, days: u16) -> Result<AnswersHistory, CoreError> {
+        self.with_store(|store| recording::answers_history(store, self.clock(), questionnaire, days.clamp(1, 366)))
     }
 
     pub fn messages(&self) -> Result<Vec<Message>, CoreError> {

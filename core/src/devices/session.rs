@@ -5,7 +5,9 @@
 //! to every health measurement it offers, fetch the records stored while the
 //! tablet was off with the Record Access Control Point ("greater than the
 //! last sequence number"), then take live readings until the device goes
-//! quiet. Duplicates are skipped.
+//! quiet. Duplicates are skipped. A glucose record whose Glucose
+//! Measurement Context follows is held until that context (its meal) or
+//! any other packet comes, or the session ends, then stored once.
 //!
 //! Every reading is handed to a [`ReadingSink`] as soon as it arrives, so a
 //! disconnect mid-transfer keeps what came; the sequence number advances
@@ -37,7 +39,7 @@ use crate::{
         Characteristic, DecodeError, Decoded,
     },
     measurement::{from_decoded, ClockCorrection, Measurement, MeasurementError, ReadingContext},
-    vocabulary::DeviceInfo,
+    vocabulary::{DeviceInfo, Meal},
 };
 
 /// Where readings go; the app's sink stores them durably.
@@ -139,8 +141,12 @@ pub async fn run<T: Transport, S: ReadingSink>(
             ended: Ended::Quiet,
         },
         set_at_device_time: None,
+        awaiting_context: None,
     };
-    session.report.ended = match session.drive(link, sink).await {
+    let driven = session.drive(link, sink).await;
+    // A glucose record whose context never came is stored without it.
+    session.store_awaiting(sink);
+    session.report.ended = match driven {
         Ok(()) => Ended::Quiet,
         Err(TransportError::Disconnected) => Ended::Disconnected,
         Err(TransportError::NeedsBonding) => Ended::NeedsBonding,
@@ -158,6 +164,10 @@ struct Session<'c, 'a> {
     /// The device's (old) time when its clock was set; records stamped
     /// before it are corrected.
     set_at_device_time: Option<civil::DateTime>,
+    /// A glucose record whose Glucose Measurement Context follows (the
+    /// meter sends it next): held until the context comes, another packet
+    /// comes, or the session ends, then stored with the meal or without.
+    awaiting_context: Option<(Vec<Measurement>, u16)>,
 }
 
 impl Session<'_, '_> {
@@ -253,6 +263,7 @@ impl Session<'_, '_> {
             if n.characteristic == RECORD_ACCESS_CONTROL_POINT {
                 match gatt::racp::decode(&n.bytes) {
                     Ok(RacpMessage::Response { value, .. }) => {
+                        self.store_awaiting(sink);
                         self.report.transfer = match value {
                             ResponseValue::Success => Transfer::Complete,
                             ResponseValue::NoRecordsFound => Transfer::NoNewRecords,
@@ -280,11 +291,44 @@ impl Session<'_, '_> {
         }
     }
 
+    /// Stores the glucose record held for its context, without a meal.
+    fn store_awaiting<S: ReadingSink>(&mut self, sink: &mut S) {
+        if let Some((measurements, sequence)) = self.awaiting_context.take() {
+            self.store(&measurements, Some(sequence), sink);
+        }
+    }
+
+    fn store<S: ReadingSink>(&mut self, measurements: &[Measurement], sequence: Option<u16>, sink: &mut S) {
+        match sink.store(measurements, sequence) {
+            Ok(()) => {
+                self.report.measurements_stored += measurements.len();
+                if let Some(seq) = sequence {
+                    self.report.last_sequence = Some(self.report.last_sequence.map_or(seq, |l| l.max(seq)));
+                }
+            }
+            Err(e) => self.report.store_failures.push(e),
+        }
+    }
+
     fn handle<S: ReadingSink>(&mut self, n: Notification, sink: &mut S) {
         let Some(characteristic) = Characteristic::ALL.into_iter().find(|c| c.short_uuid() == n.characteristic) else {
             return;
         };
-        let decoded = match gatt::decode(characteristic, &n.bytes) {
+        let decoded = gatt::decode(characteristic, &n.bytes);
+        // The context of the record held for it: stored together, once.
+        if let Ok(Decoded::GlucoseMeasurementContext(context)) = &decoded {
+            if let Some((mut measurements, sequence)) = self.awaiting_context.take() {
+                if sequence == context.sequence_number {
+                    for m in &mut measurements {
+                        m.meal = context.meal.map(meal_of);
+                    }
+                }
+                self.store(&measurements, Some(sequence), sink);
+            }
+            return;
+        }
+        self.store_awaiting(sink);
+        let decoded = match decoded {
             Ok(decoded) => decoded,
             Err(e) => {
                 self.report.bad_packets.push((n.characteristic, e));
@@ -313,15 +357,23 @@ impl Session<'_, '_> {
             Err(MeasurementError::Intermediate | MeasurementError::NotAMeasurement) => return,
             Err(MeasurementError::NoConcentration(_)) => vec![],
         };
-        match sink.store(&measurements, sequence) {
-            Ok(()) => {
-                self.report.measurements_stored += measurements.len();
-                if let Some(seq) = sequence {
-                    self.report.last_sequence = Some(self.report.last_sequence.map_or(seq, |l| l.max(seq)));
-                }
+        match (&decoded, sequence) {
+            (Decoded::GlucoseMeasurement(g), Some(seq)) if g.context_follows && !measurements.is_empty() => {
+                self.awaiting_context = Some((measurements, seq));
             }
-            Err(e) => self.report.store_failures.push(e),
+            _ => self.store(&measurements, sequence, sink),
         }
+    }
+}
+
+/// The meter's meal field in the app's words.
+fn meal_of(meal: gatt::glucose::Meal) -> Meal {
+    match meal {
+        gatt::glucose::Meal::Preprandial => Meal::BeforeMeal,
+        gatt::glucose::Meal::Postprandial => Meal::AfterMeal,
+        gatt::glucose::Meal::Fasting => Meal::Fasting,
+        gatt::glucose::Meal::Casual => Meal::Casual,
+        gatt::glucose::Meal::Bedtime => Meal::Bedtime,
     }
 }
 

@@ -20,8 +20,8 @@ use crate::{
     plan::{Activity, ActivityKind, CarePlan, Phase, ServiceContact, Timing},
     questionnaire::{Answer, Text},
     store::{plans::PlanUpdate, Store, StoreError},
-    traffic_light::{Advice, AnswerRule, Call, Colour, Direction, Limit, Pointer, TrafficLight, TrendRule},
-    vocabulary::{Decimal, MeasurementKind},
+    traffic_light::{Advice, AnswerRule, Call, Colour, Direction, Limit, OfBest, Pointer, TrafficLight, TrendRule},
+    vocabulary::{loinc, Decimal, MeasurementKind},
 };
 
 /// Extension giving an activity its stable id (else its position is used).
@@ -113,12 +113,37 @@ fn language_text(ext: &Json, path: &str) -> Result<(Locale, String), CoreError> 
     Ok((locale, text.to_string()))
 }
 
+/// Codes whose bands in `%` can only mean a share of the personal best.
+const NEEDS_A_BEST: [&str; 2] = [loinc::PEAK_FLOW, loinc::FEV1];
+
+/// The `best` sub-extensions: the patient's personal best per code
+/// (`code`, `value` a UCUM quantity above zero), at most one per code.
+fn personal_bests(ext: &Json, path: &str) -> Result<Vec<(String, Decimal, String)>, CoreError> {
+    let mut out: Vec<(String, Decimal, String)> = vec![];
+    for (i, best) in sub(ext, "best").enumerate() {
+        let path = format!("{path}.best[{i}]");
+        let code = loinc_code(best, &path)?;
+        let value = part(best, "value", "valueQuantity", &path)?;
+        let unit = str_at(value, "code").ok_or_else(|| invalid(&path, "value has no UCUM code"))?;
+        let amount = decimal(value.get("value").unwrap_or(&Json::Null), &format!("{path}.value"))?;
+        if amount.to_f64() <= 0.0 || unit == "%" {
+            return Err(invalid(&path, "a best must be a quantity above zero, not a percentage"));
+        }
+        if out.iter().any(|(c, _, _)| c == code) {
+            return Err(invalid(&path, "two bests for one code"));
+        }
+        out.push((code.to_string(), amount, unit.to_string()));
+    }
+    Ok(out)
+}
+
 fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError> {
     let mut out = TrafficLight::default();
     for ext in array(activity, "extension")
         .iter()
         .filter(|e| str_at(e, "url").is_some_and(|u| super::canonical::is(u, TRAFFIC_LIGHT_EXTENSION)))
     {
+        let bests = personal_bests(ext, path)?;
         for (i, limit) in sub(ext, "limit").enumerate() {
             let path = format!("{path}.limit[{i}]");
             let code = loinc_code(limit, &path)?;
@@ -142,13 +167,32 @@ fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError>
                     return Err(invalid(&path, "low above high"));
                 }
             }
+            let mut unit = unit.unwrap_or_default().to_string();
+            let (mut low, mut high, mut of_best) = (low, high, None);
+            let best = bests.iter().find(|(c, _, _)| c == code);
+            if unit == "%" {
+                if let Some((_, best, best_unit)) = best {
+                    let share = |end: Option<Decimal>| -> Result<Option<Decimal>, CoreError> {
+                        end.map(|p| {
+                            OfBest::share(p, *best).ok_or_else(|| invalid(&path, "share of the best too large"))
+                        })
+                        .transpose()
+                    };
+                    of_best = Some(OfBest { low, high, best: *best });
+                    (low, high) = (share(low)?, share(high)?);
+                    unit = best_unit.clone();
+                } else if NEEDS_A_BEST.contains(&code) {
+                    return Err(invalid(&path, "a band in % of the personal best, but no best for its code"));
+                }
+            }
             out.limits.push(Limit {
                 code: code.to_string(),
                 colour: colour(limit, &path)?,
                 low,
                 high,
-                unit: unit.unwrap_or_default().to_string(),
+                unit,
                 direction: direction(limit, &path)?,
+                of_best,
             });
         }
         for (i, advice) in sub(ext, "advice").enumerate() {

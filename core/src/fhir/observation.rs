@@ -11,6 +11,11 @@
 //!   alike.
 //! - Glucose is a laboratory Observation coded for a meter (capillary
 //!   blood), in the unit the meter used.
+//! - A blood sugar's meal context (from the meter or typed) is its own
+//!   Observation, as the PHD IG's coded enumeration: `MDC_CTXT_GLU_MEAL`
+//!   with the context's MDC code, `derivedFrom` the glucose Observation.
+//! - Peak flow (L/min) and FEV1 (L), typed by the patient, are `exam`
+//!   Observations with their LOINC codes; no profile is claimed.
 //! - Numbers carry exactly the digits the device or the patient gave
 //!   (serde_json's `arbitrary_precision`).
 //! - Who took it: the patient as performer, or a relative as a contained
@@ -22,7 +27,7 @@ use super::canonical;
 use crate::{
     store::readings::{StoredComponent, StoredReading},
     traffic_light::{Cause, Colour, Direction, Judgement, Rule},
-    vocabulary::{loinc, Decimal, EnteredBy, Special},
+    vocabulary::{loinc, Decimal, EnteredBy, Meal, Special},
 };
 
 /// One Observation to send, with the identifier value its conditional
@@ -170,12 +175,16 @@ fn common(reading: &StoredReading, subject: Option<&str>, code: &str) -> Map<Str
     let mut o = Map::new();
     o.insert("resourceType".into(), json!("Observation"));
     let mut profiles = vec![];
-    let category = if code == loinc::GLUCOSE_MASS || code == loinc::GLUCOSE_MOLAR {
-        "laboratory"
-    } else {
-        profiles.push(VITAL_SIGNS_PROFILE);
-        profiles.extend(profile(code));
-        "vital-signs"
+    let category = match code {
+        loinc::GLUCOSE_MASS | loinc::GLUCOSE_MOLAR => "laboratory",
+        // Lung function is no vital sign: a simple instrument and a
+        // manoeuvre, as an exam (no profile claimed).
+        loinc::PEAK_FLOW | loinc::FEV1 => "exam",
+        _ => {
+            profiles.push(VITAL_SIGNS_PROFILE);
+            profiles.extend(profile(code));
+            "vital-signs"
+        }
     };
     if !profiles.is_empty() {
         // The specific profile first; it builds on the general one.
@@ -286,7 +295,39 @@ pub fn observations(reading: &StoredReading, subject: Option<&str>, plan: Option
         }
         out.push(with_identifier(heart_rate, &format!("{}/{}", reading.identifier, loinc::HEART_RATE)));
     }
+    if let Some(meal) = reading.meal {
+        out.push(meal_context(reading, subject, meal));
+    }
     out
+}
+
+/// IEEE 11073-10101, as FHIR names the code system.
+const MDC: &str = "urn:iso:std:iso:11073:10101";
+/// `MDC_CTXT_GLU_MEAL`: a glucose reading's meal context.
+const MDC_CTXT_GLU_MEAL: u32 = (128 << 16) + 29256;
+
+/// A blood sugar's meal context as the PHD IG's coded-enumeration
+/// Observation: code `MDC_CTXT_GLU_MEAL`, the context as an MDC code, and
+/// `derivedFrom` the glucose Observation (by its identifier, so it holds
+/// before the server has given it an id). Identifier `<reading>/meal`.
+fn meal_context(reading: &StoredReading, subject: Option<&str>, meal: Meal) -> Outgoing {
+    let mut o = common(reading, subject, &reading.code);
+    o.remove("meta");
+    o.remove("category");
+    let (code, name) = meal.mdc();
+    o.insert(
+        "code".into(),
+        json!({ "coding": [{ "system": MDC, "code": MDC_CTXT_GLU_MEAL.to_string(), "display": "MDC_CTXT_GLU_MEAL" }] }),
+    );
+    o.insert(
+        "valueCodeableConcept".into(),
+        json!({ "coding": [{ "system": MDC, "code": code.to_string(), "display": name }] }),
+    );
+    o.insert(
+        "derivedFrom".into(),
+        json!([{ "identifier": { "system": canonical::OBSERVATION_IDENTIFIER, "value": reading.identifier } }]),
+    );
+    with_identifier(o, &format!("{}/meal", reading.identifier))
 }
 
 #[cfg(test)]
@@ -322,6 +363,7 @@ mod tests {
             sent: None,
             seen: None,
             relative: None,
+            meal: None,
         }
     }
 
@@ -388,6 +430,18 @@ mod tests {
                 "15074-8",
                 vec![component("15074-8", "5.8", "mmol/L")],
                 vec![(None, vec!["14743-9", "15074-8"], "5.8 mmol/L", "laboratory")],
+            ),
+            (
+                MeasurementKind::PeakFlow,
+                "19935-6",
+                vec![component("19935-6", "310", "L/min")],
+                vec![(None, vec!["19935-6"], "310 L/min", "exam")],
+            ),
+            (
+                MeasurementKind::Fev1,
+                "20150-9",
+                vec![component("20150-9", "1.85", "L")],
+                vec![(None, vec!["20150-9"], "1.85 L", "exam")],
             ),
         ];
         fn value_text(q: &Json) -> String {
@@ -535,5 +589,38 @@ mod tests {
         assert_eq!(o["performer"], json!([{ "reference": "RelatedPerson/12" }]));
         assert!(o.get("contained").is_none(), "nothing contained");
         assert_eq!(o["extension"][0]["valueCode"], "relative");
+    }
+
+    /// A blood sugar with its meal context: the glucose Observation as
+    /// before, and the context as the PHD IG's coded enumeration, derived
+    /// from it; without a context, nothing more.
+    #[test]
+    fn a_meal_context_goes_as_its_own_observation_derived_from_the_glucose() {
+        let mut r = reading(
+            MeasurementKind::BloodGlucose,
+            "15074-8",
+            vec![component("15074-8", "7.9", "mmol/L")],
+            EnteredBy::Patient,
+        );
+        assert_eq!(observations(&r, Some("Patient/p1"), None).len(), 1);
+        r.meal = Some(Meal::AfterMeal);
+        let sent = observations(&r, Some("Patient/p1"), None);
+        assert_eq!(sent.len(), 2);
+        let meal = &sent[1];
+        assert_eq!(meal.identifier, format!("{}/meal", r.identifier));
+        let m = &meal.resource;
+        assert_eq!(m["code"]["coding"][0], json!({ "system": MDC, "code": "8417864", "display": "MDC_CTXT_GLU_MEAL" }));
+        assert_eq!(
+            m["valueCodeableConcept"]["coding"][0],
+            json!({ "system": MDC, "code": "8417872", "display": "MDC_CTXT_GLU_MEAL_POSTPRANDIAL" })
+        );
+        assert_eq!(m["derivedFrom"][0]["identifier"]["value"], json!(r.identifier));
+        assert_eq!(
+            (m["subject"]["reference"].as_str(), m["effectiveDateTime"].clone()),
+            (Some("Patient/p1"), sent[0].resource["effectiveDateTime"].clone())
+        );
+        assert!(m.get("interpretation").is_none() && m.get("category").is_none(), "{m}");
+        let codes: Vec<u32> = Meal::ALL.iter().map(|meal| meal.mdc().0).collect();
+        assert_eq!(codes, [8417868, 8417872, 8417876, 8417880, 8417908]);
     }
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{outbox, Store, StoreError};
 use crate::vocabulary::{
-    ComponentValue, Decimal, Judgement, Measurement, MeasurementKind, NotJudged, ShownValue, Special,
+    ComponentValue, Decimal, Judgement, Meal, Measurement, MeasurementKind, NotJudged, ShownValue, Special,
 };
 pub use crate::vocabulary::{EnteredBy, Recorder};
 
@@ -96,6 +96,8 @@ pub struct StoredReading {
     pub seen: Option<Seen>,
     /// The relative who took it, when the service knows them (reference).
     pub relative: Option<String>,
+    /// A blood sugar's meal context, when the meter or the patient said it.
+    pub meal: Option<Meal>,
 }
 
 /// The service's word that a nurse has seen an item.
@@ -135,8 +137,8 @@ fn insert_one(tx: &rusqlite::Transaction<'_>, r: &NewReading<'_>) -> Result<Inse
     }
     tx.execute(
         "INSERT INTO measurement (identifier, kind, code, effective_utc, device_time, received_utc, components,
-                                  source, device_id, entered_by, plan_version, colour, relative, judgement)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                  source, device_id, entered_by, plan_version, colour, relative, judgement, meal)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         params![
             m.identifier,
             kind_name(m.kind),
@@ -152,6 +154,7 @@ fn insert_one(tx: &rusqlite::Transaction<'_>, r: &NewReading<'_>) -> Result<Inse
             r.judged.map(|(_, j)| j.as_str()),
             r.relative,
             r.judged.map(|(_, j)| serde_json::to_string(j).expect("a judgement serialises")),
+            m.meal.map(Meal::as_str),
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -203,7 +206,7 @@ impl Store {
         let mut stmt = self.conn().prepare_cached(
             "SELECT m.id, m.identifier, m.code, m.effective_utc, m.device_time, m.received_utc, m.components,
                     m.source, m.device_id, m.entered_by, m.plan_version, m.colour, o.sent_utc IS NOT NULL, o.id IS NOT NULL,
-                    a.seen_utc, a.seen_by, m.relative, m.judgement
+                    a.seen_utc, a.seen_by, m.relative, m.judgement, m.meal
              FROM measurement m
              LEFT JOIN outbox o ON o.resource_type = 'Observation' AND o.local_id = m.id
              LEFT JOIN acknowledgement a ON a.identifier = m.identifier
@@ -230,6 +233,7 @@ impl Store {
                 row.get::<_, Option<String>>(15)?,
                 row.get::<_, Option<String>>(16)?,
                 row.get::<_, Option<String>>(17)?,
+                row.get::<_, Option<String>>(18)?,
             ))
         })?;
         let mut out = vec![];
@@ -253,6 +257,7 @@ impl Store {
                 seen_by,
                 relative,
                 judgement,
+                meal,
             ) = row?;
             let time = |ms: i64| Timestamp::from_millisecond(ms).map_err(|e| StoreError::Corrupt(e.to_string()));
             out.push(StoredReading {
@@ -274,6 +279,9 @@ impl Store {
                 sent: queued.then_some(sent),
                 seen: seen_at.map(|ms| Ok::<_, StoreError>(Seen { at: time(ms)?, by: seen_by })).transpose()?,
                 relative,
+                // Only this app writes it; a value it does not know reads
+                // as "not said" rather than hiding the reading.
+                meal: meal.as_deref().and_then(Meal::parse),
             });
         }
         Ok(out)

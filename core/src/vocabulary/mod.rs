@@ -11,5 +11,5 @@ pub use decimal::{Decimal, Special};
 pub use health_service::HealthService;
 pub use judgement::{Cause, Colour, Direction, Judgement, NotJudged, ResultItem, Rule};
 pub use reading::{
-    loinc, Component, ComponentValue, DeviceInfo, EnteredBy, Measurement, MeasurementKind, Recorder, ShownValue,
+    loinc, Component, ComponentValue, DeviceInfo, EnteredBy, Meal, Measurement, MeasurementKind, Recorder, ShownValue,
 };

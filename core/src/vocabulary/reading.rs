@@ -1,6 +1,7 @@
 //! What a reading is, in the words every part of the app shares: its kind
 //! ([`MeasurementKind`]), its LOINC-coded components with UCUM units (a
-//! [`Measurement`] with its [`Component`]s), and who entered it
+//! [`Measurement`] with its [`Component`]s, and for blood sugar its
+//! [`Meal`] context), and who entered it
 //! ([`EnteredBy`]; a [`Recorder`] is who, and for a relative the service
 //! knows, their reference).
 
@@ -19,6 +20,11 @@ pub enum MeasurementKind {
     BodyTemperature,
     BodyWeight,
     BloodGlucose,
+    /// Peak expiratory flow (PEF), typed from a peak-flow meter.
+    PeakFlow,
+    /// Forced expiratory volume in one second (FEV1), typed from a
+    /// spirometer's display.
+    Fev1,
 }
 
 impl MeasurementKind {
@@ -31,17 +37,21 @@ impl MeasurementKind {
             "8310-5" => MeasurementKind::BodyTemperature,
             "29463-7" => MeasurementKind::BodyWeight,
             "15074-8" | "2339-0" => MeasurementKind::BloodGlucose,
+            "19935-6" => MeasurementKind::PeakFlow,
+            "20150-9" => MeasurementKind::Fev1,
             _ => return None,
         })
     }
 
-    pub const ALL: [MeasurementKind; 6] = [
+    pub const ALL: [MeasurementKind; 8] = [
         MeasurementKind::BloodPressure,
         MeasurementKind::Pulse,
         MeasurementKind::OxygenSaturation,
         MeasurementKind::BodyTemperature,
         MeasurementKind::BodyWeight,
         MeasurementKind::BloodGlucose,
+        MeasurementKind::PeakFlow,
+        MeasurementKind::Fev1,
     ];
 }
 
@@ -57,6 +67,10 @@ pub mod loinc {
     pub const BODY_WEIGHT: &str = "29463-7";
     pub const GLUCOSE_MOLAR: &str = "15074-8";
     pub const GLUCOSE_MASS: &str = "2339-0";
+    /// Peak expiratory flow by peak-flow meter, L/min.
+    pub const PEAK_FLOW: &str = "19935-6";
+    /// FEV1, L.
+    pub const FEV1: &str = "20150-9";
 }
 
 /// One coded value of a measurement (a blood-pressure reading has three).
@@ -95,6 +109,54 @@ pub struct Measurement {
     /// record's sequence number for glucose).
     pub identifier: String,
     pub device_id: String,
+    /// A glucose reading's meal context: from the meter's Glucose
+    /// Measurement Context, or as the patient said when typing it.
+    pub meal: Option<Meal>,
+}
+
+/// When a blood sugar was taken, in relation to a meal (the Glucose
+/// Measurement Context's meal field; IEEE 11073-10101 `MDC_CTXT_GLU_MEAL_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Meal {
+    BeforeMeal,
+    AfterMeal,
+    Fasting,
+    Casual,
+    Bedtime,
+}
+
+impl Meal {
+    pub const ALL: [Meal; 5] = [Meal::BeforeMeal, Meal::AfterMeal, Meal::Fasting, Meal::Casual, Meal::Bedtime];
+
+    /// The stored and typed name (`before-meal` …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Meal::BeforeMeal => "before-meal",
+            Meal::AfterMeal => "after-meal",
+            Meal::Fasting => "fasting",
+            Meal::Casual => "casual",
+            Meal::Bedtime => "bedtime",
+        }
+    }
+
+    /// The inverse of [`Meal::as_str`].
+    pub fn parse(text: &str) -> Option<Meal> {
+        Meal::ALL.into_iter().find(|m| m.as_str() == text)
+    }
+
+    /// The IEEE 11073-10101 code (partition 128, `MDC_CTXT_GLU_MEAL_*`)
+    /// and its reference id.
+    pub fn mdc(self) -> (u32, &'static str) {
+        const PARTITION: u32 = 128 << 16;
+        match self {
+            Meal::BeforeMeal => (PARTITION + 29260, "MDC_CTXT_GLU_MEAL_PREPRANDIAL"),
+            Meal::AfterMeal => (PARTITION + 29264, "MDC_CTXT_GLU_MEAL_POSTPRANDIAL"),
+            Meal::Fasting => (PARTITION + 29268, "MDC_CTXT_GLU_MEAL_FASTING"),
+            Meal::Casual => (PARTITION + 29272, "MDC_CTXT_GLU_MEAL_CASUAL"),
+            Meal::Bedtime => (PARTITION + 29300, "MDC_CTXT_GLU_MEAL_BEDTIME"),
+        }
+    }
 }
 
 impl Measurement {

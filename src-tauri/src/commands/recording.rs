@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 use heima_core::{
     app::{AnswersOutcome, EntryOutcome, FormFor, PlanView, Recorders},
     error::{CoreError, ErrorCode},
-    manual::{self, Field},
+    manual::{self, EntryForm},
     plan::MeasurementKind,
     questionnaire::{Answer, AnswerProblem, Answers, Item, Questionnaire},
-    recording::History,
+    recording::{AnswersHistory, History},
     results::ReadingResult,
     store::readings::EnteredBy,
     vocabulary::ResultItem,
@@ -21,10 +21,10 @@ use tauri::State;
 
 use crate::AppState;
 
-/// The manual entry form's fields for a kind.
+/// The manual entry form for a kind: its fields and meal choices.
 #[tauri::command]
-pub fn measure_fields(kind: MeasurementKind) -> Vec<Field> {
-    manual::fields(kind)
+pub fn measure_form(kind: MeasurementKind) -> EntryForm {
+    manual::form(kind)
 }
 
 /// Who takes the next readings and answers: `patient` or `relative`, and
@@ -160,4 +160,14 @@ pub fn privacy_notice_read(state: State<'_, AppState>) -> Result<(), CoreError> 
 #[tauri::command(async)]
 pub fn history(state: State<'_, AppState>, kind: MeasurementKind, days: u16) -> Result<History, CoreError> {
     state.history(kind, days)
+}
+
+/// Answers to a questionnaire over the last `days` days, with its limits.
+#[tauri::command(async)]
+pub fn answers_history(
+    state: State<'_, AppState>,
+    questionnaire: String,
+    days: u16,
+) -> Result<AnswersHistory, CoreError> {
+    state.answers_history(&questionnaire, days)
 }

@@ -41,6 +41,7 @@ fn main() {
                 effective: now,
                 identifier: format!("crash/{run}/{batch}/{i}"),
                 device_id: "crash-writer".into(),
+                meal: None,
             })
             .collect();
         let readings: Vec<NewReading<'_>> =

@@ -259,6 +259,75 @@ async fn messages_nurse_pairing_training_and_nynorsk() {
     app.close().await;
 }
 
+/// Lung function: a peak flow typed by hand, below the plan's limit in %
+/// of the personal best (400 L/min), is red with whom to call; Min plan
+/// says the best the limits come from; history plots it; and the same in
+/// Nynorsk. A blood sugar typed with its meal context keeps it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_peak_flow_below_the_plans_limit_and_a_blood_sugar_after_a_meal() {
+    let (app, _data) = start().await;
+    app.wait_for_text("main h1", "I dag").await;
+    app.wait_for_text("#when-needed", "Mål toppstrømmen (PEF)").await;
+    app.go("#/measure/peak-flow").await;
+    app.wait_for_text("main h1", "Mål toppstrømmen (PEF)").await;
+    // Typed in L/s by mistake: refused, in words, with the plausible range.
+    app.type_into("#manual-19935-6", "5,5").await;
+    app.click("#manual-form button[type=submit]").await;
+    app.wait_for_text("#manual-19935-6-problem", "5,5").await;
+    // 190 L/min is 47,5 % of the best: red (up to 50 %).
+    app.type_into("#manual-19935-6", "190").await;
+    app.click("#manual-form button[type=submit]").await;
+    app.wait_for_text("#result h1", "Rød").await;
+    app.wait_for_text("#result", "Toppstrøm (PEF): 190 L/min – under grensen din").await;
+    app.wait_for_text("#result", "Toppstrømmen er svært lav").await;
+    let first = app.texts("#result > .call-now .result-call").await;
+    assert!(!first.is_empty(), "whom to call comes first");
+    app.check_screen("result-peak-flow-red-nb").await;
+
+    app.click("nav a[data-route=plan]").await;
+    app.wait_for_text("#plan", "Din beste verdi (Toppstrøm (PEF)): 400 L/min").await;
+    app.wait_for_text("#plan", "Toppstrøm (PEF): 320 L/min eller mer").await;
+    app.wait_for_text("#plan", "Toppstrøm (PEF): opp til 200 L/min").await;
+    app.check_screen("plan-peak-flow-nb").await;
+
+    app.go("#/history/peak-flow/7").await;
+    app.wait_for_text("main h2", "Toppstrøm (PEF), siste 7 dager").await;
+    app.wait_for_js("return document.getElementById('history-plot').dataset.drawn === 'true'").await;
+    let rows = app.texts("#history-table tbody tr").await;
+    assert!(rows.iter().any(|r| r.contains("190 L/min") && r.contains("Rød sone")), "{rows:?}");
+    app.check_screen("history-peak-flow-nb").await;
+
+    // A blood sugar typed with its meal context: asked, kept, shown.
+    app.go("#/measure/blood-glucose").await;
+    app.wait_for_text("main h1", "Mål blodsukkeret").await;
+    app.wait_for_text("#manual-meal legend", "Når tok du blodsukkeret?").await;
+    app.click("label.choice:has(#manual-meal-after-meal)").await;
+    app.type_into("#manual-15074-8", "7,9").await;
+    app.check_screen("measure-glucose-meal-nb").await;
+    app.click("#manual-form button[type=submit]").await;
+    app.wait_for_text("#result .result", "Etter et måltid").await;
+    app.go("#/history/blood-glucose/7").await;
+    let rows = app.texts("#history-table tbody tr").await;
+    assert!(rows.iter().any(|r| r.contains("7,9 mmol/L") && r.contains("Etter et måltid")), "{rows:?}");
+
+    // Nynorsk: a yellow one (60 % of the best), the course named.
+    app.click("nav a[data-route=settings]").await;
+    app.click("label.choice:has(#language-nn)").await;
+    app.wait_for_text("main h1", "Innstillingar").await;
+    app.go("#/measure/peak-flow").await;
+    app.wait_for_text("main h1", "Mål toppstraumen (PEF)").await;
+    app.type_into("#manual-19935-6", "240").await;
+    app.click("#manual-form button[type=submit]").await;
+    app.wait_for_text("#result h1", "Gul").await;
+    app.wait_for_text("#result", "Toppstraum (PEF): 240 L/min – under grensa di").await;
+    app.wait_for_text("#result", "start prednisolonkuren").await;
+    app.check_screen("result-peak-flow-yellow-nn").await;
+    app.click("nav a[data-route=plan]").await;
+    app.wait_for_text("#plan", "Den beste verdien din (Toppstraum (PEF)): 400 L/min").await;
+    app.check_screen("plan-peak-flow-nn").await;
+    app.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn keyboard_only_a_typed_reading_reaches_its_result() {
     use fantoccini::key::Key;

@@ -41,6 +41,7 @@ fn one_value(
         effective,
         identifier: format!("{device_id}/{code}/{tag}"),
         device_id: device_id.into(),
+        meal: None,
     }
 }
 
