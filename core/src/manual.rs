@@ -75,10 +75,12 @@ pub fn meal_choices(kind: MeasurementKind) -> &'static [Meal] {
 pub struct EntryForm {
     pub fields: Vec<Field>,
     pub meals: &'static [Meal],
+    /// A device can send this kind (else the screen offers typing only).
+    pub by_device: bool,
 }
 
 pub fn form(kind: MeasurementKind) -> EntryForm {
-    EntryForm { fields: fields(kind), meals: meal_choices(kind) }
+    EntryForm { fields: fields(kind), meals: meal_choices(kind), by_device: kind.has_device_profile() }
 }
 
 /// Why a typed value was refused; the UI's message is `manual-<code>`.

@@ -13,6 +13,7 @@ measure-taken-by = Who is measuring?
 measure-taken-by-patient = Me
 measure-taken-by-relative = A relative, for me
 measure-device-hint = Switch the device on and keep it near the tablet.
+measure-typed-hint = Measure with your meter, then type in the number it shows.
 measure-with-device = Measure with the device
 measure-now = Measure now. Waiting for the reading from the device …
 measure-now-demo = Measure now. The demo device is measuring …

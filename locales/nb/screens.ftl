@@ -16,6 +16,7 @@ measure-taken-by = Hvem måler?
 measure-taken-by-patient = Jeg selv
 measure-taken-by-relative = En pårørende for meg
 measure-device-hint = Slå på apparatet og hold det nær nettbrettet.
+measure-typed-hint = Mål med måleren din, og skriv inn tallet den viser.
 measure-with-device = Mål med apparatet
 measure-now = Mål nå. Venter på målingen fra apparatet …
 measure-now-demo = Mål nå. Demoapparatet måler …

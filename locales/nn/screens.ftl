@@ -16,6 +16,7 @@ measure-taken-by = Kven måler?
 measure-taken-by-patient = Eg sjølv
 measure-taken-by-relative = Ein pårørande for meg
 measure-device-hint = Slå på apparatet og hald det nær nettbrettet.
+measure-typed-hint = Mål med målaren din, og skriv inn talet han viser.
 measure-with-device = Mål med apparatet
 measure-now = Mål no. Ventar på målinga frå apparatet …
 measure-now-demo = Mål no. Demoapparatet måler …

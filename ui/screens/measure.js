@@ -142,13 +142,19 @@ async function renderMeasureKind(kind, status) {
       b.disabled = false;
     }
   }, "button button--big");
-  section.append(el("p", "measure-hint", "measure-device-hint"), deviceButton, progress);
-  section.append(el("h2", null, "measure-manual-heading"), await manualForm(kind, status));
+  const form = await invoke("measure_form", { kind });
+  // No Bluetooth profile carries it (peak flow, FEV1): typed only.
+  if (form.by_device) {
+    section.append(el("p", "measure-hint", "measure-device-hint"), deviceButton, progress);
+    section.append(el("h2", null, "measure-manual-heading"));
+  } else {
+    section.append(el("p", "measure-hint", "measure-typed-hint"));
+  }
+  section.append(manualForm(kind, status, form));
   return section;
 }
 
-async function manualForm(kind, status) {
-  const { fields, meals } = await invoke("measure_form", { kind });
+function manualForm(kind, status, { fields, meals }) {
   // Training switched meanwhile: the core refuses it, and the form comes
   // back empty, as what it is now (practice values are never sent).
   const opened = formFor(status);

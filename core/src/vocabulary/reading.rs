@@ -43,6 +43,12 @@ impl MeasurementKind {
         })
     }
 
+    /// Whether a Bluetooth health profile carries this kind (peak flow and
+    /// FEV1 have none: they are typed from the meter's display).
+    pub fn has_device_profile(self) -> bool {
+        !matches!(self, MeasurementKind::PeakFlow | MeasurementKind::Fev1)
+    }
+
     pub const ALL: [MeasurementKind; 8] = [
         MeasurementKind::BloodPressure,
         MeasurementKind::Pulse,

@@ -144,6 +144,16 @@ async fn a_questionnaire_one_question_at_a_time_then_plan_and_history() {
         .unwrap();
     assert!(banded.as_u64().unwrap() > 1000, "green band pixels: {banded}");
     app.check_screen("history-nb").await;
+
+    // The questionnaire's history: its score and colour, by its title.
+    app.click("a.segment[data-route='answers:daily-copd-check']").await;
+    app.wait_for_text("main h2", "Daglige spørsmål om pusten, siste 7 dager").await;
+    app.wait_for_js("return document.getElementById('history-plot').dataset.drawn === 'true'").await;
+    let rows = app.texts("#history-table tbody tr").await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].contains("sone"), "the colour in words: {rows:?}");
+    show(&app, "main h2").await;
+    app.check_screen("history-answers-nb").await;
     app.close().await;
 }
 
@@ -259,6 +269,12 @@ async fn messages_nurse_pairing_training_and_nynorsk() {
     app.close().await;
 }
 
+/// Scrolls what `selector` finds to the top of the window, for a screenshot.
+async fn show(app: &App, selector: &str) {
+    let script = format!("document.querySelector('{selector}').scrollIntoView({{ block: 'start' }})");
+    app.client.execute(&script, vec![]).await.unwrap();
+}
+
 /// Lung function: a peak flow typed by hand, below the plan's limit in %
 /// of the personal best (400 L/min), is red with whom to call; Min plan
 /// says the best the limits come from; history plots it; and the same in
@@ -270,6 +286,9 @@ async fn a_peak_flow_below_the_plans_limit_and_a_blood_sugar_after_a_meal() {
     app.wait_for_text("#when-needed", "Mål toppstrømmen (PEF)").await;
     app.go("#/measure/peak-flow").await;
     app.wait_for_text("main h1", "Mål toppstrømmen (PEF)").await;
+    // No Bluetooth profile carries peak flow: typed only, and said so.
+    app.wait_for_text(".screen--measure .measure-hint", "skriv inn tallet").await;
+    assert!(app.texts(".screen--measure button.button--big:not([type=submit])").await.is_empty(), "no device button");
     // Typed in L/s by mistake: refused, in words, with the plausible range.
     app.type_into("#manual-19935-6", "5,5").await;
     app.click("#manual-form button[type=submit]").await;
@@ -288,6 +307,7 @@ async fn a_peak_flow_below_the_plans_limit_and_a_blood_sugar_after_a_meal() {
     app.wait_for_text("#plan", "Din beste verdi (Toppstrøm (PEF)): 400 L/min").await;
     app.wait_for_text("#plan", "Toppstrøm (PEF): 320 L/min eller mer").await;
     app.wait_for_text("#plan", "Toppstrøm (PEF): opp til 200 L/min").await;
+    show(&app, "[data-activity=peak-flow]").await;
     app.check_screen("plan-peak-flow-nb").await;
 
     app.go("#/history/peak-flow/7").await;
@@ -295,6 +315,7 @@ async fn a_peak_flow_below_the_plans_limit_and_a_blood_sugar_after_a_meal() {
     app.wait_for_js("return document.getElementById('history-plot').dataset.drawn === 'true'").await;
     let rows = app.texts("#history-table tbody tr").await;
     assert!(rows.iter().any(|r| r.contains("190 L/min") && r.contains("Rød sone")), "{rows:?}");
+    show(&app, "#history-plot").await;
     app.check_screen("history-peak-flow-nb").await;
 
     // A blood sugar typed with its meal context: asked, kept, shown.
@@ -324,6 +345,7 @@ async fn a_peak_flow_below_the_plans_limit_and_a_blood_sugar_after_a_meal() {
     app.check_screen("result-peak-flow-yellow-nn").await;
     app.click("nav a[data-route=plan]").await;
     app.wait_for_text("#plan", "Den beste verdien din (Toppstraum (PEF)): 400 L/min").await;
+    show(&app, "[data-activity=peak-flow]").await;
     app.check_screen("plan-peak-flow-nn").await;
     app.close().await;
 }
