@@ -38,6 +38,7 @@ const COMMANDS: &[&str] = &[
     "save_export",
     "history",
     "answers_history",
+    "take_colour_medicine",
     "messages",
     "send_message",
     "mark_messages_read",

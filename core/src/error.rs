@@ -95,6 +95,8 @@ error_codes! {
     PlanInvalid = "plan-invalid",
     /// The service sent a questionnaire the app cannot show.
     QuestionnaireInvalid = "questionnaire-invalid",
+    /// A medicine the plan in force has not (any longer) for a colour.
+    MedicineUnknown = "medicine-unknown",
     MeasureNoDevice = "measure-no-device",
     MeasureTimeout = "measure-timeout",
     NurseLocked = "nurse-locked",

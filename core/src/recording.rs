@@ -23,6 +23,7 @@ use crate::{
     questionnaire::{AnswerProblem, Answers, Questionnaire, Text},
     results::{answers_result, QuestionnaireResult, ReadingResult},
     store::{
+        medicines::{MedicineTaken, NewMedicineTaken, StoredMedicineTaken},
         readings::{EnteredBy, Inserted, NewReading, Recorder, StoredComponent},
         responses::NewResponse,
         Store,
@@ -232,6 +233,43 @@ pub fn answers_history(store: &Store, clock: &dyn Clock, id: &str, days: u16) ->
         .map(|a| a.traffic_light.limits.iter().filter(|l| l.code == SCORE.0).cloned().collect())
         .unwrap_or_default();
     Ok(AnswersHistory { questionnaire: id.to_string(), title: q.title, from, to, points, limits })
+}
+
+/// Records that the plan's medicine for a result's colour was taken now
+/// (a course started, a reliever's dose): the plan in force must have it
+/// for a colour. Kept with its name and dosage as the plan gives them, and
+/// queued for the service (training never); a second tap in the same
+/// minute is the same record.
+pub fn take_colour_medicine(
+    store: &mut Store,
+    clock: &dyn Clock,
+    medicine: &str,
+    by: &Recorder,
+) -> Result<StoredMedicineTaken, CoreError> {
+    let (now, tz) = (clock.now(), clock.time_zone());
+    let plan = crate::fhir::careplan::in_force(store, now, &tz).map_err(CoreError::from)?;
+    let unknown = || CoreError::new(ErrorCode::MedicineUnknown, "not a colour's medicine of the plan in force");
+    let plan = plan.ok_or_else(unknown)?;
+    let m = plan.medicines.iter().find(|m| m.id == medicine && m.colour.is_some()).ok_or_else(unknown)?;
+    let minute = now.to_zoned(tz).strftime("%Y-%m-%dT%H:%M").to_string();
+    let identifier = format!("taken/{}/{minute}", m.id);
+    let inserted = store
+        .record_medicine_taken(&NewMedicineTaken {
+            identifier: &identifier,
+            what: MedicineTaken::ForColour,
+            medicine: &m.id,
+            name: &m.name,
+            dosage: &m.dosage,
+            taken: now,
+            by,
+            plan_version: Some(i64::from(plan.version)),
+        })
+        .map_err(CoreError::from)?;
+    let (Inserted::New { id } | Inserted::Duplicate { id }) = inserted;
+    store
+        .medicine_taken_by_id(id)
+        .map_err(CoreError::from)?
+        .ok_or_else(|| CoreError::new(ErrorCode::StoreFailed, "a medicine record just stored is gone"))
 }
 
 /// Judges readings against the plan in force, stores them (with the

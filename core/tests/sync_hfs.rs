@@ -657,3 +657,75 @@ async fn the_servers_interpretation_is_the_screens_across_a_plan_change() {
     let colours: Vec<(&str, &str)> = colours.iter().map(|(c, t)| (c.as_str(), t.as_str())).collect();
     assert_eq!(colours, expected);
 }
+
+/// Care beyond readings reaches a real server, each once: a yellow peak
+/// flow typed by hand, the plan's course for yellow taken (twice tapped in
+/// one minute: one `MedicationAdministration`), and a blood sugar with its
+/// meal context (its own Observation, derived from the glucose). What the
+/// server keeps is printed, for the note.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_peak_flow_a_course_taken_and_a_meal_context_reach_the_server_once() {
+    use std::collections::BTreeMap;
+
+    use heima_core::{
+        clock::{oslo, FixedClock},
+        demo,
+        fhir::careplan,
+        recording::{record_manual, take_colour_medicine},
+        store::readings::Recorder,
+    };
+    use serde_json::json;
+    let hfs = Hfs::start().await;
+    let client = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
+    let patient = client.post("Patient", &json!({ "resourceType": "Patient" })).await.unwrap();
+    let subject = format!("Patient/{}", patient["id"].as_str().unwrap());
+    let mut store = Store::open_in_memory(&StoreKey::from_bytes([11; 32])).unwrap();
+    let plan: serde_json::Value = serde_json::from_str(demo::CAREPLAN_JSON).unwrap();
+    careplan::accept(&store, &plan, Timestamp::UNIX_EPOCH, &oslo()).unwrap();
+    let clock = FixedClock::oslo("2027-05-10T06:00:00Z".parse().unwrap());
+    let patient_by = Recorder::new(EnteredBy::Patient);
+    let typed = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    };
+    let pef = record_manual(&mut store, &clock, MeasurementKind::PeakFlow, &typed(&[("19935-6", "240")]), &patient_by)
+        .unwrap();
+    assert_eq!(pef.judgement.colour(), Some(heima_core::traffic_light::Colour::Yellow));
+    let first = take_colour_medicine(&mut store, &clock, "prednisolone", &patient_by).unwrap();
+    let again = take_colour_medicine(&mut store, &clock, "prednisolone", &patient_by).unwrap();
+    assert_eq!(first.id, again.id, "a double tap is one record");
+    let daily = take_colour_medicine(&mut store, &clock, "inhaler", &patient_by).unwrap_err();
+    assert_eq!(daily.code, "medicine-unknown", "only a colour's medicine");
+    let later = FixedClock::oslo("2027-05-10T08:00:00Z".parse().unwrap());
+    record_manual(
+        &mut store,
+        &later,
+        MeasurementKind::BloodGlucose,
+        &typed(&[("15074-8", "7,9"), ("meal", "after-meal")]),
+        &patient_by,
+    )
+    .unwrap();
+
+    let report = Drain { client: &client, subject: Some(&subject), national_id: None, batch_size: 10 }
+        .run(&mut store, Timestamp::now, || 0.5, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(store.outbox_status().unwrap().waiting, 0, "{report:?}");
+    assert_eq!(client.count("MedicationAdministration").await.unwrap(), 1);
+    assert_eq!(client.count("Observation").await.unwrap(), 3, "peak flow, glucose, meal context");
+
+    let given = client.search_all(&format!("MedicationAdministration?subject={subject}")).await.unwrap();
+    assert_eq!(given.len(), 1);
+    let a = &given[0];
+    assert_eq!(a["medicationCodeableConcept"]["text"], "Prednisolon 5 mg (kur)");
+    assert_eq!(a["performer"][0]["actor"]["reference"], json!(subject));
+    assert!(a["supportingInformation"][0]["reference"].as_str().unwrap().starts_with("CarePlan/demo-plan/_history/"));
+    println!("MedicationAdministration on the server: {}", serde_json::to_string(a).unwrap());
+    let meal = client.search_all("Observation?code=urn:iso:std:iso:11073:10101%7C8417864").await.unwrap();
+    assert_eq!(meal.len(), 1);
+    assert_eq!(meal[0]["valueCodeableConcept"]["coding"][0]["code"], "8417872");
+    println!("meal context on the server: {}", serde_json::to_string(&meal[0]).unwrap());
+    let peak = client.search_all("Observation?code=http://loinc.org%7C19935-6").await.unwrap();
+    assert_eq!((peak.len(), peak[0]["valueQuantity"]["value"].clone()), (1, json!(240)));
+    assert_eq!(peak[0]["interpretation"][0]["coding"][0]["code"], "yellow");
+    println!("peak flow on the server: {}", serde_json::to_string(&peak[0]).unwrap());
+}

@@ -42,6 +42,7 @@ error-call-busy = You are already in a call.
 error-call-no-answer = Nobody is calling you now.
 error-plan-invalid = The follow-up service sent a plan the app cannot follow. The previous plan still applies. Tell your nurse.
 error-questionnaire-invalid = This questionnaire cannot be shown. Tell your nurse.
+error-medicine-unknown = This medicine is not in your plan now. Call the follow-up service if you are unsure.
 error-call-bad-offer = The call could not be connected. Try again, or phone instead.
 error-call-bad-answer = The call could not be connected. Try again, or phone instead.
 error-call-cancelled = You stopped the call before anyone answered.

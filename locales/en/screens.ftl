@@ -226,3 +226,5 @@ service-closed-now = The follow-up service is closed now.
 service-urgent-out-of-hours = If it is urgent and the service is closed: call { $name }, { $phone }
 
 training-ended-locked = Training mode is off. Readings and answers now count and are sent to the follow-up service.
+medicine-take = I have taken this now
+medicine-taken-at = Noted: taken at { $time }.

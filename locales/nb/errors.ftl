@@ -42,6 +42,7 @@ error-call-busy = Du er allerede i en samtale.
 error-call-no-answer = Ingen ringer deg nå.
 error-plan-invalid = Oppfølgingstjenesten sendte en plan appen ikke kan følge. Den forrige planen gjelder fortsatt. Si fra til sykepleieren din.
 error-questionnaire-invalid = Dette spørreskjemaet kan ikke vises. Si fra til sykepleieren din.
+error-medicine-unknown = Denne medisinen står ikke i planen din nå. Ring oppfølgingstjenesten hvis du er usikker.
 error-call-bad-offer = Samtalen kunne ikke kobles opp. Prøv igjen, eller ring på telefon.
 error-call-bad-answer = Samtalen kunne ikke kobles opp. Prøv igjen, eller ring på telefon.
 error-call-cancelled = Du avbrøt samtalen før noen svarte.

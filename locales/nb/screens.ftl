@@ -226,3 +226,5 @@ service-closed-now = Oppfølgingstjenesten er stengt nå.
 service-urgent-out-of-hours = Haster det og tjenesten er stengt: ring { $name }, { $phone }
 
 training-ended-locked = Øvingsmodus er slått av. Målinger og svar teller nå og sendes til oppfølgingstjenesten.
+medicine-take = Jeg har tatt denne nå
+medicine-taken-at = Notert: tatt klokka { $time }.

@@ -42,6 +42,7 @@ error-call-busy = Du er allereie i ein samtale.
 error-call-no-answer = Ingen ringjer deg no.
 error-plan-invalid = Oppfølgingstenesta sende ein plan appen ikkje kan følgje. Den førre planen gjeld framleis. Sei frå til sjukepleiaren din.
 error-questionnaire-invalid = Dette spørjeskjemaet kan ikkje visast. Sei frå til sjukepleiaren din.
+error-medicine-unknown = Denne medisinen står ikkje i planen din no. Ring oppfølgingstenesta om du er usikker.
 error-call-bad-offer = Samtalen kunne ikkje koplast opp. Prøv igjen, eller ring på telefon.
 error-call-bad-answer = Samtalen kunne ikkje koplast opp. Prøv igjen, eller ring på telefon.
 error-call-cancelled = Du avbraut samtalen før nokon svarte.

@@ -226,3 +226,5 @@ service-closed-now = Oppfølgingstenesta er stengd no.
 service-urgent-out-of-hours = Hastar det og tenesta er stengd: ring { $name }, { $phone }
 
 training-ended-locked = Øvingsmodus er slått av. Målingar og svar tel no og blir sende til oppfølgingstenesta.
+medicine-take = Eg har teke denne no
+medicine-taken-at = Notert: teke klokka { $time }.

@@ -281,6 +281,7 @@ pub fn run() {
             commands::recording::save_export,
             commands::recording::history,
             commands::recording::answers_history,
+            commands::recording::take_colour_medicine,
             commands::messages::messages,
             commands::messages::send_message,
             commands::messages::mark_messages_read,

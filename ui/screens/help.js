@@ -6,7 +6,7 @@
 // service's words never become HTML), and the opening hours.
 
 import { invoke } from "../ipc.js";
-import { pick, t, formatTag } from "../i18n.js";
+import { pick, t, formatTag, setMessage } from "../i18n.js";
 import { button, colourOf, el, formatValue } from "../dom.js";
 
 /** A `tel:` link around a message, so a tap on a tablet with a phone app calls. */
@@ -120,6 +120,23 @@ export function materialLink(m) {
   return a;
 }
 
+/** A colour's medicine with "I have taken this now": kept and sent to
+ * the service; the button gives way to when it was noted. */
+function takenItem(m) {
+  const li = medicineItem(m);
+  const noted = el("p", "medicine-taken");
+  noted.setAttribute("role", "status");
+  const take = button("medicine-take", async () => {
+    const taken = await invoke("take_colour_medicine", { medicine: m.id });
+    const time = new Date(taken.taken).toLocaleTimeString(formatTag(), { hour: "2-digit", minute: "2-digit" });
+    setMessage(noted, "medicine-taken-at", { time });
+    take.replaceWith(noted);
+  }, "button button--secondary medicine-take");
+  take.dataset.medicine = m.id;
+  li.append(take);
+  return li;
+}
+
 /** Medicines for the colour, what happens next, material — after the advice. */
 export function helpBlock(help, colour) {
   const box = el("div", "help");
@@ -127,7 +144,7 @@ export function helpBlock(help, colour) {
     const meds = el("section", "help-medicines");
     meds.append(el("h2", null, `help-medicines-${colour}`));
     const ul = el("ul", "medicines");
-    for (const m of help.medicines) ul.append(medicineItem(m));
+    for (const m of help.medicines) ul.append(m.colour ? takenItem(m) : medicineItem(m));
     meds.append(ul);
     box.append(meds);
   }

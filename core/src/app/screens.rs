@@ -19,6 +19,7 @@ use crate::{
     recording::{self, AnswersHistory, AnswersRefused, EntryRefused, History},
     reminders::{self, Reminder},
     results::{QuestionnaireResult, ReadingResult},
+    store::medicines::StoredMedicineTaken,
     store::messages::{IncomingMessage, Message},
     today::{self, TodayView},
     vocabulary::ResultItem,
@@ -266,6 +267,15 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// days (1 to 366): scores and colours, with the score's limits.
     pub fn answers_history(&self, questionnaire: &str, days: u16) -> Result<AnswersHistory, CoreError> {
         self.with_store(|store| recording::answers_history(store, self.clock(), questionnaire, days.clamp(1, 366)))
+    }
+
+    /// The patient (or who records now) took the plan's medicine for a
+    /// result's colour: kept and sent on.
+    pub fn take_colour_medicine(&self, medicine: &str) -> Result<StoredMedicineTaken, CoreError> {
+        let by = self.recording_by();
+        let taken = self.with_store_mut(|store| recording::take_colour_medicine(store, self.clock(), medicine, &by))?;
+        self.sync_soon();
+        Ok(taken)
     }
 
     pub fn messages(&self) -> Result<Vec<Message>, CoreError> {

@@ -15,6 +15,8 @@ pub const OBSERVATION_IDENTIFIER: &str = "https://fhir.heima.no/sid/observation"
 pub const MESSAGE_IDENTIFIER: &str = "https://fhir.heima.no/sid/message";
 pub const RESPONSE_IDENTIFIER: &str = "https://fhir.heima.no/sid/questionnaire-response";
 pub const NOTICE_IDENTIFIER: &str = "https://fhir.heima.no/sid/notice";
+/// A medicine the patient says was taken (a course started).
+pub const MEDICINE_TAKEN_IDENTIFIER: &str = "https://fhir.heima.no/sid/medicine-taken";
 /// A Bluetooth peripheral known only by the operating system's own id for
 /// it (macOS gives a UUID, not the device's address).
 pub const PERIPHERAL_IDENTIFIER: &str = "https://fhir.heima.no/sid/ble-peripheral";
@@ -54,6 +56,7 @@ pub const ALL: &[&str] = &[
     MESSAGE_IDENTIFIER,
     RESPONSE_IDENTIFIER,
     NOTICE_IDENTIFIER,
+    MEDICINE_TAKEN_IDENTIFIER,
     PERIPHERAL_IDENTIFIER,
     DEVICE_TIME_EXTENSION,
     ENTERED_BY_EXTENSION,

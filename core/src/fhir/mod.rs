@@ -2,7 +2,8 @@
 //! [`observation`] writes readings as the vital-signs profiles want them;
 //! [`careplan`] reads the self-care plan and [`careplan_parts`] what it
 //! carries besides its activities; [`questionnaire`] reads questionnaires
-//! and writes responses; [`communication`] messages and notices; [`device`]
+//! and writes responses; [`communication`] messages and notices;
+//! [`medication`] a medicine taken; [`device`]
 //! the paired devices; [`acknowledgement`] a nurse's "seen";
 //! [`subscription`] the push channel's FHIR; [`canonical`] names what Heima
 //! defines. Here: the export ([`export_bundle`]: readings, answers, messages
@@ -15,6 +16,7 @@ pub mod careplan;
 pub mod careplan_parts;
 pub mod communication;
 pub mod device;
+pub mod medication;
 pub mod observation;
 pub mod questionnaire;
 pub mod subscription;
@@ -115,7 +117,8 @@ pub fn name_subject(resource: &mut Json, national_id: &str) {
 
 /// Everything the patient has recorded, as a FHIR `collection` Bundle
 /// (the patient's right of access): readings, answered questionnaires,
-/// the patient's messages and the replies, and the paired devices, each
+/// medicines taken, the patient's messages and the replies, and the
+/// paired devices, each
 /// with `subject` (the patient reference the service gave) when known.
 /// Training is left out: it was never real.
 pub fn export_bundle(store: &Store, subject: Option<&str>, now: Timestamp) -> Result<Json, StoreError> {
@@ -138,6 +141,12 @@ pub fn export_bundle(store: &Store, subject: Option<&str>, now: Timestamp) -> Re
         if r.entered_by != EnteredBy::NurseTraining {
             let plan = plan_reference(store, r.plan_version)?;
             push(&r.identifier, questionnaire::response_to_send(&r, subject, plan.as_deref()));
+        }
+    }
+    for m in store.medicines_taken_since(Timestamp::MIN)? {
+        if m.entered_by != EnteredBy::NurseTraining {
+            let plan = plan_reference(store, m.plan_version)?;
+            push(&m.identifier, medication::administration(&m, subject, plan.as_deref()));
         }
     }
     let recipient = careplan::message_recipient(store, now)?;

@@ -21,7 +21,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/0009_known_relative.sql"),
     include_str!("sql/0010_judgement.sql"),
     include_str!("sql/0011_result_read.sql"),
-    include_str!("sql/0012_meal.sql"),
+    include_str!("sql/0012_meal_and_medicines.sql"),
 ];
 
 /// The schema version this build writes.

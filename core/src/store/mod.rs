@@ -14,6 +14,7 @@
 
 pub mod acknowledgements;
 pub mod devices;
+pub mod medicines;
 pub mod messages;
 mod migrations;
 pub mod open_results;

@@ -174,6 +174,19 @@ fn entries_for(
             }
             None => vec![],
         },
+        ("MedicationAdministration", Some(id)) => match store.medicine_taken_by_id(id)? {
+            Some(mut m) => {
+                let plan = plan_of_this_service(store, m.plan_version)?;
+                if !relative_named(store, m.plan_version, plan.is_some(), m.relative.as_deref())? {
+                    m.relative = None;
+                }
+                own(
+                    fhir::medication::administration(&m, subject, plan.as_deref()),
+                    canonical::MEDICINE_TAKEN_IDENTIFIER,
+                )
+            }
+            None => vec![],
+        },
         ("Device", None) if item.identifier == crate::store::outbox::GATEWAY_ITEM => match &gateway {
             Some(eui64) => {
                 let mut e = entry(fhir::device::gateway(eui64, subject), fhir::device::EUI64_SYSTEM, eui64, None);

@@ -14,6 +14,7 @@ use heima_core::{
     questionnaire::{Answer, AnswerProblem, Answers, Item, Questionnaire},
     recording::{AnswersHistory, History},
     results::ReadingResult,
+    store::medicines::StoredMedicineTaken,
     store::readings::EnteredBy,
     vocabulary::ResultItem,
 };
@@ -160,6 +161,12 @@ pub fn privacy_notice_read(state: State<'_, AppState>) -> Result<(), CoreError> 
 #[tauri::command(async)]
 pub fn history(state: State<'_, AppState>, kind: MeasurementKind, days: u16) -> Result<History, CoreError> {
     state.history(kind, days)
+}
+
+/// The plan's medicine for a result's colour was taken now.
+#[tauri::command(async)]
+pub fn take_colour_medicine(state: State<'_, AppState>, medicine: String) -> Result<StoredMedicineTaken, CoreError> {
+    state.take_colour_medicine(&medicine)
 }
 
 /// Answers to a questionnaire over the last `days` days, with its limits.

@@ -277,8 +277,9 @@ async fn show(app: &App, selector: &str) {
 
 /// Lung function: a peak flow typed by hand, below the plan's limit in %
 /// of the personal best (400 L/min), is red with whom to call; Min plan
-/// says the best the limits come from; history plots it; and the same in
-/// Nynorsk. A blood sugar typed with its meal context keeps it.
+/// says the best the limits come from; history plots it; a yellow one
+/// offers the plan's course for yellow, taken with one tap; and the same
+/// in Nynorsk. A blood sugar typed with its meal context keeps it.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_peak_flow_below_the_plans_limit_and_a_blood_sugar_after_a_meal() {
     let (app, _data) = start().await;
@@ -303,6 +304,18 @@ async fn a_peak_flow_below_the_plans_limit_and_a_blood_sugar_after_a_meal() {
     assert!(!first.is_empty(), "whom to call comes first");
     app.check_screen("result-peak-flow-red-nb").await;
 
+    // A yellow one (62,5 % of the best): the plan's course for yellow,
+    // taken with one tap, noted with its time.
+    app.go("#/measure/peak-flow").await;
+    app.type_into("#manual-19935-6", "250").await;
+    app.click("#manual-form button[type=submit]").await;
+    app.wait_for_text("#result h1", "Gul").await;
+    app.wait_for_text("#result .help-medicines", "Prednisolon 5 mg (kur)").await;
+    app.click("button.medicine-take[data-medicine=prednisolone]").await;
+    app.wait_for_text("#result .medicine-taken", "Notert: tatt klokka").await;
+    show(&app, "#result .help-medicines").await;
+    app.check_screen("course-started-nb").await;
+
     app.click("nav a[data-route=plan]").await;
     app.wait_for_text("#plan", "Din beste verdi (Toppstrøm (PEF)): 400 L/min").await;
     app.wait_for_text("#plan", "Toppstrøm (PEF): 320 L/min eller mer").await;
@@ -315,6 +328,7 @@ async fn a_peak_flow_below_the_plans_limit_and_a_blood_sugar_after_a_meal() {
     app.wait_for_js("return document.getElementById('history-plot').dataset.drawn === 'true'").await;
     let rows = app.texts("#history-table tbody tr").await;
     assert!(rows.iter().any(|r| r.contains("190 L/min") && r.contains("Rød sone")), "{rows:?}");
+    assert!(rows.iter().any(|r| r.contains("250 L/min") && r.contains("Gul sone")), "{rows:?}");
     show(&app, "#history-plot").await;
     app.check_screen("history-peak-flow-nb").await;
 
@@ -343,6 +357,10 @@ async fn a_peak_flow_below_the_plans_limit_and_a_blood_sugar_after_a_meal() {
     app.wait_for_text("#result", "Toppstraum (PEF): 240 L/min – under grensa di").await;
     app.wait_for_text("#result", "start prednisolonkuren").await;
     app.check_screen("result-peak-flow-yellow-nn").await;
+    app.click("button.medicine-take[data-medicine=prednisolone]").await;
+    app.wait_for_text("#result .medicine-taken", "Notert: teke klokka").await;
+    show(&app, "#result .help-medicines").await;
+    app.check_screen("course-started-nn").await;
     app.click("nav a[data-route=plan]").await;
     app.wait_for_text("#plan", "Den beste verdien din (Toppstraum (PEF)): 400 L/min").await;
     show(&app, "[data-activity=peak-flow]").await;

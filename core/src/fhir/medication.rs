@@ -1,0 +1,101 @@
+//! A medicine the patient says was taken, as a FHIR R4
+//! `MedicationAdministration` (patient-administered, at home): the
+//! medicine as the plan named it (`medicationCodeableConcept.text`), the
+//! plan's dosage as text, when, who (the patient, a relative the service
+//! knows by reference, or another relative contained), the plan version
+//! it follows (`supportingInformation`), and why it was taken in words a
+//! service's system can show (`note`).
+
+use serde_json::{json, Value as Json};
+
+use super::canonical::MEDICINE_TAKEN_IDENTIFIER;
+use crate::{
+    store::medicines::{MedicineTaken, StoredMedicineTaken},
+    vocabulary::EnteredBy,
+};
+
+/// The `MedicationAdministration` for a record; `plan` is the versioned
+/// CarePlan reference of the plan it follows, when it is this service's.
+pub fn administration(m: &StoredMedicineTaken, subject: Option<&str>, plan: Option<&str>) -> Json {
+    let mut a = json!({
+        "resourceType": "MedicationAdministration",
+        "identifier": [{ "system": MEDICINE_TAKEN_IDENTIFIER, "value": m.identifier }],
+        "status": "completed",
+        "category": { "coding": [{
+            "system": "http://terminology.hl7.org/CodeSystem/medication-admin-category",
+            "code": "community",
+            "display": "Community"
+        }] },
+        "medicationCodeableConcept": { "text": m.name },
+        "effectiveDateTime": m.taken.to_string(),
+    });
+    let note = match m.what {
+        MedicineTaken::ForColour => {
+            "Taken at home for a result of this colour, as the self-care plan says (a course started or a dose)."
+        }
+    };
+    a["note"] = json!([{ "text": note }]);
+    if !m.dosage.is_empty() {
+        a["dosage"] = json!({ "text": m.dosage.join("\n") });
+    }
+    if let Some(plan) = plan {
+        a["supportingInformation"] = json!([{ "reference": plan }]);
+    }
+    if let Some(s) = subject {
+        a["subject"] = json!({ "reference": s });
+        let actor = match (m.entered_by, &m.relative) {
+            (EnteredBy::Relative, Some(known)) => json!({ "reference": known }),
+            (EnteredBy::Relative, None) => {
+                a["contained"] = json!([super::observation::relative(s)]);
+                json!({ "reference": "#relative" })
+            }
+            _ => json!({ "reference": s }),
+        };
+        a["performer"] = json!([{ "actor": actor }]);
+    }
+    a
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::Timestamp;
+
+    use super::*;
+
+    fn started(by: EnteredBy, relative: Option<&str>) -> StoredMedicineTaken {
+        StoredMedicineTaken {
+            id: 1,
+            identifier: "taken/prednisolone/2026-12-04T13:33".into(),
+            what: MedicineTaken::ForColour,
+            medicine: "prednisolone".into(),
+            name: "Prednisolon 5 mg (kur)".into(),
+            dosage: vec!["8 tabletter om morgenen i 5 dager.".into()],
+            taken: Timestamp::from_second(1_796_390_000).unwrap(),
+            entered_by: by,
+            relative: relative.map(str::to_string),
+            plan_version: Some(1),
+            sent: Some(false),
+        }
+    }
+
+    /// What a service reads off it: the medicine, the dose, when, who,
+    /// and the plan it follows; a relative by reference or contained.
+    #[test]
+    fn a_colours_medicine_taken_reads_as_a_patient_administered_dose() {
+        let a = administration(&started(EnteredBy::Patient, None), Some("Patient/p1"), Some("CarePlan/c1/_history/3"));
+        assert_eq!(a["status"], "completed");
+        assert_eq!(a["medicationCodeableConcept"]["text"], "Prednisolon 5 mg (kur)");
+        assert_eq!(a["dosage"]["text"], "8 tabletter om morgenen i 5 dager.");
+        assert_eq!(a["effectiveDateTime"], "2026-12-04T13:13:20Z");
+        assert_eq!(a["performer"][0]["actor"]["reference"], "Patient/p1");
+        assert_eq!(a["subject"]["reference"], "Patient/p1");
+        assert_eq!(a["supportingInformation"][0]["reference"], "CarePlan/c1/_history/3");
+        assert_eq!(a["identifier"][0]["value"], "taken/prednisolone/2026-12-04T13:33");
+        let known = administration(&started(EnteredBy::Relative, Some("RelatedPerson/7")), Some("Patient/p1"), None);
+        assert_eq!(known["performer"][0]["actor"]["reference"], "RelatedPerson/7");
+        assert!(known.get("contained").is_none() && known.get("supportingInformation").is_none());
+        let other = administration(&started(EnteredBy::Relative, None), Some("Patient/p1"), None);
+        assert_eq!(other["performer"][0]["actor"]["reference"], "#relative");
+        assert_eq!(other["contained"][0]["resourceType"], "RelatedPerson");
+    }
+}
