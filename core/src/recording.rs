@@ -28,7 +28,7 @@ use crate::{
         responses::NewResponse,
         Store,
     },
-    vocabulary::{Colour, ShownValue},
+    vocabulary::{Colour, ResultItem, ShownValue},
 };
 
 /// Why a manual reading was not stored.
@@ -235,34 +235,48 @@ pub fn answers_history(store: &Store, clock: &dyn Clock, id: &str, days: u16) ->
     Ok(AnswersHistory { questionnaire: id.to_string(), title: q.title, from, to, points, limits })
 }
 
-/// Records that the plan's medicine for a result's colour was taken now
-/// (a course started, a reliever's dose): the plan in force must have it
-/// for a colour. Kept with its name and dosage as the plan gives them, and
-/// queued for the service (training never); a second tap in the same
-/// minute is the same record.
+/// Records that a medicine the plan gives for a result's colour (and
+/// side) was taken now — a course started, a reliever's dose — for that
+/// result: it must be among the result's medicines as the plan in force
+/// gives them. Kept with the medicine's name and dosage as the plan gives
+/// them and the result's colour, queued for the service (training never);
+/// a second tap for the same result and medicine keeps the first.
 pub fn take_colour_medicine(
     store: &mut Store,
     clock: &dyn Clock,
+    item: ResultItem,
     medicine: &str,
     by: &Recorder,
+    identifier: &str,
 ) -> Result<StoredMedicineTaken, CoreError> {
     let (now, tz) = (clock.now(), clock.time_zone());
-    let plan = crate::fhir::careplan::in_force(store, now, &tz).map_err(CoreError::from)?;
-    let unknown = || CoreError::new(ErrorCode::MedicineUnknown, "not a colour's medicine of the plan in force");
-    let plan = plan.ok_or_else(unknown)?;
-    let m = plan.medicines.iter().find(|m| m.id == medicine && m.colour.is_some()).ok_or_else(unknown)?;
-    let minute = now.to_zoned(tz).strftime("%Y-%m-%dT%H:%M").to_string();
-    let identifier = format!("taken/{}/{minute}", m.id);
+    let unknown = || CoreError::new(ErrorCode::MedicineUnknown, "not a medicine of this result's colour in the plan");
+    let found = match item {
+        ResultItem::Reading { id } => {
+            store.reading_by_id(id).map_err(CoreError::from)?.map(|r| (r.identifier, r.plan_version, r.judgement))
+        }
+        ResultItem::Answers { id } => {
+            store.response_by_id(id).map_err(CoreError::from)?.map(|r| (r.identifier, r.plan_version, r.judgement))
+        }
+    };
+    let (for_result, plan_version, judgement) = found.ok_or_else(unknown)?;
+    let colour = judgement.colour().ok_or_else(unknown)?;
+    let in_force = crate::fhir::careplan::in_force(store, now, &tz).map_err(CoreError::from)?;
+    let (_, help) =
+        crate::judging::help(store, plan_version, &judgement, in_force.as_ref(), now, &tz).map_err(CoreError::from)?;
+    let m = help.medicines.iter().find(|m| m.id == medicine).ok_or_else(unknown)?;
     let inserted = store
         .record_medicine_taken(&NewMedicineTaken {
-            identifier: &identifier,
+            identifier,
             what: MedicineTaken::ForColour,
+            for_result: &for_result,
+            colour,
             medicine: &m.id,
             name: &m.name,
             dosage: &m.dosage,
             taken: now,
             by,
-            plan_version: Some(i64::from(plan.version)),
+            plan_version: in_force.as_ref().map(|p| i64::from(p.version)),
         })
         .map_err(CoreError::from)?;
     let (Inserted::New { id } | Inserted::Duplicate { id }) = inserted;

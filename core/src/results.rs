@@ -16,6 +16,7 @@ use crate::{
     plan::{CarePlan, Help, MeasurementKind},
     questionnaire::{Questionnaire, Text},
     store::{
+        medicines::StoredMedicineTaken,
         readings::{EnteredBy, StoredComponent, StoredReading},
         responses::StoredResponse,
         Store, StoreError,
@@ -49,6 +50,8 @@ pub struct ReadingResult {
     pub relative_name: Option<String>,
     /// A blood sugar's meal context, when said.
     pub meal: Option<Meal>,
+    /// The colour's medicines said taken for this result.
+    pub medicines_taken: Vec<StoredMedicineTaken>,
 }
 
 impl ReadingResult {
@@ -80,6 +83,7 @@ impl ReadingResult {
             }),
             sent: r.sent,
             meal: r.meal,
+            medicines_taken: store.medicines_taken_for(&r.identifier)?,
         })
     }
 }
@@ -102,6 +106,8 @@ pub struct QuestionnaireResult {
     pub help: Help,
     /// The questions whose answers set the colour on their own.
     pub flagged: Vec<Text>,
+    /// The colour's medicines said taken for these answers.
+    pub medicines_taken: Vec<StoredMedicineTaken>,
 }
 
 /// Stored answers as the screens show them: the judgement made when they
@@ -145,6 +151,7 @@ pub fn answers_result(
         judgement: r.judgement.clone(),
         advice,
         help,
+        medicines_taken: store.medicines_taken_for(&r.identifier)?,
     })
 }
 

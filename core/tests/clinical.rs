@@ -292,6 +292,30 @@ fn plans_that_cannot_be_understood_are_refused() {
             "not a percentage",
         ),
         (
+            "a best in L/s",
+            |p| peak_flow_light(p)[0]["extension"][1]["valueQuantity"]["code"] = json!("L/s"),
+            "must be in L/min",
+        ),
+        (
+            "a best with a digit missing",
+            |p| peak_flow_light(p)[0]["extension"][1]["valueQuantity"]["value"] = json!(4),
+            "from 30 to 900",
+        ),
+        (
+            "% bands with a gap (yellow 50-79 %, green from 80 %)",
+            |p| {
+                let yellow =
+                    peak_flow_light(p).iter_mut().find(|e| e["extension"][1]["valueCode"] == "yellow").unwrap();
+                yellow["extension"][2]["valueRange"]["high"]["value"] = json!(79);
+            },
+            "leave a gap from 79 to 80 %",
+        ),
+        (
+            "a best for oxygen saturation",
+            |p| peak_flow_light(p)[0]["extension"][0]["valueCoding"]["code"] = json!("2708-6"),
+            "only peak flow and FEV1",
+        ),
+        (
             "two bests",
             |p| {
                 let best = peak_flow_light(p)[0].clone();

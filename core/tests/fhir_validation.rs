@@ -23,7 +23,7 @@ use heima_core::{
         simulator::{SimulatedDevice, SimulatedLink, StoredRecord},
     },
     questionnaire::{Answer, Answers},
-    recording::{record_manual, submit_answers},
+    recording::{record_manual, submit_answers, take_colour_medicine},
     store::{
         readings::{EnteredBy, Recorder},
         Store,
@@ -135,6 +135,21 @@ fn a_full_day() -> Store {
         let at = FixedClock::oslo(clock.now - jiff::SignedDuration::from_mins(n as i64 + 1));
         record_manual(&mut store, &at, kind, &typed(values), &by).unwrap_or_else(|e| panic!("{kind:?}: {e:?}"));
     }
+    // The plan's course for yellow, taken: by the patient, and the
+    // reliever by a relative.
+    let yellow = record_manual(
+        &mut store,
+        &clock,
+        MeasurementKind::PeakFlow,
+        &typed(&[("19935-6", "240")]),
+        &Recorder::new(EnteredBy::Patient),
+    )
+    .unwrap();
+    let item = heima_core::vocabulary::ResultItem::Reading { id: yellow.id };
+    let patient = Recorder::new(EnteredBy::Patient);
+    take_colour_medicine(&mut store, &clock, item, "prednisolone", &patient, "taken/01").unwrap();
+    let later = FixedClock::oslo(clock.now + jiff::SignedDuration::from_mins(3));
+    take_colour_medicine(&mut store, &later, item, "reliever", &known, "taken/02").unwrap();
     let q = heima_core::fhir::questionnaire::load(&store, "daily-copd-check").unwrap().unwrap();
     let coding = |code: &str| Answer::Coding {
         system: Some("https://fhir.heima.no/demo/CodeSystem/daily-copd-check".into()),
@@ -202,6 +217,11 @@ fn every_resource_the_app_writes_passes_the_schema_and_the_profiles() {
         (pef["category"][0]["coding"][0]["code"].clone(), pef["valueQuantity"]["code"].clone()),
         (json!("exam"), json!("L/min"))
     );
+    let given: Vec<&Value> = resources.iter().filter(|r| r["resourceType"] == "MedicationAdministration").collect();
+    assert_eq!(given.len(), 2, "the course and the reliever");
+    // That relative is not in the demo plan's care team: contained, not named.
+    assert_eq!(given[1]["performer"][0]["actor"]["reference"], "#relative");
+    assert_eq!(given[1]["contained"][0]["resourceType"], "RelatedPerson");
     // A notice (what is queued when the follow-up ends with items given up).
     let mut ended = Store::open_in_memory(&heima_core::store::StoreKey::from_bytes([5; 32])).unwrap();
     ended.give_up_unsent(clock().now).unwrap();

@@ -690,11 +690,17 @@ async fn a_peak_flow_a_course_taken_and_a_meal_context_reach_the_server_once() {
     let pef = record_manual(&mut store, &clock, MeasurementKind::PeakFlow, &typed(&[("19935-6", "240")]), &patient_by)
         .unwrap();
     assert_eq!(pef.judgement.colour(), Some(heima_core::traffic_light::Colour::Yellow));
-    let first = take_colour_medicine(&mut store, &clock, "prednisolone", &patient_by).unwrap();
-    let again = take_colour_medicine(&mut store, &clock, "prednisolone", &patient_by).unwrap();
-    assert_eq!(first.id, again.id, "a double tap is one record");
-    let daily = take_colour_medicine(&mut store, &clock, "inhaler", &patient_by).unwrap_err();
-    assert_eq!(daily.code, "medicine-unknown", "only a colour's medicine");
+    let item = heima_core::vocabulary::ResultItem::Reading { id: pef.id };
+    let first = take_colour_medicine(&mut store, &clock, item, "prednisolone", &patient_by, "taken/01").unwrap();
+    let later_tap = FixedClock::oslo("2027-05-10T06:30:00Z".parse().unwrap());
+    let again = take_colour_medicine(&mut store, &later_tap, item, "prednisolone", &patient_by, "taken/02").unwrap();
+    assert_eq!((first.id, again.identifier.as_str()), (again.id, "taken/01"), "once per result and medicine");
+    // Only what the plan gives for this result's colour: not the daily
+    // inhaler, not the diuretic of a rising weight.
+    for other in ["inhaler", "extra-diuretic", "no-such"] {
+        let refused = take_colour_medicine(&mut store, &clock, item, other, &patient_by, "taken/03").unwrap_err();
+        assert_eq!(refused.code, "medicine-unknown", "{other}");
+    }
     let later = FixedClock::oslo("2027-05-10T08:00:00Z".parse().unwrap());
     record_manual(
         &mut store,
@@ -705,8 +711,10 @@ async fn a_peak_flow_a_course_taken_and_a_meal_context_reach_the_server_once() {
     )
     .unwrap();
 
+    // Sent the next day (the outbox's clock is the tablet's).
+    let next_day = || "2027-05-11T09:00:00Z".parse::<Timestamp>().unwrap();
     let report = Drain { client: &client, subject: Some(&subject), national_id: None, batch_size: 10 }
-        .run(&mut store, Timestamp::now, || 0.5, &mut |_| {})
+        .run(&mut store, next_day, || 0.5, &mut |_| {})
         .await
         .unwrap();
     assert_eq!(store.outbox_status().unwrap().waiting, 0, "{report:?}");
@@ -718,7 +726,12 @@ async fn a_peak_flow_a_course_taken_and_a_meal_context_reach_the_server_once() {
     let a = &given[0];
     assert_eq!(a["medicationCodeableConcept"]["text"], "Prednisolon 5 mg (kur)");
     assert_eq!(a["performer"][0]["actor"]["reference"], json!(subject));
-    assert!(a["supportingInformation"][0]["reference"].as_str().unwrap().starts_with("CarePlan/demo-plan/_history/"));
+    assert_eq!(a["reasonCode"][0]["coding"][0]["code"], "yellow");
+    assert_eq!(
+        a["supportingInformation"][0]["identifier"]["value"],
+        json!(store.reading_by_id(pef.id).unwrap().unwrap().identifier)
+    );
+    assert!(a["supportingInformation"][1]["reference"].as_str().unwrap().starts_with("CarePlan/demo-plan/_history/"));
     println!("MedicationAdministration on the server: {}", serde_json::to_string(a).unwrap());
     let meal = client.search_all("Observation?code=urn:iso:std:iso:11073:10101%7C8417864").await.unwrap();
     assert_eq!(meal.len(), 1);

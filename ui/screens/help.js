@@ -6,7 +6,7 @@
 // service's words never become HTML), and the opening hours.
 
 import { invoke } from "../ipc.js";
-import { pick, t, formatTag, setMessage } from "../i18n.js";
+import { pick, t, formatTag } from "../i18n.js";
 import { button, colourOf, el, formatValue } from "../dom.js";
 
 /** A `tel:` link around a message, so a tap on a tablet with a phone app calls. */
@@ -120,31 +120,48 @@ export function materialLink(m) {
   return a;
 }
 
-/** A colour's medicine with "I have taken this now": kept and sent to
- * the service; the button gives way to when it was noted. */
-function takenItem(m) {
-  const li = medicineItem(m);
-  const noted = el("p", "medicine-taken");
+/** When a medicine was noted taken, in the app's language. */
+function takenNote(taken) {
+  const time = new Date(taken.taken).toLocaleTimeString(formatTag(), { hour: "2-digit", minute: "2-digit" });
+  const noted = el("p", "medicine-taken", "medicine-taken-at", { time });
   noted.setAttribute("role", "status");
-  const take = button("medicine-take", async () => {
-    const taken = await invoke("take_colour_medicine", { medicine: m.id });
-    const time = new Date(taken.taken).toLocaleTimeString(formatTag(), { hour: "2-digit", minute: "2-digit" });
-    setMessage(noted, "medicine-taken-at", { time });
-    take.replaceWith(noted);
+  return noted;
+}
+
+/** A colour's medicine with "I have taken this now" for this result
+ * (`result.item`): kept and sent to the service; once noted, the button
+ * gives way to when, also when the result is shown again. */
+function takenItem(m, result) {
+  const li = medicineItem(m);
+  const done = result.taken.find((x) => x.medicine === m.id);
+  if (done) {
+    li.append(takenNote(done));
+    return li;
+  }
+  const take = button("medicine-take", async (b) => {
+    b.disabled = true;
+    try {
+      const taken = await invoke("take_colour_medicine", { item: result.item, medicine: m.id });
+      b.replaceWith(takenNote(taken));
+    } finally {
+      b.disabled = false;
+    }
   }, "button button--secondary medicine-take");
   take.dataset.medicine = m.id;
   li.append(take);
   return li;
 }
 
-/** Medicines for the colour, what happens next, material — after the advice. */
-export function helpBlock(help, colour) {
+/** Medicines for the colour, what happens next, material — after the
+ * advice. With `result` ({ item, taken }), a colour's medicine can be
+ * noted as taken for that result. */
+export function helpBlock(help, colour, result = null) {
   const box = el("div", "help");
   if (help.medicines.length > 0) {
     const meds = el("section", "help-medicines");
     meds.append(el("h2", null, `help-medicines-${colour}`));
     const ul = el("ul", "medicines");
-    for (const m of help.medicines) ul.append(m.colour ? takenItem(m) : medicineItem(m));
+    for (const m of help.medicines) ul.append(result && m.colour ? takenItem(m, result) : medicineItem(m));
     meds.append(ul);
     box.append(meds);
   }

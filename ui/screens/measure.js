@@ -260,7 +260,7 @@ export async function renderResult(params, status) {
   } else {
     section.append(el("p", "result-cause", `result-not-judged-${r.judgement.reason || "no-limits"}`));
   }
-  section.append(helpBlock(r.help, colour));
+  section.append(helpBlock(r.help, colour, { item: { item: "reading", id: r.id }, taken: r.medicines_taken }));
   const read = readButton(r, "reading", "result-read");
   if (read) section.append(read);
   section.append(linkButton("result-to-today", "#/today"), linkButton("result-to-history", `#/history/${r.kind}/7`));

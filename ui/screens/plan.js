@@ -13,10 +13,21 @@ function timing(tm) {
   return el("p", "plan-timing", ...timingMessage(tm));
 }
 
+/** A band edge as the patient types values: a share of the best
+ * (238,875 L/min) rounded inwards to what can be typed (239 from, 238 up
+ * to), so the shown band holds the same typed values as the real one. */
+function edge(limit, value, up) {
+  if (!limit.of_best) return formatValue(value, limit.unit);
+  const decimals = limit.unit === "L" ? 2 : 0;
+  const f = 10 ** decimals;
+  const x = up ? Math.ceil(Number(value) * f - 1e-9) / f : Math.floor(Number(value) * f + 1e-9) / f;
+  return formatValue(x.toFixed(decimals), limit.unit);
+}
+
 function limitText(limit) {
   const what = t(`manual-field-${limit.code}`);
-  const low = limit.low !== null ? formatValue(limit.low, limit.unit) : null;
-  const high = limit.high !== null ? formatValue(limit.high, limit.unit) : null;
+  const low = limit.low !== null ? edge(limit, limit.low, true) : null;
+  const high = limit.high !== null ? edge(limit, limit.high, false) : null;
   if (low && high) return t("plan-limit-between", { what, low, high });
   if (low) return t("plan-limit-from", { what, low });
   return t("plan-limit-up-to", { what, high });
@@ -137,10 +148,11 @@ export async function renderPlan() {
     }
     // Bands the plan gave in % of the patient's best are shown in the
     // reading's own unit; the best they come from is said once.
-    const ofBest = (colours[a.id] || []).flatMap((c) => c.limits).find((l) => l.of_best);
-    if (ofBest) {
+    const bests = new Map();
+    for (const l of (colours[a.id] || []).flatMap((c) => c.limits)) if (l.of_best && !bests.has(l.code)) bests.set(l.code, l);
+    for (const l of bests.values()) {
       card.append(el("p", "plan-best", "plan-best",
-        { what: t(`manual-field-${ofBest.code}`), value: formatValue(ofBest.of_best.best, ofBest.unit) }));
+        { what: t(`manual-field-${l.code}`), value: formatValue(l.of_best.best, l.unit) }));
     }
     for (const c of colours[a.id] || []) {
       const block = el("div", `plan-colour plan-colour--${c.colour}`);

@@ -223,7 +223,7 @@ export async function renderQuestionnaire(params, status) {
     if (r.entered_by === "nurse-training") inner.append(el("span", "result-by", "latest-training"));
     box.append(sign, inner);
     const read = readButton(r, "answers", "questionnaire-read");
-    body.replaceChildren(...first, box, helpBlock(r.help, colour), ...(read ? [read] : []), linkButton("result-to-today", "#/today"));
+    body.replaceChildren(...first, box, helpBlock(r.help, colour, { item: { item: "answers", id: r.id }, taken: r.medicines_taken }), ...(read ? [read] : []), linkButton("result-to-today", "#/today"));
     announce(t("questionnaire-sent"));
     h.focus();
   }

@@ -22,7 +22,7 @@ use crate::{
     store::medicines::StoredMedicineTaken,
     store::messages::{IncomingMessage, Message},
     today::{self, TodayView},
-    vocabulary::ResultItem,
+    vocabulary::{EnteredBy, ResultItem},
 };
 
 /// How long the demo nurse takes to answer a message.
@@ -30,7 +30,7 @@ const DEMO_REPLY_AFTER: Duration = Duration::from_secs(3);
 
 /// The privacy notice's version (its words are in `locales/*/privacy.ftl`):
 /// raised when they change in a way the patient must read again.
-pub const PRIVACY_NOTICE_VERSION: u32 = 1;
+pub const PRIVACY_NOTICE_VERSION: u32 = 2;
 /// Store setting: the version of the privacy notice read on this follow-up.
 const PRIVACY_READ: &str = "privacy.read-version";
 
@@ -269,11 +269,22 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         self.with_store(|store| recording::answers_history(store, self.clock(), questionnaire, days.clamp(1, 366)))
     }
 
-    /// The patient (or who records now) took the plan's medicine for a
-    /// result's colour: kept and sent on.
-    pub fn take_colour_medicine(&self, medicine: &str) -> Result<StoredMedicineTaken, CoreError> {
-        let by = self.recording_by();
-        let taken = self.with_store_mut(|store| recording::take_colour_medicine(store, self.clock(), medicine, &by))?;
+    /// The patient (or who records now) took a medicine the plan gives
+    /// for a result's colour: kept and sent on. A training result's
+    /// medicine is practice, a real one's real: training switched since
+    /// the result was shown is refused, as for a form.
+    pub fn take_colour_medicine(&self, item: ResultItem, medicine: &str) -> Result<StoredMedicineTaken, CoreError> {
+        let training = self.with_store(|store| {
+            Ok(match item {
+                ResultItem::Reading { id } => store.reading_by_id(id)?.map(|r| r.entered_by),
+                ResultItem::Answers { id } => store.response_by_id(id)?.map(|r| r.entered_by),
+            })
+        })? == Some(EnteredBy::NurseTraining);
+        let by = self.recording_for(if training { FormFor::Training } else { FormFor::Real })?;
+        let identifier = self.new_identifier("taken")?;
+        let taken = self.with_store_mut(|store| {
+            recording::take_colour_medicine(store, self.clock(), item, medicine, &by, &identifier)
+        })?;
         self.sync_soon();
         Ok(taken)
     }

@@ -117,7 +117,8 @@ fn language_text(ext: &Json, path: &str) -> Result<(Locale, String), CoreError> 
 const NEEDS_A_BEST: [&str; 2] = [loinc::PEAK_FLOW, loinc::FEV1];
 
 /// The `best` sub-extensions: the patient's personal best per code
-/// (`code`, `value` a UCUM quantity above zero), at most one per code.
+/// (`code` peak flow or FEV1, `value` in L/min or L within what a meter
+/// shows), at most one per code.
 fn personal_bests(ext: &Json, path: &str) -> Result<Vec<(String, Decimal, String)>, CoreError> {
     let mut out: Vec<(String, Decimal, String)> = vec![];
     for (i, best) in sub(ext, "best").enumerate() {
@@ -126,8 +127,19 @@ fn personal_bests(ext: &Json, path: &str) -> Result<Vec<(String, Decimal, String
         let value = part(best, "value", "valueQuantity", &path)?;
         let unit = str_at(value, "code").ok_or_else(|| invalid(&path, "value has no UCUM code"))?;
         let amount = decimal(value.get("value").unwrap_or(&Json::Null), &format!("{path}.value"))?;
-        if amount.to_f64() <= 0.0 || unit == "%" {
-            return Err(invalid(&path, "a best must be a quantity above zero, not a percentage"));
+        // Only lung function has a personal best, in the unit it is
+        // typed in and within what a meter can show: a best on another
+        // code, in L/s, or a typo (40 for 400) refuses the plan.
+        let Some(kind) = MeasurementKind::from_loinc(code).filter(|_| NEEDS_A_BEST.contains(&code)) else {
+            return Err(invalid(&path, format!("a best for {code}: only peak flow and FEV1 have one")));
+        };
+        let field = crate::manual::fields(kind)[0];
+        let best = amount.to_f64();
+        if unit != field.unit || best < field.min || best > field.max {
+            return Err(invalid(
+                &path,
+                format!("a best must be in {} from {} to {} (not a percentage)", field.unit, field.min, field.max),
+            ));
         }
         if out.iter().any(|(c, _, _)| c == code) {
             return Err(invalid(&path, "two bests for one code"));
@@ -135,6 +147,37 @@ fn personal_bests(ext: &Json, path: &str) -> Result<Vec<(String, Decimal, String
         out.push((code.to_string(), amount, unit.to_string()));
     }
     Ok(out)
+}
+
+/// Bands in % of the best must meet edge to edge ("gul 50–80 %, grønn fra
+/// 80 %"): a reading is rarely a whole percentage, so "79 %" and "80 %"
+/// would leave readings between them in no band, not judged.
+fn no_gap_in_shares_of_the_best(limits: &[Limit], path: &str) -> Result<(), CoreError> {
+    let mut codes: Vec<&str> = limits.iter().filter(|l| l.of_best.is_some()).map(|l| l.code.as_str()).collect();
+    codes.dedup();
+    for code in codes {
+        let mut ends: Vec<(f64, f64)> = limits
+            .iter()
+            .filter(|l| l.code == code)
+            .filter_map(|l| l.of_best.as_ref())
+            .map(|b| {
+                let low = b.low.map_or(f64::NEG_INFINITY, |d| d.to_f64());
+                (low, b.high.map_or(f64::INFINITY, |d| d.to_f64()))
+            })
+            .collect();
+        ends.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut reach = ends[0].1;
+        for (low, high) in &ends[1..] {
+            if *low > reach {
+                return Err(invalid(
+                    path,
+                    format!("bands in % of the best for {code} leave a gap from {reach} to {low} %"),
+                ));
+            }
+            reach = reach.max(*high);
+        }
+    }
+    Ok(())
 }
 
 fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError> {
@@ -195,6 +238,7 @@ fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError>
                 of_best,
             });
         }
+        no_gap_in_shares_of_the_best(&out.limits, path)?;
         for (i, advice) in sub(ext, "advice").enumerate() {
             out.advice.push(localised(advice, &format!("{path}.advice[{i}]"))?);
         }

@@ -1,14 +1,15 @@
 //! A medicine the patient says was taken, as a FHIR R4
 //! `MedicationAdministration` (patient-administered, at home): the
 //! medicine as the plan named it (`medicationCodeableConcept.text`), the
-//! plan's dosage as text, when, who (the patient, a relative the service
-//! knows by reference, or another relative contained), the plan version
-//! it follows (`supportingInformation`), and why it was taken in words a
+//! plan's dosage as a note (free text is no R4 `dosage`), when, who (the patient, a relative the service
+//! knows by reference, or another relative contained), why (`reasonCode`:
+//! the result's colour; `supportingInformation`: the result by its
+//! identifier, and the plan version it follows), and why in words a
 //! service's system can show (`note`).
 
 use serde_json::{json, Value as Json};
 
-use super::canonical::MEDICINE_TAKEN_IDENTIFIER;
+use super::canonical::{MEDICINE_TAKEN_IDENTIFIER, OBSERVATION_IDENTIFIER, RESPONSE_IDENTIFIER, TRAFFIC_LIGHT_CODES};
 use crate::{
     store::medicines::{MedicineTaken, StoredMedicineTaken},
     vocabulary::EnteredBy,
@@ -34,13 +35,29 @@ pub fn administration(m: &StoredMedicineTaken, subject: Option<&str>, plan: Opti
             "Taken at home for a result of this colour, as the self-care plan says (a course started or a dose)."
         }
     };
-    a["note"] = json!([{ "text": note }]);
+    // The plan's dosage is free text: R4's `dosage` must carry a
+    // structured dose or rate (mad-1), which the app never guesses, so the
+    // text goes in a note of its own.
+    let mut notes = vec![json!({ "text": note })];
     if !m.dosage.is_empty() {
-        a["dosage"] = json!({ "text": m.dosage.join("\n") });
+        notes.push(json!({ "text": format!("Dosage in the plan: {}", m.dosage.join(" / ")) }));
     }
+    a["note"] = Json::Array(notes);
+    // Why: the result's colour, and the result itself by its identifier
+    // (an Observation's or a QuestionnaireResponse's), beside the plan.
+    a["reasonCode"] = json!([{
+        "coding": [{ "system": TRAFFIC_LIGHT_CODES, "code": m.colour.as_str() }],
+        "text": format!("{} result", m.colour.as_str())
+    }]);
+    let result_system = match m.for_result.starts_with("response/") {
+        true => RESPONSE_IDENTIFIER,
+        false => OBSERVATION_IDENTIFIER,
+    };
+    let mut supporting = vec![json!({ "identifier": { "system": result_system, "value": m.for_result } })];
     if let Some(plan) = plan {
-        a["supportingInformation"] = json!([{ "reference": plan }]);
+        supporting.push(json!({ "reference": plan }));
     }
+    a["supportingInformation"] = Json::Array(supporting);
     if let Some(s) = subject {
         a["subject"] = json!({ "reference": s });
         let actor = match (m.entered_by, &m.relative) {
@@ -65,8 +82,10 @@ mod tests {
     fn started(by: EnteredBy, relative: Option<&str>) -> StoredMedicineTaken {
         StoredMedicineTaken {
             id: 1,
-            identifier: "taken/prednisolone/2026-12-04T13:33".into(),
+            identifier: "taken/0a1b".into(),
             what: MedicineTaken::ForColour,
+            for_result: "manual/19935-6/1796390000000".into(),
+            colour: crate::vocabulary::Colour::Yellow,
             medicine: "prednisolone".into(),
             name: "Prednisolon 5 mg (kur)".into(),
             dosage: vec!["8 tabletter om morgenen i 5 dager.".into()],
@@ -85,15 +104,18 @@ mod tests {
         let a = administration(&started(EnteredBy::Patient, None), Some("Patient/p1"), Some("CarePlan/c1/_history/3"));
         assert_eq!(a["status"], "completed");
         assert_eq!(a["medicationCodeableConcept"]["text"], "Prednisolon 5 mg (kur)");
-        assert_eq!(a["dosage"]["text"], "8 tabletter om morgenen i 5 dager.");
+        assert!(a.get("dosage").is_none(), "no guessed structured dose");
+        assert_eq!(a["note"][1]["text"], "Dosage in the plan: 8 tabletter om morgenen i 5 dager.");
         assert_eq!(a["effectiveDateTime"], "2026-12-04T13:13:20Z");
         assert_eq!(a["performer"][0]["actor"]["reference"], "Patient/p1");
         assert_eq!(a["subject"]["reference"], "Patient/p1");
-        assert_eq!(a["supportingInformation"][0]["reference"], "CarePlan/c1/_history/3");
-        assert_eq!(a["identifier"][0]["value"], "taken/prednisolone/2026-12-04T13:33");
+        assert_eq!(a["supportingInformation"][0]["identifier"]["value"], "manual/19935-6/1796390000000");
+        assert_eq!(a["supportingInformation"][1]["reference"], "CarePlan/c1/_history/3");
+        assert_eq!(a["reasonCode"][0]["coding"][0]["code"], "yellow");
+        assert_eq!(a["identifier"][0]["value"], "taken/0a1b");
         let known = administration(&started(EnteredBy::Relative, Some("RelatedPerson/7")), Some("Patient/p1"), None);
         assert_eq!(known["performer"][0]["actor"]["reference"], "RelatedPerson/7");
-        assert!(known.get("contained").is_none() && known.get("supportingInformation").is_none());
+        assert!(known.get("contained").is_none() && known["supportingInformation"].as_array().unwrap().len() == 1);
         let other = administration(&started(EnteredBy::Relative, None), Some("Patient/p1"), None);
         assert_eq!(other["performer"][0]["actor"]["reference"], "#relative");
         assert_eq!(other["contained"][0]["resourceType"], "RelatedPerson");

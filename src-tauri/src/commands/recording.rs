@@ -163,10 +163,14 @@ pub fn history(state: State<'_, AppState>, kind: MeasurementKind, days: u16) -> 
     state.history(kind, days)
 }
 
-/// The plan's medicine for a result's colour was taken now.
+/// A medicine the plan gives for a result's colour was taken now.
 #[tauri::command(async)]
-pub fn take_colour_medicine(state: State<'_, AppState>, medicine: String) -> Result<StoredMedicineTaken, CoreError> {
-    state.take_colour_medicine(&medicine)
+pub fn take_colour_medicine(
+    state: State<'_, AppState>,
+    item: ResultItem,
+    medicine: String,
+) -> Result<StoredMedicineTaken, CoreError> {
+    state.take_colour_medicine(item, &medicine)
 }
 
 /// Answers to a questionnaire over the last `days` days, with its limits.

@@ -315,9 +315,16 @@ async fn a_peak_flow_below_the_plans_limit_and_a_blood_sugar_after_a_meal() {
     app.wait_for_text("#result .medicine-taken", "Notert: tatt klokka").await;
     show(&app, "#result .help-medicines").await;
     app.check_screen("course-started-nb").await;
+    // Shown again later, the result says it was taken; no second button.
+    let result = app.client.execute("return location.hash", vec![]).await.unwrap();
+    app.go("#/today").await;
+    app.wait_for_text("main h1", "I dag").await;
+    app.go(result.as_str().unwrap()).await;
+    app.wait_for_text("#result .medicine-taken", "Notert: tatt klokka").await;
+    assert!(app.texts("button.medicine-take[data-medicine=prednisolone]").await.is_empty(), "taken once");
 
     app.click("nav a[data-route=plan]").await;
-    app.wait_for_text("#plan", "Din beste verdi (Toppstrøm (PEF)): 400 L/min").await;
+    app.wait_for_text("#plan", "Beste verdi for Toppstrøm (PEF): 400 L/min").await;
     app.wait_for_text("#plan", "Toppstrøm (PEF): 320 L/min eller mer").await;
     app.wait_for_text("#plan", "Toppstrøm (PEF): opp til 200 L/min").await;
     show(&app, "[data-activity=peak-flow]").await;
@@ -362,7 +369,7 @@ async fn a_peak_flow_below_the_plans_limit_and_a_blood_sugar_after_a_meal() {
     show(&app, "#result .help-medicines").await;
     app.check_screen("course-started-nn").await;
     app.click("nav a[data-route=plan]").await;
-    app.wait_for_text("#plan", "Den beste verdien din (Toppstraum (PEF)): 400 L/min").await;
+    app.wait_for_text("#plan", "Beste verdi for Toppstraum (PEF): 400 L/min").await;
     show(&app, "[data-activity=peak-flow]").await;
     app.check_screen("plan-peak-flow-nn").await;
     app.close().await;

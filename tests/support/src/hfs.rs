@@ -112,6 +112,9 @@ impl Hfs {
             ("Communication", "identifier", "token"),
             ("QuestionnaireResponse", "identifier", "token"),
             ("Device", "identifier", "token"),
+            ("MedicationAdministration", "identifier", "token"),
+            ("MedicationAdministration", "subject", "reference"),
+            ("Observation", "code", "token"),
             ("Communication", "recipient", "reference"),
             ("CarePlan", "subject", "reference"),
         ];

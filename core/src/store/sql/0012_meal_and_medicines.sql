@@ -10,9 +10,13 @@ ALTER TABLE measurement ADD COLUMN meal TEXT;
 -- readable after the plan changes. Sent as MedicationAdministration.
 CREATE TABLE medicine_taken (
     id              INTEGER PRIMARY KEY,
-    -- `taken/<medicine>/<local date and minute>`: a double tap is one record.
+    -- `taken/<random hex>`, made on the tablet.
     identifier      TEXT NOT NULL UNIQUE,
     what            TEXT NOT NULL CHECK (what IN ('for-colour')),
+    -- The result (a reading's or answers' identifier) whose colour's
+    -- medicine it is, and that colour: once per result and medicine.
+    for_result      TEXT NOT NULL,
+    colour          TEXT NOT NULL CHECK (colour IN ('green', 'yellow', 'red')),
     medicine        TEXT NOT NULL,
     name            TEXT NOT NULL,
     -- JSON array of the plan's dosage lines.
@@ -20,5 +24,6 @@ CREATE TABLE medicine_taken (
     taken_utc       INTEGER NOT NULL,
     entered_by      TEXT NOT NULL CHECK (entered_by IN ('patient', 'relative', 'nurse-training')),
     relative        TEXT,
-    plan_version    INTEGER
+    plan_version    INTEGER,
+    UNIQUE (for_result, medicine)
 );
