@@ -563,6 +563,7 @@ mod tests {
                 "offline_access",
                 "patient/Observation.c",
                 "patient/QuestionnaireResponse.c",
+                "patient/MedicationAdministration.c",
                 "patient/Communication.crs",
                 "patient/Device.cu",
                 "patient/CarePlan.rs",
