@@ -261,9 +261,10 @@ pub fn take_colour_medicine(
     };
     let (for_result, plan_version, judgement) = found.ok_or_else(unknown)?;
     let colour = judgement.colour().ok_or_else(unknown)?;
-    let in_force = crate::fhir::careplan::in_force(store, now, &tz).map_err(CoreError::from)?;
+    // No plan in force: nothing the plan says now can be taken.
+    let in_force = crate::fhir::careplan::in_force(store, now, &tz).map_err(CoreError::from)?.ok_or_else(unknown)?;
     let (_, help) =
-        crate::judging::help(store, plan_version, &judgement, in_force.as_ref(), now, &tz).map_err(CoreError::from)?;
+        crate::judging::help(store, plan_version, &judgement, Some(&in_force), now, &tz).map_err(CoreError::from)?;
     let m = help.medicines.iter().find(|m| m.id == medicine).ok_or_else(unknown)?;
     let inserted = store
         .record_medicine_taken(&NewMedicineTaken {
@@ -276,7 +277,7 @@ pub fn take_colour_medicine(
             dosage: &m.dosage,
             taken: now,
             by,
-            plan_version: in_force.as_ref().map(|p| i64::from(p.version)),
+            plan_version: Some(i64::from(in_force.version)),
         })
         .map_err(CoreError::from)?;
     let (Inserted::New { id } | Inserted::Duplicate { id }) = inserted;

@@ -308,7 +308,7 @@ fn plans_that_cannot_be_understood_are_refused() {
                     peak_flow_light(p).iter_mut().find(|e| e["extension"][1]["valueCode"] == "yellow").unwrap();
                 yellow["extension"][2]["valueRange"]["high"]["value"] = json!(79);
             },
-            "leave a gap from 79 to 80 %",
+            "leave a gap from 316 to 320",
         ),
         (
             "a best for oxygen saturation",

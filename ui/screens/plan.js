@@ -13,21 +13,28 @@ function timing(tm) {
   return el("p", "plan-timing", ...timingMessage(tm));
 }
 
-/** A band edge as the patient types values: a share of the best
- * (238,875 L/min) rounded inwards to what can be typed (239 from, 238 up
- * to), so the shown band holds the same typed values as the real one. */
-function edge(limit, value, up) {
+const WORSE = { green: 0, yellow: 1, red: 2 };
+
+/** A band edge as the patient types values, for a band the plan gave in %
+ * of the best: rounded inwards to what can be typed (238,875 L/min: 239
+ * from, 238 up to), and past a shared edge that a worse band takes (the
+ * worse colour wins there: green "from 80 %" of 400 shows 321), so the
+ * shown band holds exactly the typed values judged its colour. */
+function edge(limit, value, up, all) {
   if (!limit.of_best) return formatValue(value, limit.unit);
   const decimals = limit.unit === "L" ? 2 : 0;
   const f = 10 ** decimals;
-  const x = up ? Math.ceil(Number(value) * f - 1e-9) / f : Math.floor(Number(value) * f + 1e-9) / f;
+  let x = up ? Math.ceil(Number(value) * f - 1e-9) / f : Math.floor(Number(value) * f + 1e-9) / f;
+  const takenByWorse = (v) => all.some((l) => l.code === limit.code && WORSE[l.colour] > WORSE[limit.colour]
+    && (l.low === null || Number(l.low) <= v + 1e-9) && (l.high === null || v - 1e-9 <= Number(l.high)));
+  if (takenByWorse(x)) x += (up ? 1 : -1) / f;
   return formatValue(x.toFixed(decimals), limit.unit);
 }
 
-function limitText(limit) {
+function limitText(limit, all = []) {
   const what = t(`manual-field-${limit.code}`);
-  const low = limit.low !== null ? edge(limit, limit.low, true) : null;
-  const high = limit.high !== null ? edge(limit, limit.high, false) : null;
+  const low = limit.low !== null ? edge(limit, limit.low, true, all) : null;
+  const high = limit.high !== null ? edge(limit, limit.high, false, all) : null;
   if (low && high) return t("plan-limit-between", { what, low, high });
   if (low) return t("plan-limit-from", { what, low });
   return t("plan-limit-up-to", { what, high });
@@ -167,7 +174,7 @@ export async function renderPlan() {
       block.append(h);
       for (const l of c.limits) {
         const p = el("p", "plan-limit");
-        p.textContent = limitText(l);
+        p.textContent = limitText(l, (colours[a.id] || []).flatMap((b) => b.limits));
         block.append(p);
       }
       for (const tr of c.trends) {

@@ -274,12 +274,16 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// medicine is practice, a real one's real: training switched since
     /// the result was shown is refused, as for a form.
     pub fn take_colour_medicine(&self, item: ResultItem, medicine: &str) -> Result<StoredMedicineTaken, CoreError> {
-        let training = self.with_store(|store| {
+        let entered_by = self.with_store(|store| {
             Ok(match item {
                 ResultItem::Reading { id } => store.reading_by_id(id)?.map(|r| r.entered_by),
                 ResultItem::Answers { id } => store.response_by_id(id)?.map(|r| r.entered_by),
             })
-        })? == Some(EnteredBy::NurseTraining);
+        })?;
+        let Some(entered_by) = entered_by else {
+            return Err(CoreError::new(ErrorCode::MedicineUnknown, "no such result"));
+        };
+        let training = entered_by == EnteredBy::NurseTraining;
         let by = self.recording_for(if training { FormFor::Training } else { FormFor::Real })?;
         let identifier = self.new_identifier("taken")?;
         let taken = self.with_store_mut(|store| {

@@ -149,30 +149,27 @@ fn personal_bests(ext: &Json, path: &str) -> Result<Vec<(String, Decimal, String
     Ok(out)
 }
 
-/// Bands in % of the best must meet edge to edge ("gul 50–80 %, grønn fra
-/// 80 %"): a reading is rarely a whole percentage, so "79 %" and "80 %"
-/// would leave readings between them in no band, not judged.
+/// The bands of a code with any band in % of the best must meet edge to
+/// edge ("gul 50–80 %, grønn fra 80 %"), whatever unit each was given in:
+/// a reading is rarely a whole percentage, so "79 %" and "80 %" would
+/// leave readings between them in no band, not judged. (Below the lowest
+/// or above the highest band is the plan's choice, as for any code.)
 fn no_gap_in_shares_of_the_best(limits: &[Limit], path: &str) -> Result<(), CoreError> {
     let mut codes: Vec<&str> = limits.iter().filter(|l| l.of_best.is_some()).map(|l| l.code.as_str()).collect();
+    codes.sort_unstable();
     codes.dedup();
     for code in codes {
+        // In the reading's unit, as judged (the % bands already converted).
         let mut ends: Vec<(f64, f64)> = limits
             .iter()
             .filter(|l| l.code == code)
-            .filter_map(|l| l.of_best.as_ref())
-            .map(|b| {
-                let low = b.low.map_or(f64::NEG_INFINITY, |d| d.to_f64());
-                (low, b.high.map_or(f64::INFINITY, |d| d.to_f64()))
-            })
+            .map(|l| (l.low.map_or(f64::NEG_INFINITY, |d| d.to_f64()), l.high.map_or(f64::INFINITY, |d| d.to_f64())))
             .collect();
         ends.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut reach = ends[0].1;
         for (low, high) in &ends[1..] {
             if *low > reach {
-                return Err(invalid(
-                    path,
-                    format!("bands in % of the best for {code} leave a gap from {reach} to {low} %"),
-                ));
+                return Err(invalid(path, format!("the bands for {code} leave a gap from {reach} to {low}")));
             }
             reach = reach.max(*high);
         }
@@ -238,7 +235,6 @@ fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError>
                 of_best,
             });
         }
-        no_gap_in_shares_of_the_best(&out.limits, path)?;
         for (i, advice) in sub(ext, "advice").enumerate() {
             out.advice.push(localised(advice, &format!("{path}.advice[{i}]"))?);
         }
@@ -337,6 +333,7 @@ fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError>
             out.calls.push((colour(call, &path)?, whom));
         }
     }
+    no_gap_in_shares_of_the_best(&out.limits, path)?;
     // Every colour a rule can give has Bokmål advice, for its direction
     // or for the colour on either side; and a direction's own texts have
     // Bokmål too.
