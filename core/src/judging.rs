@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use jiff::{civil::Date, tz::TimeZone, Timestamp, ToSpan};
 
 use crate::{
-    plan::{ActivityKind, CarePlan, Help},
+    plan::{CarePlan, Help},
     questionnaire::{Answers, Questionnaire, Text},
     store::{readings::EnteredBy, Store, StoreError},
     traffic_light::{convert, judge_by, Cause, Direction, Judgeable, Judgement, NotJudged, Rule, TrendRule},
@@ -82,11 +82,7 @@ pub fn judge_reading(store: &Store, plan: &CarePlan, m: &Measurement, tz: &TimeZ
 /// the activity's bands, and each answer the plan gives a colour of its
 /// own; the worst wins.
 pub fn judge_answers(plan: &CarePlan, q: &Questionnaire, answers: &Answers) -> Judgement {
-    let Some(activity) = plan
-        .activities
-        .iter()
-        .find(|a| matches!(&a.kind, ActivityKind::Questionnaire { questionnaire } if *questionnaire == q.id))
-    else {
+    let Some(activity) = plan.activity_for_questionnaire(&q.id) else {
         return Judgement::NotJudged(NotJudged::NoLimits);
     };
     let light = &activity.traffic_light;

@@ -438,6 +438,13 @@ impl CarePlan {
     pub fn activity_for(&self, kind: MeasurementKind) -> Option<&Activity> {
         self.activities.iter().find(|a| a.kind == ActivityKind::Measure { measurement: kind })
     }
+
+    /// The activity that asks for the questionnaire with this id, if any.
+    pub fn activity_for_questionnaire(&self, id: &str) -> Option<&Activity> {
+        self.activities
+            .iter()
+            .find(|a| matches!(&a.kind, ActivityKind::Questionnaire { questionnaire } if questionnaire == id))
+    }
 }
 
 /// A kind of reading the measure and history screens offer.

@@ -149,10 +149,20 @@ pub struct HistoryPoint {
     pub meal: Option<crate::vocabulary::Meal>,
 }
 
+/// The last `days` days up to now: `(from, to)`.
+fn last_days(clock: &dyn Clock, days: u16) -> (Timestamp, Timestamp) {
+    let to = clock.now();
+    (to - jiff::SignedDuration::from_hours(24 * i64::from(days)), to)
+}
+
+/// A moment as the history table shows it, `YYYY-MM-DD HH:MM` local.
+fn local_minute(at: Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string()
+}
+
 /// The history of one kind over the last `days` days.
 pub fn history(store: &Store, clock: &dyn Clock, kind: MeasurementKind, days: u16) -> Result<History, CoreError> {
-    let to = clock.now();
-    let from = to - jiff::SignedDuration::from_hours(24 * i64::from(days));
+    let (from, to) = last_days(clock, days);
     let tz = clock.time_zone();
     let plan = crate::fhir::careplan::in_force(store, to, &tz).map_err(CoreError::from)?;
     let points = store
@@ -163,7 +173,7 @@ pub fn history(store: &Store, clock: &dyn Clock, kind: MeasurementKind, days: u1
         .map(|r| HistoryPoint {
             id: r.id,
             at: r.effective,
-            at_local: r.effective.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string(),
+            at_local: local_minute(r.effective, &tz),
             values: r.components.iter().filter_map(StoredComponent::shown).collect(),
             colour: r.judgement.colour(),
             sent: r.sent,
@@ -196,8 +206,7 @@ const SCORE: (&str, &str) = ("74465-6", "{score}");
 
 /// The answers to questionnaire `id` over the last `days` days.
 pub fn answers_history(store: &Store, clock: &dyn Clock, id: &str, days: u16) -> Result<AnswersHistory, CoreError> {
-    let to = clock.now();
-    let from = to - jiff::SignedDuration::from_hours(24 * i64::from(days));
+    let (from, to) = last_days(clock, days);
     let tz = clock.time_zone();
     let q = crate::fhir::questionnaire::load(store, id)
         .map_err(CoreError::from)?
@@ -211,7 +220,7 @@ pub fn answers_history(store: &Store, clock: &dyn Clock, id: &str, days: u16) ->
         points.push(HistoryPoint {
             id: r.id,
             at: r.authored,
-            at_local: r.authored.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string(),
+            at_local: local_minute(r.authored, &tz),
             values: r
                 .score
                 .map(|value| ShownValue { code: SCORE.0.into(), value, unit: SCORE.1.into() })
@@ -225,11 +234,7 @@ pub fn answers_history(store: &Store, clock: &dyn Clock, id: &str, days: u16) ->
     let plan = crate::fhir::careplan::in_force(store, to, &tz).map_err(CoreError::from)?;
     let limits = plan
         .as_ref()
-        .and_then(|p| {
-            p.activities.iter().find(|a| {
-                matches!(&a.kind, crate::plan::ActivityKind::Questionnaire { questionnaire } if questionnaire == id)
-            })
-        })
+        .and_then(|p| p.activity_for_questionnaire(id))
         .map(|a| a.traffic_light.limits.iter().filter(|l| l.code == SCORE.0).cloned().collect())
         .unwrap_or_default();
     Ok(AnswersHistory { questionnaire: id.to_string(), title: q.title, from, to, points, limits })
@@ -252,14 +257,21 @@ pub fn take_colour_medicine(
     let (now, tz) = (clock.now(), clock.time_zone());
     let unknown = || CoreError::new(ErrorCode::MedicineUnknown, "not a medicine of this result's colour in the plan");
     let found = match item {
-        ResultItem::Reading { id } => {
-            store.reading_by_id(id).map_err(CoreError::from)?.map(|r| (r.identifier, r.plan_version, r.judgement))
-        }
-        ResultItem::Answers { id } => {
-            store.response_by_id(id).map_err(CoreError::from)?.map(|r| (r.identifier, r.plan_version, r.judgement))
-        }
+        ResultItem::Reading { id } => store
+            .reading_by_id(id)
+            .map_err(CoreError::from)?
+            .map(|r| (r.identifier, r.plan_version, r.judgement, r.entered_by)),
+        ResultItem::Answers { id } => store
+            .response_by_id(id)
+            .map_err(CoreError::from)?
+            .map(|r| (r.identifier, r.plan_version, r.judgement, r.entered_by)),
     };
-    let (for_result, plan_version, judgement) = found.ok_or_else(unknown)?;
+    let (for_result, plan_version, judgement, entered_by) = found.ok_or_else(unknown)?;
+    // A training result's medicine is practice, a real one's real: training
+    // switched since the result was shown is refused, as for a form.
+    if (entered_by == EnteredBy::NurseTraining) != (by.by == EnteredBy::NurseTraining) {
+        return Err(CoreError::new(ErrorCode::TrainingChanged, "training was switched while the result was shown"));
+    }
     let colour = judgement.colour().ok_or_else(unknown)?;
     // No plan in force: nothing the plan says now can be taken.
     let in_force = crate::fhir::careplan::in_force(store, now, &tz).map_err(CoreError::from)?.ok_or_else(unknown)?;

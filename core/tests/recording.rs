@@ -186,3 +186,29 @@ fn answers_history_has_scores_colours_and_the_score_limits() {
     let unknown = heima_core::recording::answers_history(&store, &clock, "no-such", 30).unwrap_err();
     assert_eq!(unknown.code, "questionnaire-invalid");
 }
+
+/// A colour's medicine is taken for its result: a real result's by the
+/// patient, a training result's in training; a tap after training was
+/// switched is refused, and nothing is stored.
+#[test]
+fn a_medicine_taken_follows_its_results_training_or_not() {
+    let clock = clock();
+    let mut store = demo_store(&clock);
+    let (patient, training) = (Recorder::new(EnteredBy::Patient), Recorder::new(EnteredBy::NurseTraining));
+    let mut yellow = |minutes: i64, by: &Recorder| {
+        let at = FixedClock::oslo(clock.now - jiff::SignedDuration::from_mins(minutes));
+        let r = record_manual(&mut store, &at, MeasurementKind::PeakFlow, &typed(&[("19935-6", "240")]), by);
+        heima_core::vocabulary::ResultItem::Reading { id: r.unwrap().id }
+    };
+    let (real, practice) = (yellow(2, &patient), yellow(1, &training));
+    let take = heima_core::recording::take_colour_medicine;
+    let refused = take(&mut store, &clock, real, "prednisolone", &training, "taken/1").unwrap_err();
+    assert_eq!(refused.code, "training-changed");
+    let refused = take(&mut store, &clock, practice, "prednisolone", &patient, "taken/2").unwrap_err();
+    assert_eq!(refused.code, "training-changed");
+    assert!(store.medicines_taken_since(jiff::Timestamp::MIN).unwrap().is_empty());
+    let taken = take(&mut store, &clock, practice, "prednisolone", &training, "taken/3").unwrap();
+    assert_eq!((taken.entered_by, taken.sent), (EnteredBy::NurseTraining, None), "practice is never sent");
+    let taken = take(&mut store, &clock, real, "prednisolone", &patient, "taken/4").unwrap();
+    assert_eq!((taken.entered_by, taken.sent), (EnteredBy::Patient, Some(false)));
+}

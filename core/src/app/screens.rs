@@ -22,7 +22,7 @@ use crate::{
     store::medicines::StoredMedicineTaken,
     store::messages::{IncomingMessage, Message},
     today::{self, TodayView},
-    vocabulary::{EnteredBy, ResultItem},
+    vocabulary::ResultItem,
 };
 
 /// How long the demo nurse takes to answer a message.
@@ -270,21 +270,11 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     }
 
     /// The patient (or who records now) took a medicine the plan gives
-    /// for a result's colour: kept and sent on. A training result's
-    /// medicine is practice, a real one's real: training switched since
-    /// the result was shown is refused, as for a form.
+    /// for a result's colour: kept and sent on (see
+    /// [`recording::take_colour_medicine`], which also refuses a tap
+    /// after training was switched).
     pub fn take_colour_medicine(&self, item: ResultItem, medicine: &str) -> Result<StoredMedicineTaken, CoreError> {
-        let entered_by = self.with_store(|store| {
-            Ok(match item {
-                ResultItem::Reading { id } => store.reading_by_id(id)?.map(|r| r.entered_by),
-                ResultItem::Answers { id } => store.response_by_id(id)?.map(|r| r.entered_by),
-            })
-        })?;
-        let Some(entered_by) = entered_by else {
-            return Err(CoreError::new(ErrorCode::MedicineUnknown, "no such result"));
-        };
-        let training = entered_by == EnteredBy::NurseTraining;
-        let by = self.recording_for(if training { FormFor::Training } else { FormFor::Real })?;
+        let by = self.recording_by();
         let identifier = self.new_identifier("taken")?;
         let taken = self.with_store_mut(|store| {
             recording::take_colour_medicine(store, self.clock(), item, medicine, &by, &identifier)
