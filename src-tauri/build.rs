@@ -7,6 +7,8 @@ const COMMANDS: &[&str] = &[
     "settings",
     "set_locale",
     "set_display",
+    "set_reminder_sound",
+    "try_reminder_sound",
     "locale_sources",
     "bluetooth_status",
     "service_status",

@@ -198,6 +198,59 @@ pub struct CarePlan {
     /// The service's own reminder text (shown on a locked screen, so the
     /// service words it without health details); none: the app's own.
     pub reminder_text: Option<String>,
+    /// How often a task left undone is reminded, and when never.
+    pub reminders: ReminderPolicy,
+}
+
+/// How the service wants reminders (the plan's `reminders` extension, else
+/// [`ReminderPolicy::default`]): at the planned time, then again every
+/// `repeat_every_minutes` while the task is still to do, at most `repeats`
+/// times, never in the quiet hours; an "n times a week" task at
+/// `weekly_at` on the days the week's pace asks for one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReminderPolicy {
+    pub repeat_every_minutes: u16,
+    pub repeats: u8,
+    pub quiet: QuietHours,
+    pub weekly_at: Time,
+}
+
+/// Local hours with no repeated reminder (`from` may be after `until`: the
+/// night, 22:00–07:00).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuietHours {
+    pub from: Time,
+    pub until: Time,
+}
+
+impl ReminderPolicy {
+    /// The bounds a plan's policy must keep (refused otherwise).
+    pub const REPEAT_EVERY_MINUTES: std::ops::RangeInclusive<u16> = 10..=240;
+    pub const MOST_REPEATS: u8 = 5;
+}
+
+impl Default for ReminderPolicy {
+    /// Twice more, half an hour apart; quiet from 22:00 to 07:00; weekly
+    /// tasks at 10:00.
+    fn default() -> Self {
+        ReminderPolicy {
+            repeat_every_minutes: 30,
+            repeats: 2,
+            quiet: QuietHours { from: Time::constant(22, 0, 0, 0), until: Time::constant(7, 0, 0, 0) },
+            weekly_at: Time::constant(10, 0, 0, 0),
+        }
+    }
+}
+
+impl QuietHours {
+    /// Whether a local time of day is within the quiet hours.
+    pub fn holds(&self, time: Time) -> bool {
+        if self.from <= self.until {
+            self.from <= time && time < self.until
+        } else {
+            time >= self.from || time < self.until
+        }
+    }
 }
 
 impl CarePlan {

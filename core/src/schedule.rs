@@ -188,6 +188,7 @@ mod tests {
                 },
             ],
             reminder_text: None,
+            reminders: Default::default(),
             description: None,
             goals: vec![],
         }

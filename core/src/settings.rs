@@ -1,5 +1,6 @@
-//! The patient's settings: language, text size, contrast, and which
-//! follow-up service the tablet is enrolled with (none means demo mode).
+//! The patient's settings: language, text size, contrast, the reminders'
+//! sound, and which follow-up service the tablet is enrolled with (none
+//! means demo mode).
 //!
 //! The shell stores them as JSON; this module only parses and produces that
 //! JSON, and accepts old or partial files by filling in defaults.
@@ -21,6 +22,23 @@ pub enum TextSize {
     Largest,
 }
 
+/// The sound of a reminder, as the patient chose: one of the desktop's
+/// sounds, or none.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReminderSound {
+    #[default]
+    Bell,
+    Chime,
+    Alarm,
+    Off,
+}
+
+impl ReminderSound {
+    pub const ALL: [ReminderSound; 4] =
+        [ReminderSound::Bell, ReminderSound::Chime, ReminderSound::Alarm, ReminderSound::Off];
+}
+
 /// The follow-up service this tablet is enrolled with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceEnrolment {
@@ -35,6 +53,7 @@ pub struct Settings {
     pub locale: Locale,
     pub text_size: TextSize,
     pub high_contrast: bool,
+    pub reminder_sound: ReminderSound,
     /// `None` means no service is configured: the app runs in demo mode.
     pub service: Option<ServiceEnrolment>,
 }
@@ -73,6 +92,7 @@ mod tests {
             locale: Locale::Nynorsk,
             text_size: TextSize::Largest,
             high_contrast: true,
+            reminder_sound: ReminderSound::Off,
             service: Some(ServiceEnrolment { base_url: "https://fhir.example/r4".into() }),
         };
         assert_eq!(Settings::from_json(&s.to_json()).unwrap(), s);

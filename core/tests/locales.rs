@@ -191,6 +191,9 @@ fn keys_built_from_core_values() -> Vec<String> {
     for size in [TextSize::Normal, TextSize::Large, TextSize::Largest] {
         keys.push(format!("settings-text-size-{}", name(serde_json::to_value(size).unwrap())));
     }
+    for sound in heima_core::settings::ReminderSound::ALL {
+        keys.push(format!("settings-reminder-sound-{}", name(serde_json::to_value(sound).unwrap())));
+    }
     // Every error code, from the one enum.
     for code in ErrorCode::ALL {
         keys.push(format!("error-{code}"));

@@ -4,7 +4,10 @@
 //! window is not in front); a hidden window comes forward when the core
 //! says (a call rings).
 
-use heima_core::app::{Change, NotifyWhen};
+use heima_core::{
+    app::{Change, NotifyWhen},
+    settings::ReminderSound,
+};
 use tauri::{ipc::Channel, AppHandle, Manager};
 use tauri_plugin_notification::NotificationExt;
 
@@ -54,6 +57,22 @@ fn window_in_front(app: &AppHandle) -> bool {
     })
 }
 
+/// The desktop's own sound for a reminder: a freedesktop sound theme name
+/// on Linux, a toast sound on Windows (where a notification without one is
+/// silent).
+fn sound_name(sound: ReminderSound) -> Option<&'static str> {
+    #[cfg(not(windows))]
+    let names = ["bell", "message-new-instant", "alarm-clock-elapsed"];
+    #[cfg(windows)]
+    let names = ["Reminder", "IM", "Alarm"];
+    match sound {
+        ReminderSound::Bell => Some(names[0]),
+        ReminderSound::Chime => Some(names[1]),
+        ReminderSound::Alarm => Some(names[2]),
+        ReminderSound::Off => None,
+    }
+}
+
 /// Shows, unminimises and focuses the main window.
 pub fn bring_forward(app: &AppHandle) {
     if let Some(window) = app.get_webview_window("main") {
@@ -75,6 +94,9 @@ pub async fn notify(app: AppHandle) {
         let mut builder = app.notification().builder().title(&notification.title);
         if !notification.body.is_empty() {
             builder = builder.body(&notification.body);
+        }
+        if let Some(name) = change.sound().and_then(sound_name) {
+            builder = builder.sound(name);
         }
         if let Err(e) = builder.show() {
             log::warn!("notification not shown: {e}");

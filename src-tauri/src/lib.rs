@@ -250,6 +250,8 @@ pub fn run() {
             commands::settings,
             commands::set_locale,
             commands::set_display,
+            commands::set_reminder_sound,
+            commands::try_reminder_sound,
             commands::locale_sources,
             commands::bluetooth_status,
             commands::service_status,

@@ -1,5 +1,5 @@
 // Innstillinger and Måleapparater: language, text size (three steps),
-// high contrast, the connection with the follow-up service (sent and
+// high contrast, the reminders' sound, the connection with the follow-up service (sent and
 // waiting, a progress bar for large uploads, "send now"), the paired
 // devices and Bluetooth's state. The nurse's screen opens from here.
 
@@ -10,6 +10,7 @@ import { app, listen, retranslateData } from "../shell.js";
 
 const LANGUAGES = ["nb", "nn", "en"];
 const TEXT_SIZES = ["normal", "large", "largest"];
+const SOUNDS = ["bell", "chime", "alarm", "off"];
 
 export function applyDisplay() {
   document.body.classList.toggle("high-contrast", app.settings.high_contrast);
@@ -129,6 +130,30 @@ export function serviceStatusWatch(also = () => {}) {
   };
 }
 
+/** The reminders' sound: three of the desktop's sounds or none, and a
+ * reminder now to hear it. */
+function renderSoundChoices() {
+  const sounds = el("fieldset", "choices");
+  sounds.id = "reminder-sounds";
+  sounds.append(el("legend", null, "settings-reminder-sound"));
+  for (const sound of SOUNDS) {
+    sounds.append(radioChoice("reminder-sound", sound, app.settings.reminder_sound === sound, `settings-reminder-sound-${sound}`, async () => {
+      try {
+        app.settings = await invoke("set_reminder_sound", { sound });
+        announce(t("settings-reminder-sound-saved"));
+      } catch (error) {
+        showError(error);
+      }
+    }));
+  }
+  const sample = el("button", "button button--secondary", "settings-reminder-sound-try");
+  sample.type = "button";
+  sample.id = "reminder-sound-try";
+  sample.addEventListener("click", () => invoke("try_reminder_sound"));
+  sounds.append(sample);
+  return sounds;
+}
+
 export async function renderSettings(_params, status) {
   const section = el("section", "screen screen--settings");
   const fieldset = el("fieldset", "choices");
@@ -139,7 +164,7 @@ export async function renderSettings(_params, status) {
     label.lastChild.lang = tag;
     fieldset.append(label);
   }
-  section.append(heading("settings-heading"), fieldset, renderDisplayChoices());
+  section.append(heading("settings-heading"), fieldset, renderDisplayChoices(), renderSoundChoices());
   const service = el("section", "service-section");
   service.append(el("h2", null, "service-heading"), renderServiceStatus(status));
   section.append(service);

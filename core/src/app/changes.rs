@@ -12,7 +12,10 @@
 
 use serde::Serialize;
 
-use crate::vocabulary::{Colour, ResultItem};
+use crate::{
+    settings::ReminderSound,
+    vocabulary::{Colour, ResultItem},
+};
 
 /// How many changes a slow listener may fall behind before it is told
 /// [`Change::Missed`] (and shows everything afresh).
@@ -53,8 +56,8 @@ pub enum Change {
     /// What the app knows of Bluetooth changed (checked at start).
     Bluetooth,
     /// A task of the plan fell due and is not done: the shell shows the
-    /// notification.
-    Remind { notification: Notification },
+    /// notification, with the sound the patient chose.
+    Remind { notification: Notification, sound: ReminderSound },
     /// A call rings: the call screen comes up, and the shell shows the
     /// notification when the app is not in front.
     Ringing { notification: Notification },
@@ -90,10 +93,18 @@ impl Change {
     /// shell shows it.
     pub fn notification(&self) -> Option<(&Notification, NotifyWhen)> {
         match self {
-            Change::Remind { notification } => Some((notification, NotifyWhen::Always)),
+            Change::Remind { notification, .. } => Some((notification, NotifyWhen::Always)),
             Change::ShowReading { notification, .. }
             | Change::Ringing { notification }
             | Change::Attention { notification } => Some((notification, NotifyWhen::WindowHidden)),
+            _ => None,
+        }
+    }
+
+    /// The sound the notification makes, if any (only a reminder has one).
+    pub fn sound(&self) -> Option<ReminderSound> {
+        match self {
+            Change::Remind { sound, .. } if *sound != ReminderSound::Off => Some(*sound),
             _ => None,
         }
     }
@@ -209,7 +220,7 @@ mod tests {
             (Change::ShowReading { id: 1, notification: notification.clone() }, true),
             (Change::RestartNeeded, true),
             (Change::Attention { notification: notification.clone() }, false),
-            (Change::Remind { notification }, false),
+            (Change::Remind { notification, sound: ReminderSound::Bell }, false),
             (Change::Messages, false),
             (Change::PlanChanged, false),
             (Change::Sync, false),

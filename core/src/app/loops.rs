@@ -73,9 +73,10 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         loop {
             tokio::time::sleep(REMINDER_EVERY).await;
             let now = self.clock.now();
+            let sound = self.settings().reminder_sound;
             for reminder in self.reminders_due(last, now) {
                 let notification = Notification { title: reminder.title, body: reminder.body };
-                self.tell(Change::Remind { notification });
+                self.tell(Change::Remind { notification, sound });
             }
             last = now;
         }
@@ -367,9 +368,10 @@ mod tests {
     }
 
     /// The reminder loop over the same clock: a task that falls due and is
-    /// not done is told once, as a notification in the patient's language.
+    /// not done is told, as a notification in the patient's language, then
+    /// twice more half an hour apart (the default policy), then no more.
     #[tokio::test(start_paused = true)]
-    async fn a_task_falling_due_is_reminded_once() {
+    async fn a_task_left_undone_is_reminded_and_repeated() {
         // The demo's morning weighing is due at 08:00 Oslo time (07:00 UTC).
         let clock = TokioClock::at("2026-11-30T06:59:00Z");
         let t = TestApp::demo_with(|c| c.clock = Arc::new(clock.clone()));
@@ -381,7 +383,7 @@ mod tests {
             let bodies: Vec<String> = told
                 .into_iter()
                 .filter_map(|c| match c {
-                    Change::Remind { notification } => Some(notification.body),
+                    Change::Remind { notification, .. } => Some(notification.body),
                     _ => None,
                 })
                 .collect();
@@ -397,13 +399,21 @@ mod tests {
             _ = tokio::time::sleep(Duration::from_secs(10 * 60)) => {}
         }
         let (_, due) = reminded(10);
-        assert!(!due.is_empty() && due.iter().all(|b| b.contains("08:00")), "{due:?}");
+        let tasks = due.len();
+        assert!(tasks > 0 && due.iter().all(|b| b.contains("08:00")), "{due:?}");
         tokio::select! {
             _ = &mut reminders => unreachable!(),
             _ = tokio::time::sleep(Duration::from_secs(60 * 60)) => {}
         }
         let (_, later) = reminded(70);
-        assert!(later.iter().all(|b| !b.contains("08:00")), "the 08:00 tasks are reminded once: {later:?}");
+        let again = later.iter().filter(|b| b.contains("08:00")).count();
+        assert_eq!(again, 2 * tasks, "the 08:00 tasks are reminded at 08:30 and 09:00: {later:?}");
+        tokio::select! {
+            _ = &mut reminders => unreachable!(),
+            _ = tokio::time::sleep(Duration::from_secs(2 * 60 * 60)) => {}
+        }
+        let (_, after) = reminded(190);
+        assert!(after.iter().all(|b| !b.contains("08:00")), "and no more: {after:?}");
     }
 
     /// An idle enrolled hour, over a clock that moves with tokio's paused

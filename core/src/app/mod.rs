@@ -55,7 +55,7 @@ use crate::{
     enrolment::Enrolment,
     error::{CoreError, ErrorCode},
     locale::Locale,
-    settings::{Settings, TextSize},
+    settings::{ReminderSound, Settings, TextSize},
     store::{
         readings::{EnteredBy, Recorder},
         Store, StoreKey,
@@ -398,6 +398,22 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             s.text_size = text_size;
             s.high_contrast = high_contrast;
         })
+    }
+
+    /// Sets the reminders' sound.
+    pub fn set_reminder_sound(&self, sound: ReminderSound) -> Result<Settings, CoreError> {
+        self.change_settings(|s| s.reminder_sound = sound)
+    }
+
+    /// A reminder now, as one would come (without naming a task), so the
+    /// patient hears the chosen sound.
+    pub fn try_reminder_sound(&self) {
+        let locale = self.settings().locale;
+        let notification = Notification {
+            title: crate::locale::format(locale, "reminder-title", &[]),
+            body: crate::locale::format(locale, "reminder-sample", &[]),
+        };
+        self.tell(Change::Remind { notification, sound: self.settings().reminder_sound });
     }
 
     pub fn bluetooth(&self) -> BluetoothStatus {

@@ -115,7 +115,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     pub fn reminders_due(&self, after: Timestamp, until: Timestamp) -> Vec<Reminder> {
         let Ok(Some((plan, tasks))) = self.tasks_now() else { return Vec::new() };
         let locale = self.settings.lock().unwrap().locale;
-        reminders::due(&tasks, after, until)
+        let tz = self.clock().time_zone();
+        reminders::due(&tasks, &plan.reminders, &tz, after, until)
             .into_iter()
             .map(|task| reminders::reminder(task, locale, plan.reminder_text.as_deref()))
             .collect()
@@ -398,16 +399,14 @@ mod tests {
         assert!(t.app.reminders_due(now, now).is_empty(), "an empty interval has nothing due");
         let day = jiff::SignedDuration::from_hours(24);
         let due = t.app.reminders_due(now - day, now + day);
-        let to_do = t
-            .app
-            .today()
-            .unwrap()
-            .unwrap()
-            .tasks
-            .iter()
-            .filter(|t| t.state == TaskState::ToDo && t.due.is_some())
-            .count();
-        assert_eq!(due.len(), to_do, "every timed task to do today is reminded of");
+        let tasks = t.app.today().unwrap().unwrap().tasks;
+        let to_do = |timed: bool| -> Vec<&str> {
+            let of = tasks.iter().filter(|t| t.state == TaskState::ToDo && (!timed || t.due.is_some()));
+            of.map(|t| t.activity_id.as_str()).collect()
+        };
+        let reminded: Vec<&str> = due.iter().map(|r| r.activity_id.as_str()).collect();
+        assert!(to_do(true).iter().all(|id| reminded.contains(id)), "every timed task to do today is reminded of");
+        assert!(reminded.iter().all(|id| to_do(false).contains(id)), "and nothing else: {reminded:?}");
         assert!(due.iter().all(|r| !r.title.is_empty() && !r.body.is_empty()));
     }
 

@@ -31,6 +31,8 @@ pub const YES_SCORE_EXTENSION: &str = "https://fhir.heima.no/StructureDefinition
 pub const TRAFFIC_LIGHT_EXTENSION: &str = "https://fhir.heima.no/StructureDefinition/traffic-light";
 pub const ACTIVITY_ID_EXTENSION: &str = "https://fhir.heima.no/StructureDefinition/activity-id";
 pub const REMINDER_TEXT_EXTENSION: &str = "https://fhir.heima.no/StructureDefinition/reminder-text";
+/// How often a task left undone is reminded, and the quiet hours.
+pub const REMINDERS_EXTENSION: &str = "https://fhir.heima.no/StructureDefinition/reminders";
 /// The traffic-light colour a questionnaire's answers got (an Observation
 /// says it in `interpretation`).
 pub const JUDGEMENT_EXTENSION: &str = "https://fhir.heima.no/StructureDefinition/judgement";
@@ -66,6 +68,7 @@ pub const ALL: &[&str] = &[
     TRAFFIC_LIGHT_EXTENSION,
     ACTIVITY_ID_EXTENSION,
     REMINDER_TEXT_EXTENSION,
+    REMINDERS_EXTENSION,
     JUDGEMENT_EXTENSION,
     JUDGED_BY_EXTENSION,
     TRAFFIC_LIGHT_CODES,
@@ -79,7 +82,7 @@ pub fn legacy(canonical: &str) -> Option<String> {
     if let Some(name) = canonical.strip_prefix("https://fhir.heima.no/sid/") {
         (name != "ble-peripheral").then(|| format!("urn:heima:{name}"))
     } else if let Some(name) = canonical.strip_prefix("https://fhir.heima.no/StructureDefinition/") {
-        let new = ["original-value", "judgement", "judged-by"];
+        let new = ["original-value", "judgement", "judged-by", "reminders"];
         (!new.contains(&name)).then(|| format!("urn:heima:fhir:extension:{name}"))
     } else {
         None

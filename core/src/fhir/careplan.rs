@@ -512,6 +512,7 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
         phase,
         activities,
         reminder_text,
+        reminders: parts::reminder_policy(careplan)?,
     })
 }
 

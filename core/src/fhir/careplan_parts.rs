@@ -6,7 +6,8 @@
 //! traffic-light codes), the care team (`careTeam` → `CareTeam`), the
 //! service's opening hours and the out-of-hours route (`HealthcareService`),
 //! learning material (`supportingInfo` → `DocumentReference` with inline
-//! attachments) and the phase (status, the `trial` category, period). Also
+//! attachments), the phase (status, the `trial` category, period) and the
+//! reminder policy (the `reminders` extension). Also
 //! the readers the plan's parts share (dates, decimals, weekdays, the
 //! refusal).
 
@@ -16,14 +17,14 @@ use serde_json::Value as Json;
 
 use super::{
     array,
-    canonical::{FOLLOW_UP_CODES, TRAFFIC_LIGHT_CODES},
+    canonical::{FOLLOW_UP_CODES, REMINDERS_EXTENSION, TRAFFIC_LIGHT_CODES},
     str_at,
 };
 use crate::{
     contacts::{Closure, OpenTime, OpeningHours, PhoneRoute, TeamMember, LEGEVAKT_NAME, LEGEVAKT_PHONE},
     error::{CoreError, ErrorCode},
     material::{blocks, Image, Material},
-    plan::{Goal, GoalTarget, KnownRelative, Medicine, Phase},
+    plan::{Goal, GoalTarget, KnownRelative, Medicine, Phase, QuietHours, ReminderPolicy},
     traffic_light::Colour,
     vocabulary::Decimal,
 };
@@ -397,4 +398,58 @@ pub(super) fn phase(careplan: &Json, tz: &TimeZone) -> Result<Phase, CoreError> 
         Some("completed" | "revoked") => Phase::Ended { on: at("end")?.or(updated) },
         other => return Err(invalid("CarePlan.status", format!("{other:?} is not a plan in use"))),
     })
+}
+
+/// The service's reminder policy (`extension[reminders]`: `repeatEvery` a
+/// Duration in minutes or hours, `repeats`, `quietFrom` and `quietUntil`,
+/// `weeklyAt`; each optional, the rest as [`ReminderPolicy::default`]). A
+/// value outside the bounds, or quiet hours with one end, refuse the plan.
+pub(super) fn reminder_policy(careplan: &Json) -> Result<ReminderPolicy, CoreError> {
+    let mut policy = ReminderPolicy::default();
+    let Some(ext) = array(careplan, "extension")
+        .iter()
+        .find(|e| str_at(e, "url").is_some_and(|u| super::canonical::is(u, REMINDERS_EXTENSION)))
+    else {
+        return Ok(policy);
+    };
+    let path = "CarePlan.extension[reminders]";
+    let part = |name: &str| array(ext, "extension").iter().find(|e| str_at(e, "url") == Some(name));
+    let time = |name: &str| -> Result<Option<civil::Time>, CoreError> {
+        let Some(e) = part(name) else { return Ok(None) };
+        let text = str_at(e, "valueTime").ok_or_else(|| invalid(path, format!("{name} is not a time")))?;
+        text.parse().map(Some).map_err(|e| invalid(path, format!("{name} {text:?}: {e}")))
+    };
+    if let Some(e) = part("repeatEvery") {
+        let d = e.get("valueDuration").ok_or_else(|| invalid(path, "repeatEvery is not a Duration"))?;
+        let per = match (str_at(d, "system"), str_at(d, "code")) {
+            (Some("http://unitsofmeasure.org"), Some("min")) => 1,
+            (Some("http://unitsofmeasure.org"), Some("h")) => 60,
+            _ => return Err(invalid(path, "repeatEvery must be in UCUM min or h")),
+        };
+        let minutes = d
+            .get("value")
+            .and_then(Json::as_u64)
+            .and_then(|v| v.checked_mul(per))
+            .and_then(|m| u16::try_from(m).ok())
+            .filter(|m| ReminderPolicy::REPEAT_EVERY_MINUTES.contains(m))
+            .ok_or_else(|| invalid(path, "repeatEvery must be whole minutes from 10 to 240"))?;
+        policy.repeat_every_minutes = minutes;
+    }
+    if let Some(e) = part("repeats") {
+        policy.repeats = e
+            .get("valueUnsignedInt")
+            .and_then(Json::as_u64)
+            .and_then(|n| u8::try_from(n).ok())
+            .filter(|n| *n <= ReminderPolicy::MOST_REPEATS)
+            .ok_or_else(|| invalid(path, "repeats must be 0 to 5"))?;
+    }
+    match (time("quietFrom")?, time("quietUntil")?) {
+        (None, None) => {}
+        (Some(from), Some(until)) if from != until => policy.quiet = QuietHours { from, until },
+        _ => return Err(invalid(path, "quiet hours need quietFrom and quietUntil, and they must differ")),
+    }
+    if let Some(at) = time("weeklyAt")? {
+        policy.weekly_at = at;
+    }
+    Ok(policy)
 }

@@ -22,7 +22,7 @@ use heima_core::{
     devices::BluetoothStatus,
     error::{CoreError, ErrorCode},
     locale::Locale,
-    settings::{Settings, TextSize},
+    settings::{ReminderSound, Settings, TextSize},
     today::TodayView,
 };
 use tauri::State;
@@ -101,6 +101,18 @@ pub fn set_display(
     high_contrast: bool,
 ) -> Result<Settings, CoreError> {
     state.set_display(text_size, high_contrast)
+}
+
+/// Sets the reminders' sound (`bell`, `chime`, `alarm`, `off`).
+#[tauri::command(async)]
+pub fn set_reminder_sound(state: State<'_, AppState>, sound: ReminderSound) -> Result<Settings, CoreError> {
+    state.set_reminder_sound(sound)
+}
+
+/// A reminder now, so the patient hears the chosen sound.
+#[tauri::command(async)]
+pub fn try_reminder_sound(state: State<'_, AppState>) {
+    state.try_reminder_sound()
 }
 
 /// The Fluent sources of a locale, for the UI to format.

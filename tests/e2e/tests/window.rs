@@ -138,3 +138,50 @@ async fn closing_the_demos_window_ends_the_app() {
     // A process that has ended has no program any more (a zombie keeps its pid).
     until("the app ends", Duration::from_secs(15), || std::fs::read_link(format!("/proc/{pid}/exe")).is_err()).await;
 }
+
+/// A task left undone is reminded again, with the sound the patient chose:
+/// the demo on a test clock at 08:29 Oslo time, its 08:00 readings not
+/// taken. Their first reminder (08:00) was before the app started, so the
+/// one that reaches the notification server at 08:30 is the repeat; it
+/// asks for the chosen sound (the freedesktop `sound-name` hint), and
+/// "Prøv lyden" sounds it at once.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_undone_task_is_reminded_again_with_the_chosen_sound() {
+    let bus = SessionBus::start();
+    let notifications = NotificationServer::start(&bus);
+    let data = tempfile::tempdir().unwrap();
+    let env = vec![
+        ("DBUS_SESSION_BUS_ADDRESS", bus.address.as_str()),
+        ("HEIMA_TEST_CLOCK", "2027-05-12T06:29:00Z"),
+        ("TZ", "Europe/Oslo"),
+    ];
+    let app = App::start(Launch { data_dir: Some(data.path()), env, ..Launch::default() }).await;
+    app.go("#/settings").await;
+    app.click("#reminder-sound-alarm").await;
+    app.wait_for_js("return document.getElementById('reminder-sound-alarm').checked").await;
+    app.check_screen("settings-reminder-sound-nb").await;
+    app.click("#reminder-sound-try").await;
+    until("the sample reminder", Duration::from_secs(20), || {
+        notifications.asked().contains("Slik høres en påminnelse ut")
+    })
+    .await;
+    let asked = notifications.asked();
+    assert!(asked.contains("sound-name") && asked.contains("alarm-clock-elapsed"), "{asked}");
+    assert!(!asked.contains("Klokka 08:00"), "the 08:00 reminder itself came before the app: {asked}");
+
+    app.click("#language-nn").await;
+    app.wait_for_text("main h1", "Innstillingar").await;
+    app.check_screen("settings-reminder-sound-nn").await;
+
+    // 08:30: the repeat, in the patient's language, with the alarm sound.
+    until("the repeated reminder", Duration::from_secs(150), || notifications.asked().contains("Klokka 08:00")).await;
+    let asked = notifications.asked();
+    let repeat = &asked[asked.find("Klokka 08:00").unwrap()..];
+    assert!(repeat.contains("Du har ei oppgåve i Heima"), "{repeat}");
+    let body = asked.find("Klokka 08:00").unwrap();
+    let start = asked[..body].rfind("method call").unwrap();
+    let end = asked[body..].find("method call").map_or(asked.len(), |n| body + n);
+    let call = &asked[start..end];
+    assert!(call.contains("alarm-clock-elapsed"), "the repeat has the chosen sound: {call}");
+    app.close().await;
+}
