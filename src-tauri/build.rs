@@ -41,6 +41,7 @@ const COMMANDS: &[&str] = &[
     "history",
     "answers_history",
     "take_colour_medicine",
+    "take_dose",
     "messages",
     "send_message",
     "mark_messages_read",

@@ -2,7 +2,7 @@
 // screens (screens/) with the router (shell.js) and starts. Every text comes
 // from the Fluent files through i18n.js; data comes from the core through
 // ipc.js. Routes: #/today, #/measure[/<kind>], #/result/<id>,
-// #/questionnaire/<id>, #/plan, #/history[/<kind>/<days>], #/messages,
+// #/questionnaire/<id>, #/dose/<medicine>/<due>, #/plan, #/history[/<kind>/<days>], #/messages,
 // #/call, #/devices, #/settings, #/nurse, #/material/<id>, #/summary. When
 // someone calls, the call screen comes up by itself; a `heima-enrol:` link
 // brings up the nurse's page; after a panic, the restart screen comes up.
@@ -25,6 +25,7 @@ import { renderNurse } from "./screens/nurse.js";
 import { renderMaterial } from "./screens/material.js";
 import { renderSummary } from "./screens/summary.js";
 import { renderPrivacy } from "./screens/privacy.js";
+import { renderDose } from "./screens/dose.js";
 
 registerScreens({
   today: renderToday,
@@ -41,6 +42,7 @@ registerScreens({
   material: renderMaterial,
   summary: renderSummary,
   privacy: renderPrivacy,
+  dose: renderDose,
 });
 
 async function start() {

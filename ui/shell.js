@@ -45,7 +45,7 @@ export function listen(screen, { changed = null, shown = null } = {}) {
 const main = () => document.getElementById("main");
 let screens = {};
 /** The tab each screen belongs to. */
-const TAB = { result: "measure", history: "measure", questionnaire: "today", nurse: "settings", devices: "settings", call: "messages", material: "plan", summary: "plan", privacy: "settings" };
+const TAB = { dose: "today", result: "measure", history: "measure", questionnaire: "today", nurse: "settings", devices: "settings", call: "messages", material: "plan", summary: "plan", privacy: "settings" };
 
 export function registerScreens(table) {
   screens = table;

@@ -39,6 +39,9 @@ pub enum ActivityKind {
     Measure { measurement: MeasurementKind },
     /// Answer the questionnaire with this id.
     Questionnaire { questionnaire: String },
+    /// Take a dose of the plan's medicine with this id (from its dose
+    /// schedule, [`CarePlan::dose_activities`]; never a plan activity).
+    Dose { medicine: String },
 }
 
 /// When an activity is due.
@@ -58,6 +61,9 @@ pub enum Timing {
     /// Only when the patient feels the need; never a task of its own.
     WhenNeeded,
 }
+
+/// How a dose schedule's activity id starts (`dose:<medicine id>`).
+pub const DOSE_PREFIX: &str = "dose:";
 
 /// One line of the plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +112,11 @@ pub struct Medicine {
     /// None: part of the daily plan; a colour: for results of that colour,
     /// shown with the activities whose traffic light names it.
     pub colour: Option<Colour>,
+    /// When a daily medicine's doses are due (its dosage's `timing`): each
+    /// a task of the day, done when the patient says it was taken. None:
+    /// no schedule to keep (a colour's medicine, or times in words only).
+    #[serde(default)]
+    pub schedule: Option<Timing>,
 }
 
 /// A relative the service knows, named in the plan's care team by their
@@ -492,6 +503,22 @@ impl CarePlan {
         self.activities.iter().find(|a| a.kind == ActivityKind::Measure { measurement: kind })
     }
 
+    /// The daily medicines' dose schedules as activities of the day, after
+    /// the plan's own: id `dose:<medicine id>`, kind
+    /// [`ActivityKind::Dose`], no traffic light.
+    pub fn dose_activities(&self) -> Vec<Activity> {
+        let scheduled = self.medicines.iter().filter_map(|m| Some((m, m.schedule.clone()?)));
+        scheduled
+            .map(|(m, timing)| Activity {
+                id: format!("{DOSE_PREFIX}{}", m.id),
+                kind: ActivityKind::Dose { medicine: m.id.clone() },
+                timing,
+                traffic_light: TrafficLight::default(),
+                description: vec![],
+            })
+            .collect()
+    }
+
     /// The activity that asks for the questionnaire with this id, if any.
     pub fn activity_for_questionnaire(&self, id: &str) -> Option<&Activity> {
         self.activities
@@ -517,7 +544,7 @@ pub fn kinds_to_offer(plan: Option<&CarePlan>) -> Vec<KindChoice> {
                 .iter()
                 .filter_map(|a| match a.kind {
                     ActivityKind::Measure { measurement } => Some(measurement),
-                    ActivityKind::Questionnaire { .. } => None,
+                    ActivityKind::Questionnaire { .. } | ActivityKind::Dose { .. } => None,
                 })
                 .collect()
         })

@@ -4,8 +4,10 @@
 //! once by the plan in force (`judging`) and stored with its judgement and
 //! outbox row; [`reading_result`], the stored judgement with advice and whom
 //! to call; an answered questionnaire ([`submit_answers`]), checked, scored,
-//! judged by score and answer rules and stored; and [`history`], a kind's
-//! readings over a period with the patient's limits, training left out.
+//! judged by score and answer rules and stored; a medicine taken, for a
+//! result's colour ([`take_colour_medicine`]) or a dose of the plan's
+//! schedule ([`take_dose`]); and [`history`], a kind's readings over a
+//! period with the patient's limits, training left out.
 
 use std::collections::BTreeMap;
 
@@ -281,9 +283,7 @@ pub fn take_colour_medicine(
     let inserted = store
         .record_medicine_taken(&NewMedicineTaken {
             identifier,
-            what: MedicineTaken::ForColour,
-            for_result: &for_result,
-            colour,
+            what: MedicineTaken::ForColour { for_result, colour },
             medicine: &m.id,
             name: &m.name,
             dosage: &m.dosage,
@@ -368,4 +368,47 @@ pub fn remember_device(
     store.device_seen(device_id, now, report.battery_percent, report.last_sequence)?;
     store.device_info_seen(device_id, &report.device_info, now)?;
     Ok(())
+}
+
+/// Records that a scheduled dose of the plan's medicine was taken now, for
+/// its planned time `due` today: the medicine must have a dose schedule in
+/// the plan in force, and `due` be one of today's planned times of it (a
+/// missed one too: taken late is still taken). Kept with the medicine's
+/// name and dosage as the plan gives them, queued for the service
+/// (training never, and never the day's task); a second tap for the same
+/// time keeps the first.
+pub fn take_dose(
+    store: &mut Store,
+    clock: &dyn Clock,
+    medicine: &str,
+    due: jiff::Timestamp,
+    by: &Recorder,
+    identifier: &str,
+) -> Result<StoredMedicineTaken, CoreError> {
+    let (now, tz) = (clock.now(), clock.time_zone());
+    let unknown = || CoreError::new(ErrorCode::MedicineUnknown, "not a dose of the plan's schedule today");
+    let plan = crate::fhir::careplan::in_force(store, now, &tz).map_err(CoreError::from)?.ok_or_else(unknown)?;
+    let m = plan.medicines.iter().find(|m| m.id == medicine && m.schedule.is_some()).ok_or_else(unknown)?;
+    let tasks = crate::today::tasks_of(store, &plan, clock).map_err(CoreError::from)?;
+    let activity = format!("{}{medicine}", crate::plan::DOSE_PREFIX);
+    if !tasks.iter().any(|t| t.activity_id == activity && t.due == Some(due)) {
+        return Err(unknown());
+    }
+    let inserted = store
+        .record_medicine_taken(&NewMedicineTaken {
+            identifier,
+            what: MedicineTaken::Scheduled { due },
+            medicine: &m.id,
+            name: &m.name,
+            dosage: &m.dosage,
+            taken: now,
+            by,
+            plan_version: Some(i64::from(plan.version)),
+        })
+        .map_err(CoreError::from)?;
+    let (Inserted::New { id } | Inserted::Duplicate { id }) = inserted;
+    store
+        .medicine_taken_by_id(id)
+        .map_err(CoreError::from)?
+        .ok_or_else(|| CoreError::new(ErrorCode::StoreFailed, "a medicine record just stored is gone"))
 }

@@ -29,6 +29,9 @@ pub enum TaskState {
 pub struct Completion {
     pub activity_id: String,
     pub at: Timestamp,
+    /// The planned time it was for, when it names one (a scheduled dose
+    /// said taken from its task): it does that task, wherever it falls.
+    pub for_due: Option<Timestamp>,
 }
 
 /// For "n times a week" activities: how far the patient is this week.
@@ -70,7 +73,8 @@ pub fn tasks_for_today(plan: &CarePlan, completions: &[Completion], clock: &dyn 
     let local = |t: Timestamp| t.to_zoned(tz.clone()).strftime("%H:%M").to_string();
 
     let mut tasks = Vec::new();
-    for activity in &plan.activities {
+    let doses = plan.dose_activities();
+    for activity in plan.activities.iter().chain(&doses) {
         let times = match &activity.timing {
             Timing::DailyAt { times } => times,
             Timing::WeeklyAt { days, times } if days.contains(&today.weekday()) => times,
@@ -103,19 +107,26 @@ pub fn tasks_for_today(plan: &CarePlan, completions: &[Completion], clock: &dyn 
         };
         let mut times = times.clone();
         times.sort();
-        let mut done: Vec<Timestamp> = completions
+        // A local time skipped by a daylight-saving change resolves to the
+        // next valid instant (jiff's "compatible" disambiguation).
+        let dues: Vec<Timestamp> = times
             .iter()
-            .filter(|c| c.activity_id == activity.id && c.at.to_zoned(tz.clone()).date() == today)
+            .filter_map(|t| today.to_datetime(*t).to_zoned(tz.clone()).ok())
+            .map(|z| z.timestamp())
+            .collect();
+        let mine: Vec<&Completion> = completions.iter().filter(|c| c.activity_id == activity.id).collect();
+        // One that names its planned time does that task; the others fill
+        // the earliest open tasks of their day in turn.
+        let named = |due: Timestamp| mine.iter().filter(|c| c.for_due == Some(due)).map(|c| c.at).min();
+        let mut done: Vec<Timestamp> = mine
+            .iter()
+            .filter(|c| c.for_due.is_none() && c.at.to_zoned(tz.clone()).date() == today)
             .map(|c| c.at)
             .collect();
         done.sort();
         let mut done = done.into_iter();
-        for time in times {
-            // A local time skipped by a daylight-saving change resolves to the
-            // next valid instant (jiff's "compatible" disambiguation).
-            let Ok(zoned) = today.to_datetime(time).to_zoned(tz.clone()) else { continue };
-            let due = zoned.timestamp();
-            let done_at = done.next();
+        for due in dues {
+            let done_at = named(due).or_else(|| done.next());
             let state = match done_at {
                 Some(_) => TaskState::Done,
                 None if now > due + MISSED_AFTER => TaskState::Missed,
@@ -243,11 +254,48 @@ mod tests {
         ];
         for (now, done, expected) in cases {
             let clock = FixedClock::oslo(at(now));
-            let done: Vec<_> =
-                done.into_iter().map(|(id, t)| Completion { activity_id: id.into(), at: at(t) }).collect();
+            let done: Vec<_> = done
+                .into_iter()
+                .map(|(id, t)| Completion { activity_id: id.into(), at: at(t), for_due: None })
+                .collect();
             let tasks = tasks_for_today(&plan(), &done, &clock);
             assert_eq!(states(&tasks), expected, "now={now}");
         }
+    }
+
+    /// A scheduled dose is a task of the day; said taken from its task, it
+    /// does that task even when an earlier one is open (a missed morning
+    /// dose is not shown taken by the evening one).
+    #[test]
+    fn doses_do_the_task_they_were_taken_for() {
+        let mut p = plan();
+        p.activities.clear();
+        p.medicines = vec![crate::plan::Medicine {
+            id: "diuretic".into(),
+            name: "Furosemid".into(),
+            dosage: vec![],
+            colour: None,
+            schedule: Some(Timing::DailyAt { times: vec![time(20, 0, 0, 0), time(8, 0, 0, 0)] }),
+        }];
+        let dose = |due: &str, taken: &str| Completion {
+            activity_id: "dose:diuretic".into(),
+            at: at(taken),
+            for_due: Some(at(due)),
+        };
+        let s = |id: &str, t: &str, st| (id.to_string(), t.to_string(), st);
+        use TaskState::*;
+        let evening = FixedClock::oslo(at("2026-01-10T19:00:00Z"));
+        assert_eq!(
+            states(&tasks_for_today(&p, &[dose("2026-01-10T19:00:00Z", "2026-01-10T18:55:00Z")], &evening)),
+            vec![s("dose:diuretic", "08:00", Missed), s("dose:diuretic", "20:00", Done)]
+        );
+        let late = dose("2026-01-10T07:00:00Z", "2026-01-10T11:30:00Z");
+        assert_eq!(
+            states(&tasks_for_today(&p, &[late], &evening)),
+            vec![s("dose:diuretic", "08:00", Done), s("dose:diuretic", "20:00", ToDo)]
+        );
+        let kinds: Vec<_> = tasks_for_today(&p, &[], &evening).into_iter().map(|t| t.kind).collect();
+        assert!(kinds.iter().all(|k| *k == ActivityKind::Dose { medicine: "diuretic".into() }));
     }
 
     #[test]
@@ -285,7 +333,7 @@ mod tests {
         assert_eq!(ids(&tasks_for_today(&p, &[], &wed)), vec!["mwf", "thrice"]);
         assert_eq!(ids(&tasks_for_today(&p, &[], &thu)), vec!["thrice"]);
         // Twice this week (Mon, Tue), once last Sunday: 2 of 3.
-        let c = |at_: &str| Completion { activity_id: "thrice".into(), at: at(at_) };
+        let c = |at_: &str| Completion { activity_id: "thrice".into(), at: at(at_), for_due: None };
         let done = [c("2026-11-22T10:00:00Z"), c("2026-11-23T10:00:00Z"), c("2026-11-24T10:00:00Z")];
         let t = tasks_for_today(&p, &done, &thu);
         assert_eq!(t[0].week, Some(WeekProgress { done: 2, count: 3 }));

@@ -19,12 +19,12 @@ use serde::Serialize;
 
 use crate::{
     clock::Clock,
-    plan::{ActivityKind, CarePlan, MeasurementKind, Phase, ServiceContact},
+    plan::{ActivityKind, CarePlan, MeasurementKind, Medicine, Phase, ServiceContact, DOSE_PREFIX},
     plan_change::{changes, PlanChange},
     questionnaire::Text,
     results::{open_results, OpenResult, ReadingResult},
     schedule::{tasks_for_today, Completion, Task},
-    store::{readings::EnteredBy, Store, StoreError},
+    store::{medicines::MedicineTaken, readings::EnteredBy, Store, StoreError},
 };
 
 /// What the "today" screen shows.
@@ -39,6 +39,9 @@ pub struct TodayView {
     pub tasks: Vec<Task>,
     /// Titles of the questionnaires the tasks name, by id.
     pub questionnaire_titles: BTreeMap<String, Text>,
+    /// The medicines the dose tasks name, by id (name and dosage as the
+    /// plan gives them).
+    pub medicines: BTreeMap<String, Medicine>,
     /// Yellow and red results not dealt with yet (see [`open_results`]):
     /// red first; they are not repeated in `latest`.
     pub open: Vec<OpenResult>,
@@ -107,23 +110,31 @@ fn plan_changed(store: &Store, plan: &CarePlan, tz: &jiff::tz::TimeZone) -> Resu
     Ok((!changes.is_empty()).then_some(PlanChanged { version: plan.version, changes }))
 }
 
-/// Real readings and answers since `from` as schedule completions.
+/// Real readings, answers and scheduled doses since `from` as schedule
+/// completions (a dose for the planned time it was said taken for).
 fn completions(store: &Store, plan: &CarePlan, from: Timestamp, to: Timestamp) -> Result<Vec<Completion>, StoreError> {
     let mut out = vec![];
+    for dose in store.doses_taken(from, to)? {
+        if let (MedicineTaken::Scheduled { due }, false) = (&dose.what, dose.entered_by == EnteredBy::NurseTraining) {
+            let activity_id = format!("{DOSE_PREFIX}{}", dose.medicine);
+            out.push(Completion { activity_id, at: dose.taken, for_due: Some(*due) });
+        }
+    }
     for activity in &plan.activities {
         match &activity.kind {
             ActivityKind::Measure { measurement } => {
                 for r in store.readings(*measurement, from, to)? {
                     if r.entered_by != EnteredBy::NurseTraining {
-                        out.push(Completion { activity_id: activity.id.clone(), at: r.effective });
+                        out.push(Completion { activity_id: activity.id.clone(), at: r.effective, for_due: None });
                     }
                 }
             }
+            ActivityKind::Dose { .. } => {}
             ActivityKind::Questionnaire { questionnaire } => {
                 if let Some(q) = crate::fhir::questionnaire::load(store, questionnaire)? {
                     for r in store.responses(&q.url)? {
                         if r.entered_by != EnteredBy::NurseTraining && r.authored >= from && r.authored <= to {
-                            out.push(Completion { activity_id: activity.id.clone(), at: r.authored });
+                            out.push(Completion { activity_id: activity.id.clone(), at: r.authored, for_due: None });
                         }
                     }
                 }
@@ -208,6 +219,7 @@ pub fn view_of(
         plan_version: plan.version,
         tasks,
         questionnaire_titles: titles,
+        medicines: plan.medicines.iter().filter(|m| m.schedule.is_some()).map(|m| (m.id.clone(), m.clone())).collect(),
         open,
         latest,
     }))

@@ -212,3 +212,45 @@ fn a_medicine_taken_follows_its_results_training_or_not() {
     let taken = take(&mut store, &clock, real, "prednisolone", &patient, "taken/4").unwrap();
     assert_eq!((taken.entered_by, taken.sent), (EnteredBy::Patient, Some(false)));
 }
+
+/// A dose of the plan's schedule is taken for one of today's planned
+/// times: it does that task, once; the same time twice keeps the first;
+/// another time, a medicine without a schedule or a colour's medicine are
+/// refused; a dose in training is kept apart and does no task.
+#[test]
+fn a_scheduled_dose_does_its_task_once() {
+    use heima_core::{recording::take_dose, schedule::TaskState, store::medicines::MedicineTaken};
+    let clock = clock();
+    let mut store = demo_store(&clock);
+    let (patient, training) = (Recorder::new(EnteredBy::Patient), Recorder::new(EnteredBy::NurseTraining));
+    let dose_task = |store: &heima_core::store::Store| {
+        let view = heima_core::today::view(store, &clock, true, None).unwrap().unwrap();
+        view.tasks.into_iter().find(|t| t.activity_id == "dose:diuretic").expect("the diuretic's morning dose")
+    };
+    let task = dose_task(&store);
+    let due = task.due.unwrap();
+    assert_eq!(task.due_local.as_deref(), Some("08:30"));
+    assert_ne!(task.state, TaskState::Done);
+
+    for (medicine, at, why) in [
+        ("diuretic", due + jiff::SignedDuration::from_hours(1), "not a planned time"),
+        ("inhaler", due, "no dose schedule"),
+        ("prednisolone", due, "a colour's medicine"),
+        ("no-such", due, "not in the plan"),
+    ] {
+        let refused = take_dose(&mut store, &clock, medicine, at, &patient, "taken/x").unwrap_err();
+        assert_eq!(refused.code, "medicine-unknown", "{why}");
+    }
+    let practice = take_dose(&mut store, &clock, "diuretic", due, &training, "taken/t").unwrap();
+    assert_eq!(practice.sent, None, "practice is never sent");
+    assert_ne!(dose_task(&store).state, TaskState::Done, "nor does it do the task");
+
+    let taken = take_dose(&mut store, &clock, "diuretic", due, &patient, "taken/1").unwrap();
+    assert_eq!(taken.what, MedicineTaken::Scheduled { due });
+    assert_eq!((taken.name.as_str(), taken.sent), ("Furosemid 40 mg", Some(false)));
+    assert_eq!(taken.dosage, ["1 tablett om morgenen"]);
+    let again = take_dose(&mut store, &clock, "diuretic", due, &patient, "taken/2").unwrap();
+    assert_eq!(again.identifier, "taken/1", "the first stands");
+    let task = dose_task(&store);
+    assert_eq!((task.state, task.done_at), (TaskState::Done, Some(clock.now)));
+}

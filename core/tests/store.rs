@@ -318,6 +318,18 @@ fn frozen_old_schemas_upgrade_to_the_newest() {
                 }
             );
         }
+        if version == 12 {
+            // A course started before scheduled doses came: kept as it was.
+            let taken = upgraded.medicines_taken_since(jiff::Timestamp::MIN).unwrap();
+            assert_eq!(taken.len(), 1);
+            assert!(matches!(
+                &taken[0].what,
+                heima_core::store::medicines::MedicineTaken::ForColour {
+                    colour: heima_core::traffic_light::Colour::Yellow,
+                    ..
+                }
+            ));
+        }
         // The queued reading was named the old way; it is matched both ways when sent.
         assert_eq!(upgraded.named_before().unwrap(), 1, "v{version}");
         upgraded.integrity_check().unwrap();

@@ -284,6 +284,7 @@ pub fn run() {
             commands::recording::history,
             commands::recording::answers_history,
             commands::recording::take_colour_medicine,
+            commands::recording::take_dose,
             commands::messages::messages,
             commands::messages::send_message,
             commands::messages::mark_messages_read,

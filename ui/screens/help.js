@@ -109,6 +109,8 @@ export function medicineItem(m) {
     p.textContent = line;
     li.append(p);
   }
+  // A dose schedule: when, as a task of the day reminds of it.
+  if (m.schedule) li.append(el("span", "medicine-schedule", ...timingMessage(m.schedule)));
   return li;
 }
 
@@ -259,6 +261,7 @@ export function timingText(tm) {
 /** What an activity asks, in words: a task text or the questionnaire's title. */
 export function activityText(kind, titles) {
   if (kind.type === "measure") return t(`task-measure-${kind.measurement}`);
+  if (kind.type === "dose") return t("task-dose-plain");
   const title = titles[kind.questionnaire];
   return title ? pick(title) : t("task-questionnaire");
 }

@@ -1,7 +1,8 @@
 // I dag: the phase (trial, paused; an ended follow-up has its own screen
 // with the copy of the patient's data), a plan the app could not read, what
 // changed in the plan (once), the red results the service has not seen
-// and the yellow ones still open, today's tasks with their state (each one opens its screen),
+// and the yellow ones still open, today's tasks with their state (each one
+// opens its screen; a scheduled dose its dose screen),
 // "Jeg føler meg dårligere" and the when-needed activities, the latest
 // reading of each kind with its colour in words and a sign, whether the
 // service has it and whether a nurse has seen it. Also the revoked, recovery
@@ -18,8 +19,12 @@ const STATE_MARK = { "to-do": "○", done: "✓", missed: "!" };
 
 /** The task's title element: a Fluent message, or the questionnaire's own
  * title from the service (re-picked when the language changes). */
-function taskTitle(task, titles) {
+function taskTitle(task, titles, medicines = {}) {
   if (task.kind.type === "measure") return el("span", "task-title", `task-measure-${task.kind.measurement}`);
+  if (task.kind.type === "dose") {
+    const m = medicines[task.kind.medicine];
+    return el("span", "task-title", m ? "task-dose" : "task-dose-plain", { name: m ? m.name : "" });
+  }
   const title = titles[task.kind.questionnaire];
   if (!title) return el("span", "task-title", "task-questionnaire");
   const span = el("span", "task-title");
@@ -38,6 +43,7 @@ function kindHref(kind) {
 }
 
 function taskHref(task) {
+  if (task.kind.type === "dose") return `#/dose/${encodeURIComponent(task.kind.medicine)}/${encodeURIComponent(task.due)}`;
   return kindHref(task.kind);
 }
 
@@ -315,7 +321,7 @@ async function drawToday(_params, status) {
       const body = el("span", "task-body");
       body.append(
         taskWhen(task),
-        taskTitle(task, view.questionnaire_titles),
+        taskTitle(task, view.questionnaire_titles, view.medicines),
         el("span", "task-state", `task-state-${task.state}`, task.done_local ? { time: task.done_local } : undefined),
       );
       link.append(mark, body);

@@ -284,6 +284,18 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         Ok(taken)
     }
 
+    /// The patient (or who records now) took today's dose planned for
+    /// `due` of the plan's medicine: kept and sent on (see
+    /// [`recording::take_dose`]); today's task is done.
+    pub fn take_dose(&self, medicine: &str, due: Timestamp) -> Result<StoredMedicineTaken, CoreError> {
+        let by = self.recording_by();
+        let identifier = self.new_identifier("taken")?;
+        let taken =
+            self.with_store_mut(|store| recording::take_dose(store, self.clock(), medicine, due, &by, &identifier))?;
+        self.sync_soon();
+        Ok(taken)
+    }
+
     pub fn messages(&self) -> Result<Vec<Message>, CoreError> {
         self.with_store(|store| Ok(store.messages()?))
     }

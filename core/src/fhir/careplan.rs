@@ -4,12 +4,12 @@
 //! read; [`in_force`] reads the plan in force back, [`saved_version`] a
 //! saved version.
 
-use jiff::{civil, tz::TimeZone, Timestamp};
+use jiff::{tz::TimeZone, Timestamp};
 use serde_json::Value as Json;
 
 use super::{
     array,
-    careplan_parts::{self as parts, date_time, decimal, invalid, weekday},
+    careplan_parts::{self as parts, date_time, decimal, invalid},
     str_at,
 };
 
@@ -34,33 +34,9 @@ pub use super::canonical::TRAFFIC_LIGHT_EXTENSION;
 pub const REMINDER_TEXT_MAX: usize = 80;
 
 fn timing(detail: &Json, path: &str) -> Result<Timing, CoreError> {
-    let Some(t) = detail.get("scheduledTiming") else { return Ok(Timing::WhenNeeded) };
-    let repeat = t.get("repeat").ok_or_else(|| invalid(path, "scheduledTiming without repeat"))?;
-    let times = array(repeat, "timeOfDay")
-        .iter()
-        .map(|v| {
-            let text = v.as_str().ok_or_else(|| invalid(path, "timeOfDay is not a string"))?;
-            text.parse::<civil::Time>().map_err(|e| invalid(path, format!("timeOfDay {text:?}: {e}")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let days = array(repeat, "dayOfWeek")
-        .iter()
-        .map(|v| weekday(v.as_str().unwrap_or(""), path))
-        .collect::<Result<Vec<_>, _>>()?;
-    let unit = str_at(repeat, "periodUnit").unwrap_or("d");
-    let period = repeat.get("period").and_then(Json::as_f64).unwrap_or(1.0);
-    let frequency = repeat.get("frequency").and_then(Json::as_u64).unwrap_or(1);
-    match (unit, period == 1.0, times.is_empty(), days.is_empty()) {
-        ("d", true, false, true) => Ok(Timing::DailyAt { times }),
-        ("d" | "wk", true, false, false) => Ok(Timing::WeeklyAt { days, times }),
-        ("wk", true, true, true) => {
-            let count = u8::try_from(frequency).ok().filter(|c| (1..=7 * 24).contains(c));
-            count.map(|count| Timing::TimesPerWeek { count }).ok_or_else(|| invalid(path, "frequency out of range"))
-        }
-        _ => Err(invalid(
-            path,
-            format!("unsupported timing (periodUnit {unit}, period {period}, timeOfDay {})", times.len()),
-        )),
+    match detail.get("scheduledTiming") {
+        None => Ok(Timing::WhenNeeded),
+        Some(t) => parts::timing(t, path),
     }
 }
 

@@ -24,7 +24,7 @@ use crate::{
     contacts::{Closure, OpenTime, OpeningHours, PhoneRoute, TeamMember, LEGEVAKT_NAME, LEGEVAKT_PHONE},
     error::{CoreError, ErrorCode},
     material::{blocks, Image, Material},
-    plan::{Goal, GoalTarget, KnownRelative, Medicine, Phase, QuietHours, ReminderPolicy},
+    plan::{Goal, GoalTarget, KnownRelative, Medicine, Phase, QuietHours, ReminderPolicy, Timing},
     traffic_light::Colour,
     vocabulary::Decimal,
 };
@@ -150,6 +150,64 @@ pub(super) fn goals(careplan: &Json) -> Result<Vec<Goal>, CoreError> {
     Ok(out)
 }
 
+/// A `Timing` (an activity's `scheduledTiming`, a dose's `timing`): daily
+/// at times, weekdays at times, or n times a week; anything else refuses
+/// the plan.
+pub(super) fn timing(t: &Json, path: &str) -> Result<Timing, CoreError> {
+    let repeat = t.get("repeat").ok_or_else(|| invalid(path, "timing without repeat"))?;
+    let times = array(repeat, "timeOfDay")
+        .iter()
+        .map(|v| {
+            let text = v.as_str().ok_or_else(|| invalid(path, "timeOfDay is not a string"))?;
+            text.parse::<civil::Time>().map_err(|e| invalid(path, format!("timeOfDay {text:?}: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let days = array(repeat, "dayOfWeek")
+        .iter()
+        .map(|v| weekday(v.as_str().unwrap_or(""), path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let unit = str_at(repeat, "periodUnit").unwrap_or("d");
+    let period = repeat.get("period").and_then(Json::as_f64).unwrap_or(1.0);
+    let frequency = repeat.get("frequency").and_then(Json::as_u64).unwrap_or(1);
+    match (unit, period == 1.0, times.is_empty(), days.is_empty()) {
+        ("d", true, false, true) => Ok(Timing::DailyAt { times }),
+        ("d" | "wk", true, false, false) => Ok(Timing::WeeklyAt { days, times }),
+        ("wk", true, true, true) => {
+            let count = u8::try_from(frequency).ok().filter(|c| (1..=7 * 24).contains(c));
+            count.map(|count| Timing::TimesPerWeek { count }).ok_or_else(|| invalid(path, "frequency out of range"))
+        }
+        _ => Err(invalid(
+            path,
+            format!("unsupported timing (periodUnit {unit}, period {period}, timeOfDay {})", times.len()),
+        )),
+    }
+}
+
+/// A medicine's dose schedule: the `timing` of its dosage lines, at set
+/// times (daily, or on weekdays); several lines' daily times together.
+/// None: taken as the text says, no task of the day. A timing without
+/// times of day ("twice a week") or lines that cannot be put together
+/// refuse the plan: a dose is never reminded at a guessed time.
+fn dose_schedule(dosages: &[Json], path: &str) -> Result<Option<Timing>, CoreError> {
+    let mut schedule: Option<Timing> = None;
+    for d in dosages {
+        let Some(t) = d.get("timing") else { continue };
+        let next = timing(t, path)?;
+        schedule = Some(match (schedule, next) {
+            (None, next @ (Timing::DailyAt { .. } | Timing::WeeklyAt { .. })) => next,
+            (Some(Timing::DailyAt { times: mut a }), Timing::DailyAt { times: b }) => {
+                a.extend(b);
+                a.sort();
+                a.dedup();
+                Timing::DailyAt { times: a }
+            }
+            (None, _) => return Err(invalid(path, "a dose's timing needs times of day")),
+            _ => return Err(invalid(path, "several dose timings must all be daily")),
+        });
+    }
+    Ok(schedule)
+}
+
 /// A `MedicationRequest` or `MedicationStatement`; `None` when it is not
 /// (or no longer) in use.
 fn medicine(resource: &Json, path: &str) -> Result<Option<Medicine>, CoreError> {
@@ -180,7 +238,13 @@ fn medicine(resource: &Json, path: &str) -> Result<Option<Medicine>, CoreError> 
         }
     }
     let id = str_at(resource, "id").unwrap_or_default().to_string();
-    Ok(Some(Medicine { id, name, dosage, colour }))
+    // A colour's medicine is taken when a result asks for it, not on a
+    // schedule of the day.
+    let schedule = match colour {
+        None => dose_schedule(array(resource, dosage_key), path)?,
+        Some(_) => None,
+    };
+    Ok(Some(Medicine { id, name, dosage, colour, schedule }))
 }
 
 /// Medicines from the activities' references and the supporting

@@ -4,7 +4,8 @@
 //! plan's dosage as a note (free text is no R4 `dosage`), when, who (the patient, a relative the service
 //! knows by reference, or another relative contained), why (`reasonCode`:
 //! the result's colour; `supportingInformation`: the result by its
-//! identifier, and the plan version it follows), and why in words a
+//! identifier, and the plan version it follows) — or, for a dose of the
+//! plan's schedule, the planned time it was for — and why in words a
 //! service's system can show (`note`).
 
 use serde_json::{json, Value as Json};
@@ -30,9 +31,26 @@ pub fn administration(m: &StoredMedicineTaken, subject: Option<&str>, plan: Opti
         "medicationCodeableConcept": { "text": m.name },
         "effectiveDateTime": m.taken.to_string(),
     });
-    let note = match m.what {
-        MedicineTaken::ForColour => {
-            "Taken at home for a result of this colour, as the self-care plan says (a course started or a dose)."
+    let (note, mut supporting) = match &m.what {
+        MedicineTaken::ForColour { for_result, colour } => {
+            // Why: the result's colour, and the result itself by its
+            // identifier (an Observation's or a QuestionnaireResponse's).
+            a["reasonCode"] = json!([{
+                "coding": [{ "system": TRAFFIC_LIGHT_CODES, "code": colour.as_str() }],
+                "text": format!("{} result", colour.as_str())
+            }]);
+            let system = match for_result.starts_with("response/") {
+                true => RESPONSE_IDENTIFIER,
+                false => OBSERVATION_IDENTIFIER,
+            };
+            (
+                "Taken at home for a result of this colour, as the self-care plan says (a course started or a dose)."
+                    .to_string(),
+                vec![json!({ "identifier": { "system": system, "value": for_result } })],
+            )
+        }
+        MedicineTaken::Scheduled { due } => {
+            (format!("A dose of the self-care plan's schedule, planned for {due}, taken at home."), vec![])
         }
     };
     // The plan's dosage is free text: R4's `dosage` must carry a
@@ -43,21 +61,12 @@ pub fn administration(m: &StoredMedicineTaken, subject: Option<&str>, plan: Opti
         notes.push(json!({ "text": format!("Dosage in the plan: {}", m.dosage.join(" / ")) }));
     }
     a["note"] = Json::Array(notes);
-    // Why: the result's colour, and the result itself by its identifier
-    // (an Observation's or a QuestionnaireResponse's), beside the plan.
-    a["reasonCode"] = json!([{
-        "coding": [{ "system": TRAFFIC_LIGHT_CODES, "code": m.colour.as_str() }],
-        "text": format!("{} result", m.colour.as_str())
-    }]);
-    let result_system = match m.for_result.starts_with("response/") {
-        true => RESPONSE_IDENTIFIER,
-        false => OBSERVATION_IDENTIFIER,
-    };
-    let mut supporting = vec![json!({ "identifier": { "system": result_system, "value": m.for_result } })];
     if let Some(plan) = plan {
         supporting.push(json!({ "reference": plan }));
     }
-    a["supportingInformation"] = Json::Array(supporting);
+    if !supporting.is_empty() {
+        a["supportingInformation"] = Json::Array(supporting);
+    }
     if let Some(s) = subject {
         a["subject"] = json!({ "reference": s });
         let actor = match (m.entered_by, &m.relative) {
@@ -83,9 +92,10 @@ mod tests {
         StoredMedicineTaken {
             id: 1,
             identifier: "taken/0a1b".into(),
-            what: MedicineTaken::ForColour,
-            for_result: "manual/19935-6/1796390000000".into(),
-            colour: crate::vocabulary::Colour::Yellow,
+            what: MedicineTaken::ForColour {
+                for_result: "manual/19935-6/1796390000000".into(),
+                colour: crate::vocabulary::Colour::Yellow,
+            },
             medicine: "prednisolone".into(),
             name: "Prednisolon 5 mg (kur)".into(),
             dosage: vec!["8 tabletter om morgenen i 5 dager.".into()],
@@ -119,5 +129,18 @@ mod tests {
         let other = administration(&started(EnteredBy::Relative, None), Some("Patient/p1"), None);
         assert_eq!(other["performer"][0]["actor"]["reference"], "#relative");
         assert_eq!(other["contained"][0]["resourceType"], "RelatedPerson");
+    }
+
+    /// A scheduled dose says the planned time it was for, and no colour.
+    #[test]
+    fn a_scheduled_dose_names_its_planned_time() {
+        let mut dose = started(EnteredBy::Patient, None);
+        dose.what = MedicineTaken::Scheduled { due: Timestamp::from_second(1_796_385_600).unwrap() };
+        let a = administration(&dose, Some("Patient/p1"), Some("CarePlan/c1/_history/3"));
+        assert!(a.get("reasonCode").is_none());
+        assert!(a["note"][0]["text"].as_str().unwrap().contains("planned for 2026-12-04T12:00:00Z"), "{a}");
+        assert_eq!(a["supportingInformation"], json!([{ "reference": "CarePlan/c1/_history/3" }]));
+        let without_plan = administration(&dose, Some("Patient/p1"), None);
+        assert!(without_plan.get("supportingInformation").is_none());
     }
 }

@@ -1,9 +1,10 @@
 //! Medicines the patient says were taken: the plan's medicine for a
 //! result's colour ("ved gul sone: start kuren", a reliever when yellow),
-//! kept with the medicine as the plan named it then and the result whose
-//! colour asked for it, queued for the service in the same transaction
-//! (training never), once per result and medicine: saying it twice keeps
-//! the first.
+//! kept with the result whose colour asked for it, or a dose of the plan's
+//! schedule, kept with the planned time it is for; each with the medicine
+//! as the plan named it then, queued for the service in the same
+//! transaction (training never), once per result (or planned time) and
+//! medicine: saying it twice keeps the first.
 
 use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension};
@@ -12,19 +13,23 @@ use serde::Serialize;
 use super::{outbox, readings::Inserted, ts, Store, StoreError};
 use crate::vocabulary::{Colour, EnteredBy, Recorder};
 
-/// What was taken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+/// What was taken, and for what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "what", rename_all = "kebab-case")]
 pub enum MedicineTaken {
     /// The plan's medicine for a result's colour: a course started, or a
-    /// dose of a reliever.
-    ForColour,
+    /// dose of a reliever. The result's identifier (a reading's or
+    /// answers') and its colour.
+    ForColour { for_result: String, colour: Colour },
+    /// A dose of the plan's schedule, for its planned time.
+    Scheduled { due: Timestamp },
 }
 
 impl MedicineTaken {
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &'static str {
         match self {
-            MedicineTaken::ForColour => "for-colour",
+            MedicineTaken::ForColour { .. } => "for-colour",
+            MedicineTaken::Scheduled { .. } => "scheduled",
         }
     }
 }
@@ -34,9 +39,6 @@ impl MedicineTaken {
 pub struct NewMedicineTaken<'a> {
     pub identifier: &'a str,
     pub what: MedicineTaken,
-    /// The result's identifier (a reading's or answers') and its colour.
-    pub for_result: &'a str,
-    pub colour: Colour,
     /// The plan's id for the medicine.
     pub medicine: &'a str,
     pub name: &'a str,
@@ -51,9 +53,8 @@ pub struct NewMedicineTaken<'a> {
 pub struct StoredMedicineTaken {
     pub id: i64,
     pub identifier: String,
+    #[serde(flatten)]
     pub what: MedicineTaken,
-    pub for_result: String,
-    pub colour: Colour,
     pub medicine: String,
     pub name: String,
     pub dosage: Vec<String>,
@@ -66,14 +67,19 @@ pub struct StoredMedicineTaken {
 }
 
 impl Store {
-    /// Stores the record and queues it, unless this result's medicine is
-    /// stored already (then that one stands).
+    /// Stores the record and queues it, unless this result's (or planned
+    /// time's) medicine is stored already (then that one stands).
     pub fn record_medicine_taken(&mut self, m: &NewMedicineTaken<'_>) -> Result<Inserted, StoreError> {
+        let (for_result, colour, due) = match &m.what {
+            MedicineTaken::ForColour { for_result, colour } => (Some(for_result.as_str()), Some(colour.as_str()), None),
+            MedicineTaken::Scheduled { due } => (None, None, Some(due.as_millisecond())),
+        };
         let tx = self.conn_mut().transaction()?;
         let existing: Option<i64> = tx
             .query_row(
-                "SELECT id FROM medicine_taken WHERE for_result = ?1 AND medicine = ?2",
-                [m.for_result, m.medicine],
+                "SELECT id FROM medicine_taken
+                 WHERE medicine = ?1 AND (for_result = ?2 OR due_utc = ?3) AND (entered_by = 'nurse-training') = ?4",
+                params![m.medicine, for_result, due, m.by.by == EnteredBy::NurseTraining],
                 |r| r.get(0),
             )
             .optional()?;
@@ -81,14 +87,15 @@ impl Store {
             return Ok(Inserted::Duplicate { id });
         }
         tx.execute(
-            "INSERT INTO medicine_taken (identifier, what, for_result, colour, medicine, name, dosage, taken_utc,
-                                         entered_by, relative, plan_version)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            "INSERT INTO medicine_taken (identifier, what, for_result, colour, due_utc, medicine, name, dosage,
+                                         taken_utc, entered_by, relative, plan_version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 m.identifier,
                 m.what.as_str(),
-                m.for_result,
-                m.colour.as_str(),
+                for_result,
+                colour,
+                due,
                 m.medicine,
                 m.name,
                 serde_json::to_string(m.dosage).expect("text lines serialise"),
@@ -111,6 +118,14 @@ impl Store {
         self.medicines_taken_where("m.taken_utc >= ?1", params![from.as_millisecond()])
     }
 
+    /// The scheduled doses taken for planned times in `[from, to)`.
+    pub fn doses_taken(&self, from: Timestamp, to: Timestamp) -> Result<Vec<StoredMedicineTaken>, StoreError> {
+        self.medicines_taken_where(
+            "m.due_utc >= ?1 AND m.due_utc < ?2",
+            params![from.as_millisecond(), to.as_millisecond()],
+        )
+    }
+
     /// What was taken for one result (by its identifier).
     pub fn medicines_taken_for(&self, result: &str) -> Result<Vec<StoredMedicineTaken>, StoreError> {
         self.medicines_taken_where("m.for_result = ?1", params![result])
@@ -127,7 +142,7 @@ impl Store {
     ) -> Result<Vec<StoredMedicineTaken>, StoreError> {
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT m.id, m.identifier, m.what, m.medicine, m.name, m.dosage, m.taken_utc, m.entered_by, m.relative,
-                    m.plan_version, o.id IS NOT NULL, o.sent_utc IS NOT NULL, m.for_result, m.colour
+                    m.plan_version, o.id IS NOT NULL, o.sent_utc IS NOT NULL, m.for_result, m.colour, m.due_utc
              FROM medicine_taken m
              LEFT JOIN outbox o ON o.resource_type = 'MedicationAdministration' AND o.local_id = m.id
              WHERE {condition} ORDER BY m.taken_utc, m.id"
@@ -137,36 +152,52 @@ impl Store {
             let dosage: String = r.get(5)?;
             let entered_by: String = r.get(7)?;
             let queued: bool = r.get(10)?;
-            let colour: String = r.get(13)?;
-            Ok((
-                StoredMedicineTaken {
-                    id: r.get(0)?,
-                    identifier: r.get(1)?,
-                    what: MedicineTaken::ForColour,
-                    for_result: r.get(12)?,
-                    colour: Colour::parse(&colour).unwrap_or(Colour::Red),
-                    medicine: r.get(3)?,
-                    name: r.get(4)?,
-                    dosage: serde_json::from_str(&dosage).unwrap_or_default(),
-                    taken: ts(r.get(6)?)?,
-                    entered_by: EnteredBy::parse(&entered_by).unwrap_or(EnteredBy::Patient),
-                    relative: r.get(8)?,
-                    plan_version: r.get(9)?,
-                    sent: queued.then_some(r.get(11)?),
-                },
-                what,
-                entered_by,
-                colour,
-            ))
+            let for_result: Option<String> = r.get(12)?;
+            let colour: Option<String> = r.get(13)?;
+            let due: Option<i64> = r.get(14)?;
+            // The schema's CHECKs allow only these two shapes.
+            let taken_for = match (what.as_str(), for_result, colour.as_deref().and_then(Colour::parse), due) {
+                ("for-colour", Some(for_result), Some(colour), None) => {
+                    Some(MedicineTaken::ForColour { for_result, colour })
+                }
+                ("scheduled", None, None, Some(due)) => Some(MedicineTaken::Scheduled { due: ts(due)? }),
+                _ => None,
+            };
+            let id: i64 = r.get(0)?;
+            Ok((id, taken_for, EnteredBy::parse(&entered_by), what, {
+                let dosage: Vec<String> = serde_json::from_str(&dosage).unwrap_or_default();
+                (
+                    r.get(1)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    dosage,
+                    ts(r.get(6)?)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                    queued.then_some(r.get(11)?),
+                )
+            }))
         })?;
         let mut out = vec![];
         for row in rows {
-            let (m, what, entered_by, colour) = row?;
-            // The schema's CHECKs allow nothing else; say so if it happens.
-            if what != m.what.as_str() || EnteredBy::parse(&entered_by).is_none() || Colour::parse(&colour).is_none() {
-                return Err(StoreError::Corrupt(format!("medicine_taken {}: {what} {entered_by}", m.id)));
-            }
-            out.push(m);
+            let (id, taken_for, entered_by, what, rest) = row?;
+            let (Some(what), Some(entered_by)) = (taken_for, entered_by) else {
+                return Err(StoreError::Corrupt(format!("medicine_taken {id}: {what}")));
+            };
+            let (identifier, medicine, name, dosage, taken, relative, plan_version, sent) = rest;
+            out.push(StoredMedicineTaken {
+                id,
+                identifier,
+                what,
+                medicine,
+                name,
+                dosage,
+                taken,
+                entered_by,
+                relative,
+                plan_version,
+                sent,
+            });
         }
         Ok(out)
     }

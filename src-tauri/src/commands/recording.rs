@@ -173,6 +173,16 @@ pub fn take_colour_medicine(
     state.take_colour_medicine(item, &medicine)
 }
 
+/// Today's dose of the plan's medicine planned for `due` was taken now.
+#[tauri::command(async)]
+pub fn take_dose(
+    state: State<'_, AppState>,
+    medicine: String,
+    due: jiff::Timestamp,
+) -> Result<StoredMedicineTaken, CoreError> {
+    state.take_dose(&medicine, due)
+}
+
 /// Answers to a questionnaire over the last `days` days, with its limits.
 #[tauri::command(async)]
 pub fn answers_history(

@@ -439,3 +439,43 @@ async fn axe_core_really_checks_the_page() {
     assert!(violations.iter().any(|v| v.starts_with("image-alt")), "{violations:?}");
     app.close().await;
 }
+
+/// A scheduled dose: the plan's diuretic at 08:30 is a task of the day;
+/// its screen gives the medicine and dosage as the plan says and one big
+/// "Jeg har tatt den"; taken, the task is done and the screen says when;
+/// Min plan says when it is due; and the same in Nynorsk. On a test
+/// clock at 08:35 in Oslo.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_scheduled_dose_is_taken_from_todays_task() {
+    let data = tempfile::tempdir().unwrap();
+    let env = vec![("HEIMA_TEST_CLOCK", "2027-05-12T06:35:00Z"), ("TZ", "Europe/Oslo")];
+    let app = App::start(Launch { data_dir: Some(data.path()), env, ..Launch::default() }).await;
+    app.wait_for_text("main h1", "I dag").await;
+    let task = "li.task[data-activity='dose:diuretic']";
+    app.wait_for_text(task, "Medisin: Furosemid 40 mg").await;
+    app.wait_for_text(task, "08:30").await;
+    assert_eq!(app.texts(&format!("{task}[data-state=to-do]")).await.len(), 1);
+    app.click(&format!("{task} a")).await;
+    app.wait_for_text("#dose h1", "Medisin klokka 08:30").await;
+    app.wait_for_text("#dose .dose-lines", "1 tablett om morgenen").await;
+    app.check_screen("dose-nb").await;
+    app.click("#dose-take").await;
+    app.wait_for_text("#dose-taken", "Notert: tatt klokka").await;
+    app.check_screen("dose-taken-nb").await;
+    app.click("#dose-to-today").await;
+    app.wait_for_text("main h1", "I dag").await;
+    app.wait_for_js(&format!("return !!document.querySelector(\"{task}[data-state=done]\")")).await;
+    app.click("nav a[data-route=plan]").await;
+    app.wait_for_text("#plan-medicines", "Hver dag klokka 08:30").await;
+
+    app.go("#/settings").await;
+    app.click("#language-nn").await;
+    app.wait_for_text("main h1", "Innstillingar").await;
+    app.go("#/today").await;
+    app.wait_for_text(task, "Gjort klokka").await;
+    app.click(&format!("{task} a")).await;
+    app.wait_for_text("#dose .dose-taken", "Notert: teke klokka").await;
+    assert!(app.texts("#dose-take").await.is_empty(), "taken once");
+    app.check_screen("dose-taken-nn").await;
+    app.close().await;
+}
