@@ -150,6 +150,9 @@ fn a_full_day() -> Store {
     take_colour_medicine(&mut store, &clock, item, "prednisolone", &patient, "taken/01").unwrap();
     let later = FixedClock::oslo(clock.now + jiff::SignedDuration::from_mins(3));
     take_colour_medicine(&mut store, &later, item, "reliever", &known, "taken/02").unwrap();
+    // The diuretic's 08:30 dose of the day, by the patient.
+    let due = "2026-11-23T07:30:00Z".parse().unwrap();
+    heima_core::recording::take_dose(&mut store, &later, "diuretic", due, &patient, "taken/03").unwrap();
     let q = heima_core::fhir::questionnaire::load(&store, "daily-copd-check").unwrap().unwrap();
     let coding = |code: &str| Answer::Coding {
         system: Some("https://fhir.heima.no/demo/CodeSystem/daily-copd-check".into()),
@@ -218,7 +221,8 @@ fn every_resource_the_app_writes_passes_the_schema_and_the_profiles() {
         (json!("exam"), json!("L/min"))
     );
     let given: Vec<&Value> = resources.iter().filter(|r| r["resourceType"] == "MedicationAdministration").collect();
-    assert_eq!(given.len(), 2, "the course and the reliever");
+    assert_eq!(given.len(), 3, "the course, the reliever and a scheduled dose");
+    assert!(given[2].get("reasonCode").is_none(), "a scheduled dose has no colour");
     // That relative is not in the demo plan's care team: contained, not named.
     assert_eq!(given[1]["performer"][0]["actor"]["reference"], "#relative");
     assert_eq!(given[1]["contained"][0]["resourceType"], "RelatedPerson");

@@ -671,7 +671,7 @@ async fn a_peak_flow_a_course_taken_and_a_meal_context_reach_the_server_once() {
         clock::{oslo, FixedClock},
         demo,
         fhir::careplan,
-        recording::{record_manual, take_colour_medicine},
+        recording::{record_manual, take_colour_medicine, take_dose},
         store::readings::Recorder,
     };
     use serde_json::json;
@@ -710,6 +710,11 @@ async fn a_peak_flow_a_course_taken_and_a_meal_context_reach_the_server_once() {
         &patient_by,
     )
     .unwrap();
+    // The diuretic's 08:30 dose of the day, said taken at 10:00; twice.
+    let due: Timestamp = "2027-05-10T06:30:00Z".parse().unwrap();
+    let dose = take_dose(&mut store, &later, "diuretic", due, &patient_by, "taken/04").unwrap();
+    let twice = take_dose(&mut store, &later, "diuretic", due, &patient_by, "taken/05").unwrap();
+    assert_eq!(twice.identifier, dose.identifier, "once per planned time");
 
     // Sent the next day (the outbox's clock is the tablet's).
     let next_day = || "2027-05-11T09:00:00Z".parse::<Timestamp>().unwrap();
@@ -718,12 +723,19 @@ async fn a_peak_flow_a_course_taken_and_a_meal_context_reach_the_server_once() {
         .await
         .unwrap();
     assert_eq!(store.outbox_status().unwrap().waiting, 0, "{report:?}");
-    assert_eq!(client.count("MedicationAdministration").await.unwrap(), 1);
+    assert_eq!(client.count("MedicationAdministration").await.unwrap(), 2, "the course and the dose");
     assert_eq!(client.count("Observation").await.unwrap(), 3, "peak flow, glucose, meal context");
 
     let given = client.search_all(&format!("MedicationAdministration?subject={subject}")).await.unwrap();
-    assert_eq!(given.len(), 1);
-    let a = &given[0];
+    assert_eq!(given.len(), 2);
+    let by_id = |id: &str| given.iter().find(|a| a["identifier"][0]["value"] == id).unwrap();
+    let scheduled = by_id("taken/04");
+    assert_eq!(scheduled["medicationCodeableConcept"]["text"], "Furosemid 40 mg");
+    assert_eq!(scheduled["effectiveDateTime"], "2027-05-10T08:00:00Z");
+    assert!(scheduled.get("reasonCode").is_none(), "a dose of the schedule has no colour");
+    assert!(scheduled["note"][0]["text"].as_str().unwrap().contains("planned for 2027-05-10T06:30:00Z"));
+    println!("scheduled dose on the server: {}", serde_json::to_string(scheduled).unwrap());
+    let a = by_id("taken/01");
     assert_eq!(a["medicationCodeableConcept"]["text"], "Prednisolon 5 mg (kur)");
     assert_eq!(a["performer"][0]["actor"]["reference"], json!(subject));
     assert_eq!(a["reasonCode"][0]["coding"][0]["code"], "yellow");
