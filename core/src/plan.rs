@@ -148,8 +148,21 @@ pub struct Help {
     /// someone to call).
     pub calls_first: bool,
     pub medicines: Vec<Medicine>,
+    /// For those of `medicines` after which the plan asks for a check:
+    /// which activity, and how long after.
+    #[serde(default)]
+    pub rechecks: Vec<Recheck>,
     pub next: Option<Text>,
     pub material: Vec<MaterialLink>,
+}
+
+/// A check the plan asks for after a colour's medicine is taken ("start
+/// kuren, mål igjen i morgen"): `activity` again `after_minutes` later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recheck {
+    pub medicine: String,
+    pub activity: String,
+    pub after_minutes: u32,
 }
 
 /// One colour of an activity, on one side where the plan tells the sides
@@ -368,6 +381,11 @@ impl CarePlan {
                 if let Some(m) = now.medicines.iter().find(|m| m.id == id) {
                     if !help.medicines.contains(m) {
                         help.medicines.push(m.clone());
+                    }
+                    let after = light.recheck_for(colour, direction, &id);
+                    if let (Some(after_minutes), false) = (after, help.rechecks.iter().any(|r| r.medicine == id)) {
+                        let activity = activity.id.clone();
+                        help.rechecks.push(Recheck { medicine: id.clone(), activity, after_minutes });
                     }
                 }
             }

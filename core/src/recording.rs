@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use crate::{
@@ -25,7 +25,7 @@ use crate::{
     questionnaire::{AnswerProblem, Answers, Questionnaire, Text},
     results::{answers_result, QuestionnaireResult, ReadingResult},
     store::{
-        medicines::{MedicineTaken, NewMedicineTaken, StoredMedicineTaken},
+        medicines::{Check, MedicineTaken, NewMedicineTaken, StoredMedicineTaken},
         readings::{EnteredBy, Inserted, NewReading, Recorder, StoredComponent},
         responses::NewResponse,
         Store,
@@ -280,6 +280,13 @@ pub fn take_colour_medicine(
     let (_, help) =
         crate::judging::help(store, plan_version, &judgement, Some(&in_force), now, &tz).map_err(CoreError::from)?;
     let m = help.medicines.iter().find(|m| m.id == medicine).ok_or_else(unknown)?;
+    // The check the plan asks after it ("mål igjen i morgen"), for an
+    // activity the plan in force still has.
+    let check =
+        help.rechecks.iter().find(|r| r.medicine == m.id && in_force.activity(&r.activity).is_some()).map(|r| Check {
+            activity: r.activity.clone(),
+            due: now + SignedDuration::from_mins(i64::from(r.after_minutes)),
+        });
     let inserted = store
         .record_medicine_taken(&NewMedicineTaken {
             identifier,
@@ -290,6 +297,7 @@ pub fn take_colour_medicine(
             taken: now,
             by,
             plan_version: Some(i64::from(in_force.version)),
+            check,
         })
         .map_err(CoreError::from)?;
     let (Inserted::New { id } | Inserted::Duplicate { id }) = inserted;
@@ -404,6 +412,7 @@ pub fn take_dose(
             taken: now,
             by,
             plan_version: Some(i64::from(plan.version)),
+            check: None,
         })
         .map_err(CoreError::from)?;
     let (Inserted::New { id } | Inserted::Duplicate { id }) = inserted;

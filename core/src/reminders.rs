@@ -114,6 +114,7 @@ mod tests {
             state,
             done_at: None,
             done_local: None,
+            after_medicine: None,
         }
     }
 

@@ -57,6 +57,9 @@ pub struct Task {
     pub done_at: Option<Timestamp>,
     /// The same as local `HH:MM`, for display.
     pub done_local: Option<String>,
+    /// A check the plan asks for after this medicine (its name) was taken
+    /// ("mål igjen i morgen"), not a task of the plan's timing.
+    pub after_medicine: Option<String>,
 }
 
 /// Lays out the tasks of the patient's current local day: timed tasks by
@@ -100,6 +103,7 @@ pub fn tasks_for_today(plan: &CarePlan, completions: &[Completion], clock: &dyn 
                     state: if done_today.is_some() { TaskState::Done } else { TaskState::ToDo },
                     done_at: done_today,
                     done_local: done_today.map(local),
+                    after_medicine: None,
                 });
                 continue;
             }
@@ -141,6 +145,7 @@ pub fn tasks_for_today(plan: &CarePlan, completions: &[Completion], clock: &dyn 
                 state,
                 done_at,
                 done_local: done_at.map(local),
+                after_medicine: None,
             });
         }
     }

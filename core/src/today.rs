@@ -23,7 +23,7 @@ use crate::{
     plan_change::{changes, PlanChange},
     questionnaire::Text,
     results::{open_results, OpenResult, ReadingResult},
-    schedule::{tasks_for_today, Completion, Task},
+    schedule::{tasks_for_today, Completion, Task, TaskState},
     store::{medicines::MedicineTaken, readings::EnteredBy, Store, StoreError},
 };
 
@@ -161,7 +161,54 @@ pub fn tasks_of(store: &Store, plan: &CarePlan, clock: &dyn Clock) -> Result<Vec
     let now = clock.now();
     // A week back, for "n times a week" progress.
     let done = completions(store, plan, now - SignedDuration::from_hours(24 * 8), now)?;
-    Ok(tasks_for_today(plan, &done, clock))
+    let mut tasks = tasks_for_today(plan, &done, clock);
+    tasks.extend(checks_today(store, plan, &done, clock)?);
+    tasks.sort_by(|a, b| (a.due.is_none(), a.due).cmp(&(b.due.is_none(), b.due)));
+    Ok(tasks)
+}
+
+/// The checks the plan asked for after a colour's medicine ("mål igjen i
+/// morgen") that fall due today, as tasks of the activity: done by the
+/// first real reading or answers of it that day (after the medicine),
+/// missed as a planned task is; one whose activity the plan in force no
+/// longer has is left out.
+fn checks_today(
+    store: &Store,
+    plan: &CarePlan,
+    done: &[Completion],
+    clock: &dyn Clock,
+) -> Result<Vec<Task>, StoreError> {
+    let (now, tz) = (clock.now(), clock.time_zone());
+    let today = now.to_zoned(tz.clone());
+    let (Ok(start), Ok(end)) = (today.start_of_day(), today.tomorrow().and_then(|d| d.start_of_day())) else {
+        return Ok(vec![]);
+    };
+    let local = |t: Timestamp| t.to_zoned(tz.clone()).strftime("%H:%M").to_string();
+    let mut tasks = vec![];
+    for taken in store.checks_due(start.timestamp(), end.timestamp())? {
+        let Some(check) = &taken.check else { continue };
+        let Some(activity) = plan.activity(&check.activity) else { continue };
+        // Done by one on the check's day, after the medicine was taken.
+        let on_the_day = |c: &&Completion| c.at > taken.taken && c.at >= start.timestamp() && c.at < end.timestamp();
+        let done_at = done.iter().filter(|c| c.activity_id == activity.id).filter(on_the_day).map(|c| c.at).min();
+        let state = match done_at {
+            Some(_) => TaskState::Done,
+            None if now > check.due + crate::schedule::MISSED_AFTER => TaskState::Missed,
+            None => TaskState::ToDo,
+        };
+        tasks.push(Task {
+            activity_id: activity.id.clone(),
+            kind: activity.kind.clone(),
+            due: Some(check.due),
+            due_local: Some(local(check.due)),
+            week: None,
+            state,
+            done_at,
+            done_local: done_at.map(local),
+            after_medicine: Some(taken.name.clone()),
+        });
+    }
+    Ok(tasks)
 }
 
 /// The today screen, or `None` while no plan has come from the service.

@@ -136,6 +136,10 @@ pub struct Pointer {
     #[serde(default)]
     pub direction: Option<Direction>,
     pub id: String,
+    /// For a medicine: measure (or answer) this activity again this many
+    /// minutes after it is taken ("start kuren, mål igjen i morgen").
+    #[serde(default)]
+    pub recheck_minutes: Option<u32>,
 }
 
 /// Limits, advice and calls for one activity of the plan.
@@ -358,6 +362,13 @@ impl TrafficLight {
             .collect()
     }
 
+    /// How long after the medicine `id` for a colour (and side) is taken
+    /// this activity is to be done again, if the plan says.
+    pub fn recheck_for(&self, colour: Colour, direction: Option<Direction>, id: &str) -> Option<u32> {
+        let pointers = most_specific(&self.medicines, colour, direction, |p| (p.colour, p.direction));
+        pointers.into_iter().find(|p| p.id == id).and_then(|p| p.recheck_minutes)
+    }
+
     /// Whom to call for a colour: the service and/or 113.
     pub fn calls(&self, colour: Colour) -> Vec<Call> {
         self.calls.iter().filter(|(c, _)| *c == colour).map(|(_, call)| *call).collect()
@@ -415,8 +426,13 @@ mod tests {
             ],
             calls: vec![(Red, Call::Service), (Red, Call::Emergency113)],
             medicines: vec![
-                Pointer { colour: Yellow, direction: Some(Direction::Above), id: "diuretic".into() },
-                Pointer { colour: Red, direction: None, id: "reliever".into() },
+                Pointer {
+                    colour: Yellow,
+                    direction: Some(Direction::Above),
+                    id: "diuretic".into(),
+                    recheck_minutes: None,
+                },
+                Pointer { colour: Red, direction: None, id: "reliever".into(), recheck_minutes: None },
             ],
             ..TrafficLight::default()
         }

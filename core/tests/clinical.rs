@@ -80,6 +80,11 @@ fn goals_are_read_from_contained_goal_resources() {
 /// Each broken plan is refused with a reason that names the problem.
 #[test]
 fn plans_that_cannot_be_understood_are_refused() {
+    /// The peak-flow activity's check after the yellow course.
+    fn course_recheck(plan: &mut Value) -> &mut Value {
+        let medicine = peak_flow_light(plan).iter_mut().find(|e| e["url"] == "medicine").unwrap();
+        medicine["extension"].as_array_mut().unwrap().iter_mut().find(|e| e["url"] == "recheck").unwrap()
+    }
     type Edit = fn(&mut Value);
     let cases: Vec<(&str, Edit, &str)> = vec![
         ("not a careplan", |p| p["resourceType"] = json!("Patient"), "not a CarePlan"),
@@ -322,6 +327,22 @@ fn plans_that_cannot_be_understood_are_refused() {
                 peak_flow_light(p).push(best);
             },
             "two bests",
+        ),
+        (
+            "a course's check after 10 minutes",
+            |p| course_recheck(p)["valueDuration"]["value"] = json!(10),
+            "from 1 hour to 7 days",
+        ),
+        ("a course's check in weeks", |p| course_recheck(p)["valueDuration"]["code"] = json!("wk"), "UCUM min, h or d"),
+        (
+            "a daily dose at no time of day",
+            |p| {
+                let diuretic =
+                    p["contained"].as_array_mut().unwrap().iter_mut().find(|c| c["id"] == "diuretic").unwrap();
+                diuretic["dosageInstruction"][0]["timing"] =
+                    json!({ "repeat": { "frequency": 2, "period": 1, "periodUnit": "wk" } });
+            },
+            "needs times of day",
         ),
     ];
     for (name, edit, expected) in cases.into_iter().chain(lung) {

@@ -254,3 +254,58 @@ fn a_scheduled_dose_does_its_task_once() {
     let task = dose_task(&store);
     assert_eq!((task.state, task.done_at), (TaskState::Done, Some(clock.now)));
 }
+
+/// A course the plan asks a check after ("start kuren, mål igjen i
+/// morgen"): taken for a yellow peak flow, it brings a peak-flow task the
+/// next day at the same time, done by the next real peak flow; a course
+/// taken in training brings none.
+#[test]
+fn a_course_started_brings_its_check_the_next_day() {
+    use heima_core::schedule::TaskState;
+    let clock = clock();
+    let mut store = demo_store(&clock);
+    let (patient, training) = (Recorder::new(EnteredBy::Patient), Recorder::new(EnteredBy::NurseTraining));
+    let yellow = |store: &mut heima_core::store::Store, by: &Recorder| {
+        // Practice a minute before, so the two are two readings.
+        let minutes = if by.by == EnteredBy::NurseTraining { 1 } else { 0 };
+        let at = FixedClock::oslo(clock.now - jiff::SignedDuration::from_mins(minutes));
+        let r = record_manual(store, &at, MeasurementKind::PeakFlow, &typed(&[("19935-6", "240")]), by);
+        heima_core::vocabulary::ResultItem::Reading { id: r.unwrap().id }
+    };
+    let take = heima_core::recording::take_colour_medicine;
+    let practice = yellow(&mut store, &training);
+    let practised = take(&mut store, &clock, practice, "prednisolone", &training, "taken/t").unwrap();
+    let real = yellow(&mut store, &patient);
+    let taken = take(&mut store, &clock, real, "prednisolone", &patient, "taken/1").unwrap();
+    let tomorrow = clock.now + jiff::SignedDuration::from_hours(24);
+    let check = taken.check.clone().expect("the plan asks a check after the course");
+    assert_eq!((check.activity.as_str(), check.due), ("peak-flow", tomorrow));
+    assert!(practised.check.is_some(), "kept with the practice, but no task of it");
+    // The reliever for the same result asks no check.
+    let reliever = take(&mut store, &clock, real, "reliever", &patient, "taken/2").unwrap();
+    assert_eq!(reliever.check, None);
+
+    let checks = |store: &heima_core::store::Store, at: jiff::Timestamp| {
+        let clock = FixedClock::oslo(at);
+        let view = heima_core::today::view(store, &clock, true, None).unwrap().unwrap();
+        view.tasks.into_iter().filter(|t| t.after_medicine.is_some()).collect::<Vec<_>>()
+    };
+    assert!(checks(&store, clock.now).is_empty(), "not today");
+    let due = checks(&store, tomorrow - jiff::SignedDuration::from_hours(1));
+    let [task] = &due[..] else { panic!("one check, not the practice's: {due:?}") };
+    assert_eq!(task.activity_id, "peak-flow");
+    assert_eq!(task.after_medicine.as_deref(), Some("Prednisolon 5 mg (kur)"));
+    assert_eq!((task.due, task.state), (Some(tomorrow), TaskState::ToDo));
+    // Measured the next morning: done.
+    let next_morning = FixedClock::oslo(tomorrow - jiff::SignedDuration::from_mins(30));
+    record_manual(&mut store, &next_morning, MeasurementKind::PeakFlow, &typed(&[("19935-6", "360")]), &patient)
+        .unwrap();
+    let done = checks(&store, tomorrow);
+    assert_eq!(done[0].state, TaskState::Done);
+    // Not measured: missed three hours after.
+    let mut store = demo_store(&clock);
+    let real = yellow(&mut store, &patient);
+    take(&mut store, &clock, real, "prednisolone", &patient, "taken/3").unwrap();
+    let late = checks(&store, tomorrow + jiff::SignedDuration::from_hours(4));
+    assert_eq!(late[0].state, TaskState::Missed);
+}

@@ -129,3 +129,5 @@ dose-taken-at = Noted: taken at { $time }.
 dose-late = This was due earlier. If you have taken it, tap the button. If you are unsure whether to take it now, call the follow-up service.
 dose-not-planned = This dose is not in your plan today. Call the follow-up service if you are unsure.
 dose-to-today = Back to today
+task-after-medicine = Check after { $name }
+medicine-check-due = Your plan asks you to do this again { $when }. It will be on the Today screen.

@@ -129,3 +129,5 @@ dose-taken-at = Notert: tatt klokka { $time }.
 dose-late = Denne skulle vært tatt tidligere. Har du tatt den, trykk på knappen. Er du usikker på om du skal ta den nå, ring oppfølgingstjenesten.
 dose-not-planned = Denne dosen står ikke i planen din i dag. Ring oppfølgingstjenesten hvis du er usikker.
 dose-to-today = Tilbake til i dag
+task-after-medicine = Kontroll etter { $name }
+medicine-check-due = Planen din ber deg gjøre dette igjen { $when }. Det kommer på I dag-skjermen.

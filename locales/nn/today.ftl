@@ -129,3 +129,5 @@ dose-taken-at = Notert: teke klokka { $time }.
 dose-late = Denne skulle vore teken tidlegare. Har du teke den, trykk på knappen. Er du usikker på om du skal ta den no, ring oppfølgingstenesta.
 dose-not-planned = Denne dosen står ikkje i planen din i dag. Ring oppfølgingstenesta om du er usikker.
 dose-to-today = Tilbake til i dag
+task-after-medicine = Kontroll etter { $name }
+medicine-check-due = Planen din ber deg gjere dette igjen { $when }. Det kjem på I dag-skjermen.

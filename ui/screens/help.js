@@ -6,7 +6,7 @@
 // service's words never become HTML), and the opening hours.
 
 import { invoke } from "../ipc.js";
-import { pick, t, formatTag } from "../i18n.js";
+import { formatMoment, pick, t, formatTag } from "../i18n.js";
 import { button, colourOf, el, formatValue } from "../dom.js";
 
 /** A `tel:` link around a message, so a tap on a tablet with a phone app calls. */
@@ -127,7 +127,11 @@ function takenNote(taken) {
   const time = new Date(taken.taken).toLocaleTimeString(formatTag(), { hour: "2-digit", minute: "2-digit" });
   const noted = el("p", "medicine-taken", "medicine-taken-at", { time });
   noted.setAttribute("role", "status");
-  return noted;
+  // The check the plan asks after it ("mål igjen i morgen").
+  if (!taken.check) return noted;
+  const box = el("div", "medicine-taken-box");
+  box.append(noted, el("p", "medicine-check", "medicine-check-due", { when: formatMoment(taken.check.due) }));
+  return box;
 }
 
 /** A colour's medicine with "I have taken this now" for this result

@@ -322,6 +322,7 @@ async function drawToday(_params, status) {
       body.append(
         taskWhen(task),
         taskTitle(task, view.questionnaire_titles, view.medicines),
+        ...(task.after_medicine ? [el("span", "task-after", "task-after-medicine", { name: task.after_medicine })] : []),
         el("span", "task-state", `task-state-${task.state}`, task.done_local ? { time: task.done_local } : undefined),
       );
       link.append(mark, body);

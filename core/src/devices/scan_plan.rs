@@ -96,6 +96,7 @@ mod tests {
             state,
             done_at: None,
             done_local: None,
+            after_medicine: None,
         }
     }
 

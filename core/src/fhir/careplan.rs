@@ -227,6 +227,7 @@ fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError>
                     colour: colour(advice, path)?,
                     direction: direction(advice, path)?,
                     id: id.to_string(),
+                    recheck_minutes: None,
                 });
             }
         }
@@ -293,10 +294,28 @@ fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError>
                 .and_then(|r| str_at(r, "reference"))
                 .and_then(|r| r.strip_prefix('#'))
                 .ok_or_else(|| invalid(&path, "medication must be a local reference"))?;
+            // "Mål igjen i morgen": a Duration in UCUM min, h or d, from an
+            // hour to a week.
+            let recheck_minutes = match sub(medicine, "recheck").next() {
+                None => None,
+                Some(e) => {
+                    let d = e.get("valueDuration").ok_or_else(|| invalid(&path, "recheck is not a Duration"))?;
+                    let per = match (str_at(d, "system"), str_at(d, "code")) {
+                        (Some("http://unitsofmeasure.org"), Some("min")) => 1,
+                        (Some("http://unitsofmeasure.org"), Some("h")) => 60,
+                        (Some("http://unitsofmeasure.org"), Some("d")) => 24 * 60,
+                        _ => return Err(invalid(&path, "recheck must be in UCUM min, h or d")),
+                    };
+                    let minutes = d.get("value").and_then(Json::as_u64).and_then(|v| v.checked_mul(per));
+                    let minutes = minutes.filter(|m| (60..=7 * 24 * 60).contains(m));
+                    Some(minutes.ok_or_else(|| invalid(&path, "recheck must be whole, from 1 hour to 7 days"))? as u32)
+                }
+            };
             out.medicines.push(Pointer {
                 colour: colour(medicine, &path)?,
                 direction: direction(medicine, &path)?,
                 id: id.to_string(),
+                recheck_minutes,
             });
         }
         for (i, call) in sub(ext, "call").enumerate() {

@@ -104,6 +104,7 @@ mod tests {
             relative: relative.map(str::to_string),
             plan_version: Some(1),
             sent: Some(false),
+            check: None,
         }
     }
 

@@ -34,6 +34,14 @@ impl MedicineTaken {
     }
 }
 
+/// The check a colour's medicine brings ("mål igjen i morgen"): the plan's
+/// activity again at `due`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub activity: String,
+    pub due: Timestamp,
+}
+
 /// One record to store.
 #[derive(Debug, Clone)]
 pub struct NewMedicineTaken<'a> {
@@ -46,6 +54,8 @@ pub struct NewMedicineTaken<'a> {
     pub taken: Timestamp,
     pub by: &'a Recorder,
     pub plan_version: Option<i64>,
+    /// A colour's medicine's check, where the plan asks for one.
+    pub check: Option<Check>,
 }
 
 /// A record as read back.
@@ -64,6 +74,7 @@ pub struct StoredMedicineTaken {
     pub plan_version: Option<i64>,
     /// Whether the service has it (`None`: training, never sent).
     pub sent: Option<bool>,
+    pub check: Option<Check>,
 }
 
 impl Store {
@@ -88,8 +99,8 @@ impl Store {
         }
         tx.execute(
             "INSERT INTO medicine_taken (identifier, what, for_result, colour, due_utc, medicine, name, dosage,
-                                         taken_utc, entered_by, relative, plan_version)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                         taken_utc, entered_by, relative, plan_version, check_activity, check_due_utc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 m.identifier,
                 m.what.as_str(),
@@ -103,6 +114,8 @@ impl Store {
                 m.by.by.as_str(),
                 m.by.relative,
                 m.plan_version,
+                m.check.as_ref().map(|c| c.activity.as_str()),
+                m.check.as_ref().map(|c| c.due.as_millisecond()),
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -126,6 +139,15 @@ impl Store {
         )
     }
 
+    /// The real (not training) colour's medicines whose check is due in
+    /// `[from, to)`.
+    pub fn checks_due(&self, from: Timestamp, to: Timestamp) -> Result<Vec<StoredMedicineTaken>, StoreError> {
+        self.medicines_taken_where(
+            "m.check_due_utc >= ?1 AND m.check_due_utc < ?2 AND m.entered_by != 'nurse-training'",
+            params![from.as_millisecond(), to.as_millisecond()],
+        )
+    }
+
     /// What was taken for one result (by its identifier).
     pub fn medicines_taken_for(&self, result: &str) -> Result<Vec<StoredMedicineTaken>, StoreError> {
         self.medicines_taken_where("m.for_result = ?1", params![result])
@@ -142,7 +164,8 @@ impl Store {
     ) -> Result<Vec<StoredMedicineTaken>, StoreError> {
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT m.id, m.identifier, m.what, m.medicine, m.name, m.dosage, m.taken_utc, m.entered_by, m.relative,
-                    m.plan_version, o.id IS NOT NULL, o.sent_utc IS NOT NULL, m.for_result, m.colour, m.due_utc
+                    m.plan_version, o.id IS NOT NULL, o.sent_utc IS NOT NULL, m.for_result, m.colour, m.due_utc,
+                    m.check_activity, m.check_due_utc
              FROM medicine_taken m
              LEFT JOIN outbox o ON o.resource_type = 'MedicationAdministration' AND o.local_id = m.id
              WHERE {condition} ORDER BY m.taken_utc, m.id"
@@ -164,7 +187,11 @@ impl Store {
                 _ => None,
             };
             let id: i64 = r.get(0)?;
-            Ok((id, taken_for, EnteredBy::parse(&entered_by), what, {
+            let check = match (r.get::<_, Option<String>>(15)?, r.get::<_, Option<i64>>(16)?) {
+                (Some(activity), Some(due)) => Some(Check { activity, due: ts(due)? }),
+                _ => None,
+            };
+            Ok((id, taken_for, EnteredBy::parse(&entered_by), what, check, {
                 let dosage: Vec<String> = serde_json::from_str(&dosage).unwrap_or_default();
                 (
                     r.get(1)?,
@@ -180,7 +207,7 @@ impl Store {
         })?;
         let mut out = vec![];
         for row in rows {
-            let (id, taken_for, entered_by, what, rest) = row?;
+            let (id, taken_for, entered_by, what, check, rest) = row?;
             let (Some(what), Some(entered_by)) = (taken_for, entered_by) else {
                 return Err(StoreError::Corrupt(format!("medicine_taken {id}: {what}")));
             };
@@ -197,6 +224,7 @@ impl Store {
                 relative,
                 plan_version,
                 sent,
+                check,
             });
         }
         Ok(out)

@@ -479,3 +479,49 @@ async fn a_scheduled_dose_is_taken_from_todays_task() {
     app.check_screen("dose-taken-nn").await;
     app.close().await;
 }
+
+/// A course started brings its check: a yellow peak flow at 08:00, the
+/// plan's course taken (the plan asks to measure again the next day), and
+/// the next morning the today screen has the check as a task, in Bokmål
+/// and Nynorsk. The app is started again with the clock a day on (test
+/// clock), on the same data.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_course_started_and_its_check_due_the_next_day() {
+    let data = tempfile::tempdir().unwrap();
+    let day_one = vec![("HEIMA_TEST_CLOCK", "2027-05-12T06:00:00Z"), ("TZ", "Europe/Oslo")];
+    let app = App::start(Launch { data_dir: Some(data.path()), env: day_one, ..Launch::default() }).await;
+    app.wait_for_text("main h1", "I dag").await;
+    app.go("#/measure/peak-flow").await;
+    app.type_into("#manual-19935-6", "250").await;
+    app.click("#manual-form button[type=submit]").await;
+    app.wait_for_text("#result h1", "Gul").await;
+    app.click("button.medicine-take[data-medicine=prednisolone]").await;
+    app.wait_for_text("#result .medicine-check", "Planen din ber deg gjøre dette igjen").await;
+    show(&app, "#result .help-medicines").await;
+    app.check_screen("course-check-promised-nb").await;
+    app.close().await;
+
+    let day_two = vec![("HEIMA_TEST_CLOCK", "2027-05-13T05:30:00Z"), ("TZ", "Europe/Oslo")];
+    let app = App::start(Launch { data_dir: Some(data.path()), env: day_two, ..Launch::default() }).await;
+    app.wait_for_text("main h1", "I dag").await;
+    let task = "li.task[data-activity=peak-flow]";
+    app.wait_for_text(task, "Kontroll etter Prednisolon 5 mg (kur)").await;
+    app.wait_for_text(task, "08:00").await;
+    show(&app, task).await;
+    app.check_screen("course-check-due-nb").await;
+    app.go("#/settings").await;
+    app.click("#language-nn").await;
+    app.wait_for_text("main h1", "Innstillingar").await;
+    app.go("#/today").await;
+    app.wait_for_text(task, "Kontroll etter Prednisolon 5 mg (kur)").await;
+    show(&app, task).await;
+    app.check_screen("course-check-due-nn").await;
+    // Measured: the check is done.
+    app.click(&format!("{task} a")).await;
+    app.type_into("#manual-19935-6", "360").await;
+    app.click("#manual-form button[type=submit]").await;
+    app.wait_for_text("#result h1", "Grøn").await;
+    app.go("#/today").await;
+    app.wait_for_js(&format!("return !!document.querySelector(\"{task}[data-state=done]\")")).await;
+    app.close().await;
+}

@@ -1,4 +1,6 @@
--- Schema version 13: a scheduled dose taken (the plan's dose schedule,
+-- Schema version 13: a colour's medicine may bring a check the plan asks
+-- for ("start kuren, mål igjen i morgen"): which activity, and when.
+-- A scheduled dose taken (the plan's dose schedule,
 -- `dosageInstruction.timing`: a task of the day) is kept beside a colour's
 -- medicine. A scheduled dose names the planned time it is for (`due_utc`,
 -- once per medicine and planned time) and no result or colour; a colour's
@@ -17,6 +19,10 @@ CREATE TABLE medicine_taken_13 (
     colour          TEXT CHECK (colour IN ('green', 'yellow', 'red')),
     -- For a scheduled dose: its planned time.
     due_utc         INTEGER,
+    -- For a colour's medicine the plan asks a check after: the plan's
+    -- activity id, and when it is due.
+    check_activity  TEXT,
+    check_due_utc   INTEGER,
     medicine        TEXT NOT NULL,
     name            TEXT NOT NULL,
     -- JSON array of the plan's dosage lines.
@@ -26,13 +32,15 @@ CREATE TABLE medicine_taken_13 (
     relative        TEXT,
     plan_version    INTEGER,
     CHECK ((what = 'for-colour' AND for_result IS NOT NULL AND colour IS NOT NULL AND due_utc IS NULL)
-        OR (what = 'scheduled' AND for_result IS NULL AND colour IS NULL AND due_utc IS NOT NULL)),
+        OR (what = 'scheduled' AND for_result IS NULL AND colour IS NULL AND due_utc IS NOT NULL
+            AND check_activity IS NULL)),
+    CHECK ((check_activity IS NULL) = (check_due_utc IS NULL)),
     UNIQUE (for_result, medicine)
 );
-INSERT INTO medicine_taken_13 (id, identifier, what, for_result, colour, due_utc, medicine, name, dosage, taken_utc,
-                               entered_by, relative, plan_version)
-    SELECT id, identifier, what, for_result, colour, NULL, medicine, name, dosage, taken_utc, entered_by, relative,
-           plan_version
+INSERT INTO medicine_taken_13 (id, identifier, what, for_result, colour, due_utc, check_activity, check_due_utc,
+                               medicine, name, dosage, taken_utc, entered_by, relative, plan_version)
+    SELECT id, identifier, what, for_result, colour, NULL, NULL, NULL, medicine, name, dosage, taken_utc, entered_by,
+           relative, plan_version
     FROM medicine_taken;
 DROP TABLE medicine_taken;
 ALTER TABLE medicine_taken_13 RENAME TO medicine_taken;
