@@ -163,7 +163,7 @@ pub fn tasks_of(store: &Store, plan: &CarePlan, clock: &dyn Clock) -> Result<Vec
     let done = completions(store, plan, now - SignedDuration::from_hours(24 * 8), now)?;
     let mut tasks = tasks_for_today(plan, &done, clock);
     tasks.extend(checks_today(store, plan, &done, clock)?);
-    tasks.sort_by(|a, b| (a.due.is_none(), a.due).cmp(&(b.due.is_none(), b.due)));
+    tasks.sort_by_key(|t| (t.due.is_none(), t.due));
     Ok(tasks)
 }
 
