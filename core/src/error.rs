@@ -97,6 +97,9 @@ error_codes! {
     QuestionnaireInvalid = "questionnaire-invalid",
     /// A medicine the plan in force has not (any longer) for a colour.
     MedicineUnknown = "medicine-unknown",
+    /// A dose of the plan's schedule tapped more than an hour before its
+    /// time: the task stays open.
+    DoseNotYet = "dose-not-yet",
     MeasureNoDevice = "measure-no-device",
     MeasureTimeout = "measure-timeout",
     NurseLocked = "nurse-locked",

@@ -285,7 +285,7 @@ pub fn take_colour_medicine(
     let check =
         help.rechecks.iter().find(|r| r.medicine == m.id && in_force.activity(&r.activity).is_some()).map(|r| Check {
             activity: r.activity.clone(),
-            due: now + SignedDuration::from_mins(i64::from(r.after_minutes)),
+            due: out_of_quiet_hours(now + SignedDuration::from_mins(i64::from(r.after_minutes)), &in_force, &tz),
         });
     let inserted = store
         .record_medicine_taken(&NewMedicineTaken {
@@ -378,10 +378,29 @@ pub fn remember_device(
     Ok(())
 }
 
+/// A check falling in the plan's quiet hours (the night) is moved to when
+/// they end: it is not asked for, nor reminded, at 03:00.
+fn out_of_quiet_hours(due: Timestamp, plan: &crate::plan::CarePlan, tz: &jiff::tz::TimeZone) -> Timestamp {
+    let quiet = plan.reminders.quiet;
+    let local = due.to_zoned(tz.clone());
+    if !quiet.holds(local.time()) {
+        return due;
+    }
+    let at = |date: jiff::civil::Date| date.to_datetime(quiet.until).to_zoned(tz.clone()).ok().map(|z| z.timestamp());
+    match at(local.date()).filter(|t| *t > due) {
+        Some(t) => t,
+        None => local.date().tomorrow().ok().and_then(at).unwrap_or(due),
+    }
+}
+
+/// How long before its time a scheduled dose may be said taken.
+pub const DOSE_EARLY: SignedDuration = SignedDuration::from_hours(1);
+
 /// Records that a scheduled dose of the plan's medicine was taken now, for
 /// its planned time `due` today: the medicine must have a dose schedule in
 /// the plan in force, and `due` be one of today's planned times of it (a
-/// missed one too: taken late is still taken). Kept with the medicine's
+/// missed one too: taken late is still taken), at most [`DOSE_EARLY`]
+/// ahead. Kept with the medicine's
 /// name and dosage as the plan gives them, queued for the service
 /// (training never, and never the day's task); a second tap for the same
 /// time keeps the first.
@@ -401,6 +420,11 @@ pub fn take_dose(
     let activity = format!("{}{medicine}", crate::plan::DOSE_PREFIX);
     if !tasks.iter().any(|t| t.activity_id == activity && t.due == Some(due)) {
         return Err(unknown());
+    }
+    // The evening's dose is not ticked off in the morning: it would show
+    // taken when its time comes, and never be reminded.
+    if due > now + DOSE_EARLY {
+        return Err(CoreError::new(ErrorCode::DoseNotYet, "more than an hour before the dose's time"));
     }
     let inserted = store
         .record_medicine_taken(&NewMedicineTaken {

@@ -89,6 +89,19 @@ pub fn reminder(task: &Task, locale: Locale, service_text: Option<&str>) -> Remi
     }
 }
 
+/// The one notification for the reminders of one check: a single one as
+/// it is; several with one text ("Du har 3 oppgaver i Heima"), or the
+/// plan's own text — never a notification per task at once.
+pub fn together(reminders: Vec<Reminder>, locale: Locale) -> Option<Reminder> {
+    let count = reminders.len();
+    let alike = reminders.windows(2).all(|w| w[0].body == w[1].body);
+    let mut first = reminders.into_iter().next()?;
+    if !alike {
+        first.body = locale::format(locale, "reminder-body-many", &[("count", &count.to_string())]);
+    }
+    Some(first)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +169,24 @@ mod tests {
                 .collect();
             assert_eq!(got, *want, "{what}");
         }
+    }
+
+    /// Several tasks at once: one notification, saying how many.
+    #[test]
+    fn several_tasks_at_once_are_one_notification() {
+        let one = |time: &str| {
+            let t = task(Some(time.parse().unwrap()), TaskState::ToDo, None);
+            reminder(&t, Locale::Bokmal, None)
+        };
+        assert_eq!(together(vec![], Locale::Bokmal), None);
+        assert_eq!(
+            together(vec![one("08:00")], Locale::Bokmal).unwrap().body,
+            "Klokka 08:00: Du har en oppgave i Heima."
+        );
+        let alike = together(vec![one("08:00"), one("08:00")], Locale::Bokmal).unwrap();
+        assert_eq!(alike.body, "Klokka 08:00: Du har en oppgave i Heima.");
+        let two = together(vec![one("08:00"), one("09:00")], Locale::Nynorsk).unwrap();
+        assert_eq!((two.title.as_str(), two.body.as_str()), ("Heima", "Du har 2 oppgåver i Heima."));
     }
 
     /// A repeat falls in a later check's interval: the task is reminded

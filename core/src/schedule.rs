@@ -120,13 +120,13 @@ pub fn tasks_for_today(plan: &CarePlan, completions: &[Completion], clock: &dyn 
             .collect();
         let mine: Vec<&Completion> = completions.iter().filter(|c| c.activity_id == activity.id).collect();
         // One that names its planned time does that task; the others fill
-        // the earliest open tasks of their day in turn.
+        // the earliest open tasks of their day in turn — also one named
+        // for a time the plan no longer has today (the dose moved from
+        // 08:00 to 09:00 after it was taken: the 09:00 task is done).
         let named = |due: Timestamp| mine.iter().filter(|c| c.for_due == Some(due)).map(|c| c.at).min();
-        let mut done: Vec<Timestamp> = mine
-            .iter()
-            .filter(|c| c.for_due.is_none() && c.at.to_zoned(tz.clone()).date() == today)
-            .map(|c| c.at)
-            .collect();
+        let slot_gone = |c: &&&Completion| c.for_due.is_none_or(|d| !dues.contains(&d));
+        let mut done: Vec<Timestamp> =
+            mine.iter().filter(slot_gone).filter(|c| c.at.to_zoned(tz.clone()).date() == today).map(|c| c.at).collect();
         done.sort();
         let mut done = done.into_iter();
         for due in dues {

@@ -114,8 +114,14 @@ fn plan_changed(store: &Store, plan: &CarePlan, tz: &jiff::tz::TimeZone) -> Resu
 /// completions (a dose for the planned time it was said taken for).
 fn completions(store: &Store, plan: &CarePlan, from: Timestamp, to: Timestamp) -> Result<Vec<Completion>, StoreError> {
     let mut out = vec![];
-    for dose in store.doses_taken(from, to)? {
-        if let (MedicineTaken::Scheduled { due }, false) = (&dose.what, dose.entered_by == EnteredBy::NurseTraining) {
+    // Doses by when they were taken (one for a time up to an hour ahead
+    // does its task at once), and only as the medicine the plan now gives
+    // under that id: a reused id does not make another drug taken.
+    for dose in store.doses_taken_since(from, to)? {
+        let same = plan.medicines.iter().any(|m| m.id == dose.medicine && m.name == dose.name);
+        if let (MedicineTaken::Scheduled { due }, false, true) =
+            (&dose.what, dose.entered_by == EnteredBy::NurseTraining, same)
+        {
             let activity_id = format!("{DOSE_PREFIX}{}", dose.medicine);
             out.push(Completion { activity_id, at: dose.taken, for_due: Some(*due) });
         }
@@ -168,34 +174,44 @@ pub fn tasks_of(store: &Store, plan: &CarePlan, clock: &dyn Clock) -> Result<Vec
 }
 
 /// The checks the plan asked for after a colour's medicine ("mål igjen i
-/// morgen") that fall due today, as tasks of the activity: done by the
-/// first real reading or answers of it that day (after the medicine),
-/// missed as a planned task is; one whose activity the plan in force no
-/// longer has is left out.
+/// morgen") that fall due today, as tasks of the activity — and one due
+/// yesterday that was not done, as missed. A check is done by the first
+/// real reading or answers of the activity from a while before its time
+/// (half the wait, at most [`MISSED_AFTER`](crate::schedule::MISSED_AFTER))
+/// to a day after; missed as a planned task is. One whose activity the
+/// plan in force no longer has is left out.
 fn checks_today(
     store: &Store,
     plan: &CarePlan,
     done: &[Completion],
     clock: &dyn Clock,
 ) -> Result<Vec<Task>, StoreError> {
+    use crate::schedule::MISSED_AFTER;
     let (now, tz) = (clock.now(), clock.time_zone());
     let today = now.to_zoned(tz.clone());
     let (Ok(start), Ok(end)) = (today.start_of_day(), today.tomorrow().and_then(|d| d.start_of_day())) else {
         return Ok(vec![]);
     };
+    let (start, end) = (start.timestamp(), end.timestamp());
     let local = |t: Timestamp| t.to_zoned(tz.clone()).strftime("%H:%M").to_string();
     let mut tasks = vec![];
-    for taken in store.checks_due(start.timestamp(), end.timestamp())? {
+    for taken in store.checks_due(start - SignedDuration::from_hours(24), end)? {
         let Some(check) = &taken.check else { continue };
         let Some(activity) = plan.activity(&check.activity) else { continue };
-        // Done by one on the check's day, after the medicine was taken.
-        let on_the_day = |c: &&Completion| c.at > taken.taken && c.at >= start.timestamp() && c.at < end.timestamp();
-        let done_at = done.iter().filter(|c| c.activity_id == activity.id).filter(on_the_day).map(|c| c.at).min();
+        let early = (check.due.duration_since(taken.taken) / 2).min(MISSED_AFTER);
+        let counts = |c: &&Completion| {
+            c.at > taken.taken && c.at >= check.due - early && c.at <= check.due + SignedDuration::from_hours(24)
+        };
+        let done_at = done.iter().filter(|c| c.activity_id == activity.id).filter(counts).map(|c| c.at).min();
         let state = match done_at {
             Some(_) => TaskState::Done,
-            None if now > check.due + crate::schedule::MISSED_AFTER => TaskState::Missed,
+            None if now > check.due + MISSED_AFTER => TaskState::Missed,
             None => TaskState::ToDo,
         };
+        // Yesterday's check stays in sight today only while not done.
+        if check.due < start && state != TaskState::Missed {
+            continue;
+        }
         tasks.push(Task {
             activity_id: activity.id.clone(),
             kind: activity.kind.clone(),

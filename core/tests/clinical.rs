@@ -335,14 +335,31 @@ fn plans_that_cannot_be_understood_are_refused() {
         ),
         ("a course's check in weeks", |p| course_recheck(p)["valueDuration"]["code"] = json!("wk"), "UCUM min, h or d"),
         (
-            "a daily dose at no time of day",
+            "an activity id like a dose's",
+            |p| p["activity"][0]["extension"][0]["valueId"] = json!("dose:diuretic"),
+            "an activity id is letters",
+        ),
+        (
+            "two medicines under one id",
             |p| {
-                let diuretic =
-                    p["contained"].as_array_mut().unwrap().iter_mut().find(|c| c["id"] == "diuretic").unwrap();
-                diuretic["dosageInstruction"][0]["timing"] =
-                    json!({ "repeat": { "frequency": 2, "period": 1, "periodUnit": "wk" } });
+                // A statement under the id of the plan's diuretic request.
+                let statement = json!({
+                    "resourceType": "MedicationStatement", "id": "diuretic", "status": "active",
+                    "subject": { "display": "Kari Nordmann" },
+                    "medicationCodeableConcept": { "text": "Metoprolol 50 mg" }
+                });
+                p["contained"].as_array_mut().unwrap().push(statement);
+                p["supportingInfo"].as_array_mut().unwrap().push(json!({ "reference": "#diuretic" }));
             },
-            "needs times of day",
+            "two medicines share the id",
+        ),
+        (
+            "25 times a day",
+            |p| {
+                let times: Vec<String> = (0..25).map(|m| format!("08:{m:02}:00")).collect();
+                p["activity"][0]["detail"]["scheduledTiming"]["repeat"]["timeOfDay"] = json!(times);
+            },
+            "more than 24 times a day",
         ),
     ];
     for (name, edit, expected) in cases.into_iter().chain(lung) {
@@ -361,6 +378,56 @@ fn light(plan: &mut Value, index: usize) -> &mut Vec<Value> {
 
 /// The traffic light's parts of the demo's peak-flow activity, to edit
 /// (its first part is the personal best).
+/// A dose schedule the app cannot keep exactly is not read: the medicine
+/// keeps its text, no task, and the plan is not refused for it (a plan
+/// read before still reads). One it can keep is a task at its times, each
+/// time once, also beside a colour's line on the same medicine.
+#[test]
+fn dose_schedules_the_app_cannot_keep_are_text_only() {
+    use heima_core::plan::Timing;
+    let schedule = |timing: Value| {
+        let mut plan = demo_plan_json();
+        let contained = plan["contained"].as_array_mut().unwrap();
+        let diuretic = contained.iter_mut().find(|c| c["id"] == "diuretic").unwrap();
+        diuretic["dosageInstruction"][0]["timing"] = timing;
+        let plan = careplan::parse(&plan, &oslo()).expect("not refused");
+        plan.medicines.into_iter().find(|m| m.id == "diuretic").unwrap().schedule
+    };
+    let daily = |extra: Value| {
+        let mut repeat = json!({ "frequency": 1, "period": 1, "periodUnit": "d", "timeOfDay": ["08:30:00"] });
+        repeat.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        json!({ "repeat": repeat })
+    };
+    for (what, timing) in [
+        ("twice a week, no times", json!({ "repeat": { "frequency": 2, "period": 1, "periodUnit": "wk" } })),
+        ("every second day", daily(json!({ "period": 2 }))),
+        (
+            "for five days",
+            daily(json!({ "boundsDuration": { "value": 5, "code": "d", "system": "http://unitsofmeasure.org" } })),
+        ),
+        ("ten doses", daily(json!({ "count": 10 }))),
+        ("at breakfast", daily(json!({ "when": ["CM"] }))),
+        ("a bad time", daily(json!({ "timeOfDay": ["25:00:00"] }))),
+        ("no repeat", json!({ "code": { "text": "BID" } })),
+    ] {
+        assert_eq!(schedule(timing), None, "{what}");
+    }
+    let twice = schedule(daily(json!({ "timeOfDay": ["20:00:00", "08:30:00", "08:30:00"] })));
+    assert_eq!(
+        twice,
+        Some(Timing::DailyAt { times: vec![jiff::civil::time(8, 30, 0, 0), jiff::civil::time(20, 0, 0, 0)] })
+    );
+    // A daily line beside a line for yellow: the daily doses stay tasks.
+    let mut plan = demo_plan_json();
+    let contained = plan["contained"].as_array_mut().unwrap();
+    let diuretic = contained.iter_mut().find(|c| c["id"] == "diuretic").unwrap();
+    let yellow = json!({ "text": "1 ekstra ved gul", "asNeededCodeableConcept": { "coding": [{ "system": "https://fhir.heima.no/CodeSystem/traffic-light", "code": "yellow" }] } });
+    diuretic["dosageInstruction"].as_array_mut().unwrap().push(yellow);
+    let plan = careplan::parse(&plan, &oslo()).unwrap();
+    let diuretic = plan.medicines.iter().find(|m| m.id == "diuretic").unwrap();
+    assert!(diuretic.colour.is_some() && diuretic.schedule.is_some(), "{diuretic:?}");
+}
+
 fn peak_flow_light(plan: &mut Value) -> &mut Vec<Value> {
     let activity = plan["activity"]
         .as_array_mut()

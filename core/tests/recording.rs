@@ -241,6 +241,10 @@ fn a_scheduled_dose_does_its_task_once() {
         let refused = take_dose(&mut store, &clock, medicine, at, &patient, "taken/x").unwrap_err();
         assert_eq!(refused.code, "medicine-unknown", "{why}");
     }
+    // Not more than an hour before its time: at 06:00 the 08:30 dose waits.
+    let early = FixedClock::oslo(due - jiff::SignedDuration::from_mins(150));
+    let refused = take_dose(&mut store, &early, "diuretic", due, &patient, "taken/e").unwrap_err();
+    assert_eq!(refused.code, "dose-not-yet");
     let practice = take_dose(&mut store, &clock, "diuretic", due, &training, "taken/t").unwrap();
     assert_eq!(practice.sent, None, "practice is never sent");
     assert_ne!(dose_task(&store).state, TaskState::Done, "nor does it do the task");
@@ -253,6 +257,27 @@ fn a_scheduled_dose_does_its_task_once() {
     assert_eq!(again.identifier, "taken/1", "the first stands");
     let task = dose_task(&store);
     assert_eq!((task.state, task.done_at), (TaskState::Done, Some(clock.now)));
+
+    // The service moves the dose to 09:00 after it was taken: today's
+    // 09:00 task is done (no second dose); a new drug under the same id
+    // is not made taken.
+    let with_diuretic = |edit: &dyn Fn(&mut serde_json::Value), version: &str| {
+        let mut plan: serde_json::Value = serde_json::from_str(heima_core::demo::CAREPLAN_JSON).unwrap();
+        plan["meta"]["versionId"] = serde_json::json!(version);
+        let contained = plan["contained"].as_array_mut().unwrap();
+        edit(contained.iter_mut().find(|c| c["id"] == "diuretic").unwrap());
+        plan
+    };
+    let moved = with_diuretic(
+        &|d| d["dosageInstruction"][0]["timing"]["repeat"]["timeOfDay"] = serde_json::json!(["09:00:00"]),
+        "2",
+    );
+    heima_core::fhir::careplan::accept(&store, &moved, clock.now, &clock.time_zone).unwrap();
+    let task = dose_task(&store);
+    assert_eq!((task.due_local.as_deref(), task.state), (Some("09:00"), TaskState::Done));
+    let other = with_diuretic(&|d| d["medicationCodeableConcept"]["text"] = serde_json::json!("Metoprolol 50 mg"), "3");
+    heima_core::fhir::careplan::accept(&store, &other, clock.now, &clock.time_zone).unwrap();
+    assert_ne!(dose_task(&store).state, TaskState::Done, "another drug under the id is not taken");
 }
 
 /// A course the plan asks a check after ("start kuren, mål igjen i
@@ -308,4 +333,18 @@ fn a_course_started_brings_its_check_the_next_day() {
     take(&mut store, &clock, real, "prednisolone", &patient, "taken/3").unwrap();
     let late = checks(&store, tomorrow + jiff::SignedDuration::from_hours(4));
     assert_eq!(late[0].state, TaskState::Missed);
+    // Still in sight, missed, the day after; gone the day after that.
+    let day_after = checks(&store, tomorrow + jiff::SignedDuration::from_hours(20));
+    assert_eq!(day_after.iter().map(|t| t.state).collect::<Vec<_>>(), [TaskState::Missed]);
+    assert!(checks(&store, tomorrow + jiff::SignedDuration::from_hours(44)).is_empty());
+
+    // Started at 23:30: the check is not asked for at 23:30 the next night
+    // (quiet hours) but at 07:00 after it.
+    let late_evening = FixedClock::oslo("2026-11-23T22:30:00Z".parse().unwrap());
+    let mut store = demo_store(&clock);
+    let r =
+        record_manual(&mut store, &late_evening, MeasurementKind::PeakFlow, &typed(&[("19935-6", "240")]), &patient);
+    let item = heima_core::vocabulary::ResultItem::Reading { id: r.unwrap().id };
+    let taken = take(&mut store, &late_evening, item, "prednisolone", &patient, "taken/4").unwrap();
+    assert_eq!(taken.check.unwrap().due, "2026-11-25T06:00:00Z".parse::<jiff::Timestamp>().unwrap());
 }

@@ -43,6 +43,7 @@ error-call-no-answer = Nobody is calling you now.
 error-plan-invalid = The follow-up service sent a plan the app cannot follow. The previous plan still applies. Tell your nurse.
 error-questionnaire-invalid = This questionnaire cannot be shown. Tell your nurse.
 error-medicine-unknown = This medicine is not in your plan now. Call the follow-up service if you are unsure.
+error-dose-not-yet = This dose is for later today. You can tick it off from an hour before. If you are unsure, call the follow-up service.
 error-call-bad-offer = The call could not be connected. Try again, or phone instead.
 error-call-bad-answer = The call could not be connected. Try again, or phone instead.
 error-call-cancelled = You stopped the call before anyone answered.

@@ -43,6 +43,7 @@ error-call-no-answer = Ingen ringjer deg no.
 error-plan-invalid = Oppfølgingstenesta sende ein plan appen ikkje kan følgje. Den førre planen gjeld framleis. Sei frå til sjukepleiaren din.
 error-questionnaire-invalid = Dette spørjeskjemaet kan ikkje visast. Sei frå til sjukepleiaren din.
 error-medicine-unknown = Denne medisinen står ikkje i planen din no. Ring oppfølgingstenesta om du er usikker.
+error-dose-not-yet = Denne dosen skal takast seinare i dag. Du kan kryssa av for den frå ein time før. Er du usikker, ring oppfølgingstenesta.
 error-call-bad-offer = Samtalen kunne ikkje koplast opp. Prøv igjen, eller ring på telefon.
 error-call-bad-answer = Samtalen kunne ikkje koplast opp. Prøv igjen, eller ring på telefon.
 error-call-cancelled = Du avbraut samtalen før nokon svarte.

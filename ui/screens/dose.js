@@ -51,7 +51,7 @@ export async function renderDose(params) {
       }
     }, "button button--big");
     take.id = "dose-take";
-    if (task.state === "missed") section.append(el("p", "dose-late", "dose-late"));
+    if (task.state === "missed") section.append(el("p", "dose-late", "dose-late", { time: task.due_local }));
     section.append(take);
   }
   const back = linkButton("dose-to-today", "#/today");

@@ -6,7 +6,7 @@
 // service's words never become HTML), and the opening hours.
 
 import { invoke } from "../ipc.js";
-import { formatMoment, pick, t, formatTag } from "../i18n.js";
+import { pick, t, formatTag } from "../i18n.js";
 import { button, colourOf, el, formatValue } from "../dom.js";
 
 /** A `tel:` link around a message, so a tap on a tablet with a phone app calls. */
@@ -130,7 +130,10 @@ function takenNote(taken) {
   // The check the plan asks after it ("mål igjen i morgen").
   if (!taken.check) return noted;
   const box = el("div", "medicine-taken-box");
-  box.append(noted, el("p", "medicine-check", "medicine-check-due", { when: formatMoment(taken.check.due) }));
+  const due = new Date(taken.check.due);
+  const day = due.toLocaleDateString(formatTag(), { weekday: "long", day: "numeric", month: "long" });
+  const time = due.toLocaleTimeString(formatTag(), { hour: "2-digit", minute: "2-digit" });
+  box.append(noted, el("p", "medicine-check", "medicine-check-due", { when: t("when-day-at", { day, time }) }));
   return box;
 }
 

@@ -33,6 +33,12 @@ function taskTitle(task, titles, medicines = {}) {
   return span;
 }
 
+/** A missed dose is not "do it now": whether to take it late is the
+ * service's to say. */
+function stateMessage(task) {
+  return task.kind.type === "dose" && task.state === "missed" ? "task-state-missed-dose" : `task-state-${task.state}`;
+}
+
 function taskWhen(task) {
   if (task.week) return el("span", "task-due", "task-week", { done: task.week.done, count: task.week.count });
   return el("span", "task-due", "task-due", { time: task.due_local });
@@ -323,7 +329,7 @@ async function drawToday(_params, status) {
         taskWhen(task),
         taskTitle(task, view.questionnaire_titles, view.medicines),
         ...(task.after_medicine ? [el("span", "task-after", "task-after-medicine", { name: task.after_medicine })] : []),
-        el("span", "task-state", `task-state-${task.state}`, task.done_local ? { time: task.done_local } : undefined),
+        el("span", "task-state", stateMessage(task), task.done_local ? { time: task.done_local } : undefined),
       );
       link.append(mark, body);
       item.append(link);

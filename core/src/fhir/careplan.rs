@@ -373,6 +373,11 @@ fn activity(a: &Json, index: usize) -> Result<Activity, CoreError> {
         .and_then(|e| str_at(e, "valueId"))
         .map(str::to_string)
         .unwrap_or_else(|| format!("activity-{index}"));
+    // An `id` has no `:` (FHIR's id type); a dose schedule's activity
+    // (`dose:<medicine>`) is never taken for one of the plan's.
+    if id.starts_with(crate::plan::DOSE_PREFIX) || id.contains(':') {
+        return Err(invalid(&path, "an activity id is letters, digits, '-' and '.'"));
+    }
     let kind = if let Some(canonical) = array(detail, "instantiatesCanonical").first().and_then(Json::as_str) {
         // `Questionnaire/x`, `https://…/Questionnaire/x|1` or `urn:…:x`: the last segment.
         let without_version = canonical.split('|').next().unwrap_or("");

@@ -162,6 +162,7 @@ pub(super) fn timing(t: &Json, path: &str) -> Result<Timing, CoreError> {
             text.parse::<civil::Time>().map_err(|e| invalid(path, format!("timeOfDay {text:?}: {e}")))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let times = few_times(times).ok_or_else(|| invalid(path, format!("more than {MOST_TIMES_A_DAY} times a day")))?;
     let days = array(repeat, "dayOfWeek")
         .iter()
         .map(|v| weekday(v.as_str().unwrap_or(""), path))
@@ -183,29 +184,49 @@ pub(super) fn timing(t: &Json, path: &str) -> Result<Timing, CoreError> {
     }
 }
 
-/// A medicine's dose schedule: the `timing` of its dosage lines, at set
-/// times (daily, or on weekdays); several lines' daily times together.
-/// None: taken as the text says, no task of the day. A timing without
-/// times of day ("twice a week") or lines that cannot be put together
-/// refuse the plan: a dose is never reminded at a guessed time.
-fn dose_schedule(dosages: &[Json], path: &str) -> Result<Option<Timing>, CoreError> {
+/// Most distinct times of day a timing may have (more refuses an
+/// activity; a dose schedule with more is not read).
+pub(super) const MOST_TIMES_A_DAY: usize = 24;
+
+/// A medicine's dose schedule: the `timing` of its dosage lines that are
+/// not a colour's (`asNeeded…`), at set times (daily, or on weekdays);
+/// several lines' daily times together. A schedule the app cannot keep
+/// exactly — no times of day, an end (`bounds…`, `count`), times named
+/// by events (`when`), lines that cannot be put together, too many times —
+/// is not read: the medicine is shown with its text only, no task of the
+/// day, and the plan is not refused for it (a dose is never reminded at a
+/// guessed time, and a plan read before is still read).
+fn dose_schedule(dosages: &[Json]) -> Option<Timing> {
     let mut schedule: Option<Timing> = None;
-    for d in dosages {
+    let as_needed = |d: &Json| d.get("asNeededCodeableConcept").is_some() || d.get("asNeededBoolean").is_some();
+    for d in dosages.iter().filter(|d| !as_needed(d)) {
         let Some(t) = d.get("timing") else { continue };
-        let next = timing(t, path)?;
-        schedule = Some(match (schedule, next) {
-            (None, next @ (Timing::DailyAt { .. } | Timing::WeeklyAt { .. })) => next,
+        let repeat = t.get("repeat")?;
+        let open_ended = ["boundsDuration", "boundsRange", "boundsPeriod", "count", "countMax", "when", "offset"];
+        if t.get("event").is_some() || t.get("code").is_some() || open_ended.iter().any(|k| repeat.get(*k).is_some()) {
+            return None;
+        }
+        schedule = Some(match (schedule, timing(t, "dosage").ok()?) {
+            (None, next @ Timing::DailyAt { .. }) | (None, next @ Timing::WeeklyAt { .. }) => next,
             (Some(Timing::DailyAt { times: mut a }), Timing::DailyAt { times: b }) => {
                 a.extend(b);
-                a.sort();
-                a.dedup();
                 Timing::DailyAt { times: a }
             }
-            (None, _) => return Err(invalid(path, "a dose's timing needs times of day")),
-            _ => return Err(invalid(path, "several dose timings must all be daily")),
+            _ => return None,
         });
     }
-    Ok(schedule)
+    match schedule? {
+        Timing::DailyAt { times } => Some(Timing::DailyAt { times: few_times(times)? }),
+        Timing::WeeklyAt { days, times } => Some(Timing::WeeklyAt { days, times: few_times(times)? }),
+        _ => None,
+    }
+}
+
+/// Times of day in order, each once; `None` above [`MOST_TIMES_A_DAY`].
+pub(super) fn few_times(mut times: Vec<civil::Time>) -> Option<Vec<civil::Time>> {
+    times.sort();
+    times.dedup();
+    (times.len() <= MOST_TIMES_A_DAY).then_some(times)
 }
 
 /// A `MedicationRequest` or `MedicationStatement`; `None` when it is not
@@ -240,15 +261,13 @@ fn medicine(resource: &Json, path: &str) -> Result<Option<Medicine>, CoreError> 
     let id = str_at(resource, "id").unwrap_or_default().to_string();
     // A colour's medicine is taken when a result asks for it, not on a
     // schedule of the day.
-    let schedule = match colour {
-        None => dose_schedule(array(resource, dosage_key), path)?,
-        Some(_) => None,
-    };
+    let schedule = dose_schedule(array(resource, dosage_key));
     Ok(Some(Medicine { id, name, dosage, colour, schedule }))
 }
 
 /// Medicines from the activities' references and the supporting
-/// information, in the plan's order.
+/// information, in the plan's order, each id once (a medicine named twice
+/// is one medicine; two under one id refuse the plan).
 pub(super) fn medicines(careplan: &Json) -> Result<Vec<Medicine>, CoreError> {
     let mut out = vec![];
     for (i, a) in array(careplan, "activity").iter().enumerate() {
@@ -263,7 +282,17 @@ pub(super) fn medicines(careplan: &Json) -> Result<Vec<Medicine>, CoreError> {
             out.extend(medicine(resource, &format!("CarePlan.supportingInfo[{i}]"))?);
         }
     }
-    Ok(out)
+    // Named twice: one medicine. Two medicines under one id: which one a
+    // result, a dose or a tap means would be a guess.
+    let mut once: Vec<Medicine> = vec![];
+    for m in out {
+        match once.iter().find(|o| o.id == m.id) {
+            Some(o) if *o == m => {}
+            Some(_) => return Err(invalid("CarePlan.contained", format!("two medicines share the id {:?}", m.id))),
+            None => once.push(m),
+        }
+    }
+    Ok(once)
 }
 
 /// A person's or organisation's name: `name` as text, or a HumanName's

@@ -57,6 +57,10 @@ pub fn administration(m: &StoredMedicineTaken, subject: Option<&str>, plan: Opti
     // structured dose or rate (mad-1), which the app never guesses, so the
     // text goes in a note of its own.
     let mut notes = vec![json!({ "text": note })];
+    if let Some(check) = &m.check {
+        let text = format!("The plan asks for activity {} again at {}.", check.activity, check.due);
+        notes.push(json!({ "text": text }));
+    }
     if !m.dosage.is_empty() {
         notes.push(json!({ "text": format!("Dosage in the plan: {}", m.dosage.join(" / ")) }));
     }

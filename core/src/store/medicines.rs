@@ -131,10 +131,10 @@ impl Store {
         self.medicines_taken_where("m.taken_utc >= ?1", params![from.as_millisecond()])
     }
 
-    /// The scheduled doses taken for planned times in `[from, to)`.
-    pub fn doses_taken(&self, from: Timestamp, to: Timestamp) -> Result<Vec<StoredMedicineTaken>, StoreError> {
+    /// The scheduled doses said taken in `[from, to]`.
+    pub fn doses_taken_since(&self, from: Timestamp, to: Timestamp) -> Result<Vec<StoredMedicineTaken>, StoreError> {
         self.medicines_taken_where(
-            "m.due_utc >= ?1 AND m.due_utc < ?2",
+            "m.due_utc IS NOT NULL AND m.taken_utc >= ?1 AND m.taken_utc <= ?2",
             params![from.as_millisecond(), to.as_millisecond()],
         )
     }
