@@ -132,8 +132,8 @@ function takenNote(taken) {
   const box = el("div", "medicine-taken-box");
   const due = new Date(taken.check.due);
   const day = due.toLocaleDateString(formatTag(), { weekday: "long", day: "numeric", month: "long" });
-  const time = due.toLocaleTimeString(formatTag(), { hour: "2-digit", minute: "2-digit" });
-  box.append(noted, el("p", "medicine-check", "medicine-check-due", { when: t("when-day-at", { day, time }) }));
+  const at = due.toLocaleTimeString(formatTag(), { hour: "2-digit", minute: "2-digit" });
+  box.append(noted, el("p", "medicine-check", "medicine-check-due", { when: t("when-day-at", { day, time: at }) }));
   return box;
 }
 

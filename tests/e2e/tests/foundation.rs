@@ -63,7 +63,7 @@ async fn today_in_bokmal_then_nynorsk_remembered_after_restart() {
     assert!(
         states.iter().all(|s| s == "Ikke gjort ennå"
             || s == "Ikke gjort ennå – du kan gjøre det nå"
-            || s.starts_with("Ikke registrert tatt")
+            || s.starts_with("Ikke registrert som tatt")
             || s.starts_with("Gjort klokka")),
         "states in Bokmål: {states:?}"
     );

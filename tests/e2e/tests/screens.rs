@@ -496,7 +496,7 @@ async fn a_course_started_and_its_check_due_the_next_day() {
     app.click("#manual-form button[type=submit]").await;
     app.wait_for_text("#result h1", "Gul").await;
     app.click("button.medicine-take[data-medicine=prednisolone]").await;
-    app.wait_for_text("#result .medicine-check", "Planen din ber deg gjøre dette igjen").await;
+    app.wait_for_text("#result .medicine-check", "Planen din ber om en ny kontroll").await;
     show(&app, "#result .help-medicines").await;
     app.check_screen("course-check-promised-nb").await;
     app.close().await;
