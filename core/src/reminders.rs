@@ -90,14 +90,17 @@ pub fn reminder(task: &Task, locale: Locale, service_text: Option<&str>) -> Remi
 }
 
 /// The one notification for the reminders of one check: a single one as
-/// it is; several with one text ("Du har 3 oppgaver i Heima"), or the
-/// plan's own text — never a notification per task at once.
-pub fn together(reminders: Vec<Reminder>, locale: Locale) -> Option<Reminder> {
+/// it is; several as one, in the plan's own text (`service_text`) or
+/// saying how many ("Du har 3 oppgaver i Heima") — never a notification
+/// per task at once.
+pub fn together(reminders: Vec<Reminder>, locale: Locale, service_text: Option<&str>) -> Option<Reminder> {
     let count = reminders.len();
-    let alike = reminders.windows(2).all(|w| w[0].body == w[1].body);
     let mut first = reminders.into_iter().next()?;
-    if !alike {
-        first.body = locale::format(locale, "reminder-body-many", &[("count", &count.to_string())]);
+    if count > 1 {
+        first.body = match service_text {
+            Some(text) => text.to_string(),
+            None => locale::format(locale, "reminder-body-many", &[("count", &count.to_string())]),
+        };
     }
     Some(first)
 }
@@ -178,15 +181,15 @@ mod tests {
             let t = task(Some(time.parse().unwrap()), TaskState::ToDo, None);
             reminder(&t, Locale::Bokmal, None)
         };
-        assert_eq!(together(vec![], Locale::Bokmal), None);
-        assert_eq!(
-            together(vec![one("08:00")], Locale::Bokmal).unwrap().body,
-            "Klokka 08:00: Du har en oppgave i Heima."
-        );
-        let alike = together(vec![one("08:00"), one("08:00")], Locale::Bokmal).unwrap();
-        assert_eq!(alike.body, "Klokka 08:00: Du har en oppgave i Heima.");
-        let two = together(vec![one("08:00"), one("09:00")], Locale::Nynorsk).unwrap();
+        assert_eq!(together(vec![], Locale::Bokmal, None), None);
+        let single = together(vec![one("08:00")], Locale::Bokmal, None).unwrap();
+        assert_eq!(single.body, "Klokka 08:00: Du har en oppgave i Heima.");
+        let same_time = together(vec![one("08:00"), one("08:00")], Locale::Bokmal, None).unwrap();
+        assert_eq!(same_time.body, "Du har 2 oppgaver i Heima.", "two tasks are not one");
+        let two = together(vec![one("08:00"), one("09:00")], Locale::Nynorsk, None).unwrap();
         assert_eq!((two.title.as_str(), two.body.as_str()), ("Heima", "Du har 2 oppgåver i Heima."));
+        let own = together(vec![one("08:00"), one("09:00")], Locale::Nynorsk, Some("Tid for Heima")).unwrap();
+        assert_eq!(own.body, "Tid for Heima");
     }
 
     /// A repeat falls in a later check's interval: the task is reminded

@@ -119,18 +119,30 @@ pub fn tasks_for_today(plan: &CarePlan, completions: &[Completion], clock: &dyn 
             .map(|z| z.timestamp())
             .collect();
         let mine: Vec<&Completion> = completions.iter().filter(|c| c.activity_id == activity.id).collect();
-        // One that names its planned time does that task; the others fill
-        // the earliest open tasks of their day in turn — also one named
-        // for a time the plan no longer has today (the dose moved from
-        // 08:00 to 09:00 after it was taken: the 09:00 task is done).
-        let named = |due: Timestamp| mine.iter().filter(|c| c.for_due == Some(due)).map(|c| c.at).min();
-        let slot_gone = |c: &&&Completion| c.for_due.is_none_or(|d| !dues.contains(&d));
+        let on_today = |c: &&&Completion| c.at.to_zoned(tz.clone()).date() == today;
+        // One that names its planned time does that task.
+        let mut done_for: Vec<Option<Timestamp>> =
+            dues.iter().map(|due| mine.iter().filter(|c| c.for_due == Some(*due)).map(|c| c.at).min()).collect();
+        // One named for a time the plan no longer has today (the dose moved
+        // from 08:00 to 09:00 after it was taken) does the open task
+        // nearest its old time, within `MISSED_AFTER` — never one far off
+        // (the morning's dose never does the evening's).
+        for c in mine.iter().filter(on_today) {
+            let Some(old) = c.for_due.filter(|d| !dues.contains(d)) else { continue };
+            let off = |i: &usize| dues[*i].duration_since(old).abs();
+            let open = (0..dues.len()).filter(|i| done_for[*i].is_none() && off(i) <= MISSED_AFTER);
+            if let Some(i) = open.min_by_key(off) {
+                done_for[i] = Some(c.at);
+            }
+        }
+        // The others (a reading, answers) fill the earliest open tasks of
+        // their day in turn.
         let mut done: Vec<Timestamp> =
-            mine.iter().filter(slot_gone).filter(|c| c.at.to_zoned(tz.clone()).date() == today).map(|c| c.at).collect();
+            mine.iter().filter(|c| c.for_due.is_none()).filter(on_today).map(|c| c.at).collect();
         done.sort();
         let mut done = done.into_iter();
-        for due in dues {
-            let done_at = named(due).or_else(|| done.next());
+        for (due, named) in dues.into_iter().zip(done_for) {
+            let done_at = named.or_else(|| done.next());
             let state = match done_at {
                 Some(_) => TaskState::Done,
                 None if now > due + MISSED_AFTER => TaskState::Missed,
@@ -298,6 +310,22 @@ mod tests {
         assert_eq!(
             states(&tasks_for_today(&p, &[late], &evening)),
             vec![s("dose:diuretic", "08:00", Done), s("dose:diuretic", "20:00", ToDo)]
+        );
+        // The morning time dropped after its dose was taken: the evening
+        // dose is still to do (a dose moves only to a time within 3 hours).
+        let mut evening_only = p.clone();
+        evening_only.medicines[0].schedule = Some(Timing::DailyAt { times: vec![time(20, 0, 0, 0)] });
+        let morning = dose("2026-01-10T07:00:00Z", "2026-01-10T07:05:00Z");
+        assert_eq!(
+            states(&tasks_for_today(&evening_only, std::slice::from_ref(&morning), &evening)),
+            vec![s("dose:diuretic", "20:00", ToDo)]
+        );
+        // Moved to 09:00: done by the 08:00 dose.
+        let mut moved = p.clone();
+        moved.medicines[0].schedule = Some(Timing::DailyAt { times: vec![time(9, 0, 0, 0), time(20, 0, 0, 0)] });
+        assert_eq!(
+            states(&tasks_for_today(&moved, &[morning], &evening)),
+            vec![s("dose:diuretic", "09:00", Done), s("dose:diuretic", "20:00", ToDo)]
         );
         let kinds: Vec<_> = tasks_for_today(&p, &[], &evening).into_iter().map(|t| t.kind).collect();
         assert!(kinds.iter().all(|k| *k == ActivityKind::Dose { medicine: "diuretic".into() }));

@@ -115,13 +115,11 @@ fn plan_changed(store: &Store, plan: &CarePlan, tz: &jiff::tz::TimeZone) -> Resu
 fn completions(store: &Store, plan: &CarePlan, from: Timestamp, to: Timestamp) -> Result<Vec<Completion>, StoreError> {
     let mut out = vec![];
     // Doses by when they were taken (one for a time up to an hour ahead
-    // does its task at once), and only as the medicine the plan now gives
-    // under that id: a reused id does not make another drug taken.
+    // does its task at once), by the medicine's id as the store keeps them
+    // once: a dose taken stays taken for its time, whatever the service
+    // renames after (the plan-change notice tells of a changed medicine).
     for dose in store.doses_taken_since(from, to)? {
-        let same = plan.medicines.iter().any(|m| m.id == dose.medicine && m.name == dose.name);
-        if let (MedicineTaken::Scheduled { due }, false, true) =
-            (&dose.what, dose.entered_by == EnteredBy::NurseTraining, same)
-        {
+        if let (MedicineTaken::Scheduled { due }, false) = (&dose.what, dose.entered_by == EnteredBy::NurseTraining) {
             let activity_id = format!("{DOSE_PREFIX}{}", dose.medicine);
             out.push(Completion { activity_id, at: dose.taken, for_due: Some(*due) });
         }
@@ -208,8 +206,8 @@ fn checks_today(
             None if now > check.due + MISSED_AFTER => TaskState::Missed,
             None => TaskState::ToDo,
         };
-        // Yesterday's check stays in sight today only while not done.
-        if check.due < start && state != TaskState::Missed {
+        // Yesterday's check stays in sight today until it is done.
+        if check.due < start && state == TaskState::Done {
             continue;
         }
         tasks.push(Task {

@@ -409,10 +409,12 @@ fn dose_schedules_the_app_cannot_keep_are_text_only() {
         ("at breakfast", daily(json!({ "when": ["CM"] }))),
         ("a bad time", daily(json!({ "timeOfDay": ["25:00:00"] }))),
         ("no repeat", json!({ "code": { "text": "BID" } })),
+        ("twice a day, one time given", daily(json!({ "frequency": 2 }))),
+        ("one to two times", daily(json!({ "frequencyMax": 2 }))),
     ] {
         assert_eq!(schedule(timing), None, "{what}");
     }
-    let twice = schedule(daily(json!({ "timeOfDay": ["20:00:00", "08:30:00", "08:30:00"] })));
+    let twice = schedule(daily(json!({ "frequency": 2, "timeOfDay": ["20:00:00", "08:30:00", "08:30:00"] })));
     assert_eq!(
         twice,
         Some(Timing::DailyAt { times: vec![jiff::civil::time(8, 30, 0, 0), jiff::civil::time(20, 0, 0, 0)] })
@@ -423,9 +425,20 @@ fn dose_schedules_the_app_cannot_keep_are_text_only() {
     let diuretic = contained.iter_mut().find(|c| c["id"] == "diuretic").unwrap();
     let yellow = json!({ "text": "1 ekstra ved gul", "asNeededCodeableConcept": { "coding": [{ "system": "https://fhir.heima.no/CodeSystem/traffic-light", "code": "yellow" }] } });
     diuretic["dosageInstruction"].as_array_mut().unwrap().push(yellow);
-    let plan = careplan::parse(&plan, &oslo()).unwrap();
-    let diuretic = plan.medicines.iter().find(|m| m.id == "diuretic").unwrap();
+    let parsed = careplan::parse(&plan, &oslo()).unwrap();
+    let diuretic = parsed.medicines.iter().find(|m| m.id == "diuretic").unwrap();
     assert!(diuretic.colour.is_some() && diuretic.schedule.is_some(), "{diuretic:?}");
+    // A regular line without a timing beside a timed one: part of the
+    // doses would be missing from the tasks, so none.
+    let mut plan = demo_plan_json();
+    let contained = plan["contained"].as_array_mut().unwrap();
+    let diuretic = contained.iter_mut().find(|c| c["id"] == "diuretic").unwrap();
+    diuretic["dosageInstruction"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "text": "1 til om kvelden", "asNeededBoolean": false }));
+    let parsed = careplan::parse(&plan, &oslo()).unwrap();
+    assert_eq!(parsed.medicines.iter().find(|m| m.id == "diuretic").unwrap().schedule, None);
 }
 
 fn peak_flow_light(plan: &mut Value) -> &mut Vec<Value> {

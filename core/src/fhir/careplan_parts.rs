@@ -192,18 +192,48 @@ pub(super) const MOST_TIMES_A_DAY: usize = 24;
 /// not a colour's (`asNeeded…`), at set times (daily, or on weekdays);
 /// several lines' daily times together. A schedule the app cannot keep
 /// exactly — no times of day, an end (`bounds…`, `count`), times named
-/// by events (`when`), lines that cannot be put together, too many times —
+/// by events (`when`), a `frequency` other than the times given, ranges
+/// (`…Max`), a regular line without a timing beside one with, lines that
+/// cannot be put together, too many times —
 /// is not read: the medicine is shown with its text only, no task of the
 /// day, and the plan is not refused for it (a dose is never reminded at a
 /// guessed time, and a plan read before is still read).
 fn dose_schedule(dosages: &[Json]) -> Option<Timing> {
     let mut schedule: Option<Timing> = None;
-    let as_needed = |d: &Json| d.get("asNeededCodeableConcept").is_some() || d.get("asNeededBoolean").is_some();
-    for d in dosages.iter().filter(|d| !as_needed(d)) {
+    let as_needed = |d: &Json| {
+        d.get("asNeededCodeableConcept").is_some() || d.get("asNeededBoolean").and_then(Json::as_bool) == Some(true)
+    };
+    let regular: Vec<&Json> = dosages.iter().filter(|d| !as_needed(d)).collect();
+    // A regular line without a timing beside one with: part of the doses
+    // would be left out of the day's tasks.
+    if regular.iter().any(|d| d.get("timing").is_some()) && regular.iter().any(|d| d.get("timing").is_none()) {
+        return None;
+    }
+    for d in regular {
         let Some(t) = d.get("timing") else { continue };
         let repeat = t.get("repeat")?;
-        let open_ended = ["boundsDuration", "boundsRange", "boundsPeriod", "count", "countMax", "when", "offset"];
+        let open_ended = [
+            "boundsDuration",
+            "boundsRange",
+            "boundsPeriod",
+            "count",
+            "countMax",
+            "when",
+            "offset",
+            "frequencyMax",
+            "periodMax",
+            "duration",
+            "durationMax",
+        ];
         if t.get("event").is_some() || t.get("code").is_some() || open_ended.iter().any(|k| repeat.get(*k).is_some()) {
+            return None;
+        }
+        // "Twice a day" with one time of day: which is the other?
+        let mut given: Vec<&str> = array(repeat, "timeOfDay").iter().filter_map(Json::as_str).collect();
+        given.sort_unstable();
+        given.dedup();
+        let times = given.len() as u64;
+        if repeat.get("frequency").and_then(Json::as_u64).is_some_and(|f| f != times) {
             return None;
         }
         schedule = Some(match (schedule, timing(t, "dosage").ok()?) {
