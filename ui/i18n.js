@@ -28,6 +28,11 @@ export function formatMoment(iso) {
   return new Date(iso).toLocaleString(formatTag(), { dateStyle: "medium", timeStyle: "short" });
 }
 
+/** A moment's clock time in the tablet's time zone: "08:01". */
+export function formatClock(iso) {
+  return new Date(iso).toLocaleTimeString(formatTag(), { hour: "2-digit", minute: "2-digit" });
+}
+
 /** Picks a service-provided text ({nb, nn, en}) in the language in use. */
 export function pick(text) {
   if (!text) return "";

@@ -287,8 +287,9 @@ pub fn take_colour_medicine(
             activity: r.activity.clone(),
             due: out_of_quiet_hours(now + SignedDuration::from_mins(i64::from(r.after_minutes)), &in_force, &tz),
         });
-    let inserted = store
-        .record_medicine_taken(&NewMedicineTaken {
+    keep_medicine_taken(
+        store,
+        &NewMedicineTaken {
             identifier,
             what: MedicineTaken::ForColour { for_result, colour },
             medicine: &m.id,
@@ -298,13 +299,8 @@ pub fn take_colour_medicine(
             by,
             plan_version: Some(i64::from(in_force.version)),
             check,
-        })
-        .map_err(CoreError::from)?;
-    let (Inserted::New { id } | Inserted::Duplicate { id }) = inserted;
-    store
-        .medicine_taken_by_id(id)
-        .map_err(CoreError::from)?
-        .ok_or_else(|| CoreError::new(ErrorCode::StoreFailed, "a medicine record just stored is gone"))
+        },
+    )
 }
 
 /// Judges readings against the plan in force, stores them (with the
@@ -378,6 +374,15 @@ pub fn remember_device(
     Ok(())
 }
 
+/// Stores a medicine taken (a second one for the same result or planned
+/// time keeps the first), and the record as it stands.
+fn keep_medicine_taken(store: &mut Store, taken: &NewMedicineTaken<'_>) -> Result<StoredMedicineTaken, CoreError> {
+    let (Inserted::New { id } | Inserted::Duplicate { id }) = store.record_medicine_taken(taken)?;
+    store
+        .medicine_taken_by_id(id)?
+        .ok_or_else(|| CoreError::new(ErrorCode::StoreFailed, "a medicine record just stored is gone"))
+}
+
 /// A check falling in the plan's quiet hours (the night) is moved to when
 /// they end: it is not asked for, nor reminded, at 03:00.
 fn out_of_quiet_hours(due: Timestamp, plan: &crate::plan::CarePlan, tz: &jiff::tz::TimeZone) -> Timestamp {
@@ -426,8 +431,9 @@ pub fn take_dose(
     if due > now + DOSE_EARLY {
         return Err(CoreError::new(ErrorCode::DoseNotYet, "more than an hour before the dose's time"));
     }
-    let inserted = store
-        .record_medicine_taken(&NewMedicineTaken {
+    keep_medicine_taken(
+        store,
+        &NewMedicineTaken {
             identifier,
             what: MedicineTaken::Scheduled { due },
             medicine: &m.id,
@@ -437,11 +443,6 @@ pub fn take_dose(
             by,
             plan_version: Some(i64::from(plan.version)),
             check: None,
-        })
-        .map_err(CoreError::from)?;
-    let (Inserted::New { id } | Inserted::Duplicate { id }) = inserted;
-    store
-        .medicine_taken_by_id(id)
-        .map_err(CoreError::from)?
-        .ok_or_else(|| CoreError::new(ErrorCode::StoreFailed, "a medicine record just stored is gone"))
+        },
+    )
 }

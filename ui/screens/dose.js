@@ -5,13 +5,12 @@
 // never sent, the task stays).
 
 import { invoke } from "../ipc.js";
-import { t, formatTag } from "../i18n.js";
+import { formatClock } from "../i18n.js";
 import { el, heading, button, linkButton, announce, showError } from "../dom.js";
 
 /** "Notert: tatt klokka 08:34". */
 function takenNote(at) {
-  const time = new Date(at).toLocaleTimeString(formatTag(), { hour: "2-digit", minute: "2-digit" });
-  const note = el("p", "notice dose-taken", "dose-taken-at", { time });
+  const note = el("p", "notice dose-taken", "dose-taken-at", { time: formatClock(at) });
   note.id = "dose-taken";
   note.setAttribute("role", "status");
   return note;

@@ -6,7 +6,7 @@
 // service's words never become HTML), and the opening hours.
 
 import { invoke } from "../ipc.js";
-import { pick, t, formatTag } from "../i18n.js";
+import { formatClock, pick, t, formatTag } from "../i18n.js";
 import { button, colourOf, el, formatValue } from "../dom.js";
 
 /** A `tel:` link around a message, so a tap on a tablet with a phone app calls. */
@@ -124,16 +124,14 @@ export function materialLink(m) {
 
 /** When a medicine was noted taken, in the app's language. */
 function takenNote(taken) {
-  const time = new Date(taken.taken).toLocaleTimeString(formatTag(), { hour: "2-digit", minute: "2-digit" });
-  const noted = el("p", "medicine-taken", "medicine-taken-at", { time });
+  const noted = el("p", "medicine-taken", "medicine-taken-at", { time: formatClock(taken.taken) });
   noted.setAttribute("role", "status");
   // The check the plan asks after it ("mål igjen i morgen").
   if (!taken.check) return noted;
   const box = el("div", "medicine-taken-box");
-  const due = new Date(taken.check.due);
-  const day = due.toLocaleDateString(formatTag(), { weekday: "long", day: "numeric", month: "long" });
-  const at = due.toLocaleTimeString(formatTag(), { hour: "2-digit", minute: "2-digit" });
-  box.append(noted, el("p", "medicine-check", "medicine-check-due", { when: t("when-day-at", { day, time: at }) }));
+  const due = taken.check.due;
+  const day = new Date(due).toLocaleDateString(formatTag(), { weekday: "long", day: "numeric", month: "long" });
+  box.append(noted, el("p", "medicine-check", "medicine-check-due", { when: t("when-day-at", { day, time: formatClock(due) }) }));
   return box;
 }
 

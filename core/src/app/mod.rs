@@ -408,12 +408,12 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// A reminder now, as one would come (without naming a task), so the
     /// patient hears the chosen sound.
     pub fn try_reminder_sound(&self) {
-        let locale = self.settings().locale;
+        let Settings { locale, reminder_sound: sound, .. } = self.settings();
         let notification = Notification {
             title: crate::locale::format(locale, "reminder-title", &[]),
             body: crate::locale::format(locale, "reminder-sample", &[]),
         };
-        self.tell(Change::Remind { notification, sound: self.settings().reminder_sound });
+        self.tell(Change::Remind { notification, sound });
     }
 
     pub fn bluetooth(&self) -> BluetoothStatus {

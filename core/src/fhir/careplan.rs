@@ -299,14 +299,8 @@ fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError>
             let recheck_minutes = match sub(medicine, "recheck").next() {
                 None => None,
                 Some(e) => {
-                    let d = e.get("valueDuration").ok_or_else(|| invalid(&path, "recheck is not a Duration"))?;
-                    let per = match (str_at(d, "system"), str_at(d, "code")) {
-                        (Some("http://unitsofmeasure.org"), Some("min")) => 1,
-                        (Some("http://unitsofmeasure.org"), Some("h")) => 60,
-                        (Some("http://unitsofmeasure.org"), Some("d")) => 24 * 60,
-                        _ => return Err(invalid(&path, "recheck must be in UCUM min, h or d")),
-                    };
-                    let minutes = d.get("value").and_then(Json::as_u64).and_then(|v| v.checked_mul(per));
+                    let units = [("min", 1), ("h", 60), ("d", 24 * 60)];
+                    let minutes = parts::duration_minutes(e, "recheck", &units, &path)?;
                     let minutes = minutes.filter(|m| (60..=7 * 24 * 60).contains(m));
                     Some(minutes.ok_or_else(|| invalid(&path, "recheck must be whole, from 1 hour to 7 days"))? as u32)
                 }

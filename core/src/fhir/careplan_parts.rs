@@ -523,6 +523,27 @@ pub(super) fn phase(careplan: &Json, tz: &TimeZone) -> Result<Phase, CoreError> 
     })
 }
 
+/// The minutes of a sub-extension's `valueDuration` (`what` by name), a
+/// whole value in one of the UCUM `units` (each with its minutes); `None`
+/// for a value that is not a whole number, to be refused with the bounds.
+/// Another type or unit refuses the plan.
+pub(super) fn duration_minutes(
+    e: &Json,
+    what: &str,
+    units: &[(&str, u64)],
+    path: &str,
+) -> Result<Option<u64>, CoreError> {
+    let d = e.get("valueDuration").ok_or_else(|| invalid(path, format!("{what} is not a Duration")))?;
+    let code = str_at(d, "code").filter(|_| str_at(d, "system") == Some("http://unitsofmeasure.org"));
+    let Some(&(_, per)) = units.iter().find(|(unit, _)| Some(*unit) == code) else {
+        let names: Vec<&str> = units.iter().map(|(unit, _)| *unit).collect();
+        let (last, first) = names.split_last().expect("at least one unit");
+        let names = if first.is_empty() { last.to_string() } else { format!("{} or {last}", first.join(", ")) };
+        return Err(invalid(path, format!("{what} must be in UCUM {names}")));
+    };
+    Ok(d.get("value").and_then(Json::as_u64).and_then(|v| v.checked_mul(per)))
+}
+
 /// The service's reminder policy (`extension[reminders]`: `repeatEvery` a
 /// Duration in minutes or hours, `repeats`, `quietFrom` and `quietUntil`,
 /// `weeklyAt`; each optional, the rest as [`ReminderPolicy::default`]). A
@@ -543,20 +564,11 @@ pub(super) fn reminder_policy(careplan: &Json) -> Result<ReminderPolicy, CoreErr
         text.parse().map(Some).map_err(|e| invalid(path, format!("{name} {text:?}: {e}")))
     };
     if let Some(e) = part("repeatEvery") {
-        let d = e.get("valueDuration").ok_or_else(|| invalid(path, "repeatEvery is not a Duration"))?;
-        let per = match (str_at(d, "system"), str_at(d, "code")) {
-            (Some("http://unitsofmeasure.org"), Some("min")) => 1,
-            (Some("http://unitsofmeasure.org"), Some("h")) => 60,
-            _ => return Err(invalid(path, "repeatEvery must be in UCUM min or h")),
-        };
-        let minutes = d
-            .get("value")
-            .and_then(Json::as_u64)
-            .and_then(|v| v.checked_mul(per))
+        let minutes = duration_minutes(e, "repeatEvery", &[("min", 1), ("h", 60)], path)?;
+        policy.repeat_every_minutes = minutes
             .and_then(|m| u16::try_from(m).ok())
             .filter(|m| ReminderPolicy::REPEAT_EVERY_MINUTES.contains(m))
             .ok_or_else(|| invalid(path, "repeatEvery must be whole minutes from 10 to 240"))?;
-        policy.repeat_every_minutes = minutes;
     }
     if let Some(e) = part("repeats") {
         policy.repeats = e
