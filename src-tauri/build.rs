@@ -42,6 +42,8 @@ const COMMANDS: &[&str] = &[
     "answers_history",
     "take_colour_medicine",
     "take_dose",
+    "appointments",
+    "appointment_join",
     "messages",
     "send_message",
     "mark_messages_read",

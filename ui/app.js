@@ -2,7 +2,7 @@
 // screens (screens/) with the router (shell.js) and starts. Every text comes
 // from the Fluent files through i18n.js; data comes from the core through
 // ipc.js. Routes: #/today, #/measure[/<kind>], #/result/<id>,
-// #/questionnaire/<id>, #/dose/<medicine>/<due>, #/plan, #/history[/<kind>/<days>], #/messages,
+// #/questionnaire/<id>, #/dose/<medicine>/<due>, #/appointments, #/plan, #/history[/<kind>/<days>], #/messages,
 // #/call, #/devices, #/settings, #/nurse, #/material/<id>, #/summary. When
 // someone calls, the call screen comes up by itself; a `heima-enrol:` link
 // brings up the nurse's page; after a panic, the restart screen comes up.
@@ -26,6 +26,7 @@ import { renderMaterial } from "./screens/material.js";
 import { renderSummary } from "./screens/summary.js";
 import { renderPrivacy } from "./screens/privacy.js";
 import { renderDose } from "./screens/dose.js";
+import { renderAppointments } from "./screens/appointments.js";
 
 registerScreens({
   today: renderToday,
@@ -43,6 +44,7 @@ registerScreens({
   summary: renderSummary,
   privacy: renderPrivacy,
   dose: renderDose,
+  appointments: renderAppointments,
 });
 
 async function start() {

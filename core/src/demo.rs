@@ -1,7 +1,9 @@
 //! The in-process demo follow-up service, used when no real service is
 //! configured: a sample patient, the self-care plan and two questionnaires
 //! as FHIR resources (`core/demo/*.json`, read through the same parsers as a
-//! real service's), and a day's history, so that every screen has content.
+//! real service's), appointments around now ([`appointments_json`]: a video
+//! call that can be joined within a quarter of an hour, a home visit, one
+//! held last week), and a day's history, so that every screen has content.
 //! [`DemoService::seed`] puts them into the demo's own store file
 //! (`demo.db`), so demo mode and a real service are read the same way.
 //! [`devices`] are simulated Bluetooth devices (one per kind) that send
@@ -117,8 +119,89 @@ impl DemoService {
             })
             .collect();
         store.insert_readings(&rows)?;
+        // Read as a real service's are; seeding again moves them to now.
+        let keep: Vec<crate::vocabulary::Appointment> = appointments_json(clock)
+            .iter()
+            .filter_map(|a| match fhir::appointment::read(a, None) {
+                Ok(fhir::appointment::AppointmentRead::Keep(a)) => Some(a),
+                _ => None,
+            })
+            .collect();
+        store.save_appointments("", &keep, &[], clock.now())?;
         Ok(())
     }
+}
+
+/// The demo's appointments as FHIR `Appointment`s, timed from `now`: a
+/// video call with the nurse at the next quarter hour but one (so it can be
+/// joined within a quarter of an hour), a home visit in two days at 10:00,
+/// and a video call held a week ago.
+pub fn appointments_json(clock: &dyn Clock) -> Vec<serde_json::Value> {
+    use jiff::{SignedDuration, ToSpan};
+    let tz = clock.time_zone();
+    let now = clock.now();
+    let quarter = 15 * 60;
+    let video_start = jiff::Timestamp::from_second(now.as_second() - now.as_second().rem_euclid(quarter) + quarter)
+        .expect("a time near now");
+    let local_day = now.to_zoned(tz.clone()).date();
+    let at_ten = |days: i64| {
+        local_day
+            .checked_add(days.days())
+            .unwrap_or(local_day)
+            .at(10, 0, 0, 0)
+            .to_zoned(tz.clone())
+            .map(|z| z.timestamp())
+    };
+    let visit_start = at_ten(2).expect("a local time");
+    let held = at_ten(-7).expect("a local time") + SignedDuration::from_hours(3);
+    let nurse = serde_json::json!({ "actor": { "reference": "Practitioner/demo-nurse", "display": "Sykepleier Anne Hansen" }, "status": "accepted" });
+    let patient = serde_json::json!({ "actor": { "reference": "Patient/demo", "display": "Kari Nordmann" }, "status": "accepted" });
+    let one = |id: &str,
+               status: &str,
+               code: &str,
+               display: &str,
+               start: jiff::Timestamp,
+               minutes: i64,
+               text: &str,
+               instruction: Option<&str>| {
+        let mut a = serde_json::json!({
+            "resourceType": "Appointment",
+            "id": id,
+            "status": status,
+            "serviceType": [{ "coding": [{ "system": fhir::appointment::ACT_CODE, "code": code, "display": display }] }],
+            "description": text,
+            "start": start.to_string(),
+            "end": (start + SignedDuration::from_mins(minutes)).to_string(),
+            "participant": [patient.clone(), nurse.clone()]
+        });
+        if let Some(i) = instruction {
+            a["patientInstruction"] = serde_json::json!(i);
+        }
+        a
+    };
+    vec![
+        one(
+            "demo-video",
+            "booked",
+            "VR",
+            "virtual",
+            video_start,
+            30,
+            "Videosamtale om hvordan det går",
+            Some("Ha blodtrykksmåleren i nærheten."),
+        ),
+        one(
+            "demo-visit",
+            "booked",
+            "HH",
+            "home health",
+            visit_start,
+            60,
+            "Hjemmebesøk: vi ser på måleutstyret sammen",
+            Some("Legg fram medisinene dine."),
+        ),
+        one("demo-held", "fulfilled", "VR", "virtual", held, 30, "Videosamtale etter oppstart", None),
+    ]
 }
 
 /// A store with the demo in it, in memory (for tests).

@@ -166,7 +166,7 @@ pub const CLIENT_ID: &str = "heima";
 /// medicines taken and messages, creates and updates its devices (a device tells more
 /// later: a conditional update), reads and searches its plan,
 /// questionnaires and messages, reads and searches the Tasks that say a
-/// nurse has seen a reading, reads the patient's own `Patient` (who they
+/// nurse has seen a reading and the patient's Appointments, reads the patient's own `Patient` (who they
 /// are, checked at a hand-over), creates, reads (its binding token) and
 /// deletes (at the end) its push channel's `Subscription`, and needs a
 /// refresh token that outlives the app being closed. No `openid`: the app
@@ -174,7 +174,7 @@ pub const CLIENT_ID: &str = "heima";
 /// these, so a call the scopes do not cover fails the tests.
 pub const SCOPE: &str = "launch/patient offline_access patient/Observation.c patient/QuestionnaireResponse.c \
                          patient/MedicationAdministration.c patient/Communication.crs patient/Device.cu patient/CarePlan.rs patient/Questionnaire.rs \
-                         patient/Task.rs patient/Patient.r patient/Subscription.crd";
+                         patient/Task.rs patient/Appointment.rs patient/Patient.r patient/Subscription.crd";
 
 /// The URL to open in the system browser for a SMART standalone launch.
 pub fn authorize_url(
@@ -569,6 +569,7 @@ mod tests {
                 "patient/CarePlan.rs",
                 "patient/Questionnaire.rs",
                 "patient/Task.rs",
+                "patient/Appointment.rs",
                 "patient/Patient.r",
                 "patient/Subscription.crd"
             ],

@@ -14,6 +14,7 @@
 //! words from the Fluent files.
 
 pub mod app;
+pub mod appointments;
 pub mod atomic_file;
 pub mod call;
 pub mod clock;

@@ -6,7 +6,7 @@
 //! the last 14 days
 //! (`results::open_results`), and the latest reading of each kind today,
 //! judged, with who took it, whether the service has it yet (`sent`) and
-//! when a nurse saw it. Also the phase (paused or ended: nothing due, no
+//! when a nurse saw it; today's appointments. Also the phase (paused or ended: nothing due, no
 //! reminders) and what changed in the plan since the version before, until
 //! told ([`PLAN_SEEN`]); [`tasks_now`] gives the plan and today's tasks
 //! alone, for the reminders and the device watch. The same code serves demo
@@ -18,6 +18,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use crate::{
+    appointments::AppointmentCard,
     clock::Clock,
     plan::{ActivityKind, CarePlan, MeasurementKind, Medicine, Phase, ServiceContact, DOSE_PREFIX},
     plan_change::{changes, PlanChange},
@@ -59,6 +60,9 @@ pub struct TodayView {
     pub phase: Phase,
     /// The plan changed and the patient has not been told yet.
     pub plan_changed: Option<PlanChanged>,
+    /// Today's appointments not yet ended (a video call with whether it
+    /// can be joined now).
+    pub appointments: Vec<AppointmentCard>,
 }
 
 /// An activity the patient does when needed (no planned time).
@@ -268,7 +272,11 @@ pub fn view_of(
         }
     }
     let (when_needed, feel_worse) = when_needed(&plan);
+    let service = store.service_followed()?.unwrap_or_default();
+    let end_of_day = start_of_day + SignedDuration::from_hours(30);
+    let appointments = crate::appointments::today(&store.appointments(&service, now, end_of_day)?, now, &tz);
     Ok(Some(TodayView {
+        appointments,
         phase: plan.phase.clone(),
         plan_changed: plan_changed(store, &plan, &tz)?,
         when_needed,

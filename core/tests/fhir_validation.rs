@@ -237,6 +237,8 @@ fn every_resource_the_app_writes_passes_the_schema_and_the_profiles() {
     for text in demo::QUESTIONNAIRES_JSON {
         resources.push(serde_json::from_str(text).unwrap());
     }
+    // The appointments the demo service books, as a service sends them.
+    resources.extend(demo::appointments_json(&clock()));
     // The push channel's subscription, as the tablet creates it.
     resources.push(heima_core::fhir::subscription::subscription("Patient/p1"));
     let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/fhir");
@@ -265,6 +267,7 @@ fn every_resource_the_app_writes_passes_the_schema_and_the_profiles() {
         ("CodeSystem", 2),
         ("Subscription", 1),
         ("Basic", 1),
+        ("Appointment", 3),
     ] {
         assert!(checked[kind].as_u64().unwrap_or(0) >= at_least, "{kind}: {checked}");
     }

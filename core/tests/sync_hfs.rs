@@ -754,3 +754,83 @@ async fn a_peak_flow_a_course_taken_and_a_meal_context_reach_the_server_once() {
     assert_eq!(peak[0]["interpretation"][0]["coding"][0]["code"], "yellow");
     println!("peak flow on the server: {}", serde_json::to_string(&peak[0]).unwrap());
 }
+
+/// Appointments come down from the server: the patient's booked video
+/// call is shown on today with its join time, a home visit in the list,
+/// another patient's and a proposed one never; the service moving and
+/// cancelling one reaches the tablet in the next round.
+#[tokio::test(flavor = "multi_thread")]
+async fn appointments_come_down_and_their_changes_follow() {
+    use heima_core::{
+        clock::oslo,
+        fhir::appointment::ACT_CODE,
+        sync::download::download,
+        vocabulary::{AppointmentKind, AppointmentStatus},
+    };
+    use jiff::SignedDuration;
+    use serde_json::json;
+    let hfs = Hfs::start().await;
+    let client = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
+    let tz = oslo();
+    let patient = client.post("Patient", &json!({ "resourceType": "Patient" })).await.unwrap();
+    let subject = format!("Patient/{}", patient["id"].as_str().unwrap());
+    let other = client.post("Patient", &json!({ "resourceType": "Patient" })).await.unwrap();
+    let other = format!("Patient/{}", other["id"].as_str().unwrap());
+    let now = Timestamp::from_second(Timestamp::now().as_second()).unwrap();
+    let appointment = |who: &str, status: &str, code: &str, start: Timestamp| {
+        json!({
+            "resourceType": "Appointment",
+            "status": status,
+            "serviceType": [{ "coding": [{ "system": ACT_CODE, "code": code }] }],
+            "description": "Samtale om planen",
+            "start": start.to_string(),
+            "end": (start + SignedDuration::from_mins(30)).to_string(),
+            "participant": [
+                { "actor": { "reference": who }, "status": "accepted" },
+                { "actor": { "display": "Sykepleier Anne Hansen" }, "status": "accepted" }
+            ]
+        })
+    };
+    let soon = now + SignedDuration::from_mins(10);
+    let video = client.post("Appointment", &appointment(&subject, "booked", "VR", soon)).await.unwrap();
+    let later = now + SignedDuration::from_hours(48);
+    client.post("Appointment", &appointment(&subject, "booked", "HH", later)).await.unwrap();
+    client.post("Appointment", &appointment(&other, "booked", "VR", soon)).await.unwrap();
+    client.post("Appointment", &appointment(&subject, "proposed", "HH", later)).await.unwrap();
+
+    let mut store = store_with(0);
+    let report = download(&mut store, &client, Some(&subject), now, &tz).await.unwrap();
+    assert_eq!(report.appointments_changed, 2, "{report:?}");
+    assert_eq!(report.appointments_refused, 0, "{report:?}");
+    let all = store.appointments("", Timestamp::MIN, Timestamp::MAX).unwrap();
+    assert_eq!(all.len(), 2, "the patient's booked ones only: {all:?}");
+    assert_eq!((all[0].kind, all[0].status), (AppointmentKind::Video, AppointmentStatus::Booked));
+    assert_eq!(all[0].with, ["Sykepleier Anne Hansen"]);
+    assert_eq!(all[1].kind, AppointmentKind::HomeVisit);
+    let cards = heima_core::appointments::today(&all, now, &tz);
+    assert!(cards[0].can_join, "ten minutes before, the video call can be joined");
+    // hfs answers `actor=` with every Appointment (as it does Tasks for
+    // `patient=`): the tablet's own check left the other patient's out.
+    let server_count = client.search_all(&format!("Appointment?actor={subject}")).await.unwrap().len();
+    assert_eq!(server_count, 4, "on the server: the patient's three and the other patient's");
+    assert_eq!(report.not_for_this_patient, 1, "{report:?}");
+
+    // The service moves the video call an hour on, then cancels it.
+    let mut moved = video.clone();
+    moved["start"] = json!((soon + SignedDuration::from_hours(1)).to_string());
+    moved["end"] = json!((soon + SignedDuration::from_mins(90)).to_string());
+    hfs.update(&moved).await;
+    let report = download(&mut store, &client, Some(&subject), Timestamp::now(), &tz).await.unwrap();
+    assert_eq!(report.appointments_changed, 1, "{report:?}");
+    let shown = store.appointment("", video["id"].as_str().unwrap()).unwrap().unwrap();
+    assert_eq!(shown.start, soon + SignedDuration::from_hours(1));
+    let mut cancelled =
+        client.search_all(&format!("Appointment?_id={}", video["id"].as_str().unwrap())).await.unwrap().remove(0);
+    cancelled["status"] = json!("cancelled");
+    hfs.update(&cancelled).await;
+    download(&mut store, &client, Some(&subject), Timestamp::now(), &tz).await.unwrap();
+    let shown = store.appointment("", video["id"].as_str().unwrap()).unwrap().unwrap();
+    assert_eq!(shown.status, AppointmentStatus::Cancelled);
+    assert!(!heima_core::appointments::can_join(&shown, shown.start), "a cancelled call cannot be joined");
+    println!("on the server: {}", serde_json::to_string_pretty(&cancelled).unwrap());
+}

@@ -133,3 +133,25 @@ dose-to-today = Back to Today
 task-after-medicine = Check after { $name }
 medicine-check-due = Your plan asks for a new check { $when }. It will be on the Today screen.
 task-state-missed-dose = Not recorded as taken. If you are unsure whether to take it now, call the follow-up service.
+
+## Appointments
+reminder-appointment-title = Heima
+reminder-appointment-video = At { $time }: You have a video call in Heima.
+reminder-appointment-home-visit = At { $time }: A nurse is visiting you at home.
+reminder-appointment-other = At { $time }: You have an appointment.
+today-appointments-heading = Appointments today
+today-appointments-all = See all appointments
+appointments-heading = Appointments
+appointments-none = You have no upcoming appointments.
+appointments-earlier-heading = Earlier appointments
+appointments-to-today = Back to Today
+appointment-kind-video = Video call
+appointment-kind-home-visit = Home visit
+appointment-kind-other = Appointment
+appointment-when-today = Today at { $start }–{ $end }
+appointment-when = { $when }–{ $end }
+appointment-cancelled = Cancelled. Call the follow-up service if you have questions.
+appointment-with = With: { $names }
+appointment-instruction = Before the appointment:
+appointment-join = Join the video call
+appointment-join-from = You can join from { $time }.

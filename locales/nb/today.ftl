@@ -133,3 +133,25 @@ dose-to-today = Tilbake til I dag
 task-after-medicine = Kontroll etter { $name }
 medicine-check-due = Planen din ber om en ny kontroll { $when }. Den kommer på I dag-skjermen.
 task-state-missed-dose = Ikke registrert som tatt. Er du usikker på om du skal ta den nå, ring oppfølgingstjenesten.
+
+## Appointments (Avtaler)
+reminder-appointment-title = Heima
+reminder-appointment-video = Klokka { $time }: Du har en videosamtale i Heima.
+reminder-appointment-home-visit = Klokka { $time }: Du får hjemmebesøk.
+reminder-appointment-other = Klokka { $time }: Du har en avtale.
+today-appointments-heading = Avtaler i dag
+today-appointments-all = Se alle avtaler
+appointments-heading = Avtaler
+appointments-none = Du har ingen avtaler framover.
+appointments-earlier-heading = Tidligere avtaler
+appointments-to-today = Tilbake til I dag
+appointment-kind-video = Videosamtale
+appointment-kind-home-visit = Hjemmebesøk
+appointment-kind-other = Avtale
+appointment-when-today = I dag klokka { $start }–{ $end }
+appointment-when = { $when }–{ $end }
+appointment-cancelled = Avlyst. Ring oppfølgingstjenesten hvis du lurer på noe.
+appointment-with = Med: { $names }
+appointment-instruction = Før avtalen:
+appointment-join = Bli med i videosamtalen
+appointment-join-from = Du kan bli med fra klokka { $time }.

@@ -133,3 +133,25 @@ dose-to-today = Tilbake til I dag
 task-after-medicine = Kontroll etter { $name }
 medicine-check-due = Planen din ber om ein ny kontroll { $when }. Han kjem på I dag-skjermen.
 task-state-missed-dose = Ikkje registrert som teken. Er du usikker på om du skal ta medisinen no, ring oppfølgingstenesta.
+
+## Appointments (Avtalar)
+reminder-appointment-title = Heima
+reminder-appointment-video = Klokka { $time }: Du har ein videosamtale i Heima.
+reminder-appointment-home-visit = Klokka { $time }: Du får heimebesøk.
+reminder-appointment-other = Klokka { $time }: Du har ein avtale.
+today-appointments-heading = Avtalar i dag
+today-appointments-all = Sjå alle avtalane
+appointments-heading = Avtalar
+appointments-none = Du har ingen avtalar framover.
+appointments-earlier-heading = Tidlegare avtalar
+appointments-to-today = Tilbake til I dag
+appointment-kind-video = Videosamtale
+appointment-kind-home-visit = Heimebesøk
+appointment-kind-other = Avtale
+appointment-when-today = I dag klokka { $start }–{ $end }
+appointment-when = { $when }–{ $end }
+appointment-cancelled = Avlyst. Ring oppfølgingstenesta om du lurer på noko.
+appointment-with = Med: { $names }
+appointment-instruction = Før avtalen:
+appointment-join = Bli med i videosamtalen
+appointment-join-from = Du kan bli med frå klokka { $time }.

@@ -285,6 +285,8 @@ pub fn run() {
             commands::recording::answers_history,
             commands::recording::take_colour_medicine,
             commands::recording::take_dose,
+            commands::recording::appointments,
+            commands::call::appointment_join,
             commands::messages::messages,
             commands::messages::send_message,
             commands::messages::mark_messages_read,

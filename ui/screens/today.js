@@ -1,7 +1,7 @@
 // I dag: the phase (trial, paused; an ended follow-up has its own screen
 // with the copy of the patient's data), a plan the app could not read, what
 // changed in the plan (once), the red results the service has not seen
-// and the yellow ones still open, today's tasks with their state (each one
+// and the yellow ones still open, today's appointments, today's tasks with their state (each one
 // opens its screen; a scheduled dose its dose screen),
 // "Jeg føler meg dårligere" and the when-needed activities, the latest
 // reading of each kind with its colour in words and a sign, whether the
@@ -14,6 +14,7 @@ import { el, heading, button, linkButton, announce, colourOf } from "../dom.js";
 import { listen, redraw } from "../shell.js";
 import { cardFrame, resultCard } from "./measure.js";
 import { activityText, callLink, dateLocal, hasCalls, timingText, whomNow } from "./help.js";
+import { APPOINTMENT_CHANGES, appointmentCard } from "./appointments.js";
 
 const STATE_MARK = { "to-do": "○", done: "✓", missed: "!" };
 
@@ -277,8 +278,26 @@ function privacyAsk() {
   return box;
 }
 
+/** Today's appointments (a video call joined from its card), and the way
+ * to all of them. */
+function todaysAppointments(list) {
+  const box = el("section", "today-appointments");
+  box.id = "today-appointments";
+  if (list.length > 0) {
+    box.append(el("h2", null, "today-appointments-heading"));
+    const ul = el("ul", "appointments");
+    for (const card of list) ul.append(appointmentCard(card));
+    box.append(ul);
+  }
+  const all = el("a", "appointments-all", "today-appointments-all");
+  all.id = "appointments-all";
+  all.href = "#/appointments";
+  box.append(all);
+  return box;
+}
+
 /** What makes the today screen draw itself afresh. */
-const TODAY_CHANGES = new Set(["recorded", "result-read", "acknowledged", "plan-changed", "plan-refused", "sync", "training", "missed"]);
+const TODAY_CHANGES = new Set(["recorded", "result-read", "acknowledged", "plan-changed", "plan-refused", "sync", "training", ...APPOINTMENT_CHANGES]);
 
 export async function renderToday(params, status) {
   return listen(await drawToday(params, status), {
@@ -308,6 +327,7 @@ async function drawToday(_params, status) {
   if (status.plan_refused) section.append(planRefused(status, true));
   if (view.plan_changed) section.append(planChanged(view.plan_changed, view.questionnaire_titles));
   if (view.open.length > 0) section.append(openResults(view.open, view));
+  section.append(todaysAppointments(view.appointments));
   if (view.feel_worse) section.append(feelWorse(view.feel_worse));
   section.append(el("h2", null, "today-tasks-heading"));
   if (view.tasks.length === 0) {

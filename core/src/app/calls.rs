@@ -150,6 +150,22 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         started
     }
 
+    /// The patient joins a booked video appointment from its card: calls
+    /// the service as [`App::call_start`] does, at the appointment's time
+    /// only ([`crate::appointments::can_join`]); otherwise
+    /// `appointment-not-now`.
+    pub fn appointment_join(&self, id: &str) -> Result<(), CoreError> {
+        let now = self.clock.now();
+        let found = self.with_store(|store| {
+            let service = store.service_followed()?.unwrap_or_default();
+            Ok(store.appointment(&service, id)?)
+        })?;
+        match found {
+            Some(a) if crate::appointments::can_join(&a, now) => self.call_start(),
+            _ => Err(CoreError::new(ErrorCode::AppointmentNotNow, "the appointment cannot be joined now")),
+        }
+    }
+
     /// The patient answers the call that rings.
     pub fn call_answer(&self) -> Result<(), CoreError> {
         let answered = self.calls.answer().map_err(call_error);

@@ -43,6 +43,8 @@ pub enum Change {
     Messages,
     /// The service says a nurse has seen readings or answers.
     Acknowledged,
+    /// Appointments came, changed or were called off.
+    Appointments,
     /// Sync started or ended (what is waiting, sent, the last error).
     Sync,
     /// A sync round sent a batch (its progress bar moves).

@@ -66,14 +66,19 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         }
     }
 
-    /// Reminds of the plan's tasks as they fall due and are not done
-    /// ([`Change::Remind`], which the shell shows as a notification).
+    /// Reminds of the plan's tasks as they fall due and are not done, and
+    /// of appointments before they begin ([`Change::Remind`], which the
+    /// shell shows as a notification); tells the screens when an
+    /// appointment's card changes with the time ([`Change::Appointments`]).
     pub async fn run_reminders(&self) {
         let mut last = self.clock.now();
         loop {
             tokio::time::sleep(REMINDER_EVERY).await;
             let now = self.clock.now();
-            if let Some(reminder) = self.reminder_due(last, now) {
+            if self.appointments_turned(last, now) {
+                self.tell(Change::Appointments);
+            }
+            for reminder in self.reminder_due(last, now) {
                 let notification = Notification { title: reminder.title, body: reminder.body };
                 self.tell(Change::Remind { notification, sound: self.settings().reminder_sound });
             }

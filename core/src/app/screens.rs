@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::{App, Change, FormFor, Platform};
 use crate::{
+    appointments::{self, AppointmentList},
     call::media::CallMedia,
     error::{CoreError, ErrorCode},
     locale, manual,
@@ -116,11 +117,56 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         self.reminders_with_text(after, until).0
     }
 
-    /// The one notification for them: several tasks at once are one
-    /// ([`reminders::together`]).
-    pub fn reminder_due(&self, after: Timestamp, until: Timestamp) -> Option<Reminder> {
+    /// The notifications for what fell due in (`after`, `until`]: one for
+    /// each appointment reminded ([`appointments::due`]), then one for the
+    /// tasks (several tasks at once are one, [`reminders::together`]).
+    pub fn reminder_due(&self, after: Timestamp, until: Timestamp) -> Vec<Reminder> {
         let (due, own) = self.reminders_with_text(after, until);
-        reminders::together(due, self.settings.lock().unwrap().locale, own.as_deref())
+        let locale = self.settings.lock().unwrap().locale;
+        let mut notifications = self.appointment_reminders(after, until, locale);
+        notifications.extend(reminders::together(due, locale, own.as_deref()));
+        notifications
+    }
+
+    /// Reminders of booked appointments in (`after`, `until`], outside
+    /// the plan's quiet hours (the default ones without a plan).
+    fn appointment_reminders(&self, after: Timestamp, until: Timestamp, locale: locale::Locale) -> Vec<Reminder> {
+        let tz = self.clock().time_zone();
+        let found = self.with_plan(|store, plan| {
+            let quiet = plan.map(|p| p.reminders.quiet).unwrap_or_else(|| crate::plan::ReminderPolicy::default().quiet);
+            let service = store.service_followed()?.unwrap_or_default();
+            // Reminders come at most a day before (the quiet hours move them later, not earlier).
+            let near = store.appointments(&service, after, until + jiff::SignedDuration::from_hours(24))?;
+            Ok(appointments::due(&near, &quiet, &tz, after, until)
+                .into_iter()
+                .map(|a| appointments::reminder(a, locale, &tz))
+                .collect())
+        });
+        found.unwrap_or_default()
+    }
+
+    /// Whether an appointment's card changed by itself in (`after`,
+    /// `until`] (a video call can be joined, begins or ends): the screens
+    /// are told ([`Change::Appointments`]).
+    pub fn appointments_turned(&self, after: Timestamp, until: Timestamp) -> bool {
+        let found = self.with_store(|store| {
+            let service = store.service_followed()?.unwrap_or_default();
+            let near = store.appointments(&service, after, until + appointments::JOIN_EARLY)?;
+            Ok(appointments::turned(&near, after, until))
+        });
+        found.unwrap_or(false)
+    }
+
+    /// The appointment list: what is to come (up to
+    /// [`appointments::LIST_AHEAD`]) and what was (back to
+    /// [`appointments::LIST_BACK`]).
+    pub fn appointments(&self) -> Result<AppointmentList, CoreError> {
+        let now = self.clock().now();
+        let found = self.with_store(|store| {
+            let service = store.service_followed()?.unwrap_or_default();
+            Ok(store.appointments(&service, now - appointments::LIST_BACK, now + appointments::LIST_AHEAD)?)
+        })?;
+        Ok(appointments::list(&found, now, &self.clock().time_zone()))
     }
 
     fn reminders_with_text(&self, after: Timestamp, until: Timestamp) -> (Vec<Reminder>, Option<String>) {

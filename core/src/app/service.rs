@@ -417,12 +417,13 @@ impl<P: Platform, M: CallMedia> App<P, M> {
                     (download.plans_refused > 0, Change::PlanRefused),
                     (download.messages_new > 0, Change::Messages),
                     (download.acknowledgements_new > 0, Change::Acknowledged),
+                    (download.appointments_changed > 0, Change::Appointments),
                 ] {
                     if happened {
                         self.tell(change);
                     }
                 }
-                if download.refused_plan_new || download.messages_new > 0 {
+                if download.refused_plan_new || download.messages_new > 0 || download.appointments_changed > 0 {
                     // Told on the desktop too when the window is hidden,
                     // naming nothing of what came; a refused plan once (it
                     // is asked for again each round until it reads).

@@ -11,6 +11,7 @@
 //! what a service sends.
 
 pub mod acknowledgement;
+pub mod appointment;
 pub mod canonical;
 pub mod careplan;
 pub mod careplan_parts;

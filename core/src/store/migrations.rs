@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/0011_result_read.sql"),
     include_str!("sql/0012_meal_and_medicines.sql"),
     include_str!("sql/0013_scheduled_doses.sql"),
+    include_str!("sql/0014_appointments.sql"),
 ];
 
 /// The schema version this build writes.

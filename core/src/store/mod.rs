@@ -13,6 +13,7 @@
 //! is only locked is never taken for damage.
 
 pub mod acknowledgements;
+pub mod appointments;
 pub mod devices;
 pub mod medicines;
 pub mod messages;

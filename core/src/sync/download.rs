@@ -1,6 +1,6 @@
 //! The download policy: poll the service for CarePlans, Questionnaires,
-//! Communications to the patient and completed Tasks for them (a nurse has
-//! seen a reading) changed since the newest `meta.lastUpdated` seen — never
+//! Communications to the patient, completed Tasks for them (a nurse has
+//! seen a reading) and their Appointments changed since the newest `meta.lastUpdated` seen — never
 //! later than the server's own `Date` — and save what can be understood
 //! (through `fhir`), counting what was refused. Plans and messages naming
 //! another patient are left alone.
@@ -13,7 +13,10 @@ use super::{
     bundle::incoming_message,
     client::{FhirClient, Search, SyncError},
 };
-use crate::store::{outbox::DOWNLOADED_UNTIL, plans::RefusedPlan, Store};
+use crate::{
+    fhir::appointment::AppointmentRead,
+    store::{outbox::DOWNLOADED_UNTIL, plans::RefusedPlan, Store},
+};
 
 /// What one download did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -33,6 +36,11 @@ pub struct DownloadReport {
     pub acknowledgements_new: usize,
     /// Plans and messages for someone else than this patient, left alone.
     pub not_for_this_patient: usize,
+    /// Appointments new, changed or no longer shown.
+    pub appointments_changed: usize,
+    /// Appointments that could not be read (no time, an end before the
+    /// start, over-long text): not shown.
+    pub appointments_refused: usize,
 }
 
 /// Whether `id` is a FHIR id (`[A-Za-z0-9\-\.]{1,64}`): safe to put in a
@@ -73,6 +81,17 @@ fn newest_updated(resources: &[&Json], server_time: Timestamp) -> Option<Timesta
         .max()
 }
 
+/// The patient's Appointments changed since the last poll. A service that
+/// keeps none here, or a tablet enrolled before appointments came (its
+/// token has no `patient/Appointment.rs`), answers 403, 404 or 400: there
+/// are none to show, and the round goes on.
+async fn appointments_of(client: &FhirClient, filter: &str, subject: &str) -> Result<Search, SyncError> {
+    match client.search(&format!("Appointment?_count=50{filter}&actor={subject}")).await {
+        Err(SyncError::Forbidden | SyncError::Status { status: 400 | 404 }) => Ok(Search::default()),
+        other => other,
+    }
+}
+
 /// Polls the service for CarePlans, Questionnaires and Communications to
 /// the patient changed since the last poll (`_lastUpdated=ge<newest seen>`,
 /// every page) and saves them. A plan or questionnaire that cannot be
@@ -100,12 +119,13 @@ pub async fn download(
     let mut report = DownloadReport::default();
     let plans = client.search(&format!("CarePlan?_count=50{filter}{subject_filter}")).await?;
     let questionnaires = client.search(&format!("Questionnaire?_count=50{filter}")).await?;
-    let (messages, tasks) = match subject {
+    let (messages, tasks, appointments) = match subject {
         Some(s) => (
             client.search(&format!("Communication?_count=50{filter}&recipient={s}")).await?,
             client.search(&format!("Task?_count=50{filter}&patient={s}&status=completed")).await?,
+            appointments_of(client, &filter, s).await?,
         ),
-        None => (Search::default(), Search::default()),
+        None => (Search::default(), Search::default(), Search::default()),
     };
     if !still_ours(store)? {
         return Ok(report);
@@ -202,17 +222,38 @@ pub async fn download(
         return Ok(report);
     }
     report.acknowledgements_new = store.save_acknowledgements(&seen)?;
-    let server_time = [plans.server_time, questionnaires.server_time, messages.server_time, tasks.server_time]
-        .into_iter()
-        .flatten()
-        .min()
-        .unwrap_or(now);
+    let (mut keep, mut forget) = (vec![], vec![]);
+    for resource in &appointments.resources {
+        match crate::fhir::appointment::read(resource, subject) {
+            Ok(AppointmentRead::Keep(a)) => keep.push(a),
+            Ok(AppointmentRead::Forget { id }) => forget.push(id),
+            Ok(AppointmentRead::NotForThisPatient) => report.not_for_this_patient += 1,
+            Err(_) => report.appointments_refused += 1,
+        }
+    }
+    if !still_ours(store)? {
+        return Ok(report);
+    }
+    report.appointments_changed =
+        store.save_appointments(service.as_deref().unwrap_or_default(), &keep, &forget, now)?;
+    let server_time = [
+        plans.server_time,
+        questionnaires.server_time,
+        messages.server_time,
+        tasks.server_time,
+        appointments.server_time,
+    ]
+    .into_iter()
+    .flatten()
+    .min()
+    .unwrap_or(now);
     let all: Vec<&Json> = plans
         .resources
         .iter()
         .chain(&questionnaires.resources)
         .chain(&messages.resources)
         .chain(&tasks.resources)
+        .chain(&appointments.resources)
         .collect();
     let previous: Option<Timestamp> = since.as_deref().and_then(|s| s.parse().ok());
     if let Some(t) = newest_updated(&all, server_time) {

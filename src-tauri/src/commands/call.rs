@@ -23,6 +23,12 @@ pub fn call_start(state: State<'_, AppState>) -> Result<(), CoreError> {
     state.call_start()
 }
 
+/// The patient joins a booked video appointment from its card.
+#[tauri::command(async)]
+pub fn appointment_join(state: State<'_, AppState>, id: String) -> Result<(), CoreError> {
+    state.appointment_join(&id)
+}
+
 #[tauri::command(async)]
 pub fn call_answer(state: State<'_, AppState>) -> Result<(), CoreError> {
     state.call_answer()

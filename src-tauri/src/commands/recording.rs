@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use heima_core::{
     app::{AnswersOutcome, EntryOutcome, FormFor, PlanView, Recorders},
+    appointments::AppointmentList,
     error::{CoreError, ErrorCode},
     manual::{self, EntryForm},
     plan::MeasurementKind,
@@ -181,6 +182,12 @@ pub fn take_dose(
     due: jiff::Timestamp,
 ) -> Result<StoredMedicineTaken, CoreError> {
     state.take_dose(&medicine, due)
+}
+
+/// The appointments to come and those of the last weeks.
+#[tauri::command(async)]
+pub fn appointments(state: State<'_, AppState>) -> Result<AppointmentList, CoreError> {
+    state.appointments()
 }
 
 /// Answers to a questionnaire over the last `days` days, with its limits.
