@@ -289,9 +289,8 @@ function todaysAppointments(list) {
     for (const card of list) ul.append(appointmentCard(card));
     box.append(ul);
   }
-  const all = el("a", "appointments-all", "today-appointments-all");
+  const all = linkButton("today-appointments-all", "#/appointments");
   all.id = "appointments-all";
-  all.href = "#/appointments";
   box.append(all);
   return box;
 }

@@ -151,7 +151,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     pub fn appointments_turned(&self, after: Timestamp, until: Timestamp) -> bool {
         let found = self.with_store(|store| {
             let service = store.service_followed()?.unwrap_or_default();
-            let near = store.appointments(&service, after, until + appointments::JOIN_EARLY)?;
+            // Those starting up to a quarter of an hour after `until`, that one included.
+            let to = until + appointments::JOIN_EARLY + jiff::SignedDuration::from_millis(1);
+            let near = store.appointments(&service, after, to)?;
             Ok(appointments::turned(&near, after, until))
         });
         found.unwrap_or(false)
@@ -478,6 +480,36 @@ mod tests {
         assert!(to_do(true).iter().all(|id| reminded.contains(id)), "every timed task to do today is reminded of");
         assert!(reminded.iter().all(|id| to_do(false).contains(id)), "and nothing else: {reminded:?}");
         assert!(due.iter().all(|r| !r.title.is_empty() && !r.body.is_empty()));
+    }
+
+    /// The demo's video call (at the next quarter hour but one) is
+    /// reminded as it can be joined, in its own notification beside the
+    /// tasks'; the screens are told as its card changes; it is joined
+    /// then and not before; a home visit is never joined.
+    #[tokio::test]
+    async fn the_demo_video_call_is_reminded_and_joined_at_its_time() {
+        let t = TestApp::demo();
+        let now = t.app.clock().now();
+        let video =
+            t.app.appointments().unwrap().upcoming.into_iter().find(|c| c.appointment.id == "demo-video").unwrap();
+        let start = video.appointment.start;
+        let join_at = start - crate::appointments::JOIN_EARLY;
+        let hour = jiff::SignedDuration::from_hours(1);
+        let reminded = t.app.reminder_due(join_at - jiff::SignedDuration::from_secs(1), join_at);
+        assert_eq!(reminded[0].activity_id, "appointment:demo-video", "{reminded:?}");
+        assert!(reminded[0].body.contains(&video.start_local), "{}", reminded[0].body);
+        let earlier = t.app.reminder_due(start - hour - jiff::SignedDuration::from_secs(1), start - hour);
+        assert!(earlier.iter().any(|r| r.activity_id == "appointment:demo-video"), "an hour before, too");
+        assert!(t.app.appointments_turned(join_at - jiff::SignedDuration::from_secs(1), join_at));
+        assert!(!t.app.appointments_turned(join_at, join_at + jiff::SignedDuration::from_secs(60)));
+        // The demo clock is fixed: the call can be joined within a quarter of an hour.
+        assert!(now >= join_at && now < start, "{now} {start}");
+        assert!(video.can_join);
+        t.app.appointment_join("demo-visit").map(|_| ()).expect_err("a home visit is not joined");
+        assert_eq!(t.app.appointment_join("no-such").unwrap_err().code, "appointment-not-now");
+        t.app.appointment_join("demo-video").unwrap();
+        assert!(t.app.call_screen().line.phase.is_on(), "the call is placed");
+        t.app.call_hang_up().await;
     }
 
     #[tokio::test(start_paused = true)]

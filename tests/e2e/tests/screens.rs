@@ -525,3 +525,54 @@ async fn a_course_started_and_its_check_due_the_next_day() {
     app.wait_for_js(&format!("return !!document.querySelector(\"{task}[data-state=done]\")")).await;
     app.close().await;
 }
+
+/// Appointments: today's video call with the demo nurse is on the today
+/// screen with its time, whom and what to have ready, and "Bli med" at its
+/// time; joining it opens the call screen and the demo nurse answers. The
+/// list has the home visit to come and the call held last week, in
+/// Bokmål and Nynorsk.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_appointment_is_shown_and_its_video_call_joined() {
+    let data = tempfile::tempdir().unwrap();
+    let env = vec![
+        ("HEIMA_TEST_CLOCK", "2027-05-12T06:35:00Z"),
+        ("TZ", "Europe/Oslo"),
+        ("HEIMA_CALL_SOURCE", "test-pattern"),
+    ];
+    let app = App::start(Launch { data_dir: Some(data.path()), env, ..Launch::default() }).await;
+    app.wait_for_text("main h1", "I dag").await;
+    let card = "#today-appointments #appointment-demo-video";
+    app.wait_for_text(card, "Videosamtale").await;
+    app.wait_for_text(card, "I dag klokka 08:45–09:15").await;
+    app.wait_for_text(card, "Med: Sykepleier Anne Hansen").await;
+    app.wait_for_text(card, "Ha blodtrykksmåleren i nærheten.").await;
+    app.wait_for_text("#appointment-join-demo-video", "Bli med i videosamtalen").await;
+    show(&app, "#today-appointments").await;
+    app.check_screen("appointment-today-nb").await;
+
+    app.click("#appointments-all").await;
+    app.wait_for_text("main h1", "Avtaler").await;
+    app.wait_for_text("#appointments-upcoming #appointment-demo-visit", "Hjemmebesøk").await;
+    app.wait_for_text("#appointments-upcoming #appointment-demo-visit", "fredag 14. mai kl. 10:00–11:00").await;
+    app.wait_for_text("#appointments-earlier #appointment-demo-held", "Videosamtale etter oppstart").await;
+    app.check_screen("appointments-nb").await;
+
+    app.go("#/settings").await;
+    app.click("#language-nn").await;
+    app.wait_for_text("main h1", "Innstillingar").await;
+    app.go("#/appointments").await;
+    app.wait_for_text("main h1", "Avtalar").await;
+    app.wait_for_text("#appointments-upcoming #appointment-demo-visit", "Heimebesøk").await;
+    app.wait_for_text("main", "Tidlegare avtalar").await;
+    app.check_screen("appointments-nn").await;
+    app.go("#/today").await;
+    app.wait_for_text("#appointment-join-demo-video", "Bli med i videosamtalen").await;
+    app.click("#appointment-join-demo-video").await;
+    app.wait_for_js("return document.getElementById('main').dataset.screen === 'call'").await;
+    app.wait_for_js("return document.querySelector('.screen--call').dataset.state === 'connected'").await;
+    app.wait_for_call_pictures(5).await;
+    app.check_screen("appointment-joined-nn").await;
+    app.click("#call-hang-up").await;
+    app.wait_for_js("return document.querySelector('#call-ended')?.dataset.reason === 'hung-up-here'").await;
+    app.close().await;
+}
