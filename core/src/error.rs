@@ -100,6 +100,8 @@ error_codes! {
     /// A dose of the plan's schedule tapped more than an hour before its
     /// time: the task stays open.
     DoseNotYet = "dose-not-yet",
+    /// The camera was asked for (to read a QR code) and the tablet has none.
+    CameraMissing = "camera-missing",
     /// A video appointment joined outside its time (from a quarter of an
     /// hour before until it ends), cancelled, or no longer booked.
     AppointmentNotNow = "appointment-not-now",

@@ -17,6 +17,7 @@ pub mod app;
 pub mod appointments;
 pub mod atomic_file;
 pub mod call;
+pub mod camera;
 pub mod clock;
 pub mod contacts;
 pub mod demo;

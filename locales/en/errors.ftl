@@ -44,6 +44,7 @@ error-plan-invalid = The follow-up service sent a plan the app cannot follow. Th
 error-questionnaire-invalid = This questionnaire cannot be shown. Tell your nurse.
 error-medicine-unknown = This medicine is not in your plan now. Call the follow-up service if you are unsure.
 error-dose-not-yet = This dose is for later today. You can tick it off from an hour before. If you are unsure, call the follow-up service.
+error-camera-missing = No camera was found on the tablet. Type the code instead.
 error-appointment-not-now = You can join the video call from a quarter of an hour before the appointment until it ends. If it was cancelled or moved, the card says so.
 error-call-bad-offer = The call could not be connected. Try again, or phone instead.
 error-call-bad-answer = The call could not be connected. Try again, or phone instead.

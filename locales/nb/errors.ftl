@@ -44,6 +44,7 @@ error-plan-invalid = Oppfølgingstjenesten sendte en plan appen ikke kan følge.
 error-questionnaire-invalid = Dette spørreskjemaet kan ikke vises. Si fra til sykepleieren din.
 error-medicine-unknown = Denne medisinen står ikke i planen din nå. Ring oppfølgingstjenesten hvis du er usikker.
 error-dose-not-yet = Denne dosen skal tas senere i dag. Du kan krysse av for den fra en time før. Er du usikker, ring oppfølgingstjenesten.
+error-camera-missing = Fant ikke noe kamera på nettbrettet. Skriv inn koden i stedet.
 error-appointment-not-now = Du kan bli med i videosamtalen fra et kvarter før avtalen til den er slutt. Er avtalen avlyst eller flyttet, står det på kortet.
 error-call-bad-offer = Samtalen kunne ikke kobles opp. Prøv igjen, eller ring på telefon.
 error-call-bad-answer = Samtalen kunne ikke kobles opp. Prøv igjen, eller ring på telefon.

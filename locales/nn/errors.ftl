@@ -44,6 +44,7 @@ error-plan-invalid = Oppfølgingstenesta sende ein plan appen ikkje kan følgje.
 error-questionnaire-invalid = Dette spørjeskjemaet kan ikkje visast. Sei frå til sjukepleiaren din.
 error-medicine-unknown = Denne medisinen står ikkje i planen din no. Ring oppfølgingstenesta om du er usikker.
 error-dose-not-yet = Denne dosen skal takast seinare i dag. Du kan krysse av frå ein time før. Er du usikker, ring oppfølgingstenesta.
+error-camera-missing = Fann ikkje noko kamera på nettbrettet. Skriv inn koden i staden.
 error-appointment-not-now = Du kan bli med i videosamtalen frå eit kvarter før avtalen til han er slutt. Er avtalen avlyst eller flytta, står det på kortet.
 error-call-bad-offer = Samtalen kunne ikkje koplast opp. Prøv igjen, eller ring på telefon.
 error-call-bad-answer = Samtalen kunne ikkje koplast opp. Prøv igjen, eller ring på telefon.

@@ -15,6 +15,9 @@
 //!   JPEG pictures for the screen and the speaker (autoaudiosink), with
 //!   counters for tests.
 //! - [`Ringer`]: the ringing tone of an incoming call.
+//! - [`Camera`]: the camera outside a call (or a picture file through the
+//!   same pipeline): a live view and its grey levels, for reading a QR
+//!   code at enrolment.
 //! - [`Gstreamer`] implements the core's `CallMedia` with these.
 //!
 //! GStreamer because Debian ships it with every piece needed — V4L2 and
@@ -36,6 +39,7 @@ use heima_core::call::{
     media::{CallMedia, CaptureMedia, PlaybackMedia},
     CallError, IncomingMedia, MediaKind, OutgoingMedia,
 };
+pub use heima_core::camera::{CameraFrame, CameraSource, CameraView, Grey};
 use heima_core::error::ErrorCode;
 use serde::Serialize;
 
@@ -84,6 +88,9 @@ pub fn init() -> Result<(), MediaError> {
         "appsrc",
         "appsink",
         "volume",
+        "tee",
+        "imagefreeze",
+        "decodebin",
         "audioconvert",
         "audioresample",
     ];
@@ -313,6 +320,80 @@ impl Drop for Capture {
     }
 }
 
+/// The size of the camera's live view outside a call, and its pictures a
+/// second (enough to read a QR code held still; kind to the CPU).
+pub const VIEW_WIDTH: usize = 640;
+pub const VIEW_HEIGHT: usize = 480;
+const VIEW_RATE: i32 = 5;
+
+/// The camera on its own, outside a call: a live view as JPEG pictures
+/// for the screen and their grey levels for reading (a QR code), 640×480
+/// at 5 a second. [`CameraSource::Image`] feeds a picture file through
+/// the same pipeline (decoded, frozen into a live stream). Dropping it
+/// stops the camera.
+pub struct Camera {
+    pipeline: gst::Pipeline,
+    jpeg: Arc<Pictures>,
+    grey: Arc<Pictures>,
+}
+
+impl Camera {
+    pub fn start(source: &CameraSource) -> Result<Camera, MediaError> {
+        init()?;
+        let input = match source {
+            CameraSource::Device => {
+                if !find_devices().camera {
+                    return Err(MediaError { code: ErrorCode::CameraMissing, detail: "no camera".into() });
+                }
+                CAMERA_SOURCE.to_string()
+            }
+            // The location is set below, as a property: any path, quoted or not.
+            CameraSource::Image(_) => "filesrc name=file ! decodebin ! imagefreeze is-live=true".to_string(),
+        };
+        let pipeline = launch(&format!(
+            "{input} ! videoconvert ! videoscale add-borders=true ! videorate \
+             ! video/x-raw,width={VIEW_WIDTH},height={VIEW_HEIGHT},pixel-aspect-ratio=1/1,framerate={VIEW_RATE}/1 \
+             ! tee name=view \
+             view. ! queue max-size-buffers=1 leaky=downstream ! videoconvert ! video/x-raw,format=GRAY8 \
+             ! appsink name=grey sync=false max-buffers=1 drop=true \
+             view. ! queue max-size-buffers=1 leaky=downstream ! jpegenc quality=70 ! appsink name=jpeg sync=false max-buffers=1 drop=true"
+        ))?;
+        if let CameraSource::Image(path) = source {
+            let file = pipeline.by_name("file").ok_or_else(|| media_failed("no file source"))?;
+            file.set_property("location", path.to_string_lossy().as_ref());
+        }
+        let (jpeg, grey) = (Arc::new(Pictures::default()), Arc::new(Pictures::default()));
+        jpeg.attach(&pipeline, "jpeg")?;
+        grey.attach(&pipeline, "grey")?;
+        play(&pipeline)?;
+        Ok(Camera { pipeline, jpeg, grey })
+    }
+
+    /// The latest picture, once both its forms have come.
+    pub fn frame(&self) -> Option<CameraFrame> {
+        let jpeg = self.jpeg.frame()?;
+        let grey = self.grey.frame()?;
+        let pixels = grey.jpeg.as_ref().clone();
+        (pixels.len() == VIEW_WIDTH * VIEW_HEIGHT).then(|| CameraFrame {
+            number: grey.number,
+            jpeg: jpeg.jpeg,
+            grey: Arc::new(Grey { width: VIEW_WIDTH, height: VIEW_HEIGHT, pixels }),
+        })
+    }
+}
+
+impl Drop for Camera {
+    fn drop(&mut self) {
+        let _ = self.pipeline.set_state(gst::State::Null);
+    }
+}
+
+impl CameraView for Camera {
+    fn frame(&self) -> Option<CameraFrame> {
+        Camera::frame(self)
+    }
+}
+
 /// A ringing tone on the speaker while someone calls: one second on, two
 /// off, until dropped.
 pub struct Ringer {
@@ -504,6 +585,7 @@ impl CallMedia for Gstreamer {
     type Playback = Playback;
     type Capture = Capture;
     type Ringer = Ringer;
+    type Camera = Camera;
 
     fn playback(&self, speaker: Speaker) -> Result<Arc<Playback>, CallError> {
         Ok(Playback::start(speaker)?)
@@ -513,5 +595,8 @@ impl CallMedia for Gstreamer {
     }
     fn ringer(&self) -> Result<Ringer, CallError> {
         Ok(Ringer::start()?)
+    }
+    fn camera(&self, source: &CameraSource) -> Result<Camera, CallError> {
+        Ok(Camera::start(source)?)
     }
 }

@@ -237,6 +237,7 @@ pub fn run() {
             spawn_loop!(run_call_watch);
             spawn_loop!(run_nurse_lock);
             spawn_loop!(run_call_screen);
+            spawn_loop!(run_qr_scan);
             // The device watch probes Bluetooth itself, at once and again
             // after it failed, so BlueZ may come and go.
             let handle = app.handle().clone();
@@ -293,6 +294,10 @@ pub fn run() {
             commands::nurse::nurse_unlock,
             commands::nurse::nurse_lock,
             commands::nurse::nurse_page_left,
+            commands::nurse::qr_scan_start,
+            commands::nurse::qr_scan_stop,
+            commands::nurse::qr_scan_view,
+            commands::nurse::qr_scan_pictures,
             commands::nurse::set_training,
             commands::nurse::find_devices,
             commands::nurse::pair_device,

@@ -1,12 +1,13 @@
 // The nurse's screen at the start-up visit, behind the nurse code: connect
-// the tablet to the follow-up service, pair the devices with a step-by-step
+// the tablet to the follow-up service (a typed code, the QR code read by
+// the tablet's own camera, or logging in), pair the devices with a step-by-step
 // guide, and training mode (øvingsmodus), in which everything recorded is
 // marked as training, shown with a banner, and never sent or counted. At
 // the end: "Avslutt oppfølgingen", which sends what waits (or, on the
 // nurse's explicit word, gives it up) and wipes the tablet.
 
 import { invoke } from "../ipc.js";
-import { formatTag, t } from "../i18n.js";
+import { formatTag, setMessage, t } from "../i18n.js";
 import { el, heading, button, clearErrors, announce, deviceItem, fieldForm, showError } from "../dom.js";
 import { listen, redraw, refreshChrome, route } from "../shell.js";
 import { pairedList, renderServiceStatus, serviceStatusWatch } from "./settings.js";
@@ -112,7 +113,78 @@ function enrolment() {
       await done(await invoke("enrol_with_login", { fhirBase: value }));
     },
   });
-  box.append(el("h2", null, "enrol-heading"), el("p", null, "enrol-intro"), code, login, confirm);
+  const scan = scanner(codeInput, async (link) => done(await invoke("enrol_with_code", { code: link })));
+  box.append(el("h2", null, "enrol-heading"), el("p", null, "enrol-intro"), scan, code, login, confirm);
+  box.scanChanged = scan.scanChanged;
+  return box;
+}
+
+/** "Skann QR-koden": the tablet's camera, with its live view; the core
+ * reads the codes and tells what it found. A Heima enrolment link goes
+ * into the code field and is sent as a typed one is (`enrol`): the same
+ * trusted-service checks, then the nurse confirms. */
+function scanner(codeInput, enrol) {
+  const box = el("div", "enrol-scan");
+  box.id = "enrol-scan";
+  const start = button("enrol-scan-start", async () => { await show(await invoke("qr_scan_start")); }, "button button--big");
+  start.id = "enrol-scan-start";
+  const status = el("p", "scan-status");
+  status.id = "scan-status";
+  status.setAttribute("role", "status");
+  status.hidden = true;
+  const view = document.createElement("img");
+  view.id = "scan-view";
+  view.className = "scan-view";
+  view.dataset.l10nAttr = "alt";
+  setMessage(view, "enrol-scan-view");
+  view.width = 640;
+  view.height = 480;
+  view.hidden = true;
+  const stop = button("enrol-scan-stop", async () => { await invoke("qr_scan_stop"); }, "button button--secondary");
+  stop.id = "enrol-scan-stop";
+  stop.hidden = true;
+  box.append(start, status, view, stop);
+  let picturesOn = false;
+  let url = null;
+  function pictures() {
+    const channel = new window.__TAURI__.core.Channel();
+    channel.onmessage = (data) => {
+      if (!view.isConnected) return;
+      const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : Uint8Array.from(data);
+      const next = URL.createObjectURL(new Blob([bytes], { type: "image/jpeg" }));
+      view.src = next;
+      if (url) URL.revokeObjectURL(url);
+      url = next;
+      view.dataset.frame = String(Number(view.dataset.frame || 0) + 1);
+    };
+    invoke("qr_scan_pictures", { channel }).catch(showError);
+  }
+  async function show(scan) {
+    const looking = scan.phase === "looking";
+    start.hidden = looking;
+    view.hidden = !looking;
+    stop.hidden = !looking;
+    status.hidden = scan.phase === "off";
+    box.dataset.phase = scan.phase;
+    if (looking && !picturesOn) pictures();
+    picturesOn = looking;
+    if (looking) setMessage(status, scan.other_code ? "enrol-scan-other-code" : "enrol-scan-looking");
+    if (scan.phase === "gave-up") setMessage(status, "enrol-scan-gave-up");
+    if (scan.phase === "read") {
+      setMessage(status, "enrol-scan-read");
+      announce(t("enrol-scan-read"));
+      codeInput.value = scan.link;
+      try {
+        await enrol(scan.link);
+      } catch (error) {
+        showError(error);
+      }
+    }
+  }
+  // Drawn again while the camera is open (the service's status changed):
+  // the live view goes on. A code read before is not sent again.
+  invoke("qr_scan_view").then((scan) => { if (scan.phase === "looking") return show(scan); }).catch(showError);
+  box.scanChanged = show;
   return box;
 }
 
@@ -260,7 +332,8 @@ export async function renderNurse(_params, status) {
   section.append(heading("nurse-heading"));
   const service = el("section", "service-section");
   service.append(el("h2", null, "service-heading"), renderServiceStatus(status));
-  section.append(service, enrolment(), await pairing(), training(status));
+  const enrol = enrolment();
+  section.append(service, enrol, await pairing(), training(status));
   if (status.mode === "demo") {
     // Lets the nurse show the patient what an incoming call looks like.
     const demoCall = el("section", "demo-call");
@@ -278,6 +351,7 @@ export async function renderNurse(_params, status) {
   return listen(section, {
     changed: serviceStatusWatch((change) => {
       if (change.change === "nurse-lock" && !change.unlocked) return redraw();
+      if (change.change === "scan") return enrol.scanChanged(change.view);
     }),
   });
 }

@@ -71,6 +71,9 @@ pub enum Change {
     /// screen shows now. Its pictures go their own way (binary, to the
     /// window that asks).
     Call { screen: super::CallScreen },
+    /// The enrolment scan changed: the camera opened or closed, a code was
+    /// read (the nurse's page sends it), another kind of code was seen.
+    Scan { view: super::ScanView },
     /// A `heima-enrol:` link opened the app: the nurse's page comes up
     /// (`arrived_link` gives it to her form).
     LinkArrived,

@@ -35,6 +35,8 @@ pub struct AppConfig {
     pub installation_nurse_code_hash: Option<String>,
     /// What the patient's side of a call sends (`None`: nothing).
     pub call_source: Option<Source>,
+    /// What the camera shows outside a call (the QR code at enrolment).
+    pub camera_source: crate::camera::CameraSource,
     /// Which ICE candidates calls use (relay only: to test the TURN path).
     pub ice_transports: crate::call::IceTransports,
     /// The activation endpoint for codes typed by hand.
@@ -69,6 +71,9 @@ pub enum Variable {
     /// What the patient's side of a call sends instead of the camera and
     /// microphone: `test-pattern`, or `none` (as on a tablet without either).
     CallSource,
+    /// A picture file the camera shows instead of what it sees (outside
+    /// a call: the enrolment QR code), fed through the camera's pipeline.
+    CameraImage,
     /// `relay`: calls use the service's TURN relay only (as behind a
     /// carrier-grade NAT; tests of the relay path).
     IceTransports,
@@ -92,6 +97,7 @@ impl Variable {
             Variable::TrustedServices => "HEIMA_TRUSTED_SERVICES",
             Variable::AllowLoopbackHttp => "HEIMA_ALLOW_LOOPBACK_HTTP",
             Variable::CallSource => "HEIMA_CALL_SOURCE",
+            Variable::CameraImage => "HEIMA_CAMERA_IMAGE",
             Variable::IceTransports => "HEIMA_ICE_TRANSPORTS",
             Variable::TestClock => "HEIMA_TEST_CLOCK",
             Variable::DemoSeenAfter => "HEIMA_DEMO_SEEN_AFTER",
@@ -154,6 +160,10 @@ impl AppConfig {
                 Some("test-pattern") => Some(Source::TestPattern),
                 Some("none") => None,
                 _ => Some(Source::Devices),
+            },
+            camera_source: match get(Variable::CameraImage) {
+                Some(path) => crate::camera::CameraSource::Image(path.into()),
+                None => crate::camera::CameraSource::Device,
             },
             ice_transports: match get(Variable::IceTransports).as_deref() {
                 Some("relay") => crate::call::IceTransports::Relay,

@@ -22,6 +22,7 @@ mod installation;
 mod loops;
 mod nurse;
 mod push;
+mod qr_scan;
 mod screens;
 mod service;
 mod window;
@@ -44,6 +45,7 @@ pub use follow_up::{SyncStatus, ENROLMENT_SETTING, REVOKED_SETTING};
 pub use installation::{ConfigFile, ConfigSource, Installation};
 pub use loops::{DEVICE_ASK_EVERY, REMINDER_EVERY};
 pub use nurse::{FormFor, Recorders, DEMO_NURSE_CODE};
+pub use qr_scan::{ScanView, SCAN_GIVES_UP};
 pub use screens::{AnswersOutcome, EntryOutcome, Export, PlanView};
 pub use service::{EnrolmentToConfirm, ServiceStatus};
 pub use window::{Lockdown, StartAtLogin, WindowClose};
@@ -234,6 +236,12 @@ pub struct App<P: Platform, M: CallMedia> {
     arrived_link: Mutex<Option<String>>,
     /// What the device watch's scan plan needs to know.
     scans: Mutex<devices::Scans>,
+    /// The machine's media (the camera outside a call).
+    media: Arc<M>,
+    /// Reading the enrolment QR code with the camera.
+    qr_scan: Mutex<qr_scan::QrScan<M::Camera>>,
+    /// Wakes the scan loop: the camera opened.
+    qr_scan_wake: tokio::sync::Notify,
 }
 
 impl<P: Platform, M: CallMedia> App<P, M> {
@@ -254,7 +262,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         // Once, with the store's own files (database, WAL, key check) there.
         crate::atomic_file::keep_private(&config.data_dir);
         let calls = CallLine::new(media.clone(), config.call_source, config.call_timings, runtime.clone());
-        let demo_nurse = DemoNurse::new(media, config.demo_ring);
+        let demo_nurse = DemoNurse::new(media.clone(), config.demo_ring);
         App {
             platform,
             clock,
@@ -285,6 +293,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             pending_enrolment: Mutex::new(None),
             arrived_link: Mutex::new(None),
             scans: Mutex::new(devices::Scans::new(started)),
+            media,
+            qr_scan: Mutex::new(qr_scan::QrScan::default()),
+            qr_scan_wake: tokio::sync::Notify::new(),
         }
     }
 

@@ -275,6 +275,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// goes on (with its banner) while she walks the patient through the
     /// other screens, until she switches it off or the lock closes.
     pub fn nurse_page_left(&self) {
+        // The camera is only open on her page.
+        self.qr_scan_stop();
         let mut people = self.people.lock().unwrap();
         if !people.training && people.nurse_unlocked {
             people.nurse_unlocked = false;

@@ -21,6 +21,7 @@ use crate::{
         media::{CallMedia, CaptureMedia, Devices, Frame, PlaybackMedia, Source, Speaker},
         CallError, IncomingMedia, MediaKind, OutgoingMedia,
     },
+    camera::{CameraFrame, CameraSource, CameraView, Grey},
     clock::SystemClock,
     devices::transport::{Advertisement, Scanner, TransportError},
     enrolment::Enrolment,
@@ -241,6 +242,32 @@ impl Platform for FakePlatform {
 pub(crate) struct FakeMedia {
     stalled: Arc<AtomicBool>,
     ringing: Arc<AtomicUsize>,
+    /// What the fake camera sees (`None`: the tablet has no camera).
+    pub camera_sees: Arc<Mutex<Option<Grey>>>,
+    /// How many fake cameras are open.
+    pub cameras_open: Arc<AtomicUsize>,
+}
+
+/// A camera that shows what [`FakeMedia::camera_sees`] holds, a new
+/// picture each time it is asked.
+pub(crate) struct FakeCamera {
+    sees: Arc<Mutex<Option<Grey>>>,
+    number: AtomicU64,
+    open: Arc<AtomicUsize>,
+}
+
+impl CameraView for FakeCamera {
+    fn frame(&self) -> Option<CameraFrame> {
+        let grey = self.sees.lock().unwrap().clone()?;
+        let number = self.number.fetch_add(1, Ordering::SeqCst) + 1;
+        Some(CameraFrame { number, jpeg: Arc::new(vec![0xff, 0xd8]), grey: Arc::new(grey) })
+    }
+}
+
+impl Drop for FakeCamera {
+    fn drop(&mut self) {
+        self.open.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl FakeMedia {
@@ -338,6 +365,15 @@ impl CallMedia for FakeMedia {
         self.ringing.fetch_add(1, Ordering::SeqCst);
         Ok(FakeRinger(self.ringing.clone()))
     }
+
+    type Camera = FakeCamera;
+    fn camera(&self, _: &CameraSource) -> Result<FakeCamera, CallError> {
+        if self.camera_sees.lock().unwrap().is_none() {
+            return Err(CallError::new(ErrorCode::CameraMissing, "no camera"));
+        }
+        self.cameras_open.fetch_add(1, Ordering::SeqCst);
+        Ok(FakeCamera { sees: self.camera_sees.clone(), number: AtomicU64::new(0), open: self.cameras_open.clone() })
+    }
 }
 
 /// A scanner for tests that must not get as far as scanning.
@@ -384,6 +420,7 @@ impl TestApp {
             nurse_code: None,
             installation_nurse_code_hash: None,
             call_source: Some(Source::Devices),
+            camera_source: CameraSource::Device,
             ice_transports: crate::call::IceTransports::All,
             enrol_endpoint: None,
             trust: Trust::default(),

@@ -76,4 +76,8 @@ pub trait CallMedia: Send + Sync + 'static {
     fn capture(&self, source: Source, out: OutgoingMedia) -> Result<Self::Capture, CallError>;
     /// The ringing tone (an error when there is no speaker to ring on).
     fn ringer(&self) -> Result<Self::Ringer, CallError>;
+    /// The camera outside a call, as a live view (`camera-missing` when
+    /// the tablet has none).
+    type Camera: crate::camera::CameraView;
+    fn camera(&self, source: &crate::camera::CameraSource) -> Result<Self::Camera, CallError>;
 }

@@ -4,12 +4,15 @@
 //! unsent, and ending the follow-up (enrolment is in `mod.rs`).
 
 use heima_core::{
-    app::{EndChecklist, EndWith, Ended, FoundDevice},
+    app::{EndChecklist, EndWith, Ended, FoundDevice, ScanView},
     error::CoreError,
     store::devices::PairedDevice,
     vocabulary::HealthService,
 };
-use tauri::State;
+use tauri::{
+    ipc::{Channel, InvokeResponseBody},
+    Manager, State,
+};
 
 use crate::{bluetooth::BtleScanner, AppState};
 
@@ -29,6 +32,39 @@ pub fn nurse_lock(state: State<'_, AppState>) {
 #[tauri::command(async)]
 pub fn nurse_page_left(state: State<'_, AppState>) {
     state.nurse_page_left();
+}
+
+/// Opens the camera to read the enrolment QR code (nurse only).
+#[tauri::command(async)]
+pub fn qr_scan_start(state: State<'_, AppState>) -> Result<ScanView, CoreError> {
+    state.qr_scan_start()
+}
+
+/// Closes the camera.
+#[tauri::command(async)]
+pub fn qr_scan_stop(state: State<'_, AppState>) {
+    state.qr_scan_stop();
+}
+
+/// What the scan shows now.
+#[tauri::command(async)]
+pub fn qr_scan_view(state: State<'_, AppState>) -> ScanView {
+    state.qr_scan_view()
+}
+
+/// Sends the camera's live view to the window over `channel`, each
+/// picture as its JPEG bytes, until the camera closes or the window is gone.
+#[tauri::command]
+pub fn qr_scan_pictures(app: tauri::AppHandle, channel: Channel<InvokeResponseBody>) {
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        let mut seen = 0;
+        while let Some(frame) = state.next_scan_picture(&mut seen).await {
+            if channel.send(InvokeResponseBody::Raw(frame.jpeg.as_ref().clone())).is_err() {
+                return;
+            }
+        }
+    });
 }
 
 /// Switches training mode on or off.

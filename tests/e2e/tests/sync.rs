@@ -166,3 +166,72 @@ async fn enrol_with_a_code_send_with_progress_and_ask_the_nurse_when_revoked() {
     let store = Store::open(&data.path().join("heima.db"), &key, Timestamp::now()).unwrap().store;
     assert_eq!(store.reading_count().unwrap(), READINGS as i64);
 }
+
+/// `text` as a QR code in a PNG file (8 pixels a module, a quiet zone of
+/// four modules), as a service prints it.
+fn qr_png(text: &str, path: &std::path::Path) {
+    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
+    let modules = code.width();
+    let scale = 8;
+    let side = (modules + 8) * scale;
+    let mut pixels = vec![255u8; side * side];
+    for (i, colour) in code.to_colors().iter().enumerate() {
+        if *colour == qrcode::Color::Dark {
+            let (mx, my) = (i % modules + 4, i / modules + 4);
+            for y in my * scale..(my + 1) * scale {
+                pixels[y * side + mx * scale..y * side + (mx + 1) * scale].fill(0);
+            }
+        }
+    }
+    let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut encoder = png::Encoder::new(file, side as u32, side as u32);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.write_header().unwrap().write_image_data(&pixels).unwrap();
+}
+
+/// Enrolment by the tablet's own camera: the QR code of a test enrolment
+/// (a PNG fed through the camera's GStreamer pipeline, as if held in
+/// front of it) is read on the nurse's page and goes through the same
+/// checks as a typed code: the trusted service is named for the nurse to
+/// confirm, and the tablet is then enrolled. In Nynorsk, after the
+/// Bokmål page with the scan button.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_nurse_enrols_the_tablet_by_scanning_the_qr_code_with_its_camera() {
+    let service = heima_e2e::service::TestService::start([3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5]).await;
+    let endpoint =
+        url::form_urlencoded::byte_serialize(service.gateway.activation_endpoint().as_bytes()).collect::<String>();
+    let link = format!("heima-enrol:?endpoint={endpoint}&code={}", service.code);
+    let data = tempfile::tempdir().unwrap();
+    let picture = data.path().join("enrolment-qr.png");
+    qr_png(&link, &picture);
+    let service_env = ServiceEnv::new(&service.gateway, None);
+    let mut env = service_env.vars();
+    let picture_path = picture.to_str().unwrap().to_string();
+    env.push(("HEIMA_CAMERA_IMAGE", &picture_path));
+    let app = App::start(Launch { data_dir: Some(data.path()), env, ..Launch::default() }).await;
+    app.go("#/nurse").await;
+    app.type_into("#nurse-code", "7531").await;
+    app.click("#nurse-code-form button").await;
+    app.wait_for_text("#enrol-scan-start", "Skann QR-koden med kameraet").await;
+    app.check_screen("enrol-scan-nb").await;
+
+    app.go("#/settings").await;
+    app.click("#language-nn").await;
+    app.wait_for_text("main h1", "Innstillingar").await;
+    // Leaving her page locked it: the code again.
+    app.go("#/nurse").await;
+    app.type_into("#nurse-code", "7531").await;
+    app.click("#nurse-code-form button").await;
+    app.wait_for_text("#enrol-scan-start", "Skann QR-koden med kameraet").await;
+    app.click("#enrol-scan-start").await;
+    app.wait_for_text("#scan-status", "QR-koden er lesen").await;
+    app.wait_for_js(&format!("return document.getElementById('enrol-code').value === {link:?}")).await;
+    app.wait_for_text("#enrol-confirm-question", "Testkommunen").await;
+    app.check_screen("enrol-scan-read-nn").await;
+    app.click("#enrol-confirm-yes").await;
+    app.wait_for_text("#service-status", "Test service").await;
+    let activated = service.gateway.state.lock().unwrap().activation_codes.contains_key(&service.code);
+    assert!(!activated, "the code was used (single use)");
+    app.close().await;
+}

@@ -1,0 +1,96 @@
+//! The tablet's camera outside a call: a live view the screen shows while
+//! the core reads what it sees (the QR code of an enrolment, [`qr_texts`]).
+//! The seam is [`CameraView`] (opened by the media's
+//! [`crate::call::media::CallMedia::camera`]: GStreamer in `heima-media`,
+//! a fake in `app/testing.rs`); the plain data crossing it is
+//! [`CameraFrame`]. [`CameraSource::Image`] feeds a still picture through
+//! the same camera pipeline, for tests and for a tablet without a camera.
+
+use std::{path::PathBuf, sync::Arc};
+
+/// Where the camera's pictures come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CameraSource {
+    /// The tablet's own camera.
+    Device,
+    /// A picture file (PNG or JPEG) shown as if the camera saw it.
+    Image(PathBuf),
+}
+
+/// One picture of the live view: a JPEG for the screen, and its grey
+/// levels (one byte a pixel, row by row) for reading.
+#[derive(Debug, Clone)]
+pub struct CameraFrame {
+    /// Counts up with each new picture.
+    pub number: u64,
+    pub jpeg: Arc<Vec<u8>>,
+    pub grey: Arc<Grey>,
+}
+
+/// A picture's grey levels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grey {
+    pub width: usize,
+    pub height: usize,
+    /// `width × height` bytes, row by row.
+    pub pixels: Vec<u8>,
+}
+
+/// An open camera: its latest picture. Dropping it closes the camera
+/// (its light goes off).
+pub trait CameraView: Send + Sync + 'static {
+    fn frame(&self) -> Option<CameraFrame>;
+}
+
+/// The texts of the QR codes in a picture (none when there is none, or
+/// it cannot be read: a blurred or partly hidden code).
+pub fn qr_texts(grey: &Grey) -> Vec<String> {
+    if grey.width == 0 || grey.height == 0 || grey.pixels.len() != grey.width * grey.height {
+        return vec![];
+    }
+    let mut prepared =
+        rqrr::PreparedImage::prepare_from_greyscale(grey.width, grey.height, |x, y| grey.pixels[y * grey.width + x]);
+    prepared.detect_grids().into_iter().filter_map(|grid| grid.decode().ok().map(|(_, text)| text)).collect()
+}
+
+/// `text` as a QR code: `scale` pixels a module, a quiet zone of four
+/// modules, dark on light.
+#[cfg(test)]
+pub(crate) fn qr_picture(text: &str, scale: usize) -> Grey {
+    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
+    let modules = code.width();
+    let colours = code.to_colors();
+    let side = (modules + 8) * scale;
+    let mut pixels = vec![235u8; side * side];
+    for (i, colour) in colours.iter().enumerate() {
+        if *colour == qrcode::Color::Dark {
+            let (mx, my) = (i % modules + 4, i / modules + 4);
+            for y in my * scale..(my + 1) * scale {
+                for x in mx * scale..(mx + 1) * scale {
+                    pixels[y * side + x] = 20;
+                }
+            }
+        }
+    }
+    Grey { width: side, height: side, pixels }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_qr_code_is_read_and_a_blank_or_broken_picture_gives_nothing() {
+        let link = "heima-enrol:?endpoint=https%3A%2F%2Fdho.example.no%2Factivate&code=ABCD-EFGH-JKLM";
+        assert_eq!(qr_texts(&qr_picture(link, 4)), [link]);
+        let blank = Grey { width: 64, height: 64, pixels: vec![200; 64 * 64] };
+        assert!(qr_texts(&blank).is_empty());
+        let short = Grey { width: 64, height: 64, pixels: vec![200; 10] };
+        assert!(qr_texts(&short).is_empty(), "a picture shorter than it says is not read");
+        // Half the code hidden: nothing, never a guess.
+        let mut hidden = qr_picture(link, 4);
+        let half = hidden.pixels.len() / 2;
+        hidden.pixels[half..].fill(235);
+        assert!(qr_texts(&hidden).is_empty());
+    }
+}
