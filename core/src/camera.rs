@@ -17,6 +17,33 @@ pub enum CameraSource {
     Image(PathBuf),
 }
 
+/// What the camera is opened for: its picture size and JPEG quality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CameraUse {
+    /// Reading a QR code: 640×480, the screen's view at quality 70.
+    ReadCode,
+    /// A photo for the service: 1280×960 at quality 90 (the still is
+    /// scaled and written again by [`crate::photo::prepare`]).
+    Photo,
+}
+
+impl CameraUse {
+    /// Width and height of its pictures.
+    pub fn size(self) -> (usize, usize) {
+        match self {
+            CameraUse::ReadCode => (640, 480),
+            CameraUse::Photo => (1280, 960),
+        }
+    }
+
+    pub fn jpeg_quality(self) -> u8 {
+        match self {
+            CameraUse::ReadCode => 70,
+            CameraUse::Photo => 90,
+        }
+    }
+}
+
 /// One picture of the live view: a JPEG for the screen, and its grey
 /// levels (one byte a pixel, row by row) for reading.
 #[derive(Debug, Clone)]

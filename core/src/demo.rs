@@ -224,8 +224,8 @@ mod tests {
             let view = crate::today::view(&demo_store(&clock), &clock, true, None).unwrap().unwrap();
             assert!(view.demo);
             // weight, bp ×2, spo2, copd check, the diuretic's morning dose,
-            // and the heart-failure check (3 a week).
-            assert_eq!(view.tasks.len(), 7, "hour {utc_hour}");
+            // the heart-failure check (3 a week) and the legs' photo (once a week).
+            assert_eq!(view.tasks.len(), 8, "hour {utc_hour}");
             assert_eq!(view.medicines["diuretic"].name, "Furosemid 40 mg");
             assert_eq!(view.questionnaire_titles["daily-copd-check"].nb, "Daglige spørsmål om pusten");
         }

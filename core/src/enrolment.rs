@@ -163,7 +163,7 @@ impl SmartConfiguration {
 /// The app's OAuth client id, registered with each service.
 pub const CLIENT_ID: &str = "heima";
 /// SMART v2 scopes, only what the app uses: it creates readings, answers,
-/// medicines taken and messages, creates and updates its devices (a device tells more
+/// medicines taken, photos and messages, creates and updates its devices (a device tells more
 /// later: a conditional update), reads and searches its plan,
 /// questionnaires and messages, reads and searches the Tasks that say a
 /// nurse has seen a reading and the patient's Appointments, reads the patient's own `Patient` (who they
@@ -173,7 +173,7 @@ pub const CLIENT_ID: &str = "heima";
 /// checks no id_token, so it asks for none. The test gateway enforces
 /// these, so a call the scopes do not cover fails the tests.
 pub const SCOPE: &str = "launch/patient offline_access patient/Observation.c patient/QuestionnaireResponse.c \
-                         patient/MedicationAdministration.c patient/Communication.crs patient/Device.cu patient/CarePlan.rs patient/Questionnaire.rs \
+                         patient/MedicationAdministration.c patient/Media.c patient/Communication.crs patient/Device.cu patient/CarePlan.rs patient/Questionnaire.rs \
                          patient/Task.rs patient/Appointment.rs patient/Patient.r patient/Subscription.crd";
 
 /// The URL to open in the system browser for a SMART standalone launch.
@@ -564,6 +564,7 @@ mod tests {
                 "patient/Observation.c",
                 "patient/QuestionnaireResponse.c",
                 "patient/MedicationAdministration.c",
+                "patient/Media.c",
                 "patient/Communication.crs",
                 "patient/Device.cu",
                 "patient/CarePlan.rs",

@@ -100,7 +100,13 @@ error_codes! {
     /// A dose of the plan's schedule tapped more than an hour before its
     /// time: the task stays open.
     DoseNotYet = "dose-not-yet",
-    /// The camera was asked for (to read a QR code) and the tablet has none.
+    /// A picture that is not a JPEG or PNG, is cut off or broken.
+    PhotoUnreadable = "photo-unreadable",
+    /// A picture file over 20 MB, or over 12 000 pixels a side.
+    PhotoTooLarge = "photo-too-large",
+    /// A photo for an activity the plan in force does not ask a photo for.
+    PhotoNotAsked = "photo-not-asked",
+    /// The camera was asked for (a QR code, a photo) and the tablet has none.
     CameraMissing = "camera-missing",
     /// A video appointment joined outside its time (from a quarter of an
     /// hour before until it ends), cancelled, or no longer booked.

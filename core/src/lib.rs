@@ -33,6 +33,7 @@ pub mod manual;
 pub mod material;
 pub mod measurement;
 pub mod net;
+pub mod photo;
 pub mod plan;
 pub mod plan_change;
 pub mod questionnaire;

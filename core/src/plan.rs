@@ -42,6 +42,9 @@ pub enum ActivityKind {
     /// Take a dose of the plan's medicine with this id (from its dose
     /// schedule, [`CarePlan::dose_activities`]; never a plan activity).
     Dose { medicine: String },
+    /// Take a photo for the service of what `title` says ("Bilde av
+    /// leggene"), as the activity's description tells how.
+    Photo { title: String },
 }
 
 /// When an activity is due.
@@ -562,7 +565,7 @@ pub fn kinds_to_offer(plan: Option<&CarePlan>) -> Vec<KindChoice> {
                 .iter()
                 .filter_map(|a| match a.kind {
                     ActivityKind::Measure { measurement } => Some(measurement),
-                    ActivityKind::Questionnaire { .. } | ActivityKind::Dose { .. } => None,
+                    ActivityKind::Questionnaire { .. } | ActivityKind::Dose { .. } | ActivityKind::Photo { .. } => None,
                 })
                 .collect()
         })

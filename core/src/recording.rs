@@ -374,6 +374,45 @@ pub fn remember_device(
     Ok(())
 }
 
+/// Keeps a photo for the plan's photo activity `activity` (the plan in
+/// force must ask for a photo there: `photo-not-asked` otherwise), with
+/// its title as the plan gives it, who took it and the plan's version;
+/// queued for the service unless it is training.
+pub fn keep_photo(
+    store: &mut Store,
+    clock: &dyn Clock,
+    activity: &str,
+    photo: &crate::photo::Photo,
+    source: crate::store::photos::PhotoSource,
+    by: &Recorder,
+    identifier: &str,
+) -> Result<crate::store::photos::StoredPhoto, CoreError> {
+    let (now, tz) = (clock.now(), clock.time_zone());
+    let not_asked = || CoreError::new(ErrorCode::PhotoNotAsked, "the plan in force asks no photo there");
+    let plan = crate::fhir::careplan::in_force(store, now, &tz).map_err(CoreError::from)?.ok_or_else(not_asked)?;
+    let title = plan
+        .activities
+        .iter()
+        .find_map(|a| match &a.kind {
+            crate::plan::ActivityKind::Photo { title } if a.id == activity => Some(title.clone()),
+            _ => None,
+        })
+        .ok_or_else(not_asked)?;
+    let id = store.record_photo(&crate::store::photos::NewPhoto {
+        identifier,
+        activity,
+        title: &title,
+        taken: now,
+        source,
+        jpeg: &photo.jpeg,
+        width: photo.width,
+        height: photo.height,
+        by,
+        plan_version: Some(i64::from(plan.version)),
+    })?;
+    store.photo_by_id(id)?.ok_or_else(|| CoreError::new(ErrorCode::StoreFailed, "a photo just stored is gone"))
+}
+
 /// Stores a medicine taken (a second one for the same result or planned
 /// time keeps the first), and the record as it stands.
 fn keep_medicine_taken(store: &mut Store, taken: &NewMedicineTaken<'_>) -> Result<StoredMedicineTaken, CoreError> {

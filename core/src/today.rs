@@ -114,7 +114,7 @@ fn plan_changed(store: &Store, plan: &CarePlan, tz: &jiff::tz::TimeZone) -> Resu
     Ok((!changes.is_empty()).then_some(PlanChanged { version: plan.version, changes }))
 }
 
-/// Real readings, answers and scheduled doses since `from` as schedule
+/// Real readings, answers, photos and scheduled doses since `from` as schedule
 /// completions (a dose for the planned time it was said taken for).
 fn completions(store: &Store, plan: &CarePlan, from: Timestamp, to: Timestamp) -> Result<Vec<Completion>, StoreError> {
     let mut out = vec![];
@@ -138,6 +138,13 @@ fn completions(store: &Store, plan: &CarePlan, from: Timestamp, to: Timestamp) -
                 }
             }
             ActivityKind::Dose { .. } => {}
+            ActivityKind::Photo { .. } => {
+                for p in store.photos(from, to)? {
+                    if p.activity == activity.id && p.entered_by != EnteredBy::NurseTraining {
+                        out.push(Completion { activity_id: activity.id.clone(), at: p.taken, for_due: None });
+                    }
+                }
+            }
             ActivityKind::Questionnaire { questionnaire } => {
                 if let Some(q) = crate::fhir::questionnaire::load(store, questionnaire)? {
                     for r in store.responses(&q.url)? {

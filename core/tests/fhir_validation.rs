@@ -153,6 +153,12 @@ fn a_full_day() -> Store {
     // The diuretic's 08:30 dose of the day, by the patient.
     let due = "2026-11-23T07:30:00Z".parse().unwrap();
     heima_core::recording::take_dose(&mut store, &later, "diuretic", due, &patient, "taken/03").unwrap();
+    // The legs' photo of the week, by the patient and by a relative.
+    let photo = heima_core::photo::prepare(&heima_test_support::photos::phone_photo(640, 480, 1)).unwrap();
+    let source = heima_core::store::photos::PhotoSource::File;
+    heima_core::recording::keep_photo(&mut store, &later, "leg-photo", &photo, source, &patient, "photo/01").unwrap();
+    let relative = Recorder::new(EnteredBy::Relative);
+    heima_core::recording::keep_photo(&mut store, &later, "leg-photo", &photo, source, &relative, "photo/02").unwrap();
     let q = heima_core::fhir::questionnaire::load(&store, "daily-copd-check").unwrap().unwrap();
     let coding = |code: &str| Answer::Coding {
         system: Some("https://fhir.heima.no/demo/CodeSystem/daily-copd-check".into()),
@@ -268,6 +274,7 @@ fn every_resource_the_app_writes_passes_the_schema_and_the_profiles() {
         ("Subscription", 1),
         ("Basic", 1),
         ("Appointment", 3),
+        ("Media", 2),
     ] {
         assert!(checked[kind].as_u64().unwrap_or(0) >= at_least, "{kind}: {checked}");
     }

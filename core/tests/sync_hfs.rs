@@ -807,13 +807,13 @@ async fn appointments_come_down_and_their_changes_follow() {
     assert_eq!((all[0].kind, all[0].status), (AppointmentKind::Video, AppointmentStatus::Booked));
     assert_eq!(all[0].with, ["Sykepleier Anne Hansen"]);
     assert_eq!(all[1].kind, AppointmentKind::HomeVisit);
-    let cards = heima_core::appointments::today(&all, now, &tz);
+    let cards = heima_core::appointments::list(&all, now, &tz).upcoming;
     assert!(cards[0].can_join, "ten minutes before, the video call can be joined");
-    // hfs answers `actor=` with every Appointment (as it does Tasks for
-    // `patient=`): the tablet's own check left the other patient's out.
+    // The server narrows by `actor`; the other patient's never came (a
+    // server that does not is `fhir::appointment`'s own check's to stop).
     let server_count = client.search_all(&format!("Appointment?actor={subject}")).await.unwrap().len();
-    assert_eq!(server_count, 4, "on the server: the patient's three and the other patient's");
-    assert_eq!(report.not_for_this_patient, 1, "{report:?}");
+    assert_eq!(server_count, 3, "on the server for this patient: the two booked and the proposed one");
+    assert_eq!(client.search_all("Appointment").await.unwrap().len(), 4, "and the other patient's");
 
     // The service moves the video call an hour on, then cancels it.
     let mut moved = video.clone();
@@ -833,4 +833,62 @@ async fn appointments_come_down_and_their_changes_follow() {
     assert_eq!(shown.status, AppointmentStatus::Cancelled);
     assert!(!heima_core::appointments::can_join(&shown, shown.start), "a cancelled call cannot be joined");
     println!("on the server: {}", serde_json::to_string_pretty(&cancelled).unwrap());
+}
+
+/// A photo for the plan's photo activity reaches the server once as a
+/// `Media`: the JPEG as kept (upright, scaled, without the phone's EXIF,
+/// place or make), with the patient, the plan and the title; a training
+/// photo never goes; an activity the plan asks no photo at is refused.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_photo_reaches_the_server_as_media_without_its_metadata() {
+    use base64::Engine;
+    use heima_core::{
+        clock::{oslo, FixedClock},
+        demo,
+        fhir::careplan,
+        photo::{has_metadata, prepare},
+        recording::keep_photo,
+        store::{photos::PhotoSource, readings::Recorder},
+    };
+    use serde_json::json;
+    let hfs = Hfs::start().await;
+    let client = FhirClient::new(&hfs.base, Duration::from_secs(10), None).unwrap();
+    let patient = client.post("Patient", &json!({ "resourceType": "Patient" })).await.unwrap();
+    let subject = format!("Patient/{}", patient["id"].as_str().unwrap());
+    let mut store = Store::open_in_memory(&StoreKey::from_bytes([12; 32])).unwrap();
+    let plan: serde_json::Value = serde_json::from_str(demo::CAREPLAN_JSON).unwrap();
+    careplan::accept(&store, &plan, Timestamp::UNIX_EPOCH, &oslo()).unwrap();
+    let clock = FixedClock::oslo("2027-05-10T08:00:00Z".parse().unwrap());
+    let original = heima_test_support::photos::phone_photo(2400, 1200, 6);
+    assert!(has_metadata(&original));
+    let photo = prepare(&original).unwrap();
+    let by = Recorder::new(EnteredBy::Patient);
+    let kept = keep_photo(&mut store, &clock, "leg-photo", &photo, PhotoSource::File, &by, "photo/01").unwrap();
+    assert_eq!(kept.title, "Bilde av leggene og anklene");
+    let training = Recorder::new(EnteredBy::NurseTraining);
+    keep_photo(&mut store, &clock, "leg-photo", &photo, PhotoSource::Camera, &training, "photo/02").unwrap();
+    let refused = keep_photo(&mut store, &clock, "weight", &photo, PhotoSource::File, &by, "photo/03").unwrap_err();
+    assert_eq!(refused.code, "photo-not-asked");
+
+    let after = clock.now + jiff::SignedDuration::from_mins(1);
+    let drain = Drain { client: &client, subject: Some(&subject), national_id: None, batch_size: 10 };
+    let report = drain.run(&mut store, || after, || 0.5, &mut |_| {}).await.unwrap();
+    assert_eq!(report.created, 1, "{report:?}");
+    let again = drain.run(&mut store, || after, || 0.5, &mut |_| {}).await.unwrap();
+    assert_eq!(again.created, 0, "{again:?}");
+    let on_server = client.search_all(&format!("Media?subject={subject}")).await.unwrap();
+    assert_eq!(on_server.len(), 1, "the training photo stayed on the tablet");
+    let media = &on_server[0];
+    assert_eq!(media["identifier"][0]["value"], "photo/01");
+    assert_eq!(media["subject"]["reference"], subject.as_str());
+    assert_eq!(media["content"]["title"], "Bilde av leggene og anklene");
+    let jpeg = base64::engine::general_purpose::STANDARD.decode(media["content"]["data"].as_str().unwrap()).unwrap();
+    assert_eq!(jpeg, photo.jpeg, "exactly the JPEG kept");
+    assert!(!has_metadata(&jpeg), "no EXIF, no place");
+    assert!(!jpeg.windows(5).any(|w| w == b"Phone"), "no camera make");
+    assert_eq!((media["width"].clone(), media["height"].clone()), (json!(800), json!(1600)));
+    assert_eq!(media["content"]["size"], json!(jpeg.len()));
+    let mut shown = media.clone();
+    shown["content"]["data"] = json!(format!("<{} bytes of JPEG, base64>", jpeg.len()));
+    println!("on the server: {}", serde_json::to_string_pretty(&shown).unwrap());
 }

@@ -39,7 +39,7 @@ use heima_core::call::{
     media::{CallMedia, CaptureMedia, PlaybackMedia},
     CallError, IncomingMedia, MediaKind, OutgoingMedia,
 };
-pub use heima_core::camera::{CameraFrame, CameraSource, CameraView, Grey};
+pub use heima_core::camera::{CameraFrame, CameraSource, CameraUse, CameraView, Grey};
 use heima_core::error::ErrorCode;
 use serde::Serialize;
 
@@ -320,25 +320,26 @@ impl Drop for Capture {
     }
 }
 
-/// The size of the camera's live view outside a call, and its pictures a
-/// second (enough to read a QR code held still; kind to the CPU).
-pub const VIEW_WIDTH: usize = 640;
-pub const VIEW_HEIGHT: usize = 480;
+/// The camera's pictures a second outside a call (enough to read a QR
+/// code held still, or to aim for a photo; kind to the CPU).
 const VIEW_RATE: i32 = 5;
 
 /// The camera on its own, outside a call: a live view as JPEG pictures
-/// for the screen and their grey levels for reading (a QR code), 640×480
-/// at 5 a second. [`CameraSource::Image`] feeds a picture file through
+/// for the screen and their grey levels for reading (a QR code), at 5 a
+/// second, as large as its use says ([`CameraUse`]). [`CameraSource::Image`] feeds a picture file through
 /// the same pipeline (decoded, frozen into a live stream). Dropping it
 /// stops the camera.
 pub struct Camera {
     pipeline: gst::Pipeline,
     jpeg: Arc<Pictures>,
     grey: Arc<Pictures>,
+    size: (usize, usize),
 }
 
 impl Camera {
-    pub fn start(source: &CameraSource) -> Result<Camera, MediaError> {
+    pub fn start(source: &CameraSource, for_use: CameraUse) -> Result<Camera, MediaError> {
+        let (width, height) = for_use.size();
+        let quality = for_use.jpeg_quality();
         init()?;
         let input = match source {
             CameraSource::Device => {
@@ -352,11 +353,11 @@ impl Camera {
         };
         let pipeline = launch(&format!(
             "{input} ! videoconvert ! videoscale add-borders=true ! videorate \
-             ! video/x-raw,width={VIEW_WIDTH},height={VIEW_HEIGHT},pixel-aspect-ratio=1/1,framerate={VIEW_RATE}/1 \
+             ! video/x-raw,width={width},height={height},pixel-aspect-ratio=1/1,framerate={VIEW_RATE}/1 \
              ! tee name=view \
              view. ! queue max-size-buffers=1 leaky=downstream ! videoconvert ! video/x-raw,format=GRAY8 \
              ! appsink name=grey sync=false max-buffers=1 drop=true \
-             view. ! queue max-size-buffers=1 leaky=downstream ! jpegenc quality=70 ! appsink name=jpeg sync=false max-buffers=1 drop=true"
+             view. ! queue max-size-buffers=1 leaky=downstream ! jpegenc quality={quality} ! appsink name=jpeg sync=false max-buffers=1 drop=true"
         ))?;
         if let CameraSource::Image(path) = source {
             let file = pipeline.by_name("file").ok_or_else(|| media_failed("no file source"))?;
@@ -366,7 +367,7 @@ impl Camera {
         jpeg.attach(&pipeline, "jpeg")?;
         grey.attach(&pipeline, "grey")?;
         play(&pipeline)?;
-        Ok(Camera { pipeline, jpeg, grey })
+        Ok(Camera { pipeline, jpeg, grey, size: (width, height) })
     }
 
     /// The latest picture, once both its forms have come.
@@ -374,10 +375,11 @@ impl Camera {
         let jpeg = self.jpeg.frame()?;
         let grey = self.grey.frame()?;
         let pixels = grey.jpeg.as_ref().clone();
-        (pixels.len() == VIEW_WIDTH * VIEW_HEIGHT).then(|| CameraFrame {
+        let (width, height) = self.size;
+        (pixels.len() == width * height).then(|| CameraFrame {
             number: grey.number,
             jpeg: jpeg.jpeg,
-            grey: Arc::new(Grey { width: VIEW_WIDTH, height: VIEW_HEIGHT, pixels }),
+            grey: Arc::new(Grey { width, height, pixels }),
         })
     }
 }
@@ -596,7 +598,7 @@ impl CallMedia for Gstreamer {
     fn ringer(&self) -> Result<Ringer, CallError> {
         Ok(Ringer::start()?)
     }
-    fn camera(&self, source: &CameraSource) -> Result<Camera, CallError> {
-        Ok(Camera::start(source)?)
+    fn camera(&self, source: &CameraSource, for_use: CameraUse) -> Result<Camera, CallError> {
+        Ok(Camera::start(source, for_use)?)
     }
 }

@@ -32,6 +32,8 @@ pub enum Change {
     /// now: the window shows its result at once, and the shell shows
     /// `notification` when the window is hidden.
     ShowReading { id: i64, notification: Notification },
+    /// A photo for the plan was kept (its task is done).
+    PhotoKept { id: i64 },
     /// The patient has read the advice of a result.
     ResultRead { item: ResultItem },
     /// A new plan has come; the patient is told what changed.

@@ -416,12 +416,13 @@ mod tests {
             _ = &mut reminders => unreachable!(),
             _ = tokio::time::sleep(Duration::from_secs(2 * 60 * 60)) => {}
         }
-        // 09:30 the dose and the questions again; 10:00 the questions and
-        // the heart-failure check (3 a week, none yet this Monday); 10:30
-        // and 11:00 that one: the 08:00 tasks no more.
+        // 09:30 the dose and the questions again; 10:00 the questions, the
+        // heart-failure check (3 a week, none yet this Monday) and the
+        // legs' photo (once a week); 10:30 and 11:00 those two: the 08:00
+        // tasks no more.
         let (_, after) = reminded(190);
-        let today = "Du har en oppgave i Heima i dag.";
-        assert_eq!(after, ["Du har 2 oppgaver i Heima.", "Du har 2 oppgaver i Heima.", today, today], "{after:?}");
+        let (two, three) = ("Du har 2 oppgaver i Heima.", "Du har 3 oppgaver i Heima.");
+        assert_eq!(after, [two, three, two, two], "{after:?}");
     }
 
     /// An idle enrolled hour, over a clock that moves with tokio's paused

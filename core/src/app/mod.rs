@@ -21,6 +21,7 @@ mod follow_up;
 mod installation;
 mod loops;
 mod nurse;
+mod photos;
 mod push;
 mod qr_scan;
 mod screens;
@@ -45,6 +46,7 @@ pub use follow_up::{SyncStatus, ENROLMENT_SETTING, REVOKED_SETTING};
 pub use installation::{ConfigFile, ConfigSource, Installation};
 pub use loops::{DEVICE_ASK_EVERY, REMINDER_EVERY};
 pub use nurse::{FormFor, Recorders, DEMO_NURSE_CODE};
+pub use photos::PhotoPreview;
 pub use qr_scan::{ScanView, SCAN_GIVES_UP};
 pub use screens::{AnswersOutcome, EntryOutcome, Export, PlanView};
 pub use service::{EnrolmentToConfirm, ServiceStatus};
@@ -242,6 +244,8 @@ pub struct App<P: Platform, M: CallMedia> {
     qr_scan: Mutex<qr_scan::QrScan<M::Camera>>,
     /// Wakes the scan loop: the camera opened.
     qr_scan_wake: tokio::sync::Notify,
+    /// The photo screen's camera and the photo waiting to be kept.
+    photo_desk: Mutex<photos::PhotoDesk<M::Camera>>,
 }
 
 impl<P: Platform, M: CallMedia> App<P, M> {
@@ -296,6 +300,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             media,
             qr_scan: Mutex::new(qr_scan::QrScan::default()),
             qr_scan_wake: tokio::sync::Notify::new(),
+            photo_desk: Mutex::new(photos::PhotoDesk::default()),
         }
     }
 

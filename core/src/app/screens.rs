@@ -488,7 +488,9 @@ mod tests {
     /// then and not before; a home visit is never joined.
     #[tokio::test]
     async fn the_demo_video_call_is_reminded_and_joined_at_its_time() {
-        let t = TestApp::demo();
+        // A weekday morning: its reminder an hour before is out of the quiet hours.
+        let morning = crate::clock::FixedClock::oslo("2026-11-23T09:05:00Z".parse().unwrap());
+        let t = TestApp::demo_with(|c| c.clock = std::sync::Arc::new(morning));
         let now = t.app.clock().now();
         let video =
             t.app.appointments().unwrap().upcoming.into_iter().find(|c| c.appointment.id == "demo-video").unwrap();

@@ -367,7 +367,7 @@ impl CallMedia for FakeMedia {
     }
 
     type Camera = FakeCamera;
-    fn camera(&self, _: &CameraSource) -> Result<FakeCamera, CallError> {
+    fn camera(&self, _: &CameraSource, _: crate::camera::CameraUse) -> Result<FakeCamera, CallError> {
         if self.camera_sees.lock().unwrap().is_none() {
             return Err(CallError::new(ErrorCode::CameraMissing, "no camera"));
         }

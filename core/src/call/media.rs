@@ -79,5 +79,9 @@ pub trait CallMedia: Send + Sync + 'static {
     /// The camera outside a call, as a live view (`camera-missing` when
     /// the tablet has none).
     type Camera: crate::camera::CameraView;
-    fn camera(&self, source: &crate::camera::CameraSource) -> Result<Self::Camera, CallError>;
+    fn camera(
+        &self,
+        source: &crate::camera::CameraSource,
+        for_use: crate::camera::CameraUse,
+    ) -> Result<Self::Camera, CallError>;
 }

@@ -17,6 +17,8 @@ pub const RESPONSE_IDENTIFIER: &str = "https://fhir.heima.no/sid/questionnaire-r
 pub const NOTICE_IDENTIFIER: &str = "https://fhir.heima.no/sid/notice";
 /// A medicine the patient says was taken (a course started).
 pub const MEDICINE_TAKEN_IDENTIFIER: &str = "https://fhir.heima.no/sid/medicine-taken";
+/// A photo the patient took for the plan.
+pub const PHOTO_IDENTIFIER: &str = "https://fhir.heima.no/sid/photo";
 /// A Bluetooth peripheral known only by the operating system's own id for
 /// it (macOS gives a UUID, not the device's address).
 pub const PERIPHERAL_IDENTIFIER: &str = "https://fhir.heima.no/sid/ble-peripheral";
@@ -59,6 +61,7 @@ pub const ALL: &[&str] = &[
     RESPONSE_IDENTIFIER,
     NOTICE_IDENTIFIER,
     MEDICINE_TAKEN_IDENTIFIER,
+    PHOTO_IDENTIFIER,
     PERIPHERAL_IDENTIFIER,
     DEVICE_TIME_EXTENSION,
     ENTERED_BY_EXTENSION,

@@ -358,6 +358,28 @@ fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError>
     Ok(out)
 }
 
+/// HL7's media types: `image` in an activity's `detail.code` asks for a photo.
+pub const MEDIA_TYPE: &str = "http://terminology.hl7.org/CodeSystem/media-type";
+
+/// The longest title of a photo activity, in characters.
+pub const MOST_PHOTO_TITLE_CHARS: usize = 120;
+
+/// A photo activity's title (`detail.code.text`), when `detail.code` is
+/// the media type `image`; a photo activity without a title, or with an
+/// over-long one, is refused.
+fn photo_title(detail: &Json, path: &str) -> Result<Option<String>, CoreError> {
+    let code = detail.get("code").unwrap_or(&Json::Null);
+    let is_photo =
+        array(code, "coding").iter().any(|c| str_at(c, "system") == Some(MEDIA_TYPE) && str_at(c, "code") == Some("image"));
+    if !is_photo {
+        return Ok(None);
+    }
+    match str_at(code, "text").map(str::trim) {
+        Some(t) if !t.is_empty() && t.chars().count() <= MOST_PHOTO_TITLE_CHARS => Ok(Some(t.to_string())),
+        _ => Err(invalid(path, "a photo activity needs detail.code.text, at most 120 characters")),
+    }
+}
+
 fn activity(a: &Json, index: usize) -> Result<Activity, CoreError> {
     let path = format!("CarePlan.activity[{index}]");
     let detail = a.get("detail").ok_or_else(|| invalid(&path, "only activity.detail is supported"))?;
@@ -380,6 +402,8 @@ fn activity(a: &Json, index: usize) -> Result<Activity, CoreError> {
             return Err(invalid(&path, "empty questionnaire reference"));
         }
         ActivityKind::Questionnaire { questionnaire: id.to_string() }
+    } else if let Some(title) = photo_title(detail, &path)? {
+        ActivityKind::Photo { title }
     } else {
         let coding = array(detail.get("code").unwrap_or(&Json::Null), "coding");
         let loinc = coding

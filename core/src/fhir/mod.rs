@@ -17,6 +17,7 @@ pub mod careplan;
 pub mod careplan_parts;
 pub mod communication;
 pub mod device;
+pub mod media;
 pub mod medication;
 pub mod observation;
 pub mod questionnaire;
@@ -148,6 +149,12 @@ pub fn export_bundle(store: &Store, subject: Option<&str>, now: Timestamp) -> Re
         if m.entered_by != EnteredBy::NurseTraining {
             let plan = plan_reference(store, m.plan_version)?;
             push(&m.identifier, medication::administration(&m, subject, plan.as_deref()));
+        }
+    }
+    for p in store.photos(Timestamp::MIN, Timestamp::MAX)? {
+        if let (false, Some(jpeg)) = (p.entered_by == EnteredBy::NurseTraining, store.photo_jpeg(p.id)?) {
+            let plan = plan_reference(store, p.plan_version)?;
+            push(&p.identifier, media::media(&p, &jpeg, subject, plan.as_deref()));
         }
     }
     let recipient = careplan::message_recipient(store, now)?;

@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/0012_meal_and_medicines.sql"),
     include_str!("sql/0013_scheduled_doses.sql"),
     include_str!("sql/0014_appointments.sql"),
+    include_str!("sql/0015_photos.sql"),
 ];
 
 /// The schema version this build writes.

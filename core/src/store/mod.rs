@@ -20,6 +20,7 @@ pub mod messages;
 mod migrations;
 pub mod open_results;
 pub mod outbox;
+pub mod photos;
 pub mod plans;
 pub mod readings;
 pub mod responses;

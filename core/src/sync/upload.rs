@@ -187,6 +187,16 @@ fn entries_for(
             }
             None => vec![],
         },
+        ("Media", Some(id)) => match (store.photo_by_id(id)?, store.photo_jpeg(id)?) {
+            (Some(mut p), Some(jpeg)) => {
+                let plan = plan_of_this_service(store, p.plan_version)?;
+                if !relative_named(store, p.plan_version, plan.is_some(), p.relative.as_deref())? {
+                    p.relative = None;
+                }
+                own(fhir::media::media(&p, &jpeg, subject, plan.as_deref()), canonical::PHOTO_IDENTIFIER)
+            }
+            _ => vec![],
+        },
         ("Device", None) if item.identifier == crate::store::outbox::GATEWAY_ITEM => match &gateway {
             Some(eui64) => {
                 let mut e = entry(fhir::device::gateway(eui64, subject), fhir::device::EUI64_SYSTEM, eui64, None);
@@ -226,6 +236,9 @@ pub fn resources_due(store: &Store, subject: Option<&str>) -> Result<Vec<Json>, 
     Ok(out)
 }
 
+/// At most this many photos go in one transaction.
+pub const MEDIA_PER_TRANSACTION: usize = 3;
+
 /// When an item that failed `attempts` times before is tried next.
 fn next_try(at: Timestamp, attempts: u32, unit: &mut dyn FnMut() -> f64) -> Timestamp {
     at.checked_add(backoff(attempts, unit())).unwrap_or(Timestamp::MAX)
@@ -263,8 +276,12 @@ impl Drain<'_> {
             let mut items = store.outbox_due(at, self.batch_size)?;
             let Some(first) = items.first().map(|i| i.resource_type.clone()) else { return Ok(report) };
             // One resource type per transaction: a service that refuses one
-            // type (403) still takes the others.
+            // type (403) still takes the others. Photos go a few at a time
+            // (each up to 500 kB, two thirds more as base64).
             items.retain(|i| i.resource_type == first);
+            if first == "Media" {
+                items.truncate(MEDIA_PER_TRANSACTION);
+            }
             let named_before = store.named_before()?;
             let mut carried = vec![];
             // Each entry with the index of its item in `carried`.

@@ -117,8 +117,16 @@ impl Hfs {
             ("Observation", "code", "token"),
             ("Communication", "recipient", "reference"),
             ("CarePlan", "subject", "reference"),
+            ("Media", "identifier", "token"),
+            ("Media", "subject", "reference"),
+            ("Appointment", "actor", "reference"),
         ];
         for (resource, code, kind) in params {
+            // The path where it is not the parameter's own name.
+            let expression = match (resource, code) {
+                ("Appointment", "actor") => "Appointment.participant.actor".to_string(),
+                _ => format!("{resource}.{code}"),
+            };
             client
                 .post(
                     "SearchParameter",
@@ -131,7 +139,7 @@ impl Hfs {
                         "code": code,
                         "base": [resource],
                         "type": kind,
-                        "expression": format!("{resource}.{code}"),
+                        "expression": expression,
                     }),
                 )
                 .await
