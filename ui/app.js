@@ -2,7 +2,7 @@
 // screens (screens/) with the router (shell.js) and starts. Every text comes
 // from the Fluent files through i18n.js; data comes from the core through
 // ipc.js. Routes: #/today, #/measure[/<kind>], #/result/<id>,
-// #/questionnaire/<id>, #/dose/<medicine>/<due>, #/appointments, #/plan, #/history[/<kind>/<days>], #/messages,
+// #/questionnaire/<id>, #/dose/<medicine>/<due>, #/photo/<activity>, #/appointments, #/plan, #/history[/<kind>/<days>], #/messages,
 // #/call, #/devices, #/settings, #/nurse, #/material/<id>, #/summary. When
 // someone calls, the call screen comes up by itself; a `heima-enrol:` link
 // brings up the nurse's page; after a panic, the restart screen comes up.
@@ -27,6 +27,7 @@ import { renderSummary } from "./screens/summary.js";
 import { renderPrivacy } from "./screens/privacy.js";
 import { renderDose } from "./screens/dose.js";
 import { renderAppointments } from "./screens/appointments.js";
+import { renderPhoto } from "./screens/photo.js";
 
 registerScreens({
   today: renderToday,
@@ -45,6 +46,7 @@ registerScreens({
   privacy: renderPrivacy,
   dose: renderDose,
   appointments: renderAppointments,
+  photo: renderPhoto,
 });
 
 async function start() {

@@ -45,7 +45,7 @@ export function listen(screen, { changed = null, shown = null } = {}) {
 const main = () => document.getElementById("main");
 let screens = {};
 /** The tab each screen belongs to. */
-const TAB = { dose: "today", result: "measure", history: "measure", questionnaire: "today", nurse: "settings", devices: "settings", call: "messages", material: "plan", summary: "plan", privacy: "settings" };
+const TAB = { dose: "today", photo: "today", appointments: "today", result: "measure", history: "measure", questionnaire: "today", nurse: "settings", devices: "settings", call: "messages", material: "plan", summary: "plan", privacy: "settings" };
 
 export function registerScreens(table) {
   screens = table;
@@ -105,6 +105,8 @@ export async function route({ fresh = true } = {}) {
   try {
     // Leaving the nurse's page: the core locks it (unless training is on).
     if (main().dataset.screen === "nurse" && name !== "nurse") await invoke("nurse_page_left");
+    // Leaving the photo screen: the camera closes, a photo not sent is forgotten.
+    if (main().dataset.screen === "photo" && name !== "photo") await invoke("photo_discard");
     const status = await refreshChrome();
     // The core says which screens this mode allows (the rest show today's).
     const only = status.only_screens;

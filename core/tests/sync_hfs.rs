@@ -864,7 +864,7 @@ async fn a_photo_reaches_the_server_as_media_without_its_metadata() {
     let photo = prepare(&original).unwrap();
     let by = Recorder::new(EnteredBy::Patient);
     let kept = keep_photo(&mut store, &clock, "leg-photo", &photo, PhotoSource::File, &by, "photo/01").unwrap();
-    assert_eq!(kept.title, "Bilde av leggene og anklene");
+    assert_eq!(kept.title, "Leggene og anklene");
     let training = Recorder::new(EnteredBy::NurseTraining);
     keep_photo(&mut store, &clock, "leg-photo", &photo, PhotoSource::Camera, &training, "photo/02").unwrap();
     let refused = keep_photo(&mut store, &clock, "weight", &photo, PhotoSource::File, &by, "photo/03").unwrap_err();
@@ -881,7 +881,7 @@ async fn a_photo_reaches_the_server_as_media_without_its_metadata() {
     let media = &on_server[0];
     assert_eq!(media["identifier"][0]["value"], "photo/01");
     assert_eq!(media["subject"]["reference"], subject.as_str());
-    assert_eq!(media["content"]["title"], "Bilde av leggene og anklene");
+    assert_eq!(media["content"]["title"], "Leggene og anklene");
     let jpeg = base64::engine::general_purpose::STANDARD.decode(media["content"]["data"].as_str().unwrap()).unwrap();
     assert_eq!(jpeg, photo.jpeg, "exactly the JPEG kept");
     assert!(!has_metadata(&jpeg), "no EXIF, no place");

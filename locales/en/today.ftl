@@ -155,3 +155,27 @@ appointment-with = With: { $names }
 appointment-instruction = Before the appointment:
 appointment-join = Join the video call
 appointment-join-from = You can join from { $time }.
+
+## Photos
+task-photo = Photo: { $title }
+photo-heading-plain = Photo
+photo-not-asked = Your plan does not ask for this photo.
+photo-to-today = Back to Today
+photo-tip = Take the photo in good light and hold the tablet still. The photo goes only to your follow-up service.
+photo-camera = Take a photo with the camera
+photo-file = Choose a picture from a file
+photo-aim = Keep what should be in the photo inside the frame.
+photo-live = What the camera sees
+photo-take = Take the photo
+photo-cancel = Cancel
+photo-check = This is the photo. Is it clear?
+photo-preview = The photo that will be sent
+photo-facts = { $width } × { $height } pixels, { $size } kB. The place and other hidden details have been removed.
+photo-keep = Send the photo
+photo-again = Take a new one
+photo-kept = The photo was saved at { $time } and is being sent to the follow-up service.
+photo-kept-training = Practice photo saved at { $time }. It will not be sent.
+history-photos-heading = Photos
+history-photo-taken = { $when }
+history-photo = Photo: { $title }
+history-photo-demo = Demo: the photo is not sent.

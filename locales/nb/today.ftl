@@ -155,3 +155,27 @@ appointment-with = Med: { $names }
 appointment-instruction = Før avtalen:
 appointment-join = Bli med i videosamtalen
 appointment-join-from = Du kan bli med fra klokka { $time }.
+
+## Photos (Bilde)
+task-photo = Bilde: { $title }
+photo-heading-plain = Bilde
+photo-not-asked = Planen din ber ikke om dette bildet.
+photo-to-today = Tilbake til I dag
+photo-tip = Ta bildet i godt lys og hold nettbrettet stille. Bildet går bare til oppfølgingstjenesten din.
+photo-camera = Ta bilde med kameraet
+photo-file = Velg et bilde fra fil
+photo-aim = Hold det som skal være med, inne i rammen.
+photo-live = Det kameraet ser
+photo-take = Ta bildet
+photo-cancel = Avbryt
+photo-check = Slik blir bildet. Er det tydelig?
+photo-preview = Bildet som sendes
+photo-facts = { $width } × { $height } punkter, { $size } kB. Sted og andre skjulte opplysninger er fjernet.
+photo-keep = Send bildet
+photo-again = Ta et nytt
+photo-kept = Bildet er lagret klokka { $time } og sendes til oppfølgingstjenesten.
+photo-kept-training = Øvingsbilde lagret klokka { $time }. Det sendes ikke.
+history-photos-heading = Bilder
+history-photo-taken = { $when }
+history-photo = Bilde: { $title }
+history-photo-demo = Demo: bildet sendes ikke.

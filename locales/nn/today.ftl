@@ -155,3 +155,27 @@ appointment-with = Med: { $names }
 appointment-instruction = Før avtalen:
 appointment-join = Bli med i videosamtalen
 appointment-join-from = Du kan bli med frå klokka { $time }.
+
+## Photos (Bilete)
+task-photo = Bilete: { $title }
+photo-heading-plain = Bilete
+photo-not-asked = Planen din ber ikkje om dette biletet.
+photo-to-today = Tilbake til I dag
+photo-tip = Ta biletet i godt lys og hald nettbrettet stille. Biletet går berre til oppfølgingstenesta di.
+photo-camera = Ta bilete med kameraet
+photo-file = Vel eit bilete frå fil
+photo-aim = Hald det som skal vere med, inne i ramma.
+photo-live = Det kameraet ser
+photo-take = Ta biletet
+photo-cancel = Avbryt
+photo-check = Slik blir biletet. Er det tydeleg?
+photo-preview = Biletet som blir sendt
+photo-facts = { $width } × { $height } punkt, { $size } kB. Stad og andre løynde opplysningar er fjerna.
+photo-keep = Send biletet
+photo-again = Ta eit nytt
+photo-kept = Biletet er lagra klokka { $time } og blir sendt til oppfølgingstenesta.
+photo-kept-training = Øvingsbilete lagra klokka { $time }. Det blir ikkje sendt.
+history-photos-heading = Bilete
+history-photo-taken = { $when }
+history-photo = Bilete: { $title }
+history-photo-demo = Demo: biletet blir ikkje sendt.

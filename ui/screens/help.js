@@ -267,6 +267,7 @@ export function timingText(tm) {
 export function activityText(kind, titles) {
   if (kind.type === "measure") return t(`task-measure-${kind.measurement}`);
   if (kind.type === "dose") return t("task-dose-plain");
+  if (kind.type === "photo") return t("task-photo", { title: kind.title });
   const title = titles[kind.questionnaire];
   return title ? pick(title) : t("task-questionnaire");
 }

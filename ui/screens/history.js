@@ -3,10 +3,10 @@
 // patient's own limits drawn as coloured bands (uPlot 1.6.32, MIT,
 // vendored unchanged in vendor/uplot and loaded by this screen only), and
 // the same readings or answers as a table — with colour in words and
-// whether the service has each one.
+// whether the service has each one; and the photos taken for the plan.
 
 import { invoke } from "../ipc.js";
-import { formatTag, pick, t } from "../i18n.js";
+import { formatMoment, formatTag, pick, t } from "../i18n.js";
 import { el, heading, formatValue, SIGN } from "../dom.js";
 import { listen, redraw } from "../shell.js";
 
@@ -109,7 +109,7 @@ function table(history, demo) {
 }
 
 /** What makes the history draw itself afresh. */
-const HISTORY_CHANGES = new Set(["recorded", "acknowledged", "sync", "missed"]);
+const HISTORY_CHANGES = new Set(["recorded", "photo-kept", "acknowledged", "sync", "missed"]);
 
 export async function renderHistory(params, status) {
   return listen(await drawHistory(params, status), {
@@ -119,13 +119,41 @@ export async function renderHistory(params, status) {
 
 /** A questionnaire's history is at `#/history/answers:<id>/<days>`. */
 const ANSWERS = "answers:";
+/** The photos taken for the plan are at `#/history/photos/<days>`. */
+const PHOTOS = "photos";
+
+/** The photos of the period, newest first, each with its title, when it
+ * was taken and whether the service has it. */
+async function photoList(days, demo) {
+  const photos = (await invoke("photos", { days })).reverse();
+  if (photos.length === 0) return el("p", "empty", "history-empty");
+  const list = el("ul", "history-photos");
+  list.id = "history-photos";
+  for (const p of photos) {
+    const item = el("li", "history-photo");
+    item.dataset.id = p.id;
+    const img = document.createElement("img");
+    img.alt = t("history-photo", { title: p.title });
+    img.width = p.width;
+    img.height = p.height;
+    invoke("photo_picture", { id: p.id }).then((bytes) => {
+      img.src = URL.createObjectURL(new Blob([new Uint8Array(bytes)], { type: "image/jpeg" }));
+    }).catch(() => {});
+    const sent = p.sent === null ? "latest-sent-training" : demo ? "history-photo-demo" : p.sent ? "latest-sent-sent" : "latest-sent-waiting";
+    item.append(img, el("p", "history-photo-title", "history-photo", { title: p.title }),
+      el("p", "history-photo-when", "history-photo-taken", { when: formatMoment(p.taken) }), el("p", "history-photo-sent", sent));
+    list.append(item);
+  }
+  return list;
+}
 
 async function drawHistory(params, status) {
   // Which kinds, and in what order (the plan's first): the core's list;
   // then the plan's questionnaires, by their titles.
   const [choices, view] = await Promise.all([invoke("measurement_kinds"), invoke("plan")]);
   const titles = view ? view.questionnaire_titles : {};
-  const routes = [...choices.map((c) => c.kind), ...Object.keys(titles).map((id) => ANSWERS + id)];
+  const photosAsked = !!view && view.plan.activities.some((a) => a.kind.type === "photo");
+  const routes = [...choices.map((c) => c.kind), ...Object.keys(titles).map((id) => ANSWERS + id), ...(photosAsked ? [PHOTOS] : [])];
   const days = PERIODS.includes(Number(params[1])) ? Number(params[1]) : 30;
   const section = el("section", "screen screen--history");
   section.append(heading("history-heading"));
@@ -134,7 +162,7 @@ async function drawHistory(params, status) {
   kinds.setAttribute("aria-label", t("history-choose-kind"));
   const chosen = routes.includes(params[0]) ? params[0] : routes[0];
   for (const k of routes) {
-    const a = k.startsWith(ANSWERS) ? el("a", "segment") : el("a", "segment", `measurement-${k}`);
+    const a = k.startsWith(ANSWERS) ? el("a", "segment") : el("a", "segment", k === PHOTOS ? "history-photos-heading" : `measurement-${k}`);
     if (k.startsWith(ANSWERS)) {
       const title = titles[k.slice(ANSWERS.length)];
       a.dataset.serviceText = JSON.stringify(title);
@@ -155,6 +183,10 @@ async function drawHistory(params, status) {
     periods.append(a);
   }
   section.append(kinds, periods);
+  if (chosen === PHOTOS) {
+    section.append(el("h2", null, "history-photos-heading"), await photoList(days, status.mode === "demo"));
+    return section;
+  }
   const answers = chosen.startsWith(ANSWERS);
   const history = answers
     ? await invoke("answers_history", { questionnaire: chosen.slice(ANSWERS.length), days })

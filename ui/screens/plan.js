@@ -136,6 +136,8 @@ export async function renderPlan() {
     let title;
     if (a.kind.type === "measure") {
       title = el("h2", null, `task-measure-${a.kind.measurement}`);
+    } else if (a.kind.type === "photo") {
+      title = el("h2", null, "task-photo", { title: a.kind.title });
     } else {
       title = el("h2");
       const text = titles[a.kind.questionnaire];

@@ -22,6 +22,7 @@ const STATE_MARK = { "to-do": "○", done: "✓", missed: "!" };
  * title from the service (re-picked when the language changes). */
 function taskTitle(task, titles, medicines = {}) {
   if (task.kind.type === "measure") return el("span", "task-title", `task-measure-${task.kind.measurement}`);
+  if (task.kind.type === "photo") return el("span", "task-title", "task-photo", { title: task.kind.title });
   if (task.kind.type === "dose") {
     const m = medicines[task.kind.medicine];
     return el("span", "task-title", m ? "task-dose" : "task-dose-plain", { name: m ? m.name : "" });
@@ -45,13 +46,14 @@ function taskWhen(task) {
   return el("span", "task-due", "task-due", { time: task.due_local });
 }
 
-function kindHref(kind) {
+function kindHref(kind, activityId) {
+  if (kind.type === "photo") return `#/photo/${encodeURIComponent(activityId)}`;
   return kind.type === "measure" ? `#/measure/${kind.measurement}` : `#/questionnaire/${encodeURIComponent(kind.questionnaire)}`;
 }
 
 function taskHref(task) {
   if (task.kind.type === "dose") return `#/dose/${encodeURIComponent(task.kind.medicine)}/${encodeURIComponent(task.due)}`;
-  return kindHref(task.kind);
+  return kindHref(task.kind, task.activity_id);
 }
 
 /** "Jeg føler meg dårligere": one tap to the plan's when-needed symptom
@@ -73,7 +75,7 @@ function whenNeeded(items, titles) {
     const li = el("li", "task task--when-needed");
     li.dataset.activity = item.activity_id;
     const link = el("a", "task-link");
-    link.href = kindHref(item.kind);
+    link.href = kindHref(item.kind, item.activity_id);
     const body = el("span", "task-body");
     body.append(taskTitle(item, titles));
     link.append(body);
@@ -296,7 +298,7 @@ function todaysAppointments(list) {
 }
 
 /** What makes the today screen draw itself afresh. */
-const TODAY_CHANGES = new Set(["recorded", "result-read", "acknowledged", "plan-changed", "plan-refused", "sync", "training", ...APPOINTMENT_CHANGES]);
+const TODAY_CHANGES = new Set(["recorded", "photo-kept", "result-read", "acknowledged", "plan-changed", "plan-refused", "sync", "training", ...APPOINTMENT_CHANGES]);
 
 export async function renderToday(params, status) {
   return listen(await drawToday(params, status), {

@@ -172,6 +172,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
     /// A kept photo's JPEG (the history screen).
     pub fn photo_jpeg(&self, id: i64) -> Result<Vec<u8>, CoreError> {
-        self.with_store(|store| store.photo_jpeg(id)?.ok_or_else(|| CoreError::new(ErrorCode::StoreFailed, "no such photo")))
+        self.with_store(|store| {
+            store.photo_jpeg(id)?.ok_or_else(|| CoreError::new(ErrorCode::StoreFailed, "no such photo"))
+        })
     }
 }

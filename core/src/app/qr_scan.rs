@@ -68,7 +68,10 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// (nurse only). `camera-missing` when the tablet has no camera.
     pub fn qr_scan_start(&self) -> Result<ScanView, CoreError> {
         self.require_nurse()?;
-        let camera = self.media.camera(&self.config.camera_source, crate::camera::CameraUse::ReadCode).map_err(|e| CoreError::new(e.code, e.detail))?;
+        let camera = self
+            .media
+            .camera(&self.config.camera_source, crate::camera::CameraUse::ReadCode)
+            .map_err(|e| CoreError::new(e.code, e.detail))?;
         let view = ScanView::Looking { other_code: false };
         *self.qr_scan.lock().unwrap() =
             QrScan { camera: Some(camera), view: view.clone(), started: Some(self.clock.now()), seen: 0 };

@@ -369,8 +369,9 @@ pub const MOST_PHOTO_TITLE_CHARS: usize = 120;
 /// over-long one, is refused.
 fn photo_title(detail: &Json, path: &str) -> Result<Option<String>, CoreError> {
     let code = detail.get("code").unwrap_or(&Json::Null);
-    let is_photo =
-        array(code, "coding").iter().any(|c| str_at(c, "system") == Some(MEDIA_TYPE) && str_at(c, "code") == Some("image"));
+    let is_photo = array(code, "coding")
+        .iter()
+        .any(|c| str_at(c, "system") == Some(MEDIA_TYPE) && str_at(c, "code") == Some("image"));
     if !is_photo {
         return Ok(None);
     }

@@ -77,7 +77,8 @@ mod tests {
 
     #[test]
     fn a_photo_reads_as_an_image_for_the_plan_with_who_took_it() {
-        let m = media(&photo(EnteredBy::Patient), &[0xff, 0xd8, 0xff], Some("Patient/p1"), Some("CarePlan/c1/_history/3"));
+        let m =
+            media(&photo(EnteredBy::Patient), &[0xff, 0xd8, 0xff], Some("Patient/p1"), Some("CarePlan/c1/_history/3"));
         assert_eq!(m["status"], "completed");
         assert_eq!(m["type"]["coding"][0]["code"], "image");
         assert_eq!(m["content"]["contentType"], "image/jpeg");

@@ -97,7 +97,10 @@ impl Store {
 
     /// The photos taken in `[from, to]`, oldest first, without pictures.
     pub fn photos(&self, from: Timestamp, to: Timestamp) -> Result<Vec<StoredPhoto>, StoreError> {
-        self.photos_where("p.taken_utc >= ?1 AND p.taken_utc <= ?2", params![from.as_millisecond(), to.as_millisecond()])
+        self.photos_where(
+            "p.taken_utc >= ?1 AND p.taken_utc <= ?2",
+            params![from.as_millisecond(), to.as_millisecond()],
+        )
     }
 
     /// One photo, without its picture.

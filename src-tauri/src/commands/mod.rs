@@ -15,6 +15,7 @@
 pub mod call;
 pub mod messages;
 pub mod nurse;
+pub mod photos;
 pub mod recording;
 
 use heima_core::{

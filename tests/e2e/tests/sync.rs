@@ -235,3 +235,82 @@ async fn the_nurse_enrols_the_tablet_by_scanning_the_qr_code_with_its_camera() {
     assert!(!activated, "the code was used (single use)");
     app.close().await;
 }
+
+/// A photo for the plan, through the real app: the test camera (a phone's
+/// photo with EXIF and a place, fed through the camera's pipeline) shows
+/// the live view, "Ta bildet" takes a still, the photo is shown with its
+/// size before "Send bildet", and it reaches the server as a `Media`
+/// without any metadata; the history shows it, sent, in Nynorsk.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_photo_taken_with_the_test_camera_reaches_the_server_without_metadata() {
+    use base64::Engine;
+    let service = heima_e2e::service::TestService::start([2, 7, 1, 8, 2, 8, 1, 8, 2, 8, 5]).await;
+    service.post_plan(heima_core::demo::CAREPLAN_JSON).await;
+    let data = tempfile::tempdir().unwrap();
+    let picture = data.path().join("legs.jpg");
+    let original = heima_test_support::photos::phone_photo(1600, 1200, 1);
+    assert!(heima_core::photo::has_metadata(&original));
+    std::fs::write(&picture, &original).unwrap();
+    let service_env = ServiceEnv::new(&service.gateway, None);
+    let mut env = service_env.vars();
+    let picture_path = picture.to_str().unwrap().to_string();
+    env.push(("HEIMA_CAMERA_IMAGE", &picture_path));
+    let app = App::start(Launch { data_dir: Some(data.path()), env, ..Launch::default() }).await;
+    app.enrol_with_code("7531", &service.code).await;
+    let started = Instant::now();
+    while app.texts("li.task[data-activity=leg-photo]").await.is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(60), "the plan never came");
+        app.go("#/settings").await;
+        if let Ok(button) = app.client.find(fantoccini::Locator::Css("#sync-now")).await {
+            let _ = button.click().await;
+        }
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        app.go("#/today").await;
+    }
+    app.wait_for_text("li.task[data-activity=leg-photo]", "Bilde: Leggene og anklene").await;
+    app.click("li.task[data-activity=leg-photo] a").await;
+    app.wait_for_text("#photo h1", "Bilde: Leggene og anklene").await;
+    app.check_screen("photo-nb").await;
+    app.click("#photo-camera").await;
+    app.wait_for_js("return Number(document.getElementById('photo-live')?.dataset.frame || 0) >= 2").await;
+    app.wait_for_js("return !document.getElementById('photo-take').disabled").await;
+    app.check_screen("photo-camera-nb").await;
+    app.click("#photo-take").await;
+    app.wait_for_text("#photo-facts", "× 960 punkter").await;
+    app.wait_for_text("#photo-facts", "Sted og andre skjulte opplysninger er fjernet").await;
+    app.wait_for_js("return document.getElementById('photo-preview').naturalWidth === 1280").await;
+    app.check_screen("photo-preview-nb").await;
+    app.click("#photo-keep").await;
+    app.wait_for_text("#photo-kept", "Bildet er lagret klokka").await;
+
+    // On the server: one Media, the photo without any metadata.
+    let started = Instant::now();
+    let media = loop {
+        let found = service.direct().search_all("Media").await.unwrap();
+        if let Some(m) = found.into_iter().next() {
+            break m;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "the photo never reached the server");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    assert_eq!(media["subject"]["reference"], format!("Patient/{}", service.patient_id));
+    assert_eq!(media["content"]["title"], "Leggene og anklene");
+    let jpeg = base64::engine::general_purpose::STANDARD.decode(media["content"]["data"].as_str().unwrap()).unwrap();
+    assert!(!heima_core::photo::has_metadata(&jpeg), "no EXIF, no place on the server");
+    assert!(!jpeg.windows(5).any(|w| w == b"Phone"), "no camera make");
+    assert!(jpeg.len() <= heima_core::photo::MOST_BYTES);
+    assert_eq!((media["width"].as_u64(), media["height"].as_u64()), (Some(1280), Some(960)));
+    let mut shown = media.clone();
+    shown["content"]["data"] = json!(format!("<{} bytes of JPEG, base64>", jpeg.len()));
+    println!("Media on the server: {shown}");
+
+    app.go("#/settings").await;
+    app.click("#language-nn").await;
+    app.wait_for_text("main h1", "Innstillingar").await;
+    app.go("#/history/photos/7").await;
+    app.wait_for_text("#history-photos", "Bilete: Leggene og anklene").await;
+    app.wait_for_text("#history-photos", "Sendt til oppfølgingstenesta").await;
+    app.wait_for_js("return document.querySelector('#history-photos img').naturalWidth === 1280").await;
+    app.check_screen("history-photos-nn").await;
+    app.close().await;
+}
