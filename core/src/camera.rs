@@ -69,15 +69,34 @@ pub trait CameraView: Send + Sync + 'static {
     fn frame(&self) -> Option<CameraFrame>;
 }
 
+thread_local! {
+    /// Set while this thread reads a picture for QR codes.
+    static READING_CODES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a panic now is one [`qr_texts`] catches (rqrr 0.10 asserts on
+/// some degenerate pictures, WanzenBug/rqrr#54): the shell's crash hook
+/// then only logs it, and the app goes on.
+pub fn panic_is_contained() -> bool {
+    READING_CODES.with(|r| r.get())
+}
+
 /// The texts of the QR codes in a picture (none when there is none, or
-/// it cannot be read: a blurred or partly hidden code).
+/// it cannot be read: a blurred or partly hidden code, or a picture that
+/// makes the decoder panic).
 pub fn qr_texts(grey: &Grey) -> Vec<String> {
     if grey.width == 0 || grey.height == 0 || grey.pixels.len() != grey.width * grey.height {
         return vec![];
     }
-    let mut prepared =
-        rqrr::PreparedImage::prepare_from_greyscale(grey.width, grey.height, |x, y| grey.pixels[y * grey.width + x]);
-    prepared.detect_grids().into_iter().filter_map(|grid| grid.decode().ok().map(|(_, text)| text)).collect()
+    READING_CODES.with(|r| r.set(true));
+    let read = std::panic::catch_unwind(|| {
+        let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(grey.width, grey.height, |x, y| {
+            grey.pixels[y * grey.width + x]
+        });
+        prepared.detect_grids().into_iter().filter_map(|grid| grid.decode().ok().map(|(_, text)| text)).collect()
+    });
+    READING_CODES.with(|r| r.set(false));
+    read.unwrap_or_default()
 }
 
 /// `text` as a QR code: `scale` pixels a module, a quiet zone of four

@@ -1,6 +1,6 @@
 //! A photo for the service ([`prepare`]): from the camera's still or a
 //! file the patient chose (JPEG or PNG only, at most
-//! [`MOST_INPUT_BYTES`], decoded within limits), turned upright as its
+//! [`MOST_INPUT_BYTES`] and [`MOST_INPUT_PIXELS`], decoded within limits), turned upright as its
 //! EXIF says, scaled down to at most [`LONGEST_SIDE`] pixels on its
 //! longest side and written again as a plain JPEG of at most
 //! [`MOST_BYTES`]. Only the pixels are kept: no EXIF, no place, no camera
@@ -19,8 +19,9 @@ pub const LONGEST_SIDE: u32 = 1600;
 pub const MOST_BYTES: usize = 500 * 1024;
 /// The most bytes of a picture file the app reads.
 pub const MOST_INPUT_BYTES: usize = 20 * 1024 * 1024;
-/// The largest picture the app decodes, in pixels a side.
+/// The largest picture the app decodes: pixels a side, and in all.
 pub const MOST_INPUT_SIDE: u32 = 12_000;
+pub const MOST_INPUT_PIXELS: u64 = 40_000_000;
 
 /// A photo ready to keep and send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,13 +47,17 @@ pub fn prepare(bytes: &[u8]) -> Result<Photo, CoreError> {
     let mut limits = Limits::default();
     limits.max_image_width = Some(MOST_INPUT_SIDE);
     limits.max_image_height = Some(MOST_INPUT_SIDE);
-    limits.max_alloc = Some(768 * 1024 * 1024);
+    limits.max_alloc = Some(512 * 1024 * 1024);
     reader.limits(limits);
     let decode_error = |e: image::ImageError| match e {
         image::ImageError::Limits(_) => CoreError::new(ErrorCode::PhotoTooLarge, e.to_string()),
         e => unreadable(e),
     };
     let mut decoder = reader.into_decoder().map_err(decode_error)?;
+    let (w, h) = decoder.dimensions();
+    if u64::from(w) * u64::from(h) > MOST_INPUT_PIXELS {
+        return Err(CoreError::new(ErrorCode::PhotoTooLarge, format!("{w}×{h} pixels")));
+    }
     let orientation = decoder.orientation().map_err(unreadable)?;
     let mut picture = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
     picture.apply_orientation(orientation);
@@ -141,7 +146,13 @@ mod tests {
         let photo = phone_photo(64, 64, 1);
         assert_eq!(code(&photo[..photo.len() / 2]), "photo-unreadable", "a cut-off file");
         assert_eq!(code(&vec![0u8; MOST_INPUT_BYTES + 1]), "photo-too-large");
-        // A PNG header that claims 20 000 × 20 000 pixels.
+        // A PNG header that claims 8 000 × 8 000 pixels (64 million), and one of 20 000 × 20 000.
+        let mut many = Vec::new();
+        let mut encoder = png::Encoder::new(&mut many, 8_000, 8_000);
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.write_header().unwrap().write_image_data(&vec![0; 8_000 * 8_000]).unwrap();
+        assert!(many.len() < 1024 * 1024, "a small file: {}", many.len());
+        assert_eq!(code(&many), "photo-too-large");
         let mut huge = Vec::new();
         let mut encoder = png::Encoder::new(&mut huge, 20_000, 20_000);
         encoder.set_color(png::ColorType::Grayscale);

@@ -330,6 +330,12 @@ fn frozen_old_schemas_upgrade_to_the_newest() {
                 }
             ));
         }
+        if version == 14 {
+            // An appointment kept before photos came: still shown.
+            let service = "https://dho.example.no/fhir Patient/123";
+            let kept = upgraded.appointment(service, "a1").unwrap().expect("the appointment survives");
+            assert_eq!(kept.with, ["Ola"]);
+        }
         // The queued reading was named the old way; it is matched both ways when sent.
         assert_eq!(upgraded.named_before().unwrap(), 1, "v{version}");
         upgraded.integrity_check().unwrap();

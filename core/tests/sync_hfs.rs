@@ -755,6 +755,11 @@ async fn a_peak_flow_a_course_taken_and_a_meal_context_reach_the_server_once() {
     println!("peak flow on the server: {}", serde_json::to_string(&peak[0]).unwrap());
 }
 
+/// A store that has polled before: its watermark is now.
+fn store_with_watermark(store: &mut Store) {
+    store.set_setting(heima_core::store::outbox::DOWNLOADED_UNTIL, &Timestamp::now().to_string()).unwrap();
+}
+
 /// Appointments come down from the server: the patient's booked video
 /// call is shown on today with its join time, a home visit in the list,
 /// another patient's and a proposed one never; the service moving and
@@ -832,6 +837,22 @@ async fn appointments_come_down_and_their_changes_follow() {
     let shown = store.appointment("", video["id"].as_str().unwrap()).unwrap().unwrap();
     assert_eq!(shown.status, AppointmentStatus::Cancelled);
     assert!(!heima_core::appointments::can_join(&shown, shown.start), "a cancelled call cannot be joined");
+
+    // The patient declines the home visit: it leaves the tablet. The
+    // whole window is listed each round, so it goes though nothing else
+    // changed, and a visit written before the last round still comes.
+    let visit = client.search_all(&format!("Appointment?actor={subject}")).await.unwrap();
+    let mut visit = visit.into_iter().find(|a| a["status"] == "booked").unwrap();
+    visit["participant"][0]["status"] = json!("declined");
+    hfs.update(&visit).await;
+    download(&mut store, &client, Some(&subject), Timestamp::now(), &tz).await.unwrap();
+    let left: Vec<String> =
+        store.appointments("", Timestamp::MIN, Timestamp::MAX).unwrap().into_iter().map(|a| a.id).collect();
+    assert_eq!(left, [video["id"].as_str().unwrap()], "the declined visit is gone");
+    let mut fresh = store_with(0);
+    store_with_watermark(&mut fresh);
+    let report = download(&mut fresh, &client, Some(&subject), Timestamp::now(), &tz).await.unwrap();
+    assert_eq!(report.appointments_changed, 1, "booked before the watermark, still shown: {report:?}");
     println!("on the server: {}", serde_json::to_string_pretty(&cancelled).unwrap());
 }
 

@@ -137,7 +137,7 @@ task-state-missed-dose = Not recorded as taken. If you are unsure whether to tak
 ## Appointments
 reminder-appointment-title = Heima
 reminder-appointment-video = At { $time }: You have a video call in Heima.
-reminder-appointment-home-visit = At { $time }: A nurse is visiting you at home.
+reminder-appointment-home-visit = At { $time }: You have a home visit.
 reminder-appointment-other = At { $time }: You have an appointment.
 today-appointments-heading = Appointments today
 today-appointments-all = See all appointments
@@ -179,3 +179,4 @@ history-photos-heading = Photos
 history-photo-taken = { $when }
 history-photo = Photo: { $title }
 history-photo-demo = Demo: the photo is not sent.
+history-photos-empty = No photos in this period.

@@ -179,3 +179,4 @@ history-photos-heading = Bilder
 history-photo-taken = { $when }
 history-photo = Bilde: { $title }
 history-photo-demo = Demo: bildet sendes ikke.
+history-photos-empty = Ingen bilder i denne perioden.

@@ -179,3 +179,4 @@ history-photos-heading = Bilete
 history-photo-taken = { $when }
 history-photo = Bilete: { $title }
 history-photo-demo = Demo: biletet blir ikkje sendt.
+history-photos-empty = Ingen bilete i denne perioden.

@@ -40,10 +40,12 @@ export function appointmentCard(card, tag = "li") {
   }
   if (card.can_join) {
     const join = button("appointment-join", async () => {
+      join.disabled = true;
       try {
         await invoke("appointment_join", { id: card.id });
         location.hash = "#/call";
       } catch (error) {
+        join.disabled = false;
         showError(error);
       }
     }, "button button--big appointment-join");
@@ -59,6 +61,23 @@ function cards(list) {
   const ul = el("ul", "appointments");
   for (const card of list) ul.append(appointmentCard(card));
   return ul;
+}
+
+/** Today's appointments (a video call joined from its card), and the way
+ * to all of them: on the today screen, with or without a plan. */
+export function todaysAppointments(list) {
+  const box = el("section", "today-appointments");
+  box.id = "today-appointments";
+  if (list.length > 0) {
+    box.append(el("h2", null, "today-appointments-heading"));
+    const ul = el("ul", "appointments");
+    for (const card of list) ul.append(appointmentCard(card));
+    box.append(ul);
+  }
+  const all = linkButton("today-appointments-all", "#/appointments");
+  all.id = "appointments-all";
+  box.append(all);
+  return box;
 }
 
 export async function renderAppointments(params, status) {

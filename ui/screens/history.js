@@ -126,7 +126,7 @@ const PHOTOS = "photos";
  * was taken and whether the service has it. */
 async function photoList(days, demo) {
   const photos = (await invoke("photos", { days })).reverse();
-  if (photos.length === 0) return el("p", "empty", "history-empty");
+  if (photos.length === 0) return el("p", "empty", "history-photos-empty");
   const list = el("ul", "history-photos");
   list.id = "history-photos";
   for (const p of photos) {
@@ -137,7 +137,10 @@ async function photoList(days, demo) {
     img.width = p.width;
     img.height = p.height;
     invoke("photo_picture", { id: p.id }).then((bytes) => {
-      img.src = URL.createObjectURL(new Blob([new Uint8Array(bytes)], { type: "image/jpeg" }));
+      const url = URL.createObjectURL(new Blob([new Uint8Array(bytes)], { type: "image/jpeg" }));
+      img.onload = () => URL.revokeObjectURL(url);
+      img.onerror = () => URL.revokeObjectURL(url);
+      img.src = url;
     }).catch(() => {});
     const sent = p.sent === null ? "latest-sent-training" : demo ? "history-photo-demo" : p.sent ? "latest-sent-sent" : "latest-sent-waiting";
     item.append(img, el("p", "history-photo-title", "history-photo", { title: p.title }),

@@ -84,7 +84,14 @@ export async function renderPhoto(params) {
     const guide = el("div", "photo-guide");
     guide.setAttribute("aria-hidden", "true");
     frame.append(live, guide);
-    const take = button("photo-take", async () => { await preview(await invoke("photo_take")); }, "button button--big");
+    const take = button("photo-take", async () => {
+      take.disabled = true;
+      try {
+        await preview(await invoke("photo_take"));
+      } finally {
+        take.disabled = false;
+      }
+    }, "button button--big");
     take.id = "photo-take";
     take.disabled = true;
     const cancel = button("photo-cancel", async () => { await invoke("photo_camera_stop"); choose(); }, "button button--secondary");
@@ -110,7 +117,17 @@ export async function renderPhoto(params) {
     const facts = el("p", "photo-facts", "photo-facts", { width: p.width, height: p.height, size: kilobytes(p.bytes) });
     facts.id = "photo-facts";
     const keep = button("photo-keep", async () => {
-      const kept = await invoke("photo_keep", { ticket: p.ticket });
+      // One tap keeps it; a second while it is kept does nothing.
+      keep.disabled = true;
+      again.disabled = true;
+      let kept;
+      try {
+        kept = await invoke("photo_keep", { ticket: p.ticket });
+      } catch (error) {
+        keep.disabled = false;
+        again.disabled = false;
+        throw error;
+      }
       const note = el("p", "notice photo-kept", kept.entered_by === "nurse-training" ? "photo-kept-training" : "photo-kept",
         { time: formatClock(kept.taken) });
       note.id = "photo-kept";

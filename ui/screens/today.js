@@ -14,7 +14,7 @@ import { el, heading, button, linkButton, announce, colourOf } from "../dom.js";
 import { listen, redraw } from "../shell.js";
 import { cardFrame, resultCard } from "./measure.js";
 import { activityText, callLink, dateLocal, hasCalls, timingText, whomNow } from "./help.js";
-import { APPOINTMENT_CHANGES, appointmentCard } from "./appointments.js";
+import { APPOINTMENT_CHANGES, todaysAppointments } from "./appointments.js";
 
 const STATE_MARK = { "to-do": "○", done: "✓", missed: "!" };
 
@@ -280,23 +280,6 @@ function privacyAsk() {
   return box;
 }
 
-/** Today's appointments (a video call joined from its card), and the way
- * to all of them. */
-function todaysAppointments(list) {
-  const box = el("section", "today-appointments");
-  box.id = "today-appointments";
-  if (list.length > 0) {
-    box.append(el("h2", null, "today-appointments-heading"));
-    const ul = el("ul", "appointments");
-    for (const card of list) ul.append(appointmentCard(card));
-    box.append(ul);
-  }
-  const all = linkButton("today-appointments-all", "#/appointments");
-  all.id = "appointments-all";
-  box.append(all);
-  return box;
-}
-
 /** What makes the today screen draw itself afresh. */
 const TODAY_CHANGES = new Set(["recorded", "photo-kept", "result-read", "acknowledged", "plan-changed", "plan-refused", "sync", "training", ...APPOINTMENT_CHANGES]);
 
@@ -317,6 +300,9 @@ async function drawToday(_params, status) {
   if (!view) {
     if (status.plan_refused) section.append(planRefused(status, false));
     section.append(el("p", "empty", "today-no-plan"));
+    // A start-up visit or call may come before the first plan.
+    const appointments = await invoke("appointments").catch(() => null);
+    if (appointments) section.append(todaysAppointments(appointments.upcoming.filter((c) => c.today)));
     return section;
   }
   section.append(view.patient_name
@@ -330,7 +316,9 @@ async function drawToday(_params, status) {
   if (view.open.length > 0) section.append(openResults(view.open, view));
   section.append(todaysAppointments(view.appointments));
   if (view.feel_worse) section.append(feelWorse(view.feel_worse));
-  section.append(el("h2", null, "today-tasks-heading"));
+  const tasksHeading = el("h2", null, "today-tasks-heading");
+  tasksHeading.id = "tasks-heading";
+  section.append(tasksHeading);
   if (view.tasks.length === 0) {
     section.append(el("p", "empty", "today-empty"));
   } else {

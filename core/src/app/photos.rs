@@ -6,7 +6,8 @@
 //! before it is kept ("Send bildet" or "Ta et nytt"). One photo waits at a
 //! time, in memory only; [`App::photo_keep`] keeps and queues it
 //! ([`recording::keep_photo`]: the plan must still ask for it). The camera
-//! closes with the still, and when the screen is left.
+//! closes with the still, when the screen is left or the window hidden,
+//! and after [`CAMERA_FOR`].
 
 use serde::Serialize;
 
@@ -20,6 +21,9 @@ use crate::{
     recording,
     store::photos::{PhotoSource, StoredPhoto},
 };
+
+/// The photo camera closes by itself after this long.
+pub const CAMERA_FOR: std::time::Duration = std::time::Duration::from_secs(5 * 60);
 
 /// The photo shown before it is kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -36,13 +40,15 @@ pub struct PhotoPreview {
 /// The photo screen's camera and the photo waiting to be kept.
 pub(crate) struct PhotoDesk<C> {
     camera: Option<C>,
+    /// When the camera opened (it closes by itself after [`CAMERA_FOR`]).
+    opened: Option<jiff::Timestamp>,
     activity: Option<String>,
     waiting: Option<(PhotoPreview, Photo, PhotoSource)>,
 }
 
 impl<C> Default for PhotoDesk<C> {
     fn default() -> Self {
-        PhotoDesk { camera: None, activity: None, waiting: None }
+        PhotoDesk { camera: None, opened: None, activity: None, waiting: None }
     }
 }
 
@@ -70,6 +76,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             .map_err(|e| CoreError::new(e.code, e.detail))?;
         let mut desk = self.photo_desk.lock().unwrap();
         desk.camera = Some(camera);
+        desk.opened = Some(self.clock().now());
         desk.activity = Some(activity.to_string());
         Ok(())
     }
@@ -83,7 +90,14 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// open; `None` once it is closed.
     pub async fn next_photo_picture(&self, seen: &mut u64) -> Option<Frame> {
         loop {
-            let frame = self.photo_desk.lock().unwrap().camera.as_ref()?.frame();
+            let frame = {
+                let mut desk = self.photo_desk.lock().unwrap();
+                let open_for = desk.opened.map(|at| self.clock().now().duration_since(at).unsigned_abs());
+                if open_for.is_some_and(|d| d >= CAMERA_FOR) {
+                    desk.camera = None;
+                }
+                desk.camera.as_ref()?.frame()
+            };
             if let Some(frame) = frame.filter(|f| f.number > *seen) {
                 *seen = frame.number;
                 return Some(Frame { number: frame.number, jpeg: frame.jpeg });

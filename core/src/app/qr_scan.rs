@@ -10,7 +10,7 @@
 //! nurse screens lock, and after [`SCAN_GIVES_UP`]. The live view goes to
 //! the window as JPEG pictures ([`App::next_scan_picture`]).
 
-use std::time::Duration;
+use std::{sync::PoisonError, time::Duration};
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -82,7 +82,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
 
     /// Closes the camera (the nurse stops, or leaves the page).
     pub fn qr_scan_stop(&self) {
-        let mut scan = self.qr_scan.lock().unwrap();
+        let mut scan = self.qr_scan.lock().unwrap_or_else(PoisonError::into_inner);
         let was_on = scan.camera.take().is_some();
         if was_on {
             scan.view = ScanView::Off;
@@ -102,22 +102,34 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     pub(crate) fn qr_scan_look(&self) -> bool {
         let locked = !self.nurse_unlocked();
         let now = self.clock.now();
-        let mut scan = self.qr_scan.lock().unwrap();
-        let Some(camera) = scan.camera.as_ref() else { return false };
-        let timed_out = scan.started.is_some_and(|s| now.duration_since(s).unsigned_abs() >= SCAN_GIVES_UP);
-        let frame = camera.frame().filter(|f| f.number > scan.seen);
+        // The picture is read without the lock held: the page can stop
+        // the scan meanwhile.
+        let (frame, timed_out) = {
+            let mut scan = self.qr_scan.lock().unwrap_or_else(PoisonError::into_inner);
+            let Some(camera) = scan.camera.as_ref() else { return false };
+            let timed_out = scan.started.is_some_and(|s| now.duration_since(s).unsigned_abs() >= SCAN_GIVES_UP);
+            let frame = camera.frame().filter(|f| f.number > scan.seen);
+            if let Some(f) = &frame {
+                scan.seen = f.number;
+            }
+            (frame, timed_out)
+        };
+        let texts = match (&frame, locked) {
+            (Some(frame), false) => qr_texts(&frame.grey),
+            _ => vec![],
+        };
+        let mut scan = self.qr_scan.lock().unwrap_or_else(PoisonError::into_inner);
+        if scan.camera.is_none() {
+            return false;
+        }
         let mut told = None;
         if locked {
             told = Some(ScanView::Off);
-        } else if let Some(frame) = frame {
-            scan.seen = frame.number;
-            let texts = qr_texts(&frame.grey);
-            if let Some(link) = texts.iter().find(|t| is_enrolment_link(t)) {
-                told = Some(ScanView::Read { link: link.clone() });
-            } else if !texts.is_empty() && scan.view == (ScanView::Looking { other_code: false }) {
-                scan.view = ScanView::Looking { other_code: true };
-                self.tell(Change::Scan { view: scan.view.clone() });
-            }
+        } else if let Some(link) = texts.iter().find(|t| is_enrolment_link(t)) {
+            told = Some(ScanView::Read { link: link.clone() });
+        } else if !texts.is_empty() && scan.view == (ScanView::Looking { other_code: false }) {
+            scan.view = ScanView::Looking { other_code: true };
+            self.tell(Change::Scan { view: scan.view.clone() });
         }
         if told.is_none() && timed_out {
             told = Some(ScanView::GaveUp);

@@ -76,6 +76,10 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         if self.calls.view().phase.is_on() {
             self.call_hang_up().await;
         }
+        // No camera goes on unseen: the photo's closes (a photo not sent
+        // is forgotten), and the nurse's scan with her page's lock.
+        self.photo_discard();
+        self.qr_scan_stop();
         self.nurse_lock();
     }
 

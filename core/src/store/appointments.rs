@@ -75,6 +75,27 @@ impl Store {
         Ok(changed)
     }
 
+    /// What `service` lists now for the window that ends after `since`:
+    /// `keep` is saved, and every other kept appointment of that window
+    /// is forgotten (deleted at the service, no longer the patient's, or
+    /// no longer readable), in one transaction. Returns how many changed.
+    pub fn replace_appointments(
+        &mut self,
+        service: &str,
+        since: Timestamp,
+        keep: &[Appointment],
+        now: Timestamp,
+    ) -> Result<usize, StoreError> {
+        let listed: std::collections::BTreeSet<&str> = keep.iter().map(|a| a.id.as_str()).collect();
+        let gone: Vec<String> = self
+            .appointments(service, since, Timestamp::MAX)?
+            .into_iter()
+            .map(|a| a.id)
+            .filter(|id| !listed.contains(id.as_str()))
+            .collect();
+        self.save_appointments(service, keep, &gone, now)
+    }
+
     /// The appointments of `service` that end after `from` and start
     /// before `to`, by start.
     pub fn appointments(&self, service: &str, from: Timestamp, to: Timestamp) -> Result<Vec<Appointment>, StoreError> {
@@ -145,5 +166,14 @@ mod tests {
         );
         assert_eq!(store.save_appointments("s1", &[], &["b".into(), "zz".into()], now).unwrap(), 1);
         assert_eq!(all(&store, "s1").len(), 1);
+
+        // The service lists the window again: what it no longer lists
+        // there goes; what ended before the window stays as history.
+        let old = visit("old", "2026-11-01T09:00:00Z", "2026-11-01T10:00:00Z");
+        store.save_appointments("s1", &[old.clone(), b.clone()], &[], now).unwrap();
+        let since = at("2026-11-20T00:00:00Z");
+        assert_eq!(store.replace_appointments("s1", since, std::slice::from_ref(&b), now).unwrap(), 1, "a1 goes");
+        let ids: Vec<String> = all(&store, "s1").into_iter().map(|a| a.id).collect();
+        assert_eq!(ids, ["old", "b"]);
     }
 }

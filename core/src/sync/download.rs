@@ -1,9 +1,11 @@
 //! The download policy: poll the service for CarePlans, Questionnaires,
-//! Communications to the patient, completed Tasks for them (a nurse has
-//! seen a reading) and their Appointments changed since the newest `meta.lastUpdated` seen — never
+//! Communications to the patient and completed Tasks for them (a nurse has
+//! seen a reading) changed since the newest `meta.lastUpdated` seen — never
 //! later than the server's own `Date` — and save what can be understood
 //! (through `fhir`), counting what was refused. Plans and messages naming
-//! another patient are left alone.
+//! another patient are left alone. The patient's Appointments of the
+//! window the app shows are listed whole each round, and replace what the
+//! tablet had ([`appointments_of`]).
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -81,14 +83,18 @@ fn newest_updated(resources: &[&Json], server_time: Timestamp) -> Option<Timesta
         .max()
 }
 
-/// The patient's Appointments changed since the last poll. A service that
-/// keeps none here, or a tablet enrolled before appointments came (its
-/// token has no `patient/Appointment.rs`), answers 403, 404 or 400: there
-/// are none to show, and the round goes on.
-async fn appointments_of(client: &FhirClient, filter: &str, subject: &str) -> Result<Search, SyncError> {
-    match client.search(&format!("Appointment?_count=50{filter}&actor={subject}")).await {
-        Err(SyncError::Forbidden | SyncError::Status { status: 400 | 404 }) => Ok(Search::default()),
-        other => other,
+/// The patient's Appointments of the window the app shows (from
+/// [`crate::appointments::LIST_BACK`] ago on), all of them each round —
+/// not only those changed since the last poll, so one booked before this
+/// tablet knew appointments (or before a new token allowed them) comes
+/// too, and one the service deleted goes. `None` when the service keeps
+/// none here, or the tablet's token has no `patient/Appointment.rs` (403,
+/// 404 or 400): what the tablet has stays, and the round goes on.
+async fn appointments_of(client: &FhirClient, subject: &str, now: Timestamp) -> Result<Option<Search>, SyncError> {
+    let since = (now - crate::appointments::LIST_BACK).strftime("%Y-%m-%d");
+    match client.search(&format!("Appointment?_count=50&actor={subject}&date=ge{since}")).await {
+        Err(SyncError::Forbidden | SyncError::Status { status: 400 | 404 }) => Ok(None),
+        other => other.map(Some),
     }
 }
 
@@ -123,9 +129,9 @@ pub async fn download(
         Some(s) => (
             client.search(&format!("Communication?_count=50{filter}&recipient={s}")).await?,
             client.search(&format!("Task?_count=50{filter}&patient={s}&status=completed")).await?,
-            appointments_of(client, &filter, s).await?,
+            appointments_of(client, s, now).await?,
         ),
-        None => (Search::default(), Search::default(), Search::default()),
+        None => (Search::default(), Search::default(), None),
     };
     if !still_ours(store)? {
         return Ok(report);
@@ -222,38 +228,37 @@ pub async fn download(
         return Ok(report);
     }
     report.acknowledgements_new = store.save_acknowledgements(&seen)?;
-    let (mut keep, mut forget) = (vec![], vec![]);
-    for resource in &appointments.resources {
-        match crate::fhir::appointment::read(resource, subject) {
-            Ok(AppointmentRead::Keep(a)) => keep.push(a),
-            Ok(AppointmentRead::Forget { id }) => forget.push(id),
-            Ok(AppointmentRead::NotForThisPatient) => report.not_for_this_patient += 1,
-            Err(_) => report.appointments_refused += 1,
+    if let Some(listed) = &appointments {
+        // What is not kept here (proposed, declined, someone else's,
+        // unreadable) is forgotten if the tablet had it: never a stale
+        // "booked" with a join button.
+        let mut keep = vec![];
+        for resource in &listed.resources {
+            match crate::fhir::appointment::read(resource, subject) {
+                Ok(AppointmentRead::Keep(a)) => keep.push(a),
+                Ok(AppointmentRead::Forget { .. }) => {}
+                Ok(AppointmentRead::NotForThisPatient) => report.not_for_this_patient += 1,
+                Err(_) => report.appointments_refused += 1,
+            }
         }
+        if !still_ours(store)? {
+            return Ok(report);
+        }
+        let since = now - crate::appointments::LIST_BACK;
+        report.appointments_changed =
+            store.replace_appointments(service.as_deref().unwrap_or_default(), since, &keep, now)?;
     }
-    if !still_ours(store)? {
-        return Ok(report);
-    }
-    report.appointments_changed =
-        store.save_appointments(service.as_deref().unwrap_or_default(), &keep, &forget, now)?;
-    let server_time = [
-        plans.server_time,
-        questionnaires.server_time,
-        messages.server_time,
-        tasks.server_time,
-        appointments.server_time,
-    ]
-    .into_iter()
-    .flatten()
-    .min()
-    .unwrap_or(now);
+    let server_time = [plans.server_time, questionnaires.server_time, messages.server_time, tasks.server_time]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(now);
     let all: Vec<&Json> = plans
         .resources
         .iter()
         .chain(&questionnaires.resources)
         .chain(&messages.resources)
         .chain(&tasks.resources)
-        .chain(&appointments.resources)
         .collect();
     let previous: Option<Timestamp> = since.as_deref().and_then(|s| s.parse().ok());
     if let Some(t) = newest_updated(&all, server_time) {

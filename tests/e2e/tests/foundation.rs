@@ -15,8 +15,9 @@ use serde_json::Value;
 
 /// The demo plan's tasks, as titles in Bokmål and Nynorsk.
 /// (The questionnaire titles come from the demo service's Questionnaires.)
-const DEMO_TITLES_NB: [&str; 7] = [
+const DEMO_TITLES_NB: [&str; 8] = [
     "Vei deg",
+    "Bilde: Leggene og anklene",
     "Medisin: Furosemid 40 mg",
     "Mål blodtrykket",
     "Mål oksygenmetningen",
@@ -24,8 +25,9 @@ const DEMO_TITLES_NB: [&str; 7] = [
     "Mål blodtrykket",
     "Spørsmål om hjertet",
 ];
-const DEMO_TITLES_NN: [&str; 7] = [
+const DEMO_TITLES_NN: [&str; 8] = [
     "Veg deg",
+    "Bilete: Leggene og anklene",
     "Medisin: Furosemid 40 mg",
     "Mål blodtrykket",
     "Mål oksygenmettinga",
@@ -40,7 +42,7 @@ async fn sorted_titles(app: &App) -> Vec<String> {
     titles
 }
 
-fn sorted(titles: [&str; 7]) -> Vec<String> {
+fn sorted(titles: [&str; 8]) -> Vec<String> {
     let mut titles: Vec<String> = titles.iter().map(|s| s.to_string()).collect();
     titles.sort();
     titles
@@ -55,7 +57,7 @@ async fn today_in_bokmal_then_nynorsk_remembered_after_restart() {
     let lang: Value = app.client.execute("return document.documentElement.lang", vec![]).await.unwrap();
     assert_eq!(lang, "nb");
     app.wait_for_text("main h1", "I dag").await;
-    app.wait_for_text("main h2", "Oppgaver for i dag").await;
+    app.wait_for_text("#tasks-heading", "Oppgaver for i dag").await;
     assert_eq!(sorted_titles(&app).await, sorted(DEMO_TITLES_NB));
     let whens = app.texts("#tasks li.task .task-due").await;
     assert!(whens.contains(&"Denne uka: 0 av 3 ganger".to_string()), "weekly task: {whens:?}");
@@ -96,7 +98,7 @@ async fn today_in_bokmal_then_nynorsk_remembered_after_restart() {
     app.screenshot("settings-nn").await;
 
     app.click("nav a[data-route=today]").await;
-    app.wait_for_text("main h2", "Oppgåver for i dag").await;
+    app.wait_for_text("#tasks-heading", "Oppgåver for i dag").await;
     assert_eq!(sorted_titles(&app).await, sorted(DEMO_TITLES_NN));
     if weighed {
         let latest = app.wait_for_text("#latest", "Grøn sone").await;
@@ -109,7 +111,7 @@ async fn today_in_bokmal_then_nynorsk_remembered_after_restart() {
 
     // A new start remembers Nynorsk.
     let app = App::start(Launch { data_dir: Some(data.path()), ..Launch::default() }).await;
-    app.wait_for_text("main h2", "Oppgåver for i dag").await;
+    app.wait_for_text("#tasks-heading", "Oppgåver for i dag").await;
     app.wait_for_text("nav", "Innstillingar").await;
     app.close().await;
 }
@@ -249,7 +251,7 @@ async fn data_under_the_old_identifier_opens_under_the_new_one() {
     std::fs::rename(&new, &old).unwrap();
 
     let app = App::start(launch()).await;
-    app.wait_for_text("main h2", "Oppgåver for i dag").await;
+    app.wait_for_text("#tasks-heading", "Oppgåver for i dag").await;
     app.close().await;
     assert!(!old.exists(), "the old folder is moved, not copied");
     assert_eq!(std::fs::read(new.join("demo.db")).unwrap()[..4096], db[..4096], "the same database, opened");
@@ -285,7 +287,7 @@ async fn the_installations_file_sets_up_a_new_tablet_and_a_broken_one_is_told() 
     let data = tempfile::tempdir().unwrap();
     let log = data.path().join("app.log");
     let app = App::start(Launch { data_dir: Some(data.path()), env: env.clone(), log_to: Some(&log) }).await;
-    app.wait_for_text("main h2", "Oppgåver for i dag").await;
+    app.wait_for_text("#tasks-heading", "Oppgåver for i dag").await;
     app.wait_for_js("return document.body.dataset.textSize === 'large'").await;
     // A kiosk's window does not close, and the app starts at login (the
     // desktop's autostart entry, in ~/.config/autostart: auto-launch puts
@@ -332,7 +334,7 @@ async fn the_installations_file_sets_up_a_new_tablet_and_a_broken_one_is_told() 
     .await;
     let notice = app.wait_for_text("#notices", "linje 3").await;
     assert!(notice.contains("config.toml"), "{notice}");
-    app.wait_for_text("main h2", "Oppgaver for i dag").await;
+    app.wait_for_text("#tasks-heading", "Oppgaver for i dag").await;
     app.close().await;
 }
 

@@ -120,11 +120,13 @@ impl Hfs {
             ("Media", "identifier", "token"),
             ("Media", "subject", "reference"),
             ("Appointment", "actor", "reference"),
+            ("Appointment", "date", "date"),
         ];
         for (resource, code, kind) in params {
             // The path where it is not the parameter's own name.
             let expression = match (resource, code) {
                 ("Appointment", "actor") => "Appointment.participant.actor".to_string(),
+                ("Appointment", "date") => "Appointment.start".to_string(),
                 _ => format!("{resource}.{code}"),
             };
             client
