@@ -69,6 +69,23 @@ pub trait CameraView: Send + Sync + 'static {
     fn frame(&self) -> Option<CameraFrame>;
 }
 
+/// The next picture newer than `seen` (which it moves on), looking every
+/// `every`: `look` gives the open camera's latest picture, or `None` once
+/// the camera is closed (then this is `None` too).
+pub async fn next_picture(
+    mut look: impl FnMut() -> Option<Option<CameraFrame>>,
+    seen: &mut u64,
+    every: std::time::Duration,
+) -> Option<CameraFrame> {
+    loop {
+        if let Some(frame) = look()?.filter(|f| f.number > *seen) {
+            *seen = frame.number;
+            return Some(frame);
+        }
+        tokio::time::sleep(every).await;
+    }
+}
+
 thread_local! {
     /// Set while this thread reads a picture for QR codes.
     static READING_CODES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -103,21 +120,7 @@ pub fn qr_texts(grey: &Grey) -> Vec<String> {
 /// modules, dark on light.
 #[cfg(test)]
 pub(crate) fn qr_picture(text: &str, scale: usize) -> Grey {
-    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
-    let modules = code.width();
-    let colours = code.to_colors();
-    let side = (modules + 8) * scale;
-    let mut pixels = vec![235u8; side * side];
-    for (i, colour) in colours.iter().enumerate() {
-        if *colour == qrcode::Color::Dark {
-            let (mx, my) = (i % modules + 4, i / modules + 4);
-            for y in my * scale..(my + 1) * scale {
-                for x in mx * scale..(mx + 1) * scale {
-                    pixels[y * side + x] = 20;
-                }
-            }
-        }
-    }
+    let (side, pixels) = heima_test_support::photos::qr_code(text, scale, 20, 235);
     Grey { width: side, height: side, pixels }
 }
 

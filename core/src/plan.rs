@@ -546,6 +546,14 @@ impl CarePlan {
             .iter()
             .find(|a| matches!(&a.kind, ActivityKind::Questionnaire { questionnaire } if questionnaire == id))
     }
+
+    /// The title of the photo the activity `id` asks for, if it asks one.
+    pub fn photo_title(&self, id: &str) -> Option<&str> {
+        self.activities.iter().find(|a| a.id == id).and_then(|a| match &a.kind {
+            ActivityKind::Photo { title } => Some(title.as_str()),
+            _ => None,
+        })
+    }
 }
 
 /// A kind of reading the measure and history screens offer.

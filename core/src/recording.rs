@@ -390,14 +390,7 @@ pub fn keep_photo(
     let (now, tz) = (clock.now(), clock.time_zone());
     let not_asked = || CoreError::new(ErrorCode::PhotoNotAsked, "the plan in force asks no photo there");
     let plan = crate::fhir::careplan::in_force(store, now, &tz).map_err(CoreError::from)?.ok_or_else(not_asked)?;
-    let title = plan
-        .activities
-        .iter()
-        .find_map(|a| match &a.kind {
-            crate::plan::ActivityKind::Photo { title } if a.id == activity => Some(title.clone()),
-            _ => None,
-        })
-        .ok_or_else(not_asked)?;
+    let title = plan.photo_title(activity).ok_or_else(not_asked)?.to_string();
     let id = store.record_photo(&crate::store::photos::NewPhoto {
         identifier,
         activity,

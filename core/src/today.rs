@@ -279,7 +279,7 @@ pub fn view_of(
         }
     }
     let (when_needed, feel_worse) = when_needed(&plan);
-    let service = store.service_followed()?.unwrap_or_default();
+    let service = store.appointment_service()?;
     let end_of_day = start_of_day + SignedDuration::from_hours(30);
     let appointments = crate::appointments::today(&store.appointments(&service, now, end_of_day)?, now, &tz);
     Ok(Some(TodayView {

@@ -157,7 +157,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     pub fn appointment_join(&self, id: &str) -> Result<(), CoreError> {
         let now = self.clock.now();
         let found = self.with_store(|store| {
-            let service = store.service_followed()?.unwrap_or_default();
+            let service = store.appointment_service()?;
             Ok(store.appointment(&service, id)?)
         })?;
         match found {

@@ -14,10 +14,9 @@ use serde::Serialize;
 use super::{App, Change, Platform};
 use crate::{
     call::media::{CallMedia, Frame},
-    camera::{CameraUse, CameraView},
+    camera::{next_picture, CameraUse, CameraView},
     error::{CoreError, ErrorCode},
     photo::{self, Photo},
-    plan::ActivityKind,
     recording,
     store::photos::{PhotoSource, StoredPhoto},
 };
@@ -55,11 +54,7 @@ impl<C> Default for PhotoDesk<C> {
 impl<P: Platform, M: CallMedia> App<P, M> {
     /// Whether the plan in force asks for a photo at `activity`.
     fn check_photo_asked(&self, activity: &str) -> Result<(), CoreError> {
-        let asked = self.with_plan(|_, plan| {
-            Ok(plan.is_some_and(|p| {
-                p.activities.iter().any(|a| a.id == activity && matches!(a.kind, ActivityKind::Photo { .. }))
-            }))
-        })?;
+        let asked = self.with_plan(|_, plan| Ok(plan.is_some_and(|p| p.photo_title(activity).is_some())))?;
         match asked {
             true => Ok(()),
             false => Err(CoreError::new(ErrorCode::PhotoNotAsked, "the plan in force asks no photo there")),
@@ -89,21 +84,16 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// The live view's pictures newer than `seen` while the camera is
     /// open; `None` once it is closed.
     pub async fn next_photo_picture(&self, seen: &mut u64) -> Option<Frame> {
-        loop {
-            let frame = {
-                let mut desk = self.photo_desk.lock().unwrap();
-                let open_for = desk.opened.map(|at| self.clock().now().duration_since(at).unsigned_abs());
-                if open_for.is_some_and(|d| d >= CAMERA_FOR) {
-                    desk.camera = None;
-                }
-                desk.camera.as_ref()?.frame()
-            };
-            if let Some(frame) = frame.filter(|f| f.number > *seen) {
-                *seen = frame.number;
-                return Some(Frame { number: frame.number, jpeg: frame.jpeg });
+        let look = || {
+            let mut desk = self.photo_desk.lock().unwrap();
+            let open_for = desk.opened.map(|at| self.clock().now().duration_since(at).unsigned_abs());
+            if open_for.is_some_and(|d| d >= CAMERA_FOR) {
+                desk.camera = None;
             }
-            tokio::time::sleep(super::qr_scan::SCAN_LOOK_EVERY).await;
-        }
+            desk.camera.as_ref().map(|c| c.frame())
+        };
+        let frame = next_picture(look, seen, super::qr_scan::SCAN_LOOK_EVERY).await?;
+        Some(Frame { number: frame.number, jpeg: frame.jpeg })
     }
 
     /// Takes the still the camera shows now, closes the camera, and shows

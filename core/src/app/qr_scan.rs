@@ -18,7 +18,7 @@ use serde::Serialize;
 use super::{App, Change, Platform};
 use crate::{
     call::media::{CallMedia, Frame},
-    camera::{qr_texts, CameraView},
+    camera::{next_picture, qr_texts, CameraView},
     enrolment::{parse_activation, QR_SCHEME},
     error::CoreError,
 };
@@ -161,17 +161,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// The live view's pictures newer than `seen`, while the camera is
     /// open; `None` once it is closed.
     pub async fn next_scan_picture(&self, seen: &mut u64) -> Option<Frame> {
-        loop {
-            let frame = {
-                let scan = self.qr_scan.lock().unwrap();
-                scan.camera.as_ref()?.frame()
-            };
-            if let Some(frame) = frame.filter(|f| f.number > *seen) {
-                *seen = frame.number;
-                return Some(Frame { number: frame.number, jpeg: frame.jpeg });
-            }
-            tokio::time::sleep(SCAN_LOOK_EVERY).await;
-        }
+        let look = || self.qr_scan.lock().unwrap_or_else(PoisonError::into_inner).camera.as_ref().map(|c| c.frame());
+        let frame = next_picture(look, seen, SCAN_LOOK_EVERY).await?;
+        Some(Frame { number: frame.number, jpeg: frame.jpeg })
     }
 }
 

@@ -134,7 +134,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         let tz = self.clock().time_zone();
         let found = self.with_plan(|store, plan| {
             let quiet = plan.map(|p| p.reminders.quiet).unwrap_or_else(|| crate::plan::ReminderPolicy::default().quiet);
-            let service = store.service_followed()?.unwrap_or_default();
+            let service = store.appointment_service()?;
             // Reminders come at most a day before (the quiet hours move them later, not earlier).
             let near = store.appointments(&service, after, until + jiff::SignedDuration::from_hours(24))?;
             Ok(appointments::due(&near, &quiet, &tz, after, until)
@@ -150,7 +150,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// are told ([`Change::Appointments`]).
     pub fn appointments_turned(&self, after: Timestamp, until: Timestamp) -> bool {
         let found = self.with_store(|store| {
-            let service = store.service_followed()?.unwrap_or_default();
+            let service = store.appointment_service()?;
             // Those starting up to a quarter of an hour after `until`, that one included.
             let to = until + appointments::JOIN_EARLY + jiff::SignedDuration::from_millis(1);
             let near = store.appointments(&service, after, to)?;
@@ -165,7 +165,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     pub fn appointments(&self) -> Result<AppointmentList, CoreError> {
         let now = self.clock().now();
         let found = self.with_store(|store| {
-            let service = store.service_followed()?.unwrap_or_default();
+            let service = store.appointment_service()?;
             Ok(store.appointments(&service, now - appointments::LIST_BACK, now + appointments::LIST_AHEAD)?)
         })?;
         Ok(appointments::list(&found, now, &self.clock().time_zone()))

@@ -11,6 +11,7 @@
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value as Json;
 
+use super::{is_fhir_id, names_patient};
 use crate::vocabulary::{Appointment, AppointmentKind, AppointmentStatus};
 
 /// HL7 v3 ActCode, whose encounter classes name a virtual meeting (`VR`)
@@ -56,16 +57,6 @@ pub enum AppointmentRefusal {
     TextTooLong,
 }
 
-fn is_fhir_id(id: &str) -> bool {
-    (1..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
-}
-
-/// Whether `reference` names `patient` (`Patient/<id>`, also as an
-/// absolute URL ending in it).
-fn names(reference: &Json, patient: &str) -> bool {
-    reference["reference"].as_str().is_some_and(|r| r == patient || r.ends_with(&format!("/{patient}")))
-}
-
 /// The kind from the codings of `serviceType` and `appointmentType`.
 fn kind(resource: &Json) -> AppointmentKind {
     let service_types = resource["serviceType"].as_array().into_iter().flatten();
@@ -109,7 +100,8 @@ pub fn read(resource: &Json, patient: Option<&str>) -> Result<AppointmentRead, A
     let id = resource["id"].as_str().filter(|id| is_fhir_id(id)).ok_or(AppointmentRefusal::NoId)?;
     let participants: Vec<&Json> = resource["participant"].as_array().into_iter().flatten().collect();
     if let Some(p) = patient {
-        let takes_part = participants.iter().any(|x| names(&x["actor"], p) && x["status"].as_str() != Some("declined"));
+        let takes_part =
+            participants.iter().any(|x| names_patient(&x["actor"], p) && x["status"].as_str() != Some("declined"));
         if !takes_part {
             return Ok(AppointmentRead::NotForThisPatient);
         }
@@ -143,7 +135,7 @@ pub fn read(resource: &Json, patient: Option<&str>) -> Result<AppointmentRead, A
     }
     let with = participants
         .iter()
-        .filter(|x| patient.is_none_or(|p| !names(&x["actor"], p)))
+        .filter(|x| patient.is_none_or(|p| !names_patient(&x["actor"], p)))
         .filter(|x| {
             !x["actor"]["reference"].as_str().is_some_and(|r| r.starts_with("Patient/") || r.contains("/Patient/"))
         })

@@ -41,6 +41,18 @@ pub(crate) fn str_at<'a>(j: &'a Json, key: &str) -> Option<&'a str> {
 }
 
 /// The array at `key`, or an empty slice.
+/// Whether `id` is a FHIR id (`[A-Za-z0-9\-\.]{1,64}`): safe to put in a
+/// query or a reference.
+pub(crate) fn is_fhir_id(id: &str) -> bool {
+    (1..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+}
+
+/// Whether `reference` (a FHIR `Reference`) names `patient` (`Patient/<id>`),
+/// also as an absolute URL ending in it.
+pub(crate) fn names_patient(reference: &Json, patient: &str) -> bool {
+    reference["reference"].as_str().is_some_and(|r| r == patient || r.ends_with(&format!("/{patient}")))
+}
+
 pub(crate) fn array<'a>(j: &'a Json, key: &str) -> &'a [Json] {
     j.get(key).and_then(Json::as_array).map(Vec::as_slice).unwrap_or(&[])
 }

@@ -29,6 +29,12 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Appointment> {
 }
 
 impl Store {
+    /// The key the appointments of the service followed now are kept
+    /// under: its name, or `''` in demo mode (no service).
+    pub fn appointment_service(&self) -> Result<String, StoreError> {
+        Ok(self.service_followed()?.unwrap_or_default())
+    }
+
     /// Saves the appointments as `service` sent them now and forgets those
     /// named in `forget`, in one transaction. Returns how many changed
     /// what the patient sees (new, changed or forgotten).

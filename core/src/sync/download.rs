@@ -16,7 +16,7 @@ use super::{
     client::{FhirClient, Search, SyncError},
 };
 use crate::{
-    fhir::appointment::AppointmentRead,
+    fhir::{appointment::AppointmentRead, is_fhir_id, names_patient},
     store::{outbox::DOWNLOADED_UNTIL, plans::RefusedPlan, Store},
 };
 
@@ -45,18 +45,6 @@ pub struct DownloadReport {
     pub appointments_refused: usize,
 }
 
-/// Whether `id` is a FHIR id (`[A-Za-z0-9\-\.]{1,64}`): safe to put in a
-/// query.
-fn is_fhir_id(id: &str) -> bool {
-    (1..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
-}
-
-/// Whether `reference` (a FHIR `Reference`) names `patient` (`Patient/<id>`),
-/// also as an absolute URL ending in it.
-fn names(reference: &Json, patient: &str) -> bool {
-    reference["reference"].as_str().is_some_and(|r| r == patient || r.ends_with(&format!("/{patient}")))
-}
-
 /// A CarePlan is for `patient` when its subject names them.
 fn plan_is_for(plan: &Json, patient: Option<&str>) -> bool {
     patient_is(plan, "subject", patient)
@@ -64,12 +52,12 @@ fn plan_is_for(plan: &Json, patient: Option<&str>) -> bool {
 
 /// Whether the reference at `key` names `patient`.
 fn patient_is(resource: &Json, key: &str, patient: Option<&str>) -> bool {
-    patient.is_none_or(|p| names(&resource[key], p))
+    patient.is_none_or(|p| names_patient(&resource[key], p))
 }
 
 /// A Communication is for `patient` when one of its recipients names them.
 fn message_is_for(message: &Json, patient: Option<&str>) -> bool {
-    patient.is_none_or(|p| message["recipient"].as_array().into_iter().flatten().any(|r| names(r, p)))
+    patient.is_none_or(|p| message["recipient"].as_array().into_iter().flatten().any(|r| names_patient(r, p)))
 }
 
 /// The newest `meta.lastUpdated` among `resources` that is not later than

@@ -170,19 +170,7 @@ async fn enrol_with_a_code_send_with_progress_and_ask_the_nurse_when_revoked() {
 /// `text` as a QR code in a PNG file (8 pixels a module, a quiet zone of
 /// four modules), as a service prints it.
 fn qr_png(text: &str, path: &std::path::Path) {
-    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
-    let modules = code.width();
-    let scale = 8;
-    let side = (modules + 8) * scale;
-    let mut pixels = vec![255u8; side * side];
-    for (i, colour) in code.to_colors().iter().enumerate() {
-        if *colour == qrcode::Color::Dark {
-            let (mx, my) = (i % modules + 4, i / modules + 4);
-            for y in my * scale..(my + 1) * scale {
-                pixels[y * side + mx * scale..y * side + (mx + 1) * scale].fill(0);
-            }
-        }
-    }
+    let (side, pixels) = heima_test_support::photos::qr_code(text, 8, 0, 255);
     let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
     let mut encoder = png::Encoder::new(file, side as u32, side as u32);
     encoder.set_color(png::ColorType::Grayscale);

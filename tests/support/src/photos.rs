@@ -1,5 +1,6 @@
-//! Photos as a phone takes them, for the photo tests: a JPEG with an EXIF
-//! segment that holds a GPS position, a camera make and an orientation.
+//! Pictures for the camera and photo tests: a photo as a phone takes it
+//! (a JPEG with an EXIF segment that holds a GPS position, a camera make
+//! and an orientation), and a QR code's grey levels.
 
 use image::{codecs::jpeg::JpegEncoder, DynamicImage};
 
@@ -50,4 +51,23 @@ pub fn phone_photo(w: u32, h: u32, orientation: u16) -> Vec<u8> {
     out.extend(app1);
     out.extend(&plain[2..]);
     out
+}
+
+/// `text` as a QR code's grey levels: `scale` pixels a module, a quiet
+/// zone of four modules, `dark` on `light`. Returns the side and the
+/// pixels, row by row.
+pub fn qr_code(text: &str, scale: usize, dark: u8, light: u8) -> (usize, Vec<u8>) {
+    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
+    let modules = code.width();
+    let side = (modules + 8) * scale;
+    let mut pixels = vec![light; side * side];
+    for (i, colour) in code.to_colors().iter().enumerate() {
+        if *colour == qrcode::Color::Dark {
+            let (mx, my) = (i % modules + 4, i / modules + 4);
+            for y in my * scale..(my + 1) * scale {
+                pixels[y * side + mx * scale..y * side + (mx + 1) * scale].fill(dark);
+            }
+        }
+    }
+    (side, pixels)
 }
