@@ -43,7 +43,11 @@ trap stop_wine EXIT
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=/usr/lib/wine/wine64
 hfs="${CARGO_HOME:-$HOME/.cargo}/bin/hfs"
 export HEIMA_HFS="Z:${hfs//\//\\}"
-cargo nextest run -p heima-core -p heima-cli --target "$target" --no-fail-fast -E '
+# Wine now and then ends a test process at its start (exit 1 within
+# milliseconds, before the test's first line runs; seen once in CI on a test
+# that passes alone): a failed test is run up to twice more, and nextest
+# reports it as flaky. A test that fails every time still fails the run.
+cargo nextest run -p heima-core -p heima-cli --target "$target" --no-fail-fast --retries 2 -E '
   not (
     test(=call::tests::two_cores_call_each_other_and_the_packets_arrive_with_the_negotiated_types)
     | test(/^app::call_line::tests::/)
