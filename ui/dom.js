@@ -3,7 +3,7 @@
 // Every text goes through a Fluent message id (see i18n.js); nothing here
 // holds words of its own.
 
-import { setMessage, errorText, localeTag } from "./i18n.js";
+import { setMessage, errorText } from "./i18n.js";
 
 /** Creates an element with a class and, optionally, a message. */
 export function el(tag, className, id, args) {
@@ -92,15 +92,6 @@ export function radioChoice(name, value, checked, messageId, onChange) {
   input.addEventListener("change", onChange);
   label.append(input, el("span", null, messageId));
   return label;
-}
-
-export const UNITS = { "mm[Hg]": "mmHg", Cel: "°C", "[degF]": "°F", "[lb_av]": "lb", "%": "%", kg: "kg", "/min": "/min", "mmol/L": "mmol/L", "mg/dL": "mg/dL", "L/min": "L/min", L: "L", "{score}": "" };
-
-/** "73,450 kg" in Norwegian, "73.450 kg" in English. */
-export function formatValue(value, unit) {
-  const number = localeTag() === "en" ? String(value) : String(value).replace(".", ",");
-  const shown = UNITS[unit] ?? unit;
-  return shown ? `${number} ${shown}` : number;
 }
 
 /** The colour's sign, so colour is never the only cue. */

@@ -3,53 +3,93 @@
 // Apache-2.0, its ESM files copied unchanged into vendor/fluent-bundle).
 // Elements carry `data-l10n-id` (and optionally `data-l10n-args` as JSON and
 // `data-l10n-attr` to fill an attribute instead of the text), so a language
-// switch re-translates the page.
+// switch re-translates the page. A service's own texts come in the
+// languages the service gave; `showText` shows the patient's or the nearest
+// and says so. Dates and numbers are `format.js`'s.
 
 import { FluentBundle, FluentResource } from "./vendor/fluent-bundle/index.js";
 import { invoke } from "./ipc.js";
 
+import { setFormat } from "./format.js";
+
 let bundle = null;
 let current = "nb";
+// The order a service's text falls back in, from the core (Locale::fallbacks).
+let fallbacks = ["nb", "nn", "en", "se"];
+// The languages the app speaks, for the picker: [{locale, preview}].
+let choices = [];
 
-/** The tag of the language in use ("nb", "nn" or "en"). */
+/** The languages the app speaks, as the core lists them. */
+export function languageChoices() {
+  return choices;
+}
+
+/** The tag of the language in use ("nb", "nn", "en" or "se"). */
 export function localeTag() {
   return current;
 }
 
-/** The BCP 47 tag dates and numbers are formatted with: the app's
- * language, never the process locale (which may be `C` on a kiosk). */
-export function formatTag() {
-  return { nb: "nb-NO", nn: "nn-NO", en: "en-GB" }[current] || "nb-NO";
+/** A service's text (`{nb, nn, …}`, the languages it gave) as the patient
+ * sees it: `[language, text]`, in the patient's language, else the first
+ * of the core's fallbacks that it has. */
+export function shownIn(text) {
+  if (!text) return [current, ""];
+  if (typeof text === "string") return [current, text];
+  for (const language of fallbacks) {
+    if (text[language] !== undefined && text[language] !== null) return [language, text[language]];
+  }
+  const [first] = Object.entries(text);
+  return first || [current, ""];
 }
 
-/** A moment (ISO 8601, UTC) as a date and time in the app's language and
- * the tablet's time zone: "3. des. 2026, 08:01". */
-export function formatMoment(iso) {
-  return new Date(iso).toLocaleString(formatTag(), { dateStyle: "medium", timeStyle: "short" });
-}
-
-/** A moment's clock time in the tablet's time zone: "08:01". */
-export function formatClock(iso) {
-  return new Date(iso).toLocaleTimeString(formatTag(), { hour: "2-digit", minute: "2-digit" });
-}
-
-/** Picks a service-provided text ({nb, nn, en}) in the language in use. */
+/** A service's text in the language the patient sees it in. */
 export function pick(text) {
-  if (!text) return "";
-  return text[current] || text.nb;
+  return shownIn(text)[1];
 }
 
-/** Loads a locale ("nb", "nn", "en") and translates the whole document. */
+/** Puts a service's text in `element`: in the patient's language, else
+ * in the nearest one it has, then with `lang` set and a small note of
+ * the language ("Står på bokmål"). Kept for a language switch. */
+export function showText(element, text) {
+  element.dataset.serviceText = JSON.stringify(text);
+  const [language, words] = shownIn(text);
+  element.textContent = words;
+  markLanguage(element, language);
+  return element;
+}
+
+/** Sets `lang` on an element whose content is in `language`, and adds
+ * the note when that is not the patient's language. */
+export function markLanguage(element, language) {
+  for (const old of element.querySelectorAll(":scope > .other-language")) old.remove();
+  if (language === current) {
+    element.removeAttribute("lang");
+    return element;
+  }
+  element.lang = language;
+  const note = document.createElement("span");
+  note.className = "other-language";
+  note.lang = current;
+  note.dataset.l10nId = `text-in-${language}`;
+  note.textContent = t(`text-in-${language}`);
+  element.append(" ", note);
+  return element;
+}
+
+/** Loads a locale ("nb", "nn", "en", "se") and translates the whole document. */
 export async function loadLocale(tag) {
-  const sources = await invoke("locale_sources", { tag });
-  const next = new FluentBundle(tag, { useIsolating: false });
-  for (const source of sources) {
+  const loaded = await invoke("locale_sources", { tag });
+  const next = new FluentBundle(loaded.format_tag, { useIsolating: false });
+  for (const source of loaded.sources) {
     const errors = next.addResource(new FluentResource(source));
     for (const error of errors) console.error("fluent:", error);
   }
   bundle = next;
-  current = tag;
-  document.documentElement.lang = tag;
+  current = loaded.locale;
+  fallbacks = loaded.fallbacks;
+  choices = loaded.languages;
+  setFormat(loaded.format_tag, loaded.time_zone);
+  document.documentElement.lang = current;
   translate(document);
 }
 
@@ -84,13 +124,13 @@ export function translate(root) {
   for (const element of root.querySelectorAll("[data-l10n-id]")) translateElement(element);
 }
 
-/** The user-facing text for a core error (`{code, detail}`). */
 /** Whether the current locale has a message `id` (for messages built
  * from a core value, with general words as the fallback). */
 export function hasMessage(id) {
   return Boolean(bundle && bundle.hasMessage(id));
 }
 
+/** The user-facing text for a core error (`{code, detail}`). */
 export function errorText(error) {
   const code = error && typeof error === "object" ? error.code : null;
   return code && bundle && bundle.hasMessage(`error-${code}`) ? t(`error-${code}`, error.args) : t("error-generic");

@@ -6,8 +6,9 @@
 // nurse's page; after the end only the goodbye.
 
 import { invoke } from "./ipc.js";
-import { pick, setMessage } from "./i18n.js";
-import { formatValue, showError, showNotice, clearErrors } from "./dom.js";
+import { setMessage, showText } from "./i18n.js";
+import { showError, showNotice, clearErrors } from "./dom.js";
+import { formatValue } from "./format.js";
 
 /** `onChange`: what the screen on show does when the core tells a change
  * (the router sets it from `listen` when it shows a screen; none:
@@ -151,8 +152,8 @@ export async function route({ fresh = true } = {}) {
 
 /** After a language switch: texts the service sent and formatted values. */
 export function retranslateData() {
-  for (const span of document.querySelectorAll("[data-service-text]")) {
-    span.textContent = pick(JSON.parse(span.dataset.serviceText));
+  for (const element of document.querySelectorAll("[data-service-text]")) {
+    showText(element, JSON.parse(element.dataset.serviceText));
   }
   for (const span of document.querySelectorAll("[data-values]")) {
     span.textContent = JSON.parse(span.dataset.values).map((x) => formatValue(x.value, x.unit)).join(" / ");

@@ -70,11 +70,11 @@ pub fn can_join(a: &Appointment, now: Timestamp) -> bool {
 /// The card of `a` at `now`.
 pub fn card(a: &Appointment, now: Timestamp, tz: &TimeZone) -> AppointmentCard {
     let zoned = |t: Timestamp| t.to_zoned(tz.clone());
-    let clock = |t: Timestamp| zoned(t).strftime("%H:%M").to_string();
+    let clock = |t: Timestamp| crate::clock::clock_time(t, tz);
     let joinable_later =
         a.kind == AppointmentKind::Video && a.status == AppointmentStatus::Booked && now < a.start - JOIN_EARLY;
     AppointmentCard {
-        starts_local: zoned(a.start).datetime().strftime("%Y-%m-%dT%H:%M:%S").to_string(),
+        starts_local: crate::clock::local_date_time(a.start, tz),
         start_local: clock(a.start),
         end_local: clock(a.end),
         today: zoned(a.start).date() == zoned(now).date(),
@@ -156,7 +156,7 @@ pub fn turned(appointments: &[Appointment], after: Timestamp, until: Timestamp) 
 /// The notification for an appointment: its time and kind only
 /// ("Klokka 10:00: videosamtale i Heima").
 pub fn reminder(a: &Appointment, locale: Locale, tz: &TimeZone) -> Reminder {
-    let time = a.start.to_zoned(tz.clone()).strftime("%H:%M").to_string();
+    let time = crate::clock::clock_time(a.start, tz);
     Reminder {
         activity_id: format!("{REMINDER_PREFIX}{}", a.id),
         due: Some(a.start),

@@ -3,7 +3,9 @@
 //! (the tablet's time zone, else Europe/Oslo from jiff's bundled tz
 //! database), [`ShiftedClock`] (runs on from a chosen instant, for
 //! end-to-end tests; debug builds) and [`FixedClock`]. Also weekdays as FHIR
-//! codes.
+//! codes, and the one way the core writes a moment for the UI
+//! ([`clock_time`], [`local_date_time`]; the UI's `format.js` writes the
+//! rest).
 
 use jiff::{tz::TimeZone, Timestamp};
 
@@ -112,6 +114,18 @@ impl Clock for FixedClock {
 /// Norway's time zone, from the tz database bundled into the binary.
 pub fn oslo() -> TimeZone {
     TimeZone::get("Europe/Oslo").expect("Europe/Oslo is in the bundled tz database")
+}
+
+/// A moment's local clock time, `HH:MM` (24 hours, as Norwegian and
+/// British English write it), for the UI to put into its words.
+pub fn clock_time(at: Timestamp, tz: &TimeZone) -> String {
+    at.to_zoned(tz.clone()).strftime("%H:%M").to_string()
+}
+
+/// A moment as a local date and time, `YYYY-MM-DDTHH:MM:SS` (no zone),
+/// for the UI to write out in its language.
+pub fn local_date_time(at: Timestamp, tz: &TimeZone) -> String {
+    at.to_zoned(tz.clone()).datetime().strftime("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
 /// Weekdays as FHIR's `dayOfWeek` codes (`mon` … `sun`), for serde.

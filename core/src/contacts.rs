@@ -15,7 +15,10 @@ use jiff::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::traffic_light::{Call, Colour};
+use crate::{
+    locale::Text,
+    traffic_light::{Call, Colour},
+};
 
 /// The national out-of-hours number (legevakt), used when the plan names
 /// no out-of-hours route of its own.
@@ -56,7 +59,7 @@ pub struct OpenTime {
 /// A period the service is closed, in its words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Closure {
-    pub description: String,
+    pub description: Option<Text>,
     pub from: Option<Timestamp>,
     pub until: Option<Timestamp>,
 }
@@ -78,7 +81,7 @@ pub struct ServiceContact {
 pub struct TeamMember {
     pub name: String,
     /// The role in the service's words ("Kontaktsykepleier").
-    pub role: Option<String>,
+    pub role: Option<Text>,
     pub phone: Option<String>,
 }
 
@@ -306,12 +309,16 @@ mod tests {
         };
         assert!(always.is_open(at("2026-12-06T03:00"), &oslo()));
         always.closed.push(Closure {
-            description: "Stengt på grunn av flytting".into(),
+            description: Some(Text::plain("Stengt på grunn av flytting")),
             from: Some(at("2026-12-06T00:00")),
             until: Some(at("2026-12-07T00:00")),
         });
         assert!(!always.is_open(at("2026-12-06T03:00"), &oslo()));
-        always.closed.push(Closure { description: "Stengt på helligdager".into(), from: None, until: None });
+        always.closed.push(Closure {
+            description: Some(Text::plain("Stengt på helligdager")),
+            from: None,
+            until: None,
+        });
         assert!(always.is_open(at("2026-12-08T03:00"), &oslo()), "a closure without dates closes nothing");
         assert_eq!(always.next_opening(at("2026-12-06T03:00"), &oslo()), Some("2026-12-07T00:00".parse().unwrap()));
     }
@@ -411,7 +418,7 @@ mod tests {
         // But a dated closure in force still closes it.
         let mut closed = no_times;
         closed.closed.push(Closure {
-            description: "Stengt".into(),
+            description: Some(Text::plain("Stengt")),
             from: Some(at("2026-11-30T00:00")),
             until: Some(at("2026-12-01T00:00")),
         });
@@ -447,14 +454,14 @@ mod tests {
         assert!(!office.is_open(at("2026-12-25T12:00"), &oslo()));
         let mut christmas = weekdays_8_to_15_30();
         christmas.closed.push(Closure {
-            description: "Stengt romjulen".into(),
+            description: Some(Text::plain("Stengt romjulen")),
             from: Some(at("2026-12-24T00:00")),
             until: Some(at("2027-01-03T00:00")),
         });
         assert_eq!(christmas.next_opening(at("2026-12-24T10:00"), &oslo()), Some("2027-01-04T08:00".parse().unwrap()));
         let mut sabbatical = weekdays_8_to_15_30();
         sabbatical.closed.push(Closure {
-            description: "Stengt".into(),
+            description: Some(Text::plain("Stengt")),
             from: Some(at("2026-11-30T00:00")),
             until: Some(at("2027-01-30T00:00")),
         });

@@ -226,8 +226,11 @@ mod tests {
             // weight, bp ×2, spo2, copd check, the diuretic's morning dose,
             // the heart-failure check (3 a week) and the legs' photo (once a week).
             assert_eq!(view.tasks.len(), 8, "hour {utc_hour}");
-            assert_eq!(view.medicines["diuretic"].name, "Furosemid 40 mg");
-            assert_eq!(view.questionnaire_titles["daily-copd-check"].nb, "Daglige spørsmål om pusten");
+            assert_eq!(view.medicines["diuretic"].name.get(crate::locale::Locale::Bokmal), "Furosemid 40 mg");
+            assert_eq!(
+                view.questionnaire_titles["daily-copd-check"].get(crate::locale::Locale::Bokmal),
+                "Daglige spørsmål om pusten"
+            );
         }
     }
 
@@ -250,7 +253,10 @@ mod tests {
         let shown = crate::vocabulary::ShownValue { code: "29463-7".into(), value: "73.450".into(), unit: "kg".into() };
         assert_eq!(latest.values, vec![shown]);
         assert_eq!(latest.judgement.colour(), Some(crate::traffic_light::Colour::Green));
-        assert_eq!(latest.advice.as_ref().unwrap().nn.as_deref(), Some("Alt ser bra ut. Hald fram som vanleg."));
+        assert_eq!(
+            latest.advice.as_ref().unwrap().exactly(crate::locale::Locale::Nynorsk).map(String::as_str),
+            Some("Alt ser bra ut. Hald fram som vanleg.")
+        );
         assert_eq!(latest.at_local, "07:34");
     }
 

@@ -108,6 +108,13 @@ error_codes! {
     PhotoNotAsked = "photo-not-asked",
     /// The camera was asked for (a QR code, a photo) and the tablet has none.
     CameraMissing = "camera-missing",
+    /// "Les opp": the tablet has no voice for a language on the screen
+    /// (args: language, its tag); nothing is read.
+    SpeechNoVoice = "speech-no-voice",
+    /// "Les opp" on more text than a screen holds.
+    SpeechTooLong = "speech-too-long",
+    /// The speech service is missing or did not answer.
+    SpeechFailed = "speech-failed",
     /// A video appointment joined outside its time (from a quarter of an
     /// hour before until it ends), cancelled, or no longer booked.
     AppointmentNotNow = "appointment-not-now",

@@ -42,6 +42,7 @@ pub mod reminders;
 pub mod results;
 pub mod schedule;
 pub mod settings;
+pub mod speech;
 pub mod store;
 pub mod sync;
 pub mod today;

@@ -1,17 +1,22 @@
-//! The app's languages ([`Locale`]: Bokmål, the default, Nynorsk and
-//! English) and their Fluent resources.
+//! The app's languages ([`Locale`]: Bokmål, the default, Nynorsk, English
+//! and Northern Sámi, the last a preview until a translator has reviewed
+//! it: `locales/se/REVIEW.md`) and their Fluent resources; [`Text`], a text the service wrote
+//! in the languages it gave, and the one order in which a missing language
+//! falls back to another ([`Locale::fallbacks`]).
 //!
 //! The `.ftl` files under `locales/{nb,nn,en}/` are compiled into the binary
 //! here (`include_str!`), so the UI needs no file access: it asks for a
 //! locale's sources and formats them with Fluent. [`format()`] words the texts
 //! the Rust side shows itself (notifications).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{CoreError, ErrorCode};
 
 /// A language the app is written in.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Locale {
     /// Norsk bokmål (default).
     #[default]
@@ -23,10 +28,13 @@ pub enum Locale {
     /// English.
     #[serde(rename = "en")]
     English,
+    /// Davvisámegiella (Northern Sámi).
+    #[serde(rename = "se")]
+    NorthernSami,
 }
 
 impl Locale {
-    pub const ALL: [Locale; 3] = [Locale::Bokmal, Locale::Nynorsk, Locale::English];
+    pub const ALL: [Locale; 4] = [Locale::Bokmal, Locale::Nynorsk, Locale::English, Locale::NorthernSami];
 
     /// The BCP 47 tag, which is also the folder name under `locales/`.
     pub fn tag(self) -> &'static str {
@@ -34,6 +42,38 @@ impl Locale {
             Locale::Bokmal => "nb",
             Locale::Nynorsk => "nn",
             Locale::English => "en",
+            Locale::NorthernSami => "se",
+        }
+    }
+
+    /// Whether the translation is a preview, not yet reviewed by a
+    /// qualified translator (`locales/<tag>/REVIEW.md`): the language
+    /// picker says so.
+    pub fn is_preview(self) -> bool {
+        self == Locale::NorthernSami
+    }
+
+    /// The tag dates and numbers are written with (`Intl` in the UI).
+    pub fn format_tag(self) -> &'static str {
+        match self {
+            Locale::Bokmal => "nb-NO",
+            Locale::Nynorsk => "nn-NO",
+            Locale::English => "en-GB",
+            Locale::NorthernSami => "se-NO",
+        }
+    }
+
+    /// The languages to show a service's text in, best first, when it is
+    /// not in this one: Bokmål and Nynorsk stand in for each other before
+    /// English; Sámi is read in Norwegian before English; every language
+    /// is in the list once.
+    pub fn fallbacks(self) -> [Locale; 4] {
+        use Locale::*;
+        match self {
+            Bokmal => [Bokmal, Nynorsk, English, NorthernSami],
+            Nynorsk => [Nynorsk, Bokmal, English, NorthernSami],
+            English => [English, Bokmal, Nynorsk, NorthernSami],
+            NorthernSami => [NorthernSami, Bokmal, Nynorsk, English],
         }
     }
 
@@ -44,6 +84,7 @@ impl Locale {
             "nb" | "no" => Ok(Locale::Bokmal),
             "nn" => Ok(Locale::Nynorsk),
             "en" => Ok(Locale::English),
+            "se" | "sme" => Ok(Locale::NorthernSami),
             _ => Err(CoreError::new(ErrorCode::UnknownLocale, format!("tag {tag:?}"))),
         }
     }
@@ -54,6 +95,132 @@ impl Locale {
             Locale::Bokmal => NB,
             Locale::Nynorsk => NN,
             Locale::English => EN,
+            Locale::NorthernSami => SE,
+        }
+    }
+}
+
+/// A text the service wrote (a plan's title, an advice, a questionnaire's
+/// question, learning material's blocks), in every language it gave: at
+/// least one. Shown in the patient's language, else in the first of
+/// [`Locale::fallbacks`] that it has, and then marked as in another
+/// language. Serialised as `{"nb": …, "nn": …}` with the languages given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    try_from = "BTreeMap<Locale, T>",
+    into = "BTreeMap<Locale, T>",
+    bound(serialize = "T: Clone + Serialize", deserialize = "T: Deserialize<'de>")
+)]
+pub struct Text<T = String> {
+    by_language: BTreeMap<Locale, T>,
+}
+
+impl Text<String> {
+    /// A Bokmål text (the app's own, tests).
+    pub fn plain(nb: &str) -> Text {
+        Text::new(Locale::Bokmal, nb.to_string())
+    }
+}
+
+/// A Bokmål text (the app's own, tests).
+impl From<&str> for Text {
+    fn from(nb: &str) -> Text {
+        Text::plain(nb)
+    }
+}
+
+impl<T> Text<T> {
+    pub fn new(locale: Locale, value: T) -> Text<T> {
+        Text { by_language: BTreeMap::from([(locale, value)]) }
+    }
+
+    /// Adds (or replaces) the text in `locale`.
+    pub fn set(&mut self, locale: Locale, value: T) {
+        self.by_language.insert(locale, value);
+    }
+
+    /// The text in `locale` itself, if given.
+    pub fn exactly(&self, locale: Locale) -> Option<&T> {
+        self.by_language.get(&locale)
+    }
+
+    /// The language the text is shown in for a patient who chose
+    /// `locale`, and the text.
+    pub fn shown(&self, locale: Locale) -> (Locale, &T) {
+        locale
+            .fallbacks()
+            .into_iter()
+            .find_map(|l| self.by_language.get(&l).map(|t| (l, t)))
+            .expect("a text has at least one language, and every language is in each fallback list")
+    }
+
+    /// The text for a patient who chose `locale`.
+    pub fn get(&self, locale: Locale) -> &T {
+        self.shown(locale).1
+    }
+
+    /// The languages given.
+    pub fn languages(&self) -> impl Iterator<Item = Locale> + '_ {
+        self.by_language.keys().copied()
+    }
+
+    /// The same text, each language's turned by `f`.
+    pub fn map<U>(&self, mut f: impl FnMut(&T) -> U) -> Text<U> {
+        Text { by_language: self.by_language.iter().map(|(l, t)| (*l, f(t))).collect() }
+    }
+}
+
+impl<T> TryFrom<BTreeMap<Locale, T>> for Text<T> {
+    type Error = &'static str;
+    fn try_from(by_language: BTreeMap<Locale, T>) -> Result<Self, Self::Error> {
+        if by_language.is_empty() {
+            return Err("a text needs at least one language");
+        }
+        Ok(Text { by_language })
+    }
+}
+
+impl<T> From<Text<T>> for BTreeMap<Locale, T> {
+    fn from(text: Text<T>) -> Self {
+        text.by_language
+    }
+}
+
+/// What the UI needs to write in a language: its Fluent sources, the
+/// order in which a service's text falls back ([`Locale::fallbacks`]),
+/// and the tag and time zone dates and numbers are written with.
+#[derive(Debug, Clone, Serialize)]
+pub struct LocaleSources {
+    pub locale: Locale,
+    pub sources: Vec<&'static str>,
+    pub fallbacks: Vec<Locale>,
+    pub format_tag: &'static str,
+    /// IANA name of the time zone the core keeps days in ("Europe/Oslo").
+    pub time_zone: String,
+    /// Every language the app speaks, for the picker.
+    pub languages: Vec<LanguageChoice>,
+}
+
+/// A language as the picker offers it.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct LanguageChoice {
+    pub locale: Locale,
+    /// Not yet reviewed by a qualified translator: marked as a preview.
+    pub preview: bool,
+}
+
+impl LocaleSources {
+    pub fn new(locale: Locale, time_zone: &jiff::tz::TimeZone) -> LocaleSources {
+        LocaleSources {
+            locale,
+            sources: locale.resources().iter().map(|(_, text)| *text).collect(),
+            fallbacks: locale.fallbacks().to_vec(),
+            format_tag: locale.format_tag(),
+            time_zone: time_zone.iana_name().unwrap_or("Europe/Oslo").to_string(),
+            languages: Locale::ALL
+                .iter()
+                .map(|&locale| LanguageChoice { locale, preview: locale.is_preview() })
+                .collect(),
         }
     }
 }
@@ -73,7 +240,11 @@ pub fn format(locale: Locale, id: &str, args: &[(&str, &str)]) -> String {
     let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else { return id.to_string() };
     let mut fluent_args = FluentArgs::new();
     for (key, value) in args {
-        fluent_args.set(*key, *value);
+        // A whole number goes as a number, so plurals choose by it.
+        match value.parse::<i64>() {
+            Ok(n) => fluent_args.set(*key, n),
+            Err(_) => fluent_args.set(*key, *value),
+        }
     }
     let mut errors = vec![];
     bundle.format_pattern(pattern, Some(&fluent_args), &mut errors).into_owned()
@@ -101,6 +272,7 @@ macro_rules! ftl {
 static NB: &[(&str, &str)] = ftl!("nb");
 static NN: &[(&str, &str)] = ftl!("nn");
 static EN: &[(&str, &str)] = ftl!("en");
+static SE: &[(&str, &str)] = ftl!("se");
 
 #[cfg(test)]
 mod tests {
@@ -113,6 +285,7 @@ mod tests {
         }
         assert_eq!(Locale::from_tag("nn-NO").unwrap(), Locale::Nynorsk);
         assert_eq!(Locale::from_tag("nb_NO").unwrap(), Locale::Bokmal);
+        assert_eq!(Locale::from_tag("se-NO").unwrap(), Locale::NorthernSami);
         assert_eq!(Locale::from_tag("sv").unwrap_err().code, "unknown-locale");
     }
 
@@ -121,6 +294,54 @@ mod tests {
         assert_eq!(format(Locale::Bokmal, "task-state-done", &[("time", "08:05")]), "Gjort klokka 08:05");
         assert_eq!(format(Locale::Nynorsk, "task-state-to-do", &[]), "Ikkje gjort enno");
         assert_eq!(format(Locale::English, "no-such-message", &[]), "no-such-message");
+    }
+
+    /// Plurals choose by the number, with each language's own rules:
+    /// Northern Sámi has a dual.
+    #[test]
+    fn plurals_follow_each_languages_rules() {
+        let cases = [
+            (Locale::Bokmal, "plan-timing-per-week", "1", "1 gang i uka"),
+            (Locale::NorthernSami, "plan-timing-per-week", "1", "Oktii vahkus"),
+            (Locale::NorthernSami, "plan-timing-per-week", "2", "Guktii vahkus"),
+            (Locale::NorthernSami, "plan-timing-per-week", "5", "5 gearddi vahkus"),
+            (Locale::Nynorsk, "reminder-body-many", "3", "Du har 3 oppgåver i Heima."),
+        ];
+        for (locale, id, count, want) in cases {
+            assert_eq!(format(locale, id, &[("count", count)]), want, "{locale:?} {id} {count}");
+        }
+    }
+
+    /// A text falls back Bokmål ↔ Nynorsk before English, and says in
+    /// which language it is shown.
+    #[test]
+    fn a_text_is_shown_in_the_chosen_language_else_the_nearest() {
+        use Locale::*;
+        let mut three = Text::plain("Mål blodtrykket");
+        three.set(Nynorsk, "Mål blodtrykket ditt".into());
+        three.set(English, "Measure your blood pressure".into());
+        let cases: [(&Text, Locale, Locale); 6] = [
+            (&three, Nynorsk, Nynorsk),
+            (&three, English, English),
+            (&Text::new(Nynorsk, "Ta vekta".to_string()), Bokmal, Nynorsk),
+            (&Text::new(English, "Weigh".to_string()), Nynorsk, English),
+            (&Text::plain("Vei deg"), Nynorsk, Bokmal),
+            (&Text::plain("Vei deg"), English, Bokmal),
+        ];
+        for (text, chosen, shown) in cases {
+            assert_eq!(text.shown(chosen).0, shown, "{chosen:?}: {text:?}");
+            assert_eq!(text.get(chosen), text.exactly(shown).unwrap());
+        }
+        let mut both = Text::new(English, "Weigh".to_string());
+        both.set(Nynorsk, "Vege deg".into());
+        assert_eq!(both.shown(Bokmal), (Nynorsk, &"Vege deg".to_string()), "nn before en");
+        for locale in Locale::ALL {
+            let order = locale.fallbacks();
+            assert_eq!(order[0], locale);
+            assert!(Locale::ALL.iter().all(|l| order.contains(l)), "{locale:?} lists every language");
+        }
+        assert_eq!(serde_json::to_value(&three).unwrap()["nn"], "Mål blodtrykket ditt");
+        assert!(serde_json::from_str::<Text>("{}").is_err(), "a text has a language");
     }
 
     #[test]

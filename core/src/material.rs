@@ -8,6 +8,8 @@
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 
+use crate::locale::Text;
+
 /// A run of words with its emphasis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
@@ -46,7 +48,7 @@ pub struct Image {
     /// The picture's bytes, base64 as the service sent them.
     pub data: String,
     /// What it shows, for screen readers.
-    pub alt: String,
+    pub alt: Option<Text>,
 }
 
 /// One piece of learning material.
@@ -54,8 +56,8 @@ pub struct Image {
 pub struct Material {
     /// The id the plan refers to it by.
     pub id: String,
-    pub title: String,
-    pub blocks: Vec<Block>,
+    pub title: Text,
+    pub blocks: Text<Vec<Block>>,
     pub images: Vec<Image>,
 }
 

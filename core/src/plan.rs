@@ -25,8 +25,8 @@ pub use crate::contacts::{ServiceContact, TeamMember};
 pub use crate::vocabulary::MeasurementKind;
 use crate::{
     contacts::{whom_now, WhomNow},
+    locale::{Locale, Text},
     material::{Block, Material},
-    questionnaire::Text,
     traffic_light::{judge, Colour, Direction, Judgeable, Judgement, Rules, TrafficLight},
     vocabulary::{ComponentValue, Measurement},
 };
@@ -44,7 +44,7 @@ pub enum ActivityKind {
     Dose { medicine: String },
     /// Take a photo for the service of what `title` says ("Bilde av
     /// leggene"), as the activity's description tells how.
-    Photo { title: String },
+    Photo { title: Text },
 }
 
 /// When an activity is due.
@@ -79,14 +79,14 @@ pub struct Activity {
     #[serde(default)]
     pub traffic_light: TrafficLight,
     /// How to do it, in the service's words (`detail.description`).
-    pub description: Vec<Block>,
+    pub description: Option<Text<Vec<Block>>>,
 }
 
 /// A goal of the plan: what the patient aims for, in the service's words,
 /// with measurable targets where the service gave them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Goal {
-    pub text: String,
+    pub text: Text,
     pub targets: Vec<GoalTarget>,
 }
 
@@ -109,9 +109,9 @@ pub struct Medicine {
     /// names a colour's medicine.
     pub id: String,
     /// The medicine as the service names it.
-    pub name: String,
+    pub name: Text,
     /// How to take it, in the service's words (one line per instruction).
-    pub dosage: Vec<String>,
+    pub dosage: Vec<Text>,
     /// None: part of the daily plan; a colour: for results of that colour,
     /// shown with the activities whose traffic light names it.
     pub colour: Option<Colour>,
@@ -131,14 +131,14 @@ pub struct KnownRelative {
     pub reference: String,
     pub name: String,
     /// The relationship in the service's words ("Datter").
-    pub relationship: Option<String>,
+    pub relationship: Option<Text>,
 }
 
 /// Learning material as a link: its id and title.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MaterialLink {
     pub id: String,
-    pub title: String,
+    pub title: Text,
 }
 
 /// What a result brings besides the advice: whom to call now, the plan's
@@ -206,9 +206,9 @@ pub struct CarePlan {
     pub version: u32,
     /// From when this version is in force.
     pub valid_from: Timestamp,
-    pub title: Option<String>,
+    pub title: Option<Text>,
     /// What the plan is for, in the service's words.
-    pub description: Option<String>,
+    pub description: Option<Text>,
     /// The patient's goals (`CarePlan.goal`, contained `Goal`s).
     pub goals: Vec<Goal>,
     pub service: ServiceContact,
@@ -224,7 +224,7 @@ pub struct CarePlan {
     pub activities: Vec<Activity>,
     /// The service's own reminder text (shown on a locked screen, so the
     /// service words it without health details); none: the app's own.
-    pub reminder_text: Option<String>,
+    pub reminder_text: Option<Text>,
     /// How often a task left undone is reminded, and when never.
     pub reminders: ReminderPolicy,
 }
@@ -535,7 +535,7 @@ impl CarePlan {
                 kind: ActivityKind::Dose { medicine: m.id.clone() },
                 timing,
                 traffic_light: TrafficLight::default(),
-                description: vec![],
+                description: None,
             })
             .collect()
     }
@@ -548,9 +548,9 @@ impl CarePlan {
     }
 
     /// The title of the photo the activity `id` asks for, if it asks one.
-    pub fn photo_title(&self, id: &str) -> Option<&str> {
+    pub fn photo_title(&self, id: &str) -> Option<&Text> {
         self.activities.iter().find(|a| a.id == id).and_then(|a| match &a.kind {
-            ActivityKind::Photo { title } => Some(title.as_str()),
+            ActivityKind::Photo { title } => Some(title),
             _ => None,
         })
     }
@@ -587,15 +587,16 @@ pub fn kinds_to_offer(plan: Option<&CarePlan>) -> Vec<KindChoice> {
     out
 }
 
-/// Two texts one after the other, in each language.
+/// Two texts one after the other, in each language either has (the other
+/// in its nearest language there).
 fn join(a: Text, b: Text) -> Text {
-    let both = |x: Option<String>, y: Option<String>, nb_x: &str, nb_y: &str| -> Option<String> {
-        match (x, y) {
-            (None, None) => None,
-            (x, y) => Some(format!("{}\n\n{}", x.as_deref().unwrap_or(nb_x), y.as_deref().unwrap_or(nb_y))),
-        }
-    };
-    Text { nn: both(a.nn, b.nn, &a.nb, &b.nb), en: both(a.en, b.en, &a.nb, &b.nb), nb: format!("{}\n\n{}", a.nb, b.nb) }
+    let both = |l: Locale| format!("{}\n\n{}", a.get(l), b.get(l));
+    let (first, _) = a.shown(Locale::Bokmal);
+    let mut out = Text::new(first, both(first));
+    for l in a.languages().chain(b.languages()) {
+        out.set(l, both(l));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -6,7 +6,10 @@
 
 use serde::Serialize;
 
-use crate::plan::{ActivityKind, CarePlan, Phase, Timing};
+use crate::{
+    locale::Text,
+    plan::{ActivityKind, CarePlan, Phase, Timing},
+};
 
 /// One change, as the patient is told it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -17,9 +20,9 @@ pub enum PlanChange {
     TimingChanged { kind: ActivityKind, timing: Timing },
     LimitsChanged { kind: ActivityKind },
     AdviceChanged { kind: ActivityKind },
-    MedicineAdded { name: String },
-    MedicineRemoved { name: String },
-    MedicineChanged { name: String },
+    MedicineAdded { name: Text },
+    MedicineRemoved { name: Text },
+    MedicineChanged { name: Text },
     GoalsChanged,
     ContactsChanged,
     MaterialChanged,
@@ -97,7 +100,14 @@ mod tests {
         a.timing = times.clone();
         a.traffic_light.limits[0].low = Some(crate::vocabulary::Decimal::new(93, 0));
         after.activities.retain(|a| a.id != "weight");
-        after.medicines.retain(|m| m.name != "Furosemid 40 mg");
+        let furosemid = before
+            .medicines
+            .iter()
+            .find(|m| m.name.get(crate::locale::Locale::Bokmal) == "Furosemid 40 mg")
+            .unwrap()
+            .name
+            .clone();
+        after.medicines.retain(|m| m.name != furosemid);
         after.medicines[0].dosage = vec!["1 inhalasjon morgen og kveld".into()];
         after.goals.pop();
         after.phase = Phase::Paused { since: None };
@@ -107,8 +117,8 @@ mod tests {
                 PlanChange::TimingChanged { kind: spo2.clone(), timing: times },
                 PlanChange::LimitsChanged { kind: spo2 },
                 PlanChange::ActivityRemoved { kind: weight.clone() },
-                PlanChange::MedicineChanged { name: "Spiriva Respimat 2,5 mikrogram".into() },
-                PlanChange::MedicineRemoved { name: "Furosemid 40 mg".into() },
+                PlanChange::MedicineChanged { name: before.medicines[0].name.clone() },
+                PlanChange::MedicineRemoved { name: furosemid.clone() },
                 PlanChange::GoalsChanged,
                 PlanChange::PhaseChanged { phase: Phase::Paused { since: None } },
             ]
@@ -118,7 +128,7 @@ mod tests {
             kind: weight,
             timing: before.activity("weight").unwrap().timing.clone()
         }));
-        assert!(added.contains(&PlanChange::MedicineAdded { name: "Furosemid 40 mg".into() }));
+        assert!(added.contains(&PlanChange::MedicineAdded { name: furosemid }));
         // A change rule is a limit; a medicine tied to a colour is advice.
         let weight = ActivityKind::Measure { measurement: MeasurementKind::BodyWeight };
         let mut after = before.clone();

@@ -11,30 +11,8 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::{error::ErrorCode, locale::Locale, vocabulary::Decimal};
-
-/// A text in Bokmål with optional Nynorsk and English translations.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Text {
-    pub nb: String,
-    pub nn: Option<String>,
-    pub en: Option<String>,
-}
-
-impl Text {
-    pub fn plain(nb: &str) -> Text {
-        Text { nb: nb.to_string(), nn: None, en: None }
-    }
-
-    /// The text in `locale`, falling back to Bokmål.
-    pub fn get(&self, locale: Locale) -> &str {
-        match locale {
-            Locale::Bokmal => &self.nb,
-            Locale::Nynorsk => self.nn.as_deref().unwrap_or(&self.nb),
-            Locale::English => self.en.as_deref().unwrap_or(&self.nb),
-        }
-    }
-}
+pub use crate::locale::Text;
+use crate::{error::ErrorCode, vocabulary::Decimal};
 
 /// One possible answer of a choice item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

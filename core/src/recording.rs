@@ -19,10 +19,11 @@ use crate::{
     devices::session::{ReadingSink, SessionReport},
     error::{CoreError, ErrorCode},
     fhir::questionnaire::{response, Respondent},
+    locale::{Locale, Text},
     manual::{self, EntryProblem},
     measurement::Measurement,
     plan::{CarePlan, MeasurementKind},
-    questionnaire::{AnswerProblem, Answers, Questionnaire, Text},
+    questionnaire::{AnswerProblem, Answers, Questionnaire},
     results::{answers_result, QuestionnaireResult, ReadingResult},
     store::{
         medicines::{Check, MedicineTaken, NewMedicineTaken, StoredMedicineTaken},
@@ -142,8 +143,6 @@ pub struct History {
 pub struct HistoryPoint {
     pub id: i64,
     pub at: Timestamp,
-    /// Local date and time, `YYYY-MM-DD HH:MM`.
-    pub at_local: String,
     pub values: Vec<ShownValue>,
     pub colour: Option<Colour>,
     pub sent: Option<bool>,
@@ -155,11 +154,6 @@ pub struct HistoryPoint {
 fn last_days(clock: &dyn Clock, days: u16) -> (Timestamp, Timestamp) {
     let to = clock.now();
     (to - jiff::SignedDuration::from_hours(24 * i64::from(days)), to)
-}
-
-/// A moment as the history table shows it, `YYYY-MM-DD HH:MM` local.
-fn local_minute(at: Timestamp, tz: &jiff::tz::TimeZone) -> String {
-    at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string()
 }
 
 /// The history of one kind over the last `days` days.
@@ -175,7 +169,6 @@ pub fn history(store: &Store, clock: &dyn Clock, kind: MeasurementKind, days: u1
         .map(|r| HistoryPoint {
             id: r.id,
             at: r.effective,
-            at_local: local_minute(r.effective, &tz),
             values: r.components.iter().filter_map(StoredComponent::shown).collect(),
             colour: r.judgement.colour(),
             sent: r.sent,
@@ -222,7 +215,6 @@ pub fn answers_history(store: &Store, clock: &dyn Clock, id: &str, days: u16) ->
         points.push(HistoryPoint {
             id: r.id,
             at: r.authored,
-            at_local: local_minute(r.authored, &tz),
             values: r
                 .score
                 .map(|value| ShownValue { code: SCORE.0.into(), value, unit: SCORE.1.into() })
@@ -293,8 +285,8 @@ pub fn take_colour_medicine(
             identifier,
             what: MedicineTaken::ForColour { for_result, colour },
             medicine: &m.id,
-            name: &m.name,
-            dosage: &m.dosage,
+            name: m.name.get(Locale::Bokmal),
+            dosage: &m.dosage.iter().map(|d| d.get(Locale::Bokmal).clone()).collect::<Vec<_>>(),
             taken: now,
             by,
             plan_version: Some(i64::from(in_force.version)),
@@ -390,7 +382,7 @@ pub fn keep_photo(
     let (now, tz) = (clock.now(), clock.time_zone());
     let not_asked = || CoreError::new(ErrorCode::PhotoNotAsked, "the plan in force asks no photo there");
     let plan = crate::fhir::careplan::in_force(store, now, &tz).map_err(CoreError::from)?.ok_or_else(not_asked)?;
-    let title = plan.photo_title(activity).ok_or_else(not_asked)?.to_string();
+    let title = plan.photo_title(activity).ok_or_else(not_asked)?.get(Locale::Bokmal).clone();
     let id = store.record_photo(&crate::store::photos::NewPhoto {
         identifier,
         activity,
@@ -469,8 +461,8 @@ pub fn take_dose(
             identifier,
             what: MedicineTaken::Scheduled { due },
             medicine: &m.id,
-            name: &m.name,
-            dosage: &m.dosage,
+            name: m.name.get(Locale::Bokmal),
+            dosage: &m.dosage.iter().map(|d| d.get(Locale::Bokmal).clone()).collect::<Vec<_>>(),
             taken: now,
             by,
             plan_version: Some(i64::from(plan.version)),

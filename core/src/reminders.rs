@@ -261,7 +261,7 @@ mod tests {
             p["extension"] = serde_json::json!([{ "url": REMINDER_TEXT_EXTENSION, "valueString": text }]);
             p
         };
-        assert_eq!(parse(&with(" Tid for Heima "), &tz).unwrap().reminder_text.as_deref(), Some("Tid for Heima"));
+        assert_eq!(parse(&with(" Tid for Heima "), &tz).unwrap().reminder_text, Some("Tid for Heima".into()));
         for bad in ["", "two\nlines", &"x".repeat(81)] {
             assert!(parse(&with(bad), &tz).is_err(), "{bad:?}");
         }

@@ -73,7 +73,7 @@ pub fn tasks_for_today(plan: &CarePlan, completions: &[Completion], clock: &dyn 
     let tz = clock.time_zone();
     let now = clock.now();
     let today: Date = now.to_zoned(tz.clone()).date();
-    let local = |t: Timestamp| t.to_zoned(tz.clone()).strftime("%H:%M").to_string();
+    let local = |t: Timestamp| crate::clock::clock_time(t, &tz);
 
     let mut tasks = Vec::new();
     let doses = plan.dose_activities();
@@ -198,21 +198,21 @@ mod tests {
                     kind: ActivityKind::Measure { measurement: MeasurementKind::BloodPressure },
                     timing: Timing::DailyAt { times: vec![time(20, 0, 0, 0), time(8, 0, 0, 0)] },
                     traffic_light: Default::default(),
-                    description: vec![],
+                    description: None,
                 },
                 Activity {
                     id: "weight".into(),
                     kind: ActivityKind::Measure { measurement: MeasurementKind::BodyWeight },
                     timing: Timing::DailyAt { times: vec![time(7, 30, 0, 0)] },
                     traffic_light: Default::default(),
-                    description: vec![],
+                    description: None,
                 },
                 Activity {
                     id: "extra".into(),
                     kind: ActivityKind::Measure { measurement: MeasurementKind::Pulse },
                     timing: Timing::WhenNeeded,
                     traffic_light: Default::default(),
-                    description: vec![],
+                    description: None,
                 },
             ],
             reminder_text: None,
@@ -349,14 +349,14 @@ mod tests {
                 kind: ActivityKind::Measure { measurement: MeasurementKind::BodyWeight },
                 timing: Timing::WeeklyAt { days: vec![Monday, Wednesday, Friday], times: vec![time(8, 0, 0, 0)] },
                 traffic_light: Default::default(),
-                description: vec![],
+                description: None,
             },
             Activity {
                 id: "thrice".into(),
                 kind: ActivityKind::Questionnaire { questionnaire: "q".into() },
                 timing: Timing::TimesPerWeek { count: 3 },
                 traffic_light: Default::default(),
-                description: vec![],
+                description: None,
             },
         ];
         // 2026-11-25 is a Wednesday; 2026-11-26 a Thursday.

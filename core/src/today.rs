@@ -20,9 +20,9 @@ use serde::Serialize;
 use crate::{
     appointments::AppointmentCard,
     clock::Clock,
+    locale::Text,
     plan::{ActivityKind, CarePlan, MeasurementKind, Medicine, Phase, ServiceContact, DOSE_PREFIX},
     plan_change::{changes, PlanChange},
-    questionnaire::Text,
     results::{open_results, OpenResult, ReadingResult},
     schedule::{tasks_for_today, Completion, Task, TaskState},
     store::{medicines::MedicineTaken, readings::EnteredBy, Store, StoreError},
@@ -55,7 +55,7 @@ pub struct TodayView {
     pub feel_worse: Option<ActivityKind>,
     /// The plan's own reminder text, for the notifications (not shown).
     #[serde(skip)]
-    pub reminder_text: Option<String>,
+    pub reminder_text: Option<Text>,
     /// The follow-up's phase, with its dates.
     pub phase: Phase,
     /// The plan changed and the patient has not been told yet.
@@ -202,7 +202,7 @@ fn checks_today(
         return Ok(vec![]);
     };
     let (start, end) = (start.timestamp(), end.timestamp());
-    let local = |t: Timestamp| t.to_zoned(tz.clone()).strftime("%H:%M").to_string();
+    let local = |t: Timestamp| crate::clock::clock_time(t, &tz);
     let mut tasks = vec![];
     for taken in store.checks_due(start - SignedDuration::from_hours(24), end)? {
         let Some(check) = &taken.check else { continue };

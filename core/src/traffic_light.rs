@@ -26,11 +26,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use crate::vocabulary::{Cause, Colour, Direction, Judgement, NotJudged, Rule};
-use crate::{
-    locale::Locale,
-    questionnaire::{Answer, Text},
-    vocabulary::Decimal,
-};
+use crate::{locale::Locale, locale::Text, questionnaire::Answer, vocabulary::Decimal};
 
 /// One band: values of `code` in `[low, high]` (inclusive; an open end is
 /// unbounded) get `colour`.
@@ -323,21 +319,20 @@ fn most_specific<T>(
 impl TrafficLight {
     fn text(list: &[Advice], colour: Colour, direction: Option<Direction>) -> Option<Text> {
         let level = most_specific(list, colour, direction, |a| (a.colour, a.direction));
-        let pick = |l: Locale| level.iter().find(|a| a.locale == l).map(|a| a.text.clone());
-        pick(Locale::Bokmal).map(|nb| Text { nb, nn: pick(Locale::Nynorsk), en: pick(Locale::English) })
+        let mut out: Option<Text> = None;
+        for a in level {
+            match &mut out {
+                None => out = Some(Text::new(a.locale, a.text.clone())),
+                Some(text) if text.exactly(a.locale).is_none() => text.set(a.locale, a.text.clone()),
+                Some(_) => {}
+            }
+        }
+        out
     }
 
     /// The plan's advice for a colour and direction, every language it has.
     pub fn advice_for(&self, colour: Colour, direction: Option<Direction>) -> Option<Text> {
         Self::text(&self.advice, colour, direction)
-    }
-
-    /// The plan's advice for a colour on either side in `locale`, falling
-    /// back to Bokmål.
-    pub fn advice(&self, colour: Colour, locale: Locale) -> Option<&str> {
-        let level = most_specific(&self.advice, colour, None, |a| (a.colour, a.direction));
-        let pick = |l: Locale| level.iter().find(|a| a.locale == l).map(|a| a.text.as_str());
-        pick(locale).or_else(|| pick(Locale::Bokmal))
     }
 
     /// What the service does next after a result of `colour` (and
@@ -570,10 +565,22 @@ mod tests {
     fn advice_and_medicines_by_direction() {
         use Colour::*;
         let p = plan();
-        assert_eq!(p.advice_for(Yellow, Some(Direction::Below)).unwrap().nb, "Drikk litt og hvil.");
-        assert_eq!(p.advice_for(Yellow, Some(Direction::Below)).unwrap().nn.as_deref(), Some("Drikk litt og kvil."));
-        assert_eq!(p.advice_for(Yellow, Some(Direction::Above)).unwrap().nb, "Mål igjen i kveld.");
-        assert_eq!(p.advice_for(Yellow, None).unwrap().nb, "Mål igjen i kveld.");
+        assert_eq!(
+            p.advice_for(Yellow, Some(Direction::Below)).unwrap().get(crate::locale::Locale::Bokmal),
+            "Drikk litt og hvil."
+        );
+        assert_eq!(
+            p.advice_for(Yellow, Some(Direction::Below))
+                .unwrap()
+                .exactly(crate::locale::Locale::Nynorsk)
+                .map(String::as_str),
+            Some("Drikk litt og kvil.")
+        );
+        assert_eq!(
+            p.advice_for(Yellow, Some(Direction::Above)).unwrap().get(crate::locale::Locale::Bokmal),
+            "Mål igjen i kveld."
+        );
+        assert_eq!(p.advice_for(Yellow, None).unwrap().get(crate::locale::Locale::Bokmal), "Mål igjen i kveld.");
         assert_eq!(p.advice_for(Green, None), None);
         assert_eq!(p.medicines_for(Yellow, Some(Direction::Above)), ["diuretic"]);
         assert!(p.medicines_for(Yellow, Some(Direction::Below)).is_empty(), "a falling weight gets no diuretic");
@@ -584,9 +591,14 @@ mod tests {
     #[test]
     fn advice_and_calls_for_red() {
         let p = plan();
-        assert_eq!(p.advice(Colour::Red, Locale::Nynorsk), Some("Ring oppfølgingstenesta no."));
-        assert_eq!(p.advice(Colour::Red, Locale::English), Some("Ring oppfølgingstjenesten nå."), "falls back to nb");
-        assert_eq!(p.advice(Colour::Green, Locale::Bokmal), None);
+        let red = p.advice_for(Colour::Red, None).unwrap();
+        assert_eq!(red.get(Locale::Nynorsk), "Ring oppfølgingstenesta no.");
+        assert_eq!(
+            red.shown(Locale::English),
+            (Locale::Bokmal, &"Ring oppfølgingstjenesten nå.".to_string()),
+            "falls back to nb"
+        );
+        assert_eq!(p.advice_for(Colour::Green, None), None);
         assert_eq!(p.calls(Colour::Red), vec![Call::Service, Call::Emergency113]);
         assert!(p.calls(Colour::Yellow).is_empty());
     }

@@ -31,7 +31,12 @@ fn the_demo_plan_reads_completely() {
     assert_eq!(bp.kind, ActivityKind::Measure { measurement: MeasurementKind::BloodPressure });
     assert_eq!(bp.timing, Timing::DailyAt { times: vec![time(8, 0, 0, 0), time(20, 0, 0, 0)] });
     assert_eq!(bp.traffic_light.calls(Colour::Red), vec![Call::Service, Call::Emergency113]);
-    assert!(bp.traffic_light.advice(Colour::Red, Locale::Nynorsk).unwrap().contains("oppfølgingstenesta"));
+    assert!(bp
+        .traffic_light
+        .advice_for(Colour::Red, None)
+        .unwrap()
+        .get(Locale::Nynorsk)
+        .contains("oppfølgingstenesta"));
     assert_eq!(plan.activity("heart-failure-check").unwrap().timing, Timing::TimesPerWeek { count: 3 });
     assert_eq!(plan.activity("temperature").unwrap().timing, Timing::WhenNeeded);
     // Peak flow's bands are in % of the personal best (400 L/min), judged
@@ -45,8 +50,11 @@ fn the_demo_plan_reads_completely() {
         plan.activity("copd-check").unwrap().kind,
         ActivityKind::Questionnaire { questionnaire: "daily-copd-check".into() }
     );
-    assert_eq!(plan.description.as_deref(), Some("Plan for KOLS og hjertesvikt. Demo – ikke ekte pasientdata."));
-    let goals: Vec<&str> = plan.goals.iter().map(|g| g.text.as_str()).collect();
+    assert_eq!(
+        plan.description.as_ref().map(|t| t.get(heima_core::locale::Locale::Bokmal).as_str()),
+        Some("Plan for KOLS og hjertesvikt. Demo – ikke ekte pasientdata.")
+    );
+    let goals: Vec<&str> = plan.goals.iter().map(|g| g.text.get(heima_core::locale::Locale::Bokmal).as_str()).collect();
     assert_eq!(goals, ["Gå en tur ute hver dag, også når det er kaldt.", "Holde vekten stabil, under 82 kg."]);
     let target = &plan.goals[1].targets[0];
     assert_eq!(
@@ -462,7 +470,8 @@ fn contained<'a>(plan: &'a mut Value, id: &str) -> &'a mut Value {
 #[test]
 fn the_demo_plan_carries_medicines_team_hours_and_material() {
     let plan = careplan::parse(&demo_plan_json(), &oslo()).unwrap();
-    let medicines: Vec<(&str, Option<Colour>)> = plan.medicines.iter().map(|m| (m.name.as_str(), m.colour)).collect();
+    let medicines: Vec<(&str, Option<Colour>)> =
+        plan.medicines.iter().map(|m| (m.name.get(heima_core::locale::Locale::Bokmal).as_str(), m.colour)).collect();
     assert_eq!(
         medicines,
         [
@@ -473,7 +482,8 @@ fn the_demo_plan_carries_medicines_team_hours_and_material() {
             ("Ventoline inhalasjonsvæske", Some(Colour::Yellow)),
         ]
     );
-    assert_eq!(plan.medicines[0].dosage, ["2 inhalasjoner hver morgen"]);
+    assert_eq!(plan.medicines[0].dosage[0].get(Locale::Bokmal), "2 inhalasjoner hver morgen");
+    assert_eq!(plan.medicines[0].dosage[0].get(Locale::English), "2 puffs every morning");
     // A colour's medicines belong to the activities that name them.
     assert_eq!(
         plan.medicine_uses("prednisolone"),
@@ -482,8 +492,17 @@ fn the_demo_plan_carries_medicines_team_hours_and_material() {
     assert_eq!(plan.medicine_uses("extra-diuretic"), [("weight".into(), Colour::Yellow)]);
     assert!(plan.medicine_uses("diuretic").is_empty(), "the daily dose is no colour's medicine");
     assert!(plan.medicine_uses("inhaler").is_empty());
-    let team: Vec<(&str, Option<&str>, Option<&str>)> =
-        plan.team.iter().map(|m| (m.name.as_str(), m.role.as_deref(), m.phone.as_deref())).collect();
+    let team: Vec<(&str, Option<&str>, Option<&str>)> = plan
+        .team
+        .iter()
+        .map(|m| {
+            (
+                m.name.as_str(),
+                m.role.as_ref().map(|r| r.get(heima_core::locale::Locale::Bokmal).as_str()),
+                m.phone.as_deref(),
+            )
+        })
+        .collect();
     assert_eq!(
         team,
         [
@@ -494,25 +513,41 @@ fn the_demo_plan_carries_medicines_team_hours_and_material() {
     );
     let daughter = &plan.relatives[0];
     assert_eq!(
-        (daughter.reference.as_str(), daughter.name.as_str(), daughter.relationship.as_deref()),
+        (
+            daughter.reference.as_str(),
+            daughter.name.as_str(),
+            daughter.relationship.as_ref().map(|r| r.get(heima_core::locale::Locale::Bokmal).as_str())
+        ),
         ("RelatedPerson/demo-daughter", "Marte Nordmann", Some("Datter")),
         "a relative the service knows, by its reference"
     );
     let hours = plan.service.hours.as_ref().unwrap();
     assert_eq!(hours.open.len(), 1);
-    assert_eq!(hours.closed[0].description, "Stengt romjulen");
+    assert_eq!(hours.closed[0].description.as_ref().unwrap().get(Locale::Bokmal), "Stengt romjulen");
     assert_eq!(
         (plan.service.out_of_hours.name.as_str(), plan.service.out_of_hours.phone.as_str()),
         ("Legevakt", "116 117")
     );
     let breathing = &plan.material[0];
-    assert_eq!((breathing.id.as_str(), breathing.title.as_str()), ("breathing", "Pusteteknikk: leppepust"));
-    assert!(matches!(&breathing.blocks[0], heima_core::material::Block::Heading { .. }));
+    assert_eq!(
+        (breathing.id.as_str(), breathing.title.get(heima_core::locale::Locale::Bokmal).as_str()),
+        ("breathing", "Pusteteknikk: leppepust")
+    );
+    assert!(matches!(
+        &breathing.blocks.get(heima_core::locale::Locale::Bokmal)[0],
+        heima_core::material::Block::Heading { .. }
+    ));
     assert_eq!(breathing.images[0].content_type, "image/png");
     let spo2 = plan.activity("spo2").unwrap();
     assert_eq!(spo2.traffic_light.material_for(Colour::Yellow, Some(Direction::Below)), ["breathing"]);
-    assert!(spo2.traffic_light.next_for(Colour::Red, None).unwrap().nn.unwrap().contains("Sjukepleiaren"));
-    assert!(!spo2.description.is_empty());
+    assert!(spo2
+        .traffic_light
+        .next_for(Colour::Red, None)
+        .unwrap()
+        .exactly(heima_core::locale::Locale::Nynorsk)
+        .unwrap()
+        .contains("Sjukepleiaren"));
+    assert!(spo2.description.is_some());
     assert_eq!(plan.phase, Phase::Active { since: date(2026, 1, 1), until: None });
 }
 
@@ -529,7 +564,7 @@ fn defaults_when_the_plan_says_less() {
     let plan = careplan::parse(&json, &oslo()).unwrap();
     assert_eq!(plan.service.hours, None);
     assert_eq!(plan.service.out_of_hours.phone, heima_core::contacts::LEGEVAKT_PHONE);
-    assert!(plan.medicines.iter().all(|m| m.name != "Furosemid 40 mg"));
+    assert!(plan.medicines.iter().all(|m| *m.name.get(heima_core::locale::Locale::Bokmal) != "Furosemid 40 mg"));
     let whom = heima_core::contacts::whom_now(
         &plan.service,
         Colour::Red,

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use heima_core::locale::Locale;
 use heima_core::{
     clock::FixedClock,
     contacts::Callee,
@@ -192,12 +193,12 @@ fn advice_and_medicines_follow_the_direction() {
     let falling = weight(&mut store, "2027-05-13T07:30", "69.5");
     assert_eq!(seen(&falling.judgement).unwrap().1[0].1, Some(Direction::Below));
     let advice = falling.advice.unwrap();
-    assert!(advice.nb.contains("Ikke ta ekstra vanndrivende"), "{}", advice.nb);
-    assert!(advice.nn.unwrap().contains("Ikkje ta ekstra vassdrivande"));
+    assert!(advice.get(Locale::Bokmal).contains("Ikke ta ekstra vanndrivende"), "{advice:?}");
+    assert!(advice.exactly(Locale::Nynorsk).unwrap().contains("Ikkje ta ekstra vassdrivande"));
     assert!(falling.help.medicines.is_empty(), "no diuretic for a falling weight: {:?}", falling.help.medicines);
     let rising = weight(&mut store, "2027-05-14T07:30", "77.0");
-    assert!(rising.advice.unwrap().nb.contains("Ta en ekstra vanndrivende"));
-    let names: Vec<&str> = rising.help.medicines.iter().map(|m| m.name.as_str()).collect();
+    assert!(rising.advice.unwrap().get(Locale::Bokmal).contains("Ta en ekstra vanndrivende"));
+    let names: Vec<&str> = rising.help.medicines.iter().map(|m| m.name.get(Locale::Bokmal).as_str()).collect();
     assert_eq!(names, ["Furosemid 40 mg (ekstra dose)"]);
     // A yellow oxygen saturation gets the COPD course, a yellow weight never.
     let spo2 = record(
@@ -207,7 +208,7 @@ fn advice_and_medicines_follow_the_direction() {
         &[("2708-6", "90")],
         EnteredBy::Patient,
     );
-    let names: Vec<&str> = spo2.help.medicines.iter().map(|m| m.name.as_str()).collect();
+    let names: Vec<&str> = spo2.help.medicines.iter().map(|m| m.name.get(Locale::Bokmal).as_str()).collect();
     assert_eq!(names, ["Prednisolon 5 mg (kur)", "Ventoline inhalasjonsvæske"]);
 }
 
@@ -225,7 +226,7 @@ fn the_cuffs_pulse_is_judged() {
     );
     assert_eq!(seen(&r.judgement), Ok((Colour::Red, vec![("8867-4".into(), Some(Direction::Below), Rule::Band)])));
     assert_eq!(r.judgement.causes()[0].activity, "pulse");
-    assert!(r.advice.unwrap().nb.starts_with("Pulsen er for lav"));
+    assert!(r.advice.unwrap().get(Locale::Bokmal).starts_with("Pulsen er for lav"));
     assert!(matches!(r.help.whom.now.first(), Some(Callee::Emergency113)));
     let fine = record(
         &mut store,
@@ -418,7 +419,7 @@ fn min_plan_shows_each_side_with_what_applies_there() {
             (Red, Some(Above), 1, 0, vec![]),
         ]
     );
-    assert!(blocks[1].advice.as_ref().unwrap().nb.contains("Ikke ta ekstra vanndrivende"));
+    assert!(blocks[1].advice.as_ref().unwrap().get(Locale::Bokmal).contains("Ikke ta ekstra vanndrivende"));
     let listed = plan.listed_medicines();
     let listed: Vec<&str> = listed.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(listed, ["inhaler", "diuretic"], "the daily ones; the courses only where an activity names them");

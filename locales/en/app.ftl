@@ -9,3 +9,8 @@ enrol-browser-done = You are logged in. Go back to Heima.
 restart-heading = Heima must restart
 restart-text = Something went wrong. Your readings and answers are saved. Press the button and Heima starts again.
 restart-button = Restart Heima
+# After a service's text that is not in the patient's language.
+text-in-nb = (in Norwegian Bokmål)
+text-in-nn = (in Norwegian Nynorsk)
+text-in-en = (in English)
+text-in-se = (in Northern Sámi)

@@ -60,7 +60,7 @@ error-call-unreachable = Could not reach the follow-up service. Check that the t
 error-media-failed = The camera or sound could not be started. Try again.
 error-media-missing-plugin = The tablet lacks something video calls need. Ask your nurse.
 error-media-no-devices = The tablet has neither a camera nor a microphone.
-error-sync-forbidden = The follow-up service did not accept some of what was sent. It will be tried again later; the rest has been sent.
+error-sync-forbidden = The follow-up service has not given the tablet access to send part of the data. That part is kept here. Everything else has been sent. Ask your nurse to connect the tablet again, and it will be sent.
 error-enrol-untrusted = This follow-up service is not approved on this tablet. Check the QR code or the address, or contact IT.
 error-enrol-insecure = The service address is not secure (it must start with https). The tablet was not connected.
 error-enrol-nothing-to-confirm = No connection is waiting to be confirmed. Start again with the code.
@@ -76,3 +76,12 @@ error-export-failed = Your data could not be saved as a file. Try again, or ask 
 error-relative-unknown = This relative is not in your plan. Choose "Another relative".
 error-config-invalid = The settings file { $file } has an error on line { $line }. Heima uses safe defaults until it is fixed. Tell your IT department.
 error-config-system-only = The settings file { $file } sets { $key } on line { $line }. Only the settings file for the whole machine may set that, so Heima does not use it. Tell your IT department.
+error-speech-no-voice = The tablet has no voice that can read { $language ->
+    [nb] Norwegian Bokmål
+    [nn] Norwegian Nynorsk
+    [en] English
+    [se] Northern Sámi
+   *[other] this language
+}. Nothing is read aloud.
+error-speech-too-long = There is too much text here to read aloud.
+error-speech-failed = Reading aloud does not work on this tablet right now.

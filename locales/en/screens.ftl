@@ -45,7 +45,7 @@ meal-fasting = Fasting
 meal-casual = At any time
 meal-bedtime = At bedtime
 result-heading-green = Green: all looks well
-result-heading-yellow = Yellow: follow the advice below
+result-heading-yellow = Yellow: keep a closer eye, and do what the advice below says
 result-heading-red = Red: do this now
 result-heading-not-judged = The reading is saved
 result-cause = { $what } { $value } is why it has this colour.
@@ -92,7 +92,10 @@ history-choose-period = Choose a period
 history-period-7 = 1 week
 history-period-30 = 1 month
 history-period-90 = 3 months
-history-plot-title = { $what }, last { $days } days
+history-plot-title = { $what }, last { $days ->
+    [one] 24 hours
+   *[other] { $days } days
+}
 history-plot-label = Plot of { $what }: { $count ->
     [one] { $count } reading
    *[other] { $count } readings
@@ -224,9 +227,18 @@ result-cause-trend-below = { $what }: down { $change } in { $days ->
 result-cause-answer = You answered “{ $question }”. That is why your answers have this colour.
 plan-side-below = – too low
 plan-side-above = – too high
-plan-trend-above = { $what }: up { $change } or more in { $days } days
-plan-trend-below = { $what }: down { $change } or more in { $days } days
-plan-trend-either = { $what }: changed { $change } or more in { $days } days
+plan-trend-above = { $what }: up { $change } or more in { $days ->
+    [one] one day
+   *[other] { $days } days
+}
+plan-trend-below = { $what }: down { $change } or more in { $days ->
+    [one] one day
+   *[other] { $days } days
+}
+plan-trend-either = { $what }: changed { $change } or more in { $days ->
+    [one] one day
+   *[other] { $days } days
+}
 service-not-for-urgent = Not for anything urgent. Messages and video calls are only answered while the service is open.
 service-open-now = The follow-up service is open now.
 service-closed-now = The follow-up service is closed now.

@@ -23,7 +23,10 @@ task-state-missed = Not done yet – you can do it now
 reminder-title = Heima
 reminder-body = At { $time }: You have a task in Heima.
 reminder-body-today = You have a task in Heima today.
-reminder-body-many = You have { $count } tasks in Heima.
+reminder-body-many = You have { $count ->
+    [one] { $count } task
+   *[other] { $count } tasks
+} in Heima.
 reminder-sample = This is how a reminder sounds.
 today-latest-heading = Today's latest readings
 measurement-blood-pressure = Blood pressure

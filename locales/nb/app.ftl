@@ -9,3 +9,8 @@ enrol-browser-done = Du er logget inn. Gå tilbake til Heima.
 restart-heading = Heima må starte på nytt
 restart-text = Noe gikk galt. Målingene og svarene dine er lagret. Trykk på knappen, så starter Heima igjen.
 restart-button = Start Heima på nytt
+# After a service's text that is not in the patient's language.
+text-in-nb = (står på bokmål)
+text-in-nn = (står på nynorsk)
+text-in-en = (står på engelsk)
+text-in-se = (står på samisk)

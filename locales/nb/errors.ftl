@@ -60,7 +60,7 @@ error-call-unreachable = Fikk ikke kontakt med oppfølgingstjenesten. Sjekk at n
 error-media-failed = Kamera eller lyd kunne ikke startes. Prøv igjen.
 error-media-missing-plugin = Nettbrettet mangler noe som trengs for videosamtaler. Spør sykepleieren din.
 error-media-no-devices = Nettbrettet har verken kamera eller mikrofon.
-error-sync-forbidden = Oppfølgingstjenesten tok ikke imot en del av det som ble sendt. Resten er sendt. Det som ikke kom fram, prøves igjen senere.
+error-sync-forbidden = Oppfølgingstjenesten har ikke gitt nettbrettet tilgang til å sende en del av dataene. De er tatt vare på her. Alt annet er sendt. Be sykepleieren din koble til nettbrettet på nytt, så blir de sendt.
 error-enrol-untrusted = Denne oppfølgingstjenesten er ikke godkjent på dette nettbrettet. Sjekk QR-koden eller adressen, eller kontakt IT-ansvarlig.
 error-enrol-insecure = Adressen til tjenesten er ikke sikker (den må begynne med https). Nettbrettet ble ikke koblet til.
 error-enrol-nothing-to-confirm = Det er ingen tilkobling som venter på å bli bekreftet. Start på nytt med koden.
@@ -76,3 +76,12 @@ error-export-failed = Dataene kunne ikke lagres som fil. Prøv igjen, eller spø
 error-relative-unknown = Denne pårørende står ikke i planen din. Velg «En annen pårørende».
 error-config-invalid = Innstillingsfilen { $file } har en feil på linje { $line }. Heima bruker trygge standardverdier til feilen er rettet. Si fra til IT-avdelingen.
 error-config-system-only = Innstillingsfilen { $file } setter { $key } på linje { $line }. Bare innstillingsfilen for hele maskinen kan sette det, så Heima bruker det ikke. Si fra til IT-avdelingen.
+error-speech-no-voice = Nettbrettet har ingen stemme som kan lese { $language ->
+    [nb] bokmål
+    [nn] nynorsk
+    [en] engelsk
+    [se] samisk
+   *[other] dette språket
+}. Ingenting blir lest opp.
+error-speech-too-long = Det er for mye tekst her til å lese opp.
+error-speech-failed = Opplesingen virker ikke på dette nettbrettet nå.

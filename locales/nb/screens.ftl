@@ -48,7 +48,7 @@ meal-fasting = Fastende
 meal-casual = Tilfeldig tidspunkt
 meal-bedtime = Ved sengetid
 result-heading-green = Grønn: alt ser bra ut
-result-heading-yellow = Gul: følg rådet under
+result-heading-yellow = Gul: følg ekstra med, og gjør det rådet under sier
 result-heading-red = Rød: gjør dette nå
 result-heading-not-judged = Målingen er lagret
 result-cause = { $what } { $value } er grunnen til fargen.
@@ -95,7 +95,10 @@ history-choose-period = Velg periode
 history-period-7 = 1 uke
 history-period-30 = 1 måned
 history-period-90 = 3 måneder
-history-plot-title = { $what }, siste { $days } dager
+history-plot-title = { $what }, siste { $days ->
+    [one] døgn
+   *[other] { $days } dager
+}
 history-plot-label = Kurve over { $what }: { $count ->
     [one] { $count } måling
    *[other] { $count } målinger
@@ -224,9 +227,18 @@ result-cause-trend-below = { $what }: ned { $change } på { $days ->
 result-cause-answer = Du svarte på «{ $question }». Derfor har svarene dine denne fargen.
 plan-side-below = – for lav
 plan-side-above = – for høy
-plan-trend-above = { $what }: opp { $change } eller mer på { $days } dager
-plan-trend-below = { $what }: ned { $change } eller mer på { $days } dager
-plan-trend-either = { $what }: endret { $change } eller mer på { $days } dager
+plan-trend-above = { $what }: opp { $change } eller mer på { $days ->
+    [one] ett døgn
+   *[other] { $days } dager
+}
+plan-trend-below = { $what }: ned { $change } eller mer på { $days ->
+    [one] ett døgn
+   *[other] { $days } dager
+}
+plan-trend-either = { $what }: endret { $change } eller mer på { $days ->
+    [one] ett døgn
+   *[other] { $days } dager
+}
 service-not-for-urgent = Ikke for det som haster. Vi svarer på meldinger og videosamtaler bare når tjenesten er åpen.
 service-open-now = Oppfølgingstjenesten er åpen nå.
 service-closed-now = Oppfølgingstjenesten er stengt nå.

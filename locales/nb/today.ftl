@@ -23,7 +23,10 @@ task-state-missed = Ikke gjort ennå – du kan gjøre det nå
 reminder-title = Heima
 reminder-body = Klokka { $time }: Du har en oppgave i Heima.
 reminder-body-today = Du har en oppgave i Heima i dag.
-reminder-body-many = Du har { $count } oppgaver i Heima.
+reminder-body-many = Du har { $count ->
+    [one] { $count } oppgave
+   *[other] { $count } oppgaver
+} i Heima.
 reminder-sample = Slik høres en påminnelse ut.
 today-latest-heading = Siste målinger i dag
 measurement-blood-pressure = Blodtrykk

@@ -9,3 +9,8 @@ enrol-browser-done = Du er logga inn. Gå tilbake til Heima.
 restart-heading = Heima må starte på nytt
 restart-text = Noko gjekk gale. Målingane og svara dine er lagra. Trykk på knappen, så startar Heima igjen.
 restart-button = Start Heima på nytt
+# After a service's text that is not in the patient's language.
+text-in-nb = (står på bokmål)
+text-in-nn = (står på nynorsk)
+text-in-en = (står på engelsk)
+text-in-se = (står på samisk)

@@ -60,7 +60,7 @@ error-call-unreachable = Fekk ikkje kontakt med oppfølgingstenesta. Sjekk at ne
 error-media-failed = Kamera eller lyd kunne ikkje startast. Prøv igjen.
 error-media-missing-plugin = Nettbrettet manglar noko som trengst for videosamtalar. Spør sjukepleiaren din.
 error-media-no-devices = Nettbrettet har verken kamera eller mikrofon.
-error-sync-forbidden = Oppfølgingstenesta tok ikkje imot ein del av det som vart sendt. Resten er sendt. Det som ikkje kom fram, blir prøvd igjen seinare.
+error-sync-forbidden = Oppfølgingstenesta har ikkje gitt nettbrettet tilgang til å sende ein del av dataa. Dei er tekne vare på her. Alt anna er sendt. Be sjukepleiaren din kople til nettbrettet på nytt, så blir dei sende.
 error-enrol-untrusted = Denne oppfølgingstenesta er ikkje godkjend på dette nettbrettet. Sjekk QR-koden eller adressa, eller kontakt IT-ansvarleg.
 error-enrol-insecure = Adressa til tenesta er ikkje sikker (ho må byrje med https). Nettbrettet vart ikkje kopla til.
 error-enrol-nothing-to-confirm = Det er inga tilkopling som ventar på å bli stadfesta. Start på nytt med koden.
@@ -76,3 +76,12 @@ error-export-failed = Dataa kunne ikkje lagrast som fil. Prøv igjen, eller spø
 error-relative-unknown = Denne pårørande står ikkje i planen din. Vel «Ein annan pårørande».
 error-config-invalid = Innstillingsfila { $file } har ein feil på linje { $line }. Heima brukar trygge standardverdiar til feilen er retta. Sei frå til IT-avdelinga.
 error-config-system-only = Innstillingsfila { $file } set { $key } på linje { $line }. Berre innstillingsfila for heile maskina kan setje det, så Heima brukar det ikkje. Sei frå til IT-avdelinga.
+error-speech-no-voice = Nettbrettet har inga stemme som kan lese { $language ->
+    [nb] bokmål
+    [nn] nynorsk
+    [en] engelsk
+    [se] samisk
+   *[other] dette språket
+}. Ingenting blir lese opp.
+error-speech-too-long = Det er for mykje tekst her til å lese opp.
+error-speech-failed = Opplesinga verkar ikkje på dette nettbrettet no.

@@ -48,7 +48,7 @@ meal-fasting = Fastande
 meal-casual = Tilfeldig tidspunkt
 meal-bedtime = Ved sengetid
 result-heading-green = Grøn: alt ser bra ut
-result-heading-yellow = Gul: følg rådet under
+result-heading-yellow = Gul: følg ekstra med, og gjer det rådet under seier
 result-heading-red = Raud: gjer dette no
 result-heading-not-judged = Målinga er lagra
 result-cause = { $what } { $value } er grunnen til fargen.
@@ -95,7 +95,10 @@ history-choose-period = Vel periode
 history-period-7 = 1 veke
 history-period-30 = 1 månad
 history-period-90 = 3 månader
-history-plot-title = { $what }, siste { $days } dagar
+history-plot-title = { $what }, siste { $days ->
+    [one] døgn
+   *[other] { $days } dagar
+}
 history-plot-label = Kurve over { $what }: { $count ->
     [one] { $count } måling
    *[other] { $count } målingar
@@ -224,9 +227,18 @@ result-cause-trend-below = { $what }: ned { $change } på { $days ->
 result-cause-answer = Du svarte på «{ $question }». Difor har svara dine denne fargen.
 plan-side-below = – for låg
 plan-side-above = – for høg
-plan-trend-above = { $what }: opp { $change } eller meir på { $days } dagar
-plan-trend-below = { $what }: ned { $change } eller meir på { $days } dagar
-plan-trend-either = { $what }: endra { $change } eller meir på { $days } dagar
+plan-trend-above = { $what }: opp { $change } eller meir på { $days ->
+    [one] eitt døgn
+   *[other] { $days } dagar
+}
+plan-trend-below = { $what }: ned { $change } eller meir på { $days ->
+    [one] eitt døgn
+   *[other] { $days } dagar
+}
+plan-trend-either = { $what }: endra { $change } eller meir på { $days ->
+    [one] eitt døgn
+   *[other] { $days } dagar
+}
 service-not-for-urgent = Ikkje for det som hastar. Vi svarar på meldingar og videosamtalar berre når tenesta er open.
 service-open-now = Oppfølgingstenesta er open no.
 service-closed-now = Oppfølgingstenesta er stengd no.

@@ -23,7 +23,10 @@ task-state-missed = Ikkje gjort enno – du kan gjere det no
 reminder-title = Heima
 reminder-body = Klokka { $time }: Du har ei oppgåve i Heima.
 reminder-body-today = Du har ei oppgåve i Heima i dag.
-reminder-body-many = Du har { $count } oppgåver i Heima.
+reminder-body-many = Du har { $count ->
+    [one] { $count } oppgåve
+   *[other] { $count } oppgåver
+} i Heima.
 reminder-sample = Slik høyrest ei påminning ut.
 today-latest-heading = Siste målingar i dag
 measurement-blood-pressure = Blodtrykk

@@ -5,7 +5,8 @@
 // never sent, the task stays).
 
 import { invoke } from "../ipc.js";
-import { formatClock } from "../i18n.js";
+import { showText } from "../i18n.js";
+import { formatClock } from "../format.js";
 import { el, heading, button, linkButton, announce, showError } from "../dom.js";
 
 /** "Notert: tatt klokka 08:34". */
@@ -27,13 +28,10 @@ export async function renderDose(params) {
     section.append(heading("dose-heading-plain"), el("p", "notice", "dose-not-planned"), linkButton("dose-to-today", "#/today"));
     return section;
   }
-  const name = el("p", "dose-name");
-  name.textContent = m.name;
+  const name = showText(el("p", "dose-name"), m.name);
   const lines = el("ul", "dose-lines");
   for (const line of m.dosage) {
-    const li = el("li");
-    li.textContent = line;
-    lines.append(li);
+    lines.append(showText(el("li"), line));
   }
   section.append(heading("dose-heading", { time: task.due_local }), name, lines);
   if (task.state === "done") {

@@ -6,8 +6,9 @@
 // service's words never become HTML), and the opening hours.
 
 import { invoke } from "../ipc.js";
-import { formatClock, pick, t, formatTag } from "../i18n.js";
-import { button, colourOf, el, formatValue } from "../dom.js";
+import { markLanguage, pick, shownIn, showText, t } from "../i18n.js";
+import { button, colourOf, el } from "../dom.js";
+import { formatClock, formatMomentDay, formatValue, formatWeekday } from "../format.js";
 
 /** A `tel:` link around a message, so a tap on a tablet with a phone app calls. */
 export function callLink(id, args, phone, className = "result-call") {
@@ -19,13 +20,7 @@ export function callLink(id, args, phone, className = "result-call") {
 /** "mandag 1. desember kl. 08:00" from a local `YYYY-MM-DDTHH:MM:SS`. */
 export function whenLocal(civil) {
   const [date, time] = String(civil).split("T");
-  const day = new Date(`${date}T12:00:00`).toLocaleDateString(formatTag(), { weekday: "long", day: "numeric", month: "long" });
-  return t("when-day-at", { day, time: time.slice(0, 5) });
-}
-
-/** "1. desember 2026" from `YYYY-MM-DD`. */
-export function dateLocal(date) {
-  return new Date(`${date}T12:00:00`).toLocaleDateString(formatTag(), { day: "numeric", month: "long", year: "numeric" });
+  return t("when-day-at", { day: formatWeekday(date), time: time.slice(0, 5) });
 }
 
 /** Whom to call now, in order, and when the service opens again; nothing
@@ -101,14 +96,8 @@ export function serviceAnswers(view) {
 /** One medicine: its name and how to take it. */
 export function medicineItem(m) {
   const li = el("li", "medicine");
-  const name = el("span", "medicine-name");
-  name.textContent = m.name;
-  li.append(name);
-  for (const line of m.dosage) {
-    const p = el("span", "medicine-dosage");
-    p.textContent = line;
-    li.append(p);
-  }
+  li.append(showText(el("span", "medicine-name"), m.name));
+  for (const line of m.dosage) li.append(showText(el("span", "medicine-dosage"), line));
   // A dose schedule: when, as a task of the day reminds of it.
   if (m.schedule) li.append(el("span", "medicine-schedule", ...timingMessage(m.schedule)));
   return li;
@@ -116,7 +105,7 @@ export function medicineItem(m) {
 
 /** A link to a piece of learning material. */
 export function materialLink(m) {
-  const a = el("a", "button button--secondary material-link", "help-material", { title: m.title });
+  const a = el("a", "button button--secondary material-link", "help-material", { title: pick(m.title) });
   a.href = `#/material/${encodeURIComponent(m.id)}`;
   a.dataset.material = m.id;
   return a;
@@ -130,7 +119,7 @@ function takenNote(taken) {
   if (!taken.check) return noted;
   const box = el("div", "medicine-taken-box");
   const due = taken.check.due;
-  const day = new Date(due).toLocaleDateString(formatTag(), { weekday: "long", day: "numeric", month: "long" });
+  const day = formatMomentDay(due);
   box.append(noted, el("p", "medicine-check", "medicine-check-due", { when: t("when-day-at", { day, time: formatClock(due) }) }));
   return box;
 }
@@ -177,8 +166,7 @@ export function helpBlock(help, colour, result = null) {
     const next = el("section", "help-next");
     next.id = "help-next";
     const p = el("p");
-    p.dataset.serviceText = JSON.stringify(help.next);
-    p.textContent = pick(help.next);
+    showText(p, help.next);
     next.append(el("h2", null, "help-next-heading"), p);
     box.append(next);
   }
@@ -200,6 +188,13 @@ function spans(list, tag = "span") {
 }
 
 /** Material blocks as elements: headings one level under `top`. */
+/** A service's text in blocks (`{nb: blocks, …}`), in the patient's
+ * language or the nearest, marked as `showText` marks. */
+export function showBlocks(text, top = 1) {
+  const [language, blocks] = shownIn(text);
+  return markLanguage(renderBlocks(blocks || [], top), language);
+}
+
 export function renderBlocks(blocks, top = 1) {
   const box = el("div", "material-text");
   for (const b of blocks) {
@@ -237,7 +232,7 @@ export function hoursList(hours) {
       ? el("li", null, "plan-hours-slot", { days, from: String(slot.from || "00:00").slice(0, 5), until: String(slot.until || "24:00").slice(0, 5) })
       : el("li", null, "plan-hours-all-day", { days }));
   }
-  for (const c of hours.closed) ul.append(el("li", "hours-closed", "plan-closed", { description: c.description }));
+  for (const c of hours.closed) ul.append(el("li", "hours-closed", "plan-closed", { description: pick(c.description) }));
   return ul;
 }
 
@@ -267,7 +262,7 @@ export function timingText(tm) {
 export function activityText(kind, titles) {
   if (kind.type === "measure") return t(`task-measure-${kind.measurement}`);
   if (kind.type === "dose") return t("task-dose-plain");
-  if (kind.type === "photo") return t("task-photo", { title: kind.title });
+  if (kind.type === "photo") return t("task-photo", { title: pick(kind.title) });
   const title = titles[kind.questionnaire];
   return title ? pick(title) : t("task-questionnaire");
 }

@@ -6,8 +6,9 @@
 // whether the service has each one; and the photos taken for the plan.
 
 import { invoke } from "../ipc.js";
-import { formatMoment, formatTag, pick, t } from "../i18n.js";
-import { el, heading, formatValue, SIGN } from "../dom.js";
+import { pick, t, showText } from "../i18n.js";
+import { el, heading, SIGN } from "../dom.js";
+import { formatMoment, formatTimeZone, formatValue, usableChartLanguage } from "../format.js";
 import { listen, redraw } from "../shell.js";
 
 const PERIODS = [7, 30, 90];
@@ -38,17 +39,6 @@ function bandsPlugin(limits, codes) {
   };
 }
 
-/** uPlot formats numbers with `navigator.language`, which WebKit takes
- * from the process locale; under `C` (kiosks, CI) that is no language tag
- * and `Intl` throws. Name the app's language instead, for this page only. */
-function usableLanguageTag() {
-  try {
-    new Intl.NumberFormat(navigator.language);
-  } catch {
-    Object.defineProperty(navigator, "language", { value: formatTag(), configurable: true });
-  }
-}
-
 function plot(uPlot, history, host) {
   const codes = [...new Set(history.points.flatMap((p) => p.values.map((x) => x.code)))];
   // Pulse from a blood-pressure monitor has no band on this plot; keep it off.
@@ -70,6 +60,7 @@ function plot(uPlot, history, host) {
     height: 320,
     scales: { x: { time: true, range: [Date.parse(history.from) / 1000, Date.parse(history.to) / 1000] }, y: { range: [min - pad, max + pad] } },
     axes: [{ stroke: "#222", grid: { stroke: "#ddd" } }, { stroke: "#222", grid: { stroke: "#ddd" } }],
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), formatTimeZone()),
     legend: { show: false },
     cursor: { show: false },
     series: [{}, ...plotted.map((code, i) => ({ label: t(`manual-field-${code}`), stroke: LINE[i % LINE.length], width: 3, points: { size: 9 } }))],
@@ -89,7 +80,7 @@ function table(history, demo) {
   for (const p of [...history.points].reverse()) {
     const row = el("tr");
     const time = el("td");
-    time.textContent = p.at_local;
+    time.textContent = formatMoment(p.at);
     const value = el("td");
     value.dataset.values = JSON.stringify(p.values);
     value.textContent = p.values.map((x) => formatValue(x.value, x.unit)).join(" / ");
@@ -168,8 +159,7 @@ async function drawHistory(params, status) {
     const a = k.startsWith(ANSWERS) ? el("a", "segment") : el("a", "segment", k === PHOTOS ? "history-photos-heading" : `measurement-${k}`);
     if (k.startsWith(ANSWERS)) {
       const title = titles[k.slice(ANSWERS.length)];
-      a.dataset.serviceText = JSON.stringify(title);
-      a.textContent = pick(title);
+      showText(a, title);
     }
     a.href = `#/history/${k}/${days}`;
     a.dataset.route = k;
@@ -213,7 +203,7 @@ async function drawHistory(params, status) {
   section.append(host, el("p", "history-legend", "history-legend"), table(history, status.mode === "demo"));
   // The chart library loads with the screen, so a problem in it can only
   // cost the plot (the table stays); drawn once the figure has a width.
-  usableLanguageTag();
+  usableChartLanguage();
   const { default: uPlot } = await import("../vendor/uplot/uPlot.esm.js");
   requestAnimationFrame(() => {
     if (host.isConnected) {

@@ -4,8 +4,9 @@
 // the plan, so it reads offline.
 
 import { invoke } from "../ipc.js";
+import { pick, showText } from "../i18n.js";
 import { el, heading, linkButton } from "../dom.js";
-import { renderBlocks } from "./help.js";
+import { showBlocks } from "./help.js";
 
 export async function renderMaterial(params) {
   const view = await invoke("plan");
@@ -16,20 +17,15 @@ export async function renderMaterial(params) {
     section.append(heading("plan-material-heading"), linkButton("material-back", "#/plan"));
     return section;
   }
-  const h = heading();
-  h.textContent = material.title;
-  section.append(h, renderBlocks(material.blocks, 1));
+  const h = showText(heading(), material.title);
+  section.append(h, showBlocks(material.blocks, 1));
   for (const image of material.images) {
     const figure = el("figure", "material-image");
     const img = document.createElement("img");
     img.src = `data:${image.content_type};base64,${image.data}`;
-    img.alt = image.alt;
+    img.alt = pick(image.alt);
     figure.append(img);
-    if (image.alt) {
-      const caption = el("figcaption");
-      caption.textContent = image.alt;
-      figure.append(caption);
-    }
+    if (image.alt) figure.append(showText(el("figcaption"), image.alt));
     section.append(figure);
   }
   section.append(linkButton("material-back", "#/plan"));

@@ -6,8 +6,9 @@
 
 import { invoke } from "../ipc.js";
 import { formFor, listen, redraw } from "../shell.js";
-import { pick, t } from "../i18n.js";
-import { el, heading, button, linkButton, radioChoice, formatValue, showError, clearErrors, announce, SIGN, colourOf } from "../dom.js";
+import { pick, t, showText } from "../i18n.js";
+import { el, heading, button, linkButton, radioChoice, showError, clearErrors, announce, SIGN, colourOf } from "../dom.js";
+import { formatValue } from "../format.js";
 import { causeLine, hasCalls, helpBlock, readButton, whomNow } from "./help.js";
 
 
@@ -39,8 +40,7 @@ export function resultCard(r, phone, demo, { tag = "div", withCalls = true } = {
   if (r.seen_local) body.append(el("span", "result-seen", "latest-seen", { time: r.seen_local }));
   if (r.advice) {
     const advice = el("p", "result-advice");
-    advice.dataset.serviceText = JSON.stringify(r.advice);
-    advice.textContent = pick(r.advice);
+    showText(advice, r.advice);
     body.append(advice);
   }
   if (withCalls && hasCalls(r.help.whom)) body.append(whomNow(r.help.whom, { phone }));

@@ -3,7 +3,8 @@
 // the way to the video call. Opening the screen marks replies as read.
 
 import { invoke } from "../ipc.js";
-import { formatMoment, t } from "../i18n.js";
+import { t } from "../i18n.js";
+import { formatMoment } from "../format.js";
 import { el, heading, linkButton, showError, clearErrors, announce } from "../dom.js";
 import { listen, refreshChrome } from "../shell.js";
 import { takenBy } from "./measure.js";

@@ -7,7 +7,8 @@
 // nurse's explicit word, gives it up) and wipes the tablet.
 
 import { invoke } from "../ipc.js";
-import { formatTag, setMessage, t } from "../i18n.js";
+import { setMessage, t } from "../i18n.js";
+import { formatDate } from "../format.js";
 import { el, heading, button, clearErrors, announce, deviceItem, fieldForm, showError } from "../dom.js";
 import { listen, redraw, refreshChrome, route } from "../shell.js";
 import { pairedList, renderServiceStatus, serviceStatusWatch } from "./settings.js";
@@ -51,7 +52,7 @@ function enrolment() {
     question.id = "enrol-confirm-question";
     // Whom the service names, so the nurse knows it is this patient's record.
     const born = service.patient_birth_date
-      ? new Date(`${service.patient_birth_date}T12:00:00Z`).toLocaleDateString(formatTag(), { dateStyle: "long", timeZone: "UTC" })
+      ? formatDate(service.patient_birth_date)
       : null;
     const patient = !service.patient_name
       ? el("p", "enrol-confirm-patient notice notice--warn", "enrol-confirm-patient-unknown")

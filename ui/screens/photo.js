@@ -7,9 +7,10 @@
 // Nothing is kept until then; leaving the screen closes the camera.
 
 import { invoke } from "../ipc.js";
-import { formatClock, setMessage, t } from "../i18n.js";
+import { pick, setMessage, t } from "../i18n.js";
+import { formatClock } from "../format.js";
 import { el, heading, button, linkButton, announce, showError, clearErrors } from "../dom.js";
-import { renderBlocks } from "./help.js";
+import { showBlocks } from "./help.js";
 
 /** An image whose alt text is a message. */
 function picture(id, messageId) {
@@ -36,8 +37,8 @@ export async function renderPhoto(params) {
     section.append(heading("photo-heading-plain"), el("p", "notice", "photo-not-asked"), linkButton("photo-to-today", "#/today"));
     return section;
   }
-  section.append(heading("task-photo", { title: activity.kind.title }));
-  if (activity.description.length > 0) section.append(renderBlocks(activity.description, 2));
+  section.append(heading("task-photo", { title: pick(activity.kind.title) }));
+  if (activity.description) section.append(showBlocks(activity.description, 2));
   const body = el("div", "photo-body");
   section.append(body);
   const back = linkButton("photo-to-today", "#/today");

@@ -5,9 +5,10 @@
 // the learning material — with a print button and the summary.
 
 import { invoke } from "../ipc.js";
-import { pick, t } from "../i18n.js";
-import { el, heading, button, linkButton, formatValue, SIGN } from "../dom.js";
-import { dateLocal, hoursList, materialLink, medicineItem, renderBlocks, timingMessage, whomNow } from "./help.js";
+import { pick, showText, t } from "../i18n.js";
+import { el, heading, button, linkButton, SIGN } from "../dom.js";
+import { formatDate, formatRounded, formatValue } from "../format.js";
+import { hoursList, materialLink, medicineItem, showBlocks, timingMessage, whomNow } from "./help.js";
 
 function timing(tm) {
   return el("p", "plan-timing", ...timingMessage(tm));
@@ -28,7 +29,7 @@ function edge(limit, value, up, all) {
   const takenByWorse = (v) => all.some((l) => l.code === limit.code && WORSE[l.colour] > WORSE[limit.colour]
     && (l.low === null || Number(l.low) <= v + 1e-9) && (l.high === null || v - 1e-9 <= Number(l.high)));
   if (takenByWorse(x)) x += (up ? 1 : -1) / f;
-  return formatValue(x.toFixed(decimals), limit.unit);
+  return formatRounded(x, decimals, limit.unit);
 }
 
 function limitText(limit, all = []) {
@@ -50,14 +51,14 @@ function goals(list) {
   for (const goal of list) {
     const li = el("li", "goal");
     const text = el("p", "goal-text");
-    text.textContent = goal.text;
+    showText(text, goal.text);
     li.append(text);
     for (const target of goal.targets) {
       if (!target.code || (target.low === null && target.high === null)) continue;
       const p = el("p", "goal-target");
       p.textContent = limitText({ code: target.code, low: target.low, high: target.high, unit: target.unit || "" });
       if (target.due) {
-        p.append(" ", el("span", "goal-due", "plan-goal-due", { date: dateLocal(target.due) }));
+        p.append(" ", el("span", "goal-due", "plan-goal-due", { date: formatDate(target.due) }));
       }
       li.append(p);
     }
@@ -81,7 +82,7 @@ function contacts(plan, callNow) {
   for (const m of plan.team) {
     const li = el("li", "team-member");
     const who = el("span", "team-name");
-    who.textContent = m.role ? t("plan-team-member", { role: m.role, name: m.name }) : m.name;
+    who.textContent = m.role ? t("plan-team-member", { role: pick(m.role), name: m.name }) : m.name;
     li.append(who);
     if (m.phone) li.append(" ", el("span", "team-phone", "plan-phone", { phone: m.phone }));
     ul.append(li);
@@ -115,13 +116,11 @@ export async function renderPlan() {
   }
   const { plan, questionnaire_titles: titles, call_now: callNow, colours, medicines: listed } = view;
   if (plan.title) {
-    const p = el("p", "plan-title");
-    p.textContent = plan.title;
+    const p = showText(el("p", "plan-title"), plan.title);
     section.append(p);
   }
   if (plan.description) {
-    const p = el("p", "plan-description");
-    p.textContent = plan.description;
+    const p = showText(el("p", "plan-description"), plan.description);
     section.append(p);
   }
   section.append(el("p", "plan-version", "plan-version", { version: plan.version }),
@@ -137,22 +136,21 @@ export async function renderPlan() {
     if (a.kind.type === "measure") {
       title = el("h2", null, `task-measure-${a.kind.measurement}`);
     } else if (a.kind.type === "photo") {
-      title = el("h2", null, "task-photo", { title: a.kind.title });
+      title = el("h2", null, "task-photo", { title: pick(a.kind.title) });
     } else {
       title = el("h2");
       const text = titles[a.kind.questionnaire];
       if (text) {
-        title.dataset.serviceText = JSON.stringify(text);
-        title.textContent = pick(text);
+        showText(title, text);
       } else {
         title.textContent = t("task-questionnaire");
       }
     }
     card.append(title, timing(a.timing));
-    if (a.description.length > 0) {
+    if (a.description) {
       const how = el("details", "plan-how");
       const summary = el("summary", null, "plan-how");
-      how.append(summary, renderBlocks(a.description, 3));
+      how.append(summary, showBlocks(a.description, 3));
       card.append(how);
     }
     // Bands the plan gave in % of the patient's best are shown in the
@@ -185,8 +183,7 @@ export async function renderPlan() {
       }
       if (c.advice) {
         const p = el("p", "plan-advice");
-        p.dataset.serviceText = JSON.stringify(c.advice);
-        p.textContent = pick(c.advice);
+        showText(p, c.advice);
         block.append(p);
       }
       if (c.medicines.length > 0) {

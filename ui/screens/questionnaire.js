@@ -3,7 +3,7 @@
 // questions show (enableWhen) and every check come from the core.
 
 import { invoke } from "../ipc.js";
-import { pick, t } from "../i18n.js";
+import { pick, t, showText } from "../i18n.js";
 import { el, heading, button, linkButton, showError, clearErrors, announce, SIGN, colourOf } from "../dom.js";
 import { takenBy } from "./measure.js";
 import { formFor, redraw } from "../shell.js";
@@ -11,8 +11,7 @@ import { hasCalls, helpBlock, readButton, whomNow } from "./help.js";
 
 function serviceText(tag, className, text) {
   const e = el(tag, className);
-  e.dataset.serviceText = JSON.stringify(text);
-  e.textContent = pick(text);
+  showText(e, text);
   return e;
 }
 

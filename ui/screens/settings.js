@@ -4,11 +4,11 @@
 // devices and Bluetooth's state. The nurse's screen opens from here.
 
 import { invoke } from "../ipc.js";
-import { loadLocale, t, errorText, formatMoment } from "../i18n.js";
+import { languageChoices, loadLocale, t, errorText } from "../i18n.js";
+import { formatMoment } from "../format.js";
 import { el, heading, button, radioChoice, showError, announce, linkButton, deviceItem } from "../dom.js";
 import { app, listen, retranslateData } from "../shell.js";
 
-const LANGUAGES = ["nb", "nn", "en"];
 const TEXT_SIZES = ["normal", "large", "largest"];
 const SOUNDS = ["bell", "chime", "alarm", "off"];
 
@@ -158,10 +158,12 @@ export async function renderSettings(_params, status) {
   const section = el("section", "screen screen--settings");
   const fieldset = el("fieldset", "choices");
   fieldset.append(el("legend", null, "settings-language"));
-  for (const tag of LANGUAGES) {
+  for (const { locale: tag, preview } of languageChoices()) {
     const label = radioChoice("language", tag, app.settings.locale === tag, `language-${tag}`, () => changeLanguage(tag));
     // Each language name is said in its own language.
     label.lastChild.lang = tag;
+    // A translation not yet checked by a translator says so.
+    if (preview) label.append(el("span", "language-preview", "settings-language-preview"));
     fieldset.append(label);
   }
   section.append(heading("settings-heading"), fieldset, renderDisplayChoices(), renderSoundChoices());

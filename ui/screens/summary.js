@@ -3,8 +3,9 @@
 // the patient to keep — also when the follow-up has ended.
 
 import { invoke } from "../ipc.js";
-import { t } from "../i18n.js";
-import { el, heading, button, formatValue, SIGN } from "../dom.js";
+import { showText, t } from "../i18n.js";
+import { el, heading, button, SIGN } from "../dom.js";
+import { formatMoment, formatValue } from "../format.js";
 import { activityText, medicineItem, timingText } from "./help.js";
 
 const DAYS = 92;
@@ -19,7 +20,7 @@ function readings(history) {
   for (const p of history.points) {
     const row = document.createElement("tr");
     const when = document.createElement("td");
-    when.textContent = p.at_local;
+    when.textContent = formatMoment(p.at);
     const value = document.createElement("td");
     value.textContent = p.values.map((x) => formatValue(x.value, x.unit)).join(" / ");
     const colour = document.createElement("td");
@@ -40,8 +41,7 @@ export async function renderSummary() {
   if (!view) return section;
   const { plan, questionnaire_titles: titles } = view;
   if (plan.title) {
-    const p = el("p", "plan-title");
-    p.textContent = plan.title;
+    const p = showText(el("p", "plan-title"), plan.title);
     section.append(p);
   }
   section.append(el("p", "service", "today-service", { name: plan.service.name, phone: plan.service.phone }));

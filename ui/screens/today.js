@@ -9,11 +9,12 @@
 // and goodbye screens.
 
 import { invoke } from "../ipc.js";
-import { formatMoment, pick, t } from "../i18n.js";
+import { pick, t, showText } from "../i18n.js";
+import { formatDate, formatMoment } from "../format.js";
 import { el, heading, button, linkButton, announce, colourOf } from "../dom.js";
 import { listen, redraw } from "../shell.js";
 import { cardFrame, resultCard } from "./measure.js";
-import { activityText, callLink, dateLocal, hasCalls, timingText, whomNow } from "./help.js";
+import { activityText, callLink, hasCalls, timingText, whomNow } from "./help.js";
 import { APPOINTMENT_CHANGES, todaysAppointments } from "./appointments.js";
 
 const STATE_MARK = { "to-do": "○", done: "✓", missed: "!" };
@@ -22,16 +23,15 @@ const STATE_MARK = { "to-do": "○", done: "✓", missed: "!" };
  * title from the service (re-picked when the language changes). */
 function taskTitle(task, titles, medicines = {}) {
   if (task.kind.type === "measure") return el("span", "task-title", `task-measure-${task.kind.measurement}`);
-  if (task.kind.type === "photo") return el("span", "task-title", "task-photo", { title: task.kind.title });
+  if (task.kind.type === "photo") return el("span", "task-title", "task-photo", { title: pick(task.kind.title) });
   if (task.kind.type === "dose") {
     const m = medicines[task.kind.medicine];
-    return el("span", "task-title", m ? "task-dose" : "task-dose-plain", { name: m ? m.name : "" });
+    return el("span", "task-title", m ? "task-dose" : "task-dose-plain", { name: m ? pick(m.name) : "" });
   }
   const title = titles[task.kind.questionnaire];
   if (!title) return el("span", "task-title", "task-questionnaire");
   const span = el("span", "task-title");
-  span.dataset.serviceText = JSON.stringify(title);
-  span.textContent = pick(title);
+  showText(span, title);
   return span;
 }
 
@@ -131,14 +131,14 @@ export function renderGoodbye() {
 function phaseNotice(phase) {
   if (phase.phase === "trial") {
     return el("p", "notice phase phase--trial", phase.until ? "phase-trial" : "phase-trial-open",
-      { from: dateLocal(phase.from), until: phase.until ? dateLocal(phase.until) : "" });
+      { from: formatDate(phase.from), until: phase.until ? formatDate(phase.until) : "" });
   }
   if (phase.phase === "active") {
-    return el("p", "phase phase--active", "phase-active", { since: dateLocal(phase.since) });
+    return el("p", "phase phase--active", "phase-active", { since: formatDate(phase.since) });
   }
   if (phase.phase === "paused") {
     return el("p", "notice phase phase--paused", phase.since ? "phase-paused" : "phase-paused-open",
-      { since: phase.since ? dateLocal(phase.since) : "" });
+      { since: phase.since ? formatDate(phase.since) : "" });
   }
   return null;
 }
@@ -147,7 +147,7 @@ function phaseNotice(phase) {
 function changeText(change, titles) {
   const what = change.kind ? activityText(change.kind, titles) : "";
   const when = change.timing ? timingText(change.timing) : "";
-  return t(`plan-change-${change.change}`, { what, when, name: change.name || "" });
+  return t(`plan-change-${change.change}`, { what, when, name: change.name ? pick(change.name) : "" });
 }
 
 /** "Planen din er endret": what changed, until the patient says they have read it. */
@@ -191,7 +191,7 @@ function renderEnded(phase) {
   save.id = "ended-export";
   section.append(
     heading("ended-heading"),
-    el("p", "ended-text", phase.on ? "ended-text" : "ended-text-open", { date: phase.on ? dateLocal(phase.on) : "" }),
+    el("p", "ended-text", phase.on ? "ended-text" : "ended-text-open", { date: phase.on ? formatDate(phase.on) : "" }),
     el("p", "ended-devices", "ended-devices"),
     el("p", null, "ended-copy"),
     summary,
@@ -217,8 +217,7 @@ function answersCard(r, phone) {
   const colour = colourOf(r.judgement);
   const [item, body] = cardFrame(colour, "li");
   const title = el("span", "result-kind");
-  title.dataset.serviceText = JSON.stringify(r.title);
-  title.textContent = pick(r.title);
+  showText(title, r.title);
   body.append(title, el("span", "result-colour", `colour-${colour}`));
   if (r.score !== null) body.append(el("span", "result-score", "questionnaire-score", { score: r.score }));
   for (const question of r.flagged) {
@@ -226,8 +225,7 @@ function answersCard(r, phone) {
   }
   if (r.advice) {
     const advice = el("p", "result-advice");
-    advice.dataset.serviceText = JSON.stringify(r.advice);
-    advice.textContent = pick(r.advice);
+    showText(advice, r.advice);
     body.append(advice);
   }
   if (hasCalls(r.help.whom)) body.append(whomNow(r.help.whom, { phone }));

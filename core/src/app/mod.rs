@@ -384,6 +384,13 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         self.settings.lock().unwrap().clone()
     }
 
+    /// What the UI needs to write in the language `tag`: its Fluent
+    /// sources, how a service's text falls back, and how dates and numbers
+    /// are written (the language's tag, the core's time zone).
+    pub fn locale_sources(&self, tag: &str) -> Result<crate::locale::LocaleSources, CoreError> {
+        Ok(crate::locale::LocaleSources::new(crate::locale::Locale::from_tag(tag)?, &self.clock().time_zone()))
+    }
+
     /// The settings, with what was found at start-up (told once).
     pub fn settings_with_notices(&self) -> SettingsView {
         SettingsView { settings: self.settings(), notices: std::mem::take(&mut *self.notices.lock().unwrap()) }

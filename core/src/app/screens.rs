@@ -174,12 +174,13 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     fn reminders_with_text(&self, after: Timestamp, until: Timestamp) -> (Vec<Reminder>, Option<String>) {
         let Ok(Some((plan, tasks))) = self.tasks_now() else { return (Vec::new(), None) };
         let locale = self.settings.lock().unwrap().locale;
+        let own = plan.reminder_text.as_ref().map(|t| t.get(locale).clone());
         let tz = self.clock().time_zone();
         let due = reminders::due(&tasks, &plan.reminders, &tz, after, until)
             .into_iter()
-            .map(|task| reminders::reminder(task, locale, plan.reminder_text.as_deref()))
+            .map(|task| reminders::reminder(task, locale, own.as_deref()))
             .collect();
-        (due, plan.reminder_text)
+        (due, own)
     }
 
     /// The plan in force and today's tasks, without the rest of the today

@@ -10,15 +10,15 @@ use serde_json::Value as Json;
 use super::{
     array,
     careplan_parts::{self as parts, date_time, decimal, invalid},
-    str_at,
+    str_at, translation,
 };
 
 use crate::{
     error::CoreError,
-    locale::Locale,
+    locale::{Locale, Text},
     material::blocks,
     plan::{Activity, ActivityKind, CarePlan, Phase, ServiceContact, Timing},
-    questionnaire::{Answer, Text},
+    questionnaire::Answer,
     store::{plans::PlanUpdate, Store, StoreError},
     traffic_light::{Advice, AnswerRule, Call, Colour, Direction, Limit, OfBest, Pointer, TrafficLight, TrendRule},
     vocabulary::{loinc, Decimal, MeasurementKind},
@@ -278,12 +278,15 @@ fn traffic_light(activity: &Json, path: &str) -> Result<TrafficLight, CoreError>
                 .enumerate()
                 .map(|(j, a)| language_text(a, &format!("{path}.advice[{j}]")))
                 .collect::<Result<Vec<_>, _>>()?;
-            let pick = |l: Locale| texts.iter().find(|(t, _)| *t == l).map(|(_, text)| text.clone());
-            let advice = match pick(Locale::Bokmal) {
-                Some(nb) => Some(Text { nb, nn: pick(Locale::Nynorsk), en: pick(Locale::English) }),
-                None if texts.is_empty() => None,
-                None => return Err(invalid(&path, "advice without Bokmål")),
-            };
+            let mut advice: Option<Text> = None;
+            for (locale, text) in texts.iter().filter(|(l, _)| *l == Locale::Bokmal).chain(&texts) {
+                match &mut advice {
+                    None if *locale != Locale::Bokmal => return Err(invalid(&path, "advice without Bokmål")),
+                    None => advice = Some(Text::new(*locale, text.clone())),
+                    Some(a) if a.exactly(*locale).is_none() => a.set(*locale, text.clone()),
+                    Some(_) => {}
+                }
+            }
             out.answers.push(AnswerRule { link_id: link_id.to_string(), answer, colour: colour(rule, &path)?, advice });
         }
         for (i, medicine) in sub(ext, "medicine").enumerate() {
@@ -367,7 +370,7 @@ pub const MOST_PHOTO_TITLE_CHARS: usize = 120;
 /// A photo activity's title (`detail.code.text`), when `detail.code` is
 /// the media type `image`; a photo activity without a title, or with an
 /// over-long one, is refused.
-fn photo_title(detail: &Json, path: &str) -> Result<Option<String>, CoreError> {
+fn photo_title(detail: &Json, path: &str, base: Locale) -> Result<Option<Text>, CoreError> {
     let code = detail.get("code").unwrap_or(&Json::Null);
     let is_photo = array(code, "coding")
         .iter()
@@ -375,13 +378,13 @@ fn photo_title(detail: &Json, path: &str) -> Result<Option<String>, CoreError> {
     if !is_photo {
         return Ok(None);
     }
-    match str_at(code, "text").map(str::trim) {
-        Some(t) if !t.is_empty() && t.chars().count() <= MOST_PHOTO_TITLE_CHARS => Ok(Some(t.to_string())),
+    match translation::text(code, "text", base) {
+        Some(t) if t.languages().all(|l| t.get(l).chars().count() <= MOST_PHOTO_TITLE_CHARS) => Ok(Some(t)),
         _ => Err(invalid(path, "a photo activity needs detail.code.text, at most 120 characters")),
     }
 }
 
-fn activity(a: &Json, index: usize) -> Result<Activity, CoreError> {
+fn activity(a: &Json, index: usize, base: Locale) -> Result<Activity, CoreError> {
     let path = format!("CarePlan.activity[{index}]");
     let detail = a.get("detail").ok_or_else(|| invalid(&path, "only activity.detail is supported"))?;
     let id = array(a, "extension")
@@ -403,7 +406,7 @@ fn activity(a: &Json, index: usize) -> Result<Activity, CoreError> {
             return Err(invalid(&path, "empty questionnaire reference"));
         }
         ActivityKind::Questionnaire { questionnaire: id.to_string() }
-    } else if let Some(title) = photo_title(detail, &path)? {
+    } else if let Some(title) = photo_title(detail, &path, base)? {
         ActivityKind::Photo { title }
     } else {
         let coding = array(detail.get("code").unwrap_or(&Json::Null), "coding");
@@ -421,7 +424,7 @@ fn activity(a: &Json, index: usize) -> Result<Activity, CoreError> {
         kind,
         timing: timing(detail, &path)?,
         traffic_light: traffic_light(a, &path)?,
-        description: str_at(detail, "description").map(blocks).unwrap_or_default(),
+        description: translation::text(detail, "description", base).map(|t| t.map(|words| blocks(words))),
     })
 }
 
@@ -465,8 +468,9 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
         .find(|t| str_at(t, "system") == Some("phone"))
         .and_then(|t| str_at(t, "value"))
         .ok_or_else(|| invalid("Organization.telecom", "no phone number"))?;
-    let (hours, out_of_hours) = parts::services(careplan, tz)?;
-    let (team, relatives) = parts::team(careplan);
+    let base = translation::base_language(careplan);
+    let (hours, out_of_hours) = parts::services(careplan, tz, base)?;
+    let (team, relatives) = parts::team(careplan, base);
     let service = ServiceContact {
         name: str_at(organisation, "name").ok_or_else(|| invalid("Organization.name", "missing"))?.to_string(),
         phone: phone.to_string(),
@@ -478,7 +482,7 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
         .iter()
         .enumerate()
         .filter(|(_, a)| a.get("reference").is_none())
-        .map(|(i, a)| activity(a, i))
+        .map(|(i, a)| activity(a, i, base))
         .collect::<Result<Vec<_>, _>>()?;
     if activities.is_empty() && matches!(phase, Phase::Active { .. } | Phase::Trial { .. }) {
         return Err(invalid("CarePlan.activity", "no activities"));
@@ -492,14 +496,14 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
         .iter()
         .find(|e| str_at(e, "url").is_some_and(|u| super::canonical::is(u, REMINDER_TEXT_EXTENSION)))
         .map(|e| {
-            let text = str_at(e, "valueString").map(str::trim).unwrap_or_default();
-            if text.is_empty() || text.chars().count() > REMINDER_TEXT_MAX || text.contains(['\n', '\r']) {
-                return Err(invalid("CarePlan.extension[reminder-text]", "one line of 1 to 80 characters"));
+            let one_line = |t: &String| t.chars().count() <= REMINDER_TEXT_MAX && !t.contains(['\n', '\r']);
+            match translation::text(e, "valueString", base) {
+                Some(text) if text.languages().all(|l| one_line(text.get(l))) => Ok(text),
+                _ => Err(invalid("CarePlan.extension[reminder-text]", "one line of 1 to 80 characters")),
             }
-            Ok(text.to_string())
         })
         .transpose()?;
-    let medicines = parts::medicines(careplan)?;
+    let medicines = parts::medicines(careplan, base)?;
     // A colour's medicine for another colour than the medicine's own is a
     // contradiction: refused. One the plan no longer carries, or no longer
     // uses (stopped), is simply not shown — a plan that drops a medicine
@@ -520,14 +524,14 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
         id,
         version,
         valid_from,
-        title: str_at(careplan, "title").map(str::to_string),
-        description: str_at(careplan, "description").map(str::to_string),
-        goals: parts::goals(careplan)?,
+        title: translation::text(careplan, "title", base),
+        description: translation::text(careplan, "description", base),
+        goals: parts::goals(careplan, base)?,
         service,
         team,
         relatives,
         medicines,
-        material: parts::material(careplan)?,
+        material: parts::material(careplan, base)?,
         phase,
         activities,
         reminder_text,
@@ -552,8 +556,9 @@ pub fn accept(store: &Store, resource: &Json, now: Timestamp, tz: &TimeZone) -> 
 /// Whether the plan `resource` (as received) names `relative`
 /// (`RelatedPerson/<id>`) among its care team's relatives.
 pub fn names_relative(resource: &str, relative: &str) -> bool {
-    serde_json::from_str::<Json>(resource)
-        .is_ok_and(|plan| parts::team(&plan).1.iter().any(|known| known.reference == relative))
+    serde_json::from_str::<Json>(resource).is_ok_and(|plan| {
+        parts::team(&plan, translation::base_language(&plan)).1.iter().any(|known| known.reference == relative)
+    })
 }
 
 /// Whom the patient's messages go to: the author of the plan in force at

@@ -19,11 +19,13 @@ use super::{
     array,
     canonical::{FOLLOW_UP_CODES, REMINDERS_EXTENSION, TRAFFIC_LIGHT_CODES},
     str_at,
+    translation::{self, concept_text},
 };
 use crate::{
     contacts::{Closure, OpenTime, OpeningHours, PhoneRoute, TeamMember, LEGEVAKT_NAME, LEGEVAKT_PHONE},
     error::{CoreError, ErrorCode},
-    material::{blocks, Image, Material},
+    locale::{Locale, Text},
+    material::{blocks, Block, Image, Material},
     plan::{Goal, GoalTarget, KnownRelative, Medicine, Phase, QuietHours, ReminderPolicy, Timing},
     traffic_light::Colour,
     vocabulary::Decimal,
@@ -76,16 +78,6 @@ fn contained<'a>(plan: &'a Json, reference: &Json, types: &[&str]) -> Option<&'a
         .find(|c| str_at(c, "id") == Some(local) && str_at(c, "resourceType").is_some_and(|t| types.contains(&t)))
 }
 
-/// A CodeableConcept's words: its text, else its first coding's display.
-fn concept_text(concept: Option<&Json>) -> Option<String> {
-    let concept = concept?;
-    str_at(concept, "text")
-        .or_else(|| array(concept, "coding").iter().find_map(|c| str_at(c, "display")))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-}
-
 fn phone(resource: &Json) -> Option<String> {
     array(resource, "telecom")
         .iter()
@@ -105,17 +97,14 @@ fn has_code(concepts: &[Json], system: &str, code: &str) -> bool {
 /// (`#id`); its `description.text` and its targets (a LOINC-coded
 /// `measure`, `detailQuantity` or `detailRange`, `dueDate`). A goal kept
 /// elsewhere on the server (`Goal/<id>`) is not fetched and not shown.
-pub(super) fn goals(careplan: &Json) -> Result<Vec<Goal>, CoreError> {
+pub(super) fn goals(careplan: &Json, base: Locale) -> Result<Vec<Goal>, CoreError> {
     let mut out = vec![];
     for (i, reference) in array(careplan, "goal").iter().enumerate() {
         let path = format!("CarePlan.goal[{i}]");
         let Some(local) = str_at(reference, "reference").and_then(|r| r.strip_prefix('#')) else { continue };
         let goal = contained(careplan, reference, &["Goal"])
             .ok_or_else(|| invalid(&path, format!("no contained Goal #{local}")))?;
-        let text = goal
-            .get("description")
-            .and_then(|d| str_at(d, "text"))
-            .filter(|t| !t.trim().is_empty())
+        let text = concept_text(goal.get("description"), translation::language_of(goal, base))
             .ok_or_else(|| invalid(&path, "Goal.description.text missing"))?;
         let mut targets = vec![];
         for (j, target) in array(goal, "target").iter().enumerate() {
@@ -145,7 +134,7 @@ pub(super) fn goals(careplan: &Json) -> Result<Vec<Goal>, CoreError> {
                 due: str_at(target, "dueDate").map(str::to_string),
             });
         }
-        out.push(Goal { text: text.trim().to_string(), targets });
+        out.push(Goal { text, targets });
     }
     Ok(out)
 }
@@ -261,7 +250,7 @@ pub(super) fn few_times(mut times: Vec<civil::Time>) -> Option<Vec<civil::Time>>
 
 /// A `MedicationRequest` or `MedicationStatement`; `None` when it is not
 /// (or no longer) in use.
-fn medicine(resource: &Json, path: &str) -> Result<Option<Medicine>, CoreError> {
+fn medicine(resource: &Json, path: &str, base: Locale) -> Result<Option<Medicine>, CoreError> {
     let (in_use, dosage_key): (&[&str], _) = match str_at(resource, "resourceType") {
         Some("MedicationRequest") => (&["active"], "dosageInstruction"),
         _ => (&["active", "intended"], "dosage"),
@@ -269,13 +258,14 @@ fn medicine(resource: &Json, path: &str) -> Result<Option<Medicine>, CoreError> 
     if !str_at(resource, "status").is_some_and(|s| in_use.contains(&s)) {
         return Ok(None);
     }
-    let name = concept_text(resource.get("medicationCodeableConcept"))
+    let base = translation::language_of(resource, base);
+    let name = concept_text(resource.get("medicationCodeableConcept"), base)
         .ok_or_else(|| invalid(path, "medicationCodeableConcept has no text"))?;
     let mut colour = None;
     let mut dosage = vec![];
     for d in array(resource, dosage_key) {
-        if let Some(text) = str_at(d, "text").map(str::trim).filter(|t| !t.is_empty()) {
-            dosage.push(text.to_string());
+        if let Some(text) = translation::text(d, "text", base) {
+            dosage.push(text);
         }
         let coded = d
             .get("asNeededCodeableConcept")
@@ -298,18 +288,18 @@ fn medicine(resource: &Json, path: &str) -> Result<Option<Medicine>, CoreError> 
 /// Medicines from the activities' references and the supporting
 /// information, in the plan's order, each id once (a medicine named twice
 /// is one medicine; two under one id refuse the plan).
-pub(super) fn medicines(careplan: &Json) -> Result<Vec<Medicine>, CoreError> {
+pub(super) fn medicines(careplan: &Json, base: Locale) -> Result<Vec<Medicine>, CoreError> {
     let mut out = vec![];
     for (i, a) in array(careplan, "activity").iter().enumerate() {
         let Some(reference) = a.get("reference") else { continue };
         let path = format!("CarePlan.activity[{i}].reference");
         let resource = contained(careplan, reference, &["MedicationRequest"])
             .ok_or_else(|| invalid(&path, "must name a contained MedicationRequest"))?;
-        out.extend(medicine(resource, &path)?);
+        out.extend(medicine(resource, &path, base)?);
     }
     for (i, reference) in array(careplan, "supportingInfo").iter().enumerate() {
         if let Some(resource) = contained(careplan, reference, &["MedicationStatement"]) {
-            out.extend(medicine(resource, &format!("CarePlan.supportingInfo[{i}]"))?);
+            out.extend(medicine(resource, &format!("CarePlan.supportingInfo[{i}]"), base)?);
         }
     }
     // Named twice: one medicine. Two medicines under one id: which one a
@@ -355,11 +345,12 @@ fn related_person(member: &Json) -> Option<String> {
 /// names, with its role and the member's name and phone; and the relatives
 /// among them that the service knows (a `RelatedPerson` on the service,
 /// named by a literal reference with a `display`).
-pub(super) fn team(careplan: &Json) -> (Vec<TeamMember>, Vec<KnownRelative>) {
+pub(super) fn team(careplan: &Json, base: Locale) -> (Vec<TeamMember>, Vec<KnownRelative>) {
     let mut out = vec![];
     let mut relatives = vec![];
     for reference in array(careplan, "careTeam") {
         let Some(team) = contained(careplan, reference, &["CareTeam"]) else { continue };
+        let base = translation::language_of(team, base);
         for participant in array(team, "participant") {
             let member = participant.get("member");
             let resource = member.and_then(|m| {
@@ -368,7 +359,7 @@ pub(super) fn team(careplan: &Json) -> (Vec<TeamMember>, Vec<KnownRelative>) {
             let name =
                 resource.and_then(name_of).or_else(|| member.and_then(|m| str_at(m, "display")).map(str::to_string));
             let Some(name) = name else { continue };
-            let role = array(participant, "role").first().and_then(|r| concept_text(Some(r)));
+            let role = array(participant, "role").first().and_then(|r| concept_text(Some(r), base));
             if let Some(reference) = member.and_then(related_person) {
                 relatives.push(KnownRelative { reference, name: name.clone(), relationship: role.clone() });
             }
@@ -383,8 +374,9 @@ fn time_of_day(text: Option<&str>, path: &str) -> Result<Option<civil::Time>, Co
 }
 
 /// `HealthcareService.availableTime` and `notAvailable`.
-fn hours(service: &Json, path: &str, tz: &TimeZone) -> Result<OpeningHours, CoreError> {
+fn hours(service: &Json, path: &str, tz: &TimeZone, base: Locale) -> Result<OpeningHours, CoreError> {
     let mut out = OpeningHours::default();
+    let base = translation::language_of(service, base);
     for (i, slot) in array(service, "availableTime").iter().enumerate() {
         let path = format!("{path}.availableTime[{i}]");
         let days = array(slot, "daysOfWeek")
@@ -419,7 +411,7 @@ fn hours(service: &Json, path: &str, tz: &TimeZone) -> Result<OpeningHours, Core
             _ => end("end")?,
         };
         out.closed.push(Closure {
-            description: str_at(gap, "description").unwrap_or_default().to_string(),
+            description: translation::text(gap, "description", base),
             from: end("start")?,
             until,
         });
@@ -432,7 +424,11 @@ fn hours(service: &Json, path: &str, tz: &TimeZone) -> Result<OpeningHours, Core
 /// `supportingInfo` that is not the out-of-hours route; none: no hours given) and the out-of-hours
 /// route (such a `HealthcareService` typed `out-of-hours` in Heima's
 /// follow-up codes, else the national legevakt number).
-pub(super) fn services(careplan: &Json, tz: &TimeZone) -> Result<(Option<OpeningHours>, PhoneRoute), CoreError> {
+pub(super) fn services(
+    careplan: &Json,
+    tz: &TimeZone,
+    base: Locale,
+) -> Result<(Option<OpeningHours>, PhoneRoute), CoreError> {
     let mut opening = None;
     let mut out_of_hours = PhoneRoute { name: LEGEVAKT_NAME.into(), phone: LEGEVAKT_PHONE.into() };
     for (i, reference) in array(careplan, "supportingInfo").iter().enumerate() {
@@ -442,7 +438,7 @@ pub(super) fn services(careplan: &Json, tz: &TimeZone) -> Result<(Option<Opening
             let phone = phone(c).ok_or_else(|| invalid(&path, "the out-of-hours service has no phone number"))?;
             out_of_hours = PhoneRoute { name: str_at(c, "name").unwrap_or_default().to_string(), phone };
         } else if opening.is_none() {
-            opening = Some(hours(c, &path, tz)?);
+            opening = Some(hours(c, &path, tz, base)?);
         }
     }
     Ok((opening, out_of_hours))
@@ -450,9 +446,12 @@ pub(super) fn services(careplan: &Json, tz: &TimeZone) -> Result<(Option<Opening
 
 /// Learning material: the contained `DocumentReference`s the plan names in
 /// `supportingInfo`, with their inline attachments (`text/markdown` or
-/// `text/plain` as text, `image/png` and `image/jpeg` as pictures). An
-/// attachment by `url` only is not fetched.
-pub(super) fn material(careplan: &Json) -> Result<Vec<Material>, CoreError> {
+/// `text/plain` as text, `image/png` and `image/jpeg` as pictures). A text
+/// attachment is in its `language` (the plan's when it names none), so a
+/// document can carry its text in several. The title is the document's
+/// `description` (with its translations), else a text attachment's
+/// `title`. An attachment by `url` only is not fetched.
+pub(super) fn material(careplan: &Json, base: Locale) -> Result<Vec<Material>, CoreError> {
     let mut out = vec![];
     for (i, reference) in array(careplan, "supportingInfo").iter().enumerate() {
         let Some(doc) = contained(careplan, reference, &["DocumentReference"]) else { continue };
@@ -460,9 +459,10 @@ pub(super) fn material(careplan: &Json) -> Result<Vec<Material>, CoreError> {
         if str_at(doc, "status") != Some("current") {
             continue;
         }
-        let mut text = String::new();
+        let base = translation::language_of(doc, base);
+        let mut texts: Vec<(Locale, String)> = vec![];
         let mut images = vec![];
-        let mut title = str_at(doc, "description").map(str::to_string);
+        let mut title = translation::text(doc, "description", base);
         for content in array(doc, "content") {
             let Some(attachment) = content.get("attachment") else { continue };
             let Some(data) = str_at(attachment, "data") else { continue };
@@ -471,22 +471,46 @@ pub(super) fn material(careplan: &Json) -> Result<Vec<Material>, CoreError> {
             match kind {
                 "text/markdown" | "text/plain" => {
                     let words = String::from_utf8(bytes).map_err(|_| invalid(&path, "text is not UTF-8"))?;
-                    text.push_str(&words);
-                    text.push_str("\n\n");
-                    title = title.or_else(|| str_at(attachment, "title").map(str::to_string));
+                    // A text in a language the app does not speak is left
+                    // out (the others still show), never the plan refused.
+                    let language = match str_at(attachment, "language").map(Locale::from_tag) {
+                        None => base,
+                        Some(Ok(language)) => language,
+                        Some(Err(_)) => continue,
+                    };
+                    match texts.iter_mut().find(|(l, _)| *l == language) {
+                        Some((_, text)) => text.push_str(&words),
+                        None => texts.push((language, words)),
+                    }
+                    texts.iter_mut().filter(|(l, _)| *l == language).for_each(|(_, text)| text.push_str("\n\n"));
+                    if title.as_ref().is_none_or(|t| t.exactly(language).is_none()) {
+                        if let Some(t) = translation::text(attachment, "title", language) {
+                            match &mut title {
+                                None => title = Some(t),
+                                Some(all) => all.set(language, t.get(language).clone()),
+                            }
+                        }
+                    }
                 }
                 "image/png" | "image/jpeg" => images.push(Image {
                     content_type: kind.to_string(),
                     data: data.to_string(),
-                    alt: str_at(attachment, "title").unwrap_or_default().to_string(),
+                    alt: translation::text(attachment, "title", base),
                 }),
                 other => return Err(invalid(&path, format!("attachment type {other:?} is not shown"))),
+            }
+        }
+        let mut blocks_by_language: Option<Text<Vec<Block>>> = None;
+        for (language, text) in &texts {
+            match &mut blocks_by_language {
+                None => blocks_by_language = Some(Text::new(*language, blocks(text))),
+                Some(all) => all.set(*language, blocks(text)),
             }
         }
         out.push(Material {
             id: str_at(doc, "id").unwrap_or_default().to_string(),
             title: title.ok_or_else(|| invalid(&path, "DocumentReference has no description"))?,
-            blocks: blocks(&text),
+            blocks: blocks_by_language.unwrap_or_else(|| Text::new(base, vec![])),
             images,
         });
     }

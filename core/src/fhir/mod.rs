@@ -5,8 +5,8 @@
 //! and writes responses; [`communication`] messages and notices;
 //! [`medication`] a medicine taken; [`device`]
 //! the paired devices; [`acknowledgement`] a nurse's "seen";
-//! [`subscription`] the push channel's FHIR; [`canonical`] names what Heima
-//! defines. Here: the export ([`export_bundle`]: readings, answers, messages
+//! [`subscription`] the push channel's FHIR; [`translation`] a service's
+//! text in several languages; [`canonical`] names what Heima defines. Here: the export ([`export_bundle`]: readings, answers, messages
 //! and devices, each with the subject; training left out), and the caps on
 //! what a service sends.
 
@@ -22,6 +22,7 @@ pub mod medication;
 pub mod observation;
 pub mod questionnaire;
 pub mod subscription;
+pub mod translation;
 
 pub use device::{device_identifier, phd_address, BLUETOOTH_SYSTEM};
 pub use observation::{observations, Outgoing};
@@ -40,7 +41,6 @@ pub(crate) fn str_at<'a>(j: &'a Json, key: &str) -> Option<&'a str> {
     j.get(key).and_then(Json::as_str)
 }
 
-/// The array at `key`, or an empty slice.
 /// Whether `id` is a FHIR id (`[A-Za-z0-9\-\.]{1,64}`): safe to put in a
 /// query or a reference.
 pub(crate) fn is_fhir_id(id: &str) -> bool {
@@ -53,11 +53,11 @@ pub(crate) fn names_patient(reference: &Json, patient: &str) -> bool {
     reference["reference"].as_str().is_some_and(|r| r == patient || r.ends_with(&format!("/{patient}")))
 }
 
+/// The array at `key`, or an empty slice.
 pub(crate) fn array<'a>(j: &'a Json, key: &str) -> &'a [Json] {
     j.get(key).and_then(Json::as_array).map(Vec::as_slice).unwrap_or(&[])
 }
 
-/// A stable `urn:uuid:` for a local identifier (for Bundle `fullUrl`).
 /// Caps on a plan or questionnaire from a service: far above any real one,
 /// low enough that a hostile one cannot exhaust the tablet or its screens.
 #[derive(Debug, Clone, Copy)]
@@ -100,6 +100,7 @@ pub(crate) fn within(resource: &Json, caps: Caps) -> Result<(), String> {
     walk(resource, caps, 0, &mut String::from("$"))
 }
 
+/// A stable `urn:uuid:` for a local identifier (for Bundle `fullUrl`).
 pub fn urn_uuid(identifier: &str) -> String {
     let d = Sha256::digest(identifier.as_bytes());
     let mut b = [0u8; 16];

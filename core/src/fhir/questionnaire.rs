@@ -1,17 +1,22 @@
 //! FHIR R4 `Questionnaire` in ([`parse`]; [`accept`] saves, [`load`] reads
 //! back), `QuestionnaireResponse` out (a relative as a contained
-//! `RelatedPerson`). Texts are Bokmål with Nynorsk and English through the
-//! standard `translation` extension on `_text`, `_title` and `_display`;
+//! `RelatedPerson`). Texts are in the resource's `language` (Bokmål when
+//! it names none) with the others through the standard `translation`
+//! extension on `_text`, `_title` and `_display` ([`super::translation`]);
 //! scores through the `ordinalValue` extension on `answerOption` (or its
 //! `valueCoding`); limits through `minValue`/`maxValue`/`maxLength`.
 
 use jiff::{civil::Date, Timestamp};
 use serde_json::{json, Value as Json};
 
-use super::{array, str_at};
+use super::{
+    array, str_at,
+    translation::{base_language, text},
+};
 
 use crate::{
     error::{CoreError, ErrorCode},
+    locale::Locale,
     questionnaire::{
         Answer, AnswerOption, Answers, EnableBehavior, EnableWhen, Item, ItemKind, Operator, Questionnaire, Text,
     },
@@ -19,7 +24,6 @@ use crate::{
     vocabulary::{Decimal, EnteredBy, Recorder},
 };
 
-pub const TRANSLATION: &str = "http://hl7.org/fhir/StructureDefinition/translation";
 pub const ORDINAL_VALUE: &str = "http://hl7.org/fhir/StructureDefinition/ordinalValue";
 pub const MIN_VALUE: &str = "http://hl7.org/fhir/StructureDefinition/minValue";
 pub const MAX_VALUE: &str = "http://hl7.org/fhir/StructureDefinition/maxValue";
@@ -32,30 +36,6 @@ fn invalid(path: &str, why: impl std::fmt::Display) -> CoreError {
 
 fn extension<'a>(j: &'a Json, url: &str) -> Option<&'a Json> {
     array(j, "extension").iter().find(|e| str_at(e, "url") == Some(url))
-}
-
-/// `element` plus its `_element` translations.
-fn text(j: &Json, key: &str) -> Option<Text> {
-    let nb = str_at(j, key)?.to_string();
-    let mut t = Text { nb, nn: None, en: None };
-    if let Some(meta) = j.get(format!("_{key}")) {
-        for tr in array(meta, "extension").iter().filter(|e| str_at(e, "url") == Some(TRANSLATION)) {
-            let lang = array(tr, "extension")
-                .iter()
-                .find(|e| str_at(e, "url") == Some("lang"))
-                .and_then(|e| str_at(e, "valueCode"));
-            let content = array(tr, "extension")
-                .iter()
-                .find(|e| str_at(e, "url") == Some("content"))
-                .and_then(|e| str_at(e, "valueString"));
-            match (lang, content) {
-                (Some("nn" | "nn-NO"), Some(c)) => t.nn = Some(c.to_string()),
-                (Some("en" | "en-GB" | "en-US"), Some(c)) => t.en = Some(c.to_string()),
-                _ => {}
-            }
-        }
-    }
-    Some(t)
 }
 
 fn number(j: &Json) -> Option<Decimal> {
@@ -99,7 +79,7 @@ fn operator(code: &str, path: &str) -> Result<Operator, CoreError> {
     })
 }
 
-fn item(j: &Json, path: &str) -> Result<Item, CoreError> {
+fn item(j: &Json, path: &str, base: Locale) -> Result<Item, CoreError> {
     let link_id = str_at(j, "linkId").ok_or_else(|| invalid(path, "linkId missing"))?.to_string();
     let path = format!("{path}[{link_id}]");
     let limit = |url: &str| extension(j, url);
@@ -124,7 +104,8 @@ fn item(j: &Json, path: &str) -> Result<Item, CoreError> {
                     Ok(AnswerOption {
                         system: str_at(coding, "system").map(str::to_string),
                         code: str_at(coding, "code").ok_or_else(|| invalid(&path, "option without code"))?.to_string(),
-                        display: text(coding, "display").ok_or_else(|| invalid(&path, "option without display"))?,
+                        display: text(coding, "display", base)
+                            .ok_or_else(|| invalid(&path, "option without display"))?,
                         score,
                     })
                 })
@@ -172,10 +153,10 @@ fn item(j: &Json, path: &str) -> Result<Item, CoreError> {
     if enable_when.len() > 1 && j.get("enableBehavior").is_none() {
         return Err(invalid(&path, "enableBehavior is required with more than one enableWhen"));
     }
-    let items = array(j, "item").iter().map(|i| item(i, &path)).collect::<Result<Vec<_>, _>>()?;
+    let items = array(j, "item").iter().map(|i| item(i, &path, base)).collect::<Result<Vec<_>, _>>()?;
     Ok(Item {
         link_id,
-        text: text(j, "text").unwrap_or_default(),
+        text: text(j, "text", base).unwrap_or_else(|| Text::new(base, String::new())),
         kind,
         required: j.get("required").and_then(Json::as_bool).unwrap_or(false),
         enable_when,
@@ -191,10 +172,11 @@ pub fn parse(j: &Json) -> Result<Questionnaire, CoreError> {
     }
     super::within(j, super::CAPS).map_err(|why| invalid("Questionnaire", why))?;
     let id = str_at(j, "id").ok_or_else(|| invalid("Questionnaire.id", "missing"))?.to_string();
+    let base = base_language(j);
     let q = Questionnaire {
         url: str_at(j, "url").map(str::to_string).unwrap_or_else(|| format!("Questionnaire/{id}")),
-        title: text(j, "title").unwrap_or_else(|| Text::plain(&id)),
-        items: array(j, "item").iter().map(|i| item(i, "Questionnaire.item")).collect::<Result<Vec<_>, _>>()?,
+        title: text(j, "title", base).unwrap_or_else(|| Text::new(base, id.clone())),
+        items: array(j, "item").iter().map(|i| item(i, "Questionnaire.item", base)).collect::<Result<Vec<_>, _>>()?,
         id,
     };
     let all = q.all_items();
@@ -257,8 +239,9 @@ pub fn response(
             }
             let mut o = serde_json::Map::new();
             o.insert("linkId".into(), json!(i.link_id));
-            if !i.text.nb.is_empty() {
-                o.insert("text".into(), json!(i.text.nb));
+            let words = i.text.get(Locale::Bokmal);
+            if !words.is_empty() {
+                o.insert("text".into(), json!(words));
             }
             if let Some(a) = answer {
                 o.insert("answer".into(), json!([answer_json(a)]));

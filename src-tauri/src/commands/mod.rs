@@ -22,7 +22,7 @@ use heima_core::{
     app::{EnrolmentToConfirm, ServiceStatus, SettingsView},
     devices::BluetoothStatus,
     error::{CoreError, ErrorCode},
-    locale::Locale,
+    locale::LocaleSources,
     settings::{ReminderSound, Settings, TextSize},
     today::TodayView,
 };
@@ -116,7 +116,6 @@ pub fn try_reminder_sound(state: State<'_, AppState>) {
     state.try_reminder_sound()
 }
 
-/// The Fluent sources of a locale, for the UI to format.
 /// The `heima-enrol:` link that opened the app, for the enrolment form.
 #[tauri::command(async)]
 pub fn arrived_link(state: State<'_, AppState>) -> Option<String> {
@@ -136,9 +135,11 @@ pub fn restart(app: tauri::AppHandle) {
     app.restart();
 }
 
-#[tauri::command]
-pub fn locale_sources(tag: String) -> Result<Vec<&'static str>, CoreError> {
-    Ok(Locale::from_tag(&tag)?.resources().iter().map(|(_, text)| *text).collect())
+/// A language's Fluent sources, its fallbacks and how it writes dates and
+/// numbers, for the UI.
+#[tauri::command(async)]
+pub fn locale_sources(state: State<'_, AppState>, tag: String) -> Result<LocaleSources, CoreError> {
+    state.locale_sources(&tag)
 }
 
 #[tauri::command(async)]

@@ -13,7 +13,8 @@
 use heima_e2e::{App, Launch};
 use serde_json::Value;
 
-/// The demo plan's tasks, as titles in Bokmål and Nynorsk.
+/// The demo plan's tasks, as titles in Bokmål and Nynorsk (the photo's words are
+/// the plan's own, in its Nynorsk translation).
 /// (The questionnaire titles come from the demo service's Questionnaires.)
 const DEMO_TITLES_NB: [&str; 8] = [
     "Vei deg",
@@ -27,7 +28,7 @@ const DEMO_TITLES_NB: [&str; 8] = [
 ];
 const DEMO_TITLES_NN: [&str; 8] = [
     "Veg deg",
-    "Bilete: Leggene og anklene",
+    "Bilete: Leggane og anklane",
     "Medisin: Furosemid 40 mg",
     "Mål blodtrykket",
     "Mål oksygenmettinga",

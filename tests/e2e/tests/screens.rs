@@ -576,3 +576,57 @@ async fn an_appointment_is_shown_and_its_video_call_joined() {
     app.wait_for_js("return document.querySelector('#call-ended')?.dataset.reason === 'hung-up-here'").await;
     app.close().await;
 }
+
+/// The plan in the patient's language: the demo plan's Nynorsk where the
+/// patient reads Nynorsk; Northern Sámi as a preview, its plan texts in
+/// Bokmål (the demo has no Sámi translation) and marked as such; dates in
+/// the chosen language.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_plan_in_the_patients_language_and_sami_as_a_preview() {
+    let (app, _data) = start().await;
+    app.wait_for_text("main h1", "I dag").await;
+    app.click("nav a[data-route=settings]").await;
+    app.wait_for_text("label.choice:has(#language-se)", "Davvisámegiella").await;
+    app.wait_for_text("label.choice:has(#language-se) .language-preview", "Forhåndsversjon").await;
+    assert!(app.texts("label.choice:has(#language-nn) .language-preview").await.is_empty(), "Nynorsk is no preview");
+
+    // Nynorsk: the plan's own words in Nynorsk, unmarked.
+    app.click("label.choice:has(#language-nn)").await;
+    app.wait_for_text("main h1", "Innstillingar").await;
+    app.click("nav a[data-route=plan]").await;
+    app.wait_for_text(".plan-title", "Eigenbehandlingsplan (demo)").await;
+    app.wait_for_text("#plan-goals", "Gå ein tur ute kvar dag").await;
+    assert!(app.texts(".plan-title .other-language").await.is_empty(), "in the patient's language: no mark");
+    app.wait_for_text("[data-activity=leg-photo] h2", "Bilete: Leggane og anklane").await;
+    app.check_screen("plan-translated-nn").await;
+
+    // Sámi: the app's words in Sámi, the plan's in Bokmål and marked.
+    app.click("nav a[data-route=settings]").await;
+    app.click("label.choice:has(#language-se)").await;
+    app.wait_for_text("main h1", "Ásahusat").await;
+    app.wait_for_js("return document.documentElement.lang === 'se'").await;
+    app.check_screen("settings-se").await;
+    app.click("nav a[data-route=today]").await;
+    app.wait_for_text("main h1", "Odne").await;
+    app.check_screen("today-se").await;
+    app.click("nav a[data-route=plan]").await;
+    app.wait_for_text("main h1", "Mu plána").await;
+    app.wait_for_text(".plan-title", "Egenbehandlingsplan (demo)").await;
+    app.wait_for_text(".plan-title .other-language", "(čállon girjedárogillii)").await;
+    app.wait_for_js("return document.querySelector('.plan-title').lang === 'nb'").await;
+    app.check_screen("plan-se").await;
+    // A red weight: the result in Sámi, the plan's advice in Bokmål, marked.
+    app.go("#/measure/body-weight").await;
+    app.type_into("#manual-29463-7", "79,6").await;
+    app.click("#manual-form button[type=submit]").await;
+    app.wait_for_text("#result h1", "Rukses").await;
+    app.wait_for_text("#result", "79,6 kg").await;
+    app.wait_for_js("return [...document.querySelectorAll('#result [lang=nb] .other-language')].length > 0").await;
+    app.check_screen("result-red-se").await;
+    // Dates in Sámi: the history table's moments.
+    app.go("#/history/body-weight/7").await;
+    let rows = app.texts("#history-table tbody tr").await;
+    assert!(rows.iter().any(|r| r.contains("79,6 kg")), "{rows:?}");
+    app.check_screen("history-se").await;
+    app.close().await;
+}

@@ -353,6 +353,54 @@ fn the_environment_is_read_in_one_place() {
     assert!(wrong.is_empty(), "the environment read outside environment.rs:\n{}", wrong.join("\n"));
 }
 
+/// Dates, times and numbers are written one way: in the UI by `format.js`
+/// (the app's language, the core's time zone), in the core by `clock.rs`
+/// (`HH:MM` and local date-times the UI puts into words). Elsewhere no
+/// `Intl`, `toLocale…`, `toFixed` or reading of a date's fields in the UI,
+/// and no `strftime` in the core — but for the two that write no text a
+/// person reads (a file name, a FHIR query date).
+#[test]
+fn dates_and_numbers_are_written_in_one_place() {
+    let writes_in_ui = |code: &str| {
+        [
+            "toLocale",
+            "Intl.",
+            ".toFixed(",
+            ".getHours(",
+            ".getMinutes(",
+            ".getDate(",
+            ".getDay(",
+            ".getMonth(",
+            ".getFullYear(",
+        ]
+        .iter()
+        .any(|needle| code.contains(needle))
+    };
+    assert!(writes_in_ui("d.toLocaleDateString(tag)") && !writes_in_ui("format(d)"), "the rule can tell");
+    let mut wrong = Vec::new();
+    let ui = repo_root().join("ui");
+    for file in files_under(&ui, &[".js"]).into_iter().filter(|f| !f.starts_with("vendor/") && f != "format.js") {
+        let text = fs::read_to_string(ui.join(&file)).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            if !line.trim_start().starts_with("//") && !line.trim_start().starts_with('*') && writes_in_ui(line) {
+                wrong.push(format!("ui/{file}:{}: {}", i + 1, line.trim()));
+            }
+        }
+    }
+    let allowed = ["clock.rs", "store/mod.rs", "sync/download.rs"];
+    let core = repo_root().join("core/src");
+    for file in files_under(&core, &[".rs"]).into_iter().filter(|f| !allowed.contains(&f.as_str())) {
+        if code_only(&fs::read_to_string(core.join(&file)).unwrap()).contains("strftime(") {
+            wrong.push(format!("core/src/{file}: strftime"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "dates or numbers written outside ui/format.js and core/src/clock.rs:\n{}",
+        wrong.join("\n")
+    );
+}
+
 /// The UI's JavaScript has no words of its own: every text a person reads
 /// comes from `locales/` through Fluent (the vendored libraries aside;
 /// what goes to the developer console is not read by patients).
