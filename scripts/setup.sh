@@ -12,14 +12,17 @@ APP_PACKAGES=(
   # Calls: GStreamer with VP8 (libvpx), Opus, RTP, V4L2 camera, PulseAudio, JPEG.
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  # "Les opp": speech-dispatcher with espeak-ng's voices.
+  speech-dispatcher speech-dispatcher-espeak-ng espeak-ng
 )
 # Extra packages for the tests: a virtual display, WebKit's WebDriver,
 # Chromium with its driver (the nurse's side of the call interop test), and
 # a D-Bus daemon (a session bus of the test's own for the one-copy test),
 # coturn (the TURN relay of the relay-only call test), GNOME's
 # notification-daemon (the server the hidden-window test's reminder reaches),
-# and python-dbusmock (BlueZ simulated at its D-Bus API, tests/bluez/).
-TEST_PACKAGES=(xvfb xauth webkit2gtk-driver chromium chromium-driver dbus coturn notification-daemon python3-dbusmock)
+# python-dbusmock (BlueZ simulated at its D-Bus API, tests/bluez/), and sox
+# (the read-aloud test measures the speech it captures).
+TEST_PACKAGES=(xvfb xauth webkit2gtk-driver chromium chromium-driver dbus coturn notification-daemon python3-dbusmock sox)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -9,6 +9,8 @@ const COMMANDS: &[&str] = &[
     "set_display",
     "set_reminder_sound",
     "try_reminder_sound",
+    "read_aloud",
+    "stop_reading",
     "locale_sources",
     "bluetooth_status",
     "service_status",

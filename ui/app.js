@@ -13,6 +13,7 @@ import { invoke, listenToChanges } from "./ipc.js";
 import { loadLocale, setMessage } from "./i18n.js";
 import { button, el, heading, showError, showErrors } from "./dom.js";
 import { app, refreshChrome, registerScreens, route, stopDrawing, tellNotice } from "./shell.js";
+import { readingChanged } from "./read_aloud.js";
 import { renderToday } from "./screens/today.js";
 import { renderMeasure, renderResult } from "./screens/measure.js";
 import { renderQuestionnaire } from "./screens/questionnaire.js";
@@ -102,6 +103,10 @@ async function onChange(change) {
   }
   if (change.change === "link-arrived") {
     await followLink().catch(showError);
+    return;
+  }
+  if (change.change === "read-aloud") {
+    readingChanged(change.reading);
     return;
   }
   if (change.change === "restart-needed") {

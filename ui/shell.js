@@ -7,6 +7,7 @@
 
 import { invoke } from "./ipc.js";
 import { setMessage, showText } from "./i18n.js";
+import { stopReading } from "./read_aloud.js";
 import { showError, showNotice, clearErrors } from "./dom.js";
 import { formatValue } from "./format.js";
 
@@ -92,6 +93,8 @@ export function stopDrawing() {
  * clears the notices of the screen before. */
 export async function route({ fresh = true } = {}) {
   const mine = ++drawing;
+  // Another screen: what was being read aloud stops.
+  stopReading();
   const parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
   let name = screens[parts[0]] ? parts[0] : "today";
   if (fresh) {

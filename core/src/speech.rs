@@ -6,6 +6,8 @@
 //! the reading is refused with the language that has none — never read in
 //! the wrong one.
 
+use std::sync::atomic::AtomicBool;
+
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -18,12 +20,11 @@ pub trait Speech: Send + Sync {
     /// The languages it has a voice for, as it names them (BCP 47: `nb`,
     /// `en-GB`).
     fn languages(&self) -> Result<Vec<String>, CoreError>;
-    /// Speaks `text` with a voice for `language` (one of
-    /// [`Speech::languages`]), after what is already being spoken; `last`
-    /// on the reading's last part, so its end can be told.
-    fn speak(&self, language: &str, text: &str, last: bool) -> Result<(), CoreError>;
-    /// Stops at once and drops what waits.
-    fn stop(&self);
+    /// Speaks each `(language, text)` in turn, each with a voice for its
+    /// language (one of [`Speech::languages`]); returns when the last has
+    /// been spoken, or at once when `stop` is set (checked at least every
+    /// tenth of a second, also before the first word). Blocks its thread.
+    fn speak(&self, parts: &[(String, String)], stop: &AtomicBool) -> Result<(), CoreError>;
 }
 
 /// No speech service: every reading says there is no voice.
@@ -33,10 +34,9 @@ impl Speech for NoSpeech {
     fn languages(&self) -> Result<Vec<String>, CoreError> {
         Ok(vec![])
     }
-    fn speak(&self, _: &str, _: &str, _: bool) -> Result<(), CoreError> {
+    fn speak(&self, _: &[(String, String)], _: &AtomicBool) -> Result<(), CoreError> {
         Err(CoreError::new(ErrorCode::SpeechFailed, "no speech service"))
     }
-    fn stop(&self) {}
 }
 
 /// A piece of the screen, in the language it is written in (a service's
@@ -79,7 +79,8 @@ pub fn voice_for(locale: Locale, available: &[String]) -> Option<String> {
 }
 
 /// What to say with which voice: each non-empty part (runs of space made
-/// one) with the voice for its language, neighbours of one voice joined.
+/// one), in order, with the voice for its language (each part its own
+/// utterance, so a heading and the text after it keep their pause).
 /// Refused with `speech-no-voice` (naming the language) when a part has
 /// no voice, and `speech-too-long` over [`MOST_CHARS`].
 pub fn plan(parts: &[SpokenPart], available: &[String]) -> Result<Vec<(String, String)>, CoreError> {
@@ -98,13 +99,7 @@ pub fn plan(parts: &[SpokenPart], available: &[String]) -> Result<Vec<(String, S
             CoreError::new(ErrorCode::SpeechNoVoice, format!("no voice for {}", part.language.tag()))
                 .with_arg("language", part.language.tag())
         })?;
-        match out.last_mut() {
-            Some((last, said)) if *last == voice => {
-                said.push(' ');
-                said.push_str(&text);
-            }
-            _ => out.push((voice, text)),
-        }
+        out.push((voice, text));
     }
     Ok(out)
 }
@@ -136,8 +131,8 @@ mod tests {
         }
     }
 
-    /// A reading speaks each part with its voice, joins neighbours of one
-    /// voice, skips blanks, and is refused whole when a part has no voice.
+    /// A reading speaks each part with its voice, skips blanks, and is
+    /// refused whole when a part has no voice.
     #[test]
     fn a_reading_is_planned_whole_or_refused() {
         let espeak = tags(&["en-GB", "nb"]);
@@ -152,13 +147,8 @@ mod tests {
             &espeak,
         )
         .unwrap();
-        assert_eq!(
-            planned,
-            [
-                ("nb".to_string(), "Raud sone. Ring tenesta. (står på bokmål)".to_string()),
-                ("en-GB".into(), "Call now.".into())
-            ]
-        );
+        let want = [("nb", "Raud sone. Ring tenesta."), ("nb", "(står på bokmål)"), ("en-GB", "Call now.")];
+        assert_eq!(planned, want.map(|(v, t)| (v.to_string(), t.to_string())));
         let refused = plan(&[part(Locale::Bokmal, "Hei"), part(Locale::English, "Hi")], &tags(&["nb"])).unwrap_err();
         assert_eq!((refused.code, refused.args["language"].as_str()), (ErrorCode::SpeechNoVoice, "en"));
         let long = plan(&[part(Locale::Bokmal, &"a".repeat(MOST_CHARS + 1))], &espeak).unwrap_err();

@@ -14,3 +14,6 @@ text-in-nb = (in Norwegian Bokmål)
 text-in-nn = (in Norwegian Nynorsk)
 text-in-en = (in English)
 text-in-se = (in Northern Sámi)
+# "Les opp": reads the screen aloud; while reading, it stops.
+read-aloud = Read aloud
+read-aloud-stop = Stop reading

@@ -14,3 +14,6 @@ text-in-nb = (står på bokmål)
 text-in-nn = (står på nynorsk)
 text-in-en = (står på engelsk)
 text-in-se = (står på samisk)
+# "Les opp": reads the screen aloud; while reading, it stops.
+read-aloud = Les opp
+read-aloud-stop = Stopp opplesinga

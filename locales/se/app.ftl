@@ -14,3 +14,6 @@ text-in-nb = (čállon girjedárogillii)
 text-in-nn = (čállon ođđadárogillii)
 text-in-en = (čállon eaŋgalsgillii)
 text-in-se = (čállon davvisámegillii)
+# "Les opp": reads the screen aloud; while reading, it stops.
+read-aloud = Loga jitnosit
+read-aloud-stop = Bisset logaheami

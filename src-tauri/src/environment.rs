@@ -23,6 +23,8 @@ pub enum ShellVariable {
     MeasureStartup,
     /// Panic a thread after this many milliseconds (`crash.rs`).
     PanicForTest,
+    /// Write what "Les opp" would say to this file instead (`speech.rs`).
+    SpeechLog,
 }
 
 impl ShellVariable {
@@ -33,6 +35,7 @@ impl ShellVariable {
             ShellVariable::KeyFile => "HEIMA_KEY_FILE",
             ShellVariable::MeasureStartup => "HEIMA_MEASURE_STARTUP",
             ShellVariable::PanicForTest => "HEIMA_PANIC_FOR_TEST",
+            ShellVariable::SpeechLog => "HEIMA_SPEECH_LOG",
         }
     }
 
@@ -118,7 +121,9 @@ mod tests {
         assert!(["HEIMA_NURSE_CODE", "SSL_CERT_FILE", "SSL_CERT_DIR"].iter().all(|n| release.contains(n)));
         assert_eq!(removed_at_start(Build::Debug), ["HEIMA_NURSE_CODE"]);
         if Build::THIS == Build::Release {
-            for v in [ShellVariable::DataDir, ShellVariable::KeyFile, ShellVariable::PanicForTest] {
+            for v in
+                [ShellVariable::DataDir, ShellVariable::KeyFile, ShellVariable::PanicForTest, ShellVariable::SpeechLog]
+            {
                 assert!(cfg!(feature = "startup-bench") || !v.read_in_this_build(), "{v:?}");
             }
         }

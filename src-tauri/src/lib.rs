@@ -29,6 +29,7 @@ pub mod identity;
 pub mod installation_file;
 pub mod platform;
 pub mod settings_file;
+pub mod speech;
 pub mod startup;
 pub mod webview_env;
 
@@ -198,7 +199,7 @@ pub fn run() {
             let (installation, mut notices) = installation_file::read(system_config);
             let lookup = variable;
             let runtime = tauri::async_runtime::handle().inner().clone();
-            let config = AppConfig::from_installation(
+            let mut config = AppConfig::from_installation(
                 &installation,
                 lookup,
                 data_dir.clone(),
@@ -206,6 +207,7 @@ pub fn run() {
                 runtime,
                 &mut notices,
             );
+            config.speech = speech::platform_speech(shell_variable(ShellVariable::SpeechLog).map(PathBuf::from));
             let (settings, notice) = settings_file::load(&data_dir, config.new_tablet_settings());
             notices.extend(notice);
             // A kiosk desktop: full screen without window controls (a
@@ -253,6 +255,8 @@ pub fn run() {
             commands::set_display,
             commands::set_reminder_sound,
             commands::try_reminder_sound,
+            commands::read_aloud,
+            commands::stop_reading,
             commands::locale_sources,
             commands::bluetooth_status,
             commands::service_status,

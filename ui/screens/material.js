@@ -7,6 +7,7 @@ import { invoke } from "../ipc.js";
 import { pick, showText } from "../i18n.js";
 import { el, heading, linkButton } from "../dom.js";
 import { showBlocks } from "./help.js";
+import { readAloudButton } from "../read_aloud.js";
 
 export async function renderMaterial(params) {
   const view = await invoke("plan");
@@ -18,7 +19,7 @@ export async function renderMaterial(params) {
     return section;
   }
   const h = showText(heading(), material.title);
-  section.append(h, showBlocks(material.blocks, 1));
+  section.append(h, readAloudButton(), showBlocks(material.blocks, 1));
   for (const image of material.images) {
     const figure = el("figure", "material-image");
     const img = document.createElement("img");

@@ -10,6 +10,7 @@ import { pick, t, showText } from "../i18n.js";
 import { el, heading, button, linkButton, radioChoice, showError, clearErrors, announce, SIGN, colourOf } from "../dom.js";
 import { formatValue } from "../format.js";
 import { causeLine, hasCalls, helpBlock, readButton, whomNow } from "./help.js";
+import { readAloudButton } from "../read_aloud.js";
 
 
 /** One reading with its colour in words and a sign (never colour alone),
@@ -247,7 +248,7 @@ export async function renderResult(params, status) {
   section.id = "result";
   const colour = colourOf(r.judgement);
   section.dataset.colour = colour;
-  section.append(heading(`result-heading-${colour}`));
+  section.append(heading(`result-heading-${colour}`), readAloudButton());
   // Red first: whom to call comes before anything else.
   const callsFirst = r.help.calls_first;
   if (callsFirst) section.append(el("h2", null, "call-now-heading"), whomNow(r.help.whom, { phone: status.phone }));

@@ -9,6 +9,7 @@ import { el, heading, linkButton, showError, clearErrors, announce } from "../do
 import { listen, refreshChrome } from "../shell.js";
 import { takenBy } from "./measure.js";
 import { serviceAnswers } from "./help.js";
+import { readAloudButton } from "../read_aloud.js";
 
 function thread(messages, demo) {
   const list = el("ol", "messages");
@@ -35,7 +36,7 @@ function thread(messages, demo) {
 export async function renderMessages(_params, status) {
   const demo = status.mode === "demo";
   const section = el("section", "screen screen--messages");
-  section.append(heading("messages-heading"));
+  section.append(heading("messages-heading"), readAloudButton());
   const call = linkButton("call-open", "#/call");
   call.id = "call-open";
   call.classList.add("button--big", "call-open");

@@ -9,6 +9,7 @@ import { pick, showText, t } from "../i18n.js";
 import { el, heading, button, linkButton, SIGN } from "../dom.js";
 import { formatDate, formatRounded, formatValue } from "../format.js";
 import { hoursList, materialLink, medicineItem, showBlocks, timingMessage, whomNow } from "./help.js";
+import { readAloudButton } from "../read_aloud.js";
 
 function timing(tm) {
   return el("p", "plan-timing", ...timingMessage(tm));
@@ -109,7 +110,7 @@ export async function renderPlan() {
   const view = await invoke("plan");
   const section = el("section", "screen screen--plan");
   section.id = "plan";
-  section.append(heading("plan-heading"));
+  section.append(heading("plan-heading"), readAloudButton());
   if (!view) {
     section.append(el("p", "empty", "today-no-plan"));
     return section;

@@ -8,6 +8,7 @@ import { el, heading, button, linkButton, showError, clearErrors, announce, SIGN
 import { takenBy } from "./measure.js";
 import { formFor, redraw } from "../shell.js";
 import { hasCalls, helpBlock, readButton, whomNow } from "./help.js";
+import { readAloudButton } from "../read_aloud.js";
 
 function serviceText(tag, className, text) {
   const e = el(tag, className);
@@ -222,7 +223,7 @@ export async function renderQuestionnaire(params, status) {
     if (r.entered_by === "nurse-training") inner.append(el("span", "result-by", "latest-training"));
     box.append(sign, inner);
     const read = readButton(r, "answers", "questionnaire-read");
-    body.replaceChildren(...first, box, helpBlock(r.help, colour, { item: { item: "answers", id: r.id }, taken: r.medicines_taken }), ...(read ? [read] : []), linkButton("result-to-today", "#/today"));
+    body.replaceChildren(readAloudButton(), ...first, box, helpBlock(r.help, colour, { item: { item: "answers", id: r.id }, taken: r.medicines_taken }), ...(read ? [read] : []), linkButton("result-to-today", "#/today"));
     announce(t("questionnaire-sent"));
     h.focus();
   }

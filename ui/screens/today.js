@@ -16,6 +16,7 @@ import { listen, redraw } from "../shell.js";
 import { cardFrame, resultCard } from "./measure.js";
 import { activityText, callLink, hasCalls, timingText, whomNow } from "./help.js";
 import { APPOINTMENT_CHANGES, todaysAppointments } from "./appointments.js";
+import { readAloudButton } from "../read_aloud.js";
 
 const STATE_MARK = { "to-do": "○", done: "✓", missed: "!" };
 
@@ -294,7 +295,7 @@ async function drawToday(_params, status) {
   const view = await invoke("today");
   if (view && view.phase.phase === "ended") return renderEnded(view.phase);
   const section = el("section", "screen screen--today");
-  section.append(heading("today-heading"));
+  section.append(heading("today-heading"), readAloudButton());
   if (!view) {
     if (status.plan_refused) section.append(planRefused(status, false));
     section.append(el("p", "empty", "today-no-plan"));

@@ -79,6 +79,8 @@ pub enum Change {
     /// A `heima-enrol:` link opened the app: the nurse's page comes up
     /// (`arrived_link` gives it to her form).
     LinkArrived,
+    /// Reading aloud started or ended (its last word, a stop, a newer one).
+    ReadAloud { reading: bool },
     /// The app must restart (a panic; the shell knows and tells).
     RestartNeeded,
     /// The listener fell behind and missed changes: show everything afresh.

@@ -55,6 +55,9 @@ pub struct AppConfig {
     /// The language and text size a new tablet starts with.
     pub default_locale: Option<crate::locale::Locale>,
     pub default_text_size: Option<crate::settings::TextSize>,
+    /// The platform's speech service, for "Les opp" (none: every reading
+    /// says there is no voice).
+    pub speech: Arc<dyn crate::speech::Speech>,
 }
 
 /// The installation's variables.
@@ -188,6 +191,7 @@ impl AppConfig {
             start_at_login: installation.start_at_login,
             default_locale: installation.language,
             default_text_size: installation.text_size,
+            speech: Arc::new(crate::speech::NoSpeech),
         }
     }
 }

@@ -24,6 +24,7 @@ mod nurse;
 mod photos;
 mod push;
 mod qr_scan;
+mod read_aloud;
 mod screens;
 mod service;
 mod window;
@@ -246,6 +247,9 @@ pub struct App<P: Platform, M: CallMedia> {
     qr_scan_wake: tokio::sync::Notify,
     /// The photo screen's camera and the photo waiting to be kept.
     photo_desk: Mutex<photos::PhotoDesk<M::Camera>>,
+    /// The stop of the reading aloud now under way (a newer one or a
+    /// stop sets it).
+    reading: Mutex<Option<Arc<std::sync::atomic::AtomicBool>>>,
 }
 
 impl<P: Platform, M: CallMedia> App<P, M> {
@@ -301,6 +305,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             qr_scan: Mutex::new(qr_scan::QrScan::default()),
             qr_scan_wake: tokio::sync::Notify::new(),
             photo_desk: Mutex::new(photos::PhotoDesk::default()),
+            reading: Mutex::new(None),
         }
     }
 

@@ -281,6 +281,45 @@ impl FakeMedia {
     }
 }
 
+/// A speech service that keeps what it is asked to say, with voices for
+/// `languages`, and says each reading at once unless `hold` keeps it
+/// speaking until it is stopped.
+#[derive(Default)]
+pub(crate) struct RecordingSpeech {
+    pub languages: Vec<String>,
+    pub hold: bool,
+    pub said: Mutex<Vec<Vec<(String, String)>>>,
+    /// Readings that ended by a stop.
+    pub stopped: AtomicUsize,
+}
+
+impl RecordingSpeech {
+    pub fn with(languages: &[&str]) -> RecordingSpeech {
+        RecordingSpeech { languages: languages.iter().map(|l| l.to_string()).collect(), ..Default::default() }
+    }
+
+    /// One that keeps speaking each reading until it is stopped.
+    pub fn holding(languages: &[&str]) -> RecordingSpeech {
+        RecordingSpeech { hold: true, ..RecordingSpeech::with(languages) }
+    }
+}
+
+impl crate::speech::Speech for RecordingSpeech {
+    fn languages(&self) -> Result<Vec<String>, CoreError> {
+        Ok(self.languages.clone())
+    }
+    fn speak(&self, parts: &[(String, String)], stop: &AtomicBool) -> Result<(), CoreError> {
+        self.said.lock().unwrap().push(parts.to_vec());
+        while self.hold && !stop.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        if stop.load(Ordering::SeqCst) {
+            self.stopped.fetch_add(1, Ordering::SeqCst);
+        }
+        Ok(())
+    }
+}
+
 #[derive(Default)]
 pub(crate) struct FakePlayback {
     packets: AtomicU64,
@@ -434,6 +473,7 @@ impl TestApp {
             start_at_login: crate::app::StartAtLogin::UsersChoice,
             default_locale: None,
             default_text_size: None,
+            speech: Arc::new(crate::speech::NoSpeech),
         }
     }
 

@@ -24,6 +24,7 @@ use heima_core::{
     error::{CoreError, ErrorCode},
     locale::LocaleSources,
     settings::{ReminderSound, Settings, TextSize},
+    speech::SpokenPart,
     today::TodayView,
 };
 use tauri::State;
@@ -108,6 +109,18 @@ pub fn set_display(
 #[tauri::command(async)]
 pub fn set_reminder_sound(state: State<'_, AppState>, sound: ReminderSound) -> Result<Settings, CoreError> {
     state.set_reminder_sound(sound)
+}
+
+/// "Les opp": the screen's words, in their languages.
+#[tauri::command(async)]
+pub fn read_aloud(state: State<'_, AppState>, parts: Vec<SpokenPart>) -> Result<(), CoreError> {
+    state.read_aloud(parts)
+}
+
+/// Stops reading aloud (a tap, another screen).
+#[tauri::command(async)]
+pub fn stop_reading(state: State<'_, AppState>) {
+    state.stop_reading()
 }
 
 /// A reminder now, so the patient hears the chosen sound.

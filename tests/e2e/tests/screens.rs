@@ -630,3 +630,98 @@ async fn the_plan_in_the_patients_language_and_sami_as_a_preview() {
     app.check_screen("history-se").await;
     app.close().await;
 }
+
+/// What the speech seam was handed, one reading per line: `(voice, text)`.
+fn readings(log: &std::path::Path) -> Vec<Vec<(String, String)>> {
+    std::fs::read_to_string(log).unwrap_or_default().lines().map(|line| serde_json::from_str(line).unwrap()).collect()
+}
+
+/// The screen's words as a person sees them: the main part's shown text,
+/// without the app's buttons and the marks hidden from screen readers.
+async fn screens_words(app: &App) -> String {
+    let text = app
+        .client
+        .execute(
+            "for (const e of document.querySelectorAll('#main button, #main [aria-hidden=true], #main .no-read')) e.hidden = true;
+             const text = document.getElementById('main').innerText;
+             for (const e of document.querySelectorAll('#main [hidden]')) e.hidden = false;
+             return text;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    text.as_str().unwrap().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Presses "Les opp" and returns what the seam was handed (waits for it).
+async fn read_aloud(app: &App, log: &std::path::Path, before: usize) -> Vec<(String, String)> {
+    app.click("button.read-aloud").await;
+    let started = std::time::Instant::now();
+    while readings(log).len() == before {
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "nothing was read aloud");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    readings(log).remove(before)
+}
+
+/// "Les opp" on a red result hands the speech service the screen's own
+/// words — the colour, the cause, the advice, whom to call — in Bokmål and
+/// in Nynorsk (read by the Norwegian voice), and nothing else; in Sámi,
+/// for which this tablet has no voice, the button says so and reads nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn les_opp_reads_a_red_result_as_the_screen_shows_it() {
+    let data = tempfile::tempdir().unwrap();
+    let log = data.path().join("speech.jsonl");
+    let app = App::start(Launch {
+        data_dir: Some(data.path()),
+        env: vec![("HEIMA_SPEECH_LOG", log.to_str().unwrap())],
+        ..Launch::default()
+    })
+    .await;
+    app.wait_for_text("main h1", "I dag").await;
+    app.wait_for_text("button.read-aloud", "Les opp").await;
+    app.go("#/measure/body-weight").await;
+    app.type_into("#manual-29463-7", "79,6").await;
+    app.click("#manual-form button[type=submit]").await;
+    app.wait_for_text("#result h1", "Rød").await;
+    let result = app.client.execute("return location.hash", vec![]).await.unwrap().as_str().unwrap().to_string();
+
+    for (language, heading, words) in [
+        ("nb", "Rød", ["Rød: gjør dette nå", "Vekt: 79,6 kg – over grensen din", "Ring oppfølgingstjenesten i dag"]),
+        ("nn", "Raud", ["Raud: gjer dette no", "Vekt: 79,6 kg – over grensa di", "Ring oppfølgingstenesta i dag"]),
+    ] {
+        if language == "nn" {
+            app.click("nav a[data-route=settings]").await;
+            app.click("label.choice:has(#language-nn)").await;
+            app.wait_for_text("main h1", "Innstillingar").await;
+            app.go(&result).await;
+            app.wait_for_text("#result h1", heading).await;
+        }
+        let before = readings(&log).len();
+        let said = read_aloud(&app, &log, before).await;
+        let spoken = said.iter().map(|(_, text)| text.as_str()).collect::<Vec<_>>().join(" ");
+        assert_eq!(spoken, screens_words(&app).await, "{language}: the seam got the screen's words");
+        assert!(said.iter().all(|(voice, _)| voice == "nb"), "{language}: a Norwegian voice: {said:?}");
+        for w in words {
+            assert!(spoken.contains(w), "{language}: {w:?} in {spoken:?}");
+        }
+        // Whom to call is read: the service's number or the legevakt's.
+        assert!(spoken.contains("+47 22 00 00 00") || spoken.contains("116 117"), "{spoken}");
+        app.wait_for_text("button.read-aloud", "Les opp").await;
+        app.check_screen(&format!("read-aloud-red-{language}")).await;
+    }
+
+    // Sámi: no voice on this tablet: said, and nothing read.
+    app.click("nav a[data-route=settings]").await;
+    app.click("label.choice:has(#language-se)").await;
+    app.wait_for_text("main h1", "Ásahusat").await;
+    app.go(&result).await;
+    app.wait_for_text("#result h1", "Rukses").await;
+    let before = readings(&log).len();
+    app.click("button.read-aloud").await;
+    app.wait_for_text("#result .read-aloud-note", "Dihtordulbosis ii leat jietna").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(readings(&log).len(), before, "nothing read in a wrong voice");
+    app.check_screen("read-aloud-no-voice-se").await;
+    app.close().await;
+}
