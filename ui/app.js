@@ -106,7 +106,7 @@ async function onChange(change) {
     return;
   }
   if (change.change === "read-aloud") {
-    readingChanged(change.reading);
+    readingChanged(change.reading, change.failed);
     return;
   }
   if (change.change === "restart-needed") {

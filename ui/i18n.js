@@ -58,21 +58,40 @@ export function showText(element, text) {
   return element;
 }
 
-/** Sets `lang` on an element whose content is in `language`, and adds
- * the note when that is not the patient's language. */
-export function markLanguage(element, language) {
-  for (const old of element.querySelectorAll(":scope > .other-language")) old.remove();
-  if (language === current) {
-    element.removeAttribute("lang");
-    return element;
-  }
-  element.lang = language;
+/** The note "(står på bokmål)" for a text shown in `language`, or null
+ * when that is the patient's. */
+function languageNote(language) {
+  if (language === current) return null;
   const note = document.createElement("span");
   note.className = "other-language";
   note.lang = current;
   note.dataset.l10nId = `text-in-${language}`;
   note.textContent = t(`text-in-${language}`);
-  element.append(" ", note);
+  return note;
+}
+
+/** Sets `lang` on an element whose content is in `language`, and adds
+ * the note after it when that is not the patient's language (before it,
+ * for a long text in blocks, `first`). An empty text gets no note. */
+export function markLanguage(element, language, { first = false } = {}) {
+  for (const old of element.querySelectorAll(":scope > .other-language")) old.remove();
+  const note = element.textContent.trim() ? languageNote(language) : null;
+  if (!note) {
+    if (language === current) element.removeAttribute("lang");
+    return element;
+  }
+  element.lang = language;
+  if (first) element.prepend(note, " ");
+  else element.append(" ", note);
+  return element;
+}
+
+/** For a message that names a service's text in its words ("Bilde:
+ * { $title }"): adds the note when the text is shown in another language. */
+export function noteLanguage(element, text) {
+  const [language, words] = shownIn(text);
+  const note = words && words.trim() ? languageNote(language) : null;
+  if (note) element.append(" ", note);
   return element;
 }
 

@@ -10,7 +10,11 @@ import { invoke } from "./ipc.js";
 import { errorText, localeTag, setMessage } from "./i18n.js";
 import { el } from "./dom.js";
 
+// The core says a reading is under way.
 let reading = false;
+// A reading was asked for and has not ended (the core may still be
+// starting the speech service): leaving the screen stops it too.
+let asked = false;
 
 // Not read: the app's own controls and what is not shown.
 const SKIPPED = "button, nav, script, style, select, textarea, input, [hidden], [aria-hidden=true], .no-read";
@@ -72,15 +76,19 @@ function stopOnTap(event) {
 
 /** Stops a reading under way (a tap, another screen). */
 export function stopReading() {
-  if (!reading) return;
+  if (!reading && !asked) return;
   reading = false;
+  asked = false;
   showState();
   invoke("stop_reading").catch(console.error);
 }
 
-/** The core told a reading started or ended. */
-export function readingChanged(now) {
+/** The core told a reading started or ended (`failed`: the error code
+ * when the speech service failed on the way). */
+export function readingChanged(now, failed) {
   reading = now;
+  if (!now) asked = false;
+  if (failed) for (const note of document.querySelectorAll(".read-aloud-note")) note.textContent = errorText({ code: failed });
   document.removeEventListener("pointerdown", stopOnTap, true);
   if (reading) document.addEventListener("pointerdown", stopOnTap, true);
   showState();
@@ -101,9 +109,11 @@ export function readAloudButton(region = () => document.getElementById("main")) 
       stopReading();
       return;
     }
+    asked = true;
     try {
       await invoke("read_aloud", { parts: spokenParts(region()) });
     } catch (error) {
+      asked = false;
       note.textContent = errorText(error);
     }
   });

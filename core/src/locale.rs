@@ -113,6 +113,10 @@ impl Locale {
 )]
 pub struct Text<T = String> {
     by_language: BTreeMap<Locale, T>,
+    /// The language the service wrote it in (the others are its
+    /// translations); what goes back to the service names this one.
+    #[serde(skip)]
+    original: Locale,
 }
 
 impl Text<String> {
@@ -131,7 +135,19 @@ impl From<&str> for Text {
 
 impl<T> Text<T> {
     pub fn new(locale: Locale, value: T) -> Text<T> {
-        Text { by_language: BTreeMap::from([(locale, value)]) }
+        Text { by_language: BTreeMap::from([(locale, value)]), original: locale }
+    }
+
+    /// Keeps the translations `keep` allows; the text as the service
+    /// wrote it stays whatever they say.
+    pub fn retain_translations(&mut self, keep: impl Fn(&T) -> bool) {
+        let original = self.original;
+        self.by_language.retain(|l, t| *l == original || keep(t));
+    }
+
+    /// The text as the service wrote it, before any translation.
+    pub fn original(&self) -> &T {
+        &self.by_language[&self.original]
     }
 
     /// Adds (or replaces) the text in `locale`.
@@ -166,17 +182,17 @@ impl<T> Text<T> {
 
     /// The same text, each language's turned by `f`.
     pub fn map<U>(&self, mut f: impl FnMut(&T) -> U) -> Text<U> {
-        Text { by_language: self.by_language.iter().map(|(l, t)| (*l, f(t))).collect() }
+        Text { by_language: self.by_language.iter().map(|(l, t)| (*l, f(t))).collect(), original: self.original }
     }
 }
 
 impl<T> TryFrom<BTreeMap<Locale, T>> for Text<T> {
     type Error = &'static str;
     fn try_from(by_language: BTreeMap<Locale, T>) -> Result<Self, Self::Error> {
-        if by_language.is_empty() {
+        let Some(&original) = by_language.keys().next() else {
             return Err("a text needs at least one language");
-        }
-        Ok(Text { by_language })
+        };
+        Ok(Text { by_language, original })
     }
 }
 

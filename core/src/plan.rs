@@ -587,13 +587,17 @@ pub fn kinds_to_offer(plan: Option<&CarePlan>) -> Vec<KindChoice> {
     out
 }
 
-/// Two texts one after the other, in each language either has (the other
-/// in its nearest language there).
+/// Two texts one after the other, in each language both have, so a
+/// language never labels words of another (a patient whose language only
+/// one has sees both in the nearest they share, marked). Without one in
+/// common: the first's language, the second in its nearest (rare: a
+/// plan's advice needs Bokmål).
 fn join(a: Text, b: Text) -> Text {
     let both = |l: Locale| format!("{}\n\n{}", a.get(l), b.get(l));
-    let (first, _) = a.shown(Locale::Bokmal);
+    let common: Vec<Locale> = a.languages().filter(|l| b.exactly(*l).is_some()).collect();
+    let first = common.first().copied().unwrap_or_else(|| a.shown(Locale::Bokmal).0);
     let mut out = Text::new(first, both(first));
-    for l in a.languages().chain(b.languages()) {
+    for l in common {
         out.set(l, both(l));
     }
     out
@@ -602,6 +606,22 @@ fn join(a: Text, b: Text) -> Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two advices joined keep only the languages both have: an English
+    /// reader gets both in Bokmål, marked, never Norwegian labelled English.
+    #[test]
+    fn joined_advice_never_labels_one_language_as_another() {
+        let answer = Text::plain("Ring 113 nå.");
+        let mut score = Text::plain("Du har mange plager.");
+        score.set(Locale::English, "You have many symptoms.".into());
+        let joined = join(answer, score.clone());
+        assert_eq!(joined.languages().collect::<Vec<_>>(), [Locale::Bokmal]);
+        let want = "Ring 113 nå.\n\nDu har mange plager.".to_string();
+        assert_eq!(joined.shown(Locale::English), (Locale::Bokmal, &want));
+        let mut both = Text::plain("Ring 113 nå.");
+        both.set(Locale::English, "Call 113 now.".into());
+        assert_eq!(join(both, score).get(Locale::English), "Call 113 now.\n\nYou have many symptoms.");
+    }
 
     /// The plan's kinds first in its order, each once, then every other
     /// kind; without a plan, every kind in the core's order.

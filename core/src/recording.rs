@@ -19,7 +19,7 @@ use crate::{
     devices::session::{ReadingSink, SessionReport},
     error::{CoreError, ErrorCode},
     fhir::questionnaire::{response, Respondent},
-    locale::{Locale, Text},
+    locale::Text,
     manual::{self, EntryProblem},
     measurement::Measurement,
     plan::{CarePlan, MeasurementKind},
@@ -285,8 +285,8 @@ pub fn take_colour_medicine(
             identifier,
             what: MedicineTaken::ForColour { for_result, colour },
             medicine: &m.id,
-            name: m.name.get(Locale::Bokmal),
-            dosage: &m.dosage.iter().map(|d| d.get(Locale::Bokmal).clone()).collect::<Vec<_>>(),
+            name: m.name.original(),
+            dosage: &m.dosage.iter().map(|d| d.original().clone()).collect::<Vec<_>>(),
             taken: now,
             by,
             plan_version: Some(i64::from(in_force.version)),
@@ -382,7 +382,7 @@ pub fn keep_photo(
     let (now, tz) = (clock.now(), clock.time_zone());
     let not_asked = || CoreError::new(ErrorCode::PhotoNotAsked, "the plan in force asks no photo there");
     let plan = crate::fhir::careplan::in_force(store, now, &tz).map_err(CoreError::from)?.ok_or_else(not_asked)?;
-    let title = plan.photo_title(activity).ok_or_else(not_asked)?.get(Locale::Bokmal).clone();
+    let title = plan.photo_title(activity).ok_or_else(not_asked)?.original().clone();
     let id = store.record_photo(&crate::store::photos::NewPhoto {
         identifier,
         activity,
@@ -461,8 +461,8 @@ pub fn take_dose(
             identifier,
             what: MedicineTaken::Scheduled { due },
             medicine: &m.id,
-            name: m.name.get(Locale::Bokmal),
-            dosage: &m.dosage.iter().map(|d| d.get(Locale::Bokmal).clone()).collect::<Vec<_>>(),
+            name: m.name.original(),
+            dosage: &m.dosage.iter().map(|d| d.original().clone()).collect::<Vec<_>>(),
             taken: now,
             by,
             plan_version: Some(i64::from(plan.version)),

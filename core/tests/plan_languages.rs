@@ -162,6 +162,30 @@ fn a_plan_in_three_languages_with_gaps_falls_back_bokmal_nynorsk_then_english() 
         (vec![Nn], Nn),
         "en falls back to nb, then nn"
     );
+    assert_eq!(title.original(), "Eigenbehandlingsplan", "what goes back to the service is its own words");
+
+    // A plan in a language Heima does not speak is refused (its words
+    // would show unmarked and be read in a wrong voice); a translation
+    // that breaks a rule (a photo title over 120 characters) is left out,
+    // never the plan.
+    let mut sv = untranslated(demo_json());
+    sv["language"] = json!("sv");
+    assert_eq!(careplan::parse(&sv, &oslo()).unwrap_err().code, heima_core::error::ErrorCode::PlanInvalid);
+    let mut long = untranslated(demo_json());
+    let photo =
+        long["activity"].as_array_mut().unwrap().iter_mut().find(|a| a["detail"]["code"]["text"].is_string()).unwrap();
+    photo["detail"]["code"]["_text"] =
+        json!({ "extension": [translation("nn", "Leggane"), translation("en", &"Legs ".repeat(30))] });
+    let plan = careplan::parse(&long, &oslo()).unwrap();
+    let title = plan
+        .activities
+        .iter()
+        .find_map(|a| match &a.kind {
+            ActivityKind::Photo { title } => Some(title),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(title.languages().collect::<Vec<_>>(), [Nb, Nn], "the long English left out");
 
     // Learning material: one attachment per language; one in a language
     // the app does not speak is left out and the plan still read.

@@ -151,6 +151,8 @@ fn log_plugin() -> tauri::plugin::TauriPlugin<tauri::Wry> {
         .level(log::LevelFilter::Info)
         .level_for("rtc", log::LevelFilter::Warn)
         .level_for("webrtc", log::LevelFilter::Warn)
+        // It logs every protocol line at debug: the words read aloud.
+        .level_for("ssip_client", log::LevelFilter::Off)
         .rotation_strategy(RotationStrategy::KeepSome(5))
         .max_file_size(1_000_000)
         .build()

@@ -63,7 +63,11 @@ impl Speech for SpeechLog {
 pub mod dispatcher {
     //! speech-dispatcher over its Unix socket.
 
-    use std::{os::unix::net::UnixStream, path::PathBuf, time::Duration};
+    use std::{
+        os::unix::net::UnixStream,
+        path::PathBuf,
+        time::{Duration, Instant},
+    };
 
     use ssip_client::{
         fifo, Client, ClientError, ClientName, ClientScope, EventType, MessageScope, NotificationType, OK_LANGUAGE_SET,
@@ -72,8 +76,33 @@ pub mod dispatcher {
 
     use super::*;
 
-    /// How often a reading looks at its stop while a part is spoken.
+    /// How often a reading looks at its stop while a part is spoken (the
+    /// socket's read timeout).
     const LOOK: Duration = Duration::from_millis(100);
+    /// How long an answer to a command may take (a daemon just started,
+    /// a busy tablet).
+    const PATIENCE: Duration = Duration::from_secs(5);
+
+    /// An answer, waited for over several of the socket's short timeouts.
+    fn patiently<T>(mut receive: impl FnMut() -> Result<T, ClientError>) -> Result<T, ClientError> {
+        let started = Instant::now();
+        loop {
+            match receive() {
+                Err(e) if timed_out(&e) && started.elapsed() < PATIENCE => {}
+                other => return other,
+            }
+        }
+    }
+
+    /// SSIP ends a message's data at a line of one dot, so a line that
+    /// starts with a dot is sent with it doubled.
+    fn data_line(text: &str) -> String {
+        if text.starts_with('.') {
+            format!(".{text}")
+        } else {
+            text.to_string()
+        }
+    }
 
     /// speech-dispatcher at `socket` (none: its standard place under
     /// `$XDG_RUNTIME_DIR`, started there when it is not running).
@@ -95,7 +124,10 @@ pub mod dispatcher {
                 Ok(client) => client,
                 Err(_) if self.socket.is_none() => {
                     // Not running: started as libspeechd would, then asked again.
-                    let _ = std::process::Command::new("speech-dispatcher").arg("--spawn").status();
+                    let spawned = std::process::Command::new("speech-dispatcher").arg("--spawn").status();
+                    if spawned.is_err() {
+                        return Err(failed("connect", "speech-dispatcher is not installed"));
+                    }
                     let mut tries = 0;
                     loop {
                         match build() {
@@ -110,10 +142,8 @@ pub mod dispatcher {
                 }
                 Err(e) => return Err(failed("connect", e)),
             };
-            client
-                .set_client_name(ClientName::new("heima", "read-aloud"))
-                .and_then(|c| c.check_client_name_set())
-                .map_err(|e| failed("client name", e))?;
+            client.set_client_name(ClientName::new("heima", "read-aloud")).map_err(|e| failed("client name", e))?;
+            patiently(|| client.check_client_name_set().map(|_| ())).map_err(|e| failed("client name", e))?;
             Ok(client)
         }
     }
@@ -125,10 +155,8 @@ pub mod dispatcher {
     impl Speech for SpeechDispatcher {
         fn languages(&self) -> Result<Vec<String>, CoreError> {
             let mut client = self.connect()?;
-            let voices = client
-                .list_synthesis_voices()
-                .and_then(|c| c.receive_synthesis_voices())
-                .map_err(|e| failed("voices", e))?;
+            client.list_synthesis_voices().map_err(|e| failed("voices", e))?;
+            let voices = patiently(|| client.receive_synthesis_voices()).map_err(|e| failed("voices", e))?;
             let mut languages: Vec<String> = voices.into_iter().filter_map(|v| v.language).collect();
             languages.sort();
             languages.dedup();
@@ -139,9 +167,8 @@ pub mod dispatcher {
         fn speak(&self, parts: &[(String, String)], stop: &AtomicBool) -> Result<(), CoreError> {
             let mut client = self.connect()?;
             for kind in [NotificationType::End, NotificationType::Cancel] {
-                client
-                    .set_notification(kind, true)
-                    .and_then(|c| c.check_status(OK_NOTIFICATION_SET))
+                client.set_notification(kind, true).map_err(|e| failed("notifications", e))?;
+                patiently(|| client.check_status(OK_NOTIFICATION_SET).map(|_| ()))
                     .map_err(|e| failed("notifications", e))?;
             }
             // One part at a time: its language, its words, its end.
@@ -149,16 +176,12 @@ pub mod dispatcher {
                 if stop.load(Ordering::SeqCst) {
                     break;
                 }
-                client
-                    .set_language(ClientScope::Current, language)
-                    .and_then(|c| c.check_status(OK_LANGUAGE_SET))
-                    .map_err(|e| failed("language", e))?;
-                let id = client
-                    .speak()
-                    .and_then(|c| c.check_receiving_data())
-                    .and_then(|c| c.send_line(text))
-                    .and_then(|c| c.receive_message_id())
-                    .map_err(|e| failed("speak", e))?;
+                client.set_language(ClientScope::Current, language).map_err(|e| failed("language", e))?;
+                patiently(|| client.check_status(OK_LANGUAGE_SET).map(|_| ())).map_err(|e| failed("language", e))?;
+                client.speak().map_err(|e| failed("speak", e))?;
+                patiently(|| client.check_receiving_data().map(|_| ())).map_err(|e| failed("speak", e))?;
+                client.send_line(&data_line(text)).map_err(|e| failed("speak", e))?;
+                let id = patiently(|| client.receive_message_id()).map_err(|e| failed("speak", e))?;
                 loop {
                     if stop.load(Ordering::SeqCst) {
                         let _ = client.cancel(MessageScope::Last);

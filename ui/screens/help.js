@@ -6,7 +6,7 @@
 // service's words never become HTML), and the opening hours.
 
 import { invoke } from "../ipc.js";
-import { markLanguage, pick, shownIn, showText, t } from "../i18n.js";
+import { markLanguage, noteLanguage, pick, shownIn, showText, t } from "../i18n.js";
 import { button, colourOf, el } from "../dom.js";
 import { formatClock, formatMomentDay, formatValue, formatWeekday } from "../format.js";
 
@@ -105,7 +105,7 @@ export function medicineItem(m) {
 
 /** A link to a piece of learning material. */
 export function materialLink(m) {
-  const a = el("a", "button button--secondary material-link", "help-material", { title: pick(m.title) });
+  const a = noteLanguage(el("a", "button button--secondary material-link", "help-material", { title: pick(m.title) }), m.title);
   a.href = `#/material/${encodeURIComponent(m.id)}`;
   a.dataset.material = m.id;
   return a;
@@ -192,7 +192,7 @@ function spans(list, tag = "span") {
  * language or the nearest, marked as `showText` marks. */
 export function showBlocks(text, top = 1) {
   const [language, blocks] = shownIn(text);
-  return markLanguage(renderBlocks(blocks || [], top), language);
+  return markLanguage(renderBlocks(blocks || [], top), language, { first: true });
 }
 
 export function renderBlocks(blocks, top = 1) {
@@ -232,7 +232,7 @@ export function hoursList(hours) {
       ? el("li", null, "plan-hours-slot", { days, from: String(slot.from || "00:00").slice(0, 5), until: String(slot.until || "24:00").slice(0, 5) })
       : el("li", null, "plan-hours-all-day", { days }));
   }
-  for (const c of hours.closed) ul.append(el("li", "hours-closed", "plan-closed", { description: pick(c.description) }));
+  for (const c of hours.closed) ul.append(noteLanguage(el("li", "hours-closed", "plan-closed", { description: pick(c.description) }), c.description));
   return ul;
 }
 

@@ -7,7 +7,7 @@
 // Nothing is kept until then; leaving the screen closes the camera.
 
 import { invoke } from "../ipc.js";
-import { pick, setMessage, t } from "../i18n.js";
+import { noteLanguage, pick, setMessage, t } from "../i18n.js";
 import { formatClock } from "../format.js";
 import { el, heading, button, linkButton, announce, showError, clearErrors } from "../dom.js";
 import { showBlocks } from "./help.js";
@@ -37,7 +37,7 @@ export async function renderPhoto(params) {
     section.append(heading("photo-heading-plain"), el("p", "notice", "photo-not-asked"), linkButton("photo-to-today", "#/today"));
     return section;
   }
-  section.append(heading("task-photo", { title: pick(activity.kind.title) }));
+  section.append(noteLanguage(heading("task-photo", { title: pick(activity.kind.title) }), activity.kind.title));
   if (activity.description) section.append(showBlocks(activity.description, 2));
   const body = el("div", "photo-body");
   section.append(body);

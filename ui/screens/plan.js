@@ -5,7 +5,7 @@
 // the learning material — with a print button and the summary.
 
 import { invoke } from "../ipc.js";
-import { pick, showText, t } from "../i18n.js";
+import { noteLanguage, pick, showText, t } from "../i18n.js";
 import { el, heading, button, linkButton, SIGN } from "../dom.js";
 import { formatDate, formatRounded, formatValue } from "../format.js";
 import { hoursList, materialLink, medicineItem, showBlocks, timingMessage, whomNow } from "./help.js";
@@ -84,6 +84,7 @@ function contacts(plan, callNow) {
     const li = el("li", "team-member");
     const who = el("span", "team-name");
     who.textContent = m.role ? t("plan-team-member", { role: pick(m.role), name: m.name }) : m.name;
+    if (m.role) noteLanguage(who, m.role);
     li.append(who);
     if (m.phone) li.append(" ", el("span", "team-phone", "plan-phone", { phone: m.phone }));
     ul.append(li);
@@ -137,7 +138,7 @@ export async function renderPlan() {
     if (a.kind.type === "measure") {
       title = el("h2", null, `task-measure-${a.kind.measurement}`);
     } else if (a.kind.type === "photo") {
-      title = el("h2", null, "task-photo", { title: pick(a.kind.title) });
+      title = noteLanguage(el("h2", null, "task-photo", { title: pick(a.kind.title) }), a.kind.title);
     } else {
       title = el("h2");
       const text = titles[a.kind.questionnaire];

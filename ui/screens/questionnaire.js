@@ -3,7 +3,7 @@
 // questions show (enableWhen) and every check come from the core.
 
 import { invoke } from "../ipc.js";
-import { pick, t, showText } from "../i18n.js";
+import { noteLanguage, pick, t, showText } from "../i18n.js";
 import { el, heading, button, linkButton, showError, clearErrors, announce, SIGN, colourOf } from "../dom.js";
 import { takenBy } from "./measure.js";
 import { formFor, redraw } from "../shell.js";
@@ -213,7 +213,7 @@ export async function renderQuestionnaire(params, status) {
     inner.append(h, el("span", "result-colour", `colour-${colour}`));
     if (r.score !== null) inner.append(el("span", "result-score", "questionnaire-score", { score: r.score }));
     for (const question of r.flagged) {
-      inner.append(el("p", "result-cause result-cause--answer", "result-cause-answer", { question: pick(question) }));
+      inner.append(noteLanguage(el("p", "result-cause result-cause--answer", "result-cause-answer", { question: pick(question) }), question));
     }
     if (r.advice) inner.append(serviceText("p", "result-advice", r.advice));
     const first = r.help.calls_first

@@ -9,7 +9,7 @@
 // and goodbye screens.
 
 import { invoke } from "../ipc.js";
-import { pick, t, showText } from "../i18n.js";
+import { noteLanguage, pick, t, showText } from "../i18n.js";
 import { formatDate, formatMoment } from "../format.js";
 import { el, heading, button, linkButton, announce, colourOf } from "../dom.js";
 import { listen, redraw } from "../shell.js";
@@ -24,10 +24,11 @@ const STATE_MARK = { "to-do": "○", done: "✓", missed: "!" };
  * title from the service (re-picked when the language changes). */
 function taskTitle(task, titles, medicines = {}) {
   if (task.kind.type === "measure") return el("span", "task-title", `task-measure-${task.kind.measurement}`);
-  if (task.kind.type === "photo") return el("span", "task-title", "task-photo", { title: pick(task.kind.title) });
+  if (task.kind.type === "photo") return noteLanguage(el("span", "task-title", "task-photo", { title: pick(task.kind.title) }), task.kind.title);
   if (task.kind.type === "dose") {
     const m = medicines[task.kind.medicine];
-    return el("span", "task-title", m ? "task-dose" : "task-dose-plain", { name: m ? pick(m.name) : "" });
+    const title = el("span", "task-title", m ? "task-dose" : "task-dose-plain", { name: m ? pick(m.name) : "" });
+    return m ? noteLanguage(title, m.name) : title;
   }
   const title = titles[task.kind.questionnaire];
   if (!title) return el("span", "task-title", "task-questionnaire");
@@ -222,7 +223,7 @@ function answersCard(r, phone) {
   body.append(title, el("span", "result-colour", `colour-${colour}`));
   if (r.score !== null) body.append(el("span", "result-score", "questionnaire-score", { score: r.score }));
   for (const question of r.flagged) {
-    body.append(el("p", "result-cause result-cause--answer", "result-cause-answer", { question: pick(question) }));
+    body.append(noteLanguage(el("p", "result-cause result-cause--answer", "result-cause-answer", { question: pick(question) }), question));
   }
   if (r.advice) {
     const advice = el("p", "result-advice");

@@ -79,8 +79,9 @@ pub enum Change {
     /// A `heima-enrol:` link opened the app: the nurse's page comes up
     /// (`arrived_link` gives it to her form).
     LinkArrived,
-    /// Reading aloud started or ended (its last word, a stop, a newer one).
-    ReadAloud { reading: bool },
+    /// Reading aloud started or ended (its last word, a stop, a newer one);
+    /// `failed`: why it ended early (the speech service failed), to say.
+    ReadAloud { reading: bool, failed: Option<crate::error::ErrorCode> },
     /// The app must restart (a panic; the shell knows and tells).
     RestartNeeded,
     /// The listener fell behind and missed changes: show everything afresh.

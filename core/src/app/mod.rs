@@ -250,6 +250,8 @@ pub struct App<P: Platform, M: CallMedia> {
     /// The stop of the reading aloud now under way (a newer one or a
     /// stop sets it).
     reading: Mutex<Option<Arc<std::sync::atomic::AtomicBool>>>,
+    /// How many stops of reading aloud there have been.
+    reading_stops: std::sync::atomic::AtomicU64,
 }
 
 impl<P: Platform, M: CallMedia> App<P, M> {
@@ -306,6 +308,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             qr_scan_wake: tokio::sync::Notify::new(),
             photo_desk: Mutex::new(photos::PhotoDesk::default()),
             reading: Mutex::new(None),
+            reading_stops: Default::default(),
         }
     }
 

@@ -18,35 +18,49 @@ impl<P: Platform, M: CallMedia> App<P, M> {
     /// spoken when one has no voice (`speech-no-voice`, naming it), is too
     /// long, or the speech service does not answer.
     pub fn read_aloud(&self, parts: Vec<SpokenPart>) -> Result<(), CoreError> {
+        // A stop that comes while the voices are asked for (a speech
+        // service starting up) still stops this reading.
+        let asked = self.reading_stops.load(Ordering::SeqCst);
         let speech = self.config.speech.clone();
         let planned = crate::speech::plan(&parts, &speech.languages()?)?;
         if planned.is_empty() {
             return Ok(());
         }
-        // The one before ends first; only a reading not stopped tells its end.
         let stop = Arc::new(AtomicBool::new(false));
-        if let Some(before) = self.reading.lock().unwrap().replace(stop.clone()) {
-            before.store(true, Ordering::SeqCst);
+        {
+            let mut current = self.reading.lock().unwrap();
+            if self.reading_stops.load(Ordering::SeqCst) != asked {
+                return Ok(());
+            }
+            // The one before ends first; only a reading not stopped tells its end.
+            if let Some(before) = current.replace(stop.clone()) {
+                before.store(true, Ordering::SeqCst);
+            }
         }
-        self.tell(Change::ReadAloud { reading: true });
+        self.tell(Change::ReadAloud { reading: true, failed: None });
         let changes = self.changes.clone();
         self.runtime.spawn_blocking(move || {
-            if let Err(e) = speech.speak(&planned, &stop) {
+            let failed = speech.speak(&planned, &stop).err().map(|e| {
                 log::warn!("reading aloud ended early: {}", e.code);
-            }
+                e.code
+            });
             if !stop.swap(true, Ordering::SeqCst) {
-                changes.tell(Change::ReadAloud { reading: false });
+                changes.tell(Change::ReadAloud { reading: false, failed });
             }
         });
         Ok(())
     }
 
-    /// Stops reading aloud (a tap, another screen).
+    /// Stops reading aloud (a tap, another screen), also one still being
+    /// set up.
     pub fn stop_reading(&self) {
-        if let Some(reading) = self.reading.lock().unwrap().take() {
+        let mut current = self.reading.lock().unwrap();
+        self.reading_stops.fetch_add(1, Ordering::SeqCst);
+        if let Some(reading) = current.take() {
             reading.store(true, Ordering::SeqCst);
         }
-        self.tell(Change::ReadAloud { reading: false });
+        drop(current);
+        self.tell(Change::ReadAloud { reading: false, failed: None });
     }
 }
 
@@ -68,7 +82,7 @@ mod tests {
     async fn next_reading(listener: &mut crate::app::changes::Listener) -> bool {
         loop {
             let change = tokio::time::timeout(Duration::from_secs(5), listener.next()).await.unwrap().unwrap();
-            if let Change::ReadAloud { reading } = change {
+            if let Change::ReadAloud { reading, .. } = change {
                 return reading;
             }
         }
@@ -92,6 +106,18 @@ mod tests {
         let refused = refused.unwrap_err();
         assert_eq!((refused.code, refused.args["language"].as_str()), (ErrorCode::SpeechNoVoice, "se"));
         assert_eq!(speech.said.lock().unwrap().len(), 1, "nothing of it was read");
+
+        // The speech service fails once it began: the end says why.
+        let t = TestApp::demo_with(|c| c.speech = Arc::new(RecordingSpeech::failing(&["nb"])));
+        let mut listener = t.app.listen();
+        t.app.read_aloud(vec![part(Locale::Bokmal, "Hei")]).unwrap();
+        loop {
+            let change = tokio::time::timeout(Duration::from_secs(5), listener.next()).await.unwrap().unwrap();
+            if let Change::ReadAloud { reading: false, failed } = change {
+                assert_eq!(failed, Some(ErrorCode::SpeechFailed));
+                break;
+            }
+        }
     }
 
     /// A stop ends the reading at once and is told; a newer reading ends

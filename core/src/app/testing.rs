@@ -288,6 +288,8 @@ impl FakeMedia {
 pub(crate) struct RecordingSpeech {
     pub languages: Vec<String>,
     pub hold: bool,
+    /// Fails each reading after it began (a speech service gone away).
+    pub fail: bool,
     pub said: Mutex<Vec<Vec<(String, String)>>>,
     /// Readings that ended by a stop.
     pub stopped: AtomicUsize,
@@ -296,6 +298,11 @@ pub(crate) struct RecordingSpeech {
 impl RecordingSpeech {
     pub fn with(languages: &[&str]) -> RecordingSpeech {
         RecordingSpeech { languages: languages.iter().map(|l| l.to_string()).collect(), ..Default::default() }
+    }
+
+    /// One whose every reading fails once begun.
+    pub fn failing(languages: &[&str]) -> RecordingSpeech {
+        RecordingSpeech { fail: true, ..RecordingSpeech::with(languages) }
     }
 
     /// One that keeps speaking each reading until it is stopped.
@@ -310,6 +317,9 @@ impl crate::speech::Speech for RecordingSpeech {
     }
     fn speak(&self, parts: &[(String, String)], stop: &AtomicBool) -> Result<(), CoreError> {
         self.said.lock().unwrap().push(parts.to_vec());
+        if self.fail {
+            return Err(CoreError::new(ErrorCode::SpeechFailed, "gone"));
+        }
         while self.hold && !stop.load(Ordering::SeqCst) {
             std::thread::sleep(Duration::from_millis(5));
         }

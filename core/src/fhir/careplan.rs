@@ -378,8 +378,13 @@ fn photo_title(detail: &Json, path: &str, base: Locale) -> Result<Option<Text>, 
     if !is_photo {
         return Ok(None);
     }
+    let fits = |t: &String| t.chars().count() <= MOST_PHOTO_TITLE_CHARS;
     match translation::text(code, "text", base) {
-        Some(t) if t.languages().all(|l| t.get(l).chars().count() <= MOST_PHOTO_TITLE_CHARS) => Ok(Some(t)),
+        // A translation that does not fit is left out, never the plan.
+        Some(mut t) if fits(t.original()) => {
+            t.retain_translations(fits);
+            Ok(Some(t))
+        }
         _ => Err(invalid(path, "a photo activity needs detail.code.text, at most 120 characters")),
     }
 }
@@ -468,9 +473,9 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
         .find(|t| str_at(t, "system") == Some("phone"))
         .and_then(|t| str_at(t, "value"))
         .ok_or_else(|| invalid("Organization.telecom", "no phone number"))?;
-    let base = translation::base_language(careplan);
+    let base = translation::base_language(careplan).map_err(|why| invalid("CarePlan.language", why))?;
     let (hours, out_of_hours) = parts::services(careplan, tz, base)?;
-    let (team, relatives) = parts::team(careplan, base);
+    let (team, relatives) = parts::team(careplan, base)?;
     let service = ServiceContact {
         name: str_at(organisation, "name").ok_or_else(|| invalid("Organization.name", "missing"))?.to_string(),
         phone: phone.to_string(),
@@ -498,7 +503,11 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
         .map(|e| {
             let one_line = |t: &String| t.chars().count() <= REMINDER_TEXT_MAX && !t.contains(['\n', '\r']);
             match translation::text(e, "valueString", base) {
-                Some(text) if text.languages().all(|l| one_line(text.get(l))) => Ok(text),
+                // A translation that breaks the rule is left out, never the plan.
+                Some(mut text) if one_line(text.original()) => {
+                    text.retain_translations(one_line);
+                    Ok(text)
+                }
                 _ => Err(invalid("CarePlan.extension[reminder-text]", "one line of 1 to 80 characters")),
             }
         })
@@ -557,7 +566,8 @@ pub fn accept(store: &Store, resource: &Json, now: Timestamp, tz: &TimeZone) -> 
 /// (`RelatedPerson/<id>`) among its care team's relatives.
 pub fn names_relative(resource: &str, relative: &str) -> bool {
     serde_json::from_str::<Json>(resource).is_ok_and(|plan| {
-        parts::team(&plan, translation::base_language(&plan)).1.iter().any(|known| known.reference == relative)
+        let team = translation::base_language(&plan).ok().and_then(|base| parts::team(&plan, base).ok());
+        team.is_some_and(|(_, relatives)| relatives.iter().any(|known| known.reference == relative))
     })
 }
 

@@ -172,7 +172,7 @@ pub fn parse(j: &Json) -> Result<Questionnaire, CoreError> {
     }
     super::within(j, super::CAPS).map_err(|why| invalid("Questionnaire", why))?;
     let id = str_at(j, "id").ok_or_else(|| invalid("Questionnaire.id", "missing"))?.to_string();
-    let base = base_language(j);
+    let base = base_language(j).map_err(|why| invalid("Questionnaire.language", why))?;
     let q = Questionnaire {
         url: str_at(j, "url").map(str::to_string).unwrap_or_else(|| format!("Questionnaire/{id}")),
         title: text(j, "title", base).unwrap_or_else(|| Text::new(base, id.clone())),
@@ -239,7 +239,7 @@ pub fn response(
             }
             let mut o = serde_json::Map::new();
             o.insert("linkId".into(), json!(i.link_id));
-            let words = i.text.get(Locale::Bokmal);
+            let words = i.text.original();
             if !words.is_empty() {
                 o.insert("text".into(), json!(words));
             }

@@ -13,15 +13,19 @@ use crate::locale::{Locale, Text};
 pub const TRANSLATION: &str = "http://hl7.org/fhir/StructureDefinition/translation";
 
 /// The language a resource's own strings are in: its `language`, Bokmål
-/// when it names none or one the app does not speak (a service writing
-/// Norwegian as `no` means Bokmål).
-pub fn base_language(resource: &Json) -> Locale {
+/// when it names none (a service writing Norwegian as `no` means
+/// Bokmål). One the app does not speak is an error: its texts would show
+/// unmarked and be read aloud in a wrong voice.
+pub fn base_language(resource: &Json) -> Result<Locale, String> {
     language_of(resource, Locale::Bokmal)
 }
 
 /// A contained resource's language: its own `language`, else `container`'s.
-pub(crate) fn language_of(resource: &Json, container: Locale) -> Locale {
-    str_at(resource, "language").and_then(|tag| Locale::from_tag(tag).ok()).unwrap_or(container)
+pub(crate) fn language_of(resource: &Json, container: Locale) -> Result<Locale, String> {
+    match str_at(resource, "language") {
+        None => Ok(container),
+        Some(tag) => Locale::from_tag(tag).map_err(|_| format!("language {tag:?} is not one Heima speaks")),
+    }
 }
 
 /// `j.key` in `base`, with the translations on `j._key`; none when the
@@ -89,9 +93,10 @@ mod tests {
         assert_eq!(nn_base.get(Locale::Nynorsk), "Plan for KOLS", "the string is in the base language");
         assert_eq!(nn_base.exactly(Locale::Bokmal), None);
         assert_eq!(text(&json!({ "title": " " }), "title", Locale::Bokmal), None);
-        assert_eq!(base_language(&json!({ "language": "nn-NO" })), Locale::Nynorsk);
-        assert_eq!(base_language(&json!({ "language": "de" })), Locale::Bokmal);
-        assert_eq!(base_language(&json!({})), Locale::Bokmal);
+        assert_eq!(base_language(&json!({ "language": "nn-NO" })), Ok(Locale::Nynorsk));
+        assert_eq!(base_language(&json!({ "language": "no" })), Ok(Locale::Bokmal));
+        assert!(base_language(&json!({ "language": "sv" })).unwrap_err().contains("\"sv\""), "not read as Bokmål");
+        assert_eq!(base_language(&json!({})), Ok(Locale::Bokmal));
         let concept = json!({ "coding": [{ "display": "Datter", "_display": { "extension": [translation("en", "Daughter")] } }] });
         assert_eq!(concept_text(Some(&concept), Locale::Bokmal).unwrap().get(Locale::English), "Daughter");
     }
