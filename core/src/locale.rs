@@ -105,7 +105,7 @@ impl Locale {
 /// least one. Shown in the patient's language, else in the first of
 /// [`Locale::fallbacks`] that it has, and then marked as in another
 /// language. Serialised as `{"nb": …, "nn": …}` with the languages given.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Eq, Serialize, Deserialize)]
 #[serde(
     try_from = "BTreeMap<Locale, T>",
     into = "BTreeMap<Locale, T>",
@@ -123,6 +123,15 @@ impl Text<String> {
     /// A Bokmål text (the app's own, tests).
     pub fn plain(nb: &str) -> Text {
         Text::new(Locale::Bokmal, nb.to_string())
+    }
+}
+
+/// Two texts are equal when they say the same in the same languages
+/// (which one the service wrote them in is not part of what they say, and
+/// is not kept when a text is stored).
+impl<T: PartialEq> PartialEq for Text<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.by_language == other.by_language
     }
 }
 
@@ -145,7 +154,8 @@ impl<T> Text<T> {
         self.by_language.retain(|l, t| *l == original || keep(t));
     }
 
-    /// The text as the service wrote it, before any translation.
+    /// The text as the service wrote it, before any translation (of a
+    /// text read from the service; a stored one takes its first language).
     pub fn original(&self) -> &T {
         &self.by_language[&self.original]
     }

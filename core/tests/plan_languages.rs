@@ -168,9 +168,17 @@ fn a_plan_in_three_languages_with_gaps_falls_back_bokmal_nynorsk_then_english() 
     // would show unmarked and be read in a wrong voice); a translation
     // that breaks a rule (a photo title over 120 characters) is left out,
     // never the plan.
+    let store = heima_core::store::Store::open_in_memory(&heima_core::store::StoreKey::from_bytes([3; 32])).unwrap();
+    let now = jiff::Timestamp::now();
     let mut sv = untranslated(demo_json());
     sv["language"] = json!("sv");
-    assert_eq!(careplan::parse(&sv, &oslo()).unwrap_err().code, heima_core::error::ErrorCode::PlanInvalid);
+    let refused = careplan::accept(&store, &sv, now, &oslo()).unwrap_err();
+    assert_eq!(refused.code, heima_core::error::ErrorCode::PlanInvalid);
+    assert!(refused.detail.contains("\"sv\""), "{}", refused.detail);
+    // One stored before this rule still reads (as Bokmål): the plan in
+    // force never becomes unreadable by an update.
+    assert!(careplan::parse(&sv, &oslo()).is_ok());
+    assert!(careplan::accept(&store, &demo_json(), now, &oslo()).is_ok());
     let mut long = untranslated(demo_json());
     let photo =
         long["activity"].as_array_mut().unwrap().iter_mut().find(|a| a["detail"]["code"]["text"].is_string()).unwrap();

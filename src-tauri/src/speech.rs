@@ -112,13 +112,16 @@ pub mod dispatcher {
     }
 
     impl SpeechDispatcher {
-        fn connect(&self) -> Result<Client<UnixStream>, CoreError> {
+        /// A client whose socket reads wait at most `wait`: [`LOOK`] while
+        /// speaking (to see a stop), [`PATIENCE`] for an answer of several
+        /// lines that a timeout in its middle would cut.
+        fn connect(&self, wait: Duration) -> Result<Client<UnixStream>, CoreError> {
             let build = || {
                 let mut builder = fifo::Builder::new();
                 if let Some(path) = &self.socket {
                     builder.path(path);
                 }
-                builder.timeout(LOOK).build()
+                builder.timeout(wait).build()
             };
             let mut client = match build() {
                 Ok(client) => client,
@@ -154,7 +157,7 @@ pub mod dispatcher {
 
     impl Speech for SpeechDispatcher {
         fn languages(&self) -> Result<Vec<String>, CoreError> {
-            let mut client = self.connect()?;
+            let mut client = self.connect(PATIENCE)?;
             client.list_synthesis_voices().map_err(|e| failed("voices", e))?;
             let voices = patiently(|| client.receive_synthesis_voices()).map_err(|e| failed("voices", e))?;
             let mut languages: Vec<String> = voices.into_iter().filter_map(|v| v.language).collect();
@@ -165,7 +168,7 @@ pub mod dispatcher {
         }
 
         fn speak(&self, parts: &[(String, String)], stop: &AtomicBool) -> Result<(), CoreError> {
-            let mut client = self.connect()?;
+            let mut client = self.connect(LOOK)?;
             for kind in [NotificationType::End, NotificationType::Cancel] {
                 client.set_notification(kind, true).map_err(|e| failed("notifications", e))?;
                 patiently(|| client.check_status(OK_NOTIFICATION_SET).map(|_| ()))

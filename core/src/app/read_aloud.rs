@@ -36,8 +36,9 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             if let Some(before) = current.replace(stop.clone()) {
                 before.store(true, Ordering::SeqCst);
             }
+            // Told under the lock, so a stop that follows is told after it.
+            self.tell(Change::ReadAloud { reading: true, failed: None });
         }
-        self.tell(Change::ReadAloud { reading: true, failed: None });
         let changes = self.changes.clone();
         self.runtime.spawn_blocking(move || {
             let failed = speech.speak(&planned, &stop).err().map(|e| {
@@ -59,8 +60,8 @@ impl<P: Platform, M: CallMedia> App<P, M> {
         if let Some(reading) = current.take() {
             reading.store(true, Ordering::SeqCst);
         }
-        drop(current);
         self.tell(Change::ReadAloud { reading: false, failed: None });
+        drop(current);
     }
 }
 

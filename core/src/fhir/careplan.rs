@@ -473,7 +473,7 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
         .find(|t| str_at(t, "system") == Some("phone"))
         .and_then(|t| str_at(t, "value"))
         .ok_or_else(|| invalid("Organization.telecom", "no phone number"))?;
-    let base = translation::base_language(careplan).map_err(|why| invalid("CarePlan.language", why))?;
+    let base = translation::base_language(careplan);
     let (hours, out_of_hours) = parts::services(careplan, tz, base)?;
     let (team, relatives) = parts::team(careplan, base)?;
     let service = ServiceContact {
@@ -552,7 +552,11 @@ pub fn parse(careplan: &Json, tz: &TimeZone) -> Result<CarePlan, CoreError> {
 /// changes and the refusal is written to the store's audit trail (the
 /// reason names fields, never values about the patient).
 pub fn accept(store: &Store, resource: &Json, now: Timestamp, tz: &TimeZone) -> Result<PlanUpdate, CoreError> {
-    let plan = match parse(resource, tz) {
+    let spoken = match translation::unspoken_language(resource) {
+        Some(why) => Err(invalid("CarePlan", why)),
+        None => Ok(()),
+    };
+    let plan = match spoken.and_then(|()| parse(resource, tz)) {
         Ok(plan) => plan,
         Err(error) => {
             store.audit(now, "down", "plan-refused", None, Some(&error.detail))?;
@@ -566,7 +570,7 @@ pub fn accept(store: &Store, resource: &Json, now: Timestamp, tz: &TimeZone) -> 
 /// (`RelatedPerson/<id>`) among its care team's relatives.
 pub fn names_relative(resource: &str, relative: &str) -> bool {
     serde_json::from_str::<Json>(resource).is_ok_and(|plan| {
-        let team = translation::base_language(&plan).ok().and_then(|base| parts::team(&plan, base).ok());
+        let team = parts::team(&plan, translation::base_language(&plan)).ok();
         team.is_some_and(|(_, relatives)| relatives.iter().any(|known| known.reference == relative))
     })
 }

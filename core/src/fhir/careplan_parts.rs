@@ -104,7 +104,7 @@ pub(super) fn goals(careplan: &Json, base: Locale) -> Result<Vec<Goal>, CoreErro
         let Some(local) = str_at(reference, "reference").and_then(|r| r.strip_prefix('#')) else { continue };
         let goal = contained(careplan, reference, &["Goal"])
             .ok_or_else(|| invalid(&path, format!("no contained Goal #{local}")))?;
-        let language = translation::language_of(goal, base).map_err(|why| invalid(&path, why))?;
+        let language = translation::language_of(goal, base);
         let text = concept_text(goal.get("description"), language)
             .ok_or_else(|| invalid(&path, "Goal.description.text missing"))?;
         let mut targets = vec![];
@@ -259,7 +259,7 @@ fn medicine(resource: &Json, path: &str, base: Locale) -> Result<Option<Medicine
     if !str_at(resource, "status").is_some_and(|s| in_use.contains(&s)) {
         return Ok(None);
     }
-    let base = translation::language_of(resource, base).map_err(|why| invalid(path, why))?;
+    let base = translation::language_of(resource, base);
     let name = concept_text(resource.get("medicationCodeableConcept"), base)
         .ok_or_else(|| invalid(path, "medicationCodeableConcept has no text"))?;
     let mut colour = None;
@@ -351,7 +351,7 @@ pub(super) fn team(careplan: &Json, base: Locale) -> Result<(Vec<TeamMember>, Ve
     let mut relatives = vec![];
     for reference in array(careplan, "careTeam") {
         let Some(team) = contained(careplan, reference, &["CareTeam"]) else { continue };
-        let base = translation::language_of(team, base).map_err(|why| invalid("CarePlan.careTeam", why))?;
+        let base = translation::language_of(team, base);
         for participant in array(team, "participant") {
             let member = participant.get("member");
             let resource = member.and_then(|m| {
@@ -377,7 +377,7 @@ fn time_of_day(text: Option<&str>, path: &str) -> Result<Option<civil::Time>, Co
 /// `HealthcareService.availableTime` and `notAvailable`.
 fn hours(service: &Json, path: &str, tz: &TimeZone, base: Locale) -> Result<OpeningHours, CoreError> {
     let mut out = OpeningHours::default();
-    let base = translation::language_of(service, base).map_err(|why| invalid(path, why))?;
+    let base = translation::language_of(service, base);
     for (i, slot) in array(service, "availableTime").iter().enumerate() {
         let path = format!("{path}.availableTime[{i}]");
         let days = array(slot, "daysOfWeek")
@@ -460,7 +460,7 @@ pub(super) fn material(careplan: &Json, base: Locale) -> Result<Vec<Material>, C
         if str_at(doc, "status") != Some("current") {
             continue;
         }
-        let base = translation::language_of(doc, base).map_err(|why| invalid(&path, why))?;
+        let base = translation::language_of(doc, base);
         let mut texts: Vec<(Locale, String)> = vec![];
         let mut images = vec![];
         let mut title = translation::text(doc, "description", base);

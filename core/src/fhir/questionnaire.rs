@@ -172,7 +172,7 @@ pub fn parse(j: &Json) -> Result<Questionnaire, CoreError> {
     }
     super::within(j, super::CAPS).map_err(|why| invalid("Questionnaire", why))?;
     let id = str_at(j, "id").ok_or_else(|| invalid("Questionnaire.id", "missing"))?.to_string();
-    let base = base_language(j).map_err(|why| invalid("Questionnaire.language", why))?;
+    let base = base_language(j);
     let q = Questionnaire {
         url: str_at(j, "url").map(str::to_string).unwrap_or_else(|| format!("Questionnaire/{id}")),
         title: text(j, "title", base).unwrap_or_else(|| Text::new(base, id.clone())),
@@ -303,6 +303,9 @@ pub fn known_relative(author: &Json) -> Option<String> {
 /// Reads, checks and saves a Questionnaire from the service; `false` when
 /// this id and version were already saved.
 pub fn accept(store: &Store, resource: &Json, now: Timestamp) -> Result<bool, CoreError> {
+    if let Some(why) = super::translation::unspoken_language(resource) {
+        return Err(invalid("Questionnaire", why));
+    }
     let q = parse(resource)?;
     let version = resource["meta"]["versionId"].as_str().or(resource["version"].as_str()).unwrap_or("1");
     Ok(store.save_questionnaire(&q.id, version, Some(&q.url), &resource.to_string(), now)?)

@@ -13,19 +13,33 @@ use crate::locale::{Locale, Text};
 pub const TRANSLATION: &str = "http://hl7.org/fhir/StructureDefinition/translation";
 
 /// The language a resource's own strings are in: its `language`, Bokmål
-/// when it names none (a service writing Norwegian as `no` means
-/// Bokmål). One the app does not speak is an error: its texts would show
-/// unmarked and be read aloud in a wrong voice.
-pub fn base_language(resource: &Json) -> Result<Locale, String> {
+/// when it names none (a service writing Norwegian as `no` means Bokmål).
+/// A language the app does not speak is refused when the resource comes
+/// ([`unspoken_language`]); one stored before that rule reads as Bokmål,
+/// so a plan in force never becomes unreadable.
+pub fn base_language(resource: &Json) -> Locale {
     language_of(resource, Locale::Bokmal)
 }
 
 /// A contained resource's language: its own `language`, else `container`'s.
-pub(crate) fn language_of(resource: &Json, container: Locale) -> Result<Locale, String> {
-    match str_at(resource, "language") {
-        None => Ok(container),
-        Some(tag) => Locale::from_tag(tag).map_err(|_| format!("language {tag:?} is not one Heima speaks")),
+pub(crate) fn language_of(resource: &Json, container: Locale) -> Locale {
+    str_at(resource, "language").and_then(|tag| Locale::from_tag(tag).ok()).unwrap_or(container)
+}
+
+/// Where a resource or one it contains names a `language` the app does
+/// not speak, said for the refusal: its texts would show unmarked and be
+/// read aloud in a wrong voice.
+pub fn unspoken_language(resource: &Json) -> Option<String> {
+    fn unspoken(j: &Json) -> Option<&str> {
+        str_at(j, "language").filter(|tag| Locale::from_tag(tag).is_err())
     }
+    if let Some(tag) = unspoken(resource) {
+        return Some(format!("language {tag:?} is not one Heima speaks"));
+    }
+    array(resource, "contained")
+        .iter()
+        .enumerate()
+        .find_map(|(i, c)| unspoken(c).map(|tag| format!("contained[{i}].language {tag:?} is not one Heima speaks")))
 }
 
 /// `j.key` in `base`, with the translations on `j._key`; none when the
@@ -93,10 +107,15 @@ mod tests {
         assert_eq!(nn_base.get(Locale::Nynorsk), "Plan for KOLS", "the string is in the base language");
         assert_eq!(nn_base.exactly(Locale::Bokmal), None);
         assert_eq!(text(&json!({ "title": " " }), "title", Locale::Bokmal), None);
-        assert_eq!(base_language(&json!({ "language": "nn-NO" })), Ok(Locale::Nynorsk));
-        assert_eq!(base_language(&json!({ "language": "no" })), Ok(Locale::Bokmal));
-        assert!(base_language(&json!({ "language": "sv" })).unwrap_err().contains("\"sv\""), "not read as Bokmål");
-        assert_eq!(base_language(&json!({})), Ok(Locale::Bokmal));
+        assert_eq!(base_language(&json!({ "language": "nn-NO" })), Locale::Nynorsk);
+        assert_eq!(base_language(&json!({ "language": "no" })), Locale::Bokmal);
+        assert_eq!(base_language(&json!({})), Locale::Bokmal);
+        // Refused when it comes; read as Bokmål when stored before.
+        assert_eq!(base_language(&json!({ "language": "sv" })), Locale::Bokmal);
+        assert!(unspoken_language(&json!({ "language": "sv" })).unwrap().contains("\"sv\""));
+        let contained = json!({ "language": "nb", "contained": [{ "language": "nn" }, { "language": "sma" }] });
+        assert!(unspoken_language(&contained).unwrap().starts_with("contained[1]"));
+        assert_eq!(unspoken_language(&json!({ "language": "se", "contained": [{}] })), None);
         let concept = json!({ "coding": [{ "display": "Datter", "_display": { "extension": [translation("en", "Daughter")] } }] });
         assert_eq!(concept_text(Some(&concept), Locale::Bokmal).unwrap().get(Locale::English), "Daughter");
     }
