@@ -93,8 +93,10 @@ export function stopDrawing() {
  * clears the notices of the screen before. */
 export async function route({ fresh = true } = {}) {
   const mine = ++drawing;
-  // Another screen: what was being read aloud stops.
-  stopReading();
+  // Another screen (or the same chosen afresh): what was being read aloud
+  // stops. A redraw after a change the core told (a sync round ending
+  // while a result is read) does not.
+  if (fresh) stopReading();
   const parts = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
   let name = screens[parts[0]] ? parts[0] : "today";
   if (fresh) {

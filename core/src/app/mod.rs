@@ -249,7 +249,7 @@ pub struct App<P: Platform, M: CallMedia> {
     photo_desk: Mutex<photos::PhotoDesk<M::Camera>>,
     /// The stop of the reading aloud now under way (a newer one or a
     /// stop sets it).
-    reading: Mutex<Option<Arc<std::sync::atomic::AtomicBool>>>,
+    reading: Arc<Mutex<Option<Arc<std::sync::atomic::AtomicBool>>>>,
     /// How many stops of reading aloud there have been.
     reading_stops: std::sync::atomic::AtomicU64,
 }
@@ -307,7 +307,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             qr_scan: Mutex::new(qr_scan::QrScan::default()),
             qr_scan_wake: tokio::sync::Notify::new(),
             photo_desk: Mutex::new(photos::PhotoDesk::default()),
-            reading: Mutex::new(None),
+            reading: Default::default(),
             reading_stops: Default::default(),
         }
     }

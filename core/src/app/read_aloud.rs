@@ -40,12 +40,18 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             self.tell(Change::ReadAloud { reading: true, failed: None });
         }
         let changes = self.changes.clone();
+        let reading = self.reading.clone();
         self.runtime.spawn_blocking(move || {
             let failed = speech.speak(&planned, &stop).err().map(|e| {
                 log::warn!("reading aloud ended early: {}", e.code);
                 e.code
             });
-            if !stop.swap(true, Ordering::SeqCst) {
+            // Only the reading still current tells its end, under the lock,
+            // so the end of one never follows the start of a newer one.
+            let mut current = reading.lock().unwrap();
+            if current.as_ref().is_some_and(|now| Arc::ptr_eq(now, &stop)) {
+                *current = None;
+                stop.store(true, Ordering::SeqCst);
                 changes.tell(Change::ReadAloud { reading: false, failed });
             }
         });
