@@ -32,7 +32,7 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             if self.reading_stops.load(Ordering::SeqCst) != asked {
                 return Ok(());
             }
-            // The one before ends first; only a reading not stopped tells its end.
+            // The one before ends first; only the current reading tells its end.
             if let Some(before) = current.replace(stop.clone()) {
                 before.store(true, Ordering::SeqCst);
             }
@@ -51,7 +51,6 @@ impl<P: Platform, M: CallMedia> App<P, M> {
             let mut current = reading.lock().unwrap();
             if current.as_ref().is_some_and(|now| Arc::ptr_eq(now, &stop)) {
                 *current = None;
-                stop.store(true, Ordering::SeqCst);
                 changes.tell(Change::ReadAloud { reading: false, failed });
             }
         });
